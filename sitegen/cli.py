@@ -1,0 +1,136 @@
+"""The command line: `sitegen import`, `sitegen build`, `sitegen serve`, `sitegen topics`.
+
+Each subcommand parses its flags here and hands over to the module of its stage.
+Every user-facing failure is a SitegenError, printed as `error: file:line: key: what (how)`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.errors import SitegenError
+
+EPILOG = """examples:
+  sitegen import content/sources/*.txt     import listings into content/papers/
+  sitegen build                            build the site into public/
+  sitegen serve                            preview at http://127.0.0.1:8000/, reloading on save
+  sitegen topics --explain endogen         why a paper has its topics
+"""
+
+
+def _config_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=Path("site.yaml"),
+        metavar="PATH",
+        help="the site config (default: ./site.yaml)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sitegen",
+        description="Build a searchable literature-review website from paper listings.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    imp = commands.add_parser(
+        "import",
+        help="import raw paper listings into content/papers/*.md",
+        description=(
+            "Read raw listings (abstract dumps, daily-papers pages), merge duplicates and "
+            "write one Markdown file per paper. Fields you edited by hand are kept. "
+            "With no LISTING, re-imports every file in content/sources/."
+        ),
+        epilog="example:\n  sitegen import ~/Downloads/daily-papers-apr-20.txt --year 2026",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    imp.add_argument("listings", nargs="*", type=Path, metavar="LISTING", help="listing files (.txt)")
+    imp.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
+    imp.add_argument(
+        "--year",
+        type=int,
+        help="the year of dates a listing gives without one (default: inferred, and said)",
+    )
+    imp.add_argument(
+        "--content",
+        type=Path,
+        metavar="DIR",
+        help="the content folder (default: from site.yaml, else ./content)",
+    )
+    _config_flag(imp)
+
+    build = commands.add_parser(
+        "build",
+        help="build the site into public/",
+        description="Render content/ through the templates into a static site with offline search.",
+        epilog="examples:\n  sitegen build\n  sitegen build --out /tmp/site",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: public/)")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    _config_flag(build)
+
+    serve = commands.add_parser(
+        "serve",
+        help="preview the site, rebuilding and reloading the browser on every save",
+        description=(
+            "Build, serve on loopback and watch content/, templates, site.yaml and topics.yaml; "
+            "the open page reloads itself after each rebuild."
+        ),
+        epilog="examples:\n  sitegen serve\n  sitegen serve --port 9000 --open",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    serve.add_argument("--poll", action="store_true", help="poll for changes (network or VM mounts)")
+    _config_flag(serve)
+
+    topics = commands.add_parser(
+        "topics",
+        help="list topics with their paper counts, or explain a paper's topics",
+        description="Show how the rules in topics.yaml assign papers to topics.",
+        epilog="examples:\n  sitegen topics\n  sitegen topics --explain endogen",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    topics.add_argument("--explain", metavar="SLUG", help="say which rule gave the paper each topic")
+    _config_flag(topics)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command == "import":
+        from sitegen.importer import run_import
+
+        return run_import(args)
+    if args.command == "build":
+        from sitegen.build import run_build
+
+        return run_build(args)
+    if args.command == "serve":
+        from sitegen.serve import run_serve
+
+        return run_serve(args)
+    from sitegen.topics import run_topics
+
+    return run_topics(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except SitegenError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,128 @@
+"""`site.yaml`: read and validated once, at the edge. Errors name the key and its line."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitegen.errors import Problem, SitegenError
+from sitegen.model import SiteConfig
+
+CONFIG_NAME = "site.yaml"
+
+# key -> (SiteConfig field, what it holds)
+KEYS = {
+    "title": ("title", "the site's name, shown in every page header"),
+    "description": ("description", "a sentence on what the review covers"),
+    "base_url": ("base_url", "the address the site is published at, for the feed and sitemap"),
+    "author": ("author", "who keeps the review"),
+    "language": ("language", "the pages' language code, e.g. en"),
+    "recent_count": ("recent_count", "how many recent papers the home page lists"),
+    "related_count": ("related_count", "how many related papers a paper page lists"),
+}
+PATH_KEYS = {
+    "content": "content_dir",
+    "templates": "templates_dir",
+    "output": "output_dir",
+    "cache": "cache_dir",
+}
+REQUIRED = ("title", "description", "base_url", "author")
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadedConfig:
+    config: SiteConfig
+    root: Path  # the folder holding site.yaml; config paths are relative to it
+    warnings: tuple[Problem, ...]
+
+    def path(self, relative: str) -> Path:
+        return (self.root / relative).resolve()
+
+
+def _line(text: str, key: str) -> int | None:
+    match = re.search(rf"^\s*{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def load_config(path: Path) -> LoadedConfig:
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SitegenError(
+            "no site config found",
+            path=shown,
+            hint=f"run sitegen in the folder that holds {CONFIG_NAME}, or pass --config PATH",
+        ) from None
+    except UnicodeDecodeError:
+        raise SitegenError("the file is not UTF-8 text", path=shown) from None
+    try:
+        raw = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise SitegenError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            path=shown,
+            line=mark.line + 1 if mark is not None else None,
+            hint="check quotes and indentation",
+        ) from None
+    if not isinstance(raw, dict):
+        raise SitegenError("must be a mapping of `key: value` lines", path=shown, line=1)
+    return _validate(raw, text, path)
+
+
+def _validate(raw: dict[str, Any], text: str, path: Path) -> LoadedConfig:
+    shown = str(path)
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    values: dict[str, Any] = {}
+
+    def problem(key: str, message: str, hint: str) -> Problem:
+        return Problem(message, shown, _line(text, key.split(".")[-1]), key, hint)
+
+    for key, value in raw.items():
+        if key == "paths":
+            continue
+        if key not in KEYS:
+            known = ", ".join([*KEYS, "paths"])
+            warnings.append(problem(str(key), "is not a known setting; ignored", f"known: {known}"))
+            continue
+        field, meaning = KEYS[key]
+        if field.endswith("_count"):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                errors.append(problem(key, f"must be a whole number, found {value!r}", meaning))
+                continue
+        elif not isinstance(value, (str, int, float)) or not str(value).strip():
+            errors.append(problem(key, f"must be non-empty text, found {value!r}", meaning))
+            continue
+        else:
+            value = str(value).strip()
+        values[field] = value
+    for key in REQUIRED:
+        if key not in raw:
+            errors.append(problem(key, "is missing", f"add `{key}: ...`: {KEYS[key][1]}"))
+    base_url = values.get("base_url", "")
+    if base_url and not re.match(r"^https?://[^/\s]+", base_url):
+        errors.append(problem("base_url", "must be an absolute http(s) address", "e.g. https://example.org/review/"))
+    elif base_url and not base_url.endswith("/"):
+        values["base_url"] = base_url + "/"
+
+    paths = raw.get("paths") or {}
+    if not isinstance(paths, dict):
+        errors.append(problem("paths", "must be a mapping", "e.g. `paths:` then `  content: content`"))
+        paths = {}
+    for key, value in paths.items():
+        if key not in PATH_KEYS:
+            warnings.append(problem(f"paths.{key}", "is not a known path; ignored", f"known: {', '.join(PATH_KEYS)}"))
+        elif not isinstance(value, str) or not value.strip():
+            errors.append(problem(f"paths.{key}", f"must be a folder path, found {value!r}", "e.g. content"))
+        else:
+            values[PATH_KEYS[key]] = value.strip()
+
+    if errors:
+        raise SitegenError.many(errors, f"{shown}: {len(errors)} problem(s) in the site config")
+    return LoadedConfig(SiteConfig(**values), path.resolve().parent, tuple(warnings))

@@ -1,0 +1,88 @@
+"""The content model: plain, frozen dataclasses with no I/O.
+
+Every stage after `load` works on these; nothing here touches the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+LINK_KINDS = ("code", "project", "data", "model", "paper", "other")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    kind: str = "other"  # one of LINK_KINDS
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper, as its content file describes it (topics are derived later)."""
+
+    slug: str
+    title: str
+    abstract: str  # Markdown
+    date: dt.date | None = None
+    title_derived: bool = False
+    date_inferred: bool = False
+    authors_count: int | None = None
+    organization: str | None = None
+    upvotes: int | None = None
+    links: tuple[Link, ...] = ()
+    sources: tuple[str, ...] = ()
+    topics: tuple[str, ...] | None = None  # pinned by the editor; None means "from the rules"
+    topics_add: tuple[str, ...] = ()
+    topics_remove: tuple[str, ...] = ()
+    template: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    path: str = ""  # the content file, relative to the project, for messages
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+
+@dataclass(frozen=True)
+class TopicRules:
+    """When a paper belongs to a topic. Patterns are case-insensitive regular expressions."""
+
+    title_any: tuple[str, ...] = ()  # a match in the title is enough
+    any: tuple[str, ...] = ()  # a match in the title or abstract is enough...
+    min_hits: int = 1  # ...when at least this many distinct `any` patterns match
+    none: tuple[str, ...] = ()  # a match here vetoes the topic
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    description: str
+    rules: TopicRules = TopicRules()
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    description: str
+    base_url: str  # absolute, ends with "/"; used only by the feed and sitemap
+    author: str
+    language: str = "en"
+    content_dir: str = "content"
+    templates_dir: str | None = None  # the user's overrides, searched before the defaults
+    output_dir: str = "public"
+    cache_dir: str = ".sitegen-cache"
+    recent_count: int = 8
+    related_count: int = 5
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything a build reads: the site config, the topics and the papers."""
+
+    config: SiteConfig
+    topics: tuple[Topic, ...]
+    papers: tuple[Paper, ...]
