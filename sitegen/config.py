@@ -107,7 +107,8 @@ def _validate(raw: dict[str, Any], text: str, path: Path) -> LoadedConfig:
             errors.append(problem(key, "is missing", f"add `{key}: ...`: {KEYS[key][1]}"))
     base_url = values.get("base_url", "")
     if base_url and not re.match(r"^https?://[^/\s]+", base_url):
-        errors.append(problem("base_url", "must be an absolute http(s) address", "e.g. https://example.org/review/"))
+        hint = "e.g. https://example.org/review/"
+        errors.append(problem("base_url", "must be an absolute http(s) address", hint))
     elif base_url and not base_url.endswith("/"):
         values["base_url"] = base_url + "/"
 
@@ -117,7 +118,8 @@ def _validate(raw: dict[str, Any], text: str, path: Path) -> LoadedConfig:
         paths = {}
     for key, value in paths.items():
         if key not in PATH_KEYS:
-            warnings.append(problem(f"paths.{key}", "is not a known path; ignored", f"known: {', '.join(PATH_KEYS)}"))
+            known = ", ".join(PATH_KEYS)
+            warnings.append(problem(f"paths.{key}", "is not a known path; ignored", f"known: {known}"))
         elif not isinstance(value, str) or not value.strip():
             errors.append(problem(f"paths.{key}", f"must be a folder path, found {value!r}", "e.g. content"))
         else:
