@@ -24,4 +24,3 @@ def test_python_dash_m_runs_the_cli():
     )
     assert result.returncode == 0
     assert "import" in result.stdout and "build" in result.stdout and "serve" in result.stdout
-
