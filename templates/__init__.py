@@ -1,0 +1,1 @@
+"""The default templates and static assets, packaged as `sitegen.templates`."""
