@@ -1,0 +1,443 @@
+"""The preview's HTTP side: serves the built site, streams reload events, shows build errors.
+
+Only `sitegen serve` uses this. The reload client is injected into HTML responses here, so it is
+never written into the output folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import json
+import mimetypes
+import socket
+import threading
+import urllib.parse
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import Problem
+
+PREFIX = "/__sitegen/"
+EVENTS_PATH = PREFIX + "events"
+CLIENT_PATH = PREFIX + "livereload.js"
+CLIENT_TAG = f'<script src="{CLIENT_PATH}"></script>'
+SHUTDOWN_POLL_SECONDS = 0.05  # how soon the server notices stop()
+HEARTBEAT_SECONDS = 15.0  # an idle stream sends a comment this often, to notice closed tabs
+
+TEXT = "; charset=utf-8"
+CONTENT_TYPES = {
+    ".html": "text/html" + TEXT,
+    ".htm": "text/html" + TEXT,
+    ".css": "text/css" + TEXT,
+    ".js": "text/javascript" + TEXT,
+    ".mjs": "text/javascript" + TEXT,
+    ".json": "application/json" + TEXT,
+    ".xml": "application/xml" + TEXT,
+    ".atom": "application/atom+xml" + TEXT,
+    ".rss": "application/rss+xml" + TEXT,
+    ".svg": "image/svg+xml" + TEXT,
+    ".txt": "text/plain" + TEXT,
+    ".md": "text/plain" + TEXT,
+    ".bib": "text/plain" + TEXT,  # shown in the tab rather than downloaded
+    ".ris": "text/plain" + TEXT,
+    ".csv": "text/csv" + TEXT,
+    ".webmanifest": "application/manifest+json" + TEXT,
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ico": "image/x-icon",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".pdf": "application/pdf",
+}
+
+FALLBACK_404 = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>
+<body><h1>Not found</h1><p>No page at this address. <a href="/">Go to the home page</a>.</p></body></html>
+"""
+
+# The reload client: follows the event stream; reloads after a good build (keeping the scroll
+# position), shows a failed build's problems in an overlay. Text goes in via textContent only.
+CLIENT_JS = """\
+(function () {
+  "use strict";
+  if (!window.EventSource) { return; }
+  var scrollKey = "sitegen-scroll:" + location.pathname;
+  var savedScroll = sessionStorage.getItem(scrollKey);
+  if (savedScroll !== null) {
+    sessionStorage.removeItem(scrollKey);
+    window.addEventListener("load", function () { window.scrollTo(0, Number(savedScroll) || 0); });
+  }
+  var shown = null;
+  var overlay = null;
+
+  function showProblems(problems) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "sitegen-error-overlay";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+        "background:rgba(20,20,20,.93);color:#fff;font:15px/1.5 monospace;padding:2em;";
+      document.body.appendChild(overlay);
+    }
+    overlay.textContent = "";
+    var heading = document.createElement("h2");
+    heading.textContent = "The last save broke the build; this page shows the last good version.";
+    heading.style.cssText = "font:bold 18px sans-serif;color:#ffb4b4;margin:0 0 1em;";
+    overlay.appendChild(heading);
+    problems.forEach(function (problem) {
+      var item = document.createElement("pre");
+      item.style.cssText = "white-space:pre-wrap;margin:0 0 1em;color:#fff;";
+      item.textContent = problem.text;
+      overlay.appendChild(item);
+    });
+    var note = document.createElement("p");
+    note.textContent = "Fix the file and save: this page reloads by itself.";
+    note.style.cssText = "font:14px sans-serif;color:#ddd;";
+    overlay.appendChild(note);
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Hide";
+    close.addEventListener("click", function () { overlay.remove(); overlay = null; });
+    overlay.appendChild(close);
+  }
+
+  var events = new EventSource("/__sitegen/events");
+  events.onmessage = function (message) {
+    var state = JSON.parse(message.data);
+    var build = state.session + ":" + state.build;
+    if (shown !== null && build !== shown && state.problems.length === 0) {
+      sessionStorage.setItem(scrollKey, String(window.scrollY));
+      events.close();
+      location.reload();
+      return;
+    }
+    shown = build;
+    if (state.problems.length) {
+      showProblems(state.problems);
+    } else if (overlay) {
+      overlay.remove();
+      overlay = null;
+    }
+  };
+})();
+"""
+
+
+def content_type(path: Path) -> str:
+    known = CONTENT_TYPES.get(path.suffix.lower())
+    if known:
+        return known
+    guessed, _ = mimetypes.guess_type(path.name)
+    if guessed and guessed.startswith("text/"):
+        return guessed + TEXT
+    return guessed or "application/octet-stream"
+
+
+def inject_client(html: bytes) -> bytes:
+    """Put the reload client before the last `</body>` (or at the end when there is none)."""
+    tag = CLIENT_TAG.encode()
+    end = html.lower().rfind(b"</body")
+    if end < 0:
+        return html + tag
+    return html[:end] + tag + html[end:]
+
+
+class Broadcaster:
+    """What the open pages are told: the latest good build, or the problems of the failed one.
+
+    The state is a (build number, problems) pair; streams wait on a condition until it changes.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self.session = f"{id(self):x}"  # a restarted server is a new session: pages reload
+        self.build = 0
+        self.problems: tuple[Problem, ...] = ()
+        self.closed = False
+
+    def built(self) -> None:
+        with self._changed:
+            self.build += 1
+            self.problems = ()
+            self._changed.notify_all()
+
+    def failed(self, problems: Iterable[Problem]) -> None:
+        with self._changed:
+            self.problems = tuple(problems)
+            self._changed.notify_all()
+
+    def close(self) -> None:
+        """Release every waiting stream, for shutdown."""
+        with self._changed:
+            self.closed = True
+            self._changed.notify_all()
+
+    def state(self) -> dict[str, Any]:
+        with self._changed:
+            return self._state()
+
+    def _state(self) -> dict[str, Any]:
+        problems = [{**asdict(p), "text": str(p)} for p in self.problems]
+        return {"session": self.session, "build": self.build, "problems": problems}
+
+    def wait_for_change(self, seen: dict[str, Any], timeout: float) -> dict[str, Any] | None:
+        """The new state once it differs from `seen`; None on timeout or shutdown."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.closed or self._state() != seen, timeout)
+            if self.closed:
+                return None
+            state = self._state()
+            return state if state != seen else None
+
+
+class SiteRequestHandler(BaseHTTPRequestHandler):
+    server: PreviewHTTPServer
+    server_version = "sitegen-serve"
+    timeout = 60  # seconds an idle connection may hold a thread
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the terminal shows rebuilds, not every request
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def _respond(self, send_body: bool) -> None:
+        raw_path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if raw_path == EVENTS_PATH and send_body:
+            self._stream_events()
+        elif raw_path == CLIENT_PATH:
+            self._send_bytes(CLIENT_JS.encode(), "text/javascript" + TEXT, send_body)
+        else:
+            self._serve_file(raw_path, send_body)
+
+    def _serve_file(self, raw_path: str, send_body: bool) -> None:
+        site = self.server.site_root()
+        target = resolve_request(site, raw_path)
+        if target is None:
+            self._send_bytes(b"forbidden\n", "text/plain" + TEXT, send_body, HTTPStatus.FORBIDDEN)
+            return
+        if target.is_dir():
+            if not raw_path.endswith("/"):
+                self._redirect(raw_path + "/")
+                return
+            target = target / "index.html"
+        if not target.is_file():
+            self._send_not_found(site, send_body)
+            return
+        self._send_file(target, send_body)
+
+    def _send_file(self, path: Path, send_body: bool) -> None:
+        try:
+            stat = path.stat()
+            data = path.read_bytes() if send_body or path.suffix in (".html", ".htm") else b""
+        except OSError:  # swapped away by a rebuild between the check and the read
+            self._send_not_found(self.server.site_root(), send_body)
+            return
+        etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+        modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
+        if self._not_modified(etag, stat.st_mtime):
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", modified)
+            self.end_headers()
+            return
+        kind = content_type(path)
+        if kind.startswith("text/html"):
+            data = inject_client(data)
+        headers = {"ETag": etag, "Last-Modified": modified}
+        self._send_bytes(data, kind, send_body, HTTPStatus.OK, headers, length=len(data) or stat.st_size)
+
+    def _not_modified(self, etag: str, mtime: float) -> bool:
+        """Conditional GET: the ETag wins (it sees sub-second rebuilds); else If-Modified-Since."""
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            return etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
+        since = self.headers.get("If-Modified-Since")
+        if not since:
+            return False
+        try:
+            since_time = email.utils.parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+        return int(mtime) <= since_time
+
+    def _send_not_found(self, site: Path | None, send_body: bool) -> None:
+        page = site / "404.html" if site else None
+        try:
+            data = page.read_bytes() if page else FALLBACK_404.encode()
+        except OSError:
+            data = FALLBACK_404.encode()
+        data = inject_client(data)
+        self._send_bytes(data, "text/html" + TEXT, send_body, HTTPStatus.NOT_FOUND)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _send_bytes(
+        self,
+        data: bytes,
+        kind: str,
+        send_body: bool,
+        status: HTTPStatus = HTTPStatus.OK,
+        headers: dict[str, str] | None = None,
+        length: int | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data) if length is None else length))
+        self.send_header("Cache-Control", "no-cache")  # always revalidate: the site changes under the tab
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if send_body:
+            self.wfile.write(data)
+
+    def _stream_events(self) -> None:
+        """Server-Sent Events: the current state at once, then every change, until the tab closes."""
+        hub = self.server.broadcaster
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream" + TEXT)
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        self.close_connection = True
+        state: dict[str, Any] | None = hub.state()
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            while state is not None and not hub.closed:
+                self.wfile.write(f"data: {json.dumps(state)}\n\n".encode())
+                self.wfile.flush()
+                seen = state
+                state = hub.wait_for_change(seen, HEARTBEAT_SECONDS)
+                while state is None and not hub.closed:
+                    self.wfile.write(b": ping\n\n")  # fails once the tab is gone
+                    self.wfile.flush()
+                    state = hub.wait_for_change(seen, HEARTBEAT_SECONDS)
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            pass
+
+
+def resolve_request(site: Path | None, raw_path: str) -> Path | None:
+    """The file a URL path names inside the site, or None when it would leave the site.
+
+    The path is checked raw and decoded: no `..` segments, no backslashes, no encoded slashes
+    or NULs, and after resolving symlinks it must still be inside the site.
+    """
+    if site is None:
+        return None
+    if "\\" in raw_path or not raw_path.startswith("/"):
+        return None
+    try:
+        decoded = [urllib.parse.unquote(segment, errors="strict") for segment in raw_path.split("/")]
+    except UnicodeDecodeError:
+        return None
+    if any(
+        any(bad in segment for bad in ("/", "\\", "\0")) or segment == ".." for segment in decoded
+    ):
+        return None
+    root = site.resolve()
+    candidate = root.joinpath(*[segment for segment in decoded if segment not in ("", ".")])
+    try:
+        resolved = candidate.resolve()
+    except (OSError, RuntimeError):
+        return None
+    if resolved != root and root not in resolved.parents:
+        return None
+    return resolved
+
+
+class PreviewHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        site_root: Callable[[], Path | None],
+        broadcaster: Broadcaster,
+    ) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.site_root = site_root
+        self.broadcaster = broadcaster
+        self._open: set[socket.socket] = set()
+        self._threads_alive: list[threading.Thread] = []
+        self._open_lock = threading.Lock()
+        super().__init__(address, SiteRequestHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """One daemon thread per connection, remembered so `stop` can release and join it."""
+        thread = threading.Thread(
+            target=self.process_request_thread, args=(request, client_address), name="sitegen-http-request"
+        )
+        thread.daemon = self.daemon_threads
+        with self._open_lock:
+            self._threads_alive = [t for t in self._threads_alive if t.is_alive()] + [thread]
+            self._open.add(request)
+        thread.start()
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def release_connections(self) -> None:
+        """Unblock and join the request threads (idle keep-alives, preconnects, event streams)."""
+        with self._open_lock:
+            sockets, threads = list(self._open), list(self._threads_alive)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        for thread in threads:
+            thread.join()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a tab closed mid-response is not worth a traceback in the terminal
+
+
+class PreviewServer:
+    """Serves a folder with reload events on a background thread: `start()`, `url`, `stop()`."""
+
+    def __init__(
+        self,
+        site_root: Callable[[], Path | None],
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.broadcaster = Broadcaster()
+        self._httpd = PreviewHTTPServer((host, port), site_root, self.broadcaster)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(SHUTDOWN_POLL_SECONDS,), name="sitegen-http", daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        host = host.decode() if isinstance(host, bytes) else str(host)
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}/"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.broadcaster.close()
+        if self._thread.is_alive():
+            self._httpd.shutdown()
+            self._thread.join()
+        self._httpd.release_connections()
+        self._httpd.server_close()

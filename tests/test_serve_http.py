@@ -1,0 +1,234 @@
+"""The preview's HTTP side over a plain folder: what files it serves, how, and what it refuses.
+
+Requests go through raw sockets so that paths like `/../x` reach the server unnormalised.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sitegen.devserver import CLIENT_TAG, EVENTS_PATH, PreviewServer
+from sitegen.errors import Problem
+
+SECRET = "TOP-SECRET-OUTSIDE-THE-SITE"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    files = {
+        "index.html": "<!doctype html><html><body><h1>Home</h1></body></html>",
+        "papers/index.html": "<!doctype html><html><body>All papers</body></html>",
+        "papers/a.html": "<!doctype html><html><body><p>Paper A</p></BODY></html>",
+        "404.html": "<!doctype html><html><body><h1>Page not found</h1><a href='/'>Home</a></body></html>",
+        "assets/style.css": "body { color: black }",
+        "assets/site.js": "console.log(1)",
+        "papers.json": "[]",
+        "feed.xml": "<feed/>",
+        "sitemap.xml": "<urlset/>",
+        "papers.bib": "@article{a, title={A}}",
+        "icon.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    os.symlink(tmp_path, root / "escape")
+    return root
+
+
+@pytest.fixture
+def server(site: Path) -> Iterator[PreviewServer]:
+    preview = PreviewServer(lambda: site)
+    preview.start()
+    yield preview
+    preview.stop()
+
+
+def request(server: PreviewServer, path: str, method: str = "GET", headers: dict[str, str] | None = None):
+    """(status, headers, body) for a raw request line; the path is sent byte for byte."""
+    host, port = server.url.removeprefix("http://").rstrip("/").rsplit(":", 1)
+    lines = [f"{method} {path} HTTP/1.0", f"Host: {host}:{port}"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    parsed = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        parsed[name.strip().lower()] = value.strip()
+    return int(status_line.split()[1]), parsed, body
+
+
+def test_folder_urls_serve_their_index_with_the_reload_client_injected(server, site):
+    status, headers, body = request(server, "/")
+    assert status == 200
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert body.endswith(CLIENT_TAG.encode() + b"</body></html>")
+    assert int(headers["content-length"]) == len(body)
+    status, _, body = request(server, "/papers/")
+    assert status == 200 and b"All papers" in body
+    assert CLIENT_TAG not in (site / "index.html").read_text(), "never written into the output"
+
+
+def test_the_client_goes_before_the_closing_body_tag_whatever_its_case(server):
+    _, _, body = request(server, "/papers/a.html")
+    assert body.endswith(CLIENT_TAG.encode() + b"</BODY></html>")
+    status, headers, script = request(server, "/__sitegen/livereload.js")
+    assert status == 200 and headers["content-type"].startswith("text/javascript")
+    assert b"EventSource" in script and b"textContent" in script and b"innerHTML" not in script
+
+
+def test_a_folder_without_its_slash_redirects_so_relative_links_work(server):
+    status, headers, _ = request(server, "/papers")
+    assert status == 301 and headers["location"] == "/papers/"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/assets/style.css", "text/css; charset=utf-8"),
+        ("/assets/site.js", "text/javascript; charset=utf-8"),
+        ("/papers.json", "application/json; charset=utf-8"),
+        ("/feed.xml", "application/xml; charset=utf-8"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/papers.bib", "text/plain; charset=utf-8"),
+        ("/icon.svg", "image/svg+xml; charset=utf-8"),
+    ],
+)
+def test_each_kind_of_file_has_its_content_type(server, path, expected):
+    status, headers, body = request(server, path)
+    assert status == 200
+    assert headers["content-type"] == expected
+    assert CLIENT_TAG.encode() not in body
+
+
+def test_a_missing_page_gets_the_sites_404_page_with_status_404(server):
+    status, headers, body = request(server, "/papers/deleted-paper.html")
+    assert status == 404
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert b"Page not found" in body and b"href='/'" in body
+    assert CLIENT_TAG.encode() in body, "a 404 tab must still reload when the page comes back"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/papers/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/papers/%2e%2e/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/papers/..%2f..%2fsecret.txt",
+        "/..\\secret.txt",
+        "/papers%5c..%5c..%5csecret.txt",
+        "/%2e%2e%5csecret.txt",
+        "/escape/secret.txt",
+        "/%00/secret.txt",
+        "/%ff%fe/secret.txt",
+        "//etc/passwd",
+    ],
+)
+def test_paths_that_leave_the_site_are_refused(server, path):
+    status, _, body = request(server, path)
+    assert status in (403, 404)
+    assert SECRET.encode() not in body
+    assert b"root:" not in body
+
+
+def test_head_sends_the_headers_of_get_without_a_body(server):
+    _, get_headers, get_body = request(server, "/papers/a.html")
+    status, head_headers, head_body = request(server, "/papers/a.html", method="HEAD")
+    assert status == 200 and head_body == b""
+    assert head_headers["content-length"] == str(len(get_body)) == get_headers["content-length"]
+    assert head_headers["content-type"] == get_headers["content-type"]
+    status, headers, body = request(server, "/assets/style.css", method="HEAD")
+    assert status == 200 and body == b"" and headers["content-length"] == str(len("body { color: black }"))
+
+
+def test_if_modified_since_and_etags_answer_304_until_the_file_changes(server, site):
+    _, headers, _ = request(server, "/assets/style.css")
+    modified, etag = headers["last-modified"], headers["etag"]
+    status, _, body = request(server, "/assets/style.css", headers={"If-Modified-Since": modified})
+    assert status == 304 and body == b""
+    status, _, _ = request(server, "/assets/style.css", headers={"If-None-Match": etag})
+    assert status == 304
+    old = email.utils.formatdate(0, usegmt=True)
+    status, _, _ = request(server, "/assets/style.css", headers={"If-Modified-Since": old})
+    assert status == 200
+
+    # A rebuild within the same second keeps Last-Modified's second: the ETag still tells.
+    (site / "assets/style.css").write_text("body { color: navy }", encoding="utf-8")
+    status, _, body = request(
+        server, "/assets/style.css", headers={"If-None-Match": etag, "If-Modified-Since": modified}
+    )
+    assert status == 200 and body == b"body { color: navy }"
+
+
+def read_event(stream) -> dict:
+    """The next `data:` message of a Server-Sent Events stream."""
+    while True:
+        line = stream.readline()
+        assert line, "the stream ended"
+        if line.startswith(b"data: "):
+            return json.loads(line[len(b"data: ") :])
+
+
+def open_events(server: PreviewServer):
+    host, port = server.url.removeprefix("http://").rstrip("/").rsplit(":", 1)
+    sock = socket.create_connection((host, int(port)), timeout=10)
+    sock.sendall(f"GET {EVENTS_PATH} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
+    return sock, sock.makefile("rb")
+
+
+def test_events_announce_builds_and_failures_and_end_on_stop(site):
+    server = PreviewServer(lambda: site)
+    server.start()
+    sock, stream = open_events(server)
+    try:
+        assert stream.readline().startswith(b"HTTP/1.0 200")
+        first = read_event(stream)
+        assert first["problems"] == []
+
+        problem = Problem("not valid YAML: <script>", "content/papers/a.md", 3, "title", "check quotes")
+        server.broadcaster.failed([problem])
+        failed = read_event(stream)
+        assert failed["build"] == first["build"]
+        expected = "content/papers/a.md:3: `title`: not valid YAML: <script> (check quotes)"
+        assert failed["problems"][0]["text"] == expected
+
+        server.broadcaster.built()
+        fixed = read_event(stream)
+        assert fixed["build"] == first["build"] + 1 and fixed["problems"] == []
+    finally:
+        server.stop()
+    assert stream.read().strip() == b"", "stop() ends open event streams"
+    stream.close()
+    sock.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("sitegen")]
+
+
+def test_stop_releases_idle_connections(site):
+    server = PreviewServer(lambda: site)
+    server.start()
+    host, port = server.url.removeprefix("http://").rstrip("/").rsplit(":", 1)
+    idle = socket.create_connection((host, int(port)), timeout=10)  # like a browser's preconnect
+    try:
+        request(server, "/")
+        server.stop()  # returns: it does not wait for the idle socket to send a request
+    finally:
+        idle.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("sitegen")]
