@@ -1,0 +1,168 @@
+"""Machine-readable outputs: Atom feed, sitemap, BibTeX, JSON and plain-text citations.
+
+Every value from content is escaped for its format here; nothing depends on the wall clock,
+so unchanged content gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+from sitegen import urls
+from sitegen.model import Paper, SiteConfig
+
+FEED_SIZE = 50
+# Characters XML 1.0 forbids even when escaped.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    return escape(XML_FORBIDDEN.sub("", value))
+
+
+def xml_attr(value: str) -> str:
+    return quoteattr(XML_FORBIDDEN.sub("", value))
+
+
+def authors_text(paper: Paper) -> str:
+    if paper.organization:
+        return paper.organization
+    if paper.authors_count:
+        return f"{paper.authors_count} author{'s' if paper.authors_count != 1 else ''}"
+    return ""
+
+
+# --- Atom feed -------------------------------------------------------------------------------
+
+
+def atom_feed(config: SiteConfig, newest: Sequence[Paper], summaries: dict[str, str]) -> str:
+    """The newest dated papers (FEED_SIZE at most), as Atom 1.0."""
+    dated = [paper for paper in newest if paper.date is not None][:FEED_SIZE]
+    updated = f"{dated[0].date.isoformat()}T00:00:00Z" if dated and dated[0].date else "1970-01-01T00:00:00Z"
+    entries = "".join(_feed_entry(config, paper, summaries[paper.slug]) for paper in dated)
+    home = urls.absolute(config.base_url, "")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={xml_attr(config.language)}>\n'
+        f"  <title>{xml_text(config.title)}</title>\n"
+        f"  <subtitle>{xml_text(config.description)}</subtitle>\n"
+        f"  <id>{xml_text(home)}</id>\n"
+        f'  <link rel="alternate" type="text/html" href={xml_attr(home)}/>\n'
+        f'  <link rel="self" type="application/atom+xml" href={xml_attr(home + urls.FEED)}/>\n'
+        f"  <updated>{updated}</updated>\n"
+        f"  <author><name>{xml_text(config.author)}</name></author>\n"
+        f"{entries}</feed>\n"
+    )
+
+
+def _feed_entry(config: SiteConfig, paper: Paper, summary: str) -> str:
+    address = urls.absolute(config.base_url, urls.paper_page(paper.slug))
+    stamp = f"{paper.date.isoformat()}T00:00:00Z" if paper.date else ""
+    return (
+        "  <entry>\n"
+        f"    <title>{xml_text(paper.title)}</title>\n"
+        f"    <id>{xml_text(address)}</id>\n"
+        f'    <link rel="alternate" type="text/html" href={xml_attr(address)}/>\n'
+        f"    <updated>{stamp}</updated>\n"
+        f"    <published>{stamp}</published>\n"
+        f'    <summary type="text">{xml_text(summary)}</summary>\n'
+        "  </entry>\n"
+    )
+
+
+# --- sitemap ---------------------------------------------------------------------------------
+
+
+def sitemap(base_url: str, pages: Sequence[str]) -> str:
+    locations = "".join(
+        f"  <url><loc>{xml_text(urls.absolute(base_url, page))}</loc></url>\n" for page in pages
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{locations}</urlset>\n"
+    )
+
+
+# --- BibTeX ----------------------------------------------------------------------------------
+
+BIBTEX_SPECIAL = re.compile(r"[\\{}$&%#_~^]")
+BIBTEX_REPLACEMENTS = {
+    "\\": r"\textbackslash{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def bibtex_escape(value: str) -> str:
+    escaped = BIBTEX_SPECIAL.sub(lambda m: BIBTEX_REPLACEMENTS.get(m.group(), "\\" + m.group()), value)
+    return " ".join(escaped.split())
+
+
+def bibtex_keys(papers: Sequence[Paper]) -> dict[str, str]:
+    """A stable, unique key per paper: its slug (ASCII letters, digits, -) and year; clashes get -2, -3..."""
+    keys: dict[str, str] = {}
+    used: set[str] = set()
+    for paper in sorted(papers, key=lambda p: p.slug):
+        base = re.sub(r"[^A-Za-z0-9-]+", "-", paper.slug).strip("-") or "paper"
+        base += str(paper.year or "")
+        key, number = base, 1
+        while key in used:
+            number += 1
+            key = f"{base}-{number}"
+        used.add(key)
+        keys[paper.slug] = key
+    return keys
+
+
+def bibtex_entry(paper: Paper, key: str, address: str) -> str:
+    fields = [("title", "{" + bibtex_escape(paper.title) + "}")]
+    if paper.organization:
+        fields.append(("author", "{" + bibtex_escape(paper.organization) + "}"))
+    if paper.date:
+        fields += [("year", str(paper.date.year)), ("month", paper.date.strftime("%b").lower())]
+    fields.append(("url", re.sub(r"[{}\s]", lambda m: f"%{ord(m.group()):02X}", address)))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{key},\n{body}\n}}\n"
+
+
+# --- plain-text citation and JSON ------------------------------------------------------------
+
+
+def text_citation(paper: Paper, site_title: str, address: str) -> str:
+    parts = [paper.title.rstrip(".") + "."]
+    if authors_text(paper):
+        parts.append(authors_text(paper) + ".")
+    if paper.date:
+        parts.append(f"{paper.date.day} {paper.date:%B %Y}.")
+    parts.append(f"In {site_title}. {address}")
+    return " ".join(parts)
+
+
+def paper_record(
+    paper: Paper, topics: tuple[str, ...], related: tuple[str, ...], bibtex_key: str
+) -> dict[str, object]:
+    return {
+        "slug": paper.slug,
+        "title": paper.title,
+        "url": urls.paper_page(paper.slug),
+        "date": paper.date.isoformat() if paper.date else None,
+        "topics": list(topics),
+        "abstract": paper.abstract,
+        "links": [{"url": link.url, "kind": link.kind, "label": link.label} for link in paper.links],
+        "title_derived": paper.title_derived,
+        "date_inferred": paper.date_inferred,
+        "authors_count": paper.authors_count,
+        "organization": paper.organization,
+        "upvotes": paper.upvotes,
+        "sources": list(paper.sources),
+        "related": list(related),
+        "bibtex_key": bibtex_key,
+    }
+
+
+def papers_json(records: Sequence[dict[str, object]]) -> str:
+    return json.dumps(list(records), ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,239 @@
+"""Rendering: the Jinja environment, Markdown, the one page context, and a pure function per page.
+
+Each `render_*` function takes what its page shows and returns HTML; nothing here reads the
+library as a whole, so a dev server can re-render any subset of pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from sitegen import urls
+from sitegen.errors import SitegenError
+from sitegen.model import Paper
+
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+
+
+# --- view data: small, precomputed once per build --------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicCard:
+    id: str
+    title: str
+    description: str
+    url: str  # from the site root
+    count: int
+
+
+@dataclass(frozen=True)
+class PaperCard:
+    """What a listing shows of a paper."""
+
+    slug: str
+    title: str
+    url: str  # from the site root
+    date: dt.date | None
+    date_inferred: bool
+    title_derived: bool
+    topics: tuple[TopicCard, ...]
+
+
+@dataclass(frozen=True)
+class LinkButton:
+    label: str
+    url: str
+    safe: bool  # False: shown as text, never as a link
+
+
+@dataclass(frozen=True)
+class PaperView:
+    paper: Paper
+    card: PaperCard
+    abstract_html: Markup
+    links: tuple[LinkButton, ...]
+    bibtex: str
+    citation: str
+    related: tuple[PaperCard, ...]
+    file: str  # the content file an editor changes
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    card: PaperCard
+    file: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every page may show about the site as a whole (small: no per-paper data)."""
+
+    title: str
+    description: str
+    author: str
+    language: str
+    base_path: str  # the path the site is published under, for the 404 page
+    paper_count: int
+    topic_count: int
+    attention_count: int
+    search_index: str  # the search index file, from the site root
+    topics: tuple[TopicCard, ...]
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # Abstracts are untrusted: no images (a request leaving the site), no headings (the page's outline).
+    md.disable(["image", "heading", "lheading"])
+    md.validateLink = urls.is_safe_link  # type: ignore[method-assign]
+    return md
+
+
+MARKDOWN = _markdown()
+
+
+def markdown_html(text: str) -> Markup:
+    """An abstract as HTML: raw HTML is shown as text, links only to http(s), mailto or relative."""
+    return Markup(MARKDOWN.render(text))
+
+
+def plain_text(text: str) -> str:
+    """An abstract without its Markdown, for search, feeds and citations."""
+    paragraphs = []
+    for token in MARKDOWN.parse(text):
+        if token.type == "inline":
+            words = [
+                " " if child.type in ("softbreak", "hardbreak") else child.content
+                for child in token.children or ()
+                if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+            ]
+            paragraphs.append("".join(words).strip())
+        elif token.type in ("code_block", "fence"):
+            paragraphs.append(token.content.strip())
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+# --- the Jinja environment ---------------------------------------------------------------------
+
+
+def default_templates() -> Path:
+    return Path(str(files("sitegen.templates")))
+
+
+def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
+    """User templates first, then the defaults; `default/NAME` always means the built-in NAME."""
+    default = jinja2.FileSystemLoader(default_templates())
+    loaders: list[jinja2.BaseLoader] = [default, jinja2.PrefixLoader({"default": default})]
+    if user_templates is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(user_templates))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["human_date"] = human_date
+    return env
+
+
+def human_date(value: dt.date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else "undated"
+
+
+def template_error(exc: Exception, name: str) -> SitegenError:
+    """Name the template file and line of a syntax or undefined-variable error."""
+    path, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not path:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(TEMPLATE_SUFFIXES):
+                path, line = frame.filename, frame.lineno
+                break
+    message = getattr(exc, "message", None) or str(exc)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        hint = "create it in your templates folder, or fix the name"
+    elif isinstance(exc, jinja2.UndefinedError):
+        hint = "the variable or attribute does not exist on this page; check its spelling"
+    else:
+        hint = "fix the template syntax"
+    return SitegenError(f"template error: {message}", path=path or name, line=line, hint=hint)
+
+
+def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
+    try:
+        return env.get_template(name)
+    except jinja2.TemplateError as exc:
+        raise template_error(exc, name) from None
+
+
+def page_context(site: SiteInfo, page: str, **values: Any) -> dict[str, Any]:
+    """The one context every template gets: the site, the page's path and the way back to the root."""
+    return {"site": site, "page": page, "root": urls.root_of(page), **values}
+
+
+def render(env: jinja2.Environment, template: str, site: SiteInfo, page: str, **values: Any) -> str:
+    try:
+        return get_template(env, template).render(page_context(site, page, **values))
+    except jinja2.TemplateError as exc:
+        raise template_error(exc, template) from None
+
+
+# --- one function per page ---------------------------------------------------------------------
+
+
+def render_home(env: jinja2.Environment, site: SiteInfo, recent: Sequence[PaperCard]) -> str:
+    return render(env, "home.html", site, urls.HOME, recent=recent)
+
+
+def render_paper(env: jinja2.Environment, site: SiteInfo, view: PaperView) -> str:
+    template = view.paper.template or "paper.html"
+    return render(env, template, site, urls.paper_file(view.paper.slug), view=view, paper=view.paper)
+
+
+def render_topic(
+    env: jinja2.Environment,
+    site: SiteInfo,
+    topic: TopicCard,
+    papers: Sequence[PaperCard],
+    cooccurring: Sequence[tuple[TopicCard, int]],
+) -> str:
+    page = urls.topic_file(topic.id)
+    return render(env, "topic.html", site, page, topic=topic, papers=papers, cooccurring=cooccurring)
+
+
+def render_topics(env: jinja2.Environment, site: SiteInfo) -> str:
+    return render(env, "topics.html", site, urls.TOPICS)
+
+
+def render_all_papers(
+    env: jinja2.Environment, site: SiteInfo, papers: Sequence[PaperCard], years: Sequence[int]
+) -> str:
+    return render(env, "papers.html", site, urls.ALL_PAPERS, papers=papers, years=years)
+
+
+def render_attention(env: jinja2.Environment, site: SiteInfo, items: Sequence[AttentionItem]) -> str:
+    return render(env, "attention.html", site, urls.ATTENTION, items=items)
+
+
+def render_search(env: jinja2.Environment, site: SiteInfo) -> str:
+    return render(env, "search.html", site, urls.SEARCH)
+
+
+def render_not_found(env: jinja2.Environment, site: SiteInfo) -> str:
+    # Served for a missing path at any depth, so it links from the site's root path, not relatively.
+    return render(env, "404.html", site, urls.NOT_FOUND, root=site.base_path)

@@ -1,0 +1,75 @@
+"""The URL policy: where each page lives in the output, and how pages link to each other.
+
+Every link a page holds is relative to that page, and links to folders name `index.html`
+explicitly, so one output works from `file://`, from a sub-path and from a domain root.
+Only the feed and sitemap use absolute addresses (built from `base_url`), and only the
+404 page links from the site's root path, because a host serves it at any depth.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+HOME = "index.html"
+ALL_PAPERS = "papers/index.html"
+TOPICS = "topics/index.html"
+ATTENTION = "attention.html"
+SEARCH = "search.html"
+NOT_FOUND = "404.html"
+SITEMAP = "sitemap.xml"
+FEED = "feed.xml"
+BIBTEX = "papers.bib"
+JSON = "papers.json"
+STYLE = "assets/style.css"
+SITE_JS = "assets/site.js"
+
+
+def paper_file(slug: str) -> str:
+    return f"papers/{slug}.html"
+
+
+def topic_file(topic_id: str) -> str:
+    return f"topics/{topic_id}.html"
+
+
+def link_to(file: str) -> str:
+    """An output file's path as it appears in an href (percent-encoded)."""
+    return quote(file)
+
+
+def paper_page(slug: str) -> str:
+    return link_to(paper_file(slug))
+
+
+def topic_page(topic_id: str) -> str:
+    return link_to(topic_file(topic_id))
+
+
+def root_of(page: str) -> str:
+    """The relative path from a page back to the site root: "" or "../" (one per folder level)."""
+    return "../" * page.count("/")
+
+
+def relative(from_page: str, target: str) -> str:
+    """The link from one output file to another, both given relative to the site root."""
+    return root_of(from_page) + target
+
+
+def site_path(base_url: str) -> str:
+    """The path the site is published under, e.g. "/" or "/review/"."""
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def absolute(base_url: str, target: str) -> str:
+    """The public address of an output file, for the feed and sitemap."""
+    return base_url + target
+
+
+def is_safe_link(url: str) -> bool:
+    """Links from content may go to http(s), mailto or a relative address; nothing else runs."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    if not scheme:
+        # "//host/x" leaves the site without a scheme; a relative path never starts that way
+        return not url.strip().startswith("//") and ":" not in url.split("/")[0]
+    return scheme in ("http", "https", "mailto")

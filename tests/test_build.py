@@ -1,0 +1,334 @@
+"""`sitegen build`: the pages, data files and guarantees a reader or editor notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+TOPICS_YAML = """\
+- id: segmentation
+  title: Segmentation
+  description: Outlining organs and lesions in images.
+  rules:
+    title: {'segment': 1}
+    abstract: {'segment': 1}
+- id: agents
+  title: Agents
+  description: Language-model agents that plan and use tools.
+  rules:
+    title: {'agent': 1}
+    abstract: {'agent': 1}
+- id: benchmarks
+  title: Benchmarks
+  description: Datasets and evaluations.
+  rules:
+    title: {'benchmark': 1}
+    abstract: {'benchmark': 1}
+"""
+
+
+def paper_md(title: str, abstract: str, **fields: object) -> str:
+    """A paper file; `fields` are front-matter lines written as given (YAML)."""
+    lines = [f"title: {json.dumps(title)}", *(f"{key}: {value}" for key, value in fields.items())]
+    return "---\n" + "\n".join(lines) + "\n---\n" + abstract + "\n"
+
+
+PAPERS = {
+    "endogen": paper_md(
+        "EndoGen: endoscopic video generation",
+        "We generate endoscopic video and segment polyps in colonoscopy frames. Code is [here](https://github.com/x/endogen).",
+        date="2026-04-20",
+        organization="Endo Lab",
+        upvotes=12,
+        links="[{url: 'https://github.com/x/endogen', kind: code},"
+        " {url: 'https://endogen.example', kind: project}]",
+        sources="[daily-2026-04-20.txt]",
+    ),
+    "polyp-seg": paper_md(
+        "Polyp segmentation in colonoscopy video",
+        "A model to segment polyps in colonoscopy video frames, evaluated on a new benchmark.",
+        date="2026-04-20",
+        authors_count=5,
+    ),
+    "medsam-agent": paper_md(
+        "MedSAM-Agent: agents that segment anything",
+        "An agent that plans segmentation steps with tools.",
+        date="2025-11-02",
+        title_derived="true",
+    ),
+    "agent-bench": paper_md(
+        "A benchmark for clinical agents",
+        "We benchmark language-model agents on clinical tasks.",
+        date="2025-03-01",
+        date_inferred="true",
+    ),
+    "undated-notes": paper_md("Notes without a date", "Reading notes on radiology reports."),
+}
+
+
+def project_files(papers: dict[str, str] | None = None) -> dict[str, str]:
+    files = {"content/topics.yaml": TOPICS_YAML}
+    files.update({f"content/papers/{slug}.md": text for slug, text in (papers or PAPERS).items()})
+    return files
+
+
+@pytest.fixture
+def site(make_project, run_cli) -> Path:
+    root = make_project(project_files())
+    code, out, err = run_cli(root, "build")
+    assert code == 0, err
+    assert "search index:" in out
+    return root / "public"
+
+
+def read(site: Path, page: str) -> str:
+    return (site / page).read_text(encoding="utf-8")
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def test_home_says_what_the_review_covers_with_counts_topics_and_recent_papers(site):
+    home = text_of(read(site, "index.html"))
+    assert "A review used by the tests." in home
+    assert "5 papers in 3 topics" in home
+    assert "Segmentation 3 papers" in home and "Agents 2 papers" in home
+    assert home.index("EndoGen") < home.index("MedSAM-Agent") < home.index("Notes without a date")
+    assert 'id="site-search-input"' in read(site, "index.html")
+
+
+def test_paper_page_shows_facts_topics_abstract_links_citation_and_related(site):
+    page = read(site, "papers/endogen.html")
+    text = text_of(page)
+    assert "<h1" in page and page.count("<h1") == 1
+    assert "20 April 2026" in text and "Endo Lab" in text and "Upvotes 12" in text
+    assert 'href="../topics/segmentation.html"' in page
+    assert '<a href="https://github.com/x/endogen">here</a>' in page
+    assert 'class="button" href="https://github.com/x/endogen"' in page
+    assert "@misc{endogen2026," in page and "Copy BibTeX" in page
+    related = page[page.index("Related papers") :]
+    assert 'href="../papers/polyp-seg.html"' in related
+    assert "daily-2026-04-20.txt" in text
+
+
+def test_guessed_titles_and_dates_are_marked_on_the_page_and_listed_for_the_editor(site):
+    assert "Title derived from the abstract, please confirm" in read(site, "papers/medsam-agent.html")
+    assert "date inferred" in read(site, "papers/agent-bench.html")
+    attention = text_of(read(site, "attention.html"))
+    for slug in ("medsam-agent", "agent-bench", "undated-notes"):
+        assert f"content/papers/{slug}.md" in attention
+    assert "endogen.md" not in attention
+    assert "title_derived: true" in attention and "date_inferred: true" in attention
+
+
+def test_topic_page_lists_its_papers_newest_first_with_co_occurring_topics(site):
+    page = read(site, "topics/segmentation.html")
+    order = re.findall(r'class="paper-title" href="../papers/([a-z-]+).html"', page)
+    # same date: title order breaks the tie; then older papers
+    assert order == ["endogen", "polyp-seg", "medsam-agent"]
+    together = text_of(page[page.index("Often together with") : page.index("topic-papers-heading")])
+    assert "Agents (1 shared)" in together and "Benchmarks (1 shared)" in together
+
+
+def test_all_papers_is_a_complete_table_in_listing_order_without_javascript(site):
+    page = read(site, "papers/index.html")
+    rows = re.findall(r'<tr data-topics="([a-z -]*)" data-date="([0-9-]*)">', page)
+    assert len(rows) == 5
+    assert [date for _, date in rows] == ["2026-04-20", "2026-04-20", "2025-11-02", "2025-03-01", ""]
+    assert '<form class="filters" id="paper-filters" hidden>' in page
+    assert '<option value="2025">2025</option>' in page
+    assert '<th scope="col">Title</th>' in page
+
+
+def test_search_page_and_404(site):
+    search = read(site, "search.html")
+    assert '<div id="search-page-results" aria-live="polite"></div>' in search
+    assert "Search needs JavaScript" in search
+    missing = read(site, "404.html")
+    # served at any depth, so it links from the published path of base_url
+    assert 'href="/review/papers/index.html"' in missing
+    assert 'data-root="/review/"' in missing
+
+
+# --- data files ----------------------------------------------------------------------------
+
+
+def test_papers_json_holds_every_paper_with_its_effective_topics(site):
+    records = json.loads(read(site, "papers.json"))
+    by_slug = {record["slug"]: record for record in records}
+    assert set(by_slug) == set(PAPERS)
+    endogen = by_slug["endogen"]
+    assert endogen["url"] == "papers/endogen.html"
+    assert endogen["date"] == "2026-04-20"
+    assert endogen["topics"] == ["segmentation"]
+    assert endogen["links"][0] == {"url": "https://github.com/x/endogen", "kind": "code", "label": ""}
+    assert "segment polyps" in endogen["abstract"]
+    assert by_slug["undated-notes"]["date"] is None
+
+
+def test_feed_is_atom_with_dated_papers_newest_first(site):
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring(read(site, "feed.xml"))
+    assert feed.tag == f"{atom}feed"
+    entries = feed.findall(f"{atom}entry")
+    assert [e.findtext(f"{atom}id") for e in entries][:2] == [
+        "https://example.org/review/papers/endogen.html",
+        "https://example.org/review/papers/polyp-seg.html",
+    ]
+    assert len(entries) == 4  # the undated paper has no place in a dated feed
+    for entry in entries:
+        assert entry.findtext(f"{atom}title") and entry.findtext(f"{atom}updated")
+    assert feed.findtext(f"{atom}updated") == "2026-04-20T00:00:00Z"
+
+
+def test_sitemap_lists_every_page_with_absolute_addresses(site):
+    sitemap = ET.fromstring(read(site, "sitemap.xml"))
+    locations = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://example.org/review/index.html" in locations
+    assert "https://example.org/review/papers/undated-notes.html" in locations
+    assert "https://example.org/review/topics/agents.html" in locations
+    assert all(loc and loc.startswith("https://example.org/review/") for loc in locations)
+
+
+def test_bibtex_has_one_entry_per_paper_with_unique_keys(site):
+    bib = read(site, "papers.bib")
+    keys = re.findall(r"^@misc\{([^,]+),$", bib, re.MULTILINE)
+    assert len(keys) == len(set(keys)) == 5
+    assert "endogen2026" in keys and "undated-notes" in keys
+
+
+def test_bibtex_escapes_special_characters_and_keys_stay_unique():
+    from sitegen.model import Paper
+    from sitegen.outputs import bibtex_entry, bibtex_keys
+
+    paper = Paper("a-b", "50% of {x}_i & $y$ #1 ~ ^", "")
+    entry = bibtex_entry(paper, "a-b", "https://e.org/a b")
+    assert r"50\% of \{x\}\_i \& \$y\$ \#1 \textasciitilde{} \textasciicircum{}" in entry
+    assert "url = {https://e.org/a%20b}" in entry
+    keys = bibtex_keys([Paper("x2020", "", ""), Paper("x", "", "", date=dt.date(2020, 1, 1))])
+    assert keys == {"x": "x2020", "x2020": "x2020-2"}
+
+
+# --- links ---------------------------------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src", "action", "data-search-index") and value is not None:
+                self.urls.append(value)
+
+
+def test_every_link_is_relative_names_index_html_and_resolves_to_a_file(site):
+    for page in site.rglob("*.html"):
+        if page.name == "404.html":
+            continue
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for url in parser.urls:
+            parts = urlsplit(url)
+            if parts.scheme in ("http", "https", "mailto") or url.startswith("#"):
+                continue
+            assert not url.startswith("/"), f"{page}: {url}"
+            target = (page.parent / parts.path).resolve()
+            assert target.is_file(), f"{page.relative_to(site)} links to missing {url}"
+
+
+# --- safety of the build -------------------------------------------------------------------
+
+
+def test_a_failed_build_leaves_the_previous_output_intact(make_project, run_cli):
+    root = make_project(project_files())
+    assert run_cli(root, "build")[0] == 0
+    before = {p: p.read_bytes() for p in (root / "public").rglob("*") if p.is_file()}
+    (root / "content/papers/endogen.md").write_text("---\ntitle: [unclosed\n---\nx\n", encoding="utf-8")
+    code, _, err = run_cli(root, "build")
+    assert code == 1 and "content/papers/endogen.md" in err
+    after = {p: p.read_bytes() for p in (root / "public").rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in root.iterdir() if p.name.startswith(".public")] == []
+
+
+def test_bad_front_matter_in_two_files_reports_both_with_file_line_and_key(make_project, run_cli):
+    papers = dict(PAPERS)
+    papers["endogen"] = "---\ntitle: EndoGen\ndate: April 2026\n---\nx\n"
+    papers["polyp-seg"] = "---\ntitle: Polyps\nupvotes: many\n---\nx\n"
+    root = make_project(project_files(papers))
+    code, _, err = run_cli(root, "build")
+    assert code == 1
+    assert "content/papers/endogen.md:3: `date`" in err
+    assert "content/papers/polyp-seg.md:3: `upvotes`" in err
+    assert not (root / "public").exists()
+
+
+def test_an_unknown_topic_in_a_pin_stops_the_build_naming_file_line_and_key(make_project, run_cli):
+    papers = dict(PAPERS)
+    papers["endogen"] = paper_md("EndoGen", "x", date="2026-01-01", topics_add="[segmentaton]")
+    code, _, err = run_cli(make_project(project_files(papers)), "build")
+    assert code == 1
+    assert "content/papers/endogen.md:4: `topics_add`" in err and "segmentaton" in err
+
+
+@pytest.mark.parametrize("out", [".", "content", "content/papers", ".."])
+def test_refuses_an_output_folder_that_is_or_holds_the_project_or_its_content(make_project, run_cli, out):
+    root = make_project(project_files())
+    code, _, err = run_cli(root, "build", "--out", out)
+    assert code == 1 and "refusing to build into" in err
+    assert (root / "content/papers/endogen.md").exists()
+
+
+def test_refuses_to_replace_a_folder_it_did_not_build(make_project, run_cli):
+    root = make_project(project_files())
+    (root / "mine").mkdir()
+    (root / "mine" / "thesis.tex").write_text("precious", encoding="utf-8")
+    code, _, err = run_cli(root, "build", "--out", "mine")
+    assert code == 1 and "not built by sitegen" in err
+    assert (root / "mine" / "thesis.tex").read_text(encoding="utf-8") == "precious"
+
+
+def test_a_rebuild_leaves_unchanged_files_untouched(make_project, run_cli):
+    root = make_project(project_files())
+    assert run_cli(root, "build")[0] == 0
+    stamps = {p: p.stat().st_mtime_ns for p in (root / "public").rglob("*.html")}
+    text = (root / "content/papers/endogen.md").read_text(encoding="utf-8")
+    (root / "content/papers/endogen.md").write_text(text.replace("Endo Lab", "Endo Group"), encoding="utf-8")
+    code, out, _ = run_cli(root, "build")
+    assert code == 0 and "unchanged" in out
+    changed = {p.name for p, stamp in stamps.items() if p.stat().st_mtime_ns != stamp}
+    assert changed == {"endogen.html"}
+
+
+def test_strict_turns_config_warnings_into_errors(make_project, run_cli):
+    from tests.conftest import SITE_YAML
+
+    root = make_project(project_files(), site_yaml=SITE_YAML + "colour: blue\n")
+    code, out, _ = run_cli(root, "build")
+    assert code == 0 and "warning:" in out and "colour" in out
+    code, _, err = run_cli(root, "build", "--strict")
+    assert code == 1 and "colour" in err
+
+
+def test_build_site_reports_timings_for_every_phase(make_project):
+    from sitegen.build import PHASES, build_site
+    from sitegen.config import load_config
+
+    root = make_project(project_files())
+    report = build_site(load_config(root / "site.yaml"), root / "out", use_cache=False)
+    assert set(PHASES) <= set(report.timings)
+    assert report.papers == 5 and report.topics == 3 and report.pages == 5 + 3 + 6
+    assert "5 papers" in report.summary()
