@@ -1,0 +1,190 @@
+"""The search index against real lunr.js 2.3.9 (in Node): same stems, same index, same ranking."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sitegen.search import FIELDS, SearchDocument, build_search_bundle, field_values, search_data
+from sitegen.stemmer import index_terms, stem, tokenize, trim
+from tests.conftest import REPO, node_tool
+
+SEARCH_JS = REPO / "templates" / "static" / "search.js"
+
+# Words where a Porter stemmer other than lunr.js's (e.g. PyPI lunr 0.8.0's) stems differently,
+# and text the tokenizer and trimmer must treat exactly as lunr.js does.
+TRICKY_WORDS = [
+    "decay", "decays", "play", "played", "days", "daily", "say", "yes", "yield", "sky", "generalization",
+    "organizational", "agreed", "feed", "hopping", "hoping", "filing", "controll", "relational",
+    "conditional", "rational", "valenci", "hesitanci", "digitizer", "conformabli", "radicalli",
+    "differentli", "vileli", "analogousli", "vietnamization", "predication", "operator", "feudalism",
+    "decisiveness", "hopefulness", "callousness", "formaliti", "sensitiviti", "sensibiliti", "triplicate",
+    "formative", "formalize", "electriciti", "electrical", "hopeful", "goodness", "revival", "allowance",
+    "inference", "airliner", "gyroscopic", "adjustable", "defensible", "irritant", "replacement",
+    "adjustment", "dependent", "adoption", "homologou", "communism", "activate", "angulariti",
+    "homologous", "effective", "bowdlerize", "probate", "rate", "cease", "controll", "roll", "y", "yy",
+    "ys", "yyy", "constructor", "__proto__", "hasOwnProperty", "x\U0001f600ys", "caf\u00e9", "na\u00efve",
+    "\u0130stanbul", "\u03a3\u0391\u03a3", "stra\u00dfe", "\ufb01le", "\u2014", "(", "3d", "2025",
+]  # fmt: skip
+TRICKY_TEXT = (
+    "Segment-Anything (SAM) -- decays\u00a0days\u2003plays\ufeffdays \u00bfqu\u00e9? --flag "
+    'x\x1cy a\x85b \u201cquoted\u201d 3D/2D U-Net++ \u2014 MedSAM-Agent\'s "AI".'
+)
+
+NODE_PIPELINE = """
+const lunr = require(process.argv[2]);
+const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+const pipeline = new lunr.Pipeline();
+pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
+process.stdout.write(JSON.stringify({
+  texts: input.texts.map(text => pipeline.run(lunr.tokenizer(text)).map(String)),
+  stems: input.words.map(word => lunr.stemmer(new lunr.Token(word)).toString()),
+}));
+"""
+
+# Our index (search.js's buildIndex over the compact data) against lunr.js indexing the documents.
+NODE_COMPARE = """
+const lunr = require(process.argv[2]);
+const sitegen = require(process.argv[3]);
+const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+const ours = sitegen.buildIndex(lunr, input.data);
+const reference = lunr(function () {
+  this.ref('id');
+  input.data.fields.forEach(field => this.field(field[0], {boost: field[1]}));
+  input.docs.forEach((doc, id) => this.add(Object.assign({id: id}, doc)));
+});
+const loaded = lunr.Index.load(JSON.parse(JSON.stringify(ours)));
+const ranked = index => input.queries.map(query => index.search(query).map(r => [r.ref, r.score]));
+const found = input.queries.map(query => sitegen.search(lunr, ours, query).results.map(r => Number(r.ref)));
+process.stdout.write(JSON.stringify({
+  identical: JSON.stringify(ours) === JSON.stringify(reference),
+  ours: ranked(ours), reference: ranked(reference), loaded: ranked(loaded), found: found,
+}));
+"""
+
+
+def run_node(script: str, payload: object, tmp_path: Path) -> dict:
+    program = tmp_path / "program.js"
+    program.write_text(script, encoding="utf-8")
+    lunr_js = node_tool("lunr", "lunr.js")
+    result = subprocess.run(
+        ["node", str(program), str(lunr_js), str(SEARCH_JS)],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def corpus_texts() -> list[str]:
+    """Every paper file and listing of the committed content, whole (front matter included)."""
+    files = sorted((REPO / "content" / "papers").glob("*.md")) + sorted((REPO / "content").glob("sources/*"))
+    return [path.read_text(encoding="utf-8") for path in files if path.is_file()]
+
+
+def test_pipeline_matches_lunr_js_on_every_corpus_token(tmp_path: Path) -> None:
+    texts = [*corpus_texts(), TRICKY_TEXT, " ".join(TRICKY_WORDS)]
+    assert len(texts) > 100, "the committed content is missing"
+    words = sorted({trim(token) for text in texts for token in tokenize(text)} | set(TRICKY_WORDS))
+    lunr_js = run_node(NODE_PIPELINE, {"texts": texts, "words": words}, tmp_path)
+    for text, expected in zip(texts, lunr_js["texts"], strict=True):
+        assert index_terms(text) == expected, text[:80]
+    disagreements = [(w, stem(w), js) for w, js in zip(words, lunr_js["stems"], strict=True) if stem(w) != js]
+    assert disagreements == []
+    assert [stem(word) for word in ("decay", "play", "days")] == ["decay", "play", "day"]
+
+
+def document(number: int, title: str, text: str, **extra: object) -> SearchDocument:
+    fields: dict = {"topics": (), "date": "", "names": (), **extra}
+    return SearchDocument(url=f"papers/p{number}.html", title=title, text=text, **fields)
+
+
+SMALL_CORPUS = [
+    document(0, "EndoGen: conditional generation of endoscopy video", "We present EndoGen, a video model.",
+             names=("EndoGen",), topics=("Generative models",), date="2025-06-01"),
+    document(1, "Segment anything in medical images", "MedSAM adapts segment anything to CT and MRI.",
+             names=("MedSAM",), topics=("Segmentation",), date="2024-01-22"),
+    document(2, "A survey of agents for clinical workflows", "Agents plan and act; we survey 120 papers.",
+             topics=("Agents",), date="2025-02-03"),
+    document(3, "MedSAM-Agent: interactive segmentation by an agent", "An agent segmenting organs with SAM.",
+             names=("MedSAM-Agent",), topics=("Agents", "Segmentation"), date="2025-09-30"),
+    document(4, "Signal decay in diffusion MRI", "Modelling decay over days; plays a role in (noisy) scans.",
+             date="2023-11-11"),
+    document(5, "A benchmark for report generation", "We benchmark benchmarks: benchmark benchmark.",
+             topics=("Benchmarks",), date="2025-03-01"),
+    document(6, "Radiology report generation", "Our model beats the benchmark on MIMIC-CXR and a benchmark.",
+             date="2024-07-07"),
+    document(7, "Title only, no abstract", ""),
+    document(8, "constructor __proto__ hasOwnProperty", "\u00bfQu\u00e9? caf\u00e9 na\u00efve \u2014 ( ) --",
+             date="2022-02-02"),
+]  # fmt: skip
+QUERIES = [
+    "endogen", "segment anything", "segm*", "decay", "days", "title:benchmark", "benchmark", "+agent -survey",
+    "-survey", "medsam-agent", "medsam agent", "2025", "year:2024", "names:medsam", "topics:segmentation",
+    "agent^5 segment", "segmnt~1", "constructor", "__proto__", "segm", "segmentati", "cafe", "caf*",
+]  # fmt: skip
+
+
+def test_index_is_exactly_the_one_lunr_js_builds(tmp_path: Path) -> None:
+    data = search_data(SMALL_CORPUS)
+    names = [name for name, _ in FIELDS]
+    docs = [dict(zip(names, field_values(doc), strict=True)) for doc in SMALL_CORPUS]
+    result = run_node(NODE_COMPARE, {"data": data, "docs": docs, "queries": QUERIES}, tmp_path)
+    assert result["identical"], "the expanded index differs from lunr.js's own"
+    assert result["ours"] == result["reference"] == result["loaded"]
+    found = dict(zip(QUERIES, result["found"], strict=True))
+    assert found["endogen"][0] == 0
+    assert found["segment anything"][0] == 1
+    assert found["decay"] == [4] and found["days"] == [4]
+    assert found["title:benchmark"] == [5]
+    assert found["benchmark"][0] == 5, "a title match outranks abstract matches"
+    assert 3 in found["+agent -survey"] and 2 not in found["+agent -survey"]
+    assert found["medsam-agent"][0] == 3
+    assert {1, 3} <= set(found["segm"]), "a word being typed matches as a prefix"
+    assert {1, 3} <= set(found["segmentati"]), "a prefix longer than the stem still matches"
+
+
+def test_whole_abstract_is_searched_but_only_a_snippet_is_shipped(tmp_path: Path) -> None:
+    long_text = "Intro words. " * 60 + "The zygomorphic ending."
+    corpus = [document(0, "Long", long_text), document(1, "Other", "Nothing here.")]
+    data = search_data(corpus)
+    assert "zygomorphic" not in data["docs"][0][4] and data["docs"][0][4].endswith("…")
+    assert len(data["docs"][0][4]) <= 201
+    names = [name for name, _ in FIELDS]
+    docs = [dict(zip(names, field_values(doc), strict=True)) for doc in corpus]
+    result = run_node(NODE_COMPARE, {"data": data, "docs": docs, "queries": ["zygomorphic"]}, tmp_path)
+    assert result["found"] == [[0]]
+
+
+def test_bundle_holds_the_assets_and_reports_sizes() -> None:
+    bundle = build_search_bundle(SMALL_CORPUS)
+    assert set(bundle.files) == {
+        "assets/search-index.js",
+        "assets/lunr.js",
+        "assets/search.js",
+        "assets/search.css",
+    }
+    index = bundle.files["assets/search-index.js"]
+    assert index.startswith(b"window.SITEGEN_SEARCH={") and index.isascii()
+    assert bundle.index_bytes == sum(len(data) for data in bundle.files.values())
+    assert 0 < bundle.index_gzip_bytes < bundle.index_bytes
+    assert bundle.files["assets/lunr.js"] == (REPO / "sitegen" / "vendor" / "lunr.js").read_bytes()
+
+
+def test_untrusted_text_cannot_break_out_of_the_index_script() -> None:
+    evil = document(0, "</script><script>alert(1)</script>", "\u2028\u2029 `${x}` \"'", topics=("<b>",))
+    index = build_search_bundle([evil]).files["assets/search-index.js"].decode("ascii")
+    payload = index.removeprefix("window.SITEGEN_SEARCH=").removesuffix(";\n")
+    assert json.loads(payload)["docs"][0][1] == evil.title  # the file is one JSON literal, nothing else
+
+
+@pytest.mark.parametrize("count", [0, 1])
+def test_tiny_sites_build(count: int) -> None:
+    bundle = build_search_bundle(SMALL_CORPUS[:count])
+    assert bundle.files["assets/search-index.js"].startswith(b"window.SITEGEN_SEARCH=")
