@@ -160,11 +160,10 @@ def _join_paragraphs(paragraphs: list[list[str]]) -> str:
 
 def _is_cut_off(abstract: str) -> bool:
     """A last abstract that stops without ending its sentence (or a URL) was cut off by the save."""
-    text = abstract.rstrip()
+    text = abstract.rstrip().rstrip("{}").rstrip()  # `blue{URL}.}`: LaTeX braces after the end
     if not text:
         return True
-    last_word = text.split()[-1]
-    return not (SENTENCE_END.search(text) or re.match(r"https?://", last_word))
+    return not (SENTENCE_END.search(text) or re.search(r"https?://\S+$", text))
 
 
 def _cut_off_warning(entry: RawEntry, shown: str) -> Problem:

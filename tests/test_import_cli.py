@@ -1,0 +1,217 @@
+"""`sitegen import` end to end: files written, re-imports, hand edits, years, bad input, dry runs."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.paperfile import read_meta
+
+DATA = Path(__file__).parent / "data" / "listings"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def paper(project: Path, slug: str) -> tuple[dict, str]:
+    path = project / "content" / "papers" / f"{slug}.md"
+    meta, body, _ = read_meta(path.read_text(encoding="utf-8"), str(path))
+    return meta, body
+
+
+def edit(project: Path, slug: str, old: str, new: str) -> None:
+    path = project / "content" / "papers" / f"{slug}.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def project(make_project, tmp_path):
+    root = make_project()
+    for name in ("dump.txt", "daily.txt", "daily_cut.txt"):
+        shutil.copy(DATA / name, tmp_path / name)
+    return root
+
+
+def test_import_writes_a_page_per_paper_and_keeps_the_raw_listings(project, run_cli, tmp_path):
+    code, out, err = run_cli(project, "import", tmp_path / "dump.txt", tmp_path / "daily.txt")
+    assert code == 0
+    papers = sorted(p.stem for p in (project / "content" / "papers").glob("*.md"))
+    assert len(papers) == 7 and "polypnet-x" in papers and "cardiobench" in papers
+    assert sorted(p.name for p in (project / "content" / "sources").iterdir()) == ["daily.txt", "dump.txt"]
+    assert "[1/2] daily.txt: 4 papers (4 new" in err and "[2/2] dump.txt: 3 papers (3 new" in err
+    assert "7 papers (7 created" in out and "3 derived titles to confirm" in out
+    meta, body = paper(project, "polypnet-x")
+    assert meta["title"] == "PolypNet-X: Lightweight Boundary-Aware Network for Real-Time Polyp Segmentation"
+    assert meta["title_derived"] is True and "date" not in meta
+    assert meta["links"] == [{"url": "https://github.com/example-lab/PolypNet-X", "kind": "code"}]
+    assert meta["sources"] == ["dump.txt"]
+    assert body.endswith("Code is available at [here](https://github.com/example-lab/PolypNet-X).")
+    meta, _ = paper(project, "cardiobench")
+    assert (meta["authors_count"], meta["upvotes"], str(meta["date"])) == (12, 7, "2024-11-08")
+    assert "title_derived" not in meta and "date_inferred" not in meta
+    meta, _ = paper(project, "dermatology-foundation-model-survey")
+    assert meta["organization"] == "MedLab"
+
+
+def test_importing_again_changes_no_byte_and_the_sources_alone_rebuild_the_corpus(project, run_cli, tmp_path):
+    run_cli(project, "import", tmp_path / "dump.txt", tmp_path / "daily.txt")
+    before = snapshot(project / "content")
+    code, _, err = run_cli(project, "import", tmp_path / "daily.txt", tmp_path / "dump.txt")
+    assert code == 0 and snapshot(project / "content") == before
+    assert "already imported" in err
+    code, _, _ = run_cli(project, "import")
+    assert code == 0 and snapshot(project / "content") == before
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project / "content" / "sources", fresh / "sources")
+    code, _, _ = run_cli(project, "import", "--content", fresh)
+    assert code == 0 and snapshot(fresh) == before
+
+
+def test_a_listing_already_kept_is_not_copied_twice_and_a_new_one_with_a_taken_name_is(
+    project, run_cli, tmp_path
+):
+    run_cli(project, "import", tmp_path / "daily.txt")
+    renamed = tmp_path / "elsewhere" / "copy-of-daily.txt"
+    renamed.parent.mkdir()
+    shutil.copy(tmp_path / "daily.txt", renamed)
+    run_cli(project, "import", renamed)
+    assert [p.name for p in (project / "content" / "sources").iterdir()] == ["daily.txt"]
+    other = tmp_path / "elsewhere" / "daily.txt"
+    shutil.copy(tmp_path / "daily_cut.txt", other)
+    code, _, _ = run_cli(project, "import", other)
+    names = sorted(p.name for p in (project / "content" / "sources").iterdir())
+    assert code == 0 and len(names) == 2 and "daily.txt" in names
+    assert next(name for name in names if name != "daily.txt").startswith("daily-")
+
+
+def test_hand_edits_survive_a_reimport_and_new_listings_still_fill_untouched_fields(
+    project, run_cli, tmp_path
+):
+    run_cli(project, "import", tmp_path / "daily.txt")
+    edit(
+        project,
+        "sepsis-prediction-from-bedside-monitors-with-transformers",
+        "title: Sepsis",
+        "title: Early Sepsis",
+    )
+    edit(project, "cardiobench", "Models fall well short", "Models (checked by hand) fall well short")
+    edit(project, "cardiobench", "sources:", "topics:\n- cardiology\nsources:")
+    newer = tmp_path / "newer.txt"
+    newer.write_text(
+        "Daily Papers\n\nSep 1\n\nSepsis Prediction from Bedside Monitors with Transformers\n\n"
+        + (tmp_path / "daily.txt").read_text(encoding="utf-8").split("\n\n")[15]
+        + "\n\n  • 9 authors\n·\nMar 3, 2025 11\n\n"
+        "CardioBench: A Benchmark for Echocardiogram Understanding\n\n"
+        "Echocardiography is central to cardiac care, yet vision-language models are rarely tested on it. "
+        "We introduce CardioBench, a benchmark of 9,000 echocardiogram clips with expert questions and\n\n"
+        "  • 12 authors\n·\nNov 8, 2024 30\n",
+        encoding="utf-8",
+    )
+    code, _out, err = run_cli(project, "import", newer)
+    assert code == 0, err
+    meta, _ = paper(project, "sepsis-prediction-from-bedside-monitors-with-transformers")
+    assert meta["title"] == "Early Sepsis Prediction from Bedside Monitors with Transformers"  # kept
+    assert (meta["upvotes"], meta["authors_count"], str(meta["date"])) == (11, 9, "2025-03-03")  # filled
+    assert meta["sources"] == ["daily.txt", "newer.txt"]
+    meta, body = paper(project, "cardiobench")
+    assert "(checked by hand)" in body and meta["topics"] == ["cardiology"]
+    assert meta["upvotes"] == 30
+    assert not (project / "content" / "papers" / "early-sepsis-prediction.md").exists()
+
+
+def test_without_the_import_state_every_existing_value_counts_as_the_editors(project, run_cli, tmp_path):
+    run_cli(project, "import", tmp_path / "daily.txt")
+    (project / "content" / ".import-state.json").unlink()
+    edit(project, "cardiobench", "upvotes: 7", "upvotes: 1")
+    edit(project, "whole-slide-pathology-report-generation", "authors_count: 5\n", "")
+    code, _, _ = run_cli(project, "import")
+    assert code == 0
+    assert paper(project, "cardiobench")[0]["upvotes"] == 1
+    assert paper(project, "whole-slide-pathology-report-generation")[0]["authors_count"] == 5
+
+
+def test_a_dry_run_says_what_would_change_and_writes_nothing(project, run_cli, tmp_path):
+    code, out, _ = run_cli(project, "import", "--dry-run", tmp_path / "daily.txt")
+    assert code == 0 and "would create" in out and "cardiobench.md" in out and "nothing was written" in out
+    assert not (project / "content").exists()
+    run_cli(project, "import", tmp_path / "daily.txt")
+    before = snapshot(project / "content")
+    more = tmp_path / "more.txt"
+    more.write_text(
+        "Daily Papers\n\nCardioBench: A Benchmark for Echocardiogram Understanding\n\n"
+        + "Echocardiography is central to cardiac care. " * 8
+        + "\n\n  • 12 authors\n·\nNov 8, 2024 99\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run_cli(project, "import", "--dry-run", more)
+    assert code == 0 and "would update" in out and "upvotes" in out and "would copy" in out
+    assert snapshot(project / "content") == before
+
+
+def test_a_year_left_out_is_inferred_and_said_or_taken_from_the_year_flag(project, run_cli, tmp_path):
+    code, _, err = run_cli(project, "import", tmp_path / "daily.txt")
+    assert "taken as 2025" in err and "years up to 2024" in err and "--year" in err
+    meta, _ = paper(project, "whole-slide-pathology-report-generation")
+    assert str(meta["date"]) == "2025-02-02" and meta["date_inferred"] is True
+    code, _, err = run_cli(project, "import", "--year", "2031", tmp_path / "daily.txt")
+    assert code == 0 and "taken as 2031 (--year)" in err
+    assert str(paper(project, "whole-slide-pathology-report-generation")[0]["date"]) == "2031-02-02"
+
+
+def test_a_listing_with_no_year_at_all_falls_back_to_a_stated_assumption(project, run_cli, tmp_path):
+    listing = tmp_path / "yearless.txt"
+    listing.write_text(
+        "Daily Papers\n\nA Paper\n\n" + "It works well. " * 30 + "\n\n  • 2 authors\n·\nJan 1\n"
+    )
+    code, _, err = run_cli(project, "import", listing)
+    assert code == 0 and "no year at all" in err and "current year was assumed" in err
+
+
+def test_a_cut_off_last_entry_is_warned_about_and_not_imported(project, run_cli, tmp_path):
+    code, _, err = run_cli(project, "import", tmp_path / "daily_cut.txt")
+    assert code == 0
+    assert "warning: " in err and '"MRI Reconstruction with Diffusion Priors"' in err
+    assert [p.stem for p in (project / "content" / "papers").glob("*.md")] == [
+        "ultrasound-video-segmentation-with-memory"
+    ]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty"),
+        (b"Abstract:caf\xe9 au lait\n", "is not UTF-8 text"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is not a text file"),
+        (b"id,title\n1,a paper\n", "not a listing format"),
+        (b"new\n\nDaily Papers\n\nApr 20\n", "no complete paper"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_file_and_nothing_is_written(
+    project, run_cli, tmp_path, content, message
+):
+    run_cli(project, "import", tmp_path / "dump.txt")
+    before = snapshot(project / "content")
+    bad = tmp_path / "bad-listing.txt"
+    bad.write_bytes(content)
+    code, _out, err = run_cli(project, "import", tmp_path / "daily.txt", bad)
+    assert code == 1
+    assert err.startswith("error: ") and "bad-listing.txt" in err and message in err
+    assert len(err.strip().splitlines()) == 1
+    assert snapshot(project / "content") == before
+
+
+def test_a_missing_listing_is_named(project, run_cli, tmp_path):
+    code, _, err = run_cli(project, "import", tmp_path / "nowhere.txt")
+    assert code == 1 and "nowhere.txt" in err and "no such file" in err
+    assert not (project / "content").exists()
+
+
+def test_the_content_folder_comes_from_the_site_config(make_project, run_cli, tmp_path):
+    site = "title: T\ndescription: D\nbase_url: https://example.org/\nauthor: A\npaths:\n  content: corpus\n"
+    root = make_project(site_yaml=site)
+    code, _, _ = run_cli(root, "import", DATA / "dump.txt")
+    assert code == 0 and len(list((root / "corpus" / "papers").glob("*.md"))) == 3
+    assert not (root / "content").exists()

@@ -1,0 +1,31 @@
+"""The committed corpus is exactly what importing the committed sources gives."""
+
+import shutil
+from pathlib import Path
+
+from sitegen.paperfile import parse_paper
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_reimporting_the_sources_into_an_empty_folder_recreates_the_corpus_byte_for_byte(run_cli, tmp_path):
+    shutil.copytree(CONTENT / "sources", tmp_path / "content" / "sources")
+    code, _, _ = run_cli(tmp_path, "import", "--content", tmp_path / "content")
+    assert code == 0
+    assert files(tmp_path / "content" / "papers") == files(CONTENT / "papers")
+    assert (tmp_path / "content" / ".import-state.json").read_bytes() == (
+        CONTENT / ".import-state.json"
+    ).read_bytes()
+
+
+def test_the_corpus_holds_the_176_seed_papers_each_a_valid_paper_file():
+    papers = sorted((CONTENT / "papers").glob("*.md"))
+    assert len(papers) == 176
+    parsed = [parse_paper(p.read_text(encoding="utf-8"), str(p), p.stem) for p in papers]
+    assert all(len(p.slug) <= 60 and p.slug.isascii() for p in parsed)
+    assert sum(p.title_derived for p in parsed) == 21
+    assert {p.slug for p in parsed} >= {"endogen", "radfabric", "medsam-agent", "x-grm"}

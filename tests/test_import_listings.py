@@ -1,0 +1,178 @@
+"""Reading listings: both formats, cut-off last entries, LaTeX damage, links and Markdown safety."""
+
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from sitegen.errors import SitegenError
+from sitegen.listings import classify_url, clean_abstract, parse_listing
+
+DATA = Path(__file__).parent / "data" / "listings"
+
+
+def listing(name: str):
+    return parse_listing((DATA / name).read_text(encoding="utf-8"), name)
+
+
+def test_an_abstract_dump_gives_one_untitled_entry_per_abstract_paragraph():
+    dump = listing("dump.txt")
+    assert dump.kind == "abstract dump"
+    assert len(dump.entries) == 3
+    assert all(entry.title is None and entry.date is None for entry in dump.entries)
+    assert dump.entries[1].abstract.startswith("Radiology reports are long")
+    assert not dump.warnings
+
+
+def test_a_daily_papers_page_gives_titles_and_every_kind_of_meta_block():
+    daily = listing("daily.txt")
+    assert daily.kind == "daily papers"
+    assert (daily.listing_date.month, daily.listing_date.day) == (2, 10)
+    cardio, survey, sepsis, slides = daily.entries
+    assert cardio.title == "CardioBench: A Benchmark for Echocardiogram Understanding"
+    assert (cardio.authors_count, cardio.upvotes) == (12, 7)
+    assert (cardio.date.year, cardio.date.month, cardio.date.day) == (2024, 11, 8)
+    assert survey.organization == "MedLab" and survey.upvotes == 3
+    assert survey.date.year is None  # `Jan 21`: the listing's own year
+    assert survey.abstract.endswith("next deca")  # a snippet mid-listing is kept as it is
+    assert sepsis.date is None and sepsis.authors_count is None  # no meta block at all
+    assert slides.authors_count == 5 and (slides.date.month, slides.date.day) == (2, 2)
+    assert not daily.warnings
+
+
+def test_a_cut_off_last_entry_is_skipped_with_a_warning_naming_it():
+    cut = listing("daily_cut.txt")
+    assert [entry.title for entry in cut.entries] == ["Ultrasound Video Segmentation with Memory"]
+    (warning,) = cut.warnings
+    assert "MRI Reconstruction with Diffusion Priors" in str(warning)
+    assert "daily_cut.txt:9" in str(warning)
+
+
+@pytest.mark.parametrize(
+    "ending, kept",
+    [
+        ("and evaluate it on knee and brain scans.", True),
+        ("Code: https://github.com/example/repo", True),
+        ("and evaluate it on knee and brain sc", False),
+        ("and evaluate it on knee and brain scans, where it", False),
+    ],
+)
+def test_the_last_entry_without_meta_is_complete_only_if_its_abstract_ends(ending, kept):
+    text = "Daily Papers\n\nA First Paper\n\n" + "Words and more words. " * 20 + "\n\nA Last Paper\n\n"
+    text += "We present a method " + ending + "\n"
+    entries = parse_listing(text, "x.txt").entries
+    assert [e.title for e in entries] == ["A First Paper", "A Last Paper"][: 2 if kept else 1]
+
+
+def test_a_cut_off_last_abstract_in_a_dump_is_skipped():
+    text = "Abstract:A complete abstract ends here.\nAbstract:An abstract that stops in the mid"
+    dump = parse_listing(text, "cut.txt")
+    assert len(dump.entries) == 1
+    assert "stops mid-abstract" in str(dump.warnings[0])
+
+
+def test_a_page_without_its_header_is_still_recognised_by_its_shape():
+    text = "A Title Line\n\n" + "An abstract sentence that goes on. " * 12 + "\n\n  • 3 authors\n·\nMar 2\n"
+    daily = parse_listing(text, "bare.txt")
+    assert daily.kind == "daily papers" and daily.entries[0].authors_count == 3
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "the file is empty"),
+        ("   \n\n", "the file is empty"),
+        ("name,score\nalpha,1\nbeta,2\n", "not a listing format"),
+        ("new\n\nDaily Papers\n\nApr 2\n", "no complete paper"),
+    ],
+)
+def test_text_that_is_no_listing_is_refused_naming_the_file(text, message):
+    with pytest.raises(SitegenError) as error:
+        parse_listing(text, "bad.txt")
+    assert message in str(error.value)
+    assert "bad.txt" in str(error.value)
+
+
+def test_latex_damage_is_repaired_without_rewording():
+    abstract = clean_abstract(
+        r"We propose a {\bf S}mall-{\bf S}ize {\bf Mamba} ({\bf S$^3$-Mamba}) against Fa}lse "
+        r"Negatives, with down\_sampling, \textbf{Med}ical and textbf{R}easoning parts, 94.6\% Dice, "
+        r"``scaled away'' limits and the Pa\'nstwowy exam."
+    )
+    assert abstract.plain == (
+        "We propose a Small-Size Mamba (S³-Mamba) against False Negatives, with down_sampling, "
+        'Medical and Reasoning parts, 94.6% Dice, "scaled away" limits and the Państwowy exam.'
+    )
+
+
+def render(markdown: str) -> str:
+    return MarkdownIt("commonmark").enable("strikethrough").render(markdown)
+
+
+def test_markdown_characters_in_an_abstract_stay_text():
+    abstract = clean_abstract(
+        "Scores *rose* for snake_case_names and __init__ with <b>tags</b>, [brackets](x), "
+        "`ticks`, ~~struck~~ and &amp; entities."
+    )
+    html = render(abstract.markdown)
+    for tag in ("<em>", "<strong>", "<b>", "<code>", "<a ", "<del>", "<s>"):
+        assert tag not in html
+    assert "*rose*" in html and "snake_case_names" in html and "&lt;b&gt;" in html
+    assert "&amp;amp;" in html
+
+
+def test_an_abstract_starting_like_a_list_or_heading_stays_a_paragraph():
+    for start in ("# 1 result", "- a dash", "1. first", "> quote"):
+        assert render(clean_abstract(start + " and more text.").markdown).startswith("<p>")
+
+
+@pytest.mark.parametrize(
+    "raw, url, label",
+    [
+        (
+            r"Code is available \href{https://github.com/a/MedSAM-Agent}{here}.",
+            "https://github.com/a/MedSAM-Agent",
+            "here",
+        ),
+        ("found https://github.com/a/Med-REFL{here}.", "https://github.com/a/Med-REFL", "here"),
+        ("Project Page: https://github.com/a/Oph{link}.", "https://github.com/a/Oph", "link"),
+        ("at blue{https://github.com/a/MCP-MedSAM}.}", "https://github.com/a/MCP-MedSAM", None),
+        ("on https://github.com/a/Hulu{https://github.com/a/Hulu}.", "https://github.com/a/Hulu", None),
+        ("at https://huggingface.co/x/M-4B{M-4B}.", "https://huggingface.co/x/M-4B", "M-4B"),
+        ("visit https://AgentClinic.github.io.", "https://AgentClinic.github.io", None),
+        ("(see https://example.org/a_(b))", "https://example.org/a_(b)", None),
+        ("at www.github.com/a/b, and", "https://www.github.com/a/b", None),
+    ],
+)
+def test_urls_lose_latex_artefacts_and_sentence_punctuation(raw, url, label):
+    abstract = clean_abstract(raw)
+    assert [link.url for link in abstract.links] == [url]
+    html = render(abstract.markdown)
+    assert html.count("<a ") == 1
+    assert "{" not in abstract.markdown and "}" not in abstract.markdown
+    assert f'href="{url}"' in html
+    assert f">{label or url}</a>" in html
+
+
+@pytest.mark.parametrize(
+    "url, kind",
+    [
+        ("https://github.com/uni-medical/SAM-Med3D", "code"),
+        ("https://www.github.com/CUHK-AIM-Group/EndoGen", "code"),
+        ("https://gitlab.com/group/project/-/tree/main", "code"),
+        ("https://huggingface.co/datasets/rajpurkarlab/ReXGroundingCT", "data"),
+        ("https://huggingface.co/stanfordmimi/MedVAL-4B", "model"),
+        ("https://ophai.hms.harvard.edu/datasets/harvard-fairdomain20k", "data"),
+        ("https://catalog.ngc.nvidia.com/orgs/nvidia/teams/clara/models/gatortron_og", "model"),
+        ("https://uni-medical.github.io/GMAI-MMBench.github.io/", "project"),
+        ("https://arxiv.org/abs/2401.00001", "paper"),
+        ("https://goo.gle/medgemma", "other"),
+    ],
+)
+def test_links_are_classified_by_what_they_point_to(url, kind):
+    assert classify_url(url) == kind
+
+
+def test_a_project_page_named_in_the_text_is_a_project_link():
+    (link,) = clean_abstract("The project pages are: https://medshapenet.ikim.nrw/ for all.").links
+    assert link.kind == "project"
