@@ -30,7 +30,11 @@ from sitegen.write import StagedOutput, check_output_folder
 
 CACHE_FILE = "parsed-papers.pickle"
 PHASES = ("read", "parse", "taxonomy", "related", "search index", "render", "write")
-STATIC_ASSETS = {"static/style.css": urls.STYLE, "static/site.js": urls.SITE_JS}
+STATIC_ASSETS = {
+    "static/style.css": urls.STYLE,
+    "static/site.js": urls.SITE_JS,
+    "static/favicon.svg": urls.FAVICON,
+}
 LINK_LABELS = {"code": "Code", "project": "Project page", "data": "Data", "model": "Model", "paper": "Paper"}
 
 

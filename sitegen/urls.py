@@ -22,6 +22,7 @@ BIBTEX = "papers.bib"
 JSON = "papers.json"
 STYLE = "assets/style.css"
 SITE_JS = "assets/site.js"
+FAVICON = "assets/favicon.svg"
 
 
 def paper_file(slug: str) -> str:

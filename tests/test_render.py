@@ -1,0 +1,95 @@
+"""Templates a user can override and extend, the errors they get, and how abstracts render."""
+
+from __future__ import annotations
+
+from tests.conftest import SITE_YAML
+from tests.test_build import PAPERS, paper_md, project_files
+
+WITH_TEMPLATES = SITE_YAML + "paths:\n  templates: my-templates\n"
+
+
+def build(make_project, run_cli, extra: dict[str, str], papers: dict[str, str] | None = None):
+    root = make_project({**project_files(papers), **extra}, site_yaml=WITH_TEMPLATES)
+    code, _, err = run_cli(root, "build")
+    return root, code, err
+
+
+def test_a_user_template_extends_the_default_by_its_default_name(make_project, run_cli):
+    extended = (
+        '{% extends "default/paper.html" %}\n{% block title %}Reviewed: {{ paper.title }}{% endblock %}\n'
+    )
+    root, code, err = build(make_project, run_cli, {"my-templates/paper.html": extended})
+    assert code == 0, err
+    page = (root / "public/papers/endogen.html").read_text(encoding="utf-8")
+    assert "<title>Reviewed: EndoGen: endoscopic video generation</title>" in page
+    assert "segment polyps" in page  # the rest of the default page is kept
+
+
+def test_a_user_template_replaces_the_default_of_the_same_name(make_project, run_cli):
+    home = '{% extends "base.html" %}{% block main %}<h1>Our own home</h1>{% endblock %}'
+    root, code, err = build(make_project, run_cli, {"my-templates/home.html": home})
+    assert code == 0, err
+    page = (root / "public/index.html").read_text(encoding="utf-8")
+    assert "<h1>Our own home</h1>" in page and 'id="site-search-input"' in page
+
+
+def test_a_paper_can_choose_its_own_template(make_project, run_cli):
+    papers = {**PAPERS, "endogen": paper_md("EndoGen", "Video.", date="2026-01-01", template="wide.html")}
+    wide = '{% extends "default/paper.html" %}\n{% block main %}<h1 class="wide">{{ paper.title }}</h1>'
+    wide += "{% endblock %}"
+    root, code, err = build(make_project, run_cli, {"my-templates/wide.html": wide}, papers)
+    assert code == 0, err
+    assert '<h1 class="wide">EndoGen</h1>' in (root / "public/papers/endogen.html").read_text(
+        encoding="utf-8"
+    )
+    assert 'class="wide"' not in (root / "public/papers/polyp-seg.html").read_text(encoding="utf-8")
+
+
+def test_a_missing_paper_template_names_the_paper_file_line_and_key(make_project, run_cli):
+    papers = {**PAPERS, "endogen": paper_md("EndoGen", "Video.", date="2026-01-01", template="nope.html")}
+    _, code, err = build(make_project, run_cli, {"my-templates/.keep": ""}, papers)
+    assert code == 1
+    assert "content/papers/endogen.md:4: `template`" in err and "nope.html" in err
+
+
+def test_a_template_syntax_error_names_the_template_file_and_line(make_project, run_cli):
+    broken = '{% extends "default/topic.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n'
+    _, code, err = build(make_project, run_cli, {"my-templates/topic.html": broken})
+    assert code == 1
+    assert "my-templates/topic.html:3" in err and "template error" in err
+
+
+def test_an_undefined_variable_names_the_template_file_and_line(make_project, run_cli):
+    broken = '{% extends "default/topic.html" %}\n{% block main %}\n\n{{ topic.colour }}\n{% endblock %}\n'
+    _, code, err = build(make_project, run_cli, {"my-templates/topic.html": broken})
+    assert code == 1
+    assert "my-templates/topic.html:4" in err and "colour" in err
+
+
+def test_abstract_markdown_shows_raw_html_as_text_and_links_only_to_safe_addresses():
+    from sitegen.render import markdown_html, plain_text
+
+    html = str(
+        markdown_html(
+            "Text <script>alert(1)</script> *em* [ok](https://a.org) [mail](mailto:x@y.org) "
+            "[rel](../x.html) [bad](javascript:alert(1)) [data](data:text/html,x) ![img](https://evil.org/x.png)\n\n"
+            "# not a heading"
+        )
+    )
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    assert "<em>em</em>" in html
+    assert '<a href="https://a.org">' in html and '<a href="mailto:x@y.org">' in html
+    assert '<a href="../x.html">' in html
+    assert "javascript:" not in html.split("[bad]")[0] and 'href="javascript' not in html
+    assert 'href="data:' not in html and "<img" not in html
+    assert "<h1" not in html and "# not a heading" in html
+    assert plain_text("A *b* [c](https://d.org)\nnext") == "A b c next"
+
+
+def test_every_page_knows_its_way_back_to_the_root():
+    from sitegen.urls import is_safe_link, root_of
+
+    assert root_of("index.html") == "" and root_of("papers/x.html") == "../"
+    assert is_safe_link("https://a.org") and is_safe_link("x.html") and is_safe_link("mailto:a@b.org")
+    assert not is_safe_link("javascript:alert(1)") and not is_safe_link("//evil.org/x")
+    assert not is_safe_link(" JavaScript:alert(1)") and not is_safe_link("vbscript:x")

@@ -1,0 +1,223 @@
+"""The built site in real headless Chromium: from file://, from a domain root and from a sub-path."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from sitegen.cli import main as sitegen_main
+from tests.conftest import SITE_YAML, write_files
+from tests.test_build import project_files
+
+pytestmark = pytest.mark.browser
+SUB_PATH = "/review/"
+
+
+def build_project(root: Path, files: dict[str, str]) -> Path:
+    write_files(root, {"site.yaml": SITE_YAML, **files})
+    assert sitegen_main(["build", "--config", str(root / "site.yaml")]) == 0
+    return root / "public"
+
+
+class _SiteHandler(SimpleHTTPRequestHandler):
+    """Serves the site at "/" and again under SUB_PATH, quietly."""
+
+    def translate_path(self, path: str) -> str:
+        if path.startswith(SUB_PATH):
+            path = "/" + path[len(SUB_PATH) :]
+        return super().translate_path(path)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 for the site; yields its origin, e.g. http://127.0.0.1:8123."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SiteHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Watched:
+    """A browser page whose console errors, uncaught exceptions, dialogs and requests are recorded."""
+
+    def __init__(self, context) -> None:
+        self.page = context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def outside(self, site_prefix: str) -> list[str]:
+        return [
+            url for url in self.requests if not url.startswith(site_prefix) and not url.startswith("data:")
+        ]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build_project(tmp_path_factory.mktemp("browser") / "project", project_files())
+
+
+@pytest.fixture(scope="module")
+def origin(site) -> Iterator[str]:
+    with serve(site) as address:
+        yield address
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+PAGES = ["index.html", "papers/index.html", "papers/endogen.html", "topics/index.html", "topics/agents.html",
+         "attention.html", "search.html"]  # fmt: skip
+
+
+@pytest.mark.parametrize("where", ["file", "root", "sub-path"])
+def test_every_kind_of_page_loads_styled_without_errors_or_outside_requests(site, origin, context, where):
+    base = {"file": site.as_uri() + "/", "root": origin + "/", "sub-path": origin + SUB_PATH}[where]
+    watched = Watched(context)
+    for page in PAGES:
+        response = watched.page.goto(base + page)
+        assert response is None or response.ok, page
+        watched.page.wait_for_load_state("load")
+        assert watched.page.locator("h1").count() == 1, page
+        # the stylesheet applied: the skip link is moved off screen
+        assert watched.page.locator(".skip-link").bounding_box()["x"] < 0, page
+    # every navigation link leads somewhere real from this base
+    watched.page.goto(base + "papers/endogen.html")
+    watched.page.get_by_role("link", name="Segmentation", exact=True).first.click()
+    assert watched.page.locator("h1").inner_text() == "Segmentation"
+    watched.page.get_by_role("link", name="Home").click()
+    assert watched.page.url == base + "index.html"
+    assert watched.errors == []
+    assert watched.outside(base) == []
+
+
+def rows_shown(page) -> list[str]:
+    return page.locator("#paper-table tbody tr:not([hidden]) td:first-child a").all_inner_texts()
+
+
+def test_all_papers_filters_by_topic_and_year_sorts_and_shares_its_state_in_the_hash(origin, context):
+    watched = Watched(context)
+    page = watched.page
+    page.goto(origin + SUB_PATH + "papers/index.html")
+    assert page.locator("#paper-filters").is_visible()
+    assert page.locator("#paper-count").inner_text() == "Showing 5 of 5 papers"
+
+    page.get_by_label("Topic").select_option("segmentation")
+    assert page.locator("#paper-count").inner_text() == "Showing 3 of 5 papers"
+    assert rows_shown(page) == [
+        "EndoGen: endoscopic video generation",
+        "Polyp segmentation in colonoscopy video",
+        "MedSAM-Agent: agents that segment anything",
+    ]
+    page.get_by_label("Year").select_option("2026")
+    assert page.locator("#paper-count").inner_text() == "Showing 2 of 5 papers"
+    page.get_by_label("Sort by").select_option("title-desc")
+    assert rows_shown(page) == [
+        "Polyp segmentation in colonoscopy video",
+        "EndoGen: endoscopic video generation",
+    ]
+    assert urlsplit(page.url).fragment == "topic=segmentation&year=2026&sort=title-desc"
+
+    # the address reproduces the view for someone else
+    shared = context.new_page()
+    shared.goto(page.url)
+    assert shared.get_by_label("Topic").input_value() == "segmentation"
+    assert rows_shown(shared) == [
+        "Polyp segmentation in colonoscopy video",
+        "EndoGen: endoscopic video generation",
+    ]
+
+    page.get_by_label("Year").select_option("")
+    page.get_by_label("Topic").select_option("")
+    page.get_by_label("Sort by").select_option("date-asc")
+    # oldest first, undated papers still last
+    assert rows_shown(page)[0] == "A benchmark for clinical agents"
+    assert rows_shown(page)[-1] == "Notes without a date"
+    page.get_by_role("button", name="Show all").click()
+    expect(page.get_by_label("Sort by")).to_have_value("date-desc")
+    expect(page.locator("#paper-count")).to_have_text("Showing 5 of 5 papers")
+    assert rows_shown(page)[0] == "EndoGen: endoscopic video generation"
+    assert watched.errors == []
+
+
+def test_without_javascript_the_paper_list_is_complete_and_the_filters_stay_hidden(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto((site / "papers" / "index.html").as_uri())
+        assert not page.locator("#paper-filters").is_visible()
+        assert len(rows_shown(page)) == 5
+        assert page.locator("#paper-count").inner_text() == "5 papers, newest first."
+    finally:
+        context.close()
+
+
+def test_copy_bibtex_puts_the_entry_on_the_clipboard_and_says_so(origin, browser):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        watched = Watched(context)
+        page = watched.page
+        page.goto(origin + "/papers/endogen.html")
+        page.get_by_role("button", name="Copy BibTeX").click()
+        expect(page.locator(".copy-status").first).to_have_text("Copied")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith("@misc{endogen2026,") and "title = {{EndoGen" in copied
+        page.get_by_role("button", name="Copy citation").click()
+        expect(page.locator(".copy-status").nth(1)).to_have_text("Copied")
+        assert page.evaluate("navigator.clipboard.readText()").startswith(
+            "EndoGen: endoscopic video generation."
+        )
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_copy_works_from_file_through_the_selection_fallback(site, context):
+    watched = Watched(context)
+    watched.page.goto((site / "papers" / "endogen.html").as_uri())
+    watched.page.get_by_role("button", name="Copy BibTeX").click()
+    expect(watched.page.locator(".copy-status").first).to_have_text("Copied")
+    assert watched.errors == []
+
+
+def test_a_missing_page_at_any_depth_gets_a_working_404_under_the_published_path(site, context):
+    # Netlify serves 404.html for any missing path; base_url here is https://example.org/review/.
+    with serve(site) as address:
+        watched = Watched(context)
+        watched.page.route("**/deep/missing/page.html", lambda route: route.fulfill(
+            status=404, content_type="text/html", body=(site / "404.html").read_bytes()
+        ))  # fmt: skip
+        watched.page.goto(address + SUB_PATH + "deep/missing/page.html")
+        assert watched.page.locator("h1").inner_text() == "Page not found"
+        assert watched.page.locator(".skip-link").bounding_box()["x"] < 0  # styled
+        watched.page.get_by_role("link", name="All papers").first.click()
+        assert watched.page.url == address + SUB_PATH + "papers/index.html"
+        # the one expected error: the browser logs the missing page's own 404 status
+        assert len(watched.errors) == 1 and "404" in watched.errors[0]
