@@ -82,18 +82,31 @@
     return !lunr.stopWordFilter(new lunr.Token(word));
   }
 
-  // Plain words: each word whole (stemmed, boosted) or as the beginning of a word.
-  function plainQuery(lunr, index, text) {
-    var words = lunr.tokenizer(text).map(function (token) { return lunr.trimmer(token).toString(); });
+  // Plain words: each word whole (stemmed, boosted) or as the beginning of a word. With
+  // requireAll, a paper must hold every word (or a word it begins); stop words never count.
+  function plainQuery(lunr, index, words, requireAll) {
     return index.query(function (query) {
       words.forEach(function (word, position) {
-        var last = position === words.length - 1;
-        if (!word || (!last && isStopWord(lunr, word))) return;
+        var stopWord = isStopWord(lunr, word);
+        if (!word || (stopWord && position < words.length - 1)) return;
         query.term(word, { boost: EXACT_BOOST });
         var prefix = word.length >= 2 ? typedPrefix(lunr, index, word) : null;
-        if (prefix) query.term(prefix, { wildcard: lunr.Query.wildcard.TRAILING, usePipeline: false });
+        var required = requireAll && !stopWord && word.length >= 2;
+        if (!prefix && !required) return;
+        query.term(prefix || word, {
+          wildcard: lunr.Query.wildcard.TRAILING,
+          usePipeline: false,
+          presence: required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL
+        });
       });
     });
+  }
+
+  // Papers with every word first; if none has them all, papers with any of them.
+  function plainSearch(lunr, index, text) {
+    var words = lunr.tokenizer(text).map(function (token) { return lunr.trimmer(token).toString(); });
+    var results = plainQuery(lunr, index, words, true);
+    return results.length ? results : plainQuery(lunr, index, words, false);
   }
 
   // {results: [...], error: "..."}: lunr's query syntax when the text uses it, else plain words.
@@ -102,7 +115,7 @@
     if (!text) return { results: [] };
     try {
       if (LUNR_SYNTAX.test(text)) return { results: index.search(text) };
-      return { results: plainQuery(lunr, index, text) };
+      return { results: plainSearch(lunr, index, text) };
     } catch (error) {
       if (error instanceof lunr.QueryParseError) return { results: [], error: error.message };
       throw error;
