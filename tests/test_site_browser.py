@@ -11,10 +11,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import tomllib
 from playwright.sync_api import expect
 
 from sitegen.cli import main as sitegen_main
-from tests.conftest import SITE_YAML, write_files
+from tests.conftest import REPO, SITE_YAML, write_files
 from tests.test_build import project_files
 
 pytestmark = pytest.mark.browser
@@ -27,8 +28,21 @@ def build_project(root: Path, files: dict[str, str]) -> Path:
     return root / "public"
 
 
+def content_security_policy() -> str:
+    """The policy netlify.toml sends with every page."""
+    config = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))
+    every_page = next(rule for rule in config["headers"] if rule["for"] == "/*")
+    return every_page["values"]["Content-Security-Policy"]
+
+
 class _SiteHandler(SimpleHTTPRequestHandler):
-    """Serves the site at "/" and again under SUB_PATH, quietly."""
+    """Serves the site at "/" and again under SUB_PATH with netlify.toml's policy, quietly."""
+
+    policy = content_security_policy()
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", self.policy)
+        super().end_headers()
 
     def translate_path(self, path: str) -> str:
         if path.startswith(SUB_PATH):
@@ -116,6 +130,14 @@ def test_every_kind_of_page_loads_styled_without_errors_or_outside_requests(site
     assert watched.page.url == base + "index.html"
     assert watched.errors == []
     assert watched.outside(base) == []
+
+
+def test_netlify_builds_with_sitegen_and_publishes_the_output():
+    config = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))
+    assert config["build"]["command"] == "pip install . && sitegen build"
+    assert config["build"]["publish"].rstrip("/") == "public"
+    policy = content_security_policy()
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
 
 
 def rows_shown(page) -> list[str]:
