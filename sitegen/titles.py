@@ -3,88 +3,81 @@
 A useful derived title is the short name the paper introduces plus what it is
 ("EndoGen: Conditional Endoscopic Video Generation Framework"); with no name, the paper's main
 contribution clause ("Systematic Review of ..."), title-cased and cut at a phrase boundary.
-Never the first N characters. The page marks these titles for an editor to confirm.
+Never the first N characters. The site marks these titles for an editor to confirm.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 VERBS = (
     r"propose|present|introduce|develop|build|construct|design|curate|release|provide|describe|"
-    r"report|create|offer|establish|conduct|perform|investigate|explore|examine|evaluate|"
-    r"benchmark|study|analy[sz]e|review|survey|systematically review"
+    r"report|create|offer|establish|investigate|explore|examine|evaluate|assess|"
+    r"benchmark|study|analy[sz]e|review|survey|systematically review|compare|quantify"
 )
-SUBJECT = r"(?:we|this (?:paper|work|study|article|review|survey|report)|our (?:paper|work|study)|here we)"
+SUBJECT = (
+    r"(?:we|this (?:paper|work|study|article|review|survey|report|chapter)|"
+    r"our (?:paper|work|study)|here we|in this (?:paper|work|study), we)"
+)
 CONTRIBUTION = re.compile(
-    rf"\b{SUBJECT}\s+(?:(?:also|first|further|then|hereby|here|now|therefore|thus|additionally)\s+)?"
-    rf"(?:{VERBS})(?:e?s|e?d)?\b[,:]?\s*",
+    rf"\b{SUBJECT}\s+(?:(?:also|first|further|then|hereby|here|now|therefore|thus|additionally|"
+    rf"systematically|comprehensively)\s+)?(?:{VERBS})(?:e?s|e?d)?\b[,:]?\s*",
     re.IGNORECASE,
 )
 NAME = r"[A-Za-z0-9][\w\-.+²³¹⁰⁴-⁹]*[\w²³¹⁰⁴-⁹+]"
-NAMING = re.compile(rf"\b(?:namely|called|named|termed|dubbed|coined|entitled)\s+(?:as\s+)?(?P<name>{NAME})")
-ARTICLE = re.compile(r"^(?:the|a|an|our|two|three|several)\s+", re.IGNORECASE)
-HYPE = re.compile(
-    r"^(?:(?:first|novel|new|simple|effective|innovative|unique|powerful|very|yet|efficient|"
-    r"first-of-its-kind|pioneering|so-called),?\s+)+",
+CAPITALISED_NAME = r"[A-Za-z0-9][\w\-.+²³¹]*(?:\s+[A-Z0-9][\w\-.+²³¹]*){0,2}"
+NAMING_WORDS = r"(?:namely|called|named|termed|dubbed|coined|entitled|(?:that\s+)?we\s+call)"
+NAMING = re.compile(rf"\b{NAMING_WORDS}\s+(?:as\s+)?(?P<name>{NAME})")
+LEADING_WORDS = {
+    "the", "a", "an", "our", "two", "three", "several", "first", "novel", "new", "simple", "effective",
+    "innovative", "unique", "powerful", "very", "yet", "efficient", "first-of-its-kind", "pioneering",
+    "so-called", "and", "or", "up", "out",
+}  # fmt: skip
+LEADING = re.compile(rf"^(?:\([^()]*\)\s*|(?:{'|'.join(sorted(LEADING_WORDS))})\b,?\s+)+", re.IGNORECASE)
+# A clause that says nothing on its own: "we conduct experiments", "we explore this question".
+VAGUE_START = re.compile(
+    r"^(?:this|these|that|those|such|it|them|its|their|how|whether|what|why|if|which|who|experiments?|"
+    r"extensive|results?|findings|several|various|different|some)\b",
     re.IGNORECASE,
 )
-# Where a descriptive phrase ends: a relative clause, a participle, a purpose clause.
+# Where a descriptive phrase ends: a relative clause, a participle, a means or scope clause.
 CLAUSE_END = re.compile(
-    r",(?!\d)|;|:|\.(?:\s|$)|\s(?:that|which|who|whose|where|while|whereas|as well as|using|via|by|to|"
-    r"consisting|comprising|containing|featuring|leveraging|designed|built|based|aimed|aiming|"
-    r"enabling|allowing|including|trained|specifically|integrating|combining|combined|employing|"
-    r"capable|tailored|across|on|in order|through|and (?:then|also)|with (?:only|just))\b"
+    r",(?!\d)|;|:|\.(?:\s|$)|\s(?:that|which|who|whose|where|while|whereas|as well as|using|via|by|"
+    r"consisting|comprising|containing|featuring|leveraging|designed|built|based on|aimed|aiming|"
+    r"enabling|allowing|including|trained|specifically|capable|tailored|in order|through|across|"
+    r"and (?:then|also)|with (?:only|just)|achieving|outperforming|yielding|resulting|spanning)\b"
+)
+SUBJECT_END = re.compile(
+    r"\s(?:is|are|was|were|has|have|had|remains?|plays?|offers?|shows?|holds?|can|could|may|might|"
+    r"will|would|should|must|provides?|requires?|enables?|aims?|suffers?|faces?|struggles?|lacks?|"
+    r"relies|rely|poses?|represents?|demonstrates?|continues?|becomes?|serves?|excel|excels|"
+    r"achieves?|helps?|allows?|involves?|gained|emerged|(?:\w+ly\s+)?\w+ed\s+(?:as|by|to|in))\b"
 )
 GENERIC = {
-    "framework",
-    "method",
-    "approach",
-    "model",
-    "system",
-    "benchmark",
-    "dataset",
-    "architecture",
-    "pipeline",
-    "tool",
-    "toolkit",
-    "platform",
-    "technique",
-    "strategy",
-    "network",
-    "module",
-    "agent",
-    "solution",
-    "paradigm",
-    "study",
-    "analysis",
-    "mechanism",
-}
+    "framework", "method", "approach", "model", "system", "benchmark", "dataset", "architecture",
+    "pipeline", "tool", "toolkit", "platform", "technique", "strategy", "network", "module", "agent",
+    "solution", "paradigm", "study", "analysis", "mechanism", "family", "collection", "series",
+    "suite", "resource", "algorithm", "operation",
+}  # fmt: skip
+VAGUE = GENERIC | {"possibility", "extent", "question", "experiments", "case", "work", "paper", "review"}
 SMALL = {
-    "a",
-    "an",
-    "the",
-    "and",
-    "or",
-    "of",
-    "for",
-    "to",
-    "in",
-    "on",
-    "with",
-    "via",
-    "by",
-    "from",
-    "at",
-    "as",
-    "vs",
-    "nor",
-    "but",
-    "into",
-    "across",
-    "over",
-}
-DANGLING = SMALL | {"this", "these", "its", "their", "our", "such", "both", "each", "specifically"}
+    "a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "with", "via", "by", "from", "at",
+    "as", "vs", "nor", "but", "into", "across", "over",
+}  # fmt: skip
+TRAILING_JUNK = SMALL | {
+    "this", "these", "its", "their", "our", "such", "both", "each", "which", "that", "who", "is", "are",
+    "highly", "fully", "newly", "specifically", "particularly", "explicitly", "efficiently",
+    "effectively", "automatically", "jointly", "simultaneously", "significantly", "comprising",
+    "focused", "designed", "created", "developed", "trained", "built", "based", "aimed", "provides",
+    "containing", "consisting", "derived", "extracted", "constructed", "collected", "called", "named",
+    "termed", "compared", "than", "more", "most", "less", "between", "among", "nationwide", "e.g", "i.e",
+}  # fmt: skip
+ADVERBS = {"specifically", "particularly", "explicitly", "carefully", "newly"}
+# Extending a generic head ("a framework that ..."): stop at these at once...
+HARD_STOPS = {"using", "via", "by", "through", "across", "over", "among", "within", "while", "whereas"}
+# ...or at these once the phrase says enough.
+SOFT_STOPS = {"as", "for", "to", "with", "in", "on", "from", "including", "which", "designed", "that"}
 # "a review of this emerging field": the field is named elsewhere in the abstract
 ANAPHORA = re.compile(
     r"\s+(?:of|on|in|for)\s+(?:this|these|such|the)\s+(?:emerging\s+|growing\s+|rapidly\s+\w+\s+)?"
@@ -92,40 +85,35 @@ ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 MAX_WORDS = 12
-ADVERBS = {"specifically", "particularly", "explicitly", "carefully", "newly"}
-HARD_STOPS = {"using", "via", "by", "through", "across", "over", "among", "within", "while", "whereas"}
-SOFT_STOPS = {
-    "as",
-    "for",
-    "to",
-    "with",
-    "in",
-    "on",
-    "from",
-    "specifically",
-    "including",
-    "which",
-    "designed",
-    "that",
-}
 
 
 def derive_title(plain: str) -> str:
     sentences = _sentences(plain)
-    contributions = [s[m.end() :] for s in sentences for m in [CONTRIBUTION.search(s)] if m]
-    for clause in contributions:
-        named = _named(clause)
-        if named:
-            return named
+    clauses = [s[m.end() :] for s in sentences for m in [CONTRIBUTION.search(s)] if m]
+    bare_name = None
+    for text in clauses + list(_naming_clauses(sentences)):
+        name, descriptor = _named(text, plain)
+        if name and descriptor:
+            return f"{name}: {descriptor}"
+        bare_name = bare_name or name
+    for clause in clauses:
+        phrase = _phrase(clause, plain)
+        if phrase and _informative(phrase) and not (bare_name and bare_name in phrase):
+            return f"{bare_name}: {phrase}" if bare_name else phrase
+    if bare_name:
+        return bare_name  # a name without a clear descriptor beats a misleading one
+    return _subject(sentences[0] if sentences else plain) or "Untitled Abstract"
+
+
+def _naming_clauses(sentences: list[str]) -> Iterator[str]:
+    """`..., and propose a dynamic visual prompt tuning method, named DVPT`: from the verb on."""
     for sentence in sentences:
         match = NAMING.search(sentence)
-        if match and _is_name(match.group("name")):
-            return _named(sentence[match.start() :]) or match.group("name")
-    for clause in contributions:
-        described = _describe(clause, plain)
-        if described:
-            return described
-    return _describe(sentences[0] if sentences else plain, plain) or "Untitled Abstract"
+        if match:
+            verbs = list(
+                re.finditer(rf"\b(?:{VERBS})(?:e?s|e?d)?\b\s*", sentence[: match.start()], re.IGNORECASE)
+            )
+            yield sentence[verbs[-1].end() if verbs else max(0, match.start() - 80) :]
 
 
 def _sentences(text: str) -> list[str]:
@@ -142,61 +130,99 @@ def _is_name(token: str) -> bool:
     return inner_capital or (has_digit and token[0].isupper())
 
 
-def _named(clause: str) -> str | None:
-    """`NAME (Expansion), a/an ...`, `a ... called NAME`, `Expansion (NAME)`, `a new X, NAME, ...`."""
-    clause = clause.strip()
-    patterns = (
-        rf"^(?:the\s+)?(?P<name>{NAME})\s*(?:\((?P<expansion>[^()]{{3,120}})\))?\s*(?:,|:|—|\s-\s)\s*(?P<rest>.*)",
-        rf"^(?P<rest>[^,]*?)\s*,?\s*(?:namely|called|named|termed|dubbed|coined)\s+(?:as\s+)?"
-        rf"(?P<expansion>(?:[A-Z][\w\-]*\s+){{0,7}}?)\(?(?P<name>{NAME})\)?(?:\W|$)",
+NAME_PATTERNS = (
+    # "RadFabric, a multi agent ...", "X-GRM (X-ray Gaussian Reconstruction Model), a large ..."
+    re.compile(
+        rf"^(?:the\s+)?(?P<name>{CAPITALISED_NAME})\s*(?:\((?P<expansion>[^()]{{3,120}})\))?\s*"
+        rf"(?P<sep>,|:|—|\s-\s)\s*(?P<rest>.*)"
+    ),
+    # "the first conditional endoscopic video generation framework, namely EndoGen"
+    re.compile(
+        rf"^(?P<rest>.{{0,160}}?)\s*,?\s*{NAMING_WORDS}\s+(?:as\s+)?"
+        rf"(?P<expansion>(?:[A-Z][\w\-]*\s+){{0,7}}?)\(?(?P<name>{NAME})\)?(?:\W|$)"
+    ),
+    # "a Small-Size-Sensitive Mamba (S³-Mamba)"
+    re.compile(
         rf"^(?P<rest>(?:(?:a|an|the)\s+)?(?:[\w\-]+\s+){{0,4}}?)(?P<expansion>(?:[A-Z][\w\-]*\s+){{1,8}})"
-        rf"\((?P<name>{NAME})\)",
-        rf"^(?P<rest>(?:(?:a|an|the)\s+)?[\w\-]+(?:\s+[\w\-]+){{0,5}}),\s+(?P<name>{NAME}),",
-        rf"^(?P<name>{NAME})\s+(?:\((?P<expansion>[^()]{{3,120}})\)\s*)?(?:as|is|that|which)\b(?P<rest>.*)",
+        rf"\((?P<name>{NAME})\)"
+    ),
+    # "a new framework, VILA-M3, for medical VLMs"
+    re.compile(
+        rf"^(?P<rest>(?:(?:a|an|the)\s+)?[\w\-]+(?:\s+[\w\-]+){{0,5}}),\s+(?P<name>{NAME}),?(?P<after>.*)"
+    ),
+    # "Med-PaLM 2, which ...", "AMIE (Articulate Medical Intelligence Explorer) as ..."
+    re.compile(
+        rf"^(?P<name>{NAME})\s+(?:\((?P<expansion>[^()]{{3,120}})\)\s*)?(?:as|is|that|which)\b(?P<rest>.*)"
+    ),
+)
+
+
+def _named(clause: str, plain: str) -> tuple[str | None, str | None]:
+    """(the name the clause introduces, what it is), either possibly None."""
+    for pattern in NAME_PATTERNS:
+        match = pattern.match(clause.strip())
+        if not match or not _acceptable_name(match):
+            continue
+        name = match.group("name").strip()
+        groups = match.groupdict()
+        expansion = (groups.get("expansion") or "").strip()
+        if len(expansion.split()) >= 2 and _is_expansion(expansion, name):
+            return name, title_case(expansion)
+        rest = " ".join(filter(None, [groups.get("rest"), groups.get("after")]))
+        descriptor = _phrase(rest, plain)
+        if descriptor and (_informative(descriptor) or len(descriptor.split()) >= 2):
+            return name, descriptor
+        return name, title_case(expansion) if expansion else None
+    return None, None
+
+
+def _acceptable_name(match: re.Match[str]) -> bool:
+    name = match.group("name")
+    first = name.split()[0]
+    if first.lower() in LEADING_WORDS or not (first[:1].isupper() or first[:1].isdigit() or _is_name(first)):
+        return False
+    if any(_is_name(word) for word in name.split()):
+        return True
+    # "Bora, the first spatio-temporal ...": any capitalised name in apposition right after the verb
+    return (
+        (match.groupdict().get("sep") or "").strip() in {",", "-", "—"}
+        and re.match(r"(?:a|an|the)\s", match.group("rest")) is not None
+        and name.split()[0].lower() not in {"this", "these", "it", "we", "our", "in", "to", "for"}
     )
-    for pattern in patterns:
-        match = re.match(pattern, clause)
-        if match and _is_name(match.group("name")):
-            return _with_descriptor(
-                match.group("name"), match.groupdict().get("expansion"), match.group("rest")
-            )
-    return None
-
-
-def _with_descriptor(name: str, expansion: str | None, rest: str | None) -> str:
-    expansion = (expansion or "").strip()
-    expansion_words = expansion.split()
-    if len(expansion_words) >= 3 and _is_expansion(expansion, name):
-        return f"{name}: {title_case(expansion)}"
-    descriptor = _phrase(rest or "")
-    if descriptor:
-        return f"{name}: {descriptor}"
-    return f"{name}: {title_case(expansion)}" if expansion else name
 
 
 def _is_expansion(expansion: str, name: str) -> bool:
     """`X-ray Gaussian Reconstruction Model` spells out X-GRM; a parenthetical remark does not."""
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w]*", expansion)).lower()
-    capitals = re.sub(r"[^A-Za-z]", "", name)
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]\w*", expansion)).lower()
+    capitals = re.sub(r"[^A-Za-z]", "", name if name.isupper() else "".join(c for c in name if c.isupper()))
     return sum(c.lower() in initials for c in capitals) >= min(2, len(capitals)) and not re.search(
         r"\d+\s*(?:%|k\b|m\b)", expansion
     )
 
 
-def _phrase(text: str) -> str | None:
+def _phrase(text: str, plain: str) -> str | None:
     """The noun phrase a clause opens with, cut where a relative clause or participle starts."""
-    text = HYPE.sub("", ARTICLE.sub("", ARTICLE.sub("", text.strip())))
+    text = LEADING.sub("", text.strip())
+    if not text or VAGUE_START.match(text):
+        return None
     words = _head(text).split()
-    if words and len(words) <= 4 and words[-1].lower() in GENERIC:
-        # "a framework that ..." says little: go on with what it does
-        words = _extend(words, text)
-    words = [w for w in words[:MAX_WORDS] if w.lower() not in ADVERBS]
-    while words and (words[-1].lower().strip(",") in DANGLING or words[-1].endswith(("(", "-"))):
+    if words and sum(w.lower() not in VAGUE | SMALL for w in words) < 2:
+        words = _extend(words, text)  # "a framework that ..." says little: go on with what it does
+    words = [w for w in words if w.lower() not in ADVERBS][:MAX_WORDS]
+    while words and (words[-1].lower().strip(",.") in TRAILING_JUNK or words[-1].endswith(("(", "-"))):
         words.pop()
     phrase = " ".join(words).rstrip(",;:")
     if phrase.count("(") != phrase.count(")"):
         phrase = re.sub(r"\s*\([^)]*$", "", phrase)
+    anaphora = ANAPHORA.search(phrase)
+    if anaphora:
+        topic = _topic(plain)
+        phrase = phrase[: anaphora.start()] + (f" of {topic}" if topic else "")
     return title_case(phrase) if phrase else None
+
+
+def _informative(phrase: str) -> bool:
+    return sum(w.lower() not in VAGUE | SMALL for w in phrase.split()) >= 2
 
 
 def _head(text: str) -> str:
@@ -228,16 +254,19 @@ def _extend(words: list[str], text: str) -> list[str]:
     return out
 
 
-def _describe(clause: str, plain: str) -> str | None:
-    """A title from a contribution clause without a coined name."""
-    phrase = _phrase(clause)
-    if not phrase:
-        return None
-    anaphora = ANAPHORA.search(phrase)
-    if anaphora:
-        topic = _topic(plain)
-        phrase = phrase[: anaphora.start()] + (f" of {topic}" if topic else "")
-    return phrase
+def _subject(sentence: str) -> str | None:
+    """The opening sentence's subject, when no contribution clause says more."""
+    sentence = re.sub(
+        r"^(?:(?:with|in|despite|although|while|as|given|over|since)\b[^,]{0,80}|\w+ly),\s*",
+        "",
+        sentence,
+        flags=re.IGNORECASE,
+    )
+    end = SUBJECT_END.search(sentence)
+    words = (sentence[: end.start()] if end else _head(sentence)).split()[:MAX_WORDS]
+    while words and words[-1].lower().strip(",.") in TRAILING_JUNK:
+        words.pop()
+    return title_case(" ".join(words).rstrip(",;:")) if words else None
 
 
 def _topic(plain: str) -> str | None:
@@ -260,8 +289,6 @@ def _capitalise(word: str) -> str:
     """Upper-case each part's first letter; leave words that already mix cases (MedSAM, mRNA) alone."""
     if any(c.isupper() for c in word[1:]) or (not word[:1].isalpha() and word[:1] not in "(\"'"):
         return word
-    return (
-        "-".join(part[:1].upper() + part[1:] if part else part for part in word.split("-"))
-        if word[:1].isalpha()
-        else word[:1] + _capitalise(word[1:])
-    )
+    if not word[:1].isalpha():
+        return word[:1] + _capitalise(word[1:])
+    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))

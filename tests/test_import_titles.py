@@ -51,7 +51,10 @@ def test_without_a_name_the_main_contribution_becomes_the_title():
         "Grey matter loss in the hippocampus is a hallmark of aging. In this study, we develop an "
         "interpretable deep learning framework to predict brain age from hippocampal FC using a 3D CNN."
     )
-    assert derive_title(abstract) == "Interpretable Deep Learning Framework to Predict Brain Age"
+    assert (
+        derive_title(abstract)
+        == "Interpretable Deep Learning Framework to Predict Brain Age from Hippocampal FC"
+    )
 
 
 def test_a_review_of_this_field_names_the_field():
