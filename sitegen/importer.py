@@ -210,17 +210,23 @@ def listing_year(
     if remembered is not None:
         return remembered, ""
     explicit = [d.year for d in dates if d.year is not None]
-    if explicit:
+    own = listing.listing_date
+    if own and own.year:
+        year, why = own.year, f"the year of the listing's own date ({own.year})"
+    elif explicit:
         year = max(explicit) + 1
         why = (
             f"the listing shows years up to {max(explicit)} and leaves the year out only for the current year"
         )
     else:
         year = today.year
-        own = listing.listing_date
+        why = "the listing shows no year at all, so the current year was assumed"
         if own and (own.month, own.day) > (today.month, today.day):
             year -= 1
-        why = "the listing shows no year at all, so the current year was assumed"
+            why = "the listing shows no year at all and its date is yet to come this year: last year assumed"
+    later = [d for d in yearless if own and (d.month, d.day) > (own.month, own.day)]
+    if later:
+        why += f" ({len(later)} of them fall after the listing's own date: check them)"
     return year, f"{count} taken as {year}: {why}; pass --year YEAR to change it"
 
 

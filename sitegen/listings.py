@@ -37,6 +37,7 @@ HEADER_LINES = {
     "daily papers",
     "byak and the research community",
 }
+ORGANIZATION_MAX = 100  # `nvidia NVIDIA`, `Fudan-University Fudan University`
 TITLE_MAX = 300  # a daily-papers title is one short line; longer text is abstract
 SENTENCE_END = re.compile(r"""[.!?…]["')\]”’]*$""")
 
@@ -88,7 +89,7 @@ def parse_listing(text: str, source: str, shown: str | None = None) -> Listing:
             path=shown,
             hint="a listing holds `Abstract:` paragraphs or a saved daily-papers page",
         )
-    if ABSTRACT_START.match(filled[0].text):
+    if ABSTRACT_START.match(filled[0].text) or _looks_like_dump(filled):
         listing = _parse_dump(lines, source, shown)
     elif _looks_like_daily_papers(filled):
         listing = _parse_daily(filled, source, shown)
@@ -110,12 +111,23 @@ def parse_listing(text: str, source: str, shown: str | None = None) -> Listing:
     return listing
 
 
+def _looks_like_dump(filled: list[_Line]) -> bool:
+    """`Abstract:` paragraphs after a stray first line or two (a heading, a note)."""
+    starts = sum(1 for line in filled if ABSTRACT_START.match(line.text))
+    return starts > 0 and starts >= (len(filled) - 3) / 2 and not _has_daily_markers(filled)
+
+
+def _has_daily_markers(filled: list[_Line]) -> bool:
+    """The page header, or a meta block's `·` line."""
+    return any(line.text.lower() in HEADER_LINES for line in filled[:12]) or any(
+        DOT_LINE.match(line.text) for line in filled
+    )
+
+
 def _looks_like_daily_papers(filled: list[_Line]) -> bool:
+    if _has_daily_markers(filled):
+        return True
     texts = [line.text for line in filled]
-    if any(text.lower() in HEADER_LINES for text in texts[:12]):
-        return True
-    if any(DOT_LINE.match(text) for text in texts):
-        return True
     # Without header or meta blocks: short title lines alternating with long abstracts.
     body = texts[:20]
     pairs = list(zip(body[::2], body[1::2], strict=False))
@@ -148,6 +160,11 @@ def _parse_dump(lines: list[_Line], source: str, shown: str) -> Listing:
         entries.append(RawEntry(source, start, None, _join_paragraphs(paragraphs)))
     entries = [entry for entry in entries if entry.abstract]
     warnings: list[Problem] = []
+    stray = [line for line in lines if line.text and (not entries or line.number < entries[0].line)]
+    if stray:
+        warnings.append(
+            Problem(f"{len(stray)} line(s) before the first `Abstract:` ignored", shown, stray[0].number)
+        )
     if entries and _is_cut_off(entries[-1].abstract):
         last = entries.pop()
         warnings.append(_cut_off_warning(last, shown))
@@ -187,7 +204,11 @@ def _parse_daily(filled: list[_Line], source: str, shown: str) -> Listing:
     while index < len(body):
         title = body[index]
         if _is_meta(body, index):
-            warnings.append(Problem("a meta line without a paper before it; ignored", shown, title.number))
+            warnings.append(
+                Problem(
+                    f'"{title.text}": a meta line without a paper before it; ignored', shown, title.number
+                )
+            )
             index = _skip_meta(body, index)
             continue
         abstract_lines, index = _abstract_lines(body, index + 1)
@@ -196,13 +217,18 @@ def _parse_daily(filled: list[_Line], source: str, shown: str) -> Listing:
             source,
             title.number,
             title.text,
-            "\n\n".join(line.text for line in abstract_lines),
+            ABSTRACT_START.sub("", "\n\n".join(line.text for line in abstract_lines), count=1),
             meta.date,
             meta.authors_count,
             meta.organization,
             meta.upvotes,
         )
         is_last = index >= len(body)
+        if not abstract_lines and not is_last:
+            warnings.append(
+                Problem(f'"{title.text}" has no abstract; it was not imported', shown, title.number)
+            )
+            continue
         if not abstract_lines or (is_last and not meta and _is_cut_off(entry.abstract)):
             warnings.append(_cut_off_warning(entry, shown))
             continue
@@ -239,7 +265,8 @@ def _is_meta(body: list[_Line], index: int) -> bool:
     text = body[index].text
     if AUTHORS_LINE.match(text) or DOT_LINE.match(text):
         return True
-    return index + 1 < len(body) and bool(DOT_LINE.match(body[index + 1].text)) and len(text) <= TITLE_MAX
+    following = body[index + 1].text if index + 1 < len(body) else ""
+    return len(text) <= ORGANIZATION_MAX and bool(DOT_LINE.match(following) or AUTHORS_LINE.match(following))
 
 
 def _skip_meta(body: list[_Line], index: int) -> int:
@@ -250,8 +277,12 @@ def _skip_meta(body: list[_Line], index: int) -> int:
 def _abstract_lines(body: list[_Line], index: int) -> tuple[list[_Line], int]:
     """The abstract: the next line, plus following long lines (extra paragraphs) before a title or meta."""
     lines: list[_Line] = []
-    while index < len(body) and not _is_meta(body, index):
-        if lines and len(body[index].text) <= TITLE_MAX:
+    while index < len(body):
+        text = body[index].text
+        # right after the title, only an authors or `·` line is meta; a short line is an abstract
+        if AUTHORS_LINE.match(text) or DOT_LINE.match(text) or (lines and _is_meta(body, index)):
+            break
+        if lines and len(text) <= TITLE_MAX:
             break
         lines.append(body[index])
         index += 1
@@ -273,22 +304,24 @@ def _read_meta(body: list[_Line], index: int) -> tuple[_Meta, int]:
     meta = _Meta()
     if index >= len(body) or not _is_meta(body, index):
         return meta, index
-    text = body[index].text
-    authors = AUTHORS_LINE.match(text)
+    if not AUTHORS_LINE.match(body[index].text) and not DOT_LINE.match(body[index].text):
+        meta.organization = _organization(body[index].text)
+        index += 1
+    authors = AUTHORS_LINE.match(body[index].text) if index < len(body) else None
     if authors:
         meta.authors_count = int(authors.group("count"))
-        index += 1
-    elif not DOT_LINE.match(text):
-        meta.organization = _organization(text)
         index += 1
     if index < len(body) and DOT_LINE.match(body[index].text):
         index += 1
         date = DATE_LINE.match(body[index].text) if index < len(body) else None
         if date:
             meta.date = _month_day(date)
+            index += 1
             if date.group("upvotes"):
                 meta.upvotes = int(date.group("upvotes"))
-            index += 1
+            elif index < len(body) and body[index].text.isdigit():
+                meta.upvotes = int(body[index].text)  # the count on a line of its own
+                index += 1
     return meta, index
 
 

@@ -176,3 +176,28 @@ def test_links_are_classified_by_what_they_point_to(url, kind):
 def test_a_project_page_named_in_the_text_is_a_project_link():
     (link,) = clean_abstract("The project pages are: https://medshapenet.ikim.nrw/ for all.").links
     assert link.kind == "project"
+
+
+def test_meta_blocks_with_an_organisation_and_authors_or_a_separate_upvote_line_are_read():
+    text = (
+        "Daily Papers\n\nFirst Paper\n\n" + "A long abstract sentence. " * 12 + "\n\n"
+        "nvidia NVIDIA\n  • 20 authors\n·\nMar 2\n7\n\n"
+        "Second Paper\n\nA short abstract that still ends.\n\n  • 1 author\n·\nApr 1, 2024\n"
+    )
+    first, second = parse_listing(text, "meta.txt").entries
+    assert (first.organization, first.authors_count, first.upvotes) == ("NVIDIA", 20, 7)
+    assert (second.authors_count, second.date.year, second.upvotes) == (1, 2024, None)
+    assert second.abstract == "A short abstract that still ends."
+
+
+def test_a_title_without_an_abstract_mid_listing_is_skipped_with_a_warning():
+    text = "Daily Papers\n\nLonely Title\n\n  • 3 authors\n·\nMar 2\n\nReal Paper\n\n" + "Text here. " * 30
+    daily = parse_listing(text, "gap.txt")
+    assert [e.title for e in daily.entries] == ["Real Paper"]
+    assert '"Lonely Title"' in str(daily.warnings[0]) and "gap.txt:3" in str(daily.warnings[0])
+
+
+def test_a_stray_line_before_the_first_abstract_is_ignored_with_a_warning():
+    dump = parse_listing("Saved from my reader\n\nAbstract: One.\nAbstract: Two ends too.\n", "notes.txt")
+    assert dump.kind == "abstract dump" and len(dump.entries) == 2
+    assert "notes.txt:1" in str(dump.warnings[0])
