@@ -54,6 +54,7 @@ class Plan:
     updated: dict[str, list[str]] = field(default_factory=dict)  # slug -> changed fields
     kept: dict[str, list[str]] = field(default_factory=dict)  # slug -> editor-owned fields kept
     unchanged: int = 0
+    deleted: list[str] = field(default_factory=list)  # pages the editor deleted; not re-created
     derived_titles: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -63,6 +64,11 @@ def run_import(args: argparse.Namespace) -> int:
     plan = plan_import(content, list(args.listings or []), args.year, dt.date.today(), progress=_stderr)
     for note in plan.notes:
         _stderr(note)
+    if plan.deleted:
+        _stderr(
+            f"note: deleted papers stay deleted: {', '.join(sorted(plan.deleted))} "
+            f"(remove their entries from {STATE_NAME} to import them again)"
+        )
     if args.dry_run:
         _print_dry_run(plan)
         return 0
@@ -280,9 +286,10 @@ def read_state(content: Path) -> dict[str, Any]:
     return state
 
 
-def _matcher(corpus: dict[str, Existing], state: dict[str, Any]) -> Matcher:
+def _matcher(slugs: Iterable[str], corpus: dict[str, Existing], state: dict[str, Any]) -> Matcher:
+    """Finds a paper's page by the keys the import state remembers and by the file as it is now."""
     matcher = Matcher()
-    for slug in sorted(set(corpus) | set(state["papers"])):
+    for slug in sorted(slugs):
         remembered = state["papers"].get(slug, {})
         for key in remembered.get("keys", {}).get("titles", []):
             matcher.by_title.setdefault(key, slug)
@@ -318,6 +325,9 @@ def plan_import(content: Path, listings: list[Path], year: int | None, today: dt
         paper = merged_paper(group, lambda name: years.get(name) or today.year)
         slug = slugs.get(group.key) or make_slug(paper.title, taken)
         taken.add(slug)
+        if slug in state["papers"] and slug not in corpus:
+            plan.deleted.append(slug)  # the editor deleted the page: leave it deleted
+            continue
         _plan_paper(
             plan, replace(paper, slug=slug), group, corpus.get(slug), state["papers"].get(slug), new_state
         )
@@ -346,20 +356,25 @@ def _years(sources, parsed, state, year, today, plan) -> dict[str, int | None]:
 def _assign_slugs(
     groups: list[Group], corpus: dict[str, Existing], state: dict[str, Any]
 ) -> dict[str, str | None]:
-    """Each group's existing page, if it has one; a page takes one group at most."""
-    matcher = _matcher(corpus, state)
+    """Each group's page: an existing file, else one the editor deleted (the state remembers it), else None.
+
+    A page takes one group at most.
+    """
+    matchers = (_matcher(corpus, corpus, state), _matcher(set(state["papers"]) - set(corpus), corpus, state))
     slugs: dict[str, str | None] = {}
     used: set[str] = set()
     for group in groups:
-        found = None
-        for entry, abstract in zip(group.entries, group.abstracts, strict=True):
-            found = matcher.find(entry.title, abstract.plain)
-            if found and found not in used:
-                break
-            found = None
-        slugs[group.key] = found
-        if found:
-            used.add(found)
+        slugs[group.key] = next(
+            (
+                found
+                for matcher in matchers
+                for entry, abstract in zip(group.entries, group.abstracts, strict=True)
+                for found in [matcher.find(entry.title, abstract.plain)]
+                if found and found not in used
+            ),
+            None,
+        )
+        used.add(slugs[group.key] or "")
     return slugs
 
 
@@ -398,7 +413,7 @@ def _plan_paper(
     new_state,
 ) -> None:
     imported = {key: value for key, value in paper_meta(paper).items() if key in IMPORTED}
-    imported[BODY] = paper.abstract
+    imported[BODY] = paper.abstract.strip()
     if existing is None:
         meta, body, owned = imported, paper.abstract, list[str]()
     else:
@@ -437,7 +452,7 @@ def _resolve(
     imported: dict[str, Any], existing: Existing, remembered: dict[str, Any] | None
 ) -> tuple[dict[str, Any], str, list[str]]:
     """Field by field: the editor's value where it differs from what the importer last wrote."""
-    current = dict(existing.meta, **{BODY: existing.body})
+    current = dict(existing.meta, **{BODY: existing.body.strip()})
     last = remembered.get("fields", {}) if remembered is not None else None
     resolved: dict[str, Any] = {}
     owned: list[str] = []

@@ -223,3 +223,17 @@ def test_a_listing_date_with_a_year_gives_the_year(project, run_cli, tmp_path):
     code, _, err = run_cli(project, "import", listing)
     assert code == 0 and "taken as 2023" in err
     assert str(paper(project, "a-paper")[0]["date"]) == "2023-01-02"
+
+
+def test_a_page_the_editor_deleted_or_renamed_is_not_imported_twice(project, run_cli, tmp_path):
+    run_cli(project, "import", tmp_path / "daily.txt")
+    papers = project / "content" / "papers"
+    (papers / "cardiobench.md").unlink()
+    (papers / "whole-slide-pathology-report-generation.md").rename(papers / "slidewriter.md")
+    code, _, err = run_cli(project, "import")
+    assert code == 0 and "deleted papers stay deleted: cardiobench" in err
+    assert sorted(p.stem for p in papers.glob("*.md")) == [
+        "dermatology-foundation-model-survey",
+        "sepsis-prediction-from-bedside-monitors-with-transformers",
+        "slidewriter",
+    ]
