@@ -471,6 +471,8 @@ def _resolve(
     for flag, value_key in (("title_derived", "title"), ("date_inferred", "date")):
         if value_key in owned and flag not in owned:
             resolved.pop(flag, None)  # the editor set the value: it is no longer derived or inferred
+        elif flag in owned and value_key not in owned and value_key in current:
+            resolved[value_key] = current[value_key]  # the editor confirmed the value: keep it as it is
     for key, value in existing.meta.items():
         if key not in IMPORTED:
             resolved[key] = value  # editor-only fields: topics, template, extra, ...

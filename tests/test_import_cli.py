@@ -237,3 +237,11 @@ def test_a_page_the_editor_deleted_or_renamed_is_not_imported_twice(project, run
         "sepsis-prediction-from-bedside-monitors-with-transformers",
         "slidewriter",
     ]
+
+
+def test_an_edited_derived_title_is_no_longer_marked_derived(project, run_cli, tmp_path):
+    run_cli(project, "import", tmp_path / "dump.txt")
+    edit(project, "polypnet-x", "title: 'PolypNet-X: Lightweight", "title: 'PolypNet-X: A Lightweight")
+    run_cli(project, "import")
+    meta, _ = paper(project, "polypnet-x")
+    assert meta["title"].startswith("PolypNet-X: A Lightweight") and "title_derived" not in meta
