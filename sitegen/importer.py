@@ -312,14 +312,9 @@ def plan_import(content: Path, listings: list[Path], year: int | None, today: dt
     years = _years(sources, parsed, state, year, today, plan)
     groups = group_entries(entry for listing in parsed for entry in listing.entries)
     slugs = _assign_slugs(groups, corpus, state)
-    new_state: dict[str, Any] = {"version": STATE_VERSION, "sources": {}, "papers": dict(state["papers"])}
-    for source in sources:
-        remembered: dict[str, Any] = {"sha256": source.sha256}
-        if years.get(source.name) is not None:
-            remembered["year"] = years[source.name]
-        new_state["sources"][source.name] = remembered
-        if source.copy_from is not None:
-            plan.writes[content / "sources" / source.name] = source.text
+    # pages not in these listings keep their record
+    papers: dict[str, Any] = dict(state["papers"])
+    new_state = {"version": STATE_VERSION, "sources": _plan_sources(plan, sources, years), "papers": papers}
     taken = set(corpus) | set(state["papers"]) | {s for s in slugs.values() if s}
     for group in groups:
         paper = merged_paper(group, lambda name: years.get(name) or today.year)
@@ -328,17 +323,42 @@ def plan_import(content: Path, listings: list[Path], year: int | None, today: dt
         if slug in state["papers"] and slug not in corpus:
             plan.deleted.append(slug)  # the editor deleted the page: leave it deleted
             continue
-        _plan_paper(
-            plan, replace(paper, slug=slug), group, corpus.get(slug), state["papers"].get(slug), new_state
-        )
+        remembered = _plan_paper(plan, replace(paper, slug=slug), corpus.get(slug), state["papers"].get(slug))
+        papers[slug] = _state_record(group, remembered)
     _report_progress(parsed, groups, slugs, progress)
-    for listing in parsed:
-        plan.notes[:0] = [f"warning: {problem}" for problem in listing.warnings]
-    state_text = json.dumps(new_state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    state_path = content / STATE_NAME
-    if not state_path.exists() or state_path.read_text(encoding="utf-8") != state_text:
-        plan.writes[state_path] = state_text
+    plan.notes[:0] = [f"warning: {problem}" for listing in parsed for problem in listing.warnings]
+    _plan_state(plan, new_state)
     return plan
+
+
+def _plan_sources(plan: Plan, sources: list[Source], years: dict[str, int | None]) -> dict[str, Any]:
+    """Copy new listings into content/sources/; remember each one's hash and the year its dates got."""
+    remembered: dict[str, Any] = {}
+    for source in sources:
+        remembered[source.name] = {"sha256": source.sha256}
+        if years.get(source.name) is not None:
+            remembered[source.name]["year"] = years[source.name]
+        if source.copy_from is not None:
+            plan.writes[plan.content / "sources" / source.name] = source.text
+    return remembered
+
+
+def _state_record(group: Group, fields: dict[str, Any]) -> dict[str, Any]:
+    """Identity keys (so a hand-edited title still matches) and the fields as the importer wrote them."""
+    return {
+        "keys": {
+            "titles": sorted({title_key(e.title) for e in group.entries if e.title} - {""}),
+            "abstract": hashlib.sha1(normalise(fields[BODY]).encode()).hexdigest()[:16],
+        },
+        "fields": fields,
+    }
+
+
+def _plan_state(plan: Plan, state: dict[str, Any]) -> None:
+    text = json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    path = plan.content / STATE_NAME
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        plan.writes[path] = text
 
 
 def _years(sources, parsed, state, year, today, plan) -> dict[str, int | None]:
@@ -405,13 +425,9 @@ def _jsonable(value: Any) -> Any:
 
 
 def _plan_paper(
-    plan: Plan,
-    paper: Paper,
-    group: Group,
-    existing: Existing | None,
-    remembered: dict[str, Any] | None,
-    new_state,
-) -> None:
+    plan: Plan, paper: Paper, existing: Existing | None, remembered: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Plan the paper's file; return its fields as the importer would write them, for the state."""
     imported = {key: value for key, value in paper_meta(paper).items() if key in IMPORTED}
     imported[BODY] = paper.abstract.strip()
     if existing is None:
@@ -439,13 +455,7 @@ def _plan_paper(
         plan.unchanged += 1
     if owned:
         plan.kept[paper.slug] = owned
-    new_state["papers"][paper.slug] = {
-        "keys": {
-            "titles": sorted({title_key(e.title) for e in group.entries if e.title} - {""}),
-            "abstract": hashlib.sha1(normalise(paper.abstract).encode()).hexdigest()[:16],
-        },
-        "fields": _jsonable(imported),
-    }
+    return _jsonable(imported)
 
 
 def _resolve(
