@@ -270,8 +270,8 @@ def _is_meta(body: list[_Line], index: int) -> bool:
 
 
 def _skip_meta(body: list[_Line], index: int) -> int:
-    _, index = _read_meta(body, index)
-    return max(index, index + 1 if index < len(body) and _is_meta(body, index) else index)
+    _, after = _read_meta(body, index)
+    return after if after > index else index + 1
 
 
 def _abstract_lines(body: list[_Line], index: int) -> tuple[list[_Line], int]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sitegen.listings import Abstract, RawEntry, clean_abstract, is_snippet
-from sitegen.model import Paper
+from sitegen.model import Link, Paper
 from sitegen.titles import derive_title
 
 T = TypeVar("T")
@@ -122,13 +122,10 @@ def merged_paper(group: Group, year_of: YearOf) -> Paper:
     abstract = fullest(group.abstracts)
     titled = [e.title for e in group.entries if e.title]
     date, inferred = _best_date(group.entries, year_of)
-    links = {link.url: link for a in group.abstracts for link in reversed(a.links)}
-    ordered = list(
-        dict.fromkeys(
-            [link.url for link in abstract.links]
-            + [u for a in group.abstracts for u in (li.url for li in a.links)]
-        )
-    )
+    links: dict[str, Link] = {}
+    for source in [abstract, *group.abstracts]:  # the kept abstract's links first
+        for link in source.links:
+            links.setdefault(link.url, link)
     return Paper(
         slug="",
         title=titled[0] if titled else derive_title(abstract.plain),
@@ -139,7 +136,7 @@ def merged_paper(group: Group, year_of: YearOf) -> Paper:
         authors_count=_first(e.authors_count for e in group.entries),
         organization=_first(e.organization for e in group.entries),
         upvotes=max((e.upvotes for e in group.entries if e.upvotes is not None), default=None),
-        links=tuple(links[url] for url in ordered),
+        links=tuple(links.values()),
         sources=tuple(sorted({e.source for e in group.entries})),
     )
 
