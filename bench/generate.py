@@ -20,8 +20,10 @@ import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script from anywhere
@@ -30,6 +32,7 @@ if str(REPO) not in sys.path:  # run as a script from anywhere
 from sitegen.model import Link, Paper  # noqa: E402
 from sitegen.paperfile import dump_paper  # noqa: E402
 
+DEFAULT_TOPICS = REPO / "content" / "topics.yaml"
 FIRST_DATE = dt.date(2019, 1, 1)
 LAST_DATE = dt.date(2026, 10, 31)  # fixed, so the corpus does not depend on today's date
 
@@ -440,9 +443,28 @@ NUMBERS: dict[str, tuple[float, float, str]] = {
 }
 
 
-def slugify(text: str) -> str:
+def slugify(text: str, limit: int = 60) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:60].rstrip("-") or "paper"
+    return slug[:limit].rsplit("-", 1)[0] if len(slug) > limit else slug or "paper"
+
+
+def base_slug(title: str, model: str) -> str:
+    """Short, like an editor's: the model name when the title leads with it, else the title's start."""
+    return slugify(model) if title.startswith(model) else slugify(title, 40)
+
+
+def unique_slugs(papers: list[Paper]) -> list[Paper]:
+    """Number repeated slugs -2, -3, ... in order, as two papers cannot share a file."""
+    used: set[str] = set()
+    unique = []
+    for paper in papers:
+        slug, number = paper.slug, 1
+        while slug in used:
+            number += 1
+            slug = f"{paper.slug}-{number}"
+        used.add(slug)
+        unique.append(paper if slug == paper.slug else replace(paper, slug=slug))
+    return unique
 
 
 def first_words(text: str, limit: int) -> str:
@@ -473,7 +495,7 @@ def make_paper(rng: random.Random, number: int) -> Paper:
     organization = rng.choice(ORGANIZATIONS) if rng.random() < 0.5 else None
     from_daily_page = rng.random() < 0.6
     return Paper(
-        slug=f"{slugify(title)}-{number:05d}",
+        slug=base_slug(title, writer.model),
         title=title,
         abstract=abstract,
         date=date,
@@ -490,7 +512,30 @@ def make_paper(rng: random.Random, number: int) -> Paper:
 def generate_papers(count: int, seed: int = 1) -> list[Paper]:
     """`count` papers, the same for the same seed; slugs are unique."""
     rng = random.Random(seed)
-    return [make_paper(rng, number) for number in range(1, count + 1)]
+    return unique_slugs([make_paper(rng, number) for number in range(1, count + 1)])
+
+
+def literal_pattern(text: str) -> str:
+    return re.sub(r"([.^$*+?{}\[\]\\|()])", r"\\\1", text)
+
+
+def fallback_topics_yaml() -> str:
+    """One topic per theme, for when no topics.yaml is given: each theme's tasks and methods as cues."""
+    topics = [
+        {
+            "id": theme.name,
+            "title": theme.name.replace("-", " ").capitalize(),
+            "description": f"Synthetic papers about {theme.name.replace('-', ' ')}.",
+            "rules": {
+                "threshold": 2,
+                "abstract": {literal_pattern(text): 1 for text in (*theme.tasks, *theme.methods)},
+            },
+        }
+        for theme in THEMES
+    ]
+    return "# Written by bench/generate.py: no topics.yaml was given.\n" + yaml.safe_dump(
+        topics, sort_keys=False, width=100_000
+    )
 
 
 def write_project(papers: Sequence[Paper], out: Path, topics_yaml: Path | None) -> None:
@@ -502,16 +547,14 @@ def write_project(papers: Sequence[Paper], out: Path, topics_yaml: Path | None) 
     (out / "site.yaml").write_text(SITE_YAML.format(count=len(papers)), encoding="utf-8")
     if topics_yaml is not None and topics_yaml.is_file():
         shutil.copyfile(topics_yaml, out / "content" / "topics.yaml")
-    # YAML dumping dominates; spread it over the cores (the files do not depend on the order).
-    chunks = [(papers_dir, papers[start : start + 500]) for start in range(0, len(papers), 500)]
-    with ProcessPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 1)) as pool:
-        list(pool.map(write_papers, chunks))
-
-
-def write_papers(job: tuple[Path, Sequence[Paper]]) -> None:
-    papers_dir, papers = job
-    for paper in papers:
-        (papers_dir / f"{paper.slug}.md").write_text(dump_paper(paper), encoding="utf-8")
+    else:
+        (out / "content" / "topics.yaml").write_text(fallback_topics_yaml(), encoding="utf-8")
+    # YAML dumping dominates: spread it over the cores, but write from one process (parallel
+    # writes into one folder contend for it).
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        texts = pool.map(dump_paper, papers, chunksize=250)
+        for paper, text in zip(papers, texts, strict=True):
+            (papers_dir / f"{paper.slug}.md").write_text(text, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -524,15 +567,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--topics",
         type=Path,
-        default=REPO / "content" / "topics.yaml",
-        help="topics.yaml to copy into the project (default: the repository's, when it exists)",
+        default=DEFAULT_TOPICS,
+        help="topics.yaml to copy into the project (default: the repository's; without one, "
+        "a topic per synthetic theme)",
     )
     args = parser.parse_args(argv)
     if args.papers < 1:
         parser.error("--papers must be at least 1")
     started = time.perf_counter()
     write_project(generate_papers(args.papers, args.seed), args.out, args.topics)
-    copied = "with" if (args.out / "content" / "topics.yaml").exists() else "without"
+    copied = "with a copy of" if args.topics.is_file() else "with generated"
     print(
         f"wrote {args.papers} papers to {args.out} ({copied} topics.yaml) "
         f"in {time.perf_counter() - started:.1f} s"

@@ -1,0 +1,486 @@
+"""The benchmark, in one command: sitegen against MkDocs on synthetic corpora.
+
+    python bench/run.py [--sizes 1000,10000] [--runs 3] [--skip-mkdocs] [--skip-search] [--skip-serve]
+
+For each size it generates a corpus (bench/generate.py), then times, each in a child process
+whose wall time and peak RSS (children included) are measured from outside:
+  - `sitegen build`: cold (no output, no cache), warm (nothing changed), after one paper edit,
+    with the build's own per-phase timings, output size and search download size;
+  - MkDocs on the same papers, search index prebuilt with lunr.py, and once without prebuilding;
+  - search in headless Chromium from file://: first use (focus + type) to results shown, then
+    the latency of each further keystroke;
+  - `sitegen serve`: file write until the open page shows the new title (skipped without serve).
+Everything is written under bench/out/: the projects, logs, results.json and results.md.
+MkDocs is installed into bench/.venv on first use (PyPI: mkdocs, lunr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+import mkdocs_project  # noqa: E402
+from report import markdown_report  # noqa: E402
+
+# Chromium is driven exactly as the browser tests drive it (one definition of its path and flags).
+sys.path.insert(0, str(REPO / "tests"))
+from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+from sitegen.paperfile import dump_paper, parse_paper  # noqa: E402
+
+OUT = BENCH / "out"
+VENV = BENCH / ".venv"
+MKDOCS_ALL_RUNS_UP_TO = 2000
+MKDOCS_PACKAGES = ("mkdocs==1.6.1", "lunr==0.8.0")
+FIRST_QUERY = "segmentation"
+KEYSTROKES = " transformer"  # typed one key at a time after the first query
+SEARCH_INPUT = "#site-search-input"
+RESULTS_BOX = "#site-search-results"
+
+
+class BenchError(Exception):
+    """A step that cannot go on; the message says which and where its log is."""
+
+
+@dataclass
+class Measured:
+    """One child process: wall time, peak resident memory, and what it reported."""
+
+    seconds: float
+    peak_mb: float
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+# --- running and measuring child processes ------------------------------------------------------
+
+
+def run_measured(command: Sequence[str | Path], cwd: Path, log: Path) -> Measured:
+    """Run a command to completion; peak RSS is the largest of it and the children it waited for."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as output:
+        output.write(f"\n$ {' '.join(map(str, command))}\n".encode())
+        output.flush()
+        started = time.perf_counter()
+        process = subprocess.Popen(list(map(str, command)), cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise BenchError(f"`{' '.join(map(str, command))}` failed in {cwd}; see {log}")
+    return Measured(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def gzip_bytes(paths: Sequence[Path]) -> int:
+    return sum(len(gzip.compress(path.read_bytes(), compresslevel=6)) for path in paths)
+
+
+def download_sizes(paths: Sequence[Path]) -> dict[str, int]:
+    return {"raw_bytes": sum(path.stat().st_size for path in paths), "gzip_bytes": gzip_bytes(paths)}
+
+
+# --- sitegen ------------------------------------------------------------------------------------
+
+
+def sitegen_search_files(site: Path) -> list[Path]:
+    """What a reader downloads to search: the index, lunr.js and the search script."""
+    return sorted(
+        path for path in (site / "assets").glob("*.js") if "search" in path.name or "lunr" in path.name
+    )
+
+
+def sitegen_build(project: Path, site: Path, log: Path) -> Measured:
+    report_file = site.parent / "build-report.json"
+    command: list[str | Path] = [
+        sys.executable,
+        BENCH / "build_probe.py",
+        "--out",
+        site,
+        "--report",
+        report_file,
+    ]
+    measured = run_measured(command, project, log)
+    measured.report = json.loads(report_file.read_text(encoding="utf-8"))
+    return measured
+
+
+def edit_one_paper(project: Path, run: int) -> None:
+    """Change one sentence of one paper, as an editor saving a fix would."""
+    papers = sorted((project / "content" / "papers").glob("*.md"))
+    path = papers[len(papers) // 2]
+    paper = parse_paper(path.read_text(encoding="utf-8"), str(path), path.stem)
+    abstract = paper.abstract.rsplit("\n\nEdited", 1)[0] + f"\n\nEdited in benchmark run {run}."
+    path.write_text(dump_paper(replace(paper, abstract=abstract)), encoding="utf-8")
+
+
+def bench_sitegen(project: Path, work: Path, runs: int) -> dict[str, Any]:
+    site, cache, log = work / "site", project / ".sitegen-cache", work / "sitegen.log"
+    cold, warm, edited = [], [], []
+    for _ in range(runs):
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        cold.append(sitegen_build(project, site, log))
+    for _ in range(runs):
+        warm.append(sitegen_build(project, site, log))
+    for run in range(runs):
+        edit_one_paper(project, run)
+        edited.append(sitegen_build(project, site, log))
+    search_files = sitegen_search_files(site)
+    index_files = [path for path in search_files if "index" in path.name]
+    return {
+        "cold": summarize(cold),
+        "warm": summarize(warm),
+        "one_edit": summarize(edited),
+        "output_bytes": folder_bytes(site),
+        "search_index": download_sizes(index_files),
+        "search_download": download_sizes(search_files),
+        "search_files": [path.name for path in search_files],
+        "site": str(site),
+    }
+
+
+def summarize(runs: Sequence[Measured]) -> dict[str, Any]:
+    """Medians over the runs, phase by phase when the build reported its phases."""
+    summary: dict[str, Any] = {
+        "runs": len(runs),
+        "seconds": median([run.seconds for run in runs]),
+        "all_seconds": [round(run.seconds, 3) for run in runs],
+        "peak_mb": max(run.peak_mb for run in runs),
+    }
+    phases = [run.report.get("timings", {}) for run in runs]
+    if any(phases):
+        names = list(dict.fromkeys(name for timings in phases for name in timings))
+        summary["phases"] = {name: median([timings.get(name, 0.0) for timings in phases]) for name in names}
+    counts = {key: value for key, value in runs[-1].report.items() if key != "timings"}
+    if counts:
+        summary["report"] = counts
+    return summary
+
+
+# --- MkDocs -------------------------------------------------------------------------------------
+
+
+def mkdocs_command() -> Path:
+    """bench/.venv/bin/mkdocs, installing MkDocs and lunr.py into bench/.venv on first use."""
+    mkdocs = VENV / "bin" / "mkdocs"
+    if not mkdocs.exists():
+        print(f"installing {' '.join(MKDOCS_PACKAGES)} into {VENV}", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
+        pip: list[str | Path] = [
+            VENV / "bin" / "python",
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+        ]
+        subprocess.run([*pip, *MKDOCS_PACKAGES], check=True)
+    return mkdocs
+
+
+def bench_mkdocs(project: Path, work: Path, runs: int, plain_runs: int) -> dict[str, Any]:
+    mkdocs, papers = mkdocs_command(), mkdocs_project.read_papers(project)
+    results: dict[str, Any] = {"version": mkdocs_version(mkdocs)}
+    for name, prebuild, count in (("prebuilt_index", True, runs), ("browser_index", False, plain_runs)):
+        if count < 1:
+            continue
+        folder = work / f"mkdocs-{name}"
+        mkdocs_project.write_mkdocs_project(papers, folder, prebuild=prebuild)
+        measured = []
+        for _ in range(count):
+            shutil.rmtree(folder / "site", ignore_errors=True)
+            command: list[str | Path] = [mkdocs, "build", "--quiet", "--site-dir", folder / "site"]
+            measured.append(run_measured(command, folder, work / "mkdocs.log"))
+        search = sorted((folder / "site" / "search").glob("*"))
+        results[name] = {
+            **summarize(measured),
+            "output_bytes": folder_bytes(folder / "site"),
+            "search_index": download_sizes([path for path in search if path.name == "search_index.json"]),
+            "search_download": download_sizes(search),
+        }
+    return results
+
+
+def mkdocs_version(mkdocs: Path) -> str:
+    return subprocess.run([mkdocs, "--version"], capture_output=True, text=True).stdout.strip()
+
+
+# --- search in headless Chromium ----------------------------------------------------------------
+
+# Stamps, in page time, each keydown in the search box and the moment the dropdown shows the
+# status line for exactly the current query (after the next animation frame, i.e. painted).
+OBSERVER_JS = """() => {
+  window.__bench = {keys: [], shown: {}};
+  const input = document.querySelector(INPUT);
+  const box = document.querySelector(BOX);
+  input.addEventListener('keydown', () => window.__bench.keys.push(performance.now()), true);
+  input.addEventListener('focus', () => { window.__bench.focus = performance.now(); }, true);
+  new MutationObserver(() => {
+    const query = input.value;
+    const status = box.querySelector('.search-status');
+    if (box.hidden || !status || !status.textContent.includes('\\u201c' + query + '\\u201d')) return;
+    if (query in window.__bench.shown) return;
+    requestAnimationFrame(() => { window.__bench.shown[query] = performance.now(); });
+  }).observe(box, {childList: true, subtree: true, characterData: true, attributes: true});
+}""".replace("INPUT", json.dumps(SEARCH_INPUT)).replace("BOX", json.dumps(RESULTS_BOX))
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_in_page(page: Any, expression: str, timeout: float = 120.0) -> Any:
+    page.wait_for_function(expression, timeout=timeout * 1000, polling=20)
+    return page.evaluate(expression)
+
+
+def bench_search(site: Path, keystrokes: str = KEYSTROKES) -> dict[str, Any]:
+    """First use: focus, type a word, results shown. Then one key at a time, each to its results."""
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto((site / "index.html").as_uri())
+        page.evaluate(OBSERVER_JS)
+        page.focus(SEARCH_INPUT)
+        page.keyboard.type(FIRST_QUERY)
+        shown = wait_in_page(page, f"window.__bench.shown[{json.dumps(FIRST_QUERY)}]")
+        first_use = shown - page.evaluate("window.__bench.focus")
+        latencies = []
+        query = FIRST_QUERY
+        for key in keystrokes:
+            query += key
+            page.keyboard.press("Space" if key == " " else key)
+            shown = wait_in_page(page, f"window.__bench.shown[{json.dumps(query)}]")
+            latencies.append(shown - page.evaluate("window.__bench.keys[window.__bench.keys.length - 1]"))
+        status = page.inner_text(f"{RESULTS_BOX} .search-status")
+    return {
+        "first_use_ms": round(first_use, 1),
+        "keystroke_median_ms": round(median(latencies), 1),
+        "keystroke_ms": [round(value, 1) for value in latencies],
+        "final_status": status,
+    }
+
+
+# --- sitegen serve: edit to reload --------------------------------------------------------------
+
+
+def serve_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("sitegen.serve") is not None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_serving_url(log: Path, process: subprocess.Popen[bytes], timeout: float) -> str:
+    """The address `sitegen serve` prints once its first build is done ("Serving URL ...")."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("Serving http"):
+                return line.split()[1]
+        if process.poll() is not None:
+            raise BenchError(f"sitegen serve exited with code {process.returncode}; see {log}")
+        time.sleep(0.1)
+    raise BenchError(f"sitegen serve did not start within {timeout:.0f} s; see {log}")
+
+
+def wait_for_text(page: Any, text: str, timeout: float) -> bool:
+    """Poll the page's heading across reloads (a reload destroys the page's script context)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if text in page.evaluate("document.body ? document.body.innerText : ''"):
+                return True
+        except Exception:  # mid-navigation: the old document is gone, the new one not there yet
+            pass
+        time.sleep(0.01)
+    return False
+
+
+def bench_serve_reload(project: Path, work: Path, edits: int = 3) -> dict[str, Any]:
+    """`sitegen serve` in the project, a paper page open in Chromium, the paper's title rewritten:
+    seconds from the file write until the page shows the new title. Skips when serve is absent."""
+    if not serve_available():
+        return {"skipped": "sitegen serve is not available yet (no sitegen.serve module)"}
+    from sitegen.urls import paper_file
+
+    path = sorted((project / "content" / "papers").glob("*.md"))[0]
+    command = [sys.executable, "-m", "sitegen", "serve", "--port", str(free_port())]
+    log = work / "serve.log"
+    log.write_bytes(b"")
+    with log.open("ab") as output:
+        server = subprocess.Popen(command, cwd=project, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            url = urllib.parse.urljoin(wait_for_serving_url(log, server, timeout=300), paper_file(path.stem))
+            return {"edit_to_reload_s": reload_times(url, path, edits), "paper": path.name}
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def reload_times(url: str, path: Path, edits: int) -> list[float]:
+    times = []
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(url)
+        for edit in range(edits):
+            time.sleep(1.0)  # let the watcher settle after the previous rebuild
+            paper = parse_paper(path.read_text(encoding="utf-8"), str(path), path.stem)
+            title = f"Benchmark edit {edit} {time.time_ns()}"
+            started = time.perf_counter()
+            path.write_text(dump_paper(replace(paper, title=title)), encoding="utf-8")
+            if not wait_for_text(page, title, timeout=120):
+                raise BenchError(f"the page at {url} did not show the new title within 120 s")
+            times.append(round(time.perf_counter() - started, 3))
+    return times
+
+
+# --- the whole run ------------------------------------------------------------------------------
+
+
+def guarded(step: Callable[[], dict[str, Any]], name: str) -> dict[str, Any]:
+    """Run one optional step; a failure is recorded and reported, not fatal to the others."""
+    try:
+        return step()
+    except Exception as exc:
+        print(f"  {name} failed: {exc}", flush=True)
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    work = OUT / f"n{size}"
+    project = work / "project"
+    started = time.perf_counter()
+    generate.write_project(generate.generate_papers(size, args.seed), project, generate.DEFAULT_TOPICS)
+    result: dict[str, Any] = {"papers": size, "generate_seconds": round(time.perf_counter() - started, 2)}
+    print(f"[{size}] corpus generated in {result['generate_seconds']} s; sitegen builds...", flush=True)
+    result["sitegen"] = bench_sitegen(project, work, args.runs)
+    site = Path(result["sitegen"]["site"])
+    if not args.skip_search:
+        print(f"[{size}] search in Chromium...", flush=True)
+        result["search"] = guarded(lambda: bench_search(site), "search")
+    if not args.skip_serve:
+        print(f"[{size}] sitegen serve edit-to-reload...", flush=True)
+        result["serve"] = guarded(lambda: bench_serve_reload(project, work), "serve")
+    if not args.skip_mkdocs:
+        print(f"[{size}] MkDocs builds...", flush=True)
+        result["mkdocs"] = guarded(
+            lambda: bench_mkdocs(project, work, mkdocs_runs(size, args), args.mkdocs_plain_runs), "mkdocs"
+        )
+    return result
+
+
+def mkdocs_runs(size: int, args: argparse.Namespace) -> int:
+    """MkDocs with a prebuilt index takes minutes at 10,000 papers: by default one run there."""
+    if args.mkdocs_runs is not None:
+        return int(args.mkdocs_runs)
+    return args.runs if size <= MKDOCS_ALL_RUNS_UP_TO else 1
+
+
+def environment() -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "machine": platform.platform(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    results: dict[str, Any] = {"command": command.strip(), "environment": environment(), "sizes": []}
+    started = time.perf_counter()
+    try:
+        for size in args.sizes:
+            results["sizes"].append(bench_size(size, args))
+    except BenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    results["total_seconds"] = round(time.perf_counter() - started, 1)
+    (OUT / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    table = markdown_report(results)
+    (OUT / "results.md").write_text(table, encoding="utf-8")
+    print(table)
+    print(f"results in {OUT / 'results.json'} and {OUT / 'results.md'}")
+    return 0
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: [int(size) for size in text.split(",")],
+        default=[1000, 10000],
+        help="corpus sizes, comma-separated (default: 1000,10000)",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs of each timed build (default: 3)")
+    parser.add_argument(
+        "--mkdocs-runs",
+        type=int,
+        help=f"runs of MkDocs with its prebuilt index (default: --runs up to {MKDOCS_ALL_RUNS_UP_TO:,} "
+        "papers, 1 above, as one run takes minutes there)",
+    )
+    parser.add_argument(
+        "--mkdocs-plain-runs",
+        type=int,
+        default=1,
+        help="runs of MkDocs without a prebuilt index (default: 1; 0 skips it)",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default: 1)")
+    parser.add_argument("--skip-mkdocs", action="store_true", help="do not build with MkDocs")
+    parser.add_argument("--skip-search", action="store_true", help="do not measure search in Chromium")
+    parser.add_argument("--skip-serve", action="store_true", help="do not measure sitegen serve")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    return args
+
+
+if __name__ == "__main__":
+    sys.exit(main())
