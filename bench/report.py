@@ -133,18 +133,23 @@ def search_table(sizes: Sequence[dict[str, Any]]) -> str:
     )
 
 
-def serve_table(sizes: Sequence[dict[str, Any]]) -> str:
+def serve_row(label: str, serve: dict[str, Any]) -> list[str]:
+    times = serve.get("edit_to_reload_s")
+    if times:
+        shown = ", ".join(f"{value:.2f}" for value in times)
+        return [label, f"{sorted(times)[len(times) // 2]:.2f} s", shown]
+    return [label, serve.get("skipped") or "failed: " + serve.get("error", "?"), ""]
+
+
+def serve_table(results: dict[str, Any]) -> str:
     rows = []
-    for size in sizes:
-        serve = size.get("serve") or {}
-        times = serve.get("edit_to_reload_s")
-        if times:
-            shown = ", ".join(f"{value:.2f}" for value in times)
-            rows.append([f"{size['papers']:,}", f"{sorted(times)[len(times) // 2]:.2f} s", shown])
-        elif serve:
-            rows.append(
-                [f"{size['papers']:,}", serve.get("skipped") or "failed: " + serve.get("error", "?"), ""]
-            )
+    committed = results.get("committed") or {}
+    if committed:
+        label = f"{committed['papers']:,} (the committed content)" if "papers" in committed else "committed"
+        rows.append(serve_row(label, committed.get("serve") or committed))
+    rows += [
+        serve_row(f"{size['papers']:,}", size["serve"]) for size in results["sizes"] if size.get("serve")
+    ]
     return table(["papers", "edit to reload (median)", "each edit (s)"], rows)
 
 
@@ -186,8 +191,8 @@ def markdown_report(results: dict[str, Any]) -> str:
         parts.append("### MkDocs on the same corpus\n\n" + mkdocs_table(sizes))
     if any(size.get("search") for size in sizes):
         parts.append("### Search in headless Chromium (file://)\n\n" + search_table(sizes))
-    if any(size.get("serve") for size in sizes):
-        parts.append("### sitegen serve: edit to reload\n\n" + serve_table(sizes))
+    if results.get("committed") or any(size.get("serve") for size in sizes):
+        parts.append("### sitegen serve: edit to reload\n\n" + serve_table(results))
     parts.append(targets_list(sizes[-1]))
     return "\n".join(parts)
 

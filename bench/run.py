@@ -419,6 +419,20 @@ def mkdocs_runs(size: int, args: argparse.Namespace) -> int:
     return args.runs if size <= MKDOCS_ALL_RUNS_UP_TO else 1
 
 
+def bench_committed_serve() -> dict[str, Any]:
+    """Edit-to-reload on a copy of the repository's own site.yaml and content/ (left untouched)."""
+    work = OUT / "committed"
+    project = work / "project"
+    shutil.rmtree(project, ignore_errors=True)
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copyfile(REPO / "site.yaml", project / "site.yaml")
+    papers = len(list((project / "content" / "papers").glob("*.md")))
+    if not papers:
+        return {"skipped": "the repository has no content/papers/*.md yet"}
+    print(f"[committed, {papers}] sitegen serve edit-to-reload...", flush=True)
+    return {"papers": papers, "serve": bench_serve_reload(project, work)}
+
+
 def environment() -> dict[str, Any]:
     return {
         "cpus": os.cpu_count(),
@@ -437,6 +451,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for size in args.sizes:
             results["sizes"].append(bench_size(size, args))
+        if not args.skip_serve:
+            results["committed"] = guarded(bench_committed_serve, "serve on the committed content")
     except BenchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
