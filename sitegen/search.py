@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from itertools import pairwise
 from typing import cast
 
 from sitegen.stemmer import index_term, tokenize
@@ -169,16 +170,12 @@ def term_frequencies(value: str) -> tuple[dict[str, int], int]:
 
 
 def encode_field(flat: Sequence[int], digits: list[str]) -> str:
-    entries = []
-    previous = -1
-    for position in range(0, len(flat), 2):
-        doc, frequency = flat[position], flat[position + 1]
-        gap = digits[doc - previous]
-        if frequency > 1:
-            gap += ":" + (digits[frequency] if frequency < len(digits) else base36(frequency))
-        entries.append(gap)
-        previous = doc
-    return ",".join(entries)
+    docs, frequencies = flat[0::2], flat[1::2]
+    gaps = [digits[doc - previous] for previous, doc in pairwise([-1, *docs])]
+    return ",".join(
+        gap if frequency == 1 else f"{gap}:{base36(frequency, digits)}"
+        for gap, frequency in zip(gaps, frequencies, strict=True)
+    )
 
 
 BASE36_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -192,7 +189,9 @@ def base36_table(size: int) -> list[str]:
     return table
 
 
-def base36(number: int) -> str:
+def base36(number: int, table: Sequence[str] = ()) -> str:
+    if number < len(table):
+        return table[number]
     text = BASE36_DIGITS[number % 36]
     while number >= 36:
         number //= 36

@@ -14,8 +14,16 @@
   var EXACT_BOOST = 10; // a whole word outranks words it is only the beginning of
   var LUNR_SYNTAX = /[:*^~\\]|(^|\s)[+-]/;
 
-  // ---- the index: lunr.Builder's state after adding every document ----
+  // ---- the index ----
+  // The index lunr.Builder#build would make had every document been added: the same inverted
+  // index, BM25 field vectors by lunr.Builder#createFieldVectors's formula (the same operations
+  // in the same order, so the same numbers), token set and search pipeline. Building it here
+  // from the compact postings is several times faster and lighter than replaying
+  // lunr.Builder's bookkeeping; tests/test_search_index.py checks it is the same index.
 
+  var NO_METADATA = Object.freeze({}); // lunr only reads a posting's metadata
+
+  // Calls visit(doc, frequency) for each "gap[:tf]" entry (base 36) of one field's postings.
   function eachPosting(encoded, visit) {
     if (!encoded) return;
     var entries = encoded.split(","), doc = -1;
@@ -27,39 +35,66 @@
     }
   }
 
-  function buildIndex(lunr, data) {
-    var builder = new lunr.Builder();
-    builder.pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
-    builder.searchPipeline.add(lunr.stemmer);
-    builder.ref("id");
-    var fields = data.fields.map(function (field) {
-      builder.field(field[0], { boost: field[1] });
-      return field[0];
-    });
-    var docCount = data.docs.length;
-    // What lunr.Builder#add records, in the order it records it (documents, then fields).
-    for (var doc = 0; doc < docCount; doc++) {
-      builder._documents[doc] = {};
-      for (var f = 0; f < fields.length; f++) {
-        builder.fieldTermFrequencies[fields[f] + "/" + doc] = Object.create(null);
-        builder.fieldLengths[fields[f] + "/" + doc] = data.lengths[f][doc];
+  // posting[field] ({docRef: metadata}) is made on first use: a query reads a handful of terms,
+  // and making millions of these objects up front is most of the cost of loading.
+  function lazyPostingField(posting, field, encoded) {
+    Object.defineProperty(posting, field, {
+      enumerable: true,
+      configurable: true,
+      get: function () {
+        var docs = Object.create(null);
+        eachPosting(encoded, function (doc) { docs[doc] = NO_METADATA; });
+        Object.defineProperty(posting, field, { value: docs, enumerable: true, writable: true, configurable: true });
+        return docs;
       }
-    }
-    builder.documentCount = docCount;
+    });
+  }
+
+  function buildIndex(lunr, data) {
+    var k1 = 1.2, b = 0.75;
+    var fields = data.fields.map(function (field) { return field[0]; });
+    var boosts = data.fields.map(function (field) { return field[1]; });
+    var docCount = data.docs.length;
+    var averageLength = data.lengths.map(function (lengths) {
+      return lengths.reduce(function (sum, length) { return sum + length; }, 0) / docCount;
+    });
+    var vectors = fields.map(function () { // [field][doc] -> [termIndex, score, ...]
+      var perDoc = [];
+      for (var doc = 0; doc < docCount; doc++) perDoc.push([]);
+      return perDoc;
+    });
+    var invertedIndex = Object.create(null);
     data.terms.forEach(function (term, termIndex) {
+      var encodedFields = data.postings[termIndex].split(";");
       var posting = Object.create(null);
       posting._index = termIndex;
-      fields.forEach(function (field) { posting[field] = Object.create(null); });
-      data.postings[termIndex].split(";").forEach(function (encoded, f) {
-        eachPosting(encoded, function (doc, frequency) {
-          posting[fields[f]][doc] = Object.create(null);
-          builder.fieldTermFrequencies[fields[f] + "/" + doc][term] = frequency;
+      fields.forEach(function (field, f) { lazyPostingField(posting, field, encodedFields[f]); });
+      invertedIndex[term] = posting;
+      var withTerm = 0; // lunr.idf counts (field, document) pairs
+      encodedFields.forEach(function (encoded) { withTerm += encoded ? encoded.split(",").length : 0; });
+      var idf = Math.log(1 + Math.abs((docCount - withTerm + 0.5) / (withTerm + 0.5)));
+      encodedFields.forEach(function (encoded, f) {
+        eachPosting(encoded, function (doc, tf) {
+          var score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (data.lengths[f][doc] / averageLength[f])) + tf);
+          score *= boosts[f];
+          score *= 1; // the document boost
+          vectors[f][doc].push(termIndex, Math.round(score * 1000) / 1000);
         });
       });
-      builder.invertedIndex[term] = posting;
     });
-    builder.termIndex = data.terms.length;
-    return builder.build();
+    var fieldVectors = Object.create(null); // in lunr.Builder's order: documents, then fields
+    for (var doc = 0; doc < docCount; doc++) {
+      for (var f = 0; f < fields.length; f++) fieldVectors[fields[f] + "/" + doc] = new lunr.Vector(vectors[f][doc]);
+    }
+    var pipeline = new lunr.Pipeline();
+    pipeline.add(lunr.stemmer);
+    return new lunr.Index({
+      invertedIndex: invertedIndex,
+      fieldVectors: fieldVectors,
+      tokenSet: lunr.TokenSet.fromArray(Object.keys(invertedIndex).sort()),
+      fields: fields,
+      pipeline: pipeline
+    });
   }
 
   // ---- queries ----
