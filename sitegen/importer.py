@@ -122,7 +122,7 @@ def read_text(path: Path) -> str:
             "is not a text file (it holds binary data)", path=path, hint="import the listing saved as text"
         )
     try:
-        return data.decode("utf-8").replace("\r\n", "\n")
+        return data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SitegenError(

@@ -38,7 +38,11 @@ HEADER_LINES = {
     "byak and the research community",
 }
 ORGANIZATION_MAX = 100  # `nvidia NVIDIA`, `Fudan-University Fudan University`
-TITLE_MAX = 300  # a daily-papers title is one short line; longer text is abstract
+TITLE_MAX = 300
+WRAP_MIN, WRAP_MAX = (
+    50,
+    120,
+)  # the widths hard-wrapped text comes in  # a daily-papers title is one short line; longer text is abstract
 SENTENCE_END = re.compile(r"""[.!?…]["')\]”’]*$""")
 
 
@@ -76,6 +80,7 @@ class Listing:
 class _Line:
     number: int
     text: str
+    lines: int = 1  # how many file lines it joins (a hard-wrapped paragraph)
 
 
 def parse_listing(text: str, source: str, shown: str | None = None) -> Listing:
@@ -197,7 +202,7 @@ def _cut_off_warning(entry: RawEntry, shown: str) -> Problem:
 
 
 def _parse_daily(filled: list[_Line], source: str, shown: str) -> Listing:
-    listing_date, body = _strip_header(filled)
+    listing_date, body = _strip_header(_unwrap(filled))
     entries: list[RawEntry] = []
     warnings: list[Problem] = []
     index = 0
@@ -234,6 +239,26 @@ def _parse_daily(filled: list[_Line], source: str, shown: str) -> Listing:
             continue
         entries.append(entry)
     return Listing(source, "daily papers", tuple(entries), listing_date, tuple(warnings))
+
+
+def _unwrap(filled: list[_Line]) -> list[_Line]:
+    """Join a paragraph a text editor hard-wrapped (lines of similar width) back into one line."""
+    out: list[_Line] = []
+    for line in filled:
+        previous = out[-1] if out else None
+        if previous and line.number == previous.number + previous.lines and _wrapped(previous, line):
+            out[-1] = _Line(previous.number, f"{previous.text} {line.text}", previous.lines + 1)
+        else:
+            out.append(line)
+    return out
+
+
+def _wrapped(previous: _Line, line: _Line) -> bool:
+    width = len(previous.text) // previous.lines
+    plain = not any(
+        p.match(t) for t in (previous.text, line.text) for p in (AUTHORS_LINE, DOT_LINE, DATE_LINE)
+    )
+    return plain and WRAP_MIN <= width <= WRAP_MAX and len(line.text) <= WRAP_MAX
 
 
 def _strip_header(filled: list[_Line]) -> tuple[MonthDay | None, list[_Line]]:

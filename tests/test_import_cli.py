@@ -245,3 +245,11 @@ def test_an_edited_derived_title_is_no_longer_marked_derived(project, run_cli, t
     run_cli(project, "import")
     meta, _ = paper(project, "polypnet-x")
     assert meta["title"].startswith("PolypNet-X: A Lightweight") and "title_derived" not in meta
+
+
+def test_windows_line_endings_and_a_byte_order_mark_are_read(project, run_cli, tmp_path):
+    listing = tmp_path / "windows.txt"
+    text = (DATA / "daily.txt").read_text(encoding="utf-8").replace("\n", "\r\n")
+    listing.write_bytes("\ufeff".encode() + text.encode("utf-8"))
+    code, _, _ = run_cli(project, "import", listing)
+    assert code == 0 and len(list((project / "content" / "papers").glob("*.md"))) == 4

@@ -1,5 +1,6 @@
 """Reading listings: both formats, cut-off last entries, LaTeX damage, links and Markdown safety."""
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,15 @@ def test_a_stray_line_before_the_first_abstract_is_ignored_with_a_warning():
     dump = parse_listing("Saved from my reader\n\nAbstract: One.\nAbstract: Two ends too.\n", "notes.txt")
     assert dump.kind == "abstract dump" and len(dump.entries) == 2
     assert "notes.txt:1" in str(dump.warnings[0])
+
+
+def test_a_hard_wrapped_page_reads_like_the_same_page_unwrapped():
+    text = (DATA / "daily.txt").read_text(encoding="utf-8")
+    wrapped = "\n\n".join(
+        "\n".join(textwrap.wrap(block, 78)) if len(block) > 120 else block for block in text.split("\n\n")
+    )
+    assert wrapped.count("\n") > text.count("\n") + 5
+    original, rewrapped = parse_listing(text, "a.txt").entries, parse_listing(wrapped, "b.txt").entries
+    assert [(e.title, e.abstract, e.date) for e in rewrapped] == [
+        (e.title, e.abstract, e.date) for e in original
+    ]
