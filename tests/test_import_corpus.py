@@ -1,5 +1,6 @@
 """The committed corpus is exactly what importing the committed sources gives."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -29,3 +30,13 @@ def test_the_corpus_holds_the_176_seed_papers_each_a_valid_paper_file():
     assert all(len(p.slug) <= 60 and p.slug.isascii() for p in parsed)
     assert sum(p.title_derived for p in parsed) == 21
     assert {p.slug for p in parsed} >= {"endogen", "radfabric", "medsam-agent", "x-grm"}
+
+
+def test_every_link_in_the_corpus_is_a_clean_url_and_every_url_in_a_body_is_linked():
+    for path in sorted((CONTENT / "papers").glob("*.md")):
+        paper = parse_paper(path.read_text(encoding="utf-8"), str(path), path.stem)
+        for link in paper.links:
+            assert link.url.startswith("https://"), link.url
+            assert not re.search(r"[{}\\\s]|[.,;:)]$", link.url), link.url
+            assert f"<{link.url}>" in paper.abstract or f"]({link.url})" in paper.abstract
+        assert "\\href" not in paper.abstract and "textbf" not in paper.abstract and "{" not in paper.abstract
