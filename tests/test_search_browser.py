@@ -227,6 +227,16 @@ def test_arrow_keys_escape_and_enter(visit, mini_site: str) -> None:
     assert seen.problems == []
 
 
+def test_dropdown_closes_when_focus_moves_away_and_reopens_on_return(visit, mini_site: str) -> None:
+    seen = visit(mini_site, "index.html")
+    type_query(seen, "agents")
+    seen.page.locator("#other-field").focus()
+    assert seen.page.locator("#site-search-results").is_hidden()
+    seen.page.locator("#site-search-input").focus()
+    seen.page.locator("#site-search-results li").first.wait_for()
+    assert dropdown_titles(seen) == ["A survey of agents"]
+
+
 def test_untrusted_text_stays_inert(visit, mini_site: str) -> None:
     seen = visit(mini_site, "index.html")
     type_query(seen, "evil")

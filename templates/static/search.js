@@ -285,6 +285,7 @@
   }
 
   function updateDropdown() {
+    clearTimeout(pendingSearch);
     pendingSearch = null;
     var text = input.value;
     if (!text.trim()) return closeDropdown();
@@ -296,8 +297,8 @@
   }
 
   function scheduleUpdate() {
-    if (pendingSearch) clearTimeout(pendingSearch);
-    pendingSearch = setTimeout(updateDropdown, 60);
+    clearTimeout(pendingSearch);
+    pendingSearch = setTimeout(updateDropdown, 60); // one search per burst of keys
   }
 
   function resultLinks() {
@@ -348,12 +349,18 @@
   }
 
   if (input && dropdown) {
-    input.addEventListener("focus", function () { withIndex(function () {}); });
+    input.addEventListener("focus", function () {
+      withIndex(function () {});
+      if (dropdown.hidden && input.value.trim()) scheduleUpdate();
+    });
     input.addEventListener("input", scheduleUpdate);
     input.form.addEventListener("keydown", onKey);
     document.addEventListener("keydown", onSlash);
     document.addEventListener("click", function (event) {
       if (!input.form.contains(event.target)) closeDropdown();
+    });
+    input.form.addEventListener("focusout", function (event) { // Tab away (not a click on the list)
+      if (event.relatedTarget && !input.form.contains(event.relatedTarget)) closeDropdown();
     });
   }
 
