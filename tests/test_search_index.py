@@ -100,6 +100,16 @@ def test_pipeline_matches_lunr_js_on_every_corpus_token(tmp_path: Path) -> None:
     assert [stem(word) for word in ("decay", "play", "days")] == ["decay", "play", "day"]
 
 
+def test_pypi_lunr_stems_differ_which_is_why_the_pipeline_is_ported() -> None:
+    """PyPI lunr 0.8.0 indexes "decay" as "decai"; lunr.js looks up "decay" and finds nothing."""
+    from lunr.stemmer import stemmer as pypi_stemmer
+    from lunr.token import Token
+
+    words = ["decay", "play", "days"]
+    assert [str(pypi_stemmer(Token(word))) for word in words] == ["decai", "plai", "dai"]
+    assert [stem(word) for word in words] == ["decay", "play", "day"]  # as lunr.js, checked above
+
+
 def document(number: int, title: str, text: str, **extra: object) -> SearchDocument:
     fields: dict = {"topics": (), "date": "", "names": (), **extra}
     return SearchDocument(url=f"papers/p{number}.html", title=title, text=text, **fields)
