@@ -523,11 +523,18 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+        os.chmod(temporary, _file_mode(path))  # mkstemp makes it private; keep the usual mode
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def changed_files(plan: Plan) -> Iterable[Path]:
-    return sorted(plan.writes)
+def _file_mode(path: Path) -> int:
+    """The file's current mode, or what a new file gets under the user's umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -253,3 +253,10 @@ def test_windows_line_endings_and_a_byte_order_mark_are_read(project, run_cli, t
     listing.write_bytes("\ufeff".encode() + text.encode("utf-8"))
     code, _, _ = run_cli(project, "import", listing)
     assert code == 0 and len(list((project / "content" / "papers").glob("*.md"))) == 4
+
+
+def test_written_files_are_readable_by_others_like_any_new_file(project, run_cli, tmp_path):
+    run_cli(project, "import", tmp_path / "dump.txt")
+    for path in (project / "content").rglob("*"):
+        if path.is_file():
+            assert path.stat().st_mode & 0o044 == 0o044, path
