@@ -48,12 +48,16 @@ class Paper:
 
 @dataclass(frozen=True)
 class TopicRules:
-    """When a paper belongs to a topic. Patterns are case-insensitive regular expressions."""
+    """When the rules give a paper a topic: its cues must earn `threshold` points and no veto may match.
 
-    title_any: tuple[str, ...] = ()  # a match in the title is enough
-    any: tuple[str, ...] = ()  # a match in the title or abstract is enough...
-    min_hits: int = 1  # ...when at least this many distinct `any` patterns match
-    none: tuple[str, ...] = ()  # a match here vetoes the topic
+    Patterns are case-insensitive regular expressions; points may be negative (counter-evidence).
+    """
+
+    title: tuple[tuple[str, int], ...] = ()  # (pattern, points): scored once when the title matches
+    abstract: tuple[tuple[str, int], ...] = ()  # (pattern, points): scored per match, up to `repeat` times
+    veto: tuple[str, ...] = ()  # a match in the title or abstract rules the topic out
+    threshold: int = 1
+    repeat: int = 1
 
 
 @dataclass(frozen=True)

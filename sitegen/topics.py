@@ -1,0 +1,905 @@
+"""Topics: `content/topics.yaml`, the rules that give papers their topics, and `sitegen topics`.
+
+A topic's rules are weighted cues: regular expressions that earn points when they match the title
+(once) or the abstract (per match, up to `repeat` times). A paper gets the topic when its points
+reach `threshold` and no veto matches. Editors override the rules per paper with `topics:` (pin),
+`topics_add:` and `topics_remove:` in its front matter. Everything but `load_topics` and
+`run_topics` is pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitegen.errors import Problem, SitegenError
+from sitegen.model import Library, Paper, Topic, TopicRules
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TOPIC_KEYS = ("id", "title", "description", "rules")
+REQUIRED_KEYS = ("id", "title", "description")
+RULE_KEYS = ("title", "abstract", "veto", "threshold", "repeat")
+EXCERPT_LENGTH = 60
+
+
+# --- Matching --------------------------------------------------------------------------------
+#
+# Rules must stay fast at tens of thousands of papers, and a regex scan of a whole abstract costs
+# tens of microseconds per pattern. So each pattern is analysed once: which literals every match
+# starts with (`prefixes`), or failing that, which literals every match contains (`hints`), and
+# how long a match can be (`reach`). A paper's casefolded text is searched for those literals once;
+# the regex then runs only where they occur: anchored at each occurrence of a prefix, or in short
+# windows around hints. Patterns that defeat the analysis are scanned in full. The shortcuts are
+# exact: `test_the_fast_paths_find_exactly_what_a_plain_scan_finds` checks them.
+
+
+@dataclass(frozen=True)
+class _Cue:
+    pattern: str
+    points: int
+    regex: re.Pattern[str]
+    prefixes: frozenset[str] | None  # every match starts with one of these, casefolded
+    hints: frozenset[str] | None  # every match contains one of these, casefolded
+    reach: int | None  # the longest text a match can span (None: unbounded or unknown)
+    literals: frozenset[str] | None  # `prefixes`, else `hints`: what the text is searched for
+
+
+@dataclass(frozen=True)
+class _CompiledRules:
+    title: tuple[_Cue, ...]
+    abstract: tuple[_Cue, ...]
+    veto: tuple[_Cue, ...]
+
+
+def _fold(text: str) -> str:
+    # casefold() never shortens a string; dotless i is the one letter `re.IGNORECASE` equates
+    # with an ASCII letter that casefold() keeps apart.
+    return text.casefold().replace("\u0131", "i")
+
+
+# A run of letters and digits in a literal lies inside one word of any text holding the literal,
+# so a text's distinct words rule most literals out before any search; which runs a word holds
+# is worked out once per word, for all papers.
+_WORDLIKE = re.compile(r"[a-z0-9]+")
+_word_literals: set[str] = set()  # runs of letters and digits of all literals
+_literals_in_word: dict[str, frozenset[str]] = {}
+_phrases_by_run: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # other literals, by their first run
+_registered: set[str] = set()
+
+
+def _register_literals(cues: Iterable[_Cue]) -> None:
+    new = {lit for cue in cues for lit in cue.literals or ()} - _registered
+    if not new:
+        return
+    _registered.update(new)
+    for literal in new:
+        runs = tuple(_WORDLIKE.findall(literal))
+        if runs != (literal,):
+            _phrases_by_run.setdefault(runs[0] if runs else "", []).append((literal, runs))
+    _word_literals.update(run for lit in new for run in _WORDLIKE.findall(lit))
+    _literals_in_word.clear()
+
+
+def _literals_in(word: str) -> frozenset[str]:
+    found = _literals_in_word.get(word)
+    if found is None:
+        found = _literals_in_word[word] = frozenset(lit for lit in _word_literals if lit in word)
+    return found
+
+
+class _Text:
+    """One paper's title and abstract, casefolded once, with literal lookups shared by all cues."""
+
+    __slots__ = ("fields", "folded", "found", "literals", "words")
+
+    def __init__(self, paper: Paper) -> None:
+        self.fields = {"title": paper.title, "abstract": paper.abstract}
+        self.folded = {where: _fold(text) for where, text in self.fields.items()}
+        self.found: dict[tuple[str, frozenset[str]], list[int]] = {}
+        self.words: dict[str, tuple[int, frozenset[str]]] = {}
+        self.literals: dict[str, tuple[int, frozenset[str]]] = {}
+
+    def present(self, where: str) -> frozenset[str]:
+        """The registered literals that occur in a field: cues holding none of them cannot match."""
+        known, found = self.literals.get(where, (-1, frozenset()))
+        if known != len(_registered):
+            runs, folded = self.word_literals(where), self.folded[where]
+            phrases = [
+                literal
+                for run in ("", *runs)
+                for literal, needed in _phrases_by_run.get(run, ())
+                if runs.issuperset(needed) and literal in folded
+            ]
+            found = runs.union(phrases)
+            self.literals[where] = (len(_registered), found)
+        return found
+
+    def word_literals(self, where: str) -> frozenset[str]:
+        known, found = self.words.get(where, (-1, frozenset()))
+        if known != len(_word_literals):  # literals registered since: look again
+            words = set(self.folded[where].split())  # punctuation may cling; containment is unharmed
+            found = frozenset().union(*[hits for hits in map(_literals_in, words) if hits])
+            self.words[where] = (len(_word_literals), found)
+        return found
+
+    def occurrences(self, where: str, literals: frozenset[str]) -> list[int]:
+        """Sorted positions (in the casefolded text) where one of the literals starts."""
+        key = (where, literals)
+        positions = self.found.get(key)
+        if positions is None:
+            folded = self.folded[where]
+            positions = []
+            for literal in literals.intersection(self.present(where)):
+                index = folded.find(literal)
+                while index >= 0:
+                    positions.append(index)
+                    index = folded.find(literal, index + 1)
+            positions.sort()
+            self.found[key] = positions
+        return positions
+
+    def aligned(self, where: str) -> bool:
+        """Whether positions in the casefolded text are positions in the text itself."""
+        return len(self.folded[where]) == len(self.fields[where])
+
+
+def _cue(pattern: str, points: int) -> _Cue:
+    prefixes, hints, reach = _analyse(pattern)
+    regex = re.compile(pattern, re.IGNORECASE)
+    return _Cue(pattern, points, regex, prefixes, hints, reach, prefixes or hints)
+
+
+# Compiled rules by the identity of their TopicRules: topics are loaded once per build, so this
+# stays small, and a lookup costs nothing next to hashing every pattern on every call.
+_COMPILED: dict[int, tuple[TopicRules, _CompiledRules]] = {}
+
+
+def _compiled(rules: TopicRules) -> _CompiledRules:
+    cached = _COMPILED.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    compiled = _CompiledRules(
+        title=tuple(_cue(p, n) for p, n in rules.title),
+        abstract=tuple(_cue(p, n) for p, n in rules.abstract),
+        veto=tuple(_cue(p, 0) for p in rules.veto),
+    )
+    _register_literals(compiled.title + compiled.abstract + compiled.veto)
+    if len(_COMPILED) > 1000:
+        _COMPILED.clear()
+    _COMPILED[id(rules)] = (rules, compiled)
+    return compiled
+
+
+def _matches(cue: _Cue, text: _Text, where: str, limit: int) -> list[re.Match[str]]:
+    """The first `limit` matches, exactly as `regex.finditer` would find them."""
+    raw, aligned = text.fields[where], text.aligned(where)
+    if cue.prefixes is not None and aligned:
+        return _anchored(cue.regex, raw, text.occurrences(where, cue.prefixes), limit)
+    literals = cue.prefixes or cue.hints
+    starts = text.occurrences(where, literals) if literals is not None else [0]
+    if not starts:
+        return []
+    if cue.hints is None or cue.reach is None or not aligned:
+        return _windowed(cue.regex, raw, [(0, len(raw))], None, limit)
+    return _windowed(cue.regex, raw, _windows(starts, cue.reach), cue.reach, limit)
+
+
+def _anchored(regex: re.Pattern[str], raw: str, starts: list[int], limit: int) -> list[re.Match[str]]:
+    """Matches that start where a prefix literal starts: the regex is tried there and only there."""
+    found: list[re.Match[str]] = []
+    position = 0
+    for start in starts:
+        if start < position:
+            continue
+        match = regex.match(raw, start)
+        if match is not None:
+            found.append(match)
+            if len(found) >= limit:
+                break
+        position = start + 1 if match is None else max(match.end(), start + 1)
+    return found
+
+
+def _windows(starts: list[int], reach: int) -> list[tuple[int, int]]:
+    """Merged ranges of positions where a match can start: near enough to a hint to hold it."""
+    windows: list[tuple[int, int]] = []
+    for index in starts:
+        low = max(0, index + 1 - reach)
+        if windows and low <= windows[-1][1] + 1:
+            windows[-1] = (windows[-1][0], index)
+        else:
+            windows.append((low, index))
+    return windows
+
+
+def _windowed(
+    regex: re.Pattern[str], raw: str, windows: list[tuple[int, int]], reach: int | None, limit: int
+) -> list[re.Match[str]]:
+    found: list[re.Match[str]] = []
+    position = 0
+    for low, high in windows:
+        start = max(low, position)
+        # A match starting by `high` ends by `high + reach`; one more character serves `\b`.
+        end = len(raw) if reach is None else min(len(raw), high + reach + 2)
+        while start <= high and len(found) < limit:
+            candidate = regex.search(raw, start, end)
+            if candidate is None or candidate.start() > high:
+                break
+            # The cut-off end can fake a match (`$`, `\b`); the full text has the last word.
+            match = candidate if reach is None else regex.match(raw, candidate.start())
+            if match is None:
+                start = candidate.start() + 1
+                continue
+            found.append(match)
+            position = start = max(match.end(), match.start() + 1)
+    return found
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
+
+
+# --- Pattern analysis: the literals a match starts with or contains, and its longest reach -----
+
+try:  # the parser behind `re`; private, so any surprise just turns the shortcuts off
+    import re._parser as _sre  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre  # type: ignore[no-redef,unused-ignore]
+
+_REPEATS = {
+    getattr(_sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_sre, name)
+}
+_LOOKAROUNDS = {_sre.ASSERT, _sre.ASSERT_NOT}
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 -_/:.,'\"")
+_MAX_REACH = 400  # longer matches gain little from windows
+_MIN_PREFIX = 2  # shorter prefixes occur everywhere; windows around hints do better
+
+
+def _analyse(pattern: str) -> tuple[frozenset[str] | None, frozenset[str] | None, int | None]:
+    """(prefixes, hints, reach) of a pattern; None where the analysis cannot tell."""
+    try:
+        parsed = _sre.parse(pattern, re.IGNORECASE)
+        items = list(parsed)
+        prefixes = _prefix_literals(items)
+        if prefixes is not None and min(map(len, prefixes)) < _MIN_PREFIX:
+            prefixes = None
+        widest = parsed.getwidth()[1]
+        bounded = widest <= _MAX_REACH and not any(op in _LOOKAROUNDS for op in _ops(items))
+        return prefixes, _sequence_literals(items), widest if bounded else None
+    except Exception:  # a failed analysis only costs speed, never correctness
+        return None, None, None
+
+
+def _ops(items: Any) -> Iterable[Any]:
+    """Every opcode in a parsed pattern, nested groups included."""
+    for item in items:
+        if isinstance(item, tuple) and len(item) == 2 and not isinstance(item[0], (list, tuple)):
+            yield item[0]
+            yield from _ops(_nested(item[1]))
+
+
+def _nested(value: Any) -> list[Any]:
+    if isinstance(value, _sre.SubPattern):
+        return list(value)
+    if isinstance(value, (list, tuple)):
+        return [entry for part in value for entry in _nested(part)]
+    return []
+
+
+def _plain_char(op: Any, value: Any) -> str:
+    char = chr(value).lower() if op == _sre.LITERAL else ""
+    return char if char and char in _PLAIN else ""
+
+
+def _prefix_literals(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """Literals of which every match starts with one (casefolded); None if unknown."""
+    for index, (op, value) in enumerate(items):
+        if op == _sre.AT:  # zero-width, e.g. `\b`
+            continue
+        if _plain_char(op, value):
+            run = []
+            for next_op, next_value in items[index:]:
+                char = _plain_char(next_op, next_value)
+                if not char:
+                    break
+                run.append(char)
+            return frozenset(["".join(run)])
+        return _group_prefixes(op, value, items[index + 1 :])
+    return None
+
+
+def _group_prefixes(op: Any, value: Any, rest: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    if op == _sre.SUBPATTERN:
+        return _prefix_literals(list(value[-1]))
+    if op == getattr(_sre, "ATOMIC_GROUP", None):
+        return _prefix_literals(list(value))
+    if op == _sre.BRANCH:
+        return _union([_prefix_literals(list(branch)) for branch in value[1]])
+    if op in _REPEATS:
+        inner = _prefix_literals(list(value[2]))
+        # An optional group: a match starts with it or with whatever follows it.
+        return inner if value[0] >= 1 else _union([inner, _prefix_literals(rest)])
+    return None
+
+
+def _union(sets: list[frozenset[str] | None]) -> frozenset[str] | None:
+    if not sets or any(s is None for s in sets):
+        return None
+    return frozenset().union(*(s for s in sets if s is not None))
+
+
+def _sequence_literals(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """Literals of which every match contains one (casefolded); None if unknown."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, value in items:
+        char = _plain_char(op, value)
+        if char:
+            run.append(char)
+        elif op == _sre.AT:  # zero-width: the literal run stays contiguous
+            continue
+        else:
+            flush()
+            found = _item_literals(op, value)
+            if found:
+                candidates.append(found)
+    flush()
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+
+def _item_literals(op: Any, value: Any) -> frozenset[str] | None:
+    if op == _sre.SUBPATTERN:
+        return _sequence_literals(list(value[-1]))
+    if op == getattr(_sre, "ATOMIC_GROUP", None):
+        return _sequence_literals(list(value))
+    if op in _REPEATS and value[0] >= 1:
+        return _sequence_literals(list(value[2]))
+    if op == _sre.BRANCH:
+        return _union([_sequence_literals(list(branch)) for branch in value[1]])
+    return None
+
+
+# --- Verdicts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One cue that matched: where, which pattern, what text, and the points it earned."""
+
+    where: str  # "title" or "abstract"
+    pattern: str
+    points: int  # per match
+    matches: tuple[str, ...]
+
+    @property
+    def total(self) -> int:
+        return self.points * len(self.matches)
+
+    def __str__(self) -> str:
+        times = f" ×{len(self.matches)}" if len(self.matches) > 1 else ""
+        shown = f' ("{self.matches[0]}")' if self.matches else ""
+        points = f" {self.total:+d}" if self.points else ""
+        return f'{self.where} matches "{self.pattern}"{shown}{times}{points}'
+
+
+@dataclass(frozen=True)
+class TopicVerdict:
+    """Whether a paper has a topic, and why: which override or which cues decided it."""
+
+    topic_id: str
+    assigned: bool
+    decided_by: str  # "rules", "veto", "pinned", "not pinned", "added" or "removed"
+    score: int
+    threshold: int
+    evidence: tuple[Evidence, ...]
+    veto: Evidence | None = None
+
+    @property
+    def rules_reason(self) -> str:
+        cues = "; ".join(str(e) for e in self.evidence) or "no cue matched"
+        if self.veto is not None:
+            return f"vetoed: {self.veto} (score {self.score}, {cues})"
+        relation = "≥" if self.score >= self.threshold else "<"
+        return f"score {self.score} {relation} {self.threshold}: {cues}"
+
+    @property
+    def reason(self) -> str:
+        overrides = {
+            "pinned": "pinned in front matter (`topics:`)",
+            "not pinned": "not in the front matter's pinned `topics:` list, so the rules are not used",
+            "added": "added in front matter (`topics_add:`)",
+            "removed": "removed in front matter (`topics_remove:`)",
+        }
+        if self.decided_by in overrides:
+            return f"{overrides[self.decided_by]}; the rules alone would give {self.rules_reason}"
+        return self.rules_reason
+
+    @property
+    def near_miss(self) -> bool:
+        """Not assigned, though some cue matched: worth showing when explaining a paper."""
+        return not self.assigned and (self.score > 0 or self.veto is not None)
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {'yes' if self.assigned else 'no'}, {self.reason}"
+
+
+def judge(paper: Paper, topic: Topic) -> TopicVerdict:
+    """What the rules alone say about one paper and one topic."""
+    return _judge(_Text(paper), topic)
+
+
+def _judge(text: _Text, topic: Topic) -> TopicVerdict:
+    rules, compiled = topic.rules, _compiled(topic.rules)
+    evidence = _evidence(text, "title", compiled.title, 1) + _evidence(
+        text, "abstract", compiled.abstract, rules.repeat
+    )
+    score = sum(e.total for e in evidence)
+    veto = _first_veto(text, compiled.veto)
+    assigned = veto is None and score >= rules.threshold and bool(evidence)
+    decided_by = "veto" if veto is not None else "rules"
+    return TopicVerdict(topic.id, assigned, decided_by, score, rules.threshold, evidence, veto)
+
+
+def _decide(text: _Text, topic: Topic) -> bool:
+    """`_judge(text, topic).assigned`, but stopping as soon as the remaining cues cannot change it."""
+    rules, compiled = topic.rules, _compiled(topic.rules)
+    cues = [(cue, "title", 1) for cue in _candidates(text, "title", compiled.title)]
+    cues += [(cue, "abstract", rules.repeat) for cue in _candidates(text, "abstract", compiled.abstract)]
+    upside = sum(cue.points * limit for cue, _, limit in cues if cue.points > 0)
+    downside = sum(-cue.points * limit for cue, _, limit in cues if cue.points < 0)
+    score = 0
+    for cue, where, limit in cues:
+        if score - downside >= rules.threshold or score + upside < rules.threshold:
+            break
+        score += cue.points * len(_matches(cue, text, where, limit))
+        upside -= max(cue.points, 0) * limit
+        downside -= max(-cue.points, 0) * limit
+    return score >= rules.threshold and _first_veto(text, compiled.veto) is None
+
+
+def _candidates(text: _Text, where: str, cues: Iterable[_Cue]) -> list[_Cue]:
+    """The cues that can match: some literal they need occurs in the text."""
+    present = text.present(where)
+    return [cue for cue in cues if cue.literals is None or not cue.literals.isdisjoint(present)]
+
+
+def _evidence(text: _Text, where: str, cues: Iterable[_Cue], limit: int) -> tuple[Evidence, ...]:
+    found = []
+    for cue in _candidates(text, where, cues):
+        matches = _matches(cue, text, where, limit)
+        if matches:
+            found.append(Evidence(where, cue.pattern, cue.points, tuple(_excerpt(m[0]) for m in matches)))
+    return tuple(found)
+
+
+def _first_veto(text: _Text, vetoes: Iterable[_Cue]) -> Evidence | None:
+    for cue in vetoes:
+        for where in ("title", "abstract"):
+            matches = _matches(cue, text, where, 1)
+            if matches:
+                return Evidence(where, cue.pattern, 0, (_excerpt(matches[0][0]),))
+    return None
+
+
+def _prepared(paper: Paper, topics: Sequence[Topic]) -> _Text:
+    for topic in topics:  # compile first, so every literal is registered before the text is read
+        _compiled(topic.rules)
+    return _Text(paper)
+
+
+def explain_topics(paper: Paper, topics: Sequence[Topic]) -> list[TopicVerdict]:
+    """For every topic, in topics.yaml order: does the paper have it, and why."""
+    text = _prepared(paper, topics)
+    pinned = set(paper.topics) if paper.topics is not None else None
+    verdicts = []
+    for topic in topics:
+        verdict = _judge(text, topic)
+        override = _override(topic.id, pinned, paper)
+        if override is not None:
+            verdict = TopicVerdict(
+                topic.id,
+                override in ("pinned", "added"),
+                override,
+                verdict.score,
+                verdict.threshold,
+                verdict.evidence,
+                verdict.veto,
+            )
+        verdicts.append(verdict)
+    return verdicts
+
+
+def _override(topic_id: str, pinned: set[str] | None, paper: Paper) -> str | None:
+    if topic_id in paper.topics_remove:
+        return "removed"
+    if topic_id in paper.topics_add:
+        return "added"
+    if pinned is not None:
+        return "pinned" if topic_id in pinned else "not pinned"
+    return None
+
+
+def assign_topics(paper: Paper, topics: Sequence[Topic]) -> tuple[str, ...]:
+    """The paper's effective topic ids, in topics.yaml order."""
+    text = _prepared(paper, topics)
+    pinned = set(paper.topics) if paper.topics is not None else None
+    assigned = []
+    for topic in topics:
+        override = _override(topic.id, pinned, paper)
+        if (override in ("pinned", "added")) if override is not None else _decide(text, topic):
+            assigned.append(topic.id)
+    return tuple(assigned)
+
+
+def check_paper_topics(
+    paper: Paper, topics: Sequence[Topic], front_matter: str | None = None
+) -> list[Problem]:
+    """Unknown topic ids in a paper's `topics`, `topics_add` and `topics_remove`, each as a Problem.
+
+    Pass the paper file's front matter to have each problem name the line of its key.
+    """
+    from sitegen.paperfile import key_line
+
+    known = [t.id for t in topics]
+    problems = []
+    for key, ids in (
+        ("topics", paper.topics or ()),
+        ("topics_add", paper.topics_add),
+        ("topics_remove", paper.topics_remove),
+    ):
+        line = key_line(front_matter, key) if front_matter else None
+        for topic_id in ids:
+            if topic_id not in known:
+                problems.append(
+                    Problem(
+                        f"unknown topic `{topic_id}`",
+                        paper.path or paper.slug,
+                        line,
+                        key,
+                        _known_hint(topic_id, known),
+                    )
+                )
+    both = sorted(set(paper.topics_add) & set(paper.topics_remove))
+    if both:
+        line = key_line(front_matter, "topics_remove") if front_matter else None
+        problems.append(
+            Problem(
+                f"{', '.join(both)} is both added and removed",
+                paper.path or paper.slug,
+                line,
+                "topics_remove",
+                "keep the id in only one of `topics_add` and `topics_remove`",
+            )
+        )
+    return problems
+
+
+def _known_hint(unknown: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
+    did_you_mean = f"did you mean `{close[0]}`? " if close else ""
+    return f"{did_you_mean}known topics: {', '.join(known)} (see content/topics.yaml)"
+
+
+# --- Reading topics.yaml -----------------------------------------------------------------------
+
+
+def load_topics(path: Path) -> tuple[Topic, ...]:
+    """Read and validate a topics file; every problem is reported at once with its line."""
+    shown = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SitegenError(f"cannot read the topics file: {exc.strerror}", path=shown) from None
+    except UnicodeDecodeError:
+        raise SitegenError("the file is not UTF-8 text", path=shown, hint="save it as UTF-8") from None
+    return parse_topics(text, shown)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def parse_topics(text: str, shown: str = "content/topics.yaml") -> tuple[Topic, ...]:
+    """Topics from the text of a topics file; `shown` names the file in messages."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise _not_yaml(exc, shown) from None
+    if not isinstance(root, yaml.SequenceNode) or not root.value:
+        raise SitegenError(
+            "expected a list of topics",
+            path=shown,
+            line=root.start_mark.line + 1 if root is not None else 1,
+            hint="start each topic with `- id: some-id`, then `title:`, `description:` and `rules:`",
+        )
+    reader = _TopicReader(shown)
+    topics = reader.topics(root.value)
+    if reader.problems:
+        raise SitegenError.many(reader.problems, f"{shown}: {len(reader.problems)} problem(s) in the topics")
+    return topics
+
+
+def _not_yaml(exc: yaml.YAMLError, shown: str) -> SitegenError:
+    mark = getattr(exc, "problem_mark", None)
+    hint = "check quotes and indentation; write regular expressions in 'single quotes'"
+    reason = getattr(exc, "problem", None) or exc
+    return SitegenError(f"not valid YAML: {reason}", path=shown, line=mark and mark.line + 1, hint=hint)
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+class _TopicReader:
+    """Builds Topics from YAML nodes, collecting every problem with the line it is on."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.problems: list[Problem] = []
+
+    def problem(self, node: yaml.Node, key: str, message: str, hint: str) -> None:
+        self.problems.append(Problem(message, self.shown, _line(node), key, hint))
+
+    def topics(self, nodes: list[yaml.Node]) -> tuple[Topic, ...]:
+        topics: list[Topic] = []
+        first_line: dict[str, int] = {}
+        for node in nodes:
+            topic = self.topic(node)
+            if topic is None:
+                continue
+            if topic.id in first_line:
+                hint = f"it is first defined on line {first_line[topic.id]}; give each topic its own id"
+                self.problem(node, "id", f"duplicate topic id `{topic.id}`", hint)
+                continue
+            first_line[topic.id] = _line(node)
+            topics.append(topic)
+        return tuple(topics)
+
+    def mapping(
+        self, node: yaml.Node, where: str, known: Sequence[str], hint: str
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+        """A mapping node's entries by key, reporting unknown and repeated keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, where, "expected `key: value` lines", hint)
+            return None
+        entries: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in entries:
+                self.problem(key_node, f"{where}.{key}".strip("."), "is given twice", "keep one of them")
+            elif key not in known:
+                self.problem(
+                    key_node, f"{where}.{key}".strip("."), "is not a known key", _choices(key, known)
+                )
+            else:
+                entries[key] = (key_node, value_node)
+        return entries
+
+    def topic(self, node: yaml.Node) -> Topic | None:
+        entries = self.mapping(
+            node, "", TOPIC_KEYS, "each topic is `- id: ...` with `title:`, `description:`, `rules:`"
+        )
+        if entries is None:
+            return None
+        for key in REQUIRED_KEYS:
+            if key not in entries:
+                self.problem(node, key, "is missing", f"every topic needs `{key}:`")
+        topic_id = self.text(entries.get("id"), "id")
+        if topic_id is not None and not ID_PATTERN.match(topic_id):
+            hint = "use lowercase letters, digits and single hyphens, e.g. `report-generation`"
+            self.problem(entries["id"][1], "id", f"`{topic_id}` is not a valid topic id", hint)
+            topic_id = None
+        title = self.text(entries.get("title"), "title")
+        description = self.text(entries.get("description"), "description")
+        rules = self.rules(entries["rules"][1]) if "rules" in entries else TopicRules()
+        if topic_id is None or title is None or description is None or rules is None:
+            return None
+        return Topic(id=topic_id, title=title, description=" ".join(description.split()), rules=rules)
+
+    def text(self, entry: tuple[yaml.Node, yaml.Node] | None, key: str) -> str | None:
+        if entry is None:
+            return None
+        node = entry[1]
+        if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+            self.problem(node, key, "expected a line of text", f"write `{key}: some text`")
+            return None
+        return str(node.value).strip()
+
+    def rules(self, node: yaml.Node) -> TopicRules | None:
+        hint = "write `threshold:`, `repeat:`, `title:`, `abstract:` and `veto:` under `rules:`"
+        entries = self.mapping(node, "rules", RULE_KEYS, hint)
+        if entries is None:
+            return None
+        problems_before = len(self.problems)
+        rules = TopicRules(
+            title=self.cues(entries.get("title"), "rules.title"),
+            abstract=self.cues(entries.get("abstract"), "rules.abstract"),
+            veto=self.vetoes(entries.get("veto")),
+            threshold=self.count(entries.get("threshold"), "rules.threshold", 1),
+            repeat=self.count(entries.get("repeat"), "rules.repeat", 1),
+        )
+        return rules if len(self.problems) == problems_before else None
+
+    def count(self, entry: tuple[yaml.Node, yaml.Node] | None, key: str, default: int) -> int:
+        if entry is None:
+            return default
+        number = _integer(entry[1])
+        if number is None or number < 1:
+            self.problem(
+                entry[1],
+                key,
+                f"expected a whole number of 1 or more, found `{entry[1].value}`",
+                f"write e.g. `{key.split('.')[-1]}: 2`",
+            )
+            return default
+        return number
+
+    def cues(self, entry: tuple[yaml.Node, yaml.Node] | None, key: str) -> tuple[tuple[str, int], ...]:
+        if entry is None:
+            return ()
+        node = entry[1]
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(
+                node,
+                key,
+                "expected `'pattern': points` lines",
+                f"write e.g. `{key.split('.')[-1]}:` then `  'segment': 2`",
+            )
+            return ()
+        cues = []
+        seen: set[str] = set()
+        for pattern_node, points_node in node.value:
+            pattern = self.pattern(pattern_node, key, seen)
+            points = _integer(points_node)
+            if points is None:
+                self.problem(
+                    points_node,
+                    key,
+                    f"the points of `{pattern_node.value}` must be a whole number, not `{points_node.value}`",
+                    "write e.g. `'segment': 2`; negative points count against the topic",
+                )
+            elif pattern is not None:
+                cues.append((pattern, points))
+        return tuple(cues)
+
+    def vetoes(self, entry: tuple[yaml.Node, yaml.Node] | None) -> tuple[str, ...]:
+        if entry is None:
+            return ()
+        node = entry[1]
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(
+                node, "rules.veto", "expected a list of patterns", "write `veto:` then `  - 'pattern'` lines"
+            )
+            return ()
+        seen: set[str] = set()
+        patterns = (self.pattern(item, "rules.veto", seen) for item in node.value)
+        return tuple(p for p in patterns if p is not None)
+
+    def pattern(self, node: yaml.Node, key: str, seen: set[str]) -> str | None:
+        if not isinstance(node, yaml.ScalarNode) or not str(node.value):
+            self.problem(
+                node, key, "expected a pattern (a regular expression)", "write it in 'single quotes'"
+            )
+            return None
+        pattern = str(node.value)
+        if pattern in seen:
+            self.problem(node, key, f"the pattern `{pattern}` is listed twice", "keep one of them")
+            return None
+        seen.add(pattern)
+        try:
+            regex = re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            hint = "escape special characters with a backslash, e.g. `\\(`; write patterns in 'single quotes'"
+            self.problem(node, key, f"`{pattern}` is not a valid regular expression: {exc}", hint)
+            return None
+        if regex.search("") is not None:
+            hint = "make it require some text, e.g. `agents?` rather than `(agents)?`"
+            self.problem(node, key, f"`{pattern}` matches empty text, so it would match every paper", hint)
+            return None
+        return pattern
+
+
+def _integer(node: yaml.Node) -> int | None:
+    if isinstance(node, yaml.ScalarNode) and re.fullmatch(r"[-+]?\d+", str(node.value).strip()):
+        return int(node.value)
+    return None
+
+
+def _choices(key: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    did_you_mean = f"did you mean `{close[0]}`? " if close else ""
+    return f"{did_you_mean}known keys here: {', '.join(known)}"
+
+
+# --- `sitegen topics` --------------------------------------------------------------------------
+
+
+def run_topics(args: argparse.Namespace) -> int:
+    from sitegen.config import load_config
+    from sitegen.load import load_library
+
+    library = load_library(load_config(args.config))
+    report = explain_report(library, args.explain) if args.explain else summary_report(library)
+    print(report)
+    return 0
+
+
+def summary_report(library: Library) -> str:
+    """Each topic with its paper count, then the papers no topic reached."""
+    counts = {topic.id: 0 for topic in library.topics}
+    untopiced = []
+    for paper in library.papers:
+        assigned = assign_topics(paper, library.topics)
+        for topic_id in assigned:
+            counts[topic_id] += 1
+        if not assigned:
+            untopiced.append(paper.slug)
+    width = max((len(t.id) for t in library.topics), default=0)
+    lines = [f"{t.id:<{width}}  {counts[t.id]:>5}  {t.title}" for t in library.topics]
+    lines.append(f"{len(library.papers)} papers, {len(library.topics)} topics")
+    if untopiced:
+        lines.append(f"{len(untopiced)} paper(s) have no topic: {', '.join(untopiced)}")
+    lines.append("`sitegen topics --explain SLUG` says why a paper has its topics.")
+    return "\n".join(lines)
+
+
+def explain_report(library: Library, slug: str) -> str:
+    """Why one paper has each of its topics, and why it misses those that came close."""
+    paper = _find_paper(library.papers, slug)
+    verdicts = explain_topics(paper, library.topics)
+    lines = [f"{paper.slug}: {paper.title}", f"  file: {paper.path}" if paper.path else ""]
+    for verdict in verdicts:
+        if verdict.assigned or verdict.near_miss or verdict.decided_by != "rules":
+            lines.append(f"  {'yes' if verdict.assigned else 'no '} {verdict.topic_id}: {verdict.reason}")
+    silent = [v.topic_id for v in verdicts if not (v.assigned or v.near_miss or v.decided_by != "rules")]
+    if silent:
+        lines.append(f"  no  {', '.join(silent)}: no cue matched")
+    return "\n".join(line for line in lines if line)
+
+
+def _find_paper(papers: Sequence[Paper], slug: str) -> Paper:
+    by_slug = {paper.slug: paper for paper in papers}
+    if slug in by_slug:
+        return by_slug[slug]
+    wanted = slug.strip().lower().removesuffix(".md").rsplit("/", 1)[-1]
+    if wanted in by_slug:
+        return by_slug[wanted]
+    containing = [s for s in by_slug if wanted and wanted in s]
+    close = difflib.get_close_matches(wanted, list(by_slug), n=5, cutoff=0.5)
+    suggestions = list(dict.fromkeys(containing[:5] + close))[:5]
+    hint = (
+        f"did you mean: {', '.join(suggestions)}?"
+        if suggestions
+        else "a slug is a file name in content/papers/ without `.md`; run sitegen in the project folder"
+    )
+    raise SitegenError(f"no paper has the slug `{slug}`", hint=hint)
+
+
+__all__ = [
+    "Evidence",
+    "TopicVerdict",
+    "assign_topics",
+    "check_paper_topics",
+    "explain_topics",
+    "judge",
+    "load_topics",
+    "parse_topics",
+    "run_topics",
+]
