@@ -16,9 +16,9 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen import outputs, render, urls
-from sitegen.cache import ParsedCache
+from sitegen.cache import ParsedCache, digest
 from sitegen.config import LoadedConfig, load_config
-from sitegen.derive import Derived, derive, introduced_names, related_papers
+from sitegen.derive import Derived, derive, introduced_names, related_papers, term_counts
 from sitegen.errors import Problem, SitegenError
 from sitegen.load import load_library
 from sitegen.model import Library, Paper
@@ -28,7 +28,9 @@ from sitegen.search import SearchDocument, build_search_bundle
 from sitegen.topics import assign_topics, check_paper_topics
 from sitegen.write import StagedOutput, check_output_folder
 
-CACHE_FILE = "parsed-papers.pickle"
+PARSED_CACHE = "parsed-papers.pickle"
+TEXT_CACHE = "analysed-abstracts.pickle"
+TEXT_CACHE_VERSION = 1  # bump when abstract rendering or word analysis changes
 PHASES = ("read", "parse", "taxonomy", "related", "search index", "render", "write")
 STATIC_ASSETS = {
     "static/style.css": urls.STYLE,
@@ -93,7 +95,8 @@ def build_site(
 ) -> BuildReport:
     """Build the whole site into `out`; raise SitegenError (leaving `out` untouched) on any problem.
 
-    With `use_cache`, parsed paper files are kept in the cache folder between builds.
+    With `use_cache`, parsed paper files and analysed abstracts are kept in the cache folder
+    between builds, keyed by their content, so a rebuild redoes only what changed.
     """
     config = loaded.config
     check_output_folder(out, root=loaded.root, keep=_protected_folders(loaded))
@@ -101,26 +104,53 @@ def build_site(
     if strict and loaded.warnings:
         raise SitegenError.many(loaded.warnings, "warnings are errors with --strict")
     env = render.make_environment(loaded.path(config.templates_dir) if config.templates_dir else None)
-    cache = ParsedCache(loaded.path(config.cache_dir) / CACHE_FILE if use_cache else None)
+    cache_dir = loaded.path(config.cache_dir)
+    parsed = ParsedCache(cache_dir / PARSED_CACHE if use_cache else None)
+    analysed = ParsedCache(cache_dir / TEXT_CACHE if use_cache else None)
     with report.timing("read"):
-        library = load_library(loaded, cache)
+        library = load_library(loaded, parsed)
     _check_library(library, env, loaded.root)
     report.papers, report.topics = len(library.papers), len(library.topics)
-    with report.timing("parse"):
-        abstracts = {paper.slug: render.markdown_html(paper.abstract) for paper in library.papers}
-        summaries = {paper.slug: render.plain_text(paper.abstract) for paper in library.papers}
-    with report.timing("taxonomy"):
-        derived = derive(library.papers, library.topics, assign_topics)
-    with report.timing("related"):
-        related = related_papers(library.papers, config.related_count)
-    site = Site(library, derived, related, abstracts, summaries)
+    site = _derive_site(library, analysed, report)
     with report.timing("search index"):
         bundle = build_search_bundle(site.search_documents())
     report.search_documents = len(library.papers)
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
-    info = site.info(_search_index_file(bundle.files))
+    _write_site(site, env, bundle.files, out, report)
+    parsed.save()
+    analysed.save()
+    return report
+
+
+def _derive_site(library: Library, analysed: ParsedCache, report: BuildReport) -> Site:
+    with report.timing("parse"):
+        texts = [_analyse(paper, analysed) for paper in library.papers]
+    with report.timing("taxonomy"):
+        derived = derive(library.papers, library.topics, assign_topics)
+    with report.timing("related"):
+        counts = [terms for _, terms in texts]
+        related = related_papers(library.papers, library.config.related_count, counts)
+    abstracts = {paper.slug: abstract for paper, (abstract, _) in zip(library.papers, texts, strict=True)}
+    return Site(library, derived, related, abstracts)
+
+
+def _analyse(paper: Paper, analysed: ParsedCache) -> tuple[render.Abstract, dict[str, int]]:
+    """A paper's rendered abstract and its words for similarity, from the cache when unchanged."""
+    content = (paper.title + "\0" + paper.abstract).encode("utf-8")
+    key = f"v{TEXT_CACHE_VERSION} {digest(content)}"
+    found = analysed.get(key)
+    if found is None:
+        found = (render.render_abstract(paper.abstract), term_counts(paper))
+        analysed.put(key, found)
+    return found
+
+
+def _write_site(
+    site: Site, env: jinja2.Environment, assets: dict[str, bytes], out: Path, report: BuildReport
+) -> None:
+    info = site.info(_search_index_file(assets))
     with StagedOutput(out) as staged:
-        for path, data in bundle.files.items():
+        for path, data in assets.items():
             staged.write(path, data)
         for source, target in STATIC_ASSETS.items():
             staged.write(target, (render.default_templates() / source).read_bytes())
@@ -133,10 +163,8 @@ def build_site(
             with report.timing("write"):
                 staged.write(path, text.encode("utf-8"))
             report.pages += path.endswith(".html")
-    cache.save()
     report.files_written, report.files_unchanged = staged.written, staged.unchanged
     report.output_bytes = staged.total_bytes
-    return report
 
 
 def _protected_folders(loaded: LoadedConfig) -> tuple[Path, ...]:
@@ -195,12 +223,12 @@ class Site:
         library: Library,
         derived: Derived,
         related: dict[str, tuple[str, ...]],
-        abstracts: dict[str, Markup],
-        summaries: dict[str, str],
+        abstracts: dict[str, render.Abstract],
     ) -> None:
         self.library, self.derived, self.related = library, derived, related
         self.config = library.config
-        self.abstracts, self.summaries = abstracts, summaries
+        self.abstracts = abstracts
+        self.summaries = {slug: abstract.text for slug, abstract in abstracts.items()}
         self.by_slug = {paper.slug: paper for paper in library.papers}
         self.bibtex_keys = outputs.bibtex_keys(library.papers)
         self.topic_cards = {
@@ -264,7 +292,7 @@ class Site:
         return PaperView(
             paper=paper,
             card=self.cards[paper.slug],
-            abstract_html=self.abstracts[paper.slug],
+            abstract_html=Markup(self.abstracts[paper.slug].html),
             links=links,
             bibtex=outputs.bibtex_entry(paper, self.bibtex_keys[paper.slug], self.address(paper.slug)),
             citation=outputs.text_citation(paper, self.config.title, self.address(paper.slug)),

@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from operator import itemgetter
 
 from lunr.stemmer import PorterStemmer
 
@@ -138,8 +138,8 @@ def introduced_names(paper: Paper) -> tuple[str, ...]:
 # and are skipped.
 
 TITLE_WEIGHT = 3
-QUERY_TERMS = 16
-CHAMPIONS = 64
+QUERY_TERMS = 12
+CHAMPIONS = 48
 MIN_SIMILARITY = 0.05
 COMMON_FROM = 50  # in smaller libraries no word is dropped for being common
 WORD = re.compile(r"[a-z][a-z0-9]+")
@@ -153,30 +153,33 @@ a about above after again against all also among an and any are as at based be b
 """
 STOPWORDS = frozenset(STOPWORD_TEXT.split())
 _PORTER = PorterStemmer()
+_STEMS: dict[str, str] = {}  # word -> stem; the vocabulary is small next to the text
 
 
-@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _PORTER.stem(word)
+    found = _STEMS.get(word)
+    if found is None:
+        found = _STEMS[word] = _PORTER.stem(word)
+    return found
 
 
 def terms(text: str) -> list[str]:
     return [stem(word) for word in WORD.findall(text.lower()) if word not in STOPWORDS]
 
 
-def _term_counts(paper: Paper) -> Counter[str]:
+def term_counts(paper: Paper) -> dict[str, int]:
+    """A paper's stemmed words with their counts, title words weighted; cacheable by title and abstract."""
     counts = Counter(terms(paper.abstract))
     for term in terms(paper.title):
         counts[term] += TITLE_WEIGHT
-    return counts
+    return dict(counts)
 
 
-def _unit_vectors(papers: Sequence[Paper]) -> list[dict[str, float]]:
-    counts = [_term_counts(paper) for paper in papers]
+def _unit_vectors(counts: Sequence[dict[str, int]]) -> list[dict[str, float]]:
     document_frequency: Counter[str] = Counter()
     for count in counts:
         document_frequency.update(count.keys())
-    total = len(papers)
+    total = len(counts)
     common = total / 2 if total >= COMMON_FROM else total
     vectors = []
     for count in counts:
@@ -198,18 +201,25 @@ def _champion_postings(vectors: Sequence[dict[str, float]]) -> dict[str, list[tu
     return {term: heapq.nlargest(CHAMPIONS, entries) for term, entries in postings.items()}
 
 
-def related_papers(papers: Sequence[Paper], count: int) -> dict[str, tuple[str, ...]]:
+def related_papers(
+    papers: Sequence[Paper], count: int, counts: Sequence[dict[str, int]] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """Up to `count` most similar papers for each; `counts` are the papers' `term_counts`, if known."""
     if count <= 0 or len(papers) < 2:
         return {paper.slug: () for paper in papers}
-    vectors = _unit_vectors(papers)
+    # in slug order, so that equal scores rank by slug
+    order = sorted(range(len(papers)), key=lambda i: papers[i].slug)
+    ordered = [papers[i] for i in order]
+    vectors = _unit_vectors([counts[i] for i in order] if counts else [term_counts(p) for p in ordered])
     postings = _champion_postings(vectors)
     related = {}
     for index, vector in enumerate(vectors):
         scores: dict[int, float] = defaultdict(float)
-        for term, weight in heapq.nlargest(QUERY_TERMS, vector.items(), key=lambda item: item[1]):
+        for term, weight in heapq.nlargest(QUERY_TERMS, vector.items(), key=itemgetter(1)):
             for other_weight, other in postings[term]:
                 scores[other] += weight * other_weight
         scores.pop(index, None)
-        best = heapq.nsmallest(count, scores.items(), key=lambda item: (-item[1], papers[item[0]].slug))
-        related[papers[index].slug] = tuple(papers[i].slug for i, score in best if score >= MIN_SIMILARITY)
+        candidates = sorted(other for other, score in scores.items() if score >= MIN_SIMILARITY)
+        best = heapq.nlargest(count, candidates, key=scores.__getitem__)
+        related[ordered[index].slug] = tuple(ordered[other].slug for other in best)
     return related

@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from sitegen import urls
@@ -106,15 +107,29 @@ def _markdown() -> MarkdownIt:
 MARKDOWN = _markdown()
 
 
-def markdown_html(text: str) -> Markup:
-    """An abstract as HTML: raw HTML is shown as text, links only to http(s), mailto or relative."""
-    return Markup(MARKDOWN.render(text))
+@dataclass(frozen=True)
+class Abstract:
+    html: str  # raw HTML shown as text, links only to http(s), mailto or relative addresses
+    text: str  # without its Markdown, for search, feeds and citations
 
 
-def plain_text(text: str) -> str:
-    """An abstract without its Markdown, for search, feeds and citations."""
+def render_abstract(markdown: str) -> Abstract:
+    """Both forms of an abstract from one parse (the costliest step per paper)."""
+    tokens = MARKDOWN.parse(markdown)
+    return Abstract(MARKDOWN.renderer.render(tokens, MARKDOWN.options, {}), _plain(tokens))
+
+
+def markdown_html(markdown: str) -> Markup:
+    return Markup(render_abstract(markdown).html)
+
+
+def plain_text(markdown: str) -> str:
+    return render_abstract(markdown).text
+
+
+def _plain(tokens: Sequence[Token]) -> str:
     paragraphs = []
-    for token in MARKDOWN.parse(text):
+    for token in tokens:
         if token.type == "inline":
             words = [
                 " " if child.type in ("softbreak", "hardbreak") else child.content
