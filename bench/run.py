@@ -77,6 +77,12 @@ class Measured:
 # --- running and measuring child processes ------------------------------------------------------
 
 
+def child_environment() -> dict[str, str]:
+    """Children import the sitegen next to this script, whichever one is installed."""
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": str(REPO) + (os.pathsep + path if path else "")}
+
+
 def run_measured(command: Sequence[str | Path], cwd: Path, log: Path) -> Measured:
     """Run a command to completion; peak RSS is the largest of it and the children it waited for."""
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -84,7 +90,9 @@ def run_measured(command: Sequence[str | Path], cwd: Path, log: Path) -> Measure
         output.write(f"\n$ {' '.join(map(str, command))}\n".encode())
         output.flush()
         started = time.perf_counter()
-        process = subprocess.Popen(list(map(str, command)), cwd=cwd, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            list(map(str, command)), cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env=child_environment()
+        )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -351,7 +359,9 @@ def bench_serve_reload(project: Path, work: Path, edits: int = 3) -> dict[str, A
     log = work / "serve.log"
     log.write_bytes(b"")
     with log.open("ab") as output:
-        server = subprocess.Popen(command, cwd=project, stdout=output, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            command, cwd=project, stdout=output, stderr=subprocess.STDOUT, env=child_environment()
+        )
         try:
             url = urllib.parse.urljoin(wait_for_serving_url(log, server, timeout=300), paper_file(path.stem))
             return {"edit_to_reload_s": reload_times(url, path, edits), "paper": path.name}
