@@ -68,7 +68,10 @@ def _fold(text: str) -> str:
 # so a text's distinct words rule most literals out before any search; which runs a word holds
 # is worked out once per word, for all papers.
 _WORDLIKE = re.compile(r"[a-z0-9]+")
+_SPACES = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 _word_literals: set[str] = set()  # runs of letters and digits of all literals
+_runs_by_trigram: dict[str, set[str]] = {}  # runs of 3 or more characters, by their first three
+_short_runs: set[str] = set()
 _literals_in_word: dict[str, frozenset[str]] = {}
 _phrases_by_run: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # other literals, by their first run
 _registered: set[str] = set()
@@ -83,14 +86,21 @@ def _register_literals(cues: Iterable[_Cue]) -> None:
         runs = tuple(_WORDLIKE.findall(literal))
         if runs != (literal,):
             _phrases_by_run.setdefault(runs[0] if runs else "", []).append((literal, runs))
-    _word_literals.update(run for lit in new for run in _WORDLIKE.findall(lit))
+    for run in {run for lit in new for run in _WORDLIKE.findall(lit)} - _word_literals:
+        _word_literals.add(run)
+        if len(run) >= 3:
+            _runs_by_trigram.setdefault(run[:3], set()).add(run)
+        else:
+            _short_runs.add(run)
     _literals_in_word.clear()
 
 
 def _literals_in(word: str) -> frozenset[str]:
     found = _literals_in_word.get(word)
     if found is None:
-        found = _literals_in_word[word] = frozenset(lit for lit in _word_literals if lit in word)
+        starts = {word[i : i + 3] for i in range(len(word) - 2)}
+        candidates = _short_runs.union(*[_runs_by_trigram.get(start, ()) for start in starts])
+        found = _literals_in_word[word] = frozenset(run for run in candidates if run in word)
     return found
 
 
@@ -124,7 +134,7 @@ class _Text:
     def word_literals(self, where: str) -> frozenset[str]:
         known, found = self.words.get(where, (-1, frozenset()))
         if known != len(_word_literals):  # literals registered since: look again
-            words = set(self.folded[where].split())  # punctuation may cling; containment is unharmed
+            words = set(self.folded[where].translate(_SPACES).split())
             found = frozenset().union(*[hits for hits in map(_literals_in, words) if hits])
             self.words[where] = (len(_word_literals), found)
         return found
@@ -431,7 +441,7 @@ class TopicVerdict:
     @property
     def near_miss(self) -> bool:
         """Not assigned, though some cue matched: worth showing when explaining a paper."""
-        return not self.assigned and (self.score > 0 or self.veto is not None)
+        return not self.assigned and (bool(self.evidence) or self.veto is not None)
 
     def __str__(self) -> str:
         return f"{self.topic_id}: {'yes' if self.assigned else 'no'}, {self.reason}"
