@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import html
 import json
 import mimetypes
 import socket
@@ -25,7 +26,7 @@ from sitegen.errors import Problem
 PREFIX = "/__sitegen/"
 EVENTS_PATH = PREFIX + "events"
 CLIENT_PATH = PREFIX + "livereload.js"
-CLIENT_TAG = f'<script src="{CLIENT_PATH}"></script>'
+CLIENT_TAG = f'<script src="{CLIENT_PATH}"'  # completed by client_tag()
 SHUTDOWN_POLL_SECONDS = 0.05  # how soon the server notices stop()
 HEARTBEAT_SECONDS = 15.0  # an idle stream sends a comment this often, to notice closed tabs
 
@@ -75,7 +76,9 @@ CLIENT_JS = """\
     sessionStorage.removeItem(scrollKey);
     window.addEventListener("load", function () { window.scrollTo(0, Number(savedScroll) || 0); });
   }
-  var shown = null;
+  // The build this page was served from: a build that finished before the stream connects
+  // still reloads the page.
+  var shown = document.currentScript ? document.currentScript.getAttribute("data-build") : null;
   var overlay = null;
 
   function showProblems(problems) {
@@ -109,10 +112,12 @@ CLIENT_JS = """\
     overlay.appendChild(close);
   }
 
+  function buildId(state) { return state.session + ":" + state.build; }
+
   var events = new EventSource("/__sitegen/events");
   events.onmessage = function (message) {
     var state = JSON.parse(message.data);
-    var build = state.session + ":" + state.build;
+    var build = buildId(state);
     if (shown !== null && build !== shown && state.problems.length === 0) {
       sessionStorage.setItem(scrollKey, String(window.scrollY));
       events.close();
@@ -141,13 +146,17 @@ def content_type(path: Path) -> str:
     return guessed or "application/octet-stream"
 
 
-def inject_client(html: bytes) -> bytes:
+def client_tag(build_id: str) -> bytes:
+    return f'{CLIENT_TAG} data-build="{html.escape(build_id)}"></script>'.encode()
+
+
+def inject_client(page: bytes, build_id: str) -> bytes:
     """Put the reload client before the last `</body>` (or at the end when there is none)."""
-    tag = CLIENT_TAG.encode()
-    end = html.lower().rfind(b"</body")
+    tag = client_tag(build_id)
+    end = page.lower().rfind(b"</body")
     if end < 0:
-        return html + tag
-    return html[:end] + tag + html[end:]
+        return page + tag
+    return page[:end] + tag + page[end:]
 
 
 class Broadcaster:
@@ -179,6 +188,12 @@ class Broadcaster:
         with self._changed:
             self.closed = True
             self._changed.notify_all()
+
+    @property
+    def build_id(self) -> str:
+        """The id the client compares with each event's `session:build`."""
+        with self._changed:
+            return f"{self.session}:{self.build}"
 
     def state(self) -> dict[str, Any]:
         with self._changed:
@@ -223,13 +238,21 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
 
     def _serve_file(self, raw_path: str, send_body: bool) -> None:
         site = self.server.site_root()
+        base = self.server.base_path
+        if not raw_path.startswith(base):
+            if raw_path == "/" or raw_path + "/" == base:
+                self._redirect(base)
+            else:
+                self._send_not_found(site, send_body)
+            return
+        raw_path = "/" + raw_path[len(base) :]
         target = resolve_request(site, raw_path)
         if target is None:
             self._send_bytes(b"forbidden\n", "text/plain" + TEXT, send_body, HTTPStatus.FORBIDDEN)
             return
         if target.is_dir():
             if not raw_path.endswith("/"):
-                self._redirect(raw_path + "/")
+                self._redirect(base + raw_path[1:] + "/")
                 return
             target = target / "index.html"
         if not target.is_file():
@@ -238,13 +261,17 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         self._send_file(target, send_body)
 
     def _send_file(self, path: Path, send_body: bool) -> None:
+        kind = content_type(path)
+        is_html = kind.startswith("text/html")
         try:
             stat = path.stat()
-            data = path.read_bytes() if send_body or path.suffix in (".html", ".htm") else b""
+            data = path.read_bytes() if send_body or is_html else b""
         except OSError:  # swapped away by a rebuild between the check and the read
             self._send_not_found(self.server.site_root(), send_body)
             return
-        etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+        build_id = self.server.broadcaster.build_id
+        # An HTML response carries the build it was served in, so its validator does too.
+        etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}{"-" + build_id if is_html else ""}"'
         modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
         if self._not_modified(etag, stat.st_mtime):
             self.send_response(HTTPStatus.NOT_MODIFIED)
@@ -252,10 +279,12 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             self.send_header("Last-Modified", modified)
             self.end_headers()
             return
-        kind = content_type(path)
-        if kind.startswith("text/html"):
-            data = inject_client(data)
-        headers = {"ETag": etag, "Last-Modified": modified}
+        if is_html:
+            data = inject_client(data, build_id)
+        # Browsers must not keep pages: a cached page would carry an old build id and reload forever.
+        # Assets are revalidated (ETag, If-Modified-Since) and answered 304 while unchanged.
+        cache = "no-store" if is_html else "no-cache"
+        headers = {"ETag": etag, "Last-Modified": modified, "Cache-Control": cache}
         self._send_bytes(data, kind, send_body, HTTPStatus.OK, headers, length=len(data) or stat.st_size)
 
     def _not_modified(self, etag: str, mtime: float) -> bool:
@@ -278,7 +307,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             data = page.read_bytes() if page else FALLBACK_404.encode()
         except OSError:
             data = FALLBACK_404.encode()
-        data = inject_client(data)
+        data = inject_client(data, self.server.broadcaster.build_id)
         self._send_bytes(data, "text/html" + TEXT, send_body, HTTPStatus.NOT_FOUND)
 
     def _redirect(self, location: str) -> None:
@@ -299,9 +328,9 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data) if length is None else length))
-        self.send_header("Cache-Control", "no-cache")  # always revalidate: the site changes under the tab
+        headers = {"Cache-Control": "no-store", **(headers or {})}
         self.send_header("X-Content-Type-Options", "nosniff")
-        for name, value in (headers or {}).items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         if send_body:
@@ -374,6 +403,7 @@ class PreviewHTTPServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         self.site_root = site_root
         self.broadcaster = broadcaster
+        self.base_path = "/"  # the site's path in its base_url; the preview serves it there too
         self._open: set[socket.socket] = set()
         self._threads_alive: list[threading.Thread] = []
         self._open_lock = threading.Lock()
@@ -425,11 +455,25 @@ class PreviewServer:
         )
 
     @property
-    def url(self) -> str:
+    def base_path(self) -> str:
+        return self._httpd.base_path
+
+    @base_path.setter
+    def base_path(self, path: str) -> None:
+        """Serve the site under this path (e.g. /review/), as it will be published."""
+        self._httpd.base_path = "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+    @property
+    def address(self) -> tuple[str, int]:
         host, port = self._httpd.server_address[:2]
-        host = host.decode() if isinstance(host, bytes) else str(host)
+        return (host.decode() if isinstance(host, bytes) else str(host)), int(port)
+
+    @property
+    def url(self) -> str:
+        """The site's home page."""
+        host, port = self.address
         shown = f"[{host}]" if ":" in host else host
-        return f"http://{shown}:{port}/"
+        return f"http://{shown}:{port}{self.base_path}"
 
     def start(self) -> None:
         self._thread.start()

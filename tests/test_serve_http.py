@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.devserver import CLIENT_TAG, EVENTS_PATH, PreviewServer
+from sitegen.devserver import CLIENT_TAG, EVENTS_PATH, PreviewServer, client_tag
 from sitegen.errors import Problem
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-SITE"
@@ -55,10 +55,10 @@ def server(site: Path) -> Iterator[PreviewServer]:
 
 def request(server: PreviewServer, path: str, method: str = "GET", headers: dict[str, str] | None = None):
     """(status, headers, body) for a raw request line; the path is sent byte for byte."""
-    host, port = server.url.removeprefix("http://").rstrip("/").rsplit(":", 1)
+    host, port = server.address
     lines = [f"{method} {path} HTTP/1.0", f"Host: {host}:{port}"]
     lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
-    with socket.create_connection((host, int(port)), timeout=10) as sock:
+    with socket.create_connection((host, port), timeout=10) as sock:
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         data = b""
         while chunk := sock.recv(65536):
@@ -76,8 +76,9 @@ def test_folder_urls_serve_their_index_with_the_reload_client_injected(server, s
     status, headers, body = request(server, "/")
     assert status == 200
     assert headers["content-type"] == "text/html; charset=utf-8"
-    assert body.endswith(CLIENT_TAG.encode() + b"</body></html>")
+    assert body.endswith(client_tag(server.broadcaster.build_id) + b"</body></html>")
     assert int(headers["content-length"]) == len(body)
+    assert headers["cache-control"] == "no-store", "a kept page would carry an old build id"
     status, _, body = request(server, "/papers/")
     assert status == 200 and b"All papers" in body
     assert CLIENT_TAG not in (site / "index.html").read_text(), "never written into the output"
@@ -85,7 +86,7 @@ def test_folder_urls_serve_their_index_with_the_reload_client_injected(server, s
 
 def test_the_client_goes_before_the_closing_body_tag_whatever_its_case(server):
     _, _, body = request(server, "/papers/a.html")
-    assert body.endswith(CLIENT_TAG.encode() + b"</BODY></html>")
+    assert body.endswith(client_tag(server.broadcaster.build_id) + b"</BODY></html>")
     status, headers, script = request(server, "/__sitegen/livereload.js")
     assert status == 200 and headers["content-type"].startswith("text/javascript")
     assert b"EventSource" in script and b"textContent" in script and b"innerHTML" not in script
@@ -94,6 +95,20 @@ def test_the_client_goes_before_the_closing_body_tag_whatever_its_case(server):
 def test_a_folder_without_its_slash_redirects_so_relative_links_work(server):
     status, headers, _ = request(server, "/papers")
     assert status == 301 and headers["location"] == "/papers/"
+
+
+def test_a_site_published_under_a_path_is_previewed_under_it(server):
+    server.base_path = "review"
+    assert server.url.endswith("/review/")
+    status, headers, _ = request(server, "/")
+    assert status == 301 and headers["location"] == "/review/"
+    assert request(server, "/review")[1]["location"] == "/review/"
+    status, _, body = request(server, "/review/papers/a.html")
+    assert status == 200 and b"Paper A" in body
+    assert request(server, "/review/papers")[1]["location"] == "/review/papers/"
+    assert request(server, "/papers/a.html")[0] == 404
+    status, _, body = request(server, "/review/../secret.txt")
+    assert status in (403, 404) and SECRET.encode() not in body
 
 
 @pytest.mark.parametrize(
@@ -188,8 +203,8 @@ def read_event(stream) -> dict:
 
 
 def open_events(server: PreviewServer):
-    host, port = server.url.removeprefix("http://").rstrip("/").rsplit(":", 1)
-    sock = socket.create_connection((host, int(port)), timeout=10)
+    host, port = server.address
+    sock = socket.create_connection((host, port), timeout=10)
     sock.sendall(f"GET {EVENTS_PATH} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
     return sock, sock.makefile("rb")
 
@@ -224,8 +239,7 @@ def test_events_announce_builds_and_failures_and_end_on_stop(site):
 def test_stop_releases_idle_connections(site):
     server = PreviewServer(lambda: site)
     server.start()
-    host, port = server.url.removeprefix("http://").rstrip("/").rsplit(":", 1)
-    idle = socket.create_connection((host, int(port)), timeout=10)  # like a browser's preconnect
+    idle = socket.create_connection(server.address, timeout=10)  # like a browser's preconnect
     try:
         request(server, "/")
         server.stop()  # returns: it does not wait for the idle socket to send a request

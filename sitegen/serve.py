@@ -1,0 +1,256 @@
+"""`sitegen serve`: build, serve on loopback, rebuild on every save and reload the open pages.
+
+The preview builds with the same `build_site` as `sitegen build`, into a private temporary
+folder outside the project: the preview never overwrites the folder you publish, and its own
+writes can never trigger the watcher. A failed build keeps the last good pages served and shows
+its problems in the browser and the terminal; fixing the file clears them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import ipaddress
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import webbrowser
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+from types import FrameType
+
+from sitegen import urls
+from sitegen.build import BuildReport, build_site
+from sitegen.config import LoadedConfig, load_config
+from sitegen.devserver import PreviewServer
+from sitegen.errors import Problem, SitegenError
+from sitegen.load import PAPERS_DIR, TOPICS_FILE
+from sitegen.model import SiteConfig
+from sitegen.watch import ChangeKind, Changes, Watcher, WatchPlan, describe_kinds
+
+DEFAULTS = SiteConfig(title="", description="", base_url="", author="")
+
+
+def default_templates_dir() -> Path:
+    return Path(str(files("sitegen.templates")))
+
+
+def watch_plan(config_file: Path, loaded: LoadedConfig | None, extra_excluded: tuple[Path, ...]) -> WatchPlan:
+    """What to watch for a project; with no valid config yet, its default folders."""
+    config = loaded.config if loaded else DEFAULTS
+    root = loaded.root if loaded else config_file.resolve().parent
+
+    def path(relative: str) -> Path:
+        return (root / relative).resolve()
+
+    content = path(config.content_dir)
+    templates = [default_templates_dir().resolve()]
+    if config.templates_dir:
+        templates.insert(0, path(config.templates_dir))
+    excluded = (path(config.output_dir), path(config.cache_dir), *extra_excluded)
+    return WatchPlan(
+        config_file=config_file.resolve(),
+        content_dir=content,
+        papers_dir=content / PAPERS_DIR,
+        topics_file=content / TOPICS_FILE,
+        template_dirs=tuple(templates),
+        excluded_dirs=excluded,
+    )
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclasses.dataclass(frozen=True)
+class BuildOutcome:
+    number: int
+    seconds: float
+    summary: str  # e.g. "rendered 6 of 120 pages"
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class DevServer:
+    """The live preview: `start()`, then `url`; `stop()` releases everything it started.
+
+    `echo` receives the terminal lines (one per rebuild, plus errors).
+    """
+
+    def __init__(
+        self,
+        config_file: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        poll: bool = False,
+        echo: Callable[[str], None] = print,
+    ) -> None:
+        self.config_file = config_file
+        self.echo = echo
+        self.http = PreviewServer(self._site_root, host, port)  # first: it fails when the port is taken
+        self._temp = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
+        self.out = self._temp / "site"
+        self.loaded: LoadedConfig | None = None
+        self._build_lock = threading.Lock()
+        self._built = threading.Condition()
+        self.outcomes: list[BuildOutcome] = []
+        self.watcher = Watcher(watch_plan(config_file, None, (self._temp,)), self.rebuild, poll=poll)
+
+    @property
+    def url(self) -> str:
+        return self.http.url
+
+    def _site_root(self) -> Path | None:
+        return self.out
+
+    def start(self) -> None:
+        if not self.config_file.is_file():
+            self.stop()
+            raise SitegenError(
+                "no site config found",
+                path=self.config_file,
+                hint="run sitegen serve in the folder that holds site.yaml, or pass --config PATH",
+            )
+        self._build(None)
+        self.http.start()
+        self.watcher.start()
+
+    def stop(self) -> None:
+        self.watcher.stop()
+        self.http.stop()
+        shutil.rmtree(self._temp, ignore_errors=True)
+
+    def rebuild(self, changes: Changes) -> None:
+        """Called by the watcher with one debounced batch of changes."""
+        self._build(changes)
+
+    def wait_for_builds(self, count: int, timeout: float) -> bool:
+        """True once `count` builds (good or failed) have finished; for tests and tools."""
+        with self._built:
+            return self._built.wait_for(lambda: len(self.outcomes) >= count, timeout)
+
+    # --- one build ---------------------------------------------------------------------------
+
+    def _build(self, changes: Changes | None) -> None:
+        with self._build_lock:
+            started = time.perf_counter()
+            try:
+                summary = self._run_build(changes)
+                problems: tuple[Problem, ...] = ()
+            except SitegenError as exc:
+                summary, problems = "", exc.problems
+            except Exception as exc:  # a bug must not end the preview; show it like a build error
+                summary, problems = "", (unexpected_problem(exc),)
+            outcome = BuildOutcome(len(self.outcomes) + 1, time.perf_counter() - started, summary, problems)
+            self._report(changes, outcome)
+            if outcome.ok:
+                self.http.broadcaster.built()
+            else:
+                self.http.broadcaster.failed(problems)
+            with self._built:
+                self.outcomes.append(outcome)
+                self._built.notify_all()
+
+    def _run_build(self, changes: Changes | None) -> str:
+        if self.loaded is None or changes is None or ChangeKind.CONFIG in changes.kinds:
+            self._reload_config()
+        assert self.loaded is not None
+        report = build_site(self.loaded, self.out)
+        return describe_report(report)
+
+    def _reload_config(self) -> None:
+        try:
+            loaded = load_config(self.config_file)
+        except SitegenError:
+            self.loaded = None
+            self.watcher.replan(watch_plan(self.config_file, None, (self._temp,)))
+            raise
+        if self.loaded is None or loaded.config != self.loaded.config:
+            for warning in loaded.warnings:
+                self.echo(f"warning: {warning}")
+        self.loaded = loaded
+        self.http.base_path = urls.site_path(loaded.config.base_url)
+        self.watcher.replan(watch_plan(self.config_file, loaded, (self._temp,)))
+
+    def _report(self, changes: Changes | None, outcome: BuildOutcome) -> None:
+        when = time.strftime("%H:%M:%S")
+        took = f"{outcome.seconds * 1000:.0f} ms"
+        root = self.loaded.root if self.loaded else self.config_file.resolve().parent
+        what = "initial build"
+        if changes is not None:
+            what = f"{describe_kinds(changes.kinds)} changed: {changes.describe(root)}"
+        if outcome.ok:
+            self.echo(f"[{when}] {what} -> {outcome.summary} in {took}")
+            return
+        self.echo(f"[{when}] {what} -> build failed in {took}; still serving the last good pages")
+        for problem in outcome.problems:
+            self.echo(f"  error: {problem}")
+
+
+def unexpected_problem(exc: Exception) -> Problem:
+    trace = traceback.extract_tb(exc.__traceback__)
+    where = trace[-1] if trace else None
+    return Problem(
+        f"internal error: {type(exc).__name__}: {exc}",
+        path=where.filename if where else None,
+        line=where.lineno if where else None,
+        hint="this is a bug in sitegen; please report it with the file you saved",
+    )
+
+
+def describe_report(report: BuildReport) -> str:
+    changed = "file changed" if report.files_written == 1 else "files changed"
+    return f"{report.pages} pages, {report.files_written} {changed} ({report.files_unchanged} unchanged)"
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    if not is_loopback(args.host):
+        print(
+            f"warning: serving on {args.host}: other machines on the network can open this preview "
+            "(omit --host to keep it on this computer)",
+            file=sys.stderr,
+        )
+    try:
+        server = DevServer(args.config, host=args.host, port=args.port, poll=args.poll, echo=_echo)
+    except OSError as exc:
+        raise SitegenError(
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror}",
+            key="--port",
+            hint="another program may use that port; try --port 0 to pick a free one",
+        ) from None
+    server.start()
+    _echo(f"Serving {server.url}  (watching for changes; Ctrl-C to stop)")
+    if args.open:
+        webbrowser.open(server.url)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        _echo("stopping")
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
+    return 0
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _echo(line: str) -> None:
+    print(line, flush=True)

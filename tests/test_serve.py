@@ -1,0 +1,334 @@
+"""`sitegen serve` end to end: a real server on a free port, real saves, headless Chromium.
+
+Every wait has a generous timeout and waits for an effect; nothing asserts how fast it was.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import SITE_YAML
+
+from sitegen.serve import DevServer, is_loopback
+
+WAIT = 30  # seconds
+WAIT_MS = WAIT * 1000
+
+TOPICS = """\
+- id: segmentation
+  title: Segmentation
+  description: Models that outline organs and lesions.
+  rules:
+    threshold: 1
+    title:
+      'segment': 2
+    abstract:
+      'segment': 1
+- id: agents
+  title: Agents
+  description: Language-model agents in the clinic.
+  rules:
+    threshold: 1
+    title:
+      'agent': 2
+"""
+
+LONG_ABSTRACT = "\n\n".join(f"Paragraph {n}: we segment organs in CT scans." for n in range(40))
+
+
+def paper(title: str, date: str, abstract: str = "We segment organs in CT scans.") -> str:
+    return f"---\ntitle: {title}\ndate: {date}\n---\n{abstract}\n"
+
+
+FILES = {
+    "content/topics.yaml": TOPICS,
+    "content/papers/organ-segmenter.md": paper("Segmenting organs quickly", "2026-04-01", LONG_ABSTRACT),
+    "content/papers/lesion-segmenter.md": paper("Segmenting lesions", "2026-04-02"),
+    "content/papers/chart-agent.md": paper("A clinical chart agent", "2026-03-01", "An agent reads charts."),
+}
+
+
+@dataclass
+class Preview:
+    root: Path
+    server: DevServer
+    lines: list[str] = field(default_factory=list)
+
+    def url(self, page: str = "") -> str:
+        return self.server.url + page
+
+    def save(self, name: str, text: str) -> None:
+        (self.root / name).write_text(text, encoding="utf-8")
+
+    def wait_for_builds(self, count: int) -> None:
+        assert self.server.wait_for_builds(count, WAIT), f"no build {count}; terminal: {self.lines}"
+
+    def builds(self) -> int:
+        return len(self.server.outcomes)
+
+
+@pytest.fixture
+def preview(make_project) -> Iterator[Preview]:
+    root = make_project(FILES)
+    lines: list[str] = []
+    server = DevServer(root / "site.yaml", echo=lines.append)
+    server.start()
+    yield Preview(root, server, lines)
+    server.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 800, "height": 400})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def heading_is(page, text: str) -> None:
+    page.wait_for_function(
+        "text => document.querySelector('h1') && document.querySelector('h1').textContent.includes(text)",
+        arg=text,
+        timeout=WAIT_MS,
+    )
+
+
+def open_page(page, preview: Preview, path: str, heading: str) -> None:
+    page.goto(preview.url(path))
+    heading_is(page, heading)
+
+
+def get(preview: Preview, path: str) -> tuple[int, bytes]:
+    host, port = preview.server.http.address
+    connection = http.client.HTTPConnection(host, port, timeout=WAIT)
+    try:
+        connection.request("GET", preview.server.http.base_path + path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.browser
+def test_a_title_edit_appears_in_the_open_page_at_the_same_scroll_position(preview, page):
+    open_page(page, preview, "papers/organ-segmenter.html", "Segmenting organs quickly")
+    page.evaluate("window.scrollTo(0, 600)")
+    page.wait_for_function("window.scrollY >= 600", timeout=WAIT_MS)
+    page.evaluate("window.notReloadedYet = true")
+
+    fixed = paper("Segmenting organs, fixed title", "2026-04-01", LONG_ABSTRACT)
+    preview.save("content/papers/organ-segmenter.md", fixed)
+
+    heading_is(page, "Segmenting organs, fixed title")
+    assert page.evaluate("window.notReloadedYet") is None, "the page reloaded itself"
+    page.wait_for_function("window.scrollY >= 500", timeout=WAIT_MS)
+    assert "paper changed: content/papers/organ-segmenter.md" in "\n".join(preview.lines)
+
+
+@pytest.mark.browser
+def test_an_atomic_rename_save_updates_the_page(preview, page):
+    open_page(page, preview, "papers/lesion-segmenter.html", "Segmenting lesions")
+    papers = preview.root / "content" / "papers"
+    temp = papers / ".lesion-segmenter.md.tmp"
+    temp.write_text(paper("Segmenting lesions, saved atomically", "2026-04-02"), encoding="utf-8")
+    os.replace(temp, papers / "lesion-segmenter.md")
+    heading_is(page, "Segmenting lesions, saved atomically")
+
+
+@pytest.mark.browser
+def test_a_broken_save_shows_an_overlay_and_the_fix_clears_it(preview, page):
+    open_page(page, preview, "papers/chart-agent.html", "A clinical chart agent")
+    broken = "---\ntitle: [A clinical chart agent\ndate: 2026-03-01\n---\nx\n"
+    preview.save("content/papers/chart-agent.md", broken)
+
+    overlay = page.locator("#sitegen-error-overlay")
+    overlay.wait_for(timeout=WAIT_MS)
+    text = overlay.text_content() or ""
+    assert "content/papers/chart-agent.md:" in text and "YAML" in text
+    assert re.search(r"chart-agent\.md:\d+", text), "the overlay names the line"
+    assert "A clinical chart agent" in (page.text_content("h1") or ""), "the last good page stays"
+    assert any("build failed" in line for line in preview.lines)
+    assert any("error: content/papers/chart-agent.md" in line for line in preview.lines)
+    status, _ = get(preview, "papers/chart-agent.html")
+    assert status == 200, "previously served pages stay served"
+
+    preview.save("content/papers/chart-agent.md", paper("A clinical chart agent, fixed", "2026-03-01"))
+    heading_is(page, "A clinical chart agent, fixed")
+    assert page.locator("#sitegen-error-overlay").count() == 0
+
+
+@pytest.mark.browser
+def test_the_overlay_shows_untrusted_text_as_text(preview, page):
+    page.goto(preview.url())
+    page.wait_for_load_state()
+    hostile = "<img src=x onerror=window.pwned=1>"
+    preview.save(
+        "content/papers/chart-agent.md",
+        f'---\ntitle: A chart agent\ndate: 2026-03-01\ntopics: ["{hostile}"]\n---\nx\n',
+    )
+    overlay = page.locator("#sitegen-error-overlay")
+    overlay.wait_for(timeout=WAIT_MS)
+    assert "chart-agent.md" in (overlay.text_content() or "")
+    assert "topics" in (overlay.text_content() or "")
+    assert overlay.locator("img").count() == 0
+    assert page.evaluate("window.pwned") is None
+
+
+@pytest.mark.browser
+def test_a_template_syntax_error_is_shown_and_recovers(make_project, page):
+    root = make_project(FILES, site_yaml=SITE_YAML + "paths:\n  templates: my-templates\n")
+    (root / "my-templates").mkdir()
+    lines: list[str] = []
+    server = DevServer(root / "site.yaml", echo=lines.append)
+    server.start()
+    try:
+        page.goto(server.url)
+        page.wait_for_load_state()
+        (root / "my-templates" / "404.html").write_text("line one\n{% if %}\n", encoding="utf-8")
+        overlay = page.locator("#sitegen-error-overlay")
+        overlay.wait_for(timeout=WAIT_MS)
+        assert "404.html" in (overlay.text_content() or "")
+        assert any("template changed" in line for line in lines)
+        (root / "my-templates" / "404.html").unlink()
+        overlay.wait_for(state="detached", timeout=WAIT_MS)
+    finally:
+        server.stop()
+
+
+@pytest.mark.browser
+def test_a_deleted_paper_goes_to_the_404_page(preview, page):
+    open_page(page, preview, "papers/lesion-segmenter.html", "Segmenting lesions")
+    (preview.root / "content/papers/lesion-segmenter.md").unlink()
+    heading_is(page, "Page not found")
+    assert page.locator("a[href$='index.html']").count() >= 1, "the 404 page links home"
+    status, body = get(preview, "papers/lesion-segmenter.html")
+    assert status == 404 and b"Page not found" in body
+
+
+@pytest.mark.browser
+def test_topic_and_config_edits_reach_the_pages(preview, page):
+    page.goto(preview.url("topics/agents.html"))
+    page.wait_for_load_state()
+    assert "Segmenting lesions" not in page.content()
+    preview.save("content/topics.yaml", TOPICS.replace("'agent': 2", "'agent|lesion': 2"))
+    page.wait_for_function(
+        "document.body.textContent.includes('Segmenting lesions')", timeout=WAIT_MS
+    )
+    site = (preview.root / "site.yaml").read_text().replace("title: Test Review", "title: Renamed Review")
+    preview.save("site.yaml", site)
+    page.wait_for_function("document.title.includes('Renamed Review')", timeout=WAIT_MS)
+    assert any("config changed: site.yaml" in line for line in preview.lines)
+
+
+def test_a_burst_of_saves_and_temp_files_give_one_rebuild(preview):
+    preview.wait_for_builds(1)
+    target = preview.root / "content/papers/chart-agent.md"
+    papers = target.parent
+    for n in range(10):  # an editor writing a file in pieces
+        target.write_text(paper(f"A clinical chart agent, draft {n}", "2026-03-01"), encoding="utf-8")
+    for name in (".chart-agent.md.swp", ".chart-agent.md.swx", "chart-agent.md~", "4913", ".#chart-agent.md"):
+        (papers / name).write_text("editor scratch\n", encoding="utf-8")
+    preview.wait_for_builds(2)
+    (papers / "#chart-agent.md#").write_text("emacs autosave\n", encoding="utf-8")
+    (papers / ".DS_Store").write_text("finder\n", encoding="utf-8")
+    (papers / "upload.tmp").write_text("partial\n", encoding="utf-8")
+    preview.save("content/papers/organ-segmenter.md", paper("Sentinel title", "2026-04-01"))  # sentinel
+    preview.wait_for_builds(3)
+    assert preview.builds() == 3
+    rebuilds = [line for line in preview.lines if "changed:" in line]
+    assert len(rebuilds) == 2, rebuilds
+    assert "content/papers/chart-agent.md ->" in rebuilds[0]
+    assert "content/papers/organ-segmenter.md ->" in rebuilds[1]
+    status, body = get(preview, "papers/chart-agent.html")
+    assert status == 200 and b"draft 9" in body
+
+
+def test_a_one_paper_edit_leaves_unrelated_paper_pages_untouched(preview):
+    preview.wait_for_builds(1)
+    out = preview.server.out
+    unrelated = out / "papers" / "chart-agent.html"
+    before = unrelated.stat()
+    edited_before = (out / "papers" / "lesion-segmenter.html").stat()
+    preview.save("content/papers/lesion-segmenter.md", paper("Segmenting lesions again", "2026-04-02"))
+    preview.wait_for_builds(2)
+    after = unrelated.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    edited_after = (out / "papers" / "lesion-segmenter.html").stat()
+    assert edited_after.st_mtime_ns != edited_before.st_mtime_ns
+    assert b"Segmenting lesions again" in (out / "papers" / "lesion-segmenter.html").read_bytes()
+
+
+def test_the_output_goes_to_a_private_folder_without_the_reload_client(preview):
+    preview.wait_for_builds(1)
+    out = preview.server.out
+    assert not out.is_relative_to(preview.root), "serve never writes into the project"
+    assert not (preview.root / "public").exists()
+    assert all(b"__sitegen" not in page.read_bytes() for page in out.rglob("*.html"))
+    status, body = get(preview, "index.html")
+    assert status == 200 and b"/__sitegen/livereload.js" in body
+    preview.server.stop()
+    assert not out.exists(), "stop() removes the preview's folder"
+    assert not [t for t in threading.enumerate() if t.name.startswith("sitegen")]
+
+
+def test_a_broken_config_at_start_keeps_serving_and_recovers(make_project):
+    root = make_project(FILES, site_yaml="title: [broken\n")
+    lines: list[str] = []
+    server = DevServer(root / "site.yaml", echo=lines.append)
+    server.start()
+    try:
+        assert server.wait_for_builds(1, WAIT)
+        assert not server.outcomes[0].ok and "site.yaml" in "\n".join(lines)
+        (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+        assert server.wait_for_builds(2, WAIT), lines
+        assert server.outcomes[1].ok
+    finally:
+        server.stop()
+
+
+def test_loopback_detection():
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.20")
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_the_command_serves_and_stops_cleanly_on_ctrl_c_and_sigterm(make_project, stop_signal):
+    root = make_project(FILES)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "serve", "--port", "0"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = ""
+        for line in process.stdout:
+            match = re.search(r"Serving (http://\S+)", line)
+            if match:
+                url = match.group(1)
+                break
+        assert url.startswith("http://127.0.0.1:"), "the URL is printed"
+        host_port = url.removeprefix("http://").split("/", 1)[0]
+        host, port = host_port.rsplit(":", 1)
+        connection = http.client.HTTPConnection(host, int(port), timeout=WAIT)
+        connection.request("GET", "/review/")
+        assert connection.getresponse().status == 200
+        connection.close()
+        process.send_signal(stop_signal)
+        assert process.wait(timeout=WAIT) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
