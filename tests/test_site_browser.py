@@ -243,3 +243,36 @@ def test_a_missing_page_at_any_depth_gets_a_working_404_under_the_published_path
         assert watched.page.url == address + SUB_PATH + "papers/index.html"
         # the one expected error: the browser logs the missing page's own 404 status
         assert len(watched.errors) == 1 and "404" in watched.errors[0]
+
+
+def test_the_first_tab_reveals_a_skip_link_to_the_main_content(site, context):
+    page = context.new_page()
+    page.goto((site / "papers" / "endogen.html").as_uri())
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["x"] >= 0  # visible while focused
+    page.keyboard.press("Enter")
+    assert urlsplit(page.url).fragment == "main"
+
+
+def test_printing_hides_navigation_search_and_buttons_but_keeps_the_paper(site, context):
+    page = context.new_page()
+    page.goto((site / "papers" / "endogen.html").as_uri())
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.get_by_role("button", name="Copy BibTeX").is_visible()
+    assert page.locator("h1").is_visible() and page.locator(".abstract").is_visible()
+    shown_url = page.evaluate("getComputedStyle(document.querySelector('.abstract a'), '::after').content")
+    assert "https://github.com/x/endogen" in shown_url
+
+
+def test_dark_mode_follows_the_system_setting(site, browser):
+    colours = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme)
+        page = context.new_page()
+        page.goto((site / "index.html").as_uri())
+        colours[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        context.close()
+    assert colours["light"] == "rgb(255, 255, 255)" and colours["dark"] != colours["light"]
