@@ -335,7 +335,7 @@ def wait_for_serving_url(log: Path, process: subprocess.Popen[bytes], timeout: f
 
 
 def wait_for_text(page: Any, text: str, timeout: float) -> bool:
-    """Poll the page's heading across reloads (a reload destroys the page's script context)."""
+    """Poll the page's text across reloads (a reload destroys the page's script context)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -366,8 +366,16 @@ def bench_serve_reload(project: Path, work: Path, edits: int = 3) -> dict[str, A
             url = urllib.parse.urljoin(wait_for_serving_url(log, server, timeout=300), paper_file(path.stem))
             return {"edit_to_reload_s": reload_times(url, path, edits), "paper": path.name}
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            stop(server)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def reload_times(url: str, path: Path, edits: int) -> list[float]:
