@@ -32,6 +32,7 @@ if str(REPO) not in sys.path:  # run as a script from anywhere
 from sitegen.model import Link, Paper  # noqa: E402
 from sitegen.paperfile import dump_paper  # noqa: E402
 
+PARALLEL_FROM = 2000  # papers; below this, starting worker processes costs more than it saves
 DEFAULT_TOPICS = REPO / "content" / "topics.yaml"
 FIRST_DATE = dt.date(2019, 1, 1)
 LAST_DATE = dt.date(2026, 10, 31)  # fixed, so the corpus does not depend on today's date
@@ -549,12 +550,17 @@ def write_project(papers: Sequence[Paper], out: Path, topics_yaml: Path | None) 
         shutil.copyfile(topics_yaml, out / "content" / "topics.yaml")
     else:
         (out / "content" / "topics.yaml").write_text(fallback_topics_yaml(), encoding="utf-8")
-    # YAML dumping dominates: spread it over the cores, but write from one process (parallel
-    # writes into one folder contend for it).
+    for paper, text in zip(papers, dumped(papers), strict=True):
+        (papers_dir / f"{paper.slug}.md").write_text(text, encoding="utf-8")
+
+
+def dumped(papers: Sequence[Paper]) -> list[str]:
+    """The file texts. YAML dumping dominates, so large corpora spread it over the cores (the
+    files are still written from one process: parallel writes into one folder contend for it)."""
+    if len(papers) < PARALLEL_FROM:
+        return [dump_paper(paper) for paper in papers]
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        texts = pool.map(dump_paper, papers, chunksize=250)
-        for paper, text in zip(papers, texts, strict=True):
-            (papers_dir / f"{paper.slug}.md").write_text(text, encoding="utf-8")
+        return list(pool.map(dump_paper, papers, chunksize=250))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
