@@ -108,7 +108,7 @@ class DevServer:
         self._build_lock = threading.Lock()
         self._built = threading.Condition()
         self.outcomes: list[BuildOutcome] = []
-        self.watcher = Watcher(watch_plan(config_file, None, (self._temp,)), self.rebuild, poll=poll)
+        self.watcher = Watcher(self._watch_plan(), self.rebuild, poll=poll)
 
     @property
     def url(self) -> str:
@@ -116,6 +116,9 @@ class DevServer:
 
     def _site_root(self) -> Path | None:
         return self.out
+
+    def _watch_plan(self) -> WatchPlan:
+        return watch_plan(self.config_file, self.loaded, (self._temp,))
 
     def start(self) -> None:
         if not self.config_file.is_file():
@@ -127,7 +130,15 @@ class DevServer:
             )
         self._build(None)
         self.http.start()
-        self.watcher.start()
+        try:
+            self.watcher.start()
+        except OSError as exc:
+            self.stop()
+            raise SitegenError(
+                f"cannot watch the project for changes: {exc.strerror or exc}",
+                hint="try `sitegen serve --poll`, or raise the limit: "
+                "sudo sysctl fs.inotify.max_user_watches=524288",
+            ) from None
 
     def stop(self) -> None:
         self.watcher.stop()
@@ -156,6 +167,8 @@ class DevServer:
             except Exception as exc:  # a bug must not end the preview; show it like a build error
                 summary, problems = "", (unexpected_problem(exc),)
             outcome = BuildOutcome(len(self.outcomes) + 1, time.perf_counter() - started, summary, problems)
+            # The config may name other folders, and a watched folder may have been created or renamed.
+            self.watcher.replan(self._watch_plan())
             self._report(changes, outcome)
             if outcome.ok:
                 self.http.broadcaster.built()
@@ -177,14 +190,12 @@ class DevServer:
             loaded = load_config(self.config_file)
         except SitegenError:
             self.loaded = None
-            self.watcher.replan(watch_plan(self.config_file, None, (self._temp,)))
             raise
         if self.loaded is None or loaded.config != self.loaded.config:
             for warning in loaded.warnings:
                 self.echo(f"warning: {warning}")
         self.loaded = loaded
         self.http.base_path = urls.site_path(loaded.config.base_url)
-        self.watcher.replan(watch_plan(self.config_file, loaded, (self._temp,)))
 
     def _report(self, changes: Changes | None, outcome: BuildOutcome) -> None:
         when = time.strftime("%H:%M:%S")
@@ -213,8 +224,14 @@ def unexpected_problem(exc: Exception) -> Problem:
 
 
 def describe_report(report: BuildReport) -> str:
+    """What a build re-rendered and rewrote, and where its time went (the three slowest phases)."""
     changed = "file changed" if report.files_written == 1 else "files changed"
-    return f"{report.pages} pages, {report.files_written} {changed} ({report.files_unchanged} unchanged)"
+    slowest = sorted(report.timings.items(), key=lambda item: -item[1])[:3]
+    phases = ", ".join(f"{phase} {seconds * 1000:.0f}" for phase, seconds in slowest)
+    return (
+        f"rendered {report.pages} pages, {report.files_written} {changed} "
+        f"({report.files_unchanged} unchanged; ms: {phases})"
+    )
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -236,7 +253,9 @@ def run_serve(args: argparse.Namespace) -> int:
     _echo(f"Serving {server.url}  (watching for changes; Ctrl-C to stop)")
     if args.open:
         webbrowser.open(server.url)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # SIGTERM (e.g. from a process manager) stops the server like Ctrl-C does.
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if in_main_thread else None
     try:
         while True:
             time.sleep(3600)
@@ -244,7 +263,8 @@ def run_serve(args: argparse.Namespace) -> int:
         _echo("stopping")
     finally:
         server.stop()
-        signal.signal(signal.SIGTERM, previous)
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
     return 0
 
 

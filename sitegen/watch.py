@@ -222,13 +222,13 @@ class Watcher:
         self._observer.start()
 
     def replan(self, plan: WatchPlan) -> None:
-        """Watch another set of folders (after site.yaml moved the content or templates)."""
-        if plan.roots() == self.plan.roots():
-            self.plan = plan
-            return
+        """Watch another set of folders: site.yaml moved the content or templates, or a watched
+        folder appeared or was renamed. Before `start`, only the plan changes."""
+        changed = plan.roots() != self.plan.roots()
         self.plan = plan
-        self._observer.unschedule_all()
-        self._schedule()
+        if changed and self._observer.is_alive():
+            self._observer.unschedule_all()
+            self._schedule()
 
     def _schedule(self) -> None:
         for folder, recursive in self.plan.roots():
