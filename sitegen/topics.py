@@ -270,7 +270,7 @@ _REPEATS = {
 _LOOKAROUNDS = {_sre.ASSERT, _sre.ASSERT_NOT}
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789 -_/:.,'\"")
 _MAX_REACH = 400  # longer matches gain little from windows
-_MIN_PREFIX = 2  # shorter prefixes occur everywhere; windows around hints do better
+_MIN_PREFIX = 4  # shorter prefixes occur everywhere; windows around longer hints do better
 
 
 def _analyse(pattern: str) -> tuple[frozenset[str] | None, frozenset[str] | None, int | None]:
