@@ -413,6 +413,15 @@ def test_explain_with_an_unknown_slug_suggests_close_ones(project, run_cli):
     assert "error: no paper has the slug `hand-xray`" in err
 
 
+def test_topics_warns_about_unknown_topic_ids_in_front_matter(project, run_cli):
+    paper_file = project / "content" / "papers" / "imaging-atlas.md"
+    paper_file.write_text(paper_file.read_text().replace("title:", "topics_add: [imagin]\ntitle:"))
+    code, _, err = run_cli(project, "topics")
+    assert code == 0
+    assert "warning: content/papers/imaging-atlas.md: `topics_add`: unknown topic `imagin`" in err
+    assert "did you mean `imaging`?" in err
+
+
 def test_a_broken_topics_yaml_stops_the_command_with_its_line(make_project, run_cli):
     project = make_project(project_files(RULES.replace("'imag'", "'imag('")))
     code, _, err = run_cli(project, "topics")
