@@ -285,7 +285,10 @@ class Site:
     def paper_view(self, paper: Paper) -> PaperView:
         links = tuple(
             LinkButton(
-                link.label or LINK_LABELS.get(link.kind, "Link"), link.url, urls.is_safe_link(link.url)
+                link.label or LINK_LABELS.get(link.kind, "Link"),
+                urls.external_href(link.url),
+                link.url,
+                urls.is_safe_link(link.url),
             )
             for link in paper.links
         )

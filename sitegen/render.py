@@ -54,7 +54,8 @@ class PaperCard:
 @dataclass(frozen=True)
 class LinkButton:
     label: str
-    url: str
+    href: str  # the url, percent-encoded where it holds characters an address may not
+    url: str  # as the paper file gives it, for display
     safe: bool  # False: shown as text, never as a link
 
 

@@ -74,3 +74,8 @@ def is_safe_link(url: str) -> bool:
         # "//host/x" leaves the site without a scheme; a relative path never starts that way
         return not url.strip().startswith("//") and ":" not in url.split("/")[0]
     return scheme in ("http", "https", "mailto")
+
+
+def external_href(url: str) -> str:
+    """A content link as a valid href: characters URLs may not hold are percent-encoded."""
+    return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~")

@@ -71,6 +71,8 @@ def test_html_pages_escape_everything_and_template_syntax_is_not_evaluated(site)
         assert "{{ 7*7 }}" in html and "49" not in html, page
     paper = (site / "papers/hostile.html").read_text(encoding="utf-8")
     assert 'href="javascript' not in paper.lower() and 'href="data:' not in paper
+    # an address holding quotes and brackets is percent-encoded, so the href stays valid HTML
+    assert 'href="https://ok.example/%22%3E%3Cscript%3Ealert(2)%3C/script%3E"' in paper
     assert "tracker.example" not in re.sub(r"<[^>]+>", "", paper) or "<img" not in paper
 
 
