@@ -17,11 +17,13 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sitegen.errors import Problem, SitegenError
 from sitegen.listings import Listing, parse_listing
+from sitegen.load import TOPICS_FILE
 from sitegen.merge import Group, Matcher, group_entries, make_slug, merged_paper, normalise, title_key
 from sitegen.model import Paper
 from sitegen.paperfile import FIELDS, dump_meta, paper_meta, read_meta
@@ -328,7 +330,16 @@ def plan_import(content: Path, listings: list[Path], year: int | None, today: dt
     _report_progress(parsed, groups, slugs, progress)
     plan.notes[:0] = [f"warning: {problem}" for listing in parsed for problem in listing.warnings]
     _plan_state(plan, new_state)
+    _plan_starter_topics(plan)
     return plan
+
+
+def _plan_starter_topics(plan: Plan) -> None:
+    """A new content folder gets the starter taxonomy, so `sitegen build` works straight after."""
+    target = plan.content / TOPICS_FILE
+    if not target.exists():
+        plan.writes[target] = resources.files("sitegen.starter").joinpath(TOPICS_FILE).read_text("utf-8")
+        plan.notes.append(f"note: created {target} with the starter topics; edit its rules to fit the review")
 
 
 def _plan_sources(plan: Plan, sources: list[Source], years: dict[str, int | None]) -> dict[str, Any]:

@@ -21,6 +21,19 @@ def test_reimporting_the_sources_into_an_empty_folder_recreates_the_corpus_byte_
     assert (tmp_path / "content" / ".import-state.json").read_bytes() == (
         CONTENT / ".import-state.json"
     ).read_bytes()
+    # The starter taxonomy a new content folder gets is the committed one.
+    assert (tmp_path / "content" / "topics.yaml").read_bytes() == (CONTENT / "topics.yaml").read_bytes()
+
+
+def test_a_project_started_from_listings_alone_builds(run_cli, make_project):
+    root = make_project()
+    shutil.copytree(CONTENT / "sources", root / "listings")
+    code, _, err = run_cli(root, "import", *sorted((root / "listings").glob("*.txt")))
+    assert code == 0, err
+    assert "created" in err and "starter topics" in err
+    code, out, err = run_cli(root, "build")
+    assert code == 0, err
+    assert (root / "public" / "topics" / "segmentation.html").is_file()
 
 
 def test_the_corpus_holds_the_176_seed_papers_each_a_valid_paper_file():

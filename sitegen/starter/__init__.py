@@ -1,0 +1,1 @@
+"""What `sitegen import` puts in a new content folder: the starter topic taxonomy."""
