@@ -31,7 +31,7 @@ def test_a_project_started_from_listings_alone_builds(run_cli, make_project):
     code, _, err = run_cli(root, "import", *sorted((root / "listings").glob("*.txt")))
     assert code == 0, err
     assert "created" in err and "starter topics" in err
-    code, out, err = run_cli(root, "build")
+    code, _, err = run_cli(root, "build")
     assert code == 0, err
     assert (root / "public" / "topics" / "segmentation.html").is_file()
 
