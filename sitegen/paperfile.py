@@ -89,11 +89,29 @@ def read_meta(text: str, path: str) -> tuple[dict[str, Any], str, str]:
             line=line,
             hint="check quotes and indentation; a title with `: ` in it needs quotes",
         ) from exc
+    except ValueError as exc:  # YAML reads `2026-02-30` as a date, and that date does not exist
+        key = _impossible_date_key(front)
+        raise SitegenError(
+            f"not a real date: {exc}",
+            path=path,
+            line=key_line(front, key) if key else None,
+            key=key,
+            hint="write an existing date as YYYY-MM-DD",
+        ) from exc
     if not isinstance(meta, dict):
         raise SitegenError(
             "the front matter must be a mapping of `key: value` lines", path=path, line=2
         )
     return meta, body, front
+
+
+def _impossible_date_key(front: str) -> str | None:
+    for found in re.finditer(r"^([\w-]+)\s*:\s*(\d{4})-(\d\d?)-(\d\d?)\b", front, re.MULTILINE):
+        try:
+            dt.date(*(int(part) for part in found.groups()[1:]))
+        except ValueError:
+            return found.group(1)
+    return None
 
 
 class _Fields:

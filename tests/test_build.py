@@ -264,15 +264,17 @@ def test_a_failed_build_leaves_the_previous_output_intact(make_project, run_cli)
     assert [p.name for p in root.iterdir() if p.name.startswith(".public")] == []
 
 
-def test_bad_front_matter_in_two_files_reports_both_with_file_line_and_key(make_project, run_cli):
+def test_bad_front_matter_in_several_files_reports_each_with_file_line_and_key(make_project, run_cli):
     papers = dict(PAPERS)
     papers["endogen"] = "---\ntitle: EndoGen\ndate: April 2026\n---\nx\n"
     papers["polyp-seg"] = "---\ntitle: Polyps\nupvotes: many\n---\nx\n"
+    papers["agent-bench"] = "---\ntitle: Agents\ndate: 2026-02-30\n---\nx\n"  # no such day
     root = make_project(project_files(papers))
     code, _, err = run_cli(root, "build")
     assert code == 1
     assert "content/papers/endogen.md:3: `date`" in err
     assert "content/papers/polyp-seg.md:3: `upvotes`" in err
+    assert "content/papers/agent-bench.md:3: `date`" in err
     assert not (root / "public").exists()
 
 
