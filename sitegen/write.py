@@ -6,15 +6,18 @@ hard-linked from the previous output, keeping their modification time (and spari
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from types import TracebackType
 
 from sitegen.errors import SitegenError
 
 MARKER = ".sitegen-output"  # marks a folder sitegen built, so it may replace it
+STALE_AFTER_SECONDS = 3600
 MARKER_TEXT = b"This folder is built by `sitegen build` and replaced whole on every build; do not edit.\n"
 
 
@@ -57,6 +60,7 @@ class StagedOutput:
 
     def __enter__(self) -> StagedOutput:
         self.out.parent.mkdir(parents=True, exist_ok=True)
+        self._remove_leftovers()
         self._temp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
         self._temp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the site is for publishing
         self.write(MARKER, MARKER_TEXT)
@@ -88,6 +92,14 @@ class StagedOutput:
             shutil.rmtree(self._temp, ignore_errors=True)
             return
         self._swap(self._temp)
+
+    def _remove_leftovers(self) -> None:
+        """Folders an interrupted build left beside the output (a build in progress is recent)."""
+        stale_before = time.time() - STALE_AFTER_SECONDS
+        for folder in self.out.parent.glob(f".{glob.escape(self.out.name)}.*-*"):
+            is_ours = folder.name.split(".")[-1].startswith(("building-", "old-"))
+            if is_ours and folder.is_dir() and folder.stat().st_mtime < stale_before:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def _swap(self, staged: Path) -> None:
         old = None

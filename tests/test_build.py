@@ -334,3 +334,17 @@ def test_build_site_reports_timings_for_every_phase(make_project):
     assert set(PHASES) <= set(report.timings)
     assert report.papers == 5 and report.topics == 3 and report.pages == 5 + 3 + 6
     assert "5 papers" in report.summary()
+
+
+def test_folders_left_by_an_interrupted_build_are_cleared_once_stale(make_project, run_cli):
+    import os
+
+    root = make_project(project_files())
+    leftover = root / ".public.building-abc123"
+    recent = root / ".public.building-def456"
+    for folder in (leftover, recent):
+        (folder / "papers").mkdir(parents=True)
+    os.utime(leftover, (0, 0))
+    assert run_cli(root, "build")[0] == 0
+    assert not leftover.exists()
+    assert recent.exists()  # it may belong to a build still running
