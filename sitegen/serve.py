@@ -4,6 +4,10 @@ The preview builds with the same `build_site` as `sitegen build`, into a private
 folder outside the project: the preview never overwrites the folder you publish, and its own
 writes can never trigger the watcher. A failed build keeps the last good pages served and shows
 its problems in the browser and the terminal; fixing the file clears them.
+
+Rebuilds are incremental through the build itself: parsed papers and analysed abstracts come
+from its content-keyed caches, and output files whose bytes did not change keep their inode and
+time (so unrelated pages are not rewritten and the browser's validators still match).
 """
 
 from __future__ import annotations
@@ -234,6 +238,11 @@ def describe_report(report: BuildReport) -> str:
     )
 
 
+def browsable_url(url: str) -> str:
+    """A server listening on every address is reached, from this machine, on loopback."""
+    return url.replace("//0.0.0.0:", "//127.0.0.1:", 1).replace("//[::]:", "//[::1]:", 1)
+
+
 def run_serve(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         print(
@@ -250,9 +259,10 @@ def run_serve(args: argparse.Namespace) -> int:
             hint="another program may use that port; try --port 0 to pick a free one",
         ) from None
     server.start()
-    _echo(f"Serving {server.url}  (watching for changes; Ctrl-C to stop)")
+    url = browsable_url(server.url)
+    _echo(f"Serving {url}  (watching for changes; Ctrl-C to stop)")
     if args.open:
-        webbrowser.open(server.url)
+        webbrowser.open(url)
     # SIGTERM (e.g. from a process manager) stops the server like Ctrl-C does.
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if in_main_thread else None

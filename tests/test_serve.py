@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YAML
 
-from sitegen.serve import DevServer, is_loopback
+from sitegen.serve import DevServer, browsable_url, is_loopback
 
 WAIT = 30  # seconds
 WAIT_MS = WAIT * 1000
@@ -334,9 +334,12 @@ def test_a_taken_port_is_a_clear_error(make_project, run_cli):
     assert "cannot listen on 127.0.0.1:" in err and "--port 0" in err
 
 
-def test_loopback_detection():
+def test_loopback_detection_and_the_printed_address():
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.20")
+    assert browsable_url("http://0.0.0.0:8000/review/") == "http://127.0.0.1:8000/review/"
+    assert browsable_url("http://[::]:8000/") == "http://[::1]:8000/"
+    assert browsable_url("http://192.168.1.20:8000/") == "http://192.168.1.20:8000/"
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
