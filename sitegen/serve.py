@@ -258,15 +258,15 @@ def run_serve(args: argparse.Namespace) -> int:
             key="--port",
             hint="another program may use that port; try --port 0 to pick a free one",
         ) from None
-    server.start()
-    url = browsable_url(server.url)
-    _echo(f"Serving {url}  (watching for changes; Ctrl-C to stop)")
-    if args.open:
-        webbrowser.open(url)
-    # SIGTERM (e.g. from a process manager) stops the server like Ctrl-C does.
+    # SIGTERM (e.g. from a process manager) stops the server like Ctrl-C does, at any point.
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if in_main_thread else None
     try:
+        server.start()
+        url = browsable_url(server.url)
+        _echo(f"Serving {url}  (watching for changes; Ctrl-C to stop)")
+        if args.open:
+            webbrowser.open(url)
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
