@@ -51,11 +51,6 @@ def root_of(page: str) -> str:
     return "../" * page.count("/")
 
 
-def relative(from_page: str, target: str) -> str:
-    """The link from one output file to another, both given relative to the site root."""
-    return root_of(from_page) + target
-
-
 def site_path(base_url: str) -> str:
     """The path the site is published under, e.g. "/" or "/review/"."""
     path = urlsplit(base_url).path or "/"
