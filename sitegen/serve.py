@@ -211,7 +211,9 @@ class DevServer:
         if outcome.ok:
             self.echo(f"[{when}] {what} -> {outcome.summary} in {took}")
             return
-        self.echo(f"[{when}] {what} -> build failed in {took}; still serving the last good pages")
+        served = any(previous.ok for previous in self.outcomes)
+        meanwhile = "still serving the last good pages" if served else "nothing to serve until it is fixed"
+        self.echo(f"[{when}] {what} -> build failed in {took}; {meanwhile}")
         for problem in outcome.problems:
             self.echo(f"  error: {problem}")
 
