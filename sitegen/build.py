@@ -6,30 +6,31 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from sitegen import outputs, render, urls
-from sitegen.cache import ParsedCache, digest
+from sitegen.cache import BuildState, ParsedCache, digest
 from sitegen.config import LoadedConfig, load_config
 from sitegen.derive import Derived, derive, introduced_names, related_papers, term_counts
 from sitegen.errors import Problem, SitegenError
 from sitegen.load import load_library
-from sitegen.model import Library, Paper
+from sitegen.model import Library, Paper, Topic
 from sitegen.paperfile import key_line, split
 from sitegen.render import AttentionItem, LinkButton, PaperCard, PaperView, SiteInfo, TopicCard
-from sitegen.search import SearchDocument, build_search_bundle
+from sitegen.search import SearchBundle, SearchDocument, build_search_bundle
 from sitegen.topics import assign_topics, check_paper_topics
-from sitegen.write import StagedOutput, check_output_folder
+from sitegen.write import ManifestOutput, check_output_folder, trusted_manifest
 
-PARSED_CACHE = "parsed-papers.pickle"
-TEXT_CACHE = "analysed-abstracts.pickle"
 TEXT_CACHE_VERSION = 1  # bump when abstract rendering or word analysis changes
 PHASES = ("read", "parse", "taxonomy", "related", "search index", "render", "write")
 STATIC_ASSETS = {
@@ -37,6 +38,7 @@ STATIC_ASSETS = {
     "static/site.js": urls.SITE_JS,
     "static/favicon.svg": urls.FAVICON,
 }
+Page = tuple[str, str, Callable[[], str]]  # output path, digest of its inputs, how to render it
 LINK_LABELS = {"code": "Code", "project": "Project page", "data": "Data", "model": "Model", "paper": "Paper"}
 
 
@@ -52,8 +54,11 @@ class BuildReport:
     search_documents: int = 0
     search_index_bytes: int = 0
     search_index_gzip_bytes: int = 0
+    pages_rendered: int = 0  # output files rendered by this build (pages, feed, sitemap, data)
+    pages_reused: int = 0  # output files left as they were: made from the same inputs as before
     timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds
     warnings: tuple[Problem, ...] = ()
+    state: BuildState | None = field(default=None, repr=False)  # pass to the next build_site
 
     @contextmanager
     def timing(self, phase: str) -> Iterator[None]:
@@ -69,7 +74,7 @@ class BuildReport:
         return (
             f"built {self.papers} papers, {self.topics} topics, {self.pages} pages into {self.out} "
             f"in {total:.2f}s ({phases}); {self.files_written} files written, "
-            f"{self.files_unchanged} unchanged"
+            f"{self.files_unchanged} unchanged; {self.pages_rendered} rendered, {self.pages_reused} reused"
         )
 
     def search_line(self) -> str:
@@ -91,78 +96,142 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def build_site(
-    loaded: LoadedConfig, out: Path, *, strict: bool = False, use_cache: bool = True
+    loaded: LoadedConfig,
+    out: Path,
+    *,
+    strict: bool = False,
+    use_cache: bool = True,
+    state: BuildState | None = None,
 ) -> BuildReport:
     """Build the whole site into `out`; raise SitegenError (leaving `out` untouched) on any problem.
 
-    With `use_cache`, parsed paper files and analysed abstracts are kept in the cache folder
-    between builds, keyed by their content, so a rebuild redoes only what changed.
+    The build is incremental, and its output always the same as a build from nothing: parsed
+    papers, topics, abstracts, related papers and the search index are reused when their inputs'
+    digests are unchanged, a page is rendered only when the digest of its view data or of the
+    templates changed, and a file is written only when its bytes changed. What it reuses comes
+    from `state` (returned as `report.state`; the dev server passes it back), else from the cache
+    folder when `use_cache` (where the new state is saved), else from nothing.
     """
     config = loaded.config
     check_output_folder(out, root=loaded.root, keep=_protected_folders(loaded))
     report = BuildReport(out=out.resolve(), warnings=loaded.warnings)
     if strict and loaded.warnings:
         raise SitegenError.many(loaded.warnings, "warnings are errors with --strict")
-    env = render.make_environment(loaded.path(config.templates_dir) if config.templates_dir else None)
+    templates = loaded.path(config.templates_dir) if config.templates_dir else None
+    env = render.make_environment(templates)
     cache_dir = loaded.path(config.cache_dir)
-    parsed = ParsedCache(cache_dir / PARSED_CACHE if use_cache else None)
-    analysed = ParsedCache(cache_dir / TEXT_CACHE if use_cache else None)
+    if state is None:
+        state = BuildState.load(cache_dir) if use_cache else BuildState()
     with report.timing("read"):
-        library = load_library(loaded, parsed)
+        library = load_library(loaded, state.papers, state.files)
+    state.files = {paper.path: state.files[paper.path] for paper in library.papers}
     _check_library(library, env, loaded.root)
     report.papers, report.topics = len(library.papers), len(library.topics)
-    site = _derive_site(library, analysed, report)
+    site = _derive_site(library, state, report)
     with report.timing("search index"):
-        bundle = build_search_bundle(site.search_documents())
+        bundle = _search_bundle(site, state)
     report.search_documents = len(library.papers)
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
-    _write_site(site, env, bundle.files, out, report)
-    parsed.save()
-    analysed.save()
+    fingerprint = _templates_fingerprint(templates)
+    _write_site(site, env, fingerprint, bundle.files, out, state, report)
+    state.prune()
+    report.state = state
+    if use_cache:
+        state.save(cache_dir)
     return report
 
 
-def _derive_site(library: Library, analysed: ParsedCache, report: BuildReport) -> Site:
+def _derive_site(library: Library, state: BuildState, report: BuildReport) -> Site:
+    keys = {paper.slug: state.files[paper.path].key for paper in library.papers}
     with report.timing("parse"):
-        texts = [_analyse(paper, analysed) for paper in library.papers]
+        texts = [_analyse(paper, state.analysed) for paper in library.papers]
     with report.timing("taxonomy"):
-        derived = derive(library.papers, library.topics, assign_topics)
+        rules = digest(repr(library.topics).encode("utf-8"))
+
+        def assign(paper: Paper, topics: Sequence[Topic]) -> tuple[str, ...]:
+            key = f"{rules} {keys[paper.slug]}"
+            found = state.topics.get(key)
+            if found is None:
+                found = assign_topics(paper, topics)
+                state.topics.put(key, found)
+            return found
+
+        derived = derive(library.papers, library.topics, assign)
     with report.timing("related"):
-        counts = [terms for _, terms in texts]
-        related = related_papers(library.papers, library.config.related_count, counts)
-    abstracts = {paper.slug: abstract for paper, (abstract, _) in zip(library.papers, texts, strict=True)}
-    return Site(library, derived, related, abstracts)
+        count = library.config.related_count
+        words = [(paper.slug, key) for paper, (key, _, _) in zip(library.papers, texts, strict=True)]
+        inputs = digest(repr((count, words)).encode("utf-8"))
+        related = state.result("related", inputs)
+        if related is None:
+            related = related_papers(library.papers, count, [terms for _, _, terms in texts])
+            state.keep("related", inputs, related)
+    abstracts = {paper.slug: abstract for paper, (_, abstract, _) in zip(library.papers, texts, strict=True)}
+    return Site(library, derived, related, abstracts, keys)
 
 
-def _analyse(paper: Paper, analysed: ParsedCache) -> tuple[render.Abstract, dict[str, int]]:
-    """A paper's rendered abstract and its words for similarity, from the cache when unchanged."""
+def _analyse(paper: Paper, analysed: ParsedCache) -> tuple[str, render.Abstract, dict[str, int]]:
+    """A paper's text key, rendered abstract and words for similarity, from the cache when unchanged."""
     content = (paper.title + "\0" + paper.abstract).encode("utf-8")
     key = f"v{TEXT_CACHE_VERSION} {digest(content)}"
     found = analysed.get(key)
     if found is None:
         found = (render.render_abstract(paper.abstract), term_counts(paper))
         analysed.put(key, found)
-    return found
+    return (key, *found)
+
+
+def _search_bundle(site: Site, state: BuildState) -> SearchBundle:
+    inputs = site.search_inputs()
+    bundle = state.result("search", inputs)
+    if bundle is None:
+        documents = site.search_documents()
+        # The search index is incremental itself where build_search_bundle takes a cache.
+        takes_cache = "cache" in inspect.signature(build_search_bundle).parameters
+        options: dict[str, Any] = {"cache": state.search} if takes_cache else {}
+        bundle = build_search_bundle(documents, **options)
+        state.keep("search", inputs, bundle)
+    return bundle
+
+
+def _templates_fingerprint(user_templates: Path | None) -> str:
+    """A digest of every template file (user's and built-in): any change re-renders every page."""
+    parts = []
+    for folder in (render.default_templates(), user_templates):
+        if folder is not None and folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                parts.append(f"{path}\0{digest(path.read_bytes())}")
+    return digest("\n".join(parts).encode("utf-8"))
 
 
 def _write_site(
-    site: Site, env: jinja2.Environment, assets: dict[str, bytes], out: Path, report: BuildReport
+    site: Site,
+    env: jinja2.Environment,
+    templates: str,
+    assets: dict[str, bytes],
+    out: Path,
+    state: BuildState,
+    report: BuildReport,
 ) -> None:
     info = site.info(_search_index_file(assets))
-    with StagedOutput(out) as staged:
+    everything = digest(repr((templates, info, site.config, TEXT_CACHE_VERSION)).encode("utf-8"))
+    previous = trusted_manifest(out, state.outputs) if state.output_dir == str(out.resolve()) else None
+    with ManifestOutput(out, previous) as staged:
         for path, data in assets.items():
             staged.write(path, data)
         for source, target in STATIC_ASSETS.items():
             staged.write(target, (render.default_templates() / source).read_bytes())
-        pages = site.pages(env, info)
-        while True:
-            with report.timing("render"):
-                path, text = next(pages, ("", ""))
-            if not path:
-                break
-            with report.timing("write"):
-                staged.write(path, text.encode("utf-8"))
+        for path, inputs, make in site.pages(env, info, everything):
             report.pages += path.endswith(".html")
+            if staged.reuse(path, inputs):
+                report.pages_reused += 1
+                continue
+            with report.timing("render"):
+                text = make()
+            report.pages_rendered += 1
+            with report.timing("write"):
+                staged.write(path, text.encode("utf-8"), inputs)
+        state.outputs, state.output_dir = {}, ""  # until the new output is in place
+    state.outputs, state.output_dir = staged.manifest, str(out.resolve())
     report.files_written, report.files_unchanged = staged.written, staged.unchanged
     report.output_bytes = staged.total_bytes
 
@@ -224,6 +293,7 @@ class Site:
         derived: Derived,
         related: dict[str, tuple[str, ...]],
         abstracts: dict[str, render.Abstract],
+        paper_keys: dict[str, str],
     ) -> None:
         self.library, self.derived, self.related = library, derived, related
         self.config = library.config
@@ -242,6 +312,8 @@ class Site:
             for topic in library.topics
         }
         self.cards = {paper.slug: self._card(paper) for paper in library.papers}
+        # What a paper's card (and page) is made of: its file's content and its topics.
+        self.card_keys = {slug: f"{key} {derived.topics_of[slug]}" for slug, key in paper_keys.items()}
 
     def _card(self, paper: Paper) -> PaperCard:
         topics = tuple(
@@ -306,45 +378,89 @@ class Site:
     def ordered_cards(self, slugs: tuple[str, ...]) -> list[PaperCard]:
         return [self.cards[slug] for slug in slugs]
 
-    def pages(self, env: jinja2.Environment, info: SiteInfo) -> Iterator[tuple[str, str]]:
+    def card_inputs(self, slugs: Iterable[str]) -> str:
+        return "\n".join(self.card_keys[slug] for slug in slugs)
+
+    def search_inputs(self) -> str:
+        topics = repr([(topic.id, topic.title) for topic in self.library.topics])
+        return digest((topics + self.card_inputs(self.by_slug)).encode("utf-8"))
+
+    def pages(self, env: jinja2.Environment, info: SiteInfo, everything: str) -> Iterator[Page]:
+        """Each output file: its path, a digest of all it is made from, and how to make it."""
         derived, cards = self.derived, self.ordered_cards
+
+        def inputs(*parts: str) -> str:
+            return digest("\n".join((everything, *parts)).encode("utf-8"))
+
+        recent = derived.newest_first[: self.config.recent_count]
         yield (
             urls.HOME,
-            render.render_home(env, info, cards(derived.newest_first[: self.config.recent_count])),
+            inputs(self.card_inputs(recent)),
+            lambda: render.render_home(env, info, cards(recent)),
         )
-        yield urls.ALL_PAPERS, render.render_all_papers(env, info, cards(derived.newest_first), derived.years)
-        yield urls.TOPICS, render.render_topics(env, info)
+        yield (
+            urls.ALL_PAPERS,
+            inputs(self.card_inputs(derived.newest_first), repr(derived.years)),
+            lambda: render.render_all_papers(env, info, cards(derived.newest_first), derived.years),
+        )
+        yield urls.TOPICS, inputs(), lambda: render.render_topics(env, info)
         for topic in self.library.topics:
-            cooccurring = [
-                (self.topic_cards[t], n) for t, n in derived.cooccurring[topic.id] if t in self.topic_cards
-            ]
-            yield (
-                urls.topic_file(topic.id),
-                render.render_topic(
-                    env, info, self.topic_cards[topic.id], cards(derived.papers_in[topic.id]), cooccurring
-                ),
-            )
+            members = derived.papers_in[topic.id]
+            made_of = inputs(topic.id, self.card_inputs(members), repr(derived.cooccurring[topic.id]))
+            yield urls.topic_file(topic.id), made_of, partial(self.topic_page, env, info, topic.id)
         for paper in self.library.papers:
-            yield urls.paper_file(paper.slug), render.render_paper(env, info, self.paper_view(paper))
-        attention = [
-            AttentionItem(self.cards[a.slug], self.by_slug[a.slug].path, a.reasons) for a in derived.attention
-        ]
-        yield urls.ATTENTION, render.render_attention(env, info, attention)
-        yield urls.SEARCH, render.render_search(env, info)
-        yield urls.NOT_FOUND, render.render_not_found(env, info)
-        yield from self.data_files()
+            slug = paper.slug
+            made_of = inputs(
+                self.card_keys[slug], self.bibtex_keys[slug], self.card_inputs(self.related[slug])
+            )
+            yield urls.paper_file(slug), made_of, partial(self.paper_page, env, info, paper)
+        attention = [a.slug for a in derived.attention]
+        yield urls.ATTENTION, inputs(self.card_inputs(attention)), partial(self.attention_page, env, info)
+        yield urls.SEARCH, inputs(), lambda: render.render_search(env, info)
+        yield urls.NOT_FOUND, inputs(), lambda: render.render_not_found(env, info)
+        every_paper = inputs(
+            self.card_inputs(derived.newest_first),
+            repr([(self.bibtex_keys[slug], self.related[slug]) for slug in derived.newest_first]),
+        )
+        for path, make in self.data_files():
+            yield path, every_paper, make
 
-    def data_files(self) -> Iterator[tuple[str, str]]:
+    def topic_page(self, env: jinja2.Environment, info: SiteInfo, topic_id: str) -> str:
+        cooccurring = [
+            (self.topic_cards[t], n) for t, n in self.derived.cooccurring[topic_id] if t in self.topic_cards
+        ]
+        members = self.ordered_cards(self.derived.papers_in[topic_id])
+        return render.render_topic(env, info, self.topic_cards[topic_id], members, cooccurring)
+
+    def paper_page(self, env: jinja2.Environment, info: SiteInfo, paper: Paper) -> str:
+        return render.render_paper(env, info, self.paper_view(paper))
+
+    def attention_page(self, env: jinja2.Environment, info: SiteInfo) -> str:
+        attention = [
+            AttentionItem(self.cards[a.slug], self.by_slug[a.slug].path, a.reasons)
+            for a in self.derived.attention
+        ]
+        return render.render_attention(env, info, attention)
+
+    def data_files(self) -> Iterator[tuple[str, Callable[[], str]]]:
         newest = [self.by_slug[slug] for slug in self.derived.newest_first]
-        yield urls.FEED, outputs.atom_feed(self.config, newest, self.summaries)
+        yield urls.FEED, lambda: outputs.atom_feed(self.config, newest, self.summaries)
+        yield urls.SITEMAP, lambda: outputs.sitemap(self.config.base_url, self.page_addresses(newest))
+        keys, address = self.bibtex_keys, self.address
+        yield (
+            urls.BIBTEX,
+            lambda: "\n".join(outputs.bibtex_entry(p, keys[p.slug], address(p.slug)) for p in newest),
+        )
+        yield urls.JSON, lambda: outputs.papers_json(self.records(newest))
+
+    def page_addresses(self, newest: list[Paper]) -> list[str]:
         pages = [urls.HOME, urls.ALL_PAPERS, urls.TOPICS]
         pages += [card.url for card in self.topic_cards.values()]
-        pages += [urls.paper_page(paper.slug) for paper in newest]
-        yield urls.SITEMAP, outputs.sitemap(self.config.base_url, pages)
-        keys, address = self.bibtex_keys, self.address
-        yield urls.BIBTEX, "\n".join(outputs.bibtex_entry(p, keys[p.slug], address(p.slug)) for p in newest)
-        records = [
+        return pages + [urls.paper_page(paper.slug) for paper in newest]
+
+    def records(self, newest: list[Paper]) -> list[dict[str, object]]:
+        keys = self.bibtex_keys
+        return [
             outputs.paper_record(p, self.derived.topics_of[p.slug], self.related[p.slug], keys[p.slug])
             for p in newest
         ]
-        yield urls.JSON, outputs.papers_json(records)

@@ -10,8 +10,10 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sitegen import __version__
 
@@ -60,6 +62,11 @@ class ParsedCache:
         os.replace(temp, self.path)
         self.entries, self.changed = kept, False
 
+    def prune(self) -> None:
+        """In memory: forget what this run did not use, and start counting afresh."""
+        self.entries = {key: self.entries[key] for key in self.used if key in self.entries}
+        self.used = set()
+
 
 def _read(path: Path) -> dict[str, Any]:
     try:
@@ -68,3 +75,100 @@ def _read(path: Path) -> dict[str, Any]:
     except (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError, ImportError):
         return {}
     return entries if stamp == STAMP and isinstance(entries, dict) else {}
+
+
+STATE_FILE = "build-state.pickle"
+
+
+class FileStamp(NamedTuple):
+    """A paper file as last read: trusted unread only when size and mtime match and it had settled."""
+
+    mtime_ns: int
+    size: int
+    key: str  # path and content digest: what the parsed paper is cached under
+    settled: bool  # modified well before that build started, so an edit cannot hide in the same tick
+
+
+class OutputEntry(NamedTuple):
+    """An output file as a build left it."""
+
+    inputs: str  # digest of everything the file was made from
+    digest: str  # digest of its bytes
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class BuildState:
+    """What one build leaves for the next: in memory for the dev server, pickled in the cache folder.
+
+    Every part is keyed by content digests, so a stale entry is never used, only not found.
+    """
+
+    files: dict[str, FileStamp] = field(default_factory=dict)  # paper file as shown -> stamp
+    papers: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # content key -> Paper
+    analysed: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # text key -> (Abstract, terms)
+    topics: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # rules + content key -> ids
+    results: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (inputs digest, value)
+    search: UsedMapping = field(default_factory=lambda: UsedMapping())  # for build_search_bundle(cache=)
+    outputs: dict[str, OutputEntry] = field(default_factory=dict)  # output path -> entry
+    output_dir: str = ""  # the resolved folder `outputs` describes
+
+    def result(self, name: str, inputs: str) -> Any | None:
+        """A whole-library result (related papers, search bundle) when its inputs are unchanged."""
+        found = self.results.get(name)
+        return found[1] if found is not None and found[0] == inputs else None
+
+    def keep(self, name: str, inputs: str, value: Any) -> None:
+        self.results[name] = (inputs, value)
+
+    def prune(self) -> None:
+        for part in (self.papers, self.analysed, self.topics, self.search):
+            part.prune()
+
+    @classmethod
+    def load(cls, folder: Path) -> BuildState:
+        try:
+            with (folder / STATE_FILE).open("rb") as handle:
+                stamp, state = pickle.load(handle)
+        except (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError, ImportError):
+            return cls()
+        return state if stamp == STAMP and isinstance(state, cls) else cls()
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump((STAMP, self), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, folder / STATE_FILE)
+
+
+class UsedMapping(MutableMapping[str, Any]):
+    """A dict that remembers which keys a build touched, so `prune` can drop the rest."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Any] = {}
+        self.used: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.entries[key]
+        self.used.add(key)
+        return value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.entries[key] = value
+        self.used.add(key)
+
+    def __delitem__(self, key: str) -> None:
+        del self.entries[key]
+        self.used.discard(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def prune(self) -> None:
+        self.entries = {key: self.entries[key] for key in self.used if key in self.entries}
+        self.used = set()

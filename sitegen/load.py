@@ -6,10 +6,11 @@ Every bad paper file is reported together, each with its file, line and key.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.cache import ParsedCache, digest
+from sitegen.cache import FileStamp, ParsedCache, digest
 from sitegen.config import LoadedConfig
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Library, Paper, Topic
@@ -17,6 +18,8 @@ from sitegen.paperfile import parse_paper
 
 PAPERS_DIR = "papers"
 TOPICS_FILE = "topics.yaml"
+# A file modified this recently may be changed again within the same mtime tick: read it next time.
+SETTLE_NS = 2_000_000_000
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -44,16 +47,43 @@ def paper_files(papers_dir: Path) -> list[Path]:
     return sorted(p for p in papers_dir.glob("*.md") if p.is_file() and not p.name.startswith("."))
 
 
-def load_paper(path: Path, shown: str, cache: ParsedCache | None = None) -> Paper:
-    """Parse one paper file, reusing the cached result when its bytes are unchanged."""
+def load_paper(
+    path: Path, shown: str, cache: ParsedCache | None = None, stamps: dict[str, FileStamp] | None = None
+) -> Paper:
+    """Parse one paper file, reusing the cached result when its bytes are unchanged.
+
+    With `stamps` (the files as last read), a settled file whose size and mtime are unchanged is
+    not even read; otherwise its content digest decides, and its stamp is updated.
+    """
     try:
+        status = path.stat()
+        known = stamps.get(shown) if stamps is not None else None
+        if (
+            cache
+            and known
+            and known.settled
+            and (known.mtime_ns, known.size) == (status.st_mtime_ns, status.st_size)
+        ):
+            cached = cache.get(known.key)
+            if isinstance(cached, Paper):
+                return cached
         data = path.read_bytes()
     except OSError as exc:
         raise SitegenError(f"cannot read the file: {exc.strerror}", path=shown) from None
     key = f"{shown}\0{digest(data)}"
+    if stamps is not None:
+        settled = status.st_mtime_ns < time.time_ns() - SETTLE_NS
+        stamps[shown] = FileStamp(status.st_mtime_ns, status.st_size, key, settled)
     cached = cache.get(key) if cache else None
     if isinstance(cached, Paper):
         return cached
+    paper = _parse(data, path, shown)
+    if cache:
+        cache.put(key, paper)
+    return paper
+
+
+def _parse(data: bytes, path: Path, shown: str) -> Paper:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -67,13 +97,12 @@ def load_paper(path: Path, shown: str, cache: ParsedCache | None = None) -> Pape
             path=shown,
             hint="use lowercase ASCII letters, digits and single hyphens, e.g. `medsam-agent.md`",
         )
-    paper = parse_paper(text, shown, slug)
-    if cache:
-        cache.put(key, paper)
-    return paper
+    return parse_paper(text, shown, slug)
 
 
-def load_papers(loaded: LoadedConfig, cache: ParsedCache | None = None) -> tuple[Paper, ...]:
+def load_papers(
+    loaded: LoadedConfig, cache: ParsedCache | None = None, stamps: dict[str, FileStamp] | None = None
+) -> tuple[Paper, ...]:
     paths = ContentPaths.of(loaded)
     if not paths.papers.is_dir():
         raise SitegenError(
@@ -85,7 +114,7 @@ def load_papers(loaded: LoadedConfig, cache: ParsedCache | None = None) -> tuple
     problems: list[Problem] = []
     for path in paper_files(paths.papers):
         try:
-            papers.append(load_paper(path, display_path(path, loaded), cache))
+            papers.append(load_paper(path, display_path(path, loaded), cache, stamps))
         except SitegenError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -107,5 +136,8 @@ def load_topic_list(loaded: LoadedConfig) -> tuple[Topic, ...]:
     return load_topics(path)
 
 
-def load_library(loaded: LoadedConfig, cache: ParsedCache | None = None) -> Library:
-    return Library(config=loaded.config, topics=load_topic_list(loaded), papers=load_papers(loaded, cache))
+def load_library(
+    loaded: LoadedConfig, cache: ParsedCache | None = None, stamps: dict[str, FileStamp] | None = None
+) -> Library:
+    papers = load_papers(loaded, cache, stamps)
+    return Library(config=loaded.config, topics=load_topic_list(loaded), papers=papers)

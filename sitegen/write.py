@@ -11,9 +11,12 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
+from sitegen.cache import OutputEntry, digest
 from sitegen.errors import SitegenError
 
 MARKER = ".sitegen-output"  # marks a folder sitegen built, so it may replace it
@@ -58,7 +61,7 @@ class StagedOutput:
         self.total_bytes = 0
         self._temp: Path | None = None
 
-    def __enter__(self) -> StagedOutput:
+    def __enter__(self) -> Self:
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self._remove_leftovers()
         self._temp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
@@ -67,11 +70,7 @@ class StagedOutput:
         return self
 
     def write(self, relative: str, data: bytes) -> None:
-        assert self._temp is not None, "write() outside the with-block"
-        target = self._temp / relative
-        if not target.resolve().is_relative_to(self._temp):
-            raise SitegenError(f"refusing to write {relative!r} outside the output", hint="rename the file")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = self._target(relative)
         self.total_bytes += len(data)
         previous = self.out / relative
         if _same_bytes(previous, data):
@@ -83,6 +82,15 @@ class StagedOutput:
                 pass  # e.g. a filesystem without hard links: write a copy
         target.write_bytes(data)
         self.written += 1
+
+    def _target(self, relative: str) -> Path:
+        """Where a file goes in the staging folder, which is created; never outside it."""
+        assert self._temp is not None, "write() outside the with-block"
+        target = self._temp / relative
+        if not target.resolve().is_relative_to(self._temp):
+            raise SitegenError(f"refusing to write {relative!r} outside the output", hint="rename the file")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
@@ -124,3 +132,105 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return path.read_bytes() == data
     except OSError:
         return False
+
+
+class ManifestOutput(StagedOutput):
+    """Writes only the files whose bytes changed, judged by the previous build's manifest (never by
+    reading the old files); `reuse(path, inputs)` skips even rendering a file made from the same inputs.
+
+    With a `previous` manifest that `trusted_manifest` checked against the disk, changed files are
+    staged beside the output and moved in, each atomically, once every page has rendered (a failed
+    build changes nothing), and files no longer built are removed. Without one, the whole output is
+    staged and swapped in, as `StagedOutput` does. `manifest` then describes the new output.
+    """
+
+    def __init__(self, out: Path, previous: TrustedManifest | None) -> None:
+        super().__init__(out)
+        self.previous = previous
+        self.manifest: dict[str, OutputEntry] = {}
+        self._staged: dict[str, OutputEntry] = {}  # output path -> entry before its mtime is known
+
+    def reuse(self, relative: str, inputs: str) -> bool:
+        entry = self.previous.entries.get(relative) if self.previous else None
+        if entry is None or entry.inputs != inputs:
+            return False
+        self._keep(relative, entry)
+        return True
+
+    def write(self, relative: str, data: bytes, inputs: str = "") -> None:
+        signature = digest(data)
+        entry = self.previous.entries.get(relative) if self.previous else None
+        if entry is not None and (entry.digest, entry.size) == (signature, len(data)):
+            self._keep(relative, entry._replace(inputs=inputs))
+            return
+        if self.previous is None:
+            super().write(relative, data)
+        else:
+            self._stage(relative, data)
+        self._staged[relative] = OutputEntry(inputs, signature, len(data), 0)
+
+    def _keep(self, relative: str, entry: OutputEntry) -> None:
+        self.manifest[relative] = entry
+        self.unchanged += 1
+        self.total_bytes += entry.size
+
+    def _stage(self, relative: str, data: bytes) -> None:
+        target = self._target(relative)
+        target.write_bytes(data)
+        self.written += 1
+        self.total_bytes += len(data)
+
+    def _swap(self, staged: Path) -> None:
+        if self.previous is None:
+            super()._swap(staged)
+        else:
+            self._move_in(staged, self.previous)
+        for relative, entry in self._staged.items():
+            self.manifest[relative] = entry._replace(mtime_ns=(self.out / relative).stat().st_mtime_ns)
+
+    def _move_in(self, staged: Path, previous: TrustedManifest) -> None:
+        for relative in self._staged:
+            target = self.out / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged / relative, target)
+        for relative in previous.present - self.manifest.keys() - self._staged.keys():
+            (self.out / relative).unlink(missing_ok=True)
+            _remove_empty_parents(self.out, Path(relative).parent)
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class TrustedManifest:
+    entries: dict[str, OutputEntry]  # the files still exactly as the previous build left them
+    present: frozenset[str]  # every file in the output now
+
+
+def trusted_manifest(out: Path, manifest: dict[str, OutputEntry]) -> TrustedManifest | None:
+    """The previous build's manifest, less the files changed since (by size and mtime); None when
+    the output is missing or was not built by sitegen."""
+    out = out.resolve()
+    if not manifest or not (out / MARKER).is_file():
+        return None
+    entries, present = {}, []
+    for folder, _, names in os.walk(out):
+        for name in names:
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, out).replace(os.sep, "/")
+            present.append(relative)
+            entry = manifest.get(relative)
+            try:
+                status = os.stat(path, follow_symlinks=False)
+            except OSError:
+                continue
+            if entry is not None and (entry.size, entry.mtime_ns) == (status.st_size, status.st_mtime_ns):
+                entries[relative] = entry
+    return TrustedManifest(entries, frozenset(present))
+
+
+def _remove_empty_parents(root: Path, folder: Path) -> None:
+    while folder.parts:
+        try:
+            (root / folder).rmdir()
+        except OSError:
+            return
+        folder = folder.parent

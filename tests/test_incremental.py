@@ -1,0 +1,210 @@
+"""Incremental builds: after any edit, a rebuild gives exactly the site a build from nothing gives,
+and re-renders only the pages the edit can change."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import BuildReport, build_site
+from sitegen.config import load_config
+
+TOPICS_YAML = """\
+- id: segmentation
+  title: Segmentation
+  description: Outlining organs and lesions.
+  rules:
+    title: {'segment': 1}
+    abstract: {'segment': 1}
+- id: agents
+  title: Agents
+  description: Agents that use tools.
+  rules:
+    title: {'agent': 1}
+    abstract: {'agent': 1}
+"""
+SITE_YAML = """\
+title: Incremental Review
+description: A review that is rebuilt often.
+base_url: https://example.org/review/
+author: Tests
+related_count: 3
+paths:
+  templates: my-templates
+"""
+WORDS = ("polyp", "colonoscopy", "liver", "tumour", "agent", "planning", "radiology", "report", "segment")
+OLD = 1_600_000_000  # an mtime long past: the files have settled, so a rebuild trusts their stat
+
+
+def paper_md(title: str, abstract: str, date: str) -> str:
+    return f"---\ntitle: {json.dumps(title)}\ndate: {date}\n---\n{abstract}\n"
+
+
+def paper_files(count: int) -> dict[str, str]:
+    files = {}
+    for n in range(count):
+        words = [WORDS[(n + k) % len(WORDS)] for k in range(4)]
+        title = f"Study {n}: {words[0]} {words[1]}"
+        abstract = f"We study {' and '.join(words)} in {words[2]} images with a {words[3]} model."
+        files[f"content/papers/study-{n}.md"] = paper_md(title, abstract, f"2025-0{1 + n % 9}-1{n % 10}")
+    return files
+
+
+@pytest.fixture
+def project(make_project: Callable[..., Path]) -> Path:
+    root = make_project(
+        {"content/topics.yaml": TOPICS_YAML, "my-templates/.keep": "", **paper_files(40)},
+        site_yaml=SITE_YAML,
+    )
+    settle(root)
+    return root
+
+
+def settle(root: Path) -> None:
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(OLD * 10**9, OLD * 10**9))
+
+
+def build(root: Path, out: str = "public", **options: object) -> BuildReport:
+    return build_site(load_config(root / "site.yaml"), root / out, **options)  # type: ignore[arg-type]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same_as_cold_build(root: Path) -> None:
+    cold = build(root, "cold", use_cache=False)
+    assert cold.pages_reused == 0
+    incremental, scratch = tree(root / "public"), tree(root / "cold")
+    assert incremental.keys() == scratch.keys()
+    assert [name for name in incremental if incremental[name] != scratch[name]] == []
+    shutil.rmtree(root / "cold")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_rebuild_with_nothing_changed_renders_and_writes_nothing(project):
+    first = build(project)
+    assert first.pages_rendered == first.pages + 4 and first.pages_reused == 0  # + feed, sitemap, bib, json
+    again = build(project)
+    assert again.pages_rendered == 0 and again.files_written == 0
+    assert again.pages_reused == first.pages_rendered
+    assert_same_as_cold_build(project)
+
+
+def test_a_title_edit_rerenders_that_paper_and_the_pages_listing_it_not_unrelated_papers(project):
+    build(project)
+    site = project / "public"
+    before = {path: path.stat().st_mtime_ns for path in (site / "papers").iterdir()}
+    edit(project / "content/papers/study-5.md", "Study 5:", "Edited study five:")
+    report = build(project)
+    assert "Edited study five" in (site / "papers/study-5.html").read_text(encoding="utf-8")
+    assert "Edited study five" in (site / "papers/index.html").read_text(encoding="utf-8")
+    changed = {path.name for path, mtime in before.items() if path.stat().st_mtime_ns != mtime}
+    records = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    listing_it = {f"{r['slug']}.html" for r in records if "study-5" in r["related"]}
+    assert changed == {"study-5.html", "index.html", *listing_it}  # index.html: the all-papers list
+    assert report.pages_rendered < report.pages // 2
+    assert_same_as_cold_build(project)
+
+
+def test_an_edit_that_keeps_the_size_is_found_by_its_mtime(project):
+    build(project)
+    edit(project / "content/papers/study-3.md", "Study 3:", "Study X:")
+    build(project)
+    assert "Study X:" in (project / "public/papers/study-3.html").read_text(encoding="utf-8")
+    assert_same_as_cold_build(project)
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("content/topics.yaml", "{'agent': 1}", "{'agent': 1, 'planning': 1}"),
+        ("site.yaml", "related_count: 3", "related_count: 2"),
+        ("site.yaml", "title: Incremental Review", "title: Renamed Review"),
+        ("content/papers/study-7.md", "date: 2025-08-17", "date: 2024-12-31"),
+    ],
+)
+def test_rules_config_and_date_edits_rebuild_exactly_as_from_nothing(project, name, old, new):
+    build(project)
+    edit(project / name, old, new)
+    build(project)
+    assert_same_as_cold_build(project)
+
+
+def test_a_template_edit_rerenders_every_page_using_it(project):
+    build(project)
+    default = (Path(__file__).parent.parent / "templates" / "base.html").read_text(encoding="utf-8")
+    assert "</body>" in default
+    (project / "my-templates/base.html").write_text(
+        default.replace("</body>", "<p>Local footer</p></body>"), encoding="utf-8"
+    )
+    report = build(project)
+    assert report.pages_reused <= 4  # the data files do not use templates
+    assert "Local footer" in (project / "public/papers/study-1.html").read_text(encoding="utf-8")
+    assert_same_as_cold_build(project)
+
+
+def test_deleting_and_adding_papers_rebuilds_exactly_as_from_nothing(project):
+    build(project)
+    (project / "content/papers/study-4.md").unlink()
+    build(project)
+    assert not (project / "public/papers/study-4.html").exists()
+    assert_same_as_cold_build(project)
+    new = project / "content/papers/liver-agent.md"
+    new.write_text(paper_md("Liver agent", "An agent plans liver segment masks.", "2026-01-01"), "utf-8")
+    build(project)
+    assert (project / "public/papers/liver-agent.html").is_file()
+    assert_same_as_cold_build(project)
+
+
+def test_a_changed_or_removed_output_file_is_rebuilt_and_a_stray_file_removed(project):
+    build(project)
+    site = project / "public"
+    (site / "papers/study-2.html").write_text("tampered", encoding="utf-8")
+    (site / "papers/study-3.html").unlink()
+    (site / "stray.txt").write_text("not ours", encoding="utf-8")
+    build(project)
+    assert not (site / "stray.txt").exists()
+    assert_same_as_cold_build(project)
+
+
+def test_the_dev_server_can_keep_the_state_in_memory(project):
+    first = build(project, use_cache=False)
+    assert first.state is not None
+    edit(project / "content/papers/study-8.md", "Study 8:", "Study eight, edited:")
+    second = build(project, use_cache=False, state=first.state)
+    assert 0 < second.pages_rendered < second.pages // 2
+    assert not (project / ".sitegen-cache").exists()
+    assert_same_as_cold_build(project)
+
+
+def test_a_failed_rebuild_leaves_the_output_and_the_next_build_is_still_exact(project):
+    build(project)
+    (project / "my-templates/paper.html").write_text("{{ no_such_variable }}", encoding="utf-8")
+    with pytest.raises(Exception, match="no_such_variable"):
+        build(project)
+    assert "Study 1" in (project / "public/papers/study-1.html").read_text(encoding="utf-8")
+    (project / "my-templates/paper.html").unlink()
+    edit(project / "content/papers/study-1.md", "Study 1:", "Study one:")
+    build(project)
+    assert_same_as_cold_build(project)
+
+
+def test_a_deleted_cache_folder_only_costs_time(project):
+    build(project)
+    shutil.rmtree(project / ".sitegen-cache")
+    report = build(project)
+    assert report.files_written == 0  # same bytes: the old files are kept
+    assert_same_as_cold_build(project)
