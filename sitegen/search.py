@@ -12,20 +12,26 @@ of lunr.js's pipeline (sitegen.stemmer), so every query word stems as the index 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from itertools import pairwise
-from typing import cast
+from typing import Any, Protocol, cast
 
 from sitegen.stemmer import index_term, tokenize
 
 # Field name and boost: a title or system-name match outranks an abstract match.
 FIELDS: tuple[tuple[str, int], ...] = (("title", 10), ("names", 8), ("topics", 3), ("year", 2), ("text", 1))
 SNIPPET_CHARS = 200  # what a result shows of the abstract; the whole abstract is searched
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
+# Documents per shard: a shard is cached and re-encoded as a whole. Cuts fall after a document
+# whose digest is 0 modulo SHARD_SPREAD, so shards hold ~SHARD_MIN_DOCS + SHARD_SPREAD documents.
+SHARD_MIN_DOCS = 128
+SHARD_SPREAD = 256
+SHARD_MAX_DOCS = 512
 GLOBAL_NAME = "SITEGEN_SEARCH"
 
 INDEX_FILE = "assets/search-index.js"
@@ -53,37 +59,141 @@ class SearchBundle:
     index_gzip_bytes: int
 
 
-def build_search_bundle(docs: Sequence[SearchDocument]) -> SearchBundle:
+FieldTerms = tuple[dict[str, int], int]  # term -> count in order of first occurrence, field length
+
+
+class SearchCache(Protocol):
+    """Where the build keeps search work between builds: bytes by key (a dict will do).
+
+    Keys name their content (a digest of their input), so an entry never goes stale; a build
+    reads or writes every key it still needs, so entries it did not touch can be dropped.
+    """
+
+    def get(self, key: str, /) -> bytes | None: ...
+
+    def __setitem__(self, key: str, value: bytes, /) -> None: ...
+
+
+def build_search_bundle(docs: Sequence[SearchDocument], cache: SearchCache | None = None) -> SearchBundle:
+    """The search files for `docs`; with `cache`, only shards holding changed documents are redone.
+
+    The output is the same, byte for byte, with or without a cache.
+    """
     files = {
         path: resources.files(package).joinpath(name).read_bytes() for path, (package, name) in ASSETS.items()
     }
-    files[INDEX_FILE] = index_script(docs)
+    gzip_bytes = sum(gzip_size(data, cache) for data in files.values())
+    files[INDEX_FILE], index_gzip_bytes = index_file(docs, cache)
     # Everything here is downloaded on first search: lunr.js and the index only then.
     return SearchBundle(
         files,
         index_bytes=sum(len(data) for data in files.values()),
-        index_gzip_bytes=sum(gzip_size(data) for data in files.values()),
+        index_gzip_bytes=gzip_bytes + index_gzip_bytes,
     )
 
 
-def gzip_size(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=6, mtime=0))  # a typical server setting
+def gzip_size(data: bytes, cache: SearchCache | None = None) -> int:
+    key = f"search-gzip {digest(data)}"
+    known = cache.get(key) if cache is not None else None
+    if known is None:
+        known = str(len(gzip.compress(data, compresslevel=6, mtime=0))).encode()  # a typical server setting
+        if cache is not None:
+            cache[key] = known
+    return int(known)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def index_script(docs: Sequence[SearchDocument]) -> bytes:
     """The index file: `window.SITEGEN_SEARCH = {...};`, ASCII-only so no charset can garble it."""
-    data = json.dumps(search_data(docs), ensure_ascii=True, separators=(",", ":"))
-    return f"window.{GLOBAL_NAME}={data};\n".encode("ascii")
+    return index_file(docs, None)[0]
 
 
-def search_data(docs: Sequence[SearchDocument]) -> dict[str, object]:
-    index = CompactIndex.build([field_values(doc) for doc in docs])
+def index_file(docs: Sequence[SearchDocument], cache: SearchCache | None) -> tuple[bytes, int]:
+    """The index file and its gzip size (its shards' sizes compressed one by one: within a
+    fraction of a percent of the whole, as deflate looks back 32 KB only). A shard's text and
+    size are cached, so an unchanged shard costs a look-up."""
+    head = json.dumps(index_header(), separators=(",", ":"))[:-1]
+    head = f'window.{GLOBAL_NAME}={head},"shards":['
+    encoded = [encoded_shard(shard, cache) for shard in shard_documents(docs)]
+    data = (head + ",".join(text for text, _ in encoded) + "]};\n").encode("ascii")
+    return data, gzip_size(head.encode()) + sum(size for _, size in encoded)
+
+
+def search_data(docs: Sequence[SearchDocument]) -> dict[str, Any]:
+    """The index file's content, as Python values."""
+    return {**index_header(), "shards": [shard_data(shard.docs) for shard in shard_documents(docs)]}
+
+
+def index_header() -> dict[str, object]:
+    return {"format": INDEX_FORMAT, "lunr": "2.3.9", "fields": [list(field) for field in FIELDS]}
+
+
+@dataclass(frozen=True)
+class Shard:
+    docs: Sequence[SearchDocument]
+    keys: Sequence[str]  # each document's digest
+
+    @property
+    def key(self) -> str:
+        return f"search-shard {INDEX_FORMAT} " + digest(" ".join(self.keys).encode("ascii"))
+
+
+def shard_documents(docs: Sequence[SearchDocument]) -> list[Shard]:
+    """Consecutive runs of documents, cut after a document whose digest says so.
+
+    Cuts depend on the documents near them only, so adding or removing a paper changes one or
+    two shards, not every shard after it.
+    """
+    shards: list[Shard] = []
+    start, keys = 0, [document_key(doc) for doc in docs]
+    for end, key in enumerate(keys, start=1):
+        size = end - start
+        if size >= SHARD_MAX_DOCS or (size >= SHARD_MIN_DOCS and int(key[:8], 16) % SHARD_SPREAD == 0):
+            shards.append(Shard(docs[start:end], keys[start:end]))
+            start = end
+    if start < len(docs) or not shards:
+        shards.append(Shard(docs[start:], keys[start:]))
+    return shards
+
+
+def document_key(doc: SearchDocument) -> str:
+    values = [doc.url, doc.title, doc.text, *doc.topics, doc.date, *doc.names]
+    sizes = [len(doc.topics), len(doc.names)]  # with each value's length: no two documents collide
+    framed = "\0".join(map(str, [*sizes, *map(len, values)])) + "\0" + "".join(values)
+    return digest(framed.encode("utf-8", "surrogatepass"))
+
+
+def encoded_shard(shard: Shard, cache: SearchCache | None) -> tuple[str, int]:
+    """A shard's JSON text and its gzip size; cached as "size\\ntext"."""
+    known = cache.get(shard.key) if cache is not None else None
+    if known is not None:
+        size, text = known.decode("ascii").split("\n", 1)
+        return text, int(size)
+    if cache is None:
+        data = shard_data(shard.docs)
+    else:
+        counted = [counted_fields(doc, key, cache) for doc, key in zip(shard.docs, shard.keys, strict=True)]
+        data = shard_data(shard.docs, counted)
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+    text_size = gzip_size(text.encode("ascii"))
+    if cache is not None:
+        cache[shard.key] = f"{text_size}\n{text}".encode("ascii")
+    return text, text_size
+
+
+def shard_data(
+    docs: Sequence[SearchDocument], counted: Sequence[Sequence[FieldTerms]] | None = None
+) -> dict[str, object]:
+    """One shard: its documents (numbered from 0), their topics, and their compact index."""
+    if counted is None:
+        counted = [[term_frequencies(value) for value in field_values(doc)] for doc in docs]
+    index = CompactIndex.build(counted)
     topic_titles = sorted({topic for doc in docs for topic in doc.topics})
     topic_number = {title: number for number, title in enumerate(topic_titles)}
     return {
-        "format": INDEX_FORMAT,
-        "lunr": "2.3.9",
-        "fields": [list(field) for field in FIELDS],
         "terms": index.terms,
         "postings": index.encoded_postings(),
         "lengths": index.lengths,
@@ -93,6 +203,20 @@ def search_data(docs: Sequence[SearchDocument]) -> dict[str, object]:
             for doc in docs
         ],
     }
+
+
+def counted_fields(doc: SearchDocument, doc_key: str, cache: SearchCache) -> list[FieldTerms]:
+    """Each field's term counts and length, from the cache when the document is unchanged."""
+    key = f"search-terms {INDEX_FORMAT} {doc_key}"
+    known = cache.get(key)
+    if known is not None:
+        return [
+            (dict(zip(terms, counts, strict=True)), length) for terms, counts, length in json.loads(known)
+        ]
+    counted = [term_frequencies(value) for value in field_values(doc)]
+    encoded = [[list(terms), list(terms.values()), length] for terms, length in counted]
+    cache[key] = json.dumps(encoded, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    return counted
 
 
 def field_values(doc: SearchDocument) -> tuple[str, ...]:
@@ -130,12 +254,12 @@ class CompactIndex:
     lengths: list[list[int]]
 
     @classmethod
-    def build(cls, documents: Sequence[Sequence[str]]) -> CompactIndex:
+    def build(cls, documents: Sequence[Sequence[FieldTerms]]) -> CompactIndex:
+        """From each document's fields' (term counts, length), as term_frequencies gives them."""
         index = cls([], [{} for _ in FIELDS], [[] for _ in FIELDS])
         term_numbers: dict[str, int] = {}
-        for doc_number, values in enumerate(documents):
-            for field_number, value in enumerate(values):
-                frequencies, length = term_frequencies(value)
+        for doc_number, fields in enumerate(documents):
+            for field_number, (frequencies, length) in enumerate(fields):
                 index.lengths[field_number].append(length)
                 field_postings = index.postings[field_number]
                 for term, frequency in frequencies.items():
@@ -156,12 +280,15 @@ class CompactIndex:
         digits = base36_table(max(len(self.lengths[0]) + 1, 1296))
         encoded = []
         for number in range(len(self.terms)):
-            fields = [encode_field(postings.get(number, ()), digits) for postings in self.postings]
+            fields = [
+                encode_field(postings[number], digits) if number in postings else ""
+                for postings in self.postings
+            ]
             encoded.append(";".join(fields).rstrip(";"))
         return encoded
 
 
-def term_frequencies(value: str) -> tuple[dict[str, int], int]:
+def term_frequencies(value: str) -> FieldTerms:
     """Term -> count for one field, in order of first occurrence, and the field's length."""
     tokens = tokenize(value)
     frequencies: Counter[str | None] = Counter(map(index_term, tokens))  # None: a stop word

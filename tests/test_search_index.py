@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from sitegen import search
 from sitegen.search import FIELDS, SearchDocument, build_search_bundle, field_values, search_data
 from sitegen.stemmer import index_terms, stem, tokenize, trim
 from tests.conftest import REPO, node_tool
@@ -58,7 +62,8 @@ const reference = lunr(function () {
 });
 const loaded = lunr.Index.load(JSON.parse(JSON.stringify(ours)));
 const ranked = index => input.queries.map(query => index.search(query).map(r => [r.ref, r.score]));
-const found = input.queries.map(query => sitegen.search(lunr, ours, query).results.map(r => Number(r.ref)));
+const opened = sitegen.openIndex(lunr, input.data);
+const found = input.queries.map(query => sitegen.search(lunr, opened, query).results.map(r => Number(r.ref)));
 process.stdout.write(JSON.stringify({
   identical: JSON.stringify(ours) === JSON.stringify(reference),
   ours: ranked(ours), reference: ranked(reference), loaded: ranked(loaded), found: found,
@@ -141,8 +146,23 @@ QUERIES = [
 ]  # fmt: skip
 
 
-def test_index_is_exactly_the_one_lunr_js_builds(tmp_path: Path) -> None:
+@pytest.fixture(params=["one shard", "many shards"])
+def shard_sizes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Many shards: a shard after at most 3 documents, sometimes after 1 (cuts by digest)."""
+    if request.param == "many shards":
+        small_shards(monkeypatch)
+    return str(request.param)
+
+
+def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "SHARD_MIN_DOCS", 1)
+    monkeypatch.setattr(search, "SHARD_SPREAD", 2)
+    monkeypatch.setattr(search, "SHARD_MAX_DOCS", 3)
+
+
+def test_index_is_exactly_the_one_lunr_js_builds(tmp_path: Path, shard_sizes: str) -> None:
     data = search_data(SMALL_CORPUS)
+    assert (len(data["shards"]) > 1) == (shard_sizes == "many shards")
     names = [name for name, _ in FIELDS]
     docs = [dict(zip(names, field_values(doc), strict=True)) for doc in SMALL_CORPUS]
     result = run_node(NODE_COMPARE, {"data": data, "docs": docs, "queries": QUERIES}, tmp_path)
@@ -160,12 +180,108 @@ def test_index_is_exactly_the_one_lunr_js_builds(tmp_path: Path) -> None:
     assert {1, 3} <= set(found["segmentati"]), "a prefix longer than the stem still matches"
 
 
+# Plain words as lunr.Query clauses run by lunr.Index#query (what search.js did before it scored
+# them itself), against search.js's own scoring: the same papers, scores and order.
+NODE_PLAIN_PARITY = """
+const lunr = require(process.argv[2]);
+const sitegen = require(process.argv[3]);
+const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+const index = sitegen.buildIndex(lunr, input.data);
+const opened = sitegen.openIndex(lunr, input.data);
+const isStop = word => !lunr.stopWordFilter(new lunr.Token(word));
+const hasTerms = pattern => index.tokenSet.intersect(lunr.TokenSet.fromString(pattern)).toArray().length > 0;
+function typedPrefix(word) {
+  for (let p = word; p.length >= 2 && word.length - p.length <= 4; p = p.slice(0, -1)) {
+    if (hasTerms(p + '*')) return p;
+  }
+  return null;
+}
+function plainQuery(words, requireAll) {
+  return index.query(query => words.forEach((word, position) => {
+    const stopWord = isStop(word);
+    if (!word || (stopWord && position < words.length - 1)) return;
+    query.term(word, {boost: 10});
+    const prefix = word.length >= 2 ? typedPrefix(word) : null;
+    const required = requireAll && !stopWord && word.length >= 2;
+    if (!prefix && !required) return;
+    query.term(prefix || word, {wildcard: lunr.Query.wildcard.TRAILING, usePipeline: false,
+      presence: required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL});
+  }));
+}
+function reference(text) {
+  const words = lunr.tokenizer(text.trim()).map(token => lunr.trimmer(token).toString());
+  const results = plainQuery(words, true);
+  const chosen = results.length ? results : plainQuery(words, false);
+  return chosen.map(r => ({ref: r.ref, score: r.score, terms: Object.keys(r.matchData.metadata).sort()}));
+}
+process.stdout.write(JSON.stringify(input.queries.map(query => {
+  const outcome = sitegen.search(lunr, opened, query);
+  const terms = result => Object.keys(outcome.matched([result])).sort();
+  const ours = outcome.results.map(r => ({ref: r.ref, score: r.score, terms: terms(r)}));
+  return {query: query, ours: ours, reference: reference(query)};
+})));
+"""
+
+
+def committed_documents() -> list[SearchDocument]:
+    from sitegen.paperfile import parse_paper
+
+    files = sorted((REPO / "content" / "papers").glob("*.md"))
+    papers = [parse_paper(path.read_text(encoding="utf-8"), str(path), path.stem) for path in files]
+    return [
+        SearchDocument(f"papers/{paper.slug}.html", paper.title, paper.abstract, (), str(paper.date or ""))
+        for paper in papers
+    ]
+
+
+def typed_queries(texts: list[str]) -> list[str]:
+    """What a reader types: every prefix of a few words and word pairs, and some whole texts."""
+    queries = ["a", "the", "of the", "segmentation the", "x", "zzzz", "de", "report gen", "and or"]
+    for text in texts:
+        for length in range(1, len(text) + 1):
+            queries.append(text[:length])
+    return queries
+
+
+def test_plain_words_rank_as_lunr_query_ranks_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    small_shards(monkeypatch)
+    monkeypatch.setattr(search, "SHARD_MAX_DOCS", 40)
+    corpus = committed_documents()
+    assert len(corpus) > 100, "the committed content is missing"
+    queries = typed_queries(["segment anything", "medical vision language", "endoscopy video", "decay days"])
+    data = search_data(corpus)
+    assert len(data["shards"]) > 1
+    compared = run_node(NODE_PLAIN_PARITY, {"data": data, "queries": queries}, tmp_path)
+    for case in compared:
+        ours, reference = case["ours"], case["reference"]
+        assert [r["ref"] for r in ours] == [r["ref"] for r in reference] or same_but_ties(ours, reference), (
+            case
+        )
+        theirs = {r["ref"]: r for r in reference}
+        for mine in ours:
+            assert mine["score"] == pytest.approx(theirs[mine["ref"]]["score"], rel=1e-12), case["query"]
+            assert mine["terms"] == theirs[mine["ref"]]["terms"], case["query"]
+    assert any(len(case["ours"]) > 5 for case in compared)
+
+
+def same_but_ties(ours: list[dict], reference: list[dict]) -> bool:
+    """The same results, in the same order but for equal scores (lunr.js orders ties by match order)."""
+    by_ref = {r["ref"]: r for r in reference}
+    if set(by_ref) != {r["ref"] for r in ours}:
+        return False
+    scores = [r["score"] for r in ours]
+    return all(a >= b - 1e-12 for a, b in pairwise(scores)) and all(
+        by_ref[r["ref"]]["score"] == pytest.approx(r["score"], rel=1e-12) for r in ours
+    )
+
+
 def test_whole_abstract_is_searched_but_only_a_snippet_is_shipped(tmp_path: Path) -> None:
     long_text = "Intro words. " * 60 + "The zygomorphic ending."
     corpus = [document(0, "Long", long_text), document(1, "Other", "Nothing here.")]
     data = search_data(corpus)
-    assert "zygomorphic" not in data["docs"][0][4] and data["docs"][0][4].endswith("…")
-    assert len(data["docs"][0][4]) <= 201
+    shown = data["shards"][0]["docs"][0][4]
+    assert "zygomorphic" not in shown and shown.endswith("…")
+    assert len(shown) <= 201
     names = [name for name, _ in FIELDS]
     docs = [dict(zip(names, field_values(doc), strict=True)) for doc in corpus]
     result = run_node(NODE_COMPARE, {"data": data, "docs": docs, "queries": ["zygomorphic"]}, tmp_path)
@@ -191,10 +307,55 @@ def test_untrusted_text_cannot_break_out_of_the_index_script() -> None:
     evil = document(0, "</script><script>alert(1)</script>", "\u2028\u2029 `${x}` \"'", topics=("<b>",))
     index = build_search_bundle([evil]).files["assets/search-index.js"].decode("ascii")
     payload = index.removeprefix("window.SITEGEN_SEARCH=").removesuffix(";\n")
-    assert json.loads(payload)["docs"][0][1] == evil.title  # the file is one JSON literal, nothing else
+    assert json.loads(payload)["shards"][0]["docs"][0][1] == evil.title  # one JSON literal, nothing else
 
 
 @pytest.mark.parametrize("count", [0, 1])
 def test_tiny_sites_build(count: int) -> None:
     bundle = build_search_bundle(SMALL_CORPUS[:count])
     assert bundle.files["assets/search-index.js"].startswith(b"window.SITEGEN_SEARCH=")
+
+
+class RecordingCache(dict[str, bytes]):
+    """A dict that remembers which keys a build wrote."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: list[str] = []
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        self.written.append(key)
+        super().__setitem__(key, value)
+
+
+def edited(docs: list[SearchDocument], number: int, **changes: Any) -> list[SearchDocument]:
+    return [dataclasses.replace(doc, **changes) if n == number else doc for n, doc in enumerate(docs)]
+
+
+def test_a_cached_build_is_byte_identical_and_redoes_little(monkeypatch: pytest.MonkeyPatch) -> None:
+    small_shards(monkeypatch)
+    corpus = [document(n, f"Paper {n} on segmentation", f"Abstract {n} about CT and MRI.") for n in range(40)]
+    cache = RecordingCache()
+    assert build_search_bundle(corpus, cache).files == build_search_bundle(corpus).files
+    cache.written.clear()
+    assert build_search_bundle(corpus, cache).files == build_search_bundle(corpus).files
+    assert cache.written == [], "nothing changed, nothing redone"
+    versions = [
+        edited(corpus, 17, title="An edited title about ultrasound"),
+        edited(corpus, 3, topics=("Segmentation",), names=("SegNet",), date="2024-05-05"),
+        [*corpus[:20], document(99, "A new paper", "Inserted in the middle."), *corpus[20:]],
+        corpus[:10] + corpus[11:],
+    ]
+    for version in versions:
+        cache.written.clear()
+        assert build_search_bundle(version, cache).files == build_search_bundle(version).files
+        assert sum(key.startswith("search-shard") for key in cache.written) <= 3  # of 20 or so
+        assert sum(key.startswith("search-terms") for key in cache.written) <= 1
+
+
+def test_sizes_with_a_cache_are_the_sizes_without() -> None:
+    cache: dict[str, bytes] = {}
+    cold = build_search_bundle(SMALL_CORPUS)
+    for _ in range(2):
+        warm = build_search_bundle(SMALL_CORPUS, cache)
+        assert (warm.index_bytes, warm.index_gzip_bytes) == (cold.index_bytes, cold.index_gzip_bytes)

@@ -20,67 +20,158 @@
   // in the same order, so the same numbers), token set and search pipeline. Building it here
   // from the compact postings is several times faster and lighter than replaying
   // lunr.Builder's bookkeeping; tests/test_search_index.py checks it is the same index.
+  //
+  // The file holds shards of consecutive documents, each with its own term list (so the build
+  // re-encodes only shards whose documents changed). lunr numbers terms in order of first
+  // occurrence, which is each shard's order, shards in turn, skipping terms seen before.
 
   var NO_METADATA = Object.freeze({}); // lunr only reads a posting's metadata
+  var COMMA = 44, COLON = 58, SEMICOLON = 59;
 
-  // Calls visit(doc, frequency) for each "gap[:tf]" entry (base 36) of one field's postings.
-  function eachPosting(encoded, visit) {
-    if (!encoded) return;
-    var entries = encoded.split(","), doc = -1;
-    for (var i = 0; i < entries.length; i++) {
-      var entry = entries[i], colon = entry.indexOf(":");
-      var frequency = colon < 0 ? 1 : parseInt(entry.slice(colon + 1), 36);
-      doc += parseInt(colon < 0 ? entry : entry.slice(0, colon), 36);
-      visit(doc, frequency);
+  // Calls visit(field, doc, frequency) for each entry of one term's postings in one shard:
+  // fields split by ";", entries by ",", each "gap" or "gap:tf" in base 36 (docs from offset).
+  function eachPosting(encoded, offset, visit) {
+    var field = 0, doc = offset - 1, number = 0, gap = 0, inFrequency = false;
+    for (var i = 0; i <= encoded.length; i++) {
+      var code = i < encoded.length ? encoded.charCodeAt(i) : SEMICOLON;
+      if (code === COMMA || code === SEMICOLON) {
+        if (i > 0 && encoded.charCodeAt(i - 1) !== SEMICOLON) {
+          doc += inFrequency ? gap : number;
+          visit(field, doc, inFrequency ? number : 1);
+        }
+        if (code === SEMICOLON) { field++; doc = offset - 1; }
+        number = 0;
+        inFrequency = false;
+      } else if (code === COLON) {
+        gap = number;
+        number = 0;
+        inFrequency = true;
+      } else {
+        number = number * 36 + (code <= 57 ? code - 48 : code - 87); // 0-9, a-z
+      }
     }
   }
 
-  // posting[field] ({docRef: metadata}) is made on first use: a query reads a handful of terms,
-  // and making millions of these objects up front is most of the cost of loading.
-  function lazyPostingField(posting, field, encoded) {
-    Object.defineProperty(posting, field, {
-      enumerable: true,
-      configurable: true,
-      get: function () {
-        var docs = Object.create(null);
-        eachPosting(encoded, function (doc) { docs[doc] = NO_METADATA; });
-        Object.defineProperty(posting, field, { value: docs, enumerable: true, writable: true, configurable: true });
-        return docs;
-      }
+  // posting[field] ({docRef: metadata}) is made on first use, from the prototype: a query reads
+  // a handful of terms, and making millions of these objects up front is most of loading.
+  function postingType(fields, piecesOf) {
+    function Posting(termIndex) { this._index = termIndex; }
+    fields.forEach(function (field, f) {
+      Object.defineProperty(Posting.prototype, field, {
+        configurable: true,
+        get: function () {
+          var docs = Object.create(null);
+          piecesOf[this._index].forEach(function (piece) {
+            eachPosting(piece.encoded, piece.offset, function (inField, doc) {
+              if (inField === f) docs[doc] = NO_METADATA;
+            });
+          });
+          Object.defineProperty(this, fields[f], { value: docs, enumerable: true, writable: true, configurable: true });
+          return docs;
+        }
+      });
     });
+    Posting.prototype.toJSON = function () { // what lunr.Index#toJSON serializes: every field
+      var plain = { _index: this._index };
+      for (var f = 0; f < fields.length; f++) plain[fields[f]] = this[fields[f]];
+      return plain;
+    };
+    return Posting;
   }
 
-  function buildIndex(lunr, data) {
-    var k1 = 1.2, b = 0.75;
-    var fields = data.fields.map(function (field) { return field[0]; });
-    var boosts = data.fields.map(function (field) { return field[1]; });
-    var docCount = data.docs.length;
-    var averageLength = data.lengths.map(function (lengths) {
-      return lengths.reduce(function (sum, length) { return sum + length; }, 0) / docCount;
+  // Every shard's terms numbered as lunr.js would, each with its postings in every shard.
+  function mergeShards(shards) {
+    var numbers = new Map(), terms = [], piecesOf = [], offset = 0;
+    shards.forEach(function (shard) {
+      for (var t = 0; t < shard.terms.length; t++) {
+        var term = shard.terms[t], number = numbers.get(term);
+        if (number === undefined) {
+          number = terms.length;
+          numbers.set(term, number);
+          terms.push(term);
+          piecesOf.push([]);
+        }
+        piecesOf[number].push({ encoded: shard.postings[t], offset: offset });
+      }
+      offset += shard.docs.length;
     });
+    return { terms: terms, piecesOf: piecesOf, docCount: offset };
+  }
+
+  // Per field, every document's length, shards in turn.
+  function fieldLengths(shards, fieldCount) {
+    var lengths = [];
+    for (var f = 0; f < fieldCount; f++) {
+      lengths.push([].concat.apply([], shards.map(function (shard) { return shard.lengths[f]; })));
+    }
+    return lengths;
+  }
+
+  // The documents, shards in turn: [url, title, date, topic titles, snippet].
+  function allDocuments(shards) {
+    var docs = [];
+    shards.forEach(function (shard) {
+      shard.docs.forEach(function (doc) {
+        docs.push([doc[0], doc[1], doc[2], doc[3].map(function (t) { return shard.topics[t]; }), doc[4]]);
+      });
+    });
+    return docs;
+  }
+
+  // What both indexes need: terms numbered as lunr.js would, per-field lengths and scoring.
+  function openShards(data) {
+    var fields = data.fields.map(function (field) { return field[0]; });
+    var merged = mergeShards(data.shards), docCount = merged.docCount;
+    var lengths = fieldLengths(data.shards, fields.length);
+    var averageLength = lengths.map(function (perDoc) {
+      return perDoc.reduce(function (sum, length) { return sum + length; }, 0) / docCount;
+    });
+    var boosts = data.fields.map(function (field) { return field[1]; });
+    return {
+      fields: fields, terms: merged.terms, piecesOf: merged.piecesOf, docCount: docCount,
+      // lunr.Builder#createFieldVectors's BM25, the same operations in the same order.
+      idf: function (withTerm) { // lunr.idf counts (field, document) pairs
+        return Math.log(1 + Math.abs((docCount - withTerm + 0.5) / (withTerm + 0.5)));
+      },
+      score: function (idf, f, doc, tf) {
+        var k1 = 1.2, b = 0.75;
+        var score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (lengths[f][doc] / averageLength[f])) + tf);
+        score *= boosts[f];
+        score *= 1; // the document boost
+        return Math.round(score * 1000) / 1000;
+      }
+    };
+  }
+
+  // One term's postings: field, doc and score of each, in the file's order.
+  function termPostings(shards, termIndex) {
+    var found = { fields: [], docs: [], scores: [] };
+    shards.piecesOf[termIndex].forEach(function (piece) {
+      eachPosting(piece.encoded, piece.offset, function (f, doc, tf) {
+        found.fields.push(f);
+        found.docs.push(doc);
+        found.scores.push(tf);
+      });
+    });
+    var idf = shards.idf(found.docs.length);
+    for (var i = 0; i < found.docs.length; i++) found.scores[i] = shards.score(idf, found.fields[i], found.docs[i], found.scores[i]);
+    return found;
+  }
+
+  // The lunr.Index lunr.js would build from the documents (for queries in lunr's syntax).
+  function buildIndex(lunr, data, opened) {
+    var shards = opened || openShards(data), fields = shards.fields, docCount = shards.docCount;
     var vectors = fields.map(function () { // [field][doc] -> [termIndex, score, ...]
       var perDoc = [];
       for (var doc = 0; doc < docCount; doc++) perDoc.push([]);
       return perDoc;
     });
+    var Posting = postingType(fields, shards.piecesOf);
     var invertedIndex = Object.create(null);
-    data.terms.forEach(function (term, termIndex) {
-      var encodedFields = data.postings[termIndex].split(";");
-      var posting = Object.create(null);
-      posting._index = termIndex;
-      fields.forEach(function (field, f) { lazyPostingField(posting, field, encodedFields[f]); });
-      invertedIndex[term] = posting;
-      var withTerm = 0; // lunr.idf counts (field, document) pairs
-      encodedFields.forEach(function (encoded) { withTerm += encoded ? encoded.split(",").length : 0; });
-      var idf = Math.log(1 + Math.abs((docCount - withTerm + 0.5) / (withTerm + 0.5)));
-      encodedFields.forEach(function (encoded, f) {
-        eachPosting(encoded, function (doc, tf) {
-          var score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (data.lengths[f][doc] / averageLength[f])) + tf);
-          score *= boosts[f];
-          score *= 1; // the document boost
-          vectors[f][doc].push(termIndex, Math.round(score * 1000) / 1000);
-        });
-      });
+    shards.terms.forEach(function (term, termIndex) {
+      invertedIndex[term] = new Posting(termIndex);
+      var found = termPostings(shards, termIndex);
+      for (var i = 0; i < found.docs.length; i++) vectors[found.fields[i]][found.docs[i]].push(termIndex, found.scores[i]);
     });
     var fieldVectors = Object.create(null); // in lunr.Builder's order: documents, then fields
     for (var doc = 0; doc < docCount; doc++) {
@@ -91,24 +182,119 @@
     return new lunr.Index({
       invertedIndex: invertedIndex,
       fieldVectors: fieldVectors,
-      tokenSet: lunr.TokenSet.fromArray(Object.keys(invertedIndex).sort()),
+      tokenSet: lunr.TokenSet.fromArray(shards.terms.slice().sort()),
       fields: fields,
       pipeline: pipeline
     });
   }
 
-  // ---- queries ----
+  // ---- plain words, scored as lunr.Index#query scores them ----
+  // A query of plain words needs the postings of its few terms only, not lunr.Index's vectors
+  // of every document: this index reads postings on first use and keeps them. Scores are
+  // lunr.js's: per field, the dot product of the query vector (each term's summed clause
+  // boosts) and the document's BM25 vector, over the query vector's magnitude, summed over
+  // fields. tests/test_search_index.py compares results with lunr.Index#query's.
 
-  function hasTerms(lunr, index, pattern) {
-    return index.tokenSet.intersect(lunr.TokenSet.fromString(pattern)).toArray().length > 0;
+  function openIndex(lunr, data) {
+    var shards = openShards(data);
+    var sorted = shards.terms.slice().sort(), numbers = new Map();
+    shards.terms.forEach(function (term, number) { numbers.set(term, number); });
+    var cache = new Map(), lunrIndex = null;
+    var dots = shards.fields.map(function () { return new Float64Array(shards.docCount); });
+    return {
+      docCount: shards.docCount,
+      fieldCount: shards.fields.length,
+      dots: dots,
+      required: new Int32Array(shards.docCount), // per document, required clauses matched
+      stamp: new Int32Array(shards.docCount),
+      stamps: 0,
+      number: function (term) { return numbers.get(term); },
+      // Terms starting with prefix, as numbers (lunr.js's), in sorted order of the terms.
+      expand: function (prefix) {
+        var found = [];
+        for (var i = lowerBound(sorted, prefix); i < sorted.length && sorted[i].lastIndexOf(prefix, 0) === 0; i++) {
+          found.push(numbers.get(sorted[i]));
+        }
+        return found;
+      },
+      hasPrefix: function (prefix) {
+        var i = lowerBound(sorted, prefix);
+        return i < sorted.length && sorted[i].lastIndexOf(prefix, 0) === 0;
+      },
+      postings: function (number) {
+        var found = cache.get(number);
+        if (!found) cache.set(number, found = termPostings(shards, number));
+        return found;
+      },
+      term: function (number) { return shards.terms[number]; },
+      lunrIndex: function () { return lunrIndex || (lunrIndex = buildIndex(lunr, data, shards)); }
+    };
   }
+
+  function lowerBound(sorted, text) {
+    var low = 0, high = sorted.length;
+    while (low < high) {
+      var middle = (low + high) >>> 1;
+      if (sorted[middle] < text) low = middle + 1; else high = middle;
+    }
+    return low;
+  }
+
+  // clauses: [{terms: [number, ...], boost, required}] -> [{ref, score, doc}], best first.
+  function scoreClauses(index, clauses) {
+    var weights = new Map(), requiredCount = 0;
+    clauses.forEach(function (clause) {
+      clause.terms.forEach(function (number) { weights.set(number, (weights.get(number) || 0) + clause.boost); });
+    });
+    var numbers = Array.from(weights.keys()).sort(function (a, b) { return a - b; });
+    var magnitude = Math.sqrt(numbers.reduce(function (sum, n) { return sum + weights.get(n) * weights.get(n); }, 0));
+    var touched = [], seen = index.stamp, stamp = ++index.stamps;
+    numbers.forEach(function (number) { // ascending term numbers: lunr.Vector#dot's order
+      var found = index.postings(number), weight = weights.get(number);
+      for (var i = 0; i < found.docs.length; i++) {
+        var doc = found.docs[i];
+        if (seen[doc] !== stamp) {
+          seen[doc] = stamp;
+          touched.push(doc);
+          for (var f = 0; f < index.fieldCount; f++) index.dots[f][doc] = 0;
+          index.required[doc] = 0;
+        }
+        index.dots[found.fields[i]][doc] += weight * found.scores[i];
+      }
+    });
+    clauses.forEach(function (clause) {
+      if (!clause.required) return;
+      requiredCount++;
+      var clauseStamp = ++index.stamps;
+      clause.terms.forEach(function (number) {
+        var docs = index.postings(number).docs;
+        for (var i = 0; i < docs.length; i++) {
+          if (seen[docs[i]] === clauseStamp) continue;
+          seen[docs[i]] = clauseStamp;
+          index.required[docs[i]]++;
+        }
+      });
+    });
+    var results = [];
+    touched.forEach(function (doc) {
+      if (index.required[doc] < requiredCount) return;
+      var score = 0;
+      for (var f = 0; f < index.fieldCount; f++) {
+        if (index.dots[f][doc]) score += index.dots[f][doc] / magnitude;
+      }
+      results.push({ ref: String(doc), score: score, doc: doc });
+    });
+    return results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+  }
+
+  // ---- queries ----
 
   // The prefix a word being typed should match. The index holds stems ("segment"), so a
   // partly typed "segmentati" matches nothing as a prefix: back off a few letters, as far
   // as a suffix the stemmer removes.
-  function typedPrefix(lunr, index, word) {
+  function typedPrefix(index, word) {
     for (var prefix = word; prefix.length >= 2 && word.length - prefix.length <= 4; prefix = prefix.slice(0, -1)) {
-      if (hasTerms(lunr, index, prefix + "*")) return prefix;
+      if (index.hasPrefix(prefix)) return prefix;
     }
     return null;
   }
@@ -119,54 +305,74 @@
 
   // Plain words: each word whole (stemmed, boosted) or as the beginning of a word. With
   // requireAll, a paper must hold every word (or a word it begins); stop words never count.
-  function plainQuery(lunr, index, words, requireAll) {
-    return index.query(function (query) {
-      words.forEach(function (word, position) {
-        var stopWord = isStopWord(lunr, word);
-        if (!word || (stopWord && position < words.length - 1)) return;
-        query.term(word, { boost: EXACT_BOOST });
-        var prefix = word.length >= 2 ? typedPrefix(lunr, index, word) : null;
-        var required = requireAll && !stopWord && word.length >= 2;
-        if (!prefix && !required) return;
-        query.term(prefix || word, {
-          wildcard: lunr.Query.wildcard.TRAILING,
-          usePipeline: false,
-          presence: required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL
-        });
-      });
+  // The clauses lunr.Query would hold, expanded to term numbers as lunr.Index#query would.
+  function plainClauses(lunr, index, words, requireAll) {
+    var clauses = [];
+    words.forEach(function (word, position) {
+      var stopWord = isStopWord(lunr, word);
+      if (!word || (stopWord && position < words.length - 1)) return;
+      var exact = index.number(lunr.stemmer(new lunr.Token(word)).toString());
+      clauses.push({ terms: exact === undefined ? [] : [exact], boost: EXACT_BOOST, required: false });
+      var prefix = word.length >= 2 ? typedPrefix(index, word) : null;
+      var required = requireAll && !stopWord && word.length >= 2;
+      if (!prefix && !required) return;
+      clauses.push({ terms: index.expand(prefix || word), boost: 1, required: required });
     });
+    return clauses;
   }
 
   // Papers with every word first; if none has them all, papers with any of them.
   function plainSearch(lunr, index, text) {
     var words = lunr.tokenizer(text).map(function (token) { return lunr.trimmer(token).toString(); });
-    var results = plainQuery(lunr, index, words, true);
-    return results.length ? results : plainQuery(lunr, index, words, false);
+    var clauses = plainClauses(lunr, index, words, true);
+    var results = scoreClauses(index, clauses);
+    if (!results.length) results = scoreClauses(index, clauses = plainClauses(lunr, index, words, false));
+    return { results: results, matched: function (shown) { return matchedTerms(index, clauses, shown); } };
   }
 
-  // {results: [...], error: "..."}: lunr's query syntax when the text uses it, else plain words.
+  // {results: [{ref, score}], matched(shown) -> {term: true}, error: "..."}: lunr's query
+  // syntax when the text uses it, else plain words.
   function search(lunr, index, text) {
     text = text.trim();
-    if (!text) return { results: [] };
+    if (!text) return { results: [], matched: noTerms };
     try {
-      if (LUNR_SYNTAX.test(text)) return { results: index.search(text) };
-      return { results: plainSearch(lunr, index, text) };
+      if (LUNR_SYNTAX.test(text)) {
+        var results = index.lunrIndex().search(text);
+        return { results: results, matched: function (shown) { return lunrMatchedTerms(shown); } };
+      }
+      return plainSearch(lunr, index, text);
     } catch (error) {
-      if (error instanceof lunr.QueryParseError) return { results: [], error: error.message };
+      if (error instanceof lunr.QueryParseError) return { results: [], matched: noTerms, error: error.message };
       throw error;
     }
   }
 
-  // The index terms that matched, for highlighting.
-  function matchedTerms(results) {
+  function noTerms() { return Object.create(null); }
+
+  // The index terms the shown results hold, for highlighting.
+  function matchedTerms(index, clauses, shown) {
+    var terms = Object.create(null), wanted = new Set();
+    shown.forEach(function (result) { wanted.add(result.doc); });
+    clauses.forEach(function (clause) {
+      clause.terms.forEach(function (number) {
+        var docs = index.postings(number).docs;
+        for (var i = 0; i < docs.length && !terms[index.term(number)]; i++) {
+          if (wanted.has(docs[i])) terms[index.term(number)] = true;
+        }
+      });
+    });
+    return terms;
+  }
+
+  function lunrMatchedTerms(shown) {
     var terms = Object.create(null);
-    results.forEach(function (result) {
+    shown.forEach(function (result) {
       Object.keys(result.matchData.metadata).forEach(function (term) { terms[term] = true; });
     });
     return terms;
   }
 
-  var exported = { buildIndex: buildIndex, search: search };
+  var exported = { buildIndex: buildIndex, openIndex: openIndex, search: search };
   if (typeof module === "object" && module.exports) module.exports = exported;
   if (typeof document === "undefined") return;
 
@@ -178,7 +384,7 @@
   var root = document.documentElement.getAttribute("data-root") || "";
   // The build names the index file (root included) on <html>; older pages may not.
   var indexFile = document.documentElement.getAttribute("data-search-index") || root + "assets/search-index.js";
-  var loader = { index: null, data: null, error: null, started: false, waiting: [] };
+  var loader = { index: null, docs: null, error: null, started: false, waiting: [] };
 
   function loadScript(src, done) {
     var script = document.createElement("script");
@@ -200,8 +406,8 @@
       if (failed || !window.lunr || !window[DATA_GLOBAL]) {
         loader.error = "Search could not load " + (failed || indexFile) + ". Try reloading the page.";
       } else {
-        loader.data = window[DATA_GLOBAL];
-        loader.index = buildIndex(window.lunr, loader.data);
+        loader.docs = allDocuments(window[DATA_GLOBAL].shards);
+        loader.index = openIndex(window.lunr, window[DATA_GLOBAL]);
       }
       loader.waiting.splice(0).forEach(function (waiting) { waiting(); });
     }
@@ -235,8 +441,8 @@
   }
 
   function resultItem(result, terms) {
-    var doc = loader.data.docs[Number(result.ref)];
-    var topics = doc[3].map(function (number) { return loader.data.topics[number]; });
+    var doc = loader.docs[Number(result.ref)];
+    var topics = doc[3];
     var link = element("a", "search-result");
     link.href = root + doc[0];
     link.appendChild(highlighted("span", "search-result-title", doc[1], terms));
@@ -260,10 +466,10 @@
   }
 
   function renderResults(container, text, limit) {
-    var outcome = loader.error ? { results: [] } : search(window.lunr, loader.index, text);
-    var terms = matchedTerms(outcome.results);
+    var outcome = loader.error ? { results: [], matched: noTerms } : search(window.lunr, loader.index, text);
+    var shown = outcome.results.slice(0, limit), terms = outcome.matched(shown);
     var list = element("ul", "search-results-list");
-    outcome.results.slice(0, limit).forEach(function (result) { list.appendChild(resultItem(result, terms)); });
+    shown.forEach(function (result) { list.appendChild(resultItem(result, terms)); });
     var message = element("p", "search-status" + (outcome.error || loader.error ? " search-error" : ""), status(outcome, text));
     container.replaceChildren(message);
     if (list.childNodes.length) container.appendChild(list);
@@ -296,9 +502,10 @@
     });
   }
 
+  // Searching takes a few milliseconds: search at once, but once per burst of queued keys
+  // (the search reads the box when it runs, so keys typed during a slow search coalesce).
   function scheduleUpdate() {
-    clearTimeout(pendingSearch);
-    pendingSearch = setTimeout(updateDropdown, 60); // one search per burst of keys
+    if (!pendingSearch) pendingSearch = setTimeout(updateDropdown, 0);
   }
 
   function resultLinks() {
