@@ -7,29 +7,32 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from markupsafe import Markup
 
 from sitegen import outputs, render, urls
-from sitegen.cache import BuildState, ParsedCache, digest
+from sitegen.cache import BuildState, FileStamp, ParsedCache, UsedMapping, digest
 from sitegen.config import LoadedConfig, load_config
 from sitegen.derive import Derived, derive, introduced_names, related_papers, term_counts
 from sitegen.errors import Problem, SitegenError
-from sitegen.load import load_library
+from sitegen.load import ContentPaths, display_path, load_library, load_paper, load_topic_list, paper_files
 from sitegen.model import Library, Paper, Topic
 from sitegen.paperfile import key_line, split
 from sitegen.render import AttentionItem, LinkButton, PaperCard, PaperView, SiteInfo, TopicCard
 from sitegen.search import SearchBundle, SearchDocument, build_search_bundle
 from sitegen.topics import assign_topics, check_paper_topics
-from sitegen.write import ManifestOutput, check_output_folder, trusted_manifest
+from sitegen.write import ManifestOutput, Tally, check_output_folder, trusted_manifest
 
 TEXT_CACHE_VERSION = 1  # bump when abstract rendering or word analysis changes
 PHASES = ("read", "parse", "taxonomy", "related", "search index", "render", "write")
@@ -38,6 +41,10 @@ STATIC_ASSETS = {
     "static/site.js": urls.SITE_JS,
     "static/favicon.svg": urls.FAVICON,
 }
+PARALLEL_FROM = 400  # papers to process before a second process pays for itself
+T = TypeVar("T")
+U = TypeVar("U")
+DigestedPaper = tuple[FileStamp, Paper, str, tuple[render.Abstract, dict[str, int]], tuple[str, ...]]
 Page = tuple[str, str, Callable[[], str]]  # output path, digest of its inputs, how to render it
 LINK_LABELS = {"code": "Code", "project": "Project page", "data": "Data", "model": "Model", "paper": "Paper"}
 
@@ -122,23 +129,110 @@ def build_site(
     cache_dir = loaded.path(config.cache_dir)
     if state is None:
         state = BuildState.load(cache_dir) if use_cache else BuildState()
+    before = (dict(state.files), state.outputs, state.output_dir)
     with report.timing("read"):
+        _prefetch_papers(loaded, state)
         library = load_library(loaded, state.papers, state.files)
     state.files = {paper.path: state.files[paper.path] for paper in library.papers}
     _check_library(library, env, loaded.root)
     report.papers, report.topics = len(library.papers), len(library.topics)
     site = _derive_site(library, state, report)
-    with report.timing("search index"):
-        bundle = _search_bundle(site, state)
+    bundle = _related_and_search(site, state, report)
     report.search_documents = len(library.papers)
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
     fingerprint = _templates_fingerprint(templates)
     _write_site(site, env, fingerprint, bundle.files, out, state, report)
-    state.prune()
+    changed = state.prune() or before != (state.files, state.outputs, state.output_dir)
     report.state = state
-    if use_cache:
+    if use_cache and changed:
         state.save(cache_dir)
     return report
+
+
+def side_by_side(here: Callable[[], T], there: Callable[[], U]) -> tuple[T, U]:
+    """`here()` in this process while `there()` runs in a forked one, using both cores.
+
+    `there` is inherited through fork (so it may be a closure over the build's data); its result
+    must pickle. Serial where fork is unavailable.
+    """
+    global _FORKED_JOB
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return here(), there()
+    _FORKED_JOB = there
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            theirs = pool.submit(_run_forked_job)
+            mine = here()
+            return mine, theirs.result()
+    finally:
+        _FORKED_JOB = None
+
+
+_FORKED_JOB: Callable[[], Any] | None = None
+
+
+def _run_forked_job() -> Any:
+    assert _FORKED_JOB is not None
+    return _FORKED_JOB()
+
+
+def _prefetch_papers(loaded: LoadedConfig, state: BuildState) -> None:
+    """Parse, analyse and assign topics to the new or changed paper files, half of them in a
+    forked process: the slowest part of a cold build. The serial pass after it finds them cached."""
+    paths = ContentPaths.of(loaded)
+    if not paths.papers.is_dir() or not paths.topics.is_file():
+        return  # the serial pass reports it
+    folder = display_path(paths.papers, loaded)
+    todo = [
+        (path, shown)
+        for path in paper_files(paths.papers)
+        if not _known_unread(state, path, shown := os.path.join(folder, path.name))
+    ]
+    if len(todo) < PARALLEL_FROM:
+        return
+    topics = load_topic_list(loaded)
+    half = len(todo) // 2
+    mine, theirs = side_by_side(
+        partial(_digest_papers, todo[:half], topics), partial(_digest_papers, todo[half:], topics)
+    )
+    rules = _rules_digest(topics)
+    for stamp, paper, text_key, analysed, topic_ids in mine + theirs:
+        state.files[paper.path] = stamp
+        state.papers.put(stamp.key, paper)
+        state.analysed.put(text_key, analysed)
+        state.topics.put(f"{rules} {stamp.key}", topic_ids)
+
+
+def _known_unread(state: BuildState, path: Path, shown: str) -> bool:
+    known = state.files.get(shown)
+    if known is None or not known.settled or known.key not in state.papers.entries:
+        return False
+    status = path.stat()
+    return (known.mtime_ns, known.size) == (status.st_mtime_ns, status.st_size)
+
+
+def _digest_papers(todo: list[tuple[Path, str]], topics: tuple[Topic, ...]) -> list[DigestedPaper]:
+    """Everything a build derives from each paper alone; files with problems are left to the serial pass."""
+    done = []
+    stamps: dict[str, FileStamp] = {}
+    for path, shown in todo:
+        try:
+            paper = load_paper(path, shown, None, stamps)
+        except SitegenError:
+            continue
+        text_key = _text_key(paper)
+        analysed = (render.render_abstract(paper.abstract), term_counts(paper))
+        done.append((stamps[shown], paper, text_key, analysed, assign_topics(paper, topics)))
+    return done
+
+
+def _rules_digest(topics: Sequence[Topic]) -> str:
+    return digest(repr(tuple(topics)).encode("utf-8"))
+
+
+def _text_key(paper: Paper) -> str:
+    content = (paper.title + "\0" + paper.abstract).encode("utf-8")
+    return f"v{TEXT_CACHE_VERSION} {digest(content)}"
 
 
 def _derive_site(library: Library, state: BuildState, report: BuildReport) -> Site:
@@ -146,7 +240,7 @@ def _derive_site(library: Library, state: BuildState, report: BuildReport) -> Si
     with report.timing("parse"):
         texts = [_analyse(paper, state.analysed) for paper in library.papers]
     with report.timing("taxonomy"):
-        rules = digest(repr(library.topics).encode("utf-8"))
+        rules = _rules_digest(library.topics)
 
         def assign(paper: Paper, topics: Sequence[Topic]) -> tuple[str, ...]:
             key = f"{rules} {keys[paper.slug]}"
@@ -157,22 +251,15 @@ def _derive_site(library: Library, state: BuildState, report: BuildReport) -> Si
             return found
 
         derived = derive(library.papers, library.topics, assign)
-    with report.timing("related"):
-        count = library.config.related_count
-        words = [(paper.slug, key) for paper, (key, _, _) in zip(library.papers, texts, strict=True)]
-        inputs = digest(repr((count, words)).encode("utf-8"))
-        related = state.result("related", inputs)
-        if related is None:
-            related = related_papers(library.papers, count, [terms for _, _, terms in texts])
-            state.keep("related", inputs, related)
+    site_texts = {paper.slug: key for paper, (key, _, _) in zip(library.papers, texts, strict=True)}
+    terms = {paper.slug: counts for paper, (_, _, counts) in zip(library.papers, texts, strict=True)}
     abstracts = {paper.slug: abstract for paper, (_, abstract, _) in zip(library.papers, texts, strict=True)}
-    return Site(library, derived, related, abstracts, keys)
+    return Site(library, derived, abstracts, keys, site_texts, terms)
 
 
 def _analyse(paper: Paper, analysed: ParsedCache) -> tuple[str, render.Abstract, dict[str, int]]:
     """A paper's text key, rendered abstract and words for similarity, from the cache when unchanged."""
-    content = (paper.title + "\0" + paper.abstract).encode("utf-8")
-    key = f"v{TEXT_CACHE_VERSION} {digest(content)}"
+    key = _text_key(paper)
     found = analysed.get(key)
     if found is None:
         found = (render.render_abstract(paper.abstract), term_counts(paper))
@@ -180,17 +267,43 @@ def _analyse(paper: Paper, analysed: ParsedCache) -> tuple[str, render.Abstract,
     return (key, *found)
 
 
-def _search_bundle(site: Site, state: BuildState) -> SearchBundle:
-    inputs = site.search_inputs()
-    bundle = state.result("search", inputs)
-    if bundle is None:
-        documents = site.search_documents()
-        # The search index is incremental itself where build_search_bundle takes a cache.
-        takes_cache = "cache" in inspect.signature(build_search_bundle).parameters
-        options: dict[str, Any] = {"cache": state.search} if takes_cache else {}
-        bundle = build_search_bundle(documents, **options)
-        state.keep("search", inputs, bundle)
+def _related_and_search(site: Site, state: BuildState, report: BuildReport) -> SearchBundle:
+    """Related papers and the search index, side by side in two processes when both are to be made."""
+    count = site.config.related_count
+    words = [(slug, key) for slug, key in site.text_keys.items()]
+    related_inputs = digest(repr((count, words)).encode("utf-8"))
+    search_inputs = site.search_inputs()
+    related, bundle = state.result("related", related_inputs), state.result("search", search_inputs)
+
+    def find_related() -> dict[str, tuple[str, ...]]:
+        return related_papers(site.library.papers, count, list(site.terms.values()))
+
+    def index_elsewhere() -> tuple[SearchBundle, dict[str, Any]]:
+        made = _search_bundle(site, state.search)  # in a forked process: send back what it cached
+        return made, {key: state.search.entries[key] for key in state.search.used}
+
+    if related is None and bundle is None and len(site.library.papers) >= PARALLEL_FROM:
+        with report.timing("related"):
+            related, (bundle, entries) = side_by_side(find_related, index_elsewhere)
+        state.search.update(entries)
+    with report.timing("related"):
+        if related is None:
+            related = find_related()
+    with report.timing("search index"):
+        if bundle is None:
+            bundle = _search_bundle(site, state.search)
+    state.keep("related", related_inputs, related)
+    state.keep("search", search_inputs, bundle)
+    site.related = related
     return bundle
+
+
+def _search_bundle(site: Site, cache: UsedMapping) -> SearchBundle:
+    documents = site.search_documents()
+    # The search index is incremental itself where build_search_bundle takes a cache.
+    takes_cache = "cache" in inspect.signature(build_search_bundle).parameters
+    options: dict[str, Any] = {"cache": cache} if takes_cache else {}
+    return build_search_bundle(documents, **options)
 
 
 def _templates_fingerprint(user_templates: Path | None) -> str:
@@ -198,9 +311,13 @@ def _templates_fingerprint(user_templates: Path | None) -> str:
     parts = []
     for folder in (render.default_templates(), user_templates):
         if folder is not None and folder.is_dir():
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _is_bytecode(p)):
                 parts.append(f"{path}\0{digest(path.read_bytes())}")
     return digest("\n".join(parts).encode("utf-8"))
+
+
+def _is_bytecode(path: Path) -> bool:
+    return path.suffix == ".pyc" or "__pycache__" in path.parts
 
 
 def _write_site(
@@ -220,20 +337,38 @@ def _write_site(
             staged.write(path, data)
         for source, target in STATIC_ASSETS.items():
             staged.write(target, (render.default_templates() / source).read_bytes())
+        todo = []
         for path, inputs, make in site.pages(env, info, everything):
             report.pages += path.endswith(".html")
             if staged.reuse(path, inputs):
                 report.pages_reused += 1
-                continue
-            with report.timing("render"):
-                text = make()
-            report.pages_rendered += 1
-            with report.timing("write"):
-                staged.write(path, text.encode("utf-8"), inputs)
+            else:
+                todo.append((path, inputs, make))
+        report.pages_rendered = len(todo)
+        if len(todo) >= PARALLEL_FROM:  # half here, half in another process
+            here = partial(_render_pages, todo[0::2], staged, report)
+            staged.add_tally(side_by_side(here, partial(_render_elsewhere, todo[1::2], staged))[1])
+        else:
+            _render_pages(todo, staged, report)
         state.outputs, state.output_dir = {}, ""  # until the new output is in place
     state.outputs, state.output_dir = staged.manifest, str(out.resolve())
     report.files_written, report.files_unchanged = staged.written, staged.unchanged
     report.output_bytes = staged.total_bytes
+
+
+def _render_pages(pages: list[Page], staged: ManifestOutput, report: BuildReport) -> None:
+    for path, inputs, make in pages:
+        with report.timing("render"):
+            text = make()
+        with report.timing("write"):
+            staged.write(path, text.encode("utf-8"), inputs)
+
+
+def _render_elsewhere(pages: list[Page], staged: ManifestOutput) -> Tally:
+    """In a forked process: render and stage its share of the pages, and send back what it did."""
+    staged.start_tally()
+    _render_pages(pages, staged, BuildReport(staged.out))
+    return staged.tally()
 
 
 def _protected_folders(loaded: LoadedConfig) -> tuple[Path, ...]:
@@ -291,11 +426,14 @@ class Site:
         self,
         library: Library,
         derived: Derived,
-        related: dict[str, tuple[str, ...]],
         abstracts: dict[str, render.Abstract],
         paper_keys: dict[str, str],
+        text_keys: dict[str, str],
+        terms: dict[str, dict[str, int]],
     ) -> None:
-        self.library, self.derived, self.related = library, derived, related
+        self.library, self.derived = library, derived
+        self.related: dict[str, tuple[str, ...]] = {}  # set once found
+        self.text_keys, self.terms = text_keys, terms  # slug -> digest of title and abstract; its words
         self.config = library.config
         self.abstracts = abstracts
         self.summaries = {slug: abstract.text for slug, abstract in abstracts.items()}

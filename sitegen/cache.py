@@ -62,10 +62,12 @@ class ParsedCache:
         os.replace(temp, self.path)
         self.entries, self.changed = kept, False
 
-    def prune(self) -> None:
-        """In memory: forget what this run did not use, and start counting afresh."""
+    def prune(self) -> bool:
+        """Forget what this run did not use and start counting afresh; True if the entries changed."""
+        changed = self.changed or len(self.used) != len(self.entries)
         self.entries = {key: self.entries[key] for key in self.used if key in self.entries}
-        self.used = set()
+        self.used, self.changed = set(), False
+        return changed
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -78,6 +80,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 STATE_FILE = "build-state.pickle"
+STATE_FORMAT = 2  # bump when BuildState or what it holds changes shape
 
 
 class FileStamp(NamedTuple):
@@ -113,6 +116,7 @@ class BuildState:
     search: UsedMapping = field(default_factory=lambda: UsedMapping())  # for build_search_bundle(cache=)
     outputs: dict[str, OutputEntry] = field(default_factory=dict)  # output path -> entry
     output_dir: str = ""  # the resolved folder `outputs` describes
+    changed: bool = False  # since loaded or saved (apart from the caches, which know for themselves)
 
     def result(self, name: str, inputs: str) -> Any | None:
         """A whole-library result (related papers, search bundle) when its inputs are unchanged."""
@@ -120,11 +124,15 @@ class BuildState:
         return found[1] if found is not None and found[0] == inputs else None
 
     def keep(self, name: str, inputs: str, value: Any) -> None:
-        self.results[name] = (inputs, value)
+        if self.result(name, inputs) is None:
+            self.results[name] = (inputs, value)
+            self.changed = True
 
-    def prune(self) -> None:
-        for part in (self.papers, self.analysed, self.topics, self.search):
-            part.prune()
+    def prune(self) -> bool:
+        """Drop what this build did not use; True if the state differs from the one loaded."""
+        parts = [part.prune() for part in (self.papers, self.analysed, self.topics, self.search)]
+        changed, self.changed = self.changed or any(parts), False
+        return changed
 
     @classmethod
     def load(cls, folder: Path) -> BuildState:
@@ -133,13 +141,13 @@ class BuildState:
                 stamp, state = pickle.load(handle)
         except (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError, ImportError):
             return cls()
-        return state if stamp == STAMP and isinstance(state, cls) else cls()
+        return state if stamp == (STAMP, STATE_FORMAT) and isinstance(state, cls) else cls()
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump((STAMP, self), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(((STAMP, STATE_FORMAT), self), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, folder / STATE_FILE)
 
 
@@ -149,6 +157,7 @@ class UsedMapping(MutableMapping[str, Any]):
     def __init__(self) -> None:
         self.entries: dict[str, Any] = {}
         self.used: set[str] = set()
+        self.changed = False
 
     def __getitem__(self, key: str) -> Any:
         value = self.entries[key]
@@ -158,6 +167,7 @@ class UsedMapping(MutableMapping[str, Any]):
     def __setitem__(self, key: str, value: Any) -> None:
         self.entries[key] = value
         self.used.add(key)
+        self.changed = True
 
     def __delitem__(self, key: str) -> None:
         del self.entries[key]
@@ -169,6 +179,8 @@ class UsedMapping(MutableMapping[str, Any]):
     def __len__(self) -> int:
         return len(self.entries)
 
-    def prune(self) -> None:
-        self.entries = {key: self.entries[key] for key in self.used if key in self.entries}
-        self.used = set()
+    def prune(self) -> bool:
+        changed = self.changed or len(self.used) != len(self.entries)
+        self.entries = {key: self.entries[key] for key in self.used}
+        self.used, self.changed = set(), False
+        return changed

@@ -5,6 +5,7 @@ Every bad paper file is reported together, each with its file, line and key.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -44,7 +45,11 @@ def display_path(path: Path, loaded: LoadedConfig) -> str:
 
 
 def paper_files(papers_dir: Path) -> list[Path]:
-    return sorted(p for p in papers_dir.glob("*.md") if p.is_file() and not p.name.startswith("."))
+    with os.scandir(papers_dir) as entries:
+        names = [
+            e.name for e in entries if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file()
+        ]
+    return [papers_dir / name for name in sorted(names)]
 
 
 def load_paper(
@@ -112,9 +117,10 @@ def load_papers(
         )
     papers: list[Paper] = []
     problems: list[Problem] = []
+    folder = display_path(paths.papers, loaded)
     for path in paper_files(paths.papers):
         try:
-            papers.append(load_paper(path, display_path(path, loaded), cache, stamps))
+            papers.append(load_paper(path, os.path.join(folder, path.name), cache, stamps))
         except SitegenError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -169,6 +170,22 @@ class ManifestOutput(StagedOutput):
             self._stage(relative, data)
         self._staged[relative] = OutputEntry(inputs, signature, len(data), 0)
 
+    def start_tally(self) -> None:
+        """In a forked process: count only the files it writes from here on."""
+        self.written = self.unchanged = self.total_bytes = 0
+        self.manifest, self._staged = {}, {}
+
+    def tally(self) -> Tally:
+        return Tally(self.written, self.unchanged, self.total_bytes, self.manifest, self._staged)
+
+    def add_tally(self, tally: Tally) -> None:
+        """Count what a forked process wrote into the same staging folder."""
+        self.written += tally.written
+        self.unchanged += tally.unchanged
+        self.total_bytes += tally.total_bytes
+        self.manifest.update(tally.manifest)
+        self._staged.update(tally.staged)
+
     def _keep(self, relative: str, entry: OutputEntry) -> None:
         self.manifest[relative] = entry
         self.unchanged += 1
@@ -200,6 +217,15 @@ class ManifestOutput(StagedOutput):
 
 
 @dataclass(frozen=True)
+class Tally:
+    written: int
+    unchanged: int
+    total_bytes: int
+    manifest: dict[str, OutputEntry]
+    staged: dict[str, OutputEntry]
+
+
+@dataclass(frozen=True)
 class TrustedManifest:
     entries: dict[str, OutputEntry]  # the files still exactly as the previous build left them
     present: frozenset[str]  # every file in the output now
@@ -212,19 +238,22 @@ def trusted_manifest(out: Path, manifest: dict[str, OutputEntry]) -> TrustedMani
     if not manifest or not (out / MARKER).is_file():
         return None
     entries, present = {}, []
-    for folder, _, names in os.walk(out):
-        for name in names:
-            path = os.path.join(folder, name)
-            relative = os.path.relpath(path, out).replace(os.sep, "/")
-            present.append(relative)
-            entry = manifest.get(relative)
-            try:
-                status = os.stat(path, follow_symlinks=False)
-            except OSError:
-                continue
-            if entry is not None and (entry.size, entry.mtime_ns) == (status.st_size, status.st_mtime_ns):
-                entries[relative] = entry
+    for relative, status in _files_under(str(out), ""):
+        present.append(relative)
+        entry = manifest.get(relative)
+        if entry is not None and (entry.size, entry.mtime_ns) == (status.st_size, status.st_mtime_ns):
+            entries[relative] = entry
     return TrustedManifest(entries, frozenset(present))
+
+
+def _files_under(folder: str, prefix: str) -> Iterator[tuple[str, os.stat_result]]:
+    """Every file below `folder` as (path relative to the top, its stat), symlinks not followed."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files_under(entry.path, f"{prefix}{entry.name}/")
+            else:
+                yield f"{prefix}{entry.name}", entry.stat(follow_symlinks=False)
 
 
 def _remove_empty_parents(root: Path, folder: Path) -> None:

@@ -208,3 +208,15 @@ def test_a_deleted_cache_folder_only_costs_time(project):
     report = build(project)
     assert report.files_written == 0  # same bytes: the old files are kept
     assert_same_as_cold_build(project)
+
+
+def test_a_build_split_over_two_processes_gives_the_same_site(project, monkeypatch):
+    import sitegen.build
+
+    build(project, "serial", use_cache=False)
+    monkeypatch.setattr(sitegen.build, "PARALLEL_FROM", 1)
+    build(project, "split", use_cache=False)
+    assert tree(project / "split") == tree(project / "serial")
+    edit(project / "content/papers/study-9.md", "Study 9:", "Study nine:")
+    build(project)
+    assert_same_as_cold_build(project)
