@@ -29,9 +29,9 @@ SNIPPET_CHARS = 200  # what a result shows of the abstract; the whole abstract i
 INDEX_FORMAT = 2
 # Documents per shard: a shard is cached and re-encoded as a whole. Cuts fall after a document
 # whose digest is 0 modulo SHARD_SPREAD, so shards hold ~SHARD_MIN_DOCS + SHARD_SPREAD documents.
-SHARD_MIN_DOCS = 128
-SHARD_SPREAD = 256
-SHARD_MAX_DOCS = 512
+SHARD_MIN_DOCS = 96
+SHARD_SPREAD = 192
+SHARD_MAX_DOCS = 384
 GLOBAL_NAME = "SITEGEN_SEARCH"
 
 INDEX_FILE = "assets/search-index.js"

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,7 +56,7 @@ CORPUS = [
 class Visit:
     """A page plus everything that went wrong while it was open."""
 
-    page: object
+    page: Any  # a playwright Page
     site_url: str
     problems: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
@@ -139,6 +140,11 @@ def type_query(seen: Visit, text: str) -> None:
     )
 
 
+def settle(seen: Visit) -> None:
+    """Let pending timers and a frame run (a search scheduled by a key would have shown)."""
+    seen.page.evaluate("() => new Promise(done => setTimeout(() => requestAnimationFrame(done), 100))")
+
+
 def dropdown_titles(seen: Visit) -> list[str]:
     return seen.page.locator("#site-search-results .search-result-title").all_text_contents()
 
@@ -214,7 +220,8 @@ def test_arrow_keys_escape_and_enter(visit, mini_site: str) -> None:
     seen.page.keyboard.press("ArrowDown")
     assert seen.page.evaluate("document.activeElement.textContent").startswith(titles[1])
     seen.page.keyboard.press("Escape")
-    assert seen.page.locator("#site-search-results").is_hidden()
+    settle(seen)
+    assert seen.page.locator("#site-search-results").is_hidden(), "Escape closes the list for good"
     assert seen.page.evaluate("document.activeElement.id") == "site-search-input"
     type_query(seen, "endogen")
     with seen.page.expect_navigation():

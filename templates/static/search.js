@@ -158,24 +158,58 @@
     return found;
   }
 
+  // Every document's BM25 vector per field, [termIndex, score, ...] by ascending term: made in
+  // flat typed arrays, then cut into arrays of exactly their size (growing 50,000 arrays one
+  // push at a time is most of the cost otherwise). Returns vector(field, doc).
+  function packedVectors(shards) {
+    var slots = shards.fields.length * shards.docCount, counts = new Int32Array(slots + 1);
+    var entries = { slot: new Int32Array(1 << 16), term: new Int32Array(1 << 16), score: new Float64Array(1 << 16) };
+    var total = 0;
+    shards.terms.forEach(function (term, termIndex) {
+      var found = termPostings(shards, termIndex);
+      if (total + found.docs.length > entries.slot.length) entries = grown(entries, total + found.docs.length);
+      for (var i = 0; i < found.docs.length; i++, total++) {
+        var slot = found.fields[i] * shards.docCount + found.docs[i];
+        entries.slot[total] = slot;
+        entries.term[total] = termIndex;
+        entries.score[total] = found.scores[i];
+        counts[slot + 1]++;
+      }
+    });
+    for (var s = 0; s < slots; s++) counts[s + 1] += counts[s]; // counts[s]: where slot s starts
+    var next = counts.slice(), packed = new Float64Array(2 * total);
+    for (var e = 0; e < total; e++) { // entries are in term order, so each slot's are too
+      var at = 2 * next[entries.slot[e]]++;
+      packed[at] = entries.term[e];
+      packed[at + 1] = entries.score[e];
+    }
+    return function (f, doc) {
+      var slot = f * shards.docCount + doc, start = 2 * counts[slot], vector = new Array(2 * counts[slot + 1] - start);
+      for (var i = 0; i < vector.length; i++) vector[i] = packed[start + i];
+      return vector;
+    };
+  }
+
+  function grown(entries, needed) {
+    var size = entries.slot.length;
+    while (size < needed) size *= 2;
+    var bigger = { slot: new Int32Array(size), term: new Int32Array(size), score: new Float64Array(size) };
+    bigger.slot.set(entries.slot);
+    bigger.term.set(entries.term);
+    bigger.score.set(entries.score);
+    return bigger;
+  }
+
   // The lunr.Index lunr.js would build from the documents (for queries in lunr's syntax).
   function buildIndex(lunr, data, opened) {
     var shards = opened || openShards(data), fields = shards.fields, docCount = shards.docCount;
-    var vectors = fields.map(function () { // [field][doc] -> [termIndex, score, ...]
-      var perDoc = [];
-      for (var doc = 0; doc < docCount; doc++) perDoc.push([]);
-      return perDoc;
-    });
     var Posting = postingType(fields, shards.piecesOf);
     var invertedIndex = Object.create(null);
-    shards.terms.forEach(function (term, termIndex) {
-      invertedIndex[term] = new Posting(termIndex);
-      var found = termPostings(shards, termIndex);
-      for (var i = 0; i < found.docs.length; i++) vectors[found.fields[i]][found.docs[i]].push(termIndex, found.scores[i]);
-    });
+    shards.terms.forEach(function (term, termIndex) { invertedIndex[term] = new Posting(termIndex); });
+    var vectors = packedVectors(shards);
     var fieldVectors = Object.create(null); // in lunr.Builder's order: documents, then fields
     for (var doc = 0; doc < docCount; doc++) {
-      for (var f = 0; f < fields.length; f++) fieldVectors[fields[f] + "/" + doc] = new lunr.Vector(vectors[f][doc]);
+      for (var f = 0; f < fields.length; f++) fieldVectors[fields[f] + "/" + doc] = new lunr.Vector(vectors(f, doc));
     }
     var pipeline = new lunr.Pipeline();
     pipeline.add(lunr.stemmer);
@@ -485,18 +519,26 @@
 
   var pendingSearch = null;
 
+  var shownSearch = 0; // bumped by each search and each close: a search shows only if still latest
+
   function closeDropdown() {
+    shownSearch++;
     dropdown.hidden = true;
     dropdown.replaceChildren();
   }
 
-  function updateDropdown() {
+  function cancelUpdate() {
     clearTimeout(pendingSearch);
     pendingSearch = null;
+  }
+
+  function updateDropdown() {
+    cancelUpdate();
     var text = input.value;
     if (!text.trim()) return closeDropdown();
+    var mine = ++shownSearch;
     withIndex(function () {
-      if (input.value !== text) return; // a newer search is on its way
+      if (input.value !== text || mine !== shownSearch) return; // closed, or a newer search is on its way
       renderResults(dropdown, text, DROPDOWN_LIMIT);
       dropdown.hidden = false;
     });
@@ -526,8 +568,9 @@
       event.preventDefault();
       moveFocus(event.key === "ArrowDown" ? 1 : -1);
     } else if (event.key === "Escape") {
+      input.focus(); // first: focusing reopens the list, which Escape then closes for good
+      cancelUpdate();
       closeDropdown();
-      input.focus();
     } else if (event.key === "Enter" && event.target === input) {
       openTopResult(event);
     }
