@@ -24,7 +24,7 @@ from markupsafe import Markup
 from sitegen import outputs, render, urls
 from sitegen.cache import BuildState, FileStamp, ParsedCache, UsedMapping, digest
 from sitegen.config import LoadedConfig, load_config
-from sitegen.derive import Derived, derive, introduced_names, related_papers, term_counts
+from sitegen.derive import Derived, RelatedIndex, derive, introduced_names, term_counts
 from sitegen.errors import Problem, SitegenError
 from sitegen.load import ContentPaths, display_path, load_library, load_paper, load_topic_list, paper_files
 from sitegen.model import Library, Paper, Topic
@@ -142,9 +142,10 @@ def build_site(
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
     fingerprint = _templates_fingerprint(templates)
     _write_site(site, env, fingerprint, bundle.files, out, state, report)
-    changed = state.prune() or before != (state.files, state.outputs, state.output_dir)
+    state.prune()
+    state.changed = state.changed or before != (state.files, state.outputs, state.output_dir)
     report.state = state
-    if use_cache and changed:
+    if use_cache:
         state.save(cache_dir)
     return report
 
@@ -276,13 +277,24 @@ def _related_and_search(site: Site, state: BuildState, report: BuildReport) -> S
     related, bundle = state.result("related", related_inputs), state.result("search", search_inputs)
 
     def find_related() -> dict[str, tuple[str, ...]]:
-        return related_papers(site.library.papers, count, list(site.terms.values()))
+        papers = {slug: (key, site.terms[slug]) for slug, key in site.text_keys.items()}
+        known = state.related_index()
+        if known is None:
+            index = RelatedIndex.build(papers, count)
+            state.keep_related_index(index, changed=True)
+        else:
+            texts = dict(known.texts)  # update() works in place
+            index = known.update(papers, count)
+            state.keep_related_index(index, changed=index is not known or index.texts != texts)
+        related: dict[str, tuple[str, ...]] = index.related
+        return related
 
     def index_elsewhere() -> tuple[SearchBundle, dict[str, Any]]:
         made = _search_bundle(site, state.search)  # in a forked process: send back what it cached
         return made, {key: state.search.entries[key] for key in state.search.used}
 
-    if related is None and bundle is None and len(site.library.papers) >= PARALLEL_FROM:
+    from_nothing = state.related_index() is None  # else related papers are updated, quickly
+    if related is None and bundle is None and from_nothing and len(site.library.papers) >= PARALLEL_FROM:
         with report.timing("related"):
             related, (bundle, entries) = side_by_side(find_related, index_elsewhere)
         state.search.update(entries)

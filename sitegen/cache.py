@@ -80,7 +80,8 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 STATE_FILE = "build-state.pickle"
-STATE_FORMAT = 2  # bump when BuildState or what it holds changes shape
+RELATED_FILE = "related-index.pickle"
+STATE_FORMAT = 3  # bump when BuildState or what it holds changes shape
 
 
 class FileStamp(NamedTuple):
@@ -117,6 +118,24 @@ class BuildState:
     outputs: dict[str, OutputEntry] = field(default_factory=dict)  # output path -> entry
     output_dir: str = ""  # the resolved folder `outputs` describes
     changed: bool = False  # since loaded or saved (apart from the caches, which know for themselves)
+    folder: Path | None = None  # where it was loaded from: the large parts are read from there on demand
+    _related: Any = None  # the related-papers index (derive.RelatedIndex), kept in a file of its own
+    _related_changed: bool = False
+
+    def __getstate__(self) -> dict[str, Any]:
+        kept = dict(self.__dict__)
+        kept.update(folder=None, _related=None, _related_changed=False)
+        return kept
+
+    def related_index(self) -> Any | None:
+        """The related-papers index the last build left, read only when related papers must be redone."""
+        if self._related is None and self.folder is not None:
+            self._related = _read_stamped(self.folder / RELATED_FILE)
+        return self._related
+
+    def keep_related_index(self, index: Any, *, changed: bool) -> None:
+        self._related_changed = self._related_changed or changed
+        self._related = index
 
     def result(self, name: str, inputs: str) -> Any | None:
         """A whole-library result (related papers, search bundle) when its inputs are unchanged."""
@@ -128,27 +147,43 @@ class BuildState:
             self.results[name] = (inputs, value)
             self.changed = True
 
-    def prune(self) -> bool:
-        """Drop what this build did not use; True if the state differs from the one loaded."""
+    def prune(self) -> None:
+        """Drop what this build did not use."""
         parts = [part.prune() for part in (self.papers, self.analysed, self.topics, self.search)]
-        changed, self.changed = self.changed or any(parts), False
-        return changed
+        self.changed = self.changed or any(parts)
 
     @classmethod
     def load(cls, folder: Path) -> BuildState:
-        try:
-            with (folder / STATE_FILE).open("rb") as handle:
-                stamp, state = pickle.load(handle)
-        except (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError, ImportError):
-            return cls()
-        return state if stamp == (STAMP, STATE_FORMAT) and isinstance(state, cls) else cls()
+        state = _read_stamped(folder / STATE_FILE)
+        if not isinstance(state, cls):
+            return cls(folder=folder)
+        state.folder = folder
+        return state
 
     def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(((STAMP, STATE_FORMAT), self), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, folder / STATE_FILE)
+        """Write the state (only when `changed` says so) and the related index (when it changed)."""
+        if self.changed:
+            _write_stamped(folder / STATE_FILE, self)
+        if self._related_changed and self._related is not None:
+            _write_stamped(folder / RELATED_FILE, self._related)
+        self.folder, self.changed, self._related_changed = folder, False, False
+
+
+def _read_stamped(path: Path) -> Any | None:
+    try:
+        with path.open("rb") as handle:
+            stamp, value = pickle.load(handle)
+    except (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError, ImportError):
+        return None
+    return value if stamp == (STAMP, STATE_FORMAT) else None
+
+
+def _write_stamped(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as handle:
+        pickle.dump(((STAMP, STATE_FORMAT), value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temp, path)
 
 
 class UsedMapping(MutableMapping[str, Any]):

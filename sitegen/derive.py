@@ -136,12 +136,20 @@ def introduced_names(paper: Paper) -> tuple[str, ...]:
 # QUERY_TERMS heaviest words, and each word's posting list keeps only its CHAMPIONS heaviest
 # papers; words found in one paper only, or in over half of them (of 50 or more), carry no signal
 # and are skipped.
+#
+# Document frequencies and the library size above EXACT_UP_TO are rounded to a grid (ratio
+# 2**(1/4)), so a word's weight changes only when its frequency crosses a grid line. Editing one
+# paper then changes the vectors of that paper and of the few papers sharing a word whose
+# rounded frequency moved, and `RelatedIndex.update` redoes only the lists those changes can
+# reach; the result is always exactly what `RelatedIndex.build` gives for the same papers.
 
 TITLE_WEIGHT = 3
 QUERY_TERMS = 12
 CHAMPIONS = 48
 MIN_SIMILARITY = 0.05
 COMMON_FROM = 50  # in smaller libraries no word is dropped for being common
+EXACT_UP_TO = 16  # frequencies up to this are used as they are
+REBUILD_SHARE = 4  # when over 1/4 of the papers changed, rebuild rather than update
 WORD = re.compile(r"[a-z][a-z0-9]+")
 STOPWORD_TEXT = """
 a about above after again against all also among an and any are as at based be been before being below
@@ -154,6 +162,9 @@ a about above after again against all also among an and any are as at based be b
 STOPWORDS = frozenset(STOPWORD_TEXT.split())
 _PORTER = PorterStemmer()
 _STEMS: dict[str, str] = {}  # word -> stem; the vocabulary is small next to the text
+
+Words = dict[str, int]  # a paper's stemmed words and their weighted counts
+Champion = tuple[float, str]  # (weight, slug): the heaviest first, equal weights by slug descending
 
 
 def stem(word: str) -> str:
@@ -175,51 +186,173 @@ def term_counts(paper: Paper) -> dict[str, int]:
     return dict(counts)
 
 
-def _unit_vectors(counts: Sequence[dict[str, int]]) -> list[dict[str, float]]:
-    document_frequency: Counter[str] = Counter()
-    for count in counts:
-        document_frequency.update(count.keys())
-    total = len(counts)
-    common = total / 2 if total >= COMMON_FROM else total
-    vectors = []
-    for count in counts:
-        vector = {
-            term: (1 + math.log(n)) * math.log(1 + total / document_frequency[term])
-            for term, n in count.items()
-            if 1 < document_frequency[term] <= common
-        }
-        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-        vectors.append({term: w / norm for term, w in vector.items()})
-    return vectors
+def rounded(value: int) -> float:
+    """`value` itself up to EXACT_UP_TO, above it the nearest point of a grid of ratio 2**(1/4)."""
+    return float(value) if value <= EXACT_UP_TO else 2 ** (round(4 * math.log2(value)) / 4)
 
 
-def _champion_postings(vectors: Sequence[dict[str, float]]) -> dict[str, list[tuple[float, int]]]:
-    postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    for index, vector in enumerate(vectors):
-        for term, weight in vector.items():
-            postings[term].append((weight, index))
-    return {term: heapq.nlargest(CHAMPIONS, entries) for term, entries in postings.items()}
+def term_factor(frequency: int, library: float) -> float:
+    """A word's inverse document frequency; 0.0 for a word skipped as too rare or too common."""
+    common = library / 2 if library >= COMMON_FROM else library
+    if frequency <= 1 or rounded(frequency) > common:
+        return 0.0
+    return math.log(1 + library / rounded(frequency))
+
+
+def unit_vector(words: Words, factors: dict[str, float]) -> dict[str, float]:
+    vector = {term: (1 + math.log(n)) * factors[term] for term, n in words.items() if factors[term] > 0}
+    norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+    return {term: w / norm for term, w in vector.items()}
 
 
 def related_papers(
     papers: Sequence[Paper], count: int, counts: Sequence[dict[str, int]] | None = None
 ) -> dict[str, tuple[str, ...]]:
     """Up to `count` most similar papers for each; `counts` are the papers' `term_counts`, if known."""
-    if count <= 0 or len(papers) < 2:
-        return {paper.slug: () for paper in papers}
-    # in slug order, so that equal scores rank by slug
-    order = sorted(range(len(papers)), key=lambda i: papers[i].slug)
-    ordered = [papers[i] for i in order]
-    vectors = _unit_vectors([counts[i] for i in order] if counts else [term_counts(p) for p in ordered])
-    postings = _champion_postings(vectors)
-    related = {}
-    for index, vector in enumerate(vectors):
-        scores: dict[int, float] = defaultdict(float)
-        for term, weight in heapq.nlargest(QUERY_TERMS, vector.items(), key=itemgetter(1)):
-            for other_weight, other in postings[term]:
-                scores[other] += weight * other_weight
-        scores.pop(index, None)
-        candidates = sorted(other for other, score in scores.items() if score >= MIN_SIMILARITY)
-        best = heapq.nlargest(count, candidates, key=scores.__getitem__)
-        related[ordered[index].slug] = tuple(ordered[other].slug for other in best)
-    return related
+    words = counts if counts is not None else [term_counts(paper) for paper in papers]
+    return RelatedIndex.build({p.slug: ("", w) for p, w in zip(papers, words, strict=True)}, count).related
+
+
+@dataclass
+class RelatedIndex:
+    """Related papers with everything needed to update them exactly after a few papers change."""
+
+    count: int
+    library: float  # the rounded number of papers
+    texts: dict[str, str]  # slug -> what its words were counted from (a digest)
+    words: dict[str, Words]
+    frequency: Counter[str]
+    factors: dict[str, float]
+    postings: dict[str, dict[str, float]]  # term -> slug -> weight (0.0 when the term is skipped)
+    champions: dict[str, list[Champion]]
+    queries: dict[str, list[tuple[str, float]]]  # slug -> its heaviest words
+    queriers: dict[str, set[str]]  # term -> slugs querying with it
+    related: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def build(cls, papers: dict[str, tuple[str, Words]], count: int) -> RelatedIndex:
+        """From nothing; `papers` maps each slug to (a digest of its text, its words)."""
+        frequency: Counter[str] = Counter()
+        for _, words in papers.values():
+            frequency.update(words.keys())
+        library = rounded(len(papers))
+        index = cls(count, library, {}, {}, frequency, {}, defaultdict(dict), {}, {}, defaultdict(set), {})
+        index.factors = {term: term_factor(n, library) for term, n in frequency.items()}
+        for slug in sorted(papers):
+            index.texts[slug], index.words[slug] = papers[slug]
+            index._place(slug)
+        for term in index.postings:
+            index.champions[term] = index._champions_of(term)
+        index._find_related(set(index.words))
+        return index
+
+    def update(self, papers: dict[str, tuple[str, Words]], count: int) -> RelatedIndex:
+        """The index for `papers`: this one, updated in place when few changed, else a new one."""
+        changed = {slug for slug, (text, _) in papers.items() if self.texts.get(slug) != text}
+        removed = self.words.keys() - papers.keys()
+        big_change = (len(changed) + len(removed)) * REBUILD_SHARE > len(papers)
+        if count != self.count or rounded(len(papers)) != self.library or big_change:
+            return RelatedIndex.build(papers, count)
+        if not changed and not removed:
+            return self
+        old_terms = {slug: list(self.words.get(slug, ())) for slug in changed | removed}
+        touched = self._count_words(papers, changed, removed)
+        moved = {
+            t
+            for t in touched
+            if self.frequency[t] > 0 and self.factors.get(t) != term_factor(self.frequency[t], self.library)
+        }
+        for term in moved:
+            self.factors[term] = term_factor(self.frequency[term], self.library)
+        revector = (changed | {slug for term in moved for slug in self.postings.get(term, ())}) - removed
+        before = self._forget(removed | revector, old_terms)
+        for slug in sorted(revector):
+            self._place(slug)
+        renewed = self._renew_champions(before, revector)
+        reach = revector | {slug for term in renewed for slug in self.queriers.get(term, ())}
+        self._find_related(reach)
+        self.related = {slug: self.related[slug] for slug in sorted(self.words)}
+        return self
+
+    def _count_words(
+        self, papers: dict[str, tuple[str, Words]], changed: set[str], removed: set[str]
+    ) -> set[str]:
+        """Bring texts, words and frequencies up to date; returns every word whose frequency changed."""
+        touched: set[str] = set()
+        for slug in changed | removed:
+            old = self.words.get(slug, {})
+            self.frequency.subtract(old.keys())
+            touched.update(old)
+        for slug in changed:
+            self.texts[slug], self.words[slug] = papers[slug]
+            self.frequency.update(self.words[slug].keys())
+            touched.update(self.words[slug])
+        for slug in removed:
+            del self.texts[slug], self.words[slug]
+        for term in touched:
+            if self.frequency[term] <= 0:
+                del self.frequency[term]
+                self.factors.pop(term, None)
+        return touched
+
+    def _place(self, slug: str) -> None:
+        """Enter a paper's weights in the postings and its heaviest words as its query."""
+        vector = unit_vector(self.words[slug], self.factors)
+        for term in self.words[slug]:
+            self.postings[term][slug] = vector.get(term, 0.0)
+        self.queries[slug] = heapq.nlargest(QUERY_TERMS, vector.items(), key=itemgetter(1))
+        for term, _ in self.queries[slug]:
+            self.queriers[term].add(slug)
+
+    def _forget(self, slugs: set[str], old_terms: dict[str, list[str]]) -> dict[str, dict[str, float]]:
+        """Take papers out of the postings; returns, per term, the weights they had in it."""
+        before: dict[str, dict[str, float]] = defaultdict(dict)
+        for slug in slugs:
+            for term in old_terms[slug] if slug in old_terms else self.words[slug]:
+                before[term][slug] = self.postings[term].pop(slug)
+            for term, _ in self.queries.pop(slug, ()):
+                self.queriers[term].discard(slug)
+            self.related.pop(slug, None)
+        return before
+
+    def _renew_champions(self, before: dict[str, dict[str, float]], placed: set[str]) -> set[str]:
+        """Recompute the champion lists changed weights can alter; returns the terms whose list changed."""
+        terms = set(before) | {term for slug in placed for term in self.words[slug]}
+        renewed = set()
+        for term in terms:
+            if not self.postings.get(term):
+                for part in (self.postings, self.champions, self.queriers):
+                    part.pop(term, None)
+                renewed.add(term)
+                continue
+            new = {slug: self.postings[term][slug] for slug in placed if slug in self.postings[term]}
+            if self._may_alter(self.champions.get(term, []), before.get(term, {}), new):
+                champions = self._champions_of(term)
+                if champions != self.champions.get(term):
+                    self.champions[term] = champions
+                    renewed.add(term)
+        return renewed
+
+    @staticmethod
+    def _may_alter(champions: list[Champion], old: dict[str, float], new: dict[str, float]) -> bool:
+        """False when no changed weight was a champion or can become one."""
+        full = len(champions) == CHAMPIONS
+        if any(weight > 0 and (weight, slug) in champions for slug, weight in old.items()):
+            return True
+        return any(
+            weight > 0 and (not full or (weight, slug) > champions[-1]) for slug, weight in new.items()
+        )
+
+    def _champions_of(self, term: str) -> list[Champion]:
+        entries = [(weight, slug) for slug, weight in self.postings[term].items() if weight > 0]
+        return heapq.nlargest(CHAMPIONS, entries)
+
+    def _find_related(self, slugs: Iterable[str]) -> None:
+        for slug in slugs:
+            scores: dict[str, float] = defaultdict(float)
+            for term, weight in self.queries[slug]:
+                for other_weight, other in self.champions[term]:
+                    scores[other] += weight * other_weight
+            scores.pop(slug, None)
+            candidates = sorted(other for other, score in scores.items() if score >= MIN_SIMILARITY)
+            self.related[slug] = tuple(heapq.nlargest(self.count, candidates, key=scores.__getitem__))

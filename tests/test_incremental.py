@@ -220,3 +220,31 @@ def test_a_build_split_over_two_processes_gives_the_same_site(project, monkeypat
     edit(project / "content/papers/study-9.md", "Study 9:", "Study nine:")
     build(project)
     assert_same_as_cold_build(project)
+
+
+def test_related_papers_updated_after_edits_equal_related_papers_found_from_nothing():
+    import random
+
+    from sitegen.derive import RelatedIndex
+
+    rng = random.Random(6)
+    vocabulary = [f"w{n}" for n in range(400)]
+
+    def text() -> tuple[str, dict[str, int]]:
+        words = {rng.choice(vocabulary[: rng.choice((40, 400))]): rng.randint(1, 4) for _ in range(25)}
+        return repr(words), words
+
+    papers = {f"p{n:03d}": text() for n in range(300)}
+    index = RelatedIndex.build(dict(papers), 5)
+    for step in range(30):
+        if step % 3 == 0:
+            papers[rng.choice(sorted(papers))] = text()
+        elif step % 3 == 1:
+            papers[f"new{step}"] = text()
+        else:
+            del papers[rng.choice(sorted(papers))]
+        index = index.update(dict(papers), 5)
+        fresh = RelatedIndex.build(dict(papers), 5)
+        assert index.related == fresh.related
+        assert {t: c for t, c in index.champions.items() if c} == {t: c for t, c in fresh.champions.items() if c}
+        assert index.queries == fresh.queries
