@@ -2,12 +2,16 @@
 
 The index ships as a `.js` file assigning a global (a `<script>` loads from file://, `fetch` does
 not). Instead of lunr.js's serialized index, whose per-posting scores make it ~25 MB at 10,000
-papers, it holds what lunr.js's Builder needs: the terms in the order lunr.js would have numbered
-them, delta-encoded postings with term frequencies, and field lengths. search.js hands these to
-lunr.js's own Builder, so BM25 scores are lunr.js's to the last bit (tests/test_search_index.py
-compares with an index lunr.js builds from the same documents). Terms come from a faithful port
-of lunr.js's pipeline (sitegen.stemmer), so every query word stems as the index expects.
-"""
+papers, it holds what lunr.js needs to score: terms, delta-encoded postings with term
+frequencies, and field lengths, in shards of a few hundred consecutive documents, each with its
+own term list (in the order lunr.js numbers terms). search.js merges the shards and scores with
+lunr.js's BM25 to the last bit (tests/test_search_index.py compares with lunr.js's own index and
+queries). Terms come from a faithful port of lunr.js's pipeline (sitegen.stemmer), so every query
+word stems as the index expects.
+
+Shards make the index incremental: with a cache, a build re-encodes only shards whose documents
+changed (cut points depend on nearby documents only, so an added paper shifts nothing else), and
+re-tokenizes only changed documents. The file is the same, byte for byte, with or without a cache."""
 
 from __future__ import annotations
 

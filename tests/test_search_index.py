@@ -359,3 +359,7 @@ def test_sizes_with_a_cache_are_the_sizes_without() -> None:
     for _ in range(2):
         warm = build_search_bundle(SMALL_CORPUS, cache)
         assert (warm.index_bytes, warm.index_gzip_bytes) == (cold.index_bytes, cold.index_gzip_bytes)
+
+
+def test_search_js_reads_the_index_format_python_writes() -> None:
+    assert f"var INDEX_FORMAT = {search.INDEX_FORMAT};" in SEARCH_JS.read_text(encoding="utf-8")

@@ -1,14 +1,17 @@
 /* sitegen search: results as you type, offline (works from file:// and over HTTP).
  *
  * lunr.js and the index are loaded only when search is first used, by injecting <script> tags
- * (fetch does not work from file://). The index file holds lunr.Builder's state in compact
- * form (see sitegen/search.py); buildIndex hands it to lunr.js's own Builder, so scores are
- * exactly lunr.js's. Paper text is untrusted: the DOM is built with textContent only.
+ * (fetch does not work from file://). The index file holds compact postings in shards (see
+ * sitegen/search.py). Plain words are scored here from the postings of their terms alone, as
+ * lunr.Index#query would score them; a query in lunr's syntax (title:x, +a -b, x~1, x^2) goes
+ * to the lunr.Index lunr.js would build, made on the first such query. Paper text is
+ * untrusted: the DOM is built with textContent only.
  */
 (function () {
   "use strict";
 
   var DATA_GLOBAL = "SITEGEN_SEARCH";
+  var INDEX_FORMAT = 2; // sitegen/search.py's INDEX_FORMAT
   var DROPDOWN_LIMIT = 8;
   var PAGE_LIMIT = 200;
   var EXACT_BOOST = 10; // a whole word outranks words it is only the beginning of
@@ -437,11 +440,12 @@
     function loaded(error) {
       failed = failed || error;
       if (--pending > 0) return;
-      if (failed || !window.lunr || !window[DATA_GLOBAL]) {
+      var data = window[DATA_GLOBAL];
+      if (failed || !window.lunr || !data || data.format !== INDEX_FORMAT) { // a page and index from two builds
         loader.error = "Search could not load " + (failed || indexFile) + ". Try reloading the page.";
       } else {
-        loader.docs = allDocuments(window[DATA_GLOBAL].shards);
-        loader.index = openIndex(window.lunr, window[DATA_GLOBAL]);
+        loader.docs = allDocuments(data.shards);
+        loader.index = openIndex(window.lunr, data);
       }
       loader.waiting.splice(0).forEach(function (waiting) { waiting(); });
     }
