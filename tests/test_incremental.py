@@ -246,5 +246,6 @@ def test_related_papers_updated_after_edits_equal_related_papers_found_from_noth
         index = index.update(dict(papers), 5)
         fresh = RelatedIndex.build(dict(papers), 5)
         assert index.related == fresh.related
-        assert {t: c for t, c in index.champions.items() if c} == {t: c for t, c in fresh.champions.items() if c}
+        champions = {term: found for term, found in index.champions.items() if found}
+        assert champions == {term: found for term, found in fresh.champions.items() if found}
         assert index.queries == fresh.queries
