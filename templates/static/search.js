@@ -31,16 +31,19 @@
   var NO_METADATA = Object.freeze({}); // lunr only reads a posting's metadata
   var COMMA = 44, COLON = 58, SEMICOLON = 59;
 
-  // Calls visit(field, doc, frequency) for each entry of one term's postings in one shard:
-  // fields split by ";", entries by ",", each "gap" or "gap:tf" in base 36 (docs from offset).
-  function eachPosting(encoded, offset, visit) {
+  // Decodes one term's postings in one shard into found.fields/docs/scores (term frequencies
+  // for now) from position `at`; returns the new end. Fields are split by ";", entries by ",",
+  // each "gap" or "gap:tf" in base 36, documents numbered from `offset`.
+  function decodePostings(encoded, offset, found, at) {
     var field = 0, doc = offset - 1, number = 0, gap = 0, inFrequency = false;
     for (var i = 0; i <= encoded.length; i++) {
       var code = i < encoded.length ? encoded.charCodeAt(i) : SEMICOLON;
       if (code === COMMA || code === SEMICOLON) {
         if (i > 0 && encoded.charCodeAt(i - 1) !== SEMICOLON) {
           doc += inFrequency ? gap : number;
-          visit(field, doc, inFrequency ? number : 1);
+          found.fields[at] = field;
+          found.docs[at] = doc;
+          found.scores[at++] = inFrequency ? number : 1;
         }
         if (code === SEMICOLON) { field++; doc = offset - 1; }
         number = 0;
@@ -53,22 +56,19 @@
         number = number * 36 + (code <= 57 ? code - 48 : code - 87); // 0-9, a-z
       }
     }
+    return at;
   }
 
   // posting[field] ({docRef: metadata}) is made on first use, from the prototype: a query reads
   // a handful of terms, and making millions of these objects up front is most of loading.
-  function postingType(fields, piecesOf) {
+  function postingType(fields, termPostings) {
     function Posting(termIndex) { this._index = termIndex; }
     fields.forEach(function (field, f) {
       Object.defineProperty(Posting.prototype, field, {
         configurable: true,
         get: function () {
-          var docs = Object.create(null);
-          piecesOf[this._index].forEach(function (piece) {
-            eachPosting(piece.encoded, piece.offset, function (inField, doc) {
-              if (inField === f) docs[doc] = NO_METADATA;
-            });
-          });
+          var docs = Object.create(null), found = termPostings(this._index);
+          for (var i = 0; i < found.docs.length; i++) if (found.fields[i] === f) docs[found.docs[i]] = NO_METADATA;
           Object.defineProperty(this, fields[f], { value: docs, enumerable: true, writable: true, configurable: true });
           return docs;
         }
@@ -146,19 +146,15 @@
     };
   }
 
-  // One term's postings: field, doc and score of each, in the file's order.
+  // One term's postings: field, doc and score of each, in the file's order, in typed arrays.
   function termPostings(shards, termIndex) {
-    var found = { fields: [], docs: [], scores: [] };
-    shards.piecesOf[termIndex].forEach(function (piece) {
-      eachPosting(piece.encoded, piece.offset, function (f, doc, tf) {
-        found.fields.push(f);
-        found.docs.push(doc);
-        found.scores.push(tf);
-      });
-    });
-    var idf = shards.idf(found.docs.length);
-    for (var i = 0; i < found.docs.length; i++) found.scores[i] = shards.score(idf, found.fields[i], found.docs[i], found.scores[i]);
-    return found;
+    var pieces = shards.piecesOf[termIndex], size = 0, count = 0;
+    pieces.forEach(function (piece) { size += (piece.encoded.length >> 1) + 1; }); // 2+ characters an entry
+    var found = { fields: new Uint8Array(size), docs: new Int32Array(size), scores: new Float64Array(size) };
+    pieces.forEach(function (piece) { count = decodePostings(piece.encoded, piece.offset, found, count); });
+    var idf = shards.idf(count);
+    for (var i = 0; i < count; i++) found.scores[i] = shards.score(idf, found.fields[i], found.docs[i], found.scores[i]);
+    return { fields: found.fields.subarray(0, count), docs: found.docs.subarray(0, count), scores: found.scores.subarray(0, count) };
   }
 
   // Every document's BM25 vector per field, [termIndex, score, ...] by ascending term: made in
@@ -206,7 +202,7 @@
   // The lunr.Index lunr.js would build from the documents (for queries in lunr's syntax).
   function buildIndex(lunr, data, opened) {
     var shards = opened || openShards(data), fields = shards.fields, docCount = shards.docCount;
-    var Posting = postingType(fields, shards.piecesOf);
+    var Posting = postingType(fields, function (termIndex) { return termPostings(shards, termIndex); });
     var invertedIndex = Object.create(null);
     shards.terms.forEach(function (term, termIndex) { invertedIndex[term] = new Posting(termIndex); });
     var vectors = packedVectors(shards);
