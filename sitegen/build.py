@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import inspect
 import multiprocessing
 import os
@@ -160,6 +161,7 @@ def side_by_side(here: Callable[[], T], there: Callable[[], U]) -> tuple[T, U]:
     if "fork" not in multiprocessing.get_all_start_methods():
         return here(), there()
     _FORKED_JOB = there
+    gc.freeze()  # the collector would otherwise write to every shared page, copying them all
     try:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
             theirs = pool.submit(_run_forked_job)
@@ -167,6 +169,7 @@ def side_by_side(here: Callable[[], T], there: Callable[[], U]) -> tuple[T, U]:
             return mine, theirs.result()
     finally:
         _FORKED_JOB = None
+        gc.unfreeze()
 
 
 _FORKED_JOB: Callable[[], Any] | None = None
