@@ -49,26 +49,93 @@ process.stdout.write(JSON.stringify({
 }));
 """
 
-# Our index (search.js's buildIndex over the compact data) against lunr.js indexing the documents.
+# search.js against lunr.js's own index of the same documents: for lunr's query syntax,
+# lunr.Index#search; for plain words, lunr.Query clauses as search.js means them, run by
+# lunr.Index#query. Each result: ref, score and the terms it matched (what gets highlighted).
 NODE_COMPARE = """
 const lunr = require(process.argv[2]);
 const sitegen = require(process.argv[3]);
 const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-const ours = sitegen.buildIndex(lunr, input.data);
-const reference = lunr(function () {
+const index = lunr(function () {
   this.ref('id');
   input.data.fields.forEach(field => this.field(field[0], {boost: field[1]}));
-  input.docs.forEach((doc, id) => this.add(Object.assign({id: id}, doc)));
+  input.docs.forEach((doc, id) => this.add(Object.assign({id: String(id)}, doc)));
 });
-const loaded = lunr.Index.load(JSON.parse(JSON.stringify(ours)));
-const ranked = index => input.queries.map(query => index.search(query).map(r => [r.ref, r.score]));
+const isStop = word => !lunr.stopWordFilter(new lunr.Token(word));
+const hasTerms = pattern => index.tokenSet.intersect(lunr.TokenSet.fromString(pattern)).toArray().length > 0;
+function typedPrefix(word) {
+  for (let p = word; p.length >= 2 && word.length - p.length <= 4; p = p.slice(0, -1)) {
+    if (hasTerms(p + '*')) return p;
+  }
+  return null;
+}
+function plainQuery(words, requireAll) {
+  return index.query(query => words.forEach((word, position) => {
+    const stopWord = isStop(word);
+    if (!word || (stopWord && position < words.length - 1)) return;
+    query.term(word, {boost: 10});
+    const prefix = word.length >= 2 ? typedPrefix(word) : null;
+    const required = requireAll && !stopWord && word.length >= 2;
+    if (!prefix && !required) return;
+    query.term(prefix || word, {wildcard: lunr.Query.wildcard.TRAILING, usePipeline: false,
+      presence: required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL});
+  }));
+}
+function reference(text) {
+  text = text.trim();
+  try {
+    if (/[:*^~\\\\]|(^|\\s)[+-]/.test(text)) return {results: index.search(text)};
+  } catch (error) {
+    return {results: [], error: error.message};
+  }
+  const words = lunr.tokenizer(text).map(token => lunr.trimmer(token).toString());
+  const results = plainQuery(words, true);
+  return {results: results.length ? results : plainQuery(words, false)};
+}
 const opened = sitegen.openIndex(lunr, input.data);
-const found = input.queries.map(query => sitegen.search(lunr, opened, query).results.map(r => Number(r.ref)));
-process.stdout.write(JSON.stringify({
-  identical: JSON.stringify(ours) === JSON.stringify(reference),
-  ours: ranked(ours), reference: ranked(reference), loaded: ranked(loaded), found: found,
-}));
+process.stdout.write(JSON.stringify(input.queries.map(query => {
+  const outcome = sitegen.search(lunr, opened, query), expected = reference(query);
+  const terms = result => Object.keys(outcome.matched([result])).sort();
+  return {
+    query: query,
+    ours: outcome.results.map(r => ({ref: r.ref, score: r.score, terms: terms(r)})),
+    reference: expected.results.map(r => ({ref: r.ref, score: r.score,
+      terms: Object.keys(r.matchData.metadata).sort()})),
+    errors: [outcome.error || null, expected.error || null],
+  };
+})));
 """
+
+
+def compare_with_lunr_js(corpus: list[SearchDocument], queries: list[str], tmp_path: Path) -> dict[str, list]:
+    """Query -> our result refs, best first, after checking they are lunr.js's (scores, matched terms)."""
+    names = [name for name, _ in FIELDS]
+    docs = [dict(zip(names, field_values(doc), strict=True)) for doc in corpus]
+    compared = run_node(
+        NODE_COMPARE, {"data": search_data(corpus), "docs": docs, "queries": queries}, tmp_path
+    )
+    for case in compared:
+        ours, reference = case["ours"], case["reference"]
+        assert case["errors"][0] == case["errors"][1], case["query"]
+        assert [r["ref"] for r in ours] == [r["ref"] for r in reference] or same_but_ties(ours, reference), (
+            case
+        )
+        theirs = {r["ref"]: r for r in reference}
+        for mine in ours:
+            assert mine["score"] == pytest.approx(theirs[mine["ref"]]["score"], rel=1e-12), case["query"]
+            assert mine["terms"] == theirs[mine["ref"]]["terms"], case["query"]
+    return {case["query"]: [int(r["ref"]) for r in case["ours"]] for case in compared}
+
+
+def same_but_ties(ours: list[dict], reference: list[dict]) -> bool:
+    """The same results, in the same order but for equal scores (lunr.js orders ties by match order)."""
+    by_ref = {r["ref"]: r for r in reference}
+    if set(by_ref) != {r["ref"] for r in ours}:
+        return False
+    scores = [r["score"] for r in ours]
+    return all(a >= b - 1e-12 for a, b in pairwise(scores)) and all(
+        by_ref[r["ref"]]["score"] == pytest.approx(r["score"], rel=1e-12) for r in ours
+    )
 
 
 def run_node(script: str, payload: object, tmp_path: Path) -> dict:
@@ -160,15 +227,10 @@ def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "SHARD_MAX_DOCS", 3)
 
 
-def test_index_is_exactly_the_one_lunr_js_builds(tmp_path: Path, shard_sizes: str) -> None:
+def test_search_ranks_as_lunr_js_ranks(tmp_path: Path, shard_sizes: str) -> None:
     data = search_data(SMALL_CORPUS)
     assert (len(data["shards"]) > 1) == (shard_sizes == "many shards")
-    names = [name for name, _ in FIELDS]
-    docs = [dict(zip(names, field_values(doc), strict=True)) for doc in SMALL_CORPUS]
-    result = run_node(NODE_COMPARE, {"data": data, "docs": docs, "queries": QUERIES}, tmp_path)
-    assert result["identical"], "the expanded index differs from lunr.js's own"
-    assert result["ours"] == result["reference"] == result["loaded"]
-    found = dict(zip(QUERIES, result["found"], strict=True))
+    found = compare_with_lunr_js(SMALL_CORPUS, QUERIES, tmp_path)
     assert found["endogen"][0] == 0
     assert found["segment anything"][0] == 1
     assert found["decay"] == [4] and found["days"] == [4]
@@ -178,49 +240,6 @@ def test_index_is_exactly_the_one_lunr_js_builds(tmp_path: Path, shard_sizes: st
     assert found["medsam-agent"][0] == 3
     assert {1, 3} <= set(found["segm"]), "a word being typed matches as a prefix"
     assert {1, 3} <= set(found["segmentati"]), "a prefix longer than the stem still matches"
-
-
-# Plain words as lunr.Query clauses run by lunr.Index#query (what search.js did before it scored
-# them itself), against search.js's own scoring: the same papers, scores and order.
-NODE_PLAIN_PARITY = """
-const lunr = require(process.argv[2]);
-const sitegen = require(process.argv[3]);
-const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-const index = sitegen.buildIndex(lunr, input.data);
-const opened = sitegen.openIndex(lunr, input.data);
-const isStop = word => !lunr.stopWordFilter(new lunr.Token(word));
-const hasTerms = pattern => index.tokenSet.intersect(lunr.TokenSet.fromString(pattern)).toArray().length > 0;
-function typedPrefix(word) {
-  for (let p = word; p.length >= 2 && word.length - p.length <= 4; p = p.slice(0, -1)) {
-    if (hasTerms(p + '*')) return p;
-  }
-  return null;
-}
-function plainQuery(words, requireAll) {
-  return index.query(query => words.forEach((word, position) => {
-    const stopWord = isStop(word);
-    if (!word || (stopWord && position < words.length - 1)) return;
-    query.term(word, {boost: 10});
-    const prefix = word.length >= 2 ? typedPrefix(word) : null;
-    const required = requireAll && !stopWord && word.length >= 2;
-    if (!prefix && !required) return;
-    query.term(prefix || word, {wildcard: lunr.Query.wildcard.TRAILING, usePipeline: false,
-      presence: required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL});
-  }));
-}
-function reference(text) {
-  const words = lunr.tokenizer(text.trim()).map(token => lunr.trimmer(token).toString());
-  const results = plainQuery(words, true);
-  const chosen = results.length ? results : plainQuery(words, false);
-  return chosen.map(r => ({ref: r.ref, score: r.score, terms: Object.keys(r.matchData.metadata).sort()}));
-}
-process.stdout.write(JSON.stringify(input.queries.map(query => {
-  const outcome = sitegen.search(lunr, opened, query);
-  const terms = result => Object.keys(outcome.matched([result])).sort();
-  const ours = outcome.results.map(r => ({ref: r.ref, score: r.score, terms: terms(r)}));
-  return {query: query, ours: ours, reference: reference(query)};
-})));
-"""
 
 
 def committed_documents() -> list[SearchDocument]:
@@ -243,36 +262,27 @@ def typed_queries(texts: list[str]) -> list[str]:
     return queries
 
 
-def test_plain_words_rank_as_lunr_query_ranks_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_typed_words_and_query_syntax_rank_as_lunr_js_ranks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     small_shards(monkeypatch)
     monkeypatch.setattr(search, "SHARD_MAX_DOCS", 40)
     corpus = committed_documents()
     assert len(corpus) > 100, "the committed content is missing"
     queries = typed_queries(["segment anything", "medical vision language", "endoscopy video", "decay days"])
-    data = search_data(corpus)
-    assert len(data["shards"]) > 1
-    compared = run_node(NODE_PLAIN_PARITY, {"data": data, "queries": queries}, tmp_path)
-    for case in compared:
-        ours, reference = case["ours"], case["reference"]
-        assert [r["ref"] for r in ours] == [r["ref"] for r in reference] or same_but_ties(ours, reference), (
-            case
-        )
-        theirs = {r["ref"]: r for r in reference}
-        for mine in ours:
-            assert mine["score"] == pytest.approx(theirs[mine["ref"]]["score"], rel=1e-12), case["query"]
-            assert mine["terms"] == theirs[mine["ref"]]["terms"], case["query"]
-    assert any(len(case["ours"]) > 5 for case in compared)
+    queries += SYNTAX_QUERIES
+    assert len(search_data(corpus)["shards"]) > 1
+    found = compare_with_lunr_js(corpus, queries, tmp_path)
+    assert sum(len(refs) > 5 for refs in found.values()) > 20
+    assert found["-segmentation"] and found["title:segm*"] and found["segmnt~1"] and found["*ation"]
 
 
-def same_but_ties(ours: list[dict], reference: list[dict]) -> bool:
-    """The same results, in the same order but for equal scores (lunr.js orders ties by match order)."""
-    by_ref = {r["ref"]: r for r in reference}
-    if set(by_ref) != {r["ref"] for r in ours}:
-        return False
-    scores = [r["score"] for r in ours]
-    return all(a >= b - 1e-12 for a, b in pairwise(scores)) and all(
-        by_ref[r["ref"]]["score"] == pytest.approx(r["score"], rel=1e-12) for r in ours
-    )
+SYNTAX_QUERIES = [
+    "title:segm*", "+segment -medical", "+segment +medical", "segmnt~1", "segmentaton~2", "*ation", "s*g*t",
+    "-segmentation", "-segmentation -model", "title:model^5 text:segment", "names:sam", "year:2025",
+    "topics:x", "+nosuchterm segment", "-nosuchterm", "title:", "+", "nosuchfield:x", "segment^2 anything*",
+    "title:medical +text:image", "+title:vision -title:language",
+]  # fmt: skip
 
 
 def test_whole_abstract_is_searched_but_only_a_snippet_is_shipped(tmp_path: Path) -> None:
@@ -282,10 +292,7 @@ def test_whole_abstract_is_searched_but_only_a_snippet_is_shipped(tmp_path: Path
     shown = data["shards"][0]["docs"][0][4]
     assert "zygomorphic" not in shown and shown.endswith("…")
     assert len(shown) <= 201
-    names = [name for name, _ in FIELDS]
-    docs = [dict(zip(names, field_values(doc), strict=True)) for doc in corpus]
-    result = run_node(NODE_COMPARE, {"data": data, "docs": docs, "queries": ["zygomorphic"]}, tmp_path)
-    assert result["found"] == [[0]]
+    assert compare_with_lunr_js(corpus, ["zygomorphic"], tmp_path) == {"zygomorphic": [0]}
 
 
 def test_bundle_holds_the_assets_and_reports_sizes() -> None:

@@ -28,7 +28,6 @@
   // re-encodes only shards whose documents changed). lunr numbers terms in order of first
   // occurrence, which is each shard's order, shards in turn, skipping terms seen before.
 
-  var NO_METADATA = Object.freeze({}); // lunr only reads a posting's metadata
   var COMMA = 44, COLON = 58, SEMICOLON = 59;
 
   // Decodes one term's postings in one shard into found.fields/docs/scores (term frequencies
@@ -57,29 +56,6 @@
       }
     }
     return at;
-  }
-
-  // posting[field] ({docRef: metadata}) is made on first use, from the prototype: a query reads
-  // a handful of terms, and making millions of these objects up front is most of loading.
-  function postingType(fields, termPostings) {
-    function Posting(termIndex) { this._index = termIndex; }
-    fields.forEach(function (field, f) {
-      Object.defineProperty(Posting.prototype, field, {
-        configurable: true,
-        get: function () {
-          var docs = Object.create(null), found = termPostings(this._index);
-          for (var i = 0; i < found.docs.length; i++) if (found.fields[i] === f) docs[found.docs[i]] = NO_METADATA;
-          Object.defineProperty(this, fields[f], { value: docs, enumerable: true, writable: true, configurable: true });
-          return docs;
-        }
-      });
-    });
-    Posting.prototype.toJSON = function () { // what lunr.Index#toJSON serializes: every field
-      var plain = { _index: this._index };
-      for (var f = 0; f < fields.length; f++) plain[fields[f]] = this[fields[f]];
-      return plain;
-    };
-    return Posting;
   }
 
   // Every shard's terms numbered as lunr.js would, each with its postings in every shard.
@@ -157,92 +133,27 @@
     return { fields: found.fields.subarray(0, count), docs: found.docs.subarray(0, count), scores: found.scores.subarray(0, count) };
   }
 
-  // Every document's BM25 vector per field, [termIndex, score, ...] by ascending term: made in
-  // flat typed arrays, then cut into arrays of exactly their size (growing 50,000 arrays one
-  // push at a time is most of the cost otherwise). Returns vector(field, doc).
-  function packedVectors(shards) {
-    var slots = shards.fields.length * shards.docCount, counts = new Int32Array(slots + 1);
-    var entries = { slot: new Int32Array(1 << 16), term: new Int32Array(1 << 16), score: new Float64Array(1 << 16) };
-    var total = 0;
-    shards.terms.forEach(function (term, termIndex) {
-      var found = termPostings(shards, termIndex);
-      if (total + found.docs.length > entries.slot.length) entries = grown(entries, total + found.docs.length);
-      for (var i = 0; i < found.docs.length; i++, total++) {
-        var slot = found.fields[i] * shards.docCount + found.docs[i];
-        entries.slot[total] = slot;
-        entries.term[total] = termIndex;
-        entries.score[total] = found.scores[i];
-        counts[slot + 1]++;
-      }
-    });
-    for (var s = 0; s < slots; s++) counts[s + 1] += counts[s]; // counts[s]: where slot s starts
-    var next = counts.slice(), packed = new Float64Array(2 * total);
-    for (var e = 0; e < total; e++) { // entries are in term order, so each slot's are too
-      var at = 2 * next[entries.slot[e]]++;
-      packed[at] = entries.term[e];
-      packed[at + 1] = entries.score[e];
-    }
-    return function (f, doc) {
-      var slot = f * shards.docCount + doc, start = 2 * counts[slot], vector = new Array(2 * counts[slot + 1] - start);
-      for (var i = 0; i < vector.length; i++) vector[i] = packed[start + i];
-      return vector;
-    };
-  }
-
-  function grown(entries, needed) {
-    var size = entries.slot.length;
-    while (size < needed) size *= 2;
-    var bigger = { slot: new Int32Array(size), term: new Int32Array(size), score: new Float64Array(size) };
-    bigger.slot.set(entries.slot);
-    bigger.term.set(entries.term);
-    bigger.score.set(entries.score);
-    return bigger;
-  }
-
-  // The lunr.Index lunr.js would build from the documents (for queries in lunr's syntax).
-  function buildIndex(lunr, data, opened) {
-    var shards = opened || openShards(data), fields = shards.fields, docCount = shards.docCount;
-    var Posting = postingType(fields, function (termIndex) { return termPostings(shards, termIndex); });
-    var invertedIndex = Object.create(null);
-    shards.terms.forEach(function (term, termIndex) { invertedIndex[term] = new Posting(termIndex); });
-    var vectors = packedVectors(shards);
-    var fieldVectors = Object.create(null); // in lunr.Builder's order: documents, then fields
-    for (var doc = 0; doc < docCount; doc++) {
-      for (var f = 0; f < fields.length; f++) fieldVectors[fields[f] + "/" + doc] = new lunr.Vector(vectors(f, doc));
-    }
-    var pipeline = new lunr.Pipeline();
-    pipeline.add(lunr.stemmer);
-    return new lunr.Index({
-      invertedIndex: invertedIndex,
-      fieldVectors: fieldVectors,
-      tokenSet: lunr.TokenSet.fromArray(shards.terms.slice().sort()),
-      fields: fields,
-      pipeline: pipeline
-    });
-  }
-
-  // ---- plain words, scored as lunr.Index#query scores them ----
-  // A query of plain words needs the postings of its few terms only, not lunr.Index's vectors
-  // of every document: this index reads postings on first use and keeps them. Scores are
-  // lunr.js's: per field, the dot product of the query vector (each term's summed clause
-  // boosts) and the document's BM25 vector, over the query vector's magnitude, summed over
-  // fields. tests/test_search_index.py compares results with lunr.Index#query's.
+  // ---- scoring, as lunr.Index#query scores ----
+  // A query needs the postings of its few terms only, not lunr.Index's vectors of every
+  // document: this index reads postings on first use and keeps them. Scores are lunr.js's: per
+  // field, the dot product of the query vector (each term's summed clause boosts) and the
+  // document's BM25 vector, over the query vector's magnitude, summed over fields; required and
+  // prohibited clauses filter as lunr.js's do. tests/test_search_index.py compares results with
+  // lunr.js's own index, for plain words and lunr's query syntax.
 
   function openIndex(lunr, data) {
     var shards = openShards(data);
-    var sorted = shards.terms.slice().sort(), numbers = new Map();
+    var sorted = shards.terms.slice().sort(), numbers = new Map(), tokenSet = null;
     shards.terms.forEach(function (term, number) { numbers.set(term, number); });
-    var cache = new Map(), lunrIndex = null;
-    var dots = shards.fields.map(function () { return new Float64Array(shards.docCount); });
+    var cache = new Map();
     return {
+      fields: shards.fields,
       docCount: shards.docCount,
-      fieldCount: shards.fields.length,
-      dots: dots,
-      required: new Int32Array(shards.docCount), // per document, required clauses matched
-      stamp: new Int32Array(shards.docCount),
+      dots: shards.fields.map(function () { return new Float64Array(shards.docCount); }),
+      stamp: new Int32Array(shards.docCount), // per document: the query that last touched it
       stamps: 0,
       number: function (term) { return numbers.get(term); },
-      // Terms starting with prefix, as numbers (lunr.js's), in sorted order of the terms.
+      // Terms starting with prefix, as numbers (lunr.js's).
       expand: function (prefix) {
         var found = [];
         for (var i = lowerBound(sorted, prefix); i < sorted.length && sorted[i].lastIndexOf(prefix, 0) === 0; i++) {
@@ -254,13 +165,19 @@
         var i = lowerBound(sorted, prefix);
         return i < sorted.length && sorted[i].lastIndexOf(prefix, 0) === 0;
       },
+      // Terms matching a lunr clause with wildcards inside or an edit distance.
+      matching: function (clause) {
+        tokenSet = tokenSet || lunr.TokenSet.fromArray(sorted);
+        return tokenSet.intersect(lunr.TokenSet.fromClause(clause)).toArray().map(function (term) {
+          return numbers.get(term);
+        });
+      },
       postings: function (number) {
         var found = cache.get(number);
         if (!found) cache.set(number, found = termPostings(shards, number));
         return found;
       },
-      term: function (number) { return shards.terms[number]; },
-      lunrIndex: function () { return lunrIndex || (lunrIndex = buildIndex(lunr, data, shards)); }
+      term: function (number) { return shards.terms[number]; }
     };
   }
 
@@ -273,51 +190,91 @@
     return low;
   }
 
-  // clauses: [{terms: [number, ...], boost, required}] -> [{ref, score, doc}], best first.
-  function scoreClauses(index, clauses) {
-    var weights = new Map(), requiredCount = 0;
+  // clauses: [{fields: [field number], boost, presence (lunr.Query.presence), terms: [number]}]
+  // -> {results: [{ref, score, doc}] best first, matched(shown results) -> {term: true}}.
+  function scoreClauses(lunr, index, clauses) {
+    var presence = lunr.Query.presence;
+    var weights = index.fields.map(function () { return new Map(); }); // the query vector per field
+    var required = index.fields.map(function () { return null; }), prohibited = new Set();
     clauses.forEach(function (clause) {
-      clause.terms.forEach(function (number) { weights.set(number, (weights.get(number) || 0) + clause.boost); });
-    });
-    var numbers = Array.from(weights.keys()).sort(function (a, b) { return a - b; });
-    var magnitude = Math.sqrt(numbers.reduce(function (sum, n) { return sum + weights.get(n) * weights.get(n); }, 0));
-    var touched = [], seen = index.stamp, stamp = ++index.stamps;
-    numbers.forEach(function (number) { // ascending term numbers: lunr.Vector#dot's order
-      var found = index.postings(number), weight = weights.get(number);
-      for (var i = 0; i < found.docs.length; i++) {
-        var doc = found.docs[i];
-        if (seen[doc] !== stamp) {
-          seen[doc] = stamp;
-          touched.push(doc);
-          for (var f = 0; f < index.fieldCount; f++) index.dots[f][doc] = 0;
-          index.required[doc] = 0;
-        }
-        index.dots[found.fields[i]][doc] += weight * found.scores[i];
+      if (clause.presence === presence.REQUIRED && !clause.terms.length) {
+        clause.fields.forEach(function (f) { required[f] = new Set(); }); // nothing can match
+        return;
       }
-    });
-    clauses.forEach(function (clause) {
-      if (!clause.required) return;
-      requiredCount++;
-      var clauseStamp = ++index.stamps;
+      var matches = clause.presence === presence.REQUIRED ? new Set() : null;
       clause.terms.forEach(function (number) {
-        var docs = index.postings(number).docs;
-        for (var i = 0; i < docs.length; i++) {
-          if (seen[docs[i]] === clauseStamp) continue;
-          seen[docs[i]] = clauseStamp;
-          index.required[docs[i]]++;
+        clause.fields.forEach(function (f) {
+          if (clause.presence !== presence.PROHIBITED) weights[f].set(number, (weights[f].get(number) || 0) + clause.boost);
+        });
+        if (clause.presence === presence.OPTIONAL) return;
+        var found = index.postings(number);
+        for (var i = 0; i < found.docs.length; i++) {
+          if (clause.fields.indexOf(found.fields[i]) >= 0) (matches || prohibited).add(found.docs[i]);
         }
       });
+      if (matches) clause.fields.forEach(function (f) { required[f] = required[f] ? intersection(required[f], matches) : matches; });
     });
-    var results = [];
-    touched.forEach(function (doc) {
-      if (index.required[doc] < requiredCount) return;
+    var allRequired = required.reduce(function (all, docs) { return !docs ? all : all ? intersection(all, docs) : docs; }, null);
+    var scored = dotProducts(index, weights), results = [];
+    var negated = clauses.every(function (clause) { return clause.presence === presence.PROHIBITED; });
+    var candidates = negated ? Array.from({ length: index.docCount }, function (_, doc) { return doc; }) : scored.touched;
+    candidates.forEach(function (doc) {
+      if ((allRequired && !allRequired.has(doc)) || prohibited.has(doc)) return;
       var score = 0;
-      for (var f = 0; f < index.fieldCount; f++) {
-        if (index.dots[f][doc]) score += index.dots[f][doc] / magnitude;
+      for (var f = 0; f < index.fields.length && !negated; f++) {
+        if (scored.magnitudes[f]) score += index.dots[f][doc] / scored.magnitudes[f];
       }
       results.push({ ref: String(doc), score: score, doc: doc });
     });
-    return results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    return { results: results, matched: function (shown) { return matchedTerms(index, weights, scored.numbers, shown); } };
+  }
+
+  // Per field and touched document, the dot product with the query vector, terms ascending
+  // (lunr.Vector#dot's order, so the same sums); and each field's query vector magnitude.
+  function dotProducts(index, weights) {
+    var numbers = new Set();
+    weights.forEach(function (vector) { vector.forEach(function (_, number) { numbers.add(number); }); });
+    numbers = Array.from(numbers).sort(function (a, b) { return a - b; });
+    var magnitudes = weights.map(function (vector) {
+      var squares = 0;
+      numbers.forEach(function (number) { if (vector.has(number)) squares += vector.get(number) * vector.get(number); });
+      return Math.sqrt(squares);
+    });
+    var touched = [], seen = index.stamp, stamp = ++index.stamps;
+    numbers.forEach(function (number) {
+      var found = index.postings(number);
+      for (var i = 0; i < found.docs.length; i++) {
+        var f = found.fields[i], doc = found.docs[i], weight = weights[f].get(number);
+        if (weight === undefined) continue;
+        if (seen[doc] !== stamp) {
+          seen[doc] = stamp;
+          touched.push(doc);
+          for (var g = 0; g < index.fields.length; g++) index.dots[g][doc] = 0;
+        }
+        index.dots[f][doc] += weight * found.scores[i];
+      }
+    });
+    return { numbers: numbers, magnitudes: magnitudes, touched: touched };
+  }
+
+  function intersection(a, b) {
+    var both = new Set();
+    a.forEach(function (doc) { if (b.has(doc)) both.add(doc); });
+    return both;
+  }
+
+  // The index terms the shown results matched, for highlighting.
+  function matchedTerms(index, weights, numbers, shown) {
+    var terms = Object.create(null), wanted = new Set();
+    shown.forEach(function (result) { wanted.add(result.doc); });
+    numbers.forEach(function (number) {
+      var found = index.postings(number);
+      for (var i = 0; i < found.docs.length && !terms[index.term(number)]; i++) {
+        if (wanted.has(found.docs[i]) && weights[found.fields[i]].has(number)) terms[index.term(number)] = true;
+      }
+    });
+    return terms;
   }
 
   // ---- queries ----
@@ -338,29 +295,54 @@
 
   // Plain words: each word whole (stemmed, boosted) or as the beginning of a word. With
   // requireAll, a paper must hold every word (or a word it begins); stop words never count.
-  // The clauses lunr.Query would hold, expanded to term numbers as lunr.Index#query would.
   function plainClauses(lunr, index, words, requireAll) {
-    var clauses = [];
+    var clauses = [], allFields = index.fields.map(function (_, f) { return f; });
+    var presence = lunr.Query.presence;
     words.forEach(function (word, position) {
       var stopWord = isStopWord(lunr, word);
       if (!word || (stopWord && position < words.length - 1)) return;
-      var exact = index.number(lunr.stemmer(new lunr.Token(word)).toString());
-      clauses.push({ terms: exact === undefined ? [] : [exact], boost: EXACT_BOOST, required: false });
+      var exact = index.number(stem(lunr, word));
+      clauses.push({ fields: allFields, boost: EXACT_BOOST, presence: presence.OPTIONAL, terms: exact === undefined ? [] : [exact] });
       var prefix = word.length >= 2 ? typedPrefix(index, word) : null;
       var required = requireAll && !stopWord && word.length >= 2;
       if (!prefix && !required) return;
-      clauses.push({ terms: index.expand(prefix || word), boost: 1, required: required });
+      var terms = index.expand(prefix || word);
+      clauses.push({ fields: allFields, boost: 1, presence: required ? presence.REQUIRED : presence.OPTIONAL, terms: terms });
     });
     return clauses;
+  }
+
+  function stem(lunr, word) {
+    return lunr.stemmer(new lunr.Token(word)).toString();
   }
 
   // Papers with every word first; if none has them all, papers with any of them.
   function plainSearch(lunr, index, text) {
     var words = lunr.tokenizer(text).map(function (token) { return lunr.trimmer(token).toString(); });
     var clauses = plainClauses(lunr, index, words, true);
-    var results = scoreClauses(index, clauses);
-    if (!results.length) results = scoreClauses(index, clauses = plainClauses(lunr, index, words, false));
-    return { results: results, matched: function (shown) { return matchedTerms(index, clauses, shown); } };
+    if (!clauses.length) return { results: [], matched: noTerms }; // nothing but separators
+    var outcome = scoreClauses(lunr, index, clauses);
+    return outcome.results.length ? outcome : scoreClauses(lunr, index, plainClauses(lunr, index, words, false));
+  }
+
+  // A query in lunr's syntax, parsed by lunr.js, its terms expanded as lunr.Index#query would.
+  function syntaxSearch(lunr, index, text) {
+    var query = new lunr.Query(index.fields);
+    new lunr.QueryParser(text, query).parse();
+    return scoreClauses(lunr, index, query.clauses.map(function (clause) {
+      var term = clause.usePipeline ? stem(lunr, clause.term) : clause.term, terms;
+      var wildcard = term.indexOf("*");
+      if ("editDistance" in clause || (wildcard >= 0 && wildcard < term.length - 1)) {
+        var pattern = "editDistance" in clause ? { term: term, editDistance: clause.editDistance } : { term: term };
+        terms = index.matching(pattern);
+      } else if (wildcard >= 0) {
+        terms = index.expand(term.slice(0, -1));
+      } else {
+        terms = index.number(term) === undefined ? [] : [index.number(term)];
+      }
+      var fields = clause.fields.map(function (name) { return index.fields.indexOf(name); });
+      return { fields: fields, boost: clause.boost, presence: clause.presence, terms: terms };
+    }));
   }
 
   // {results: [{ref, score}], matched(shown) -> {term: true}, error: "..."}: lunr's query
@@ -369,11 +351,7 @@
     text = text.trim();
     if (!text) return { results: [], matched: noTerms };
     try {
-      if (LUNR_SYNTAX.test(text)) {
-        var results = index.lunrIndex().search(text);
-        return { results: results, matched: function (shown) { return lunrMatchedTerms(shown); } };
-      }
-      return plainSearch(lunr, index, text);
+      return LUNR_SYNTAX.test(text) ? syntaxSearch(lunr, index, text) : plainSearch(lunr, index, text);
     } catch (error) {
       if (error instanceof lunr.QueryParseError) return { results: [], matched: noTerms, error: error.message };
       throw error;
@@ -382,30 +360,7 @@
 
   function noTerms() { return Object.create(null); }
 
-  // The index terms the shown results hold, for highlighting.
-  function matchedTerms(index, clauses, shown) {
-    var terms = Object.create(null), wanted = new Set();
-    shown.forEach(function (result) { wanted.add(result.doc); });
-    clauses.forEach(function (clause) {
-      clause.terms.forEach(function (number) {
-        var docs = index.postings(number).docs;
-        for (var i = 0; i < docs.length && !terms[index.term(number)]; i++) {
-          if (wanted.has(docs[i])) terms[index.term(number)] = true;
-        }
-      });
-    });
-    return terms;
-  }
-
-  function lunrMatchedTerms(shown) {
-    var terms = Object.create(null);
-    shown.forEach(function (result) {
-      Object.keys(result.matchData.metadata).forEach(function (term) { terms[term] = true; });
-    });
-    return terms;
-  }
-
-  var exported = { buildIndex: buildIndex, openIndex: openIndex, search: search };
+  var exported = { openIndex: openIndex, search: search };
   if (typeof module === "object" && module.exports) module.exports = exported;
   if (typeof document === "undefined") return;
 
