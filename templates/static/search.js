@@ -2,10 +2,10 @@
  *
  * lunr.js and the index are loaded only when search is first used, by injecting <script> tags
  * (fetch does not work from file://). The index file holds compact postings in shards (see
- * sitegen/search.py). Plain words are scored here from the postings of their terms alone, as
- * lunr.Index#query would score them; a query in lunr's syntax (title:x, +a -b, x~1, x^2) goes
- * to the lunr.Index lunr.js would build, made on the first such query. Paper text is
- * untrusted: the DOM is built with textContent only.
+ * sitegen/search.py). Queries, plain words or lunr's syntax (title:x, +a -b, x~1, x^2, x*), are
+ * scored here from the postings of their terms alone, exactly as lunr.Index#query scores them,
+ * so no lunr.Index (vectors for every document) is ever built; lunr.js tokenizes, stems and
+ * parses queries. Paper text is untrusted: the DOM is built with textContent only.
  */
 (function () {
   "use strict";
@@ -18,15 +18,10 @@
   var LUNR_SYNTAX = /[:*^~\\]|(^|\s)[+-]/;
 
   // ---- the index ----
-  // The index lunr.Builder#build would make had every document been added: the same inverted
-  // index, BM25 field vectors by lunr.Builder#createFieldVectors's formula (the same operations
-  // in the same order, so the same numbers), token set and search pipeline. Building it here
-  // from the compact postings is several times faster and lighter than replaying
-  // lunr.Builder's bookkeeping; tests/test_search_index.py checks it is the same index.
-  //
   // The file holds shards of consecutive documents, each with its own term list (so the build
-  // re-encodes only shards whose documents changed). lunr numbers terms in order of first
-  // occurrence, which is each shard's order, shards in turn, skipping terms seen before.
+  // re-encodes only shards whose documents changed). Terms are numbered as lunr.js numbers
+  // them, in order of first occurrence: each shard's order, shards in turn, skipping terms seen
+  // before; scores then sum in lunr.Vector#dot's order (ascending term numbers), to the bit.
 
   var COMMA = 44, COLON = 58, SEMICOLON = 59;
 
@@ -97,7 +92,7 @@
     return docs;
   }
 
-  // What both indexes need: terms numbered as lunr.js would, per-field lengths and scoring.
+  // Terms numbered as lunr.js would, their postings in each shard, and lunr.js's scoring.
   function openShards(data) {
     var fields = data.fields.map(function (field) { return field[0]; });
     var merged = mergeShards(data.shards), docCount = merged.docCount;
