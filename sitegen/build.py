@@ -138,6 +138,7 @@ def build_site(
     _check_library(library, env, loaded.root)
     report.papers, report.topics = len(library.papers), len(library.topics)
     site = _derive_site(library, state, report)
+    site.record_texts = state.records
     bundle = _related_and_search(site, state, report)
     report.search_documents = len(library.papers)
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
@@ -360,9 +361,12 @@ def _write_site(
             else:
                 todo.append((path, inputs, make))
         report.pages_rendered = len(todo)
-        if len(todo) >= PARALLEL_FROM:  # half here, half in another process
-            here = partial(_render_pages, todo[0::2], staged, report)
-            staged.add_tally(side_by_side(here, partial(_render_elsewhere, todo[1::2], staged))[1])
+        if len(todo) >= PARALLEL_FROM:  # half the paper pages in another process, the rest here
+            papers = {urls.paper_file(paper.slug) for paper in site.library.papers}
+            elsewhere = [page for page in todo if page[0] in papers][1::2]
+            sent = {path for path, _, _ in elsewhere}
+            here = partial(_render_pages, [page for page in todo if page[0] not in sent], staged, report)
+            staged.add_tally(side_by_side(here, partial(_render_elsewhere, elsewhere, staged))[1])
         else:
             _render_pages(todo, staged, report)
         state.outputs, state.output_dir = {}, ""  # until the new output is in place
@@ -448,6 +452,7 @@ class Site:
     ) -> None:
         self.library, self.derived = library, derived
         self.related: dict[str, tuple[str, ...]] = {}  # set once found
+        self.record_texts = ParsedCache(None)  # papers.json records by their inputs; the build's own
         self.text_keys, self.terms = text_keys, terms  # slug -> digest of title and abstract; its words
         self.config = library.config
         self.abstracts = abstracts
@@ -604,16 +609,24 @@ class Site:
             urls.BIBTEX,
             lambda: "\n".join(outputs.bibtex_entry(p, keys[p.slug], address(p.slug)) for p in newest),
         )
-        yield urls.JSON, lambda: outputs.papers_json(self.records(newest))
+        yield urls.JSON, lambda: self.papers_json(newest)
 
     def page_addresses(self, newest: list[Paper]) -> list[str]:
         pages = [urls.HOME, urls.ALL_PAPERS, urls.TOPICS]
         pages += [card.url for card in self.topic_cards.values()]
         return pages + [urls.paper_page(paper.slug) for paper in newest]
 
-    def records(self, newest: list[Paper]) -> list[dict[str, object]]:
-        keys = self.bibtex_keys
-        return [
-            outputs.paper_record(p, self.derived.topics_of[p.slug], self.related[p.slug], keys[p.slug])
-            for p in newest
-        ]
+    def papers_json(self, newest: list[Paper]) -> str:
+        """papers.json, each record's text kept from the last build when made from the same inputs."""
+        texts = []
+        for paper in newest:
+            slug = paper.slug
+            key = f"{self.card_keys[slug]} {self.related[slug]} {self.bibtex_keys[slug]}"
+            text = self.record_texts.get(key)
+            if text is None:
+                topics = self.derived.topics_of[slug]
+                record = outputs.paper_record(paper, topics, self.related[slug], self.bibtex_keys[slug])
+                text = outputs.record_json(record)
+                self.record_texts.put(key, text)
+            texts.append(text)
+        return outputs.papers_json_of(texts)

@@ -63,7 +63,10 @@ class ParsedCache:
         self.entries, self.changed = kept, False
 
     def prune(self) -> bool:
-        """Forget what this run did not use and start counting afresh; True if the entries changed."""
+        """Forget what this run did not use, if it used any (else it kept a result made from it), and
+        start counting afresh; True if the entries changed."""
+        if not self.used:
+            return self.changed
         changed = self.changed or len(self.used) != len(self.entries)
         self.entries = {key: self.entries[key] for key in self.used if key in self.entries}
         self.used, self.changed = set(), False
@@ -81,7 +84,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 STATE_FILE = "build-state.pickle"
 RELATED_FILE = "related-index.pickle"
-STATE_FORMAT = 3  # bump when BuildState or what it holds changes shape
+STATE_FORMAT = 4  # bump when BuildState or what it holds changes shape
 
 
 class FileStamp(NamedTuple):
@@ -114,6 +117,7 @@ class BuildState:
     analysed: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # text key -> (Abstract, terms)
     topics: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # rules + content key -> ids
     results: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (inputs digest, value)
+    records: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # inputs -> papers.json record
     search: UsedMapping = field(default_factory=lambda: UsedMapping())  # for build_search_bundle(cache=)
     outputs: dict[str, OutputEntry] = field(default_factory=dict)  # output path -> entry
     output_dir: str = ""  # the resolved folder `outputs` describes
@@ -149,11 +153,17 @@ class BuildState:
 
     def prune(self) -> None:
         """Drop what this build did not use."""
-        parts = [part.prune() for part in (self.papers, self.analysed, self.topics, self.search)]
+        parts = [
+            part.prune() for part in (self.papers, self.analysed, self.topics, self.records, self.search)
+        ]
         self.changed = self.changed or any(parts)
 
     @classmethod
     def load(cls, folder: Path) -> BuildState:
+        """The state saved in `folder`: the one in memory when this process saved it last (the dev
+        server's case), else read from disk."""
+        if _LAST_SAVED and _LAST_SAVED[0] == (folder, _signature(folder)):
+            return _LAST_SAVED[1]
         state = _read_stamped(folder / STATE_FILE)
         if not isinstance(state, cls):
             return cls(folder=folder)
@@ -167,6 +177,22 @@ class BuildState:
         if self._related_changed and self._related is not None:
             _write_stamped(folder / RELATED_FILE, self._related)
         self.folder, self.changed, self._related_changed = folder, False, False
+        _LAST_SAVED[:] = [(folder, _signature(folder)), self]
+
+
+_LAST_SAVED: list[Any] = []  # [(folder, its files' signature), the state]: one only, to bound memory
+
+
+def _signature(folder: Path) -> tuple[tuple[int, int] | None, ...]:
+    """Changes whenever another process writes the state files."""
+    found: list[tuple[int, int] | None] = []
+    for name in (STATE_FILE, RELATED_FILE):
+        try:
+            status = (folder / name).stat()
+            found.append((status.st_mtime_ns, status.st_size))
+        except OSError:
+            found.append(None)
+    return tuple(found)
 
 
 def _read_stamped(path: Path) -> Any | None:
@@ -215,6 +241,8 @@ class UsedMapping(MutableMapping[str, Any]):
         return len(self.entries)
 
     def prune(self) -> bool:
+        if not self.used:
+            return self.changed
         changed = self.changed or len(self.used) != len(self.entries)
         self.entries = {key: self.entries[key] for key in self.used}
         self.used, self.changed = set(), False

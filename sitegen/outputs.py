@@ -165,4 +165,17 @@ def paper_record(
 
 
 def papers_json(records: Sequence[dict[str, object]]) -> str:
-    return json.dumps(list(records), ensure_ascii=False, indent=1) + "\n"
+    return papers_json_of([record_json(record) for record in records])
+
+
+def record_json(record: dict[str, object]) -> str:
+    """One record as `papers_json` lays it out, so a build can keep it for the next."""
+    return json.dumps(record, ensure_ascii=False, indent=1)
+
+
+def papers_json_of(records: Sequence[str]) -> str:
+    """The JSON list of `record_json` texts: byte for byte `json.dumps(records, indent=1)`."""
+    if not records:
+        return "[]\n"
+    # One level deeper: every line indented by one more space (JSON strings hold no raw newline).
+    return "[\n " + ",\n ".join(text.replace("\n", "\n ") for text in records) + "\n]\n"
