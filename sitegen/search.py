@@ -122,8 +122,8 @@ def index_file(docs: Sequence[SearchDocument], cache: SearchCache | None) -> tup
     head = json.dumps(index_header(), separators=(",", ":"))[:-1]
     head = f'window.{GLOBAL_NAME}={head},"shards":['
     encoded = [encoded_shard(shard, cache) for shard in shard_documents(docs)]
-    data = (head + ",".join(text for text, _ in encoded) + "]};\n").encode("ascii")
-    return data, gzip_size(head.encode()) + sum(size for _, size in encoded)
+    data = head.encode("ascii") + b",".join(text for text, _ in encoded) + b"]};\n"
+    return data, gzip_size(head.encode("ascii")) + sum(size for _, size in encoded)
 
 
 def search_data(docs: Sequence[SearchDocument]) -> dict[str, Any]:
@@ -170,21 +170,21 @@ def document_key(doc: SearchDocument) -> str:
     return digest(framed.encode("utf-8", "surrogatepass"))
 
 
-def encoded_shard(shard: Shard, cache: SearchCache | None) -> tuple[str, int]:
-    """A shard's JSON text and its gzip size; cached as "size\\ntext"."""
+def encoded_shard(shard: Shard, cache: SearchCache | None) -> tuple[bytes, int]:
+    """A shard's JSON text (ASCII) and its gzip size; cached as b"size\\ntext"."""
     known = cache.get(shard.key) if cache is not None else None
     if known is not None:
-        size, text = known.decode("ascii").split("\n", 1)
+        size, text = known.split(b"\n", 1)
         return text, int(size)
     if cache is None:
         data = shard_data(shard.docs)
     else:
         counted = [counted_fields(doc, key, cache) for doc, key in zip(shard.docs, shard.keys, strict=True)]
         data = shard_data(shard.docs, counted)
-    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
-    text_size = gzip_size(text.encode("ascii"))
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    text_size = gzip_size(text)
     if cache is not None:
-        cache[shard.key] = f"{text_size}\n{text}".encode("ascii")
+        cache[shard.key] = b"%d\n%s" % (text_size, text)
     return text, text_size
 
 
