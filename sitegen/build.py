@@ -42,6 +42,7 @@ STATIC_ASSETS = {
     "static/site.js": urls.SITE_JS,
     "static/favicon.svg": urls.FAVICON,
 }
+KEEP_MANIFESTS = 3  # output folders whose files a build knows (e.g. public and the dev server's)
 PARALLEL_FROM = 400  # papers to process before a second process pays for itself
 T = TypeVar("T")
 U = TypeVar("U")
@@ -130,7 +131,7 @@ def build_site(
     cache_dir = loaded.path(config.cache_dir)
     if state is None:
         state = BuildState.load(cache_dir) if use_cache else BuildState()
-    before = (dict(state.files), state.outputs, state.output_dir)
+    before = (dict(state.files), dict(state.outputs))
     with report.timing("read"):
         _prefetch_papers(loaded, state)
         library = load_library(loaded, state.papers, state.files)
@@ -145,7 +146,7 @@ def build_site(
     fingerprint = _templates_fingerprint(templates)
     _write_site(site, env, fingerprint, bundle.files, out, state, report)
     state.prune()
-    state.changed = state.changed or before != (state.files, state.outputs, state.output_dir)
+    state.changed = state.changed or before != (state.files, state.outputs)
     report.state = state
     if use_cache:
         state.save(cache_dir)
@@ -347,7 +348,8 @@ def _write_site(
 ) -> None:
     info = site.info(_search_index_file(assets))
     everything = digest(repr((templates, info, site.config, TEXT_CACHE_VERSION)).encode("utf-8"))
-    previous = trusted_manifest(out, state.outputs) if state.output_dir == str(out.resolve()) else None
+    folder = str(out.resolve())
+    previous = trusted_manifest(out, state.outputs.get(folder, {}))
     with ManifestOutput(out, previous) as staged:
         for path, data in assets.items():
             staged.write(path, data)
@@ -369,8 +371,10 @@ def _write_site(
             staged.add_tally(side_by_side(here, partial(_render_elsewhere, elsewhere, staged))[1])
         else:
             _render_pages(todo, staged, report)
-        state.outputs, state.output_dir = {}, ""  # until the new output is in place
-    state.outputs, state.output_dir = staged.manifest, str(out.resolve())
+        state.outputs.pop(folder, None)  # until the new output is in place
+    state.outputs[folder] = staged.manifest
+    for stale in list(state.outputs)[:-KEEP_MANIFESTS]:
+        del state.outputs[stale]
     report.files_written, report.files_unchanged = staged.written, staged.unchanged
     report.output_bytes = staged.total_bytes
 

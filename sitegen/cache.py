@@ -84,7 +84,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 STATE_FILE = "build-state.pickle"
 RELATED_FILE = "related-index.pickle"
-STATE_FORMAT = 4  # bump when BuildState or what it holds changes shape
+STATE_FORMAT = 5  # bump when BuildState or what it holds changes shape
 
 
 class FileStamp(NamedTuple):
@@ -119,8 +119,8 @@ class BuildState:
     results: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (inputs digest, value)
     records: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # inputs -> papers.json record
     search: UsedMapping = field(default_factory=lambda: UsedMapping())  # for build_search_bundle(cache=)
-    outputs: dict[str, OutputEntry] = field(default_factory=dict)  # output path -> entry
-    output_dir: str = ""  # the resolved folder `outputs` describes
+    # output folder (resolved) -> output path -> entry; the folder built last is last
+    outputs: dict[str, dict[str, OutputEntry]] = field(default_factory=dict)
     changed: bool = False  # since loaded or saved (apart from the caches, which know for themselves)
     folder: Path | None = None  # where it was loaded from: the large parts are read from there on demand
     _related: Any = None  # the related-papers index (derive.RelatedIndex), kept in a file of its own

@@ -249,3 +249,10 @@ def test_related_papers_updated_after_edits_equal_related_papers_found_from_noth
         champions = {term: found for term, found in index.champions.items() if found}
         assert champions == {term: found for term, found in fresh.champions.items() if found}
         assert index.queries == fresh.queries
+
+
+def test_building_into_another_folder_does_not_cost_the_first_its_reuse(project):
+    build(project)
+    build(project, "preview")  # as the dev server does, into its own folder
+    again = build(project)
+    assert again.pages_rendered == 0 and again.files_written == 0
