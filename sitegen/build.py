@@ -23,11 +23,30 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen import outputs, render, urls
-from sitegen.cache import BuildState, FileStamp, ParsedCache, UsedMapping, digest
+from sitegen.cache import (
+    LAST_BUILD_FILE,
+    STAMP,
+    BuildState,
+    FileStamp,
+    OutputEntry,
+    ParsedCache,
+    UsedMapping,
+    digest,
+    read_stamped,
+    write_stamped,
+)
 from sitegen.config import LoadedConfig, load_config
 from sitegen.derive import Derived, RelatedIndex, derive, introduced_names, term_counts
 from sitegen.errors import Problem, SitegenError
-from sitegen.load import ContentPaths, display_path, load_library, load_paper, load_topic_list, paper_files
+from sitegen.load import (
+    SETTLE_NS,
+    ContentPaths,
+    display_path,
+    load_library,
+    load_paper,
+    load_topic_list,
+    paper_files,
+)
 from sitegen.model import Library, Paper, Topic
 from sitegen.paperfile import key_line, split
 from sitegen.render import AttentionItem, LinkButton, PaperCard, PaperView, SiteInfo, TopicCard
@@ -127,8 +146,12 @@ def build_site(
     if strict and loaded.warnings:
         raise SitegenError.many(loaded.warnings, "warnings are errors with --strict")
     templates = loaded.path(config.templates_dir) if config.templates_dir else None
-    env = render.make_environment(templates)
     cache_dir = loaded.path(config.cache_dir)
+    fingerprint = _templates_fingerprint(templates)
+    inputs = _inputs_fingerprint(loaded, fingerprint, out) if use_cache and state is None else None
+    if inputs is not None and _unchanged_since_last_build(cache_dir, inputs, out, report):
+        return report
+    env = render.make_environment(templates)
     if state is None:
         state = BuildState.load(cache_dir) if use_cache else BuildState()
     before = (dict(state.files), dict(state.outputs))
@@ -143,14 +166,67 @@ def build_site(
     bundle = _related_and_search(site, state, report)
     report.search_documents = len(library.papers)
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
-    fingerprint = _templates_fingerprint(templates)
     _write_site(site, env, fingerprint, bundle.files, out, state, report)
     state.prune()
     state.changed = state.changed or before != (state.files, state.outputs)
     report.state = state
     if use_cache:
         state.save(cache_dir)
+        last = LastBuild(inputs, str(report.out), state.outputs[str(report.out)], _counts(report))
+        write_stamped(cache_dir / LAST_BUILD_FILE, last if inputs is not None else None)
     return report
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """Enough to tell, cheaply, that a rebuild would change nothing, and to report as it would."""
+
+    inputs: str | None  # digest of every input's stamp; None: some input was too fresh to trust
+    out: str
+    manifest: dict[str, OutputEntry]
+    counts: dict[str, int]
+
+
+REPORTED_COUNTS = ("papers", "topics", "pages", "output_bytes", "search_documents", "search_index_bytes")
+
+
+def _counts(report: BuildReport) -> dict[str, int]:
+    counts = {name: getattr(report, name) for name in (*REPORTED_COUNTS, "search_index_gzip_bytes")}
+    return {**counts, "pages_reused": report.pages_rendered + report.pages_reused}
+
+
+def _inputs_fingerprint(loaded: LoadedConfig, templates: str, out: Path) -> str | None:
+    """A digest of what a build reads (config, topics, templates, the paper files' stamps), or None
+    when a paper file changed so recently that its stamp cannot be trusted."""
+    paths = ContentPaths.of(loaded)
+    try:
+        topics = paths.topics.read_bytes()
+        with os.scandir(paths.papers) as entries:
+            stamps = sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries)
+    except OSError:
+        return None
+    if any(mtime >= time.time_ns() - SETTLE_NS for _, mtime, _ in stamps):
+        return None
+    parts = (STAMP, repr(loaded.config), str(out.resolve()), templates, digest(topics), repr(stamps))
+    return digest("\n".join(parts).encode("utf-8"))
+
+
+def _unchanged_since_last_build(cache_dir: Path, inputs: str, out: Path, report: BuildReport) -> bool:
+    """True (with the report filled in) when the last build had the same inputs and its output is intact."""
+    last = read_stamped(cache_dir / LAST_BUILD_FILE)
+    if not isinstance(last, LastBuild) or last.inputs != inputs or last.out != str(report.out):
+        return False
+    trusted = trusted_manifest(out, last.manifest)
+    if (
+        trusted is None
+        or trusted.entries.keys() != last.manifest.keys()
+        or trusted.present != last.manifest.keys()
+    ):
+        return False
+    for name, value in last.counts.items():
+        setattr(report, name, value)
+    report.files_unchanged = len(last.manifest)
+    return True
 
 
 def side_by_side(here: Callable[[], T], there: Callable[[], U]) -> tuple[T, U]:
@@ -298,8 +374,9 @@ def _related_and_search(site: Site, state: BuildState, report: BuildReport) -> S
         made = _search_bundle(site, state.search)  # in a forked process: send back what it cached
         return made, {key: state.search.entries[key] for key in state.search.used}
 
-    from_nothing = state.related_index() is None  # else related papers are updated, quickly
-    if related is None and bundle is None and from_nothing and len(site.library.papers) >= PARALLEL_FROM:
+    big = len(site.library.papers) >= PARALLEL_FROM
+    # Updating related papers is quick; finding them from nothing is not.
+    if related is None and bundle is None and big and state.related_index() is None:
         with report.timing("related"):
             related, (bundle, entries) = side_by_side(find_related, index_elsewhere)
         state.search.update(entries)

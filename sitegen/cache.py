@@ -84,6 +84,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 STATE_FILE = "build-state.pickle"
 RELATED_FILE = "related-index.pickle"
+LAST_BUILD_FILE = "last-build.pickle"  # what a rebuild with nothing changed checks, and nothing more
 STATE_FORMAT = 5  # bump when BuildState or what it holds changes shape
 
 
@@ -128,13 +129,13 @@ class BuildState:
 
     def __getstate__(self) -> dict[str, Any]:
         kept = dict(self.__dict__)
-        kept.update(folder=None, _related=None, _related_changed=False)
+        kept.update(changed=False, folder=None, _related=None, _related_changed=False)
         return kept
 
     def related_index(self) -> Any | None:
         """The related-papers index the last build left, read only when related papers must be redone."""
         if self._related is None and self.folder is not None:
-            self._related = _read_stamped(self.folder / RELATED_FILE)
+            self._related = read_stamped(self.folder / RELATED_FILE)
         return self._related
 
     def keep_related_index(self, index: Any, *, changed: bool) -> None:
@@ -164,7 +165,7 @@ class BuildState:
         server's case), else read from disk."""
         if _LAST_SAVED and _LAST_SAVED[0] == (folder, _signature(folder)):
             return _LAST_SAVED[1]
-        state = _read_stamped(folder / STATE_FILE)
+        state = read_stamped(folder / STATE_FILE)
         if not isinstance(state, cls):
             return cls(folder=folder)
         state.folder = folder
@@ -173,9 +174,9 @@ class BuildState:
     def save(self, folder: Path) -> None:
         """Write the state (only when `changed` says so) and the related index (when it changed)."""
         if self.changed:
-            _write_stamped(folder / STATE_FILE, self)
+            write_stamped(folder / STATE_FILE, self)
         if self._related_changed and self._related is not None:
-            _write_stamped(folder / RELATED_FILE, self._related)
+            write_stamped(folder / RELATED_FILE, self._related)
         self.folder, self.changed, self._related_changed = folder, False, False
         _LAST_SAVED[:] = [(folder, _signature(folder)), self]
 
@@ -195,7 +196,7 @@ def _signature(folder: Path) -> tuple[tuple[int, int] | None, ...]:
     return tuple(found)
 
 
-def _read_stamped(path: Path) -> Any | None:
+def read_stamped(path: Path) -> Any | None:
     try:
         with path.open("rb") as handle:
             stamp, value = pickle.load(handle)
@@ -204,7 +205,7 @@ def _read_stamped(path: Path) -> Any | None:
     return value if stamp == (STAMP, STATE_FORMAT) else None
 
 
-def _write_stamped(path: Path, value: Any) -> None:
+def write_stamped(path: Path, value: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "wb") as handle:
