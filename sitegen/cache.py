@@ -5,6 +5,7 @@ Safe to delete; ignored when written by another sitegen or Python version.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -197,11 +198,14 @@ def _signature(folder: Path) -> tuple[tuple[int, int] | None, ...]:
 
 
 def read_stamped(path: Path) -> Any | None:
+    gc.disable()  # the collector would run over and over while millions of objects are made
     try:
         with path.open("rb") as handle:
             stamp, value = pickle.load(handle)
     except (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError, ImportError):
         return None
+    finally:
+        gc.enable()
     return value if stamp == (STAMP, STATE_FORMAT) else None
 
 
