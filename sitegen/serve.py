@@ -30,6 +30,7 @@ from types import FrameType
 
 from sitegen import urls
 from sitegen.build import BuildReport, build_site
+from sitegen.cache import BuildState
 from sitegen.config import LoadedConfig, load_config
 from sitegen.devserver import PreviewServer
 from sitegen.errors import Problem, SitegenError
@@ -82,6 +83,7 @@ class BuildOutcome:
     seconds: float
     summary: str  # e.g. "rendered 6 of 120 pages"
     problems: tuple[Problem, ...] = ()
+    rendered: tuple[int, int] = (0, 0)  # output files rendered, and reused unchanged
 
     @property
     def ok(self) -> bool:
@@ -109,6 +111,7 @@ class DevServer:
         self._temp = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
         self.out = self._temp / "site"
         self.loaded: LoadedConfig | None = None
+        self._state: BuildState | None = None
         self._build_lock = threading.Lock()
         self._built = threading.Condition()
         self.outcomes: list[BuildOutcome] = []
@@ -163,14 +166,21 @@ class DevServer:
     def _build(self, changes: Changes | None) -> None:
         with self._build_lock:
             started = time.perf_counter()
+            report: BuildReport | None = None
+            problems: tuple[Problem, ...] = ()
             try:
-                summary = self._run_build(changes)
-                problems: tuple[Problem, ...] = ()
+                report = self._run_build(changes)
             except SitegenError as exc:
-                summary, problems = "", exc.problems
+                problems = exc.problems
             except Exception as exc:  # a bug must not end the preview; show it like a build error
-                summary, problems = "", (unexpected_problem(exc),)
-            outcome = BuildOutcome(len(self.outcomes) + 1, time.perf_counter() - started, summary, problems)
+                problems = (unexpected_problem(exc),)
+            outcome = BuildOutcome(
+                len(self.outcomes) + 1,
+                time.perf_counter() - started,
+                describe_report(report) if report else "",
+                problems,
+                (report.pages_rendered, report.pages_reused) if report else (0, 0),
+            )
             # The config may name other folders, and a watched folder may have been created or renamed.
             self.watcher.replan(self._watch_plan())
             self._report(changes, outcome)
@@ -182,12 +192,14 @@ class DevServer:
                 self.outcomes.append(outcome)
                 self._built.notify_all()
 
-    def _run_build(self, changes: Changes | None) -> str:
+    def _run_build(self, changes: Changes | None) -> BuildReport:
         if self.loaded is None or changes is None or ChangeKind.CONFIG in changes.kinds:
             self._reload_config()
         assert self.loaded is not None
-        report = build_site(self.loaded, self.out)
-        return describe_report(report)
+        # The state in memory makes each rebuild parse and render only what the change touched.
+        report = build_site(self.loaded, self.out, state=self._state)
+        self._state = report.state
+        return report
 
     def _reload_config(self) -> None:
         try:
@@ -234,8 +246,9 @@ def describe_report(report: BuildReport) -> str:
     changed = "file changed" if report.files_written == 1 else "files changed"
     slowest = sorted(report.timings.items(), key=lambda item: -item[1])[:3]
     phases = ", ".join(f"{phase} {seconds * 1000:.0f}" for phase, seconds in slowest)
+    outputs = report.pages_rendered + report.pages_reused
     return (
-        f"rendered {report.pages} pages, {report.files_written} {changed} "
+        f"rendered {report.pages_rendered} of {outputs} outputs, {report.files_written} {changed} "
         f"({report.files_unchanged} unchanged; ms: {phases})"
     )
 

@@ -264,6 +264,11 @@ def test_a_one_paper_edit_leaves_unrelated_paper_pages_untouched(preview):
     edited_after = (out / "papers" / "lesion-segmenter.html").stat()
     assert edited_after.st_mtime_ns != edited_before.st_mtime_ns
     assert b"Segmenting lesions again" in (out / "papers" / "lesion-segmenter.html").read_bytes()
+    rendered, reused = preview.server.outcomes[-1].rendered
+    papers = len(list((out / "papers").glob("*.html"))) - 1  # less the All papers page
+    # The edited page and the lists that show it are rendered; the other paper pages are reused.
+    assert rendered > 0
+    assert reused >= papers - 1
 
 
 def test_the_output_goes_to_a_private_folder_without_the_reload_client(preview):
