@@ -18,8 +18,19 @@ from typing import Any, NamedTuple
 
 from sitegen import __version__
 
+
+def _code_digest() -> str:
+    """A digest of sitegen's own code and vendored files: a changed sitegen, released or not,
+    may parse, render or index differently, so nothing cached by another is used."""
+    package = Path(__file__).parent
+    names = sorted(
+        p for p in package.rglob("*") if p.suffix in (".py", ".js") and "__pycache__" not in p.parts
+    )
+    return hashlib.blake2b(b"".join(p.read_bytes() for p in names), digest_size=8).hexdigest()
+
+
 # A cache from another version of sitegen or Python may hold objects of another shape.
-STAMP = f"sitegen {__version__} python {sys.version_info[:2]}"
+STAMP = f"sitegen {__version__} code {_code_digest()} python {sys.version_info[:2]}"
 
 
 def digest(data: bytes) -> str:
