@@ -265,6 +265,8 @@ def _prefetch_papers(loaded: LoadedConfig, state: BuildState) -> None:
     if not paths.papers.is_dir() or not paths.topics.is_file():
         return  # the serial pass reports it
     folder = display_path(paths.papers, loaded)
+    if len(state.files) >= PARALLEL_FROM:
+        return  # a rebuild: few files are new, and the serial pass finds them cheaply
     todo = [
         (path, shown)
         for path in paper_files(paths.papers)
