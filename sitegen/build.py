@@ -553,8 +553,15 @@ class Site:
             for topic in library.topics
         }
         self.cards = {paper.slug: self._card(paper) for paper in library.papers}
-        # What a paper's card (and page) is made of: its file's content and its topics.
-        self.card_keys = {slug: f"{key} {derived.topics_of[slug]}" for slug, key in paper_keys.items()}
+        # What a paper's page and records are made of: its file's content and its topics.
+        self.paper_keys = {slug: f"{key} {derived.topics_of[slug]}" for slug, key in paper_keys.items()}
+        # What its card in listings shows (topic cards are site-wide inputs): an abstract edit leaves it.
+        self.card_keys = {slug: repr(self._card_fields(card)) for slug, card in self.cards.items()}
+
+    @staticmethod
+    def _card_fields(card: PaperCard) -> tuple[object, ...]:
+        topics = tuple(topic.id for topic in card.topics)
+        return (card.slug, card.title, card.url, card.date, card.date_inferred, card.title_derived, topics)
 
     def _card(self, paper: Paper) -> PaperCard:
         topics = tuple(
@@ -622,9 +629,12 @@ class Site:
     def card_inputs(self, slugs: Iterable[str]) -> str:
         return "\n".join(self.card_keys[slug] for slug in slugs)
 
+    def paper_inputs(self, slugs: Iterable[str]) -> str:
+        return "\n".join(self.paper_keys[slug] for slug in slugs)
+
     def search_inputs(self) -> str:
         topics = repr([(topic.id, topic.title) for topic in self.library.topics])
-        return digest((topics + self.card_inputs(self.by_slug)).encode("utf-8"))
+        return digest((topics + self.paper_inputs(self.by_slug)).encode("utf-8"))
 
     def pages(self, env: jinja2.Environment, info: SiteInfo, everything: str) -> Iterator[Page]:
         """Each output file: its path, a digest of all it is made from, and how to make it."""
@@ -652,7 +662,7 @@ class Site:
         for paper in self.library.papers:
             slug = paper.slug
             made_of = inputs(
-                self.card_keys[slug], self.bibtex_keys[slug], self.card_inputs(self.related[slug])
+                self.paper_keys[slug], self.bibtex_keys[slug], self.card_inputs(self.related[slug])
             )
             yield urls.paper_file(slug), made_of, partial(self.paper_page, env, info, paper)
         attention = [a.slug for a in derived.attention]
@@ -660,7 +670,7 @@ class Site:
         yield urls.SEARCH, inputs(), lambda: render.render_search(env, info)
         yield urls.NOT_FOUND, inputs(), lambda: render.render_not_found(env, info)
         every_paper = inputs(
-            self.card_inputs(derived.newest_first),
+            self.paper_inputs(derived.newest_first),
             repr([(self.bibtex_keys[slug], self.related[slug]) for slug in derived.newest_first]),
         )
         for path, make in self.data_files():
@@ -704,7 +714,7 @@ class Site:
         texts = []
         for paper in newest:
             slug = paper.slug
-            key = f"{self.card_keys[slug]} {self.related[slug]} {self.bibtex_keys[slug]}"
+            key = f"{self.paper_keys[slug]} {self.related[slug]} {self.bibtex_keys[slug]}"
             text = self.record_texts.get(key)
             if text is None:
                 topics = self.derived.topics_of[slug]

@@ -256,3 +256,15 @@ def test_building_into_another_folder_does_not_cost_the_first_its_reuse(project)
     build(project, "preview")  # as the dev server does, into its own folder
     again = build(project)
     assert again.pages_rendered == 0 and again.files_written == 0
+
+
+def test_an_abstract_edit_leaves_the_listings_which_show_no_abstract(project):
+    build(project)
+    listing = project / "public/papers/index.html"
+    before = listing.stat().st_mtime_ns
+    edit(project / "content/papers/study-6.md", "We study", "We carefully study")
+    report = build(project)
+    assert "We carefully study" in (project / "public/papers/study-6.html").read_text(encoding="utf-8")
+    assert listing.stat().st_mtime_ns == before
+    assert report.pages_rendered < 12  # the paper, those its changed words relate, the data files
+    assert_same_as_cold_build(project)
