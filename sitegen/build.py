@@ -36,7 +36,7 @@ from sitegen.cache import (
     write_stamped,
 )
 from sitegen.config import LoadedConfig, load_config
-from sitegen.derive import Derived, RelatedIndex, derive, introduced_names, term_counts
+from sitegen.derive import Derived, RelatedIndex, Words, derive, introduced_names, term_counts
 from sitegen.errors import Problem, SitegenError
 from sitegen.load import (
     SETTLE_NS,
@@ -167,6 +167,7 @@ def build_site(
     report.search_documents = len(library.papers)
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
     _write_site(site, env, fingerprint, bundle.files, out, state, report)
+    state.fresh_words = {}  # counted for the related papers, which have them now
     state.prune()
     state.changed = state.changed or before != (state.files, state.outputs)
     report.state = state
@@ -283,7 +284,8 @@ def _prefetch_papers(loaded: LoadedConfig, state: BuildState) -> None:
     for stamp, paper, text_key, analysed, topic_ids in mine + theirs:
         state.files[paper.path] = stamp
         state.papers.put(stamp.key, paper)
-        state.analysed.put(text_key, analysed)
+        state.analysed.put(text_key, analysed[0])
+        state.fresh_words[text_key] = analysed[1]
         state.topics.put(f"{rules} {stamp.key}", topic_ids)
 
 
@@ -322,7 +324,7 @@ def _text_key(paper: Paper) -> str:
 def _derive_site(library: Library, state: BuildState, report: BuildReport) -> Site:
     keys = {paper.slug: state.files[paper.path].key for paper in library.papers}
     with report.timing("parse"):
-        texts = [_analyse(paper, state.analysed) for paper in library.papers]
+        texts = [_analyse(paper, state) for paper in library.papers]
     with report.timing("taxonomy"):
         rules = _rules_digest(library.topics)
 
@@ -335,20 +337,31 @@ def _derive_site(library: Library, state: BuildState, report: BuildReport) -> Si
             return found
 
         derived = derive(library.papers, library.topics, assign)
-    site_texts = {paper.slug: key for paper, (key, _, _) in zip(library.papers, texts, strict=True)}
-    terms = {paper.slug: counts for paper, (_, _, counts) in zip(library.papers, texts, strict=True)}
-    abstracts = {paper.slug: abstract for paper, (_, abstract, _) in zip(library.papers, texts, strict=True)}
-    return Site(library, derived, abstracts, keys, site_texts, terms)
+    site_texts = {paper.slug: key for paper, (key, _) in zip(library.papers, texts, strict=True)}
+    abstracts = {paper.slug: abstract for paper, (_, abstract) in zip(library.papers, texts, strict=True)}
+    return Site(library, derived, abstracts, keys, site_texts)
 
 
-def _analyse(paper: Paper, analysed: ParsedCache) -> tuple[str, render.Abstract, dict[str, int]]:
-    """A paper's text key, rendered abstract and words for similarity, from the cache when unchanged."""
+def _analyse(paper: Paper, state: BuildState) -> tuple[str, render.Abstract]:
+    """A paper's text key and rendered abstract, from the cache when unchanged."""
     key = _text_key(paper)
-    found = analysed.get(key)
+    found = state.analysed.get(key)
     if found is None:
-        found = (render.render_abstract(paper.abstract), term_counts(paper))
-        analysed.put(key, found)
-    return (key, *found)
+        found = render.render_abstract(paper.abstract)
+        state.analysed.put(key, found)
+    return key, found
+
+
+def _words(site: Site, state: BuildState, known: RelatedIndex | None) -> dict[str, tuple[str, Words]]:
+    """Each paper's text key and words for similarity: counted this build, or kept by the related
+    index (not in the state, whose size every build pays for), else counted now."""
+    found = {}
+    for slug, key in site.text_keys.items():
+        words = state.fresh_words.get(key)
+        if words is None and known is not None and known.texts.get(slug) == key:
+            words = known.words[slug]
+        found[slug] = (key, words if words is not None else term_counts(site.by_slug[slug]))
+    return found
 
 
 def _related_and_search(site: Site, state: BuildState, report: BuildReport) -> SearchBundle:
@@ -360,8 +373,8 @@ def _related_and_search(site: Site, state: BuildState, report: BuildReport) -> S
     related, bundle = state.result("related", related_inputs), state.result("search", search_inputs)
 
     def find_related() -> dict[str, tuple[str, ...]]:
-        papers = {slug: (key, site.terms[slug]) for slug, key in site.text_keys.items()}
         known = state.related_index()
+        papers = _words(site, state, known)
         if known is None:
             index = RelatedIndex.build(papers, count)
             state.keep_related_index(index, changed=True)
@@ -531,12 +544,11 @@ class Site:
         abstracts: dict[str, render.Abstract],
         paper_keys: dict[str, str],
         text_keys: dict[str, str],
-        terms: dict[str, dict[str, int]],
     ) -> None:
         self.library, self.derived = library, derived
         self.related: dict[str, tuple[str, ...]] = {}  # set once found
         self.record_texts = ParsedCache(None)  # papers.json records by their inputs; the build's own
-        self.text_keys, self.terms = text_keys, terms  # slug -> digest of title and abstract; its words
+        self.text_keys = text_keys  # slug -> digest of its title and abstract
         self.config = library.config
         self.abstracts = abstracts
         self.summaries = {slug: abstract.text for slug, abstract in abstracts.items()}

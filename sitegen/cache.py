@@ -97,7 +97,7 @@ def _read(path: Path) -> dict[str, Any]:
 STATE_FILE = "build-state.pickle"
 RELATED_FILE = "related-index.pickle"
 LAST_BUILD_FILE = "last-build.pickle"  # what a rebuild with nothing changed checks, and nothing more
-STATE_FORMAT = 5  # bump when BuildState or what it holds changes shape
+STATE_FORMAT = 6  # bump when BuildState or what it holds changes shape
 
 
 class FileStamp(NamedTuple):
@@ -127,7 +127,7 @@ class BuildState:
 
     files: dict[str, FileStamp] = field(default_factory=dict)  # paper file as shown -> stamp
     papers: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # content key -> Paper
-    analysed: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # text key -> (Abstract, terms)
+    analysed: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # text key -> Abstract
     topics: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # rules + content key -> ids
     results: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (inputs digest, value)
     records: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # inputs -> papers.json record
@@ -138,10 +138,11 @@ class BuildState:
     folder: Path | None = None  # where it was loaded from: the large parts are read from there on demand
     _related: Any = None  # the related-papers index (derive.RelatedIndex), kept in a file of its own
     _related_changed: bool = False
+    fresh_words: dict[str, Any] = field(default_factory=dict)  # text key -> words, counted by this build
 
     def __getstate__(self) -> dict[str, Any]:
         kept = dict(self.__dict__)
-        kept.update(changed=False, folder=None, _related=None, _related_changed=False)
+        kept.update(changed=False, folder=None, _related=None, _related_changed=False, fresh_words={})
         return kept
 
     def related_index(self) -> Any | None:
