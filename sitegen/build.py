@@ -87,6 +87,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds
     warnings: tuple[Problem, ...] = ()
     state: BuildState | None = field(default=None, repr=False)  # pass to the next build_site
+    nothing_changed: bool = False  # the inputs and output were as the last build left them: no work done
 
     @contextmanager
     def timing(self, phase: str) -> Iterator[None]:
@@ -97,6 +98,11 @@ class BuildReport:
             self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - start
 
     def summary(self) -> str:
+        if self.nothing_changed:
+            return (
+                f"built {self.papers} papers, {self.topics} topics, {self.pages} pages into {self.out}: "
+                f"nothing changed since the last build ({self.files_unchanged} files unchanged)"
+            )
         phases = ", ".join(f"{phase} {self.timings.get(phase, 0.0):.2f}s" for phase in PHASES)
         total = sum(self.timings.values())
         return (
@@ -226,7 +232,7 @@ def _unchanged_since_last_build(cache_dir: Path, inputs: str, out: Path, report:
         return False
     for name, value in last.counts.items():
         setattr(report, name, value)
-    report.files_unchanged = len(last.manifest)
+    report.files_unchanged, report.nothing_changed = len(last.manifest), True
     return True
 
 

@@ -100,6 +100,7 @@ def test_a_rebuild_with_nothing_changed_renders_and_writes_nothing(project):
     again = build(project)
     assert again.pages_rendered == 0 and again.files_written == 0
     assert again.pages_reused == first.pages_rendered
+    assert "nothing changed since the last build" in again.summary()
     assert_same_as_cold_build(project)
 
 
