@@ -596,7 +596,6 @@ class Site:
             topic_count=len(self.library.topics),
             attention_count=len(self.derived.attention),
             search_index=search_index,
-            topics=tuple(self.topic_cards.values()),
         )
 
     def address(self, slug: str) -> str:
@@ -657,17 +656,19 @@ class Site:
             return digest("\n".join((everything, *parts)).encode("utf-8"))
 
         recent = derived.newest_first[: self.config.recent_count]
+        topics = tuple(self.topic_cards.values())
+        topic_inputs = repr(topics)
         yield (
             urls.HOME,
-            inputs(self.card_inputs(recent)),
-            lambda: render.render_home(env, info, cards(recent)),
+            inputs(topic_inputs, self.card_inputs(recent)),
+            lambda: render.render_home(env, info, topics, cards(recent)),
         )
         yield (
             urls.ALL_PAPERS,
-            inputs(self.card_inputs(derived.newest_first), repr(derived.years)),
-            lambda: render.render_all_papers(env, info, cards(derived.newest_first), derived.years),
+            inputs(topic_inputs, self.card_inputs(derived.newest_first), repr(derived.years)),
+            lambda: render.render_all_papers(env, info, topics, cards(derived.newest_first), derived.years),
         )
-        yield urls.TOPICS, inputs(), lambda: render.render_topics(env, info)
+        yield urls.TOPICS, inputs(topic_inputs), lambda: render.render_topics(env, info, topics)
         for topic in self.library.topics:
             members = derived.papers_in[topic.id]
             made_of = inputs(topic.id, self.card_inputs(members), repr(derived.cooccurring[topic.id]))

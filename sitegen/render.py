@@ -91,7 +91,6 @@ class SiteInfo:
     topic_count: int
     attention_count: int
     search_index: str  # the search index file, from the site root
-    topics: tuple[TopicCard, ...]
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -212,8 +211,14 @@ def render(env: jinja2.Environment, template: str, site: SiteInfo, page: str, **
 # --- one function per page ---------------------------------------------------------------------
 
 
-def render_home(env: jinja2.Environment, site: SiteInfo, recent: Sequence[PaperCard]) -> str:
-    return render(env, "home.html", site, urls.HOME, recent=recent)
+# Topic cards carry paper counts, which most edits change: only the pages that list them get them,
+# so an edit does not make every other page's inputs differ.
+
+
+def render_home(
+    env: jinja2.Environment, site: SiteInfo, topics: Sequence[TopicCard], recent: Sequence[PaperCard]
+) -> str:
+    return render(env, "home.html", site, urls.HOME, topics=topics, recent=recent)
 
 
 def render_paper(env: jinja2.Environment, site: SiteInfo, view: PaperView) -> str:
@@ -232,14 +237,18 @@ def render_topic(
     return render(env, "topic.html", site, page, topic=topic, papers=papers, cooccurring=cooccurring)
 
 
-def render_topics(env: jinja2.Environment, site: SiteInfo) -> str:
-    return render(env, "topics.html", site, urls.TOPICS)
+def render_topics(env: jinja2.Environment, site: SiteInfo, topics: Sequence[TopicCard]) -> str:
+    return render(env, "topics.html", site, urls.TOPICS, topics=topics)
 
 
 def render_all_papers(
-    env: jinja2.Environment, site: SiteInfo, papers: Sequence[PaperCard], years: Sequence[int]
+    env: jinja2.Environment,
+    site: SiteInfo,
+    topics: Sequence[TopicCard],
+    papers: Sequence[PaperCard],
+    years: Sequence[int],
 ) -> str:
-    return render(env, "papers.html", site, urls.ALL_PAPERS, papers=papers, years=years)
+    return render(env, "papers.html", site, urls.ALL_PAPERS, topics=topics, papers=papers, years=years)
 
 
 def render_attention(env: jinja2.Environment, site: SiteInfo, items: Sequence[AttentionItem]) -> str:
