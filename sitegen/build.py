@@ -28,7 +28,6 @@ from sitegen.cache import (
     BuildState,
     FileStamp,
     OutputEntry,
-    ParsedCache,
     UsedMapping,
     digest,
     read_stamped,
@@ -288,10 +287,10 @@ def _prefetch_papers(loaded: LoadedConfig, state: BuildState) -> None:
     rules = _rules_digest(topics)
     for stamp, paper, text_key, analysed, topic_ids in mine + theirs:
         state.files[paper.path] = stamp
-        state.papers.put(stamp.key, paper)
-        state.analysed.put(text_key, analysed[0])
+        state.papers[stamp.key] = paper
+        state.analysed[text_key] = analysed[0]
         state.fresh_words[text_key] = analysed[1]
-        state.topics.put(f"{rules} {stamp.key}", topic_ids)
+        state.topics[f"{rules} {stamp.key}"] = topic_ids
 
 
 def _known_unread(state: BuildState, path: Path, shown: str) -> bool:
@@ -338,7 +337,7 @@ def _derive_site(library: Library, state: BuildState, report: BuildReport) -> Si
             found = state.topics.get(key)
             if found is None:
                 found = assign_topics(paper, topics)
-                state.topics.put(key, found)
+                state.topics[key] = found
             return found
 
         derived = derive(library.papers, library.topics, assign)
@@ -353,7 +352,7 @@ def _analyse(paper: Paper, state: BuildState) -> tuple[str, render.Abstract]:
     found = state.analysed.get(key)
     if found is None:
         found = render.render_abstract(paper.abstract)
-        state.analysed.put(key, found)
+        state.analysed[key] = found
     return key, found
 
 
@@ -548,7 +547,7 @@ class Site:
     ) -> None:
         self.library, self.derived = library, derived
         self.related: dict[str, tuple[str, ...]] = {}  # set once found
-        self.record_texts = ParsedCache(None)  # papers.json records by their inputs; the build's own
+        self.record_texts = UsedMapping()  # papers.json records by their inputs; the build's own
         self.text_keys = text_keys  # slug -> digest of its title and abstract
         self.config = library.config
         self.abstracts = abstracts
@@ -734,6 +733,6 @@ class Site:
                 topics = self.derived.topics_of[slug]
                 record = outputs.paper_record(paper, topics, self.related[slug], self.bibtex_keys[slug])
                 text = outputs.record_json(record)
-                self.record_texts.put(key, text)
+                self.record_texts[key] = text
             texts.append(text)
         return outputs.papers_json_of(texts)

@@ -1,4 +1,6 @@
-"""A content-hash cache of parsed papers, kept between builds in the cache folder.
+"""What one build leaves for the next (BuildState): parsed papers, topic assignments, rendered
+abstracts, search shards and the output manifest, all keyed by content digests, kept in memory by
+the dev server and pickled in the cache folder.
 
 Safe to delete; ignored when written by another sitegen or Python version.
 """
@@ -37,46 +39,35 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-class ParsedCache:
-    """Maps a key (a file's content digest) to what parsing it produced."""
+class UsedMapping(MutableMapping[str, Any]):
+    """A dict that remembers which keys a build touched, so `prune` can drop the rest."""
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
+    def __init__(self) -> None:
         self.entries: dict[str, Any] = {}
         self.used: set[str] = set()
         self.changed = False
-        if path is not None:
-            self.entries = _read(path)
 
-    def get(self, key: str) -> Any | None:
-        value = self.entries.get(key)
-        if value is not None:
-            self.used.add(key)
+    def __getitem__(self, key: str) -> Any:
+        value = self.entries[key]
+        self.used.add(key)
         return value
 
-    def put(self, key: str, value: Any) -> None:
+    def __setitem__(self, key: str, value: Any) -> None:
         self.entries[key] = value
         self.used.add(key)
         self.changed = True
 
-    def save(self) -> None:
-        """Keep only what this run used, so the cache does not grow without bound."""
-        if self.path is None:
-            return
-        stale = self.entries.keys() - self.used
-        if not self.changed and not stale:
-            return
-        kept = {key: self.entries[key] for key in self.used}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((STAMP, kept), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, self.path)
-        self.entries, self.changed = kept, False
+    def __delitem__(self, key: str) -> None:
+        del self.entries[key]
+        self.used.discard(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
 
     def prune(self) -> bool:
-        """Forget what this run did not use, if it used any (else it kept a result made from it), and
-        start counting afresh; True if the entries changed."""
         if not self.used:
             return self.changed
         changed = self.changed or len(self.used) != len(self.entries)
@@ -85,19 +76,10 @@ class ParsedCache:
         return changed
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            stamp, entries = pickle.load(handle)
-    except (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError, ImportError):
-        return {}
-    return entries if stamp == STAMP and isinstance(entries, dict) else {}
-
-
 STATE_FILE = "build-state.pickle"
 RELATED_FILE = "related-index.pickle"
 LAST_BUILD_FILE = "last-build.pickle"  # what a rebuild with nothing changed checks, and nothing more
-STATE_FORMAT = 6  # bump when BuildState or what it holds changes shape
+STATE_FORMAT = 7  # bump when BuildState or what it holds changes shape
 
 
 class FileStamp(NamedTuple):
@@ -126,12 +108,12 @@ class BuildState:
     """
 
     files: dict[str, FileStamp] = field(default_factory=dict)  # paper file as shown -> stamp
-    papers: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # content key -> Paper
-    analysed: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # text key -> Abstract
-    topics: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # rules + content key -> ids
+    papers: UsedMapping = field(default_factory=UsedMapping)  # content key -> Paper
+    analysed: UsedMapping = field(default_factory=UsedMapping)  # text key -> Abstract
+    topics: UsedMapping = field(default_factory=UsedMapping)  # rules + content key -> ids
     results: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (inputs digest, value)
-    records: ParsedCache = field(default_factory=lambda: ParsedCache(None))  # inputs -> papers.json record
-    search: UsedMapping = field(default_factory=lambda: UsedMapping())  # for build_search_bundle(cache=)
+    records: UsedMapping = field(default_factory=UsedMapping)  # inputs -> papers.json record
+    search: UsedMapping = field(default_factory=UsedMapping)  # for build_search_bundle(cache=)
     # output folder (resolved) -> output path -> entry; the folder built last is last
     outputs: dict[str, dict[str, OutputEntry]] = field(default_factory=dict)
     changed: bool = False  # since loaded or saved (apart from the caches, which know for themselves)
@@ -227,40 +209,3 @@ def write_stamped(path: Path, value: Any) -> None:
     with os.fdopen(fd, "wb") as handle:
         pickle.dump(((STAMP, STATE_FORMAT), value), handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temp, path)
-
-
-class UsedMapping(MutableMapping[str, Any]):
-    """A dict that remembers which keys a build touched, so `prune` can drop the rest."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, Any] = {}
-        self.used: set[str] = set()
-        self.changed = False
-
-    def __getitem__(self, key: str) -> Any:
-        value = self.entries[key]
-        self.used.add(key)
-        return value
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.entries[key] = value
-        self.used.add(key)
-        self.changed = True
-
-    def __delitem__(self, key: str) -> None:
-        del self.entries[key]
-        self.used.discard(key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.entries)
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def prune(self) -> bool:
-        if not self.used:
-            return self.changed
-        changed = self.changed or len(self.used) != len(self.entries)
-        self.entries = {key: self.entries[key] for key in self.used}
-        self.used, self.changed = set(), False
-        return changed

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.cache import FileStamp, ParsedCache, digest
+from sitegen.cache import FileStamp, UsedMapping, digest
 from sitegen.config import LoadedConfig
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Library, Paper, Topic
@@ -53,7 +53,7 @@ def paper_files(papers_dir: Path) -> list[Path]:
 
 
 def load_paper(
-    path: Path, shown: str, cache: ParsedCache | None = None, stamps: dict[str, FileStamp] | None = None
+    path: Path, shown: str, cache: UsedMapping | None = None, stamps: dict[str, FileStamp] | None = None
 ) -> Paper:
     """Parse one paper file, reusing the cached result when its bytes are unchanged.
 
@@ -79,12 +79,12 @@ def load_paper(
     if stamps is not None:
         settled = status.st_mtime_ns < time.time_ns() - SETTLE_NS
         stamps[shown] = FileStamp(status.st_mtime_ns, status.st_size, key, settled)
-    cached = cache.get(key) if cache else None
+    cached = cache.get(key) if cache is not None else None
     if isinstance(cached, Paper):
         return cached
     paper = _parse(data, path, shown)
-    if cache:
-        cache.put(key, paper)
+    if cache is not None:
+        cache[key] = paper
     return paper
 
 
@@ -106,7 +106,7 @@ def _parse(data: bytes, path: Path, shown: str) -> Paper:
 
 
 def load_papers(
-    loaded: LoadedConfig, cache: ParsedCache | None = None, stamps: dict[str, FileStamp] | None = None
+    loaded: LoadedConfig, cache: UsedMapping | None = None, stamps: dict[str, FileStamp] | None = None
 ) -> tuple[Paper, ...]:
     paths = ContentPaths.of(loaded)
     if not paths.papers.is_dir():
@@ -143,7 +143,7 @@ def load_topic_list(loaded: LoadedConfig) -> tuple[Topic, ...]:
 
 
 def load_library(
-    loaded: LoadedConfig, cache: ParsedCache | None = None, stamps: dict[str, FileStamp] | None = None
+    loaded: LoadedConfig, cache: UsedMapping | None = None, stamps: dict[str, FileStamp] | None = None
 ) -> Library:
     papers = load_papers(loaded, cache, stamps)
     return Library(config=loaded.config, topics=load_topic_list(loaded), papers=papers)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cache import ParsedCache
+from sitegen.cache import STATE_FILE, BuildState, UsedMapping, read_stamped, write_stamped
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
 from sitegen.load import load_papers
@@ -84,10 +84,11 @@ def test_unchanged_files_come_from_the_parsed_cache(make_project, tmp_path: Path
     root = make_project({"content/papers/endogen.md": GOOD})
     loaded = load_config(root / "site.yaml")
     cache_file = tmp_path / "cache.pickle"
-    first = ParsedCache(cache_file)
+    first = UsedMapping()
     (paper,) = load_papers(loaded, first)
-    first.save()
-    second = ParsedCache(cache_file)
+    first.prune()  # as a build does before saving its state
+    write_stamped(cache_file, first)
+    second = read_stamped(cache_file)
     assert load_papers(loaded, second)[0] is not paper  # unpickled copy...
     assert load_papers(loaded, second)[0] == paper  # ...equal to the parsed one
     assert not second.changed, "an unchanged file must not be parsed again"
@@ -97,9 +98,9 @@ def test_unchanged_files_come_from_the_parsed_cache(make_project, tmp_path: Path
 
 def test_a_corrupt_cache_is_ignored(make_project, tmp_path: Path) -> None:
     root = make_project({"content/papers/endogen.md": GOOD})
-    cache_file = tmp_path / "cache.pickle"
-    cache_file.write_bytes(b"not a pickle")
-    assert load_papers(load_config(root / "site.yaml"), ParsedCache(cache_file))[0].upvotes == 3
+    (tmp_path / STATE_FILE).write_bytes(b"not a pickle")
+    state = BuildState.load(tmp_path)
+    assert load_papers(load_config(root / "site.yaml"), state.papers)[0].upvotes == 3
 
 
 def test_config_errors_name_the_key_and_line(make_project) -> None:
