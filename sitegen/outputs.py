@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from xml.sax.saxutils import escape, quoteattr
 
 from sitegen import urls
 from sitegen.model import Paper, SiteConfig
@@ -19,12 +18,20 @@ FEED_SIZE = 50
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+XML_ATTR = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+)
+
+
+# Written out rather than taken from xml.sax.saxutils, whose import pulls in urllib.request and
+# the email package: a tenth of a small rebuild's start-up.
 def xml_text(value: str) -> str:
-    return escape(XML_FORBIDDEN.sub("", value))
+    return XML_FORBIDDEN.sub("", value).translate(XML_TEXT)
 
 
 def xml_attr(value: str) -> str:
-    return quoteattr(XML_FORBIDDEN.sub("", value))
+    return '"' + XML_FORBIDDEN.sub("", value).translate(XML_ATTR) + '"'
 
 
 def authors_text(paper: Paper) -> str:

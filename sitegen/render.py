@@ -10,18 +10,21 @@ import datetime as dt
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markupsafe import Markup
 
 from sitegen import urls
 from sitegen.errors import SitegenError
 from sitegen.model import Paper
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 
@@ -96,15 +99,15 @@ class SiteInfo:
 # --- Markdown ----------------------------------------------------------------------------------
 
 
+@cache  # made on first use: a rebuild that renders no abstract never imports markdown-it
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     # Abstracts are untrusted: no images (a request leaving the site), no headings (the page's outline).
     md.disable(["image", "heading", "lheading"])
     md.validateLink = urls.is_safe_link  # type: ignore[method-assign]
     return md
-
-
-MARKDOWN = _markdown()
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,9 @@ class Abstract:
 
 def render_abstract(markdown: str) -> Abstract:
     """Both forms of an abstract from one parse (the costliest step per paper)."""
-    tokens = MARKDOWN.parse(markdown)
-    return Abstract(MARKDOWN.renderer.render(tokens, MARKDOWN.options, {}), _plain(tokens))
+    markdown_it = _markdown()
+    tokens = markdown_it.parse(markdown)
+    return Abstract(markdown_it.renderer.render(tokens, markdown_it.options, {}), _plain(tokens))
 
 
 def markdown_html(markdown: str) -> Markup:
