@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import argparse
 import gc
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,7 +46,7 @@ from sitegen.load import (
 from sitegen.model import Library, Paper, Topic
 from sitegen.paperfile import key_line, split
 from sitegen.render import AttentionItem, LinkButton, PaperCard, PaperView, SiteInfo, TopicCard
-from sitegen.search import SearchBundle, SearchDocument, build_search_bundle
+from sitegen.search import INDEX_FILE, SearchBundle, SearchDocument, build_search_bundle
 from sitegen.topics import assign_topics, check_paper_topics
 from sitegen.write import ManifestOutput, Tally, check_output_folder, trusted_manifest
 
@@ -134,6 +132,7 @@ def build_site(
     strict: bool = False,
     use_cache: bool = True,
     state: BuildState | None = None,
+    pages_ready: Callable[[], None] | None = None,
 ) -> BuildReport:
     """Build the whole site into `out`; raise SitegenError (leaving `out` untouched) on any problem.
 
@@ -143,6 +142,10 @@ def build_site(
     templates changed, and a file is written only when its bytes changed. What it reuses comes
     from `state` (returned as `report.state`; the dev server passes it back), else from the cache
     folder when `use_cache` (where the new state is saved), else from nothing.
+
+    `pages_ready` is called once a rebuild's pages are in place, before its search index is
+    brought up to date (the dev server reloads the browser then); a build from nothing puts
+    everything in place at once, and calls it then.
     """
     config = loaded.config
     check_output_folder(out, root=loaded.root, keep=_protected_folders(loaded))
@@ -168,9 +171,9 @@ def build_site(
     site = _derive_site(library, state, report)
     site.record_texts = state.records
     bundle = _related_and_search(site, state, report)
+    bundle = _write_site(site, env, fingerprint, bundle, out, state, report, pages_ready)
     report.search_documents = len(library.papers)
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
-    _write_site(site, env, fingerprint, bundle.files, out, state, report)
     state.fresh_words = {}  # counted for the related papers, which have them now
     state.prune()
     state.changed = state.changed or before != (state.files, state.outputs)
@@ -240,6 +243,9 @@ def side_by_side(here: Callable[[], T], there: Callable[[], U]) -> tuple[T, U]:
     `there` is inherited through fork (so it may be a closure over the build's data); its result
     must pickle. Serial where fork is unavailable.
     """
+    import multiprocessing  # only builds that fork need it
+    from concurrent.futures import ProcessPoolExecutor
+
     global _FORKED_JOB
     if "fork" not in multiprocessing.get_all_start_methods():
         return here(), there()
@@ -368,13 +374,13 @@ def _words(site: Site, state: BuildState, known: RelatedIndex | None) -> dict[st
     return found
 
 
-def _related_and_search(site: Site, state: BuildState, report: BuildReport) -> SearchBundle:
-    """Related papers and the search index, side by side in two processes when both are to be made."""
+def _related_and_search(site: Site, state: BuildState, report: BuildReport) -> SearchBundle | None:
+    """Related papers, and the search index when it is cached or when both are made from nothing
+    (then side by side in two processes); otherwise the index is left for after the pages (None)."""
     count = site.config.related_count
     words = [(slug, key) for slug, key in site.text_keys.items()]
     related_inputs = digest(repr((count, words)).encode("utf-8"))
-    search_inputs = site.search_inputs()
-    related, bundle = state.result("related", related_inputs), state.result("search", search_inputs)
+    related, bundle = state.result("related", related_inputs), state.result("search", site.search_inputs)
 
     def find_related() -> dict[str, tuple[str, ...]]:
         known = state.related_index()
@@ -390,7 +396,7 @@ def _related_and_search(site: Site, state: BuildState, report: BuildReport) -> S
         return related
 
     def index_elsewhere() -> tuple[SearchBundle, dict[str, Any]]:
-        made = _search_bundle(site, state.search)  # in a forked process: send back what it cached
+        made = _search_bundle(site, state)  # in a forked process: send back what it cached
         return made, {key: state.search.entries[key] for key in state.search.used}
 
     big = len(site.library.papers) >= PARALLEL_FROM
@@ -399,20 +405,22 @@ def _related_and_search(site: Site, state: BuildState, report: BuildReport) -> S
         with report.timing("related"):
             related, (bundle, entries) = side_by_side(find_related, index_elsewhere)
         state.search.update(entries)
+        state.keep("search", site.search_inputs, bundle)
     with report.timing("related"):
         if related is None:
             related = find_related()
-    with report.timing("search index"):
-        if bundle is None:
-            bundle = _search_bundle(site, state.search)
     state.keep("related", related_inputs, related)
-    state.keep("search", search_inputs, bundle)
     site.related = related
     return bundle
 
 
-def _search_bundle(site: Site, cache: UsedMapping) -> SearchBundle:
-    return build_search_bundle(site.search_documents(), cache=cache)
+def _search_bundle(site: Site, state: BuildState) -> SearchBundle:
+    inputs = site.search_inputs
+    bundle = state.result("search", inputs)
+    if bundle is None:
+        bundle = build_search_bundle(site.search_documents(), cache=state.search)
+        state.keep("search", inputs, bundle)
+    return bundle
 
 
 def _templates_fingerprint(user_templates: Path | None) -> str:
@@ -433,18 +441,19 @@ def _write_site(
     site: Site,
     env: jinja2.Environment,
     templates: str,
-    assets: dict[str, bytes],
+    bundle: SearchBundle | None,
     out: Path,
     state: BuildState,
     report: BuildReport,
-) -> None:
-    info = site.info(_search_index_file(assets))
+    pages_ready: Callable[[], None] | None,
+) -> SearchBundle:
+    """Render and write what changed; the search index last when it is still to be made (`bundle`
+    None), once the pages are in place. Returns the search bundle."""
+    info = site.info(INDEX_FILE)
     everything = digest(repr((templates, info, site.config, TEXT_CACHE_VERSION)).encode("utf-8"))
     folder = str(out.resolve())
     previous = trusted_manifest(out, state.outputs.get(folder, {}))
     with ManifestOutput(out, previous) as staged:
-        for path, data in assets.items():
-            staged.write(path, data)
         for source, target in STATIC_ASSETS.items():
             staged.write(target, (render.default_templates() / source).read_bytes())
         todo = []
@@ -463,12 +472,24 @@ def _write_site(
             staged.add_tally(side_by_side(here, partial(_render_elsewhere, elsewhere, staged))[1])
         else:
             _render_pages(todo, staged, report)
+        if bundle is None:
+            state.outputs.pop(folder, None)  # the output is changing
+            if staged.publish() and pages_ready is not None:
+                pages_ready()
+                pages_ready = None
+            with report.timing("search index"):
+                bundle = _search_bundle(site, state)
+        for path, data in bundle.files.items():
+            staged.write(path, data)
         state.outputs.pop(folder, None)  # until the new output is in place
     state.outputs[folder] = staged.manifest
     for stale in list(state.outputs)[:-KEEP_MANIFESTS]:
         del state.outputs[stale]
     report.files_written, report.files_unchanged = staged.written, staged.unchanged
     report.output_bytes = staged.total_bytes
+    if pages_ready is not None:
+        pages_ready()
+    return bundle
 
 
 def _render_pages(pages: list[Page], staged: ManifestOutput, report: BuildReport) -> None:
@@ -527,11 +548,6 @@ def _front_matter(root: Path, paper: Paper) -> str | None:
         return split((root / paper.path).read_text(encoding="utf-8"), paper.path)[0]
     except (OSError, SitegenError):
         return None
-
-
-def _search_index_file(files: dict[str, bytes]) -> str:
-    names = sorted(name for name in files if name.startswith("assets/search-index"))
-    return names[0] if names else "assets/search-index.js"
 
 
 class Site:
@@ -643,6 +659,7 @@ class Site:
     def paper_inputs(self, slugs: Iterable[str]) -> str:
         return "\n".join(self.paper_keys[slug] for slug in slugs)
 
+    @cached_property
     def search_inputs(self) -> str:
         topics = repr([(topic.id, topic.title) for topic in self.library.topics])
         return digest((topics + self.paper_inputs(self.by_slug)).encode("utf-8"))

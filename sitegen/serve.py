@@ -112,6 +112,7 @@ class DevServer:
         self.out = self._temp / "site"
         self.loaded: LoadedConfig | None = None
         self._state: BuildState | None = None
+        self._announced = False  # the browser was told of this build's pages already
         self._build_lock = threading.Lock()
         self._built = threading.Condition()
         self.outcomes: list[BuildOutcome] = []
@@ -168,6 +169,7 @@ class DevServer:
             started = time.perf_counter()
             report: BuildReport | None = None
             problems: tuple[Problem, ...] = ()
+            self._announced = False
             try:
                 report = self._run_build(changes)
             except SitegenError as exc:
@@ -185,7 +187,8 @@ class DevServer:
             self.watcher.replan(self._watch_plan())
             self._report(changes, outcome)
             if outcome.ok:
-                self.http.broadcaster.built()
+                if not self._announced:
+                    self.http.broadcaster.built()
             else:
                 self.http.broadcaster.failed(problems)
             with self._built:
@@ -198,9 +201,20 @@ class DevServer:
         assert self.loaded is not None
         # The state in memory makes each rebuild parse and render only what the change touched;
         # only the first build reads the cache folder, and rebuilds skip saving to it (~0.7 s at 10k).
-        report = build_site(self.loaded, self.out, state=self._state, use_cache=self._state is None)
+        report = build_site(
+            self.loaded,
+            self.out,
+            state=self._state,
+            use_cache=self._state is None,
+            pages_ready=self._pages_ready,
+        )
         self._state = report.state
         return report
+
+    def _pages_ready(self) -> None:
+        """The edited pages are in place: reload the browser now, not after the search index."""
+        self.http.broadcaster.built()
+        self._announced = True
 
     def _reload_config(self) -> None:
         try:

@@ -150,6 +150,7 @@ class ManifestOutput(StagedOutput):
         self.previous = previous
         self.manifest: dict[str, OutputEntry] = {}
         self._staged: dict[str, OutputEntry] = {}  # output path -> entry before its mtime is known
+        self._published: set[str] = set()  # staged files already moved in
 
     def reuse(self, relative: str, inputs: str) -> bool:
         entry = self.previous.entries.get(relative) if self.previous else None
@@ -169,6 +170,14 @@ class ManifestOutput(StagedOutput):
         else:
             self._stage(relative, data)
         self._staged[relative] = OutputEntry(inputs, signature, len(data), 0)
+
+    def publish(self) -> bool:
+        """Move in the files staged so far, so they are served while the build goes on; False
+        (and nothing moved) when the whole output is swapped in at the end."""
+        if self.previous is None or self._temp is None:
+            return False
+        self._move_staged(self._temp)
+        return True
 
     def start_tally(self) -> None:
         """In a forked process: count only the files it writes from here on."""
@@ -192,6 +201,7 @@ class ManifestOutput(StagedOutput):
         self.total_bytes += entry.size
 
     def _stage(self, relative: str, data: bytes) -> None:
+        self._published.discard(relative)
         target = self._target(relative)
         target.write_bytes(data)
         self.written += 1
@@ -205,11 +215,15 @@ class ManifestOutput(StagedOutput):
         for relative, entry in self._staged.items():
             self.manifest[relative] = entry._replace(mtime_ns=(self.out / relative).stat().st_mtime_ns)
 
-    def _move_in(self, staged: Path, previous: TrustedManifest) -> None:
-        for relative in self._staged:
+    def _move_staged(self, staged: Path) -> None:
+        for relative in self._staged.keys() - self._published:
             target = self.out / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged / relative, target)
+            self._published.add(relative)
+
+    def _move_in(self, staged: Path, previous: TrustedManifest) -> None:
+        self._move_staged(staged)
         for relative in previous.present - self.manifest.keys() - self._staged.keys():
             (self.out / relative).unlink(missing_ok=True)
             _remove_empty_parents(self.out, Path(relative).parent)

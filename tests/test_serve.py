@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YAML
 
+import sitegen.build
 from sitegen.serve import DevServer, browsable_url, is_loopback
 
 WAIT = 30  # seconds
@@ -249,6 +250,31 @@ def test_a_burst_of_saves_and_temp_files_give_one_rebuild(preview):
     assert "content/papers/organ-segmenter.md ->" in rebuilds[1]
     status, body = get(preview, "papers/chart-agent.html")
     assert status == 200 and b"draft 9" in body
+
+
+@pytest.mark.browser
+def test_the_edited_page_shows_while_the_search_index_is_still_being_rebuilt(preview, page, monkeypatch):
+    open_page(page, preview, "papers/lesion-segmenter.html", "Segmenting lesions")
+    index = preview.server.out / "assets" / "search-index.js"
+    release = threading.Event()
+    build_search_bundle = sitegen.build.build_search_bundle
+
+    def held_until_released(*args, **kwargs):
+        assert release.wait(WAIT), "the test never released the search index"
+        return build_search_bundle(*args, **kwargs)
+
+    monkeypatch.setattr(sitegen.build, "build_search_bundle", held_until_released)
+    preview.save("content/papers/lesion-segmenter.md", paper("Segmenting quixotic lesions", "2026-04-02"))
+    try:
+        heading_is(page, "Segmenting quixotic lesions")  # the reload came before the index
+        assert len(preview.server.outcomes) == 1, "the rebuild is still making the search index"
+        assert b"quixot" not in index.read_bytes()
+        page.evaluate("window.notReloadedYet = true")
+    finally:
+        release.set()
+    preview.wait_for_builds(2)
+    assert b"quixot" in index.read_bytes()
+    assert page.evaluate("window.notReloadedYet"), "the finished index must not reload the page again"
 
 
 def test_a_one_paper_edit_leaves_unrelated_paper_pages_untouched(preview):
