@@ -211,6 +211,21 @@ def test_a_deleted_cache_folder_only_costs_time(project):
     assert_same_as_cold_build(project)
 
 
+def test_an_edit_appends_to_the_cache_and_a_torn_cache_only_costs_time(project):
+    build(project)
+    papers = project / ".sitegen-cache" / "papers.pickle"
+    before = papers.read_bytes()
+    edit(project / "content/papers/study-4.md", "Study 4:", "Study four:")
+    build(project)
+    after = papers.read_bytes()
+    assert after.startswith(before) and len(after) > len(before), "the edit is appended, not rewritten"
+    papers.write_bytes(after[:-7])  # as if the machine stopped mid-write
+    edit(project / "content/papers/study-5.md", "Study 5:", "Study five:")
+    build(project)
+    assert_same_as_cold_build(project)
+    assert not papers.read_bytes().startswith(after[:-7]), "a torn journal is rewritten whole"
+
+
 def test_a_build_split_over_two_processes_gives_the_same_site(project, monkeypatch):
     import sitegen.build
 
