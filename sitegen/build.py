@@ -132,7 +132,7 @@ def build_site(
     strict: bool = False,
     use_cache: bool = True,
     state: BuildState | None = None,
-    pages_ready: Callable[[], None] | None = None,
+    published: Callable[[frozenset[str] | None], None] | None = None,
 ) -> BuildReport:
     """Build the whole site into `out`; raise SitegenError (leaving `out` untouched) on any problem.
 
@@ -143,9 +143,10 @@ def build_site(
     from `state` (returned as `report.state`; the dev server passes it back), else from the cache
     folder when `use_cache` (where the new state is saved), else from nothing.
 
-    `pages_ready` is called once a rebuild's pages are in place, before its search index is
-    brought up to date (the dev server reloads the browser then); a build from nothing puts
-    everything in place at once, and calls it then.
+    `published` is called with the output paths each time files are put in place (None: the
+    whole output, swapped in at once). A rebuild puts the paper pages in place first, then the
+    lists and data files, then the search index, so the dev server can reload an edited page
+    before the slower parts are done.
     """
     config = loaded.config
     check_output_folder(out, root=loaded.root, keep=_protected_folders(loaded))
@@ -171,7 +172,7 @@ def build_site(
     site = _derive_site(library, state, report)
     site.record_texts = state.records
     bundle = _related_and_search(site, state, report)
-    bundle = _write_site(site, env, fingerprint, bundle, out, state, report, pages_ready)
+    bundle = _write_site(site, env, fingerprint, bundle, out, state, report, published or _ignore)
     report.search_documents = len(library.papers)
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
     state.fresh_words = {}  # counted for the related papers, which have them now
@@ -445,14 +446,15 @@ def _write_site(
     out: Path,
     state: BuildState,
     report: BuildReport,
-    pages_ready: Callable[[], None] | None,
+    published: Callable[[frozenset[str] | None], None],
 ) -> SearchBundle:
-    """Render and write what changed; the search index last when it is still to be made (`bundle`
-    None), once the pages are in place. Returns the search bundle."""
+    """Render and write what changed; in a rebuild, paper pages first, then the rest, then the
+    search index when it is still to be made (`bundle` None). Returns the search bundle."""
     info = site.info(INDEX_FILE)
     everything = digest(repr((templates, info, site.config, TEXT_CACHE_VERSION)).encode("utf-8"))
     folder = str(out.resolve())
     previous = trusted_manifest(out, state.outputs.get(folder, {}))
+    paper_pages = {urls.paper_file(paper.slug) for paper in site.library.papers}
     with ManifestOutput(out, previous) as staged:
         for source, target in STATIC_ASSETS.items():
             staged.write(target, (render.default_templates() / source).read_bytes())
@@ -465,18 +467,16 @@ def _write_site(
                 todo.append((path, inputs, make))
         report.pages_rendered = len(todo)
         if len(todo) >= PARALLEL_FROM:  # half the paper pages in another process, the rest here
-            papers = {urls.paper_file(paper.slug) for paper in site.library.papers}
-            elsewhere = [page for page in todo if page[0] in papers][1::2]
+            elsewhere = [page for page in todo if page[0] in paper_pages][1::2]
             sent = {path for path, _, _ in elsewhere}
             here = partial(_render_pages, [page for page in todo if page[0] not in sent], staged, report)
             staged.add_tally(side_by_side(here, partial(_render_elsewhere, elsewhere, staged))[1])
         else:
-            _render_pages(todo, staged, report)
+            state.outputs.pop(folder, None)  # the output changes from here
+            for group in (True, False):  # an edited paper's page is what its editor is looking at
+                _render_pages([page for page in todo if (page[0] in paper_pages) == group], staged, report)
+                _publish(staged, published)
         if bundle is None:
-            state.outputs.pop(folder, None)  # the output is changing
-            if staged.publish() and pages_ready is not None:
-                pages_ready()
-                pages_ready = None
             with report.timing("search index"):
                 bundle = _search_bundle(site, state)
         for path, data in bundle.files.items():
@@ -487,9 +487,18 @@ def _write_site(
         del state.outputs[stale]
     report.files_written, report.files_unchanged = staged.written, staged.unchanged
     report.output_bytes = staged.total_bytes
-    if pages_ready is not None:
-        pages_ready()
+    published(staged.put_in_place)
     return bundle
+
+
+def _publish(staged: ManifestOutput, published: Callable[[frozenset[str] | None], None]) -> None:
+    paths = staged.publish()
+    if paths:
+        published(paths)
+
+
+def _ignore(paths: frozenset[str] | None) -> None:
+    pass
 
 
 def _render_pages(pages: list[Page], staged: ManifestOutput, report: BuildReport) -> None:

@@ -64,8 +64,9 @@ FALLBACK_404 = """<!doctype html>
 <body><h1>Not found</h1><p>No page at this address. <a href="/">Go to the home page</a>.</p></body></html>
 """
 
-# The reload client: follows the event stream; reloads after a good build (keeping the scroll
-# position), shows a failed build's problems in an overlay. Text goes in via textContent only.
+# The reload client: follows the event stream for its page; reloads once a good build changed the
+# page (keeping the scroll position), shows a failed build's problems in an overlay. Text goes in
+# via textContent only.
 CLIENT_JS = """\
 (function () {
   "use strict";
@@ -114,7 +115,7 @@ CLIENT_JS = """\
 
   function buildId(state) { return state.session + ":" + state.build; }
 
-  var events = new EventSource("/__sitegen/events");
+  var events = new EventSource("/__sitegen/events?page=" + encodeURIComponent(location.pathname));
   events.onmessage = function (message) {
     var state = JSON.parse(message.data);
     var build = buildId(state);
@@ -160,21 +161,33 @@ def inject_client(page: bytes, build_id: str) -> bytes:
 
 
 class Broadcaster:
-    """What the open pages are told: the latest good build, or the problems of the failed one.
+    """What the open pages are told: the build that last changed each page, or the problems of
+    the failed build.
 
-    The state is a (build number, problems) pair; streams wait on a condition until it changes.
+    Each announcement (`built`) names the output files it put in place, so a page reloads only
+    when its own file changed: an edited paper's page first, the lists and the search index as
+    they follow. A page is identified by its output path; None (a 404 page, or an unknown one)
+    follows every announcement. Streams wait on a condition until their page's state changes.
     """
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self.session = f"{id(self):x}"  # a restarted server is a new session: pages reload
-        self.build = 0
+        self.build = 0  # announcements so far
+        self._every_page_changed = 0  # the last announcement that changed every page
+        self._page_changed: dict[str, int] = {}  # output path -> the last announcement that changed it
         self.problems: tuple[Problem, ...] = ()
         self.closed = False
 
-    def built(self) -> None:
+    def built(self, changed: Iterable[str] | None = None) -> None:
+        """Files are in place (`changed`: their output paths; None: possibly every file)."""
         with self._changed:
             self.build += 1
+            if changed is None or any(_affects_every_page(path) for path in changed):
+                self._every_page_changed = self.build
+                self._page_changed.clear()
+            else:
+                self._page_changed.update(dict.fromkeys(changed, self.build))
             self.problems = ()
             self._changed.notify_all()
 
@@ -189,28 +202,39 @@ class Broadcaster:
             self.closed = True
             self._changed.notify_all()
 
-    @property
-    def build_id(self) -> str:
+    def build_id(self, page: str | None = None) -> str:
         """The id the client compares with each event's `session:build`."""
         with self._changed:
-            return f"{self.session}:{self.build}"
+            return f"{self.session}:{self._build_of(page)}"
 
-    def state(self) -> dict[str, Any]:
+    def _build_of(self, page: str | None) -> int:
+        if page is None:
+            return self.build
+        return max(self._page_changed.get(page, 0), self._every_page_changed)
+
+    def state(self, page: str | None = None) -> dict[str, Any]:
         with self._changed:
-            return self._state()
+            return self._state(page)
 
-    def _state(self) -> dict[str, Any]:
+    def _state(self, page: str | None) -> dict[str, Any]:
         problems = [{**asdict(p), "text": str(p)} for p in self.problems]
-        return {"session": self.session, "build": self.build, "problems": problems}
+        return {"session": self.session, "build": self._build_of(page), "problems": problems}
 
-    def wait_for_change(self, seen: dict[str, Any], timeout: float) -> dict[str, Any] | None:
-        """The new state once it differs from `seen`; None on timeout or shutdown."""
+    def wait_for_change(
+        self, seen: dict[str, Any], timeout: float, page: str | None = None
+    ) -> dict[str, Any] | None:
+        """The page's new state once it differs from `seen`; None on timeout or shutdown."""
         with self._changed:
-            self._changed.wait_for(lambda: self.closed or self._state() != seen, timeout)
+            self._changed.wait_for(lambda: self.closed or self._state(page) != seen, timeout)
             if self.closed:
                 return None
-            state = self._state()
+            state = self._state(page)
             return state if state != seen else None
+
+
+def _affects_every_page(path: str) -> bool:
+    """A changed stylesheet or script (other than the search index, loaded on demand) shows on every page."""
+    return path.endswith((".css", ".js")) and not path.startswith("assets/search-index")
 
 
 class SiteRequestHandler(BaseHTTPRequestHandler):
@@ -230,11 +254,29 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
     def _respond(self, send_body: bool) -> None:
         raw_path = self.path.split("?", 1)[0].split("#", 1)[0]
         if raw_path == EVENTS_PATH and send_body:
-            self._stream_events()
+            self._stream_events(self._page_of(self._query_value("page")))
         elif raw_path == CLIENT_PATH:
             self._send_bytes(CLIENT_JS.encode(), "text/javascript" + TEXT, send_body)
         else:
             self._serve_file(raw_path, send_body)
+
+    def _query_value(self, name: str) -> str:
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        return query.get(name, [""])[-1]
+
+    def _page_of(self, url_path: str) -> str | None:
+        """The output file (relative path) a page address shows; None when it is not a file of the site."""
+        site, base = self.server.site_root(), self.server.base_path
+        if site is None or not url_path.startswith(base):
+            return None
+        target = resolve_request(site, "/" + url_path[len(base) :])
+        if target is not None and target.is_dir():
+            target = target / "index.html"
+        return self._relative(site, target) if target is not None and target.is_file() else None
+
+    @staticmethod
+    def _relative(site: Path, target: Path) -> str:
+        return target.relative_to(site.resolve()).as_posix()
 
     def _serve_file(self, raw_path: str, send_body: bool) -> None:
         site = self.server.site_root()
@@ -269,7 +311,9 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         except OSError:  # swapped away by a rebuild between the check and the read
             self._send_not_found(self.server.site_root(), send_body)
             return
-        build_id = self.server.broadcaster.build_id
+        site = self.server.site_root()
+        page = self._relative(site, path) if is_html and site is not None else None
+        build_id = self.server.broadcaster.build_id(page)
         # An HTML response carries the build it was served in, so its validator does too.
         etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}{"-" + build_id if is_html else ""}"'
         modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
@@ -307,7 +351,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             data = page.read_bytes() if page else FALLBACK_404.encode()
         except OSError:
             data = FALLBACK_404.encode()
-        data = inject_client(data, self.server.broadcaster.build_id)
+        data = inject_client(data, self.server.broadcaster.build_id())
         self._send_bytes(data, "text/html" + TEXT, send_body, HTTPStatus.NOT_FOUND)
 
     def _redirect(self, location: str) -> None:
@@ -336,26 +380,26 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         if send_body:
             self.wfile.write(data)
 
-    def _stream_events(self) -> None:
-        """Server-Sent Events: the current state at once, then every change, until the tab closes."""
+    def _stream_events(self, page: str | None) -> None:
+        """Server-Sent Events: the page's state at once, then every change, until the tab closes."""
         hub = self.server.broadcaster
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream" + TEXT)
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
         self.close_connection = True
-        state: dict[str, Any] | None = hub.state()
+        state: dict[str, Any] | None = hub.state(page)
         try:
             self.wfile.write(b"retry: 500\n\n")
             while state is not None and not hub.closed:
                 self.wfile.write(f"data: {json.dumps(state)}\n\n".encode())
                 self.wfile.flush()
                 seen = state
-                state = hub.wait_for_change(seen, HEARTBEAT_SECONDS)
+                state = hub.wait_for_change(seen, HEARTBEAT_SECONDS, page)
                 while state is None and not hub.closed:
                     self.wfile.write(b": ping\n\n")  # fails once the tab is gone
                     self.wfile.flush()
-                    state = hub.wait_for_change(seen, HEARTBEAT_SECONDS)
+                    state = hub.wait_for_change(seen, HEARTBEAT_SECONDS, page)
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             pass
 
@@ -374,9 +418,7 @@ def resolve_request(site: Path | None, raw_path: str) -> Path | None:
         decoded = [urllib.parse.unquote(segment, errors="strict") for segment in raw_path.split("/")]
     except UnicodeDecodeError:
         return None
-    if any(
-        any(bad in segment for bad in ("/", "\\", "\0")) or segment == ".." for segment in decoded
-    ):
+    if any(any(bad in segment for bad in ("/", "\\", "\0")) or segment == ".." for segment in decoded):
         return None
     root = site.resolve()
     candidate = root.joinpath(*[segment for segment in decoded if segment not in ("", ".")])

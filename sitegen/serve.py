@@ -112,7 +112,7 @@ class DevServer:
         self.out = self._temp / "site"
         self.loaded: LoadedConfig | None = None
         self._state: BuildState | None = None
-        self._announced = False  # the browser was told of this build's pages already
+        self._announced = False  # this build told the pages of files it put in place
         self._build_lock = threading.Lock()
         self._built = threading.Condition()
         self.outcomes: list[BuildOutcome] = []
@@ -187,8 +187,8 @@ class DevServer:
             self.watcher.replan(self._watch_plan())
             self._report(changes, outcome)
             if outcome.ok:
-                if not self._announced:
-                    self.http.broadcaster.built()
+                if not self._announced:  # nothing was put in place: only clear an old error
+                    self.http.broadcaster.built(frozenset())
             else:
                 self.http.broadcaster.failed(problems)
             with self._built:
@@ -206,14 +206,14 @@ class DevServer:
             self.out,
             state=self._state,
             use_cache=self._state is None,
-            pages_ready=self._pages_ready,
+            published=self._published,
         )
         self._state = report.state
         return report
 
-    def _pages_ready(self) -> None:
-        """The edited pages are in place: reload the browser now, not after the search index."""
-        self.http.broadcaster.built()
+    def _published(self, paths: frozenset[str] | None) -> None:
+        """Files are in place: the pages showing them reload now, not once the whole build is done."""
+        self.http.broadcaster.built(paths)
         self._announced = True
 
     def _reload_config(self) -> None:

@@ -151,6 +151,8 @@ class ManifestOutput(StagedOutput):
         self.manifest: dict[str, OutputEntry] = {}
         self._staged: dict[str, OutputEntry] = {}  # output path -> entry before its mtime is known
         self._published: set[str] = set()  # staged files already moved in
+        # What the end of the block put in place: moved-in and removed paths; None: the whole output.
+        self.put_in_place: frozenset[str] | None = None
 
     def reuse(self, relative: str, inputs: str) -> bool:
         entry = self.previous.entries.get(relative) if self.previous else None
@@ -171,13 +173,12 @@ class ManifestOutput(StagedOutput):
             self._stage(relative, data)
         self._staged[relative] = OutputEntry(inputs, signature, len(data), 0)
 
-    def publish(self) -> bool:
-        """Move in the files staged so far, so they are served while the build goes on; False
-        (and nothing moved) when the whole output is swapped in at the end."""
+    def publish(self) -> frozenset[str] | None:
+        """Move in the files staged so far, so they are served while the build goes on, and
+        return their paths; None (nothing moved) when the whole output is swapped in at the end."""
         if self.previous is None or self._temp is None:
-            return False
-        self._move_staged(self._temp)
-        return True
+            return None
+        return self._move_staged(self._temp)
 
     def start_tally(self) -> None:
         """In a forked process: count only the files it writes from here on."""
@@ -215,19 +216,23 @@ class ManifestOutput(StagedOutput):
         for relative, entry in self._staged.items():
             self.manifest[relative] = entry._replace(mtime_ns=(self.out / relative).stat().st_mtime_ns)
 
-    def _move_staged(self, staged: Path) -> None:
-        for relative in self._staged.keys() - self._published:
+    def _move_staged(self, staged: Path) -> frozenset[str]:
+        moved = frozenset(self._staged.keys() - self._published)
+        for relative in moved:
             target = self.out / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged / relative, target)
-            self._published.add(relative)
+        self._published.update(moved)
+        return moved
 
     def _move_in(self, staged: Path, previous: TrustedManifest) -> None:
-        self._move_staged(staged)
-        for relative in previous.present - self.manifest.keys() - self._staged.keys():
+        moved = self._move_staged(staged)
+        removed = previous.present - self.manifest.keys() - self._staged.keys()
+        for relative in removed:
             (self.out / relative).unlink(missing_ok=True)
             _remove_empty_parents(self.out, Path(relative).parent)
         shutil.rmtree(staged, ignore_errors=True)
+        self.put_in_place = moved | removed
 
 
 @dataclass(frozen=True)

@@ -277,6 +277,20 @@ def test_the_edited_page_shows_while_the_search_index_is_still_being_rebuilt(pre
     assert page.evaluate("window.notReloadedYet"), "the finished index must not reload the page again"
 
 
+@pytest.mark.browser
+def test_only_the_pages_an_edit_changed_reload(preview, page):
+    open_page(page, preview, "papers/chart-agent.html", "A clinical chart agent")
+    listing = page.context.new_page()
+    open_page(listing, preview, "papers/", "All papers")
+    for tab in (page, listing):
+        tab.evaluate("window.notReloadedYet = true")
+    preview.save("content/papers/lesion-segmenter.md", paper("Segmenting lesions, retitled", "2026-04-02"))
+    listing.wait_for_selector("text=Segmenting lesions, retitled", timeout=WAIT_MS)
+    assert listing.evaluate("window.notReloadedYet") is None, "the list shows the new title"
+    preview.wait_for_builds(2)
+    assert page.evaluate("window.notReloadedYet"), "an unrelated paper's page must not reload"
+
+
 def test_a_one_paper_edit_leaves_unrelated_paper_pages_untouched(preview):
     preview.wait_for_builds(1)
     out = preview.server.out

@@ -10,6 +10,7 @@ import json
 import os
 import socket
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def test_folder_urls_serve_their_index_with_the_reload_client_injected(server, s
     status, headers, body = request(server, "/")
     assert status == 200
     assert headers["content-type"] == "text/html; charset=utf-8"
-    assert body.endswith(client_tag(server.broadcaster.build_id) + b"</body></html>")
+    assert body.endswith(client_tag(server.broadcaster.build_id("index.html")) + b"</body></html>")
     assert int(headers["content-length"]) == len(body)
     assert headers["cache-control"] == "no-store", "a kept page would carry an old build id"
     status, _, body = request(server, "/papers/")
@@ -86,7 +87,7 @@ def test_folder_urls_serve_their_index_with_the_reload_client_injected(server, s
 
 def test_the_client_goes_before_the_closing_body_tag_whatever_its_case(server):
     _, _, body = request(server, "/papers/a.html")
-    assert body.endswith(client_tag(server.broadcaster.build_id) + b"</BODY></html>")
+    assert body.endswith(client_tag(server.broadcaster.build_id("index.html")) + b"</BODY></html>")
     status, headers, script = request(server, "/__sitegen/livereload.js")
     assert status == 200 and headers["content-type"].startswith("text/javascript")
     assert b"EventSource" in script and b"textContent" in script and b"innerHTML" not in script
@@ -202,10 +203,11 @@ def read_event(stream) -> dict:
             return json.loads(line[len(b"data: ") :])
 
 
-def open_events(server: PreviewServer):
+def open_events(server: PreviewServer, page: str = ""):
     host, port = server.address
     sock = socket.create_connection((host, port), timeout=10)
-    sock.sendall(f"GET {EVENTS_PATH} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
+    query = f"?page={urllib.parse.quote(page, safe='')}" if page else ""
+    sock.sendall(f"GET {EVENTS_PATH}{query} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
     return sock, sock.makefile("rb")
 
 
@@ -234,6 +236,29 @@ def test_events_announce_builds_and_failures_and_end_on_stop(site):
     stream.close()
     sock.close()
     assert not [t for t in threading.enumerate() if t.name.startswith("sitegen")]
+
+
+def test_a_page_is_told_only_of_builds_that_changed_its_own_file(site):
+    server = PreviewServer(lambda: site)
+    server.start()
+    hub = server.broadcaster
+    sock, stream = open_events(server, "/papers/")  # the folder's index.html
+    try:
+        assert stream.readline().startswith(b"HTTP/1.0 200")
+        first = read_event(stream)["build"]
+        hub.built({"papers/a.html"})
+        hub.built({"assets/search-index.js"})  # loaded on demand, so no page reloads for it
+        assert hub.state("papers/index.html")["build"] == first, "not this page's file"
+        assert hub.state("papers/a.html")["build"] == first + 1
+        hub.built({"papers/index.html", "search.html"})
+        assert read_event(stream)["build"] == first + 3
+        hub.built({"static/style.css"})  # shown on every page
+        assert read_event(stream)["build"] == first + 4
+        assert hub.state("papers/a.html")["build"] == first + 4
+    finally:
+        server.stop()
+        stream.close()
+        sock.close()
 
 
 def test_stop_releases_idle_connections(site):
