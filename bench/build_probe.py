@@ -20,6 +20,7 @@ if str(REPO) not in sys.path:  # run as a script from the project folder
     sys.path.insert(0, str(REPO))
 
 from sitegen.build import build_site  # noqa: E402
+from sitegen.cli import exit_now  # noqa: E402
 from sitegen.config import load_config  # noqa: E402
 from sitegen.errors import SitegenError  # noqa: E402
 
@@ -51,4 +52,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())  # as the `sitegen` command exits

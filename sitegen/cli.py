@@ -7,6 +7,7 @@ Every user-facing failure is a SitegenError, printed as `error: file:line: key: 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -134,3 +135,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def entry() -> None:
+    """The `sitegen` command: main(), then exit without tearing the heap down object by object
+    (~0.4 s after a build at 10,000 papers). Everything is written and closed by then."""
+    exit_now(main())
+
+
+def exit_now(code: int) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
