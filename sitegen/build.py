@@ -171,8 +171,9 @@ def build_site(
     report.papers, report.topics = len(library.papers), len(library.topics)
     site = _derive_site(library, state, report)
     site.record_texts = state.records
-    bundle = _related_and_search(site, state, report)
-    bundle = _write_site(site, env, fingerprint, bundle, out, state, report, published or _ignore)
+    with _search_index(site, state, report) as search:
+        _find_related(site, state, report)
+        bundle = _write_site(site, env, fingerprint, search, out, state, report, published or _ignore)
     report.search_documents = len(library.papers)
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
     state.fresh_words = {}  # counted for the related papers, which have them now
@@ -239,24 +240,32 @@ def _unchanged_since_last_build(cache_dir: Path, inputs: str, out: Path, report:
 
 
 def side_by_side(here: Callable[[], T], there: Callable[[], U]) -> tuple[T, U]:
-    """`here()` in this process while `there()` runs in a forked one, using both cores.
+    """`here()` in this process while `there()` runs in a forked one, using both cores."""
+    with forked(there) as theirs:
+        return here(), theirs()
 
-    `there` is inherited through fork (so it may be a closure over the build's data); its result
-    must pickle. Serial where fork is unavailable.
+
+@contextmanager
+def forked(job: Callable[[], U]) -> Iterator[Callable[[], U]]:
+    """Start `job()` in a forked process; the block gets a function that waits for its result.
+
+    `job` is inherited through fork (so it may be a closure over the build's data); its result
+    must pickle. Where fork is unavailable, the function runs the job here.
     """
     import multiprocessing  # only builds that fork need it
     from concurrent.futures import ProcessPoolExecutor
 
     global _FORKED_JOB
     if "fork" not in multiprocessing.get_all_start_methods():
-        return here(), there()
-    _FORKED_JOB = there
+        yield job
+        return
+    _FORKED_JOB = job
     gc.freeze()  # the collector would otherwise write to every shared page, copying them all
     try:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            theirs = pool.submit(_run_forked_job)
-            mine = here()
-            return mine, theirs.result()
+            future = pool.submit(_run_forked_job)  # forks now, with the job
+            _FORKED_JOB = None
+            yield future.result
     finally:
         _FORKED_JOB = None
         gc.unfreeze()
@@ -375,53 +384,62 @@ def _words(site: Site, state: BuildState, known: RelatedIndex | None) -> dict[st
     return found
 
 
-def _related_and_search(site: Site, state: BuildState, report: BuildReport) -> SearchBundle | None:
-    """Related papers, and the search index when it is cached or when both are made from nothing
-    (then side by side in two processes); otherwise the index is left for after the pages (None)."""
+@contextmanager
+def _search_index(site: Site, state: BuildState, report: BuildReport) -> Iterator[Callable[[], SearchBundle]]:
+    """The search bundle, as a function the build calls once its pages are in place: the cached
+    one; else, in a big library, one started now in a forked process, to be made while related
+    papers are found and pages rendered; else one made when asked for."""
+    cached = state.result("search", site.search_inputs)
+    if cached is not None:
+        yield lambda: cached
+        return
+    if len(site.library.papers) < PARALLEL_FROM:
+        yield partial(_search_bundle, site, state, report)
+        return
+
+    def make_elsewhere() -> tuple[SearchBundle, dict[str, Any], set[str]]:
+        bundle = build_search_bundle(site.search_documents(), cache=state.search)
+        return bundle, state.search.unsaved_entries(), state.search.used  # what the store gained
+
+    with forked(make_elsewhere) as made:
+
+        def wait() -> SearchBundle:
+            with report.timing("search index"):
+                bundle, entries, used = made()
+            state.search.absorb(entries, used)
+            state.keep("search", site.search_inputs, bundle)
+            return bundle
+
+        yield wait
+
+
+def _search_bundle(site: Site, state: BuildState, report: BuildReport) -> SearchBundle:
+    with report.timing("search index"):
+        bundle = build_search_bundle(site.search_documents(), cache=state.search)
+    state.keep("search", site.search_inputs, bundle)
+    return bundle
+
+
+def _find_related(site: Site, state: BuildState, report: BuildReport) -> None:
+    """Related papers: reused when no paper's text changed, else the last build's index updated."""
     count = site.config.related_count
     words = [(slug, key) for slug, key in site.text_keys.items()]
     related_inputs = digest(repr((count, words)).encode("utf-8"))
-    related, bundle = state.result("related", related_inputs), state.result("search", site.search_inputs)
-
-    def find_related() -> dict[str, tuple[str, ...]]:
-        known = state.related_index()
-        papers = _words(site, state, known)
-        if known is None:
-            index = RelatedIndex.build(papers, count)
-            state.keep_related_index(index, changed=True)
-        else:
-            texts = dict(known.texts)  # update() works in place
-            index = known.update(papers, count)
-            state.keep_related_index(index, changed=index is not known or index.texts != texts)
-        related: dict[str, tuple[str, ...]] = index.related
-        return related
-
-    def index_elsewhere() -> tuple[SearchBundle, dict[str, Any]]:
-        made = _search_bundle(site, state)  # in a forked process: send back what it cached
-        return made, {key: state.search.entries[key] for key in state.search.used}
-
-    big = len(site.library.papers) >= PARALLEL_FROM
-    # Updating related papers is quick; finding them from nothing is not.
-    if related is None and bundle is None and big and state.related_index() is None:
+    related = state.result("related", related_inputs)
+    if related is None:
         with report.timing("related"):
-            related, (bundle, entries) = side_by_side(find_related, index_elsewhere)
-        state.search.update(entries)
-        state.keep("search", site.search_inputs, bundle)
-    with report.timing("related"):
-        if related is None:
-            related = find_related()
-    state.keep("related", related_inputs, related)
+            known = state.related_index()
+            papers = _words(site, state, known)
+            if known is None:
+                index = RelatedIndex.build(papers, count)
+                state.keep_related_index(index, changed=True)
+            else:
+                texts = dict(known.texts)  # update() works in place
+                index = known.update(papers, count)
+                state.keep_related_index(index, changed=index is not known or index.texts != texts)
+            related = index.related
+        state.keep("related", related_inputs, related)
     site.related = related
-    return bundle
-
-
-def _search_bundle(site: Site, state: BuildState) -> SearchBundle:
-    inputs = site.search_inputs
-    bundle = state.result("search", inputs)
-    if bundle is None:
-        bundle = build_search_bundle(site.search_documents(), cache=state.search)
-        state.keep("search", inputs, bundle)
-    return bundle
 
 
 def _templates_fingerprint(user_templates: Path | None) -> str:
@@ -442,14 +460,14 @@ def _write_site(
     site: Site,
     env: jinja2.Environment,
     templates: str,
-    bundle: SearchBundle | None,
+    search: Callable[[], SearchBundle],
     out: Path,
     state: BuildState,
     report: BuildReport,
     published: Callable[[frozenset[str] | None], None],
 ) -> SearchBundle:
     """Render and write what changed; in a rebuild, paper pages first, then the rest, then the
-    search index when it is still to be made (`bundle` None). Returns the search bundle."""
+    search index. Returns the search bundle."""
     info = site.info(INDEX_FILE)
     everything = digest(repr((templates, info, site.config, TEXT_CACHE_VERSION)).encode("utf-8"))
     folder = str(out.resolve())
@@ -476,9 +494,7 @@ def _write_site(
             for group in (True, False):  # an edited paper's page is what its editor is looking at
                 _render_pages([page for page in todo if (page[0] in paper_pages) == group], staged, report)
                 _publish(staged, published)
-        if bundle is None:
-            with report.timing("search index"):
-                bundle = _search_bundle(site, state)
+        bundle = search()
         for path, data in bundle.files.items():
             staged.write(path, data)
         state.outputs.pop(folder, None)  # until the new output is in place

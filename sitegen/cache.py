@@ -82,7 +82,17 @@ class UsedMapping(MutableMapping[str, Any]):
         changed = self.changed or len(self.used) != len(self.entries)
         self.entries = {key: self.entries[key] for key in self.used if key in self.entries}
         self.used, self.changed = set(), False
+        self.unsaved &= self.entries.keys()
         return changed
+
+    def unsaved_entries(self) -> dict[str, Any]:
+        return {key: self.entries[key] for key in self.unsaved if key in self.entries}
+
+    def absorb(self, entries: dict[str, Any], used: set[str]) -> None:
+        """What a forked process set (`entries`) and read (`used`) in its copy of this store."""
+        for key, value in entries.items():
+            self[key] = value
+        self.used |= used
 
     def save(self, path: Path) -> None:
         """Append the entries set since the last save, or rewrite the journal when a fifth of it
@@ -91,7 +101,7 @@ class UsedMapping(MutableMapping[str, Any]):
         if self.torn or not self.on_disk or self.on_disk > live + live // 5 + 64:
             write_stamped(path, self.entries)
             self.on_disk, self.torn = live, False
-        elif new := {key: self.entries[key] for key in self.unsaved if key in self.entries}:
+        elif new := self.unsaved_entries():
             with path.open("ab") as handle:  # one write: a crash leaves at most a torn last record
                 handle.write(pickle.dumps(((STAMP, STATE_FORMAT), new), protocol=pickle.HIGHEST_PROTOCOL))
             self.on_disk += len(new)
