@@ -143,10 +143,10 @@ def build_site(
     from `state` (returned as `report.state`; the dev server passes it back), else from the cache
     folder when `use_cache` (where the new state is saved), else from nothing.
 
-    `published` is called with the output paths each time files are put in place (None: the
-    whole output, swapped in at once). A rebuild puts the paper pages in place first, then the
-    lists and data files, then the search index, so the dev server can reload an edited page
-    before the slower parts are done.
+    With `published` (the dev server's), a rebuild puts the paper pages in place first, then the
+    lists and data files, then the search index, calling it each time with the output paths
+    (None: the whole output, swapped in at once), so an edited page can reload before the slower
+    parts are done. Without it, nothing is moved in until everything is rendered.
     """
     config = loaded.config
     check_output_folder(out, root=loaded.root, keep=_protected_folders(loaded))
@@ -173,7 +173,7 @@ def build_site(
     site.record_texts = state.records
     with _search_index(site, state, report) as search:
         _find_related(site, state, report)
-        bundle = _write_site(site, env, fingerprint, search, out, state, report, published or _ignore)
+        bundle = _write_site(site, env, fingerprint, search, out, state, report, published)
     report.search_documents = len(library.papers)
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
     state.fresh_words = {}  # counted for the related papers, which have them now
@@ -464,10 +464,10 @@ def _write_site(
     out: Path,
     state: BuildState,
     report: BuildReport,
-    published: Callable[[frozenset[str] | None], None],
+    published: Callable[[frozenset[str] | None], None] | None,
 ) -> SearchBundle:
-    """Render and write what changed; in a rebuild, paper pages first, then the rest, then the
-    search index. Returns the search bundle."""
+    """Render and write what changed: paper pages first, then the rest, then the search index
+    (each put in place as it is done when `published` is given). Returns the search bundle."""
     info = site.info(INDEX_FILE)
     everything = digest(repr((templates, info, site.config, TEXT_CACHE_VERSION)).encode("utf-8"))
     folder = str(out.resolve())
@@ -490,10 +490,11 @@ def _write_site(
             here = partial(_render_pages, [page for page in todo if page[0] not in sent], staged, report)
             staged.add_tally(side_by_side(here, partial(_render_elsewhere, elsewhere, staged))[1])
         else:
-            state.outputs.pop(folder, None)  # the output changes from here
             for group in (True, False):  # an edited paper's page is what its editor is looking at
                 _render_pages([page for page in todo if (page[0] in paper_pages) == group], staged, report)
-                _publish(staged, published)
+                if published is not None:
+                    state.outputs.pop(folder, None)  # the output changes from here
+                    _publish(staged, published)
         bundle = search()
         for path, data in bundle.files.items():
             staged.write(path, data)
@@ -503,7 +504,8 @@ def _write_site(
         del state.outputs[stale]
     report.files_written, report.files_unchanged = staged.written, staged.unchanged
     report.output_bytes = staged.total_bytes
-    published(staged.put_in_place)
+    if published is not None:
+        published(staged.put_in_place)
     return bundle
 
 
@@ -511,10 +513,6 @@ def _publish(staged: ManifestOutput, published: Callable[[frozenset[str] | None]
     paths = staged.publish()
     if paths:
         published(paths)
-
-
-def _ignore(paths: frozenset[str] | None) -> None:
-    pass
 
 
 def _render_pages(pages: list[Page], staged: ManifestOutput, report: BuildReport) -> None:

@@ -141,8 +141,9 @@ class ManifestOutput(StagedOutput):
 
     With a `previous` manifest that `trusted_manifest` checked against the disk, changed files are
     staged beside the output and moved in, each atomically, once every page has rendered (a failed
-    build changes nothing), and files no longer built are removed. Without one, the whole output is
-    staged and swapped in, as `StagedOutput` does. `manifest` then describes the new output.
+    build changes nothing) or as `publish` is called, and files no longer built are removed.
+    Without one, the whole output is staged and swapped in, as `StagedOutput` does. `manifest`
+    then describes the new output.
     """
 
     def __init__(self, out: Path, previous: TrustedManifest | None) -> None:

@@ -203,6 +203,19 @@ def test_a_failed_rebuild_leaves_the_output_and_the_next_build_is_still_exact(pr
     assert_same_as_cold_build(project)
 
 
+def test_a_list_template_error_after_an_edit_leaves_even_the_paper_pages_as_they_were(project):
+    build(project)
+    before = tree(project / "public")
+    edit(project / "content/papers/study-1.md", "Study 1:", "Study one:")
+    (project / "my-templates/papers.html").write_text("{{ no_such_variable }}", encoding="utf-8")
+    with pytest.raises(Exception, match="no_such_variable"):
+        build(project)
+    assert tree(project / "public") == before, "the paper page is rendered first, yet not put in place"
+    (project / "my-templates/papers.html").unlink()
+    build(project)
+    assert_same_as_cold_build(project)
+
+
 def test_a_deleted_cache_folder_only_costs_time(project):
     build(project)
     shutil.rmtree(project / ".sitegen-cache")
