@@ -372,6 +372,17 @@ def _analyse(paper: Paper, state: BuildState) -> tuple[str, render.Abstract]:
     return key, found
 
 
+def _related_from_nothing(papers: dict[str, tuple[str, Words]], count: int) -> RelatedIndex:
+    """A new related-papers index; in a big library, half the lists are found in a forked process."""
+    if len(papers) < PARALLEL_FROM:
+        return RelatedIndex.build(papers, count)
+    index = RelatedIndex.build(papers, count, find=False)
+    slugs = sorted(papers)
+    mine, theirs = side_by_side(partial(index.related_of, slugs[::2]), partial(index.related_of, slugs[1::2]))
+    index.related = {slug: mine[slug] if slug in mine else theirs[slug] for slug in slugs}
+    return index
+
+
 def _words(site: Site, state: BuildState, known: RelatedIndex | None) -> dict[str, tuple[str, Words]]:
     """Each paper's text key and words for similarity: counted this build, or kept by the related
     index (not in the state, whose size every build pays for), else counted now."""
@@ -431,7 +442,7 @@ def _find_related(site: Site, state: BuildState, report: BuildReport) -> None:
             known = state.related_index()
             papers = _words(site, state, known)
             if known is None:
-                index = RelatedIndex.build(papers, count)
+                index = _related_from_nothing(papers, count)
                 state.keep_related_index(index, changed=True)
             else:
                 texts = dict(known.texts)  # update() works in place

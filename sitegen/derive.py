@@ -230,8 +230,11 @@ class RelatedIndex:
     related: dict[str, tuple[str, ...]]
 
     @classmethod
-    def build(cls, papers: dict[str, tuple[str, Words]], count: int) -> RelatedIndex:
-        """From nothing; `papers` maps each slug to (a digest of its text, its words)."""
+    def build(
+        cls, papers: dict[str, tuple[str, Words]], count: int, *, find: bool = True
+    ) -> RelatedIndex:
+        """From nothing; `papers` maps each slug to (a digest of its text, its words). With
+        `find=False` the lists are left for the caller to fill, e.g. from `related_of` in parts."""
         frequency: Counter[str] = Counter()
         for _, words in papers.values():
             frequency.update(words.keys())
@@ -243,7 +246,8 @@ class RelatedIndex:
             index._place(slug)
         for term in index.postings:
             index.champions[term] = index._champions_of(term)
-        index._find_related(set(index.words))
+        if find:
+            index.related = index.related_of(sorted(index.words))
         return index
 
     def update(self, papers: dict[str, tuple[str, Words]], count: int) -> RelatedIndex:
@@ -348,6 +352,11 @@ class RelatedIndex:
         return heapq.nlargest(CHAMPIONS, entries)
 
     def _find_related(self, slugs: Iterable[str]) -> None:
+        self.related.update(self.related_of(slugs))
+
+    def related_of(self, slugs: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The related papers of `slugs` as the index stands; it is left unchanged."""
+        found = {}
         for slug in slugs:
             scores: dict[str, float] = defaultdict(float)
             for term, weight in self.queries[slug]:
@@ -355,4 +364,5 @@ class RelatedIndex:
                     scores[other] += weight * other_weight
             scores.pop(slug, None)
             candidates = sorted(other for other, score in scores.items() if score >= MIN_SIMILARITY)
-            self.related[slug] = tuple(heapq.nlargest(self.count, candidates, key=scores.__getitem__))
+            found[slug] = tuple(heapq.nlargest(self.count, candidates, key=scores.__getitem__))
+        return found
