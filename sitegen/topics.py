@@ -167,24 +167,30 @@ def _cue(pattern: str, points: int) -> _Cue:
     return _Cue(pattern, points, regex, prefixes, hints, reach, prefixes or hints)
 
 
-# Compiled rules by the identity of their TopicRules: topics are loaded once per build, so this
-# stays small, and a lookup costs nothing next to hashing every pattern on every call.
+# Compiled rules by the identity of their TopicRules: a lookup costs nothing next to hashing
+# every pattern on every call. Topics are loaded once per build; rules equal to ones compiled
+# before (the dev server loads topics.yaml again on every rebuild) are found by value.
 _COMPILED: dict[int, tuple[TopicRules, _CompiledRules]] = {}
+_COMPILED_BY_VALUE: dict[TopicRules, _CompiledRules] = {}
 
 
 def _compiled(rules: TopicRules) -> _CompiledRules:
     cached = _COMPILED.get(id(rules))
     if cached is not None and cached[0] is rules:
         return cached[1]
-    compiled = _CompiledRules(
-        title=tuple(_cue(p, n) for p, n in rules.title),
-        abstract=tuple(_cue(p, n) for p, n in rules.abstract),
-        veto=tuple(_cue(p, 0) for p in rules.veto),
-    )
-    _register_literals(compiled.title + compiled.abstract + compiled.veto)
+    compiled = _COMPILED_BY_VALUE.get(rules)
+    if compiled is None:
+        compiled = _CompiledRules(
+            title=tuple(_cue(p, n) for p, n in rules.title),
+            abstract=tuple(_cue(p, n) for p, n in rules.abstract),
+            veto=tuple(_cue(p, 0) for p in rules.veto),
+        )
+        _register_literals(compiled.title + compiled.abstract + compiled.veto)
     if len(_COMPILED) > 1000:
         _COMPILED.clear()
+        _COMPILED_BY_VALUE.clear()
     _COMPILED[id(rules)] = (rules, compiled)
+    _COMPILED_BY_VALUE[rules] = compiled
     return compiled
 
 
