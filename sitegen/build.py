@@ -617,8 +617,11 @@ class Site:
         self.cards = {paper.slug: self._card(paper) for paper in library.papers}
         # What a paper's page and records are made of: its file's content and its topics.
         self.paper_keys = {slug: f"{key} {derived.topics_of[slug]}" for slug, key in paper_keys.items()}
-        # What its card in listings shows (topic cards are site-wide inputs): an abstract edit leaves it.
-        self.card_keys = {slug: repr(self._card_fields(card)) for slug, card in self.cards.items()}
+        # What its card in listings shows (topic cards are site-wide inputs): an abstract edit
+        # leaves it. A digest, as each page's inputs hold the cards of several papers.
+        self.card_keys = {
+            slug: digest(repr(self._card_fields(card)).encode("utf-8")) for slug, card in self.cards.items()
+        }
 
     @staticmethod
     def _card_fields(card: PaperCard) -> tuple[object, ...]:
