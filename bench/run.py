@@ -78,9 +78,12 @@ class Measured:
 
 
 def child_environment() -> dict[str, str]:
-    """Children import the sitegen next to this script, whichever one is installed."""
+    """Children import the sitegen next to this script, whichever one is installed, and keep
+    bytecode caches as Python does by default (some sandboxes set PYTHONDONTWRITEBYTECODE, which
+    makes every run compile sitegen's modules again)."""
     path = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": str(REPO) + (os.pathsep + path if path else "")}
+    kept = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    return {**kept, "PYTHONPATH": str(REPO) + (os.pathsep + path if path else "")}
 
 
 def run_measured(command: Sequence[str | Path], cwd: Path, log: Path) -> Measured:
@@ -334,19 +337,6 @@ def wait_for_serving_url(log: Path, process: subprocess.Popen[bytes], timeout: f
     raise BenchError(f"sitegen serve did not start within {timeout:.0f} s; see {log}")
 
 
-def wait_for_text(page: Any, text: str, timeout: float) -> bool:
-    """Poll the page's text across reloads (a reload destroys the page's script context)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if text in page.evaluate("document.body ? document.body.innerText : ''"):
-                return True
-        except Exception:  # mid-navigation: the old document is gone, the new one not there yet
-            pass
-        time.sleep(0.01)
-    return False
-
-
 def bench_serve_reload(project: Path, work: Path, edits: int = 3) -> dict[str, Any]:
     """`sitegen serve` in the project, a paper page open in Chromium, the paper's title rewritten:
     seconds from the file write until the page shows the new title. Skips when serve is absent."""
@@ -364,7 +354,7 @@ def bench_serve_reload(project: Path, work: Path, edits: int = 3) -> dict[str, A
         )
         try:
             url = urllib.parse.urljoin(wait_for_serving_url(log, server, timeout=300), paper_file(path.stem))
-            return {"edit_to_reload_s": reload_times(url, path, edits), "paper": path.name}
+            return {"edit_to_reload_s": reload_times(url, path, edits, log), "paper": path.name}
         finally:
             stop(server)
 
@@ -378,21 +368,45 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def reload_times(url: str, path: Path, edits: int) -> list[float]:
+def reload_times(url: str, path: Path, edits: int, log: Path) -> list[float]:
+    """Each edit from an idle server: its rebuilds done, then half a second of quiet. The page's
+    reloads are awaited as load events, not by polling it (which would take CPU from the build)."""
     times = []
     with chromium() as browser:
         page = browser.new_page()
         page.goto(url)
         for edit in range(edits):
-            time.sleep(1.0)  # let the watcher settle after the previous rebuild
+            wait_for_rebuilds(log, edit, timeout=120)
+            time.sleep(0.5)
             paper = parse_paper(path.read_text(encoding="utf-8"), str(path), path.stem)
             title = f"Benchmark edit {edit} {time.time_ns()}"
             started = time.perf_counter()
             path.write_text(dump_paper(replace(paper, title=title)), encoding="utf-8")
-            if not wait_for_text(page, title, timeout=120):
+            if not shown_after_reload(page, title, timeout=120):
                 raise BenchError(f"the page at {url} did not show the new title within 120 s")
             times.append(round(time.perf_counter() - started, 3))
     return times
+
+
+def wait_for_rebuilds(log: Path, count: int, timeout: float) -> None:
+    """Until `sitegen serve` has reported `count` finished rebuilds (a line each, after serving)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = log.read_text(encoding="utf-8", errors="replace").split("Serving http", 1)[-1]
+        if sum(" -> " in line for line in lines.splitlines()) >= count:
+            return
+        time.sleep(0.05)
+    raise BenchError(f"sitegen serve did not finish rebuild {count} within {timeout:.0f} s; see {log}")
+
+
+def shown_after_reload(page: Any, text: str, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with page.expect_event("load", timeout=(deadline - time.monotonic()) * 1000):
+            pass
+        if text in page.evaluate("document.body.innerText"):
+            return True
+    return False
 
 
 # --- the whole run ------------------------------------------------------------------------------
