@@ -87,11 +87,15 @@ def child_environment() -> dict[str, str]:
 
 
 def run_measured(command: Sequence[str | Path], cwd: Path, log: Path) -> Measured:
-    """Run a command to completion; peak RSS is the largest of it and the children it waited for."""
+    """Run a command to completion; peak RSS is the largest of it and the children it waited for.
+
+    Dirty pages are flushed first, so that a run is not slowed by the disk still writing out the
+    last run's output (a cold build writes ~280 MB at 10,000 papers)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as output:
         output.write(f"\n$ {' '.join(map(str, command))}\n".encode())
         output.flush()
+        os.sync()
         started = time.perf_counter()
         process = subprocess.Popen(
             list(map(str, command)), cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env=child_environment()
