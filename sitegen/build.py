@@ -59,6 +59,7 @@ STATIC_ASSETS = {
 }
 KEEP_MANIFESTS = 3  # output folders whose files a build knows (e.g. public and the dev server's)
 PARALLEL_FROM = 400  # papers to process before a second process pays for itself
+RENDER_CHUNK = 64  # paper pages a process claims at a time when two share them
 T = TypeVar("T")
 U = TypeVar("U")
 DigestedPaper = tuple[FileStamp, Paper, str, tuple[render.Abstract, dict[str, int]], tuple[str, ...]]
@@ -495,11 +496,8 @@ def _write_site(
             else:
                 todo.append((path, inputs, make))
         report.pages_rendered = len(todo)
-        if len(todo) >= PARALLEL_FROM:  # half the paper pages in another process, the rest here
-            elsewhere = [page for page in todo if page[0] in paper_pages][1::2]
-            sent = {path for path, _, _ in elsewhere}
-            here = partial(_render_pages, [page for page in todo if page[0] not in sent], staged, report)
-            staged.add_tally(side_by_side(here, partial(_render_elsewhere, elsewhere, staged))[1])
+        if len(todo) >= PARALLEL_FROM:
+            _render_in_two_processes(todo, paper_pages, staged, report)
         else:
             for group in (True, False):  # an edited paper's page is what its editor is looking at
                 _render_pages([page for page in todo if (page[0] in paper_pages) == group], staged, report)
@@ -534,11 +532,35 @@ def _render_pages(pages: list[Page], staged: ManifestOutput, report: BuildReport
             staged.write(path, text.encode("utf-8"), inputs)
 
 
-def _render_elsewhere(pages: list[Page], staged: ManifestOutput) -> Tally:
-    """In a forked process: render and stage its share of the pages, and send back what it did."""
-    staged.start_tally()
-    _render_pages(pages, staged, BuildReport(staged.out))
-    return staged.tally()
+def _render_in_two_processes(
+    todo: list[Page], paper_pages: set[str], staged: ManifestOutput, report: BuildReport
+) -> None:
+    """Paper pages shared out in chunks between this process and a forked one, which claim the
+    next chunk as they get to it; this one renders the lists and data files first."""
+    from multiprocessing import Value  # shared memory, inherited through fork
+
+    papers = [page for page in todo if page[0] in paper_pages]
+    claimed = Value("l", 0)
+
+    def render_shared(report: BuildReport) -> None:
+        while True:
+            with claimed.get_lock():
+                start = claimed.value
+                claimed.value = start + RENDER_CHUNK
+            if start >= len(papers):
+                return
+            _render_pages(papers[start : start + RENDER_CHUNK], staged, report)
+
+    def here() -> None:
+        _render_pages([page for page in todo if page[0] not in paper_pages], staged, report)
+        render_shared(report)
+
+    def elsewhere() -> Tally:
+        staged.start_tally()
+        render_shared(BuildReport(staged.out))
+        return staged.tally()
+
+    staged.add_tally(side_by_side(here, elsewhere)[1])
 
 
 def _protected_folders(loaded: LoadedConfig) -> tuple[Path, ...]:
