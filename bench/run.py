@@ -31,6 +31,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -158,13 +159,18 @@ def edit_one_paper(project: Path, run: int) -> None:
     path.write_text(dump_paper(replace(paper, abstract=abstract)), encoding="utf-8")
 
 
+def sitegen_cold_build(project: Path, work: Path) -> Measured:
+    site = work / "site"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(project / ".sitegen-cache", ignore_errors=True)
+    return sitegen_build(project, site, work / "sitegen.log")
+
+
 def bench_sitegen(project: Path, work: Path, runs: int) -> dict[str, Any]:
-    site, cache, log = work / "site", project / ".sitegen-cache", work / "sitegen.log"
+    site, log = work / "site", work / "sitegen.log"
     cold, warm, edited = [], [], []
     for _ in range(runs):
-        shutil.rmtree(site, ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
-        cold.append(sitegen_build(project, site, log))
+        cold.append(sitegen_cold_build(project, work))
     for _ in range(runs):
         warm.append(sitegen_build(project, site, log))
     for run in range(runs):
@@ -223,7 +229,11 @@ def mkdocs_command() -> Path:
     return mkdocs
 
 
-def bench_mkdocs(project: Path, work: Path, runs: int, plain_runs: int) -> dict[str, Any]:
+def bench_mkdocs(
+    project: Path, work: Path, runs: int, plain_runs: int, paired: Callable[[], Measured]
+) -> dict[str, Any]:
+    """MkDocs with its prebuilt index, each run right after a `paired()` sitegen cold build, so
+    their ratio holds however the machine's speed drifts over the run; then MkDocs without it."""
     mkdocs, papers = mkdocs_command(), mkdocs_project.read_papers(project)
     results: dict[str, Any] = {"version": mkdocs_version(mkdocs)}
     for name, prebuild, count in (("prebuilt_index", True, runs), ("browser_index", False, plain_runs)):
@@ -231,14 +241,17 @@ def bench_mkdocs(project: Path, work: Path, runs: int, plain_runs: int) -> dict[
             continue
         folder = work / f"mkdocs-{name}"
         mkdocs_project.write_mkdocs_project(papers, folder, prebuild=prebuild)
-        measured = []
+        measured, sitegen_cold = [], []
         for _ in range(count):
+            if prebuild:
+                sitegen_cold.append(paired().seconds)
             shutil.rmtree(folder / "site", ignore_errors=True)
             command: list[str | Path] = [mkdocs, "build", "--quiet", "--site-dir", folder / "site"]
             measured.append(run_measured(command, folder, work / "mkdocs.log"))
         search = sorted((folder / "site" / "search").glob("*"))
         results[name] = {
             **summarize(measured),
+            **({"sitegen_cold_paired": [round(value, 3) for value in sitegen_cold]} if prebuild else {}),
             "output_bytes": folder_bytes(folder / "site"),
             "search_index": download_sizes([path for path in search if path.name == "search_index.json"]),
             "search_download": download_sizes(search),
@@ -443,7 +456,14 @@ def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     if not args.skip_mkdocs:
         print(f"[{size}] MkDocs builds...", flush=True)
         result["mkdocs"] = guarded(
-            lambda: bench_mkdocs(project, work, mkdocs_runs(size, args), args.mkdocs_plain_runs), "mkdocs"
+            lambda: bench_mkdocs(
+                project,
+                work,
+                mkdocs_runs(size, args),
+                args.mkdocs_plain_runs,
+                partial(sitegen_cold_build, project, work),
+            ),
+            "mkdocs",
         )
     return result
 
