@@ -619,7 +619,7 @@ class Site:
     ) -> None:
         self.library, self.derived = library, derived
         self.related: dict[str, tuple[str, ...]] = {}  # set once found
-        self.record_texts = UsedMapping()  # papers.json records by their inputs; the build's own
+        self.record_texts = UsedMapping()  # papers.json records, BibTeX entries by their inputs
         self.text_keys = text_keys  # slug -> digest of its title and abstract
         self.config = library.config
         self.abstracts = abstracts
@@ -758,12 +758,7 @@ class Site:
         yield urls.ATTENTION, inputs(self.card_inputs(attention)), partial(self.attention_page, env, info)
         yield urls.SEARCH, inputs(), lambda: render.render_search(env, info)
         yield urls.NOT_FOUND, inputs(), lambda: render.render_not_found(env, info)
-        every_paper = inputs(
-            self.paper_inputs(derived.newest_first),
-            repr([(self.bibtex_keys[slug], self.related[slug]) for slug in derived.newest_first]),
-        )
-        for path, make in self.data_files():
-            yield path, every_paper, make
+        yield from self.data_files(inputs)
 
     def topic_page(self, env: jinja2.Environment, info: SiteInfo, topic_id: str) -> str:
         cooccurring = [
@@ -782,21 +777,46 @@ class Site:
         ]
         return render.render_attention(env, info, attention)
 
-    def data_files(self) -> Iterator[tuple[str, Callable[[], str]]]:
-        newest = [self.by_slug[slug] for slug in self.derived.newest_first]
-        yield urls.FEED, lambda: outputs.atom_feed(self.config, newest, self.summaries)
-        yield urls.SITEMAP, lambda: outputs.sitemap(self.config.base_url, self.page_addresses(newest))
-        keys, address = self.bibtex_keys, self.address
+    def data_files(self, inputs: Callable[..., str]) -> Iterator[Page]:
+        """The feed, sitemap, BibTeX and JSON files, each with the inputs of what it shows: an
+        abstract edit leaves the sitemap as it was, and the feed unless the paper is in it."""
+        newest_first = self.derived.newest_first
+        newest = [self.by_slug[slug] for slug in newest_first]
+        in_feed = [paper.slug for paper in newest if paper.date is not None][: outputs.FEED_SIZE]
         yield (
-            urls.BIBTEX,
-            lambda: "\n".join(outputs.bibtex_entry(p, keys[p.slug], address(p.slug)) for p in newest),
+            urls.FEED,
+            inputs(self.paper_inputs(in_feed)),
+            lambda: outputs.atom_feed(self.config, newest, self.summaries),
         )
-        yield urls.JSON, lambda: self.papers_json(newest)
+        yield (
+            urls.SITEMAP,
+            inputs(repr(list(self.topic_cards)), *newest_first),
+            lambda: outputs.sitemap(self.config.base_url, self.page_addresses(newest)),
+        )
+        every_paper = inputs(
+            self.paper_inputs(newest_first),
+            repr([(self.bibtex_keys[slug], self.related[slug]) for slug in newest_first]),
+        )
+        yield urls.BIBTEX, every_paper, lambda: self.bibtex_file(newest)
+        yield urls.JSON, every_paper, lambda: self.papers_json(newest)
 
     def page_addresses(self, newest: list[Paper]) -> list[str]:
         pages = [urls.HOME, urls.ALL_PAPERS, urls.TOPICS]
         pages += [card.url for card in self.topic_cards.values()]
         return pages + [urls.paper_page(paper.slug) for paper in newest]
+
+    def bibtex_file(self, newest: list[Paper]) -> str:
+        """papers.bib, each entry kept from the last build when made from the same inputs."""
+        texts = []
+        for paper in newest:
+            slug = paper.slug
+            key = self.bibtex_keys[slug]
+            inputs = f"bib {self.paper_keys[slug]} {key} {self.config.base_url}"
+            text = self.record_texts.get(inputs)
+            if text is None:
+                text = self.record_texts[inputs] = outputs.bibtex_entry(paper, key, self.address(slug))
+            texts.append(text)
+        return "\n".join(texts)
 
     def papers_json(self, newest: list[Paper]) -> str:
         """papers.json, each record's text kept from the last build when made from the same inputs."""

@@ -167,7 +167,7 @@ class BuildState:
     analysed: UsedMapping = field(default_factory=UsedMapping)  # text key -> Abstract
     topics: UsedMapping = field(default_factory=UsedMapping)  # rules + content key -> ids
     results: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (inputs digest, value)
-    records: UsedMapping = field(default_factory=UsedMapping)  # inputs -> papers.json record
+    records: UsedMapping = field(default_factory=UsedMapping)  # inputs -> papers.json record or BibTeX entry
     search: UsedMapping = field(default_factory=UsedMapping)  # for build_search_bundle(cache=)
     # output folder (resolved) -> output path -> entry; the folder built last is last
     outputs: dict[str, dict[str, OutputEntry]] = field(default_factory=dict)

@@ -120,6 +120,28 @@ def test_a_title_edit_rerenders_that_paper_and_the_pages_listing_it_not_unrelate
     assert_same_as_cold_build(project)
 
 
+def test_an_abstract_edit_makes_neither_the_sitemap_nor_a_feed_without_the_paper_again(
+    project, monkeypatch
+):
+    import sitegen.outputs
+
+    monkeypatch.setattr(sitegen.outputs, "FEED_SIZE", 5)
+    made: list[str] = []
+    for name in ("atom_feed", "sitemap", "bibtex_entry", "record_json"):
+        real = getattr(sitegen.outputs, name)
+        counted = lambda *a, _real=real, _name=name: made.append(_name) or _real(*a)  # noqa: E731
+        monkeypatch.setattr(sitegen.outputs, name, counted)
+    build(project)
+    oldest = json.loads((project / "public/papers.json").read_text(encoding="utf-8"))[-1]["slug"]
+    made.clear()
+    edit(project / f"content/papers/{oldest}.md", "We study", "We carefully study")
+    build(project)
+    assert "atom_feed" not in made and "sitemap" not in made
+    assert made.count("bibtex_entry") == 2  # for its page and its entry in papers.bib, no other
+    assert made.count("record_json") >= 1
+    assert_same_as_cold_build(project)
+
+
 def test_an_edit_that_keeps_the_size_is_found_by_its_mtime(project):
     build(project)
     edit(project / "content/papers/study-3.md", "Study 3:", "Study X:")
