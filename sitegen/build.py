@@ -290,9 +290,9 @@ def _prefetch_papers(loaded: LoadedConfig, state: BuildState) -> None:
     if len(state.files) >= PARALLEL_FROM:
         return  # a rebuild: few files are new, and the serial pass finds them cheaply
     todo = [
-        (path, shown)
-        for path in paper_files(paths.papers)
-        if not _known_unread(state, path, shown := os.path.join(folder, path.name))
+        (paths.papers / name, shown)
+        for name, status in paper_files(paths.papers)
+        if not _known_unread(state, shown := os.path.join(folder, name), status)
     ]
     if len(todo) < PARALLEL_FROM:
         return
@@ -310,11 +310,10 @@ def _prefetch_papers(loaded: LoadedConfig, state: BuildState) -> None:
         state.topics[f"{rules} {stamp.key}"] = topic_ids
 
 
-def _known_unread(state: BuildState, path: Path, shown: str) -> bool:
+def _known_unread(state: BuildState, shown: str, status: os.stat_result) -> bool:
     known = state.files.get(shown)
     if known is None or not known.settled or known.key not in state.papers.entries:
         return False
-    status = path.stat()
     return (known.mtime_ns, known.size) == (status.st_mtime_ns, status.st_size)
 
 
