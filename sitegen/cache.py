@@ -50,8 +50,7 @@ class UsedMapping(MutableMapping[str, Any]):
     def __init__(self) -> None:
         self.entries: dict[str, Any] = {}
         self.used: set[str] = set()
-        self.changed = False
-        self.unsaved: set[str] = set()  # keys set since the last save
+        self.unsaved: set[str] = set()  # keys set since the last save (or load)
         self.on_disk = 0  # entries in the saved journal, dropped ones included
         self.torn = False  # the journal ended in a partly written or foreign record
 
@@ -64,7 +63,6 @@ class UsedMapping(MutableMapping[str, Any]):
         self.entries[key] = value
         self.used.add(key)
         self.unsaved.add(key)
-        self.changed = True
 
     def __delitem__(self, key: str) -> None:
         del self.entries[key]
@@ -76,14 +74,17 @@ class UsedMapping(MutableMapping[str, Any]):
     def __len__(self) -> int:
         return len(self.entries)
 
-    def prune(self) -> bool:
+    @property
+    def changed(self) -> bool:
+        """Whether anything was set since the last save (or load)."""
+        return bool(self.unsaved)
+
+    def prune(self) -> None:
         if not self.used:
-            return self.changed
-        changed = self.changed or len(self.used) != len(self.entries)
+            return
         self.entries = {key: self.entries[key] for key in self.used if key in self.entries}
-        self.used, self.changed = set(), False
+        self.used = set()
         self.unsaved &= self.entries.keys()
-        return changed
 
     def unsaved_entries(self) -> dict[str, Any]:
         return {key: self.entries[key] for key in self.unsaved if key in self.entries}
@@ -220,11 +221,9 @@ class BuildState:
             self.changed = True
 
     def prune(self) -> None:
-        """Drop what this build did not use."""
-        parts = [
-            part.prune() for part in (self.papers, self.analysed, self.topics, self.records, self.search)
-        ]
-        self.changed = self.changed or any(parts)
+        """Drop what this build did not use (the stores save themselves: `changed` is not theirs)."""
+        for name in STORES:
+            getattr(self, name).prune()
 
     @classmethod
     def load(cls, folder: Path) -> BuildState:

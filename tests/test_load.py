@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cache import STATE_FILE, BuildState, UsedMapping, read_stamped, write_stamped
+from sitegen.cache import STATE_FILE, BuildState, UsedMapping, load_store
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
 from sitegen.load import load_papers
@@ -87,8 +87,8 @@ def test_unchanged_files_come_from_the_parsed_cache(make_project, tmp_path: Path
     first = UsedMapping()
     (paper,) = load_papers(loaded, first)
     first.prune()  # as a build does before saving its state
-    write_stamped(cache_file, first)
-    second = read_stamped(cache_file)
+    first.save(cache_file)
+    second = load_store(cache_file)
     assert load_papers(loaded, second)[0] is not paper  # unpickled copy...
     assert load_papers(loaded, second)[0] == paper  # ...equal to the parsed one
     assert not second.changed, "an unchanged file must not be parsed again"
