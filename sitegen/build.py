@@ -404,31 +404,23 @@ def _search_index(site: Site, state: BuildState, report: BuildReport) -> Iterato
     if cached is not None:
         yield lambda: cached
         return
-    if len(site.library.papers) < PARALLEL_FROM:
-        yield partial(_search_bundle, site, state, report)
-        return
 
-    def make_elsewhere() -> tuple[SearchBundle, dict[str, Any], set[str]]:
+    def make() -> tuple[SearchBundle, dict[str, Any], set[str]]:
         bundle = build_search_bundle(site.search_documents(), cache=state.search)
         return bundle, state.search.unsaved_entries(), state.search.used  # what the store gained
 
-    with forked(make_elsewhere) as made:
+    def finish(made: Callable[[], tuple[SearchBundle, dict[str, Any], set[str]]]) -> SearchBundle:
+        with report.timing("search index"):
+            bundle, entries, used = made()
+        state.search.absorb(entries, used)  # from a forked process's copy of the store
+        state.keep("search", site.search_inputs, bundle)
+        return bundle
 
-        def wait() -> SearchBundle:
-            with report.timing("search index"):
-                bundle, entries, used = made()
-            state.search.absorb(entries, used)
-            state.keep("search", site.search_inputs, bundle)
-            return bundle
-
-        yield wait
-
-
-def _search_bundle(site: Site, state: BuildState, report: BuildReport) -> SearchBundle:
-    with report.timing("search index"):
-        bundle = build_search_bundle(site.search_documents(), cache=state.search)
-    state.keep("search", site.search_inputs, bundle)
-    return bundle
+    if len(site.library.papers) < PARALLEL_FROM:
+        yield partial(finish, make)
+        return
+    with forked(make) as made:
+        yield partial(finish, made)
 
 
 def _find_related(site: Site, state: BuildState, report: BuildReport) -> None:
