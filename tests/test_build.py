@@ -348,3 +348,29 @@ def test_folders_left_by_an_interrupted_build_are_cleared_once_stale(make_projec
     assert run_cli(root, "build")[0] == 0
     assert not leftover.exists()
     assert recent.exists()  # it may belong to a build still running
+
+
+@pytest.mark.parametrize(
+    "bad", ["../escape.html", "/etc/escape.html", "papers/../../escape.html", "a//b.html"]
+)
+def test_an_output_path_leaving_the_output_folder_is_refused_and_nothing_changes(tmp_path, bad):
+    from sitegen.errors import SitegenError
+    from sitegen.write import StagedOutput
+
+    out = tmp_path / "site" / "public"
+    with pytest.raises(SitegenError, match="outside the output"), StagedOutput(out) as staged:
+        staged.write("papers/deep/ok.html", b"fine")
+        staged.write(bad, b"escaped")
+    assert not out.exists()
+    assert [p.name for p in tmp_path.rglob("*escape*")] == []
+
+
+def test_staged_files_land_in_nested_folders(tmp_path):
+    from sitegen.write import StagedOutput
+
+    out = tmp_path / "public"
+    with StagedOutput(out) as staged:
+        for path in ("index.html", "papers/a.html", "papers/b.html", "topics/x/index.html"):
+            staged.write(path, path.encode())
+    assert (out / "topics/x/index.html").read_bytes() == b"topics/x/index.html"
+    assert (out / "papers/b.html").read_bytes() == b"papers/b.html"
