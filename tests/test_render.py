@@ -93,3 +93,96 @@ def test_every_page_knows_its_way_back_to_the_root():
     assert is_safe_link("https://a.org") and is_safe_link("x.html") and is_safe_link("mailto:a@b.org")
     assert not is_safe_link("javascript:alert(1)") and not is_safe_link("//evil.org/x")
     assert not is_safe_link(" JavaScript:alert(1)") and not is_safe_link("vbscript:x")
+
+
+def _parsed(markdown: str):
+    from sitegen import render
+
+    parser = render._markdown()
+    tokens = parser.parse(markdown)
+    return render.Abstract(parser.renderer.render(tokens, parser.options, {}), render._plain(tokens))
+
+
+def _prose_samples() -> list[str]:
+    import random
+    from pathlib import Path
+
+    papers = Path(__file__).resolve().parents[1] / "content" / "papers"
+    samples = [
+        path.read_text(encoding="utf-8").split("\n---\n", 1)[-1] for path in sorted(papers.glob("*.md"))
+    ]
+    prose = [
+        "Plain words",
+        "segmentation",
+        "p = 0.05",
+        "(n=12)",
+        '"quoted"',
+        "it's",
+        "AUROC: 0.91",
+        "3D U-Net",
+        "12",
+        "é",
+        "%",
+        "!",
+        "\u00a0",
+        "a#b",
+        "x|y",
+        "p < 0.05",
+        "a & b",
+        "x > y",
+        "$\\alpha$",
+        "\\beta2",
+    ]
+    markup = [
+        "1.",
+        "2)",
+        "- item",
+        "+ x",
+        "# Heading",
+        "> quote",
+        "===",
+        "---",
+        "*em*",
+        "_under_",
+        "`code`",
+        "[link](https://x.org)",
+        "<https://x.org>",
+        "&amp;",
+        "&",
+        "<b>",
+        "\\*",
+        "~~gone~~",
+        "a\\",
+        "\\.",
+        "<0.05",
+        "<a@b.co>",
+        "&x;",
+        "&#1;",
+        "a_b",
+        "<",
+        "&",
+        "    ",
+        "  ",
+        "\t",
+        " ",
+        "\u2028",
+        "\r",
+        "\x0c",
+    ]
+    rng = random.Random(7)
+    for _ in range(3000):
+        parts = [rng.choice(prose if rng.random() < 0.9 else markup) for _ in range(rng.randint(1, 8))]
+        seps = [rng.choice([" ", " ", "", "\n", "\n\n", "\n \n", "\n\n\n"]) for _ in parts]
+        samples.append("".join(part + sep for part, sep in zip(parts, seps, strict=True)))
+    return samples
+
+
+def test_plain_prose_abstracts_render_exactly_as_the_markdown_parser_renders_them():
+    from sitegen import render
+
+    samples = _prose_samples()
+    taken = 0
+    for sample in samples:
+        taken += render._prose_paragraphs(sample) is not None
+        assert render.render_abstract(sample) == _parsed(sample), repr(sample)
+    assert taken > 300  # hundreds of samples take the shortcut, not only the parser
