@@ -60,6 +60,7 @@ STATIC_ASSETS = {
 KEEP_MANIFESTS = 3  # output folders whose files a build knows (e.g. public and the dev server's)
 PARALLEL_FROM = 400  # papers to process before a second process pays for itself
 RENDER_CHUNK = 64  # paper pages a process claims at a time when two share them
+DIGEST_CHUNK = 64  # paper files a process claims at a time when two share them
 T = TypeVar("T")
 U = TypeVar("U")
 DigestedPaper = tuple[FileStamp, Paper, str, tuple[render.Abstract, dict[str, int]], tuple[str, ...]]
@@ -275,6 +276,25 @@ def forked(job: Callable[[], U]) -> Iterator[Callable[[], U]]:
 _FORKED_JOB: Callable[[], Any] | None = None
 
 
+def shared_chunks(items: Sequence[T], size: int) -> Callable[[], Iterator[Sequence[T]]]:
+    """Work for this process and a forked one: each yields the next unclaimed chunk of `items`
+    until none is left, so neither waits while the other still has much to do."""
+    from multiprocessing import Value  # shared memory, inherited through fork
+
+    claimed = Value("l", 0)
+
+    def chunks() -> Iterator[Sequence[T]]:
+        while True:
+            with claimed.get_lock():
+                start = claimed.value
+                claimed.value = start + size
+            if start >= len(items):
+                return
+            yield items[start : start + size]
+
+    return chunks
+
+
 def _run_forked_job() -> Any:
     assert _FORKED_JOB is not None
     return _FORKED_JOB()
@@ -297,10 +317,12 @@ def _prefetch_papers(loaded: LoadedConfig, state: BuildState) -> None:
     if len(todo) < PARALLEL_FROM:
         return
     topics = load_topic_list(loaded)
-    half = len(todo) // 2
-    mine, theirs = side_by_side(
-        partial(_digest_papers, todo[:half], topics), partial(_digest_papers, todo[half:], topics)
-    )
+    shared = shared_chunks(todo, DIGEST_CHUNK)
+
+    def digest_shared() -> list[DigestedPaper]:
+        return [digested for chunk in shared() for digested in _digest_papers(chunk, topics)]
+
+    mine, theirs = side_by_side(digest_shared, digest_shared)
     rules = _rules_digest(topics)
     for stamp, paper, text_key, analysed, topic_ids in mine + theirs:
         state.files[paper.path] = stamp
@@ -317,7 +339,7 @@ def _known_unread(state: BuildState, shown: str, status: os.stat_result) -> bool
     return (known.mtime_ns, known.size) == (status.st_mtime_ns, status.st_size)
 
 
-def _digest_papers(todo: list[tuple[Path, str]], topics: tuple[Topic, ...]) -> list[DigestedPaper]:
+def _digest_papers(todo: Sequence[tuple[Path, str]], topics: tuple[Topic, ...]) -> list[DigestedPaper]:
     """Everything a build derives from each paper alone; files with problems are left to the serial pass."""
     done = []
     stamps: dict[str, FileStamp] = {}
@@ -515,7 +537,7 @@ def _publish(staged: ManifestOutput, published: Callable[[frozenset[str] | None]
         published(paths)
 
 
-def _render_pages(pages: list[Page], staged: ManifestOutput, report: BuildReport) -> None:
+def _render_pages(pages: Sequence[Page], staged: ManifestOutput, report: BuildReport) -> None:
     for path, inputs, make in pages:
         with report.timing("render"):
             text = make()
@@ -528,19 +550,11 @@ def _render_in_two_processes(
 ) -> None:
     """Paper pages shared out in chunks between this process and a forked one, which claim the
     next chunk as they get to it; this one renders the lists and data files first."""
-    from multiprocessing import Value  # shared memory, inherited through fork
-
-    papers = [page for page in todo if page[0] in paper_pages]
-    claimed = Value("l", 0)
+    shared = shared_chunks([page for page in todo if page[0] in paper_pages], RENDER_CHUNK)
 
     def render_shared(report: BuildReport) -> None:
-        while True:
-            with claimed.get_lock():
-                start = claimed.value
-                claimed.value = start + RENDER_CHUNK
-            if start >= len(papers):
-                return
-            _render_pages(papers[start : start + RENDER_CHUNK], staged, report)
+        for chunk in shared():
+            _render_pages(chunk, staged, report)
 
     def here() -> None:
         _render_pages([page for page in todo if page[0] not in paper_pages], staged, report)
