@@ -202,6 +202,7 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build, one environment: no need to stat the templates for every page
     )
     env.filters["human_date"] = human_date
     return env
