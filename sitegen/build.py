@@ -82,7 +82,8 @@ class BuildReport:
     search_index_gzip_bytes: int = 0
     pages_rendered: int = 0  # output files rendered by this build (pages, feed, sitemap, data)
     pages_reused: int = 0  # output files left as they were: made from the same inputs as before
-    timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds
+    timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds in this process
+    seconds: float = 0.0  # the build's wall-clock time (phases overlap with forked processes)
     warnings: tuple[Problem, ...] = ()
     state: BuildState | None = field(default=None, repr=False)  # pass to the next build_site
     nothing_changed: bool = False  # the inputs and output were as the last build left them: no work done
@@ -99,13 +100,13 @@ class BuildReport:
         if self.nothing_changed:
             return (
                 f"built {self.papers} papers, {self.topics} topics, {self.pages} pages into {self.out}: "
-                f"nothing changed since the last build ({self.files_unchanged} files unchanged)"
+                f"nothing changed since the last build ({self.files_unchanged} files unchanged; "
+                f"checked in {self.seconds:.2f}s)"
             )
         phases = ", ".join(f"{phase} {self.timings.get(phase, 0.0):.2f}s" for phase in PHASES)
-        total = sum(self.timings.values())
         return (
             f"built {self.papers} papers, {self.topics} topics, {self.pages} pages into {self.out} "
-            f"in {total:.2f}s ({phases}); {self.files_written} files written, "
+            f"in {self.seconds:.2f}s ({phases}); {self.files_written} files written, "
             f"{self.files_unchanged} unchanged; {self.pages_rendered} rendered, {self.pages_reused} reused"
         )
 
@@ -150,6 +151,7 @@ def build_site(
     (None: the whole output, swapped in at once), so an edited page can reload before the slower
     parts are done. Without it, nothing is moved in until everything is rendered.
     """
+    started = time.perf_counter()
     config = loaded.config
     check_output_folder(out, root=loaded.root, keep=_protected_folders(loaded))
     report = BuildReport(out=out.resolve(), warnings=loaded.warnings)
@@ -160,6 +162,7 @@ def build_site(
     fingerprint = _templates_fingerprint(templates)
     inputs = _inputs_fingerprint(loaded, fingerprint, out) if use_cache and state is None else None
     if inputs is not None and _unchanged_since_last_build(cache_dir, inputs, out, report):
+        report.seconds = time.perf_counter() - started
         return report
     env = render.make_environment(templates)
     if state is None:
@@ -186,6 +189,7 @@ def build_site(
         state.save(cache_dir)
         last = LastBuild(inputs, str(report.out), state.outputs[str(report.out)], _counts(report))
         write_stamped(cache_dir / LAST_BUILD_FILE, last if inputs is not None else None)
+    report.seconds = time.perf_counter() - started
     return report
 
 

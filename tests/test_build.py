@@ -336,6 +336,20 @@ def test_build_site_reports_timings_for_every_phase(make_project):
     assert "5 papers" in report.summary()
 
 
+def test_the_summary_gives_the_builds_wall_time(make_project):
+    import time
+
+    from sitegen.build import build_site
+    from sitegen.config import load_config
+
+    root = make_project(project_files())
+    started = time.perf_counter()
+    report = build_site(load_config(root / "site.yaml"), root / "out", use_cache=False)
+    elapsed = time.perf_counter() - started
+    assert max(report.timings.values()) <= report.seconds <= elapsed
+    assert f"in {report.seconds:.2f}s (" in report.summary()
+
+
 def test_folders_left_by_an_interrupted_build_are_cleared_once_stale(make_project, run_cli):
     import os
 
