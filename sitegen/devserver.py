@@ -21,11 +21,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from sitegen import urls
 from sitegen.errors import Problem
 
 PREFIX = "/__sitegen/"
 EVENTS_PATH = PREFIX + "events"
 CLIENT_PATH = PREFIX + "livereload.js"
+Page = tuple[str, ...] | None  # the output files a page shows; None: unknown, so any of them
 CLIENT_TAG = f'<script src="{CLIENT_PATH}"'  # completed by client_tag()
 SHUTDOWN_POLL_SECONDS = 0.05  # how soon the server notices stop()
 HEARTBEAT_SECONDS = 15.0  # an idle stream sends a comment this often, to notice closed tabs
@@ -166,8 +168,10 @@ class Broadcaster:
 
     Each announcement (`built`) names the output files it put in place, so a page reloads only
     when its own file changed: an edited paper's page first, the lists and the search index as
-    they follow. A page is identified by its output path; None (a 404 page, or an unknown one)
-    follows every announcement. Streams wait on a condition until their page's state changes.
+    they follow. A page is identified by the output files it shows: its own, or for a missing
+    page the file it would be and 404.html, so it reloads once the file is built; None (an
+    address outside the site) follows every announcement. Streams wait on a condition until their
+    page's state changes.
     """
 
     def __init__(self) -> None:
@@ -202,26 +206,26 @@ class Broadcaster:
             self.closed = True
             self._changed.notify_all()
 
-    def build_id(self, page: str | None = None) -> str:
+    def build_id(self, page: Page = None) -> str:
         """The id the client compares with each event's `session:build`."""
         with self._changed:
             return f"{self.session}:{self._build_of(page)}"
 
-    def _build_of(self, page: str | None) -> int:
+    def _build_of(self, page: Page) -> int:
         if page is None:
             return self.build
-        return max(self._page_changed.get(page, 0), self._every_page_changed)
+        return max(self._every_page_changed, *(self._page_changed.get(path, 0) for path in page))
 
-    def state(self, page: str | None = None) -> dict[str, Any]:
+    def state(self, page: Page = None) -> dict[str, Any]:
         with self._changed:
             return self._state(page)
 
-    def _state(self, page: str | None) -> dict[str, Any]:
+    def _state(self, page: Page) -> dict[str, Any]:
         problems = [{**asdict(p), "text": str(p)} for p in self.problems]
         return {"session": self.session, "build": self._build_of(page), "problems": problems}
 
     def wait_for_change(
-        self, seen: dict[str, Any], timeout: float, page: str | None = None
+        self, seen: dict[str, Any], timeout: float, page: Page = None
     ) -> dict[str, Any] | None:
         """The page's new state once it differs from `seen`; None on timeout or shutdown."""
         with self._changed:
@@ -264,15 +268,19 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
         return query.get(name, [""])[-1]
 
-    def _page_of(self, url_path: str) -> str | None:
-        """The output file (relative path) a page address shows; None when it is not a file of the site."""
+    def _page_of(self, url_path: str) -> Page:
+        """The output files (relative paths) a page address shows: its file, or for a missing one
+        the file it would be and the 404 page; None when the address is outside the site."""
         site, base = self.server.site_root(), self.server.base_path
         if site is None or not url_path.startswith(base):
             return None
         target = resolve_request(site, "/" + url_path[len(base) :])
-        if target is not None and target.is_dir():
+        if target is None:
+            return None
+        if target.is_dir() or url_path.endswith("/"):
             target = target / "index.html"
-        return self._relative(site, target) if target is not None and target.is_file() else None
+        page = self._relative(site, target)
+        return (page,) if target.is_file() else (page, urls.NOT_FOUND)
 
     @staticmethod
     def _relative(site: Path, target: Path) -> str:
@@ -285,7 +293,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             if raw_path == "/" or raw_path + "/" == base:
                 self._redirect(base)
             else:
-                self._send_not_found(site, send_body)
+                self._send_not_found(site, send_body, None)
             return
         raw_path = "/" + raw_path[len(base) :]
         target = resolve_request(site, raw_path)
@@ -298,7 +306,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
                 return
             target = target / "index.html"
         if not target.is_file():
-            self._send_not_found(site, send_body)
+            self._send_not_found(site, send_body, self._page_of(base + raw_path[1:]))
             return
         self._send_file(target, send_body)
 
@@ -309,10 +317,10 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             stat = path.stat()
             data = path.read_bytes() if send_body or is_html else b""
         except OSError:  # swapped away by a rebuild between the check and the read
-            self._send_not_found(self.server.site_root(), send_body)
+            self._send_not_found(self.server.site_root(), send_body, None)
             return
         site = self.server.site_root()
-        page = self._relative(site, path) if is_html and site is not None else None
+        page = (self._relative(site, path),) if is_html and site is not None else None
         build_id = self.server.broadcaster.build_id(page)
         # An HTML response carries the build it was served in, so its validator does too.
         etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}{"-" + build_id if is_html else ""}"'
@@ -345,13 +353,14 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             return False
         return int(mtime) <= since_time
 
-    def _send_not_found(self, site: Path | None, send_body: bool) -> None:
-        page = site / "404.html" if site else None
+    def _send_not_found(self, site: Path | None, send_body: bool, page: Page) -> None:
+        """The site's 404 page, carrying the build id of the page it stands in for (`page`)."""
+        not_found = site / urls.NOT_FOUND if site else None
         try:
-            data = page.read_bytes() if page else FALLBACK_404.encode()
+            data = not_found.read_bytes() if not_found else FALLBACK_404.encode()
         except OSError:
             data = FALLBACK_404.encode()
-        data = inject_client(data, self.server.broadcaster.build_id())
+        data = inject_client(data, self.server.broadcaster.build_id(page))
         self._send_bytes(data, "text/html" + TEXT, send_body, HTTPStatus.NOT_FOUND)
 
     def _redirect(self, location: str) -> None:
@@ -380,7 +389,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         if send_body:
             self.wfile.write(data)
 
-    def _stream_events(self, page: str | None) -> None:
+    def _stream_events(self, page: Page) -> None:
         """Server-Sent Events: the page's state at once, then every change, until the tab closes."""
         hub = self.server.broadcaster
         self.send_response(HTTPStatus.OK)

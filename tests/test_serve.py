@@ -215,6 +215,19 @@ def test_a_deleted_paper_goes_to_the_404_page(preview, page):
 
 
 @pytest.mark.browser
+def test_a_page_opened_before_its_paper_exists_shows_it_once_added_and_not_before(preview, page):
+    preview.wait_for_builds(1)
+    page.goto(preview.url("papers/new-agent.html"))
+    heading_is(page, "Page not found")
+    page.evaluate("window.notReloadedYet = true")
+    preview.save("content/papers/lesion-segmenter.md", paper("Segmenting lesions, retitled", "2026-04-02"))
+    preview.wait_for_builds(2)
+    assert page.evaluate("window.notReloadedYet"), "an edit to another paper must not reload a 404 tab"
+    preview.save("content/papers/new-agent.md", paper("A new triage agent", "2026-05-01"))
+    heading_is(page, "A new triage agent")
+
+
+@pytest.mark.browser
 def test_topic_and_config_edits_reach_the_pages(preview, page):
     page.goto(preview.url("topics/agents.html"))
     page.wait_for_load_state()

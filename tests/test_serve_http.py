@@ -77,7 +77,7 @@ def test_folder_urls_serve_their_index_with_the_reload_client_injected(server, s
     status, headers, body = request(server, "/")
     assert status == 200
     assert headers["content-type"] == "text/html; charset=utf-8"
-    assert body.endswith(client_tag(server.broadcaster.build_id("index.html")) + b"</body></html>")
+    assert body.endswith(client_tag(server.broadcaster.build_id(("index.html",))) + b"</body></html>")
     assert int(headers["content-length"]) == len(body)
     assert headers["cache-control"] == "no-store", "a kept page would carry an old build id"
     status, _, body = request(server, "/papers/")
@@ -87,7 +87,7 @@ def test_folder_urls_serve_their_index_with_the_reload_client_injected(server, s
 
 def test_the_client_goes_before_the_closing_body_tag_whatever_its_case(server):
     _, _, body = request(server, "/papers/a.html")
-    assert body.endswith(client_tag(server.broadcaster.build_id("index.html")) + b"</BODY></html>")
+    assert body.endswith(client_tag(server.broadcaster.build_id(("index.html",))) + b"</BODY></html>")
     status, headers, script = request(server, "/__sitegen/livereload.js")
     assert status == 200 and headers["content-type"].startswith("text/javascript")
     assert b"EventSource" in script and b"textContent" in script and b"innerHTML" not in script
@@ -248,13 +248,34 @@ def test_a_page_is_told_only_of_builds_that_changed_its_own_file(site):
         first = read_event(stream)["build"]
         hub.built({"papers/a.html"})
         hub.built({"assets/search-index.js"})  # loaded on demand, so no page reloads for it
-        assert hub.state("papers/index.html")["build"] == first, "not this page's file"
-        assert hub.state("papers/a.html")["build"] == first + 1
+        assert hub.state(("papers/index.html",))["build"] == first, "not this page's file"
+        assert hub.state(("papers/a.html",))["build"] == first + 1
         hub.built({"papers/index.html", "search.html"})
         assert read_event(stream)["build"] == first + 3
         hub.built({"static/style.css"})  # shown on every page
         assert read_event(stream)["build"] == first + 4
-        assert hub.state("papers/a.html")["build"] == first + 4
+        assert hub.state(("papers/a.html",))["build"] == first + 4
+    finally:
+        server.stop()
+        stream.close()
+        sock.close()
+
+
+def test_a_missing_page_reloads_once_its_file_or_the_404_page_is_built_not_for_other_files(site):
+    server = PreviewServer(lambda: site)
+    server.start()
+    hub = server.broadcaster
+    sock, stream = open_events(server, "/papers/new.html")
+    try:
+        assert stream.readline().startswith(b"HTTP/1.0 200")
+        first = read_event(stream)["build"]
+        status, _, body = request(server, "/papers/new.html")
+        assert status == 404 and client_tag(hub.build_id(("papers/new.html", "404.html"))) in body
+        hub.built({"papers/a.html", "papers/index.html"})  # an edit elsewhere: the tab stays put
+        hub.built({"papers/new.html"})  # the new paper's page exists now
+        assert read_event(stream)["build"] == first + 2
+        hub.built({"404.html"})
+        assert read_event(stream)["build"] == first + 3
     finally:
         server.stop()
         stream.close()
