@@ -38,6 +38,7 @@ from sitegen.load import (
     SETTLE_NS,
     ContentPaths,
     display_path,
+    is_editor_noise,
     load_library,
     load_paper,
     load_topic_list,
@@ -52,6 +53,7 @@ from sitegen.write import ManifestOutput, Tally, check_output_folder, trusted_ma
 
 TEXT_CACHE_VERSION = 1  # bump when abstract rendering or word analysis changes
 PHASES = ("read", "parse", "taxonomy", "related", "search index", "render", "write")
+ASSETS_FOLDER = "static"  # in a templates folder: files copied to assets/ as they are
 STATIC_ASSETS = {
     "static/style.css": urls.STYLE,
     "static/site.js": urls.SITE_JS,
@@ -160,7 +162,9 @@ def build_site(
     templates = loaded.path(config.templates_dir) if config.templates_dir else None
     cache_dir = loaded.path(config.cache_dir)
     fingerprint = _templates_fingerprint(templates)
-    inputs = _inputs_fingerprint(loaded, fingerprint, out) if use_cache and state is None else None
+    assets = _assets(templates)
+    read = f"{fingerprint} {_assets_digest(assets)}"
+    inputs = _inputs_fingerprint(loaded, read, out) if use_cache and state is None else None
     if inputs is not None and _unchanged_since_last_build(cache_dir, inputs, out, report):
         report.seconds = time.perf_counter() - started
         return report
@@ -178,7 +182,7 @@ def build_site(
     site.record_texts = state.records
     with _search_index(site, state, report) as search:
         _find_related(site, state, report)
-        bundle = _write_site(site, env, fingerprint, search, out, state, report, published)
+        bundle = _write_site(site, env, fingerprint, assets, search, out, state, report, published)
     report.search_documents = len(library.papers)
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
     state.fresh_words = {}  # counted for the related papers, which have them now
@@ -472,13 +476,39 @@ def _find_related(site: Site, state: BuildState, report: BuildReport) -> None:
 
 
 def _templates_fingerprint(user_templates: Path | None) -> str:
-    """A digest of every template file (user's and built-in): any change re-renders every page."""
+    """A digest of every template file (user's and built-in): any change re-renders every page.
+    The static files beside them are not rendered, so they are left out."""
     parts = []
     for folder in (render.default_templates(), user_templates):
         if folder is not None and folder.is_dir():
             for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _is_bytecode(p)):
-                parts.append(f"{path}\0{digest(path.read_bytes())}")
+                if path.relative_to(folder).parts[0] != ASSETS_FOLDER:
+                    parts.append(f"{path}\0{digest(path.read_bytes())}")
     return digest("\n".join(parts).encode("utf-8"))
+
+
+def _assets(user_templates: Path | None) -> dict[str, bytes]:
+    """The files copied to assets/: the built-in ones, and every file in the user's templates
+    folder's static/ folder, which replaces the built-in file of the same name or adds one."""
+    found = {
+        target: (render.default_templates() / source).read_bytes() for source, target in STATIC_ASSETS.items()
+    }
+    folder = user_templates / ASSETS_FOLDER if user_templates is not None else None
+    if folder is None or not folder.is_dir():
+        return found
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith(".") and not is_editor_noise(path):
+            found[urls.ASSETS + path.relative_to(folder).as_posix()] = path.read_bytes()
+    if INDEX_FILE in found:
+        raise SitegenError(
+            f"{folder / INDEX_FILE.removeprefix(urls.ASSETS)} would replace the search index the build makes",
+            hint="rename or delete that file",
+        )
+    return found
+
+
+def _assets_digest(assets: dict[str, bytes]) -> str:
+    return digest(repr(sorted((path, digest(data)) for path, data in assets.items())).encode("utf-8"))
 
 
 def _is_bytecode(path: Path) -> bool:
@@ -489,6 +519,7 @@ def _write_site(
     site: Site,
     env: jinja2.Environment,
     templates: str,
+    assets: dict[str, bytes],
     search: Callable[[], SearchBundle],
     out: Path,
     state: BuildState,
@@ -503,8 +534,8 @@ def _write_site(
     previous = trusted_manifest(out, state.outputs.get(folder, {}))
     paper_pages = {urls.paper_file(paper.slug) for paper in site.library.papers}
     with ManifestOutput(out, previous) as staged:
-        for source, target in STATIC_ASSETS.items():
-            staged.write(target, (render.default_templates() / source).read_bytes())
+        for path, data in assets.items():
+            staged.write(path, data)
         todo = []
         for path, inputs, make in site.pages(env, info, everything):
             report.pages += path.endswith(".html")
@@ -523,7 +554,8 @@ def _write_site(
                     _publish(staged, published)
         bundle = search()
         for path, data in bundle.files.items():
-            staged.write(path, data)
+            if path not in assets:  # e.g. search.css, replaced by the user's
+                staged.write(path, data)
         state.outputs.pop(folder, None)  # until the new output is in place
     state.outputs[folder] = staged.manifest
     for stale in list(state.outputs)[:-KEEP_MANIFESTS]:

@@ -5,6 +5,7 @@ Every bad paper file is reported together, each with its file, line and key.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import time
@@ -42,6 +43,19 @@ def display_path(path: Path, loaded: LoadedConfig) -> str:
         return str(path.relative_to(loaded.root))
     except ValueError:
         return str(path)
+
+
+# Files editors and systems write next to the real one while saving: never a reason to rebuild,
+# nor a file of the site.
+EDITOR_NOISE = (
+    "*.swp", "*.swx", "*.swo", "*.swpx", "*~", "4913", ".#*", "#*#", ".DS_Store", "*.tmp",
+    "*.temp", "*.bak", "*.orig", "*.crswap", ".goutputstream-*", "*___jb_tmp___", "*___jb_old___",
+    "Thumbs.db", "desktop.ini", ".~lock.*#",
+)  # fmt: skip
+
+
+def is_editor_noise(path: Path) -> bool:
+    return any(fnmatch.fnmatchcase(path.name, pattern) for pattern in EDITOR_NOISE)
 
 
 def paper_files(papers_dir: Path) -> list[tuple[str, os.stat_result]]:

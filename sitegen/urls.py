@@ -20,6 +20,7 @@ SITEMAP = "sitemap.xml"
 FEED = "feed.xml"
 BIBTEX = "papers.bib"
 JSON = "papers.json"
+ASSETS = "assets/"  # static files: stylesheets, scripts, icons
 STYLE = "assets/style.css"
 SITE_JS = "assets/site.js"
 FAVICON = "assets/favicon.svg"

@@ -8,7 +8,6 @@ really re-rendered, so a misclassified change costs time, never correctness.
 from __future__ import annotations
 
 import enum
-import fnmatch
 import os
 import threading
 import time
@@ -28,15 +27,11 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
+from sitegen.load import is_editor_noise
+
 QUIET_SECONDS = 0.1  # a save's events arrive within this of each other
 POLL_SECONDS = 0.5
 
-# Files editors and systems write next to the real one while saving; never a reason to rebuild.
-EDITOR_NOISE = (
-    "*.swp", "*.swx", "*.swo", "*.swpx", "*~", "4913", ".#*", "#*#", ".DS_Store", "*.tmp",
-    "*.temp", "*.bak", "*.orig", "*.crswap", ".goutputstream-*", "*___jb_tmp___", "*___jb_old___",
-    "Thumbs.db", "desktop.ini", ".~lock.*#",
-)  # fmt: skip
 # Reading a file is not changing it (inotify reports opens and closes; the build opens every file).
 READ_ONLY_EVENTS = (FileOpenedEvent, FileClosedNoWriteEvent, FileClosedEvent, DirModifiedEvent)
 
@@ -49,10 +44,6 @@ class ChangeKind(enum.Enum):
     CONTENT = "content"  # another file under content/
     TOPICS = "topics"  # re-assign topics
     CONFIG = "config"  # rebuild everything, and re-plan what is watched
-
-
-def is_editor_noise(path: Path) -> bool:
-    return any(fnmatch.fnmatchcase(path.name, pattern) for pattern in EDITOR_NOISE)
 
 
 def _inside(path: Path, folder: Path) -> bool:

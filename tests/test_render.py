@@ -66,6 +66,45 @@ def test_an_undefined_variable_names_the_template_file_and_line(make_project, ru
     assert "my-templates/topic.html:4" in err and "colour" in err
 
 
+def test_static_files_in_the_templates_folder_replace_or_join_the_built_in_assets(make_project, run_cli):
+    base = '{% extends "default/base.html" %}{% block head %}'
+    base += '<link rel="stylesheet" href="{{ root }}assets/brand/extra.css">{% endblock %}'
+    extra = {
+        "my-templates/base.html": base,
+        "my-templates/static/style.css": "body { color: teal; }\n",
+        "my-templates/static/search.css": "/* ours */\n",
+        "my-templates/static/brand/extra.css": "h1 { color: navy; }\n",
+        "my-templates/static/.style.css.swp": "editor scratch",
+        "my-templates/static/style.css~": "backup",
+    }
+    root, code, err = build(make_project, run_cli, extra)
+    assert code == 0, err
+    assets = root / "public/assets"
+    assert (assets / "style.css").read_text() == "body { color: teal; }\n"
+    assert (assets / "search.css").read_text() == "/* ours */\n"
+    assert (assets / "brand/extra.css").read_text() == "h1 { color: navy; }\n"
+    assert (assets / "site.js").exists() and (assets / "search-index.js").exists()  # the rest stay
+    assert not list(assets.glob(".style.css.swp")) and not (assets / "style.css~").exists()
+    page = (root / "public/papers/endogen.html").read_text(encoding="utf-8")
+    assert 'href="../assets/brand/extra.css"' in page
+
+
+def test_a_stylesheet_edit_rewrites_the_stylesheet_and_renders_no_page_again(make_project, run_cli):
+    root, code, err = build(make_project, run_cli, {"my-templates/static/style.css": "a { color: red; }\n"})
+    assert code == 0, err
+    (root / "my-templates/static/style.css").write_text("a { color: blue; }\n", encoding="utf-8")
+    code, out, err = run_cli(root, "build")
+    assert code == 0, err
+    assert (root / "public/assets/style.css").read_text() == "a { color: blue; }\n"
+    assert "nothing changed" not in out and " 0 rendered, " in out
+
+
+def test_a_static_file_may_not_replace_the_search_index(make_project, run_cli):
+    _, code, err = build(make_project, run_cli, {"my-templates/static/search-index.js": "var x;"})
+    assert code == 1
+    assert "my-templates/static/search-index.js would replace the search index" in err
+
+
 def test_abstract_markdown_shows_raw_html_as_text_and_links_only_to_safe_addresses():
     from sitegen.render import markdown_html, plain_text
 
