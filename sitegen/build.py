@@ -402,27 +402,31 @@ def _analyse(paper: Paper, state: BuildState) -> tuple[str, render.Abstract]:
     return key, found
 
 
-def _related_from_nothing(papers: dict[str, tuple[str, Words]], count: int) -> RelatedIndex:
+def _related_from_nothing(
+    texts: dict[str, str], words_of: Callable[[str], Words], count: int
+) -> RelatedIndex:
     """A new related-papers index; in a big library, half the lists are found in a forked process."""
-    if len(papers) < PARALLEL_FROM:
-        return RelatedIndex.build(papers, count)
-    index = RelatedIndex.build(papers, count, find=False)
-    slugs = sorted(papers)
+    if len(texts) < PARALLEL_FROM:
+        return RelatedIndex.build(texts, words_of, count)
+    index = RelatedIndex.build(texts, words_of, count, find=False)
+    slugs = sorted(texts)
     mine, theirs = side_by_side(partial(index.related_of, slugs[::2]), partial(index.related_of, slugs[1::2]))
     index.related = {slug: mine[slug] if slug in mine else theirs[slug] for slug in slugs}
     return index
 
 
-def _words(site: Site, state: BuildState, known: RelatedIndex | None) -> dict[str, tuple[str, Words]]:
-    """Each paper's text key and words for similarity: counted this build, or kept by the related
-    index (not in the state, whose size every build pays for), else counted now."""
-    found = {}
-    for slug, key in site.text_keys.items():
+def _words_of(site: Site, state: BuildState, known: RelatedIndex | None) -> Callable[[str], Words]:
+    """A paper's words for similarity, asked for only where needed: counted this build, or kept
+    by the related index (not in the state, whose size every build pays for), else counted now."""
+
+    def words_of(slug: str) -> Words:
+        key = site.text_keys[slug]
         words = state.fresh_words.get(key)
         if words is None and known is not None and known.texts.get(slug) == key:
             words = known.words[slug]
-        found[slug] = (key, words if words is not None else term_counts(site.by_slug[slug]))
-    return found
+        return words if words is not None else term_counts(site.by_slug[slug])
+
+    return words_of
 
 
 @contextmanager
@@ -462,13 +466,13 @@ def _find_related(site: Site, state: BuildState, report: BuildReport) -> None:
     if related is None:
         with report.timing("related"):
             known = state.related_index()
-            papers = _words(site, state, known)
+            words_of = _words_of(site, state, known)
             if known is None:
-                index = _related_from_nothing(papers, count)
+                index = _related_from_nothing(site.text_keys, words_of, count)
                 state.keep_related_index(index, changed=True)
             else:
                 texts = dict(known.texts)  # update() works in place
-                index = known.update(papers, count)
+                index = known.update(site.text_keys, words_of, count)
                 state.keep_related_index(index, changed=index is not known or index.texts != texts)
             related = index.related
         state.keep("related", related_inputs, related)

@@ -9,16 +9,19 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Any, TypeVar
 
 from lunr.stemmer import PorterStemmer
 
 from sitegen.model import Paper, Topic
 
 AssignTopics = Callable[[Paper, Sequence[Topic]], tuple[str, ...]]
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -210,39 +213,60 @@ def related_papers(
 ) -> dict[str, tuple[str, ...]]:
     """Up to `count` most similar papers for each; `counts` are the papers' `term_counts`, if known."""
     words = counts if counts is not None else [term_counts(paper) for paper in papers]
-    return RelatedIndex.build({p.slug: ("", w) for p, w in zip(papers, words, strict=True)}, count).related
+    by_slug = {paper.slug: found for paper, found in zip(papers, words, strict=True)}
+    return RelatedIndex.build(dict.fromkeys(by_slug, ""), by_slug.__getitem__, count).related
 
 
 @dataclass
 class RelatedIndex:
-    """Related papers with everything needed to update them exactly after a few papers change."""
+    """Related papers with everything needed to update them exactly after a few papers change.
+
+    Saved with each paper's words and query packed (a string and an array instead of a dict or
+    list of up to ~100 items), and loaded lazily: an edit decodes the few papers it touches, not
+    the million words of 10,000 papers, and saves the others again as they were. (The postings
+    stay as they are: an edit touches the postings of ~100 words, often most of them.)
+    """
 
     count: int
     library: float  # the rounded number of papers
     texts: dict[str, str]  # slug -> what its words were counted from (a digest)
-    words: dict[str, Words]
+    words: MutableMapping[str, Words]
     frequency: Counter[str]
     factors: dict[str, float]
     postings: dict[str, dict[str, float]]  # term -> slug -> weight (0.0 when the term is skipped)
     champions: dict[str, list[Champion]]
-    queries: dict[str, list[tuple[str, float]]]  # slug -> its heaviest words
+    queries: MutableMapping[str, list[tuple[str, float]]]  # slug -> its heaviest words
     queriers: dict[str, set[str]]  # term -> slugs querying with it
     related: dict[str, tuple[str, ...]]
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        for name, (encode, _) in _PACKED_FIELDS.items():
+            state[name] = _packed(state[name], encode)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, (encode, decode) in _PACKED_FIELDS.items():
+            state[name] = PackedMapping(state[name], encode, decode)  # type: ignore[arg-type]
+        self.__dict__.update(state)
+
     @classmethod
     def build(
-        cls, papers: dict[str, tuple[str, Words]], count: int, *, find: bool = True
+        cls, texts: Mapping[str, str], words_of: Callable[[str], Words], count: int, *, find: bool = True
     ) -> RelatedIndex:
-        """From nothing; `papers` maps each slug to (a digest of its text, its words). With
-        `find=False` the lists are left for the caller to fill, e.g. from `related_of` in parts."""
+        """From nothing; `texts` maps each slug to a digest of its text, and `words_of(slug)` gives
+        its words. With `find=False` the lists are left for the caller to fill, e.g. from
+        `related_of` in parts."""
+        slugs = sorted(texts)
+        words = {slug: words_of(slug) for slug in slugs}
         frequency: Counter[str] = Counter()
-        for _, words in papers.values():
-            frequency.update(words.keys())
-        library = rounded(len(papers))
-        index = cls(count, library, {}, {}, frequency, {}, defaultdict(dict), {}, {}, defaultdict(set), {})
+        for counts in words.values():
+            frequency.update(counts.keys())
+        library = rounded(len(slugs))
+        index = cls(count, library, {}, words, frequency, {}, defaultdict(dict), {}, {}, defaultdict(set), {})
         index.factors = {term: term_factor(n, library) for term, n in frequency.items()}
-        for slug in sorted(papers):
-            index.texts[slug], index.words[slug] = papers[slug]
+        for slug in slugs:
+            index.texts[slug] = texts[slug]
             index._place(slug)
         for term in index.postings:
             index.champions[term] = index._champions_of(term)
@@ -250,17 +274,18 @@ class RelatedIndex:
             index.related = index.related_of(sorted(index.words))
         return index
 
-    def update(self, papers: dict[str, tuple[str, Words]], count: int) -> RelatedIndex:
-        """The index for `papers`: this one, updated in place when few changed, else a new one."""
-        changed = {slug for slug, (text, _) in papers.items() if self.texts.get(slug) != text}
-        removed = self.words.keys() - papers.keys()
-        big_change = (len(changed) + len(removed)) * REBUILD_SHARE > len(papers)
-        if count != self.count or rounded(len(papers)) != self.library or big_change:
-            return RelatedIndex.build(papers, count)
+    def update(self, texts: Mapping[str, str], words_of: Callable[[str], Words], count: int) -> RelatedIndex:
+        """The index for the papers of `texts`: this one, updated in place when few changed (only
+        their words are asked for), else a new one."""
+        changed = {slug for slug, text in texts.items() if self.texts.get(slug) != text}
+        removed = self.texts.keys() - texts.keys()
+        big_change = (len(changed) + len(removed)) * REBUILD_SHARE > len(texts)
+        if count != self.count or rounded(len(texts)) != self.library or big_change:
+            return RelatedIndex.build(texts, words_of, count)
         if not changed and not removed:
             return self
         old_terms = {slug: list(self.words.get(slug, ())) for slug in changed | removed}
-        touched = self._count_words(papers, changed, removed)
+        touched = self._count_words(texts, words_of, changed, removed)
         moved = {
             t
             for t in touched
@@ -275,11 +300,11 @@ class RelatedIndex:
         renewed = self._renew_champions(before, revector)
         reach = revector | {slug for term in renewed for slug in self.queriers.get(term, ())}
         self._find_related(reach)
-        self.related = {slug: self.related[slug] for slug in sorted(self.words)}
+        self.related = {slug: self.related[slug] for slug in sorted(self.texts)}
         return self
 
     def _count_words(
-        self, papers: dict[str, tuple[str, Words]], changed: set[str], removed: set[str]
+        self, texts: Mapping[str, str], words_of: Callable[[str], Words], changed: set[str], removed: set[str]
     ) -> set[str]:
         """Bring texts, words and frequencies up to date; returns every word whose frequency changed."""
         touched: set[str] = set()
@@ -288,7 +313,7 @@ class RelatedIndex:
             self.frequency.subtract(old.keys())
             touched.update(old)
         for slug in changed:
-            self.texts[slug], self.words[slug] = papers[slug]
+            self.texts[slug], self.words[slug] = texts[slug], words_of(slug)
             self.frequency.update(self.words[slug].keys())
             touched.update(self.words[slug])
         for slug in removed:
@@ -366,3 +391,76 @@ class RelatedIndex:
             candidates = sorted(other for other, score in scores.items() if score >= MIN_SIMILARITY)
             found[slug] = tuple(heapq.nlargest(self.count, candidates, key=scores.__getitem__))
         return found
+
+
+Packed = tuple[str, bytes]  # keys joined by NUL, and their numbers as an array's bytes
+
+
+class PackedMapping(MutableMapping[str, V]):
+    """A mapping whose values are kept packed until first used."""
+
+    def __init__(
+        self, packed: dict[str, Packed], encode: Callable[[V], Packed], decode: Callable[[Packed], V]
+    ) -> None:
+        self._packed = packed
+        self._values: dict[str, V] = {}  # decoded or set; each key is in one of the two
+        self._encode, self._decode = encode, decode
+
+    def __getitem__(self, key: str) -> V:
+        if key not in self._values:
+            self._values[key] = self._decode(self._packed.pop(key))  # KeyError when in neither
+        return self._values[key]
+
+    def __setitem__(self, key: str, value: V) -> None:
+        self._packed.pop(key, None)
+        self._values[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        if key in self._values:
+            del self._values[key]
+        else:
+            del self._packed[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._values or key in self._packed
+
+    def __iter__(self) -> Iterator[str]:
+        yield from list(self._packed)
+        yield from list(self._values)
+
+    def __len__(self) -> int:
+        return len(self._packed) + len(self._values)
+
+    def pack(self) -> dict[str, Packed]:
+        """Every entry packed: the untouched ones as they were loaded."""
+        return {**self._packed, **{key: self._encode(value) for key, value in self._values.items()}}
+
+
+def _packed(mapping: Mapping[str, V], encode: Callable[[V], Packed]) -> dict[str, Packed]:
+    if isinstance(mapping, PackedMapping):
+        return mapping.pack()
+    return {key: encode(value) for key, value in mapping.items()}
+
+
+def _encode_counts(words: Words) -> Packed:
+    return "\0".join(words), array("q", words.values()).tobytes()
+
+
+def _decode_counts(packed: Packed) -> Words:
+    keys, numbers = packed
+    return dict(zip(keys.split("\0"), array("q", numbers), strict=True)) if keys else {}
+
+
+def _encode_query(query: list[tuple[str, float]]) -> Packed:
+    return "\0".join(term for term, _ in query), array("d", (weight for _, weight in query)).tobytes()
+
+
+def _decode_query(packed: Packed) -> list[tuple[str, float]]:
+    keys, numbers = packed
+    return list(zip(keys.split("\0"), array("d", numbers), strict=True)) if keys else []
+
+
+_PACKED_FIELDS: dict[str, tuple[Callable[[Any], Packed], Callable[[Packed], Any]]] = {
+    "words": (_encode_counts, _decode_counts),
+    "queries": (_encode_query, _decode_query),
+}
