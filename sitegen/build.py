@@ -221,8 +221,7 @@ def _inputs_fingerprint(loaded: LoadedConfig, templates: str, out: Path) -> str 
     paths = ContentPaths.of(loaded)
     try:
         topics = paths.topics.read_bytes()
-        with os.scandir(paths.papers) as entries:
-            stamps = sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries)
+        stamps = [(name, status.st_mtime_ns, status.st_size) for name, status in paper_files(paths.papers)]
     except OSError:
         return None
     if any(mtime >= time.time_ns() - SETTLE_NS for _, mtime, _ in stamps):
