@@ -401,19 +401,6 @@ def _analyse(paper: Paper, state: BuildState) -> tuple[str, render.Abstract]:
     return key, found
 
 
-def _related_from_nothing(
-    texts: dict[str, str], words_of: Callable[[str], Words], count: int
-) -> RelatedIndex:
-    """A new related-papers index; in a big library, half the lists are found in a forked process."""
-    if len(texts) < PARALLEL_FROM:
-        return RelatedIndex.build(texts, words_of, count)
-    index = RelatedIndex.build(texts, words_of, count, find=False)
-    slugs = sorted(texts)
-    mine, theirs = side_by_side(partial(index.related_of, slugs[::2]), partial(index.related_of, slugs[1::2]))
-    index.related = {slug: mine[slug] if slug in mine else theirs[slug] for slug in slugs}
-    return index
-
-
 def _words_of(site: Site, state: BuildState, known: RelatedIndex | None) -> Callable[[str], Words]:
     """A paper's words for similarity, asked for only where needed: counted this build, or kept
     by the related index (not in the state, whose size every build pays for), else counted now."""
@@ -467,7 +454,7 @@ def _find_related(site: Site, state: BuildState, report: BuildReport) -> None:
             known = state.related_index()
             words_of = _words_of(site, state, known)
             if known is None:
-                index = _related_from_nothing(site.text_keys, words_of, count)
+                index = RelatedIndex.build(site.text_keys, words_of, count)
                 state.keep_related_index(index, changed=True)
             else:
                 texts = dict(known.texts)  # update() works in place

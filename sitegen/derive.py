@@ -153,6 +153,7 @@ MIN_SIMILARITY = 0.05
 COMMON_FROM = 50  # in smaller libraries no word is dropped for being common
 EXACT_UP_TO = 16  # frequencies up to this are used as they are
 REBUILD_SHARE = 4  # when over 1/4 of the papers changed, rebuild rather than update
+VECTORIZE_FROM = 1000  # related lists to find at once before NumPy pays for its import
 WORD = re.compile(r"[a-z][a-z0-9]+")
 STOPWORD_TEXT = """
 a about above after again against all also among an and any are as at based be been before being below
@@ -381,6 +382,9 @@ class RelatedIndex:
 
     def related_of(self, slugs: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """The related papers of `slugs` as the index stands; it is left unchanged."""
+        slugs = list(slugs)
+        if len(slugs) >= VECTORIZE_FROM:
+            return self._related_of_vectorized(slugs)
         found = {}
         for slug in slugs:
             scores: dict[str, float] = defaultdict(float)
@@ -390,6 +394,36 @@ class RelatedIndex:
             scores.pop(slug, None)
             candidates = sorted(other for other, score in scores.items() if score >= MIN_SIMILARITY)
             found[slug] = tuple(heapq.nlargest(self.count, candidates, key=scores.__getitem__))
+        return found
+
+    def _related_of_vectorized(self, slugs: list[str]) -> dict[str, tuple[str, ...]]:
+        """`related_of` with NumPy, to the last bit: each score is summed in the same order as
+        there (np.bincount adds its weights one by one, in order), and ties go to the slug that
+        sorts first, as heapq.nlargest over sorted candidates gives them."""
+        import numpy as np  # only big batches need it; an edit's few lists are scored above
+
+        names = sorted(self.texts)
+        rank = {slug: number for number, slug in enumerate(names)}
+        champions = {
+            term: (
+                np.array([rank[slug] for _, slug in entries], dtype=np.intp),
+                np.array([weight for weight, _ in entries], dtype=np.float64),
+            )
+            for term, entries in self.champions.items()
+        }
+        found: dict[str, tuple[str, ...]] = {}
+        for slug in slugs:
+            query = self.queries[slug]
+            if not query:
+                found[slug] = ()
+                continue
+            others = np.concatenate([champions[term][0] for term, _ in query])
+            products = np.concatenate([weight * champions[term][1] for term, weight in query])
+            scores = np.bincount(others, weights=products, minlength=len(names))
+            scores[rank[slug]] = 0.0
+            candidates = np.flatnonzero(scores >= MIN_SIMILARITY)  # in slug order
+            best = candidates[np.lexsort((candidates, -scores[candidates]))][: self.count]
+            found[slug] = tuple(names[number] for number in best)
         return found
 
 

@@ -316,6 +316,25 @@ def test_related_papers_updated_after_edits_equal_related_papers_found_from_noth
     }
 
 
+def test_related_papers_scored_with_numpy_equal_those_scored_in_python(monkeypatch):
+    import random
+
+    import sitegen.derive
+    from sitegen.derive import RelatedIndex
+
+    rng = random.Random(11)
+    vocabulary = [f"w{n}" for n in range(300)]
+    papers = {f"p{n:03d}": {rng.choice(vocabulary): rng.randint(1, 5) for _ in range(30)} for n in range(400)}
+    for n in range(20):  # papers with the same words: equal scores, decided by the slug
+        papers[f"twin{n:02d}"] = dict(papers["p000"])
+    index = RelatedIndex.build(dict.fromkeys(papers, ""), papers.__getitem__, 6, find=False)
+    monkeypatch.setattr(sitegen.derive, "VECTORIZE_FROM", 10**9)
+    in_python = index.related_of(sorted(papers))
+    monkeypatch.setattr(sitegen.derive, "VECTORIZE_FROM", 1)
+    assert index.related_of(sorted(papers)) == in_python
+    assert in_python["twin05"][:5] == ("p000", "twin00", "twin01", "twin02", "twin03")
+
+
 def test_building_into_another_folder_does_not_cost_the_first_its_reuse(project):
     build(project)
     build(project, "preview")  # as the dev server does, into its own folder
