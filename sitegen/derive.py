@@ -459,8 +459,7 @@ class PackedMapping(MutableMapping[str, V]):
         return key in self._values or key in self._packed
 
     def __iter__(self) -> Iterator[str]:
-        yield from list(self._packed)
-        yield from list(self._values)
+        return iter([*self._packed, *self._values])  # decoding while iterating moves keys between the two
 
     def __len__(self) -> int:
         return len(self._packed) + len(self._values)

@@ -311,6 +311,9 @@ def test_related_papers_updated_after_edits_equal_related_papers_found_from_noth
         assert champions == {term: found for term, found in fresh.champions.items() if found}
         assert dict(index.queries) == dict(fresh.queries)
     assert dict(index.words) == dict(fresh.words)
+    reloaded = pickle.loads(pickle.dumps(index)).words
+    assert [slug for slug in reloaded if reloaded[slug] is not None] == list(reloaded)  # each once
+    assert sorted(reloaded) == sorted(papers) and dict(reloaded) == dict(fresh.words)
     assert {term: found for term, found in index.postings.items() if found} == {
         term: found for term, found in fresh.postings.items() if found
     }
