@@ -163,8 +163,8 @@ def build_site(
     cache_dir = loaded.path(config.cache_dir)
     fingerprint = _templates_fingerprint(templates)
     assets = _assets(templates)
-    read = f"{fingerprint} {_assets_digest(assets)}"
-    inputs = _inputs_fingerprint(loaded, read, out) if use_cache and state is None else None
+    looks = f"{fingerprint} {_assets_digest(assets)}"  # templates and static files
+    inputs = _inputs_fingerprint(loaded, looks, out) if use_cache and state is None else None
     if inputs is not None and _unchanged_since_last_build(cache_dir, inputs, out, report):
         report.seconds = time.perf_counter() - started
         return report
@@ -215,9 +215,10 @@ def _counts(report: BuildReport) -> dict[str, int]:
     return {**counts, "pages_reused": report.pages_rendered + report.pages_reused}
 
 
-def _inputs_fingerprint(loaded: LoadedConfig, templates: str, out: Path) -> str | None:
-    """A digest of what a build reads (config, topics, templates, the paper files' stamps), or None
-    when a paper file changed so recently that its stamp cannot be trusted."""
+def _inputs_fingerprint(loaded: LoadedConfig, looks: str, out: Path) -> str | None:
+    """A digest of what a build reads (config, topics, `looks`: the templates' and static files'
+    digest, the paper files' stamps), or None when a paper file changed so recently that its
+    stamp cannot be trusted."""
     paths = ContentPaths.of(loaded)
     try:
         topics = paths.topics.read_bytes()
@@ -226,7 +227,7 @@ def _inputs_fingerprint(loaded: LoadedConfig, templates: str, out: Path) -> str 
         return None
     if any(mtime >= time.time_ns() - SETTLE_NS for _, mtime, _ in stamps):
         return None
-    parts = (STAMP, repr(loaded.config), str(out.resolve()), templates, digest(topics), repr(stamps))
+    parts = (STAMP, repr(loaded.config), str(out.resolve()), looks, digest(topics), repr(stamps))
     return digest("\n".join(parts).encode("utf-8"))
 
 
