@@ -379,11 +379,9 @@ def _derive_site(library: Library, state: BuildState, report: BuildReport) -> Si
         rules = _rules_digest(library.topics)
 
         def assign(paper: Paper, topics: Sequence[Topic]) -> tuple[str, ...]:
-            key = f"{rules} {keys[paper.slug]}"
-            found = state.topics.get(key)
-            if found is None:
-                found = assign_topics(paper, topics)
-                state.topics[key] = found
+            found: tuple[str, ...] = state.topics.made(
+                f"{rules} {keys[paper.slug]}", partial(assign_topics, paper, topics)
+            )
             return found
 
         derived = derive(library.papers, library.topics, assign)
@@ -395,11 +393,7 @@ def _derive_site(library: Library, state: BuildState, report: BuildReport) -> Si
 def _analyse(paper: Paper, state: BuildState) -> tuple[str, render.Abstract]:
     """A paper's text key and rendered abstract, from the cache when unchanged."""
     key = _text_key(paper)
-    found = state.analysed.get(key)
-    if found is None:
-        found = render.render_abstract(paper.abstract)
-        state.analysed[key] = found
-    return key, found
+    return key, state.analysed.made(key, partial(render.render_abstract, paper.abstract))
 
 
 def _words_of(site: Site, state: BuildState, known: RelatedIndex | None) -> Callable[[str], Words]:
@@ -839,28 +833,31 @@ class Site:
 
     def bibtex_file(self, newest: list[Paper]) -> str:
         """papers.bib, each entry kept from the last build when made from the same inputs."""
-        texts = []
-        for paper in newest:
-            slug = paper.slug
-            key = self.bibtex_keys[slug]
-            inputs = f"bib {self.paper_keys[slug]} {key} {self.config.base_url}"
-            text = self.record_texts.get(inputs)
-            if text is None:
-                text = self.record_texts[inputs] = outputs.bibtex_entry(paper, key, self.address(slug))
-            texts.append(text)
-        return "\n".join(texts)
+        base = self.config.base_url
+        return "\n".join(
+            self.record_texts.made(
+                f"bib {self.paper_keys[paper.slug]} {self.bibtex_keys[paper.slug]} {base}",
+                partial(self._bibtex_entry, paper),
+            )
+            for paper in newest
+        )
 
     def papers_json(self, newest: list[Paper]) -> str:
         """papers.json, each record's text kept from the last build when made from the same inputs."""
-        texts = []
-        for paper in newest:
-            slug = paper.slug
-            key = f"{self.paper_keys[slug]} {self.related[slug]} {self.bibtex_keys[slug]}"
-            text = self.record_texts.get(key)
-            if text is None:
-                topics = self.derived.topics_of[slug]
-                record = outputs.paper_record(paper, topics, self.related[slug], self.bibtex_keys[slug])
-                text = outputs.record_json(record)
-                self.record_texts[key] = text
-            texts.append(text)
+        keys, related = self.bibtex_keys, self.related
+        texts = [
+            self.record_texts.made(
+                f"{self.paper_keys[paper.slug]} {related[paper.slug]} {keys[paper.slug]}",
+                partial(self._record_json, paper),
+            )
+            for paper in newest
+        ]
         return outputs.papers_json_of(texts)
+
+    def _bibtex_entry(self, paper: Paper) -> str:
+        return outputs.bibtex_entry(paper, self.bibtex_keys[paper.slug], self.address(paper.slug))
+
+    def _record_json(self, paper: Paper) -> str:
+        slug = paper.slug
+        topics, related = self.derived.topics_of[slug], self.related[slug]
+        return outputs.record_json(outputs.paper_record(paper, topics, related, self.bibtex_keys[slug]))

@@ -13,7 +13,7 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -77,6 +77,13 @@ class UsedMapping(MutableMapping[str, Any]):
         if value is _MISSING:
             return default
         self.used.add(key)
+        return value
+
+    def made(self, key: str, make: Callable[[], Any]) -> Any:
+        """The value kept for `key`, else `make()`'s, kept from now on."""
+        value = self.get(key, _MISSING)
+        if value is _MISSING:
+            value = self[key] = make()
         return value
 
     def __contains__(self, key: object) -> bool:
