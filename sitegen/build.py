@@ -37,6 +37,7 @@ from sitegen.errors import Problem, SitegenError
 from sitegen.load import (
     SETTLE_NS,
     ContentPaths,
+    PaperListing,
     display_path,
     is_editor_noise,
     load_library,
@@ -164,7 +165,8 @@ def build_site(
     fingerprint = _templates_fingerprint(templates)
     assets = _assets(templates)
     looks = f"{fingerprint} {_assets_digest(assets)}"  # templates and static files
-    inputs = _inputs_fingerprint(loaded, looks, out) if use_cache and state is None else None
+    listing = _paper_listing(loaded)  # scanned once: for the no-change check and the build
+    inputs = _inputs_fingerprint(loaded, looks, out, listing) if use_cache and state is None else None
     if inputs is not None and _unchanged_since_last_build(cache_dir, inputs, out, report):
         report.seconds = time.perf_counter() - started
         return report
@@ -173,8 +175,8 @@ def build_site(
         state = BuildState.load(cache_dir) if use_cache else BuildState()
     before = (dict(state.files), dict(state.outputs))
     with report.timing("read"):
-        _prefetch_papers(loaded, state)
-        library = load_library(loaded, state.papers, state.files)
+        _prefetch_papers(loaded, state, listing)
+        library = load_library(loaded, state.papers, state.files, listing)
     state.files = {paper.path: state.files[paper.path] for paper in library.papers}
     _check_library(library, env, loaded.root)
     report.papers, report.topics = len(library.papers), len(library.topics)
@@ -215,16 +217,27 @@ def _counts(report: BuildReport) -> dict[str, int]:
     return {**counts, "pages_reused": report.pages_rendered + report.pages_reused}
 
 
-def _inputs_fingerprint(loaded: LoadedConfig, looks: str, out: Path) -> str | None:
+def _paper_listing(loaded: LoadedConfig) -> PaperListing | None:
+    """The papers folder's files with their stats; None when it cannot be read (loading says why)."""
+    try:
+        return paper_files(ContentPaths.of(loaded).papers)
+    except OSError:
+        return None
+
+
+def _inputs_fingerprint(
+    loaded: LoadedConfig, looks: str, out: Path, listing: PaperListing | None
+) -> str | None:
     """A digest of what a build reads (config, topics, `looks`: the templates' and static files'
     digest, the paper files' stamps), or None when a paper file changed so recently that its
     stamp cannot be trusted."""
-    paths = ContentPaths.of(loaded)
+    if listing is None:
+        return None
     try:
-        topics = paths.topics.read_bytes()
-        stamps = [(name, status.st_mtime_ns, status.st_size) for name, status in paper_files(paths.papers)]
+        topics = ContentPaths.of(loaded).topics.read_bytes()
     except OSError:
         return None
+    stamps = [(name, status.st_mtime_ns, status.st_size) for name, status in listing]
     if any(mtime >= time.time_ns() - SETTLE_NS for _, mtime, _ in stamps):
         return None
     parts = (STAMP, repr(loaded.config), str(out.resolve()), looks, digest(topics), repr(stamps))
@@ -308,18 +321,18 @@ def _run_forked_job() -> Any:
     return _FORKED_JOB()
 
 
-def _prefetch_papers(loaded: LoadedConfig, state: BuildState) -> None:
+def _prefetch_papers(loaded: LoadedConfig, state: BuildState, listing: PaperListing | None) -> None:
     """Parse, analyse and assign topics to the new or changed paper files, half of them in a
     forked process: the slowest part of a cold build. The serial pass after it finds them cached."""
     paths = ContentPaths.of(loaded)
-    if not paths.papers.is_dir() or not paths.topics.is_file():
+    if listing is None or not paths.topics.is_file():
         return  # the serial pass reports it
     folder = display_path(paths.papers, loaded)
     if len(state.files) >= PARALLEL_FROM:
         return  # a rebuild: few files are new, and the serial pass finds them cheaply
     todo = [
         (paths.papers / name, shown)
-        for name, status in paper_files(paths.papers)
+        for name, status in listing
         if not _known_unread(state, shown := os.path.join(folder, name), status)
     ]
     if len(todo) < PARALLEL_FROM:

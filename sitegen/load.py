@@ -58,7 +58,10 @@ def is_editor_noise(path: Path) -> bool:
     return any(fnmatch.fnmatchcase(path.name, pattern) for pattern in EDITOR_NOISE)
 
 
-def paper_files(papers_dir: Path) -> list[tuple[str, os.stat_result]]:
+PaperListing = list[tuple[str, os.stat_result]]  # paper_files' result
+
+
+def paper_files(papers_dir: Path) -> PaperListing:
     """The paper files' names, in order, each with its stat (one system call a file, no Path)."""
     with os.scandir(papers_dir) as entries:
         found = [
@@ -133,8 +136,12 @@ def _parse(data: bytes, path: Path, shown: str) -> Paper:
 
 
 def load_papers(
-    loaded: LoadedConfig, cache: UsedMapping | None = None, stamps: dict[str, FileStamp] | None = None
+    loaded: LoadedConfig,
+    cache: UsedMapping | None = None,
+    stamps: dict[str, FileStamp] | None = None,
+    listing: PaperListing | None = None,
 ) -> tuple[Paper, ...]:
+    """Every paper file, from `listing` (the papers folder as scanned already) or a new scan."""
     paths = ContentPaths.of(loaded)
     if not paths.papers.is_dir():
         raise SitegenError(
@@ -145,7 +152,7 @@ def load_papers(
     papers: list[Paper] = []
     problems: list[Problem] = []
     folder = display_path(paths.papers, loaded)
-    for name, status in paper_files(paths.papers):
+    for name, status in listing if listing is not None else paper_files(paths.papers):
         shown = os.path.join(folder, name)
         try:
             paper = unchanged(shown, status, cache, stamps)
@@ -172,7 +179,10 @@ def load_topic_list(loaded: LoadedConfig) -> tuple[Topic, ...]:
 
 
 def load_library(
-    loaded: LoadedConfig, cache: UsedMapping | None = None, stamps: dict[str, FileStamp] | None = None
+    loaded: LoadedConfig,
+    cache: UsedMapping | None = None,
+    stamps: dict[str, FileStamp] | None = None,
+    listing: PaperListing | None = None,
 ) -> Library:
-    papers = load_papers(loaded, cache, stamps)
+    papers = load_papers(loaded, cache, stamps, listing)
     return Library(config=loaded.config, topics=load_topic_list(loaded), papers=papers)
