@@ -14,6 +14,7 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -33,6 +34,9 @@ def _code_digest() -> str:
 
 # A cache from another version of sitegen or Python may hold objects of another shape.
 STAMP = f"sitegen {__version__} code {_code_digest()} python {sys.version_info[:2]}"
+
+# What reading a missing, torn or foreign cache file can raise: it is then rebuilt.
+UNREADABLE = (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError, ImportError)
 
 
 def digest(data: bytes) -> str:
@@ -133,9 +137,8 @@ class UsedMapping(MutableMapping[str, Any]):
 def load_store(path: Path) -> UsedMapping:
     """The entries a journal holds, up to its first torn or foreign record."""
     store = UsedMapping()
-    gc.disable()  # the collector would run over and over while millions of objects are made
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, _collector_paused():
             while handle.peek(1):
                 stamp, entries = pickle.load(handle)
                 if stamp != (STAMP, STATE_FORMAT):
@@ -145,11 +148,19 @@ def load_store(path: Path) -> UsedMapping:
                 store.on_disk += len(entries)
     except FileNotFoundError:
         pass
-    except (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError, ImportError):
+    except UNREADABLE:
         store.torn = True
+    return store
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The collector would run over and over while an unpickling makes millions of objects."""
+    gc.disable()
+    try:
+        yield
     finally:
         gc.enable()
-    return store
 
 
 STATE_FILE = "build-state.pickle"
@@ -289,14 +300,11 @@ def _signature(folder: Path) -> tuple[tuple[int, int] | None, ...]:
 
 
 def read_stamped(path: Path) -> Any | None:
-    gc.disable()  # the collector would run over and over while millions of objects are made
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, _collector_paused():
             stamp, value = pickle.load(handle)
-    except (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError, ImportError):
+    except UNREADABLE:
         return None
-    finally:
-        gc.enable()
     return value if stamp == (STAMP, STATE_FORMAT) else None
 
 
