@@ -48,7 +48,7 @@ from sitegen.load import (
 from sitegen.model import Library, Paper, Topic
 from sitegen.paperfile import key_line, split
 from sitegen.render import AttentionItem, LinkButton, PaperCard, PaperView, SiteInfo, TopicCard
-from sitegen.search import INDEX_FILE, SearchBundle, SearchDocument, build_search_bundle
+from sitegen.search import SearchBundle, SearchDocument, build_search_bundle
 from sitegen.topics import assign_topics, check_paper_topics
 from sitegen.write import ManifestOutput, Tally, check_output_folder, trusted_manifest
 
@@ -497,9 +497,9 @@ def _assets(user_templates: Path | None) -> dict[str, bytes]:
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not path.name.startswith(".") and not is_editor_noise(path):
             found[urls.ASSETS + path.relative_to(folder).as_posix()] = path.read_bytes()
-    if INDEX_FILE in found:
+    if urls.SEARCH_INDEX in found:
         raise SitegenError(
-            f"{folder / INDEX_FILE.removeprefix(urls.ASSETS)} would replace the search index the build makes",
+            f"{folder / Path(urls.SEARCH_INDEX).name} would replace the search index the build makes",
             hint="rename or delete that file",
         )
     return found
@@ -526,7 +526,7 @@ def _write_site(
 ) -> SearchBundle:
     """Render and write what changed: paper pages first, then the rest, then the search index
     (each put in place as it is done when `published` is given). Returns the search bundle."""
-    info = site.info(INDEX_FILE)
+    info = site.info(urls.SEARCH_INDEX)
     everything = digest(repr((templates, info, site.config, TEXT_CACHE_VERSION)).encode("utf-8"))
     folder = str(out.resolve())
     previous = trusted_manifest(out, state.outputs.get(folder, {}))

@@ -238,7 +238,7 @@ class Broadcaster:
 
 def _affects_every_page(path: str) -> bool:
     """A changed stylesheet or script (other than the search index, loaded on demand) shows on every page."""
-    return path.endswith((".css", ".js")) and not path.startswith("assets/search-index")
+    return path.endswith((".css", ".js")) and path != urls.SEARCH_INDEX
 
 
 class SiteRequestHandler(BaseHTTPRequestHandler):

@@ -25,6 +25,7 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any, Protocol, cast
 
+from sitegen import urls
 from sitegen.stemmer import index_term, tokenize
 
 # Field name and boost: a title or system-name match outranks an abstract match.
@@ -38,7 +39,6 @@ SHARD_SPREAD = 192
 SHARD_MAX_DOCS = 384
 GLOBAL_NAME = "SITEGEN_SEARCH"
 
-INDEX_FILE = "assets/search-index.js"
 ASSETS = {  # output path -> (package, resource)
     "assets/lunr.js": ("sitegen", "vendor/lunr.js"),
     "assets/search.js": ("sitegen.templates", "static/search.js"),
@@ -88,7 +88,7 @@ def build_search_bundle(docs: Sequence[SearchDocument], cache: SearchCache | Non
         path: resources.files(package).joinpath(name).read_bytes() for path, (package, name) in ASSETS.items()
     }
     gzip_bytes = sum(gzip_size(data, cache) for data in files.values())
-    files[INDEX_FILE], index_gzip_bytes = index_file(docs, cache)
+    files[urls.SEARCH_INDEX], index_gzip_bytes = index_file(docs, cache)
     # Everything here is downloaded on first search: lunr.js and the index only then.
     return SearchBundle(
         files,

@@ -24,6 +24,7 @@ ASSETS = "assets/"  # static files: stylesheets, scripts, icons
 STYLE = "assets/style.css"
 SITE_JS = "assets/site.js"
 FAVICON = "assets/favicon.svg"
+SEARCH_INDEX = "assets/search-index.js"  # loaded by the search box on first use
 
 
 def paper_file(slug: str) -> str:
