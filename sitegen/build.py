@@ -322,8 +322,8 @@ def _run_forked_job() -> Any:
 
 
 def _prefetch_papers(loaded: LoadedConfig, state: BuildState, listing: PaperListing | None) -> None:
-    """Parse, analyse and assign topics to the new or changed paper files, half of them in a
-    forked process: the slowest part of a cold build. The serial pass after it finds them cached."""
+    """Parse, analyse and assign topics to the new or changed paper files, shared with a forked
+    process: the slowest part of a cold build. The serial pass after it finds them cached."""
     paths = ContentPaths.of(loaded)
     if listing is None or not paths.topics.is_file():
         return  # the serial pass reports it

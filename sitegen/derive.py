@@ -252,12 +252,9 @@ class RelatedIndex:
         self.__dict__.update(state)
 
     @classmethod
-    def build(
-        cls, texts: Mapping[str, str], words_of: Callable[[str], Words], count: int, *, find: bool = True
-    ) -> RelatedIndex:
+    def build(cls, texts: Mapping[str, str], words_of: Callable[[str], Words], count: int) -> RelatedIndex:
         """From nothing; `texts` maps each slug to a digest of its text, and `words_of(slug)` gives
-        its words. With `find=False` the lists are left for the caller to fill, e.g. from
-        `related_of` in parts."""
+        its words."""
         slugs = sorted(texts)
         words = {slug: words_of(slug) for slug in slugs}
         frequency: Counter[str] = Counter()
@@ -271,8 +268,7 @@ class RelatedIndex:
             index._place(slug)
         for term in index.postings:
             index.champions[term] = index._champions_of(term)
-        if find:
-            index.related = index.related_of(sorted(index.words))
+        index.related = index.related_of(slugs)
         return index
 
     def update(self, texts: Mapping[str, str], words_of: Callable[[str], Words], count: int) -> RelatedIndex:

@@ -330,7 +330,7 @@ def test_related_papers_scored_with_numpy_equal_those_scored_in_python(monkeypat
     papers = {f"p{n:03d}": {rng.choice(vocabulary): rng.randint(1, 5) for _ in range(30)} for n in range(400)}
     for n in range(20):  # papers with the same words: equal scores, decided by the slug
         papers[f"twin{n:02d}"] = dict(papers["p000"])
-    index = RelatedIndex.build(dict.fromkeys(papers, ""), papers.__getitem__, 6, find=False)
+    index = RelatedIndex.build(dict.fromkeys(papers, ""), papers.__getitem__, 6)
     monkeypatch.setattr(sitegen.derive, "VECTORIZE_FROM", 10**9)
     in_python = index.related_of(sorted(papers))
     monkeypatch.setattr(sitegen.derive, "VECTORIZE_FROM", 1)
