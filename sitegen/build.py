@@ -176,7 +176,7 @@ def build_site(
     before = (dict(state.files), dict(state.outputs))
     with report.timing("read"):
         _prefetch_papers(loaded, state, listing)
-        library = load_library(loaded, state.papers, state.files, listing)
+        library = load_library(loaded, state.papers, state.files, listing, state.topics)
     state.files = {paper.path: state.files[paper.path] for paper in library.papers}
     _check_library(library, env, loaded.root)
     report.papers, report.topics = len(library.papers), len(library.topics)
@@ -337,7 +337,7 @@ def _prefetch_papers(loaded: LoadedConfig, state: BuildState, listing: PaperList
     ]
     if len(todo) < PARALLEL_FROM:
         return
-    topics = load_topic_list(loaded)
+    topics = load_topic_list(loaded, state.topics)
     shared = shared_chunks(todo, DIGEST_CHUNK)
 
     def digest_shared() -> list[DigestedPaper]:
@@ -369,7 +369,7 @@ def _digest_papers(todo: Sequence[tuple[Path, str]], topics: tuple[Topic, ...]) 
             paper = load_paper(path, shown, None, stamps)
         except SitegenError:
             continue
-        text_key = _text_key(paper)
+        text_key = _text_key(stamps[shown])
         analysed = (render.render_abstract(paper.abstract), term_counts(paper))
         done.append((stamps[shown], paper, text_key, analysed, assign_topics(paper, topics)))
     return done
@@ -379,34 +379,64 @@ def _rules_digest(topics: Sequence[Topic]) -> str:
     return digest(repr(tuple(topics)).encode("utf-8"))
 
 
-def _text_key(paper: Paper) -> str:
-    content = (paper.title + "\0" + paper.abstract).encode("utf-8")
-    return f"v{TEXT_CACHE_VERSION} {digest(content)}"
+def _text_key(stamp: FileStamp) -> str:
+    return f"v{TEXT_CACHE_VERSION} {stamp.text}"
 
 
 def _derive_site(library: Library, state: BuildState, report: BuildReport) -> Site:
-    keys = {paper.slug: state.files[paper.path].key for paper in library.papers}
+    """The view data: each paper's parts from the cache when its file is unchanged, and the
+    listings (orders, topic groups, BibTeX keys) from the last build when no card changed."""
+    papers, topics = library.papers, library.topics
+    stamps = {paper.slug: state.files[paper.path] for paper in papers}
     with report.timing("parse"):
-        texts = [_analyse(paper, state) for paper in library.papers]
-    with report.timing("taxonomy"):
-        rules = _rules_digest(library.topics)
-
-        def assign(paper: Paper, topics: Sequence[Topic]) -> tuple[str, ...]:
-            found: tuple[str, ...] = state.topics.made(
-                f"{rules} {keys[paper.slug]}", partial(assign_topics, paper, topics)
+        text_keys = {slug: _text_key(stamp) for slug, stamp in stamps.items()}
+        abstracts = {
+            paper.slug: state.analysed.made(
+                text_keys[paper.slug], partial(render.render_abstract, paper.abstract)
             )
-            return found
+            for paper in papers
+        }
+    with report.timing("taxonomy"):
+        rules = _rules_digest(topics)
+        topics_of = {
+            paper.slug: state.topics.made(
+                f"{rules} {stamps[paper.slug].key}", partial(assign_topics, paper, topics)
+            )
+            for paper in papers
+        }
+        keys = PaperKeys(
+            text=text_keys,
+            paper={slug: f"{stamps[slug].key} {ids}" for slug, ids in topics_of.items()},
+            card={
+                paper.slug: state.records.made(
+                    f"card {stamps[paper.slug].key} {topics_of[paper.slug]}",
+                    partial(_card_key, paper, topics_of[paper.slug]),
+                )
+                for paper in papers
+            },
+        )
 
-        derived = derive(library.papers, library.topics, assign)
-    site_texts = {paper.slug: key for paper, (key, _) in zip(library.papers, texts, strict=True)}
-    abstracts = {paper.slug: abstract for paper, (_, abstract) in zip(library.papers, texts, strict=True)}
-    return Site(library, derived, abstracts, keys, site_texts)
+        def listings() -> tuple[Derived, dict[str, str]]:
+            return derive(papers, topics, lambda paper, _: topics_of[paper.slug]), outputs.bibtex_keys(papers)
+
+        cards = digest("\n".join((rules, *keys.card.values())).encode("utf-8"))
+        derived, bibtex_keys = state.made("listings", cards, listings)
+    return Site(library, derived, abstracts, keys, bibtex_keys)
 
 
-def _analyse(paper: Paper, state: BuildState) -> tuple[str, render.Abstract]:
-    """A paper's text key and rendered abstract, from the cache when unchanged."""
-    key = _text_key(paper)
-    return key, state.analysed.made(key, partial(render.render_abstract, paper.abstract))
+def _card_key(paper: Paper, topic_ids: tuple[str, ...]) -> str:
+    """A digest of all a paper's card shows, and all the listings order or group it by."""
+    shown = (paper.slug, paper.title, paper.date, paper.date_inferred, paper.title_derived, topic_ids)
+    return digest(repr(shown).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class PaperKeys:
+    """Digests of what each part of a paper's view is made from, by slug."""
+
+    text: dict[str, str]  # its title and abstract: its rendered abstract and words
+    paper: dict[str, str]  # its file and topics: its page and records
+    card: dict[str, str]  # its card: the listings it is in (an abstract edit leaves them)
 
 
 def _words_of(site: Site, state: BuildState, known: RelatedIndex | None) -> Callable[[str], Words]:
@@ -653,18 +683,20 @@ class Site:
         library: Library,
         derived: Derived,
         abstracts: dict[str, render.Abstract],
-        paper_keys: dict[str, str],
-        text_keys: dict[str, str],
+        keys: PaperKeys,
+        bibtex_keys: dict[str, str],
     ) -> None:
         self.library, self.derived = library, derived
         self.related: dict[str, tuple[str, ...]] = {}  # set once found
         self.record_texts = UsedMapping()  # papers.json records, BibTeX entries by their inputs
-        self.text_keys = text_keys  # slug -> digest of its title and abstract
+        self.text_keys = keys.text
+        self.paper_keys = keys.paper
+        self.card_keys = keys.card  # digests, as each page's inputs hold the cards of several papers
         self.config = library.config
         self.abstracts = abstracts
         self.summaries = {slug: abstract.text for slug, abstract in abstracts.items()}
         self.by_slug = {paper.slug: paper for paper in library.papers}
-        self.bibtex_keys = outputs.bibtex_keys(library.papers)
+        self.bibtex_keys = bibtex_keys
         self.topic_cards = {
             topic.id: TopicCard(
                 topic.id,
@@ -675,19 +707,7 @@ class Site:
             )
             for topic in library.topics
         }
-        self.cards = {paper.slug: self._card(paper) for paper in library.papers}
-        # What a paper's page and records are made of: its file's content and its topics.
-        self.paper_keys = {slug: f"{key} {derived.topics_of[slug]}" for slug, key in paper_keys.items()}
-        # What its card in listings shows (topic cards are site-wide inputs): an abstract edit
-        # leaves it. A digest, as each page's inputs hold the cards of several papers.
-        self.card_keys = {
-            slug: digest(repr(self._card_fields(card)).encode("utf-8")) for slug, card in self.cards.items()
-        }
-
-    @staticmethod
-    def _card_fields(card: PaperCard) -> tuple[object, ...]:
-        topics = tuple(topic.id for topic in card.topics)
-        return (card.slug, card.title, card.url, card.date, card.date_inferred, card.title_derived, topics)
+        self.cards = _Cards(lambda slug: self._card(self.by_slug[slug]))
 
     def _card(self, paper: Paper) -> PaperCard:
         topics = tuple(
@@ -874,3 +894,15 @@ class Site:
         slug = paper.slug
         topics, related = self.derived.topics_of[slug], self.related[slug]
         return outputs.record_json(outputs.paper_record(paper, topics, related, self.bibtex_keys[slug]))
+
+
+class _Cards(dict[str, PaperCard]):
+    """Each paper's card, made when first shown: a rebuild may show a few of 10,000."""
+
+    def __init__(self, make: Callable[[str], PaperCard]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, slug: str) -> PaperCard:
+        card = self[slug] = self._make(slug)
+        return card

@@ -167,7 +167,7 @@ STATE_FILE = "build-state.pickle"
 RELATED_FILE = "related-index.pickle"
 LAST_BUILD_FILE = "last-build.pickle"  # what a rebuild with nothing changed checks, and nothing more
 STORES = ("papers", "analysed", "topics", "records", "search")  # each a journal of its own
-STATE_FORMAT = 9  # bump when BuildState or what it holds changes shape
+STATE_FORMAT = 10  # bump when BuildState or what it holds changes shape
 
 
 class FileStamp(NamedTuple):
@@ -176,6 +176,7 @@ class FileStamp(NamedTuple):
     mtime_ns: int
     size: int
     key: str  # path and content digest: what the parsed paper is cached under
+    text: str  # digest of the paper's title and abstract: what its abstract and words are made from
     settled: bool  # modified well before that build started, so an edit cannot hide in the same tick
 
 
@@ -198,9 +199,9 @@ class BuildState:
     files: dict[str, FileStamp] = field(default_factory=dict)  # paper file as shown -> stamp
     papers: UsedMapping = field(default_factory=UsedMapping)  # content key -> Paper
     analysed: UsedMapping = field(default_factory=UsedMapping)  # text key -> Abstract
-    topics: UsedMapping = field(default_factory=UsedMapping)  # rules + content key -> ids
+    topics: UsedMapping = field(default_factory=UsedMapping)  # rules + content key -> ids; topics.yaml
     results: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (inputs digest, value)
-    records: UsedMapping = field(default_factory=UsedMapping)  # inputs -> papers.json record or BibTeX entry
+    records: UsedMapping = field(default_factory=UsedMapping)  # inputs -> JSON record, BibTeX, card digest
     search: UsedMapping = field(default_factory=UsedMapping)  # for build_search_bundle(cache=)
     # output folder (resolved) -> output path -> entry; the folder built last is last
     outputs: dict[str, dict[str, OutputEntry]] = field(default_factory=dict)
@@ -246,6 +247,14 @@ class BuildState:
         """A whole-library result (related papers, search bundle) when its inputs are unchanged."""
         found = self.results.get(name)
         return found[1] if found is not None and found[0] == inputs else None
+
+    def made(self, name: str, inputs: str, make: Callable[[], Any]) -> Any:
+        """The result kept under `name` when made from the same `inputs`, else `make()`'s, kept."""
+        found = self.result(name, inputs)
+        if found is None:
+            found = make()
+            self.keep(name, inputs, found)
+        return found
 
     def keep(self, name: str, inputs: str, value: Any) -> None:
         if self.result(name, inputs) is None:

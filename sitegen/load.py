@@ -10,6 +10,7 @@ import os
 import re
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sitegen.cache import FileStamp, UsedMapping, digest
@@ -106,16 +107,20 @@ def load_paper(
     except OSError as exc:
         raise SitegenError(f"cannot read the file: {exc.strerror}", path=shown) from None
     key = f"{shown}\0{digest(data)}"
+    paper = cache.get(key) if cache is not None else None
+    if not isinstance(paper, Paper):
+        paper = _parse(data, path, shown)
+        if cache is not None:
+            cache[key] = paper
     if stamps is not None:
         settled = status.st_mtime_ns < time.time_ns() - SETTLE_NS
-        stamps[shown] = FileStamp(status.st_mtime_ns, status.st_size, key, settled)
-    cached = cache.get(key) if cache is not None else None
-    if isinstance(cached, Paper):
-        return cached
-    paper = _parse(data, path, shown)
-    if cache is not None:
-        cache[key] = paper
+        stamps[shown] = FileStamp(status.st_mtime_ns, status.st_size, key, text_digest(paper), settled)
     return paper
+
+
+def text_digest(paper: Paper) -> str:
+    """A digest of what a paper's rendered abstract and words are made from."""
+    return digest(f"{paper.title}\0{paper.abstract}".encode())
 
 
 def _parse(data: bytes, path: Path, shown: str) -> Paper:
@@ -165,7 +170,8 @@ def load_papers(
     return tuple(papers)
 
 
-def load_topic_list(loaded: LoadedConfig) -> tuple[Topic, ...]:
+def load_topic_list(loaded: LoadedConfig, cache: UsedMapping | None = None) -> tuple[Topic, ...]:
+    """The topics file's topics; with `cache`, parsed again only when its bytes changed."""
     from sitegen.topics import load_topics
 
     path = ContentPaths.of(loaded).topics
@@ -175,7 +181,14 @@ def load_topic_list(loaded: LoadedConfig) -> tuple[Topic, ...]:
             path=display_path(path, loaded),
             hint="create it with at least one topic (see the README's topics reference)",
         )
-    return load_topics(path)
+    try:
+        key = f"{TOPICS_FILE} {digest(path.read_bytes())}" if cache is not None else None
+    except OSError:
+        key = None  # load_topics says why
+    if cache is None or key is None:
+        return load_topics(path)
+    topics: tuple[Topic, ...] = cache.made(key, partial(load_topics, path))
+    return topics
 
 
 def load_library(
@@ -183,6 +196,7 @@ def load_library(
     cache: UsedMapping | None = None,
     stamps: dict[str, FileStamp] | None = None,
     listing: PaperListing | None = None,
+    topics_cache: UsedMapping | None = None,
 ) -> Library:
     papers = load_papers(loaded, cache, stamps, listing)
-    return Library(config=loaded.config, topics=load_topic_list(loaded), papers=papers)
+    return Library(config=loaded.config, topics=load_topic_list(loaded, topics_cache), papers=papers)
