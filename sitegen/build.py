@@ -67,7 +67,7 @@ DIGEST_CHUNK = 64  # paper files a process claims at a time when two share them
 T = TypeVar("T")
 U = TypeVar("U")
 DigestedPaper = tuple[FileStamp, Paper, str, tuple[render.Abstract, dict[str, int]], tuple[str, ...]]
-Page = tuple[str, str, Callable[[], str]]  # output path, digest of its inputs, how to render it
+Page = tuple[str, str, Callable[[], str | bytes]]  # output path, digest of its inputs, how to make it
 LINK_LABELS = {"code": "Code", "project": "Project page", "data": "Data", "model": "Model", "paper": "Paper"}
 
 
@@ -180,11 +180,13 @@ def build_site(
     state.files = {paper.path: state.files[paper.path] for paper in library.papers}
     _check_library(library, env, loaded.root)
     report.papers, report.topics = len(library.papers), len(library.topics)
-    site = _derive_site(library, state, report)
-    site.record_texts = state.records
-    with _search_index(site, state, report) as search:
-        _find_related(site, state, report)
-        bundle = _write_site(site, env, fingerprint, assets, search, out, state, report, published)
+    text_keys = {paper.slug: _text_key(state.files[paper.path]) for paper in library.papers}
+    with _related_papers(library, text_keys, state, report) as related:
+        site = _derive_site(library, text_keys, state, report)
+        site.record_texts = state.records
+        with _search_index(site, state, report) as search:
+            site.related = related()
+            bundle = _write_site(site, env, fingerprint, assets, search, out, state, report, published)
     report.search_documents = len(library.papers)
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
     state.fresh_words = {}  # counted for the related papers, which have them now
@@ -383,37 +385,30 @@ def _text_key(stamp: FileStamp) -> str:
     return f"v{TEXT_CACHE_VERSION} {stamp.text}"
 
 
-def _derive_site(library: Library, state: BuildState, report: BuildReport) -> Site:
+def _derive_site(library: Library, text_keys: dict[str, str], state: BuildState, report: BuildReport) -> Site:
     """The view data: each paper's parts from the cache when its file is unchanged, and the
     listings (orders, topic groups, BibTeX keys) from the last build when no card changed."""
     papers, topics = library.papers, library.topics
-    stamps = {paper.slug: state.files[paper.path] for paper in papers}
+    by_slug = {paper.slug: paper for paper in papers}
+    file_keys = {paper.slug: state.files[paper.path].key for paper in papers}
     with report.timing("parse"):
-        text_keys = {slug: _text_key(stamp) for slug, stamp in stamps.items()}
-        abstracts = {
-            paper.slug: state.analysed.made(
-                text_keys[paper.slug], partial(render.render_abstract, paper.abstract)
-            )
-            for paper in papers
-        }
+        abstracts = state.analysed.made_all(
+            text_keys, lambda slug: render.render_abstract(by_slug[slug].abstract)
+        )
     with report.timing("taxonomy"):
         rules = _rules_digest(topics)
-        topics_of = {
-            paper.slug: state.topics.made(
-                f"{rules} {stamps[paper.slug].key}", partial(assign_topics, paper, topics)
-            )
-            for paper in papers
-        }
+        topics_of: dict[str, tuple[str, ...]] = state.topics.made_all(
+            {slug: f"{rules} {key}" for slug, key in file_keys.items()},
+            lambda slug: assign_topics(by_slug[slug], topics),
+        )
+        paper_keys = {slug: f"{key} {topics_of[slug]}" for slug, key in file_keys.items()}
         keys = PaperKeys(
             text=text_keys,
-            paper={slug: f"{stamps[slug].key} {ids}" for slug, ids in topics_of.items()},
-            card={
-                paper.slug: state.records.made(
-                    f"card {stamps[paper.slug].key} {topics_of[paper.slug]}",
-                    partial(_card_key, paper, topics_of[paper.slug]),
-                )
-                for paper in papers
-            },
+            paper=paper_keys,
+            card=state.records.made_all(
+                {slug: f"card {key}" for slug, key in paper_keys.items()},
+                lambda slug: _card_key(by_slug[slug], topics_of[slug]),
+            ),
         )
 
         def listings() -> tuple[Derived, dict[str, str]]:
@@ -439,18 +434,67 @@ class PaperKeys:
     card: dict[str, str]  # its card: the listings it is in (an abstract edit leaves them)
 
 
-def _words_of(site: Site, state: BuildState, known: RelatedIndex | None) -> Callable[[str], Words]:
+def _words_of(
+    library: Library, text_keys: dict[str, str], state: BuildState, known: RelatedIndex | None
+) -> Callable[[str], Words]:
     """A paper's words for similarity, asked for only where needed: counted this build, or kept
     by the related index (not in the state, whose size every build pays for), else counted now."""
+    by_slug = {paper.slug: paper for paper in library.papers}
 
     def words_of(slug: str) -> Words:
-        key = site.text_keys[slug]
+        key = text_keys[slug]
         words = state.fresh_words.get(key)
         if words is None and known is not None and known.texts.get(slug) == key:
             words = known.words[slug]
-        return words if words is not None else term_counts(site.by_slug[slug])
+        return words if words is not None else term_counts(by_slug[slug])
 
     return words_of
+
+
+@contextmanager
+def _related_papers(
+    library: Library, text_keys: dict[str, str], state: BuildState, report: BuildReport
+) -> Iterator[Callable[[], dict[str, tuple[str, ...]]]]:
+    """Each paper's related papers, as a function the build calls once it needs them: the last
+    build's when no text changed; else the last build's index updated (in a big library, in a
+    forked process started now when the index is on disk: reading and saving its ~1M weights
+    costs more than the update, and the rest of the build goes on meanwhile); else made when
+    asked for (after the search index is started, in a cold build)."""
+    count = library.config.related_count
+    inputs = digest(repr((count, list(text_keys.items()))).encode("utf-8"))
+    kept = state.result("related", inputs)
+    if kept is not None:
+        yield lambda: kept
+        return
+
+    def find() -> dict[str, tuple[str, ...]]:
+        known = state.related_index()
+        words_of = _words_of(library, text_keys, state, known)
+        if known is None:
+            index = RelatedIndex.build(text_keys, words_of, count)
+            state.keep_related_index(index, changed=True)
+        else:
+            texts = dict(known.texts)  # update() works in place
+            index = known.update(text_keys, words_of, count)
+            state.keep_related_index(index, changed=index is not known or index.texts != texts)
+        return index.related
+
+    def find_and_save() -> dict[str, tuple[str, ...]]:
+        related = find()
+        state.save_related_index()
+        return related
+
+    def finish(found: Callable[[], dict[str, tuple[str, ...]]]) -> dict[str, tuple[str, ...]]:
+        with report.timing("related"):
+            related = found()
+        state.keep("related", inputs, related)
+        return related
+
+    if len(text_keys) < PARALLEL_FROM or not state.related_index_unread():
+        yield partial(finish, find)
+        return
+    with forked(find_and_save) as found:
+        yield partial(finish, found)
 
 
 @contextmanager
@@ -479,28 +523,6 @@ def _search_index(site: Site, state: BuildState, report: BuildReport) -> Iterato
         return
     with forked(make) as made:
         yield partial(finish, made)
-
-
-def _find_related(site: Site, state: BuildState, report: BuildReport) -> None:
-    """Related papers: reused when no paper's text changed, else the last build's index updated."""
-    count = site.config.related_count
-    words = [(slug, key) for slug, key in site.text_keys.items()]
-    related_inputs = digest(repr((count, words)).encode("utf-8"))
-    related = state.result("related", related_inputs)
-    if related is None:
-        with report.timing("related"):
-            known = state.related_index()
-            words_of = _words_of(site, state, known)
-            if known is None:
-                index = RelatedIndex.build(site.text_keys, words_of, count)
-                state.keep_related_index(index, changed=True)
-            else:
-                texts = dict(known.texts)  # update() works in place
-                index = known.update(site.text_keys, words_of, count)
-                state.keep_related_index(index, changed=index is not known or index.texts != texts)
-            related = index.related
-        state.keep("related", related_inputs, related)
-    site.related = related
 
 
 def _templates_fingerprint(user_templates: Path | None) -> str:
@@ -604,9 +626,9 @@ def _publish(staged: ManifestOutput, published: Callable[[frozenset[str] | None]
 def _render_pages(pages: Sequence[Page], staged: ManifestOutput, report: BuildReport) -> None:
     for path, inputs, make in pages:
         with report.timing("render"):
-            text = make()
+            made = make()
         with report.timing("write"):
-            staged.write(path, text.encode("utf-8"), inputs)
+            staged.write(path, made if isinstance(made, bytes) else made.encode("utf-8"), inputs)
 
 
 def _render_in_two_processes(
@@ -646,7 +668,8 @@ def _check_library(library: Library, env: jinja2.Environment, root: Path) -> Non
     """Every problem the content has that stops a build, reported together."""
     problems: list[Problem] = []
     for paper in library.papers:
-        if check_paper_topics(paper, library.topics):
+        pins = paper.topics or paper.topics_add or paper.topics_remove
+        if pins and check_paper_topics(paper, library.topics):
             problems += check_paper_topics(paper, library.topics, _front_matter(root, paper))
         if paper.template:
             try:
@@ -772,10 +795,10 @@ class Site:
         return [self.cards[slug] for slug in slugs]
 
     def card_inputs(self, slugs: Iterable[str]) -> str:
-        return "\n".join(self.card_keys[slug] for slug in slugs)
+        return "\n".join([self.card_keys[slug] for slug in slugs])
 
     def paper_inputs(self, slugs: Iterable[str]) -> str:
-        return "\n".join(self.paper_keys[slug] for slug in slugs)
+        return "\n".join([self.paper_keys[slug] for slug in slugs])
 
     @cached_property
     def search_inputs(self) -> str:
@@ -864,36 +887,31 @@ class Site:
         pages += [card.url for card in self.topic_cards.values()]
         return pages + [urls.paper_page(paper.slug) for paper in newest]
 
-    def bibtex_file(self, newest: list[Paper]) -> str:
+    def bibtex_file(self, newest: list[Paper]) -> bytes:
         """papers.bib, each entry kept from the last build when made from the same inputs."""
-        base = self.config.base_url
-        return "\n".join(
-            self.record_texts.made(
-                f"bib {self.paper_keys[paper.slug]} {self.bibtex_keys[paper.slug]} {base}",
-                partial(self._bibtex_entry, paper),
-            )
-            for paper in newest
-        )
+        base, keys = self.config.base_url, self.bibtex_keys
+        inputs = {
+            paper.slug: f"bib {self.paper_keys[paper.slug]} {keys[paper.slug]} {base}" for paper in newest
+        }
+        return b"\n".join(self.record_texts.made_all(inputs, self._bibtex_entry).values())
 
-    def papers_json(self, newest: list[Paper]) -> str:
+    def papers_json(self, newest: list[Paper]) -> bytes:
         """papers.json, each record's text kept from the last build when made from the same inputs."""
         keys, related = self.bibtex_keys, self.related
-        texts = [
-            self.record_texts.made(
-                f"{self.paper_keys[paper.slug]} {related[paper.slug]} {keys[paper.slug]}",
-                partial(self._record_json, paper),
-            )
+        inputs = {
+            paper.slug: f"{self.paper_keys[paper.slug]} {related[paper.slug]} {keys[paper.slug]}"
             for paper in newest
-        ]
-        return outputs.papers_json_of(texts)
+        }
+        return outputs.papers_json_of(list(self.record_texts.made_all(inputs, self._record_json).values()))
 
-    def _bibtex_entry(self, paper: Paper) -> str:
-        return outputs.bibtex_entry(paper, self.bibtex_keys[paper.slug], self.address(paper.slug))
+    def _bibtex_entry(self, slug: str) -> bytes:
+        entry = outputs.bibtex_entry(self.by_slug[slug], self.bibtex_keys[slug], self.address(slug))
+        return entry.encode("utf-8")
 
-    def _record_json(self, paper: Paper) -> str:
-        slug = paper.slug
+    def _record_json(self, slug: str) -> bytes:
         topics, related = self.derived.topics_of[slug], self.related[slug]
-        return outputs.record_json(outputs.paper_record(paper, topics, related, self.bibtex_keys[slug]))
+        record = outputs.paper_record(self.by_slug[slug], topics, related, self.bibtex_keys[slug])
+        return outputs.record_json(record)
 
 
 class _Cards(dict[str, PaperCard]):
