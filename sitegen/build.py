@@ -66,6 +66,7 @@ RENDER_CHUNK = 64  # paper pages a process claims at a time when two share them
 DIGEST_CHUNK = 64  # paper files a process claims at a time when two share them
 T = TypeVar("T")
 U = TypeVar("U")
+V = TypeVar("V")
 DigestedPaper = tuple[FileStamp, Paper, str, tuple[render.Abstract, dict[str, int]], tuple[str, ...]]
 Page = tuple[str, str, Callable[[], str | bytes]]  # output path, digest of its inputs, how to make it
 LINK_LABELS = {"code": "Code", "project": "Project page", "data": "Data", "model": "Model", "paper": "Paper"}
@@ -182,7 +183,7 @@ def build_site(
     report.papers, report.topics = len(library.papers), len(library.topics)
     text_keys = {paper.slug: _text_key(state.files[paper.path]) for paper in library.papers}
     with _related_papers(library, text_keys, state, report) as related:
-        site = _derive_site(library, text_keys, state, report)
+        site = _derive_site(library, text_keys, state, report, state.latest("site"))
         site.record_texts = state.records
         with _search_index(site, state, report) as search:
             site.related = related()
@@ -190,7 +191,7 @@ def build_site(
     report.search_documents = len(library.papers)
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
     state.fresh_words = {}  # counted for the related papers, which have them now
-    state.prune()
+    state.prune(drop_unused=site.last is None)  # a build that looked at few papers used few entries
     state.changed = state.changed or before != (state.files, state.outputs)
     report.state = state
     if use_cache:
@@ -385,28 +386,41 @@ def _text_key(stamp: FileStamp) -> str:
     return f"v{TEXT_CACHE_VERSION} {stamp.text}"
 
 
-def _derive_site(library: Library, text_keys: dict[str, str], state: BuildState, report: BuildReport) -> Site:
+def _derive_site(
+    library: Library, text_keys: dict[str, str], state: BuildState, report: BuildReport, last: LastSite | None
+) -> Site:
     """The view data: each paper's parts from the cache when its file is unchanged, and the
-    listings (orders, topic groups, BibTeX keys) from the last build when no card changed."""
+    listings (orders, topic groups, BibTeX keys) from the last build when no card changed.
+    With `last` (what the last build into the same output was made of, under the same rules),
+    only the papers whose files changed are looked at again."""
     papers, topics = library.papers, library.topics
     by_slug = {paper.slug: paper for paper in papers}
     file_keys = {paper.slug: state.files[paper.path].key for paper in papers}
+    rules = _rules_digest(topics)
+    if last is not None and last.rules == rules and last.patches < PATCHES_BETWEEN_FULL:
+        changed = [slug for slug, key in file_keys.items() if last.keys.file.get(slug) != key]
+    else:
+        changed, last = list(file_keys), None
     with report.timing("parse"):
         abstracts = state.analysed.made_all(
             text_keys, lambda slug: render.render_abstract(by_slug[slug].abstract)
         )
     with report.timing("taxonomy"):
-        rules = _rules_digest(topics)
-        topics_of: dict[str, tuple[str, ...]] = state.topics.made_all(
-            {slug: f"{rules} {key}" for slug, key in file_keys.items()},
-            lambda slug: assign_topics(by_slug[slug], topics),
+        topics_of = _patched(
+            last.topics_of if last else None,
+            file_keys,
+            state.topics.made_all(
+                {slug: f"{rules} {file_keys[slug]}" for slug in changed},
+                lambda slug: assign_topics(by_slug[slug], topics),
+            ),
         )
-        paper_keys = {slug: f"{key} {topics_of[slug]}" for slug, key in file_keys.items()}
-        keys = PaperKeys(
-            text=text_keys,
-            paper=paper_keys,
-            card=state.records.made_all(
-                {slug: f"card {key}" for slug, key in paper_keys.items()},
+        fresh = {slug: f"{file_keys[slug]} {topics_of[slug]}" for slug in changed}
+        paper_keys = _patched(last.keys.paper if last else None, file_keys, fresh)
+        card_keys = _patched(
+            last.keys.card if last else None,
+            file_keys,
+            state.records.made_all(
+                {slug: f"card {paper_keys[slug]}" for slug in changed},
                 lambda slug: _card_key(by_slug[slug], topics_of[slug]),
             ),
         )
@@ -414,9 +428,19 @@ def _derive_site(library: Library, text_keys: dict[str, str], state: BuildState,
         def listings() -> tuple[Derived, dict[str, str]]:
             return derive(papers, topics, lambda paper, _: topics_of[paper.slug]), outputs.bibtex_keys(papers)
 
-        cards = digest("\n".join((rules, *keys.card.values())).encode("utf-8"))
+        cards = digest("\n".join((rules, *card_keys.values())).encode("utf-8"))
         derived, bibtex_keys = state.made("listings", cards, listings)
-    return Site(library, derived, abstracts, keys, bibtex_keys)
+    keys = PaperKeys(text=text_keys, file=file_keys, paper=paper_keys, card=card_keys)
+    return Site(library, derived, abstracts, keys, bibtex_keys, rules, last)
+
+
+def _patched(last: dict[str, V] | None, order: dict[str, str], fresh: dict[str, V]) -> dict[str, V]:
+    """The last build's values with the `fresh` ones of the changed papers, in the order of `order`."""
+    if last is not None and last.keys() == order.keys():
+        patched = dict(last)
+        patched.update(fresh)  # each key keeps its place
+        return patched
+    return {slug: fresh[slug] if slug in fresh or last is None else last[slug] for slug in order}
 
 
 def _card_key(paper: Paper, topic_ids: tuple[str, ...]) -> str:
@@ -430,8 +454,28 @@ class PaperKeys:
     """Digests of what each part of a paper's view is made from, by slug."""
 
     text: dict[str, str]  # its title and abstract: its rendered abstract and words
+    file: dict[str, str]  # its file's path and content
     paper: dict[str, str]  # its file and topics: its page and records
     card: dict[str, str]  # its card: the listings it is in (an abstract edit leaves them)
+
+
+@dataclass(frozen=True)
+class LastSite:
+    """What a build's pages were made of, for the next build into the same output: it looks
+    again only at the papers whose files changed, and a page whose parts are all as they were
+    keeps its inputs digest from the output's manifest, not computed again."""
+
+    folder: str  # the output, resolved
+    rules: str  # digest of the topics and their rules
+    everything: str  # digest of what every page is made of (templates, site data)
+    keys: PaperKeys
+    topics_of: dict[str, tuple[str, ...]]
+    bibtex_keys: dict[str, str]
+    related: dict[str, tuple[str, ...]]
+    patches: int  # builds since the last one that looked at every paper
+
+
+PATCHES_BETWEEN_FULL = 100  # then a build looks at every paper again, and drops unused cache entries
 
 
 def _words_of(
@@ -587,7 +631,10 @@ def _write_site(
         for path, data in assets.items():
             staged.write(path, data)
         todo = []
-        for path, inputs, make in site.pages(env, info, everything):
+        last_made = (
+            state.outputs.get(folder, {}) if site.last is not None and site.last.folder == folder else {}
+        )
+        for path, inputs, make in site.pages(env, info, everything, last_made):
             report.pages += path.endswith(".html")
             if staged.reuse(path, inputs):
                 report.pages_reused += 1
@@ -608,6 +655,7 @@ def _write_site(
                 staged.write(path, data)
         state.outputs.pop(folder, None)  # until the new output is in place
     state.outputs[folder] = staged.manifest
+    state.keep_latest("site", site.made_of(folder, everything))
     for stale in list(state.outputs)[:-KEEP_MANIFESTS]:
         del state.outputs[stale]
     report.files_written, report.files_unchanged = staged.written, staged.unchanged
@@ -708,8 +756,11 @@ class Site:
         abstracts: dict[str, render.Abstract],
         keys: PaperKeys,
         bibtex_keys: dict[str, str],
+        rules: str,
+        last: LastSite | None,
     ) -> None:
         self.library, self.derived = library, derived
+        self.keys, self.rules, self.last = keys, rules, last
         self.related: dict[str, tuple[str, ...]] = {}  # set once found
         self.record_texts = UsedMapping()  # papers.json records, BibTeX entries by their inputs
         self.text_keys = keys.text
@@ -805,8 +856,11 @@ class Site:
         topics = repr([(topic.id, topic.title) for topic in self.library.topics])
         return digest((topics + self.paper_inputs(self.by_slug)).encode("utf-8"))
 
-    def pages(self, env: jinja2.Environment, info: SiteInfo, everything: str) -> Iterator[Page]:
-        """Each output file: its path, a digest of all it is made from, and how to make it."""
+    def pages(
+        self, env: jinja2.Environment, info: SiteInfo, everything: str, last_made: dict[str, OutputEntry]
+    ) -> Iterator[Page]:
+        """Each output file: its path, a digest of all it is made from, and how to make it.
+        (`last_made`: the output's manifest, as the build that `self.last` describes left it.)"""
         derived, cards = self.derived, self.ordered_cards
 
         def inputs(*parts: str) -> str:
@@ -830,17 +884,50 @@ class Site:
             members = derived.papers_in[topic.id]
             made_of = inputs(topic.id, self.card_inputs(members), repr(derived.cooccurring[topic.id]))
             yield urls.topic_file(topic.id), made_of, partial(self.topic_page, env, info, topic.id)
+        unaffected = self.unaffected_papers(everything)
         for paper in self.library.papers:
-            slug = paper.slug
-            made_of = inputs(
-                self.paper_keys[slug], self.bibtex_keys[slug], self.card_inputs(self.related[slug])
+            slug, path = paper.slug, urls.paper_file(paper.slug)
+            known = last_made.get(path) if slug in unaffected else None
+            made_of = (
+                known.inputs
+                if known is not None
+                else inputs(
+                    self.paper_keys[slug], self.bibtex_keys[slug], self.card_inputs(self.related[slug])
+                )
             )
-            yield urls.paper_file(slug), made_of, partial(self.paper_page, env, info, paper)
+            yield path, made_of, partial(self.paper_page, env, info, paper)
         attention = [a.slug for a in derived.attention]
         yield urls.ATTENTION, inputs(self.card_inputs(attention)), partial(self.attention_page, env, info)
         yield urls.SEARCH, inputs(), lambda: render.render_search(env, info)
         yield urls.NOT_FOUND, inputs(), lambda: render.render_not_found(env, info)
         yield from self.data_files(inputs)
+
+    def unaffected_papers(self, everything: str) -> set[str]:
+        """The papers whose page is made of what it was made of in the last build into this
+        output: their file, BibTeX key and related papers' cards are as they were."""
+        last = self.last
+        if last is None or last.everything != everything:
+            return set()
+        paper_keys = self.paper_keys
+        affected = {slug for slug in self.keys.file if last.keys.paper.get(slug) != paper_keys[slug]}
+        cards = {slug for slug in affected if last.keys.card.get(slug) != self.card_keys[slug]}
+        if self.bibtex_keys != last.bibtex_keys:
+            affected.update(
+                slug for slug, key in self.bibtex_keys.items() if last.bibtex_keys.get(slug) != key
+            )
+        if self.related != last.related:
+            affected.update(slug for slug, found in self.related.items() if last.related.get(slug) != found)
+        if cards:
+            affected.update(slug for slug, found in self.related.items() if not cards.isdisjoint(found))
+        return self.keys.file.keys() - affected
+
+    def made_of(self, folder: str, everything: str) -> LastSite:
+        """What this build's pages were made of, for the next build into `folder`."""
+        patches = self.last.patches + 1 if self.last is not None else 0
+        topics_of, related = self.derived.topics_of, self.related
+        return LastSite(
+            folder, self.rules, everything, self.keys, topics_of, self.bibtex_keys, related, patches
+        )
 
     def topic_page(self, env: jinja2.Environment, info: SiteInfo, topic_id: str) -> str:
         cooccurring = [

@@ -115,12 +115,12 @@ class UsedMapping(MutableMapping[str, Any]):
         """Whether anything was set since the last save (or load)."""
         return bool(self.unsaved)
 
-    def prune(self) -> None:
+    def prune(self, *, drop_unused: bool = True) -> None:
         """Forget what was not used since the last prune, once that is over a fifth of the entries
         (keys are content digests: an unused entry is never wrong, only dead weight)."""
         if not self.used:
             return
-        if len(self.entries) - len(self.used) > len(self.entries) // 5:
+        if drop_unused and len(self.entries) - len(self.used) > len(self.entries) // 5:
             self.entries = {key: self.entries[key] for key in self.used if key in self.entries}
             self.unsaved &= self.entries.keys()
         self.used = set()
@@ -286,10 +286,20 @@ class BuildState:
             self.results[name] = (inputs, value)
             self.changed = True
 
-    def prune(self) -> None:
-        """Drop what this build did not use (the stores save themselves: `changed` is not theirs)."""
+    def keep_latest(self, name: str, value: Any) -> None:
+        """A result the next build works from, whatever its inputs."""
+        self.results[name] = ("", value)
+        self.changed = True
+
+    def latest(self, name: str) -> Any | None:
+        found = self.results.get(name)
+        return found[1] if found is not None else None
+
+    def prune(self, *, drop_unused: bool = True) -> None:
+        """Drop what this build did not use, unless told it did not look at everything (the
+        stores save themselves: `changed` is not theirs)."""
         for name in STORES:
-            getattr(self, name).prune()
+            getattr(self, name).prune(drop_unused=drop_unused)
 
     @classmethod
     def load(cls, folder: Path) -> BuildState:

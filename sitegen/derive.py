@@ -281,6 +281,7 @@ class RelatedIndex:
             return RelatedIndex.build(texts, words_of, count)
         if not changed and not removed:
             return self
+        self.related = dict(self.related)  # the lists handed out before stay as they were
         old_terms = {slug: list(self.words.get(slug, ())) for slug in changed | removed}
         touched = self._count_words(texts, words_of, changed, removed)
         moved = {

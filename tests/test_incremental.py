@@ -4,6 +4,7 @@ and re-renders only the pages the edit can change."""
 from __future__ import annotations
 
 import json
+import random
 import os
 import shutil
 from collections.abc import Callable
@@ -355,3 +356,39 @@ def test_an_abstract_edit_leaves_the_listings_which_show_no_abstract(project):
     assert listing.stat().st_mtime_ns == before
     assert report.pages_rendered < 12  # the paper, those its changed words relate, the data files
     assert_same_as_cold_build(project)
+
+
+@pytest.mark.parametrize(("seed", "in_memory"), [(7, False), (11, False), (23, True)])
+def test_a_run_of_mixed_edits_rebuilds_exactly_as_from_nothing_each_time(project, seed, in_memory):
+    """Each build works from what the last one was made of (looking again only at the changed
+    papers, and keeping the digests of pages none of whose parts changed): after any run of
+    edits, in one output or alternating with another, the site is what a build from nothing
+    gives, whether the state comes from the cache folder or stays in memory (the dev server)."""
+    rng = random.Random(seed)
+    papers = project / "content/papers"
+    state = build(project, use_cache=not in_memory).state
+    for step in range(14):
+        files = sorted(papers.glob("*.md"))
+        path = rng.choice(files)
+        kind = rng.choice(["abstract", "abstract", "title", "date", "pin", "delete", "add"])
+        text = path.read_text(encoding="utf-8")
+        if kind == "abstract":
+            words = " ".join(rng.sample(WORDS, 3))
+            path.write_text(text.rstrip("\n") + f" It also covers {words}.\n", encoding="utf-8")
+        elif kind == "title":
+            path.write_text(text.replace('title: "', f'title: "Revised {step}, ', 1), encoding="utf-8")
+        elif kind == "date":
+            path.write_text(text.replace("date: 2025-", "date: 2024-", 1), encoding="utf-8")
+        elif kind == "pin":
+            path.write_text(text.replace("---\n", "---\ntopics_add: [agents]\n", 1), encoding="utf-8")
+        elif kind == "delete" and len(files) > 30:
+            path.unlink()
+        else:
+            words = rng.sample(WORDS, 4)
+            abstract = f"We study {' and '.join(words)} with a {words[0]} model."
+            (papers / f"added-{step}.md").write_text(paper_md(f"Added {step}", abstract, "2026-02-02"), "utf-8")
+        options = {"use_cache": False, "state": state} if in_memory else {}
+        if step % 5 == 4:
+            build(project, "preview", **options)  # another output in between
+        state = build(project, **options).state
+        assert_same_as_cold_build(project)
