@@ -55,6 +55,7 @@ from sitegen.write import ManifestOutput, Tally, check_output_folder, trusted_ma
 TEXT_CACHE_VERSION = 1  # bump when abstract rendering or word analysis changes
 PHASES = ("read", "parse", "taxonomy", "related", "search index", "render", "write")
 ASSETS_FOLDER = "static"  # in a templates folder: files copied to assets/ as they are
+COMPILED_TEMPLATES = "templates"  # in the cache folder
 STATIC_ASSETS = {
     "static/style.css": urls.STYLE,
     "static/site.js": urls.SITE_JS,
@@ -171,7 +172,7 @@ def build_site(
     if inputs is not None and _unchanged_since_last_build(cache_dir, inputs, out, report):
         report.seconds = time.perf_counter() - started
         return report
-    env = render.make_environment(templates)
+    env = render.make_environment(templates, cache_dir / COMPILED_TEMPLATES if use_cache else None)
     if state is None:
         state = BuildState.load(cache_dir) if use_cache else BuildState()
     before = (dict(state.files), dict(state.outputs))
@@ -298,6 +299,53 @@ def forked(job: Callable[[], U]) -> Iterator[Callable[[], U]]:
 
 
 _FORKED_JOB: Callable[[], Any] | None = None
+
+
+@contextmanager
+def forked_then(job: Callable[[], U], then: Callable[[], None]) -> Iterator[Callable[[], U]]:
+    """`forked(job)`, where the forked process hands its result over and only then runs
+    `then()` (e.g. saving what it made), while this one goes on; the block's end waits for it."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda: _then(job(), then)
+        return
+    reader, writer = multiprocessing.Pipe(duplex=False)
+
+    def job_then() -> None:
+        try:
+            value = job()
+        except BaseException:
+            writer.send(None)  # the reader then raises the error from the process's result
+            raise
+        writer.send((value,))
+        then()
+
+    received = False
+
+    def result() -> U:
+        nonlocal received
+        sent = reader.recv()
+        received = True
+        if sent is None:
+            finished()
+        value: U = sent[0]
+        return value
+
+    with forked(job_then) as finished:
+        try:
+            yield result
+        finally:
+            if not received:
+                reader.recv()  # the job waits to hand its result over before it goes on
+        finished()
+    reader.close()
+    writer.close()
+
+
+def _then(value: U, then: Callable[[], None]) -> U:
+    then()
+    return value
 
 
 def shared_chunks(items: Sequence[T], size: int) -> Callable[[], Iterator[Sequence[T]]]:
@@ -502,8 +550,9 @@ def _related_papers(
     """Each paper's related papers, as a function the build calls once it needs them: the last
     build's when no text changed; else the last build's index updated (in a big library, in a
     forked process started now when the index is on disk: reading and saving its ~1M weights
-    costs more than the update, and the rest of the build goes on meanwhile); else made when
-    asked for (after the search index is started, in a cold build)."""
+    costs more than the update, and the rest of the build goes on meanwhile, the saving even
+    after the lists are handed over); else made when asked for (after the search index is
+    started, in a cold build)."""
     count = library.config.related_count
     inputs = digest(repr((count, list(text_keys.items()))).encode("utf-8"))
     kept = state.result("related", inputs)
@@ -523,11 +572,6 @@ def _related_papers(
             state.keep_related_index(index, changed=index is not known or index.texts != texts)
         return index.related
 
-    def find_and_save() -> dict[str, tuple[str, ...]]:
-        related = find()
-        state.save_related_index()
-        return related
-
     def finish(found: Callable[[], dict[str, tuple[str, ...]]]) -> dict[str, tuple[str, ...]]:
         with report.timing("related"):
             related = found()
@@ -537,7 +581,7 @@ def _related_papers(
     if len(text_keys) < PARALLEL_FROM or not state.related_index_unread():
         yield partial(finish, find)
         return
-    with forked(find_and_save) as found:
+    with forked_then(find, state.save_related_index) as found:
         yield partial(finish, found)
 
 

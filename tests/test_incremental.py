@@ -4,8 +4,8 @@ and re-renders only the pages the edit can change."""
 from __future__ import annotations
 
 import json
-import random
 import os
+import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -274,6 +274,28 @@ def test_a_build_split_over_two_processes_gives_the_same_site(project, monkeypat
     assert_same_as_cold_build(project)
 
 
+def test_related_papers_updated_in_a_forked_process_give_the_same_site(project, monkeypatch):
+    """A rebuild in a new process reads the related-papers index from the cache folder: in a big
+    library a forked process updates and saves it while the build goes on."""
+    import sitegen.build
+    import sitegen.cache
+
+    forks = []
+    forked_then = sitegen.build.forked_then
+    monkeypatch.setattr(sitegen.build, "forked_then", lambda *job: forks.append(job) or forked_then(*job))
+    build(project)
+    monkeypatch.setattr(sitegen.build, "PARALLEL_FROM", 1)
+    for n, words in enumerate(("liver tumour", "polyp agent", "radiology report planning")):
+        sitegen.cache._LAST_SAVED.clear()  # as in a new process: the state comes from the files
+        edit(project / f"content/papers/study-{n}.md", "We study", f"We study {words} and")
+        build(project)
+        assert_same_as_cold_build(project)
+    assert len(forks) == 3
+    sitegen.cache._LAST_SAVED.clear()
+    saved = sitegen.cache.BuildState.load(project / ".sitegen-cache").related_index()
+    assert saved.texts == build(project, "again", use_cache=False).state.related_index().texts
+
+
 def test_related_papers_updated_after_edits_equal_related_papers_found_from_nothing():
     import pickle
     import random
@@ -386,7 +408,8 @@ def test_a_run_of_mixed_edits_rebuilds_exactly_as_from_nothing_each_time(project
         else:
             words = rng.sample(WORDS, 4)
             abstract = f"We study {' and '.join(words)} with a {words[0]} model."
-            (papers / f"added-{step}.md").write_text(paper_md(f"Added {step}", abstract, "2026-02-02"), "utf-8")
+            added = paper_md(f"Added {step}", abstract, "2026-02-02")
+            (papers / f"added-{step}.md").write_text(added, encoding="utf-8")
         options = {"use_cache": False, "state": state} if in_memory else {}
         if step % 5 == 4:
             build(project, "preview", **options)  # another output in between
