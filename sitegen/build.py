@@ -554,7 +554,7 @@ def _related_papers(
     after the lists are handed over); else made when asked for (after the search index is
     started, in a cold build)."""
     count = library.config.related_count
-    inputs = digest(repr((count, list(text_keys.items()))).encode("utf-8"))
+    inputs = digest("\n".join((str(count), *text_keys, *text_keys.values())).encode("utf-8"))
     kept = state.result("related", inputs)
     if kept is not None:
         yield lambda: kept
@@ -812,7 +812,6 @@ class Site:
         self.card_keys = keys.card  # digests, as each page's inputs hold the cards of several papers
         self.config = library.config
         self.abstracts = abstracts
-        self.summaries = {slug: abstract.text for slug, abstract in abstracts.items()}
         self.by_slug = {paper.slug: paper for paper in library.papers}
         self.bibtex_keys = bibtex_keys
         self.topic_cards = {
@@ -857,7 +856,7 @@ class Site:
             SearchDocument(
                 url=urls.paper_page(paper.slug),
                 title=paper.title,
-                text=self.summaries[paper.slug],
+                text=self.abstracts[paper.slug].text,
                 topics=tuple(card.title for card in self.cards[paper.slug].topics),
                 date=paper.date.isoformat() if paper.date else "",
                 names=introduced_names(paper),
@@ -999,7 +998,7 @@ class Site:
         yield (
             urls.FEED,
             inputs(self.paper_inputs(in_feed)),
-            lambda: outputs.atom_feed(self.config, newest, self.summaries),
+            lambda: outputs.atom_feed(self.config, newest, self.summaries(in_feed)),
         )
         yield (
             urls.SITEMAP,
@@ -1008,10 +1007,14 @@ class Site:
         )
         every_paper = inputs(
             self.paper_inputs(newest_first),
-            repr([(self.bibtex_keys[slug], self.related[slug]) for slug in newest_first]),
+            "\n".join(map(self.bibtex_keys.__getitem__, newest_first)),
+            "\n".join(map(" ".join, map(self.related.__getitem__, newest_first))),
         )
         yield urls.BIBTEX, every_paper, lambda: self.bibtex_file(newest)
         yield urls.JSON, every_paper, lambda: self.papers_json(newest)
+
+    def summaries(self, slugs: Iterable[str]) -> dict[str, str]:
+        return {slug: self.abstracts[slug].text for slug in slugs}
 
     def page_addresses(self, newest: list[Paper]) -> list[str]:
         pages = [urls.HOME, urls.ALL_PAPERS, urls.TOPICS]
@@ -1020,20 +1023,26 @@ class Site:
 
     def bibtex_file(self, newest: list[Paper]) -> bytes:
         """papers.bib, each entry kept from the last build when made from the same inputs."""
-        base, keys = self.config.base_url, self.bibtex_keys
-        inputs = {
-            paper.slug: f"bib {self.paper_keys[paper.slug]} {keys[paper.slug]} {base}" for paper in newest
-        }
-        return b"\n".join(self.record_texts.made_all(inputs, self._bibtex_entry).values())
+        slugs = [paper.slug for paper in newest]
+        made_of = map(
+            f"bib {{}} {{}} {self.config.base_url}".format,
+            map(self.paper_keys.__getitem__, slugs),
+            map(self.bibtex_keys.__getitem__, slugs),
+        )
+        entries = self.record_texts.made_all(dict(zip(slugs, made_of, strict=True)), self._bibtex_entry)
+        return b"\n".join(entries.values())
 
     def papers_json(self, newest: list[Paper]) -> bytes:
         """papers.json, each record's text kept from the last build when made from the same inputs."""
-        keys, related = self.bibtex_keys, self.related
-        inputs = {
-            paper.slug: f"{self.paper_keys[paper.slug]} {related[paper.slug]} {keys[paper.slug]}"
-            for paper in newest
-        }
-        return outputs.papers_json_of(list(self.record_texts.made_all(inputs, self._record_json).values()))
+        slugs = [paper.slug for paper in newest]
+        made_of = map(
+            "{} {} {}".format,
+            map(self.paper_keys.__getitem__, slugs),
+            map(" ".join, map(self.related.__getitem__, slugs)),
+            map(self.bibtex_keys.__getitem__, slugs),
+        )
+        records = self.record_texts.made_all(dict(zip(slugs, made_of, strict=True)), self._record_json)
+        return outputs.papers_json_of(list(records.values()))
 
     def _bibtex_entry(self, slug: str) -> bytes:
         entry = outputs.bibtex_entry(self.by_slug[slug], self.bibtex_keys[slug], self.address(slug))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sitegen import urls
 from sitegen.model import Paper, SiteConfig
@@ -45,7 +45,7 @@ def authors_text(paper: Paper) -> str:
 # --- Atom feed -------------------------------------------------------------------------------
 
 
-def atom_feed(config: SiteConfig, newest: Sequence[Paper], summaries: dict[str, str]) -> str:
+def atom_feed(config: SiteConfig, newest: Sequence[Paper], summaries: Mapping[str, str]) -> str:
     """The newest dated papers (FEED_SIZE at most), as Atom 1.0."""
     dated = [paper for paper in newest if paper.date is not None][:FEED_SIZE]
     updated = f"{dated[0].date.isoformat()}T00:00:00Z" if dated and dated[0].date else "1970-01-01T00:00:00Z"
