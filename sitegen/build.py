@@ -8,13 +8,14 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import pickle
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import jinja2
 from markupsafe import Markup
@@ -49,6 +50,7 @@ from sitegen.model import Library, Paper, Topic
 from sitegen.paperfile import key_line, split
 from sitegen.render import AttentionItem, LinkButton, PaperCard, PaperView, SiteInfo, TopicCard
 from sitegen.search import SearchBundle, SearchDocument, build_search_bundle
+from sitegen.search import document_key as search_document_key
 from sitegen.topics import assign_topics, check_paper_topics
 from sitegen.write import ManifestOutput, Tally, check_output_folder, trusted_manifest
 
@@ -68,7 +70,7 @@ DIGEST_CHUNK = 64  # paper files a process claims at a time when two share them
 T = TypeVar("T")
 U = TypeVar("U")
 V = TypeVar("V")
-DigestedPaper = tuple[FileStamp, Paper, str, tuple[render.Abstract, dict[str, int]], tuple[str, ...]]
+DigestedPaper = tuple[str, FileStamp, bytes, str, tuple[render.Abstract, dict[str, int]], tuple[str, ...]]
 Page = tuple[str, str, Callable[[], str | bytes]]  # output path, digest of its inputs, how to make it
 LINK_LABELS = {"code": "Code", "project": "Project page", "data": "Data", "model": "Model", "paper": "Paper"}
 
@@ -179,16 +181,23 @@ def build_site(
     with report.timing("read"):
         _prefetch_papers(loaded, state, listing)
         library = load_library(loaded, state.papers, state.files, listing, state.topics)
-    state.files = {paper.path: state.files[paper.path] for paper in library.papers}
-    _check_library(library, env, loaded.root)
-    report.papers, report.topics = len(library.papers), len(library.topics)
-    text_keys = {paper.slug: _text_key(state.files[paper.path]) for paper in library.papers}
+    papers = library.papers
+    state.files = {path: state.files[path] for path in papers.paths}
+    stamps = dict(zip(papers.slugs, map(state.files.__getitem__, papers.paths), strict=True))
+    last = _last_site(state, library, looks)
+    file_keys = {slug: stamp.key for slug, stamp in stamps.items()}
+    changed = [slug for slug, key in file_keys.items() if last is None or last.keys.file.get(slug) != key]
+    _check_library(library, map(papers.by_slug.__getitem__, changed), env, loaded.root)
+    report.papers, report.topics = len(papers), len(library.topics)
+    text_keys = {slug: _text_key(stamp) for slug, stamp in stamps.items()}
     with _related_papers(library, text_keys, state, report) as related:
-        site = _derive_site(library, text_keys, state, report, state.latest("site"))
+        keys = PaperKeys(text=text_keys, file=file_keys, paper={}, card={})
+        site = _derive_site(library, keys, changed, last, state, report)
         site.record_texts = state.records
         with _search_index(site, state, report) as search:
             site.related = related()
             bundle = _write_site(site, env, fingerprint, assets, search, out, state, report, published)
+    state.keep_latest("site", site.made_of(str(report.out), looks, site.everything(fingerprint)))
     report.search_documents = len(library.papers)
     report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
     state.fresh_words = {}  # counted for the related papers, which have them now
@@ -197,8 +206,8 @@ def build_site(
     report.state = state
     if use_cache:
         state.save(cache_dir)
-        last = LastBuild(inputs, str(report.out), state.outputs[str(report.out)], _counts(report))
-        write_stamped(cache_dir / LAST_BUILD_FILE, last if inputs is not None else None)
+        unchanged = LastBuild(inputs, str(report.out), state.outputs[str(report.out)], _counts(report))
+        write_stamped(cache_dir / LAST_BUILD_FILE, unchanged if inputs is not None else None)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -396,9 +405,9 @@ def _prefetch_papers(loaded: LoadedConfig, state: BuildState, listing: PaperList
 
     mine, theirs = side_by_side(digest_shared, digest_shared)
     rules = _rules_digest(topics)
-    for stamp, paper, text_key, analysed, topic_ids in mine + theirs:
-        state.files[paper.path] = stamp
-        state.papers[stamp.key] = paper
+    for shown, stamp, paper, text_key, analysed, topic_ids in mine + theirs:
+        state.files[shown] = stamp
+        state.papers.set_packed(stamp.key, paper)
         state.analysed[text_key] = analysed[0]
         state.fresh_words[text_key] = analysed[1]
         state.topics[f"{rules} {stamp.key}"] = topic_ids
@@ -422,7 +431,8 @@ def _digest_papers(todo: Sequence[tuple[Path, str]], topics: tuple[Topic, ...]) 
             continue
         text_key = _text_key(stamps[shown])
         analysed = (render.render_abstract(paper.abstract), term_counts(paper))
-        done.append((stamps[shown], paper, text_key, analysed, assign_topics(paper, topics)))
+        packed = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)  # as the store keeps it
+        done.append((shown, stamps[shown], packed, text_key, analysed, assign_topics(paper, topics)))
     return done
 
 
@@ -435,25 +445,25 @@ def _text_key(stamp: FileStamp) -> str:
 
 
 def _derive_site(
-    library: Library, text_keys: dict[str, str], state: BuildState, report: BuildReport, last: LastSite | None
+    library: Library,
+    keys: PaperKeys,
+    changed: list[str],
+    last: LastSite | None,
+    state: BuildState,
+    report: BuildReport,
 ) -> Site:
     """The view data: each paper's parts from the cache when its file is unchanged, and the
     listings (orders, topic groups, BibTeX keys) from the last build when no card changed.
-    With `last` (what the last build into the same output was made of, under the same rules),
-    only the papers whose files changed are looked at again."""
+    With `last` (what the last build was made of, under the same topics and templates), only
+    the `changed` papers are looked at again: the others' parts are as they were."""
     papers, topics = library.papers, library.topics
-    by_slug = {paper.slug: paper for paper in papers}
-    file_keys = {paper.slug: state.files[paper.path].key for paper in papers}
-    rules = _rules_digest(topics)
-    if last is not None and last.rules == rules and last.patches < PATCHES_BETWEEN_FULL:
-        changed = [slug for slug, key in file_keys.items() if last.keys.file.get(slug) != key]
-    else:
-        changed, last = list(file_keys), None
+    by_slug, file_keys = papers.by_slug, keys.file
     with report.timing("parse"):
         abstracts = state.analysed.made_all(
-            text_keys, lambda slug: render.render_abstract(by_slug[slug].abstract)
+            keys.text, lambda slug: render.render_abstract(by_slug[slug].abstract)
         )
     with report.timing("taxonomy"):
+        rules = _rules_digest(topics)
         topics_of = _patched(
             last.topics_of if last else None,
             file_keys,
@@ -463,23 +473,33 @@ def _derive_site(
             ),
         )
         fresh = {slug: f"{file_keys[slug]} {topics_of[slug]}" for slug in changed}
-        paper_keys = _patched(last.keys.paper if last else None, file_keys, fresh)
-        card_keys = _patched(
-            last.keys.card if last else None,
-            file_keys,
-            state.records.made_all(
-                {slug: f"card {paper_keys[slug]}" for slug in changed},
-                lambda slug: _card_key(by_slug[slug], topics_of[slug]),
-            ),
+        keys.paper.update(_patched(last.keys.paper if last else None, file_keys, fresh))
+        keys.card.update(
+            _patched(
+                last.keys.card if last else None,
+                file_keys,
+                state.records.made_all(
+                    {slug: f"card {keys.paper[slug]}" for slug in changed},
+                    lambda slug: _card_key(by_slug[slug], topics_of[slug]),
+                ),
+            )
         )
 
         def listings() -> tuple[Derived, dict[str, str]]:
             return derive(papers, topics, lambda paper, _: topics_of[paper.slug]), outputs.bibtex_keys(papers)
 
-        cards = digest("\n".join((rules, *card_keys.values())).encode("utf-8"))
+        cards = digest("\n".join((rules, *keys.card.values())).encode("utf-8"))
         derived, bibtex_keys = state.made("listings", cards, listings)
-    keys = PaperKeys(text=text_keys, file=file_keys, paper=paper_keys, card=card_keys)
     return Site(library, derived, abstracts, keys, bibtex_keys, rules, last)
+
+
+def _last_site(state: BuildState, library: Library, looks: str) -> LastSite | None:
+    """What the last build was made of, when this one can work from it: the same topics and
+    rules (so unchanged papers keep their topics) and the same templates and static files."""
+    last: LastSite | None = state.latest("site")
+    if last is None or last.patches >= PATCHES_BETWEEN_FULL or last.looks != looks:
+        return None
+    return last if last.rules == _rules_digest(library.topics) else None
 
 
 def _patched(last: dict[str, V] | None, order: dict[str, str], fresh: dict[str, V]) -> dict[str, V]:
@@ -515,6 +535,7 @@ class LastSite:
 
     folder: str  # the output, resolved
     rules: str  # digest of the topics and their rules
+    looks: str  # digest of the templates and static files
     everything: str  # digest of what every page is made of (templates, site data)
     keys: PaperKeys
     topics_of: dict[str, tuple[str, ...]]
@@ -531,7 +552,7 @@ def _words_of(
 ) -> Callable[[str], Words]:
     """A paper's words for similarity, asked for only where needed: counted this build, or kept
     by the related index (not in the state, whose size every build pays for), else counted now."""
-    by_slug = {paper.slug: paper for paper in library.papers}
+    by_slug = library.papers.by_slug
 
     def words_of(slug: str) -> Words:
         key = text_keys[slug]
@@ -596,7 +617,7 @@ def _search_index(site: Site, state: BuildState, report: BuildReport) -> Iterato
         return
 
     def make() -> tuple[SearchBundle, dict[str, Any], set[str]]:
-        bundle = build_search_bundle(site.search_documents(), cache=state.search)
+        bundle = site.search_bundle(state.search)
         return bundle, state.search.unsaved_entries(), state.search.used  # what the store gained
 
     def finish(made: Callable[[], tuple[SearchBundle, dict[str, Any], set[str]]]) -> SearchBundle:
@@ -667,10 +688,10 @@ def _write_site(
     """Render and write what changed: paper pages first, then the rest, then the search index
     (each put in place as it is done when `published` is given). Returns the search bundle."""
     info = site.info(urls.SEARCH_INDEX)
-    everything = digest(repr((templates, info, site.config, TEXT_CACHE_VERSION)).encode("utf-8"))
+    everything = site.everything(templates)
     folder = str(out.resolve())
     previous = trusted_manifest(out, state.outputs.get(folder, {}))
-    paper_pages = {urls.paper_file(paper.slug) for paper in site.library.papers}
+    paper_pages = {urls.paper_file(slug) for slug in site.library.papers.slugs}
     with ManifestOutput(out, previous) as staged:
         for path, data in assets.items():
             staged.write(path, data)
@@ -699,7 +720,6 @@ def _write_site(
                 staged.write(path, data)
         state.outputs.pop(folder, None)  # until the new output is in place
     state.outputs[folder] = staged.manifest
-    state.keep_latest("site", site.made_of(folder, everything))
     for stale in list(state.outputs)[:-KEEP_MANIFESTS]:
         del state.outputs[stale]
     report.files_written, report.files_unchanged = staged.written, staged.unchanged
@@ -756,10 +776,10 @@ def _protected_folders(loaded: LoadedConfig) -> tuple[Path, ...]:
     return tuple(loaded.path(folder) for folder in folders)
 
 
-def _check_library(library: Library, env: jinja2.Environment, root: Path) -> None:
-    """Every problem the content has that stops a build, reported together."""
+def _check_library(library: Library, papers: Iterable[Paper], env: jinja2.Environment, root: Path) -> None:
+    """Every problem `papers` have that stops a build, reported together."""
     problems: list[Problem] = []
-    for paper in library.papers:
+    for paper in papers:
         pins = paper.topics or paper.topics_add or paper.topics_remove
         if pins and check_paper_topics(paper, library.topics):
             problems += check_paper_topics(paper, library.topics, _front_matter(root, paper))
@@ -812,7 +832,7 @@ class Site:
         self.card_keys = keys.card  # digests, as each page's inputs hold the cards of several papers
         self.config = library.config
         self.abstracts = abstracts
-        self.by_slug = {paper.slug: paper for paper in library.papers}
+        self.by_slug = library.papers.by_slug
         self.bibtex_keys = bibtex_keys
         self.topic_cards = {
             topic.id: TopicCard(
@@ -851,18 +871,25 @@ class Site:
     def address(self, slug: str) -> str:
         return urls.absolute(self.config.base_url, urls.paper_page(slug))
 
-    def search_documents(self) -> list[SearchDocument]:
-        return [
-            SearchDocument(
-                url=urls.paper_page(paper.slug),
-                title=paper.title,
-                text=self.abstracts[paper.slug].text,
-                topics=tuple(card.title for card in self.cards[paper.slug].topics),
-                date=paper.date.isoformat() if paper.date else "",
-                names=introduced_names(paper),
-            )
-            for paper in self.library.papers
-        ]
+    def search_bundle(self, cache: UsedMapping) -> SearchBundle:
+        """The search files; each document's key kept in `cache` under what the document is
+        made of, so that only the shards holding changed papers need their documents made."""
+        slugs = self.library.papers.slugs
+        made_of = {slug: f"search-document {self.rules} {self.paper_keys[slug]}" for slug in slugs}
+        keys = cache.made_all(made_of, lambda slug: search_document_key(self.search_document(slug)).encode())
+        documents = _Documents(self.search_document, slugs)
+        return build_search_bundle(documents, cache=cache, keys=[key.decode() for key in keys.values()])
+
+    def search_document(self, slug: str) -> SearchDocument:
+        paper, topics = self.by_slug[slug], self.derived.topics_of[slug]
+        return SearchDocument(
+            url=urls.paper_page(slug),
+            title=paper.title,
+            text=self.abstracts[slug].text,
+            topics=tuple(self.topic_cards[topic].title for topic in topics if topic in self.topic_cards),
+            date=paper.date.isoformat() if paper.date else "",
+            names=introduced_names(paper),
+        )
 
     def paper_view(self, paper: Paper) -> PaperView:
         links = tuple(
@@ -928,8 +955,8 @@ class Site:
             made_of = inputs(topic.id, self.card_inputs(members), repr(derived.cooccurring[topic.id]))
             yield urls.topic_file(topic.id), made_of, partial(self.topic_page, env, info, topic.id)
         unaffected = self.unaffected_papers(everything)
-        for paper in self.library.papers:
-            slug, path = paper.slug, urls.paper_file(paper.slug)
+        for slug in self.library.papers.slugs:
+            path = urls.paper_file(slug)
             known = last_made.get(path) if slug in unaffected else None
             made_of = (
                 known.inputs
@@ -938,7 +965,7 @@ class Site:
                     self.paper_keys[slug], self.bibtex_keys[slug], self.card_inputs(self.related[slug])
                 )
             )
-            yield path, made_of, partial(self.paper_page, env, info, paper)
+            yield path, made_of, partial(self.paper_page, env, info, slug)
         attention = [a.slug for a in derived.attention]
         yield urls.ATTENTION, inputs(self.card_inputs(attention)), partial(self.attention_page, env, info)
         yield urls.SEARCH, inputs(), lambda: render.render_search(env, info)
@@ -964,12 +991,17 @@ class Site:
             affected.update(slug for slug, found in self.related.items() if not cards.isdisjoint(found))
         return self.keys.file.keys() - affected
 
-    def made_of(self, folder: str, everything: str) -> LastSite:
+    def everything(self, templates: str) -> str:
+        """A digest of what every page is made of: the templates and the site's own data."""
+        info = self.info(urls.SEARCH_INDEX)
+        return digest(repr((templates, info, self.config, TEXT_CACHE_VERSION)).encode("utf-8"))
+
+    def made_of(self, folder: str, looks: str, everything: str) -> LastSite:
         """What this build's pages were made of, for the next build into `folder`."""
         patches = self.last.patches + 1 if self.last is not None else 0
         topics_of, related = self.derived.topics_of, self.related
         return LastSite(
-            folder, self.rules, everything, self.keys, topics_of, self.bibtex_keys, related, patches
+            folder, self.rules, looks, everything, self.keys, topics_of, self.bibtex_keys, related, patches
         )
 
     def topic_page(self, env: jinja2.Environment, info: SiteInfo, topic_id: str) -> str:
@@ -979,8 +1011,8 @@ class Site:
         members = self.ordered_cards(self.derived.papers_in[topic_id])
         return render.render_topic(env, info, self.topic_cards[topic_id], members, cooccurring)
 
-    def paper_page(self, env: jinja2.Environment, info: SiteInfo, paper: Paper) -> str:
-        return render.render_paper(env, info, self.paper_view(paper))
+    def paper_page(self, env: jinja2.Environment, info: SiteInfo, slug: str) -> str:
+        return render.render_paper(env, info, self.paper_view(self.by_slug[slug]))
 
     def attention_page(self, env: jinja2.Environment, info: SiteInfo) -> str:
         attention = [
@@ -993,37 +1025,37 @@ class Site:
         """The feed, sitemap, BibTeX and JSON files, each with the inputs of what it shows: an
         abstract edit leaves the sitemap as it was, and the feed unless the paper is in it."""
         newest_first = self.derived.newest_first
-        newest = [self.by_slug[slug] for slug in newest_first]
-        in_feed = [paper.slug for paper in newest if paper.date is not None][: outputs.FEED_SIZE]
+        # Undated papers come last: the feed's papers are among the first FEED_SIZE.
+        in_feed = [slug for slug in newest_first[: outputs.FEED_SIZE] if self.by_slug[slug].date is not None]
+        feed = [self.by_slug[slug] for slug in in_feed]
         yield (
             urls.FEED,
             inputs(self.paper_inputs(in_feed)),
-            lambda: outputs.atom_feed(self.config, newest, self.summaries(in_feed)),
+            lambda: outputs.atom_feed(self.config, feed, self.summaries(in_feed)),
         )
         yield (
             urls.SITEMAP,
             inputs(repr(list(self.topic_cards)), *newest_first),
-            lambda: outputs.sitemap(self.config.base_url, self.page_addresses(newest)),
+            lambda: outputs.sitemap(self.config.base_url, self.page_addresses(newest_first)),
         )
         every_paper = inputs(
             self.paper_inputs(newest_first),
             "\n".join(map(self.bibtex_keys.__getitem__, newest_first)),
             "\n".join(map(" ".join, map(self.related.__getitem__, newest_first))),
         )
-        yield urls.BIBTEX, every_paper, lambda: self.bibtex_file(newest)
-        yield urls.JSON, every_paper, lambda: self.papers_json(newest)
+        yield urls.BIBTEX, every_paper, lambda: self.bibtex_file(newest_first)
+        yield urls.JSON, every_paper, lambda: self.papers_json(newest_first)
 
     def summaries(self, slugs: Iterable[str]) -> dict[str, str]:
         return {slug: self.abstracts[slug].text for slug in slugs}
 
-    def page_addresses(self, newest: list[Paper]) -> list[str]:
+    def page_addresses(self, newest_first: Sequence[str]) -> list[str]:
         pages = [urls.HOME, urls.ALL_PAPERS, urls.TOPICS]
         pages += [card.url for card in self.topic_cards.values()]
-        return pages + [urls.paper_page(paper.slug) for paper in newest]
+        return pages + [urls.paper_page(slug) for slug in newest_first]
 
-    def bibtex_file(self, newest: list[Paper]) -> bytes:
+    def bibtex_file(self, slugs: Sequence[str]) -> bytes:
         """papers.bib, each entry kept from the last build when made from the same inputs."""
-        slugs = [paper.slug for paper in newest]
         made_of = map(
             f"bib {{}} {{}} {self.config.base_url}".format,
             map(self.paper_keys.__getitem__, slugs),
@@ -1032,9 +1064,8 @@ class Site:
         entries = self.record_texts.made_all(dict(zip(slugs, made_of, strict=True)), self._bibtex_entry)
         return b"\n".join(entries.values())
 
-    def papers_json(self, newest: list[Paper]) -> bytes:
+    def papers_json(self, slugs: Sequence[str]) -> bytes:
         """papers.json, each record's text kept from the last build when made from the same inputs."""
-        slugs = [paper.slug for paper in newest]
         made_of = map(
             "{} {} {}".format,
             map(self.paper_keys.__getitem__, slugs),
@@ -1052,6 +1083,27 @@ class Site:
         topics, related = self.derived.topics_of[slug], self.related[slug]
         record = outputs.paper_record(self.by_slug[slug], topics, related, self.bibtex_keys[slug])
         return outputs.record_json(record)
+
+
+class _Documents(Sequence[SearchDocument]):
+    """The search documents of `slugs`, each made when used."""
+
+    def __init__(self, make: Callable[[str], SearchDocument], slugs: Sequence[str]) -> None:
+        self._make, self._slugs = make, slugs
+
+    @overload
+    def __getitem__(self, index: int) -> SearchDocument: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[SearchDocument]: ...
+
+    def __getitem__(self, index: int | slice) -> SearchDocument | Sequence[SearchDocument]:
+        if isinstance(index, slice):
+            return _Documents(self._make, self._slugs[index])
+        return self._make(self._slugs[index])
+
+    def __len__(self) -> int:
+        return len(self._slugs)
 
 
 class _Cards(dict[str, PaperCard]):

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -101,6 +102,13 @@ class UsedMapping(MutableMapping[str, Any]):
                 found[name] = self[keys[name]] = make(name)
         return found
 
+    def touch(self, key: str) -> bool:
+        """Whether `key` is kept, which marks it used (its value is not read)."""
+        if key in self.entries:
+            self.used.add(key)
+            return True
+        return False
+
     def __contains__(self, key: object) -> bool:
         return key in self.entries
 
@@ -148,9 +156,53 @@ class UsedMapping(MutableMapping[str, Any]):
         self.unsaved = set()
 
 
-def load_store(path: Path) -> UsedMapping:
+class PackedStore(UsedMapping):
+    """A store whose values stay pickled until first read: loading it makes one bytes object an
+    entry, not the ~30 objects of a paper, and a rebuild reads only the entries it uses."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._values: dict[str, Any] = {}  # read or set so far
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._values.get(key, _MISSING)
+        if value is _MISSING:
+            value = self._values[key] = pickle.loads(self.entries[key])
+        self.used.add(key)
+        return value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.set_packed(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        self._values[key] = value
+
+    def set_packed(self, key: str, data: bytes) -> None:
+        """Keep a value pickled elsewhere (e.g. by a forked process)."""
+        self._values.pop(key, None)
+        super().__setitem__(key, data)
+
+    def __delitem__(self, key: str) -> None:
+        self._values.pop(key, None)
+        super().__delitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self.entries else default
+
+    def made_all(self, keys: Mapping[str, str], make: Callable[[str], Any]) -> dict[str, Any]:
+        return {name: self.made(key, partial(make, name)) for name, key in keys.items()}
+
+    def prune(self, *, drop_unused: bool = True) -> None:
+        super().prune(drop_unused=drop_unused)
+        self._values = {key: value for key, value in self._values.items() if key in self.entries}
+
+    def absorb(self, entries: dict[str, Any], used: set[str]) -> None:
+        for key, data in entries.items():  # a copy's unsaved entries: packed already
+            self.set_packed(key, data)
+        self.used |= used
+
+
+def load_store(path: Path, kind: type[UsedMapping] = UsedMapping) -> UsedMapping:
     """The entries a journal holds, up to its first torn or foreign record."""
-    store = UsedMapping()
+    store = kind()
     try:
         with path.open("rb") as handle, _collector_paused():
             while handle.peek(1):
@@ -181,7 +233,8 @@ STATE_FILE = "build-state.pickle"
 RELATED_FILE = "related-index.pickle"
 LAST_BUILD_FILE = "last-build.pickle"  # what a rebuild with nothing changed checks, and nothing more
 STORES = ("papers", "analysed", "topics", "records", "search")  # each a journal of its own
-STATE_FORMAT = 10  # bump when BuildState or what it holds changes shape
+STORE_KINDS: dict[str, type[UsedMapping]] = {"papers": PackedStore}  # the others: UsedMapping
+STATE_FORMAT = 11  # bump when BuildState or what it holds changes shape
 
 
 class FileStamp(NamedTuple):
@@ -211,7 +264,7 @@ class BuildState:
     """
 
     files: dict[str, FileStamp] = field(default_factory=dict)  # paper file as shown -> stamp
-    papers: UsedMapping = field(default_factory=UsedMapping)  # content key -> Paper
+    papers: PackedStore = field(default_factory=PackedStore)  # content key -> Paper
     analysed: UsedMapping = field(default_factory=UsedMapping)  # text key -> Abstract
     topics: UsedMapping = field(default_factory=UsedMapping)  # rules + content key -> ids; topics.yaml
     results: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (inputs digest, value)
@@ -240,7 +293,7 @@ class BuildState:
 
     def __setstate__(self, kept: dict[str, Any]) -> None:
         self.__dict__.update(kept)
-        self.__dict__.update((name, UsedMapping()) for name in STORES)
+        self.__dict__.update((name, STORE_KINDS.get(name, UsedMapping)()) for name in STORES)
         self.files = {path: FileStamp(*stamp) for path, stamp in kept["files"].items()}
         self.outputs = {
             folder: {path: OutputEntry(*entry) for path, entry in manifest.items()}
@@ -311,7 +364,7 @@ class BuildState:
         if not isinstance(state, cls):
             return cls(folder=folder)
         for name in STORES:
-            setattr(state, name, load_store(folder / f"{name}.pickle"))
+            setattr(state, name, load_store(folder / f"{name}.pickle", STORE_KINDS.get(name, UsedMapping)))
         state.folder = folder
         return state
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from sitegen.cache import FileStamp, UsedMapping, digest
 from sitegen.config import LoadedConfig
 from sitegen.errors import Problem, SitegenError
-from sitegen.model import Library, Paper, Topic
+from sitegen.model import Library, Paper, Papers, Topic
 from sitegen.paperfile import parse_paper
 
 PAPERS_DIR = "papers"
@@ -75,15 +75,15 @@ def paper_files(papers_dir: Path) -> PaperListing:
 
 def unchanged(
     shown: str, status: os.stat_result, cache: UsedMapping | None, stamps: dict[str, FileStamp] | None
-) -> Paper | None:
-    """The cached paper for a settled file whose size and mtime are as when it was last read."""
+) -> str | None:
+    """The cache key of the paper of a settled file whose size and mtime are as when it was last
+    read, when the paper is cached (it is not read from the cache)."""
     known = stamps.get(shown) if stamps is not None else None
     if cache is None or known is None or not known.settled:
         return None
     if (known.mtime_ns, known.size) != (status.st_mtime_ns, status.st_size):
         return None
-    cached = cache.get(known.key)
-    return cached if isinstance(cached, Paper) else None
+    return known.key if cache.touch(known.key) else None
 
 
 def load_paper(
@@ -100,9 +100,10 @@ def load_paper(
     """
     try:
         status = status or path.stat()
-        cached = unchanged(shown, status, cache, stamps)
-        if cached is not None:
-            return cached
+        known = unchanged(shown, status, cache, stamps)
+        if cache is not None and known is not None:
+            kept: Paper = cache[known]
+            return kept
         data = path.read_bytes()
     except OSError as exc:
         raise SitegenError(f"cannot read the file: {exc.strerror}", path=shown) from None
@@ -145,8 +146,9 @@ def load_papers(
     cache: UsedMapping | None = None,
     stamps: dict[str, FileStamp] | None = None,
     listing: PaperListing | None = None,
-) -> tuple[Paper, ...]:
-    """Every paper file, from `listing` (the papers folder as scanned already) or a new scan."""
+) -> Papers:
+    """Every paper file, from `listing` (the papers folder as scanned already) or a new scan;
+    with `cache`, the papers of unchanged files are read from it when first used."""
     paths = ContentPaths.of(loaded)
     if not paths.papers.is_dir():
         raise SitegenError(
@@ -154,20 +156,29 @@ def load_papers(
             path=display_path(paths.papers, loaded),
             hint="run `sitegen import LISTING.txt` to create it, or set `paths.content` in site.yaml",
         )
-    papers: list[Paper] = []
+    found: list[tuple[str, str, Paper | str]] = []
     problems: list[Problem] = []
     folder = display_path(paths.papers, loaded)
     for name, status in listing if listing is not None else paper_files(paths.papers):
         shown = os.path.join(folder, name)
         try:
-            paper = unchanged(shown, status, cache, stamps)
-            papers.append(paper or load_paper(paths.papers / name, shown, cache, stamps, status))
+            known = unchanged(shown, status, cache, stamps)
+            if known is None:
+                found.append(
+                    (
+                        name.removesuffix(".md"),
+                        shown,
+                        load_paper(paths.papers / name, shown, cache, stamps, status),
+                    )
+                )
+            else:
+                found.append((name.removesuffix(".md"), shown, known))
         except SitegenError as exc:
             problems.extend(exc.problems)
     if problems:
         files = len({p.path for p in problems})
         raise SitegenError.many(problems, f"{files} paper file(s) have errors; nothing was built")
-    return tuple(papers)
+    return Papers(found, cache.__getitem__ if cache is not None else None)
 
 
 def load_topic_list(loaded: LoadedConfig, cache: UsedMapping | None = None) -> tuple[Topic, ...]:

@@ -6,8 +6,9 @@ Every stage after `load` works on these; nothing here touches the disk.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 LINK_KINDS = ("code", "project", "data", "model", "paper", "other")
 
@@ -83,10 +84,64 @@ class SiteConfig:
     related_count: int = 5
 
 
+class Papers(Sequence[Paper]):
+    """A library's papers, in file order. Each is given as a Paper, or as the key under which
+    `read` finds it, read when first used: a rebuild uses few of the papers it keeps."""
+
+    def __init__(
+        self, found: Iterable[tuple[str, str, Paper | str]] = (), read: Callable[[str], Paper] | None = None
+    ) -> None:
+        found = list(found)  # (slug, file as shown, paper or key)
+        self.slugs = tuple(slug for slug, _, _ in found)
+        self.paths = tuple(path for _, path, _ in found)
+        self._papers = [paper for _, _, paper in found]
+        self._read = read
+        self._numbers = {slug: number for number, slug in enumerate(self.slugs)}
+        self.by_slug: Mapping[str, Paper] = _BySlug(self)
+
+    @overload
+    def __getitem__(self, index: int) -> Paper: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Paper]: ...
+
+    def __getitem__(self, index: int | slice) -> Paper | Sequence[Paper]:
+        if isinstance(index, slice):
+            return [self[number] for number in range(*index.indices(len(self)))]
+        paper = self._papers[index]
+        if isinstance(paper, str):
+            assert self._read is not None, "a paper given by its key needs `read`"
+            paper = self._papers[index] = self._read(paper)
+        return paper
+
+    def __len__(self) -> int:
+        return len(self._papers)
+
+    def of(self, slug: str) -> Paper:
+        return self[self._numbers[slug]]
+
+
+class _BySlug(Mapping[str, Paper]):
+    def __init__(self, papers: Papers) -> None:
+        self._papers = papers
+
+    def __getitem__(self, slug: str) -> Paper:
+        return self._papers.of(slug)
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._papers._numbers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._papers.slugs)
+
+    def __len__(self) -> int:
+        return len(self._papers)
+
+
 @dataclass(frozen=True)
 class Library:
     """Everything a build reads: the site config, the topics and the papers."""
 
     config: SiteConfig
     topics: tuple[Topic, ...]
-    papers: tuple[Paper, ...]
+    papers: Papers

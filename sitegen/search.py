@@ -79,8 +79,12 @@ class SearchCache(Protocol):
     def __setitem__(self, key: str, value: bytes, /) -> None: ...
 
 
-def build_search_bundle(docs: Sequence[SearchDocument], cache: SearchCache | None = None) -> SearchBundle:
+def build_search_bundle(
+    docs: Sequence[SearchDocument], cache: SearchCache | None = None, keys: Sequence[str] | None = None
+) -> SearchBundle:
     """The search files for `docs`; with `cache`, only shards holding changed documents are redone.
+    With `keys` (each document's `document_key`, when the caller knows them), a document is read
+    from `docs` only when its shard must be encoded again.
 
     The output is the same, byte for byte, with or without a cache.
     """
@@ -88,7 +92,7 @@ def build_search_bundle(docs: Sequence[SearchDocument], cache: SearchCache | Non
         path: resources.files(package).joinpath(name).read_bytes() for path, (package, name) in ASSETS.items()
     }
     gzip_bytes = sum(gzip_size(data, cache) for data in files.values())
-    files[urls.SEARCH_INDEX], index_gzip_bytes = index_file(docs, cache)
+    files[urls.SEARCH_INDEX], index_gzip_bytes = index_file(docs, cache, keys)
     # Everything here is downloaded on first search: lunr.js and the index only then.
     return SearchBundle(
         files,
@@ -116,13 +120,15 @@ def index_script(docs: Sequence[SearchDocument]) -> bytes:
     return index_file(docs, None)[0]
 
 
-def index_file(docs: Sequence[SearchDocument], cache: SearchCache | None) -> tuple[bytes, int]:
+def index_file(
+    docs: Sequence[SearchDocument], cache: SearchCache | None, keys: Sequence[str] | None = None
+) -> tuple[bytes, int]:
     """The index file and its gzip size (its shards' sizes compressed one by one: within a
     fraction of a percent of the whole, as deflate looks back 32 KB only). A shard's text and
     size are cached, so an unchanged shard costs a look-up."""
     head = json.dumps(index_header(), separators=(",", ":"))[:-1]
     head = f'window.{GLOBAL_NAME}={head},"shards":['
-    encoded = [encoded_shard(shard, cache) for shard in shard_documents(docs)]
+    encoded = [encoded_shard(shard, cache) for shard in shard_documents(docs, keys)]
     data = head.encode("ascii") + b",".join(text for text, _ in encoded) + b"]};\n"
     return data, gzip_size(head.encode("ascii")) + sum(size for _, size in encoded)
 
@@ -146,14 +152,14 @@ class Shard:
         return f"search-shard {INDEX_FORMAT} " + digest(" ".join(self.keys).encode("ascii"))
 
 
-def shard_documents(docs: Sequence[SearchDocument]) -> list[Shard]:
+def shard_documents(docs: Sequence[SearchDocument], keys: Sequence[str] | None = None) -> list[Shard]:
     """Consecutive runs of documents, cut after a document whose digest says so.
 
     Cuts depend on the documents near them only, so adding or removing a paper changes one or
     two shards, not every shard after it.
     """
     shards: list[Shard] = []
-    start, keys = 0, [document_key(doc) for doc in docs]
+    start, keys = 0, keys if keys is not None else [document_key(doc) for doc in docs]
     for end, key in enumerate(keys, start=1):
         size = end - start
         if size >= SHARD_MAX_DOCS or (size >= SHARD_MIN_DOCS and int(key[:8], 16) % SHARD_SPREAD == 0):
