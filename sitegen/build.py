@@ -10,7 +10,7 @@ import gc
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -52,7 +52,13 @@ from sitegen.render import AttentionItem, LinkButton, PaperCard, PaperView, Site
 from sitegen.search import SearchBundle, SearchDocument, build_search_bundle
 from sitegen.search import document_key as search_document_key
 from sitegen.topics import assign_topics, check_paper_topics
-from sitegen.write import ManifestOutput, Tally, check_output_folder, trusted_manifest
+from sitegen.write import (
+    ManifestOutput,
+    Tally,
+    check_output_folder,
+    output_files,
+    trusted_manifest,
+)
 
 TEXT_CACHE_VERSION = 1  # bump when abstract rendering or word analysis changes
 PHASES = ("read", "parse", "taxonomy", "related", "search index", "render", "write")
@@ -70,7 +76,7 @@ DIGEST_CHUNK = 64  # paper files a process claims at a time when two share them
 T = TypeVar("T")
 U = TypeVar("U")
 V = TypeVar("V")
-DigestedPaper = tuple[str, FileStamp, bytes, str, tuple[render.Abstract, dict[str, int]], tuple[str, ...]]
+DigestedPaper = tuple[str, FileStamp, bytes, str, tuple[bytes, dict[str, int]], tuple[str, ...]]
 Page = tuple[str, str, Callable[[], str | bytes]]  # output path, digest of its inputs, how to make it
 LINK_LABELS = {"code": "Code", "project": "Project page", "data": "Data", "model": "Model", "paper": "Paper"}
 
@@ -195,7 +201,7 @@ def build_site(
         site = _derive_site(library, keys, changed, last, state, report)
         site.record_texts = state.records
         with _search_index(site, state, report) as search:
-            site.related = related()
+            site.find_related = related  # asked for once the first page needs them
             bundle = _write_site(site, env, fingerprint, assets, search, out, state, report, published)
     state.keep_latest("site", site.made_of(str(report.out), looks, site.everything(fingerprint)))
     report.search_documents = len(library.papers)
@@ -262,7 +268,7 @@ def _unchanged_since_last_build(cache_dir: Path, inputs: str, out: Path, report:
     last = read_stamped(cache_dir / LAST_BUILD_FILE)
     if not isinstance(last, LastBuild) or last.inputs != inputs or last.out != str(report.out):
         return False
-    trusted = trusted_manifest(out, last.manifest)
+    trusted = trusted_manifest(last.manifest, output_files(out))
     if (
         trusted is None
         or trusted.entries.keys() != last.manifest.keys()
@@ -408,7 +414,7 @@ def _prefetch_papers(loaded: LoadedConfig, state: BuildState, listing: PaperList
     for shown, stamp, paper, text_key, analysed, topic_ids in mine + theirs:
         state.files[shown] = stamp
         state.papers.set_packed(stamp.key, paper)
-        state.analysed[text_key] = analysed[0]
+        state.analysed.set_packed(text_key, analysed[0])
         state.fresh_words[text_key] = analysed[1]
         state.topics[f"{rules} {stamp.key}"] = topic_ids
 
@@ -430,9 +436,18 @@ def _digest_papers(todo: Sequence[tuple[Path, str]], topics: tuple[Topic, ...]) 
         except SitegenError:
             continue
         text_key = _text_key(stamps[shown])
-        analysed = (render.render_abstract(paper.abstract), term_counts(paper))
-        packed = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)  # as the store keeps it
-        done.append((shown, stamps[shown], packed, text_key, analysed, assign_topics(paper, topics)))
+        abstract = pickle.dumps(render.render_abstract(paper.abstract), protocol=pickle.HIGHEST_PROTOCOL)
+        packed = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)  # as the stores keep them
+        done.append(
+            (
+                shown,
+                stamps[shown],
+                packed,
+                text_key,
+                (abstract, term_counts(paper)),
+                assign_topics(paper, topics),
+            )
+        )
     return done
 
 
@@ -502,7 +517,7 @@ def _last_site(state: BuildState, library: Library, looks: str) -> LastSite | No
     return last if last.rules == _rules_digest(library.topics) else None
 
 
-def _patched(last: dict[str, V] | None, order: dict[str, str], fresh: dict[str, V]) -> dict[str, V]:
+def _patched(last: dict[str, V] | None, order: dict[str, str], fresh: Mapping[str, V]) -> dict[str, V]:
     """The last build's values with the `fresh` ones of the changed papers, in the order of `order`."""
     if last is not None and last.keys() == order.keys():
         patched = dict(last)
@@ -690,7 +705,7 @@ def _write_site(
     info = site.info(urls.SEARCH_INDEX)
     everything = site.everything(templates)
     folder = str(out.resolve())
-    previous = trusted_manifest(out, state.outputs.get(folder, {}))
+    previous = trusted_manifest(state.outputs.get(folder, {}), output_files(out))
     paper_pages = {urls.paper_file(slug) for slug in site.library.papers.slugs}
     with ManifestOutput(out, previous) as staged:
         for path, data in assets.items():
@@ -817,7 +832,7 @@ class Site:
         self,
         library: Library,
         derived: Derived,
-        abstracts: dict[str, render.Abstract],
+        abstracts: Mapping[str, render.Abstract],
         keys: PaperKeys,
         bibtex_keys: dict[str, str],
         rules: str,
@@ -825,7 +840,7 @@ class Site:
     ) -> None:
         self.library, self.derived = library, derived
         self.keys, self.rules, self.last = keys, rules, last
-        self.related: dict[str, tuple[str, ...]] = {}  # set once found
+        self.find_related: Callable[[], dict[str, tuple[str, ...]]] = dict
         self.record_texts = UsedMapping()  # papers.json records, BibTeX entries by their inputs
         self.text_keys = keys.text
         self.paper_keys = keys.paper
@@ -854,6 +869,11 @@ class Site:
             paper.slug, paper.title, urls.paper_page(paper.slug), paper.date,
             paper.date_inferred, paper.title_derived, topics,
         )  # fmt: skip
+
+    @cached_property
+    def related(self) -> dict[str, tuple[str, ...]]:
+        """Each paper's related papers (found meanwhile, maybe by another process)."""
+        return self.find_related()
 
     def info(self, search_index: str) -> SiteInfo:
         return SiteInfo(

@@ -259,14 +259,24 @@ class TrustedManifest:
     present: frozenset[str]  # every file in the output now
 
 
-def trusted_manifest(out: Path, manifest: dict[str, OutputEntry]) -> TrustedManifest | None:
-    """The previous build's manifest, less the files changed since (by size and mtime); None when
-    the output is missing or was not built by sitegen."""
+OutputFiles = list[tuple[str, os.stat_result]]  # path in the output, its stat
+
+
+def output_files(out: Path) -> OutputFiles | None:
+    """Every file of an output folder sitegen built, with its stat; None for any other folder."""
     out = out.resolve()
-    if not manifest or not (out / MARKER).is_file():
+    if not (out / MARKER).is_file():
+        return None
+    return list(_files_under(str(out), ""))
+
+
+def trusted_manifest(manifest: dict[str, OutputEntry], files: OutputFiles | None) -> TrustedManifest | None:
+    """The previous build's manifest, less the files changed since (by size and mtime), given the
+    output's `files` as `output_files` found them; None when the output was not built by sitegen."""
+    if not manifest or files is None:
         return None
     entries, present = {}, []
-    for relative, status in _files_under(str(out), ""):
+    for relative, status in files:
         present.append(relative)
         entry = manifest.get(relative)
         if entry is not None and (entry.size, entry.mtime_ns) == (status.st_size, status.st_mtime_ns):
