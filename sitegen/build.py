@@ -10,6 +10,7 @@ import gc
 import os
 import pickle
 import time
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -556,6 +557,8 @@ class LastSite:
     topics_of: dict[str, tuple[str, ...]]
     bibtex_keys: dict[str, str]
     related: dict[str, tuple[str, ...]]
+    newest_first: tuple[str, ...]
+    chunk_sizes: dict[str, array[int]]  # data file -> the size of each paper's chunk, newest first
     patches: int  # builds since the last one that looked at every paper
 
 
@@ -714,7 +717,12 @@ def _write_site(
         last_made = (
             state.outputs.get(folder, {}) if site.last is not None and site.last.folder == folder else {}
         )
-        for path, inputs, make in site.pages(env, info, everything, last_made):
+
+        def last_output(path: str) -> bytes | None:
+            kept = previous is not None and path in previous.entries and last_made.get(path) is not None
+            return (out / path).read_bytes() if kept else None
+
+        for path, inputs, make in site.pages(env, info, everything, last_made, last_output):
             report.pages += path.endswith(".html")
             if staged.reuse(path, inputs):
                 report.pages_reused += 1
@@ -841,6 +849,7 @@ class Site:
         self.library, self.derived = library, derived
         self.keys, self.rules, self.last = keys, rules, last
         self.find_related: Callable[[], dict[str, tuple[str, ...]]] = dict
+        self.chunk_sizes: dict[str, array[int]] = {}  # data file -> the size of each paper's chunk
         self.record_texts = UsedMapping()  # papers.json records, BibTeX entries by their inputs
         self.text_keys = keys.text
         self.paper_keys = keys.paper
@@ -947,10 +956,16 @@ class Site:
         return digest((topics + self.paper_inputs(self.by_slug)).encode("utf-8"))
 
     def pages(
-        self, env: jinja2.Environment, info: SiteInfo, everything: str, last_made: dict[str, OutputEntry]
+        self,
+        env: jinja2.Environment,
+        info: SiteInfo,
+        everything: str,
+        last_made: dict[str, OutputEntry],
+        last_output: Callable[[str], bytes | None],
     ) -> Iterator[Page]:
         """Each output file: its path, a digest of all it is made from, and how to make it.
-        (`last_made`: the output's manifest, as the build that `self.last` describes left it.)"""
+        (`last_made`: the output's manifest, as the build that `self.last` describes left it;
+        `last_output(path)`: a file as that build left it, when it is still so.)"""
         derived, cards = self.derived, self.ordered_cards
 
         def inputs(*parts: str) -> str:
@@ -974,7 +989,8 @@ class Site:
             members = derived.papers_in[topic.id]
             made_of = inputs(topic.id, self.card_inputs(members), repr(derived.cooccurring[topic.id]))
             yield urls.topic_file(topic.id), made_of, partial(self.topic_page, env, info, topic.id)
-        unaffected = self.unaffected_papers(everything)
+        changes = self.changes(everything)
+        unaffected = self.unaffected_papers(changes)
         for slug in self.library.papers.slugs:
             path = urls.paper_file(slug)
             known = last_made.get(path) if slug in unaffected else None
@@ -990,25 +1006,37 @@ class Site:
         yield urls.ATTENTION, inputs(self.card_inputs(attention)), partial(self.attention_page, env, info)
         yield urls.SEARCH, inputs(), lambda: render.render_search(env, info)
         yield urls.NOT_FOUND, inputs(), lambda: render.render_not_found(env, info)
-        yield from self.data_files(inputs)
+        yield from self.data_files(inputs, changes, last_output)
 
-    def unaffected_papers(self, everything: str) -> set[str]:
-        """The papers whose page is made of what it was made of in the last build into this
-        output: their file, BibTeX key and related papers' cards are as they were."""
+    def changes(self, everything: str) -> Changes | None:
+        """What changed, paper by paper, since the last build, when every page is made as it made
+        them (None: all may have changed)."""
         last = self.last
         if last is None or last.everything != everything:
+            return None
+        papers = {slug for slug, key in self.paper_keys.items() if last.keys.paper.get(slug) != key}
+        bibtex_keys, related = self.bibtex_keys, self.related
+        return Changes(
+            papers=papers,
+            cards={slug for slug in papers if last.keys.card.get(slug) != self.card_keys[slug]},
+            bibtex_keys=set()
+            if bibtex_keys == last.bibtex_keys
+            else {slug for slug, key in bibtex_keys.items() if last.bibtex_keys.get(slug) != key},
+            related=set()
+            if related == last.related
+            else {slug for slug, found in related.items() if last.related.get(slug) != found},
+        )
+
+    def unaffected_papers(self, changes: Changes | None) -> set[str]:
+        """The papers whose page is made of what it was made of in the last build: their file,
+        BibTeX key and related papers' cards are as they were."""
+        if changes is None:
             return set()
-        paper_keys = self.paper_keys
-        affected = {slug for slug in self.keys.file if last.keys.paper.get(slug) != paper_keys[slug]}
-        cards = {slug for slug in affected if last.keys.card.get(slug) != self.card_keys[slug]}
-        if self.bibtex_keys != last.bibtex_keys:
+        affected = changes.papers | changes.bibtex_keys | changes.related
+        if changes.cards:
             affected.update(
-                slug for slug, key in self.bibtex_keys.items() if last.bibtex_keys.get(slug) != key
+                slug for slug, found in self.related.items() if not changes.cards.isdisjoint(found)
             )
-        if self.related != last.related:
-            affected.update(slug for slug, found in self.related.items() if last.related.get(slug) != found)
-        if cards:
-            affected.update(slug for slug, found in self.related.items() if not cards.isdisjoint(found))
         return self.keys.file.keys() - affected
 
     def everything(self, templates: str) -> str:
@@ -1020,9 +1048,11 @@ class Site:
         """What this build's pages were made of, for the next build into `folder`."""
         patches = self.last.patches + 1 if self.last is not None else 0
         topics_of, related = self.derived.topics_of, self.related
+        kept = self.last.chunk_sizes if self.last is not None and self.last.folder == folder else {}
         return LastSite(
-            folder, self.rules, looks, everything, self.keys, topics_of, self.bibtex_keys, related, patches
-        )
+            folder, self.rules, looks, everything, self.keys, topics_of, self.bibtex_keys, related,
+            self.derived.newest_first, {**kept, **self.chunk_sizes}, patches,
+        )  # fmt: skip
 
     def topic_page(self, env: jinja2.Environment, info: SiteInfo, topic_id: str) -> str:
         cooccurring = [
@@ -1041,7 +1071,9 @@ class Site:
         ]
         return render.render_attention(env, info, attention)
 
-    def data_files(self, inputs: Callable[..., str]) -> Iterator[Page]:
+    def data_files(
+        self, inputs: Callable[..., str], changes: Changes | None, last_output: Callable[[str], bytes | None]
+    ) -> Iterator[Page]:
         """The feed, sitemap, BibTeX and JSON files, each with the inputs of what it shows: an
         abstract edit leaves the sitemap as it was, and the feed unless the paper is in it."""
         newest_first = self.derived.newest_first
@@ -1063,8 +1095,10 @@ class Site:
             "\n".join(map(self.bibtex_keys.__getitem__, newest_first)),
             "\n".join(map(" ".join, map(self.related.__getitem__, newest_first))),
         )
-        yield urls.BIBTEX, every_paper, lambda: self.bibtex_file(newest_first)
-        yield urls.JSON, every_paper, lambda: self.papers_json(newest_first)
+        json_changes = changes.papers | changes.bibtex_keys | changes.related if changes else None
+        bib_changes = changes.papers | changes.bibtex_keys if changes else None
+        yield urls.BIBTEX, every_paper, partial(self.list_file, urls.BIBTEX, bib_changes, last_output)
+        yield urls.JSON, every_paper, partial(self.list_file, urls.JSON, json_changes, last_output)
 
     def summaries(self, slugs: Iterable[str]) -> dict[str, str]:
         return {slug: self.abstracts[slug].text for slug in slugs}
@@ -1074,26 +1108,54 @@ class Site:
         pages += [card.url for card in self.topic_cards.values()]
         return pages + [urls.paper_page(slug) for slug in newest_first]
 
-    def bibtex_file(self, slugs: Sequence[str]) -> bytes:
-        """papers.bib, each entry kept from the last build when made from the same inputs."""
-        made_of = map(
+    def list_file(
+        self, path: str, changes: set[str] | None, last_output: Callable[[str], bytes | None]
+    ) -> bytes:
+        """papers.json or papers.bib: each paper's chunk kept from the last build when made from
+        the same inputs; when few changed, the last build's file with those chunks replaced."""
+        layout, chunk_inputs, make = self._list_files[path]
+        slugs, last = self.derived.newest_first, self.last
+        old = last_output(path) if last and changes is not None and last.newest_first == slugs else None
+        sizes = last.chunk_sizes.get(path) if last and old is not None else None
+        if sizes is not None and old is not None and changes is not None:
+            numbers = {slug: number for number, slug in enumerate(slugs) if slug in changes}
+            chunks = self.record_texts.made_all(dict(zip(numbers, chunk_inputs(numbers), strict=True)), make)
+            new = {numbers[slug]: chunk for slug, chunk in chunks.items()}
+            patched = layout.patched(old, sizes, new)
+            if patched is not None:
+                self.chunk_sizes[path] = array("q", sizes)
+                for number, chunk in new.items():
+                    self.chunk_sizes[path][number] = len(chunk)
+                return patched
+        chunks = self.record_texts.made_all(dict(zip(slugs, chunk_inputs(slugs), strict=True)), make)
+        self.chunk_sizes[path] = array("q", map(len, chunks.values()))
+        return layout.joined(list(chunks.values()))
+
+    @cached_property
+    def _list_files(
+        self,
+    ) -> dict[str, tuple[outputs.ListFile, Callable[[Iterable[str]], Iterator[str]], Callable[[str], bytes]]]:
+        return {
+            urls.BIBTEX: (outputs.BIBTEX_LIST, self._bibtex_inputs, self._bibtex_entry),
+            urls.JSON: (outputs.JSON_LIST, self._record_inputs, self._record_json),
+        }
+
+    def _bibtex_inputs(self, slugs: Iterable[str]) -> Iterator[str]:
+        slugs = list(slugs)
+        return map(
             f"bib {{}} {{}} {self.config.base_url}".format,
             map(self.paper_keys.__getitem__, slugs),
             map(self.bibtex_keys.__getitem__, slugs),
         )
-        entries = self.record_texts.made_all(dict(zip(slugs, made_of, strict=True)), self._bibtex_entry)
-        return b"\n".join(entries.values())
 
-    def papers_json(self, slugs: Sequence[str]) -> bytes:
-        """papers.json, each record's text kept from the last build when made from the same inputs."""
-        made_of = map(
+    def _record_inputs(self, slugs: Iterable[str]) -> Iterator[str]:
+        slugs = list(slugs)
+        return map(
             "{} {} {}".format,
             map(self.paper_keys.__getitem__, slugs),
             map(" ".join, map(self.related.__getitem__, slugs)),
             map(self.bibtex_keys.__getitem__, slugs),
         )
-        records = self.record_texts.made_all(dict(zip(slugs, made_of, strict=True)), self._record_json)
-        return outputs.papers_json_of(list(records.values()))
 
     def _bibtex_entry(self, slug: str) -> bytes:
         entry = outputs.bibtex_entry(self.by_slug[slug], self.bibtex_keys[slug], self.address(slug))
@@ -1103,6 +1165,16 @@ class Site:
         topics, related = self.derived.topics_of[slug], self.related[slug]
         record = outputs.paper_record(self.by_slug[slug], topics, related, self.bibtex_keys[slug])
         return outputs.record_json(record)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The papers whose parts changed since the last build, by part."""
+
+    papers: set[str]  # their file or topics
+    cards: set[str]
+    bibtex_keys: set[str]
+    related: set[str]  # their list of related papers
 
 
 class _Documents(Sequence[SearchDocument]):

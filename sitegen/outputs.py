@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import accumulate
 
 from sitegen import urls
 from sitegen.model import Paper, SiteConfig
@@ -177,12 +179,46 @@ def record_json(record: dict[str, object]) -> bytes:
     return json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n ").encode("utf-8")
 
 
+@dataclass(frozen=True)
+class ListFile:
+    """How a data file lays out one chunk per paper (a JSON record, a BibTeX entry).
+
+    Chunks are joined as bytes, once: as text, one accented letter would make a 24 MB string 4
+    bytes a letter, to be encoded again, and each further copy costs as much as the join.
+    """
+
+    head: bytes
+    separator: bytes
+    tail: bytes
+    empty: bytes  # the file without chunks
+
+    def joined(self, chunks: Sequence[bytes]) -> bytes:
+        if not chunks:
+            return self.empty
+        parts = [self.separator] * (2 * len(chunks) + 1)
+        parts[0], parts[1::2], parts[-1] = self.head, chunks, self.tail
+        return b"".join(parts)
+
+    def patched(self, old: bytes, sizes: Sequence[int], new: dict[int, bytes]) -> bytes | None:
+        """`old`, a file of chunks of `sizes`, with the chunks numbered in `new` replaced; None
+        when `old` cannot be such a file."""
+        step = len(self.separator)
+        if not sizes or len(old) != len(self.head) + sum(sizes) + step * (len(sizes) - 1) + len(self.tail):
+            return None
+        starts = list(accumulate((size + step for size in sizes), initial=len(self.head)))
+        view, done = memoryview(old), 0
+        pieces: list[bytes | memoryview] = []
+        for number in sorted(new):
+            pieces += (view[done : starts[number]], new[number])
+            done = starts[number] + sizes[number]
+        pieces.append(view[done:])
+        return b"".join(pieces)
+
+
+JSON_LIST = ListFile(b"[\n ", b",\n ", b"\n]\n", b"[]\n")  # as json.dumps(records, indent=1) lays it out
+BIBTEX_LIST = ListFile(b"", b"\n", b"", b"")
+
+
 def papers_json_of(records: Sequence[bytes]) -> bytes:
-    """The JSON list of `record_json` texts: byte for byte `json.dumps(records, indent=1)`, in
-    UTF-8. (Joined as bytes, once: as text, one accented letter would make a 24 MB string 4
-    bytes a letter, to be encoded again; each further copy costs as much as the join.)"""
-    if not records:
-        return b"[]\n"
-    parts = [b",\n "] * (2 * len(records) + 1)
-    parts[0], parts[1::2], parts[-1] = b"[\n ", records, b"\n]\n"
-    return b"".join(parts)
+    """The JSON list of `record_json` texts: byte for byte `json.dumps(records, indent=1)`, in UTF-8."""
+    return JSON_LIST.joined(records)

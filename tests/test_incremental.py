@@ -368,6 +368,27 @@ def test_building_into_another_folder_does_not_cost_the_first_its_reuse(project)
     assert again.pages_rendered == 0 and again.files_written == 0
 
 
+def test_an_edit_patches_the_data_files_instead_of_joining_every_record_again(project, monkeypatch):
+    import sitegen.outputs
+
+    build(project)
+    patched, joined = [], []
+    monkeypatch.setattr(sitegen.outputs.ListFile, "patched", spy(sitegen.outputs.ListFile.patched, patched))
+    monkeypatch.setattr(sitegen.outputs.ListFile, "joined", spy(sitegen.outputs.ListFile.joined, joined))
+    edit(project / "content/papers/study-6.md", "We study", "We carefully study")
+    build(project)
+    assert len(patched) == 2 and joined == []  # papers.json and papers.bib
+    assert_same_as_cold_build(project)
+
+
+def spy(function: Callable[..., object], calls: list[object]) -> Callable[..., object]:
+    def recorded(*args: object) -> object:
+        calls.append(args)
+        return function(*args)
+
+    return recorded
+
+
 def test_an_abstract_edit_leaves_the_listings_which_show_no_abstract(project):
     build(project)
     listing = project / "public/papers/index.html"
