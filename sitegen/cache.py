@@ -18,11 +18,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from sitegen import __version__
 
 T = TypeVar("T")
+S = TypeVar("S", bound="UsedMapping")
 
 
 def _code_digest() -> str:
@@ -220,7 +221,7 @@ class _ReadWhenUsed(Mapping[str, Any]):
         return len(self._keys)
 
 
-def load_store(path: Path, kind: type[UsedMapping] = UsedMapping) -> UsedMapping:
+def load_store(path: Path, kind: type[S] = UsedMapping) -> S:  # type: ignore[assignment]
     """The entries a journal holds, up to its first torn or foreign record."""
     store = kind()
     try:
@@ -253,7 +254,6 @@ STATE_FILE = "build-state.pickle"
 RELATED_FILE = "related-index.pickle"
 LAST_BUILD_FILE = "last-build.pickle"  # what a rebuild with nothing changed checks, and nothing more
 STORES = ("papers", "analysed", "topics", "records", "search")  # each a journal of its own
-STORE_KINDS: dict[str, type[UsedMapping]] = {"papers": PackedStore, "analysed": PackedStore}
 STATE_FORMAT = 11  # bump when BuildState or what it holds changes shape
 
 
@@ -276,6 +276,27 @@ class OutputEntry(NamedTuple):
     mtime_ns: int
 
 
+class _Store(Generic[S]):
+    """A store of a BuildState, read from the state's folder when first used."""
+
+    def __init__(self, kind: type[S]) -> None:
+        self.kind = kind
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, state: BuildState, owner: type | None = None) -> S:
+        store = state._stores.get(self.name)
+        if store is None:
+            folder = state.folder
+            store = load_store(folder / f"{self.name}.pickle", self.kind) if folder else self.kind()
+            state._stores[self.name] = store
+        return store  # type: ignore[return-value]
+
+    def __set__(self, state: BuildState, store: S) -> None:
+        state._stores[self.name] = store
+
+
 @dataclass
 class BuildState:
     """What one build leaves for the next: in memory for the dev server, pickled in the cache folder.
@@ -284,12 +305,7 @@ class BuildState:
     """
 
     files: dict[str, FileStamp] = field(default_factory=dict)  # paper file as shown -> stamp
-    papers: PackedStore = field(default_factory=PackedStore)  # content key -> Paper
-    analysed: PackedStore = field(default_factory=PackedStore)  # text key -> Abstract
-    topics: UsedMapping = field(default_factory=UsedMapping)  # rules + content key -> ids; topics.yaml
     results: dict[str, tuple[str, Any]] = field(default_factory=dict)  # name -> (inputs digest, value)
-    records: UsedMapping = field(default_factory=UsedMapping)  # inputs -> JSON record, BibTeX, card digest
-    search: UsedMapping = field(default_factory=UsedMapping)  # for build_search_bundle(cache=)
     # output folder (resolved) -> output path -> entry; the folder built last is last
     outputs: dict[str, dict[str, OutputEntry]] = field(default_factory=dict)
     changed: bool = False  # since loaded or saved (apart from the caches, which know for themselves)
@@ -297,12 +313,20 @@ class BuildState:
     _related: Any = None  # the related-papers index (derive.RelatedIndex), kept in a file of its own
     _related_changed: bool = False
     fresh_words: dict[str, Any] = field(default_factory=dict)  # text key -> words, counted by this build
+    _stores: dict[str, UsedMapping] = field(default_factory=dict)  # those read or made so far
+
+    # The stores, each a journal of its own, read from `folder` when first used: a rebuild
+    # starts its forked processes before it reads those it needs later, or not at all.
+    papers = _Store(PackedStore)  # content key -> Paper
+    analysed = _Store(PackedStore)  # text key -> Abstract
+    topics = _Store(UsedMapping)  # rules + content key -> ids; topics.yaml
+    records = _Store(UsedMapping)  # inputs -> JSON record, BibTeX entry, card digest
+    search = _Store(UsedMapping)  # for build_search_bundle(cache=)
 
     def __getstate__(self) -> dict[str, Any]:
         kept = dict(self.__dict__)
         kept.update(changed=False, folder=None, _related=None, _related_changed=False, fresh_words={})
-        for name in STORES:
-            del kept[name]  # saved as journals of their own
+        kept["_stores"] = {}  # saved as journals of their own
         # Plain tuples: pickling named tuples calls back into Python for each one (~0.2 s at 10k).
         kept["files"] = {path: tuple(stamp) for path, stamp in self.files.items()}
         kept["outputs"] = {
@@ -313,7 +337,6 @@ class BuildState:
 
     def __setstate__(self, kept: dict[str, Any]) -> None:
         self.__dict__.update(kept)
-        self.__dict__.update((name, STORE_KINDS.get(name, UsedMapping)()) for name in STORES)
         self.files = _named(kept["files"], FileStamp)
         self.outputs = {folder: _named(manifest, OutputEntry) for folder, manifest in kept["outputs"].items()}
 
@@ -368,8 +391,8 @@ class BuildState:
     def prune(self, *, drop_unused: bool = True) -> None:
         """Drop what this build did not use, unless told it did not look at everything (the
         stores save themselves: `changed` is not theirs)."""
-        for name in STORES:
-            getattr(self, name).prune(drop_unused=drop_unused)
+        for store in self._stores.values():
+            store.prune(drop_unused=drop_unused)
 
     @classmethod
     def load(cls, folder: Path) -> BuildState:
@@ -380,8 +403,6 @@ class BuildState:
         state = read_stamped(folder / STATE_FILE)
         if not isinstance(state, cls):
             return cls(folder=folder)
-        for name in STORES:
-            setattr(state, name, load_store(folder / f"{name}.pickle", STORE_KINDS.get(name, UsedMapping)))
         state.folder = folder
         return state
 
@@ -390,8 +411,8 @@ class BuildState:
         index (when it changed)."""
         if self.changed or self.folder != folder:
             write_stamped(folder / STATE_FILE, self)
-        for name in STORES:
-            getattr(self, name).save(folder / f"{name}.pickle")
+        for name, store in self._stores.items():  # one never read has nothing new
+            store.save(folder / f"{name}.pickle")
         self.folder, self.changed = folder, False
         self.save_related_index()
         _LAST_SAVED[:] = [(folder, _signature(folder)), self]
