@@ -191,30 +191,37 @@ def build_site(
     papers = library.papers
     state.files = {path: state.files[path] for path in papers.paths}
     stamps = dict(zip(papers.slugs, map(state.files.__getitem__, papers.paths), strict=True))
-    last = _last_site(state, library, looks)
+    last = _last_site(state, library)
     file_keys = {slug: stamp.key for slug, stamp in stamps.items()}
     changed = [slug for slug, key in file_keys.items() if last is None or last.keys.file.get(slug) != key]
-    _check_library(library, map(papers.by_slug.__getitem__, changed), env, loaded.root)
+    # Unchanged papers passed these checks under the same topics; with the same templates too.
+    checked = changed if last is not None and last.looks == looks else papers.slugs
+    _check_library(library, map(papers.by_slug.__getitem__, checked), env, loaded.root)
     report.papers, report.topics = len(papers), len(library.topics)
     text_keys = {slug: _text_key(stamp) for slug, stamp in stamps.items()}
     with _related_papers(library, text_keys, state, report) as related:
         keys = PaperKeys(text=text_keys, file=file_keys, paper={}, card={})
         site = _derive_site(library, keys, changed, last, state, report)
-        site.record_texts = state.records
+        site.records_of = lambda: state.records  # read only if many records must be joined
         with _search_index(site, state, report) as search:
             site.find_related = related  # asked for once the first page needs them
             bundle = _write_site(site, env, fingerprint, assets, search, out, state, report, published)
-    state.keep_latest("site", site.made_of(str(report.out), looks, site.everything(fingerprint)))
-    report.search_documents = len(library.papers)
-    report.search_index_bytes, report.search_index_gzip_bytes = bundle.index_bytes, bundle.index_gzip_bytes
-    state.fresh_words = {}  # counted for the related papers, which have them now
-    state.prune(drop_unused=site.last is None)  # a build that looked at few papers used few entries
-    state.changed = state.changed or before != (state.files, state.outputs)
-    report.state = state
+        state.keep_latest("site", site.made_of(str(report.out), looks, site.everything(fingerprint)))
+        report.search_documents = len(library.papers)
+        report.search_index_bytes, report.search_index_gzip_bytes = (
+            bundle.index_bytes,
+            bundle.index_gzip_bytes,
+        )
+        state.fresh_words = {}  # counted for the related papers, which have them now
+        state.prune(drop_unused=site.last is None)  # a build that looked at few papers used few entries
+        state.changed = state.changed or before != (state.files, state.outputs)
+        report.state = state
+        if use_cache:  # while a forked process may still be saving the related-papers index
+            state.save(cache_dir)
+            unchanged = LastBuild(inputs, str(report.out), state.outputs[str(report.out)], _counts(report))
+            write_stamped(cache_dir / LAST_BUILD_FILE, unchanged if inputs is not None else None)
     if use_cache:
-        state.save(cache_dir)
-        unchanged = LastBuild(inputs, str(report.out), state.outputs[str(report.out)], _counts(report))
-        write_stamped(cache_dir / LAST_BUILD_FILE, unchanged if inputs is not None else None)
+        state.remember(cache_dir)  # the forked process is done: the files are as this state says
     report.seconds = time.perf_counter() - started
     return report
 
@@ -490,16 +497,8 @@ def _derive_site(
         )
         fresh = {slug: f"{file_keys[slug]} {topics_of[slug]}" for slug in changed}
         keys.paper.update(_patched(last.keys.paper if last else None, file_keys, fresh))
-        keys.card.update(
-            _patched(
-                last.keys.card if last else None,
-                file_keys,
-                state.records.made_all(
-                    {slug: f"card {keys.paper[slug]}" for slug in changed},
-                    lambda slug: _card_key(by_slug[slug], topics_of[slug]),
-                ),
-            )
-        )
+        fresh_cards = {slug: _card_key(by_slug[slug], topics_of[slug]) for slug in changed}
+        keys.card.update(_patched(last.keys.card if last else None, file_keys, fresh_cards))
 
         def listings() -> tuple[Derived, dict[str, str]]:
             return derive(papers, topics, lambda paper, _: topics_of[paper.slug]), outputs.bibtex_keys(papers)
@@ -509,11 +508,11 @@ def _derive_site(
     return Site(library, derived, abstracts, keys, bibtex_keys, rules, last)
 
 
-def _last_site(state: BuildState, library: Library, looks: str) -> LastSite | None:
+def _last_site(state: BuildState, library: Library) -> LastSite | None:
     """What the last build was made of, when this one can work from it: the same topics and
-    rules (so unchanged papers keep their topics) and the same templates and static files."""
+    rules, so that unchanged papers keep their topics."""
     last: LastSite | None = state.latest("site")
-    if last is None or last.patches >= PATCHES_BETWEEN_FULL or last.looks != looks:
+    if last is None or last.patches >= PATCHES_BETWEEN_FULL:
         return None
     return last if last.rules == _rules_digest(library.topics) else None
 
@@ -850,7 +849,7 @@ class Site:
         self.keys, self.rules, self.last = keys, rules, last
         self.find_related: Callable[[], dict[str, tuple[str, ...]]] = dict
         self.chunk_sizes: dict[str, array[int]] = {}  # data file -> the size of each paper's chunk
-        self.record_texts = UsedMapping()  # papers.json records, BibTeX entries by their inputs
+        self.records_of: Callable[[], UsedMapping] = UsedMapping  # papers.json records, BibTeX entries
         self.text_keys = keys.text
         self.paper_keys = keys.paper
         self.card_keys = keys.card  # digests, as each page's inputs hold the cards of several papers
@@ -1118,16 +1117,15 @@ class Site:
         old = last_output(path) if last and changes is not None and last.newest_first == slugs else None
         sizes = last.chunk_sizes.get(path) if last and old is not None else None
         if sizes is not None and old is not None and changes is not None:
-            numbers = {slug: number for number, slug in enumerate(slugs) if slug in changes}
-            chunks = self.record_texts.made_all(dict(zip(numbers, chunk_inputs(numbers), strict=True)), make)
-            new = {numbers[slug]: chunk for slug, chunk in chunks.items()}
+            # Made, not looked up: the few new chunks are not worth reading the records store.
+            new = {number: make(slug) for number, slug in enumerate(slugs) if slug in changes}
             patched = layout.patched(old, sizes, new)
             if patched is not None:
                 self.chunk_sizes[path] = array("q", sizes)
                 for number, chunk in new.items():
                     self.chunk_sizes[path][number] = len(chunk)
                 return patched
-        chunks = self.record_texts.made_all(dict(zip(slugs, chunk_inputs(slugs), strict=True)), make)
+        chunks = self.records_of().made_all(dict(zip(slugs, chunk_inputs(slugs), strict=True)), make)
         self.chunk_sizes[path] = array("q", map(len, chunks.values()))
         return layout.joined(list(chunks.values()))
 

@@ -320,7 +320,7 @@ class BuildState:
     papers = _Store(PackedStore)  # content key -> Paper
     analysed = _Store(PackedStore)  # text key -> Abstract
     topics = _Store(UsedMapping)  # rules + content key -> ids; topics.yaml
-    records = _Store(UsedMapping)  # inputs -> JSON record, BibTeX entry, card digest
+    records = _Store(UsedMapping)  # inputs -> papers.json record or papers.bib entry
     search = _Store(UsedMapping)  # for build_search_bundle(cache=)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -415,6 +415,10 @@ class BuildState:
             store.save(folder / f"{name}.pickle")
         self.folder, self.changed = folder, False
         self.save_related_index()
+        self.remember(folder)
+
+    def remember(self, folder: Path) -> None:
+        """Keep this state for the next `load` in this process, while `folder`'s files are unchanged."""
         _LAST_SAVED[:] = [(folder, _signature(folder)), self]
 
 
