@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import jinja2
 from markupsafe import Markup
@@ -50,8 +50,6 @@ from sitegen.load import (
 from sitegen.model import Library, Paper, Topic
 from sitegen.paperfile import key_line, split
 from sitegen.render import AttentionItem, LinkButton, PaperCard, PaperView, SiteInfo, TopicCard
-from sitegen.search import SearchBundle, SearchDocument, build_search_bundle
-from sitegen.search import document_key as search_document_key
 from sitegen.topics import assign_topics, check_paper_topics
 from sitegen.write import (
     ManifestOutput,
@@ -60,6 +58,9 @@ from sitegen.write import (
     output_files,
     trusted_manifest,
 )
+
+if TYPE_CHECKING:  # the search module is imported where the index is made: often a forked process
+    from sitegen.search import SearchBundle, SearchDocument
 
 TEXT_CACHE_VERSION = 1  # bump when abstract rendering or word analysis changes
 PHASES = ("read", "parse", "taxonomy", "related", "search index", "render", "write")
@@ -902,13 +903,17 @@ class Site:
     def search_bundle(self, cache: UsedMapping) -> SearchBundle:
         """The search files; each document's key kept in `cache` under what the document is
         made of, so that only the shards holding changed papers need their documents made."""
+        from sitegen.search import build_search_bundle, document_key  # in the process that needs it
+
         slugs = self.library.papers.slugs
         made_of = {slug: f"search-document {self.rules} {self.paper_keys[slug]}" for slug in slugs}
-        keys = cache.made_all(made_of, lambda slug: search_document_key(self.search_document(slug)).encode())
+        keys = cache.made_all(made_of, lambda slug: document_key(self.search_document(slug)).encode())
         documents = _Documents(self.search_document, slugs)
         return build_search_bundle(documents, cache=cache, keys=[key.decode() for key in keys.values()])
 
     def search_document(self, slug: str) -> SearchDocument:
+        from sitegen.search import SearchDocument
+
         paper, topics = self.by_slug[slug], self.derived.topics_of[slug]
         return SearchDocument(
             url=urls.paper_page(slug),
@@ -1175,7 +1180,7 @@ class Changes:
     related: set[str]  # their list of related papers
 
 
-class _Documents(Sequence[SearchDocument]):
+class _Documents(Sequence["SearchDocument"]):
     """The search documents of `slugs`, each made when used."""
 
     def __init__(self, make: Callable[[str], SearchDocument], slugs: Sequence[str]) -> None:

@@ -13,10 +13,9 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from operator import itemgetter
 from typing import Any, TypeVar
-
-from lunr.stemmer import PorterStemmer
 
 from sitegen.model import Paper, Topic
 
@@ -164,7 +163,6 @@ a about above after again against all also among an and any are as at based be b
     whom why will with within without would yet
 """
 STOPWORDS = frozenset(STOPWORD_TEXT.split())
-_PORTER = PorterStemmer()
 _STEMS: dict[str, str] = {}  # word -> stem; the vocabulary is small next to the text
 
 Words = dict[str, int]  # a paper's stemmed words and their weighted counts
@@ -174,8 +172,16 @@ Champion = tuple[float, str]  # (weight, slug): the heaviest first, equal weight
 def stem(word: str) -> str:
     found = _STEMS.get(word)
     if found is None:
-        found = _STEMS[word] = _PORTER.stem(word)
+        found = _STEMS[word] = _porter().stem(word)
     return found
+
+
+@cache
+def _porter() -> Any:
+    """Imported when first used: a rebuild counts words in a forked process, or not at all."""
+    from lunr.stemmer import PorterStemmer
+
+    return PorterStemmer()
 
 
 def terms(text: str) -> list[str]:

@@ -21,6 +21,7 @@ import pytest
 from conftest import SITE_YAML
 
 import sitegen.build
+import sitegen.search
 from sitegen.serve import DevServer, browsable_url, is_loopback
 
 WAIT = 30  # seconds
@@ -270,13 +271,13 @@ def test_the_edited_page_shows_while_the_search_index_is_still_being_rebuilt(pre
     open_page(page, preview, "papers/lesion-segmenter.html", "Segmenting lesions")
     index = preview.server.out / "assets" / "search-index.js"
     release = threading.Event()
-    build_search_bundle = sitegen.build.build_search_bundle
+    build_search_bundle = sitegen.search.build_search_bundle
 
     def held_until_released(*args, **kwargs):
         assert release.wait(WAIT), "the test never released the search index"
         return build_search_bundle(*args, **kwargs)
 
-    monkeypatch.setattr(sitegen.build, "build_search_bundle", held_until_released)
+    monkeypatch.setattr(sitegen.search, "build_search_bundle", held_until_released)
     preview.save("content/papers/lesion-segmenter.md", paper("Segmenting quixotic lesions", "2026-04-02"))
     try:
         heading_is(page, "Segmenting quixotic lesions")  # the reload came before the index
