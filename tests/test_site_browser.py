@@ -253,6 +253,7 @@ def test_the_first_tab_reveals_a_skip_link_to_the_main_content(site, context):
     expect(skip).to_be_focused()
     assert skip.bounding_box()["x"] >= 0  # visible while focused
     page.keyboard.press("Enter")
+    page.wait_for_url("**#main")  # following the link is a navigation: wait for it, not race it
     assert urlsplit(page.url).fragment == "main"
 
 
