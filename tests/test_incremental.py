@@ -401,12 +401,20 @@ def test_an_abstract_edit_leaves_the_listings_which_show_no_abstract(project):
     assert_same_as_cold_build(project)
 
 
-@pytest.mark.parametrize(("seed", "in_memory"), [(7, False), (11, False), (23, True)])
-def test_a_run_of_mixed_edits_rebuilds_exactly_as_from_nothing_each_time(project, seed, in_memory):
+@pytest.mark.parametrize(
+    ("seed", "in_memory", "full_every"), [(7, False, 100), (11, False, 3), (23, True, 100)]
+)
+def test_a_run_of_mixed_edits_rebuilds_exactly_as_from_nothing_each_time(
+    project, seed, in_memory, full_every, monkeypatch
+):
     """Each build works from what the last one was made of (looking again only at the changed
-    papers, and keeping the digests of pages none of whose parts changed): after any run of
-    edits, in one output or alternating with another, the site is what a build from nothing
-    gives, whether the state comes from the cache folder or stays in memory (the dev server)."""
+    papers, and keeping the digests of pages none of whose parts changed; every `full_every`
+    builds, one looks at every paper): after any run of edits, in one output or alternating with
+    another, the site is what a build from nothing gives, whether the state comes from the cache
+    folder or stays in memory (the dev server)."""
+    import sitegen.build
+
+    monkeypatch.setattr(sitegen.build, "PATCHES_BETWEEN_FULL", full_every)
     rng = random.Random(seed)
     papers = project / "content/papers"
     state = build(project, use_cache=not in_memory).state
