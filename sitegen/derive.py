@@ -289,7 +289,6 @@ class RelatedIndex:
             return RelatedIndex.build(texts, words_of, count)
         if not changed and not removed:
             return self
-        self.related = dict(self.related)  # the lists handed out before stay as they were
         old_terms = {slug: list(self.words.get(slug, ())) for slug in changed | removed}
         touched = self._count_words(texts, words_of, changed, removed)
         moved = {
@@ -305,8 +304,10 @@ class RelatedIndex:
             self._place(slug)
         renewed = self._renew_champions(before, revector)
         reach = revector | {slug for term in renewed for slug in self.queriers.get(term, ())}
-        self._find_related(reach)
-        self.related = {slug: self.related[slug] for slug in sorted(self.texts)}
+        found = self.related_of(reach)  # a new dict: the lists handed out before stay as they were
+        self.related = {
+            slug: found[slug] if slug in found else self.related[slug] for slug in sorted(self.texts)
+        }
         return self
 
     def _count_words(
@@ -347,7 +348,6 @@ class RelatedIndex:
                 before[term][slug] = self.postings[term].pop(slug)
             for term, _ in self.queries.pop(slug, ()):
                 self.queriers[term].discard(slug)
-            self.related.pop(slug, None)
         return before
 
     def _renew_champions(self, before: dict[str, dict[str, float]], placed: set[str]) -> set[str]:
@@ -381,9 +381,6 @@ class RelatedIndex:
     def _champions_of(self, term: str) -> list[Champion]:
         entries = [(weight, slug) for slug, weight in self.postings[term].items() if weight > 0]
         return heapq.nlargest(CHAMPIONS, entries)
-
-    def _find_related(self, slugs: Iterable[str]) -> None:
-        self.related.update(self.related_of(slugs))
 
     def related_of(self, slugs: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """The related papers of `slugs` as the index stands; it is left unchanged."""
