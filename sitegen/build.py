@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import pickle
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -30,6 +29,7 @@ from sitegen.cache import (
     OutputEntry,
     UsedMapping,
     digest,
+    pack,
     read_stamped,
     write_stamped,
 )
@@ -192,7 +192,8 @@ def build_site(
     papers = library.papers
     state.files = {path: state.files[path] for path in papers.paths}
     stamps = dict(zip(papers.slugs, map(state.files.__getitem__, papers.paths), strict=True))
-    last = _last_site(state, library)
+    rules = _rules_digest(library.topics)
+    last = _last_site(state, rules)
     file_keys = {slug: stamp.key for slug, stamp in stamps.items()}
     changed = [slug for slug, key in file_keys.items() if last is None or last.keys.file.get(slug) != key]
     # Unchanged papers passed these checks under the same topics; with the same templates too.
@@ -201,8 +202,7 @@ def build_site(
     report.papers, report.topics = len(papers), len(library.topics)
     text_keys = {slug: _text_key(stamp) for slug, stamp in stamps.items()}
     with _related_papers(library, text_keys, state, report) as related:
-        keys = PaperKeys(text=text_keys, file=file_keys, paper={}, card={})
-        site = _derive_site(library, keys, changed, last, state, report)
+        site = _derive_site(library, text_keys, file_keys, rules, changed, last, state, report)
         site.records_of = lambda: state.records  # read only if many records must be joined
         with _search_index(site, state, report) as search:
             site.find_related = related  # asked for once the first page needs them
@@ -445,18 +445,9 @@ def _digest_papers(todo: Sequence[tuple[Path, str]], topics: tuple[Topic, ...]) 
         except SitegenError:
             continue
         text_key = _text_key(stamps[shown])
-        abstract = pickle.dumps(render.render_abstract(paper.abstract), protocol=pickle.HIGHEST_PROTOCOL)
-        packed = pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL)  # as the stores keep them
-        done.append(
-            (
-                shown,
-                stamps[shown],
-                packed,
-                text_key,
-                (abstract, term_counts(paper)),
-                assign_topics(paper, topics),
-            )
-        )
+        abstract = pack(render.render_abstract(paper.abstract))  # as the stores keep them
+        analysed = (abstract, term_counts(paper))
+        done.append((shown, stamps[shown], pack(paper), text_key, analysed, assign_topics(paper, topics)))
     return done
 
 
@@ -470,7 +461,9 @@ def _text_key(stamp: FileStamp) -> str:
 
 def _derive_site(
     library: Library,
-    keys: PaperKeys,
+    text_keys: dict[str, str],
+    file_keys: dict[str, str],
+    rules: str,
     changed: list[str],
     last: LastSite | None,
     state: BuildState,
@@ -481,13 +474,12 @@ def _derive_site(
     With `last` (what the last build was made of, under the same topics and templates), only
     the `changed` papers are looked at again: the others' parts are as they were."""
     papers, topics = library.papers, library.topics
-    by_slug, file_keys = papers.by_slug, keys.file
+    by_slug = papers.by_slug
     with report.timing("parse"):
         abstracts = state.analysed.made_all(
-            keys.text, lambda slug: render.render_abstract(by_slug[slug].abstract)
+            text_keys, lambda slug: render.render_abstract(by_slug[slug].abstract)
         )
     with report.timing("taxonomy"):
-        rules = _rules_digest(topics)
         topics_of = _patched(
             last.topics_of if last else None,
             file_keys,
@@ -497,9 +489,13 @@ def _derive_site(
             ),
         )
         fresh = {slug: f"{file_keys[slug]} {topics_of[slug]}" for slug in changed}
-        keys.paper.update(_patched(last.keys.paper if last else None, file_keys, fresh))
         fresh_cards = {slug: _card_key(by_slug[slug], topics_of[slug]) for slug in changed}
-        keys.card.update(_patched(last.keys.card if last else None, file_keys, fresh_cards))
+        keys = PaperKeys(
+            text=text_keys,
+            file=file_keys,
+            paper=_patched(last.keys.paper if last else None, file_keys, fresh),
+            card=_patched(last.keys.card if last else None, file_keys, fresh_cards),
+        )
 
         def listings() -> tuple[Derived, dict[str, str]]:
             return derive(papers, topics, lambda paper, _: topics_of[paper.slug]), outputs.bibtex_keys(papers)
@@ -509,13 +505,13 @@ def _derive_site(
     return Site(library, derived, abstracts, keys, bibtex_keys, rules, last)
 
 
-def _last_site(state: BuildState, library: Library) -> LastSite | None:
+def _last_site(state: BuildState, rules: str) -> LastSite | None:
     """What the last build was made of, when this one can work from it: the same topics and
-    rules, so that unchanged papers keep their topics."""
+    rules (`rules`, their digest), so that unchanged papers keep their topics."""
     last: LastSite | None = state.latest("site")
     if last is None or last.patches >= PATCHES_BETWEEN_FULL:
         return None
-    return last if last.rules == _rules_digest(library.topics) else None
+    return last if last.rules == rules else None
 
 
 def _patched(last: dict[str, V] | None, order: dict[str, str], fresh: Mapping[str, V]) -> dict[str, V]:
@@ -1119,8 +1115,9 @@ class Site:
         the same inputs; when few changed, the last build's file with those chunks replaced."""
         layout, chunk_inputs, make = self._list_files[path]
         slugs, last = self.derived.newest_first, self.last
-        old = last_output(path) if last and changes is not None and last.newest_first == slugs else None
-        sizes = last.chunk_sizes.get(path) if last and old is not None else None
+        same_order = last is not None and changes is not None and last.newest_first == slugs
+        sizes = last.chunk_sizes.get(path) if last is not None and same_order else None
+        old = last_output(path) if sizes is not None else None  # read only when it can be patched
         if sizes is not None and old is not None and changes is not None:
             # Made, not looked up: the few new chunks are not worth reading the records store.
             new = {number: make(slug) for number, slug in enumerate(slugs) if slug in changes}

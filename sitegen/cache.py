@@ -47,6 +47,11 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def pack(value: Any) -> bytes:
+    """A value as a PackedStore keeps it."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 _MISSING = object()
 
 
@@ -175,7 +180,7 @@ class PackedStore(UsedMapping):
         return value
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self.set_packed(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        self.set_packed(key, pack(value))
         self._values[key] = value
 
     def set_packed(self, key: str, data: bytes) -> None:
@@ -200,11 +205,6 @@ class PackedStore(UsedMapping):
     def prune(self, *, drop_unused: bool = True) -> None:
         super().prune(drop_unused=drop_unused)
         self._values = {key: value for key, value in self._values.items() if key in self.entries}
-
-    def absorb(self, entries: dict[str, Any], used: set[str]) -> None:
-        for key, data in entries.items():  # a copy's unsaved entries: packed already
-            self.set_packed(key, data)
-        self.used |= used
 
 
 class _ReadWhenUsed(Mapping[str, Any]):

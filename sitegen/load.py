@@ -163,16 +163,8 @@ def load_papers(
         shown = os.path.join(folder, name)
         try:
             known = unchanged(shown, status, cache, stamps)
-            if known is None:
-                found.append(
-                    (
-                        name.removesuffix(".md"),
-                        shown,
-                        load_paper(paths.papers / name, shown, cache, stamps, status),
-                    )
-                )
-            else:
-                found.append((name.removesuffix(".md"), shown, known))
+            paper = load_paper(paths.papers / name, shown, cache, stamps, status) if known is None else known
+            found.append((name.removesuffix(".md"), shown, paper))
         except SitegenError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -174,7 +174,7 @@ def paper_record(
 
 
 def record_json(record: dict[str, object]) -> bytes:
-    """One record as `papers_json_of` lays it out in its list, so a build can keep it for the next."""
+    """One record as JSON_LIST lays it out, so a build can keep it for the next."""
     # Indented one level deeper than on its own (JSON strings hold no raw newline).
     return json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n ").encode("utf-8")
 
@@ -217,8 +217,3 @@ class ListFile:
 
 JSON_LIST = ListFile(b"[\n ", b",\n ", b"\n]\n", b"[]\n")  # as json.dumps(records, indent=1) lays it out
 BIBTEX_LIST = ListFile(b"", b"\n", b"", b"")
-
-
-def papers_json_of(records: Sequence[bytes]) -> bytes:
-    """The JSON list of `record_json` texts: byte for byte `json.dumps(records, indent=1)`, in UTF-8."""
-    return JSON_LIST.joined(records)

@@ -391,9 +391,9 @@ def test_staged_files_land_in_nested_folders(tmp_path):
 
 
 def test_papers_json_is_laid_out_as_json_dumps_would_lay_it_out():
-    from sitegen.outputs import papers_json_of, record_json
+    from sitegen.outputs import JSON_LIST, record_json
 
     examples = ([], [{"title": "Ünïcode ✓", "links": []}], [{"a": 1}, {"b": [1, {"c": None}]}, {"d": "\n"}])
     for records in examples:
         expected = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
-        assert papers_json_of([record_json(record) for record in records]).decode() == expected
+        assert JSON_LIST.joined([record_json(record) for record in records]).decode() == expected
