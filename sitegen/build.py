@@ -53,6 +53,7 @@ from sitegen.render import AttentionItem, LinkButton, PaperCard, PaperView, Site
 from sitegen.topics import assign_topics, check_paper_topics
 from sitegen.write import (
     ManifestOutput,
+    OutputFiles,
     Tally,
     check_output_folder,
     output_files,
@@ -172,19 +173,50 @@ def build_site(
     report = BuildReport(out=out.resolve(), warnings=loaded.warnings)
     if strict and loaded.warnings:
         raise SitegenError.many(loaded.warnings, "warnings are errors with --strict")
-    templates = loaded.path(config.templates_dir) if config.templates_dir else None
-    cache_dir = loaded.path(config.cache_dir)
-    fingerprint = _templates_fingerprint(templates)
-    assets = _assets(templates)
-    looks = f"{fingerprint} {_assets_digest(assets)}"  # templates and static files
+    looks = Looks.of(loaded.path(config.templates_dir) if config.templates_dir else None)
+    cache_dir = loaded.path(config.cache_dir) if use_cache else None
     listing = _paper_listing(loaded)  # scanned once: for the no-change check and the build
-    inputs = _inputs_fingerprint(loaded, looks, out, listing) if use_cache and state is None else None
-    if inputs is not None and _unchanged_since_last_build(cache_dir, inputs, out, report):
-        report.seconds = time.perf_counter() - started
-        return report
-    env = render.make_environment(templates, cache_dir / COMPILED_TEMPLATES if use_cache else None)
-    if state is None:
-        state = BuildState.load(cache_dir) if use_cache else BuildState()
+    with _output_scan(out, listing) as output:  # the output's files, listed meanwhile
+        fresh = state is None and cache_dir is not None  # in a new process: maybe nothing changed
+        inputs = _inputs_fingerprint(loaded, looks.digest, out, listing) if fresh else None
+        if inputs is None or not _unchanged_since_last_build(loaded, inputs, out, output, report):
+            if state is None:
+                state = BuildState.load(cache_dir) if cache_dir else BuildState()
+            _build(loaded, looks, listing, out, output, state, report, published, inputs, cache_dir)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@dataclass(frozen=True)
+class Looks:
+    """The templates and static files a build renders with."""
+
+    folder: Path | None  # the user's templates
+    fingerprint: str  # digest of every template
+    assets: dict[str, bytes]  # the static files, by output path
+    digest: str  # of the templates and the static files
+
+    @classmethod
+    def of(cls, folder: Path | None) -> Looks:
+        fingerprint, assets = _templates_fingerprint(folder), _assets(folder)
+        return cls(folder, fingerprint, assets, f"{fingerprint} {_assets_digest(assets)}")
+
+
+def _build(
+    loaded: LoadedConfig,
+    looks: Looks,
+    listing: PaperListing | None,
+    out: Path,
+    output: Callable[[], OutputFiles | None],
+    state: BuildState,
+    report: BuildReport,
+    published: Callable[[frozenset[str] | None], None] | None,
+    inputs: str | None,
+    cache_dir: Path | None,
+) -> None:
+    """The build proper, once `_unchanged_since_last_build` could not skip it; the new state
+    is saved in `cache_dir`, when given."""
+    env = render.make_environment(looks.folder, cache_dir / COMPILED_TEMPLATES if cache_dir else None)
     before = (dict(state.files), dict(state.outputs))
     with report.timing("read"):
         _prefetch_papers(loaded, state, listing)
@@ -197,7 +229,7 @@ def build_site(
     file_keys = {slug: stamp.key for slug, stamp in stamps.items()}
     changed = [slug for slug, key in file_keys.items() if last is None or last.keys.file.get(slug) != key]
     # Unchanged papers passed these checks under the same topics; with the same templates too.
-    checked = changed if last is not None and last.looks == looks else papers.slugs
+    checked = changed if last is not None and last.looks == looks.digest else papers.slugs
     _check_library(library, map(papers.by_slug.__getitem__, checked), env, loaded.root)
     report.papers, report.topics = len(papers), len(library.topics)
     text_keys = {slug: _text_key(stamp) for slug, stamp in stamps.items()}
@@ -206,8 +238,8 @@ def build_site(
         site.records_of = lambda: state.records  # read only if many records must be joined
         with _search_index(site, state, report) as search:
             site.find_related = related  # asked for once the first page needs them
-            bundle = _write_site(site, env, fingerprint, assets, search, out, state, report, published)
-        state.keep_latest("site", site.made_of(str(report.out), looks, site.everything(fingerprint)))
+            bundle = _write_site(site, env, looks, search, out, output, state, report, published)
+        state.keep_latest("site", site.made_of(str(report.out), looks))
         report.search_documents = len(library.papers)
         report.search_index_bytes, report.search_index_gzip_bytes = (
             bundle.index_bytes,
@@ -217,14 +249,12 @@ def build_site(
         state.prune(drop_unused=site.last is None)  # a build that looked at few papers used few entries
         state.changed = state.changed or before != (state.files, state.outputs)
         report.state = state
-        if use_cache:  # while a forked process may still be saving the related-papers index
+        if cache_dir:  # while a forked process may still be saving the related-papers index
             state.save(cache_dir)
             unchanged = LastBuild(inputs, str(report.out), state.outputs[str(report.out)], _counts(report))
             write_stamped(cache_dir / LAST_BUILD_FILE, unchanged if inputs is not None else None)
-    if use_cache:
+    if cache_dir:
         state.remember(cache_dir)  # the forked process is done: the files are as this state says
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 @dataclass(frozen=True)
@@ -272,12 +302,19 @@ def _inputs_fingerprint(
     return digest("\n".join(parts).encode("utf-8"))
 
 
-def _unchanged_since_last_build(cache_dir: Path, inputs: str, out: Path, report: BuildReport) -> bool:
-    """True (with the report filled in) when the last build had the same inputs and its output is intact."""
-    last = read_stamped(cache_dir / LAST_BUILD_FILE)
+def _unchanged_since_last_build(
+    loaded: LoadedConfig,
+    inputs: str,
+    out: Path,
+    output: Callable[[], OutputFiles | None],
+    report: BuildReport,
+) -> bool:
+    """True (with the report filled in) when the last build had the same inputs and its output
+    (`output()`: its files) is intact."""
+    last = read_stamped(loaded.path(loaded.config.cache_dir) / LAST_BUILD_FILE)
     if not isinstance(last, LastBuild) or last.inputs != inputs or last.out != str(report.out):
         return False
-    trusted = trusted_manifest(last.manifest, output_files(out))
+    trusted = trusted_manifest(last.manifest, output())
     if (
         trusted is None
         or trusted.entries.keys() != last.manifest.keys()
@@ -288,6 +325,17 @@ def _unchanged_since_last_build(cache_dir: Path, inputs: str, out: Path, report:
         setattr(report, name, value)
     report.files_unchanged, report.nothing_changed = len(last.manifest), True
     return True
+
+
+@contextmanager
+def _output_scan(out: Path, listing: PaperListing | None) -> Iterator[Callable[[], OutputFiles | None]]:
+    """The output folder's files, as a function: for a big library, listed in a forked process
+    from now on (a stat call for each of ~10,000 files, while this process reads its cache)."""
+    if listing is None or len(listing) < PARALLEL_FROM:
+        yield partial(output_files, out)
+        return
+    with forked(partial(output_files, out)) as listed:
+        yield listed
 
 
 def side_by_side(here: Callable[[], T], there: Callable[[], U]) -> tuple[T, U]:
@@ -691,20 +739,20 @@ def _is_bytecode(path: Path) -> bool:
 def _write_site(
     site: Site,
     env: jinja2.Environment,
-    templates: str,
-    assets: dict[str, bytes],
+    looks: Looks,
     search: Callable[[], SearchBundle],
     out: Path,
+    output: Callable[[], OutputFiles | None],
     state: BuildState,
     report: BuildReport,
     published: Callable[[frozenset[str] | None], None] | None,
 ) -> SearchBundle:
     """Render and write what changed: paper pages first, then the rest, then the search index
     (each put in place as it is done when `published` is given). Returns the search bundle."""
-    info = site.info(urls.SEARCH_INDEX)
-    everything = site.everything(templates)
+    info, assets = site.info(urls.SEARCH_INDEX), looks.assets
+    everything = site.everything(looks.fingerprint)
     folder = str(out.resolve())
-    previous = trusted_manifest(state.outputs.get(folder, {}), output_files(out))
+    previous = trusted_manifest(state.outputs.get(folder, {}), output())
     paper_pages = {urls.paper_file(slug) for slug in site.library.papers.slugs}
     with ManifestOutput(out, previous) as staged:
         for path, data in assets.items():
@@ -1044,14 +1092,14 @@ class Site:
         info = self.info(urls.SEARCH_INDEX)
         return digest(repr((templates, info, self.config, TEXT_CACHE_VERSION)).encode("utf-8"))
 
-    def made_of(self, folder: str, looks: str, everything: str) -> LastSite:
+    def made_of(self, folder: str, looks: Looks) -> LastSite:
         """What this build's pages were made of, for the next build into `folder`."""
         patches = self.last.patches + 1 if self.last is not None else 0
         topics_of, related = self.derived.topics_of, self.related
         kept = self.last.chunk_sizes if self.last is not None and self.last.folder == folder else {}
         return LastSite(
-            folder, self.rules, looks, everything, self.keys, topics_of, self.bibtex_keys, related,
-            self.derived.newest_first, {**kept, **self.chunk_sizes}, patches,
+            folder, self.rules, looks.digest, self.everything(looks.fingerprint), self.keys, topics_of,
+            self.bibtex_keys, related, self.derived.newest_first, {**kept, **self.chunk_sizes}, patches,
         )  # fmt: skip
 
     def topic_page(self, env: jinja2.Environment, info: SiteInfo, topic_id: str) -> str:
