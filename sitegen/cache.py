@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import mmap
 import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from sitegen import __version__
 
 T = TypeVar("T")
-S = TypeVar("S", bound="UsedMapping")
+B = TypeVar("B", bound="BlobStore")
 
 
 def _code_digest() -> str:
@@ -56,19 +59,13 @@ _MISSING = object()
 
 
 class UsedMapping(MutableMapping[str, Any]):
-    """A dict that remembers which keys a build touched, so `prune` can drop the rest.
-
-    Saved as a journal (`save`, `load_store`): a one-paper edit appends its few new entries
-    instead of rewriting tens of megabytes; the file is rewritten whole once it holds many
-    entries no longer in use.
-    """
+    """A dict that remembers which keys a build touched, so `prune` can drop the rest, and which
+    it set, so that saving (`BlobStore`) appends only those."""
 
     def __init__(self) -> None:
         self.entries: dict[str, Any] = {}
         self.used: set[str] = set()
         self.unsaved: set[str] = set()  # keys set since the last save (or load)
-        self.on_disk = 0  # entries in the saved journal, dropped ones included
-        self.torn = False  # the journal ended in a partly written or foreign record
 
     def __getitem__(self, key: str) -> Any:
         value = self.entries[key]
@@ -76,7 +73,11 @@ class UsedMapping(MutableMapping[str, Any]):
         return value
 
     def __setitem__(self, key: str, value: Any) -> None:
-        self.entries[key] = value
+        self._set_entry(key, value)
+
+    def _set_entry(self, key: str, entry: Any) -> None:
+        """Keep `entry` as it is stored (a subclass may keep values packed)."""
+        self.entries[key] = entry
         self.used.add(key)
         self.unsaved.add(key)
 
@@ -142,55 +143,37 @@ class UsedMapping(MutableMapping[str, Any]):
         self.used = set()
 
     def unsaved_entries(self) -> dict[str, Any]:
+        """The entries set since the last save, as stored."""
         return {key: self.entries[key] for key in self.unsaved if key in self.entries}
 
     def absorb(self, entries: dict[str, Any], used: set[str]) -> None:
-        """What a forked process set (`entries`) and read (`used`) in its copy of this store."""
-        for key, value in entries.items():
-            self[key] = value
+        """What a forked process set (`entries`, its `unsaved_entries()`) and read (`used`) in its
+        copy of this store."""
+        for key, entry in entries.items():
+            self._set_entry(key, entry)
         self.used |= used
 
-    def save(self, path: Path) -> None:
-        """Append the entries set since the last save, or rewrite the journal when a fifth of it
-        (or a torn record) is dead weight."""
-        live = len(self.entries)
-        if self.torn or not self.on_disk or self.on_disk > live + live // 5 + 64:
-            write_stamped(path, self.entries)
-            self.on_disk, self.torn = live, False
-        elif new := self.unsaved_entries():
-            with path.open("ab") as handle:  # one write: a crash leaves at most a torn last record
-                handle.write(pickle.dumps(((STAMP, STATE_FORMAT), new), protocol=pickle.HIGHEST_PROTOCOL))
-            self.on_disk += len(new)
-        self.unsaved = set()
 
+class BlobStore(UsedMapping):
+    """A store of bytes, saved as a journal and read back a value at a time.
 
-class PackedStore(UsedMapping):
-    """A store whose values stay pickled until first read: loading it makes one bytes object an
-    entry, not the ~30 objects of a paper, and a rebuild reads only the entries it uses."""
+    A one-paper edit appends its few new entries instead of rewriting tens of megabytes; the
+    file is rewritten whole once a fifth of it is entries no longer in use. Loading reads each
+    record's keys and sizes only: the values stay on disk, mapped, until asked for, so a rebuild
+    that reads a few of 10,000 neither reads nor holds the rest (~30 MB a store at 10,000 papers).
+    An entry is bytes, or where the value is in the mapped journal (offset, size).
+    """
 
     def __init__(self) -> None:
         super().__init__()
-        self._values: dict[str, Any] = {}  # read or set so far
+        self.on_disk = 0  # entries in the saved journal, dropped ones included
+        self.torn = False  # the journal ended in a partly written or foreign record
+        self._mapped: mmap.mmap | None = None  # the journal as loaded or last written whole
 
     def __getitem__(self, key: str) -> Any:
-        value = self._values.get(key, _MISSING)
-        if value is _MISSING:
-            value = self._values[key] = pickle.loads(self.entries[key])
+        value = self._bytes(self.entries[key])
         self.used.add(key)
         return value
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.set_packed(key, pack(value))
-        self._values[key] = value
-
-    def set_packed(self, key: str, data: bytes) -> None:
-        """Keep a value pickled elsewhere (e.g. by a forked process)."""
-        self._values.pop(key, None)
-        super().__setitem__(key, data)
-
-    def __delitem__(self, key: str) -> None:
-        self._values.pop(key, None)
-        super().__delitem__(key)
 
     def get(self, key: str, default: Any = None) -> Any:
         return self[key] if key in self.entries else default
@@ -202,13 +185,116 @@ class PackedStore(UsedMapping):
                 self[key] = make(name)
         return _ReadWhenUsed(self, keys)
 
+    def _bytes(self, entry: bytes | tuple[int, int]) -> bytes:
+        if isinstance(entry, bytes):
+            return entry
+        assert self._mapped is not None, "an entry on disk without its journal"
+        offset, size = entry
+        return self._mapped[offset : offset + size]
+
+    def load(self, path: Path) -> None:
+        """Read the keys of the journal at `path`, up to its first torn or foreign record."""
+        try:
+            with path.open("rb") as handle, _collector_paused():
+                end = os.fstat(handle.fileno()).st_size
+                while handle.tell() < end:
+                    stamp, keys, sizes = pickle.load(handle)
+                    start = handle.tell()
+                    if stamp != (STAMP, STATE_FORMAT) or start + sum(sizes) > end:
+                        self.torn = True
+                        break
+                    self.entries.update(_located(keys, start, sizes))
+                    self.on_disk += len(keys)
+                    handle.seek(start + sum(sizes))
+                if self.entries:
+                    self._mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except FileNotFoundError:
+            pass
+        except UNREADABLE:
+            self.torn = True
+
+    def save(self, path: Path) -> None:
+        """Append the entries set since the last save, or rewrite the journal when a fifth of it
+        (or a torn record) is dead weight."""
+        live = len(self.entries)
+        if self.torn or not self.on_disk or self.on_disk > live + live // 5 + 64:
+            self._rewrite(path)
+        elif new := self.unsaved_entries():
+            with path.open("ab") as handle:  # one write: a crash leaves at most a torn last record
+                handle.write(_journal_record(new))
+            self.on_disk += len(new)
+        self.unsaved = set()
+
+    def _rewrite(self, path: Path) -> None:
+        """Write the journal whole, then read its values from there: written, they need no memory."""
+        entries = {key: self._bytes(entry) for key, entry in self.entries.items()}
+        if self._mapped is not None:
+            self._mapped.close()  # (an open file could not be replaced everywhere)
+            self._mapped = None
+        record = _journal_record(entries)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(record)
+        os.replace(temp, path)
+        self.entries, self.on_disk, self.torn = entries, len(entries), False
+        if entries:
+            with path.open("rb") as handle:
+                self._mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            sizes = array("q", map(len, entries.values()))
+            self.entries = dict(_located(entries, len(record) - sum(sizes), sizes))
+
+
+def _located(keys: Iterable[str], start: int, sizes: array[int]) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Each key with where its value lies in a record whose values start at `start`: (offset, size)."""
+    offsets = accumulate(sizes, initial=start)  # one more than there are values: zipped off
+    return zip(keys, zip(offsets, sizes, strict=False), strict=True)
+
+
+def _journal_record(entries: dict[str, bytes]) -> bytes:
+    """A record of a store's journal: its stamp, keys and value sizes, then the values."""
+    header = ((STAMP, STATE_FORMAT), list(entries), array("q", map(len, entries.values())))
+    return b"".join((pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL), *entries.values()))
+
+
+class PackedStore(BlobStore):
+    """A store of any values, pickled one by one (`pack`): loading it makes no objects, and a
+    rebuild unpickles only the entries it uses."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._values: dict[str, Any] = {}  # read or set so far
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._values.get(key, _MISSING)
+        if value is _MISSING:
+            value = self._values[key] = pickle.loads(super().__getitem__(key))
+        self.used.add(key)
+        return value
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.set_packed(key, pack(value))
+        self._values[key] = value
+
+    def set_packed(self, key: str, data: bytes) -> None:
+        """Keep a value pickled elsewhere (e.g. by a forked process)."""
+        self._set_entry(key, data)
+
+    def _set_entry(self, key: str, entry: Any) -> None:
+        self._values.pop(key, None)
+        super()._set_entry(key, entry)
+
+    def __delitem__(self, key: str) -> None:
+        self._values.pop(key, None)
+        super().__delitem__(key)
+
     def prune(self, *, drop_unused: bool = True) -> None:
         super().prune(drop_unused=drop_unused)
         self._values = {key: value for key, value in self._values.items() if key in self.entries}
 
 
 class _ReadWhenUsed(Mapping[str, Any]):
-    def __init__(self, store: PackedStore, keys: Mapping[str, str]) -> None:
+    def __init__(self, store: BlobStore, keys: Mapping[str, str]) -> None:
         self._store, self._keys = store, keys
 
     def __getitem__(self, name: str) -> Any:
@@ -221,22 +307,10 @@ class _ReadWhenUsed(Mapping[str, Any]):
         return len(self._keys)
 
 
-def load_store(path: Path, kind: type[S] = UsedMapping) -> S:  # type: ignore[assignment]
-    """The entries a journal holds, up to its first torn or foreign record."""
+def load_store(path: Path, kind: type[B] = PackedStore) -> B:  # type: ignore[assignment]
+    """The store whose journal is at `path` (empty when there is none)."""
     store = kind()
-    try:
-        with path.open("rb") as handle, _collector_paused():
-            while handle.peek(1):
-                stamp, entries = pickle.load(handle)
-                if stamp != (STAMP, STATE_FORMAT):
-                    store.torn = True
-                    break
-                store.entries.update(entries)
-                store.on_disk += len(entries)
-    except FileNotFoundError:
-        pass
-    except UNREADABLE:
-        store.torn = True
+    store.load(path)
     return store
 
 
@@ -254,7 +328,7 @@ STATE_FILE = "build-state.pickle"
 RELATED_FILE = "related-index.pickle"
 LAST_BUILD_FILE = "last-build.pickle"  # what a rebuild with nothing changed checks, and nothing more
 STORES = ("papers", "analysed", "topics", "records", "search")  # each a journal of its own
-STATE_FORMAT = 11  # bump when BuildState or what it holds changes shape
+STATE_FORMAT = 12  # bump when BuildState or what it holds changes shape
 
 
 class FileStamp(NamedTuple):
@@ -276,16 +350,16 @@ class OutputEntry(NamedTuple):
     mtime_ns: int
 
 
-class _Store(Generic[S]):
+class _Store(Generic[B]):
     """A store of a BuildState, read from the state's folder when first used."""
 
-    def __init__(self, kind: type[S]) -> None:
+    def __init__(self, kind: type[B]) -> None:
         self.kind = kind
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, state: BuildState, owner: type | None = None) -> S:
+    def __get__(self, state: BuildState, owner: type | None = None) -> B:
         store = state._stores.get(self.name)
         if store is None:
             folder = state.folder
@@ -293,7 +367,7 @@ class _Store(Generic[S]):
             state._stores[self.name] = store
         return store  # type: ignore[return-value]
 
-    def __set__(self, state: BuildState, store: S) -> None:
+    def __set__(self, state: BuildState, store: B) -> None:
         state._stores[self.name] = store
 
 
@@ -313,15 +387,15 @@ class BuildState:
     _related: Any = None  # the related-papers index (derive.RelatedIndex), kept in a file of its own
     _related_changed: bool = False
     fresh_words: dict[str, Any] = field(default_factory=dict)  # text key -> words, counted by this build
-    _stores: dict[str, UsedMapping] = field(default_factory=dict)  # those read or made so far
+    _stores: dict[str, BlobStore] = field(default_factory=dict)  # those read or made so far
 
     # The stores, each a journal of its own, read from `folder` when first used: a rebuild
     # starts its forked processes before it reads those it needs later, or not at all.
     papers = _Store(PackedStore)  # content key -> Paper
     analysed = _Store(PackedStore)  # text key -> Abstract
-    topics = _Store(UsedMapping)  # rules + content key -> ids; topics.yaml
-    records = _Store(UsedMapping)  # inputs -> papers.json record or papers.bib entry
-    search = _Store(UsedMapping)  # for build_search_bundle(cache=)
+    topics = _Store(PackedStore)  # rules + content key -> ids; topics.yaml
+    records = _Store(BlobStore)  # inputs -> papers.json record or papers.bib entry
+    search = _Store(BlobStore)  # for build_search_bundle(cache=)
 
     def __getstate__(self) -> dict[str, Any]:
         kept = dict(self.__dict__)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cache import STATE_FILE, BuildState, UsedMapping, load_store
+from sitegen.cache import STATE_FILE, BuildState, PackedStore, load_store
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
 from sitegen.load import load_papers
@@ -84,7 +84,7 @@ def test_unchanged_files_come_from_the_parsed_cache(make_project, tmp_path: Path
     root = make_project({"content/papers/endogen.md": GOOD})
     loaded = load_config(root / "site.yaml")
     cache_file = tmp_path / "cache.pickle"
-    first = UsedMapping()
+    first = PackedStore()
     (paper,) = load_papers(loaded, first)
     first.prune()  # as a build does before saving its state
     first.save(cache_file)
