@@ -54,6 +54,7 @@ from sitegen.topics import assign_topics, check_paper_topics
 from sitegen.write import (
     ManifestOutput,
     OutputFiles,
+    Patched,
     Tally,
     check_output_folder,
     output_files,
@@ -80,7 +81,7 @@ T = TypeVar("T")
 U = TypeVar("U")
 V = TypeVar("V")
 DigestedPaper = tuple[str, FileStamp, bytes, str, tuple[bytes, dict[str, int]], tuple[str, ...]]
-Page = tuple[str, str, Callable[[], str | bytes]]  # output path, digest of its inputs, how to make it
+Page = tuple[str, str, Callable[[], "str | bytes | Patched"]]  # output path, digest of its inputs, its maker
 LINK_LABELS = {"code": "Code", "project": "Project page", "data": "Data", "model": "Model", "paper": "Paper"}
 
 
@@ -762,9 +763,9 @@ def _write_site(
             state.outputs.get(folder, {}) if site.last is not None and site.last.folder == folder else {}
         )
 
-        def last_output(path: str) -> bytes | None:
+        def last_output(path: str) -> Path | None:
             kept = previous is not None and path in previous.entries and last_made.get(path) is not None
-            return (out / path).read_bytes() if kept else None
+            return out / path if kept else None
 
         for path, inputs, make in site.pages(env, info, everything, last_made, last_output):
             report.pages += path.endswith(".html")
@@ -807,7 +808,7 @@ def _render_pages(pages: Sequence[Page], staged: ManifestOutput, report: BuildRe
         with report.timing("render"):
             made = make()
         with report.timing("write"):
-            staged.write(path, made if isinstance(made, bytes) else made.encode("utf-8"), inputs)
+            staged.write(path, made.encode("utf-8") if isinstance(made, str) else made, inputs)
 
 
 def _render_in_two_processes(
@@ -1009,7 +1010,7 @@ class Site:
         info: SiteInfo,
         everything: str,
         last_made: dict[str, OutputEntry],
-        last_output: Callable[[str], bytes | None],
+        last_output: Callable[[str], Path | None],
     ) -> Iterator[Page]:
         """Each output file: its path, a digest of all it is made from, and how to make it.
         (`last_made`: the output's manifest, as the build that `self.last` describes left it;
@@ -1120,7 +1121,7 @@ class Site:
         return render.render_attention(env, info, attention)
 
     def data_files(
-        self, inputs: Callable[..., str], changes: Changes | None, last_output: Callable[[str], bytes | None]
+        self, inputs: Callable[..., str], changes: Changes | None, last_output: Callable[[str], Path | None]
     ) -> Iterator[Page]:
         """The feed, sitemap, BibTeX and JSON files, each with the inputs of what it shows: an
         abstract edit leaves the sitemap as it was, and the feed unless the paper is in it."""
@@ -1157,15 +1158,15 @@ class Site:
         return pages + [urls.paper_page(slug) for slug in newest_first]
 
     def list_file(
-        self, path: str, changes: set[str] | None, last_output: Callable[[str], bytes | None]
-    ) -> bytes:
+        self, path: str, changes: set[str] | None, last_output: Callable[[str], Path | None]
+    ) -> bytes | Patched:
         """papers.json or papers.bib: each paper's chunk kept from the last build when made from
         the same inputs; when few changed, the last build's file with those chunks replaced."""
         layout, chunk_inputs, make = self._list_files[path]
         slugs, last = self.derived.newest_first, self.last
         same_order = last is not None and changes is not None and last.newest_first == slugs
         sizes = last.chunk_sizes.get(path) if last is not None and same_order else None
-        old = last_output(path) if sizes is not None else None  # read only when it can be patched
+        old = last_output(path) if sizes is not None else None
         if sizes is not None and old is not None and changes is not None:
             # Made, not looked up: the few new chunks are not worth reading the records store.
             new = {number: make(slug) for number, slug in enumerate(slugs) if slug in changes}

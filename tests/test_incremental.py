@@ -381,6 +381,22 @@ def test_an_edit_patches_the_data_files_instead_of_joining_every_record_again(pr
     assert_same_as_cold_build(project)
 
 
+@pytest.mark.parametrize("in_kernel", [True, False], ids=["copy_file_range", "read-and-write"])
+def test_a_patched_data_file_is_rewritten_only_when_its_bytes_change(project, monkeypatch, in_kernel):
+    import sitegen.write
+
+    build(project)
+    if not in_kernel:  # as where the kernel cannot copy between these files
+        monkeypatch.delattr(sitegen.write.os, "copy_file_range", raising=False)
+    bib = project / "public/papers.bib"
+    bib_before = bib.stat().st_mtime_ns
+    edit(project / "content/papers/study-6.md", "We study", "We carefully study")  # not in BibTeX
+    build(project)
+    assert bib.stat().st_mtime_ns == bib_before, "papers.bib holds no abstract: left as it was"
+    assert b"We carefully study" in (project / "public/papers.json").read_bytes()
+    assert_same_as_cold_build(project)
+
+
 def spy(function: Callable[..., object], calls: list[object]) -> Callable[..., object]:
     def recorded(*args: object) -> object:
         calls.append(args)
