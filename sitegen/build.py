@@ -952,9 +952,9 @@ class Site:
 
         slugs = self.library.papers.slugs
         made_of = {slug: f"search-document {self.rules} {self.paper_keys[slug]}" for slug in slugs}
-        keys = cache.made_all(made_of, lambda slug: document_key(self.search_document(slug)).encode())
+        keys = cache.made_values(made_of, lambda slug: document_key(self.search_document(slug)).encode())
         documents = _Documents(self.search_document, slugs)
-        return build_search_bundle(documents, cache=cache, keys=[key.decode() for key in keys.values()])
+        return build_search_bundle(documents, cache=cache, keys=[key.decode() for key in keys])
 
     def search_document(self, slug: str) -> SearchDocument:
         from sitegen.search import SearchDocument
@@ -1176,9 +1176,9 @@ class Site:
                 for number, chunk in new.items():
                     self.chunk_sizes[path][number] = len(chunk)
                 return patched
-        chunks = self.records_of().made_all(dict(zip(slugs, chunk_inputs(slugs), strict=True)), make)
-        self.chunk_sizes[path] = array("q", map(len, chunks.values()))
-        return layout.joined(list(chunks.values()))
+        chunks = self.records_of().made_values(dict(zip(slugs, chunk_inputs(slugs), strict=True)), make)
+        self.chunk_sizes[path] = array("q", map(len, chunks))
+        return layout.joined(chunks)
 
     @cached_property
     def _list_files(

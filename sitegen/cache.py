@@ -111,6 +111,10 @@ class UsedMapping(MutableMapping[str, Any]):
                 found[name] = self[keys[name]] = make(name)
         return found
 
+    def made_values(self, keys: Mapping[str, str], make: Callable[[str], Any]) -> list[Any]:
+        """`made_all`'s values, in order."""
+        return list(self.made_all(keys, make).values())
+
     def touch(self, key: str) -> bool:
         """Whether `key` is kept, which marks it used (its value is not read)."""
         if key in self.entries:
@@ -184,6 +188,20 @@ class BlobStore(UsedMapping):
             if not self.touch(key):
                 self[key] = make(name)
         return _ReadWhenUsed(self, keys)
+
+    def made_values(self, keys: Mapping[str, str], make: Callable[[str], Any]) -> list[Any]:
+        self.made_all(keys, make)
+        return self.read_many(keys.values())
+
+    def read_many(self, keys: Iterable[str]) -> list[Any]:
+        """The values of `keys`, read in one pass (a rebuild reads ~10,000 document keys)."""
+        entries, mapped = self.entries, self._mapped
+        found = [
+            entry if isinstance(entry, bytes) else mapped[entry[0] : entry[0] + entry[1]]  # type: ignore[index]
+            for entry in map(entries.__getitem__, keys)
+        ]
+        self.used.update(keys)
+        return found
 
     def _bytes(self, entry: bytes | tuple[int, int]) -> bytes:
         if isinstance(entry, bytes):
@@ -287,6 +305,9 @@ class PackedStore(BlobStore):
     def __delitem__(self, key: str) -> None:
         self._values.pop(key, None)
         super().__delitem__(key)
+
+    def read_many(self, keys: Iterable[str]) -> list[Any]:
+        return [self[key] for key in keys]
 
     def prune(self, *, drop_unused: bool = True) -> None:
         super().prune(drop_unused=drop_unused)

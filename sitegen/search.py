@@ -71,7 +71,8 @@ class SearchCache(Protocol):
 
     Keys name their content (a digest of their input), so an entry never goes stale. A build
     reads (`get`) or writes every key it or the next build still needs, so entries a build did
-    not touch can be dropped after it (keep the rest: ~2.5 KB a paper).
+    not touch can be dropped after it (keep the rest: ~2.5 KB a paper). A cache with a
+    `touch(key)` method is told of a key still needed that way instead of being read.
     """
 
     def get(self, key: str, /) -> bytes | None: ...
@@ -181,8 +182,9 @@ def encoded_shard(shard: Shard, cache: SearchCache | None) -> tuple[bytes, int]:
     """A shard's JSON text (ASCII) and its gzip size; cached as b"size\\ntext"."""
     known = cache.get(shard.key) if cache is not None else None
     if cache is not None and known is not None:
-        for key in shard.keys:  # still needed: the next edit in this shard re-encodes from them
-            cache.get(terms_key(key))
+        keep = getattr(cache, "touch", cache.get)  # still needed: the next edit in this shard reads them
+        for key in shard.keys:
+            keep(terms_key(key))
         size, text = known.split(b"\n", 1)
         return text, int(size)
     if cache is None:
