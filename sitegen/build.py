@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import time
 from array import array
@@ -36,6 +35,7 @@ from sitegen.cache import (
 from sitegen.config import LoadedConfig, load_config
 from sitegen.derive import Derived, RelatedIndex, Words, derive, introduced_names, term_counts
 from sitegen.errors import Problem, SitegenError
+from sitegen.forks import forked, shared_chunks, side_by_side
 from sitegen.load import (
     SETTLE_NS,
     ContentPaths,
@@ -339,112 +339,6 @@ def _output_scan(out: Path, listing: PaperListing | None) -> Iterator[Callable[[
         yield listed
 
 
-def side_by_side(here: Callable[[], T], there: Callable[[], U]) -> tuple[T, U]:
-    """`here()` in this process while `there()` runs in a forked one, using both cores."""
-    with forked(there) as theirs:
-        return here(), theirs()
-
-
-@contextmanager
-def forked(job: Callable[[], U]) -> Iterator[Callable[[], U]]:
-    """Start `job()` in a forked process; the block gets a function that waits for its result.
-
-    `job` is inherited through fork (so it may be a closure over the build's data); its result
-    must pickle. Where fork is unavailable, the function runs the job here.
-    """
-    import multiprocessing  # only builds that fork need it
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _FORKED_JOB
-    if "fork" not in multiprocessing.get_all_start_methods():
-        yield job
-        return
-    _FORKED_JOB = job
-    gc.freeze()  # the collector would otherwise write to every shared page, copying them all
-    try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            future = pool.submit(_run_forked_job)  # forks now, with the job
-            _FORKED_JOB = None
-            yield future.result
-    finally:
-        _FORKED_JOB = None
-        gc.unfreeze()
-
-
-_FORKED_JOB: Callable[[], Any] | None = None
-
-
-@contextmanager
-def forked_then(job: Callable[[], U], then: Callable[[], None]) -> Iterator[Callable[[], U]]:
-    """`forked(job)`, where the forked process hands its result over and only then runs
-    `then()` (e.g. saving what it made), while this one goes on; the block's end waits for it."""
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        yield lambda: _then(job(), then)
-        return
-    reader, writer = multiprocessing.Pipe(duplex=False)
-
-    def job_then() -> None:
-        try:
-            value = job()
-        except BaseException:
-            writer.send(None)  # the reader then raises the error from the process's result
-            raise
-        writer.send((value,))
-        then()
-
-    received = False
-
-    def result() -> U:
-        nonlocal received
-        sent = reader.recv()
-        received = True
-        if sent is None:
-            finished()
-        value: U = sent[0]
-        return value
-
-    with forked(job_then) as finished:
-        try:
-            yield result
-        finally:
-            if not received:
-                reader.recv()  # the job waits to hand its result over before it goes on
-        finished()
-    reader.close()
-    writer.close()
-
-
-def _then(value: U, then: Callable[[], None]) -> U:
-    then()
-    return value
-
-
-def shared_chunks(items: Sequence[T], size: int) -> Callable[[], Iterator[Sequence[T]]]:
-    """Work for this process and a forked one: each yields the next unclaimed chunk of `items`
-    until none is left, so neither waits while the other still has much to do."""
-    from multiprocessing import Value  # shared memory, inherited through fork
-
-    claimed = Value("l", 0)
-
-    def chunks() -> Iterator[Sequence[T]]:
-        while True:
-            with claimed.get_lock():
-                start = claimed.value
-                claimed.value = start + size
-            if start >= len(items):
-                return
-            yield items[start : start + size]
-
-    return chunks
-
-
-def _run_forked_job() -> Any:
-    assert _FORKED_JOB is not None
-    return _FORKED_JOB()
-
-
 def _prefetch_papers(loaded: LoadedConfig, state: BuildState, listing: PaperListing | None) -> None:
     """Parse, analyse and assign topics to the new or changed paper files, shared with a forked
     process: the slowest part of a cold build. The serial pass after it finds them cached."""
@@ -665,7 +559,7 @@ def _related_papers(
     if len(text_keys) < PARALLEL_FROM or not state.related_index_unread():
         yield partial(finish, find)
         return
-    with forked_then(find, state.save_related_index) as found:
+    with forked(find, then=state.save_related_index) as found:
         yield partial(finish, found)
 
 

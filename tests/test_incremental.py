@@ -280,9 +280,15 @@ def test_related_papers_updated_in_a_forked_process_give_the_same_site(project, 
     import sitegen.build
     import sitegen.cache
 
-    forks = []
-    forked_then = sitegen.build.forked_then
-    monkeypatch.setattr(sitegen.build, "forked_then", lambda *job: forks.append(job) or forked_then(*job))
+    forks = []  # those that save what they made after handing it over: the related index
+    forked = sitegen.build.forked
+
+    def spied(job, then=None):
+        if then is not None:
+            forks.append(job)
+        return forked(job, then=then)
+
+    monkeypatch.setattr(sitegen.build, "forked", spied)
     build(project)
     monkeypatch.setattr(sitegen.build, "PARALLEL_FROM", 1)
     for n, words in enumerate(("liver tumour", "polyp agent", "radiology report planning")):

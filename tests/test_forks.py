@@ -1,0 +1,49 @@
+"""Work handed to a forked process: its result, its errors, and a block that ends without it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import SitegenError
+from sitegen.forks import CAN_FORK, forked, side_by_side
+
+pytestmark = pytest.mark.skipif(not CAN_FORK, reason="no fork here: the jobs run in this process")
+
+
+def test_a_forked_job_hands_back_its_result_from_another_process() -> None:
+    here = os.getpid()
+    with forked(lambda: (os.getpid(), "x" * 1_000_000)) as result:
+        pid, big = result()
+    assert pid != here and big == "x" * 1_000_000  # larger than a pipe's buffer
+    assert side_by_side(lambda: 1, lambda: 2) == (1, 2)
+
+
+def test_a_forked_job_s_error_is_raised_where_its_result_is_asked_for() -> None:
+    def failing() -> None:
+        raise SitegenError("the job failed", path="content/papers/x.md", line=3)
+
+    with forked(failing) as result, pytest.raises(SitegenError, match="the job failed") as raised:
+        result()
+    assert raised.value.problems[0].line == 3
+
+
+def test_then_runs_after_the_result_is_handed_over_and_the_block_waits_for_it(tmp_path: Path) -> None:
+    marker = tmp_path / "saved"
+
+    def save() -> None:
+        assert not marker.exists()
+        marker.write_text("saved")
+
+    with forked(lambda: "lists", then=save) as result:
+        assert result() == "lists"
+    assert marker.read_text() == "saved"
+
+
+def test_a_block_that_ends_without_asking_leaves_no_process_waiting(tmp_path: Path) -> None:
+    marker = tmp_path / "saved"
+    with forked(lambda: "y" * 1_000_000, then=lambda: marker.write_text("saved")), forked(lambda: 2):
+        pass  # both results unread: neither job may hang on its pipe
+    assert not marker.exists(), "a result not handed over is not followed by `then`"
