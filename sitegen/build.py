@@ -56,6 +56,7 @@ from sitegen.write import (
     OutputFiles,
     Patched,
     Tally,
+    TrustedManifest,
     check_output_folder,
     output_files,
     trusted_manifest,
@@ -234,18 +235,16 @@ def _build(
     _check_library(library, map(papers.by_slug.__getitem__, checked), env, loaded.root)
     report.papers, report.topics = len(papers), len(library.topics)
     text_keys = {slug: _text_key(stamp) for slug, stamp in stamps.items()}
+    previous = trusted_manifest(state.outputs.get(str(report.out), {}), output())
     with _related_papers(library, text_keys, state, report) as related:
         site = _derive_site(library, text_keys, file_keys, rules, changed, last, state, report)
         site.records_of = lambda: state.records  # read only if many records must be joined
-        with _search_index(site, state, report) as search:
-            site.find_related = related  # asked for once the first page needs them
-            bundle = _write_site(site, env, looks, search, out, output, state, report, published)
+        site.find_related = related  # asked for once the first page needs them
+        search = _write_site(site, env, looks, previous, out, state, report, published)
         state.keep_latest("site", site.made_of(str(report.out), looks))
         report.search_documents = len(library.papers)
-        report.search_index_bytes, report.search_index_gzip_bytes = (
-            bundle.index_bytes,
-            bundle.index_gzip_bytes,
-        )
+        report.search_index_bytes = search.index_bytes
+        report.search_index_gzip_bytes = search.index_gzip_bytes
         state.fresh_words = {}  # counted for the related papers, which have them now
         state.prune(drop_unused=site.last is None)  # a build that looked at few papers used few entries
         state.changed = state.changed or before != (state.files, state.outputs)
@@ -563,31 +562,59 @@ def _related_papers(
         yield partial(finish, found)
 
 
+ForkedWrites = tuple[Tally, dict[str, Any], set[str]]  # the files a forked process wrote; its store's news
+
+
+@dataclass(frozen=True)
+class SearchFiles:
+    """The search index's files as a build wrote them, and the sizes the report shows."""
+
+    paths: tuple[str, ...]
+    index_bytes: int
+    index_gzip_bytes: int
+
+
 @contextmanager
-def _search_index(site: Site, state: BuildState, report: BuildReport) -> Iterator[Callable[[], SearchBundle]]:
-    """The search bundle, as a function the build calls once its pages are in place: the cached
-    one; else, in a big library, one started now in a forked process, to be made while related
-    papers are found and pages rendered; else one made when asked for."""
-    cached = state.result("search", site.search_inputs)
-    if cached is not None:
-        yield lambda: cached
+def _search_index(
+    site: Site, staged: ManifestOutput, assets: Mapping[str, bytes], state: BuildState, report: BuildReport
+) -> Iterator[Callable[[], SearchFiles]]:
+    """The search index's files, written into `staged`, as a function the build calls once its
+    pages are in place: those the output holds as made from the same documents; else, in a big
+    library, ones made and written by a forked process started now, while related papers are
+    found and pages rendered (it hands back what it wrote, not the ~8 MB it wrote); else ones
+    made when asked for."""
+    inputs = site.search_inputs
+    kept = state.result("search", inputs)
+    if isinstance(kept, SearchFiles) and staged.reuse_all(kept.paths, inputs):
+        yield lambda: kept
         return
 
-    def make() -> tuple[SearchBundle, dict[str, Any], set[str]]:
+    def write() -> SearchFiles:
         bundle = site.search_bundle(state.search)
-        return bundle, state.search.unsaved_entries(), state.search.used  # what the store gained
+        files = {path: data for path, data in bundle.files.items() if path not in assets}  # e.g. the user's
+        for path, data in files.items():
+            staged.write(path, data, inputs)
+        return SearchFiles(tuple(files), bundle.index_bytes, bundle.index_gzip_bytes)
 
-    def finish(made: Callable[[], tuple[SearchBundle, dict[str, Any], set[str]]]) -> SearchBundle:
+    def write_elsewhere() -> tuple[SearchFiles, ForkedWrites | None]:
+        staged.start_tally()
+        written = write()
+        return written, (staged.tally(), state.search.unsaved_entries(), state.search.used)
+
+    def finish(made: Callable[[], tuple[SearchFiles, ForkedWrites | None]]) -> SearchFiles:
         with report.timing("search index"):
-            bundle, entries, used = made()
-        state.search.absorb(entries, used)  # from a forked process's copy of the store
-        state.keep("search", site.search_inputs, bundle)
-        return bundle
+            written, elsewhere = made()
+        if elsewhere is not None:  # what a forked process wrote, and set and read in its copy of the store
+            tally, entries, used = elsewhere
+            staged.add_tally(tally)
+            state.search.absorb(entries, used)
+        state.keep("search", inputs, written)
+        return written
 
     if len(site.library.papers) < PARALLEL_FROM:
-        yield partial(finish, make)
+        yield partial(finish, lambda: (write(), None))
         return
-    with forked(make) as made:
+    with forked(write_elsewhere) as made:
         yield partial(finish, made)
 
 
@@ -635,51 +662,21 @@ def _write_site(
     site: Site,
     env: jinja2.Environment,
     looks: Looks,
-    search: Callable[[], SearchBundle],
+    previous: TrustedManifest | None,
     out: Path,
-    output: Callable[[], OutputFiles | None],
     state: BuildState,
     report: BuildReport,
     published: Callable[[frozenset[str] | None], None] | None,
-) -> SearchBundle:
+) -> SearchFiles:
     """Render and write what changed: paper pages first, then the rest, then the search index
-    (each put in place as it is done when `published` is given). Returns the search bundle."""
-    info, assets = site.info(urls.SEARCH_INDEX), looks.assets
-    everything = site.everything(looks.fingerprint)
+    (each put in place as it is done when `published` is given)."""
     folder = str(out.resolve())
-    previous = trusted_manifest(state.outputs.get(folder, {}), output())
-    paper_pages = {urls.paper_file(slug) for slug in site.library.papers.slugs}
-    with ManifestOutput(out, previous) as staged:
-        for path, data in assets.items():
-            staged.write(path, data)
-        todo = []
-        last_made = (
-            state.outputs.get(folder, {}) if site.last is not None and site.last.folder == folder else {}
-        )
-
-        def last_output(path: str) -> Path | None:
-            kept = previous is not None and path in previous.entries and last_made.get(path) is not None
-            return out / path if kept else None
-
-        for path, inputs, make in site.pages(env, info, everything, last_made, last_output):
-            report.pages += path.endswith(".html")
-            if staged.reuse(path, inputs):
-                report.pages_reused += 1
-            else:
-                todo.append((path, inputs, make))
-        report.pages_rendered = len(todo)
-        if len(todo) >= PARALLEL_FROM:
-            _render_in_two_processes(todo, paper_pages, staged, report)
-        else:
-            for group in (True, False):  # an edited paper's page is what its editor is looking at
-                _render_pages([page for page in todo if (page[0] in paper_pages) == group], staged, report)
-                if published is not None:
-                    state.outputs.pop(folder, None)  # the output changes from here
-                    _publish(staged, published)
-        bundle = search()
-        for path, data in bundle.files.items():
-            if path not in assets:  # e.g. search.css, replaced by the user's
-                staged.write(path, data)
+    with (
+        ManifestOutput(out, previous) as staged,
+        _search_index(site, staged, looks.assets, state, report) as search,
+    ):
+        _write_pages(site, env, looks, staged, state, report, published)
+        written = search()
         state.outputs.pop(folder, None)  # until the new output is in place
     state.outputs[folder] = staged.manifest
     for stale in list(state.outputs)[:-KEEP_MANIFESTS]:
@@ -688,7 +685,47 @@ def _write_site(
     report.output_bytes = staged.total_bytes
     if published is not None:
         published(staged.put_in_place)
-    return bundle
+    return written
+
+
+def _write_pages(
+    site: Site,
+    env: jinja2.Environment,
+    looks: Looks,
+    staged: ManifestOutput,
+    state: BuildState,
+    report: BuildReport,
+    published: Callable[[frozenset[str] | None], None] | None,
+) -> None:
+    """Render and write the pages and data files whose inputs changed."""
+    info, everything = site.info(urls.SEARCH_INDEX), site.everything(looks.fingerprint)
+    folder = str(staged.out)
+    paper_pages = {urls.paper_file(slug) for slug in site.library.papers.slugs}
+    for path, data in looks.assets.items():
+        staged.write(path, data)
+    todo = []
+    last_made = state.outputs.get(folder, {}) if site.last is not None and site.last.folder == folder else {}
+    previous = staged.previous
+
+    def last_output(path: str) -> Path | None:
+        kept = previous is not None and path in previous.entries and last_made.get(path) is not None
+        return staged.out / path if kept else None
+
+    for path, inputs, make in site.pages(env, info, everything, last_made, last_output):
+        report.pages += path.endswith(".html")
+        if staged.reuse(path, inputs):
+            report.pages_reused += 1
+        else:
+            todo.append((path, inputs, make))
+    report.pages_rendered = len(todo)
+    if len(todo) >= PARALLEL_FROM:
+        _render_in_two_processes(todo, paper_pages, staged, report)
+    else:
+        for group in (True, False):  # an edited paper's page is what its editor is looking at
+            _render_pages([page for page in todo if (page[0] in paper_pages) == group], staged, report)
+            if published is not None:
+                state.outputs.pop(folder, None)  # the output changes from here
+                _publish(staged, published)
 
 
 def _publish(staged: ManifestOutput, published: Callable[[frozenset[str] | None], None]) -> None:

@@ -349,7 +349,7 @@ STATE_FILE = "build-state.pickle"
 RELATED_FILE = "related-index.pickle"
 LAST_BUILD_FILE = "last-build.pickle"  # what a rebuild with nothing changed checks, and nothing more
 STORES = ("papers", "analysed", "topics", "records", "search")  # each a journal of its own
-STATE_FORMAT = 12  # bump when BuildState or what it holds changes shape
+STATE_FORMAT = 13  # bump when BuildState or what it holds changes shape
 
 
 class FileStamp(NamedTuple):

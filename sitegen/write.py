@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -224,10 +224,16 @@ class ManifestOutput(StagedOutput):
         self.put_in_place: frozenset[str] | None = None
 
     def reuse(self, relative: str, inputs: str) -> bool:
-        entry = self.previous.entries.get(relative) if self.previous else None
-        if entry is None or entry.inputs != inputs:
+        return self.reuse_all((relative,), inputs)
+
+    def reuse_all(self, paths: Iterable[str], inputs: str) -> bool:
+        """Keep the files of `paths` if the previous output holds every one as made from `inputs`."""
+        entries = self.previous.entries if self.previous else {}
+        found = [entries.get(relative) for relative in paths]
+        if not all(entry is not None and entry.inputs == inputs for entry in found):
             return False
-        self._keep(relative, entry)
+        for relative, entry in zip(paths, found, strict=True):
+            self._keep(relative, entry)  # type: ignore[arg-type]
         return True
 
     def write(self, relative: str, data: bytes | Patched, inputs: str = "") -> None:

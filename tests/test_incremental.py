@@ -403,6 +403,27 @@ def test_a_patched_data_file_is_rewritten_only_when_its_bytes_change(project, mo
     assert_same_as_cold_build(project)
 
 
+@pytest.mark.parametrize("forked", [False, True], ids=["in-process", "forked"])
+def test_a_rebuild_with_the_same_papers_and_topics_keeps_the_search_index_unmade(project, monkeypatch, forked):
+    import sitegen.build
+    import sitegen.search
+
+    if forked:  # the search index made and written by a forked process, as in a big library
+        monkeypatch.setattr(sitegen.build, "PARALLEL_FROM", 1)
+    first = build(project)
+    index = project / "public/assets/search-index.js"
+    made_at = index.stat().st_mtime_ns
+    (project / "my-templates/static").mkdir()
+    (project / "my-templates/static/extra.css").write_text("p { margin: 0 }")  # the looks, not the papers
+    monkeypatch.setattr(sitegen.search, "build_search_bundle", None)  # must not be called
+    again = build(project)
+    assert index.stat().st_mtime_ns == made_at
+    assert again.search_index_bytes == first.search_index_bytes
+    assert again.search_index_gzip_bytes == first.search_index_gzip_bytes
+    monkeypatch.undo()
+    assert_same_as_cold_build(project)
+
+
 def spy(function: Callable[..., object], calls: list[object]) -> Callable[..., object]:
     def recorded(*args: object) -> object:
         calls.append(args)
