@@ -220,23 +220,21 @@ def _build(
     is saved in `cache_dir`, when given."""
     env = render.make_environment(looks.folder, cache_dir / COMPILED_TEMPLATES if cache_dir else None)
     before = (dict(state.files), dict(state.outputs))
-    with report.timing("read"):
-        _prefetch_papers(loaded, state, listing)
-        library = load_library(loaded, state.papers, state.files, listing, state.topics)
-    papers = library.papers
-    state.files = {path: state.files[path] for path in papers.paths}
-    stamps = dict(zip(papers.slugs, map(state.files.__getitem__, papers.paths), strict=True))
-    rules = _rules_digest(library.topics)
-    last = _last_site(state, rules)
-    file_keys = {slug: stamp.key for slug, stamp in stamps.items()}
-    changed = [slug for slug, key in file_keys.items() if last is None or last.keys.file.get(slug) != key]
-    # Unchanged papers passed these checks under the same topics; with the same templates too.
-    checked = changed if last is not None and last.looks == looks.digest else papers.slugs
-    _check_library(library, map(papers.by_slug.__getitem__, checked), env, loaded.root)
-    report.papers, report.topics = len(papers), len(library.topics)
-    text_keys = {slug: _text_key(stamp) for slug, stamp in stamps.items()}
+    read = cache_first(partial(_read_library, loaded, state, listing, report))
     previous = trusted_manifest(state.outputs.get(str(report.out), {}), output())
-    with _related_papers(library, text_keys, state, report) as related:
+    with _related_papers(read, len(listing or state.files), state, report) as related:
+        library, text_keys = read()
+        papers = library.papers
+        rules = _rules_digest(library.topics)
+        last = _last_site(state, rules)
+        file_keys = {
+            slug: state.files[path].key for slug, path in zip(papers.slugs, papers.paths, strict=True)
+        }
+        changed = [slug for slug, key in file_keys.items() if last is None or last.keys.file.get(slug) != key]
+        # Unchanged papers passed these checks under the same topics; with the same templates too.
+        checked = changed if last is not None and last.looks == looks.digest else papers.slugs
+        _check_library(library, map(papers.by_slug.__getitem__, checked), env, loaded.root)
+        report.papers, report.topics = len(papers), len(library.topics)
         site = _derive_site(library, text_keys, file_keys, rules, changed, last, state, report)
         site.records_of = lambda: state.records  # read only if many records must be joined
         site.find_related = related  # asked for once the first page needs them
@@ -393,6 +391,35 @@ def _digest_papers(todo: Sequence[tuple[Path, str]], topics: tuple[Topic, ...]) 
     return done
 
 
+LibraryTexts = tuple[Library, dict[str, str]]  # the library, and each paper's text key by slug
+
+
+def _read_library(
+    loaded: LoadedConfig, state: BuildState, listing: PaperListing | None, report: BuildReport
+) -> LibraryTexts:
+    """The library (each file's stamp brought up to date in `state`), and each paper's text key."""
+    with report.timing("read"):
+        _prefetch_papers(loaded, state, listing)
+        library = load_library(loaded, state.papers, state.files, listing, state.topics)
+    papers = library.papers
+    state.files = {path: state.files[path] for path in papers.paths}
+    return library, {
+        slug: _text_key(state.files[path]) for slug, path in zip(papers.slugs, papers.paths, strict=True)
+    }
+
+
+def cache_first(make: Callable[[], T]) -> Callable[[], T]:
+    """`make`, run on the first call only; later calls return what it returned then."""
+    made: list[T] = []
+
+    def first() -> T:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return first
+
+
 def _rules_digest(topics: Sequence[Topic]) -> str:
     return digest(repr(tuple(topics)).encode("utf-8"))
 
@@ -522,23 +549,29 @@ def _words_of(
 
 @contextmanager
 def _related_papers(
-    library: Library, text_keys: dict[str, str], state: BuildState, report: BuildReport
+    read: Callable[[], LibraryTexts], papers: int, state: BuildState, report: BuildReport
 ) -> Iterator[Callable[[], dict[str, tuple[str, ...]]]]:
     """Each paper's related papers, as a function the build calls once it needs them: the last
-    build's when no text changed; else the last build's index updated (in a big library, in a
-    forked process started now when the index is on disk: reading and saving its ~1M weights
-    costs more than the update, and the rest of the build goes on meanwhile, the saving even
-    after the lists are handed over); else made when asked for (after the search index is
-    started, in a cold build)."""
-    count = library.config.related_count
-    inputs = digest("\n".join((str(count), *text_keys, *text_keys.values())).encode("utf-8"))
-    kept = state.result("related", inputs)
-    if kept is not None:
-        yield lambda: kept
-        return
+    build's when no text changed; else the last build's index updated; else made when asked for
+    (after the search index is started, in a cold build). `read()` gives the library and each
+    paper's text key.
+
+    In a big library whose index is on disk, a forked process started now, before this one has
+    read the library, reads it too and does the update: reading and saving the index's ~1M
+    weights costs more than the update, and the rest of the build goes on meanwhile (the saving
+    even after the lists are handed over)."""
+
+    def inputs() -> str:
+        library, text_keys = read()
+        count = str(library.config.related_count)
+        return digest("\n".join((count, *text_keys, *text_keys.values())).encode("utf-8"))
 
     def find() -> dict[str, tuple[str, ...]]:
-        known = state.related_index()
+        kept = state.result("related", inputs())
+        if kept is not None:
+            return kept
+        library, text_keys = read()
+        count, known = library.config.related_count, state.related_index()
         words_of = _words_of(library, text_keys, state, known)
         if known is None:
             index = RelatedIndex.build(text_keys, words_of, count)
@@ -552,13 +585,17 @@ def _related_papers(
     def finish(found: Callable[[], dict[str, tuple[str, ...]]]) -> dict[str, tuple[str, ...]]:
         with report.timing("related"):
             related = found()
-        state.keep("related", inputs, related)
+        state.keep("related", inputs(), related)
         return related
 
-    if len(text_keys) < PARALLEL_FROM or not state.related_index_unread():
+    def read_index_then_find() -> dict[str, tuple[str, ...]]:
+        state.related_index()  # it needs no library: read while the library is being read
+        return find()
+
+    if papers < PARALLEL_FROM or not state.related_index_unread():
         yield partial(finish, find)
         return
-    with forked(find, then=state.save_related_index) as found:
+    with forked(read_index_then_find, then=state.save_related_index) as found:
         yield partial(finish, found)
 
 
