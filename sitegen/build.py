@@ -35,7 +35,7 @@ from sitegen.cache import (
 from sitegen.config import LoadedConfig, load_config
 from sitegen.derive import Derived, RelatedIndex, Words, derive, introduced_names, term_counts
 from sitegen.errors import Problem, SitegenError
-from sitegen.forks import forked, shared_chunks, side_by_side
+from sitegen.forks import Inbox, forked, shared_chunks, side_by_side
 from sitegen.load import (
     SETTLE_NS,
     ContentPaths,
@@ -222,7 +222,8 @@ def _build(
     before = (dict(state.files), dict(state.outputs))
     read = cache_first(partial(_read_library, loaded, state, listing, report))
     previous = trusted_manifest(state.outputs.get(str(report.out), {}), output())
-    with _related_papers(read, len(listing or state.files), state, report) as related:
+    count = loaded.config.related_count
+    with _related_papers(read, count, len(listing or state.files), state, report) as related:
         library, text_keys = read()
         papers = library.papers
         rules = _rules_digest(library.topics)
@@ -531,48 +532,45 @@ PATCHES_BETWEEN_FULL = 100  # then a build looks at every paper again, and drops
 
 
 def _words_of(
-    library: Library, text_keys: dict[str, str], state: BuildState, known: RelatedIndex | None
+    paper_of: Callable[[str], Paper], text_keys: dict[str, str], state: BuildState, known: RelatedIndex | None
 ) -> Callable[[str], Words]:
     """A paper's words for similarity, asked for only where needed: counted this build, or kept
     by the related index (not in the state, whose size every build pays for), else counted now."""
-    by_slug = library.papers.by_slug
 
     def words_of(slug: str) -> Words:
         key = text_keys[slug]
         words = state.fresh_words.get(key)
         if words is None and known is not None and known.texts.get(slug) == key:
             words = known.words[slug]
-        return words if words is not None else term_counts(by_slug[slug])
+        return words if words is not None else term_counts(paper_of(slug))
 
     return words_of
 
 
 @contextmanager
 def _related_papers(
-    read: Callable[[], LibraryTexts], papers: int, state: BuildState, report: BuildReport
+    read: Callable[[], LibraryTexts], count: int, papers: int, state: BuildState, report: BuildReport
 ) -> Iterator[Callable[[], dict[str, tuple[str, ...]]]]:
-    """Each paper's related papers, as a function the build calls once it needs them: the last
-    build's when no text changed; else the last build's index updated; else made when asked for
-    (after the search index is started, in a cold build). `read()` gives the library and each
-    paper's text key.
+    """Each paper's related papers (`count` each), as a function the build calls once it needs
+    them: the last build's when no text changed; else the last build's index updated; else made
+    when asked for (after the search index is started, in a cold build). `read()` gives the
+    library and each paper's text key; it is called here.
 
-    In a big library whose index is on disk, a forked process started now, before this one has
-    read the library, reads it too and does the update: reading and saving the index's ~1M
-    weights costs more than the update, and the rest of the build goes on meanwhile (the saving
-    even after the lists are handed over)."""
+    In a big library whose index is on disk, a forked process started before the library is
+    read updates it: reading and saving the index's ~1M weights costs more than the update, and
+    the build goes on meanwhile (the saving even after the lists are handed over). It reads the
+    index while this process reads the library, then is sent the text keys and the words of the
+    papers whose text changed: it need not read the library too."""
 
-    def inputs() -> str:
-        library, text_keys = read()
-        count = str(library.config.related_count)
-        return digest("\n".join((count, *text_keys, *text_keys.values())).encode("utf-8"))
+    def inputs(text_keys: dict[str, str]) -> str:
+        return digest("\n".join((str(count), *text_keys, *text_keys.values())).encode("utf-8"))
 
-    def find() -> dict[str, tuple[str, ...]]:
-        kept = state.result("related", inputs())
+    def find(text_keys: dict[str, str], paper_of: Callable[[str], Paper]) -> dict[str, tuple[str, ...]]:
+        kept = state.result("related", inputs(text_keys))
         if kept is not None:
             return kept
-        library, text_keys = read()
-        count, known = library.config.related_count, state.related_index()
-        words_of = _words_of(library, text_keys, state, known)
+        known = state.related_index()
+        words_of = _words_of(paper_of, text_keys, state, known)
         if known is None:
             index = RelatedIndex.build(text_keys, words_of, count)
             state.keep_related_index(index, changed=True)
@@ -585,18 +583,41 @@ def _related_papers(
     def finish(found: Callable[[], dict[str, tuple[str, ...]]]) -> dict[str, tuple[str, ...]]:
         with report.timing("related"):
             related = found()
-        state.keep("related", inputs(), related)
+        state.keep("related", inputs(read()[1]), related)
         return related
 
-    def read_index_then_find() -> dict[str, tuple[str, ...]]:
-        state.related_index()  # it needs no library: read while the library is being read
-        return find()
+    def paper_of(slug: str) -> Paper:
+        return read()[0].papers.by_slug[slug]
 
     if papers < PARALLEL_FROM or not state.related_index_unread():
-        yield partial(finish, find)
+        read()
+        yield partial(finish, lambda: find(read()[1], paper_of))
         return
-    with forked(read_index_then_find, then=state.save_related_index) as found:
+    inbox = Inbox()
+
+    def told_then_find() -> dict[str, tuple[str, ...]]:
+        state.related_index()  # needs no library: read while the build reads it
+        text_keys, fresh_words = inbox.receive()
+        state.fresh_words.update(fresh_words)
+        return find(text_keys, paper_of)  # paper_of reads the library here only if some words are missing
+
+    with forked(told_then_find, then=state.save_related_index, inbox=inbox) as found:
+        library, text_keys = read()
+        inbox.send((text_keys, _changed_words(library, text_keys, state)))
         yield partial(finish, found)
+
+
+def _changed_words(library: Library, text_keys: dict[str, str], state: BuildState) -> dict[str, Words]:
+    """The words of the papers whose text changed since the last build, by text key (none when
+    too many changed: a process that needs them counts them)."""
+    last: LastSite | None = state.latest("site")
+    if last is None:
+        return {}
+    changed = [slug for slug, key in text_keys.items() if last.keys.text.get(slug) != key]
+    if len(changed) >= PARALLEL_FROM:
+        return {}
+    by_slug = library.papers.by_slug
+    return {text_keys[slug]: term_counts(by_slug[slug]) for slug in changed}
 
 
 ForkedWrites = tuple[Tally, dict[str, Any], set[str]]  # the files a forked process wrote; its store's news

@@ -10,15 +10,50 @@ import gc
 import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import TypeVar
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 U = TypeVar("U")
 
 CAN_FORK = hasattr(os, "fork")
 _frozen = 0  # forks under way: the collector stays frozen until the last one ends
-_readers: set[int] = set()  # this process's ends of the pipes of forks under way
+_held: set[int] = set()  # this process's ends of the pipes of forks under way: a new fork closes them
+
+
+class Inbox:
+    """A pipe into a forked process: this process sends it one value once the fork is under way
+    (e.g. what it learnt meanwhile), and the job receives it (`forked(job, inbox=...)`)."""
+
+    def __init__(self) -> None:
+        self._reader, self._writer = os.pipe() if CAN_FORK else (-1, -1)
+        self._value: list[object] = []  # where there is no fork
+
+    def send(self, value: object) -> None:
+        if not CAN_FORK:
+            self._value.append(value)
+            return
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        _widen(self._writer, len(data))
+        with os.fdopen(self._writer, "wb", closefd=False) as handle:
+            handle.write(data)
+        self._close_writer()
+
+    def receive(self) -> Any:
+        """The value sent (waiting for it); EOFError when the sender ended without sending."""
+        if not CAN_FORK:
+            return self._value[0]
+        with os.fdopen(self._reader, "rb", closefd=False) as handle:
+            data = handle.read()
+        if not data:
+            raise EOFError("the build ended without sending the forked process its input")
+        return pickle.loads(data)
+
+    def _close_writer(self) -> None:
+        if self._writer in _held:
+            _held.discard(self._writer)
+            os.close(self._writer)
 
 
 class ForkedJobFailed(RuntimeError):
@@ -26,11 +61,13 @@ class ForkedJobFailed(RuntimeError):
 
 
 @contextmanager
-def forked(job: Callable[[], U], then: Callable[[], None] | None = None) -> Iterator[Callable[[], U]]:
+def forked(
+    job: Callable[[], U], then: Callable[[], None] | None = None, inbox: Inbox | None = None
+) -> Iterator[Callable[[], U]]:
     """Start `job()` in a forked process; the block gets a function that waits for its result
     (and raises what the job raised). With `then`, the forked process runs `then()` once its
     result is handed over (e.g. to save what it made) while this one goes on; the end of the
-    block waits for that.
+    block waits for that. With `inbox`, the job may receive what this process sends it.
 
     The result must pickle. A fork costs a few milliseconds: the page tables are copied, the
     pages only when written to.
@@ -42,11 +79,15 @@ def forked(job: Callable[[], U], then: Callable[[], None] | None = None) -> Iter
     _freeze()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the forked process; coverage does not follow it
-        for end in (reader, *_readers):  # held here, they would keep another fork's pipe open
+        ends = (reader, *_held, *((inbox._writer,) if inbox is not None else ()))
+        for end in ends:  # held here, they would keep a pipe open that should end
             os.close(end)
         _run_forked(job, then, writer)
     os.close(writer)
-    _readers.add(reader)
+    _held.add(reader)
+    if inbox is not None:
+        os.close(inbox._reader)
+        _held.add(inbox._writer)
     received: list[tuple[bool, object]] = []
 
     def result() -> U:
@@ -63,10 +104,30 @@ def forked(job: Callable[[], U], then: Callable[[], None] | None = None) -> Iter
     try:
         yield result
     finally:
-        _readers.discard(reader)
+        if inbox is not None:
+            inbox._close_writer()  # unsent: the job's receive() ends
+        _held.discard(reader)
         os.close(reader)  # a job whose result was not asked for stops at handing it over
         os.waitpid(pid, 0)
         _unfreeze()
+
+
+def _widen(pipe: int, size: int) -> None:
+    """Let the pipe hold `size` bytes where the system allows (Linux: up to 1 MB by default), so
+    that writing them does not wait for the other process to start reading."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, min(size, _pipe_max_size()))
+    except (ImportError, AttributeError, OSError):
+        pass  # the write then waits for the reader, which is slower, not wrong
+
+
+def _pipe_max_size() -> int:
+    try:
+        return int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    except (OSError, ValueError):
+        return 1 << 16
 
 
 def _run_forked(  # pragma: no cover - runs in the forked process
@@ -88,11 +149,17 @@ def _run_forked(  # pragma: no cover - runs in the forked process
         with os.fdopen(writer, "wb") as handle:
             handle.write(data)
         if then is not None and code == 0:
+            _yield_the_cpu()  # what is left is background work: the build's processes go first
             then()
     except BaseException:
         code = 1
     finally:
         os._exit(code)
+
+
+def _yield_the_cpu() -> None:  # pragma: no cover - runs in the forked process
+    with suppress(AttributeError, OSError):
+        os.nice(10)
 
 
 def _run_here(job: Callable[[], U], then: Callable[[], None] | None) -> U:

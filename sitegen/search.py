@@ -187,11 +187,12 @@ def encoded_shard(shard: Shard, cache: SearchCache | None) -> tuple[bytes, int]:
             keep(terms_key(key))
         size, text = known.split(b"\n", 1)
         return text, int(size)
+    docs = list(shard.docs)  # each made once (they may be made when read)
     if cache is None:
-        data = shard_data(shard.docs)
+        data = shard_data(docs)
     else:
-        counted = [counted_fields(doc, key, cache) for doc, key in zip(shard.docs, shard.keys, strict=True)]
-        data = shard_data(shard.docs, counted)
+        counted = [counted_fields(doc, key, cache) for doc, key in zip(docs, shard.keys, strict=True)]
+        data = shard_data(docs, counted)
     text = json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
     text_size = gzip_size(text)
     if cache is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import SitegenError
-from sitegen.forks import CAN_FORK, forked, side_by_side
+from sitegen.forks import CAN_FORK, Inbox, forked, side_by_side
 
 pytestmark = pytest.mark.skipif(not CAN_FORK, reason="no fork here: the jobs run in this process")
 
@@ -47,3 +47,16 @@ def test_a_block_that_ends_without_asking_leaves_no_process_waiting(tmp_path: Pa
     with forked(lambda: "y" * 1_000_000, then=lambda: marker.write_text("saved")), forked(lambda: 2):
         pass  # both results unread: neither job may hang on its pipe
     assert not marker.exists(), "a result not handed over is not followed by `then`"
+
+
+def test_a_forked_job_receives_what_this_process_sends_it_once_under_way() -> None:
+    inbox = Inbox()
+    with forked(lambda: sorted(inbox.receive())[-1] * 2, inbox=inbox) as result:
+        inbox.send({1, 2, 21})  # learnt after the fork
+        assert result() == 42
+
+
+def test_a_forked_job_waiting_for_what_is_never_sent_ends_when_the_block_does() -> None:
+    inbox = Inbox()
+    with forked(inbox.receive, inbox=inbox), forked(lambda: "other"):  # the second holds no copy of the pipe
+        pass  # nothing sent, no result asked for: the end of the block must not wait forever

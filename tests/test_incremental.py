@@ -283,10 +283,10 @@ def test_related_papers_updated_in_a_forked_process_give_the_same_site(project, 
     forks = []  # those that save what they made after handing it over: the related index
     forked = sitegen.build.forked
 
-    def spied(job, then=None):
-        if then is not None:
+    def spied(job, **options):
+        if options.get("then") is not None:
             forks.append(job)
-        return forked(job, then=then)
+        return forked(job, **options)
 
     monkeypatch.setattr(sitegen.build, "forked", spied)
     build(project)
