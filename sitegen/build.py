@@ -239,8 +239,13 @@ def _build(
         site = _derive_site(library, text_keys, file_keys, rules, changed, last, state, report)
         site.records_of = lambda: state.records  # read only if many records must be joined
         site.find_related = related  # asked for once the first page needs them
-        search = _write_site(site, env, looks, previous, out, state, report, published)
-        state.keep_latest("site", site.made_of(str(report.out), looks))
+
+        def meanwhile() -> None:  # the pages are written; the search index may still be in the making
+            state.keep_latest("site", site.made_of(str(report.out), looks))
+            if cache_dir:
+                state.pickle_early()
+
+        search = _write_site(site, env, looks, previous, out, state, report, published, meanwhile)
         report.search_documents = len(library.papers)
         report.search_index_bytes = search.index_bytes
         report.search_index_gzip_bytes = search.index_gzip_bytes
@@ -657,7 +662,9 @@ def _search_index(
     def write_elsewhere() -> tuple[SearchFiles, ForkedWrites | None]:
         staged.start_tally()
         written = write()
-        return written, (staged.tally(), state.search.unsaved_entries(), state.search.used)
+        # What it read matters only to a build that drops what it did not read (~20,000 keys).
+        used = state.search.used if site.last is None else set()
+        return written, (staged.tally(), state.search.unsaved_entries(), used)
 
     def finish(made: Callable[[], tuple[SearchFiles, ForkedWrites | None]]) -> SearchFiles:
         with report.timing("search index"):
@@ -725,15 +732,18 @@ def _write_site(
     state: BuildState,
     report: BuildReport,
     published: Callable[[frozenset[str] | None], None] | None,
+    meanwhile: Callable[[], None],
 ) -> SearchFiles:
     """Render and write what changed: paper pages first, then the rest, then the search index
-    (each put in place as it is done when `published` is given)."""
+    (each put in place as it is done when `published` is given); `meanwhile()` is called once
+    the pages are written, while the search index may still be in the making."""
     folder = str(out.resolve())
     with (
         ManifestOutput(out, previous) as staged,
         _search_index(site, staged, looks.assets, state, report) as search,
     ):
         _write_pages(site, env, looks, staged, state, report, published)
+        meanwhile()
         written = search()
         state.outputs.pop(folder, None)  # until the new output is in place
     state.outputs[folder] = staged.manifest

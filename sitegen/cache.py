@@ -349,7 +349,8 @@ STATE_FILE = "build-state.pickle"
 RELATED_FILE = "related-index.pickle"
 LAST_BUILD_FILE = "last-build.pickle"  # what a rebuild with nothing changed checks, and nothing more
 STORES = ("papers", "analysed", "topics", "records", "search")  # each a journal of its own
-STATE_FORMAT = 13  # bump when BuildState or what it holds changes shape
+LATE_RESULTS = ("search",)  # results a build has only once its search index is done
+STATE_FORMAT = 14  # bump when BuildState or what it holds changes shape
 
 
 class FileStamp(NamedTuple):
@@ -409,6 +410,7 @@ class BuildState:
     _related_changed: bool = False
     fresh_words: dict[str, Any] = field(default_factory=dict)  # text key -> words, counted by this build
     _stores: dict[str, BlobStore] = field(default_factory=dict)  # those read or made so far
+    _early: Pickled | None = None  # see pickle_early
 
     # The stores, each a journal of its own, read from `folder` when first used: a rebuild
     # starts its forked processes before it reads those it needs later, or not at all.
@@ -418,22 +420,33 @@ class BuildState:
     records = _Store(BlobStore)  # inputs -> papers.json record or papers.bib entry
     search = _Store(BlobStore)  # for build_search_bundle(cache=)
 
-    def __getstate__(self) -> dict[str, Any]:
-        kept = dict(self.__dict__)
-        kept.update(changed=False, folder=None, _related=None, _related_changed=False, fresh_words={})
-        kept["_stores"] = {}  # saved as journals of their own
+    def pickle_early(self) -> None:
+        """Pickle now the parts a build is done with before its search index is (the paper files'
+        stamps, every result but the search index's), so that `save` need not: a build calls it
+        while that index is finished in a forked process. Those parts must not change after."""
+        self._early = Pickled(pickle.dumps(self._early_parts(), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _early_parts(self) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[str, Any]]]:
         # Plain tuples: pickling named tuples calls back into Python for each one (~0.2 s at 10k).
-        kept["files"] = {path: tuple(stamp) for path, stamp in self.files.items()}
-        kept["outputs"] = {
+        files = {path: tuple(stamp) for path, stamp in self.files.items()}
+        return files, {name: result for name, result in self.results.items() if name not in LATE_RESULTS}
+
+    def _late_parts(self) -> tuple[dict[str, dict[str, tuple[Any, ...]]], dict[str, tuple[str, Any]]]:
+        outputs = {
             folder: {path: tuple(entry) for path, entry in manifest.items()}
             for folder, manifest in self.outputs.items()
         }
-        return kept
+        return outputs, {name: result for name, result in self.results.items() if name in LATE_RESULTS}
 
-    def __setstate__(self, kept: dict[str, Any]) -> None:
-        self.__dict__.update(kept)
-        self.files = _named(kept["files"], FileStamp)
-        self.outputs = {folder: _named(manifest, OutputEntry) for folder, manifest in kept["outputs"].items()}
+    @classmethod
+    def _restored(cls, folder: Path, early: Any, late: Any) -> BuildState:
+        (files, results), (outputs, late_results) = early, late
+        return cls(
+            files=_named(files, FileStamp),
+            results={**results, **late_results},
+            outputs={name: _named(manifest, OutputEntry) for name, manifest in outputs.items()},
+            folder=folder,
+        )
 
     def related_index(self) -> Any | None:
         """The related-papers index the last build left, read only when related papers must be redone."""
@@ -495,17 +508,19 @@ class BuildState:
         server's case), else read from disk."""
         if _LAST_SAVED and _LAST_SAVED[0] == (folder, _signature(folder)):
             return _LAST_SAVED[1]
-        state = read_stamped(folder / STATE_FILE)
-        if not isinstance(state, cls):
+        parts = read_stamped(folder / STATE_FILE, parts=2)
+        try:
+            return cls._restored(folder, *parts) if parts is not None else cls(folder=folder)
+        except (TypeError, ValueError):  # parts of another shape, under the same stamp
             return cls(folder=folder)
-        state.folder = folder
-        return state
 
     def save(self, folder: Path) -> None:
         """Write the state (only when `changed` says so), its stores' new entries and the related
         index (when it changed)."""
         if self.changed or self.folder != folder:
-            write_stamped(folder / STATE_FILE, self)
+            early = self._early if self._early is not None else self._early_parts()
+            write_stamped(folder / STATE_FILE, early, self._late_parts())
+        self._early = None
         for name, store in self._stores.items():  # one never read has nothing new
             store.save(folder / f"{name}.pickle")
         self.folder, self.changed = folder, False
@@ -539,18 +554,32 @@ def _signature(folder: Path) -> tuple[tuple[int, int] | None, ...]:
     return tuple(found)
 
 
-def read_stamped(path: Path) -> Any | None:
+class Pickled(bytes):
+    """A value pickled already: `write_stamped` writes it as it is."""
+
+
+def read_stamped(path: Path, parts: int = 1) -> Any | None:
+    """What `write_stamped` wrote at `path` (a tuple of its `parts` values when more than one),
+    or None when it is missing, torn, or written by another sitegen or Python."""
     try:
         with path.open("rb") as handle, _collector_paused():
-            stamp, value = pickle.load(handle)
+            if pickle.load(handle) != (STAMP, STATE_FORMAT):
+                return None
+            values = tuple(pickle.load(handle) for _ in range(parts))
     except UNREADABLE:
         return None
-    return value if stamp == (STAMP, STATE_FORMAT) else None
+    return values if parts > 1 else values[0]
 
 
-def write_stamped(path: Path, value: Any) -> None:
+def write_stamped(path: Path, *parts: Any) -> None:
+    """The stamp, then each of `parts` pickled (unless `Pickled` already), written atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "wb") as handle:
-        pickle.dump(((STAMP, STATE_FORMAT), value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((STAMP, STATE_FORMAT), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        for part in parts:
+            if isinstance(part, Pickled):
+                handle.write(part)
+            else:
+                pickle.dump(part, handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temp, path)
