@@ -404,7 +404,7 @@ def test_a_patched_data_file_is_rewritten_only_when_its_bytes_change(project, mo
 
 
 @pytest.mark.parametrize("forked", [False, True], ids=["in-process", "forked"])
-def test_a_rebuild_with_the_same_papers_and_topics_keeps_the_search_index_unmade(project, monkeypatch, forked):
+def test_the_same_papers_and_topics_keep_the_search_index_unmade(project, monkeypatch, forked):
     import sitegen.build
     import sitegen.search
 
