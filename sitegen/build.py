@@ -26,6 +26,7 @@ from sitegen.cache import (
     BuildState,
     FileStamp,
     OutputEntry,
+    Pickled,
     UsedMapping,
     digest,
     pack,
@@ -240,10 +241,12 @@ def _build(
         site.records_of = lambda: state.records  # read only if many records must be joined
         site.find_related = related  # asked for once the first page needs them
 
+        early: list[Pickled] = []
+
         def meanwhile() -> None:  # the pages are written; the search index may still be in the making
             state.keep_latest("site", site.made_of(str(report.out), looks))
             if cache_dir:
-                state.pickle_early()
+                early.append(state.pickled_early())
 
         search = _write_site(site, env, looks, previous, out, state, report, published, meanwhile)
         report.search_documents = len(library.papers)
@@ -254,7 +257,7 @@ def _build(
         state.changed = state.changed or before != (state.files, state.outputs)
         report.state = state
         if cache_dir:  # while a forked process may still be saving the related-papers index
-            state.save(cache_dir)
+            state.save(cache_dir, *early)
             unchanged = LastBuild(inputs, str(report.out), state.outputs[str(report.out)], _counts(report))
             write_stamped(cache_dir / LAST_BUILD_FILE, unchanged if inputs is not None else None)
     if cache_dir:

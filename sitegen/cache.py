@@ -410,7 +410,6 @@ class BuildState:
     _related_changed: bool = False
     fresh_words: dict[str, Any] = field(default_factory=dict)  # text key -> words, counted by this build
     _stores: dict[str, BlobStore] = field(default_factory=dict)  # those read or made so far
-    _early: Pickled | None = None  # see pickle_early
 
     # The stores, each a journal of its own, read from `folder` when first used: a rebuild
     # starts its forked processes before it reads those it needs later, or not at all.
@@ -420,11 +419,11 @@ class BuildState:
     records = _Store(BlobStore)  # inputs -> papers.json record or papers.bib entry
     search = _Store(BlobStore)  # for build_search_bundle(cache=)
 
-    def pickle_early(self) -> None:
-        """Pickle now the parts a build is done with before its search index is (the paper files'
-        stamps, every result but the search index's), so that `save` need not: a build calls it
-        while that index is finished in a forked process. Those parts must not change after."""
-        self._early = Pickled(pickle.dumps(self._early_parts(), protocol=pickle.HIGHEST_PROTOCOL))
+    def pickled_early(self) -> Pickled:
+        """The parts a build is done with before its search index is (the paper files' stamps,
+        every result but the search index's), pickled for `save(early=...)`: a build pickles them
+        while that index is finished in a forked process. They must not change after."""
+        return Pickled(pickle.dumps(self._early_parts(), protocol=pickle.HIGHEST_PROTOCOL))
 
     def _early_parts(self) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[str, Any]]]:
         # Plain tuples: pickling named tuples calls back into Python for each one (~0.2 s at 10k).
@@ -514,13 +513,11 @@ class BuildState:
         except (TypeError, ValueError):  # parts of another shape, under the same stamp
             return cls(folder=folder)
 
-    def save(self, folder: Path) -> None:
-        """Write the state (only when `changed` says so), its stores' new entries and the related
-        index (when it changed)."""
+    def save(self, folder: Path, early: Pickled | None = None) -> None:
+        """Write the state (only when `changed` says so; `early`: its `pickled_early()` parts),
+        its stores' new entries and the related index (when it changed)."""
         if self.changed or self.folder != folder:
-            early = self._early if self._early is not None else self._early_parts()
-            write_stamped(folder / STATE_FILE, early, self._late_parts())
-        self._early = None
+            write_stamped(folder / STATE_FILE, early or self._early_parts(), self._late_parts())
         for name, store in self._stores.items():  # one never read has nothing new
             store.save(folder / f"{name}.pickle")
         self.folder, self.changed = folder, False
