@@ -23,6 +23,7 @@ from sitegen import outputs, render, urls
 from sitegen.cache import (
     LAST_BUILD_FILE,
     STAMP,
+    BlobStore,
     BuildState,
     FileStamp,
     OutputEntry,
@@ -655,19 +656,19 @@ def _search_index(
         yield lambda: kept
         return
 
-    def write() -> SearchFiles:
-        bundle = site.search_bundle(state.search)
+    def write(store: BlobStore) -> SearchFiles:
+        bundle = site.search_bundle(store)
         files = {path: data for path, data in bundle.files.items() if path not in assets}  # e.g. the user's
         for path, data in files.items():
             staged.write(path, data, inputs)
         return SearchFiles(tuple(files), bundle.index_bytes, bundle.index_gzip_bytes)
 
-    def write_elsewhere() -> tuple[SearchFiles, ForkedWrites | None]:
+    def write_elsewhere(store: BlobStore) -> tuple[SearchFiles, ForkedWrites | None]:
         staged.start_tally()
-        written = write()
+        written = write(store)
         # What it read matters only to a build that drops what it did not read (~20,000 keys).
-        used = state.search.used if site.last is None else set()
-        return written, (staged.tally(), state.search.unsaved_entries(), used)
+        used = store.used if site.last is None else set()
+        return written, (staged.tally(), store.unsaved_entries(), used)
 
     def finish(made: Callable[[], tuple[SearchFiles, ForkedWrites | None]]) -> SearchFiles:
         with report.timing("search index"):
@@ -680,9 +681,10 @@ def _search_index(
         return written
 
     if len(site.library.papers) < PARALLEL_FROM:
-        yield partial(finish, lambda: (write(), None))
+        yield partial(finish, lambda: (write(state.search), None))
         return
-    with forked(write_elsewhere) as made:
+    store = state.search  # read here, once for both processes: this one takes in what the other adds
+    with forked(partial(write_elsewhere, store)) as made:
         yield partial(finish, made)
 
 
