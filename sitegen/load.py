@@ -174,8 +174,9 @@ def load_papers(
 
 
 def load_topic_list(loaded: LoadedConfig, cache: UsedMapping | None = None) -> tuple[Topic, ...]:
-    """The topics file's topics; with `cache`, parsed again only when its bytes changed."""
-    from sitegen.topics import load_topics
+    """The topics file's topics; with `cache`, parsed again only when its bytes changed, and
+    their rules' patterns analysed again only then."""
+    from sitegen.topics import analyses, know, load_topics
 
     path = ContentPaths.of(loaded).topics
     if not path.is_file():
@@ -191,6 +192,7 @@ def load_topic_list(loaded: LoadedConfig, cache: UsedMapping | None = None) -> t
     if cache is None or key is None:
         return load_topics(path)
     topics: tuple[Topic, ...] = cache.made(key, partial(load_topics, path))
+    know(cache.made(f"{key} analyses", partial(analyses, topics)))
     return topics
 
 
