@@ -600,33 +600,49 @@ def _related_papers(
 
     if papers < PARALLEL_FROM or not state.related_index_unread():
         read()
+        state.keep_latest(BEHIND_THE_INDEX, frozenset())  # saved with the state, when it is
         yield partial(finish, lambda: find(read()[1], paper_of))
         return
-    inbox = Inbox()
+    inbox, save = Inbox(), [True]
 
     def told_then_find() -> dict[str, tuple[str, ...]]:
         state.related_index()  # needs no library: read while the build reads it
-        text_keys, fresh_words = inbox.receive()
+        text_keys, fresh_words, save[0] = inbox.receive()
         state.fresh_words.update(fresh_words)
         return find(text_keys, paper_of)  # paper_of reads the library here only if some words are missing
 
-    with forked(told_then_find, then=state.save_related_index, inbox=inbox) as found:
+    def then_save() -> None:
+        if save[0]:
+            state.save_related_index()
+
+    with forked(told_then_find, then=then_save, inbox=inbox) as found:
         library, text_keys = read()
-        inbox.send((text_keys, _changed_words(library, text_keys, state)))
+        inbox.send((text_keys, *_behind_the_index(library, text_keys, state)))
         yield partial(finish, found)
 
 
-def _changed_words(library: Library, text_keys: dict[str, str], state: BuildState) -> dict[str, Words]:
-    """The words of the papers whose text changed since the last build, by text key (none when
-    too many changed: a process that needs them counts them)."""
+RELATED_SAVE_AFTER = 8  # papers whose text changed since the related index was saved: saved again
+BEHIND_THE_INDEX = "related-index-behind"  # state result: the slugs whose text changed since then
+
+
+def _behind_the_index(
+    library: Library, text_keys: dict[str, str], state: BuildState
+) -> tuple[dict[str, Words], bool]:
+    """The words of the papers whose text changed since the related index on disk was saved, by
+    text key, and whether the index is to be saved again (saving ~1M weights costs more than
+    updating it for a few more papers next time). Unknown (no last build): no words, and save."""
     last: LastSite | None = state.latest("site")
     if last is None:
-        return {}
-    changed = [slug for slug, key in text_keys.items() if last.keys.text.get(slug) != key]
-    if len(changed) >= PARALLEL_FROM:
-        return {}
+        state.keep_latest(BEHIND_THE_INDEX, frozenset())
+        return {}, True
+    behind = {slug for slug, key in text_keys.items() if last.keys.text.get(slug) != key}
+    behind |= state.latest(BEHIND_THE_INDEX) or frozenset()
+    save = len(behind) >= RELATED_SAVE_AFTER
+    state.keep_latest(BEHIND_THE_INDEX, frozenset() if save else frozenset(behind))
+    if len(behind) >= PARALLEL_FROM:
+        return {}, save  # too many to count here: the forked process counts those it needs
     by_slug = library.papers.by_slug
-    return {text_keys[slug]: term_counts(by_slug[slug]) for slug in changed}
+    return {text_keys[slug]: term_counts(by_slug[slug]) for slug in behind if slug in text_keys}, save
 
 
 ForkedWrites = tuple[Tally, dict[str, Any], set[str]]  # the files a forked process wrote; its store's news

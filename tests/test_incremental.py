@@ -289,6 +289,7 @@ def test_related_papers_updated_in_a_forked_process_give_the_same_site(project, 
         return forked(job, **options)
 
     monkeypatch.setattr(sitegen.build, "forked", spied)
+    monkeypatch.setattr(sitegen.build, "RELATED_SAVE_AFTER", 1)  # saved after every edit
     build(project)
     monkeypatch.setattr(sitegen.build, "PARALLEL_FROM", 1)
     for n, words in enumerate(("liver tumour", "polyp agent", "radiology report planning")):
@@ -300,6 +301,31 @@ def test_related_papers_updated_in_a_forked_process_give_the_same_site(project, 
     sitegen.cache._LAST_SAVED.clear()
     saved = sitegen.cache.BuildState.load(project / ".sitegen-cache").related_index()
     assert saved.texts == build(project, "again", use_cache=False).state.related_index().texts
+
+
+def test_the_related_index_is_saved_once_a_few_papers_changed_and_stays_exact_meanwhile(project, monkeypatch):
+    import sitegen.build
+    import sitegen.cache
+
+    build(project)
+    monkeypatch.setattr(sitegen.build, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(sitegen.build, "RELATED_SAVE_AFTER", 3)
+
+    def saved_texts():
+        sitegen.cache._LAST_SAVED.clear()
+        return sitegen.cache.BuildState.load(project / ".sitegen-cache").related_index().texts
+
+    texts = saved_texts()
+    for n, words in enumerate(("liver tumour", "polyp agent", "radiology report planning", "segment liver")):
+        sitegen.cache._LAST_SAVED.clear()  # as in a new process: the state comes from the files
+        edit(project / f"content/papers/study-{n}.md", "We study", f"We study {words} and")
+        build(project)
+        assert_same_as_cold_build(project)
+        if n < 2:
+            assert saved_texts() == texts, "fewer than 3 papers behind: the index is not saved"
+        elif n == 2:
+            assert saved_texts() != texts, "3 papers behind: saved"
+            texts = saved_texts()
 
 
 def test_related_papers_updated_after_edits_equal_related_papers_found_from_nothing():
