@@ -567,9 +567,9 @@ def _related_papers(
 
     In a big library whose index is on disk, a forked process started before the library is
     read updates it: reading and saving the index's ~1M weights costs more than the update, and
-    the build goes on meanwhile (the saving even after the lists are handed over). It reads the
-    index while this process reads the library, then is sent the text keys and the words of the
-    papers whose text changed: it need not read the library too."""
+    the build goes on meanwhile (the saving, when due, even after the lists are handed over). It
+    reads the index while this process reads the library, then is sent the text keys and the
+    papers whose text changed since the index was saved: it need not read the library too."""
 
     def inputs(text_keys: dict[str, str]) -> str:
         return digest("\n".join((str(count), *text_keys, *text_keys.values())).encode("utf-8"))
@@ -607,8 +607,8 @@ def _related_papers(
 
     def told_then_find() -> dict[str, tuple[str, ...]]:
         state.related_index()  # needs no library: read while the build reads it
-        text_keys, fresh_words, save[0] = inbox.receive()
-        state.fresh_words.update(fresh_words)
+        text_keys, fresh_papers, save[0] = inbox.receive()
+        state.fresh_words.update({key: term_counts(paper) for key, paper in fresh_papers.items()})
         return find(text_keys, paper_of)  # paper_of reads the library here only if some words are missing
 
     def then_save() -> None:
@@ -627,10 +627,11 @@ BEHIND_THE_INDEX = "related-index-behind"  # state result: the slugs whose text 
 
 def _behind_the_index(
     library: Library, text_keys: dict[str, str], state: BuildState
-) -> tuple[dict[str, Words], bool]:
-    """The words of the papers whose text changed since the related index on disk was saved, by
-    text key, and whether the index is to be saved again (saving ~1M weights costs more than
-    updating it for a few more papers next time). Unknown (no last build): no words, and save."""
+) -> tuple[dict[str, Paper], bool]:
+    """The papers whose text changed since the related index on disk was saved, by text key (the
+    forked process counts their words), and whether the index is to be saved again (saving ~1M
+    weights costs more than updating it for a few more papers next time). Unknown (no last
+    build): no papers, and save."""
     last: LastSite | None = state.latest("site")
     if last is None:
         state.keep_latest(BEHIND_THE_INDEX, frozenset())
@@ -640,9 +641,9 @@ def _behind_the_index(
     save = len(behind) >= RELATED_SAVE_AFTER
     state.keep_latest(BEHIND_THE_INDEX, frozenset() if save else frozenset(behind))
     if len(behind) >= PARALLEL_FROM:
-        return {}, save  # too many to count here: the forked process counts those it needs
+        return {}, save  # too many to send: the forked process reads the library itself
     by_slug = library.papers.by_slug
-    return {text_keys[slug]: term_counts(by_slug[slug]) for slug in behind if slug in text_keys}, save
+    return {text_keys[slug]: by_slug[slug] for slug in behind if slug in text_keys}, save
 
 
 ForkedWrites = tuple[Tally, dict[str, Any], set[str]]  # the files a forked process wrote; its store's news
