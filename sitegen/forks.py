@@ -108,7 +108,8 @@ def forked(
             inbox._close_writer()  # unsent: the job's receive() ends
         _held.discard(reader)
         os.close(reader)  # a job whose result was not asked for stops at handing it over
-        os.waitpid(pid, 0)
+        with suppress(ChildProcessError):  # reaped already (e.g. where SIGCHLD is ignored)
+            os.waitpid(pid, 0)
         _unfreeze()
 
 
@@ -118,7 +119,7 @@ def _widen(pipe: int, size: int) -> None:
     try:
         import fcntl
 
-        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, min(size, _pipe_max_size()))
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, min(max(size, 1 << 16), _pipe_max_size()))
     except (ImportError, AttributeError, OSError):
         pass  # the write then waits for the reader, which is slower, not wrong
 
