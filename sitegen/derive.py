@@ -296,9 +296,11 @@ class RelatedIndex:
             for t in touched
             if self.frequency[t] > 0 and self.factors.get(t) != term_factor(self.frequency[t], self.library)
         }
+        # Every paper with a moved word (a new word's are all in `changed`).
+        holders = (slug for term in moved if term in self.factors for slug in self._papers_with(term))
+        revector = (changed | set(holders)) - removed
         for term in moved:
             self.factors[term] = term_factor(self.frequency[term], self.library)
-        revector = (changed | {slug for term in moved for slug in self.postings.get(term, ())}) - removed
         before = self._forget(removed | revector, old_terms)
         for slug in sorted(revector):
             self._place(slug)
@@ -331,11 +333,22 @@ class RelatedIndex:
                 self.factors.pop(term, None)
         return touched
 
+    def _too_common(self, term: str) -> bool:
+        """Whether `term` is skipped for being in too many papers: it then has no postings, which
+        would be most of the index's weights (all 0.0), decoded again whenever a paper with it changes."""
+        return self.factors[term] == 0.0 and self.frequency[term] > 1
+
+    def _papers_with(self, term: str) -> Iterable[str]:
+        if term in self.postings:
+            return self.postings[term].keys()
+        return [slug for slug in self.words if term in self.words[slug]]  # rare: it was too common
+
     def _place(self, slug: str) -> None:
         """Enter a paper's weights in the postings and its heaviest words as its query."""
         vector = unit_vector(self.words[slug], self.factors)
         for term in self.words[slug]:
-            self.postings[term][slug] = vector.get(term, 0.0)
+            if not self._too_common(term):
+                self.postings[term][slug] = vector.get(term, 0.0)
         self.queries[slug] = heapq.nlargest(QUERY_TERMS, vector.items(), key=itemgetter(1))
         for term, _ in self.queries[slug]:
             self.queriers[term].add(slug)
@@ -345,14 +358,17 @@ class RelatedIndex:
         before: dict[str, dict[str, float]] = defaultdict(dict)
         for slug in slugs:
             for term in old_terms[slug] if slug in old_terms else self.words[slug]:
-                before[term][slug] = self.postings[term].pop(slug)
+                weights = self.postings.get(term)  # none if it was too common
+                if weights is not None:
+                    before[term][slug] = weights.pop(slug)
             for term, _ in self.queries.pop(slug, ()):
                 self.queriers[term].discard(slug)
         return before
 
     def _renew_champions(self, before: dict[str, dict[str, float]], placed: set[str]) -> set[str]:
         """Recompute the champion lists changed weights can alter; returns the terms whose list changed."""
-        terms = set(before) | {term for slug in placed for term in self.words[slug]}
+        terms = set(before)
+        terms.update(term for slug in placed for term in self.words[slug] if not self._too_common(term))
         renewed = set()
         for term in terms:
             if not self.postings.get(term):

@@ -374,6 +374,44 @@ def test_related_papers_updated_after_edits_equal_related_papers_found_from_noth
     }
 
 
+def test_related_papers_stay_exact_as_a_word_stops_and_starts_being_too_common():
+    import random
+
+    from sitegen.derive import RelatedIndex
+
+    rng = random.Random(3)
+    vocabulary = [f"w{n}" for n in range(60)]
+    papers = {f"p{n:02d}": {rng.choice(vocabulary): rng.randint(1, 3) for _ in range(12)} for n in range(64)}
+    for slug in sorted(papers)[:40]:  # in more than half the papers: skipped as too common
+        papers[slug]["common"] = 2
+
+    def texts() -> dict[str, str]:
+        return {slug: repr(words) for slug, words in papers.items()}
+
+    def built_from_nothing() -> RelatedIndex:
+        return RelatedIndex.build(texts(), papers.__getitem__, 5)
+
+    index, factors = built_from_nothing(), set()
+    holders = sorted(papers)[:20]
+    for slug in [*holders, *reversed(holders)]:  # it drops out of papers one by one, then comes back
+        if "common" in papers[slug]:
+            papers[slug] = {word: n for word, n in papers[slug].items() if word != "common"}
+        else:
+            papers[slug] = {**papers[slug], "common": 2}
+        index = index.update(texts(), papers.__getitem__, 5)
+        fresh = built_from_nothing()
+        factors.add(fresh.factors["common"] > 0)
+        assert index.related == fresh.related
+        assert dict(index.queries) == dict(fresh.queries)
+        assert {term: found for term, found in index.champions.items() if found} == {
+            term: found for term, found in fresh.champions.items() if found
+        }
+        assert {term: found for term, found in index.postings.items() if found} == {
+            term: found for term, found in fresh.postings.items() if found
+        }
+    assert factors == {True, False}, "the word was too common, then not"
+
+
 def test_related_papers_scored_with_numpy_equal_those_scored_in_python(monkeypatch):
     import random
 
