@@ -790,7 +790,6 @@ def _write_pages(
     """Render and write the pages and data files whose inputs changed."""
     info, everything = site.info(urls.SEARCH_INDEX), site.everything(looks.fingerprint)
     folder = str(staged.out)
-    paper_pages = {urls.paper_file(slug) for slug in site.library.papers.slugs}
     for path, data in looks.assets.items():
         staged.write(path, data)
     todo = []
@@ -801,7 +800,13 @@ def _write_pages(
         kept = previous is not None and path in previous.entries and last_made.get(path) is not None
         return staged.out / path if kept else None
 
-    for path, inputs, make in site.pages(env, info, everything, last_made, last_output):
+    changes = site.changes(everything)
+    # Kept in bulk: after an edit, nearly every paper page (a generator's round per page costs ~0.1 s).
+    unaffected = site.unaffected_pages(changes, last_made)
+    kept = {slug for slug, path, inputs in unaffected if staged.reuse(path, inputs)}
+    report.pages += len(kept)
+    report.pages_reused += len(kept)
+    for path, inputs, make in site.pages(env, info, everything, changes, kept, last_output):
         report.pages += path.endswith(".html")
         if staged.reuse(path, inputs):
             report.pages_reused += 1
@@ -809,10 +814,10 @@ def _write_pages(
             todo.append((path, inputs, make))
     report.pages_rendered = len(todo)
     if len(todo) >= PARALLEL_FROM:
-        _render_in_two_processes(todo, paper_pages, staged, report)
+        _render_in_two_processes(todo, staged, report)
     else:
         for group in (True, False):  # an edited paper's page is what its editor is looking at
-            _render_pages([page for page in todo if (page[0] in paper_pages) == group], staged, report)
+            _render_pages([page for page in todo if urls.is_paper_file(page[0]) == group], staged, report)
             if published is not None:
                 state.outputs.pop(folder, None)  # the output changes from here
                 _publish(staged, published)
@@ -833,18 +838,18 @@ def _render_pages(pages: Sequence[Page], staged: ManifestOutput, report: BuildRe
 
 
 def _render_in_two_processes(
-    todo: list[Page], paper_pages: set[str], staged: ManifestOutput, report: BuildReport
+    todo: list[Page], staged: ManifestOutput, report: BuildReport
 ) -> None:
     """Paper pages shared out in chunks between this process and a forked one, which claim the
     next chunk as they get to it; this one renders the lists and data files first."""
-    shared = shared_chunks([page for page in todo if page[0] in paper_pages], RENDER_CHUNK)
+    shared = shared_chunks([page for page in todo if urls.is_paper_file(page[0])], RENDER_CHUNK)
 
     def render_shared(report: BuildReport) -> None:
         for chunk in shared():
             _render_pages(chunk, staged, report)
 
     def here() -> None:
-        _render_pages([page for page in todo if page[0] not in paper_pages], staged, report)
+        _render_pages([page for page in todo if not urls.is_paper_file(page[0])], staged, report)
         render_shared(report)
 
     def elsewhere() -> Tally:
@@ -973,9 +978,10 @@ class Site:
 
         slugs = self.library.papers.slugs
         made_of = {slug: f"search-document {self.rules} {self.paper_keys[slug]}" for slug in slugs}
-        keys = cache.made_values(made_of, lambda slug: document_key(self.search_document(slug)).encode())
-        documents = _Documents(self.search_document, slugs)
-        return build_search_bundle(documents, cache=cache, keys=[key.decode() for key in keys])
+        made = cache.made_values(made_of, lambda slug: document_key(self.search_document(slug)).encode())
+        keys, documents = [key.decode() for key in made], _Documents(self.search_document, slugs)
+        # Only a build that drops unused entries (see `_build`) needs unchanged shards' terms marked used.
+        return build_search_bundle(documents, cache=cache, keys=keys, mark_used=self.last is None)
 
     def search_document(self, slug: str) -> SearchDocument:
         from sitegen.search import SearchDocument
@@ -1030,12 +1036,13 @@ class Site:
         env: jinja2.Environment,
         info: SiteInfo,
         everything: str,
-        last_made: dict[str, OutputEntry],
+        changes: Changes | None,
+        kept: set[str],
         last_output: Callable[[str], Path | None],
     ) -> Iterator[Page]:
-        """Each output file: its path, a digest of all it is made from, and how to make it.
-        (`last_made`: the output's manifest, as the build that `self.last` describes left it;
-        `last_output(path)`: a file as that build left it, when it is still so.)"""
+        """Each output file but the pages of the papers in `kept`: its path, a digest of all it is
+        made from, and how to make it. (`changes`: as `self.changes(everything)` found them;
+        `last_output(path)`: a file as the build that `self.last` describes left it, when it is still so.)"""
         derived, cards = self.derived, self.ordered_cards
 
         def inputs(*parts: str) -> str:
@@ -1059,19 +1066,11 @@ class Site:
             members = derived.papers_in[topic.id]
             made_of = inputs(topic.id, self.card_inputs(members), repr(derived.cooccurring[topic.id]))
             yield urls.topic_file(topic.id), made_of, partial(self.topic_page, env, info, topic.id)
-        changes = self.changes(everything)
-        unaffected = self.unaffected_papers(changes)
         for slug in self.library.papers.slugs:
-            path = urls.paper_file(slug)
-            known = last_made.get(path) if slug in unaffected else None
-            made_of = (
-                known.inputs
-                if known is not None
-                else inputs(
-                    self.paper_keys[slug], self.bibtex_keys[slug], self.card_inputs(self.related[slug])
-                )
-            )
-            yield path, made_of, partial(self.paper_page, env, info, slug)
+            if slug not in kept:
+                related = self.card_inputs(self.related[slug])
+                made_of = inputs(self.paper_keys[slug], self.bibtex_keys[slug], related)
+                yield urls.paper_file(slug), made_of, partial(self.paper_page, env, info, slug)
         attention = [a.slug for a in derived.attention]
         yield urls.ATTENTION, inputs(self.card_inputs(attention)), partial(self.attention_page, env, info)
         yield urls.SEARCH, inputs(), lambda: render.render_search(env, info)
@@ -1096,6 +1095,17 @@ class Site:
             if related == last.related
             else {slug for slug, found in related.items() if last.related.get(slug) != found},
         )
+
+    def unaffected_pages(
+        self, changes: Changes | None, last_made: dict[str, OutputEntry]
+    ) -> Iterator[tuple[str, str, str]]:
+        """Slug, page and inputs of each paper whose page the last build made of what it is made of
+        now (`last_made`: the output's manifest, as that build left it)."""
+        for slug in self.unaffected_papers(changes):
+            path = urls.paper_file(slug)
+            known = last_made.get(path)
+            if known is not None:
+                yield slug, path, known.inputs
 
     def unaffected_papers(self, changes: Changes | None) -> set[str]:
         """The papers whose page is made of what it was made of in the last build: their file,

@@ -81,11 +81,16 @@ class SearchCache(Protocol):
 
 
 def build_search_bundle(
-    docs: Sequence[SearchDocument], cache: SearchCache | None = None, keys: Sequence[str] | None = None
+    docs: Sequence[SearchDocument],
+    cache: SearchCache | None = None,
+    keys: Sequence[str] | None = None,
+    *,
+    mark_used: bool = True,
 ) -> SearchBundle:
     """The search files for `docs`; with `cache`, only shards holding changed documents are redone.
     With `keys` (each document's `document_key`, when the caller knows them), a document is read
-    from `docs` only when its shard must be encoded again.
+    from `docs` only when its shard must be encoded again. `mark_used`: mark the term counts of
+    unchanged shards as used in `cache` (which only a cache that drops unused entries needs).
 
     The output is the same, byte for byte, with or without a cache.
     """
@@ -93,7 +98,7 @@ def build_search_bundle(
         path: resources.files(package).joinpath(name).read_bytes() for path, (package, name) in ASSETS.items()
     }
     gzip_bytes = sum(gzip_size(data, cache) for data in files.values())
-    files[urls.SEARCH_INDEX], index_gzip_bytes = index_file(docs, cache, keys)
+    files[urls.SEARCH_INDEX], index_gzip_bytes = index_file(docs, cache, keys, mark_used=mark_used)
     # Everything here is downloaded on first search: lunr.js and the index only then.
     return SearchBundle(
         files,
@@ -122,14 +127,18 @@ def index_script(docs: Sequence[SearchDocument]) -> bytes:
 
 
 def index_file(
-    docs: Sequence[SearchDocument], cache: SearchCache | None, keys: Sequence[str] | None = None
+    docs: Sequence[SearchDocument],
+    cache: SearchCache | None,
+    keys: Sequence[str] | None = None,
+    *,
+    mark_used: bool = True,
 ) -> tuple[bytes, int]:
     """The index file and its gzip size (its shards' sizes compressed one by one: within a
     fraction of a percent of the whole, as deflate looks back 32 KB only). A shard's text and
     size are cached, so an unchanged shard costs a look-up."""
     head = json.dumps(index_header(), separators=(",", ":"))[:-1]
     head = f'window.{GLOBAL_NAME}={head},"shards":['
-    encoded = [encoded_shard(shard, cache) for shard in shard_documents(docs, keys)]
+    encoded = [encoded_shard(shard, cache, mark_used) for shard in shard_documents(docs, keys)]
     data = head.encode("ascii") + b",".join(text for text, _ in encoded) + b"]};\n"
     return data, gzip_size(head.encode("ascii")) + sum(size for _, size in encoded)
 
@@ -178,12 +187,12 @@ def document_key(doc: SearchDocument) -> str:
     return digest(framed.encode("utf-8", "surrogatepass"))
 
 
-def encoded_shard(shard: Shard, cache: SearchCache | None) -> tuple[bytes, int]:
+def encoded_shard(shard: Shard, cache: SearchCache | None, mark_used: bool = True) -> tuple[bytes, int]:
     """A shard's JSON text (ASCII) and its gzip size; cached as b"size\\ntext"."""
     known = cache.get(shard.key) if cache is not None else None
     if cache is not None and known is not None:
         keep = getattr(cache, "touch", cache.get)  # still needed: the next edit in this shard reads them
-        for key in shard.keys:
+        for key in shard.keys if mark_used else ():
             keep(terms_key(key))
         size, text = known.split(b"\n", 1)
         return text, int(size)

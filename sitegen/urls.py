@@ -11,7 +11,8 @@ from __future__ import annotations
 from urllib.parse import quote, urlsplit
 
 HOME = "index.html"
-ALL_PAPERS = "papers/index.html"
+PAPERS = "papers/"  # a page per paper, and the list of them all
+ALL_PAPERS = f"{PAPERS}index.html"
 TOPICS = "topics/index.html"
 ATTENTION = "attention.html"
 SEARCH = "search.html"
@@ -28,7 +29,11 @@ SEARCH_INDEX = "assets/search-index.js"  # loaded by the search box on first use
 
 
 def paper_file(slug: str) -> str:
-    return f"papers/{slug}.html"
+    return f"{PAPERS}{slug}.html"
+
+
+def is_paper_file(path: str) -> bool:
+    return path.startswith(PAPERS) and path != ALL_PAPERS
 
 
 def topic_file(topic_id: str) -> str:

@@ -224,7 +224,12 @@ class ManifestOutput(StagedOutput):
         self.put_in_place: frozenset[str] | None = None
 
     def reuse(self, relative: str, inputs: str) -> bool:
-        return self.reuse_all((relative,), inputs)
+        """Keep the file `relative` if the previous output holds it as made from `inputs`."""
+        entry = self.previous.entries.get(relative) if self.previous else None
+        if entry is None or entry.inputs != inputs:
+            return False
+        self._keep(relative, entry)
+        return True
 
     def reuse_all(self, paths: Iterable[str], inputs: str) -> bool:
         """Keep the files of `paths` if the previous output holds every one as made from `inputs`."""
