@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import time
 from array import array
@@ -180,7 +181,7 @@ def build_site(
     looks = Looks.of(loaded.path(config.templates_dir) if config.templates_dir else None)
     cache_dir = loaded.path(config.cache_dir) if use_cache else None
     listing = _paper_listing(loaded)  # scanned once: for the no-change check and the build
-    with _output_scan(out, listing) as output:  # the output's files, listed meanwhile
+    with _no_full_collections(), _output_scan(out, listing) as output:  # the output's files, listed meanwhile
         fresh = state is None and cache_dir is not None  # in a new process: maybe nothing changed
         inputs = _inputs_fingerprint(loaded, looks.digest, out, listing) if fresh else None
         if inputs is None or not _unchanged_since_last_build(loaded, inputs, out, output, report):
@@ -189,6 +190,20 @@ def build_site(
             _build(loaded, looks, listing, out, output, state, report, published, inputs, cache_dir)
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextmanager
+def _no_full_collections() -> Iterator[None]:
+    """Hold off the cyclic collector's full passes during a build: each walks every object the
+    build holds to find next to nothing (what a build makes is freed by reference counting, and
+    its few cycles are young, which the younger generations' passes still collect). At 10,000
+    papers, a cold build made 8 such passes, ~0.65 s of the main process's time."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], 1 << 30)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 @dataclass(frozen=True)
@@ -837,9 +852,7 @@ def _render_pages(pages: Sequence[Page], staged: ManifestOutput, report: BuildRe
             staged.write(path, made.encode("utf-8") if isinstance(made, str) else made, inputs)
 
 
-def _render_in_two_processes(
-    todo: list[Page], staged: ManifestOutput, report: BuildReport
-) -> None:
+def _render_in_two_processes(todo: list[Page], staged: ManifestOutput, report: BuildReport) -> None:
     """Paper pages shared out in chunks between this process and a forked one, which claim the
     next chunk as they get to it; this one renders the lists and data files first."""
     shared = shared_chunks([page for page in todo if urls.is_paper_file(page[0])], RENDER_CHUNK)

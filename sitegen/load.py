@@ -158,9 +158,9 @@ def load_papers(
         )
     found: list[tuple[str, str, Paper | str]] = []
     problems: list[Problem] = []
-    folder = display_path(paths.papers, loaded)
+    prefix = os.path.join(display_path(paths.papers, loaded), "")  # joined once, not 10,000 times
     for name, status in listing if listing is not None else paper_files(paths.papers):
-        shown = os.path.join(folder, name)
+        shown = prefix + name
         try:
             known = unchanged(shown, status, cache, stamps)
             paper = load_paper(paths.papers / name, shown, cache, stamps, status) if known is None else known

@@ -14,6 +14,7 @@ import pytest
 
 from sitegen.build import BuildReport, build_site
 from sitegen.config import load_config
+from sitegen.errors import SitegenError
 
 TOPICS_YAML = """\
 - id: segmentation
@@ -551,3 +552,15 @@ def test_a_run_of_mixed_edits_rebuilds_exactly_as_from_nothing_each_time(
             build(project, "preview", **options)  # another output in between
         state = build(project, **options).state
         assert_same_as_cold_build(project)
+
+
+def test_a_build_leaves_the_collector_as_it_found_it_for_the_dev_server(project):
+    import gc
+
+    before = gc.get_threshold()
+    build(project)
+    assert gc.get_threshold() == before  # full passes are held off during a build only
+    (project / "content/topics.yaml").write_text("not: [a, valid", encoding="utf-8")
+    with pytest.raises(SitegenError):
+        build(project)
+    assert gc.get_threshold() == before
