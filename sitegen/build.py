@@ -59,8 +59,8 @@ from sitegen.write import (
     OutputFiles,
     Patched,
     Tally,
-    TrustedManifest,
     check_output_folder,
+    delete_set_aside,
     output_files,
     trusted_manifest,
 )
@@ -72,6 +72,7 @@ TEXT_CACHE_VERSION = 1  # bump when abstract rendering or word analysis changes
 PHASES = ("read", "parse", "taxonomy", "related", "search index", "render", "write")
 ASSETS_FOLDER = "static"  # in a templates folder: files copied to assets/ as they are
 COMPILED_TEMPLATES = "templates"  # in the cache folder
+SET_ASIDE = "replaced"  # in the cache folder: big output files the last build replaced, to delete
 STATIC_ASSETS = {
     "static/style.css": urls.STYLE,
     "static/site.js": urls.SITE_JS,
@@ -181,7 +182,10 @@ def build_site(
     looks = Looks.of(loaded.path(config.templates_dir) if config.templates_dir else None)
     cache_dir = loaded.path(config.cache_dir) if use_cache else None
     listing = _paper_listing(loaded)  # scanned once: for the no-change check and the build
-    with _no_full_collections(), _output_scan(out, listing) as output:  # the output's files, listed meanwhile
+    with (
+        _no_full_collections(),
+        _output_scan(out, listing, _set_aside(cache_dir)) as output,  # the output's files, listed meanwhile
+    ):
         fresh = state is None and cache_dir is not None  # in a new process: maybe nothing changed
         inputs = _inputs_fingerprint(loaded, looks.digest, out, listing) if fresh else None
         if inputs is None or not _unchanged_since_last_build(loaded, inputs, out, output, report):
@@ -264,7 +268,8 @@ def _build(
             if cache_dir:
                 early.append(state.pickled_early())
 
-        search = _write_site(site, env, looks, previous, out, state, report, published, meanwhile)
+        replacing = ManifestOutput(out, previous, _set_aside(cache_dir))
+        search = _write_site(site, env, looks, replacing, state, report, published, meanwhile)
         report.search_documents = len(library.papers)
         report.search_index_bytes = search.index_bytes
         report.search_index_gzip_bytes = search.index_gzip_bytes
@@ -350,14 +355,22 @@ def _unchanged_since_last_build(
     return True
 
 
+def _set_aside(cache_dir: Path | None) -> Path | None:
+    return cache_dir / SET_ASIDE if cache_dir else None
+
+
 @contextmanager
-def _output_scan(out: Path, listing: PaperListing | None) -> Iterator[Callable[[], OutputFiles | None]]:
+def _output_scan(
+    out: Path, listing: PaperListing | None, set_aside: Path | None
+) -> Iterator[Callable[[], OutputFiles | None]]:
     """The output folder's files, as a function: for a big library, listed in a forked process
-    from now on (a stat call for each of ~10,000 files, while this process reads its cache)."""
+    from now on (a stat call for each of ~10,000 files, while this process reads its cache),
+    which then deletes the files the last build set aside."""
     if listing is None or len(listing) < PARALLEL_FROM:
+        delete_set_aside(set_aside)
         yield partial(output_files, out)
         return
-    with forked(partial(output_files, out)) as listed:
+    with forked(partial(output_files, out), then=partial(delete_set_aside, set_aside)) as listed:
         yield listed
 
 
@@ -764,21 +777,17 @@ def _write_site(
     site: Site,
     env: jinja2.Environment,
     looks: Looks,
-    previous: TrustedManifest | None,
-    out: Path,
+    output: ManifestOutput,
     state: BuildState,
     report: BuildReport,
     published: Callable[[frozenset[str] | None], None] | None,
     meanwhile: Callable[[], None],
 ) -> SearchFiles:
-    """Render and write what changed: paper pages first, then the rest, then the search index
-    (each put in place as it is done when `published` is given); `meanwhile()` is called once
-    the pages are written, while the search index may still be in the making."""
-    folder = str(out.resolve())
-    with (
-        ManifestOutput(out, previous) as staged,
-        _search_index(site, staged, looks.assets, state, report) as search,
-    ):
+    """Render and write what changed into `output`: paper pages first, then the rest, then the
+    search index (each put in place as it is done when `published` is given); `meanwhile()` is
+    called once the pages are written, while the search index may still be in the making."""
+    folder = str(output.out)
+    with output as staged, _search_index(site, staged, looks.assets, state, report) as search:
         _write_pages(site, env, looks, staged, state, report, published)
         meanwhile()
         written = search()

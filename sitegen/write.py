@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +25,7 @@ from sitegen.errors import SitegenError
 
 MARKER = ".sitegen-output"  # marks a folder sitegen built, so it may replace it
 STALE_AFTER_SECONDS = 3600
+SET_ASIDE_FROM = 1 << 20  # bytes: a replaced file this big is left for a later build to delete
 MARKER_TEXT = b"This folder is built by `sitegen build` and replaced whole on every build; do not edit.\n"
 
 
@@ -188,6 +190,13 @@ def _copy_range(source: BinaryIO, out: BinaryIO, start: int, end: int) -> None:
         out.write(_piece(source, (position, end)))
 
 
+def delete_set_aside(folder: Path | None) -> None:
+    """Delete the files that earlier builds set aside in `folder` (see ManifestOutput)."""
+    with suppress(OSError):
+        for made in list(folder.iterdir()) if folder is not None else ():
+            shutil.rmtree(made, ignore_errors=True)
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -214,9 +223,11 @@ class ManifestOutput(StagedOutput):
     then describes the new output.
     """
 
-    def __init__(self, out: Path, previous: TrustedManifest | None) -> None:
+    def __init__(self, out: Path, previous: TrustedManifest | None, set_aside: Path | None = None) -> None:
         super().__init__(out)
         self.previous = previous
+        self.set_aside = set_aside  # where big files it replaces go, for a later build to delete
+        self._set_aside_here: Path | None = None  # this build's folder in there, made on first use
         self.manifest: dict[str, OutputEntry] = {}
         self._staged: dict[str, OutputEntry] = {}  # output path -> entry before its mtime is known
         self._published: set[str] = set()  # staged files already moved in
@@ -327,9 +338,26 @@ class ManifestOutput(StagedOutput):
         for relative in moved:
             target = self.out / relative
             target.parent.mkdir(parents=True, exist_ok=True)
+            self._put_aside(relative, target)
             os.replace(staged / relative, target)
         self._published.update(moved)
         return moved
+
+    def _put_aside(self, relative: str, target: Path) -> None:
+        """Link a big file about to be replaced into the set-aside folder, so that replacing it
+        frees no disk space yet: on some disks that costs ~0.6 ms a MB (~40 ms for the 35 MB of
+        data files a one-paper edit replaces at 10,000 papers), which `delete_set_aside` spends
+        in a later build, in the background."""
+        entry = self.previous.entries.get(relative) if self.previous else None
+        if self.set_aside is None or entry is None or entry.size < SET_ASIDE_FROM:
+            return
+        try:
+            if self._set_aside_here is None:
+                self.set_aside.mkdir(parents=True, exist_ok=True)
+                self._set_aside_here = Path(tempfile.mkdtemp(dir=self.set_aside))
+            os.link(target, self._set_aside_here / relative.replace("/", "%"))
+        except OSError:
+            pass  # e.g. on another filesystem: the replacing frees the space now
 
     def _move_in(self, staged: Path, previous: TrustedManifest) -> None:
         moved = self._move_staged(staged)

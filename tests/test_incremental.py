@@ -281,11 +281,11 @@ def test_related_papers_updated_in_a_forked_process_give_the_same_site(project, 
     import sitegen.build
     import sitegen.cache
 
-    forks = []  # those that save what they made after handing it over: the related index
+    forks = []  # those sent their input, which save what they made after handing it over: the related index
     forked = sitegen.build.forked
 
     def spied(job, **options):
-        if options.get("then") is not None:
+        if options.get("then") is not None and options.get("inbox") is not None:
             forks.append(job)
         return forked(job, **options)
 
@@ -564,3 +564,41 @@ def test_a_build_leaves_the_collector_as_it_found_it_for_the_dev_server(project)
     with pytest.raises(SitegenError):
         build(project)
     assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize("forked", [False, True], ids=["in-process", "forked"])
+def test_replaced_big_files_are_set_aside_and_deleted_by_the_next_build(project, monkeypatch, forked):
+    import sitegen.build
+    import sitegen.write
+
+    monkeypatch.setattr(sitegen.write, "SET_ASIDE_FROM", 1)  # every replaced file counts as big
+    if forked:
+        monkeypatch.setattr(sitegen.build, "PARALLEL_FROM", 1)
+    set_aside = project / ".sitegen-cache" / "replaced"
+    build(project)
+    before = (project / "public/papers.json").read_bytes()
+    edit(project / "content/papers/study-3.md", "We study", "We closely study")
+    build(project)
+    assert_same_as_cold_build(project)
+    [first] = set_aside.iterdir()
+    assert (first / "papers.json").read_bytes() == before, "the old file, kept until the next build"
+    assert (first / "papers%study-3.html").exists()
+    edit(project / "content/papers/study-4.md", "We study", "We closely study")
+    build(project)
+    assert_same_as_cold_build(project)
+    assert not first.exists(), "deleted by the next build"
+    assert len(list(set_aside.iterdir())) == 1
+
+
+def test_a_filesystem_without_hard_links_replaces_files_all_the_same(project, monkeypatch):
+    import sitegen.write
+
+    def no_links(*args: object) -> None:
+        raise OSError("hard links not supported")
+
+    monkeypatch.setattr(sitegen.write, "SET_ASIDE_FROM", 1)
+    build(project)
+    monkeypatch.setattr(sitegen.write.os, "link", no_links)
+    edit(project / "content/papers/study-3.md", "We study", "We closely study")
+    build(project)
+    assert_same_as_cold_build(project)
