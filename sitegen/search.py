@@ -191,9 +191,10 @@ def encoded_shard(shard: Shard, cache: SearchCache | None, mark_used: bool = Tru
     """A shard's JSON text (ASCII) and its gzip size; cached as b"size\\ntext"."""
     known = cache.get(shard.key) if cache is not None else None
     if cache is not None and known is not None:
-        keep = getattr(cache, "touch", cache.get)  # still needed: the next edit in this shard reads them
-        for key in shard.keys if mark_used else ():
-            keep(terms_key(key))
+        if mark_used:  # still needed: the next edit in this shard reads them
+            keep = getattr(cache, "touch", cache.get)
+            for key in shard.keys:
+                keep(terms_key(key))
         size, text = known.split(b"\n", 1)
         return text, int(size)
     docs = list(shard.docs)  # each made once (they may be made when read)

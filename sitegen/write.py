@@ -236,21 +236,24 @@ class ManifestOutput(StagedOutput):
 
     def reuse(self, relative: str, inputs: str) -> bool:
         """Keep the file `relative` if the previous output holds it as made from `inputs`."""
-        entry = self.previous.entries.get(relative) if self.previous else None
-        if entry is None or entry.inputs != inputs:
-            return False
-        self._keep(relative, entry)
-        return True
+        entry = self._made_from(relative, inputs)
+        if entry is not None:
+            self._keep(relative, entry)
+        return entry is not None
 
     def reuse_all(self, paths: Iterable[str], inputs: str) -> bool:
         """Keep the files of `paths` if the previous output holds every one as made from `inputs`."""
-        entries = self.previous.entries if self.previous else {}
-        found = [entries.get(relative) for relative in paths]
-        if not all(entry is not None and entry.inputs == inputs for entry in found):
+        found = [(relative, self._made_from(relative, inputs)) for relative in paths]
+        if any(entry is None for _, entry in found):
             return False
-        for relative, entry in zip(paths, found, strict=True):
+        for relative, entry in found:
             self._keep(relative, entry)  # type: ignore[arg-type]
         return True
+
+    def _made_from(self, relative: str, inputs: str) -> OutputEntry | None:
+        """The previous output's entry for `relative`, if it was made from `inputs`."""
+        entry = self.previous.entries.get(relative) if self.previous else None
+        return entry if entry is not None and entry.inputs == inputs else None
 
     def write(self, relative: str, data: bytes | Patched, inputs: str = "") -> None:
         entry = self.previous.entries.get(relative) if self.previous else None
