@@ -1,32 +1,39 @@
 """`sitegen import`: raw listings in, one editable Markdown file per paper out.
 
-Everything is read and checked before anything is written; each file is written through a
-temporary file and `os.replace`. Hand edits survive re-imports thanks to the import state
-(`content/.import-state.json`): per paper, the identity keys and the value of each field as
-the importer last wrote it. A field whose value in the file differs from that is the editor's.
+Everything is read and checked before anything is written; then every file is written to a
+temporary file beside it, and only when all of them are written are they renamed into place.
+Hand edits survive re-imports thanks to the import state (`content/.import-state.json`): per
+paper, the identity keys and the value of each field as the importer last wrote it. A field
+whose value in the file differs from that is the editor's. Which page a paper is, and which
+entries are one paper, is decided on positive evidence only (`sitegen.identity`), and every
+merge is reported with its reason.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
+import re
+import stat
 import sys
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sitegen.errors import Problem, SitegenError
+from sitegen.identity import Page, PageMatch, Traits, match_pages, normalise, title_key, traits
 from sitegen.listings import Listing, parse_listing
 from sitegen.load import TOPICS_FILE
-from sitegen.merge import Group, Matcher, group_entries, make_slug, merged_paper, normalise, title_key
-from sitegen.model import Paper
-from sitegen.paperfile import FIELDS, dump_meta, paper_meta, read_meta
+from sitegen.merge import Apart, Group, cluster, make_slug, merged_paper, where
+from sitegen.model import Link, Paper
+from sitegen.paperedit import edit_paper
+from sitegen.paperfile import FIELDS, dump_meta, jsonable, paper_meta, read_meta
 
 STATE_NAME = ".import-state.json"
 STATE_VERSION = 1
@@ -46,6 +53,16 @@ class Source:
     copy_from: Path | None = None  # not yet in content/sources/
 
 
+@dataclass(frozen=True)
+class Merge:
+    """An entry that became part of a paper described elsewhere, and why."""
+
+    entry: str  # `003.txt:41`
+    page: Path
+    reason: str
+    anchor: str = ""  # the entry it was matched with, when the page is new
+
+
 @dataclass
 class Plan:
     """What an import would do; nothing is written until `apply` runs."""
@@ -58,14 +75,21 @@ class Plan:
     unchanged: int = 0
     deleted: list[str] = field(default_factory=list)  # pages the editor deleted; not re-created
     derived_titles: int = 0
+    merges: list[Merge] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    progress: list[str] = field(default_factory=list)
 
 
 def run_import(args: argparse.Namespace) -> int:
     content = content_dir(args)
-    plan = plan_import(content, list(args.listings or []), args.year, dt.date.today(), progress=_stderr)
+    plan = plan_import(content, list(args.listings or []), args.year, dt.date.today())
+    for line in plan.progress:
+        _stderr(line)
     for note in plan.notes:
         _stderr(note)
+    verb = "would merge" if args.dry_run else "merged"
+    for merge in plan.merges:
+        _stderr(merge_line(merge, verb))
     if plan.deleted:
         _stderr(
             f"note: deleted papers stay deleted: {', '.join(sorted(plan.deleted))} "
@@ -88,6 +112,11 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def merge_line(merge: Merge, verb: str = "merged") -> str:
+    anchor = f" (with {merge.anchor})" if merge.anchor else ""
+    return f"{verb} {merge.entry} into {merge.page}{anchor}: {merge.reason}"
+
+
 def content_dir(args: argparse.Namespace) -> Path:
     if args.content is not None:
         return Path(args.content)
@@ -96,12 +125,90 @@ def content_dir(args: argparse.Namespace) -> Path:
         from sitegen.config import load_config
 
         loaded = load_config(config_path)
-        return loaded.path(loaded.config.content_dir)
+        return _relative(loaded.path(loaded.config.content_dir))
     return Path("content")
+
+
+def _relative(path: Path) -> Path:
+    """The path as messages show it: from the current folder when it is inside it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr)
+
+
+# -- reading files safely ----------------------------------------------------------------------
+
+
+class SpecialFile(Exception):
+    """Not a regular file (a FIFO, device, socket or folder): never opened for reading."""
+
+
+FILE_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def read_bytes(path: Path) -> bytes:
+    """A regular file's bytes. Never blocks: a FIFO is opened without waiting for a writer, seen
+    for what it is and refused (SpecialFile). Other failures are SitegenErrors naming the file."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    try:
+        mode = os.fstat(handle).st_mode
+        if not stat.S_ISREG(mode):
+            raise SpecialFile(FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file"))
+        chunks = []
+        while chunk := os.read(handle, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    finally:
+        os.close(handle)
+
+
+def _unreadable(path: Path, exc: OSError) -> Exception:
+    if exc.errno == errno.ENXIO:
+        return SpecialFile("a socket")  # opening a socket file fails so
+    if exc.errno == errno.ELOOP:
+        return SitegenError(
+            "is a symbolic link loop", path=path, hint="replace the link with the file it should point to"
+        )
+    if exc.errno == errno.ENOENT and os.path.lexists(path):
+        return SitegenError("is a broken symbolic link", path=path, hint="point it at an existing file")
+    if exc.errno == errno.ENOENT:
+        return SitegenError("no such file", path=path, hint="check the path of the listing")
+    return SitegenError(f"cannot be read: {exc.strerror}", path=path)
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether `path` is a folder to read; a symbolic link loop or a file in its place is an error."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ENOENT and not os.path.lexists(path):
+            return False
+        raise _unreadable(path, exc) from None
+    if not stat.S_ISDIR(mode):
+        raise SitegenError(
+            "is not a folder", path=path, hint="move the file away; sitegen keeps a folder there"
+        )
+    return True
+
+
+def _skipped(path: Path, kind: SpecialFile) -> str:
+    return f"warning: {path}: skipped: it is {kind}, not a regular file"
 
 
 # -- reading and checking every input ----------------------------------------------------------
@@ -110,15 +217,14 @@ def _stderr(line: str) -> None:
 def read_text(path: Path) -> str:
     """A listing's text, or a SitegenError saying why it is not one."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SitegenError("no such file", path=path, hint="check the path of the listing") from None
-    except IsADirectoryError:
-        raise SitegenError(
-            "is a folder, not a listing file", path=path, hint="name the .txt files inside it"
-        ) from None
-    except OSError as exc:
-        raise SitegenError(f"cannot be read: {exc.strerror}", path=path) from None
+        data = read_bytes(path)
+    except SpecialFile as kind:
+        hint = "name the .txt files inside it" if str(kind) == "a folder" else "save the listing to a file"
+        raise SitegenError(f"is {kind}, not a listing file", path=path, hint=hint) from None
+    return decode_listing(data, path)
+
+
+def decode_listing(data: bytes, path: Path) -> str:
     if b"\0" in data:
         raise SitegenError(
             "is not a text file (it holds binary data)", path=path, hint="import the listing saved as text"
@@ -132,28 +238,39 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def gather_sources(content: Path, listings: list[Path]) -> list[Source]:
-    """The kept sources plus the given listings (copied in unless an identical file is there)."""
+def gather_sources(content: Path, listings: list[Path], notes: list[str] | None = None) -> list[Source]:
+    """The kept sources plus the given listings (copied in unless an identical file is there).
+
+    A special file among the kept sources (a FIFO, say) is skipped with a note."""
     folder = content / "sources"
     problems: list[Problem] = []
     kept: dict[str, Source] = {}
-    for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
-        text = _checked(path, problems)
-        if text is not None:
-            kept[path.name] = Source(path.name, text, _sha(text), given=not listings)
+    for path in sorted(folder.glob("*.txt")) if _is_folder(folder) else []:
+        if path.name.startswith("."):
+            continue
+        try:
+            text = decode_listing(read_bytes(path), path)
+        except SpecialFile as kind:
+            if notes is not None:
+                notes.append(_skipped(path, kind))
+            continue
+        except SitegenError as error:
+            problems.extend(error.problems)
+            continue
+        kept[path.name] = Source(path.name, text, _sha(text), given=not listings)
     by_hash = {source.sha256: name for name, source in kept.items()}
     for path in listings:
-        text = _checked(path, problems)
-        if text is None:
+        given = _checked(path, problems)
+        if given is None:
             continue
-        sha = _sha(text)
+        sha = _sha(given)
         if sha in by_hash:
             kept[by_hash[sha]] = replace(kept[by_hash[sha]], given=True)
             continue
         name = path.name if path.name not in kept else f"{path.stem}-{sha[:8]}{path.suffix or '.txt'}"
         if not name.endswith(".txt"):
             name += ".txt"
-        kept[name] = Source(name, text, sha, given=True, copy_from=path)
+        kept[name] = Source(name, given, sha, given=True, copy_from=path)
         by_hash[sha] = name
     if problems:
         raise _all(problems, "cannot import")
@@ -250,94 +367,268 @@ class Existing:
     body: str
 
 
-def read_corpus(content: Path) -> dict[str, Existing]:
+@dataclass
+class Corpus:
+    pages: dict[str, Existing]
+    names: set[str]  # every name in content/papers, special files too: slugs a new page cannot take
+
+
+def read_corpus(content: Path, notes: list[str] | None = None) -> Corpus:
+    """The paper files; special files (a FIFO named x.md) are skipped with a note, never opened."""
     papers = content / "papers"
-    found: dict[str, Existing] = {}
+    corpus = Corpus({}, set())
     problems: list[Problem] = []
-    for path in sorted(papers.glob("*.md")) if papers.is_dir() else []:
+    for path in sorted(papers.glob("*.md")) if _is_folder(papers) else []:
+        corpus.names.add(path.stem)
+        if path.name.startswith("."):
+            continue
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_bytes(path).decode("utf-8")
             meta, body, _ = read_meta(text, str(path))
+        except SpecialFile as kind:
+            if notes is not None:
+                notes.append(_skipped(path, kind))
+            continue
         except UnicodeDecodeError:
             problems.append(Problem("is not UTF-8 text", str(path), hint="save it as UTF-8"))
             continue
         except SitegenError as error:
             problems.extend(error.problems)
             continue
-        found[path.stem] = Existing(path.stem, path, text, meta, body)
+        corpus.pages[path.stem] = Existing(path.stem, path, text, meta, body)
     if problems:
         raise _all(problems, "fix these paper files before importing")
-    return found
+    return corpus
+
+
+STATE_HINT = "restore it from git, or delete it: then every value already in a paper file counts as yours"
 
 
 def read_state(content: Path) -> dict[str, Any]:
     path = content / STATE_NAME
-    if not path.exists():
+    if not os.path.lexists(path):
         return {"version": STATE_VERSION, "sources": {}, "papers": {}}
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
+        text = read_bytes(path).decode("utf-8")
+        state = json.loads(text)
+    except SpecialFile as kind:
+        raise SitegenError(f"the import state is {kind}, not a file", path=path, hint=STATE_HINT) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise SitegenError(
-            f"the import state is not valid JSON ({exc})",
-            path=path,
-            hint="restore it from git, or delete it: then every existing field counts as hand-edited",
+            f"the import state is not valid JSON ({exc})", path=path, hint=STATE_HINT
         ) from None
-    if not isinstance(state, dict) or not isinstance(state.get("papers"), dict):
-        raise SitegenError("the import state has an unknown layout", path=path, hint="restore it from git")
+    wrong = _state_shape(state)
+    if wrong:
+        where_, what = wrong
+        raise SitegenError(
+            f"the import state has the wrong shape: {where_} {what}",
+            path=path,
+            line=_json_line(text, where_),
+            hint=STATE_HINT,
+        )
     state.setdefault("sources", {})
     return state
 
 
-def _matcher(slugs: Iterable[str], corpus: dict[str, Existing], state: dict[str, Any]) -> Matcher:
-    """Finds a paper's page by the keys the import state remembers and by the file as it is now."""
-    matcher = Matcher()
-    for slug in sorted(slugs):
-        remembered = state["papers"].get(slug, {})
-        for key in remembered.get("keys", {}).get("titles", []):
-            matcher.by_title.setdefault(key, slug)
-        matcher.add(slug, None, remembered.get("fields", {}).get(BODY))
-        if slug in corpus:
-            title = corpus[slug].meta.get("title")
-            matcher.add(slug, str(title) if title else None, corpus[slug].body)
-    return matcher
+def _state_shape(state: Any) -> tuple[str, str] | None:
+    """(where, what is wrong) for the first part of the state not shaped as the importer writes it."""
+    if not isinstance(state, dict):
+        return "the whole file", "should be an object"
+    if not isinstance(state.get("papers"), dict):
+        return "`papers`", "should be an object of papers by slug"
+    if not isinstance(state.get("sources", {}), dict):
+        return "`sources`", "should be an object of listings by file name"
+    for name, source in state.get("sources", {}).items():
+        if not isinstance(source, dict) or not isinstance(source.get("sha256", ""), str):
+            return f"`sources.{name}`", "should be an object with a `sha256` text"
+        if not isinstance(source.get("year", 0), int) or isinstance(source.get("year"), bool):
+            return f"`sources.{name}.year`", "should be a whole number"
+    for slug, record in state["papers"].items():
+        if not isinstance(record, dict):
+            return f"`papers.{slug}`", "should be an object with `keys` and `fields`"
+        keys, fields = record.get("keys", {}), record.get("fields", {})
+        if not isinstance(keys, dict) or not isinstance(fields, dict):
+            return f"`papers.{slug}`", "should have objects as `keys` and `fields`"
+        titles = keys.get("titles", [])
+        if not isinstance(titles, list) or not all(isinstance(t, str) for t in titles):
+            return f"`papers.{slug}.keys.titles`", "should be a list of texts"
+        for key in ("title", BODY):
+            if not isinstance(fields.get(key, ""), str):
+                return f"`papers.{slug}.fields.{key}`", "should be a text"
+        for key in ("sources", "links"):
+            if not isinstance(fields.get(key, []), list):
+                return f"`papers.{slug}.fields.{key}`", "should be a list"
+        links = fields.get("links", [])
+        if not all(isinstance(link, dict) and isinstance(link.get("url", ""), str) for link in links):
+            return f"`papers.{slug}.fields.links`", "should be a list of objects with a `url`"
+        if not all(isinstance(source, str) for source in fields.get("sources", [])):
+            return f"`papers.{slug}.fields.sources`", "should be a list of file names"
+    return None
+
+
+def _json_line(text: str, where_: str) -> int | None:
+    """The line of the last key named in `where_` (e.g. `papers.x.keys`), found in order."""
+    position = 0
+    for part in where_.strip("`").split("."):
+        found = text.find(json.dumps(part), position)
+        if found < 0:
+            return None
+        position = found
+    return text.count("\n", 0, position) + 1 if position else None
+
+
+# -- which page each paper has -----------------------------------------------------------------
+
+
+def _pages(content: Path, corpus: Corpus, state: dict[str, Any]) -> list[Page]:
+    """Every page, and every page the editor deleted, as identity evidence."""
+    pages = []
+    for slug in sorted(set(corpus.pages) | set(state["papers"])):
+        shown = str(content / "papers" / f"{slug}.md")
+        record = state["papers"].get(slug)
+        remembered = current = None
+        sources: set[str] = set()
+        if record is not None:
+            fields = record.get("fields", {})
+            remembered = _described(shown, fields, record.get("keys", {}).get("titles", []))
+            sources |= set(fields.get("sources", []))
+        existing = corpus.pages.get(slug)
+        if existing is not None:
+            current = _described(shown, dict(existing.meta, **{BODY: existing.body}), [])
+            listed = existing.meta.get("sources")
+            sources |= {str(s) for s in listed} if isinstance(listed, list) else set()
+        pages.append(Page(slug, shown, remembered, current, frozenset(sources)))
+    return pages
+
+
+def _described(shown: str, fields: dict[str, Any], title_keys: list[str]) -> Traits:
+    """A page's fields as identity evidence; a derived title is no evidence."""
+    title = fields.get("title")
+    derived = fields.get("title_derived") is True
+    links = fields.get("links")
+    urls = [
+        Link(str(link["url"]))
+        for link in (links if isinstance(links, list) else [])
+        if isinstance(link, dict) and isinstance(link.get("url"), str)
+    ]
+    return traits(
+        shown,
+        None if derived or not isinstance(title, str) else title,
+        markdown_plain(str(fields.get(BODY) or "")),
+        urls,
+        title_keys=[] if derived else title_keys,
+    )
+
+
+def markdown_plain(markdown: str) -> str:
+    """A page's abstract back as the listing's text: links as their addresses, escapes undone."""
+    text = re.sub(
+        r"\[((?:[^\]\\]|\\.)*)\]\(([^)\s]+)\)",
+        lambda m: m.group(2).replace("%28", "(").replace("%29", ")"),
+        markdown,
+    )
+    text = re.sub(r"<((?:https?://|mailto:)[^>\s]+)>", r"\1", text)
+    return re.sub(r"\\([\\`*_\[\]<>&#+=\-.)~])", r"\1", text)
 
 
 # -- planning ----------------------------------------------------------------------------------
 
 
 def plan_import(content: Path, listings: list[Path], year: int | None, today: dt.date, progress=None) -> Plan:
-    sources = gather_sources(content, listings)
-    parsed = parse_sources(sources, content)
-    corpus = read_corpus(content)
-    state = read_state(content)
     plan = Plan(content)
+    skipped: list[str] = []
+    sources = gather_sources(content, listings, skipped)
+    parsed = parse_sources(sources, content)
+    corpus = read_corpus(content, skipped)
+    state = read_state(content)
     years = _years(sources, parsed, state, year, today, plan)
-    groups = group_entries(entry for listing in parsed for entry in listing.entries)
-    slugs = _assign_slugs(groups, corpus, state)
+    grouping = cluster(entry for listing in parsed for entry in listing.entries)
+    groups = grouping.groups
+    pages = _pages(content, corpus, state)
+    matches = match_pages(
+        [[(mine, entry.source) for mine, entry in zip(g.traits, g.entries, strict=True)] for g in groups],
+        pages,
+    )
+    known_sources = {page.slug: page.sources for page in pages}
     # pages not in these listings keep their record
     papers: dict[str, Any] = dict(state["papers"])
     new_state = {"version": STATE_VERSION, "sources": _plan_sources(plan, sources, years), "papers": papers}
-    taken = set(corpus) | set(state["papers"]) | {s for s in slugs.values() if s}
-    for group in groups:
+    taken = corpus.names | set(state["papers"]) | {m.slug for m in matches.values()}
+    slugs: dict[str, str] = {}
+    for number, group in enumerate(groups):
         paper = merged_paper(group, lambda name: years.get(name) or today.year)
-        slug = slugs.get(group.key) or make_slug(paper.title, taken)
+        match = matches.get(number)
+        slug = match.slug if match else make_slug(paper.title, taken)
         taken.add(slug)
-        if slug in state["papers"] and slug not in corpus:
+        slugs[group.key] = slug
+        _plan_merges(
+            plan, group, match, content / "papers" / f"{slug}.md", known_sources.get(slug, frozenset())
+        )
+        if match and slug not in corpus.pages:
             plan.deleted.append(slug)  # the editor deleted the page: leave it deleted
             continue
-        remembered = _plan_paper(plan, replace(paper, slug=slug), corpus.get(slug), state["papers"].get(slug))
+        existing = corpus.pages.get(slug)
+        remembered = _plan_paper(plan, replace(paper, slug=slug), existing, state["papers"].get(slug))
         papers[slug] = _state_record(group, remembered)
-    _report_progress(parsed, groups, slugs, progress)
-    plan.notes[:0] = [f"warning: {problem}" for listing in parsed for problem in listing.warnings]
+    plan.progress = _progress(parsed, groups, matches, known_sources)
+    if progress is not None:
+        for line in plan.progress:
+            progress(line)
+    warnings = [f"warning: {problem}" for listing in parsed for problem in listing.warnings]
+    warnings += skipped + [
+        _apart_warning(apart, grouping.group_of, slugs, content) for apart in grouping.apart
+    ]
+    plan.notes[:0] = warnings
     _plan_state(plan, new_state)
     _plan_starter_topics(plan)
     return plan
 
 
+def _plan_merges(
+    plan: Plan, group: Group, match: PageMatch | None, page: Path, known: frozenset[str]
+) -> None:
+    """Report each entry that joins a paper described elsewhere, unless its listing was merged before."""
+    if match is None:
+        for join in group.joins:
+            plan.merges.append(Merge(where(join.entry), page, join.reason, where(join.anchor)))
+        return
+    joins = {id(join.entry): join for join in group.joins}
+    reported: set[str] = set()
+    for entry in group.entries:
+        if entry.source in known or entry.source in reported:
+            continue
+        reported.add(entry.source)
+        joined = joins.get(id(entry))
+        if joined is not None and joined.anchor.source in known:
+            plan.merges.append(Merge(where(entry), page, joined.reason, where(joined.anchor)))
+        else:
+            plan.merges.append(Merge(where(entry), page, match.reason))
+
+
+def _apart_warning(
+    apart: Apart, group_of: dict[tuple[str, int], str], slugs: dict[str, str], content: Path
+) -> str:
+    def page(entry) -> str:
+        return str(content / "papers" / f"{slugs[group_of[(entry.source, entry.line)]]}.md")
+
+    first, *others = apart.entries
+    if apart.kind == "ambiguous":
+        candidates = ", ".join(f"{where(e)} ({page(e)})" for e in others)
+        return (
+            f"warning: {where(first)} could be any of several papers kept apart: {candidates}; "
+            f"it is a paper of its own, {page(first)}: merge it by hand if it is one of them"
+        )
+    other = others[0]
+    return (
+        f"warning: {where(first)} and {where(other)}: {apart.reason}: kept as two papers, "
+        f"{page(first)} and {page(other)}; if they are one paper, merge them by hand"
+    )
+
+
 def _plan_starter_topics(plan: Plan) -> None:
     """A new content folder gets the starter taxonomy, so `sitegen build` works straight after."""
     target = plan.content / TOPICS_FILE
-    if not target.exists():
+    if not os.path.lexists(target):
         plan.writes[target] = resources.files("sitegen.starter").joinpath(TOPICS_FILE).read_text("utf-8")
         plan.notes.append(f"note: created {target} with the starter topics; edit its rules to fit the review")
 
@@ -368,7 +659,11 @@ def _state_record(group: Group, fields: dict[str, Any]) -> dict[str, Any]:
 def _plan_state(plan: Plan, state: dict[str, Any]) -> None:
     text = json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     path = plan.content / STATE_NAME
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
+    try:
+        same = read_bytes(path).decode("utf-8") == text
+    except (OSError, SpecialFile, SitegenError, UnicodeDecodeError):
+        same = False
+    if not same:
         plan.writes[path] = text
 
 
@@ -384,55 +679,39 @@ def _years(sources, parsed, state, year, today, plan) -> dict[str, int | None]:
     return years
 
 
-def _assign_slugs(
-    groups: list[Group], corpus: dict[str, Existing], state: dict[str, Any]
-) -> dict[str, str | None]:
-    """Each group's page: an existing file, else one the editor deleted (the state remembers it), else None.
+def _progress(
+    parsed: list[Listing],
+    groups: list[Group],
+    matches: dict[int, PageMatch],
+    known: dict[str, frozenset[str]],
+) -> list[str]:
+    """A line per listing: its papers, and for each whether it is new, merged or already imported.
 
-    A page takes one group at most.
+    A paper is *new* in the listing that first shows it when it gets a new page; *merged* when
+    this listing adds to a paper another listing shows (or a page that did not list it yet);
+    *already imported* when its page lists this listing already. They add up to the papers.
     """
-    matchers = (_matcher(corpus, corpus, state), _matcher(set(state["papers"]) - set(corpus), corpus, state))
-    slugs: dict[str, str | None] = {}
-    used: set[str] = set()
-    for group in groups:
-        slugs[group.key] = next(
-            (
-                found
-                for matcher in matchers
-                for entry, abstract in zip(group.entries, group.abstracts, strict=True)
-                for found in [matcher.find(entry.title, abstract.plain)]
-                if found and found not in used
-            ),
-            None,
-        )
-        used.add(slugs[group.key] or "")
-    return slugs
-
-
-def _report_progress(parsed: list[Listing], groups: list[Group], slugs, progress) -> None:
-    """A line per listing: how many papers, and how many of them are new pages."""
-    if progress is None:
-        return
-    first_file = {g.key: g.files[0] for g in groups}
+    lines = []
     for number, listing in enumerate(parsed, 1):
-        keys = [g.key for g in groups if listing.source in g.files]
-        known = sum(1 for key in keys if slugs[key])
-        new = sum(1 for key in keys if first_file[key] == listing.source and not slugs[key])
-        merged = len(keys) - known - new
-        progress(
-            f"[{number}/{len(parsed)}] {listing.source}: {len(keys)} papers ({new} new, {merged} merged, "
-            f"{known} already imported) from {len(listing.entries)} {listing.kind} entries"
+        counts = {"new": 0, "merged": 0, "already imported": 0}
+        papers = 0
+        for index, group in enumerate(groups):
+            if listing.source not in group.files:
+                continue
+            papers += 1
+            match = matches.get(index)
+            if match is not None and listing.source in known.get(match.slug, frozenset()):
+                counts["already imported"] += 1
+            elif match is None and group.files[0] == listing.source:
+                counts["new"] += 1
+            else:
+                counts["merged"] += 1
+        lines.append(
+            f"[{number}/{len(parsed)}] {listing.source}: {papers} papers ({counts['new']} new, "
+            f"{counts['merged']} merged, {counts['already imported']} already imported) "
+            f"from {len(listing.entries)} {listing.kind} entries"
         )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()[:10]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
+    return lines
 
 
 def _plan_paper(
@@ -441,32 +720,42 @@ def _plan_paper(
     """Plan the paper's file; return its fields as the importer would write them, for the state."""
     imported = {key: value for key, value in paper_meta(paper).items() if key in IMPORTED}
     imported[BODY] = paper.abstract.strip()
-    if existing is None:
-        meta, body, owned = imported, paper.abstract, list[str]()
-    else:
-        meta, body, owned = _resolve(imported, existing, remembered)
-    meta = {key: value for key, value in meta.items() if key != BODY}
-    text = dump_meta(meta, body)
     path = plan.content / "papers" / f"{paper.slug}.md"
+    if existing is None:
+        meta = {key: value for key, value in imported.items() if key != BODY}
+        if meta.get("title_derived"):
+            plan.derived_titles += 1
+        plan.created.append(paper.slug)
+        plan.writes[path] = dump_meta(meta, paper.abstract)
+        return jsonable(imported)
+    meta, body, owned = _resolve(imported, existing, remembered)
     if meta.get("title_derived"):
         plan.derived_titles += 1
-    if existing is None:
-        plan.created.append(paper.slug)
-        plan.writes[path] = text
-    elif text != existing.text:
-        old = dict(existing.meta, **{BODY: existing.body})
-        changed = [
-            k
-            for k in [*IMPORTED, BODY]
-            if _jsonable(old.get(k)) != _jsonable(dict(meta, **{BODY: body}).get(k))
-        ]
-        plan.updated[paper.slug] = changed or ["formatting"]
-        plan.writes[path] = text
-    else:
-        plan.unchanged += 1
     if owned:
         plan.kept[paper.slug] = owned
-    return _jsonable(imported)
+    old = jsonable(dict(existing.meta, **{BODY: existing.body.strip()}))
+    new = jsonable(dict(meta, **{BODY: body.strip()}))
+    if old == new:
+        plan.unchanged += 1  # no field changed: the file is not rewritten, whatever its formatting
+        return jsonable(imported)
+    plan.updated[paper.slug] = [k for k in [*IMPORTED, BODY] if old.get(k) != new.get(k)] or ["field order"]
+    plan.writes[path] = _updated_text(plan, existing, meta, body)
+    return jsonable(imported)
+
+
+def _updated_text(plan: Plan, existing: Existing, meta: dict[str, Any], body: str) -> str:
+    """As a fresh file when the file is as the importer wrote it; else edited in place, keeping
+    the editor's comments, key order and list styles."""
+    if existing.text == dump_meta(existing.meta, existing.body):
+        return dump_meta(meta, body)
+    edited = edit_paper(existing.text, meta, body, FIELDS)
+    if edited is not None:
+        return edited
+    plan.notes.append(
+        f"warning: {existing.path}: its front matter is too unusual to edit in place; "
+        "it is written afresh, without its comments"
+    )
+    return dump_meta(meta, body)
 
 
 def _resolve(
@@ -479,10 +768,8 @@ def _resolve(
     owned: list[str] = []
     for key in [*IMPORTED, BODY]:
         has_current = key in current and current[key] not in (None, "")
-        if last is None:
-            editor_owned = has_current  # no record: whatever is there is the editor's
-        else:
-            editor_owned = _jsonable(current.get(key)) != _jsonable(last.get(key))
+        # with no record, whatever is there is the editor's
+        editor_owned = has_current if last is None else jsonable(current.get(key)) != jsonable(last.get(key))
         if editor_owned:
             owned.append(key)
             if has_current:
@@ -500,7 +787,7 @@ def _resolve(
     order = {key: index for index, key in enumerate(FIELDS)}
     ordered = dict(sorted(resolved.items(), key=lambda item: order.get(item[0], len(order))))
     body = ordered.pop(BODY, imported[BODY])
-    return ordered, str(body), [k for k in owned if _jsonable(current.get(k)) != _jsonable(imported.get(k))]
+    return ordered, str(body), [k for k in owned if jsonable(current.get(k)) != jsonable(imported.get(k))]
 
 
 # -- output ------------------------------------------------------------------------------------
@@ -515,30 +802,60 @@ def _print_dry_run(plan: Plan) -> None:
         print(f"would update {plan.content / 'papers' / (slug + '.md')}: {', '.join(fields)}")
     for slug, fields in sorted(plan.kept.items()):
         print(f"would keep hand-edited {', '.join(fields)} in {slug}.md")
+    for merge in plan.merges:
+        print(merge_line(merge, "would merge"))
     print(
         f"dry run: {len(plan.created)} to create, {len(plan.updated)} to update, "
-        f"{plan.unchanged} unchanged; nothing was written"
+        f"{plan.unchanged} unchanged, {len(plan.merges)} merges; nothing was written"
     )
 
 
 def apply(plan: Plan) -> None:
-    """Write every planned file through a temporary file in its folder, the state last."""
+    """Write every planned file to a temporary file beside it; once all are written, rename each
+    into place, the import state last. A failure while writing (a full disk) changes nothing."""
     state = [path for path in plan.writes if path.name == STATE_NAME]
-    for path in sorted(set(plan.writes) - set(state)) + state:
-        write_atomic(path, plan.writes[path])
+    order = sorted(set(plan.writes) - set(state)) + state
+    written: list[tuple[str, Path]] = []
+    try:
+        for path in order:
+            written.append((write_temporary(path, plan.writes[path]), path))
+    except OSError as exc:
+        for temporary, _ in written:
+            Path(temporary).unlink(missing_ok=True)
+        raise SitegenError(
+            f"cannot write: {exc.strerror or exc}; nothing was changed",
+            path=getattr(exc, "filename", None) or order[len(written)],
+            hint="free some space or fix the permissions, then import again",
+        ) from None
+    for done, (temporary, path) in enumerate(written):
+        try:
+            os.replace(temporary, path)
+        except OSError as exc:
+            for left, _ in written[done:]:
+                Path(left).unlink(missing_ok=True)
+            raise SitegenError(
+                f"cannot replace the file: {exc.strerror or exc}; {done} of {len(written)} files were "
+                "written, the import state last, so importing again finishes the job",
+                path=path,
+            ) from None
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_temporary(path: Path, text: str) -> str:
+    """`text` in a new file beside `path` (same folder, so the rename is atomic); its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
         os.chmod(temporary, _file_mode(path))  # mkstemp makes it private; keep the usual mode
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return temporary
+
+
+def write_atomic(path: Path, text: str) -> None:
+    os.replace(write_temporary(path, text), path)
 
 
 def _file_mode(path: Path) -> int:

@@ -1,14 +1,18 @@
 """Merge raw entries into papers: one page per paper however many listings show it; slugs.
 
-Two entries are the same paper when their normalised titles are equal, or when most of the
-word 4-grams of the shorter abstract occur in the longer one: that survives a ~300-character
-snippet against the full abstract, case, punctuation, whitespace and small typos.
+Entries are one paper only on positive evidence (`sitegen.identity`): a shared DOI or arXiv
+id, matching titles with agreeing abstracts, or an untitled abstract that is the same text as
+another or a snippet of it. Entries with counter-evidence (different titles, identifiers or code
+repositories) are never put together, however the other entries link them. An entry that
+matches two papers kept apart stays a paper of its own. Every merge keeps its reason, and every
+decision to keep look-alikes apart is returned for the importer to warn about.
 No I/O here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -16,70 +20,35 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from anyascii import anyascii
+
+from sitegen.identity import Traits, Verdict, relate, shared_identifier, title_key, traits
 from sitegen.listings import Abstract, RawEntry, clean_abstract, is_snippet
 from sitegen.model import Link, Paper
 from sitegen.titles import derive_title
 
 T = TypeVar("T")
-SHINGLE = 4  # words per shingle
-MIN_SHARED = 0.5  # share of the shorter abstract's shingles that must recur in the other
 SLUG_MAX = 60
+COMMON_SHINGLE = 200  # a 4-gram in more abstracts than this finds no candidates (it costs too much)
 
 
-def normalise(text: str) -> str:
-    """Lower case ASCII words separated by single spaces: what survives retyping and reformatting."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+def where(entry: RawEntry) -> str:
+    return f"{entry.source}:{entry.line}"
 
 
-def title_key(title: str) -> str:
-    return normalise(title).replace(" ", "")
+def entry_traits(entry: RawEntry, abstract: Abstract) -> Traits:
+    return traits(
+        where(entry), entry.title, abstract.plain, abstract.links, cut_off=is_snippet(abstract.plain)
+    )
 
 
-def shingles(plain: str) -> frozenset[str]:
-    words = normalise(plain).split()
-    if is_snippet(plain) and len(words) > SHINGLE:
-        words = words[:-1]  # a snippet stops mid-word
-    if len(words) < SHINGLE:
-        return frozenset([" ".join(words)]) if words else frozenset()
-    return frozenset(" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
+@dataclass(frozen=True)
+class Join:
+    """Why an entry is part of its paper: the entry it was matched with, and the evidence."""
 
-
-class Matcher:
-    """Finds which known paper (by id) a title and abstract belong to."""
-
-    def __init__(self) -> None:
-        self.by_title: dict[str, str] = {}
-        self.by_shingle: dict[str, set[str]] = defaultdict(set)
-        self.sizes: dict[str, int] = defaultdict(int)
-        self.known: dict[str, set[str]] = defaultdict(set)
-
-    def add(self, key: str, title: str | None, plain: str | None) -> None:
-        if title and title_key(title):
-            self.by_title.setdefault(title_key(title), key)
-        for shingle in shingles(plain or "") - self.known[key]:
-            self.by_shingle[shingle].add(key)
-            self.known[key].add(shingle)
-        self.sizes[key] = len(self.known[key])
-
-    def find(self, title: str | None, plain: str | None) -> str | None:
-        if title and title_key(title) in self.by_title:
-            return self.by_title[title_key(title)]
-        mine = shingles(plain or "")
-        if len(mine) < 3:
-            return None
-        shared: dict[str, int] = defaultdict(int)
-        for shingle in mine:
-            for key in self.by_shingle.get(shingle, ()):
-                shared[key] += 1
-        best = None
-        best_share = MIN_SHARED
-        for key, count in sorted(shared.items()):
-            share = count / min(len(mine), self.sizes[key])
-            if share >= best_share:
-                best, best_share = key, share + 1e-9
-        return best
+    entry: RawEntry
+    anchor: RawEntry
+    reason: str
 
 
 @dataclass
@@ -89,26 +58,197 @@ class Group:
     key: str
     entries: list[RawEntry] = field(default_factory=list)
     abstracts: list[Abstract] = field(default_factory=list)
+    traits: list[Traits] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # listings that added it, first one first
+    joins: list[Join] = field(default_factory=list)  # one per entry after the first
+
+
+@dataclass(frozen=True)
+class Apart:
+    """Look-alike entries kept as different papers, for a warning."""
+
+    kind: str  # `clash` (matching titles), `identifier` (shared id, titles differ), `ambiguous`
+    entries: tuple[RawEntry, ...]
+    reason: str
+
+
+@dataclass
+class Grouping:
+    groups: list[Group]
+    apart: list[Apart]
+    group_of: dict[tuple[str, int], str]  # (source, line) -> group key
 
 
 def group_entries(entries: Iterable[RawEntry]) -> list[Group]:
+    return cluster(entries).groups
+
+
+def cluster(entries: Iterable[RawEntry]) -> Grouping:
     """Cluster entries into papers; the first listing a paper appears in comes first."""
-    matcher = Matcher()
-    groups: dict[str, Group] = {}
-    for entry in entries:
-        abstract = clean_abstract(entry.abstract)
-        key = matcher.find(entry.title, abstract.plain)
-        if key is None:
-            key = f"p{len(groups):05d}"
-            groups[key] = Group(key)
-        group = groups[key]
+    items = list(entries)
+    abstracts = [clean_abstract(entry.abstract) for entry in items]
+    described = [entry_traits(entry, abstract) for entry, abstract in zip(items, abstracts, strict=True)]
+    verdicts = {pair: relate(described[pair[1]], described[pair[0]]) for pair in _candidates(described)}
+    edges = sorted(
+        ((-v.strength, i, j) for (i, j), v in verdicts.items() if v.same),
+    )
+    apart: list[Apart] = []
+    parent, tree = _union(len(items), edges, verdicts, described, set())
+    ambiguous = _ambiguous(parent, edges, verdicts, described)
+    if ambiguous:
+        parent, tree = _union(len(items), edges, verdicts, described, set(ambiguous))
+        for index, roots in sorted(ambiguous.items()):
+            apart.append(
+                Apart(
+                    "ambiguous",
+                    (items[index], *(items[root] for root in roots)),
+                    "it matches papers that are kept apart",
+                )
+            )
+    groups = _groups(items, abstracts, described, parent, tree, verdicts)
+    apart += _kept_apart(items, described, verdicts, parent)
+    group_of = {(e.source, e.line): g.key for g in groups for e in g.entries}
+    return Grouping(groups, apart, group_of)
+
+
+def _candidates(described: list[Traits]) -> set[tuple[int, int]]:
+    """Pairs (earlier, later) worth comparing: a shared title, identifier, or many shared 4-grams."""
+    pairs: set[tuple[int, int]] = set()
+    by_key: dict[str, list[int]] = defaultdict(list)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j, mine in enumerate(described):
+        keys = [f"t:{title_key(mine.title)}"] if mine.title else []
+        keys += [f"d:{d}" for d in mine.dois] + [f"a:{a}" for a in mine.arxiv]
+        for key in keys:
+            pairs.update((i, j) for i in by_key[key])
+            by_key[key].append(j)
+        shared: dict[int, int] = defaultdict(int)
+        for shingle in mine.shingles:
+            found = postings[shingle]
+            if len(found) <= COMMON_SHINGLE:
+                for i in found:
+                    shared[i] += 1
+            found.append(j)
+        for i, count in shared.items():
+            if count >= 0.25 * min(len(mine.shingles), len(described[i].shingles)):
+                pairs.add((i, j))
+    return pairs
+
+
+def _find(parent: list[int], index: int) -> int:
+    while parent[index] != index:
+        parent[index] = parent[parent[index]]
+        index = parent[index]
+    return index
+
+
+def _union(
+    size: int,
+    edges: list[tuple[int, int, int]],
+    verdicts: dict[tuple[int, int], Verdict],
+    described: list[Traits],
+    ambiguous: set[int],
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """Join entries along the evidence, strongest first, never two that must stay apart.
+
+    An ambiguous entry is only joined with other ambiguous ones."""
+    parent = list(range(size))
+    members = {i: [i] for i in range(size)}
+    tree: list[tuple[int, int]] = []
+    for _, i, j in edges:
+        if (i in ambiguous) != (j in ambiguous):
+            continue
+        a, b = _find(parent, i), _find(parent, j)
+        if a == b or _must_stay_apart(members[a], members[b], verdicts, described):
+            continue
+        low, high = min(a, b), max(a, b)
+        parent[high] = low
+        members[low] += members.pop(high)
+        tree.append((i, j))
+    return parent, tree
+
+
+def _must_stay_apart(left: list[int], right: list[int], verdicts, described: list[Traits]) -> bool:
+    for i in left:
+        for j in right:
+            pair = (min(i, j), max(i, j))
+            verdict = verdicts.get(pair) or relate(described[pair[1]], described[pair[0]])
+            if verdict.conflict:
+                return True
+    return False
+
+
+def _ambiguous(parent: list[int], edges, verdicts, described: list[Traits]) -> dict[int, list[int]]:
+    """Entries that could join two papers that were kept apart: which one they are is a guess.
+
+    Returns each such entry with (the first entry of) each paper it could join."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(parent)):
+        members[_find(parent, index)].append(index)
+    reaches: dict[int, set[int]] = defaultdict(set)
+    for _, i, j in edges:
+        reaches[i].add(_find(parent, j))
+        reaches[j].add(_find(parent, i))
+    found: dict[int, list[int]] = {}
+    for index, roots in reaches.items():
+        fits = [
+            root
+            for root in sorted(roots | {_find(parent, index)})
+            if [m for m in members[root] if m != index]
+            and not _must_stay_apart([index], [m for m in members[root] if m != index], verdicts, described)
+        ]
+        if len(fits) > 1:
+            found[index] = fits
+    return found
+
+
+def _groups(items, abstracts, described, parent, tree, verdicts) -> list[Group]:
+    groups: dict[int, Group] = {}
+    for index, entry in enumerate(items):
+        root = _find(parent, index)
+        if root not in groups:
+            groups[root] = Group(f"p{len(groups):05d}")
+        group = groups[root]
         group.entries.append(entry)
-        group.abstracts.append(abstract)
+        group.abstracts.append(abstracts[index])
+        group.traits.append(described[index])
         if entry.source not in group.files:
             group.files.append(entry.source)
-        matcher.add(key, entry.title, abstract.plain)
+    # Each entry after a paper's first is reported with the tree edge that reached it.
+    neighbours: dict[int, list[int]] = defaultdict(list)
+    for i, j in tree:
+        neighbours[i].append(j)
+        neighbours[j].append(i)
+    order = {id(entry): index for index, entry in enumerate(items)}
+    for root, group in groups.items():
+        stack, seen_here = [root], {root}
+        while stack:
+            node = stack.pop()
+            for other in sorted(neighbours[node]):
+                if other in seen_here:
+                    continue
+                seen_here.add(other)
+                stack.append(other)
+                verdict = verdicts[(min(node, other), max(node, other))]
+                reason = verdict.reason if other > node else relate(described[other], described[node]).reason
+                group.joins.append(Join(items[other], items[node], reason))
+        group.joins.sort(key=lambda join: order[id(join.entry)])
     return list(groups.values())
+
+
+def _kept_apart(items, described, verdicts, parent) -> list[Apart]:
+    """Warnings: matching titles, or a shared identifier, in different papers; one per pair of papers."""
+    found: dict[tuple[int, int], Apart] = {}
+    for (i, j), verdict in sorted(verdicts.items()):
+        a, b = _find(parent, i), _find(parent, j)
+        if a == b or (a, b) in found:
+            continue
+        if verdict.clash:
+            found[(a, b)] = Apart("clash", (items[i], items[j]), verdict.reason)
+        elif verdict.conflict and shared_identifier(described[i], described[j]):
+            reason = f"they share {shared_identifier(described[i], described[j])} but have {verdict.reason}"
+            found[(a, b)] = Apart("identifier", (items[i], items[j]), reason)
+    return list(found.values())
 
 
 YearOf = Callable[[str], int]
@@ -172,21 +312,40 @@ def _best_date(entries: list[RawEntry], year_of: YearOf) -> tuple[dt.date | None
 
 
 def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    """Lower-case ASCII words joined by hyphens; other scripts transliterated (anyascii)."""
     text = re.sub(r"(?<=\w)['’](?=\w)", "", text)  # don't -> dont
-    text = text.encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", transliterate(text).lower()).strip("-")
+
+
+def transliterate(text: str) -> str:
+    """ASCII for any text: accents dropped, other scripts spelt out (北京 -> Bei Jing, Привет -> Privet).
+
+    Each ideograph or syllable becomes a word of its own, so a Chinese title gives a readable slug.
+    """
+    out = []
+    for char in unicodedata.normalize("NFKD", text):
+        if char.isascii():
+            out.append(char)
+        elif not unicodedata.combining(char):
+            spelt = anyascii(char)
+            syllable = unicodedata.category(char) == "Lo" and spelt[:1].isupper()
+            out.append(f" {spelt} " if syllable else spelt)
+    return "".join(out)
 
 
 def make_slug(title: str, taken: set[str]) -> str:
-    """Short and unique: the name before `:` when the title has one, else the first words."""
+    """Short, unique, never empty: the name before `:` when the title has one, else the first words.
+
+    A title with nothing to spell (symbols only) gets `paper-` and a short hash of itself.
+    """
     name = re.split(r":\s|\s--?\s|\s—\s", title, maxsplit=1)[0]
-    base = _cut(slugify(name) or slugify(title) or "paper")
-    if len(slugify(name)) > SLUG_MAX or not slugify(name):
-        base = _cut(slugify(title) or "paper")
+    fallback = "paper-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+    if slugify(name) and len(slugify(name)) <= SLUG_MAX:
+        base = slugify(name)
+    else:
+        base = _cut(slugify(title)) or fallback
     slug = base
-    extra = [w for w in slugify(title).split("-") if w not in base.split("-")]
+    extra = [w for w in slugify(title).split("-") if w and w not in base.split("-")]
     while slug in taken:
         if extra and len(slug) + len(extra[0]) < SLUG_MAX + 10:
             slug = f"{slug}-{extra.pop(0)}"

@@ -279,6 +279,17 @@ def _link_meta(link: Link) -> dict[str, str]:
     return meta
 
 
+def jsonable(value: Any) -> Any:
+    """A field's value as plain JSON data: dates as YYYY-MM-DD; for comparing and the import state."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
 def dump_meta(meta: dict[str, Any], body: str) -> str:
     """Serialise fields and body into the file format, stable byte for byte."""
     front = yaml.safe_dump(

@@ -102,7 +102,7 @@ def test_hand_edits_survive_a_reimport_and_new_listings_still_fill_untouched_fie
     newer = tmp_path / "newer.txt"
     newer.write_text(
         "Daily Papers\n\nSep 1\n\nSepsis Prediction from Bedside Monitors with Transformers\n\n"
-        + (tmp_path / "daily.txt").read_text(encoding="utf-8").split("\n\n")[15]
+        + (tmp_path / "daily.txt").read_text(encoding="utf-8").split("\n\n")[13]  # its own abstract
         + "\n\n  • 9 authors\n·\nMar 3, 2025 11\n\n"
         "CardioBench: A Benchmark for Echocardiogram Understanding\n\n"
         "Echocardiography is central to cardiac care, yet vision-language models are rarely tested on it. "
@@ -142,12 +142,16 @@ def test_a_dry_run_says_what_would_change_and_writes_nothing(project, run_cli, t
     more = tmp_path / "more.txt"
     more.write_text(
         "Daily Papers\n\nCardioBench: A Benchmark for Echocardiogram Understanding\n\n"
-        + "Echocardiography is central to cardiac care. " * 8
-        + "\n\n  • 12 authors\n·\nNov 8, 2024 99\n",
+        "Echocardiography is central to cardiac care, yet vision-language models are rarely tested on it. "
+        "We introduce CardioBench, a benchmark of 9,000 echocardiogram clips with exp"
+        "\n\n  • 12 authors\n·\nNov 8, 2024 99\n",
         encoding="utf-8",
     )
-    code, out, _ = run_cli(project, "import", "--dry-run", more)
+    code, out, err = run_cli(project, "import", "--dry-run", more)
     assert code == 0 and "would update" in out and "upvotes" in out and "would copy" in out
+    merge = "would merge more.txt:3 into content/papers/cardiobench.md (with daily.txt:13): "
+    assert merge + "same title; snippet of its abstract" in out
+    assert merge + "same title; snippet of its abstract" in err
     assert snapshot(project / "content") == before
 
 

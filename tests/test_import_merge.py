@@ -4,7 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 from sitegen.listings import MonthDay, RawEntry, parse_listing
-from sitegen.merge import group_entries, merged_paper
+from sitegen.merge import cluster, group_entries, merged_paper
 
 SEEDS = Path(__file__).resolve().parent.parent / "content" / "sources"
 
@@ -31,10 +31,14 @@ def test_a_snippet_with_other_case_spacing_and_a_typo_merges_with_the_full_abstr
     assert paper.sources == ("a.txt", "b.txt")
 
 
-def test_the_same_title_merges_even_when_the_abstracts_differ():
-    one = entry("a.txt", "One version of the text about hearts and valves.", "Heart Valve Study")
-    two = entry("b.txt", "A rewritten abstract with other words entirely here.", "heart valve study.")
-    assert len(group_entries([one, two])) == 1
+def test_the_same_title_with_different_abstracts_stays_two_papers_and_says_so():
+    one = entry("a.txt", "One version of the text about hearts and valves, its own words.", "Heart Study")
+    two = entry("b.txt", "A rewritten abstract with other words entirely, nothing shared.", "heart study.")
+    grouping = cluster([one, two])
+    assert len(grouping.groups) == 2
+    (apart,) = grouping.apart
+    assert apart.kind == "clash" and apart.entries == (one, two)
+    assert apart.reason.startswith("same title but different abstracts")
 
 
 def test_different_papers_from_one_lab_stay_apart():

@@ -1,0 +1,445 @@
+"""When two descriptions are one paper: identity on positive evidence only.
+
+Evidence that two descriptions (listing entries, or a page already imported) are one paper:
+- a shared DOI or arXiv id, found in the abstract's text and links;
+- titles that match (case, spacing, punctuation, accents and small typos aside) *and* abstracts
+  that agree: the same text, one a snippet of the other, or most word 4-grams shared;
+- no title on one side (or a derived one) and abstracts that agree closely: the same text, or
+  one a snippet of the other.
+
+Counter-evidence that no evidence outweighs: titles that both exist and differ beyond a typo;
+different identifiers of one kind (each side has one the other lacks); different code
+repositories. Matching titles whose abstracts clearly differ are a *clash*: two papers, and the
+importer warns about them.
+
+No I/O here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sitegen.model import Link
+
+SHINGLE = 4  # words per shingle
+SAME_TEXT = 0.9  # share of each abstract's shingles the other holds: the same text, typos aside
+SNIPPET = 0.8  # share of a snippet's shingles found at the start of the fuller abstract
+MOST = 0.5  # share of each abstract's shingles shared: versions of one abstract (needs a title match)
+MIN_SHINGLES = 5  # shorter abstracts are compared as whole texts only
+ARTICLES = frozenset({"a", "an", "the"})
+ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+
+DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
+ARXIV = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf|html)/|huggingface\.co/papers/|arxiv[:\s]\s*|10\.48550/arxiv\.)"
+    r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})",
+    re.IGNORECASE,
+)
+CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
+
+
+@dataclass(frozen=True)
+class Traits:
+    """What identifies one description of a paper."""
+
+    where: str  # `003.txt:41` or `content/papers/x.md`, for messages
+    title: str | None  # None when it has none, or only a derived one
+    words: tuple[str, ...]  # the abstract's words, normalised
+    shingles: frozenset[str]
+    dois: frozenset[str] = frozenset()
+    arxiv: frozenset[str] = frozenset()
+    repos: frozenset[str] = frozenset()
+    title_keys: frozenset[str] = frozenset()  # more titles it is known by (a page's imported titles)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How two descriptions relate; `reason` is said from the first one's side."""
+
+    same: bool = False
+    conflict: bool = False  # never one paper
+    clash: bool = False  # matching titles, different abstracts: two papers and a warning
+    strength: int = 0  # of the evidence for `same`, to merge on the strongest first
+    reason: str = ""
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case ASCII words: what survives retyping, reformatting and accents."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.findall(r"[a-z0-9]+", text)
+
+
+def normalise(text: str) -> str:
+    return " ".join(words_of(text))
+
+
+def title_key(title: str) -> str:
+    """A title with case, spacing, punctuation and accents gone: the exact-match key."""
+    return normalise(title).replace(" ", "")
+
+
+def shingles_of(words: list[str], cut_off: bool) -> frozenset[str]:
+    if cut_off and len(words) > SHINGLE:
+        words = words[:-1]  # a snippet stops mid-word
+    if len(words) < SHINGLE:
+        return frozenset([" ".join(words)]) if words else frozenset()
+    return frozenset(" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
+
+
+def traits(
+    where: str,
+    title: str | None,
+    plain: str,
+    links: Iterable[Link] = (),
+    *,
+    cut_off: bool = False,
+    title_keys: Iterable[str] = (),
+) -> Traits:
+    words = words_of(plain)
+    text = " ".join([plain, *(link.url for link in links)])
+    return Traits(
+        where=where,
+        title=title if title and title_key(title) else None,
+        words=tuple(words),
+        shingles=shingles_of(words, cut_off),
+        dois=frozenset(
+            d.lower() for d in (_trim(m) for m in DOI.findall(text)) if not d.lower().startswith("10.48550/")
+        ),
+        arxiv=frozenset(m.lower() for m in ARXIV.findall(text)),
+        repos=frozenset(filter(None, (_repo(url) for url in re.findall(r"https?://\S+", text)))),
+        title_keys=frozenset(k for k in title_keys if k),
+    )
+
+
+def _trim(doi: str) -> str:
+    while doi and (doi[-1] in ".,;:'\"" or (doi[-1] == ")" and doi.count("(") < doi.count(")"))):
+        doi = doi[:-1]
+    return doi
+
+
+def _repo(url: str) -> str | None:
+    """`github.com/owner/repo` for a code repository's address, else None."""
+    parts = urlsplit(url.rstrip(".,;:)"))
+    host = parts.netloc.lower().removeprefix("www.")
+    segments = [s for s in parts.path.split("/") if s]
+    if host not in CODE_HOSTS or len(segments) < 2:
+        return None
+    return f"{host}/{segments[0].lower()}/{segments[1].lower().removesuffix('.git')}"
+
+
+# -- titles ------------------------------------------------------------------------------------
+
+
+def compare_titles(a: str, b: str) -> str:
+    """`same`, `accents` (they differ only by accents), `typo`, or `different`."""
+    words_a, words_b = _title_words(a), _title_words(b)
+    if words_a == words_b:
+        return "same"
+    plain_a, plain_b = [_strip(w) for w in words_a], [_strip(w) for w in words_b]
+    if plain_a == plain_b:
+        return "accents"
+    if "".join(plain_a) == "".join(plain_b):
+        return "typo"  # `multi modal` / `multimodal`
+    return "typo" if _typos_only(plain_a, plain_b) else "different"
+
+
+def _title_words(title: str) -> list[str]:
+    return re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", title).casefold())
+
+
+def _strip(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def _typos_only(a: list[str], b: list[str]) -> bool:
+    """Every difference a misspelt word or a dropped article; few of them for the title's length."""
+    typos = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        left, right = a[i1:i2], b[j1:j2]
+        if "".join(left) == "".join(right):
+            typos += 1  # a word split or joined
+        elif tag in ("insert", "delete"):
+            if not set(left + right) <= ARTICLES:
+                return False
+            typos += 1
+        elif len(left) == len(right) and all(_misspelt(x, y) for x, y in zip(left, right, strict=True)):
+            typos += len(left)
+        else:
+            return False
+    return typos <= max(1, (len(a) + len(b)) // 10)
+
+
+def _misspelt(x: str, y: str) -> bool:
+    """One word for another by a typo; numbers, numerals and short words must match exactly."""
+    if any(c.isdigit() for c in x + y) or ROMAN.match(x) or ROMAN.match(y):
+        return False
+    if min(len(x), len(y)) < 4:
+        return False
+    return _edits(x, y) <= (1 if max(len(x), len(y)) < 8 else 2)
+
+
+def _edits(x: str, y: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, swaps."""
+    previous2: list[int] = []
+    previous = list(range(len(y) + 1))
+    for i in range(1, len(x) + 1):
+        current = [i] + [0] * len(y)
+        for j in range(1, len(y) + 1):
+            cost = 0 if x[i - 1] == y[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and x[i - 1] == y[j - 2] and x[i - 2] == y[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(y)]
+
+
+# -- abstracts ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Agreement:
+    kind: str  # `same`, `snippet` (the first is a snippet of the second), `fuller`, `most`, `different`
+    share: float  # of the shingles, over the larger side
+
+
+def compare_abstracts(a: Traits, b: Traits) -> Agreement:
+    if not a.shingles or not b.shingles:
+        return Agreement("different", 0.0)
+    shared = len(a.shingles & b.shingles)
+    cover_a, cover_b = shared / len(a.shingles), shared / len(b.shingles)
+    share = min(cover_a, cover_b)
+    if a.words == b.words or (min(len(a.shingles), len(b.shingles)) >= MIN_SHINGLES and share >= SAME_TEXT):
+        return Agreement("same", share)
+    if _opens(a, b):
+        return Agreement("snippet", share)
+    if _opens(b, a):
+        return Agreement("fuller", share)
+    if min(len(a.shingles), len(b.shingles)) >= MIN_SHINGLES and share >= MOST:
+        return Agreement("most", share)
+    return Agreement("different", share)
+
+
+def _opens(short: Traits, full: Traits) -> bool:
+    """`short` is the opening of `full` (a teaser cut off, or a first paragraph), typos aside."""
+    if len(short.shingles) < MIN_SHINGLES or len(short.words) >= len(full.words):
+        return False
+    reach = len(short.words) + max(8, len(short.words) // 10)
+    opening = shingles_of(list(full.words[:reach]), cut_off=False)
+    return len(short.shingles & opening) >= SNIPPET * len(short.shingles)
+
+
+ABSTRACT_REASONS = {
+    "same": "same abstract",
+    "snippet": "snippet of its abstract",
+    "fuller": "fuller version of its abstract",
+}
+TITLE_REASONS = {
+    "same": "same title",
+    "accents": "same title but for accents",
+    "typo": "same title but for a typo",
+}
+
+
+# -- two descriptions --------------------------------------------------------------------------
+
+
+def relate(a: Traits, b: Traits) -> Verdict:
+    """Are `a` and `b` one paper? Counter-evidence first; then the strongest evidence."""
+    titles = _titles(a, b)
+    differing = _different_ids(a, b)
+    if differing:
+        if titles is None or titles == "different":
+            return Verdict(conflict=True, reason=differing)
+        return Verdict(conflict=True, clash=True, reason=f"{TITLE_REASONS[titles]} but {differing}")
+    if titles == "different":
+        return Verdict(conflict=True, reason="different titles")
+    shared = sorted(a.dois & b.dois) or sorted(a.arxiv & b.arxiv)
+    if shared:
+        label = "DOI" if a.dois & b.dois else "arXiv id"
+        return Verdict(same=True, strength=5, reason=f"same {label} {shared[0]}")
+    agreement = compare_abstracts(a, b)
+    if titles is not None:
+        if agreement.kind == "different":
+            return Verdict(
+                conflict=True,
+                clash=True,
+                reason=f"{TITLE_REASONS[titles]} but different abstracts "
+                f"({round(100 * agreement.share)}% shared)",
+            )
+        if agreement.kind == "most":
+            text = f"{round(100 * agreement.share)}% of its abstract shared"
+            return Verdict(same=True, strength=3, reason=f"{TITLE_REASONS[titles]}; {text}")
+        return Verdict(
+            same=True, strength=4, reason=f"{TITLE_REASONS[titles]}; {ABSTRACT_REASONS[agreement.kind]}"
+        )
+    if agreement.kind in ABSTRACT_REASONS:
+        strength = 2 if agreement.kind == "same" else 1
+        return Verdict(
+            same=True, strength=strength, reason=f"no title to compare; {ABSTRACT_REASONS[agreement.kind]}"
+        )
+    return Verdict()
+
+
+def _titles(a: Traits, b: Traits) -> str | None:
+    """How the titles compare, or None when one side has none."""
+    if a.title is None or b.title is None:
+        return None
+    if (a.title_keys | {title_key(a.title)}) & (b.title_keys | {title_key(b.title)}):
+        found = compare_titles(a.title, b.title)
+        return found if found != "different" else "same"  # a remembered title matches exactly
+    return compare_titles(a.title, b.title)
+
+
+def _different_ids(a: Traits, b: Traits) -> str:
+    for label, mine, theirs in (
+        ("DOIs", a.dois, b.dois),
+        ("arXiv ids", a.arxiv, b.arxiv),
+        ("code repositories", a.repos, b.repos),
+    ):
+        if mine - theirs and theirs - mine:
+            return f"different {label} ({sorted(mine - theirs)[0]} / {sorted(theirs - mine)[0]})"
+    return ""
+
+
+def shared_identifier(a: Traits, b: Traits) -> str:
+    """A DOI or arXiv id both name, for a warning when other evidence kept them apart."""
+    shared = sorted(a.dois & b.dois) or sorted(a.arxiv & b.arxiv)
+    return shared[0] if shared else ""
+
+
+# -- a paper against the pages already imported ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page in content/papers (or one the editor deleted), as identity evidence."""
+
+    slug: str
+    where: str
+    remembered: Traits | None  # as the importer last wrote it (the import state)
+    current: Traits | None  # as the file is now, hand edits and all
+    sources: frozenset[str]  # the listings it came from
+
+
+@dataclass(frozen=True)
+class PageMatch:
+    slug: str
+    reason: str
+    score: tuple[int, float]  # (tier, strength): remembered identity 3, the file as it is 2, sources 1
+
+
+SOURCE_OVERLAP = 0.3  # tier 1: share of words or 4-grams an edited page still has in common
+
+
+def match_pages(papers: list[list[tuple[Traits, str]]], pages: list[Page]) -> dict[int, PageMatch]:
+    """Which page each paper (its entries' traits and listings) already has; a page takes one paper.
+
+    With the import state, a page is matched by what the importer wrote (titles, abstract), so
+    edits never hide it. Without a record, by the file as it is; failing that, when the page
+    lists the entry's listing among its sources and still shares enough of its title or abstract
+    (the editor may have rewritten some). Counter-evidence against what the importer wrote, or
+    different identifiers, rule a page out.
+    """
+    index = _PageIndex(pages)
+    offers: list[tuple[tuple[int, float], int, int, str]] = []
+    for number, entries in enumerate(papers):
+        best: dict[int, tuple[tuple[int, float], str]] = {}
+        blocked: set[int] = set()
+        for mine, source in entries:
+            for page_number in index.candidates(mine, source):
+                found = _page_evidence(mine, source, pages[page_number])
+                if found is None:
+                    blocked.add(page_number)
+                elif found[0] > best.get(page_number, ((0, 0.0), ""))[0]:
+                    best[page_number] = found
+        for page_number, (score, reason) in best.items():
+            if page_number not in blocked and score[0] > 0:
+                offers.append((score, number, page_number, reason))
+    offers.sort(key=lambda offer: (-offer[0][0], -offer[0][1], offer[1], offer[2]))
+    matched: dict[int, PageMatch] = {}
+    taken: set[int] = set()
+    for score, number, page_number, reason in offers:
+        if number in matched or page_number in taken:
+            continue
+        matched[number] = PageMatch(pages[page_number].slug, reason, score)
+        taken.add(page_number)
+    return matched
+
+
+def _page_evidence(mine: Traits, source: str, page: Page) -> tuple[tuple[int, float], str] | None:
+    """(score, reason); score (0, 0) when there is no evidence; None when the page is ruled out."""
+    if page.remembered is not None:
+        verdict = relate(mine, page.remembered)
+        if verdict.conflict:
+            return None
+        return ((3, verdict.strength), verdict.reason) if verdict.same else ((0, 0.0), "")
+    if page.current is not None:
+        if _different_ids(mine, page.current):
+            return None
+        verdict = relate(mine, page.current)
+        if verdict.same:
+            return (2, verdict.strength), verdict.reason
+        if source in page.sources:
+            overlap, what = _overlap(mine, page.current)
+            if overlap >= SOURCE_OVERLAP:
+                return (1, overlap), f"listed in its sources; {what}"
+    return (0, 0.0), ""
+
+
+def _overlap(mine: Traits, page: Traits) -> tuple[float, str]:
+    """How much an edited page still shares with an entry: of the title's words, or the abstract's 4-grams."""
+    titles = 0.0
+    if mine.title and page.title:
+        a, b = set(words_of(mine.title)), set(words_of(page.title))
+        titles = len(a & b) / max(1, len(a | b))
+    shared = len(mine.shingles & page.shingles) / max(1, min(len(mine.shingles), len(page.shingles)))
+    if titles >= shared:
+        return titles, f"{round(100 * titles)}% of the title's words shared"
+    return shared, f"{round(100 * shared)}% of the abstract shared"
+
+
+class _PageIndex:
+    """Finds the pages worth comparing with an entry without comparing every page."""
+
+    def __init__(self, pages: list[Page]) -> None:
+        self.by_key: dict[str, set[int]] = {}
+        for number, page in enumerate(pages):
+            for described in (page.remembered, page.current):
+                if described is None:
+                    continue
+                for key in self._keys(described):
+                    self.by_key.setdefault(key, set()).add(number)
+            if page.remembered is None:
+                for source in page.sources:
+                    self.by_key.setdefault(f"s:{source}", set()).add(number)
+
+    @staticmethod
+    def _keys(described: Traits) -> list[str]:
+        keys = [f"t:{k}" for k in described.title_keys]
+        if described.title:
+            keys += [f"t:{title_key(described.title)}"]
+        keys += [f"d:{d}" for d in described.dois] + [f"a:{a}" for a in described.arxiv]
+        keys += [f"w:{shingle}" for shingle in described.shingles]
+        return keys
+
+    def candidates(self, mine: Traits, source: str) -> set[int]:
+        counts: dict[int, int] = {}
+        found: set[int] = set(self.by_key.get(f"s:{source}", set()))
+        for key in self._keys(mine):
+            pages = self.by_key.get(key, set())
+            if key.startswith("w:"):
+                if len(pages) <= 200:
+                    for number in pages:
+                        counts[number] = counts.get(number, 0) + 1
+            else:
+                found |= pages
+        floor = 0.25 * max(1, len(mine.shingles))
+        return found | {number for number, count in counts.items() if count >= min(floor, 5)}
