@@ -27,10 +27,10 @@ from urllib.parse import urlsplit
 from sitegen.model import Link
 
 SHINGLE = 4  # words per shingle
-SAME_TEXT = 0.9  # share of each abstract's shingles the other holds: the same text, typos aside
-SNIPPET = 0.8  # share of a snippet's shingles found at the start of the fuller abstract
+SAME_TEXT = 0.95  # share of words matched in order: the same text (or its opening), typos aside
 MOST = 0.5  # share of each abstract's shingles shared: versions of one abstract (needs a title match)
-MIN_SHINGLES = 5  # shorter abstracts are compared as whole texts only
+MIN_SHINGLES = 5  # fewer 4-grams say nothing about versions
+MIN_WORDS = 12  # a shorter text is no evidence of being another's opening
 ARTICLES = frozenset({"a", "an", "the"})
 ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
@@ -51,6 +51,7 @@ class Traits:
     title: str | None  # None when it has none, or only a derived one
     words: tuple[str, ...]  # the abstract's words, normalised
     shingles: frozenset[str]
+    cut_off: bool = False  # a snippet that stops mid-word
     dois: frozenset[str] = frozenset()
     arxiv: frozenset[str] = frozenset()
     repos: frozenset[str] = frozenset()
@@ -108,6 +109,7 @@ def traits(
         title=title if title and title_key(title) else None,
         words=tuple(words),
         shingles=shingles_of(words, cut_off),
+        cut_off=cut_off,
         dois=frozenset(
             d.lower() for d in (_trim(m) for m in DOI.findall(text)) if not d.lower().startswith("10.48550/")
         ),
@@ -207,33 +209,45 @@ def _edits(x: str, y: str) -> int:
 @dataclass(frozen=True)
 class Agreement:
     kind: str  # `same`, `snippet` (the first is a snippet of the second), `fuller`, `most`, `different`
-    share: float  # of the shingles, over the larger side
+    share: float  # of the words (same, snippet, fuller) or 4-grams (most) in common
 
 
 def compare_abstracts(a: Traits, b: Traits) -> Agreement:
-    if not a.shingles or not b.shingles:
+    """Word for word, typos aside: the same text, or one the opening of the other; else how much
+    of their 4-grams they share."""
+    if not a.words or not b.words:
         return Agreement("different", 0.0)
+    if a.words == b.words:
+        return Agreement("same", 1.0)
+    longest = max(len(a.words), len(b.words))
+    if min(len(a.words), len(b.words)) >= SAME_TEXT * longest:
+        same = _matched(a.words, b.words) / longest
+        if same >= SAME_TEXT:
+            return Agreement("same", same)
+    for kind, short, full in (("snippet", a, b), ("fuller", b, a)):
+        opening = _opening(short, full)
+        if opening:
+            return Agreement(kind, opening)
     shared = len(a.shingles & b.shingles)
-    cover_a, cover_b = shared / len(a.shingles), shared / len(b.shingles)
-    share = min(cover_a, cover_b)
-    if a.words == b.words or (min(len(a.shingles), len(b.shingles)) >= MIN_SHINGLES and share >= SAME_TEXT):
-        return Agreement("same", share)
-    if _opens(a, b):
-        return Agreement("snippet", share)
-    if _opens(b, a):
-        return Agreement("fuller", share)
+    share = min(shared / len(a.shingles), shared / len(b.shingles)) if a.shingles and b.shingles else 0.0
     if min(len(a.shingles), len(b.shingles)) >= MIN_SHINGLES and share >= MOST:
         return Agreement("most", share)
     return Agreement("different", share)
 
 
-def _opens(short: Traits, full: Traits) -> bool:
-    """`short` is the opening of `full` (a teaser cut off, or a first paragraph), typos aside."""
-    if len(short.shingles) < MIN_SHINGLES or len(short.words) >= len(full.words):
-        return False
-    reach = len(short.words) + max(8, len(short.words) // 10)
-    opening = shingles_of(list(full.words[:reach]), cut_off=False)
-    return len(short.shingles & opening) >= SNIPPET * len(short.shingles)
+def _opening(short: Traits, full: Traits) -> float:
+    """How much of `short` is, word for word, the opening of `full` (0 when it is not)."""
+    words = list(short.words[:-1] if short.cut_off else short.words)  # a snippet stops mid-word
+    if len(words) < MIN_WORDS or len(short.words) >= len(full.words):
+        return 0.0
+    share = _matched(words, list(full.words[: len(words) + 3])) / len(words)
+    return share if share >= SAME_TEXT else 0.0
+
+
+def _matched(a: Iterable[str], b: Iterable[str]) -> int:
+    """Words of `a` matched, in order, in `b`: a typo costs one word, not the whole text."""
+    matcher = difflib.SequenceMatcher(None, list(a), list(b), autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks())
 
 
 ABSTRACT_REASONS = {
@@ -255,10 +269,13 @@ def relate(a: Traits, b: Traits) -> Verdict:
     """Are `a` and `b` one paper? Counter-evidence first; then the strongest evidence."""
     titles = _titles(a, b)
     differing = _different_ids(a, b)
-    if differing:
-        if titles is None or titles == "different":
-            return Verdict(conflict=True, reason=differing)
-        return Verdict(conflict=True, clash=True, reason=f"{TITLE_REASONS[titles]} but {differing}")
+    if differing:  # look-alikes (matching titles, or no titles and one text) get a warning
+        if titles is not None and titles != "different":
+            return Verdict(conflict=True, clash=True, reason=f"{TITLE_REASONS[titles]}, yet {differing}")
+        kind = compare_abstracts(a, b).kind if titles is None else "different"
+        if kind in ABSTRACT_REASONS:
+            return Verdict(conflict=True, clash=True, reason=f"{ABSTRACT_REASONS[kind]}, yet {differing}")
+        return Verdict(conflict=True, reason=differing)
     if titles == "different":
         return Verdict(conflict=True, reason="different titles")
     shared = sorted(a.dois & b.dois) or sorted(a.arxiv & b.arxiv)
@@ -271,7 +288,7 @@ def relate(a: Traits, b: Traits) -> Verdict:
             return Verdict(
                 conflict=True,
                 clash=True,
-                reason=f"{TITLE_REASONS[titles]} but different abstracts "
+                reason=f"{TITLE_REASONS[titles]}, yet different abstracts "
                 f"({round(100 * agreement.share)}% shared)",
             )
         if agreement.kind == "most":

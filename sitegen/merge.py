@@ -243,8 +243,8 @@ def _kept_apart(items, described, verdicts, parent) -> list[Apart]:
         a, b = _find(parent, i), _find(parent, j)
         if a == b or (a, b) in found:
             continue
-        if verdict.clash:
-            found[(a, b)] = Apart("clash", (items[i], items[j]), verdict.reason)
+        if verdict.clash:  # said from the first entry's side, as the warning names it first
+            found[(a, b)] = Apart("clash", (items[i], items[j]), relate(described[i], described[j]).reason)
         elif verdict.conflict and shared_identifier(described[i], described[j]):
             reason = f"they share {shared_identifier(described[i], described[j])} but have {verdict.reason}"
             found[(a, b)] = Apart("identifier", (items[i], items[j]), reason)

@@ -1,0 +1,199 @@
+"""Every paper in every listing on exactly one page: the corpus in tests/data/identity/.
+
+Look-alikes that are different papers (same title, accent-only differences, shared boilerplate,
+different identifiers) stay apart, each decision said; true duplicates (typos, snippets, a
+shared DOI or arXiv id) merge, each merge said with its reason; an existing page is never
+taken over by another paper, in one import or two.
+"""
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from sitegen.load import SLUG
+from sitegen.paperfile import read_meta
+
+DATA = Path(__file__).parent / "data" / "identity"
+
+
+def pages(project: Path) -> dict[str, tuple[dict, str]]:
+    found = {}
+    for path in sorted((project / "content" / "papers").glob("*.md")):
+        meta, body, _ = read_meta(path.read_text(encoding="utf-8"), str(path))
+        found[path.stem] = (meta, body)
+    return found
+
+
+def files(project: Path) -> dict[str, bytes]:
+    folder = project / "content" / "papers"
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.md"))}
+
+
+def imported(run_cli, project: Path, *names: str) -> tuple[str, str]:
+    code, out, err = run_cli(project, "import", *(DATA / name for name in names))
+    assert code == 0, err
+    return out, err
+
+
+def merges(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("merged ")]
+
+
+def test_the_committed_challenge_listings_are_what_their_generator_writes():
+    spec = importlib.util.spec_from_file_location("make_challenge", DATA / "make_challenge.py")
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    for name, make in generator.LISTINGS.items():
+        assert (DATA / name).read_text(encoding="utf-8") == make(), name
+
+
+def test_two_papers_with_one_title_stay_two_pages_each_with_its_own_date_and_a_warning(make_project, run_cli):
+    project = make_project()
+    out, err = imported(run_cli, project, "same_title.txt")
+    found = pages(project)
+    slug = "foundation-models-for-medical-imaging"
+    assert sorted(found) == [slug, f"{slug}-2"]
+    review, masked = found[slug], found[f"{slug}-2"]
+    assert review[1].startswith("We review") and str(review[0]["date"]) == "2024-01-09"
+    assert masked[1].startswith("Self-supervised") and str(masked[0]["date"]) == "2025-06-03"
+    assert (review[0]["upvotes"], masked[0]["upvotes"]) == (12, 40)
+    assert "[1/1] same_title.txt: 2 papers (2 new, 0 merged, 0 already imported) from 2" in err
+    (warning,) = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert "same_title.txt:5 and same_title.txt:13" in warning and "different abstracts" in warning
+    assert "foundation-models-for-medical-imaging.md" in warning
+    assert "foundation-models-for-medical-imaging-2.md" in warning
+    assert not merges(err) and "2 created" in out
+
+
+def test_an_accent_is_no_evidence_either_way(make_project, run_cli):
+    """Zürich / Zurich with different abstracts: two papers; Montréal / Montreal, one text: one."""
+    project = make_project()
+    _, err = imported(run_cli, project, "accents.txt")
+    found = pages(project)
+    zurich = [slug for slug in found if slug.startswith("sepsis-alerts")]
+    assert len(zurich) == 2 and len(found) == 3
+    assert {found[slug][0]["title"] for slug in zurich} == {
+        "Sepsis Alerts at University Hospital Zürich",
+        "Sepsis Alerts at University Hospital Zurich",
+    }
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "accents.txt:5 and accents.txt:13" in warnings[0]
+    assert "same title but for accents, yet different abstracts" in warnings[0]
+    (montreal,) = [slug for slug in found if slug.startswith("cross-lingual")]
+    assert found[montreal][0]["upvotes"] == 16
+    assert merges(err) == [
+        f"merged accents.txt:29 into content/papers/{montreal}.md (with accents.txt:21): "
+        "same title but for accents; same abstract"
+    ]
+
+
+@pytest.mark.parametrize(
+    "listings, count",
+    [
+        (["challenge_3.txt"], 3),
+        (["challenge_22.txt"], 22),
+        (["challenge_22_dump.txt"], 22),
+        (["challenge_step1.txt", "challenge_step2.txt"], 22),
+        (["challenge_step1_dump.txt", "challenge_step2_dump.txt"], 22),
+    ],
+)
+def test_papers_sharing_a_boilerplate_paragraph_stay_apart_in_one_import_or_two(
+    make_project, run_cli, listings, count
+):
+    project = make_project()
+    _, err = imported(run_cli, project, listings[0])
+    first = files(project)
+    for name in listings[1:]:
+        _, err = imported(run_cli, project, name)
+        assert f"{count - len(first)} papers ({count - len(first)} new, 0 merged, 0 already imported)" in err
+    found = pages(project)
+    assert len(found) == count and not merges(err) and "warning" not in err
+    # a page imported first is never overwritten by the next import's look-alikes
+    assert {name: data for name, data in files(project).items() if name in first} == first
+    assert len({body for _, body in found.values()}) == count
+    codes = [link["url"] for meta, _ in found.values() for link in meta.get("links", [])]
+    assert len(codes) == len(set(codes))
+
+
+def test_the_same_paper_in_a_second_listing_is_merged_into_its_page_and_said(make_project, run_cli):
+    project = make_project()
+    imported(run_cli, project, "challenge_step1.txt")
+    _, err = imported(run_cli, project, "challenge_22.txt")
+    assert "challenge_22.txt: 22 papers (19 new, 3 merged, 0 already imported)" in err
+    lines = merges(err)
+    aurora = "team-aurora-at-the-kneemri-2025-challenge"
+    assert len(lines) == 3
+    assert lines[0].startswith(f"merged challenge_22.txt:5 into content/papers/{aurora}.md")
+    assert all(line.endswith(": same title; same abstract") for line in lines)
+    assert pages(project)[aurora][0]["sources"] == ["challenge_22.txt", "challenge_step1.txt"]
+    _, err = imported(run_cli, project, "challenge_22.txt")
+    assert "22 papers (0 new, 0 merged, 22 already imported)" in err and not merges(err)
+
+
+def test_typos_and_snippets_merge_but_a_part_number_never_does(make_project, run_cli):
+    project = make_project()
+    _, err = imported(run_cli, project, "typos.txt", "typos_again.txt")
+    found = pages(project)
+    assert len(found) == 3
+    slug = "uncertainty-aware-segmentaton-of-pancreatic-tumours-in"
+    assert merges(err) == [
+        f"merged typos_again.txt:5 into content/papers/{slug}.md "
+        "(with typos.txt:5): same title but for a typo; snippet of its abstract"
+    ]
+    meta, body = found[slug]
+    assert meta["upvotes"] == 9 and body.endswith("cutting review time by a third.")
+    assert "[2/2] typos_again.txt: 1 papers (0 new, 1 merged, 0 already imported)" in err
+
+
+def test_a_shared_doi_or_arxiv_id_merges_and_a_different_one_keeps_apart(make_project, run_cli):
+    project = make_project()
+    _, err = imported(run_cli, project, "identifiers.txt")
+    assert len(pages(project)) == 3
+    reasons = sorted(line.split(": ", 1)[1] for line in merges(err))
+    assert reasons == ["same DOI 10.1000/derma.2025.17", "same arXiv id 2503.01234"]
+    (warning,) = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert "identifiers.txt:1 and identifiers.txt:9" in warning
+    assert "different arXiv ids (2503.01234 / 2503.09999)" in warning
+
+
+def test_titles_in_any_script_give_valid_slugs_the_build_accepts(make_project, run_cli):
+    project = make_project()
+    imported(run_cli, project, "non_latin.txt")
+    slugs = sorted(pages(project))
+    assert len(slugs) == 8 and all(SLUG.match(slug) for slug in slugs)
+    assert "yi-xue-ying-xiang-da-mo-xing-zong-shu" in slugs  # each ideograph a word
+    assert "segmentatsiya-opukholei-mozga-na-mrt" in slugs
+    assert "stethoscope-robot" in slugs  # emoji are spelt out
+    assert [s for s in slugs if s.startswith("paper-")] == ["paper-" + "d9d10728"]  # nothing to spell: a hash
+    code, _, err = run_cli(project, "build")
+    assert code == 0, err
+
+
+def test_progress_counts_add_up_across_listings(make_project, run_cli):
+    project = make_project()
+    _, err = imported(run_cli, project, "challenge_step1.txt", "challenge_22.txt", "typos.txt")
+    counts = re.findall(r"(\d+) papers \((\d+) new, (\d+) merged, (\d+) already imported\)", err)
+    assert [tuple(map(int, c)) for c in counts] == [(22, 22, 0, 0), (3, 0, 3, 0), (3, 3, 0, 0)]
+    assert len(pages(project)) == 25 and len(merges(err)) == 3
+
+
+def test_without_the_import_state_edited_pages_are_still_found(make_project, run_cli):
+    """Title and abstract edited, state deleted: the page is found by its sources and overlap."""
+    project = make_project()
+    imported(run_cli, project, "challenge_3.txt", "typos.txt")
+    alpine = "team-alpine-at-the-liverseg-2025-challenge.md"
+    path = project / "content" / "papers" / alpine
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("title: 'Team Alpine at", "title: 'Alpine (our pick) at")
+    text = text.replace("The LiverSeg 2025 challenge asks participants", "Participants were asked")
+    path.write_text(text, encoding="utf-8")
+    (project / "content" / ".import-state.json").unlink()
+    before = files(project)
+    _, err = imported(run_cli, project, "challenge_3.txt", "typos.txt", "typos_again.txt")
+    assert sorted(files(project)) == sorted(before)  # no duplicate page
+    assert files(project)[alpine] == before[alpine]
+    assert "challenge_3.txt: 3 papers (0 new, 0 merged, 3 already imported)" in err
+    assert "typos_again.txt: 1 papers (0 new, 1 merged, 0 already imported)" in err
