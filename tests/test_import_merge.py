@@ -38,7 +38,7 @@ def test_the_same_title_with_different_abstracts_stays_two_papers_and_says_so():
     assert len(grouping.groups) == 2
     (apart,) = grouping.apart
     assert apart.kind == "clash" and apart.entries == (one, two)
-    assert apart.reason.startswith("same title but different abstracts")
+    assert apart.reason.startswith("same title, yet different abstracts")
 
 
 def test_different_papers_from_one_lab_stay_apart():
