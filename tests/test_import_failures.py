@@ -160,13 +160,24 @@ def test_the_error_names_the_line_of_the_bad_part_of_the_state(project, run_cli)
     assert "`papers.cardiobench.keys.titles` should be a list of texts" in err
 
 
+@pytest.fixture
+def listing(tmp_path):
+    """A listing of 3 papers: its import writes 6 files (papers, the listing's copy, topics, state)."""
+    shutil.copy(DATA / "dump.txt", tmp_path / "dump.txt")
+    return tmp_path / "dump.txt"
+
+
+def one_error(code: int, err: str) -> str:
+    (error,) = [line for line in err.splitlines() if line.startswith("error")]
+    assert code == 1 and error == err.splitlines()[-1]
+    return error
+
+
 @pytest.mark.parametrize("step", range(6))
 def test_a_full_disk_at_any_file_of_an_import_changes_nothing(
-    make_project, run_cli, tmp_path, monkeypatch, step
+    make_project, run_cli, listing, monkeypatch, step
 ):
     project = make_project()
-    listing = tmp_path / "dump.txt"
-    shutil.copy(DATA / "dump.txt", listing)
     writes = importer.write_temporary
     calls = []
 
@@ -178,24 +189,17 @@ def test_a_full_disk_at_any_file_of_an_import_changes_nothing(
 
     monkeypatch.setattr(importer, "write_temporary", full_disk)
     code, _, err = run_cli(project, "import", listing)
-    assert len(calls) == step + 1  # 3 papers, the listing's copy, topics.yaml, the state: 6 files
-    (error,) = [line for line in err.splitlines() if line.startswith("error")]
-    assert (
-        code == 1
-        and error == err.splitlines()[-1]
-        and "No space left on device; nothing was changed" in error
-    )
+    assert len(calls) == step + 1
+    assert "No space left on device; nothing was changed" in one_error(code, err)
     left = [p for p in project.rglob("*") if p.is_file() and p.name != "site.yaml"]
     assert left == []  # no temporary file left behind, no file written
 
 
 @pytest.mark.parametrize("step", range(6))
 def test_a_failed_rename_is_one_error_line_and_the_next_import_finishes_the_job(
-    make_project, run_cli, tmp_path, monkeypatch, step
+    make_project, run_cli, tmp_path, listing, monkeypatch, step
 ):
     project = make_project()
-    listing = tmp_path / "dump.txt"
-    shutil.copy(DATA / "dump.txt", listing)
     clean = tmp_path / "clean"
     code, _, _ = run_cli(project, "import", "--content", clean, listing)
     assert code == 0
@@ -211,8 +215,7 @@ def test_a_failed_rename_is_one_error_line_and_the_next_import_finishes_the_job(
     monkeypatch.setattr(importer.os, "replace", failing)
     code, _, err = run_cli(project, "import", listing)
     monkeypatch.setattr(importer.os, "replace", real)
-    (error,) = [line for line in err.splitlines() if line.startswith("error")]
-    assert code == 1 and error == err.splitlines()[-1] and "Input/output error" in error
+    assert "Input/output error" in one_error(code, err)
     assert not [p for p in project.rglob("*.tmp")]
     code, _, err = run_cli(project, "import", listing)
     assert code == 0, err
