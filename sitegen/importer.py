@@ -854,10 +854,6 @@ def write_temporary(path: Path, text: str) -> str:
     return temporary
 
 
-def write_atomic(path: Path, text: str) -> None:
-    os.replace(write_temporary(path, text), path)
-
-
 def _file_mode(path: Path) -> int:
     """The file's current mode, or what a new file gets under the user's umask."""
     try:
