@@ -28,7 +28,7 @@ from sitegen.model import Link
 
 SHINGLE = 4  # words per shingle
 SAME_TEXT = 0.95  # share of words matched in order: the same text (or its opening), typos aside
-MOST = 0.5  # share of each abstract's shingles shared: versions of one abstract (needs a title match)
+MOST = 0.7  # share of each abstract's 4-grams shared: versions of one abstract (needs a title match)
 MIN_SHINGLES = 5  # fewer 4-grams say nothing about versions
 MIN_WORDS = 12  # a shorter text is no evidence of being another's opening
 ARTICLES = frozenset({"a", "an", "the"})

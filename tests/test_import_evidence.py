@@ -138,3 +138,23 @@ def test_a_title_with_nothing_to_spell_gets_a_short_stable_hash(title):
     assert SLUG.match(slug) and slug.startswith("paper-") and slug == make_slug(title, set())
     second = make_slug(title, {slug})
     assert SLUG.match(second) and second != slug
+
+
+def test_synthetic_papers_with_templated_titles_and_texts_each_get_exactly_one_page():
+    """The benchmark's generator makes distinct papers whose titles and texts repeat templates
+    (many share a title): listed once in full without titles and once as titled snippets, each
+    must end on its own page, and each snippet with its own full text."""
+    from test_bench_generate import load_generator
+
+    papers = load_generator().generate_papers(400, seed=7)
+    full = [RawEntry("dump.txt", number, None, p.abstract) for number, p in enumerate(papers[:300])]
+    teasers = [
+        RawEntry("daily.txt", number, p.title, p.abstract[:300].rstrip() + "x")
+        for number, p in enumerate(papers[100:], 100)
+    ]
+    grouping = cluster([*full, *teasers])
+    assert len(grouping.groups) == 400
+    for group in grouping.groups:
+        assert len({entry.line for entry in group.entries}) == 1  # one paper's entries only
+    assert sum(len(group.entries) == 2 for group in grouping.groups) == 200
+    assert len({p.title for p in papers}) < 400  # the case is real: titles repeat
