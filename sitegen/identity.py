@@ -356,17 +356,22 @@ class PageMatch:
 SOURCE_OVERLAP = 0.3  # tier 1: share of words or 4-grams an edited page still has in common
 
 
-def match_pages(papers: list[list[tuple[Traits, str]]], pages: list[Page]) -> dict[int, PageMatch]:
+def match_pages(
+    papers: list[list[tuple[Traits, str]]], pages: list[Page]
+) -> tuple[dict[int, PageMatch], dict[int, list[str]]]:
     """Which page each paper (its entries' traits and listings) already has; a page takes one paper.
 
     With the import state, a page is matched by what the importer wrote (titles, abstract), so
     edits never hide it. Without a record, by the file as it is; failing that, when the page
     lists the entry's listing among its sources and still shares enough of its title or abstract
     (the editor may have rewritten some). Counter-evidence against what the importer wrote, or
-    different identifiers, rule a page out.
+    different identifiers, rule a page out. A paper takes only its best page: when several are
+    equally good (and listing the entry's listing does not tell them apart) it is ambiguous, and
+    returned with them instead; when another paper has a better claim on its page, it has none.
     """
     index = _PageIndex(pages)
     offers: list[tuple[tuple[int, float], int, int, str]] = []
+    ambiguous: dict[int, list[str]] = {}
     for number, entries in enumerate(papers):
         best: dict[int, tuple[tuple[int, float], str]] = {}
         blocked: set[int] = set()
@@ -377,18 +382,25 @@ def match_pages(papers: list[list[tuple[Traits, str]]], pages: list[Page]) -> di
                     blocked.add(page_number)
                 elif found[0] > best.get(page_number, ((0, 0.0), ""))[0]:
                     best[page_number] = found
-        for page_number, (score, reason) in best.items():
-            if page_number not in blocked and score[0] > 0:
-                offers.append((score, number, page_number, reason))
+        scored = {n: found for n, found in best.items() if n not in blocked and found[0][0] > 0}
+        if not scored:
+            continue
+        top = max(score for score, _ in scored.values())
+        tied = sorted(n for n, (score, _) in scored.items() if score == top)
+        listed = [n for n in tied if any(source in pages[n].sources for _, source in entries)]
+        tied = listed if len(tied) > 1 and listed else tied
+        if len(tied) > 1:
+            ambiguous[number] = [pages[n].where for n in tied]
+            continue
+        offers.append((top, number, tied[0], scored[tied[0]][1]))
     offers.sort(key=lambda offer: (-offer[0][0], -offer[0][1], offer[1], offer[2]))
     matched: dict[int, PageMatch] = {}
     taken: set[int] = set()
     for score, number, page_number, reason in offers:
-        if number in matched or page_number in taken:
-            continue
-        matched[number] = PageMatch(pages[page_number].slug, reason, score)
-        taken.add(page_number)
-    return matched
+        if page_number not in taken:
+            matched[number] = PageMatch(pages[page_number].slug, reason, score)
+            taken.add(page_number)
+    return matched, ambiguous
 
 
 def _page_evidence(mine: Traits, source: str, page: Page) -> tuple[tuple[int, float], str] | None:

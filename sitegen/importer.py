@@ -534,7 +534,7 @@ def markdown_plain(markdown: str) -> str:
 # -- planning ----------------------------------------------------------------------------------
 
 
-def plan_import(content: Path, listings: list[Path], year: int | None, today: dt.date, progress=None) -> Plan:
+def plan_import(content: Path, listings: list[Path], year: int | None, today: dt.date) -> Plan:
     plan = Plan(content)
     skipped: list[str] = []
     sources = gather_sources(content, listings, skipped)
@@ -545,7 +545,7 @@ def plan_import(content: Path, listings: list[Path], year: int | None, today: dt
     grouping = cluster(entry for listing in parsed for entry in listing.entries)
     groups = grouping.groups
     pages = _pages(content, corpus, state)
-    matches = match_pages(
+    matches, unsure = match_pages(
         [[(mine, entry.source) for mine, entry in zip(g.traits, g.entries, strict=True)] for g in groups],
         pages,
     )
@@ -571,13 +571,23 @@ def plan_import(content: Path, listings: list[Path], year: int | None, today: dt
         remembered = _plan_paper(plan, replace(paper, slug=slug), existing, state["papers"].get(slug))
         papers[slug] = _state_record(group, remembered)
     plan.progress = _progress(parsed, groups, matches, known_sources)
-    if progress is not None:
-        for line in plan.progress:
-            progress(line)
     warnings = [f"warning: {problem}" for listing in parsed for problem in listing.warnings]
+    # a decision to keep look-alikes apart is said when it is made: when one of them gets a new page
+    new = {group.key for number, group in enumerate(groups) if number not in matches}
     warnings += skipped + [
-        _apart_warning(apart, grouping.group_of, slugs, content) for apart in grouping.apart
+        _apart_warning(apart, grouping.group_of, slugs, content)
+        for apart in grouping.apart
+        if any(grouping.group_of[(e.source, e.line)] in new for e in apart.entries)
     ]
+    warned = {where(apart.entries[0]) for apart in grouping.apart if apart.kind == "ambiguous"}
+    for number, candidates in sorted(unsure.items()):
+        first = where(groups[number].entries[0])
+        if first not in warned:  # the entries of those pages are no longer in the listings
+            page = content / "papers" / f"{slugs[groups[number].key]}.md"
+            warnings.append(
+                f"warning: {first} could be any of several pages: {', '.join(candidates)}; "
+                f"it is a paper of its own, {page}: merge it by hand if it is one of them"
+            )
     plan.notes[:0] = warnings
     _plan_state(plan, new_state)
     _plan_starter_topics(plan)

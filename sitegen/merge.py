@@ -89,22 +89,15 @@ def cluster(entries: Iterable[RawEntry]) -> Grouping:
     abstracts = [clean_abstract(entry.abstract) for entry in items]
     described = [entry_traits(entry, abstract) for entry, abstract in zip(items, abstracts, strict=True)]
     verdicts = {pair: relate(described[pair[1]], described[pair[0]]) for pair in _candidates(described)}
-    edges = sorted(
-        ((-v.strength, i, j) for (i, j), v in verdicts.items() if v.same),
-    )
+    edges = sorted((-v.strength, i, j) for (i, j), v in verdicts.items() if v.same)
     apart: list[Apart] = []
     parent, tree = _union(len(items), edges, verdicts, described, set())
     ambiguous = _ambiguous(parent, edges, verdicts, described)
     if ambiguous:
         parent, tree = _union(len(items), edges, verdicts, described, set(ambiguous))
-        for index, roots in sorted(ambiguous.items()):
-            apart.append(
-                Apart(
-                    "ambiguous",
-                    (items[index], *(items[root] for root in roots)),
-                    "it matches papers that are kept apart",
-                )
-            )
+        for index, others in sorted(ambiguous.items()):
+            matched = (items[index], *(items[other] for other in others))
+            apart.append(Apart("ambiguous", matched, "it matches papers that are kept apart"))
     groups = _groups(items, abstracts, described, parent, tree, verdicts)
     apart += _kept_apart(items, described, verdicts, parent)
     group_of = {(e.source, e.line): g.key for g in groups for e in g.entries}
@@ -168,7 +161,9 @@ def _union(
     return parent, tree
 
 
-def _must_stay_apart(left: list[int], right: list[int], verdicts, described: list[Traits]) -> bool:
+def _must_stay_apart(
+    left: list[int], right: list[int], verdicts: dict[tuple[int, int], Verdict], described: list[Traits]
+) -> bool:
     for i in left:
         for j in right:
             pair = (min(i, j), max(i, j))
@@ -178,10 +173,15 @@ def _must_stay_apart(left: list[int], right: list[int], verdicts, described: lis
     return False
 
 
-def _ambiguous(parent: list[int], edges, verdicts, described: list[Traits]) -> dict[int, list[int]]:
+def _ambiguous(
+    parent: list[int],
+    edges: list[tuple[int, int, int]],
+    verdicts: dict[tuple[int, int], Verdict],
+    described: list[Traits],
+) -> dict[int, list[int]]:
     """Entries that could join two papers that were kept apart: which one they are is a guess.
 
-    Returns each such entry with (the first entry of) each paper it could join."""
+    Returns each such entry with an entry of each paper it could join."""
     members: dict[int, list[int]] = defaultdict(list)
     for index in range(len(parent)):
         members[_find(parent, index)].append(index)
@@ -191,18 +191,24 @@ def _ambiguous(parent: list[int], edges, verdicts, described: list[Traits]) -> d
         reaches[j].add(_find(parent, i))
     found: dict[int, list[int]] = {}
     for index, roots in reaches.items():
-        fits = [
-            root
-            for root in sorted(roots | {_find(parent, index)})
-            if [m for m in members[root] if m != index]
-            and not _must_stay_apart([index], [m for m in members[root] if m != index], verdicts, described)
-        ]
+        fits = []
+        for root in sorted(roots | {_find(parent, index)}):
+            others = [m for m in members[root] if m != index]
+            if others and not _must_stay_apart([index], others, verdicts, described):
+                fits.append(others[0])
         if len(fits) > 1:
             found[index] = fits
     return found
 
 
-def _groups(items, abstracts, described, parent, tree, verdicts) -> list[Group]:
+def _groups(
+    items: list[RawEntry],
+    abstracts: list[Abstract],
+    described: list[Traits],
+    parent: list[int],
+    tree: list[tuple[int, int]],
+    verdicts: dict[tuple[int, int], Verdict],
+) -> list[Group]:
     groups: dict[int, Group] = {}
     for index, entry in enumerate(items):
         root = _find(parent, index)
@@ -236,7 +242,12 @@ def _groups(items, abstracts, described, parent, tree, verdicts) -> list[Group]:
     return list(groups.values())
 
 
-def _kept_apart(items, described, verdicts, parent) -> list[Apart]:
+def _kept_apart(
+    items: list[RawEntry],
+    described: list[Traits],
+    verdicts: dict[tuple[int, int], Verdict],
+    parent: list[int],
+) -> list[Apart]:
     """Warnings: matching titles, or a shared identifier, in different papers; one per pair of papers."""
     found: dict[tuple[int, int], Apart] = {}
     for (i, j), verdict in sorted(verdicts.items()):

@@ -66,6 +66,8 @@ def test_two_papers_with_one_title_stay_two_pages_each_with_its_own_date_and_a_w
     assert "foundation-models-for-medical-imaging.md" in warning
     assert "foundation-models-for-medical-imaging-2.md" in warning
     assert not merges(err) and "2 created" in out
+    _, err = imported(run_cli, project, "same_title.txt")  # said once, when the pages are made
+    assert "warning" not in err and "2 papers (0 new, 0 merged, 2 already imported)" in err
 
 
 def test_an_accent_is_no_evidence_either_way(make_project, run_cli):
@@ -197,3 +199,23 @@ def test_without_the_import_state_edited_pages_are_still_found(make_project, run
     assert files(project)[alpine] == before[alpine]
     assert "challenge_3.txt: 3 papers (0 new, 0 merged, 3 already imported)" in err
     assert "typos_again.txt: 1 papers (0 new, 1 merged, 0 already imported)" in err
+
+
+@pytest.mark.parametrize("two_steps", [False, True])
+def test_an_untitled_teaser_of_shared_boilerplate_is_its_own_paper(make_project, run_cli, two_steps):
+    """The teaser opens all three reports: it could be any of them, so it is a paper of its own."""
+    project = make_project()
+    if two_steps:
+        imported(run_cli, project, "challenge_3.txt")
+        first = files(project)
+        _, err = imported(run_cli, project, "challenge_teaser.txt")
+        assert {name: data for name, data in files(project).items() if name in first} == first
+    else:
+        _, err = imported(run_cli, project, "challenge_3.txt", "challenge_teaser.txt")
+    assert len(pages(project)) == 5 and not merges(err)
+    (warning,) = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert warning.startswith("warning: challenge_teaser.txt:1 could be any of several papers kept apart: ")
+    for line in (5, 13, 21):
+        assert f"challenge_3.txt:{line} (content/papers/team-" in warning
+    _, err = imported(run_cli, project, "challenge_teaser.txt")  # and it keeps its own page
+    assert "2 papers (0 new, 0 merged, 2 already imported)" in err and "warning" not in err
