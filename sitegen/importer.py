@@ -30,7 +30,7 @@ from sitegen.errors import Problem, SitegenError
 from sitegen.identity import Page, PageMatch, Traits, match_pages, normalise, title_key, traits
 from sitegen.listings import Listing, parse_listing
 from sitegen.load import TOPICS_FILE
-from sitegen.merge import Apart, Group, cluster, make_slug, merged_paper, where
+from sitegen.merge import Apart, Group, Grouping, cluster, make_slug, merged_paper, where
 from sitegen.model import Link, Paper
 from sitegen.paperedit import edit_paper
 from sitegen.paperfile import FIELDS, dump_meta, jsonable, paper_meta, read_meta
@@ -572,9 +572,24 @@ def plan_import(content: Path, listings: list[Path], year: int | None, today: dt
         papers[slug] = _state_record(group, remembered)
     plan.progress = _progress(parsed, groups, matches, known_sources)
     warnings = [f"warning: {problem}" for listing in parsed for problem in listing.warnings]
-    # a decision to keep look-alikes apart is said when it is made: when one of them gets a new page
+    warnings += skipped + _look_alike_warnings(grouping, matches, unsure, slugs, content)
+    plan.notes[:0] = warnings
+    _plan_state(plan, new_state)
+    _plan_starter_topics(plan)
+    return plan
+
+
+def _look_alike_warnings(
+    grouping: Grouping,
+    matches: dict[int, PageMatch],
+    unsure: dict[int, list[str]],
+    slugs: dict[str, str],
+    content: Path,
+) -> list[str]:
+    """Look-alikes kept apart, said when the decision is made: when one of them gets a new page."""
+    groups = grouping.groups
     new = {group.key for number, group in enumerate(groups) if number not in matches}
-    warnings += skipped + [
+    warnings = [
         _apart_warning(apart, grouping.group_of, slugs, content)
         for apart in grouping.apart
         if any(grouping.group_of[(e.source, e.line)] in new for e in apart.entries)
@@ -588,10 +603,7 @@ def plan_import(content: Path, listings: list[Path], year: int | None, today: dt
                 f"warning: {first} could be any of several pages: {', '.join(candidates)}; "
                 f"it is a paper of its own, {page}: merge it by hand if it is one of them"
             )
-    plan.notes[:0] = warnings
-    _plan_state(plan, new_state)
-    _plan_starter_topics(plan)
-    return plan
+    return warnings
 
 
 def _plan_merges(
