@@ -41,6 +41,11 @@ class Derived:
     attention: tuple[Attention, ...]
 
 
+# The fields of a paper `derive` orders, groups and flags papers by (with their topics): the
+# listings are derived again only when one of these changed.
+LISTED = ("date", "date_inferred", "title", "title_derived")
+
+
 def derive(papers: Sequence[Paper], topics: Sequence[Topic], assign: AssignTopics) -> Derived:
     """Topics and listings; related papers are separate (`related_papers`), being the slow part."""
     topics_of = {paper.slug: assign(paper, topics) for paper in papers}

@@ -21,80 +21,14 @@ from markupsafe import Markup
 
 from sitegen import urls
 from sitegen.errors import SitegenError
-from sitegen.model import Paper
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
+    from sitegen.views import AttentionItem, PaperCard, PaperView, SiteInfo, TopicCard
+
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
-
-
-# --- view data: small, precomputed once per build --------------------------------------------
-
-
-@dataclass(frozen=True)
-class TopicCard:
-    id: str
-    title: str
-    description: str
-    url: str  # from the site root
-    count: int
-
-
-@dataclass(frozen=True)
-class PaperCard:
-    """What a listing shows of a paper."""
-
-    slug: str
-    title: str
-    url: str  # from the site root
-    date: dt.date | None
-    date_inferred: bool
-    title_derived: bool
-    topics: tuple[TopicCard, ...]
-
-
-@dataclass(frozen=True)
-class LinkButton:
-    label: str
-    href: str  # the url, percent-encoded where it holds characters an address may not
-    url: str  # as the paper file gives it, for display
-    safe: bool  # False: shown as text, never as a link
-
-
-@dataclass(frozen=True)
-class PaperView:
-    paper: Paper
-    card: PaperCard
-    abstract_html: Markup
-    links: tuple[LinkButton, ...]
-    bibtex: str
-    citation: str
-    related: tuple[PaperCard, ...]
-    file: str  # the content file an editor changes
-
-
-@dataclass(frozen=True)
-class AttentionItem:
-    card: PaperCard
-    file: str
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class SiteInfo:
-    """What every page may show about the site as a whole (small: no per-paper data)."""
-
-    title: str
-    description: str
-    author: str
-    language: str
-    base_path: str  # the path the site is published under, for the 404 page
-    paper_count: int
-    topic_count: int
-    attention_count: int
-    search_index: str  # the search index file, from the site root
 
 
 # --- Markdown ----------------------------------------------------------------------------------

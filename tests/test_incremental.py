@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import BuildReport, build_site
+from sitegen.build import BuildReport, Tuning, build_site
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
 
@@ -40,6 +40,7 @@ paths:
   templates: my-templates
 """
 WORDS = ("polyp", "colonoscopy", "liver", "tumour", "agent", "planning", "radiology", "report", "segment")
+BIG = Tuning(parallel_from=1)  # every path a big library takes: forked processes, two renderers
 OLD = 1_600_000_000  # an mtime long past: the files have settled, so a rebuild trusts their stat
 
 
@@ -263,40 +264,36 @@ def test_an_edit_appends_to_the_cache_and_a_torn_cache_only_costs_time(project):
     assert not papers.read_bytes().startswith(after[:-7]), "a torn journal is rewritten whole"
 
 
-def test_a_build_split_over_two_processes_gives_the_same_site(project, monkeypatch):
-    import sitegen.build
-
+def test_a_build_split_over_two_processes_gives_the_same_site(project):
     build(project, "serial", use_cache=False)
-    monkeypatch.setattr(sitegen.build, "PARALLEL_FROM", 1)
-    build(project, "split", use_cache=False)
+    build(project, "split", use_cache=False, tuning=BIG)
     assert tree(project / "split") == tree(project / "serial")
     edit(project / "content/papers/study-9.md", "Study 9:", "Study nine:")
-    build(project)
+    build(project, tuning=BIG)
     assert_same_as_cold_build(project)
 
 
 def test_related_papers_updated_in_a_forked_process_give_the_same_site(project, monkeypatch):
     """A rebuild in a new process reads the related-papers index from the cache folder: in a big
     library a forked process updates and saves it while the build goes on."""
-    import sitegen.build
     import sitegen.cache
+    import sitegen.engine.derived
 
     forks = []  # those sent their input, which save what they made after handing it over: the related index
-    forked = sitegen.build.forked
+    forked = sitegen.engine.derived.forked
 
     def spied(job, **options):
         if options.get("then") is not None and options.get("inbox") is not None:
             forks.append(job)
         return forked(job, **options)
 
-    monkeypatch.setattr(sitegen.build, "forked", spied)
-    monkeypatch.setattr(sitegen.build, "RELATED_SAVE_AFTER", 1)  # saved after every edit
+    monkeypatch.setattr(sitegen.engine.derived, "forked", spied)
     build(project)
-    monkeypatch.setattr(sitegen.build, "PARALLEL_FROM", 1)
+    tuning = Tuning(parallel_from=1, related_save_after=1)  # saved after every edit
     for n, words in enumerate(("liver tumour", "polyp agent", "radiology report planning")):
         sitegen.cache._LAST_SAVED.clear()  # as in a new process: the state comes from the files
         edit(project / f"content/papers/study-{n}.md", "We study", f"We study {words} and")
-        build(project)
+        build(project, tuning=tuning)
         assert_same_as_cold_build(project)
     assert len(forks) == 3
     sitegen.cache._LAST_SAVED.clear()
@@ -304,13 +301,11 @@ def test_related_papers_updated_in_a_forked_process_give_the_same_site(project, 
     assert saved.texts == build(project, "again", use_cache=False).state.related_index().texts
 
 
-def test_the_related_index_is_saved_once_a_few_papers_changed_and_stays_exact_meanwhile(project, monkeypatch):
-    import sitegen.build
+def test_the_related_index_is_saved_once_a_few_papers_changed_and_stays_exact_meanwhile(project):
     import sitegen.cache
 
     build(project)
-    monkeypatch.setattr(sitegen.build, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(sitegen.build, "RELATED_SAVE_AFTER", 3)
+    tuning = Tuning(parallel_from=1, related_save_after=3)
 
     def saved_texts():
         sitegen.cache._LAST_SAVED.clear()
@@ -320,7 +315,7 @@ def test_the_related_index_is_saved_once_a_few_papers_changed_and_stays_exact_me
     for n, words in enumerate(("liver tumour", "polyp agent", "radiology report planning", "segment liver")):
         sitegen.cache._LAST_SAVED.clear()  # as in a new process: the state comes from the files
         edit(project / f"content/papers/study-{n}.md", "We study", f"We study {words} and")
-        build(project)
+        build(project, tuning=tuning)
         assert_same_as_cold_build(project)
         if n < 2:
             assert saved_texts() == texts, "fewer than 3 papers behind: the index is not saved"
@@ -470,18 +465,17 @@ def test_a_patched_data_file_is_rewritten_only_when_its_bytes_change(project, mo
 
 @pytest.mark.parametrize("forked", [False, True], ids=["in-process", "forked"])
 def test_the_same_papers_and_topics_keep_the_search_index_unmade(project, monkeypatch, forked):
-    import sitegen.build
     import sitegen.search
 
-    if forked:  # the search index made and written by a forked process, as in a big library
-        monkeypatch.setattr(sitegen.build, "PARALLEL_FROM", 1)
-    first = build(project)
+    # Forked: the search index made and written by a forked process, as in a big library.
+    tuning = BIG if forked else Tuning()
+    first = build(project, tuning=tuning)
     index = project / "public/assets/search-index.js"
     made_at = index.stat().st_mtime_ns
     (project / "my-templates/static").mkdir()
     (project / "my-templates/static/extra.css").write_text("p { margin: 0 }")  # the looks, not the papers
     monkeypatch.setattr(sitegen.search, "build_search_bundle", None)  # must not be called
-    again = build(project)
+    again = build(project, tuning=tuning)
     assert index.stat().st_mtime_ns == made_at
     assert again.search_index_bytes == first.search_index_bytes
     assert again.search_index_gzip_bytes == first.search_index_gzip_bytes
@@ -520,12 +514,10 @@ def test_a_run_of_mixed_edits_rebuilds_exactly_as_from_nothing_each_time(
     builds, one looks at every paper): after any run of edits, in one output or alternating with
     another, the site is what a build from nothing gives, whether the state comes from the cache
     folder or stays in memory (the dev server)."""
-    import sitegen.build
-
-    monkeypatch.setattr(sitegen.build, "PATCHES_BETWEEN_FULL", full_every)
+    tuning = Tuning(full_every=full_every)
     rng = random.Random(seed)
     papers = project / "content/papers"
-    state = build(project, use_cache=not in_memory).state
+    state = build(project, use_cache=not in_memory, tuning=tuning).state
     for step in range(14):
         files = sorted(papers.glob("*.md"))
         path = rng.choice(files)
@@ -549,8 +541,8 @@ def test_a_run_of_mixed_edits_rebuilds_exactly_as_from_nothing_each_time(
             (papers / f"added-{step}.md").write_text(added, encoding="utf-8")
         options = {"use_cache": False, "state": state} if in_memory else {}
         if step % 5 == 4:
-            build(project, "preview", **options)  # another output in between
-        state = build(project, **options).state
+            build(project, "preview", **options, tuning=tuning)  # another output in between
+        state = build(project, **options, tuning=tuning).state
         assert_same_as_cold_build(project)
 
 
@@ -568,23 +560,21 @@ def test_a_build_leaves_the_collector_as_it_found_it_for_the_dev_server(project)
 
 @pytest.mark.parametrize("forked", [False, True], ids=["in-process", "forked"])
 def test_replaced_big_files_are_set_aside_and_deleted_by_the_next_build(project, monkeypatch, forked):
-    import sitegen.build
     import sitegen.write
 
     monkeypatch.setattr(sitegen.write, "SET_ASIDE_FROM", 1)  # every replaced file counts as big
-    if forked:
-        monkeypatch.setattr(sitegen.build, "PARALLEL_FROM", 1)
+    tuning = BIG if forked else Tuning()
     set_aside = project / ".sitegen-cache" / "replaced"
-    build(project)
+    build(project, tuning=tuning)
     before = (project / "public/papers.json").read_bytes()
     edit(project / "content/papers/study-3.md", "We study", "We closely study")
-    build(project)
+    build(project, tuning=tuning)
     assert_same_as_cold_build(project)
     [first] = set_aside.iterdir()
     assert (first / "papers.json").read_bytes() == before, "the old file, kept until the next build"
     assert (first / "papers%study-3.html").exists()
     edit(project / "content/papers/study-4.md", "We study", "We closely study")
-    build(project)
+    build(project, tuning=tuning)
     assert_same_as_cold_build(project)
     assert not first.exists(), "deleted by the next build"
     assert len(list(set_aside.iterdir())) == 1

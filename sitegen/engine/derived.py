@@ -1,0 +1,330 @@
+"""Reading the library and deriving the site's data, with what the last build left.
+
+The domain functions (sitegen.load, sitegen.topics, sitegen.derive, sitegen.render) know nothing
+of this: here each paper is parsed, analysed and filed under its topics once per content (and in
+two processes when many are new), the listings are derived again only when what they order by
+changed, and related papers are updated from the last build's index (in a forked process, read
+while this one reads the library).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
+
+from sitegen import outputs, render
+from sitegen.cache import BuildState, FileStamp, digest, pack
+from sitegen.config import LoadedConfig
+from sitegen.derive import LISTED, RelatedIndex, Words, derive, term_counts
+from sitegen.engine.inputs import LastMade, PaperKeys, card_key
+from sitegen.engine.report import BuildReport
+from sitegen.engine.tuning import Tuning
+from sitegen.errors import SitegenError
+from sitegen.forks import Inbox, forked, shared_chunks, side_by_side
+from sitegen.load import ContentPaths, PaperListing, display_path, load_library, load_paper, load_topic_list
+from sitegen.model import Library, Paper, Topic
+from sitegen.topics import assign_topics
+from sitegen.views import SiteData
+
+TEXT_CACHE_VERSION = 1  # bump when abstract rendering or word analysis changes
+DIGEST_CHUNK = 64  # paper files a process claims at a time when two share them
+BEHIND_THE_INDEX = "related-index-behind"  # state result: the slugs whose text changed since then
+V = TypeVar("V")
+DigestedPaper = tuple[str, FileStamp, bytes, str, tuple[bytes, dict[str, int]], tuple[str, ...]]
+LibraryTexts = tuple[Library, dict[str, str]]  # the library, and each paper's text key by slug
+Related = Callable[[], dict[str, tuple[str, ...]]]
+
+
+def rules_digest(topics: Sequence[Topic]) -> str:
+    return digest(repr(tuple(topics)).encode("utf-8"))
+
+
+def text_key(stamp: FileStamp) -> str:
+    return f"v{TEXT_CACHE_VERSION} {stamp.text}"
+
+
+def last_made(state: BuildState, rules: str, tuning: Tuning) -> LastMade | None:
+    """What the last build was made of, when this one can work from it: the same topics and
+    rules (`rules`, their digest), so that unchanged papers keep their topics; and not every
+    build: every so often one looks at every paper again, and drops unused cache entries."""
+    last: LastMade | None = state.latest("site")
+    if not isinstance(last, LastMade) or last.patches >= tuning.full_every:
+        return None
+    return last if last.rules == rules else None
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def read_library(
+    loaded: LoadedConfig, state: BuildState, listing: PaperListing | None, report: BuildReport, tuning: Tuning
+) -> LibraryTexts:
+    """The library (each file's stamp brought up to date in `state`), and each paper's text key."""
+    with report.timing("read"):
+        _prefetch_papers(loaded, state, listing, tuning.parallel_from)
+        library = load_library(loaded, state.papers, state.files, listing, state.topics)
+    papers = library.papers
+    state.files = {path: state.files[path] for path in papers.paths}
+    return library, {
+        slug: text_key(state.files[path]) for slug, path in zip(papers.slugs, papers.paths, strict=True)
+    }
+
+
+def _prefetch_papers(
+    loaded: LoadedConfig, state: BuildState, listing: PaperListing | None, parallel_from: int
+) -> None:
+    """Parse, analyse and assign topics to the new or changed paper files, shared with a forked
+    process: the slowest part of a cold build. The serial pass after it finds them cached."""
+    paths = ContentPaths.of(loaded)
+    if listing is None or not paths.topics.is_file():
+        return  # the serial pass reports it
+    folder = display_path(paths.papers, loaded)
+    if len(state.files) >= parallel_from:
+        return  # a rebuild: few files are new, and the serial pass finds them cheaply
+    todo = [
+        (paths.papers / name, shown)
+        for name, status in listing
+        if not _known_unread(state, shown := os.path.join(folder, name), status)
+    ]
+    if len(todo) < parallel_from:
+        return
+    topics = load_topic_list(loaded, state.topics)
+    shared = shared_chunks(todo, DIGEST_CHUNK)
+
+    def digest_shared() -> list[DigestedPaper]:
+        return [digested for chunk in shared() for digested in _digest_papers(chunk, topics)]
+
+    mine, theirs = side_by_side(digest_shared, digest_shared)
+    rules = rules_digest(topics)
+    for shown, stamp, paper, key, analysed, topic_ids in mine + theirs:
+        state.files[shown] = stamp
+        state.papers.set_packed(stamp.key, paper)
+        state.analysed.set_packed(key, analysed[0])
+        state.fresh_words[key] = analysed[1]
+        state.topics[f"{rules} {stamp.key}"] = topic_ids
+
+
+def _known_unread(state: BuildState, shown: str, status: os.stat_result) -> bool:
+    known = state.files.get(shown)
+    if known is None or not known.settled or known.key not in state.papers.entries:
+        return False
+    return (known.mtime_ns, known.size) == (status.st_mtime_ns, status.st_size)
+
+
+def _digest_papers(todo: Sequence[tuple[Path, str]], topics: tuple[Topic, ...]) -> list[DigestedPaper]:
+    """Everything a build derives from each paper alone; files with problems are left to the serial pass."""
+    done = []
+    stamps: dict[str, FileStamp] = {}
+    for path, shown in todo:
+        try:
+            paper = load_paper(path, shown, None, stamps)
+        except SitegenError:
+            continue
+        key = text_key(stamps[shown])
+        abstract = pack(render.render_abstract(paper.abstract))  # as the stores keep them
+        analysed = (abstract, term_counts(paper))
+        done.append((shown, stamps[shown], pack(paper), key, analysed, assign_topics(paper, topics)))
+    return done
+
+
+# --- deriving ----------------------------------------------------------------------------------
+
+
+def derive_site(
+    library: Library,
+    text_keys: dict[str, str],
+    file_keys: dict[str, str],
+    rules: str,
+    changed: list[str],
+    last: LastMade | None,
+    card_fields: tuple[str, ...],
+    state: BuildState,
+    report: BuildReport,
+) -> tuple[SiteData, PaperKeys]:
+    """The site's data and each paper's input digests: each paper's parts from the cache when
+    its file is unchanged, and the listings (orders, topic groups, BibTeX keys) from the last
+    build when nothing they order or group by changed. With `last` (what the last build was made
+    of, under the same topics and templates), only the `changed` papers are looked at again."""
+    papers, topics = library.papers, library.topics
+    by_slug = papers.by_slug
+    with report.timing("parse"):
+        abstracts = state.analysed.made_all(
+            text_keys, lambda slug: render.render_abstract(by_slug[slug].abstract)
+        )
+    with report.timing("taxonomy"):
+        topics_of = _patched(
+            last.topics_of if last else None,
+            file_keys,
+            state.topics.made_all(
+                {slug: f"{rules} {file_keys[slug]}" for slug in changed},
+                lambda slug: assign_topics(by_slug[slug], topics),
+            ),
+        )
+        same_cards = last is not None and last.card_fields == card_fields
+        card_todo = changed if same_cards else papers.slugs
+        keys = PaperKeys(
+            text=text_keys,
+            file=file_keys,
+            paper=_patched(
+                last.keys.paper if last else None,
+                file_keys,
+                {slug: f"{file_keys[slug]} {topics_of[slug]}" for slug in changed},
+            ),
+            card=_patched(
+                last.keys.card if last and same_cards else None,
+                file_keys,
+                {slug: card_key(by_slug[slug], topics_of[slug], card_fields) for slug in card_todo},
+            ),
+            listed=_patched(
+                last.keys.listed if last else None,
+                file_keys,
+                {slug: card_key(by_slug[slug], topics_of[slug], LISTED) for slug in changed},
+            ),
+        )
+
+        def listings() -> tuple[object, dict[str, str]]:
+            return derive(papers, topics, lambda paper, _: topics_of[paper.slug]), outputs.bibtex_keys(papers)
+
+        listed = digest("\n".join((rules, *keys.listed.values())).encode("utf-8"))
+        derived, bibtex_keys = state.made("listings", listed, listings)
+    data = SiteData(
+        topics_of=topics_of,
+        newest_first=derived.newest_first,
+        papers_in=derived.papers_in,
+        cooccurring=derived.cooccurring,
+        years=derived.years,
+        attention=derived.attention,
+        bibtex_keys=bibtex_keys,
+        abstracts=abstracts,
+        related=dict,  # set by the caller
+    )
+    return data, keys
+
+
+def card_keys_again(library: Library, data: SiteData, keys: PaperKeys, fields: tuple[str, ...]) -> PaperKeys:
+    """`keys` with every card's digest made for the card `fields` (when templates read more)."""
+    by_slug = library.papers.by_slug
+    cards = {slug: card_key(by_slug[slug], data.topics_of[slug], fields) for slug in library.papers.slugs}
+    return PaperKeys(keys.text, keys.file, keys.paper, cards, keys.listed)
+
+
+def _patched(last: dict[str, V] | None, order: Mapping[str, str], fresh: Mapping[str, V]) -> dict[str, V]:
+    """The last build's values with the `fresh` ones of the changed papers, in the order of `order`."""
+    if last is not None and last.keys() == order.keys():
+        patched = dict(last)
+        patched.update(fresh)  # each key keeps its place
+        return patched
+    return {slug: fresh[slug] if slug in fresh or last is None else last[slug] for slug in order}
+
+
+# --- related papers ----------------------------------------------------------------------------
+
+
+def _words_of(
+    paper_of: Callable[[str], Paper], text_keys: dict[str, str], state: BuildState, known: RelatedIndex | None
+) -> Callable[[str], Words]:
+    """A paper's words for similarity, asked for only where needed: counted this build, or kept
+    by the related index (not in the state, whose size every build pays for), else counted now."""
+
+    def words_of(slug: str) -> Words:
+        key = text_keys[slug]
+        words = state.fresh_words.get(key)
+        if words is None and known is not None and known.texts.get(slug) == key:
+            words = known.words[slug]
+        return words if words is not None else term_counts(paper_of(slug))
+
+    return words_of
+
+
+@contextmanager
+def related_papers(
+    read: Callable[[], LibraryTexts],
+    count: int,
+    papers: int,
+    state: BuildState,
+    report: BuildReport,
+    tuning: Tuning,
+) -> Iterator[Related]:
+    """Each paper's related papers (`count` each), as a function the build calls once it needs
+    them: the last build's when no text changed; else the last build's index updated; else made
+    when asked for. `read()` gives the library and each paper's text key; it is called here.
+
+    In a big library whose index is on disk, a forked process started before the library is
+    read updates it: reading and saving the index's ~1M weights costs more than the update, and
+    the build goes on meanwhile (the saving, when due, even after the lists are handed over). It
+    reads the index while this process reads the library, then is sent the text keys and the
+    papers whose text changed since the index was saved: it need not read the library too."""
+
+    def inputs(text_keys: dict[str, str]) -> str:
+        return digest("\n".join((str(count), *text_keys, *text_keys.values())).encode("utf-8"))
+
+    def find(text_keys: dict[str, str], paper_of: Callable[[str], Paper]) -> dict[str, tuple[str, ...]]:
+        kept = state.result("related", inputs(text_keys))
+        if kept is not None:
+            return kept
+        known = state.related_index()
+        words_of = _words_of(paper_of, text_keys, state, known)
+        if known is None:
+            index = RelatedIndex.build(text_keys, words_of, count)
+            state.keep_related_index(index, changed=True)
+        else:
+            texts = dict(known.texts)  # update() works in place
+            index = known.update(text_keys, words_of, count)
+            state.keep_related_index(index, changed=index is not known or index.texts != texts)
+        return index.related
+
+    def finish(found: Related) -> dict[str, tuple[str, ...]]:
+        with report.timing("related"):
+            related = found()
+        state.keep("related", inputs(read()[1]), related)
+        return related
+
+    def paper_of(slug: str) -> Paper:
+        return read()[0].papers.by_slug[slug]
+
+    if papers < tuning.parallel_from or not state.related_index_unread():
+        read()
+        state.keep_latest(BEHIND_THE_INDEX, frozenset())  # saved with the state, when it is
+        yield partial(finish, lambda: find(read()[1], paper_of))
+        return
+    inbox, save = Inbox(), [True]
+
+    def told_then_find() -> dict[str, tuple[str, ...]]:
+        state.related_index()  # needs no library: read while the build reads it
+        text_keys, fresh_papers, save[0] = inbox.receive()
+        state.fresh_words.update({key: term_counts(paper) for key, paper in fresh_papers.items()})
+        return find(text_keys, paper_of)  # paper_of reads the library here only if some words are missing
+
+    def then_save() -> None:
+        if save[0]:
+            state.save_related_index()
+
+    with forked(told_then_find, then=then_save, inbox=inbox) as found:
+        library, text_keys = read()
+        inbox.send((text_keys, *_behind_the_index(library, text_keys, state, tuning)))
+        yield partial(finish, found)
+
+
+def _behind_the_index(
+    library: Library, text_keys: dict[str, str], state: BuildState, tuning: Tuning
+) -> tuple[dict[str, Paper], bool]:
+    """The papers whose text changed since the related index on disk was saved, by text key (the
+    forked process counts their words), and whether the index is to be saved again (saving ~1M
+    weights costs more than updating it for a few more papers next time). Unknown (no last
+    build): no papers, and save."""
+    last: LastMade | None = state.latest("site")
+    if not isinstance(last, LastMade):
+        state.keep_latest(BEHIND_THE_INDEX, frozenset())
+        return {}, True
+    behind = {slug for slug, key in text_keys.items() if last.keys.text.get(slug) != key}
+    behind |= state.latest(BEHIND_THE_INDEX) or frozenset()
+    save = len(behind) >= tuning.related_save_after
+    state.keep_latest(BEHIND_THE_INDEX, frozenset() if save else frozenset(behind))
+    if len(behind) >= tuning.parallel_from:
+        return {}, save  # too many to send: the forked process reads the library itself
+    by_slug = library.papers.by_slug
+    return {text_keys[slug]: by_slug[slug] for slug in behind if slug in text_keys}, save

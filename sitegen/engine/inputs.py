@@ -1,0 +1,172 @@
+"""The digests of the plan's inputs, and what changed since the last build.
+
+An output's inputs digest is the digest of the values of what the plan says it reads: a paper's
+digests (of its file and topics, of its card), the slugs of its related papers, a list, a
+site-wide input. A build keeps these values (`LastMade`), so the next one can tell which inputs
+changed (`Changes`) without looking at the papers whose files did not change.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sitegen.cache import digest
+from sitegen.model import Paper
+from sitegen.plan import (
+    BIBKEY,
+    CARD,
+    CONFIG,
+    COUNTS,
+    INFO,
+    LIST,
+    PAPER,
+    RELATED,
+    TEMPLATES,
+    TOPICS,
+    Cards,
+    Input,
+    Read,
+)
+from sitegen.views import SiteView
+
+
+@dataclass(frozen=True)
+class PaperKeys:
+    """Digests of what each paper's inputs are made from, by slug."""
+
+    text: dict[str, str]  # its title and abstract: its rendered abstract and words
+    file: dict[str, str]  # its file's path and content
+    paper: dict[str, str]  # its file and topics: the PAPER input
+    card: dict[str, str]  # the CARD input: its topics and the fields read through cards
+    listed: dict[str, str]  # what the listings order and group it by (derive.LISTED, its topics)
+
+
+def card_key(paper: Paper, topic_ids: tuple[str, ...], fields: Iterable[str]) -> str:
+    """The digest of a paper's card: its topics and the values of `fields` (sorted names)."""
+    shown = (paper.slug, topic_ids, *(getattr(paper, name, None) for name in fields))
+    return digest(repr(shown).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class LastMade:
+    """What a build's outputs were made of, for the next build into the same output: it looks
+    again only at the papers whose files changed, and keeps every output whose inputs did not
+    change without working out their digests again."""
+
+    folder: str  # the output, resolved
+    rules: str  # digest of the topics and their rules
+    looks: str  # digest of the templates and static files
+    site: dict[Input, str]  # the site-wide inputs' values
+    keys: PaperKeys
+    card_fields: tuple[str, ...]  # the fields templates read through cards, sorted
+    topics_of: dict[str, tuple[str, ...]]
+    bibtex_keys: dict[str, str]
+    related: dict[str, tuple[str, ...]]
+    newest_first: tuple[str, ...]
+    chunk_sizes: dict[str, array[int]]  # chunked file -> the size of each paper's chunk, in order
+    patches: int  # builds since the last one that looked at every paper
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The inputs that changed since the last build: per paper, the slugs whose input of each
+    kind changed; and the site-wide inputs that changed."""
+
+    per_paper: dict[str, set[str]]
+    site: set[Input]
+
+    def of(self, kinds: Iterable[str]) -> set[str]:
+        return set().union(*(self.per_paper[kind] for kind in kinds))
+
+
+class Inputs:
+    """The value of each input the plan names, for the view of one build."""
+
+    def __init__(self, view: SiteView, keys: PaperKeys, templates: str) -> None:
+        self.view, self.keys, self.templates = view, keys, templates
+        self._site: dict[Input, str] = {}
+
+    def digest(self, reads: Iterable[Read]) -> str:
+        return digest("\n".join(map(self.value, reads)).encode("utf-8"))
+
+    def value(self, read: Read) -> str:
+        if isinstance(read, Cards):
+            return "\n".join(map(self.keys.card.__getitem__, read.slugs))
+        kind, key = read
+        if kind == PAPER:
+            return self.keys.paper[key]
+        if kind == CARD:
+            return self.keys.card[key]
+        if kind == RELATED:
+            return " ".join(self.view.related(key))
+        if kind == BIBKEY:
+            return self.view.bibtex_key(key)
+        return self.site(read)
+
+    def member_keys(self, own: Iterable[str], site: Iterable[Input], slugs: Iterable[str]) -> dict[str, str]:
+        """For each of `slugs`, the values of its inputs of the `own` kinds and (digested) of the
+        `site` inputs: what one member of a family (a chunk, a search document) is made of."""
+        columns = [self._column(kind) for kind in own]
+        site_part = self.digest(site)
+        return {slug: " ".join([*(column[slug] for column in columns), site_part]) for slug in slugs}
+
+    def _column(self, kind: str) -> Mapping[str, str]:
+        """Every paper's value of a per-paper input kind, by slug."""
+        if kind == PAPER:
+            return self.keys.paper
+        if kind == CARD:
+            return self.keys.card
+        if kind == BIBKEY:
+            return self.view.data.bibtex_keys
+        related = self.view.all_related()
+        return {slug: " ".join(related.get(slug, ())) for slug in self.keys.file}
+
+    def site(self, read: Input) -> str:
+        """A site-wide input's value (worked out once a build)."""
+        found = self._site.get(read)
+        if found is None:
+            found = self._site[read] = self._site_value(read)
+        return found
+
+    def _site_value(self, read: Input) -> str:
+        view, (kind, key) = self.view, read
+        if kind == LIST:
+            listed = view.listing(key)
+            return "\n".join(listed) if all(isinstance(item, str) for item in listed) else repr(listed)
+        values = {
+            TOPICS: lambda: repr([(t.id, t.title, t.description) for t in view.library.topics]),
+            COUNTS: lambda: repr(view.topic_cards()),
+            INFO: lambda: repr(view.info()),
+            CONFIG: lambda: repr(view.config()),
+            TEMPLATES: lambda: self.templates,
+        }
+        return values[kind]()
+
+    def changes(self, last: LastMade | None, site_reads: Iterable[Input]) -> Changes | None:
+        """What changed since `last` (None: the last build is unknown, so everything may have);
+        of the site-wide inputs, only `site_reads` are looked at."""
+        if last is None:
+            return None
+        keys, view = self.keys, self.view
+        return Changes(
+            per_paper={
+                PAPER: _differing(keys.paper, last.keys.paper),
+                CARD: _differing(keys.card, last.keys.card),
+                RELATED: _differing(view.all_related(), last.related),
+                BIBKEY: _differing(view.data.bibtex_keys, last.bibtex_keys),
+            },
+            site={read for read in site_reads if last.site.get(read) != self.site(read)},
+        )
+
+    def site_values(self) -> dict[Input, str]:
+        """The site-wide inputs worked out so far (each output's, once made or kept)."""
+        return dict(self._site)
+
+
+def _differing(now: Mapping[str, object], before: Mapping[str, object]) -> set[str]:
+    """The keys of `now` whose value is not as `before` had it."""
+    if now == before:
+        return set()
+    return {key for key, value in now.items() if before.get(key) != value}

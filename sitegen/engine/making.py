@@ -1,0 +1,304 @@
+"""Making the plan's outputs: each kept when its inputs did not change, patched when it is a
+chunked file few of whose chunks changed, else made; paper pages first (the dev server shows the
+page being edited as soon as it is written), then the other pages and data files, while the
+search index is made in a forked process.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+from typing import Any, overload
+
+from sitegen import urls
+from sitegen.cache import BlobStore, BuildState, UsedMapping, digest
+from sitegen.engine.inputs import Changes, Inputs, LastMade
+from sitegen.engine.report import BuildReport
+from sitegen.forks import forked, shared_chunks, side_by_side
+from sitegen.plan import CARD, Chunked, EachPaper, Plan, SearchIndex
+from sitegen.write import ManifestOutput, Patched, Tally
+
+RENDER_CHUNK = 64  # paper pages a process claims at a time when two share them
+KEEP_MANIFESTS = 3  # output folders whose files a build knows (e.g. public and the dev server's)
+Job = tuple[str, str, Callable[[], "str | bytes | Patched"]]  # output path, its inputs digest, its maker
+ForkedWrites = tuple[Tally, dict[str, Any], set[str]]  # the files a forked process wrote; its store's news
+Published = Callable[[frozenset[str] | None], None]
+
+
+@dataclass(frozen=True)
+class SearchFiles:
+    """The search index's files as a build wrote them, and the sizes the report shows."""
+
+    paths: tuple[str, ...]
+    index_bytes: int
+    index_gzip_bytes: int
+
+
+@dataclass
+class Making:
+    """One build's making of a plan into `output`."""
+
+    plan: Plan
+    inputs: Inputs
+    last: LastMade | None  # what the last build into this output was made of
+    output: ManifestOutput
+    state: BuildState
+    report: BuildReport
+    published: Published | None
+    parallel_from: int
+
+    def __post_init__(self) -> None:
+        self.chunk_sizes: dict[str, array[int]] = {}  # chunked file -> each paper's chunk size
+
+    def make(self, meanwhile: Callable[[], None]) -> SearchFiles:
+        """Make what changed into `output`: paper pages first, then the rest, then the search
+        index (each put in place as it is done when `published` is given); `meanwhile()` is
+        called once the pages are written, while the search index may still be in the making."""
+        folder = str(self.output.out)
+        with self.output as staged, self._search_index(staged) as search:
+            self._make_pages(staged)
+            meanwhile()
+            written = search()
+            self.state.outputs.pop(folder, None)  # until the new output is in place
+        report = self.report
+        report.search_documents = len(self.plan.view.library.papers)
+        report.search_index_bytes = written.index_bytes
+        report.search_index_gzip_bytes = written.index_gzip_bytes
+        self.state.outputs[folder] = staged.manifest
+        for stale in list(self.state.outputs)[:-KEEP_MANIFESTS]:
+            del self.state.outputs[stale]
+        report.files_written, report.files_unchanged = staged.written, staged.unchanged
+        report.output_bytes = staged.total_bytes
+        if self.published is not None:
+            self.published(staged.put_in_place)
+        return written
+
+    # --- pages and data files ---
+
+    def _make_pages(self, staged: ManifestOutput) -> None:
+        plan, report = self.plan, self.report
+        for path, data in plan.assets.items():
+            staged.write(path, data)
+        todo = list(self._paper_page_jobs(staged, plan.paper_pages))
+        todo += [(page.path, self.inputs.digest(page.reads), page.make) for page in plan.pages]
+        todo += [self._chunked_job(chunked) for chunked in plan.chunked]
+        jobs = []
+        for path, inputs, make in todo:
+            report.pages += path.endswith(".html")
+            if staged.reuse(path, inputs):
+                report.pages_reused += 1
+            else:
+                jobs.append((path, inputs, make))
+        report.pages_rendered = len(jobs)
+        if len(jobs) >= self.parallel_from:
+            self._render_in_two_processes(jobs, staged)
+            return
+        for group in (True, False):  # an edited paper's page is what its editor is looking at
+            self._render([job for job in jobs if urls.is_paper_file(job[0]) == group], staged)
+            if self.published is not None:
+                self.state.outputs.pop(str(staged.out), None)  # the output changes from here
+                paths = staged.publish()
+                if paths:
+                    self.published(paths)
+
+    def _paper_page_jobs(self, staged: ManifestOutput, family: EachPaper) -> Iterator[Job]:
+        """Each paper page but those kept as they were (in bulk: after an edit nearly every page
+        is, and a generator round for each would cost ~0.1 s at 10,000 papers)."""
+        slugs = self.plan.view.library.papers.slugs
+        last_made = self._last_manifest()
+        kept = set()
+        for slug in self._unaffected(family, slugs):
+            path = family.path(slug)
+            entry = last_made.get(path)
+            if entry is not None and staged.reuse(path, entry.inputs):
+                kept.add(slug)
+        self.report.pages += len(kept)
+        self.report.pages_reused += len(kept)
+        for slug in slugs:
+            if slug not in kept:
+                yield family.path(slug), self.inputs.digest(family.reads(slug)), partial(family.make, slug)
+
+    def _unaffected(self, family: EachPaper, slugs: Sequence[str]) -> set[str]:
+        """The papers whose page reads only inputs that did not change since the last build."""
+        changes = self._changes(family.site)
+        if changes is None or changes.site:
+            return set()
+        affected = changes.of(family.own)
+        cards = changes.per_paper[CARD]
+        if cards:
+            affected.update(slug for slug in slugs if not cards.isdisjoint(family.cards_of(slug)))
+        return set(slugs) - affected
+
+    def _changes(self, site: Sequence[Any]) -> Changes | None:
+        if self.last is None or self.last.folder != str(self.output.out):
+            return None
+        return self.inputs.changes(self.last, site)
+
+    def _last_manifest(self) -> Mapping[str, Any]:
+        if self.last is None or self.last.folder != str(self.output.out):
+            return {}
+        return self.state.outputs.get(str(self.output.out), {})
+
+    def _last_output(self, path: str) -> Path | None:
+        """The file as the last build left it, while it still is."""
+        previous = self.output.previous
+        kept = (
+            previous is not None and path in previous.entries and self._last_manifest().get(path) is not None
+        )
+        return self.output.out / path if kept else None
+
+    def _chunked_job(self, chunked: Chunked) -> Job:
+        order = self.plan.view.listing(chunked.order)
+        keys = self.inputs.member_keys(chunked.own, chunked.site, order)
+        inputs = digest("\n".join((chunked.path, *keys.values())).encode("utf-8"))
+        return chunked.path, inputs, partial(self._chunked_file, chunked, order, keys)
+
+    def _chunked_file(
+        self, chunked: Chunked, order: Sequence[str], keys: Mapping[str, str]
+    ) -> bytes | Patched:
+        """A chunked file: the last build's file with the changed chunks replaced, when it is in the
+        same order and few changed; else every chunk (kept from earlier builds by inputs) joined."""
+        path, layout, last = chunked.path, chunked.layout, self.last
+        changes = self._changes(chunked.site)
+        sizes = last.chunk_sizes.get(path) if last is not None and last.newest_first == order else None
+        old = self._last_output(path) if sizes is not None and changes is not None else None
+        if sizes is not None and old is not None and changes is not None and not changes.site:
+            changed = changes.of(chunked.own)
+            # Made, not looked up: the few new chunks are not worth reading the records store.
+            new = {number: chunked.chunk(slug) for number, slug in enumerate(order) if slug in changed}
+            patched = layout.patched(old, sizes, new)
+            if patched is not None:
+                self.chunk_sizes[path] = array("q", sizes)
+                for number, chunk in new.items():
+                    self.chunk_sizes[path][number] = len(chunk)
+                return patched
+        stored = {slug: f"{path} {key}" for slug, key in keys.items()}
+        chunks = self.state.records.made_values(stored, chunked.chunk)
+        self.chunk_sizes[path] = array("q", map(len, chunks))
+        return layout.joined(chunks)
+
+    # --- rendering ---
+
+    def _render(self, jobs: Sequence[Job], staged: ManifestOutput) -> None:
+        report = self.report
+        for path, inputs, make in jobs:
+            with report.timing("render"):
+                made = make()
+            with report.timing("write"):
+                staged.write(path, made.encode("utf-8") if isinstance(made, str) else made, inputs)
+
+    def _render_in_two_processes(self, jobs: list[Job], staged: ManifestOutput) -> None:
+        """Paper pages shared out in chunks between this process and a forked one, which claim the
+        next chunk as they get to it; this one renders the lists and data files first."""
+        shared = shared_chunks([job for job in jobs if urls.is_paper_file(job[0])], RENDER_CHUNK)
+        card_fields = self.plan.view.card_fields
+
+        def render_shared(making: Making) -> None:
+            for chunk in shared():
+                making._render(chunk, staged)
+
+        def here() -> None:
+            self._render([job for job in jobs if not urls.is_paper_file(job[0])], staged)
+            render_shared(self)
+
+        def elsewhere() -> tuple[Tally, set[str]]:
+            staged.start_tally()
+            render_shared(replace(self, report=BuildReport(staged.out), published=None))
+            return staged.tally(), card_fields
+
+        tally, read_there = side_by_side(here, elsewhere)[1]
+        staged.add_tally(tally)
+        card_fields.update(read_there)
+
+    # --- the search index ---
+
+    @contextmanager
+    def _search_index(self, staged: ManifestOutput) -> Iterator[Callable[[], SearchFiles]]:
+        """The search index's files, written into `staged`, as a function the build calls once its
+        pages are in place: those the output holds as made from the same documents; else, in a big
+        library, ones made and written by a forked process started now, while related papers are
+        found and pages rendered (it hands back what it wrote, not the ~8 MB it wrote); else ones
+        made when asked for."""
+        index, state, report = self.plan.search, self.state, self.report
+        slugs = self.plan.view.library.papers.slugs
+        keys = self.inputs.member_keys(index.own, index.site, slugs)
+        inputs = digest("\n".join(("search", *keys.values())).encode("utf-8"))
+        kept = state.result("search", inputs)
+        if isinstance(kept, SearchFiles) and staged.reuse_all(kept.paths, inputs):
+            yield lambda: kept
+            return
+        assets = self.plan.assets
+
+        def write(store: BlobStore) -> SearchFiles:
+            bundle = search_bundle(index, slugs, keys, store, full=self.last is None)
+            files = {
+                path: data for path, data in bundle.files.items() if path not in assets
+            }  # e.g. the user's
+            for path, data in files.items():
+                staged.write(path, data, inputs)
+            return SearchFiles(tuple(files), bundle.index_bytes, bundle.index_gzip_bytes)
+
+        def write_elsewhere(store: BlobStore) -> tuple[SearchFiles, ForkedWrites | None]:
+            staged.start_tally()
+            written = write(store)
+            # What it read matters only to a build that drops what it did not read (~20,000 keys).
+            used = store.used if self.last is None else set()
+            return written, (staged.tally(), store.unsaved_entries(), used)
+
+        def finish(made: Callable[[], tuple[SearchFiles, ForkedWrites | None]]) -> SearchFiles:
+            with report.timing("search index"):
+                written, elsewhere = made()
+            if (
+                elsewhere is not None
+            ):  # what a forked process wrote, and set and read in its copy of the store
+                tally, entries, used = elsewhere
+                staged.add_tally(tally)
+                state.search.absorb(entries, used)
+            state.keep("search", inputs, written)
+            return written
+
+        if len(slugs) < self.parallel_from:
+            yield partial(finish, lambda: (write(state.search), None))
+            return
+        store = state.search  # read here, once for both processes: this one takes in what the other adds
+        with forked(partial(write_elsewhere, store)) as made:
+            yield partial(finish, made)
+
+
+def search_bundle(
+    index: SearchIndex, slugs: Sequence[str], keys: Mapping[str, str], cache: UsedMapping, *, full: bool
+) -> Any:
+    """The search files; each document's key kept in `cache` under what the document is made of,
+    so that only the shards holding changed papers need their documents made. `full`: a build
+    that drops unused cache entries, which must mark the unchanged shards' entries used."""
+    from sitegen.search import build_search_bundle, document_key  # in the process that needs it
+
+    made_of = {slug: f"search-document {key}" for slug, key in keys.items()}
+    made = cache.made_values(made_of, lambda slug: document_key(index.document(slug)).encode())
+    documents = _Documents(index.document, slugs)
+    return build_search_bundle(documents, cache=cache, keys=[key.decode() for key in made], mark_used=full)
+
+
+class _Documents(Sequence[Any]):
+    """The search documents of `slugs`, each made when used."""
+
+    def __init__(self, make: Callable[[str], Any], slugs: Sequence[str]) -> None:
+        self._make, self._slugs = make, slugs
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return _Documents(self._make, self._slugs[index])
+        return self._make(self._slugs[index])
+
+    def __len__(self) -> int:
+        return len(self._slugs)

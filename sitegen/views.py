@@ -1,0 +1,319 @@
+"""The view model: what the pages and data files show, made from the library and the derived data.
+
+Every output is made from a `SiteView`, and only through its accessors (`paper`, `card`,
+`related`, `listing`, ...): each accessor is one kind of input of the build plan (sitegen/plan.py),
+so the plan can say what each output reads, and tests/test_plan.py records every accessor call
+of every output to check that it says so. Nothing here reads files or keeps anything between
+builds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from markupsafe import Markup
+
+from sitegen import outputs, urls
+from sitegen.derive import Attention, introduced_names
+from sitegen.model import Library, Paper
+from sitegen.render import Abstract
+
+LINK_LABELS = {"code": "Code", "project": "Project page", "data": "Data", "model": "Model", "paper": "Paper"}
+
+
+@dataclass(frozen=True)
+class TopicRef:
+    """A topic as a paper's card shows it: a chip linking to the topic's page."""
+
+    id: str
+    title: str
+    url: str  # from the site root
+
+
+@dataclass(frozen=True)
+class TopicCard:
+    """A topic as the topic listings show it, with its number of papers."""
+
+    id: str
+    title: str
+    description: str
+    url: str  # from the site root
+    count: int
+
+
+class PaperCard:
+    """What a listing shows of a paper: its slug, address and topics, and any field of the paper.
+
+    The names of the fields read through a card are recorded in `shown` (shared by every card of
+    a build): a card's digest covers those fields only, so that an edit to a field no listing
+    shows (the abstract, say) leaves the listings alone, whatever the templates show.
+    """
+
+    __slots__ = ("_paper", "_shown", "slug", "topics", "url")
+
+    def __init__(self, paper: Paper, topics: tuple[TopicRef, ...], shown: set[str]) -> None:
+        self.slug, self.url, self.topics = paper.slug, urls.paper_page(paper.slug), topics
+        self._paper, self._shown = paper, shown
+
+    def __getattr__(self, name: str) -> Any:  # called for what is not a slot: the paper's fields
+        value = getattr(self._paper, name)
+        self._shown.add(name)
+        return value
+
+    def __repr__(self) -> str:
+        return f"PaperCard({self.slug!r})"
+
+
+@dataclass(frozen=True)
+class LinkButton:
+    label: str
+    href: str  # the url, percent-encoded where it holds characters an address may not
+    url: str  # as the paper file gives it, for display
+    safe: bool  # False: shown as text, never as a link
+
+
+@dataclass(frozen=True)
+class PaperView:
+    paper: Paper
+    card: PaperCard
+    abstract_html: Markup
+    links: tuple[LinkButton, ...]
+    bibtex: str
+    citation: str
+    related: tuple[PaperCard, ...]
+    file: str  # the content file an editor changes
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    card: PaperCard
+    file: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every page may show about the site as a whole (small: no per-paper data)."""
+
+    title: str
+    description: str
+    author: str
+    language: str
+    base_path: str  # the path the site is published under, for the 404 page
+    paper_count: int
+    topic_count: int
+    attention_count: int
+    search_index: str  # the search index file, from the site root
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """What the derive stage found: each paper's topics, the listings, related papers, BibTeX keys.
+
+    `abstracts` and `related` may be computed as they are first asked for (related papers may
+    still be in the making elsewhere when the first pages are rendered)."""
+
+    topics_of: Mapping[str, tuple[str, ...]]  # slug -> effective topic ids, in topics.yaml order
+    newest_first: tuple[str, ...]  # every slug: date desc, then title, then slug; undated last
+    papers_in: Mapping[str, tuple[str, ...]]  # topic id -> its slugs, newest first
+    cooccurring: Mapping[str, tuple[tuple[str, int], ...]]  # topic id -> (other topic, shared papers)
+    years: tuple[int, ...]  # every year with a paper, newest first
+    attention: tuple[Attention, ...]
+    bibtex_keys: Mapping[str, str]
+    abstracts: Mapping[str, Abstract]
+    related: Callable[[], Mapping[str, tuple[str, ...]]]
+
+
+# The lists `SiteView.listing` gives, by name; "topic:ID" and "cooccurring:ID" are per topic.
+NEWEST, RECENT, YEARS, ATTENTION, FEED = "newest", "recent", "years", "attention", "feed"
+
+
+class SiteView:
+    """The one way outputs read the site. Accessors come in the plan's input kinds:
+    `paper`/`abstract`/`topics_of` (a paper), `card`, `related`, `bibtex_key`, `listing`,
+    `topic_refs` (the topics), `topic_cards` (their counts too), `info` and `config`."""
+
+    def __init__(self, library: Library, data: SiteData, card_fields: set[str]) -> None:
+        self.library, self.data = library, data
+        self.card_fields = card_fields  # the fields read through cards (recorded as they are)
+        self._by_slug = library.papers.by_slug
+        self._cards: dict[str, PaperCard] = {}
+
+    # --- the accessors: each is one kind of input (sitegen/plan.py) ---
+
+    def paper(self, slug: str) -> Paper:
+        return self._by_slug[slug]
+
+    def abstract(self, slug: str) -> Abstract:
+        return self.data.abstracts[slug]
+
+    def topics_of(self, slug: str) -> tuple[str, ...]:
+        return self.data.topics_of[slug]
+
+    def card(self, slug: str) -> PaperCard:
+        card = self._cards.get(slug)
+        if card is None:
+            refs = self.topic_refs()
+            topics = tuple(refs[t] for t in self.data.topics_of[slug] if t in refs)
+            card = self._cards[slug] = PaperCard(self._by_slug[slug], topics, self.card_fields)
+        return card
+
+    def related(self, slug: str) -> tuple[str, ...]:
+        return self._related.get(slug, ())
+
+    def all_related(self) -> Mapping[str, tuple[str, ...]]:
+        return self._related
+
+    def bibtex_key(self, slug: str) -> str:
+        return self.data.bibtex_keys[slug]
+
+    def listing(self, name: str) -> tuple[Any, ...]:
+        """A derived list by name (see NEWEST and the others above)."""
+        data = self.data
+        kind, _, topic_id = name.partition(":")
+        if kind == "topic":
+            return data.papers_in[topic_id]
+        if kind == "cooccurring":
+            return data.cooccurring[topic_id]
+        lists: dict[str, Callable[[], tuple[Any, ...]]] = {
+            NEWEST: lambda: data.newest_first,
+            RECENT: lambda: data.newest_first[: self.library.config.recent_count],
+            YEARS: lambda: data.years,
+            ATTENTION: lambda: data.attention,
+            FEED: self._feed,
+        }
+        return lists[name]()
+
+    def file_of(self, slug: str) -> str:
+        """The paper's content file, as the editor knows it (its slug decides it)."""
+        return self._files[slug]
+
+    def topic_refs(self) -> dict[str, TopicRef]:
+        return self._topic_refs
+
+    def topic_cards(self) -> tuple[TopicCard, ...]:
+        return self._topic_cards
+
+    def info(self) -> SiteInfo:
+        return self._info
+
+    def config(self) -> Any:
+        return self.library.config
+
+    # --- made from the accessors ---
+
+    def cards(self, slugs: Iterable[str]) -> list[PaperCard]:
+        return [self.card(slug) for slug in slugs]
+
+    def topic_card(self, topic_id: str) -> TopicCard:
+        return next(card for card in self.topic_cards() if card.id == topic_id)
+
+    def address(self, slug: str) -> str:
+        return urls.absolute(self.config().base_url, urls.paper_page(slug))
+
+    def paper_view(self, slug: str) -> PaperView:
+        paper = self.paper(slug)
+        links = tuple(
+            LinkButton(
+                link.label or LINK_LABELS.get(link.kind, "Link"),
+                urls.external_href(link.url),
+                link.url,
+                urls.is_safe_link(link.url),
+            )
+            for link in paper.links
+        )
+        return PaperView(
+            paper=paper,
+            card=self.card(slug),
+            abstract_html=Markup(self.abstract(slug).html),
+            links=links,
+            bibtex=self.bibtex_entry(slug),
+            citation=outputs.text_citation(paper, self.config().title, self.address(slug)),
+            related=tuple(self.cards(self.related(slug))),
+            file=paper.path,
+        )
+
+    def attention_items(self) -> list[AttentionItem]:
+        return [
+            AttentionItem(self.card(item.slug), self.file_of(item.slug), item.reasons)
+            for item in self.listing(ATTENTION)
+        ]
+
+    def cooccurring(self, topic_id: str) -> list[tuple[TopicCard, int]]:
+        cards = {card.id: card for card in self.topic_cards()}
+        return [(cards[t], n) for t, n in self.listing(f"cooccurring:{topic_id}") if t in cards]
+
+    def bibtex_entry(self, slug: str) -> str:
+        return outputs.bibtex_entry(self.paper(slug), self.bibtex_key(slug), self.address(slug))
+
+    def record(self, slug: str) -> dict[str, object]:
+        """The paper's record in papers.json."""
+        return outputs.paper_record(
+            self.paper(slug), self.topics_of(slug), self.related(slug), self.bibtex_key(slug)
+        )
+
+    def search_document(self, slug: str) -> Any:
+        from sitegen.search import SearchDocument  # imported by the process that makes the index
+
+        paper, refs = self.paper(slug), self.topic_refs()
+        return SearchDocument(
+            url=urls.paper_page(slug),
+            title=paper.title,
+            text=self.abstract(slug).text,
+            topics=tuple(refs[t].title for t in self.topics_of(slug) if t in refs),
+            date=paper.date.isoformat() if paper.date else "",
+            names=introduced_names(paper),
+        )
+
+    def feed_papers(self) -> tuple[list[Paper], dict[str, str]]:
+        slugs = self.listing(FEED)
+        return [self.paper(slug) for slug in slugs], {slug: self.abstract(slug).text for slug in slugs}
+
+    def page_addresses(self) -> list[str]:
+        pages = [urls.HOME, urls.ALL_PAPERS, urls.TOPICS, *(ref.url for ref in self.topic_refs().values())]
+        return pages + [urls.paper_page(slug) for slug in self.listing(NEWEST)]
+
+    # --- computed once ---
+
+    @cached_property
+    def _files(self) -> dict[str, str]:
+        papers = self.library.papers
+        return dict(zip(papers.slugs, papers.paths, strict=True))
+
+    @cached_property
+    def _related(self) -> Mapping[str, tuple[str, ...]]:
+        return self.data.related()
+
+    def _feed(self) -> tuple[str, ...]:
+        # Undated papers come last: the feed's papers are among the first FEED_SIZE.
+        first = self.data.newest_first[: outputs.FEED_SIZE]
+        return tuple(slug for slug in first if self._by_slug[slug].date is not None)
+
+    @cached_property
+    def _topic_refs(self) -> dict[str, TopicRef]:
+        return {t.id: TopicRef(t.id, t.title, urls.topic_page(t.id)) for t in self.library.topics}
+
+    @cached_property
+    def _topic_cards(self) -> tuple[TopicCard, ...]:
+        return tuple(
+            TopicCard(t.id, t.title, t.description, urls.topic_page(t.id), len(self.data.papers_in[t.id]))
+            for t in self.library.topics
+        )
+
+    @cached_property
+    def _info(self) -> SiteInfo:
+        config = self.library.config
+        return SiteInfo(
+            title=config.title,
+            description=config.description,
+            author=config.author,
+            language=config.language,
+            base_path=urls.site_path(config.base_url),
+            paper_count=len(self.library.papers),
+            topic_count=len(self.library.topics),
+            attention_count=len(self.data.attention),
+            search_index=urls.SEARCH_INDEX,
+        )
