@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sitegen import schema
 from sitegen.errors import Problem, SitegenError
 from sitegen.identity import Page, PageMatch, Traits, match_pages, normalise, title_key, traits
 from sitegen.listings import Listing, parse_listing
@@ -37,8 +38,8 @@ from sitegen.paperfile import FIELDS, dump_meta, jsonable, paper_meta, read_meta
 
 STATE_NAME = ".import-state.json"
 STATE_VERSION = 1
-# The fields the importer writes: FIELDS up to `sources`; the rest (topics, template, extra) are the editor's.
-IMPORTED = FIELDS[: FIELDS.index("sources") + 1]
+# The fields the importer writes; the others (topics, template, extra) are the editor's.
+IMPORTED = schema.IMPORTED
 BODY = "body"  # the abstract, a field like the others in the import state
 
 

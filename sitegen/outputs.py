@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
-from sitegen import urls
+from sitegen import schema, urls
 from sitegen.model import Paper, SiteConfig
 from sitegen.write import Patched, Piece
 
@@ -156,23 +156,21 @@ def text_citation(paper: Paper, site_title: str, address: str) -> str:
 def paper_record(
     paper: Paper, topics: tuple[str, ...], related: tuple[str, ...], bibtex_key: str
 ) -> dict[str, object]:
+    """A paper's record in papers.json: its address, every field the schema shows in JSON, its
+    topics (as the rules and pins give them), abstract, related papers and BibTeX key."""
+    fields = {field.name: field.type.json(getattr(paper, field.name)) for field in JSON_FIELDS}
     return {
         "slug": paper.slug,
-        "title": paper.title,
         "url": urls.paper_page(paper.slug),
-        "date": paper.date.isoformat() if paper.date else None,
+        **fields,
         "topics": list(topics),
         "abstract": paper.abstract,
-        "links": [{"url": link.url, "kind": link.kind, "label": link.label} for link in paper.links],
-        "title_derived": paper.title_derived,
-        "date_inferred": paper.date_inferred,
-        "authors_count": paper.authors_count,
-        "organization": paper.organization,
-        "upvotes": paper.upvotes,
-        "sources": list(paper.sources),
         "related": list(related),
         "bibtex_key": bibtex_key,
     }
+
+
+JSON_FIELDS = tuple(field for field in schema.FIELDS if schema.JSON in field.shown)
 
 
 def record_json(record: dict[str, object]) -> bytes:

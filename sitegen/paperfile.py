@@ -5,15 +5,16 @@ One module reads and writes it, so the importer and the build agree on every fie
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Any
 
 import yaml
 
+from sitegen import schema
 from sitegen.errors import Problem, SitegenError
-from sitegen.model import LINK_KINDS, Link, Paper
+from sitegen.model import Paper
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -22,23 +23,7 @@ except ImportError:  # pragma: no cover
 
 FENCE = "---"
 
-# Field order in written files; also the set of known keys.
-FIELDS = (
-    "title",
-    "title_derived",
-    "date",
-    "date_inferred",
-    "authors_count",
-    "organization",
-    "upvotes",
-    "links",
-    "sources",
-    "topics",
-    "topics_add",
-    "topics_remove",
-    "template",
-    "extra",
-)
+FIELDS = schema.NAMES_IN_ORDER  # field order in written files; also the set of known keys
 
 TOPICS_COMMENT = (
     "# topics: computed from topics.yaml. To override, add `topics: [id, ...]` (pin),\n"
@@ -99,9 +84,7 @@ def read_meta(text: str, path: str) -> tuple[dict[str, Any], str, str]:
             hint="write an existing date as YYYY-MM-DD",
         ) from exc
     if not isinstance(meta, dict):
-        raise SitegenError(
-            "the front matter must be a mapping of `key: value` lines", path=path, line=2
-        )
+        raise SitegenError("the front matter must be a mapping of `key: value` lines", path=path, line=2)
     return meta, body, front
 
 
@@ -114,169 +97,43 @@ def _impossible_date_key(front: str) -> str | None:
     return None
 
 
-class _Fields:
-    """Typed access to front-matter fields, collecting every problem instead of the first."""
-
-    def __init__(self, meta: dict[str, Any], front: str, path: str) -> None:
-        self.meta, self.front, self.path = meta, front, path
-        self.problems: list[Problem] = []
-
-    def problem(self, key: str, message: str, hint: str) -> None:
-        self.problems.append(Problem(message, self.path, key_line(self.front, key), key, hint))
-
-    def get(self, key: str, kind: str, convert: Callable[[Any], Any], hint: str) -> Any:
-        value = self.meta.get(key)
-        if value is None:
-            return None
-        try:
-            return convert(value)
-        except (TypeError, ValueError):
-            self.problem(key, f"expected {kind}, found {value!r}", hint)
-            return None
-
-    def text(self, key: str) -> str | None:
-        return self.get(key, "text", _text, "write the value as plain text")
-
-    def flag(self, key: str) -> bool:
-        return bool(self.get(key, "true or false", _flag, "write `true` or `false`"))
-
-    def count(self, key: str) -> int | None:
-        return self.get(key, "a whole number", _count, "write a number such as 12")
-
-    def names(self, key: str) -> tuple[str, ...] | None:
-        return self.get(key, "a list", _names, "write a list such as `[agents, benchmarks]`")
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, (dict, list)):
-        raise TypeError
-    return str(value).strip()
-
-
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError
-    return value
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise TypeError
-    number = int(value)
-    if number < 0:
-        raise ValueError
-    return number
-
-
-def _names(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
-        raise TypeError
-    return tuple(str(v).strip() for v in value)
-
-
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value.strip())
-    raise TypeError
-
-
-def _links(value: Any) -> tuple[Link, ...]:
-    if not isinstance(value, list):
-        raise TypeError
-    links = []
-    for item in value:
-        if isinstance(item, str):
-            item = {"url": item}
-        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
-            raise TypeError
-        kind = str(item.get("kind") or "other")
-        if kind not in LINK_KINDS:
-            raise ValueError
-        links.append(Link(url=item["url"].strip(), kind=kind, label=str(item.get("label") or "")))
-    return tuple(links)
-
-
 def parse_paper(text: str, path: str, slug: str) -> Paper:
-    """Build a Paper from a file's text; every bad field is reported, each with its line."""
+    """Build a Paper from a file's text, field by field as the schema says; every bad field is
+    reported, each with its line."""
     meta, body, front = read_meta(text, path)
-    fields = _Fields(meta, front, path)
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str, hint: str) -> None:
+        problems.append(Problem(message, path, key_line(front, key), key, hint))
+
     for key in meta:
-        if key not in FIELDS:
-            fields.problem(
+        if key not in schema.BY_NAME:
+            problem(
                 str(key),
                 "is not a paper field",
                 f"known fields: {', '.join(FIELDS)}; put your own data under `extra:`",
             )
-    title = fields.text("title")
-    if not title:
-        fields.problem("title", "is missing or empty", "every paper needs `title: ...`")
-    date = fields.get("date", "a date", _date, "write the date as YYYY-MM-DD")
-    links = fields.get(
-        "links",
-        "a list of links",
-        _links,
-        f"write `- url: https://...` items with `kind:` one of {', '.join(LINK_KINDS)}",
-    )
-    extra = meta.get("extra") or {}
-    if not isinstance(extra, dict):
-        fields.problem("extra", "must be a mapping", "write `extra:` then indented `key: value` lines")
-        extra = {}
-    paper = Paper(
-        slug=slug,
-        title=title or "",
-        abstract=body,
-        date=date,
-        title_derived=fields.flag("title_derived"),
-        date_inferred=fields.flag("date_inferred"),
-        authors_count=fields.count("authors_count"),
-        organization=fields.text("organization"),
-        upvotes=fields.count("upvotes"),
-        links=links or (),
-        sources=fields.names("sources") or (),
-        topics=fields.names("topics"),
-        topics_add=fields.names("topics_add") or (),
-        topics_remove=fields.names("topics_remove") or (),
-        template=fields.text("template"),
-        extra=extra,
-        path=path,
-    )
-    if fields.problems:
-        raise SitegenError.many(fields.problems, f"{path}: {len(fields.problems)} bad field(s)")
-    return paper
+    values: dict[str, Any] = {}
+    for field in schema.FIELDS:
+        value = meta.get(field.name)
+        values[field.name] = copy.copy(field.default)
+        if value is None:
+            continue
+        try:
+            values[field.name] = field.type.read(value)
+        except (TypeError, ValueError):
+            problem(field.name, f"expected {field.type.expected}, found {value!r}", field.type.hint)
+    if not values["title"]:
+        problem("title", "is missing or empty", "every paper needs `title: ...`")
+    if problems:
+        raise SitegenError.many(problems, f"{path}: {len(problems)} bad field(s)")
+    return Paper(slug=slug, abstract=body, path=path, **values)
 
 
 def paper_meta(paper: Paper) -> dict[str, Any]:
     """The front-matter fields of a paper, in file order, leaving out empty ones."""
-    meta: dict[str, Any] = {
-        "title": paper.title,
-        "title_derived": paper.title_derived or None,
-        "date": paper.date,
-        "date_inferred": paper.date_inferred or None,
-        "authors_count": paper.authors_count,
-        "organization": paper.organization,
-        "upvotes": paper.upvotes,
-        "links": [_link_meta(link) for link in paper.links] or None,
-        "sources": list(paper.sources) or None,
-        "topics": list(paper.topics) if paper.topics is not None else None,
-        "topics_add": list(paper.topics_add) or None,
-        "topics_remove": list(paper.topics_remove) or None,
-        "template": paper.template,
-        "extra": paper.extra or None,
-    }
+    meta = {field.name: field.type.write(getattr(paper, field.name)) for field in schema.FIELDS}
     return {key: value for key, value in meta.items() if value is not None}
-
-
-def _link_meta(link: Link) -> dict[str, str]:
-    meta = {"url": link.url, "kind": link.kind}
-    if link.label:
-        meta["label"] = link.label
-    return meta
 
 
 def jsonable(value: Any) -> Any:
@@ -292,9 +149,7 @@ def jsonable(value: Any) -> Any:
 
 def dump_meta(meta: dict[str, Any], body: str) -> str:
     """Serialise fields and body into the file format, stable byte for byte."""
-    front = yaml.safe_dump(
-        meta, sort_keys=False, allow_unicode=True, width=100_000, default_flow_style=False
-    )
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100_000, default_flow_style=False)
     comment = "" if "topics" in meta else TOPICS_COMMENT
     return f"{FENCE}\n{front}{comment}{FENCE}\n{body.strip()}\n"
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from sitegen import render
+from sitegen import render, schema
 from sitegen.cache import (
     LAST_BUILD_FILE,
     STAMP,
@@ -63,7 +63,7 @@ __all__ = ["DEFAULT_TUNING", "PHASES", "BuildReport", "Engine", "Looks", "Tuning
 COMPILED_TEMPLATES = "templates"  # in the cache folder
 SET_ASIDE = "replaced"  # in the cache folder: big output files the last build replaced, to delete
 # What cards show with the built-in templates: a first guess, corrected by what they are read for.
-DEFAULT_CARD_FIELDS = ("date", "date_inferred", "title", "title_derived")
+DEFAULT_CARD_FIELDS = tuple(sorted(schema.shown_in(schema.CARD)))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,185 @@
+"""The front-matter schema: every field a paper file may hold, in one table.
+
+Reading and writing paper files (sitegen/paperfile.py), their validation messages, which fields a
+re-import may update (sitegen/importer.py), the papers.json record (sitegen/outputs.py) and the
+tests that change every field in turn all come from this table: adding a field is adding a row
+here (and its attribute to `model.Paper`, which a test holds to this table).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen.model import LINK_KINDS, Link
+
+# Who writes a field: `sitegen import` (and a re-import updates it until the editor changes it),
+# or only the editor (a re-import never touches it).
+IMPORTER, EDITOR = "importer", "editor"
+# Where a field appears with the built-in templates: on cards (listings), on the paper's page, in
+# papers.json, in the search index. tests/test_plan.py checks each column against what the
+# templates and makers read; cards read through user templates are recorded as they are read.
+CARD, PAGE, JSON, SEARCH = "card", "page", "json", "search"
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """How a kind of value is read from YAML, written back, and given in papers.json."""
+
+    expected: str  # for messages: "expected {expected}, found ..."
+    hint: str  # how to write it
+    read: Callable[[Any], Any]  # a YAML value -> the model's value (TypeError or ValueError: wrong)
+    write: Callable[[Any], Any]  # the model's value -> the YAML value, or None to leave the key out
+    json: Callable[[Any], Any]  # the model's value -> the JSON value
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        raise TypeError
+    return str(value).strip()
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError
+    return value
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError
+    number = int(value)
+    if number < 0:
+        raise ValueError
+    return number
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+        raise TypeError
+    return tuple(str(v).strip() for v in value)
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value.strip())
+    raise TypeError
+
+
+def _links(value: Any) -> tuple[Link, ...]:
+    if not isinstance(value, list):
+        raise TypeError
+    links = []
+    for item in value:
+        if isinstance(item, str):
+            item = {"url": item}
+        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+            raise TypeError
+        kind = str(item.get("kind") or "other")
+        if kind not in LINK_KINDS:
+            raise ValueError
+        links.append(Link(url=item["url"].strip(), kind=kind, label=str(item.get("label") or "")))
+    return tuple(links)
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError
+    return value
+
+
+def _link_meta(link: Link) -> dict[str, str]:
+    meta = {"url": link.url, "kind": link.kind}
+    if link.label:
+        meta["label"] = link.label
+    return meta
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _or_none(value: Any) -> Any:
+    return value or None
+
+
+def _list_or_none(value: Any) -> list[Any] | None:
+    return list(value) or None
+
+
+TEXT = FieldType("text", "write the value as plain text", _text, _as_is, _as_is)
+FLAG = FieldType("true or false", "write `true` or `false`", _flag, _or_none, _as_is)
+COUNT = FieldType("a whole number", "write a number such as 12", _count, _as_is, _as_is)
+DATE = FieldType(
+    "a date", "write the date as YYYY-MM-DD", _date, _as_is, lambda date: date.isoformat() if date else None
+)
+NAMES = FieldType(
+    "a list", "write a list such as `[agents, benchmarks]`", _names, _list_or_none, lambda names: list(names)
+)
+PINNED = FieldType(  # a list whose absence means something: `topics` (None: the rules decide)
+    NAMES.expected,
+    NAMES.hint,
+    _names,
+    lambda names: list(names) if names is not None else None,
+    lambda names: list(names) if names is not None else None,
+)
+LINKS = FieldType(
+    "a list of links",
+    f"write `- url: https://...` items with `kind:` one of {', '.join(LINK_KINDS)}",
+    _links,
+    lambda links: [_link_meta(link) for link in links] or None,
+    lambda links: [{"url": link.url, "kind": link.kind, "label": link.label} for link in links],
+)
+MAPPING = FieldType(
+    "a mapping", "write `extra:` then indented `key: value` lines", _mapping, _or_none, _as_is
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType
+    owner: str  # IMPORTER or EDITOR
+    shown: tuple[str, ...]  # CARD, PAGE, JSON, SEARCH: where the built site shows it
+    default: Any = None  # when the file leaves it out
+    about: str = ""  # what it holds, for the README and messages
+
+
+# In the order paper files list them.
+FIELDS: tuple[Field, ...] = (
+    Field("title", TEXT, IMPORTER, (CARD, PAGE, JSON, SEARCH), "", "the paper's title (required)"),
+    Field("title_derived", FLAG, IMPORTER, (CARD, PAGE, JSON), False, "the importer made the title up"),
+    Field("date", DATE, IMPORTER, (CARD, PAGE, JSON, SEARCH), None, "YYYY-MM-DD"),
+    Field("date_inferred", FLAG, IMPORTER, (CARD, PAGE, JSON), False, "the listing gave no year"),
+    Field("authors_count", COUNT, IMPORTER, (PAGE, JSON), None, "how many authors"),
+    Field("organization", TEXT, IMPORTER, (PAGE, JSON), None, "the authors' organisation"),
+    Field("upvotes", COUNT, IMPORTER, (PAGE, JSON), None, "upvotes on the daily-papers page"),
+    Field("links", LINKS, IMPORTER, (PAGE, JSON), (), "the links in the abstract, each with its kind"),
+    Field("sources", NAMES, IMPORTER, (PAGE, JSON), (), "the listings the paper appeared in"),
+    Field("topics", PINNED, EDITOR, (), None, "pins the topics (the rules are then ignored)"),
+    Field("topics_add", NAMES, EDITOR, (), (), "topics added to what the rules give"),
+    Field("topics_remove", NAMES, EDITOR, (), (), "topics taken from what the rules give"),
+    Field("template", TEXT, EDITOR, (), None, "another template for this paper's page"),
+    Field("extra", MAPPING, EDITOR, (PAGE,), {}, "your own data, passed to templates as paper.extra"),
+)
+BY_NAME = {field.name: field for field in FIELDS}
+NAMES_IN_ORDER = tuple(field.name for field in FIELDS)
+IMPORTED = tuple(field.name for field in FIELDS if field.owner == IMPORTER)
+
+
+def shown_in(place: str) -> tuple[str, ...]:
+    """The fields shown in `place` (CARD, PAGE, JSON or SEARCH), in the table's order."""
+    return tuple(field.name for field in FIELDS if place in field.shown)
+
+
+# The abstract is the file's body, after the front matter: shown on the page, in papers.json
+# and in search; written by the importer.
+BODY = "abstract"
