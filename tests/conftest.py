@@ -104,3 +104,95 @@ def node_tool(*parts: str) -> Path:
 def copy_tree(source: Path, target: Path) -> Path:
     shutil.copytree(source, target)
     return target
+
+
+# --- a small site with every kind of paper, for the tests of the build plan and the engine ---
+
+SAMPLE_TOPICS = [
+    {
+        "id": "segmentation",
+        "title": "Segmentation",
+        "description": "Outlining organs and lesions.",
+        "rules": {"title": {"segment": 2}, "abstract": {"segment": 1}, "threshold": 2},
+    },
+    {
+        "id": "agents",
+        "title": "Agents",
+        "description": "Agents that plan and use tools.",
+        "rules": {"title": {"agent": 2}, "abstract": {"agent|tool": 1}, "threshold": 1},
+    },
+    {
+        "id": "benchmarks",
+        "title": "Benchmarks",
+        "description": "Datasets and evaluations.",
+        "rules": {"title": {"benchmark": 2}, "abstract": {"benchmark|dataset": 1}, "veto": ["retracted"]},
+    },
+]
+SAMPLE_WORDS = ("polyp", "colonoscopy", "liver", "tumour", "agent", "tool", "radiology", "report", "segment",
+                "benchmark", "dataset")  # fmt: skip
+
+
+def sample_papers(count: int = 12) -> dict[str, str]:
+    """Paper files with every field in use somewhere: dates (some inferred, one missing), derived
+    titles, authors or an organisation, upvotes, links, sources, pinned and adjusted topics."""
+    import json
+
+    files = {}
+    for n in range(count):
+        words = [SAMPLE_WORDS[(n * 3 + k) % len(SAMPLE_WORDS)] for k in range(4)]
+        lines = [f"title: {json.dumps(f'Study {n}: {words[0]} {words[1]}')}"]
+        if n % 6 != 5:
+            lines.append(f"date: 2025-{1 + n % 9:02d}-{10 + n:02d}")
+        lines += ["title_derived: true"] if n % 5 == 2 else []
+        lines += ["date_inferred: true"] if n % 4 == 3 else []
+        lines += [f"authors_count: {n + 2}"] if n % 2 else [f"organization: Lab {n}"]
+        lines += [f"upvotes: {n * 3}"] if n % 3 == 0 else []
+        lines += [f"links: [{{url: 'https://github.com/x/s{n}', kind: code}}]"] if n % 3 == 1 else []
+        lines += [f"sources: [listing-{n % 2}.txt]"]
+        lines += ["topics: [agents]"] if n == 7 else []
+        lines += ["topics_add: [benchmarks]"] if n == 8 else []
+        abstract = f"We study {' and '.join(words)} in {words[2]} images with a {words[3]} model."
+        files[f"content/papers/study-{n}.md"] = "---\n" + "\n".join(lines) + "\n---\n" + abstract + "\n"
+    return files
+
+
+SAMPLE_SITE_YAML = """\
+title: Sample Review
+description: A review of every kind of paper.
+base_url: https://example.org/review/
+author: Tests
+recent_count: 4
+related_count: 3
+paths:
+  templates: my-templates
+"""
+
+
+@pytest.fixture
+def sample_project(make_project: Callable[..., Path]) -> Path:
+    """A project of `sample_papers()`, its topics, a templates folder (with a second paper
+    template, wide.html), every file's mtime long past (settled)."""
+    import yaml
+
+    wide = '{% extends "default/paper.html" %}{% block title %}Wide: {{ paper.title }}{% endblock %}\n'
+    files = {
+        "content/topics.yaml": yaml.safe_dump(SAMPLE_TOPICS, sort_keys=False),
+        "my-templates/wide.html": wide,
+        **sample_papers(),
+    }
+    root = make_project(files, site_yaml=SAMPLE_SITE_YAML)
+    settle(root)
+    return root
+
+
+SETTLED = 1_600_000_000 * 10**9  # an mtime long past: a rebuild trusts the files' stat
+
+
+def settle(root: Path) -> None:
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(SETTLED, SETTLED))
+
+
+def file_tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
