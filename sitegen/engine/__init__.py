@@ -35,7 +35,6 @@ from sitegen.cache import (
 )
 from sitegen.config import LoadedConfig
 from sitegen.engine.derived import (
-    LibraryTexts,
     card_keys_again,
     derive_site,
     last_made,
@@ -46,9 +45,9 @@ from sitegen.engine.derived import (
 from sitegen.engine.inputs import Inputs, LastMade, PaperKeys
 from sitegen.engine.looks import Looks
 from sitegen.engine.making import Making, Published
+from sitegen.engine.parallel import first_call, forked
 from sitegen.engine.report import PHASES, BuildReport, counts
 from sitegen.engine.tuning import DEFAULT_TUNING, Tuning
-from sitegen.forks import forked
 from sitegen.load import SETTLE_NS, ContentPaths, PaperListing, paper_files
 from sitegen.model import Library, Paper
 from sitegen.plan import TEMPLATES, Input, Plan
@@ -167,7 +166,7 @@ class Engine:
             self.state = BuildState.load(self.cache_dir) if self.cache_dir else BuildState()
         state, report = self.state, self.report
         self._before = (dict(state.files), dict(state.outputs))
-        read = _first_call(partial(read_library, self.loaded, state, self.listing, report, self.tuning))
+        read = first_call(partial(read_library, self.loaded, state, self.listing, report, self.tuning))
         count, papers = self.loaded.config.related_count, len(self.listing or state.files)
         related = related_papers(read, count, papers, state, report, self.tuning)
         self._related = self._stack.enter_context(related)
@@ -270,18 +269,6 @@ class Engine:
             chunk_sizes={**kept, **making.chunk_sizes},
             patches=last.patches + 1 if last is not None else 0,
         )
-
-
-def _first_call(make: Callable[[], LibraryTexts]) -> Callable[[], LibraryTexts]:
-    """`make`, run on the first call only; later calls return what it returned then."""
-    made: list[LibraryTexts] = []
-
-    def first() -> LibraryTexts:
-        if not made:
-            made.append(make())
-        return made[0]
-
-    return first
 
 
 @contextmanager

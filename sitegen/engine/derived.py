@@ -21,10 +21,10 @@ from sitegen.cache import BuildState, FileStamp, digest, pack
 from sitegen.config import LoadedConfig
 from sitegen.derive import LISTED, RelatedIndex, Words, derive, term_counts
 from sitegen.engine.inputs import LastMade, PaperKeys, card_key
+from sitegen.engine.parallel import Inbox, forked, shared_chunks, side_by_side
 from sitegen.engine.report import BuildReport
 from sitegen.engine.tuning import Tuning
 from sitegen.errors import SitegenError
-from sitegen.forks import Inbox, forked, shared_chunks, side_by_side
 from sitegen.load import ContentPaths, PaperListing, display_path, load_library, load_paper, load_topic_list
 from sitegen.model import Library, Paper, Topic
 from sitegen.topics import assign_topics

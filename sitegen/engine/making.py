@@ -17,8 +17,8 @@ from typing import Any, overload
 from sitegen import urls
 from sitegen.cache import BlobStore, BuildState, UsedMapping, digest
 from sitegen.engine.inputs import Changes, Inputs, LastMade
+from sitegen.engine.parallel import forked, shared_chunks, side_by_side
 from sitegen.engine.report import BuildReport
-from sitegen.forks import forked, shared_chunks, side_by_side
 from sitegen.plan import CARD, Chunked, EachPaper, Plan, SearchIndex
 from sitegen.write import ManifestOutput, Patched, Tally
 

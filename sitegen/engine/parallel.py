@@ -1,7 +1,13 @@
-"""Work shared with a forked process, so that a big build uses both cores.
+"""The engine's one way of working in parallel: a job in a forked process, so that a big build
+uses both cores (`forked`; `side_by_side` and `shared_chunks` are made of it).
 
 A forked process inherits the build's data as it is (closures included), and hands its result
-back pickled through a pipe. Where fork is unavailable, the work runs in this process.
+back pickled through a pipe. A build forks only where that is safe: where the platform starts
+processes by forking (not macOS, whose system libraries do not survive a fork, nor Windows), and
+while no other thread runs. A fork copies only the thread that forks; a lock another thread
+held (the dev server's, watchdog's, the logging module's) would stay locked forever in the
+child. Elsewhere, and in the dev server, the job runs in this process when its result is first
+asked for: the same results, one core.
 """
 
 from __future__ import annotations
@@ -9,6 +15,8 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -17,21 +25,30 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 U = TypeVar("U")
 
-CAN_FORK = hasattr(os, "fork")
+CAN_FORK = hasattr(os, "fork") and sys.platform != "darwin"
 _frozen = 0  # forks under way: the collector stays frozen until the last one ends
 _held: set[int] = set()  # this process's ends of the pipes of forks under way: a new fork closes them
 
 
+def may_fork() -> bool:
+    """Whether a fork is safe here and now: a platform that forks, and this the only thread."""
+    return CAN_FORK and threading.active_count() == 1
+
+
 class Inbox:
-    """A pipe into a forked process: this process sends it one value once the fork is under way
-    (e.g. what it learnt meanwhile), and the job receives it (`forked(job, inbox=...)`)."""
+    """A way into a job: this process sends it one value once the job is under way (e.g. what
+    it learnt meanwhile), and the job receives it (`forked(job, inbox=...)`): through a pipe
+    when the job runs in a forked process, else as it is."""
 
     def __init__(self) -> None:
-        self._reader, self._writer = os.pipe() if CAN_FORK else (-1, -1)
-        self._value: list[object] = []  # where there is no fork
+        self._reader, self._writer = -1, -1  # the pipe, opened if the job is forked
+        self._value: list[object] = []  # where it is not
+
+    def _open(self) -> None:
+        self._reader, self._writer = os.pipe()
 
     def send(self, value: object) -> None:
-        if not CAN_FORK:
+        if self._writer < 0:
             self._value.append(value)
             return
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
@@ -42,7 +59,9 @@ class Inbox:
 
     def receive(self) -> Any:
         """The value sent (waiting for it); EOFError when the sender ended without sending."""
-        if not CAN_FORK:
+        if self._reader < 0:
+            if not self._value:
+                raise EOFError("the build ended without sending the job its input")
             return self._value[0]
         with os.fdopen(self._reader, "rb", closefd=False) as handle:
             data = handle.read()
@@ -70,11 +89,14 @@ def forked(
     block waits for that. With `inbox`, the job may receive what this process sends it.
 
     The result must pickle. A fork costs a few milliseconds: the page tables are copied, the
-    pages only when written to.
+    pages only when written to. Where a fork is not safe (`may_fork`), the job runs in this
+    process when its result is first asked for, and `then` right after.
     """
-    if not CAN_FORK:
-        yield lambda: _run_here(job, then)
+    if not may_fork():
+        yield first_call(lambda: _run_here(job, then))
         return
+    if inbox is not None:
+        inbox._open()
     reader, writer = os.pipe()
     _freeze()
     pid = os.fork()
@@ -168,6 +190,24 @@ def _run_here(job: Callable[[], U], then: Callable[[], None] | None) -> U:
     if then is not None:
         then()
     return value
+
+
+def first_call(make: Callable[[], U]) -> Callable[[], U]:
+    """`make`, run on the first call only; later calls return (or raise) what it did then."""
+    made: list[tuple[bool, Any]] = []
+
+    def first() -> U:
+        if not made:
+            try:
+                made.append((True, make()))
+            except BaseException as exc:
+                made.append((False, exc))
+        succeeded, value = made[0]
+        if not succeeded:
+            raise value
+        return value
+
+    return first
 
 
 def _freeze() -> None:
