@@ -328,7 +328,8 @@ def test_related_papers_updated_after_edits_equal_related_papers_found_from_noth
     import pickle
     import random
 
-    from sitegen.derive import RelatedIndex
+    import sitegen.engine.packing  # noqa: F401  (the index pickled as builds keep it)
+    from sitegen.related import RelatedIndex
 
     rng = random.Random(6)
     vocabulary = [f"w{n}" for n in range(400)]
@@ -373,7 +374,7 @@ def test_related_papers_updated_after_edits_equal_related_papers_found_from_noth
 def test_related_papers_stay_exact_as_a_word_stops_and_starts_being_too_common():
     import random
 
-    from sitegen.derive import RelatedIndex
+    from sitegen.related import RelatedIndex
 
     rng = random.Random(3)
     vocabulary = [f"w{n}" for n in range(60)]
@@ -408,11 +409,10 @@ def test_related_papers_stay_exact_as_a_word_stops_and_starts_being_too_common()
     assert factors == {True, False}, "the word was too common, then not"
 
 
-def test_related_papers_scored_with_numpy_equal_those_scored_in_python(monkeypatch):
+def test_related_papers_scored_with_numpy_equal_those_scored_in_python():
     import random
 
-    import sitegen.derive
-    from sitegen.derive import RelatedIndex
+    from sitegen.related import RelatedIndex
 
     rng = random.Random(11)
     vocabulary = [f"w{n}" for n in range(300)]
@@ -420,10 +420,8 @@ def test_related_papers_scored_with_numpy_equal_those_scored_in_python(monkeypat
     for n in range(20):  # papers with the same words: equal scores, decided by the slug
         papers[f"twin{n:02d}"] = dict(papers["p000"])
     index = RelatedIndex.build(dict.fromkeys(papers, ""), papers.__getitem__, 6)
-    monkeypatch.setattr(sitegen.derive, "VECTORIZE_FROM", 10**9)
-    in_python = index.related_of(sorted(papers))
-    monkeypatch.setattr(sitegen.derive, "VECTORIZE_FROM", 1)
-    assert index.related_of(sorted(papers)) == in_python
+    in_python = index.related_of(sorted(papers), vectorized=False)
+    assert index.related_of(sorted(papers), vectorized=True) == in_python
     assert in_python["twin05"][:5] == ("p000", "twin00", "twin01", "twin02", "twin03")
 
 

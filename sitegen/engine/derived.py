@@ -19,7 +19,8 @@ from typing import TypeVar
 from sitegen import outputs, render
 from sitegen.cache import BuildState, FileStamp, digest, pack
 from sitegen.config import LoadedConfig
-from sitegen.derive import LISTED, RelatedIndex, Words, derive, term_counts
+from sitegen.derive import LISTED, derive
+from sitegen.engine import packing  # noqa: F401  (how the related index is pickled)
 from sitegen.engine.inputs import LastMade, PaperKeys, card_key
 from sitegen.engine.parallel import Inbox, forked, shared_chunks, side_by_side
 from sitegen.engine.report import BuildReport
@@ -27,6 +28,7 @@ from sitegen.engine.tuning import Tuning
 from sitegen.errors import SitegenError
 from sitegen.load import ContentPaths, PaperListing, display_path, load_library, load_paper, load_topic_list
 from sitegen.model import Library, Paper, Topic
+from sitegen.related import RelatedIndex, Words, term_counts
 from sitegen.topics import assign_topics
 from sitegen.views import SiteData
 
