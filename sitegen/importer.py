@@ -29,12 +29,13 @@ from typing import Any
 from sitegen import schema
 from sitegen.errors import Problem, SitegenError
 from sitegen.identity import Page, PageMatch, Traits, match_pages, normalise, title_key, traits
-from sitegen.listings import Listing, parse_listing
+from sitegen.listings import Listing
 from sitegen.load import TOPICS_FILE
 from sitegen.merge import Apart, Group, Grouping, cluster, make_slug, merged_paper, where
 from sitegen.model import Link, Paper
 from sitegen.paperedit import edit_paper
 from sitegen.paperfile import FIELDS, dump_meta, jsonable, paper_meta, read_meta
+from sitegen.readers import parse_listing
 
 STATE_NAME = ".import-state.json"
 STATE_VERSION = 1

@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen import outputs, urls
-from sitegen.derive import Attention, introduced_names
+from sitegen.derive import Derived, introduced_names
 from sitegen.model import Library, Paper
 from sitegen.render import Abstract
 
@@ -111,17 +111,11 @@ class SiteInfo:
 
 @dataclass(frozen=True)
 class SiteData:
-    """What the derive stage found: each paper's topics, the listings, related papers, BibTeX keys.
+    """What the derive stage found: each paper's topics and the listings, BibTeX keys, abstracts
+    and related papers. `abstracts` and `related` may be computed as they are first asked for
+    (related papers may still be in the making elsewhere when the first pages are rendered)."""
 
-    `abstracts` and `related` may be computed as they are first asked for (related papers may
-    still be in the making elsewhere when the first pages are rendered)."""
-
-    topics_of: Mapping[str, tuple[str, ...]]  # slug -> effective topic ids, in topics.yaml order
-    newest_first: tuple[str, ...]  # every slug: date desc, then title, then slug; undated last
-    papers_in: Mapping[str, tuple[str, ...]]  # topic id -> its slugs, newest first
-    cooccurring: Mapping[str, tuple[tuple[str, int], ...]]  # topic id -> (other topic, shared papers)
-    years: tuple[int, ...]  # every year with a paper, newest first
-    attention: tuple[Attention, ...]
+    listings: Derived  # topics of each paper, the orders, topic groups, years, attention
     bibtex_keys: Mapping[str, str]
     abstracts: Mapping[str, Abstract]
     related: Callable[[], Mapping[str, tuple[str, ...]]]
@@ -151,13 +145,13 @@ class SiteView:
         return self.data.abstracts[slug]
 
     def topics_of(self, slug: str) -> tuple[str, ...]:
-        return self.data.topics_of[slug]
+        return self.data.listings.topics_of[slug]
 
     def card(self, slug: str) -> PaperCard:
         card = self._cards.get(slug)
         if card is None:
             refs = self.topic_refs()
-            topics = tuple(refs[t] for t in self.data.topics_of[slug] if t in refs)
+            topics = tuple(refs[t] for t in self.data.listings.topics_of[slug] if t in refs)
             card = self._cards[slug] = PaperCard(self._by_slug[slug], topics, self.card_fields)
         return card
 
@@ -172,7 +166,7 @@ class SiteView:
 
     def listing(self, name: str) -> tuple[Any, ...]:
         """A derived list by name (see NEWEST and the others above)."""
-        data = self.data
+        data = self.data.listings
         kind, _, topic_id = name.partition(":")
         if kind == "topic":
             return data.papers_in[topic_id]
@@ -289,7 +283,7 @@ class SiteView:
 
     def _feed(self) -> tuple[str, ...]:
         # Undated papers come last: the feed's papers are among the first FEED_SIZE.
-        first = self.data.newest_first[: outputs.FEED_SIZE]
+        first = self.data.listings.newest_first[: outputs.FEED_SIZE]
         return tuple(slug for slug in first if self._by_slug[slug].date is not None)
 
     @cached_property
@@ -298,8 +292,9 @@ class SiteView:
 
     @cached_property
     def _topic_cards(self) -> tuple[TopicCard, ...]:
+        members = self.data.listings.papers_in
         return tuple(
-            TopicCard(t.id, t.title, t.description, urls.topic_page(t.id), len(self.data.papers_in[t.id]))
+            TopicCard(t.id, t.title, t.description, urls.topic_page(t.id), len(members[t.id]))
             for t in self.library.topics
         )
 
@@ -314,6 +309,6 @@ class SiteView:
             base_path=urls.site_path(config.base_url),
             paper_count=len(self.library.papers),
             topic_count=len(self.library.topics),
-            attention_count=len(self.data.attention),
+            attention_count=len(self.data.listings.attention),
             search_index=urls.SEARCH_INDEX,
         )

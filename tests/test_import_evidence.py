@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from sitegen.identity import compare_titles
-from sitegen.listings import RawEntry, parse_listing
+from sitegen.listings import RawEntry
 from sitegen.load import SLUG
 from sitegen.merge import cluster, make_slug, merged_paper
+from sitegen.readers import parse_listing
 
 SEEDS = Path(__file__).resolve().parent.parent / "content" / "sources"
 

@@ -7,7 +7,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from sitegen.errors import SitegenError
-from sitegen.listings import classify_url, clean_abstract, parse_listing
+from sitegen.listings import classify_url, clean_abstract
+from sitegen.readers import parse_listing
 
 DATA = Path(__file__).parent / "data" / "listings"
 

@@ -3,8 +3,9 @@
 import datetime as dt
 from pathlib import Path
 
-from sitegen.listings import MonthDay, RawEntry, parse_listing
+from sitegen.listings import MonthDay, RawEntry
 from sitegen.merge import cluster, group_entries, merged_paper
+from sitegen.readers import parse_listing
 
 SEEDS = Path(__file__).resolve().parent.parent / "content" / "sources"
 

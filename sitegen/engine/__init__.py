@@ -14,7 +14,7 @@ import gc
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from types import TracebackType
@@ -211,7 +211,7 @@ class Engine:
             self.state,
             self.report,
         )
-        return SiteData(**{**data.__dict__, "related": self._related})
+        return replace(data, related=self._related)
 
     # --- make ---
 
@@ -262,10 +262,10 @@ class Engine:
             site=inputs.site_values(),
             keys=keys,
             card_fields=fields,
-            topics_of=dict(view.data.topics_of),
+            topics_of=dict(view.data.listings.topics_of),
             bibtex_keys=dict(view.data.bibtex_keys),
             related=dict(view.all_related()),
-            newest_first=view.data.newest_first,
+            newest_first=view.data.listings.newest_first,
             chunk_sizes={**kept, **making.chunk_sizes},
             patches=last.patches + 1 if last is not None else 0,
         )

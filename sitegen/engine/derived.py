@@ -19,7 +19,7 @@ from typing import TypeVar
 from sitegen import outputs, render
 from sitegen.cache import BuildState, FileStamp, digest, pack
 from sitegen.config import LoadedConfig
-from sitegen.derive import LISTED, derive
+from sitegen.derive import LISTED, Derived, derive
 from sitegen.engine import packing  # noqa: F401  (how the related index is pickled)
 from sitegen.engine.inputs import LastMade, PaperKeys, card_key
 from sitegen.engine.parallel import Inbox, forked, shared_chunks, side_by_side
@@ -188,29 +188,19 @@ def derive_site(
             ),
         )
 
-        def listings() -> tuple[object, dict[str, str]]:
+        def listings() -> tuple[Derived, dict[str, str]]:
             return derive(papers, topics, lambda paper, _: topics_of[paper.slug]), outputs.bibtex_keys(papers)
 
         listed = digest("\n".join((rules, *keys.listed.values())).encode("utf-8"))
         derived, bibtex_keys = state.made("listings", listed, listings)
-    data = SiteData(
-        topics_of=topics_of,
-        newest_first=derived.newest_first,
-        papers_in=derived.papers_in,
-        cooccurring=derived.cooccurring,
-        years=derived.years,
-        attention=derived.attention,
-        bibtex_keys=bibtex_keys,
-        abstracts=abstracts,
-        related=dict,  # set by the caller
-    )
+    data = SiteData(listings=derived, bibtex_keys=bibtex_keys, abstracts=abstracts, related=dict)
     return data, keys
 
 
 def card_keys_again(library: Library, data: SiteData, keys: PaperKeys, fields: tuple[str, ...]) -> PaperKeys:
     """`keys` with every card's digest made for the card `fields` (when templates read more)."""
-    by_slug = library.papers.by_slug
-    cards = {slug: card_key(by_slug[slug], data.topics_of[slug], fields) for slug in library.papers.slugs}
+    by_slug, topics_of = library.papers.by_slug, data.listings.topics_of
+    cards = {slug: card_key(by_slug[slug], topics_of[slug], fields) for slug in library.papers.slugs}
     return PaperKeys(keys.text, keys.file, keys.paper, cards, keys.listed)
 
 
