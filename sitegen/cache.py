@@ -7,23 +7,22 @@ Safe to delete; ignored when written by another sitegen or Python version.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import mmap
 import os
 import pickle
 import sys
-import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import accumulate
 from pathlib import Path
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, BinaryIO, Generic, NamedTuple, TypeVar
 
 from sitegen import __version__
+from sitegen.atomic import replace_atomically
+from sitegen.engine.memory import collector_paused
 
 T = TypeVar("T")
 B = TypeVar("B", bound="BlobStore")
@@ -213,7 +212,7 @@ class BlobStore(UsedMapping):
     def load(self, path: Path) -> None:
         """Read the keys of the journal at `path`, up to its first torn or foreign record."""
         try:
-            with path.open("rb") as handle, _collector_paused():
+            with path.open("rb") as handle, collector_paused():
                 end = os.fstat(handle.fileno()).st_size
                 while handle.tell() < end:
                     stamp, keys, sizes = pickle.load(handle)
@@ -250,11 +249,7 @@ class BlobStore(UsedMapping):
             self._mapped.close()  # (an open file could not be replaced everywhere)
             self._mapped = None
         record = _journal_record(entries)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(record)
-        os.replace(temp, path)
+        replace_atomically(path, lambda handle: handle.write(record))
         self.entries, self.on_disk, self.torn = entries, len(entries), False
         if entries:
             with path.open("rb") as handle:
@@ -333,16 +328,6 @@ def load_store(path: Path, kind: type[B] = PackedStore) -> B:  # type: ignore[as
     store = kind()
     store.load(path)
     return store
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The collector would run over and over while an unpickling makes millions of objects."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 STATE_FILE = "build-state.pickle"
@@ -559,7 +544,7 @@ def read_stamped(path: Path, parts: int = 1) -> Any | None:
     """What `write_stamped` wrote at `path` (a tuple of its `parts` values when more than one),
     or None when it is missing, torn, or written by another sitegen or Python."""
     try:
-        with path.open("rb") as handle, _collector_paused():
+        with path.open("rb") as handle, collector_paused():
             if pickle.load(handle) != (STAMP, STATE_FORMAT):
                 return None
             values = tuple(pickle.load(handle) for _ in range(parts))
@@ -570,13 +555,13 @@ def read_stamped(path: Path, parts: int = 1) -> Any | None:
 
 def write_stamped(path: Path, *parts: Any) -> None:
     """The stamp, then each of `parts` pickled (unless `Pickled` already), written atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
+
+    def fill(handle: BinaryIO) -> None:
         pickle.dump((STAMP, STATE_FORMAT), handle, protocol=pickle.HIGHEST_PROTOCOL)
         for part in parts:
             if isinstance(part, Pickled):
                 handle.write(part)
             else:
                 pickle.dump(part, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temp, path)
+
+    replace_atomically(path, fill)

@@ -20,13 +20,13 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sitegen import schema
+from sitegen.atomic import temporary_beside
 from sitegen.errors import Problem, SitegenError
 from sitegen.identity import Page, PageMatch, Traits, match_pages, normalise, title_key, traits
 from sitegen.listings import Listing
@@ -865,17 +865,9 @@ def apply(plan: Plan) -> None:
 
 
 def write_temporary(path: Path, text: str) -> str:
-    """`text` in a new file beside `path` (same folder, so the rename is atomic); its name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, _file_mode(path))  # mkstemp makes it private; keep the usual mode
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return temporary
+    """`text` in a new file beside `path` (same folder, so the rename is atomic); its name. It
+    gets the mode `path` has (or a new file would get), not a temporary file's private one."""
+    return str(temporary_beside(path, lambda stream: stream.write(text.encode("utf-8")), _file_mode(path)))
 
 
 def _file_mode(path: Path) -> int:

@@ -203,10 +203,6 @@ class Watcher:
         observer.daemon = True
         return observer
 
-    @property
-    def watched(self) -> list[Path]:
-        return [folder for folder, _ in self.plan.roots()]
-
     def start(self) -> None:
         self._schedule()
         self._debouncer.start()

@@ -12,7 +12,6 @@ asked for: the same results, one core.
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 import sys
@@ -22,11 +21,12 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sitegen.engine.memory import frozen_for_forks
+
 T = TypeVar("T")
 U = TypeVar("U")
 
 CAN_FORK = hasattr(os, "fork") and sys.platform != "darwin"
-_frozen = 0  # forks under way: the collector stays frozen until the last one ends
 _held: set[int] = set()  # this process's ends of the pipes of forks under way: a new fork closes them
 
 
@@ -98,7 +98,14 @@ def forked(
     if inbox is not None:
         inbox._open()
     reader, writer = os.pipe()
-    _freeze()
+    with frozen_for_forks():
+        yield from _fork(job, then, inbox, reader, writer)
+
+
+def _fork(
+    job: Callable[[], U], then: Callable[[], None] | None, inbox: Inbox | None, reader: int, writer: int
+) -> Iterator[Callable[[], U]]:
+    """`forked`'s work once the collector is frozen: fork, hand the result over, reap."""
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the forked process; coverage does not follow it
         ends = (reader, *_held, *((inbox._writer,) if inbox is not None else ()))
@@ -132,7 +139,6 @@ def forked(
         os.close(reader)  # a job whose result was not asked for stops at handing it over
         with suppress(ChildProcessError):  # reaped already (e.g. where SIGCHLD is ignored)
             os.waitpid(pid, 0)
-        _unfreeze()
 
 
 def _widen(pipe: int, size: int) -> None:
@@ -208,21 +214,6 @@ def first_call(make: Callable[[], U]) -> Callable[[], U]:
         return value
 
     return first
-
-
-def _freeze() -> None:
-    """The collector would otherwise write to every page the processes share, copying them all."""
-    global _frozen
-    if _frozen == 0:
-        gc.freeze()
-    _frozen += 1
-
-
-def _unfreeze() -> None:
-    global _frozen
-    _frozen -= 1
-    if _frozen == 0:
-        gc.unfreeze()
 
 
 def side_by_side(here: Callable[[], T], there: Callable[[], U]) -> tuple[T, U]:

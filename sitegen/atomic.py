@@ -1,0 +1,42 @@
+"""Replacing a file atomically: its new bytes go to a temporary file beside it, renamed over it.
+
+A reader (or a build that was killed meanwhile) sees the old file or the new one, never a torn
+one. The one helper for every file sitegen replaces on its own (paper files, the import state,
+the build's cache); the output folder is switched whole, by sitegen.write.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+
+def temporary_beside(path: Path, fill: Callable[[BinaryIO], object], mode: int | None = None) -> Path:
+    """A new file beside `path` (in its folder, so renaming it over `path` is atomic), written by
+    `fill`, with permissions `mode` (else the private ones of a temporary file); removed again
+    if writing fails."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            fill(stream)
+        if mode is not None:
+            os.chmod(temporary, mode)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def replace_atomically(path: Path, fill: Callable[[BinaryIO], object], mode: int | None = None) -> None:
+    """Write `path` anew with what `fill` writes, atomically."""
+    temporary = temporary_beside(path, fill, mode)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

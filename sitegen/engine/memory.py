@@ -1,0 +1,57 @@
+"""The build's whole policy for Python's cyclic garbage collector, in one place.
+
+A build makes millions of small objects and frees nearly all of them by reference counting; the
+cyclic collector, which exists for the few cycles, would otherwise walk them all again and again.
+Three rules, each for its own reason:
+- during a build, no full collections (`no_full_collections`): each walks every object the build
+  holds to find next to nothing (at 10,000 papers, 8 of them cost ~0.65 s of a cold build); the
+  younger generations still collect the build's few, young cycles;
+- while a cache file is unpickled, no collection at all (`collector_paused`): it would run over
+  and over while the unpickling makes millions of objects none of which is garbage;
+- while a forked process runs, every object is frozen (`frozen_for_forks`): a collection would
+  write to every page the two processes share, copying them all.
+Each puts the collector back as it found it, also when the build fails: the dev server lives on.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_forks = 0  # forks under way: the collector stays frozen until the last one ends
+
+
+@contextmanager
+def no_full_collections() -> Iterator[None]:
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], 1 << 30)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextmanager
+def frozen_for_forks() -> Iterator[None]:
+    global _forks
+    if _forks == 0:
+        gc.freeze()
+    _forks += 1
+    try:
+        yield
+    finally:
+        _forks -= 1
+        if _forks == 0:
+            gc.unfreeze()
