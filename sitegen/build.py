@@ -14,9 +14,12 @@ from pathlib import Path
 import jinja2
 
 from sitegen import render
-from sitegen.cache import BuildState
 from sitegen.config import LoadedConfig, load_config
-from sitegen.engine import DEFAULT_TUNING, PHASES, BuildReport, Engine, Looks, Tuning
+from sitegen.engine.looks import Looks
+from sitegen.engine.report import PHASES, BuildReport
+from sitegen.engine.session import Engine
+from sitegen.engine.store import BuildState
+from sitegen.engine.tuning import DEFAULT_TUNING, Tuning
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Library, Paper
 from sitegen.paperfile import key_line, split

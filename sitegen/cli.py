@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         from sitegen.serve import run_serve
 
         return run_serve(args)
-    from sitegen.topics import run_topics
+    from sitegen.topicreport import run_topics
 
     return run_topics(args)
 

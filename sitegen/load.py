@@ -8,21 +8,18 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
-from sitegen.cache import FileStamp, UsedMapping, digest
 from sitegen.config import LoadedConfig
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Library, Paper, Papers, Topic
 from sitegen.paperfile import parse_paper
+from sitegen.topicsfile import load_topics
 
 PAPERS_DIR = "papers"
 TOPICS_FILE = "topics.yaml"
-# A file modified this recently may be changed again within the same mtime tick: read it next time.
-SETTLE_NS = 2_000_000_000
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -73,58 +70,8 @@ def paper_files(papers_dir: Path) -> PaperListing:
     return sorted(found, key=lambda item: item[0])
 
 
-def unchanged(
-    shown: str, status: os.stat_result, cache: UsedMapping | None, stamps: dict[str, FileStamp] | None
-) -> str | None:
-    """The cache key of the paper of a settled file whose size and mtime are as when it was last
-    read, when the paper is cached (it is not read from the cache)."""
-    known = stamps.get(shown) if stamps is not None else None
-    if cache is None or known is None or not known.settled:
-        return None
-    if (known.mtime_ns, known.size) != (status.st_mtime_ns, status.st_size):
-        return None
-    return known.key if cache.touch(known.key) else None
-
-
-def load_paper(
-    path: Path,
-    shown: str,
-    cache: UsedMapping | None = None,
-    stamps: dict[str, FileStamp] | None = None,
-    status: os.stat_result | None = None,
-) -> Paper:
-    """Parse one paper file, reusing the cached result when its bytes are unchanged.
-
-    With `stamps` (the files as last read), a settled file whose size and mtime are unchanged is
-    not even read; otherwise its content digest decides, and its stamp is updated.
-    """
-    try:
-        status = status or path.stat()
-        known = unchanged(shown, status, cache, stamps)
-        if cache is not None and known is not None:
-            kept: Paper = cache[known]
-            return kept
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SitegenError(f"cannot read the file: {exc.strerror}", path=shown) from None
-    key = f"{shown}\0{digest(data)}"
-    paper = cache.get(key) if cache is not None else None
-    if not isinstance(paper, Paper):
-        paper = _parse(data, path, shown)
-        if cache is not None:
-            cache[key] = paper
-    if stamps is not None:
-        settled = status.st_mtime_ns < time.time_ns() - SETTLE_NS
-        stamps[shown] = FileStamp(status.st_mtime_ns, status.st_size, key, text_digest(paper), settled)
-    return paper
-
-
-def text_digest(paper: Paper) -> str:
-    """A digest of what a paper's rendered abstract and words are made from."""
-    return digest(f"{paper.title}\0{paper.abstract}".encode())
-
-
-def _parse(data: bytes, path: Path, shown: str) -> Paper:
+def parse_paper_file(data: bytes, path: Path, shown: str) -> Paper:
+    """The paper of a file's bytes; `shown`: its path as the editor knows it, for messages."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -141,14 +88,24 @@ def _parse(data: bytes, path: Path, shown: str) -> Paper:
     return parse_paper(text, shown, slug)
 
 
+def read_paper(path: Path, shown: str, status: os.stat_result | None = None) -> Paper:
+    """Read and parse one paper file (`status`: its stat, when known)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SitegenError(f"cannot read the file: {exc.strerror}", path=shown) from None
+    return parse_paper_file(data, path, shown)
+
+
+PaperReader = Callable[[Path, str, os.stat_result], "Paper | Callable[[], Paper]"]
+
+
 def load_papers(
-    loaded: LoadedConfig,
-    cache: UsedMapping | None = None,
-    stamps: dict[str, FileStamp] | None = None,
-    listing: PaperListing | None = None,
+    loaded: LoadedConfig, listing: PaperListing | None = None, read: PaperReader = read_paper
 ) -> Papers:
-    """Every paper file, from `listing` (the papers folder as scanned already) or a new scan;
-    with `cache`, the papers of unchanged files are read from it when first used."""
+    """Every paper file, from `listing` (the papers folder as scanned already) or a new scan,
+    each read by `read` (which may give a function that reads it when first used); every bad
+    file is reported together."""
     paths = ContentPaths.of(loaded)
     if not paths.papers.is_dir():
         raise SitegenError(
@@ -156,28 +113,23 @@ def load_papers(
             path=display_path(paths.papers, loaded),
             hint="run `sitegen import LISTING.txt` to create it, or set `paths.content` in site.yaml",
         )
-    found: list[tuple[str, str, Paper | str]] = []
+    found: list[tuple[str, str, Paper | Callable[[], Paper]]] = []
     problems: list[Problem] = []
     prefix = os.path.join(display_path(paths.papers, loaded), "")  # joined once, not 10,000 times
     for name, status in listing if listing is not None else paper_files(paths.papers):
         shown = prefix + name
         try:
-            known = unchanged(shown, status, cache, stamps)
-            paper = load_paper(paths.papers / name, shown, cache, stamps, status) if known is None else known
-            found.append((name.removesuffix(".md"), shown, paper))
+            found.append((name.removesuffix(".md"), shown, read(paths.papers / name, shown, status)))
         except SitegenError as exc:
             problems.extend(exc.problems)
     if problems:
         files = len({p.path for p in problems})
         raise SitegenError.many(problems, f"{files} paper file(s) have errors; nothing was built")
-    return Papers(found, cache.__getitem__ if cache is not None else None)
+    return Papers(found)
 
 
-def load_topic_list(loaded: LoadedConfig, cache: UsedMapping | None = None) -> tuple[Topic, ...]:
-    """The topics file's topics; with `cache`, parsed again only when its bytes changed, and
-    their rules' patterns analysed again only then."""
-    from sitegen.topics import analyses, know, load_topics
-
+def load_topic_list(loaded: LoadedConfig) -> tuple[Topic, ...]:
+    """The topics file's topics."""
     path = ContentPaths.of(loaded).topics
     if not path.is_file():
         raise SitegenError(
@@ -185,23 +137,15 @@ def load_topic_list(loaded: LoadedConfig, cache: UsedMapping | None = None) -> t
             path=display_path(path, loaded),
             hint="create it with at least one topic (see the README's topics reference)",
         )
-    try:
-        key = f"{TOPICS_FILE} {digest(path.read_bytes())}" if cache is not None else None
-    except OSError:
-        key = None  # load_topics says why
-    if cache is None or key is None:
-        return load_topics(path)
-    topics: tuple[Topic, ...] = cache.made(key, partial(load_topics, path))
-    know(cache.made(f"{key} analyses", partial(analyses, topics)))
-    return topics
+    return load_topics(path)
 
 
 def load_library(
-    loaded: LoadedConfig,
-    cache: UsedMapping | None = None,
-    stamps: dict[str, FileStamp] | None = None,
-    listing: PaperListing | None = None,
-    topics_cache: UsedMapping | None = None,
+    loaded: LoadedConfig, papers: Papers | None = None, topics: tuple[Topic, ...] | None = None
 ) -> Library:
-    papers = load_papers(loaded, cache, stamps, listing)
-    return Library(config=loaded.config, topics=load_topic_list(loaded, topics_cache), papers=papers)
+    """The library: site.yaml's settings, the topics and the papers (read here unless given)."""
+    return Library(
+        config=loaded.config,
+        topics=topics if topics is not None else load_topic_list(loaded),
+        papers=papers if papers is not None else load_papers(loaded),
+    )

@@ -85,17 +85,14 @@ class SiteConfig:
 
 
 class Papers(Sequence[Paper]):
-    """A library's papers, in file order. Each is given as a Paper, or as the key under which
-    `read` finds it, read when first used: a rebuild uses few of the papers it keeps."""
+    """A library's papers, in file order, each given as a Paper or as a function that gives it
+    when first asked for (a rebuild uses few of the papers it has)."""
 
-    def __init__(
-        self, found: Iterable[tuple[str, str, Paper | str]] = (), read: Callable[[str], Paper] | None = None
-    ) -> None:
-        found = list(found)  # (slug, file as shown, paper or key)
+    def __init__(self, found: Iterable[tuple[str, str, Paper | Callable[[], Paper]]] = ()) -> None:
+        found = list(found)  # (slug, file as shown, paper or how to get it)
         self.slugs = tuple(slug for slug, _, _ in found)
         self.paths = tuple(path for _, path, _ in found)
         self._papers = [paper for _, _, paper in found]
-        self._read = read
         self._numbers = {slug: number for number, slug in enumerate(self.slugs)}
         self.by_slug: Mapping[str, Paper] = _BySlug(self)
 
@@ -109,9 +106,8 @@ class Papers(Sequence[Paper]):
         if isinstance(index, slice):
             return [self[number] for number in range(*index.indices(len(self)))]
         paper = self._papers[index]
-        if isinstance(paper, str):
-            assert self._read is not None, "a paper given by its key needs `read`"
-            paper = self._papers[index] = self._read(paper)
+        if not isinstance(paper, Paper):
+            paper = self._papers[index] = paper()
         return paper
 
     def __len__(self) -> int:

@@ -10,12 +10,9 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
-from pathlib import Path
 
 from sitegen import schema, urls
 from sitegen.model import Paper, SiteConfig
-from sitegen.write import Patched, Piece
 
 FEED_SIZE = 50
 # Characters XML 1.0 forbids even when escaped.
@@ -198,26 +195,6 @@ class ListFile:
         parts = [self.separator] * (2 * len(chunks) + 1)
         parts[0], parts[1::2], parts[-1] = self.head, chunks, self.tail
         return b"".join(parts)
-
-    def patched(self, old: Path, sizes: Sequence[int], new: dict[int, bytes]) -> Patched | None:
-        """The file `old`, of chunks of `sizes`, with the chunks numbered in `new` replaced where
-        they differ (only those are read); None when `old` cannot be such a file."""
-        step = len(self.separator)
-        size = len(self.head) + sum(sizes) + step * (len(sizes) - 1) + len(self.tail)
-        if not sizes or old.stat().st_size != size:
-            return None
-        starts = list(accumulate((size + step for size in sizes), initial=len(self.head)))
-        pieces: list[Piece] = []
-        done = 0
-        with old.open("rb") as handle:
-            for number in sorted(new):
-                start = starts[number]
-                handle.seek(start)
-                if len(new[number]) == sizes[number] and handle.read(sizes[number]) == new[number]:
-                    continue
-                pieces += ((done, start), new[number])
-                done = start + sizes[number]
-        return Patched(old, (*pieces, (done, size)))
 
 
 JSON_LIST = ListFile(b"[\n ", b",\n ", b"\n]\n", b"[]\n")  # as json.dumps(records, indent=1) lays it out

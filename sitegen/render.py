@@ -1,4 +1,5 @@
-"""Rendering: the Jinja environment, Markdown, the one page context, and a pure function per page.
+"""Rendering: the Jinja environment, the one page context, and a pure function per page (an
+abstract's Markdown is rendered by sitegen.abstracts).
 
 Each `render_*` function takes what its page shows and returns HTML; nothing here reads the
 library as a whole, so a dev server can re-render any subset of pages.
@@ -7,113 +8,21 @@ library as a whole, so a dev server can re-render any subset of pages.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from markupsafe import Markup
 
 from sitegen import urls
 from sitegen.errors import SitegenError
 
 if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
-    from markdown_it.token import Token
-
     from sitegen.views import AttentionItem, PaperCard, PaperView, SiteInfo, TopicCard
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
-
-
-# --- Markdown ----------------------------------------------------------------------------------
-
-
-@cache  # made on first use: a rebuild that renders no abstract never imports markdown-it
-def _markdown() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    # Abstracts are untrusted: no images (a request leaving the site), no headings (the page's outline).
-    md.disable(["image", "heading", "lheading"])
-    md.validateLink = urls.is_safe_link  # type: ignore[method-assign]
-    return md
-
-
-@dataclass(frozen=True)
-class Abstract:
-    html: str  # raw HTML shown as text, links only to http(s), mailto or relative addresses
-    text: str  # without its Markdown, for search, feeds and citations
-
-
-def render_abstract(markdown: str) -> Abstract:
-    """Both forms of an abstract from one parse (the costliest step per paper)."""
-    paragraphs = _prose_paragraphs(markdown)
-    if paragraphs is not None:  # what the parser would make of it, at a fraction of the cost
-        html = "".join("<p>" + "\n".join(lines).translate(_HTML_ESCAPES) + "</p>\n" for lines in paragraphs)
-        return Abstract(html, "\n\n".join(" ".join(lines) for lines in paragraphs))
-    markdown_it = _markdown()
-    tokens = markdown_it.parse(markdown)
-    return Abstract(markdown_it.renderer.render(tokens, markdown_it.options, {}), _plain(tokens))
-
-
-# What CommonMark's inline syntax could read as more than text: code, emphasis, links, escapes
-# (a backslash before anything but a letter or digit), autolinks and entities (`<` and `&` unless
-# a space follows), and characters the parser rewrites.
-_MARKUP = re.compile(r"[`*_\[\]~\t\r\0]|\\(?![A-Za-z0-9])|[<&](?! )")
-_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
-_ORDERED_ITEM = re.compile(r"\d{1,9}[.)](?: |\Z)")
-_PROSE_LINE_START = ("(", '"', "'")
-
-
-def _prose_paragraphs(markdown: str) -> list[list[str]] | None:
-    """The abstract's paragraphs as lines, when it is plain prose that Markdown renders as it is
-    (HTML-escaped); None when the parser must decide. Paragraphs are split by empty lines; a
-    line must not start or end with white space, and must start with a letter, digit or opening
-    quote or bracket that cannot begin a list item."""
-    if _MARKUP.search(markdown):
-        return None
-    paragraphs: list[list[str]] = [[]]
-    for line in markdown.split("\n"):
-        if not line:
-            if paragraphs[-1]:
-                paragraphs.append([])
-            continue
-        first = line[0]
-        if first.isspace() or line[-1].isspace() or _ORDERED_ITEM.match(line):
-            return None
-        if not (first.isalnum() or first in _PROSE_LINE_START):
-            return None
-        paragraphs[-1].append(line)
-    return [lines for lines in paragraphs if lines]
-
-
-def markdown_html(markdown: str) -> Markup:
-    return Markup(render_abstract(markdown).html)
-
-
-def plain_text(markdown: str) -> str:
-    return render_abstract(markdown).text
-
-
-def _plain(tokens: Sequence[Token]) -> str:
-    paragraphs = []
-    for token in tokens:
-        if token.type == "inline":
-            words = [
-                " " if child.type in ("softbreak", "hardbreak") else child.content
-                for child in token.children or ()
-                if child.type in ("text", "code_inline", "softbreak", "hardbreak")
-            ]
-            paragraphs.append("".join(words).strip())
-        elif token.type in ("code_block", "fence"):
-            paragraphs.append(token.content.strip())
-    return "\n\n".join(p for p in paragraphs if p)
 
 
 # --- the Jinja environment ---------------------------------------------------------------------
@@ -123,16 +32,12 @@ def default_templates() -> Path:
     return Path(str(files("sitegen.templates")))
 
 
-def make_environment(user_templates: Path | None = None, compiled: Path | None = None) -> jinja2.Environment:
-    """User templates first, then the defaults; `default/NAME` always means the built-in NAME.
-    With `compiled`, a folder where compiled templates are kept for the next build (by their
-    source's checksum): a rebuild that renders three pages need not compile them all again."""
+def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
+    """User templates first, then the defaults; `default/NAME` always means the built-in NAME."""
     default = jinja2.FileSystemLoader(default_templates())
     loaders: list[jinja2.BaseLoader] = [default, jinja2.PrefixLoader({"default": default})]
     if user_templates is not None:
         loaders.insert(0, jinja2.FileSystemLoader(user_templates))
-    if compiled is not None:
-        compiled.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
@@ -141,7 +46,6 @@ def make_environment(user_templates: Path | None = None, compiled: Path | None =
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one build, one environment: no need to stat the templates for every page
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
     )
     env.filters["human_date"] = human_date
     return env

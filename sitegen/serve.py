@@ -30,9 +30,9 @@ from types import FrameType
 
 from sitegen import urls
 from sitegen.build import BuildReport, build_site
-from sitegen.cache import BuildState
 from sitegen.config import LoadedConfig, load_config
 from sitegen.devserver import PreviewServer
+from sitegen.engine.store import BuildState
 from sitegen.errors import Problem, SitegenError
 from sitegen.load import PAPERS_DIR, TOPICS_FILE
 from sitegen.model import SiteConfig

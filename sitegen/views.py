@@ -17,9 +17,9 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen import outputs, urls
+from sitegen.abstracts import Abstract
 from sitegen.derive import Derived, introduced_names
 from sitegen.model import Library, Paper
-from sitegen.render import Abstract
 
 LINK_LABELS = {"code": "Code", "project": "Project page", "data": "Data", "model": "Model", "paper": "Paper"}
 

@@ -17,8 +17,6 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SAMPLE_TOPICS, file_tree
-from test_plan import every_field_on_cards
 
 from sitegen import config, schema
 from sitegen.build import BuildReport, build_site
@@ -26,6 +24,8 @@ from sitegen.config import load_config
 from sitegen.model import Link, Paper
 from sitegen.paperfile import dump_paper, parse_paper
 from sitegen.render import default_templates
+from tests.conftest import SAMPLE_TOPICS, file_tree
+from tests.test_plan import every_field_on_cards
 
 
 def build(root: Path, out: str = "public", **options: Any) -> BuildReport:

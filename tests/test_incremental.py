@@ -276,8 +276,8 @@ def test_a_build_split_over_two_processes_gives_the_same_site(project):
 def test_related_papers_updated_in_a_forked_process_give_the_same_site(project, monkeypatch):
     """A rebuild in a new process reads the related-papers index from the cache folder: in a big
     library a forked process updates and saves it while the build goes on."""
-    import sitegen.cache
     import sitegen.engine.derived
+    import sitegen.engine.store
 
     forks = []  # those sent their input, which save what they made after handing it over: the related index
     forked = sitegen.engine.derived.forked
@@ -291,29 +291,29 @@ def test_related_papers_updated_in_a_forked_process_give_the_same_site(project, 
     build(project)
     tuning = Tuning(parallel_from=1, related_save_after=1)  # saved after every edit
     for n, words in enumerate(("liver tumour", "polyp agent", "radiology report planning")):
-        sitegen.cache._LAST_SAVED.clear()  # as in a new process: the state comes from the files
+        sitegen.engine.store._LAST_SAVED.clear()  # as in a new process: the state comes from the files
         edit(project / f"content/papers/study-{n}.md", "We study", f"We study {words} and")
         build(project, tuning=tuning)
         assert_same_as_cold_build(project)
     assert len(forks) == 3
-    sitegen.cache._LAST_SAVED.clear()
-    saved = sitegen.cache.BuildState.load(project / ".sitegen-cache").related_index()
+    sitegen.engine.store._LAST_SAVED.clear()
+    saved = sitegen.engine.store.BuildState.load(project / ".sitegen-cache").related_index()
     assert saved.texts == build(project, "again", use_cache=False).state.related_index().texts
 
 
 def test_the_related_index_is_saved_once_a_few_papers_changed_and_stays_exact_meanwhile(project):
-    import sitegen.cache
+    import sitegen.engine.store
 
     build(project)
     tuning = Tuning(parallel_from=1, related_save_after=3)
 
     def saved_texts():
-        sitegen.cache._LAST_SAVED.clear()
-        return sitegen.cache.BuildState.load(project / ".sitegen-cache").related_index().texts
+        sitegen.engine.store._LAST_SAVED.clear()
+        return sitegen.engine.store.BuildState.load(project / ".sitegen-cache").related_index().texts
 
     texts = saved_texts()
     for n, words in enumerate(("liver tumour", "polyp agent", "radiology report planning", "segment liver")):
-        sitegen.cache._LAST_SAVED.clear()  # as in a new process: the state comes from the files
+        sitegen.engine.store._LAST_SAVED.clear()  # as in a new process: the state comes from the files
         edit(project / f"content/papers/study-{n}.md", "We study", f"We study {words} and")
         build(project, tuning=tuning)
         assert_same_as_cold_build(project)
@@ -433,11 +433,13 @@ def test_building_into_another_folder_does_not_cost_the_first_its_reuse(project)
 
 
 def test_an_edit_patches_the_data_files_instead_of_joining_every_record_again(project, monkeypatch):
+    import sitegen.engine.making
     import sitegen.outputs
 
     build(project)
     patched, joined = [], []
-    monkeypatch.setattr(sitegen.outputs.ListFile, "patched", spy(sitegen.outputs.ListFile.patched, patched))
+    making = sitegen.engine.making
+    monkeypatch.setattr(making, "patched_file", spy(making.patched_file, patched))
     monkeypatch.setattr(sitegen.outputs.ListFile, "joined", spy(sitegen.outputs.ListFile.joined, joined))
     edit(project / "content/papers/study-6.md", "We study", "We carefully study")
     build(project)

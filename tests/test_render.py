@@ -106,7 +106,7 @@ def test_a_static_file_may_not_replace_the_search_index(make_project, run_cli):
 
 
 def test_abstract_markdown_shows_raw_html_as_text_and_links_only_to_safe_addresses():
-    from sitegen.render import markdown_html, plain_text
+    from sitegen.abstracts import markdown_html, plain_text
 
     html = str(
         markdown_html(
@@ -135,11 +135,11 @@ def test_every_page_knows_its_way_back_to_the_root():
 
 
 def _parsed(markdown: str):
-    from sitegen import render
+    from sitegen import abstracts
 
-    parser = render._markdown()
+    parser = abstracts._markdown()
     tokens = parser.parse(markdown)
-    return render.Abstract(parser.renderer.render(tokens, parser.options, {}), render._plain(tokens))
+    return abstracts.Abstract(parser.renderer.render(tokens, parser.options, {}), abstracts._plain(tokens))
 
 
 def _prose_samples() -> list[str]:
@@ -217,11 +217,11 @@ def _prose_samples() -> list[str]:
 
 
 def test_plain_prose_abstracts_render_exactly_as_the_markdown_parser_renders_them():
-    from sitegen import render
+    from sitegen import abstracts
 
     samples = _prose_samples()
     taken = 0
     for sample in samples:
-        taken += render._prose_paragraphs(sample) is not None
-        assert render.render_abstract(sample) == _parsed(sample), repr(sample)
+        taken += abstracts._prose_paragraphs(sample) is not None
+        assert abstracts.render_abstract(sample) == _parsed(sample), repr(sample)
     assert taken > 300  # hundreds of samples take the shortcut, not only the parser

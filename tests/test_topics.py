@@ -18,9 +18,8 @@ from sitegen.topics import (
     assign_topics,
     check_paper_topics,
     explain_topics,
-    load_topics,
-    parse_topics,
 )
+from sitegen.topicsfile import load_topics, parse_topics
 
 REPO = Path(__file__).resolve().parent.parent
 LABELS = REPO / "tests" / "data" / "topic_labels.yaml"

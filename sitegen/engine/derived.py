@@ -16,17 +16,19 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from sitegen import outputs, render
-from sitegen.cache import BuildState, FileStamp, digest, pack
+from sitegen import outputs
+from sitegen.abstracts import render_abstract
 from sitegen.config import LoadedConfig
 from sitegen.derive import LISTED, Derived, derive
 from sitegen.engine import packing  # noqa: F401  (how the related index is pickled)
 from sitegen.engine.inputs import LastMade, PaperKeys, card_key
 from sitegen.engine.parallel import Inbox, forked, shared_chunks, side_by_side
+from sitegen.engine.reading import read_paper, read_stored_library, read_stored_topics
 from sitegen.engine.report import BuildReport
+from sitegen.engine.store import BuildState, FileStamp, digest, pack
 from sitegen.engine.tuning import Tuning
 from sitegen.errors import SitegenError
-from sitegen.load import ContentPaths, PaperListing, display_path, load_library, load_paper, load_topic_list
+from sitegen.load import ContentPaths, PaperListing, display_path
 from sitegen.model import Library, Paper, Topic
 from sitegen.related import RelatedIndex, Words, term_counts
 from sitegen.topics import assign_topics
@@ -68,7 +70,7 @@ def read_library(
     """The library (each file's stamp brought up to date in `state`), and each paper's text key."""
     with report.timing("read"):
         _prefetch_papers(loaded, state, listing, tuning.parallel_from)
-        library = load_library(loaded, state.papers, state.files, listing, state.topics)
+        library = read_stored_library(loaded, listing, state.papers, state.files, state.topics)
     papers = library.papers
     state.files = {path: state.files[path] for path in papers.paths}
     return library, {
@@ -94,7 +96,7 @@ def _prefetch_papers(
     ]
     if len(todo) < parallel_from:
         return
-    topics = load_topic_list(loaded, state.topics)
+    topics = read_stored_topics(loaded, state.topics)
     shared = shared_chunks(todo, DIGEST_CHUNK)
 
     def digest_shared() -> list[DigestedPaper]:
@@ -123,11 +125,11 @@ def _digest_papers(todo: Sequence[tuple[Path, str]], topics: tuple[Topic, ...]) 
     stamps: dict[str, FileStamp] = {}
     for path, shown in todo:
         try:
-            paper = load_paper(path, shown, None, stamps)
+            paper = read_paper(path, shown, stamps=stamps)
         except SitegenError:
             continue
         key = text_key(stamps[shown])
-        abstract = pack(render.render_abstract(paper.abstract))  # as the stores keep them
+        abstract = pack(render_abstract(paper.abstract))  # as the stores keep them
         analysed = (abstract, term_counts(paper))
         done.append((shown, stamps[shown], pack(paper), key, analysed, assign_topics(paper, topics)))
     return done
@@ -154,9 +156,7 @@ def derive_site(
     papers, topics = library.papers, library.topics
     by_slug = papers.by_slug
     with report.timing("parse"):
-        abstracts = state.analysed.made_all(
-            text_keys, lambda slug: render.render_abstract(by_slug[slug].abstract)
-        )
+        rendered = state.analysed.made_all(text_keys, lambda slug: render_abstract(by_slug[slug].abstract))
     with report.timing("taxonomy"):
         topics_of = _patched(
             last.topics_of if last else None,
@@ -193,7 +193,7 @@ def derive_site(
 
         listed = digest("\n".join((rules, *keys.listed.values())).encode("utf-8"))
         derived, bibtex_keys = state.made("listings", listed, listings)
-    data = SiteData(listings=derived, bibtex_keys=bibtex_keys, abstracts=abstracts, related=dict)
+    data = SiteData(listings=derived, bibtex_keys=bibtex_keys, abstracts=rendered, related=dict)
     return data, keys
 
 

@@ -12,7 +12,7 @@ from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sitegen.cache import digest
+from sitegen.engine.store import digest
 from sitegen.model import Paper
 from sitegen.plan import (
     BIBKEY,

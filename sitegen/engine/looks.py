@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import render, urls
-from sitegen.cache import digest
+from sitegen.engine.store import digest
 from sitegen.errors import SitegenError
 from sitegen.load import is_editor_noise
 

@@ -11,16 +11,18 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, overload
 
 from sitegen import urls
-from sitegen.cache import BlobStore, BuildState, UsedMapping, digest
 from sitegen.engine.inputs import Changes, Inputs, LastMade
 from sitegen.engine.parallel import forked, shared_chunks, side_by_side
 from sitegen.engine.report import BuildReport
+from sitegen.engine.store import BlobStore, BuildState, UsedMapping, digest
+from sitegen.outputs import ListFile
 from sitegen.plan import CARD, Chunked, EachPaper, Plan, SearchIndex
-from sitegen.write import ManifestOutput, Patched, Tally
+from sitegen.write import ManifestOutput, Patched, Piece, Tally
 
 RENDER_CHUNK = 64  # paper pages a process claims at a time when two share them
 KEEP_MANIFESTS = 3  # output folders whose files a build knows (e.g. public and the dev server's)
@@ -170,7 +172,7 @@ class Making:
             changed = changes.of(chunked.own)
             # Made, not looked up: the few new chunks are not worth reading the records store.
             new = {number: chunked.chunk(slug) for number, slug in enumerate(order) if slug in changed}
-            patched = layout.patched(old, sizes, new)
+            patched = patched_file(layout, old, sizes, new)
             if patched is not None:
                 self.chunk_sizes[path] = array("q", sizes)
                 for number, chunk in new.items():
@@ -302,3 +304,25 @@ class _Documents(Sequence[Any]):
 
     def __len__(self) -> int:
         return len(self._slugs)
+
+
+def patched_file(layout: ListFile, old: Path, sizes: Sequence[int], new: dict[int, bytes]) -> Patched | None:
+    """The chunked file `old` (laid out as `layout` says, of chunks of `sizes`), with the chunks
+    numbered in `new` replaced where they differ (only those are read): a patch the writer copies
+    in the kernel around the new chunks. None when `old` cannot be such a file."""
+    step = len(layout.separator)
+    size = len(layout.head) + sum(sizes) + step * (len(sizes) - 1) + len(layout.tail)
+    if not sizes or old.stat().st_size != size:
+        return None
+    starts = list(accumulate((size + step for size in sizes), initial=len(layout.head)))
+    pieces: list[Piece] = []
+    done = 0
+    with old.open("rb") as handle:
+        for number in sorted(new):
+            start = starts[number]
+            handle.seek(start)
+            if len(new[number]) == sizes[number] and handle.read(sizes[number]) == new[number]:
+                continue
+            pieces += ((done, start), new[number])
+            done = start + sizes[number]
+    return Patched(old, (*pieces, (done, size)))

@@ -1,0 +1,99 @@
+"""Reading the content with what the last build left: a paper file is parsed only when its bytes
+changed, and not even read when its size and modification time are as they were (then its paper
+is unpickled only if a build uses it); the topics file is parsed, and its patterns analysed, only
+when its bytes changed. sitegen.load does the reading itself, and knows nothing of this.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from functools import partial
+from pathlib import Path
+
+from sitegen.config import LoadedConfig
+from sitegen.engine.store import FileStamp, UsedMapping, digest
+from sitegen.errors import SitegenError
+from sitegen.load import TOPICS_FILE, ContentPaths, PaperListing, load_library, load_papers, load_topic_list
+from sitegen.load import parse_paper_file as parse
+from sitegen.model import Library, Paper, Topic
+from sitegen.topics import analyses, know
+
+# A file modified this recently may be changed again within the same mtime tick: read it next time.
+SETTLE_NS = 2_000_000_000
+
+
+def text_digest(paper: Paper) -> str:
+    """A digest of what a paper's rendered abstract and words are made from."""
+    return digest(f"{paper.title}\0{paper.abstract}".encode())
+
+
+def unchanged(
+    shown: str, status: os.stat_result, store: UsedMapping, stamps: dict[str, FileStamp]
+) -> str | None:
+    """The store key of the paper of a settled file whose size and mtime are as when it was last
+    read, when the paper is stored (it is not read from the store)."""
+    known = stamps.get(shown)
+    if known is None or not known.settled:
+        return None
+    if (known.mtime_ns, known.size) != (status.st_mtime_ns, status.st_size):
+        return None
+    return known.key if store.touch(known.key) else None
+
+
+def read_paper(
+    path: Path,
+    shown: str,
+    status: os.stat_result | None = None,
+    store: UsedMapping | None = None,
+    stamps: dict[str, FileStamp] | None = None,
+) -> Paper:
+    """Parse one paper file, reusing the stored paper when its bytes are unchanged, and bringing
+    its stamp in `stamps` up to date."""
+    try:
+        status = status or path.stat()
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SitegenError(f"cannot read the file: {exc.strerror}", path=shown) from None
+    key = f"{shown}\0{digest(data)}"
+    paper = store.get(key) if store is not None else None
+    if not isinstance(paper, Paper):
+        paper = parse(data, path, shown)
+        if store is not None:
+            store[key] = paper
+    if stamps is not None:
+        settled = status.st_mtime_ns < time.time_ns() - SETTLE_NS
+        stamps[shown] = FileStamp(status.st_mtime_ns, status.st_size, key, text_digest(paper), settled)
+    return paper
+
+
+def read_stored_library(
+    loaded: LoadedConfig,
+    listing: PaperListing | None,
+    store: UsedMapping,
+    stamps: dict[str, FileStamp],
+    topics_store: UsedMapping,
+) -> Library:
+    """The library, each unchanged paper unpickled from `store` only when first used."""
+
+    def read(path: Path, shown: str, status: os.stat_result) -> Paper | partial[Paper]:
+        key = unchanged(shown, status, store, stamps)
+        if key is not None:
+            return partial(store.__getitem__, key)
+        return read_paper(path, shown, status, store, stamps)
+
+    papers = load_papers(loaded, listing, read)
+    return load_library(loaded, papers, read_stored_topics(loaded, topics_store))
+
+
+def read_stored_topics(loaded: LoadedConfig, store: UsedMapping) -> tuple[Topic, ...]:
+    """The topics, parsed again only when the file's bytes changed; and their rules' patterns,
+    analysed again only then."""
+    path = ContentPaths.of(loaded).topics
+    try:
+        key = f"{TOPICS_FILE} {digest(path.read_bytes())}"
+    except OSError:
+        return load_topic_list(loaded)  # which says what is wrong
+    topics: tuple[Topic, ...] = store.made(key, partial(load_topic_list, loaded))
+    know(store.made(f"{key} analyses", partial(analyses, topics)))
+    return topics

@@ -1,0 +1,308 @@
+"""One build's session with the engine: open the state, tell whether anything changed, read,
+derive and make, and save what the next build works from."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+import jinja2
+
+from sitegen import render, schema
+from sitegen.config import LoadedConfig
+from sitegen.engine.derived import (
+    card_keys_again,
+    derive_site,
+    last_made,
+    read_library,
+    related_papers,
+    rules_digest,
+)
+from sitegen.engine.inputs import Inputs, LastMade, PaperKeys
+from sitegen.engine.looks import Looks
+from sitegen.engine.making import Making, Published
+from sitegen.engine.memory import no_full_collections
+from sitegen.engine.parallel import first_call, forked
+from sitegen.engine.reading import SETTLE_NS
+from sitegen.engine.report import BuildReport, counts
+from sitegen.engine.store import (
+    LAST_BUILD_FILE,
+    STAMP,
+    BuildState,
+    OutputEntry,
+    Pickled,
+    digest,
+    read_stamped,
+    write_stamped,
+)
+from sitegen.engine.tuning import DEFAULT_TUNING, Tuning
+from sitegen.load import ContentPaths, PaperListing, paper_files
+from sitegen.model import Library, Paper
+from sitegen.plan import TEMPLATES, Input, Plan
+from sitegen.views import SiteData
+from sitegen.write import ManifestOutput, OutputFiles, delete_set_aside, output_files, trusted_manifest
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+COMPILED_TEMPLATES = "templates"  # in the cache folder
+SET_ASIDE = "replaced"  # in the cache folder: big output files the last build replaced, to delete
+# What cards show with the built-in templates: a first guess, corrected by what they are read for.
+DEFAULT_CARD_FIELDS = tuple(sorted(schema.shown_in(schema.CARD)))
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """Enough to tell, cheaply, that a rebuild would change nothing, and to report as it would."""
+
+    inputs: str | None  # digest of every input's stamp; None: some input was too fresh to trust
+    out: str
+    manifest: dict[str, OutputEntry]
+    counts: dict[str, int]
+
+
+class Engine:
+    """One build's machinery, used as a context manager around the build's stages."""
+
+    def __init__(
+        self,
+        loaded: LoadedConfig,
+        out: Path,
+        looks: Looks,
+        *,
+        state: BuildState | None = None,
+        use_cache: bool = True,
+        published: Published | None = None,
+        tuning: Tuning = DEFAULT_TUNING,
+    ) -> None:
+        self.loaded, self.looks, self.state, self.published = loaded, looks, state, published
+        self.tuning = tuning
+        self.out = out.resolve()
+        self.report = BuildReport(out=self.out, warnings=loaded.warnings)
+        config = loaded.config
+        self.cache_dir = loaded.path(config.cache_dir) if use_cache else None
+        self.listing = _paper_listing(loaded)  # scanned once: for the no-change check and the build
+        self._stack = ExitStack()
+        self._started = 0.0
+        self._inputs: str | None = None
+        self._last: LastMade | None = None
+        self._keys: PaperKeys | None = None
+        self._changed: list[str] = []
+        self._checked_all = True
+        self.card_fields: set[str] = set()
+        self._card_fields_used: tuple[str, ...] = DEFAULT_CARD_FIELDS
+
+    def __enter__(self) -> Self:
+        self._started = time.perf_counter()
+        self._stack.enter_context(no_full_collections())
+        set_aside = self.cache_dir / SET_ASIDE if self.cache_dir else None
+        scan = _output_scan(self.out, self.listing, set_aside, self.tuning.parallel_from)
+        self.output = self._stack.enter_context(scan)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        try:
+            self._stack.close()  # waits for what forked processes still do
+            if kind is None and self.cache_dir and self.state is not None and not self.report.nothing_changed:
+                self.state.remember(self.cache_dir)  # the files are as this state says
+        finally:
+            self.report.seconds = time.perf_counter() - self._started
+
+    @property
+    def env(self) -> jinja2.Environment:
+        env = getattr(self, "_env", None)
+        if env is None:
+            env = self._env = render.make_environment(self.looks.folder)
+            if self.cache_dir:  # compiled templates kept for the next build, by their source's checksum
+                compiled = self.cache_dir / COMPILED_TEMPLATES
+                compiled.mkdir(parents=True, exist_ok=True)
+                env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
+        return env
+
+    # --- nothing changed ---
+
+    def unchanged_since_last_build(self) -> bool:
+        """True (with the report filled in) when the last build had the same inputs and its
+        output is intact; only a build in a new process, with a cache folder, asks."""
+        if self.state is not None or self.cache_dir is None:
+            return False
+        self._inputs = _inputs_fingerprint(self.loaded, self.looks.digest, self.out, self.listing)
+        if self._inputs is None:
+            return False
+        last = read_stamped(self.cache_dir / LAST_BUILD_FILE)
+        if not isinstance(last, LastBuild) or last.inputs != self._inputs or last.out != str(self.out):
+            return False
+        trusted = trusted_manifest(last.manifest, self.output())
+        if (
+            trusted is None
+            or trusted.entries.keys() != last.manifest.keys()
+            or trusted.present != last.manifest.keys()
+        ):
+            return False
+        for name, value in last.counts.items():
+            setattr(self.report, name, value)
+        self.report.files_unchanged, self.report.nothing_changed = len(last.manifest), True
+        return True
+
+    # --- read ---
+
+    def read_library(self) -> Library:
+        """The library: a paper file is parsed only when it changed since it was last read (and
+        the papers of unchanged files are read from the cache only when used)."""
+        if self.state is None:
+            self.state = BuildState.load(self.cache_dir) if self.cache_dir else BuildState()
+        state, report = self.state, self.report
+        self._before = (dict(state.files), dict(state.outputs))
+        read = first_call(partial(read_library, self.loaded, state, self.listing, report, self.tuning))
+        count, papers = self.loaded.config.related_count, len(self.listing or state.files)
+        related = related_papers(read, count, papers, state, report, self.tuning)
+        self._related = self._stack.enter_context(related)
+        library, self._text_keys = read()
+        report.papers, report.topics = len(library.papers), len(library.topics)
+        papers_ = library.papers
+        self._file_keys = {
+            slug: state.files[path].key for slug, path in zip(papers_.slugs, papers_.paths, strict=True)
+        }
+        self._rules = rules_digest(library.topics)
+        self._last = last_made(state, self._rules, self.tuning)
+        last = self._last
+        self._changed = [
+            slug for slug, key in self._file_keys.items() if last is None or last.keys.file.get(slug) != key
+        ]
+        # Unchanged papers passed the checks under the same topics; with the same templates too.
+        self._checked_all = last is None or last.looks != self.looks.digest
+        return library
+
+    def papers_to_check(self, library: Library) -> Iterable[Paper]:
+        """The papers whose problems may have changed since the last build (its papers passed)."""
+        slugs = library.papers.slugs if self._checked_all else self._changed
+        return map(library.papers.by_slug.__getitem__, slugs)
+
+    # --- derive ---
+
+    def derive(self, library: Library) -> SiteData:
+        """The site's data: topics, listings, BibTeX keys, abstracts and related papers, each
+        worked out again only for what changed."""
+        assert self.state is not None, "read_library() first"
+        last = self._last
+        fields = self._card_fields_used = last.card_fields if last is not None else DEFAULT_CARD_FIELDS
+        self.card_fields.clear()  # the fields read through cards, recorded as pages are made
+        data, self._keys = derive_site(
+            library,
+            self._text_keys,
+            self._file_keys,
+            self._rules,
+            self._changed,
+            last,
+            fields,
+            self.state,
+            self.report,
+        )
+        return replace(data, related=self._related)
+
+    # --- make ---
+
+    def make(self, plan: Plan) -> None:
+        """Make the plan's outputs into the output folder, and keep what they were made of."""
+        state, report, keys = self.state, self.report, self._keys
+        assert state is not None and keys is not None, "derive() first"
+        previous = trusted_manifest(state.outputs.get(str(self.out), {}), self.output())
+        set_aside = self.cache_dir / SET_ASIDE if self.cache_dir else None
+        inputs = Inputs(plan.view, keys, self.looks.fingerprint)
+        last = self._last if self._last is not None and self._last.folder == str(self.out) else None
+        output = ManifestOutput(self.out, previous, set_aside)
+        making = Making(plan, inputs, last, output, state, report, self.published, self.tuning.parallel_from)
+        early: list[Pickled] = []
+
+        def meanwhile() -> None:  # the pages are written; the search index may still be in the making
+            state.keep_latest("site", self._made_of(plan, inputs, making))
+            if self.cache_dir:
+                early.append(state.pickled_early())
+
+        making.make(meanwhile)
+        state.fresh_words = {}  # counted for the related papers, which have them now
+        state.prune(drop_unused=self._last is None)  # a build that looked at few papers used few entries
+        state.changed = state.changed or self._before != (state.files, state.outputs)
+        report.state = state
+        if self.cache_dir:  # while a forked process may still be saving the related-papers index
+            state.save(self.cache_dir, *early)
+            unchanged = LastBuild(self._inputs, str(self.out), state.outputs[str(self.out)], counts(report))
+            write_stamped(self.cache_dir / LAST_BUILD_FILE, unchanged if self._inputs is not None else None)
+
+    def _made_of(self, plan: Plan, inputs: Inputs, making: Making) -> LastMade:
+        """What this build's outputs were made of, for the next build."""
+        last, keys, view = self._last, inputs.keys, plan.view
+        # The card keys were made for the fields cards were read for last time; if templates now
+        # read more (or, after a template change, other) fields, they are made again for those.
+        made_for = self._card_fields_used
+        if last is None or last.site.get(Input(TEMPLATES)) != self.looks.fingerprint:
+            fields = tuple(sorted(self.card_fields))  # every listing was made again: all it read
+        else:
+            fields = tuple(sorted(self.card_fields.union(made_for)))
+        if fields != made_for:
+            keys = card_keys_again(view.library, view.data, keys, fields)
+        kept = last.chunk_sizes if last is not None and last.folder == str(self.out) else {}
+        return LastMade(
+            folder=str(self.out),
+            rules=self._rules,
+            looks=self.looks.digest,
+            site=inputs.site_values(),
+            keys=keys,
+            card_fields=fields,
+            topics_of=dict(view.data.listings.topics_of),
+            bibtex_keys=dict(view.data.bibtex_keys),
+            related=dict(view.all_related()),
+            newest_first=view.data.listings.newest_first,
+            chunk_sizes={**kept, **making.chunk_sizes},
+            patches=last.patches + 1 if last is not None else 0,
+        )
+
+
+def _paper_listing(loaded: LoadedConfig) -> PaperListing | None:
+    """The papers folder's files with their stats; None when it cannot be read (loading says why)."""
+    try:
+        return paper_files(ContentPaths.of(loaded).papers)
+    except OSError:
+        return None
+
+
+def _inputs_fingerprint(
+    loaded: LoadedConfig, looks: str, out: Path, listing: PaperListing | None
+) -> str | None:
+    """A digest of what a build reads (config, topics, `looks`: the templates' and static files'
+    digest, the paper files' stamps), or None when a paper file changed so recently that its
+    stamp cannot be trusted."""
+    if listing is None:
+        return None
+    try:
+        topics = ContentPaths.of(loaded).topics.read_bytes()
+    except OSError:
+        return None
+    stamps = [(name, status.st_mtime_ns, status.st_size) for name, status in listing]
+    if any(mtime >= time.time_ns() - SETTLE_NS for _, mtime, _ in stamps):
+        return None
+    parts = (STAMP, repr(loaded.config), str(out), looks, digest(topics), repr(stamps))
+    return digest("\n".join(parts).encode("utf-8"))
+
+
+@contextmanager
+def _output_scan(
+    out: Path, listing: PaperListing | None, set_aside: Path | None, parallel_from: int
+) -> Iterator[Callable[[], OutputFiles | None]]:
+    """The output folder's files, as a function: for a big library, listed in a forked process
+    from now on (a stat call for each of ~10,000 files, while this process reads its cache),
+    which then deletes the files the last build set aside."""
+    if listing is None or len(listing) < parallel_from:
+        delete_set_aside(set_aside)
+        yield partial(output_files, out)
+        return
+    with forked(partial(output_files, out), then=partial(delete_set_aside, set_aside)) as listed:
+        yield listed
