@@ -36,7 +36,7 @@ from sitegen.engine.store import BuildState
 from sitegen.errors import Problem, SitegenError
 from sitegen.load import PAPERS_DIR, TOPICS_FILE
 from sitegen.model import SiteConfig
-from sitegen.watch import ChangeKind, Changes, Watcher, WatchPlan, describe_kinds
+from sitegen.watch import QUIET_SECONDS, ChangeKind, Changes, Watcher, WatchPlan, describe_kinds
 
 DEFAULTS = SiteConfig(title="", description="", base_url="", author="")
 
@@ -93,7 +93,8 @@ class BuildOutcome:
 class DevServer:
     """The live preview: `start()`, then `url`; `stop()` releases everything it started.
 
-    `echo` receives the terminal lines (one per rebuild, plus errors).
+    `echo` receives the terminal lines (one per rebuild, plus errors); `quiet`: how long saves
+    must pause before a rebuild starts (one rebuild per save, however an editor writes it).
     """
 
     def __init__(
@@ -104,6 +105,7 @@ class DevServer:
         port: int = 0,
         poll: bool = False,
         echo: Callable[[str], None] = print,
+        quiet: float = QUIET_SECONDS,
     ) -> None:
         self.config_file = config_file
         self.echo = echo
@@ -116,7 +118,7 @@ class DevServer:
         self._build_lock = threading.Lock()
         self._built = threading.Condition()
         self.outcomes: list[BuildOutcome] = []
-        self.watcher = Watcher(self._watch_plan(), self.rebuild, poll=poll)
+        self.watcher = Watcher(self._watch_plan(), self.rebuild, poll=poll, quiet=quiet)
 
     @property
     def url(self) -> str:

@@ -190,10 +190,16 @@ class _Forwarder(FileSystemEventHandler):
 class Watcher:
     """Watches a plan's folders with watchdog and hands debounced batches to `on_batch`."""
 
-    def __init__(self, plan: WatchPlan, on_batch: Callable[[Changes], None], poll: bool = False) -> None:
+    def __init__(
+        self,
+        plan: WatchPlan,
+        on_batch: Callable[[Changes], None],
+        poll: bool = False,
+        quiet: float = QUIET_SECONDS,
+    ) -> None:
         self.plan = plan
         self._poll = poll
-        self._debouncer = Debouncer(on_batch)
+        self._debouncer = Debouncer(on_batch, quiet)
         self._observer = self._new_observer()
         self._handler = _Forwarder(lambda: self.plan, self._debouncer)
 
