@@ -78,16 +78,16 @@ class Measured:
 # --- running and measuring child processes ------------------------------------------------------
 
 
-def child_environment() -> dict[str, str]:
-    """Children import the sitegen next to this script, whichever one is installed, and keep
-    bytecode caches as Python does by default (some sandboxes set PYTHONDONTWRITEBYTECODE, which
-    makes every run compile sitegen's modules again)."""
+def child_environment(checkout: Path = REPO) -> dict[str, str]:
+    """Children import the sitegen of `checkout` (by default the one next to this script),
+    whichever one is installed, and keep bytecode caches as Python does by default (some
+    sandboxes set PYTHONDONTWRITEBYTECODE, which makes every run compile sitegen's modules again)."""
     path = os.environ.get("PYTHONPATH")
     kept = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-    return {**kept, "PYTHONPATH": str(REPO) + (os.pathsep + path if path else "")}
+    return {**kept, "PYTHONPATH": str(checkout) + (os.pathsep + path if path else "")}
 
 
-def run_measured(command: Sequence[str | Path], cwd: Path, log: Path) -> Measured:
+def run_measured(command: Sequence[str | Path], cwd: Path, log: Path, checkout: Path = REPO) -> Measured:
     """Run a command to completion; peak RSS is the largest of it and the children it waited for.
 
     Dirty pages are flushed first, so that a run is not slowed by the disk still writing out the
@@ -99,7 +99,11 @@ def run_measured(command: Sequence[str | Path], cwd: Path, log: Path) -> Measure
         os.sync()
         started = time.perf_counter()
         process = subprocess.Popen(
-            list(map(str, command)), cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env=child_environment()
+            list(map(str, command)),
+            cwd=cwd,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=child_environment(checkout),
         )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
@@ -354,7 +358,7 @@ def wait_for_serving_url(log: Path, process: subprocess.Popen[bytes], timeout: f
     raise BenchError(f"sitegen serve did not start within {timeout:.0f} s; see {log}")
 
 
-def bench_serve_reload(project: Path, work: Path, edits: int = 3) -> dict[str, Any]:
+def bench_serve_reload(project: Path, work: Path, edits: int = 3, checkout: Path = REPO) -> dict[str, Any]:
     """`sitegen serve` in the project, a paper page open in Chromium, the paper's title rewritten:
     seconds from the file write until the page shows the new title. Skips when serve is absent."""
     if not serve_available():
@@ -367,7 +371,7 @@ def bench_serve_reload(project: Path, work: Path, edits: int = 3) -> dict[str, A
     log.write_bytes(b"")
     with log.open("ab") as output:
         server = subprocess.Popen(
-            command, cwd=project, stdout=output, stderr=subprocess.STDOUT, env=child_environment()
+            command, cwd=project, stdout=output, stderr=subprocess.STDOUT, env=child_environment(checkout)
         )
         try:
             url = urllib.parse.urljoin(wait_for_serving_url(log, server, timeout=300), paper_file(path.stem))
