@@ -88,8 +88,9 @@ def parse_paper_file(data: bytes, path: Path, shown: str) -> Paper:
     return parse_paper(text, shown, slug)
 
 
-def read_paper(path: Path, shown: str, status: os.stat_result | None = None) -> Paper:
-    """Read and parse one paper file (`status`: its stat, when known)."""
+def read_paper(folder: Path, name: str, shown: str, status: os.stat_result | None = None) -> Paper:
+    """Read and parse the paper file `name` in `folder` (`status`: its stat, when known)."""
+    path = folder / name
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -97,7 +98,7 @@ def read_paper(path: Path, shown: str, status: os.stat_result | None = None) -> 
     return parse_paper_file(data, path, shown)
 
 
-PaperReader = Callable[[Path, str, os.stat_result], "Paper | Callable[[], Paper]"]
+PaperReader = Callable[[Path, str, str, os.stat_result], "Paper | Callable[[], Paper]"]
 
 
 def load_papers(
@@ -119,7 +120,7 @@ def load_papers(
     for name, status in listing if listing is not None else paper_files(paths.papers):
         shown = prefix + name
         try:
-            found.append((name.removesuffix(".md"), shown, read(paths.papers / name, shown, status)))
+            found.append((name.removesuffix(".md"), shown, read(paths.papers, name, shown, status)))
         except SitegenError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -168,6 +168,7 @@ def derive_site(
         )
         same_cards = last is not None and last.card_fields == card_fields
         card_todo = changed if same_cards else papers.slugs
+        shown = card_and_listed(card_fields)
         keys = PaperKeys(
             text=text_keys,
             file=file_keys,
@@ -179,20 +180,16 @@ def derive_site(
             card=_patched(
                 last.keys.card if last and same_cards else None,
                 file_keys,
-                {slug: card_key(by_slug[slug], topics_of[slug], card_fields) for slug in card_todo},
-            ),
-            listed=_patched(
-                last.keys.listed if last else None,
-                file_keys,
-                {slug: card_key(by_slug[slug], topics_of[slug], LISTED) for slug in changed},
+                {slug: card_key(by_slug[slug], topics_of[slug], shown) for slug in card_todo},
             ),
         )
 
         def listings() -> tuple[Derived, dict[str, str]]:
             return derive(papers, topics, lambda paper, _: topics_of[paper.slug]), outputs.bibtex_keys(papers)
 
-        listed = digest("\n".join((rules, *keys.listed.values())).encode("utf-8"))
-        derived, bibtex_keys = state.made("listings", listed, listings)
+        # The cards cover what the listings order and group by (LISTED): no card changed, no list.
+        cards = digest("\n".join((rules, *keys.card.values())).encode("utf-8"))
+        derived, bibtex_keys = state.made("listings", cards, listings)
     data = SiteData(listings=derived, bibtex_keys=bibtex_keys, abstracts=rendered, related=dict)
     return data, keys
 
@@ -200,8 +197,15 @@ def derive_site(
 def card_keys_again(library: Library, data: SiteData, keys: PaperKeys, fields: tuple[str, ...]) -> PaperKeys:
     """`keys` with every card's digest made for the card `fields` (when templates read more)."""
     by_slug, topics_of = library.papers.by_slug, data.listings.topics_of
-    cards = {slug: card_key(by_slug[slug], topics_of[slug], fields) for slug in library.papers.slugs}
-    return PaperKeys(keys.text, keys.file, keys.paper, cards, keys.listed)
+    shown = card_and_listed(fields)
+    cards = {slug: card_key(by_slug[slug], topics_of[slug], shown) for slug in library.papers.slugs}
+    return PaperKeys(keys.text, keys.file, keys.paper, cards)
+
+
+def card_and_listed(card_fields: tuple[str, ...]) -> tuple[str, ...]:
+    """What a card's digest covers: the fields read through cards, and those the listings order,
+    group and flag papers by (so that one digest per paper tells whether any list changed)."""
+    return tuple(sorted({*card_fields, *LISTED}))
 
 
 def _patched(last: dict[str, V] | None, order: Mapping[str, str], fresh: Mapping[str, V]) -> dict[str, V]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import repeat
 
 from sitegen.engine.store import digest
 from sitegen.model import Paper
@@ -39,8 +40,7 @@ class PaperKeys:
     text: dict[str, str]  # its title and abstract: its rendered abstract and words
     file: dict[str, str]  # its file's path and content
     paper: dict[str, str]  # its file and topics: the PAPER input
-    card: dict[str, str]  # the CARD input: its topics and the fields read through cards
-    listed: dict[str, str]  # what the listings order and group it by (derive.LISTED, its topics)
+    card: dict[str, str]  # the CARD input: its topics, the fields read through cards and derive.LISTED
 
 
 def card_key(paper: Paper, topic_ids: tuple[str, ...], fields: Iterable[str]) -> str:
@@ -87,6 +87,7 @@ class Inputs:
     def __init__(self, view: SiteView, keys: PaperKeys, templates: str) -> None:
         self.view, self.keys, self.templates = view, keys, templates
         self._site: dict[Input, str] = {}
+        self._per_paper: tuple[LastMade, dict[str, set[str]]] | None = None
 
     def digest(self, reads: Iterable[Read]) -> str:
         return digest("\n".join(map(self.value, reads)).encode("utf-8"))
@@ -108,9 +109,10 @@ class Inputs:
     def member_keys(self, own: Iterable[str], site: Iterable[Input], slugs: Iterable[str]) -> dict[str, str]:
         """For each of `slugs`, the values of its inputs of the `own` kinds and (digested) of the
         `site` inputs: what one member of a family (a chunk, a search document) is made of."""
-        columns = [self._column(kind) for kind in own]
-        site_part = self.digest(site)
-        return {slug: " ".join([*(column[slug] for column in columns), site_part]) for slug in slugs}
+        slugs = list(slugs)
+        columns = [list(map(self._column(kind).__getitem__, slugs)) for kind in own]
+        values = map(" ".join, zip(*columns, repeat(self.digest(site), len(slugs)), strict=True))
+        return dict(zip(slugs, values, strict=True))
 
     def _column(self, kind: str) -> Mapping[str, str]:
         """Every paper's value of a per-paper input kind, by slug."""
@@ -149,16 +151,16 @@ class Inputs:
         of the site-wide inputs, only `site_reads` are looked at."""
         if last is None:
             return None
-        keys, view = self.keys, self.view
-        return Changes(
-            per_paper={
+        if self._per_paper is None or self._per_paper[0] is not last:  # the same for every output
+            keys, view = self.keys, self.view
+            self._per_paper = last, {
                 PAPER: _differing(keys.paper, last.keys.paper),
                 CARD: _differing(keys.card, last.keys.card),
                 RELATED: _differing(view.all_related(), last.related),
                 BIBKEY: _differing(view.data.bibtex_keys, last.bibtex_keys),
-            },
-            site={read for read in site_reads if last.site.get(read) != self.site(read)},
-        )
+            }
+        site = {read for read in site_reads if last.site.get(read) != self.site(read)}
+        return Changes(per_paper=self._per_paper[1], site=site)
 
     def site_values(self) -> dict[Input, str]:
         """The site-wide inputs worked out so far (each output's, once made or kept)."""

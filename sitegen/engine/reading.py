@@ -76,11 +76,11 @@ def read_stored_library(
 ) -> Library:
     """The library, each unchanged paper unpickled from `store` only when first used."""
 
-    def read(path: Path, shown: str, status: os.stat_result) -> Paper | partial[Paper]:
+    def read(folder: Path, name: str, shown: str, status: os.stat_result) -> Paper | partial[Paper]:
         key = unchanged(shown, status, store, stamps)
         if key is not None:
             return partial(store.__getitem__, key)
-        return read_paper(path, shown, status, store, stamps)
+        return read_paper(folder / name, shown, status, store, stamps)
 
     papers = load_papers(loaded, listing, read)
     return load_library(loaded, papers, read_stored_topics(loaded, topics_store))
