@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -116,15 +116,15 @@ class Engine:
         finally:
             self.report.seconds = time.perf_counter() - self._started
 
-    @property
+    @cached_property
     def env(self) -> jinja2.Environment:
-        env = getattr(self, "_env", None)
-        if env is None:
-            env = self._env = render.make_environment(self.looks.folder)
-            if self.cache_dir:  # compiled templates kept for the next build, by their source's checksum
-                compiled = self.cache_dir / COMPILED_TEMPLATES
-                compiled.mkdir(parents=True, exist_ok=True)
-                env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
+        """The templates' environment; compiled templates are kept in the cache folder for the next
+        build, by their source's checksum (a rebuild rendering three pages need not compile all)."""
+        env = render.make_environment(self.looks.folder)
+        if self.cache_dir:
+            compiled = self.cache_dir / COMPILED_TEMPLATES
+            compiled.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
         return env
 
     # --- nothing changed ---
