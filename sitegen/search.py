@@ -1,13 +1,15 @@
-"""The offline search bundle: a compact Lunr index built in Python, lunr.js 2.3.9 and the search UI.
+"""The offline search bundle: a compact index built in Python, lunr.js 2.3.9 and the search UI.
 
 The index ships as a `.js` file assigning a global (a `<script>` loads from file://, `fetch` does
 not). Instead of lunr.js's serialized index, whose per-posting scores make it ~25 MB at 10,000
-papers, it holds what lunr.js needs to score: terms, delta-encoded postings with term
-frequencies, and field lengths, in shards of a few hundred consecutive documents, each with its
-own term list (in the order lunr.js numbers terms). search.js merges the shards and scores with
-lunr.js's BM25 to the last bit (tests/test_search_index.py compares with lunr.js's own index and
-queries). Terms come from a faithful port of lunr.js's pipeline (sitegen.stemmer), so every query
-word stems as the index expects.
+papers, it holds each document's tokens, in shards of a few hundred consecutive documents: per
+shard, a word list (index terms and stop words) and every field's tokens as codes into it, plus
+the words of the text behind each term. From the tokens search-engine.js derives what lunr.js
+needs to score (term numbers in lunr.js's order, postings with term frequencies, field lengths)
+and scores with lunr.js's BM25 to the last bit; it checks quoted phrases against the tokens and
+completes a word being typed from the words behind the terms (tests/test_search_oracle.py
+compares it with lunr.js's own index and search). Terms come from a faithful port of lunr.js's
+pipeline (sitegen.stemmer), so every query word stems as the index expects.
 
 Shards make the index incremental: with a cache, a build re-encodes only shards whose documents
 changed (cut points depend on nearby documents only, so an added paper shifts nothing else), and
@@ -39,8 +41,9 @@ SHARD_MAX_DOCS = 384
 GLOBAL_NAME = "SITEGEN_SEARCH"
 
 ASSETS = {  # output path -> (package, resource)
-    "assets/lunr.js": ("sitegen", "vendor/lunr.js"),
-    "assets/search.js": ("sitegen.templates", "static/search.js"),
+    "assets/lunr.js": ("sitegen", "vendor/lunr.js"),  # loaded when search is first used
+    "assets/search-engine.js": ("sitegen.templates", "static/search-engine.js"),  # likewise
+    "assets/search.js": ("sitegen.templates", "static/search.js"),  # on every page
     "assets/search.css": ("sitegen.templates", "static/search.css"),
 }
 
@@ -57,7 +60,7 @@ class SearchDocument:
 
 @dataclass(frozen=True)
 class SearchBundle:
-    files: dict[str, bytes]  # output-relative path -> bytes (index, lunr.js, search.js, search.css)
+    files: dict[str, bytes]  # output-relative path -> bytes (index, lunr.js, the scripts, search.css)
     index_bytes: int  # raw size of what a reader downloads for search
     index_gzip_bytes: int
 
@@ -215,8 +218,10 @@ def shard_data(
     first (codes are their positions); `stops` the codes that are stop words (a stop word can
     be spelled like a term: "others" stems to "other"). `surfaces` gives, per code, the words
     of the text behind a term (see `encoded_surfaces`); `tokens` every document's fields in
-    FIELDS order, each field's tokens as codes (see `code_table`) and a "," after each field.
-    search.js derives lunr.js's postings, term numbers and field lengths from the tokens, and
+    FIELDS order, each field's tokens as codes (see `code_table`) and a "," after each field;
+    `postings` how many (term, field, document) the tokens hold, for search-engine.js to size
+    its arrays.
+    search-engine.js derives lunr.js's postings, term numbers and field lengths from the tokens, and
     checks quoted phrases against them.
     """
     if tokens is None:
@@ -225,14 +230,16 @@ def shard_data(
     surfaces: list[set[str]] = [set() for _ in words]
     table = code_table(len(words))
     encoded: list[str] = []
+    postings = 0
     for fields in tokens:
         for field in fields:
-            for word in field:
-                code = codes[word_key(word)]
+            field_codes = [codes[word_key(word)] for word in field]
+            for word, code in zip(field, field_codes, strict=True):
                 encoded.append(table[code])
                 if code not in stop_codes and word:
                     surfaces[code].add(word)
             encoded.append(",")
+            postings += len(set(field_codes) - stop_codes)
     topic_titles = sorted({topic for doc in docs for topic in doc.topics})
     topic_number = {title: number for number, title in enumerate(topic_titles)}
     return {
@@ -242,6 +249,7 @@ def shard_data(
             encoded_surfaces(word, sorted(seen)) for word, seen in zip(words, surfaces, strict=True)
         ],
         "tokens": "".join(encoded),
+        "postings": postings,
         "topics": topic_titles,
         "docs": [
             [doc.url, doc.title, doc.date, [topic_number[t] for t in doc.topics], snippet(doc.text)]

@@ -16,7 +16,7 @@ from sitegen.search import FIELDS, SearchDocument, field_values, search_data
 from sitegen.stemmer import STOP_WORDS, tokenize, trim
 from tests.conftest import REPO, node_tool
 
-SEARCH_JS = REPO / "templates" / "static" / "search.js"
+SEARCH_JS = REPO / "templates" / "static" / "search-engine.js"
 ORACLE_JS = REPO / "tests" / "search_oracle.js"
 
 
@@ -71,7 +71,7 @@ def run_oracle(
     vocabulary: bool = False,
     expect_only: bool = False,
 ) -> dict[str, Any]:
-    """search.js against lunr.js on `corpus`: each case is (query, typing). Returns the oracle's
+    """search-engine.js against lunr.js on `corpus`: each case is (query, typing). Returns the oracle's
     failures and counts, or with `expect_only` the papers lunr.js says each case must find (see
     tests/search_oracle.js)."""
     names = [name for name, _ in FIELDS]

@@ -1,14 +1,15 @@
-/* The search oracle: search.js's answers against real lunr.js 2.3.9's, in one Node process.
+/* The search oracle: search-engine.js's answers against real lunr.js 2.3.9's, in one Node process.
  *
- *   node search_oracle.js LUNR_JS SEARCH_JS < {data, docs, cases: [{query, typing}], vocabulary, expectOnly}
+ *   node search_oracle.js LUNR_JS SEARCH_ENGINE_JS < {data, docs, cases: [{query, typing}], vocabulary, expectOnly}
  *
  * lunr.js builds its own index over the same documents and fields (lunr(function () {...})) and
  * every expected set of papers comes from its own `idx.search("+w1 +w2 ...")`, with the query's
  * words found by lunr.js's tokenizer, trimmer and stop-word filter (what "a plain query" means
- * in the README). search.js's logic is not repeated here. On top of lunr.js:
- *  - while typing, the last word also matches the corpus words it begins: the expected papers
- *    are the union of lunr.js's `+w1 ... +v` over every such word v of the corpus (found here by
- *    lunr.js's tokenizer and trimmer over the documents, not from the index);
+ * in the README). search-engine.js's logic is not repeated here. On top of lunr.js:
+ *  - while typing, the last word (2 letters or more) also matches the corpus words it begins:
+ *    the expected papers are the union of lunr.js's `+w1 ... +v` over every such word v of the
+ *    corpus (found here by lunr.js's tokenizer and trimmer over the documents, not from the
+ *    index); a last word being typed that is a stop word or one letter narrows nothing yet;
  *  - a quoted phrase keeps lunr.js's papers whose field, tokenized and stemmed by lunr.js,
  *    holds the phrase's tokens in a row;
  *  - with no paper holding every word: papers with some words (each word's `+w`) and the words
@@ -118,11 +119,15 @@ function expected(query, typing) {
     const results = lunrSearch(needed);
     return { docs: new Set(Array.from(refsOf(results)).filter((doc) => holdsPhrase(doc, words))), scored: results, words: needed };
   }
-  if (!unfinished || words[words.length - 1].length < 2) {
+  const last = words[words.length - 1];
+  if (unfinished && last.length < 2 && !isStop(last) && needed.length > 1) { // a letter being typed narrows nothing yet
+    return { docs: refsOf(lunrSearch(needed.slice(0, -1))), scored: null, words: needed };
+  }
+  if (!unfinished || last.length < 2) {
     const results = needed.length ? lunrSearch(needed) : [];
     return { docs: refsOf(results), scored: results, words: needed };
   }
-  const last = words[words.length - 1], before = needed.slice(0, isStop(last) ? needed.length : needed.length - 1);
+  const before = needed.slice(0, isStop(last) ? needed.length : needed.length - 1);
   const completions = beginningWith(last).map((word) => refsOf(lunrSearch(before.concat([word]))));
   if (isStop(last)) { // a stop word being typed narrows nothing, and alone finds the words it begins
     return { docs: before.length ? refsOf(lunrSearch(before)) : union(completions), scored: null, words: needed };

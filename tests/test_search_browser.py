@@ -193,9 +193,10 @@ def every_page_result(seen: Visit, path: str) -> list[str]:
 def test_assets_load_only_when_search_is_first_used(visit, mini_site: str) -> None:
     seen = visit(mini_site, "index.html")
     seen.page.wait_for_load_state("load")
-    assert not [url for url in seen.requests if url.endswith(("lunr.js", "search-index.js"))]
+    on_first_use = ("lunr.js", "search-engine.js", "search-index.js")
+    assert not [url for url in seen.requests if url.endswith(on_first_use)]
     seen.page.locator("#site-search-input").focus()
-    seen.page.wait_for_function("() => window.lunr && window.SITEGEN_SEARCH")
+    seen.page.wait_for_function("() => window.lunr && window.SITEGEN_SEARCH && window.SITEGEN_SEARCH_ENGINE")
     assert seen.problems == []
 
 

@@ -47,7 +47,7 @@ process.stdout.write(JSON.stringify({
 }));
 """
 
-# search.js against lunr.js's own index of the same documents, for lunr's query syntax: lunr.js's
+# search-engine.js against lunr.js's own index of the same documents, for lunr's query syntax: lunr.js's
 # own `search` gives the papers, their scores (to the bit) and matched terms (what is highlighted).
 NODE_COMPARE = """
 const lunr = require(process.argv[2]);
@@ -239,6 +239,7 @@ def test_bundle_holds_the_assets_and_reports_sizes() -> None:
     assert set(bundle.files) == {
         "assets/search-index.js",
         "assets/lunr.js",
+        "assets/search-engine.js",
         "assets/search.js",
         "assets/search.css",
     }
@@ -351,5 +352,5 @@ def test_a_stop_word_and_a_term_spelled_alike_stay_apart() -> None:
     assert outcome["failures"] == [] and outcome["stats"]["phrases"] == 2
 
 
-def test_search_js_reads_the_index_format_python_writes() -> None:
+def test_search_engine_reads_the_index_format_python_writes() -> None:
     assert f"var INDEX_FORMAT = {search.INDEX_FORMAT};" in SEARCH_JS.read_text(encoding="utf-8")
