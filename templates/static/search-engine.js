@@ -36,10 +36,11 @@
 
   var COMMA = 44, LEAD_A = 65, LEAD_Z = 90;
 
-  // Reads every shard's tokens: terms numbered, field lengths, postings (term number, document *
-  // field count + field, term frequency; as many as the shards say they hold), where each
-  // document's tokens start. Stop words get negative numbers (-1, -2, ...): they hold a place in
-  // a phrase, not in the index.
+  // Reads every shard's tokens: terms numbered, field lengths, postings, where each document's
+  // tokens start. A posting (as many as the shards say they hold) is a place (document * field
+  // count + field), a term frequency and the term's previous posting: each term's postings are
+  // chained from its last (`lastOf`), and gathered when a query first needs them. Stop words get
+  // negative numbers (-1, -2, ...): they hold a place in a phrase, not in the index.
   function readShards(data, fieldCount) {
     var docCount = 0, wordCount = 0, postingCount = 0;
     data.shards.forEach(function (shard) {
@@ -50,11 +51,11 @@
     var read = {
       terms: [], numbers: new Map(), stopNumbers: new Map(), docCount: docCount, codeNumbers: [],
       lengths: [], starts: new Int32Array(docCount), shardOf: new Int32Array(docCount),
-      postings: { size: 0, terms: new Int32Array(postingCount), places: new Int32Array(postingCount), counts: new Int32Array(postingCount) }
+      postings: { size: 0, places: new Int32Array(postingCount), counts: new Int32Array(postingCount),
+        previous: new Int32Array(postingCount), lastOf: new Int32Array(wordCount + 1), perTerm: new Int32Array(wordCount + 1) }
     };
     for (var f = 0; f < fieldCount; f++) read.lengths.push(new Int32Array(docCount));
-    var scratch = { seen: new Int32Array(wordCount + 1), frequency: new Int32Array(wordCount + 1), inField: new Int32Array(wordCount + 1) };
-    read.perTerm = new Int32Array(wordCount + 1); // postings of each term
+    var scratch = { frequency: new Int32Array(wordCount + 1), inField: new Int32Array(wordCount + 1) };
     var offset = 0;
     data.shards.forEach(function (shard, shardNumber) {
       readShard(read, shard, shardNumber, offset, fieldCount, scratch);
@@ -67,11 +68,11 @@
     var numberOf = new Int32Array(shard.words.length), UNSEEN = 0x7fffffff;
     numberOf.fill(UNSEEN);
     shard.stops.forEach(function (code) { numberOf[code] = stopNumber(read, shard.words[code]); });
-    var seen = scratch.seen, frequency = scratch.frequency, inField = scratch.inField, perTerm = read.perTerm, terms = 0;
-    var postings = read.postings, postingTerms = postings.terms, places = postings.places, counts = postings.counts;
+    var frequency = scratch.frequency, inField = scratch.inField, terms = 0; // in this field
+    var postings = read.postings, places = postings.places, counts = postings.counts, previous = postings.previous;
+    var lastOf = postings.lastOf, perTerm = postings.perTerm;
     var size = postings.size, lengths = read.lengths, starts = read.starts, shardOf = read.shardOf;
     var tokens = shard.tokens, end = offset + shard.docs.length, doc = offset, field = 0, length = 0, lead = 0;
-    var stamp = (doc * fieldCount) + 1; // one per (document, field): a term's last place seen
     if (doc < end) { starts[doc] = 0; shardOf[doc] = shardNumber; }
     for (var i = 0; i < tokens.length; i++) {
       var c = tokens.charCodeAt(i);
@@ -83,14 +84,14 @@
         var place = doc * fieldCount + field;
         for (var t = 0; t < terms; t++) {
           var term = inField[t];
-          perTerm[term]++;
-          postingTerms[size] = term;
           places[size] = place;
-          counts[size++] = frequency[term];
+          counts[size] = frequency[term];
+          previous[size] = perTerm[term]++ ? lastOf[term] : -1;
+          lastOf[term] = size++;
+          frequency[term] = 0;
         }
         lengths[field][doc] = length;
         terms = length = 0;
-        stamp++;
         if (++field === fieldCount) {
           field = 0;
           if (++doc < end) { starts[doc] = i + 1; shardOf[doc] = shardNumber; }
@@ -103,13 +104,7 @@
       if (number === UNSEEN) number = numberOf[code] = termNumber(read, shard.words[code]);
       if (number < 0) continue; // a stop word: not indexed, not counted
       length++;
-      if (seen[number] !== stamp) {
-        seen[number] = stamp;
-        frequency[number] = 1;
-        inField[terms++] = number;
-      } else {
-        frequency[number]++;
-      }
+      if (frequency[number]++ === 0) inField[terms++] = number; // first in this field
     }
     postings.size = size;
     read.codeNumbers.push(numberOf);
@@ -129,20 +124,6 @@
     var number = read.stopNumbers.get(word);
     if (number === undefined) read.stopNumbers.set(word, number = -1 - read.stopNumbers.size);
     return number;
-  }
-
-  // Postings grouped by term, each term's in document order: places and frequencies.
-  function groupPostings(postings, perTerm, termCount) {
-    var starts = new Int32Array(termCount + 1), next = new Int32Array(termCount), size = postings.size;
-    for (var t = 0; t < termCount; t++) next[t] = starts[t + 1] = starts[t] + perTerm[t];
-    var places = new Int32Array(size), counts = new Int32Array(size);
-    var terms = postings.terms, from = postings.places, frequencies = postings.counts;
-    for (var j = size - 1; j >= 0; j--) { // filled from the end: each term's slice in document order
-      var at = --next[terms[j]];
-      places[at] = from[j];
-      counts[at] = frequencies[j];
-    }
-    return { starts: starts, places: places, counts: counts };
   }
 
   // The words of the text behind each term (for completions and suggestions), found in the
@@ -183,8 +164,7 @@
     var fields = data.fields.map(function (field) { return field[0]; });
     var boosts = data.fields.map(function (field) { return field[1]; });
     var fieldCount = fields.length, read = readShards(data, fieldCount), docCount = read.docCount;
-    var grouped = groupPostings(read.postings, read.perTerm, read.terms.length);
-    read.postings = null;
+    var chained = read.postings;
     var averageLength = read.lengths.map(function (perDoc) {
       var sum = 0;
       for (var i = 0; i < perDoc.length; i++) sum += perDoc[i];
@@ -198,6 +178,7 @@
       });
     });
     var cache = new Map(), vocabulary = null, completed = new Map(), tokenSet = null, sorted = null;
+    var wordBuffer = new Int32Array(4096), fieldStarts = new Int32Array(fieldCount + 1);
 
     // lunr.Builder#createFieldVectors's BM25, the same operations in the same order.
     function score(idf, f, doc, tf) {
@@ -208,17 +189,18 @@
       return Math.round(value * 1000) / 1000;
     }
 
+    // A term's postings in document order: fields, documents, BM25 scores (typed arrays).
     function postings(number) {
       var found = cache.get(number);
       if (found) return found;
-      var start = grouped.starts[number], end = grouped.starts[number + 1], count = end - start;
+      var count = chained.perTerm[number];
       found = { fields: new Uint8Array(count), docs: new Int32Array(count), scores: new Float64Array(count) };
       var idf = Math.log(1 + Math.abs((docCount - count + 0.5) / (count + 0.5))); // lunr.idf: (field, document) pairs
-      for (var i = 0; i < count; i++) {
-        var place = grouped.places[start + i], doc = (place / fieldCount) | 0, f = place - doc * fieldCount;
+      for (var i = count - 1, at = chained.lastOf[number]; i >= 0; i--, at = chained.previous[at]) {
+        var place = chained.places[at], doc = (place / fieldCount) | 0, f = place - doc * fieldCount;
         found.fields[i] = f;
         found.docs[i] = doc;
-        found.scores[i] = score(idf, f, doc, grouped.counts[start + i]);
+        found.scores[i] = score(idf, f, doc, chained.counts[at]);
       }
       cache.set(number, found);
       return found;
@@ -245,34 +227,46 @@
       term: function (number) { return read.terms[number]; },
       stopNumber: function (word) { return read.stopNumbers.get(word); },
       // How many (field, document) pairs hold the term.
-      frequency: function (number) { return grouped.starts[number + 1] - grouped.starts[number]; },
+      frequency: function (number) { return chained.perTerm[number]; },
       // Does the document hold the term in one of the fields of `mask` (a bit per field)?
       holds: function (number, doc, mask) {
-        var start = grouped.starts[number], end = grouped.starts[number + 1], low = start, high = end;
-        var first = doc * fieldCount;
+        var found = postings(number), docs = found.docs, low = 0, high = docs.length;
         while (low < high) {
           var middle = (low + high) >>> 1;
-          if (grouped.places[middle] < first) low = middle + 1; else high = middle;
+          if (docs[middle] < doc) low = middle + 1; else high = middle;
         }
-        for (; low < end && grouped.places[low] < first + fieldCount; low++) {
-          if (mask & (1 << (grouped.places[low] - first))) return true;
+        for (; low < docs.length && docs[low] === doc; low++) {
+          if (mask & (1 << found.fields[low])) return true;
         }
         return false;
       },
-      // The document's words in one field: term numbers, stop words negative. Tokens with no
-      // letter or digit (the empty term, e.g. "-" or "(") are left out: a phrase runs across them.
-      fieldTokens: function (doc, field) {
+      // The document's words: term numbers, stop words negative, in `words` (a buffer reused by
+      // the next call) with field f's from starts[f] to starts[f + 1]. Tokens with no letter or
+      // digit (the empty term, e.g. "-" or "(") are left out: a phrase runs across them.
+      docTokens: function (doc) {
         var shard = read.shardOf[doc], tokens = data.shards[shard].tokens, numberOf = read.codeNumbers[shard];
-        var at = read.starts[doc], found = [], lead = 0, f = 0, empty = read.numbers.get("");
-        for (; at < tokens.length && f <= field; at++) {
+        var at = read.starts[doc], lead = 0, empty = read.numbers.get(""), field = 0, size = 0;
+        var words = wordBuffer, starts = fieldStarts;
+        starts[0] = 0;
+        for (; at < tokens.length; at++) {
           var c = tokens.charCodeAt(at);
           if (c >= LEAD_A && c <= LEAD_Z) { lead = lead * 26 + (c - LEAD_A); continue; }
-          if (c === COMMA) { f++; continue; }
+          if (c === COMMA) {
+            starts[++field] = size;
+            if (field === fieldCount) break;
+            continue;
+          }
           var number = numberOf[lead * 36 + (c <= 57 ? c - 48 : c - 87)];
-          if (f === field && number !== empty) found.push(number);
           lead = 0;
+          if (number === empty) continue;
+          if (size === words.length) {
+            words = new Int32Array(size * 2);
+            words.set(wordBuffer);
+            wordBuffer = words;
+          }
+          words[size++] = number;
         }
-        return found;
+        return { words: words, starts: starts };
       },
       // Term numbers of the indexed words that begin with `prefix`, the term of `prefix` aside.
       completions: function (prefix) {
@@ -611,12 +605,12 @@
 
   // Does the document hold the phrase (its slots in a row) in one of the unit's fields?
   function holdsPhrase(index, unit, doc) {
-    var slots = unit.phrase.map(function (numbers) { return new Set(numbers); });
+    var slots = unit.slots || (unit.slots = unit.phrase.map(function (numbers) { return new Set(numbers); }));
+    var found = index.docTokens(doc), words = found.words, starts = found.starts;
     return unit.fields.some(function (f) {
-      var tokens = index.fieldTokens(doc, f);
-      for (var start = 0; start + slots.length <= tokens.length; start++) {
+      for (var start = starts[f]; start + slots.length <= starts[f + 1]; start++) {
         var k = 0;
-        while (k < slots.length && slots[k].has(tokens[start + k])) k++;
+        while (k < slots.length && slots[k].has(words[start + k])) k++;
         if (k === slots.length) return true;
       }
       return false;
@@ -763,8 +757,8 @@
 
   // Indexed words close to `word`: fewest edits first, then the most used.
   function closeWords(index, word) {
-    if (word.length < 3 || word.charAt(0) === "\u201c") return [];
-    var limit = word.length <= 5 ? 1 : 2, vocab = index.vocabulary(), found = [];
+    if (word.length < 3 || word.length > 40 || word.charAt(0) === "\u201c") return [];
+    var limit = word.length <= 5 ? 1 : 2, vocab = distinctWords(index), found = [];
     vocab.words.forEach(function (candidate, at) {
       if (Math.abs(candidate.length - word.length) > limit) return;
       var distance = editDistance(word, candidate, limit);
@@ -781,24 +775,46 @@
     }).slice(0, SUGGESTIONS).map(function (entry) { return entry.word; });
   }
 
+  // The vocabulary without the repeats of words found in several shards (made when first needed).
+  function distinctWords(index) {
+    var vocab = index.vocabulary();
+    if (!vocab.distinct) {
+      var seen = new Set(), distinct = { words: [], termOf: [] };
+      vocab.words.forEach(function (word, at) {
+        if (seen.has(word)) return;
+        seen.add(word);
+        distinct.words.push(word);
+        distinct.termOf.push(vocab.termOf[at]);
+      });
+      vocab.distinct = distinct;
+    }
+    return vocab.distinct;
+  }
+
   // Edits (insert, delete, substitute, swap two neighbours) from a to b; limit + 1 once over.
+  // Three rows of the table, reused (words here have at most 42 letters).
+  var editRows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
   function editDistance(a, b, limit) {
-    var previous2 = null, previous = [], i, j;
-    for (j = 0; j <= b.length; j++) previous.push(j);
+    var before = editRows[0], previous = editRows[1], row = editRows[2], i, j;
+    for (j = 0; j <= b.length; j++) previous[j] = j;
     for (i = 1; i <= a.length; i++) {
-      var row = [i], smallest = i;
+      var smallest = row[0] = i, ai = a.charCodeAt(i - 1);
       for (j = 1; j <= b.length; j++) {
-        var cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-        var value = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
-        if (previous2 && i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
-          value = Math.min(value, previous2[j - 2] + 1);
+        var bj = b.charCodeAt(j - 1), value = previous[j - 1] + (ai === bj ? 0 : 1);
+        if (previous[j] + 1 < value) value = previous[j] + 1;
+        if (row[j - 1] + 1 < value) value = row[j - 1] + 1;
+        if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj && before[j - 2] + 1 < value) {
+          value = before[j - 2] + 1;
         }
-        row.push(value);
-        smallest = Math.min(smallest, value);
+        row[j] = value;
+        if (value < smallest) smallest = value;
       }
       if (smallest > limit) return limit + 1;
-      previous2 = previous;
+      var oldest = before;
+      before = previous;
       previous = row;
+      row = oldest;
     }
     return previous[b.length];
   }
