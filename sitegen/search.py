@@ -220,33 +220,37 @@ def shard_data(
     of the text behind a term (see `encoded_surfaces`); `tokens` every document's fields in
     FIELDS order, each field's tokens as codes (see `code_table`) and a "," after each field;
     `postings` how many (term, field, document) the tokens hold, for search-engine.js to size
-    its arrays.
-    search-engine.js derives lunr.js's postings, term numbers and field lengths from the tokens, and
-    checks quoted phrases against them.
+    its arrays. search-engine.js derives lunr.js's postings, term numbers and field lengths from
+    the tokens, and checks quoted phrases against them.
     """
     if tokens is None:
         tokens = [document_tokens(doc) for doc in docs]
-    words, codes, stop_codes = shard_words(tokens)
-    surfaces: list[set[str]] = [set() for _ in words]
-    table = code_table(len(words))
+    key_of: dict[str, WordKey] = {}  # each distinct token's (is a stop word, term or stop word)
+    keyed = [[[key_of.get(token) or key_of.setdefault(token, word_key(token)) for token in field]
+              for field in fields] for fields in tokens]  # fmt: skip
+    counts = Counter(key for fields in keyed for field in fields for key in field)
+    order = sorted(counts, key=lambda key: -counts[key])  # stable: ties stay in order of first occurrence
+    codes = {key: code for code, key in enumerate(order)}
+    stop_codes = {code for code, (is_stop, _) in enumerate(order) if is_stop}
+    table = code_table(len(order))
     encoded: list[str] = []
     postings = 0
-    for fields in tokens:
+    for fields in keyed:
         for field in fields:
-            field_codes = [codes[word_key(word)] for word in field]
-            for word, code in zip(field, field_codes, strict=True):
-                encoded.append(table[code])
-                if code not in stop_codes and word:
-                    surfaces[code].add(word)
-            encoded.append(",")
+            field_codes = [codes[key] for key in field]
+            encoded.append("".join([table[code] for code in field_codes]) + ",")
             postings += len(set(field_codes) - stop_codes)
+    surfaces: list[list[str]] = [[] for _ in order]
+    for token, key in key_of.items():
+        if token and not key[0]:
+            surfaces[codes[key]].append(token)
     topic_titles = sorted({topic for doc in docs for topic in doc.topics})
     topic_number = {title: number for number, title in enumerate(topic_titles)}
     return {
-        "words": words,
+        "words": [word for _, word in order],
         "stops": sorted(stop_codes),
         "surfaces": [
-            encoded_surfaces(word, sorted(seen)) for word, seen in zip(words, surfaces, strict=True)
+            encoded_surfaces(term, sorted(seen)) for (_, term), seen in zip(order, surfaces, strict=True)
         ],
         "tokens": "".join(encoded),
         "postings": postings,
@@ -266,20 +270,14 @@ def document_tokens(doc: SearchDocument) -> DocumentTokens:
     return [[trim(token) for token in tokenize(value)] for value in field_values(doc)]
 
 
-def word_key(token: str) -> tuple[bool, str]:
+WordKey = tuple[bool, str]
+
+
+def word_key(token: str) -> WordKey:
     """(is a stop word, the index term or the stop word) for a trimmed token."""
     if token in STOP_WORDS:
         return True, token
     return False, stem(token)
-
-
-def shard_words(tokens: Sequence[DocumentTokens]) -> tuple[list[str], dict[tuple[bool, str], int], set[int]]:
-    """The shard's words (terms and stop words), the most frequent first, ties in order of first
-    occurrence; each word's code; the codes that are stop words."""
-    counts = Counter(word_key(token) for fields in tokens for field in fields for token in field)
-    order = sorted(counts, key=lambda key: -counts[key])  # stable: ties stay in order of first occurrence
-    codes = {key: code for code, key in enumerate(order)}
-    return [word for _, word in order], codes, {code for code, (is_stop, _) in enumerate(order) if is_stop}
 
 
 def encoded_surfaces(term: str, surfaces: Sequence[str]) -> str:
