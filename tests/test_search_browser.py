@@ -487,6 +487,8 @@ def test_results_page_filters_by_topic_and_year_and_sorts_with_its_state_in_the_
     assert len(page_results(seen)) == count
     assert all(topic in meta.split(" \u00b7 ") for meta in shown_meta(seen))
     assert seen.page.evaluate("document.activeElement.getAttribute('aria-current')") == "true"
+    announced = seen.page.locator("main [role=status]").inner_text()  # one live sentence, not the list
+    assert announced.startswith(f"{total} papers match") and f"of {count} papers (in {topic})" in announced
     seen.page.reload()  # the address holds the state
     assert len(page_results(seen)) == count
     seen.page.go_back()

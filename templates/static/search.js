@@ -471,9 +471,8 @@
       pageResults.replaceChildren(element("p", "search-status", "Type words to search for in the box above."));
       return;
     }
-    var outcome = searched(text, false);
+    var outcome = searched(text, false), range = "";
     var status = statusLine(outcome, text);
-    status.setAttribute("role", "status");
     var children = [status], notes = notesText(outcome);
     if (notes) children.push(element("p", "search-note", notes));
     if (outcome.suggestions.length) children.push(suggestionLine(outcome));
@@ -482,7 +481,7 @@
       state.page = Math.min(state.page, pages);
       var first = (state.page - 1) * PAGE_SIZE, body = element("div", "search-page-body");
       var listing = element("div", "search-page-list");
-      var range = shown.length ? "Showing " + (first + 1) + "\u2013" + Math.min(first + PAGE_SIZE, shown.length) + " of " +
+      range = shown.length ? "Showing " + (first + 1) + "\u2013" + Math.min(first + PAGE_SIZE, shown.length) + " of " +
         count(shown.length, "paper", "papers") + filtersText(state) + ", " + (state.sort === "date" ? "newest first" : "best match first") + "." :
         "No paper matches with these filters" + filtersText(state) + ".";
       listing.appendChild(element("p", "search-range", range));
@@ -496,6 +495,7 @@
       children.push(resultList(outcome.partial.slice(0, PAGE_SIZE), outcome, true));
     }
     pageResults.replaceChildren.apply(pageResults, children);
+    announcer.textContent = status.textContent + (range ? " " + range : "");
     document.title = text + " \u2014 " + baseTitle;
     if (focusKey) {
       var again = pageResults.querySelector("[data-facet=\"" + focusKey.replace(/["\\]/g, "\\$&") + "\"]");
@@ -518,9 +518,14 @@
     renderPage(link.getAttribute("data-facet"));
   }
 
+  // What a screen reader announces when results are shown or a filter changes them: one
+  // sentence in a live region that stays (the results themselves are not read out).
+  var announcer = element("p", "visually-hidden");
   var baseTitle = document.title;
   if (pageResults) {
-    pageResults.removeAttribute("aria-live"); // its status line speaks for it (role=status)
+    pageResults.removeAttribute("aria-live");
+    announcer.setAttribute("role", "status");
+    pageResults.parentNode.insertBefore(announcer, pageResults.nextSibling);
     var initial = pageState();
     if (input) input.value = initial.q;
     if (initial.q.trim()) {
