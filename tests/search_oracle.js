@@ -113,7 +113,8 @@ function expected(query, typing) {
   const phrase = /^"(.*)"$/.exec(query.trim());
   const words = wordsOf(phrase ? phrase[1] : query);
   const needed = words.filter((word) => !isStop(word));
-  const unfinished = typing && /[A-Za-z0-9_]$/.test(query) && words.length > 0 && query.endsWith(words[words.length - 1]);
+  const unfinished = typing && /[A-Za-z0-9_]$/.test(query) && words.length > 0 &&
+    query.toLowerCase().endsWith(words[words.length - 1]);
   if (phrase) {
     if (!needed.length || words.length < 2) return null; // not a case this oracle covers
     const results = lunrSearch(needed);

@@ -210,6 +210,8 @@ def test_results_as_you_type_with_highlighted_words(visit, mini_site: str) -> No
     assert meta == ["2023-11-11"]
     type_query(seen, "segm")  # the word being typed matches the words it begins
     assert "Segment anything in medical images" in dropdown_titles(seen)
+    type_query(seen, "Segm")  # as typed, capitals and all
+    assert "Segment anything in medical images" in dropdown_titles(seen)
     type_query(seen, "segm ")  # not once a space ends it
     assert dropdown_titles(seen) == []
     assert "No papers match" in dropdown_status(seen)

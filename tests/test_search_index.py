@@ -192,7 +192,7 @@ def test_query_syntax_ranks_as_lunr_js_ranks(tmp_path: Path, shard_sizes: str) -
 def test_plain_words_and_phrases_agree_with_lunr_js_in_one_shard_or_many(shard_sizes: str) -> None:
     queries = ["endogen", "segment anything", "decay", "days", "benchmark", "medsam-agent", "medsam agent",
                "2025", "constructor", "__proto__", "cafe", "caf", "report generation", "segmentation agent",
-               "segm", "segmentati", "a", "an", "agent the"]  # fmt: skip
+               "segm", "segmentati", "a", "an", "agent the", "Segm", "MedSAM Agen", "DECAY"]  # fmt: skip
     cases = [(query, typing) for query in queries for typing in (False, True)]
     cases += [('"report generation"', False), ('"segment anything"', False), ('"anything segment"', False)]
     outcome = run_oracle(SMALL_CORPUS, cases, vocabulary=True)

@@ -535,8 +535,9 @@
     var lastPart = parts[parts.length - 1].text ? parts.length - 1 : parts.length - 2;
     parts.forEach(function (part, partNumber) {
       var words = queryWords(lunr, part.text);
-      var unfinished = typing && partNumber === lastPart && words.length > 0 && (part.phrase ? !part.closed : true) &&
-        WORD_END.test(part.text) && part.text.slice(-words[words.length - 1].word.length) === words[words.length - 1].word;
+      var lastWord = words.length ? words[words.length - 1].word : "";
+      var unfinished = typing && partNumber === lastPart && lastWord !== "" && (part.phrase ? !part.closed : true) &&
+        WORD_END.test(part.text) && part.text.toLowerCase().slice(-lastWord.length) === lastWord; // as typed, to the end
       var kept = [];
       words.forEach(function (entry, position) {
         var last = unfinished && position === words.length - 1;
