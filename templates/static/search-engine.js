@@ -528,7 +528,7 @@
 
   // A unit is what a reader expects a paper to hold: a word, or a phrase.
   // unit: {label, clauses: [clause], phrase: [slot] or null, fields: [field number],
-  //        prohibited, optional (a stop word being typed: it narrows nothing)}
+  //        prohibited, optional (a stop word, or a letter, being typed: it narrows nothing)}
   // slot: the term numbers (stop words negative) a phrase's token may be.
   function plainUnits(lunr, index, parts, typing, outcome) {
     var allFields = index.fields.map(function (_, f) { return f; }), units = [];
