@@ -447,6 +447,25 @@ def test_the_list_under_the_box_misses_none_of_lunr_js_papers(visit, site_url: s
     assert seen.problems == [] and seen.outside_requests() == []
 
 
+def test_see_all_shows_on_the_results_page_what_the_list_under_the_box_counted(visit, site_url: str) -> None:
+    seen = visit(site_url, "index.html")
+    type_query(seen, "segmentati")  # completed while typing: segmentation, segmentations...
+    counted = int(dropdown_status(seen).split()[0])
+    more = seen.page.locator("#site-search-results a.search-more")
+    assert more.inner_text() == f"See all {counted} results"
+    more.click()
+    seen.page.wait_for_url("**/search.html?q=segmentati&typed=1")
+    assert page_status(seen).startswith(f"{counted} papers match")
+    note = seen.page.locator(".search-note").inner_text()
+    assert "Words beginning with \u201csegmentati\u201d count too" in note
+    seen.page.locator("#search-page-results a[data-facet='sort=date']").click()  # the filters keep it
+    seen.page.wait_for_function("() => /typed=1.*sort=date/.test(location.search)")
+    seen.page.goto(site_url + "search.html?q=segmentati")  # submitted: whole words only
+    assert page_status(seen) == "No papers match \u201csegmentati\u201d."
+    assert "segmentation" in seen.page.locator("#search-page-results .search-suggestion").inner_text()
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
 def test_built_site_dropdown_and_enter_from_a_paper_page(visit, site_url: str) -> None:
     seen = visit(site_url, "papers/endogen.html")
     seen.page.locator("main").click()

@@ -493,8 +493,9 @@
   // ---- searching ----
 
   // {results: [{doc, score}], partial: [{doc, score, lacks}], units, missing, ignored, common,
-  //  suggestions, notes, error, termsOf(doc) -> Set of stems}. options.typing: the query is
-  // still being typed (its last word, with no space after it, also matches words it begins).
+  //  suggestions, notes, error, completing (the word being typed, if completed), termsOf(doc) ->
+  //  Set of stems}. options.typing: the query is still being typed (its last word, with no
+  //  space after it, also matches words it begins).
   function search(lunr, index, text, options) {
     var typing = Boolean(options && options.typing), outcome;
     text = String(text).replace(/\s+$/, typing ? " " : "").replace(/^\s+/, "");
@@ -522,7 +523,7 @@
   function emptyOutcome() {
     return {
       results: [], partial: [], units: [], missing: [], ignored: [], common: [], suggestions: [],
-      notes: [], error: null, termsOf: function () { return new Set(); }
+      notes: [], error: null, completing: null, termsOf: function () { return new Set(); }
     };
   }
 
@@ -539,6 +540,7 @@
       var unfinished = typing && partNumber === lastPart && lastWord !== "" && (part.phrase ? !part.closed : true) &&
         WORD_END.test(part.text) && part.text.toLowerCase().slice(-lastWord.length) === lastWord; // as typed, to the end
       var kept = [];
+      if (unfinished && lastWord.length >= COMPLETE_FROM) outcome.completing = lastWord;
       words.forEach(function (entry, position) {
         var last = unfinished && position === words.length - 1;
         if (!entry.word) {

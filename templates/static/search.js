@@ -166,9 +166,7 @@
         return "Nothing to search for in " + quoted(text) + ": " + outcome.common.join(", ") +
           (outcome.common.length === 1 ? " is too common a word" : " are too common") + " to be indexed. Add a more specific word.";
       }
-      if (outcome.ignored.length || !outcome.units.length) {
-        return "Nothing to search for in " + quoted(text) + ": search finds words made of Latin letters and digits.";
-      }
+      return "Nothing to search for in " + quoted(text) + ": search finds words made of Latin letters and digits.";
     }
     if (outcome.units.length > 1) {
       var absent = outcome.missing.length ? " No paper has " + outcome.missing.join(", ") + " at all." : "";
@@ -177,8 +175,9 @@
     return "No papers match " + quoted(text) + ".";
   }
 
-  function notesText(outcome) {
+  function notesText(outcome, onPage) {
     var notes = outcome.notes.slice();
+    if (outcome.completing && onPage) notes.push("Words beginning with " + quoted(outcome.completing) + " count too, as when typed.");
     if (outcome.ignored.length) notes.push("Left out (not searchable): " + outcome.ignored.join(" ") + ".");
     var unknownField = outcome.missing.filter(function (word) {
       return /^[a-z]+:/.test(word) && loader.index && loader.index.fields.indexOf(word.split(":")[0]) < 0;
@@ -189,8 +188,10 @@
     return notes.join(" ");
   }
 
-  function searchHref(query) {
-    return root + "search.html?q=" + encodeURIComponent(query);
+  // search.html for the query; `completing`: its last word also matches the words it begins, as
+  // in the list under the box.
+  function searchHref(query, completing) {
+    return root + "search.html?q=" + encodeURIComponent(query) + (completing ? "&typed=1" : "");
   }
 
   // "Did you mean": links to the suggested queries, labelled, never among the results.
@@ -218,7 +219,7 @@
   function renderDropdown(text) {
     var outcome = searched(text, true);
     var children = [statusLine(outcome, text)];
-    var notes = notesText(outcome);
+    var notes = notesText(outcome, false);
     if (notes) children.push(element("p", "search-note", notes));
     if (outcome.suggestions.length) children.push(suggestionLine(outcome));
     if (outcome.results.length) {
@@ -231,7 +232,7 @@
     if (shown.length > (outcome.results.length ? DROPDOWN_LIMIT : PARTIAL_DROPDOWN_LIMIT)) {
       var more = element("a", "search-more", outcome.results.length ?
         "See all " + outcome.results.length + " results" : "See all " + outcome.partial.length + " papers with some of the words");
-      more.href = searchHref(text.trim());
+      more.href = searchHref(text.trim(), outcome.completing);
       children.push(more);
     }
     dropdown.replaceChildren.apply(dropdown, children);
@@ -342,13 +343,14 @@
   function pageState() {
     var params = new URLSearchParams(window.location.search);
     return {
-      q: params.get("q") || "", topic: params.get("topic") || "", year: params.get("year") || "",
+      q: params.get("q") || "", typed: params.get("typed") === "1", topic: params.get("topic") || "", year: params.get("year") || "",
       sort: params.get("sort") === "date" ? "date" : "relevance", page: Math.max(1, parseInt(params.get("page"), 10) || 1)
     };
   }
 
   function stateHref(state) {
     var params = [["q", state.q]];
+    if (state.typed) params.push(["typed", "1"]);
     if (state.topic) params.push(["topic", state.topic]);
     if (state.year) params.push(["year", state.year]);
     if (state.sort !== "relevance") params.push(["sort", state.sort]);
@@ -357,7 +359,7 @@
   }
 
   function changed(state, key, value) {
-    var next = { q: state.q, topic: state.topic, year: state.year, sort: state.sort, page: 1 };
+    var next = { q: state.q, typed: state.typed, topic: state.topic, year: state.year, sort: state.sort, page: 1 };
     next[key] = value;
     return next;
   }
@@ -471,9 +473,9 @@
       pageResults.replaceChildren(element("p", "search-status", "Type words to search for in the box above."));
       return;
     }
-    var outcome = searched(text, false), range = "";
+    var outcome = searched(text, state.typed), range = "";
     var status = statusLine(outcome, text);
-    var children = [status], notes = notesText(outcome);
+    var children = [status], notes = notesText(outcome, true);
     if (notes) children.push(element("p", "search-note", notes));
     if (outcome.suggestions.length) children.push(suggestionLine(outcome));
     if (outcome.results.length) {
