@@ -1,13 +1,15 @@
-"""The offline search bundle: a compact Lunr index built in Python, lunr.js 2.3.9 and the search UI.
+"""The offline search bundle: a compact index built in Python, lunr.js 2.3.9 and the search UI.
 
 The index ships as a `.js` file assigning a global (a `<script>` loads from file://, `fetch` does
 not). Instead of lunr.js's serialized index, whose per-posting scores make it ~25 MB at 10,000
-papers, it holds what lunr.js needs to score: terms, delta-encoded postings with term
-frequencies, and field lengths, in shards of a few hundred consecutive documents, each with its
-own term list (in the order lunr.js numbers terms). search.js merges the shards and scores with
-lunr.js's BM25 to the last bit (tests/test_search_index.py compares with lunr.js's own index and
-queries). Terms come from a faithful port of lunr.js's pipeline (sitegen.stemmer), so every query
-word stems as the index expects.
+papers, it holds each document's tokens, in shards of a few hundred consecutive documents: per
+shard, a word list (index terms and stop words) and every field's tokens as codes into it, plus
+the words of the text behind each term. From the tokens search-engine.js derives what lunr.js
+needs to score (term numbers in lunr.js's order, postings with term frequencies, field lengths)
+and scores with lunr.js's BM25 to the last bit; it checks quoted phrases against the tokens and
+completes a word being typed from the words behind the terms (tests/test_search_oracle.py
+compares it with lunr.js's own index and search). Terms come from a faithful port of lunr.js's
+pipeline (sitegen.stemmer), so every query word stems as the index expects.
 
 Shards make the index incremental: with a cache, a build re-encodes only shards whose documents
 changed (cut points depend on nearby documents only, so an added paper shifts nothing else), and
@@ -22,16 +24,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from itertools import pairwise
 from typing import Any, Protocol, cast
 
 from sitegen import urls
-from sitegen.stemmer import index_term, tokenize
+from sitegen.stemmer import STOP_WORDS, stem, tokenize, trim
 
 # Field name and boost: a title or system-name match outranks an abstract match.
 FIELDS: tuple[tuple[str, int], ...] = (("title", 10), ("names", 8), ("topics", 3), ("year", 2), ("text", 1))
 SNIPPET_CHARS = 200  # what a result shows of the abstract; the whole abstract is searched
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 # Documents per shard: a shard is cached and re-encoded as a whole. Cuts fall after a document
 # whose digest is 0 modulo SHARD_SPREAD, so shards hold ~SHARD_MIN_DOCS + SHARD_SPREAD documents.
 SHARD_MIN_DOCS = 96
@@ -40,8 +41,9 @@ SHARD_MAX_DOCS = 384
 GLOBAL_NAME = "SITEGEN_SEARCH"
 
 ASSETS = {  # output path -> (package, resource)
-    "assets/lunr.js": ("sitegen", "vendor/lunr.js"),
-    "assets/search.js": ("sitegen.templates", "static/search.js"),
+    "assets/lunr.js": ("sitegen", "vendor/lunr.js"),  # loaded when search is first used
+    "assets/search-engine.js": ("sitegen.templates", "static/search-engine.js"),  # likewise
+    "assets/search.js": ("sitegen.templates", "static/search.js"),  # on every page
     "assets/search.css": ("sitegen.templates", "static/search.css"),
 }
 
@@ -58,12 +60,9 @@ class SearchDocument:
 
 @dataclass(frozen=True)
 class SearchBundle:
-    files: dict[str, bytes]  # output-relative path -> bytes (index, lunr.js, search.js, search.css)
+    files: dict[str, bytes]  # output-relative path -> bytes (index, lunr.js, the scripts, search.css)
     index_bytes: int  # raw size of what a reader downloads for search
     index_gzip_bytes: int
-
-
-FieldTerms = tuple[dict[str, int], int]  # term -> count in order of first occurrence, field length
 
 
 class SearchCache(Protocol):
@@ -194,15 +193,15 @@ def encoded_shard(shard: Shard, cache: SearchCache | None, mark_used: bool = Tru
         if mark_used:  # still needed: the next edit in this shard reads them
             keep = getattr(cache, "touch", cache.get)
             for key in shard.keys:
-                keep(terms_key(key))
+                keep(tokens_key(key))
         size, text = known.split(b"\n", 1)
         return text, int(size)
     docs = list(shard.docs)  # each made once (they may be made when read)
     if cache is None:
         data = shard_data(docs)
     else:
-        counted = [counted_fields(doc, key, cache) for doc, key in zip(docs, shard.keys, strict=True)]
-        data = shard_data(docs, counted)
+        tokens = [cached_tokens(doc, key, cache) for doc, key in zip(docs, shard.keys, strict=True)]
+        data = shard_data(docs, tokens)
     text = json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
     text_size = gzip_size(text)
     if cache is not None:
@@ -211,18 +210,50 @@ def encoded_shard(shard: Shard, cache: SearchCache | None, mark_used: bool = Tru
 
 
 def shard_data(
-    docs: Sequence[SearchDocument], counted: Sequence[Sequence[FieldTerms]] | None = None
+    docs: Sequence[SearchDocument], tokens: Sequence[DocumentTokens] | None = None
 ) -> dict[str, object]:
-    """One shard: its documents (numbered from 0), their topics, and their compact index."""
-    if counted is None:
-        counted = [[term_frequencies(value) for value in field_values(doc)] for doc in docs]
-    index = CompactIndex.build(counted)
+    """One shard: its words, each document's token codes, their topics, and what results show.
+
+    `words` lists the index terms and stop words of the shard's documents, the most frequent
+    first (codes are their positions); `stops` the codes that are stop words (a stop word can
+    be spelled like a term: "others" stems to "other"). `surfaces` gives, per code, the words
+    of the text behind a term (see `encoded_surfaces`); `tokens` every document's fields in
+    FIELDS order, each field's tokens as codes (see `code_table`) and a "," after each field;
+    `postings` how many (term, field, document) the tokens hold, for search-engine.js to size
+    its arrays. search-engine.js derives lunr.js's postings, term numbers and field lengths from
+    the tokens, and checks quoted phrases against them.
+    """
+    if tokens is None:
+        tokens = [document_tokens(doc) for doc in docs]
+    key_of: dict[str, WordKey] = {}  # each distinct token's (is a stop word, term or stop word)
+    keyed = [[[key_of.get(token) or key_of.setdefault(token, word_key(token)) for token in field]
+              for field in fields] for fields in tokens]  # fmt: skip
+    counts = Counter(key for fields in keyed for field in fields for key in field)
+    order = sorted(counts, key=lambda key: -counts[key])  # stable: ties stay in order of first occurrence
+    codes = {key: code for code, key in enumerate(order)}
+    stop_codes = {code for code, (is_stop, _) in enumerate(order) if is_stop}
+    table = code_table(len(order))
+    encoded: list[str] = []
+    postings = 0
+    for fields in keyed:
+        for field in fields:
+            field_codes = [codes[key] for key in field]
+            encoded.append("".join([table[code] for code in field_codes]) + ",")
+            postings += len(set(field_codes) - stop_codes)
+    surfaces: list[list[str]] = [[] for _ in order]
+    for token, key in key_of.items():
+        if token and not key[0]:
+            surfaces[codes[key]].append(token)
     topic_titles = sorted({topic for doc in docs for topic in doc.topics})
     topic_number = {title: number for number, title in enumerate(topic_titles)}
     return {
-        "terms": index.terms,
-        "postings": index.encoded_postings(),
-        "lengths": index.lengths,
+        "words": [word for _, word in order],
+        "stops": sorted(stop_codes),
+        "surfaces": [
+            encoded_surfaces(term, sorted(seen)) for (_, term), seen in zip(order, surfaces, strict=True)
+        ],
+        "tokens": "".join(encoded),
+        "postings": postings,
         "topics": topic_titles,
         "docs": [
             [doc.url, doc.title, doc.date, [topic_number[t] for t in doc.topics], snippet(doc.text)]
@@ -231,22 +262,70 @@ def shard_data(
     }
 
 
-def terms_key(doc_key: str) -> str:
-    return f"search-terms {INDEX_FORMAT} {doc_key}"
+DocumentTokens = list[list[str]]  # per field in FIELDS, its tokens as lunr.js's trimmer leaves them
 
 
-def counted_fields(doc: SearchDocument, doc_key: str, cache: SearchCache) -> list[FieldTerms]:
-    """Each field's term counts and length, from the cache when the document is unchanged."""
-    key = terms_key(doc_key)
+def document_tokens(doc: SearchDocument) -> DocumentTokens:
+    """Each field's tokens, lowercased and trimmed as lunr.js's tokenizer and trimmer leave them."""
+    return [[trim(token) for token in tokenize(value)] for value in field_values(doc)]
+
+
+WordKey = tuple[bool, str]
+
+
+def word_key(token: str) -> WordKey:
+    """(is a stop word, the index term or the stop word) for a trimmed token."""
+    if token in STOP_WORDS:
+        return True, token
+    return False, stem(token)
+
+
+def encoded_surfaces(term: str, surfaces: Sequence[str]) -> str:
+    """The words behind a term, joined by spaces, each as the number of the term's last letters
+    it drops (one digit) and the letters it adds: for "generat", "generation" is "0ion" and
+    "generate" "0e"; for "studi", "study" is "1y". A word sharing too little is "=" + the word."""
+    encoded = []
+    for word in surfaces:
+        shared = 0
+        limit = min(len(term), len(word))
+        while shared < limit and term[shared] == word[shared]:
+            shared += 1
+        dropped = len(term) - shared
+        encoded.append(f"{dropped}{word[shared:]}" if dropped <= 9 else "=" + word)
+    return " ".join(encoded)
+
+
+CODE_LAST = "0123456789abcdefghijklmnopqrstuvwxyz"  # a code's last character
+CODE_LEAD = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # the characters before it
+
+
+def code_table(size: int) -> list[str]:
+    """Codes 0..size-1 as self-delimiting text: the number modulo 36 as one character of
+    CODE_LAST, preceded by the rest (if any) in base 26 in CODE_LEAD. 36 codes take one
+    character, 936 two; no separator is needed between tokens."""
+    table = []
+    for number in range(size):
+        rest, lead = number // 36, ""
+        while rest:
+            rest, digit = divmod(rest, 26)
+            lead = CODE_LEAD[digit] + lead
+        table.append(lead + CODE_LAST[number % 36])
+    return table
+
+
+def tokens_key(doc_key: str) -> str:
+    return f"search-tokens {INDEX_FORMAT} {doc_key}"
+
+
+def cached_tokens(doc: SearchDocument, doc_key: str, cache: SearchCache) -> DocumentTokens:
+    """A document's tokens, from the cache when the document is unchanged."""
+    key = tokens_key(doc_key)
     known = cache.get(key)
     if known is not None:
-        return [
-            (dict(zip(terms, counts, strict=True)), length) for terms, counts, length in json.loads(known)
-        ]
-    counted = [term_frequencies(value) for value in field_values(doc)]
-    encoded = [[list(terms), list(terms.values()), length] for terms, length in counted]
-    cache[key] = json.dumps(encoded, ensure_ascii=True, separators=(",", ":")).encode("ascii")
-    return counted
+        return cast("DocumentTokens", json.loads(known))
+    tokens = document_tokens(doc)
+    cache[key] = json.dumps(tokens, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    return tokens
 
 
 def field_values(doc: SearchDocument) -> tuple[str, ...]:
@@ -268,89 +347,3 @@ def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
         return text
     cut = text.rfind(" ", 0, limit)
     return text[: cut if cut > limit // 2 else limit].rstrip(" ,;:.") + "…"
-
-
-@dataclass
-class CompactIndex:
-    """Postings in the shape of lunr.Builder's state after `add` of every document.
-
-    terms: numbered in order of first occurrence (document, then field, then token), as lunr.js
-    numbers them; postings[field][term]: [doc, tf, doc, tf, ...] with ascending docs;
-    lengths[field][doc]: the number of terms lunr.js counts for that field.
-    """
-
-    terms: list[str]
-    postings: list[dict[int, list[int]]]
-    lengths: list[list[int]]
-
-    @classmethod
-    def build(cls, documents: Sequence[Sequence[FieldTerms]]) -> CompactIndex:
-        """From each document's fields' (term counts, length), as term_frequencies gives them."""
-        index = cls([], [{} for _ in FIELDS], [[] for _ in FIELDS])
-        term_numbers: dict[str, int] = {}
-        for doc_number, fields in enumerate(documents):
-            for field_number, (frequencies, length) in enumerate(fields):
-                index.lengths[field_number].append(length)
-                field_postings = index.postings[field_number]
-                for term, frequency in frequencies.items():
-                    number = term_numbers.get(term)
-                    if number is None:
-                        number = term_numbers[term] = len(index.terms)
-                        index.terms.append(term)
-                    if number in field_postings:
-                        field_postings[number] += (doc_number, frequency)
-                    else:
-                        field_postings[number] = [doc_number, frequency]
-        return index
-
-    def encoded_postings(self) -> list[str]:
-        """Per term, its fields joined by ";" (trailing empty fields left out); per field,
-        "gap" or "gap:tf" entries in base 36 joined by "," where gap is the distance from
-        the previous document number (the first from -1)."""
-        digits = base36_table(max(len(self.lengths[0]) + 1, 1296))
-        encoded = []
-        for number in range(len(self.terms)):
-            fields = [
-                encode_field(postings[number], digits) if number in postings else ""
-                for postings in self.postings
-            ]
-            encoded.append(";".join(fields).rstrip(";"))
-        return encoded
-
-
-def term_frequencies(value: str) -> FieldTerms:
-    """Term -> count for one field, in order of first occurrence, and the field's length."""
-    tokens = tokenize(value)
-    frequencies: Counter[str | None] = Counter(map(index_term, tokens))  # None: a stop word
-    stop_words = frequencies.pop(None, 0)
-    return cast("dict[str, int]", frequencies), len(tokens) - stop_words
-
-
-def encode_field(flat: Sequence[int], digits: list[str]) -> str:
-    docs, frequencies = flat[0::2], flat[1::2]
-    gaps = [digits[doc - previous] for previous, doc in pairwise([-1, *docs])]
-    return ",".join(
-        gap if frequency == 1 else f"{gap}:{base36(frequency, digits)}"
-        for gap, frequency in zip(gaps, frequencies, strict=True)
-    )
-
-
-BASE36_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-
-
-def base36_table(size: int) -> list[str]:
-    """Every number below `size` in base 36 (postings hold millions: look them up)."""
-    table = list(BASE36_DIGITS[: min(size, 36)])
-    for number in range(36, size):
-        table.append(table[number // 36] + BASE36_DIGITS[number % 36])
-    return table
-
-
-def base36(number: int, table: Sequence[str] = ()) -> str:
-    if number < len(table):
-        return table[number]
-    text = BASE36_DIGITS[number % 36]
-    while number >= 36:
-        number //= 36
-        text = BASE36_DIGITS[number % 36] + text
-    return text

@@ -41,6 +41,7 @@ def tokenize(text: str) -> list[str]:
     return text.replace("-", " ").split()  # the same tokens, several times faster
 
 
+@lru_cache(maxsize=1 << 18)
 def trim(token: str) -> str:
     """lunr.trimmer: strip non-word characters at both ends (may leave "")."""
     return _TRAILING_NON_WORD.sub("", _LEADING_NON_WORD.sub("", token))

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import json
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
 from sitegen.search import SearchDocument, build_search_bundle
-from sitegen.stemmer import index_terms
+from sitegen.stemmer import STOP_WORDS, stem, tokenize, trim
+from tests.conftest import node_tool
+from tests.search_corpus import build_committed_site, run_oracle
+from tests.test_site_browser import serve
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,8 @@ PAGE = """<!doctype html>
 <link rel="stylesheet" href="{root}assets/search.css">
 <script src="{root}assets/search.js" defer></script></head>
 <body><header>{search_box}</header>
-<main><h1>{title}</h1>{main}<p><input id="other-field" aria-label="Other"></p></main></body></html>
+<main><h1 data-search-highlight>{title}</h1>{main}
+<p><input id="other-field" aria-label="Other"></p></main></body></html>
 """
 UNTRUSTED_TITLE = '<img src=x onerror="window.pwned=1"> Evil & Co. segmentation'
 
@@ -47,7 +48,7 @@ CORPUS = [
     paper(2, "A survey of agents", "We survey agents for clinics.", ("Agents",), "2025-02-03"),
     paper(3, "Signal decay in diffusion MRI", "Decay over days plays a role.", (), "2023-11-11"),
     paper(4, "A benchmark for report generation", "We benchmark models.", (), "2025-03-01"),
-    paper(5, "Radiology reports", "The model beats a benchmark.", (), "2024-07-07"),
+    paper(5, "Radiology reports", "The model beats a benchmark; generation of reports.", (), "2024-07-07"),
     paper(6, UNTRUSTED_TITLE, "<script>window.pwned=2</script> segmentation"),
 ]
 
@@ -69,8 +70,8 @@ class Visit:
 def visit(browser) -> Iterator:
     contexts = []
 
-    def open_page(site_url: str, path: str) -> Visit:
-        context = browser.new_context()
+    def open_page(site_url: str, path: str, **options: Any) -> Visit:
+        context = browser.new_context(**options)
         contexts.append(context)
         page = context.new_page()
         seen = Visit(page, site_url)
@@ -90,15 +91,20 @@ def write_mini_site(root: Path) -> Path:
     for path, data in build_search_bundle(CORPUS).files.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_bytes(data)
-    results = '<div id="search-page-results"></div>'
+    results = '<div id="search-page-results" aria-live="polite"></div>'
     pages = {"index.html": ("", "Home", ""), "search.html": ("", "Search", results)}
-    pages.update({doc.url: ("../", doc.title, "") for doc in CORPUS})
+    for doc in CORPUS:
+        pages[doc.url] = ("../", doc.title, f"<div data-search-highlight>{escaped(doc.text)}</div>")
     for path, (prefix, title, main) in pages.items():
         box = SEARCH_BOX.format(root=prefix)
-        html = PAGE.format(root=prefix, title=title.replace("<", "&lt;"), search_box=box, main=main)
+        html = PAGE.format(root=prefix, title=escaped(title), search_box=box, main=main)
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(html, encoding="utf-8")
     return root
+
+
+def escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;")
 
 
 @pytest.fixture(scope="module")
@@ -106,36 +112,39 @@ def mini_site(tmp_path_factory: pytest.TempPathFactory) -> str:
     return write_mini_site(tmp_path_factory.mktemp("mini")).as_uri() + "/"
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+@pytest.fixture(scope="module")
+def captured(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[SearchDocument]]:
+    """A build of the committed content, and the documents its search index was made of."""
+    out = tmp_path_factory.mktemp("captured") / "public"
+    return out, build_committed_site(out)
 
 
 @pytest.fixture(scope="module")
-def served_site(committed_site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(committed_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+def served_site(captured: tuple[Path, list[SearchDocument]]) -> Iterator[str]:
+    """The built site over HTTP, with netlify.toml's Content-Security-Policy on every response."""
+    with serve(captured[0]) as origin:
+        yield origin + "/"
 
 
 @pytest.fixture(scope="module", params=["file", "http"])
-def site_url(request: pytest.FixtureRequest, committed_site: Path) -> str:
+def site_url(request: pytest.FixtureRequest, captured: tuple[Path, list[SearchDocument]]) -> str:
     if request.param == "file":
-        return committed_site.as_uri() + "/"
+        return captured[0].as_uri() + "/"
     return request.getfixturevalue("served_site")
 
 
 def type_query(seen: Visit, text: str) -> None:
+    """Type into the box and wait until the list shows that very text's results."""
     box = seen.page.locator("#site-search-input")
     box.fill("")
-    box.type(text)
+    if len(text) > 40:
+        box.fill(text)
+    else:
+        box.type(text)
     seen.page.wait_for_function(
-        "text => !document.querySelector('#site-search-results').hidden &&"
-        " document.querySelector('#site-search-results .search-status').textContent.includes(text)",
+        "text => { const box = document.querySelector('#site-search-results');"
+        " const status = box.querySelector('.search-status');"
+        " return !box.hidden && status && status.dataset.query === text; }",
         arg=text,
     )
 
@@ -149,12 +158,33 @@ def dropdown_titles(seen: Visit) -> list[str]:
     return seen.page.locator("#site-search-results .search-result-title").all_text_contents()
 
 
-def page_results(seen: Visit) -> list[str]:
-    """The result links search.html shows, as site-relative URLs."""
-    seen.page.wait_for_selector("#search-page-results .search-status")
-    links = seen.page.locator("#search-page-results a.search-result")
+def dropdown_status(seen: Visit) -> str:
+    return seen.page.locator("#site-search-results .search-status").inner_text()
+
+
+def page_status(seen: Visit) -> str:
+    seen.page.wait_for_selector("#search-page-results .search-status[data-query]")
+    return seen.page.locator("#search-page-results .search-status").inner_text()
+
+
+def page_results(seen: Visit, selector: str = "a.search-result:not(.search-result-partial)") -> list[str]:
+    """The result links search.html shows (this page of them), as site-relative URLs, no fragment."""
+    seen.page.wait_for_selector("#search-page-results .search-status[data-query]")
+    links = seen.page.locator(f"#search-page-results {selector}")
     hrefs = links.evaluate_all("links => links.map(a => a.href)")
-    return [href.removeprefix(seen.site_url) for href in hrefs]
+    return [href.removeprefix(seen.site_url).split("#")[0] for href in hrefs]
+
+
+def every_page_result(seen: Visit, path: str) -> list[str]:
+    """Every result of search.html?..., page after page."""
+    found: list[str] = []
+    number = 1
+    while True:
+        seen.page.goto(seen.site_url + path + (f"&page={number}" if number > 1 else ""))
+        found += page_results(seen)
+        if not seen.page.locator("#search-page-results a.search-page-link", has_text="Next page").count():
+            return found
+        number += 1
 
 
 # ---- the search UI on a hand-made page with the contract's markup ----
@@ -163,9 +193,10 @@ def page_results(seen: Visit) -> list[str]:
 def test_assets_load_only_when_search_is_first_used(visit, mini_site: str) -> None:
     seen = visit(mini_site, "index.html")
     seen.page.wait_for_load_state("load")
-    assert not [url for url in seen.requests if url.endswith(("lunr.js", "search-index.js"))]
+    on_first_use = ("lunr.js", "search-engine.js", "search-index.js")
+    assert not [url for url in seen.requests if url.endswith(on_first_use)]
     seen.page.locator("#site-search-input").focus()
-    seen.page.wait_for_function("() => window.lunr && window.SITEGEN_SEARCH")
+    seen.page.wait_for_function("() => window.lunr && window.SITEGEN_SEARCH && window.SITEGEN_SEARCH_ENGINE")
     assert seen.problems == []
 
 
@@ -177,8 +208,13 @@ def test_results_as_you_type_with_highlighted_words(visit, mini_site: str) -> No
     assert [mark.lower() for mark in marks] == ["decay", "decay"]  # in the title and the snippet
     meta = seen.page.locator("#site-search-results .search-result-meta").all_text_contents()
     assert meta == ["2023-11-11"]
-    type_query(seen, "segm")  # a word being typed matches as a prefix
+    type_query(seen, "segm")  # the word being typed matches the words it begins
     assert "Segment anything in medical images" in dropdown_titles(seen)
+    type_query(seen, "Segm")  # as typed, capitals and all
+    assert "Segment anything in medical images" in dropdown_titles(seen)
+    type_query(seen, "segm ")  # not once a space ends it
+    assert dropdown_titles(seen) == []
+    assert "No papers match" in dropdown_status(seen)
     assert seen.problems == [] and seen.outside_requests() == []
 
 
@@ -190,14 +226,72 @@ def test_lunr_query_syntax_works(visit, mini_site: str) -> None:
     assert "Segment anything in medical images" not in dropdown_titles(seen)
 
 
-@pytest.mark.parametrize("query", ["title:", "+", "nosuchfield:x"])
+@pytest.mark.parametrize("query", ["title:", "+", "x~", "*", "segm* *"])
 def test_a_malformed_query_shows_a_friendly_message(visit, mini_site: str, query: str) -> None:
     seen = visit(mini_site, "index.html")
     type_query(seen, query)
     error = seen.page.locator("#site-search-results .search-error")
     assert error.is_visible()
     assert "Check the query syntax" in error.text_content()
+    if "*" in query:
+        assert "alone would match every paper" in error.text_content()
     assert seen.problems == []
+
+
+def test_an_unknown_field_is_named(visit, mini_site: str) -> None:
+    seen = visit(mini_site, "search.html?q=nosuchfield:x")
+    assert "No papers match" in page_status(seen)
+    note = seen.page.locator("#search-page-results .search-note").inner_text()
+    assert "\u201cnosuchfield\u201d is not a field" in note and "title, names, topics, year, text" in note
+
+
+ODD_QUERIES = {
+    "unbalanced quote": '"report generation',
+    "a lone quote": '"',
+    "empty quotes": '""',
+    "a lone plus": "+",
+    "a lone minus": "-",
+    "a star alone": "*",
+    "a tilde": "~",
+    "a caret": "^",
+    "a colon": ":",
+    "a backslash": "\\",
+    "1,000 letters": "segmentation" + "x" * 988,
+    "1,000 characters of words": ("report generation segment " * 40)[:1000],
+    "right-to-left text": "\u05e9\u05dc\u05d5\u05dd \u05e2\u05d5\u05dc\u05dd \u0645\u0631\u062d\u0628\u0627",
+    "Chinese": "\u533b\u5b66\u56fe\u50cf\u5206\u5272",
+    "Japanese and a word": "\u753b\u50cf segmentation",
+    "only stop words": "the of and",
+    "emoji": "\U0001f600\U0001f52c",
+    "html": "<script>alert(1)</script>",
+}
+
+
+@pytest.mark.parametrize("name", list(ODD_QUERIES))
+def test_odd_queries_get_a_clear_message_and_no_console_error(visit, mini_site: str, name: str) -> None:
+    query = ODD_QUERIES[name]
+    seen = visit(mini_site, "index.html")
+    type_query(seen, query)
+    assert dropdown_status(seen).strip()
+    seen.page.goto(mini_site + "search.html?q=" + _quote(query))
+    status = page_status(seen)
+    assert status.strip() and "Searching" not in status
+    if name in ("right-to-left text", "Chinese", "emoji", "only stop words"):
+        assert status.startswith("Nothing to search for")
+    if name == "unbalanced quote":
+        assert "run to the end" in seen.page.locator("#search-page-results .search-note").inner_text()
+        assert page_results(seen) == ["papers/p4.html"]  # the phrase, as if closed
+    if name == "Japanese and a word":
+        assert "Left out" in seen.page.locator("#search-page-results .search-note").inner_text()
+        assert set(page_results(seen)) == {"papers/p1.html", "papers/p6.html"}  # segment, segmentation
+    assert seen.page.evaluate("window.pwned === undefined")
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text, safe="")
 
 
 def test_slash_focuses_the_box_unless_typing_elsewhere(visit, mini_site: str) -> None:
@@ -226,11 +320,11 @@ def test_arrow_keys_escape_and_enter(visit, mini_site: str) -> None:
     type_query(seen, "endogen")
     with seen.page.expect_navigation():
         seen.page.keyboard.press("Enter")
-    assert seen.page.url.endswith("papers/p0.html")
+    assert urlsplit(seen.page.url).path.endswith("papers/p0.html")
     type_query(seen, "decay")  # from a page one folder down, links still resolve
     with seen.page.expect_navigation():
         seen.page.keyboard.press("Enter")
-    assert seen.page.url.endswith("papers/p3.html")
+    assert urlsplit(seen.page.url).path.endswith("papers/p3.html")
     assert seen.problems == []
 
 
@@ -257,6 +351,48 @@ def test_search_page_lists_every_result(visit, mini_site: str) -> None:
     seen = visit(mini_site, "search.html?q=segmentation")
     assert sorted(page_results(seen)) == ["papers/p1.html", "papers/p6.html"]
     assert seen.page.locator("#site-search-input").input_value() == "segmentation"
+    assert seen.page.title() == "segmentation \u2014 Search"
+    assert seen.problems == []
+
+
+def test_no_paper_with_every_word_lists_those_with_some_apart(visit, mini_site: str) -> None:
+    seen = visit(mini_site, "index.html")
+    type_query(seen, "decay benchmark")
+    assert dropdown_status(seen) == "No paper has all of: decay, benchmark."
+    assert dropdown_titles(seen)  # the second list, labelled, with what each lacks
+    heading = seen.page.locator("#site-search-results .search-partial-heading").inner_text()
+    assert "some of the words" in heading
+    lacks = seen.page.locator("#site-search-results .search-result-lacks").all_text_contents()
+    assert sorted(lacks) == ["Lacks: benchmark", "Lacks: decay", "Lacks: decay"]
+    seen.page.keyboard.press("Enter")  # never opens a paper that lacks a word: the full list instead
+    seen.page.wait_for_url("**/search.html?q=decay+benchmark")
+    assert page_status(seen) == "No paper has all of: decay, benchmark."
+    assert page_results(seen) == [] and len(page_results(seen, "a.search-result-partial")) == 3
+    seen.page.goto(mini_site + "search.html?q=decay+stroke")
+    assert page_status(seen) == "No paper has all of: decay, stroke. No paper has stroke at all."
+    assert page_results(seen, "a.search-result-partial") == ["papers/p3.html"]
+    assert seen.problems == []
+
+
+def test_absent_words_get_a_labelled_suggestion_and_no_results(visit, mini_site: str) -> None:
+    seen = visit(mini_site, "search.html?q=benchmrk")
+    assert page_status(seen) == "No papers match \u201cbenchmrk\u201d."
+    assert page_results(seen) == [] and page_results(seen, "a.search-result-partial") == []
+    suggestion = seen.page.locator("#search-page-results .search-suggestion")
+    assert suggestion.inner_text().startswith("Suggestion: did you mean benchmark?")
+    suggestion.locator("a").click()
+    seen.page.wait_for_url("**/search.html?q=benchmark")
+    assert set(page_results(seen)) == {"papers/p4.html", "papers/p5.html"}
+    assert seen.problems == []
+
+
+def test_quoted_phrases_match_words_in_a_row(visit, mini_site: str) -> None:
+    seen = visit(mini_site, "search.html?q=" + _quote('"report generation"'))
+    assert page_results(seen) == ["papers/p4.html"]  # p5 has both words, apart
+    seen.page.goto(mini_site + "search.html?q=" + _quote("report generation"))
+    assert set(page_results(seen)) == {"papers/p4.html", "papers/p5.html"}
+    seen.page.goto(mini_site + "search.html?q=" + _quote('"generation of reports"'))
+    assert page_results(seen) == ["papers/p5.html"]
     assert seen.problems == []
 
 
@@ -269,34 +405,64 @@ def test_results_region_is_accessible(visit, mini_site: str) -> None:
     assert seen.page.get_by_label("Search papers").count() == 1
 
 
-# ---- the built site (committed content), from file:// and over HTTP ----
+# ---- the built site (committed content), from file:// and over HTTP under the site's CSP ----
 
 
-def committed_papers(site: Path) -> list[dict]:
-    return json.loads((site / "papers.json").read_text(encoding="utf-8"))
+def lunr_js_papers(documents: list[SearchDocument], cases: list[tuple[str, bool]]) -> list[set[str]]:
+    """The papers real lunr.js says each (query, typing) must find, as site-relative URLs."""
+    expected = run_oracle(documents, cases, expect_only=True)["expected"]
+    return [{documents[doc].url for doc in docs} for docs in expected]
 
 
-def papers_with_term(site: Path, term: str, *, title_only: bool = False) -> set[str]:
-    """The papers lunr.js must find for `term`, by the stems our index holds."""
-    return {
-        paper["url"]
-        for paper in committed_papers(site)
-        if term in index_terms(paper["title"] if title_only else paper["title"] + " " + paper["abstract"])
-    }
+REPRESENTATIVE = [
+    "medical", "image", "generation", "hallucination", "foundation", "decay", "endogen", "2025",
+    "medical image segmentation", "segmentation ct", "vision language model", "report generation",
+    '"report generation"', '"medical image segmentation"', "stroke", "sepsis segmentation",
+]  # fmt: skip
 
 
-def test_built_site_finds_the_right_papers(visit, site_url: str, committed_site: Path) -> None:
-    seen = visit(site_url, "search.html?q=EndoGen")
-    assert page_results(seen)[0] == "papers/endogen.html"
-    seen.page.goto(site_url + "search.html?q=decay")
-    assert set(page_results(seen)) == papers_with_term(committed_site, "decay") != set()
-    seen.page.goto(site_url + "search.html?q=title%3Abenchmark")
-    assert set(page_results(seen)) == papers_with_term(committed_site, "benchmark", title_only=True) != set()
-    seen.page.goto(site_url + "search.html?q=segment+anything")
-    top = page_results(seen)[:3]
-    by_url = {paper["url"]: paper for paper in committed_papers(committed_site)}
-    about_sam = re.compile(r"segment anything|\bSAM\b", re.IGNORECASE)
-    assert all(about_sam.search(by_url[url]["title"] + by_url[url]["abstract"]) for url in top)
+def test_results_page_lists_exactly_lunr_js_papers(visit, site_url: str, captured) -> None:
+    documents = captured[1]
+    expected = lunr_js_papers(documents, [(query, False) for query in REPRESENTATIVE])
+    seen = visit(site_url, "index.html")
+    for query, papers in zip(REPRESENTATIVE, expected, strict=True):
+        found = every_page_result(seen, "search.html?q=" + _quote(query))
+        assert len(found) == len(set(found)), query
+        assert set(found) == papers, query
+    assert expected[0] and expected[-2] == set() and expected[-1] == set()
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+def test_the_list_under_the_box_misses_none_of_lunr_js_papers(visit, site_url: str, captured) -> None:
+    typed = ["medical", "hallucinat", "segmentati", "stro", "stroke", "medical imag", "the", "an"]
+    expected = lunr_js_papers(captured[1], [(text, True) for text in typed])
+    seen = visit(site_url, "papers/endogen.html")
+    for text, papers in zip(typed, expected, strict=True):
+        type_query(seen, text)
+        status = dropdown_status(seen)
+        if papers:
+            assert status.startswith(f"{len(papers)} paper"), (text, status)
+        else:
+            assert "No paper" in status, (text, status)
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+def test_see_all_shows_on_the_results_page_what_the_list_under_the_box_counted(visit, site_url: str) -> None:
+    seen = visit(site_url, "index.html")
+    type_query(seen, "segmentati")  # completed while typing: segmentation, segmentations...
+    counted = int(dropdown_status(seen).split()[0])
+    more = seen.page.locator("#site-search-results a.search-more")
+    assert more.inner_text() == f"See all {counted} results"
+    more.click()
+    seen.page.wait_for_url("**/search.html?q=segmentati&typed=1")
+    assert page_status(seen).startswith(f"{counted} papers match")
+    note = seen.page.locator(".search-note").inner_text()
+    assert "Words beginning with \u201csegmentati\u201d count too" in note
+    seen.page.locator("#search-page-results a[data-facet='sort=date']").click()  # the filters keep it
+    seen.page.wait_for_function("() => /typed=1.*sort=date/.test(location.search)")
+    seen.page.goto(site_url + "search.html?q=segmentati")  # submitted: whole words only
+    assert page_status(seen) == "No papers match \u201csegmentati\u201d."
+    assert "segmentation" in seen.page.locator("#search-page-results .search-suggestion").inner_text()
     assert seen.problems == [] and seen.outside_requests() == []
 
 
@@ -307,8 +473,145 @@ def test_built_site_dropdown_and_enter_from_a_paper_page(visit, site_url: str) -
     type_query(seen, "segment anything")
     assert len(dropdown_titles(seen)) >= 1
     top = seen.page.locator("#site-search-results a.search-result").first.get_attribute("href")
-    assert top.startswith("../papers/")
+    assert top.startswith("../papers/") and "#highlight=" in top
     with seen.page.expect_navigation():
         seen.page.keyboard.press("Enter")
     assert seen.page.url == site_url + top.removeprefix("../")
     assert seen.problems == [] and seen.outside_requests() == []
+
+
+def facet_links(seen: Visit, key: str) -> dict[str, tuple[int, str]]:
+    """A filter's choices: label -> (count, href)."""
+    found = {}
+    for link in seen.page.locator(f"#search-page-results a[data-facet^='{key}=']").all():
+        label, count = re.fullmatch(r"(.*) \((\d+)\)", link.inner_text()).groups()
+        found[label] = (int(count), link.get_attribute("href"))
+    return found
+
+
+def shown_meta(seen: Visit) -> list[str]:
+    return seen.page.locator("#search-page-results a.search-result .search-result-meta").all_text_contents()
+
+
+def test_results_page_filters_by_topic_and_year_and_sorts_with_its_state_in_the_address(
+    visit, site_url: str
+) -> None:
+    seen = visit(site_url, "search.html?q=segmentation")
+    total = len(page_results(seen))
+    topics, years = facet_links(seen, "topic"), facet_links(seen, "year")
+    assert topics["Any topic"][0] == years["Any year"][0] == total > 10
+    assert "Undated" in years and list(years)[-1] == "Undated"
+    assert sum(count for label, (count, _) in years.items() if label != "Any year") == total
+    topic, (count, _) = next((label, value) for label, value in topics.items() if label != "Any topic")
+    seen.page.locator("#search-page-results a[data-facet^='topic=']", has_text=f"{topic} (").click()
+    seen.page.wait_for_function("t => new URLSearchParams(location.search).get('topic') === t", arg=topic)
+    assert len(page_results(seen)) == count
+    assert all(topic in meta.split(" \u00b7 ") for meta in shown_meta(seen))
+    assert seen.page.evaluate("document.activeElement.getAttribute('aria-current')") == "true"
+    announced = seen.page.locator("main [role=status]").inner_text()  # one live sentence, not the list
+    assert announced.startswith(f"{total} papers match") and f"of {count} papers (in {topic})" in announced
+    seen.page.reload()  # the address holds the state
+    assert len(page_results(seen)) == count
+    seen.page.go_back()
+    seen.page.wait_for_function("() => !new URLSearchParams(location.search).get('topic')")
+    assert len(page_results(seen)) == total
+    undated = years["Undated"][0]
+    seen.page.locator("#search-page-results a[data-facet='year=undated']").click()
+    seen.page.wait_for_function("() => new URLSearchParams(location.search).get('year') === 'undated'")
+    assert len(page_results(seen)) == undated
+    assert not any(re.match(r"\d{4}-", meta) for meta in shown_meta(seen))
+    seen.page.goto(site_url + "search.html?q=segmentation&sort=date")
+    dates = [meta.split(" \u00b7 ")[0] for meta in shown_meta(seen)]
+    dated = [date for date in dates if re.fullmatch(r"\d{4}-\d\d-\d\d", date)]
+    assert dated == sorted(dated, reverse=True) and dates[: len(dated)] == dated, "newest first, undated last"
+    assert seen.page.locator("a[data-facet='sort=date']").get_attribute("aria-current") == "true"
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+def highlighted_words(seen: Visit) -> list[str]:
+    return seen.page.locator("mark.search-hit").all_text_contents()
+
+
+def test_a_result_opens_its_paper_with_the_matched_words_highlighted(visit, site_url: str) -> None:
+    seen = visit(site_url, "search.html?q=segmentation+models")
+    first = seen.page.locator("#search-page-results a.search-result").first
+    href = first.get_attribute("href")
+    terms = parse_qs(urlsplit(href).fragment)["highlight"][0].split(" ")
+    assert sorted(terms) == ["model", "segment"]
+    first.click()
+    seen.page.wait_for_selector("mark.search-hit")
+    words = highlighted_words(seen)
+    assert words and {stem(trim(word.lower())) for word in words} <= {"model", "segment"}
+    assert seen.page.locator("[data-search-highlight] mark.search-hit").count() == len(words)
+    note = seen.page.locator("#search-highlight-note")
+    assert f"{len(words)} words from your search are highlighted" in note.inner_text()
+    note.get_by_role("button", name="Remove highlights").click()
+    assert highlighted_words(seen) == [] and "#" not in seen.page.url
+    seen.page.goto(site_url + href.split("#")[0])
+    settle(seen)
+    assert highlighted_words(seen) == [], "no fragment, no highlights"
+    seen.page.evaluate("location.hash = 'highlight=model'")  # a new fragment on the same page
+    seen.page.wait_for_function("() => document.querySelectorAll('mark.search-hit').length > 0")
+    assert {stem(word.lower()) for word in highlighted_words(seen)} == {"model"}
+    seen.page.reload()
+    seen.page.wait_for_selector("mark.search-hit")
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+def test_highlights_mark_every_word_with_a_matched_stem_and_nothing_else(
+    visit, site_url: str, captured
+) -> None:
+    documents = captured[1]
+    doc = next(doc for doc in documents if "segmentation" in doc.text.lower() and "-" in doc.text)
+    seen = visit(site_url, doc.url + "#highlight=segment+imag")
+    seen.page.wait_for_selector("mark.search-hit")
+    abstract_text = seen.page.locator(".abstract").inner_text()
+    expected = [
+        word
+        for token in tokenize(abstract_text)
+        if (word := trim(token)) and word not in STOP_WORDS and stem(word) in {"segment", "imag"}
+    ]
+    marks = seen.page.locator(".abstract mark.search-hit").all_text_contents()
+    assert [mark.lower() for mark in marks] == expected
+    assert seen.problems == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_states_have_no_accessibility_violations(visit, captured, scheme: str) -> None:
+    axe = node_tool("axe-core", "axe.min.js")
+    site = captured[0].as_uri() + "/"
+    failures = []
+    paper_url = captured[1][0].url
+    states = {
+        "partial matches": "search.html?q=sepsis+segmentation",
+        "did you mean": "search.html?q=segmentatoin",
+        "filtered": "search.html?q=segmentation&year=undated&sort=date",
+        "highlighted paper": paper_url + "#highlight=medic+model+imag",
+        "dropdown": "index.html",
+    }
+    for name, path in states.items():
+        seen = visit(site, path, color_scheme=scheme)
+        if name == "dropdown":
+            type_query(seen, "sepsis segmentation")
+        elif name == "highlighted paper":
+            seen.page.wait_for_selector("#search-highlight-note")
+        else:
+            page_status(seen)
+        assert seen.problems == [], name
+        seen.page.add_script_tag(path=str(axe))  # (from file:// it logs that it may not read the CSS)
+        violations = seen.page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => `${v.id} (${v.impact}): ${v.help} -> ${v.nodes.slice(0, 3)"
+            ".map(n => n.target.join(' ')).join(' | ')}`)"
+        )
+        failures += [f"{name}: {violation}" for violation in violations]
+    assert not failures, "\n".join(failures)
+
+
+def test_highlight_terms_in_the_address_are_decoded_not_run(visit, site_url: str, captured) -> None:
+    paper_url = captured[1][0].url
+    seen = visit(site_url, paper_url + "#highlight=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E+%E0%A4%A+model")
+    settle(seen)
+    assert seen.page.locator("[data-search-highlight] img").count() == 0
+    assert all(unquote(word) for word in highlighted_words(seen))
+    assert seen.problems == []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,8 @@ import pytest
 from sitegen import search
 from sitegen.search import FIELDS, SearchDocument, build_search_bundle, field_values, search_data
 from sitegen.stemmer import index_terms, stem, tokenize, trim
-from tests.conftest import REPO, node_tool
-
-SEARCH_JS = REPO / "templates" / "static" / "search.js"
+from tests.conftest import REPO
+from tests.search_corpus import SEARCH_JS, run_oracle, run_with_lunr_js
 
 # Words where a Porter stemmer other than lunr.js's (e.g. PyPI lunr 0.8.0's) stems differently,
 # and text the tokenizer and trimmer must treat exactly as lunr.js does.
@@ -49,9 +47,8 @@ process.stdout.write(JSON.stringify({
 }));
 """
 
-# search.js against lunr.js's own index of the same documents: for lunr's query syntax,
-# lunr.Index#search; for plain words, lunr.Query clauses as search.js means them, run by
-# lunr.Index#query. Each result: ref, score and the terms it matched (what gets highlighted).
+# search-engine.js against lunr.js's own index of the same documents, for lunr's query syntax: lunr.js's
+# own `search` gives the papers, their scores (to the bit) and matched terms (what is highlighted).
 NODE_COMPARE = """
 const lunr = require(process.argv[2]);
 const sitegen = require(process.argv[3]);
@@ -61,44 +58,20 @@ const index = lunr(function () {
   input.data.fields.forEach(field => this.field(field[0], {boost: field[1]}));
   input.docs.forEach((doc, id) => this.add(Object.assign({id: String(id)}, doc)));
 });
-const isStop = word => !lunr.stopWordFilter(new lunr.Token(word));
-const hasTerms = pattern => index.tokenSet.intersect(lunr.TokenSet.fromString(pattern)).toArray().length > 0;
-function typedPrefix(word) {
-  for (let p = word; p.length >= 2 && word.length - p.length <= 4; p = p.slice(0, -1)) {
-    if (hasTerms(p + '*')) return p;
-  }
-  return null;
-}
-function plainQuery(words, requireAll) {
-  return index.query(query => words.forEach((word, position) => {
-    const stopWord = isStop(word);
-    if (!word || (stopWord && position < words.length - 1)) return;
-    query.term(word, {boost: 10});
-    const prefix = word.length >= 2 ? typedPrefix(word) : null;
-    const required = requireAll && !stopWord && word.length >= 2;
-    if (!prefix && !required) return;
-    query.term(prefix || word, {wildcard: lunr.Query.wildcard.TRAILING, usePipeline: false,
-      presence: required ? lunr.Query.presence.REQUIRED : lunr.Query.presence.OPTIONAL});
-  }));
-}
 function reference(text) {
-  text = text.trim();
   try {
-    if (/[:*^~\\\\]|(^|\\s)[+-]/.test(text)) return {results: index.search(text)};
+    return {results: index.search(text)};
   } catch (error) {
     return {results: [], error: error.message};
   }
-  const words = lunr.tokenizer(text).map(token => lunr.trimmer(token).toString());
-  const results = plainQuery(words, true);
-  return {results: results.length ? results : plainQuery(words, false)};
 }
 const opened = sitegen.openIndex(lunr, input.data);
 process.stdout.write(JSON.stringify(input.queries.map(query => {
   const outcome = sitegen.search(lunr, opened, query), expected = reference(query);
-  const terms = result => Object.keys(outcome.matched([result])).sort();
   return {
     query: query,
-    ours: outcome.results.map(r => ({ref: r.ref, score: r.score, terms: terms(r)})),
+    ours: outcome.results.map(r => ({ref: String(r.doc), score: r.score,
+      terms: Array.from(outcome.termsOf(r.doc)).sort()})),
     reference: expected.results.map(r => ({ref: r.ref, score: r.score,
       terms: Object.keys(r.matchData.metadata).sort()})),
     errors: [outcome.error || null, expected.error || null],
@@ -117,41 +90,19 @@ def compare_with_lunr_js(corpus: list[SearchDocument], queries: list[str], tmp_p
     for case in compared:
         ours, reference = case["ours"], case["reference"]
         assert case["errors"][0] == case["errors"][1], case["query"]
-        assert [r["ref"] for r in ours] == [r["ref"] for r in reference] or same_but_ties(ours, reference), (
-            case
-        )
+        assert {r["ref"] for r in ours} == {r["ref"] for r in reference}, case
         theirs = {r["ref"]: r for r in reference}
         for mine in ours:
-            assert mine["score"] == pytest.approx(theirs[mine["ref"]]["score"], rel=1e-12), case["query"]
+            assert mine["score"] == theirs[mine["ref"]]["score"], case["query"]  # to the bit
             assert mine["terms"] == theirs[mine["ref"]]["terms"], case["query"]
+        assert all(a["score"] >= b["score"] for a, b in pairwise(ours)), case["query"]
     return {case["query"]: [int(r["ref"]) for r in case["ours"]] for case in compared}
 
 
-def same_but_ties(ours: list[dict], reference: list[dict]) -> bool:
-    """The same results, in the same order but for equal scores (lunr.js orders ties by match order)."""
-    by_ref = {r["ref"]: r for r in reference}
-    if set(by_ref) != {r["ref"] for r in ours}:
-        return False
-    scores = [r["score"] for r in ours]
-    return all(a >= b - 1e-12 for a, b in pairwise(scores)) and all(
-        by_ref[r["ref"]]["score"] == pytest.approx(r["score"], rel=1e-12) for r in ours
-    )
-
-
-def run_node(script: str, payload: object, tmp_path: Path) -> dict:
+def run_node(script: str, payload: object, tmp_path: Path) -> Any:
     program = tmp_path / "program.js"
     program.write_text(script, encoding="utf-8")
-    lunr_js = node_tool("lunr", "lunr.js")
-    result = subprocess.run(
-        ["node", str(program), str(lunr_js), str(SEARCH_JS)],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=240,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return run_with_lunr_js(program, payload)
 
 
 def corpus_texts() -> list[str]:
@@ -206,10 +157,12 @@ SMALL_CORPUS = [
     document(8, "constructor __proto__ hasOwnProperty", "\u00bfQu\u00e9? caf\u00e9 na\u00efve \u2014 ( ) --",
              date="2022-02-02"),
 ]  # fmt: skip
-QUERIES = [
-    "endogen", "segment anything", "segm*", "decay", "days", "title:benchmark", "benchmark", "+agent -survey",
-    "-survey", "medsam-agent", "medsam agent", "2025", "year:2024", "names:medsam", "topics:segmentation",
-    "agent^5 segment", "segmnt~1", "constructor", "__proto__", "segm", "segmentati", "cafe", "caf*",
+SYNTAX_QUERIES = [
+    "title:benchmark", "+agent -survey", "-survey", "year:2024", "names:medsam", "topics:segmentation",
+    "agent^5 segment", "segmnt~1", "segm*", "caf*", "title:segm*", "+segment -medical", "+segment +medical",
+    "segmentaton~2", "*ation", "*ment", "s*g*t", "-segmentation -model", "title:model^5 text:segment",
+    "topics:x", "+nosuchterm segment", "-nosuchterm", "title:", "+", "segment^2 anything*", "title:x:y",
+    "title:medical +text:image", "+title:vision -title:language", "+decay days", "-",
 ]  # fmt: skip
 
 
@@ -227,19 +180,24 @@ def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "SHARD_MAX_DOCS", 3)
 
 
-def test_search_ranks_as_lunr_js_ranks(tmp_path: Path, shard_sizes: str) -> None:
+def test_query_syntax_ranks_as_lunr_js_ranks(tmp_path: Path, shard_sizes: str) -> None:
     data = search_data(SMALL_CORPUS)
     assert (len(data["shards"]) > 1) == (shard_sizes == "many shards")
-    found = compare_with_lunr_js(SMALL_CORPUS, QUERIES, tmp_path)
-    assert found["endogen"][0] == 0
-    assert found["segment anything"][0] == 1
-    assert found["decay"] == [4] and found["days"] == [4]
+    found = compare_with_lunr_js(SMALL_CORPUS, SYNTAX_QUERIES, tmp_path)
     assert found["title:benchmark"] == [5]
-    assert found["benchmark"][0] == 5, "a title match outranks abstract matches"
     assert 3 in found["+agent -survey"] and 2 not in found["+agent -survey"]
-    assert found["medsam-agent"][0] == 3
-    assert {1, 3} <= set(found["segm"]), "a word being typed matches as a prefix"
-    assert {1, 3} <= set(found["segmentati"]), "a prefix longer than the stem still matches"
+    assert found["segmnt~1"] and found["segm*"] and found["*ment"]
+
+
+def test_plain_words_and_phrases_agree_with_lunr_js_in_one_shard_or_many(shard_sizes: str) -> None:
+    queries = ["endogen", "segment anything", "decay", "days", "benchmark", "medsam-agent", "medsam agent",
+               "2025", "constructor", "__proto__", "cafe", "caf", "report generation", "segmentation agent",
+               "segm", "segmentati", "a", "an", "agent the", "Segm", "MedSAM Agen", "DECAY"]  # fmt: skip
+    cases = [(query, typing) for query in queries for typing in (False, True)]
+    cases += [('"report generation"', False), ('"segment anything"', False), ('"anything segment"', False)]
+    outcome = run_oracle(SMALL_CORPUS, cases, vocabulary=True)
+    assert outcome["failures"] == []
+    assert outcome["stats"]["phrases"] == 3
 
 
 def committed_documents() -> list[SearchDocument]:
@@ -253,36 +211,17 @@ def committed_documents() -> list[SearchDocument]:
     ]
 
 
-def typed_queries(texts: list[str]) -> list[str]:
-    """What a reader types: every prefix of a few words and word pairs, and some whole texts."""
-    queries = ["a", "the", "of the", "segmentation the", "x", "zzzz", "de", "report gen", "and or"]
-    for text in texts:
-        for length in range(1, len(text) + 1):
-            queries.append(text[:length])
-    return queries
-
-
-def test_typed_words_and_query_syntax_rank_as_lunr_js_ranks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_committed_corpus_in_many_shards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     small_shards(monkeypatch)
     monkeypatch.setattr(search, "SHARD_MAX_DOCS", 40)
     corpus = committed_documents()
     assert len(corpus) > 100, "the committed content is missing"
-    queries = typed_queries(["segment anything", "medical vision language", "endoscopy video", "decay days"])
-    queries += SYNTAX_QUERIES
-    assert len(search_data(corpus)["shards"]) > 1
-    found = compare_with_lunr_js(corpus, queries, tmp_path)
-    assert sum(len(refs) > 5 for refs in found.values()) > 20
+    assert len(search_data(corpus)["shards"]) > 3
+    found = compare_with_lunr_js(corpus, [*SYNTAX_QUERIES, "title:segm* -medical", "-segmentation"], tmp_path)
+    assert sum(len(refs) > 5 for refs in found.values()) > 5
     assert found["-segmentation"] and found["title:segm*"] and found["segmnt~1"] and found["*ation"]
-
-
-SYNTAX_QUERIES = [
-    "title:segm*", "+segment -medical", "+segment +medical", "segmnt~1", "segmentaton~2", "*ation", "s*g*t",
-    "-segmentation", "-segmentation -model", "title:model^5 text:segment", "names:sam", "year:2025",
-    "topics:x", "+nosuchterm segment", "-nosuchterm", "title:", "+", "nosuchfield:x", "segment^2 anything*",
-    "title:medical +text:image", "+title:vision -title:language",
-]  # fmt: skip
+    cases = [("medical image segmentation", False), ("segmentati", True), ('"report generation"', False)]
+    assert run_oracle(corpus, cases)["failures"] == []
 
 
 def test_whole_abstract_is_searched_but_only_a_snippet_is_shipped(tmp_path: Path) -> None:
@@ -300,6 +239,7 @@ def test_bundle_holds_the_assets_and_reports_sizes() -> None:
     assert set(bundle.files) == {
         "assets/search-index.js",
         "assets/lunr.js",
+        "assets/search-engine.js",
         "assets/search.js",
         "assets/search.css",
     }
@@ -371,7 +311,7 @@ def test_a_cached_build_is_byte_identical_and_redoes_little(monkeypatch: pytest.
         cache.prune()
         assert build_search_bundle(version, cache).files == build_search_bundle(version).files
         assert sum(key.startswith("search-shard") for key in cache.written) <= 3  # of 20 or so
-        assert sum(key.startswith("search-terms") for key in cache.written) <= 1
+        assert sum(key.startswith("search-tokens") for key in cache.written) <= 1
 
 
 def test_sizes_with_a_cache_are_the_sizes_without() -> None:
@@ -382,5 +322,35 @@ def test_sizes_with_a_cache_are_the_sizes_without() -> None:
         assert (warm.index_bytes, warm.index_gzip_bytes) == (cold.index_bytes, cold.index_gzip_bytes)
 
 
-def test_search_js_reads_the_index_format_python_writes() -> None:
+def test_tokens_are_self_delimiting_codes_most_frequent_words_first() -> None:
+    table = search.code_table(24_336 + 1)
+    assert table[:3] == ["0", "1", "2"] and table[35] == "z" and table[36] == "B0" and table[935] == "Zz"
+    assert table[936] == "BA0" and len(table[24_335]) == 3 and len(table[24_336]) == 4
+    assert len(set(table)) == len(table)
+    shard = search_data([document(0, "Segmentation of the segmentation", "")])["shards"][0]
+    assert shard["words"] == ["segment", "of", "the"] and shard["stops"] == [1, 2]  # ties: first seen first
+    assert shard["tokens"] == "0120,,,,,"  # the title's four tokens; the other four fields are empty
+
+
+def test_surface_words_are_written_against_their_stem() -> None:
+    assert search.encoded_surfaces("generat", ["generate", "generated", "generation"]) == "0e 0ed 0ion"
+    assert search.encoded_surfaces("studi", ["studies", "study"]) == "0es 1y"
+    assert search.encoded_surfaces("x", ["x"]) == "0"
+
+
+def test_a_stop_word_and_a_term_spelled_alike_stay_apart() -> None:
+    """ "others" stems to "other", which is also a stop word: only "others" is indexed."""
+    corpus = [
+        document(0, "The other model", ""),
+        document(1, "Others agree", ""),
+        document(2, "Other others", ""),
+    ]
+    shard = search_data(corpus)["shards"][0]
+    assert shard["words"].count("other") == 2
+    cases = [("others", False), ("other", False), ('"the other model"', False), ('"other others"', False)]
+    outcome = run_oracle(corpus, cases)
+    assert outcome["failures"] == [] and outcome["stats"]["phrases"] == 2
+
+
+def test_search_engine_reads_the_index_format_python_writes() -> None:
     assert f"var INDEX_FORMAT = {search.INDEX_FORMAT};" in SEARCH_JS.read_text(encoding="utf-8")

@@ -1,365 +1,18 @@
-/* sitegen search: results as you type, offline (works from file:// and over HTTP).
+/* sitegen search: results as you type, a results page with filters, and highlights on the paper
+ * a result opens. Offline: works from file:// and over HTTP.
  *
- * lunr.js and the index are loaded only when search is first used, by injecting <script> tags
- * (fetch does not work from file://). The index file holds compact postings in shards (see
- * sitegen/search.py). Queries, plain words or lunr's syntax (title:x, +a -b, x~1, x^2, x*), are
- * scored here from the postings of their terms alone, exactly as lunr.Index#query scores them,
- * so no lunr.Index (vectors for every document) is ever built; lunr.js tokenizes, stems and
- * parses queries. Paper text is untrusted: the DOM is built with textContent only.
+ * lunr.js, the search engine (search-engine.js) and the index load only when search is first
+ * used, by injecting <script> tags (fetch does not work from file://). Paper text is untrusted:
+ * the DOM is built with textContent only.
  */
 (function () {
   "use strict";
 
   var DATA_GLOBAL = "SITEGEN_SEARCH";
-  var INDEX_FORMAT = 2; // sitegen/search.py's INDEX_FORMAT
   var DROPDOWN_LIMIT = 8;
-  var PAGE_LIMIT = 200;
-  var EXACT_BOOST = 10; // a whole word outranks words it is only the beginning of
-  var LUNR_SYNTAX = /[:*^~\\]|(^|\s)[+-]/;
-
-  // ---- the index ----
-  // The file holds shards of consecutive documents, each with its own term list (so the build
-  // re-encodes only shards whose documents changed). Terms are numbered as lunr.js numbers
-  // them, in order of first occurrence: each shard's order, shards in turn, skipping terms seen
-  // before; scores then sum in lunr.Vector#dot's order (ascending term numbers), to the bit.
-
-  var COMMA = 44, COLON = 58, SEMICOLON = 59;
-
-  // Decodes one term's postings in one shard into found.fields/docs/scores (term frequencies
-  // for now) from position `at`; returns the new end. Fields are split by ";", entries by ",",
-  // each "gap" or "gap:tf" in base 36, documents numbered from `offset`.
-  function decodePostings(encoded, offset, found, at) {
-    var field = 0, doc = offset - 1, number = 0, gap = 0, inFrequency = false;
-    for (var i = 0; i <= encoded.length; i++) {
-      var code = i < encoded.length ? encoded.charCodeAt(i) : SEMICOLON;
-      if (code === COMMA || code === SEMICOLON) {
-        if (i > 0 && encoded.charCodeAt(i - 1) !== SEMICOLON) {
-          doc += inFrequency ? gap : number;
-          found.fields[at] = field;
-          found.docs[at] = doc;
-          found.scores[at++] = inFrequency ? number : 1;
-        }
-        if (code === SEMICOLON) { field++; doc = offset - 1; }
-        number = 0;
-        inFrequency = false;
-      } else if (code === COLON) {
-        gap = number;
-        number = 0;
-        inFrequency = true;
-      } else {
-        number = number * 36 + (code <= 57 ? code - 48 : code - 87); // 0-9, a-z
-      }
-    }
-    return at;
-  }
-
-  // Every shard's terms numbered as lunr.js would, each with its postings in every shard.
-  function mergeShards(shards) {
-    var numbers = new Map(), terms = [], piecesOf = [], offset = 0;
-    shards.forEach(function (shard) {
-      for (var t = 0; t < shard.terms.length; t++) {
-        var term = shard.terms[t], number = numbers.get(term);
-        if (number === undefined) {
-          number = terms.length;
-          numbers.set(term, number);
-          terms.push(term);
-          piecesOf.push([]);
-        }
-        piecesOf[number].push({ encoded: shard.postings[t], offset: offset });
-      }
-      offset += shard.docs.length;
-    });
-    return { terms: terms, piecesOf: piecesOf, docCount: offset };
-  }
-
-  // Per field, every document's length, shards in turn.
-  function fieldLengths(shards, fieldCount) {
-    var lengths = [];
-    for (var f = 0; f < fieldCount; f++) {
-      lengths.push([].concat.apply([], shards.map(function (shard) { return shard.lengths[f]; })));
-    }
-    return lengths;
-  }
-
-  // The documents, shards in turn: [url, title, date, topic titles, snippet].
-  function allDocuments(shards) {
-    var docs = [];
-    shards.forEach(function (shard) {
-      shard.docs.forEach(function (doc) {
-        docs.push([doc[0], doc[1], doc[2], doc[3].map(function (t) { return shard.topics[t]; }), doc[4]]);
-      });
-    });
-    return docs;
-  }
-
-  // Terms numbered as lunr.js would, their postings in each shard, and lunr.js's scoring.
-  function openShards(data) {
-    var fields = data.fields.map(function (field) { return field[0]; });
-    var merged = mergeShards(data.shards), docCount = merged.docCount;
-    var lengths = fieldLengths(data.shards, fields.length);
-    var averageLength = lengths.map(function (perDoc) {
-      return perDoc.reduce(function (sum, length) { return sum + length; }, 0) / docCount;
-    });
-    var boosts = data.fields.map(function (field) { return field[1]; });
-    return {
-      fields: fields, terms: merged.terms, piecesOf: merged.piecesOf, docCount: docCount,
-      // lunr.Builder#createFieldVectors's BM25, the same operations in the same order.
-      idf: function (withTerm) { // lunr.idf counts (field, document) pairs
-        return Math.log(1 + Math.abs((docCount - withTerm + 0.5) / (withTerm + 0.5)));
-      },
-      score: function (idf, f, doc, tf) {
-        var k1 = 1.2, b = 0.75;
-        var score = idf * ((k1 + 1) * tf) / (k1 * (1 - b + b * (lengths[f][doc] / averageLength[f])) + tf);
-        score *= boosts[f];
-        score *= 1; // the document boost
-        return Math.round(score * 1000) / 1000;
-      }
-    };
-  }
-
-  // One term's postings: field, doc and score of each, in the file's order, in typed arrays.
-  function termPostings(shards, termIndex) {
-    var pieces = shards.piecesOf[termIndex], size = 0, count = 0;
-    pieces.forEach(function (piece) { size += (piece.encoded.length >> 1) + 1; }); // 2+ characters an entry
-    var found = { fields: new Uint8Array(size), docs: new Int32Array(size), scores: new Float64Array(size) };
-    pieces.forEach(function (piece) { count = decodePostings(piece.encoded, piece.offset, found, count); });
-    var idf = shards.idf(count);
-    for (var i = 0; i < count; i++) found.scores[i] = shards.score(idf, found.fields[i], found.docs[i], found.scores[i]);
-    return { fields: found.fields.subarray(0, count), docs: found.docs.subarray(0, count), scores: found.scores.subarray(0, count) };
-  }
-
-  // ---- scoring, as lunr.Index#query scores ----
-  // A query needs the postings of its few terms only, not lunr.Index's vectors of every
-  // document: this index reads postings on first use and keeps them. Scores are lunr.js's: per
-  // field, the dot product of the query vector (each term's summed clause boosts) and the
-  // document's BM25 vector, over the query vector's magnitude, summed over fields; required and
-  // prohibited clauses filter as lunr.js's do. tests/test_search_index.py compares results with
-  // lunr.js's own index, for plain words and lunr's query syntax.
-
-  function openIndex(lunr, data) {
-    var shards = openShards(data);
-    var sorted = shards.terms.slice().sort(), numbers = new Map(), tokenSet = null;
-    shards.terms.forEach(function (term, number) { numbers.set(term, number); });
-    var cache = new Map();
-    return {
-      fields: shards.fields,
-      docCount: shards.docCount,
-      dots: shards.fields.map(function () { return new Float64Array(shards.docCount); }),
-      stamp: new Int32Array(shards.docCount), // per document: the query that last touched it
-      stamps: 0,
-      number: function (term) { return numbers.get(term); },
-      // Terms starting with prefix, as numbers (lunr.js's).
-      expand: function (prefix) {
-        var found = [];
-        for (var i = lowerBound(sorted, prefix); i < sorted.length && sorted[i].lastIndexOf(prefix, 0) === 0; i++) {
-          found.push(numbers.get(sorted[i]));
-        }
-        return found;
-      },
-      hasPrefix: function (prefix) {
-        var i = lowerBound(sorted, prefix);
-        return i < sorted.length && sorted[i].lastIndexOf(prefix, 0) === 0;
-      },
-      // Terms matching a lunr clause with wildcards inside or an edit distance.
-      matching: function (clause) {
-        tokenSet = tokenSet || lunr.TokenSet.fromArray(sorted);
-        return tokenSet.intersect(lunr.TokenSet.fromClause(clause)).toArray().map(function (term) {
-          return numbers.get(term);
-        });
-      },
-      postings: function (number) {
-        var found = cache.get(number);
-        if (!found) cache.set(number, found = termPostings(shards, number));
-        return found;
-      },
-      term: function (number) { return shards.terms[number]; }
-    };
-  }
-
-  function lowerBound(sorted, text) {
-    var low = 0, high = sorted.length;
-    while (low < high) {
-      var middle = (low + high) >>> 1;
-      if (sorted[middle] < text) low = middle + 1; else high = middle;
-    }
-    return low;
-  }
-
-  // clauses: [{fields: [field number], boost, presence (lunr.Query.presence), terms: [number]}]
-  // -> {results: [{ref, score, doc}] best first, matched(shown results) -> {term: true}}.
-  function scoreClauses(lunr, index, clauses) {
-    var presence = lunr.Query.presence;
-    var weights = index.fields.map(function () { return new Map(); }); // the query vector per field
-    var required = index.fields.map(function () { return null; }), prohibited = new Set();
-    clauses.forEach(function (clause) {
-      if (clause.presence === presence.REQUIRED && !clause.terms.length) {
-        clause.fields.forEach(function (f) { required[f] = new Set(); }); // nothing can match
-        return;
-      }
-      var matches = clause.presence === presence.REQUIRED ? new Set() : null;
-      clause.terms.forEach(function (number) {
-        clause.fields.forEach(function (f) {
-          if (clause.presence !== presence.PROHIBITED) weights[f].set(number, (weights[f].get(number) || 0) + clause.boost);
-        });
-        if (clause.presence === presence.OPTIONAL) return;
-        var found = index.postings(number);
-        for (var i = 0; i < found.docs.length; i++) {
-          if (clause.fields.indexOf(found.fields[i]) >= 0) (matches || prohibited).add(found.docs[i]);
-        }
-      });
-      if (matches) clause.fields.forEach(function (f) { required[f] = required[f] ? intersection(required[f], matches) : matches; });
-    });
-    var allRequired = required.reduce(function (all, docs) { return !docs ? all : all ? intersection(all, docs) : docs; }, null);
-    var scored = dotProducts(index, weights), results = [];
-    var negated = clauses.every(function (clause) { return clause.presence === presence.PROHIBITED; });
-    var candidates = negated ? Array.from({ length: index.docCount }, function (_, doc) { return doc; }) : scored.touched;
-    candidates.forEach(function (doc) {
-      if ((allRequired && !allRequired.has(doc)) || prohibited.has(doc)) return;
-      var score = 0;
-      for (var f = 0; f < index.fields.length && !negated; f++) {
-        if (scored.magnitudes[f]) score += index.dots[f][doc] / scored.magnitudes[f];
-      }
-      results.push({ ref: String(doc), score: score, doc: doc });
-    });
-    results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    return { results: results, matched: function (shown) { return matchedTerms(index, weights, scored.numbers, shown); } };
-  }
-
-  // Per field and touched document, the dot product with the query vector, terms ascending
-  // (lunr.Vector#dot's order, so the same sums); and each field's query vector magnitude.
-  function dotProducts(index, weights) {
-    var numbers = new Set();
-    weights.forEach(function (vector) { vector.forEach(function (_, number) { numbers.add(number); }); });
-    numbers = Array.from(numbers).sort(function (a, b) { return a - b; });
-    var magnitudes = weights.map(function (vector) {
-      var squares = 0;
-      numbers.forEach(function (number) { if (vector.has(number)) squares += vector.get(number) * vector.get(number); });
-      return Math.sqrt(squares);
-    });
-    var touched = [], seen = index.stamp, stamp = ++index.stamps;
-    numbers.forEach(function (number) {
-      var found = index.postings(number);
-      for (var i = 0; i < found.docs.length; i++) {
-        var f = found.fields[i], doc = found.docs[i], weight = weights[f].get(number);
-        if (weight === undefined) continue;
-        if (seen[doc] !== stamp) {
-          seen[doc] = stamp;
-          touched.push(doc);
-          for (var g = 0; g < index.fields.length; g++) index.dots[g][doc] = 0;
-        }
-        index.dots[f][doc] += weight * found.scores[i];
-      }
-    });
-    return { numbers: numbers, magnitudes: magnitudes, touched: touched };
-  }
-
-  function intersection(a, b) {
-    var both = new Set();
-    a.forEach(function (doc) { if (b.has(doc)) both.add(doc); });
-    return both;
-  }
-
-  // The index terms the shown results matched, for highlighting.
-  function matchedTerms(index, weights, numbers, shown) {
-    var terms = Object.create(null), wanted = new Set();
-    shown.forEach(function (result) { wanted.add(result.doc); });
-    numbers.forEach(function (number) {
-      var found = index.postings(number);
-      for (var i = 0; i < found.docs.length && !terms[index.term(number)]; i++) {
-        if (wanted.has(found.docs[i]) && weights[found.fields[i]].has(number)) terms[index.term(number)] = true;
-      }
-    });
-    return terms;
-  }
-
-  // ---- queries ----
-
-  // The prefix a word being typed should match. The index holds stems ("segment"), so a
-  // partly typed "segmentati" matches nothing as a prefix: back off a few letters, as far
-  // as a suffix the stemmer removes.
-  function typedPrefix(index, word) {
-    for (var prefix = word; prefix.length >= 2 && word.length - prefix.length <= 4; prefix = prefix.slice(0, -1)) {
-      if (index.hasPrefix(prefix)) return prefix;
-    }
-    return null;
-  }
-
-  function isStopWord(lunr, word) {
-    return !lunr.stopWordFilter(new lunr.Token(word));
-  }
-
-  // Plain words: each word whole (stemmed, boosted) or as the beginning of a word. With
-  // requireAll, a paper must hold every word (or a word it begins); stop words never count.
-  function plainClauses(lunr, index, words, requireAll) {
-    var clauses = [], allFields = index.fields.map(function (_, f) { return f; });
-    var presence = lunr.Query.presence;
-    words.forEach(function (word, position) {
-      var stopWord = isStopWord(lunr, word);
-      if (!word || (stopWord && position < words.length - 1)) return;
-      var exact = index.number(stem(lunr, word));
-      clauses.push({ fields: allFields, boost: EXACT_BOOST, presence: presence.OPTIONAL, terms: exact === undefined ? [] : [exact] });
-      var prefix = word.length >= 2 ? typedPrefix(index, word) : null;
-      var required = requireAll && !stopWord && word.length >= 2;
-      if (!prefix && !required) return;
-      var terms = index.expand(prefix || word);
-      clauses.push({ fields: allFields, boost: 1, presence: required ? presence.REQUIRED : presence.OPTIONAL, terms: terms });
-    });
-    return clauses;
-  }
-
-  function stem(lunr, word) {
-    return lunr.stemmer(new lunr.Token(word)).toString();
-  }
-
-  // Papers with every word first; if none has them all, papers with any of them.
-  function plainSearch(lunr, index, text) {
-    var words = lunr.tokenizer(text).map(function (token) { return lunr.trimmer(token).toString(); });
-    var clauses = plainClauses(lunr, index, words, true);
-    if (!clauses.length) return { results: [], matched: noTerms }; // nothing but separators
-    var outcome = scoreClauses(lunr, index, clauses);
-    return outcome.results.length ? outcome : scoreClauses(lunr, index, plainClauses(lunr, index, words, false));
-  }
-
-  // A query in lunr's syntax, parsed by lunr.js, its terms expanded as lunr.Index#query would.
-  function syntaxSearch(lunr, index, text) {
-    var query = new lunr.Query(index.fields);
-    new lunr.QueryParser(text, query).parse();
-    return scoreClauses(lunr, index, query.clauses.map(function (clause) {
-      var term = clause.usePipeline ? stem(lunr, clause.term) : clause.term, terms;
-      var wildcard = term.indexOf("*");
-      if ("editDistance" in clause || (wildcard >= 0 && wildcard < term.length - 1)) {
-        var pattern = "editDistance" in clause ? { term: term, editDistance: clause.editDistance } : { term: term };
-        terms = index.matching(pattern);
-      } else if (wildcard >= 0) {
-        terms = index.expand(term.slice(0, -1));
-      } else {
-        terms = index.number(term) === undefined ? [] : [index.number(term)];
-      }
-      var fields = clause.fields.map(function (name) { return index.fields.indexOf(name); });
-      return { fields: fields, boost: clause.boost, presence: clause.presence, terms: terms };
-    }));
-  }
-
-  // {results: [{ref, score}], matched(shown) -> {term: true}, error: "..."}: lunr's query
-  // syntax when the text uses it, else plain words.
-  function search(lunr, index, text) {
-    text = text.trim();
-    if (!text) return { results: [], matched: noTerms };
-    try {
-      return LUNR_SYNTAX.test(text) ? syntaxSearch(lunr, index, text) : plainSearch(lunr, index, text);
-    } catch (error) {
-      if (error instanceof lunr.QueryParseError) return { results: [], matched: noTerms, error: error.message };
-      throw error;
-    }
-  }
-
-  function noTerms() { return Object.create(null); }
-
-  var exported = { openIndex: openIndex, search: search };
-  if (typeof module === "object" && module.exports) module.exports = exported;
-  if (typeof document === "undefined") return;
-
-  // ---- the page ----
+  var PARTIAL_DROPDOWN_LIMIT = 5;
+  var PAGE_SIZE = 100;
+  var HIGHLIGHT = "highlight"; // the URL fragment's key on a paper page: #highlight=stem+stem
 
   var input = document.getElementById("site-search-input");
   var dropdown = document.getElementById("site-search-results");
@@ -367,7 +20,8 @@
   var root = document.documentElement.getAttribute("data-root") || "";
   // The build names the index file (root included) on <html>; older pages may not.
   var indexFile = document.documentElement.getAttribute("data-search-index") || root + "assets/search-index.js";
-  var loader = { index: null, docs: null, error: null, started: false, waiting: [] };
+  var loader = { index: null, engine: null, error: null, started: false, waiting: [] };
+  var lunrLoader = { done: false, started: false, waiting: [] };
 
   function loadScript(src, done) {
     var script = document.createElement("script");
@@ -377,26 +31,46 @@
     document.head.appendChild(script);
   }
 
+  function withLunr(callback) {
+    if (lunrLoader.done) return callback();
+    lunrLoader.waiting.push(callback);
+    if (lunrLoader.started) return;
+    lunrLoader.started = true;
+    loadScript(root + "assets/lunr.js", function (failed) {
+      lunrLoader.done = true;
+      lunrLoader.failed = failed;
+      lunrLoader.waiting.splice(0).forEach(function (waiting) { waiting(); });
+    });
+  }
+
   function withIndex(callback) {
     if (loader.index || loader.error) return callback();
     loader.waiting.push(callback);
     if (loader.started) return;
     loader.started = true;
-    var pending = 2, failed = null;
+    var pending = 3, failed = null, engineFile = root + "assets/search-engine.js";
     function loaded(error) {
       failed = failed || error;
       if (--pending > 0) return;
-      var data = window[DATA_GLOBAL];
-      if (failed || !window.lunr || !data || data.format !== INDEX_FORMAT) { // a page and index from two builds
+      var data = window[DATA_GLOBAL], engine = window.SITEGEN_SEARCH_ENGINE;
+      if (failed || !window.lunr || !engine || !data || data.format !== engine.INDEX_FORMAT) { // e.g. files of two builds
         loader.error = "Search could not load " + (failed || indexFile) + ". Try reloading the page.";
       } else {
-        loader.docs = allDocuments(data.shards);
-        loader.index = openIndex(window.lunr, data);
+        loader.engine = engine;
+        loader.index = engine.openIndex(window.lunr, data);
       }
       loader.waiting.splice(0).forEach(function (waiting) { waiting(); });
     }
-    loadScript(root + "assets/lunr.js", loaded);
+    withLunr(function () { loaded(lunrLoader.failed); });
+    loadScript(engineFile, loaded);
     loadScript(indexFile, loaded);
+  }
+
+  // What the engine finds for `text` (typing: the last word may be unfinished); nothing if
+  // search could not load.
+  function searched(text, typing) {
+    if (!loader.error) return loader.engine.search(window.lunr, loader.index, text, { typing: typing });
+    return { results: [], partial: [], units: [], missing: [], ignored: [], common: [], suggestions: [], notes: [], error: null };
   }
 
   function element(tag, className, text) {
@@ -406,69 +80,165 @@
     return node;
   }
 
-  // Text with every word whose stem matched wrapped in <mark>.
-  function highlighted(tag, className, text, terms) {
-    var node = element(tag, className);
+  function quoted(text) {
+    return "\u201c" + text + "\u201d";
+  }
+
+  // Would lunr.js's index pipeline (trimmer, stop words, stemmer) make one of `terms` of this word?
+  function matchesTerms(word, terms) {
+    var lunr = window.lunr, token = lunr.trimmer(new lunr.Token(word.toLowerCase()));
+    if (!token.toString() || !lunr.stopWordFilter(token)) return false;
+    return terms.has(lunr.stemmer(token).toString());
+  }
+
+  // Text as nodes, every word whose stem is one of `terms` wrapped in <mark>.
+  function markedNodes(text, terms, className) {
+    var nodes = [];
     text.split(/([\s\-]+)/).forEach(function (piece) {
       var core = piece.replace(/^\W+/, "").replace(/\W+$/, "");
-      var stem = core && window.lunr.stemmer(new window.lunr.Token(core.toLowerCase())).toString();
-      if (!core || !terms[stem]) {
-        node.appendChild(document.createTextNode(piece));
+      if (!core || !matchesTerms(core, terms)) {
+        nodes.push(document.createTextNode(piece));
         return;
       }
       var start = piece.indexOf(core);
-      node.appendChild(document.createTextNode(piece.slice(0, start)));
-      node.appendChild(element("mark", null, core));
-      node.appendChild(document.createTextNode(piece.slice(start + core.length)));
+      nodes.push(document.createTextNode(piece.slice(0, start)));
+      nodes.push(element("mark", className, core));
+      nodes.push(document.createTextNode(piece.slice(start + core.length)));
     });
+    return nodes;
+  }
+
+  function highlighted(tag, className, text, terms) {
+    var node = element(tag, className);
+    markedNodes(text, terms).forEach(function (child) { node.appendChild(child); });
     return node;
   }
 
-  function resultItem(result, terms) {
-    var doc = loader.docs[Number(result.ref)];
-    var topics = doc[3];
-    var link = element("a", "search-result");
-    link.href = root + doc[0];
-    link.appendChild(highlighted("span", "search-result-title", doc[1], terms));
-    var meta = [doc[2]].concat(topics).filter(Boolean).join(" · ");
+  // A result's link carries the terms it matched, which the paper page then highlights.
+  function paperHref(doc, terms) {
+    var href = root + doc.url;
+    if (!terms.size) return href;
+    return href + "#" + HIGHLIGHT + "=" + Array.from(terms).sort().map(encodeURIComponent).join("+");
+  }
+
+  function resultItem(doc, terms, lacks) {
+    var link = element("a", lacks ? "search-result search-result-partial" : "search-result");
+    link.href = paperHref(doc, terms);
+    link.appendChild(highlighted("span", "search-result-title", doc.title, terms));
+    var meta = [doc.date].concat(doc.topics).filter(Boolean).join(" \u00b7 ");
     if (meta) link.appendChild(element("span", "search-result-meta", meta));
-    if (doc[4]) link.appendChild(highlighted("span", "search-result-snippet", doc[4], terms));
+    if (doc.snippet) link.appendChild(highlighted("span", "search-result-snippet", doc.snippet, terms));
+    if (lacks) link.appendChild(element("span", "search-result-lacks", "Lacks: " + lacks.join(", ")));
     var item = element("li");
     item.appendChild(link);
     return item;
   }
 
-  function status(outcome, text) {
-    if (loader.error) return loader.error;
-    if (outcome.error) {
-      return "Cannot search for \u201c" + text + "\u201d: " + outcome.error +
-        ". Check the query syntax, or search for plain words.";
-    }
-    var count = outcome.results.length;
-    if (!count) return "No papers match \u201c" + text + "\u201d.";
-    return count + (count === 1 ? " paper matches " : " papers match ") + "\u201c" + text + "\u201d.";
+  function resultList(entries, outcome, partial) {
+    var list = element("ul", "search-results-list");
+    entries.forEach(function (entry) {
+      list.appendChild(resultItem(loader.index.docs[entry.doc], outcome.termsOf(entry.doc), partial ? entry.lacks : null));
+    });
+    return list;
   }
 
-  function renderResults(container, text, limit) {
-    var outcome = loader.error ? { results: [], matched: noTerms } : search(window.lunr, loader.index, text);
-    var shown = outcome.results.slice(0, limit), terms = outcome.matched(shown);
-    var list = element("ul", "search-results-list");
-    shown.forEach(function (result) { list.appendChild(resultItem(result, terms)); });
-    var message = element("p", "search-status" + (outcome.error || loader.error ? " search-error" : ""), status(outcome, text));
-    container.replaceChildren(message);
-    if (list.childNodes.length) container.appendChild(list);
-    if (outcome.results.length > limit) {
-      var more = element("a", "search-more", "See all " + outcome.results.length + " results");
-      more.href = root + "search.html?q=" + encodeURIComponent(text);
-      container.appendChild(more);
+  function count(number, one, many) {
+    return number + " " + (number === 1 ? one : many);
+  }
+
+  // The status line, which says what the query found; it carries the query (data-query), so a
+  // test or the benchmark can tell which query's results are shown.
+  function statusLine(outcome, text) {
+    var line = element("p", "search-status" + (outcome.error || loader.error ? " search-error" : ""), statusText(outcome, text));
+    line.setAttribute("data-query", text);
+    return line;
+  }
+
+  function statusText(outcome, text) {
+    if (loader.error) return loader.error;
+    if (outcome.error) {
+      return "Cannot search for " + quoted(text) + ": " + outcome.error + ". Check the query syntax, or search for plain words.";
     }
-    return outcome.results.length;
+    var found = outcome.results.length;
+    if (found) return count(found, "paper matches ", "papers match ") + quoted(text) + ".";
+    if (!outcome.units.length) {
+      if (outcome.common.length) {
+        return "Nothing to search for in " + quoted(text) + ": " + outcome.common.join(", ") +
+          (outcome.common.length === 1 ? " is too common a word" : " are too common") + " to be indexed. Add a more specific word.";
+      }
+      return "Nothing to search for in " + quoted(text) + ": search finds words made of Latin letters and digits.";
+    }
+    if (outcome.units.length > 1) {
+      var absent = outcome.missing.length ? " No paper has " + outcome.missing.join(", ") + " at all." : "";
+      return "No paper has all of: " + outcome.units.join(", ") + "." + absent;
+    }
+    return "No papers match " + quoted(text) + ".";
+  }
+
+  function notesText(outcome, onPage) {
+    var notes = outcome.notes.slice();
+    if (outcome.completing && onPage) notes.push("Words beginning with " + quoted(outcome.completing) + " count too, as when typed.");
+    if (outcome.ignored.length) notes.push("Left out (not searchable): " + outcome.ignored.join(" ") + ".");
+    var unknownField = outcome.missing.filter(function (word) {
+      return /^[a-z]+:/.test(word) && loader.index && loader.index.fields.indexOf(word.split(":")[0]) < 0;
+    });
+    if (unknownField.length && loader.index) {
+      notes.push(quoted(unknownField[0].split(":")[0]) + " is not a field you can search in: use " + loader.index.fields.join(", ") + ".");
+    }
+    return notes.join(" ");
+  }
+
+  // search.html for the query; `completing`: its last word also matches the words it begins, as
+  // in the list under the box.
+  function searchHref(query, completing) {
+    return root + "search.html?q=" + encodeURIComponent(query) + (completing ? "&typed=1" : "");
+  }
+
+  // "Did you mean": links to the suggested queries, labelled, never among the results.
+  function suggestionLine(outcome) {
+    var line = element("p", "search-suggestion");
+    line.appendChild(element("span", "search-suggestion-label", "Suggestion:"));
+    line.appendChild(document.createTextNode(" did you mean "));
+    outcome.suggestions.forEach(function (query, at) {
+      if (at) line.appendChild(document.createTextNode(at === outcome.suggestions.length - 1 ? " or " : ", "));
+      var link = element("a", "search-suggestion-link", query);
+      link.href = searchHref(query);
+      line.appendChild(link);
+    });
+    line.appendChild(document.createTextNode("?"));
+    return line;
+  }
+
+  function partialHeading(tag, outcome) {
+    return element(tag, "search-partial-heading",
+      count(outcome.partial.length, "paper has", "papers have") + " some of the words (not all of them):");
   }
 
   // ---- the search box in the header ----
 
-  var pendingSearch = null;
+  function renderDropdown(text) {
+    var outcome = searched(text, true);
+    var children = [statusLine(outcome, text)];
+    var notes = notesText(outcome, false);
+    if (notes) children.push(element("p", "search-note", notes));
+    if (outcome.suggestions.length) children.push(suggestionLine(outcome));
+    if (outcome.results.length) {
+      children.push(resultList(outcome.results.slice(0, DROPDOWN_LIMIT), outcome, false));
+    } else if (outcome.partial.length) {
+      children.push(partialHeading("p", outcome));
+      children.push(resultList(outcome.partial.slice(0, PARTIAL_DROPDOWN_LIMIT), outcome, true));
+    }
+    var shown = outcome.results.length ? outcome.results : outcome.partial;
+    if (shown.length > (outcome.results.length ? DROPDOWN_LIMIT : PARTIAL_DROPDOWN_LIMIT)) {
+      var more = element("a", "search-more", outcome.results.length ?
+        "See all " + outcome.results.length + " results" : "See all " + outcome.partial.length + " papers with some of the words");
+      more.href = searchHref(text.trim(), outcome.completing);
+      children.push(more);
+    }
+    dropdown.replaceChildren.apply(dropdown, children);
+  }
 
+  var pendingSearch = null;
   var shownSearch = 0; // bumped by each search and each close: a search shows only if still latest
 
   function closeDropdown() {
@@ -489,7 +259,7 @@
     var mine = ++shownSearch;
     withIndex(function () {
       if (input.value !== text || mine !== shownSearch) return; // closed, or a newer search is on its way
-      renderResults(dropdown, text, DROPDOWN_LIMIT);
+      renderDropdown(text);
       dropdown.hidden = false;
     });
   }
@@ -526,11 +296,11 @@
     }
   }
 
-  // Enter in the box opens the top result once results are shown; otherwise the form goes
-  // to search.html, which lists every result.
+  // Enter in the box opens the top result once results are shown (never a paper that has only
+  // some of the words); otherwise the form goes to search.html, which lists every result.
   function openTopResult(event) {
     if (pendingSearch) updateDropdown();
-    var top = dropdown.hidden ? null : dropdown.querySelector("a.search-result");
+    var top = dropdown.hidden ? null : dropdown.querySelector("a.search-result:not(.search-result-partial)");
     if (!top) return;
     event.preventDefault();
     window.location.href = top.href;
@@ -564,19 +334,289 @@
     });
   }
 
-  // ---- search.html: every result for ?q= ----
+  // ---- search.html: every result for ?q=, filtered by topic and year, sorted ----
+  // All of its state is in the address (q, topic, year, sort, page), so a results page can be
+  // bookmarked, shared and reloaded; filter links are real links, followed in place.
 
-  if (pageResults) {
-    var query = new URLSearchParams(window.location.search).get("q") || "";
-    if (input) input.value = query;
-    if (query.trim()) {
-      pageResults.textContent = "Searching\u2026";
-      withIndex(function () {
-        renderResults(pageResults, query, PAGE_LIMIT);
-        if (query) document.title = query + " \u2014 " + document.title;
+  var UNDATED = "undated";
+
+  function pageState() {
+    var params = new URLSearchParams(window.location.search);
+    return {
+      q: params.get("q") || "", typed: params.get("typed") === "1", topic: params.get("topic") || "", year: params.get("year") || "",
+      sort: params.get("sort") === "date" ? "date" : "relevance", page: Math.max(1, parseInt(params.get("page"), 10) || 1)
+    };
+  }
+
+  function stateHref(state) {
+    var params = [["q", state.q]];
+    if (state.typed) params.push(["typed", "1"]);
+    if (state.topic) params.push(["topic", state.topic]);
+    if (state.year) params.push(["year", state.year]);
+    if (state.sort !== "relevance") params.push(["sort", state.sort]);
+    if (state.page > 1) params.push(["page", String(state.page)]);
+    return "search.html?" + params.map(function (pair) { return pair[0] + "=" + encodeURIComponent(pair[1]); }).join("&");
+  }
+
+  function changed(state, key, value) {
+    var next = { q: state.q, typed: state.typed, topic: state.topic, year: state.year, sort: state.sort, page: 1 };
+    next[key] = value;
+    return next;
+  }
+
+  function yearOf(doc) {
+    return doc.date ? doc.date.slice(0, 4) : UNDATED;
+  }
+
+  function passes(doc, state, except) {
+    return (except === "topic" || !state.topic || doc.topics.indexOf(state.topic) >= 0) &&
+      (except === "year" || !state.year || yearOf(doc) === state.year);
+  }
+
+  // Each value's count among the results that pass the other filter.
+  function facetCounts(results, state, key) {
+    var counts = new Map();
+    results.forEach(function (result) {
+      var doc = loader.index.docs[result.doc];
+      if (!passes(doc, state, key)) return;
+      (key === "topic" ? doc.topics : [yearOf(doc)]).forEach(function (value) {
+        counts.set(value, (counts.get(value) || 0) + 1);
       });
-    } else {
-      pageResults.replaceChildren(element("p", "search-status", "Type words to search for in the box above."));
+    });
+    return counts;
+  }
+
+  function facetLink(state, key, value, label, current) {
+    var link = element("a", "search-facet-link", label);
+    link.href = stateHref(changed(state, key, value));
+    link.setAttribute("data-facet", key + "=" + value);
+    if (current) link.setAttribute("aria-current", "true");
+    var item = element("li");
+    item.appendChild(link);
+    return item;
+  }
+
+  function facetGroup(heading, links) {
+    var group = element("div", "search-facet");
+    group.appendChild(element("h2", "search-facet-heading", heading));
+    var list = element("ul", "search-facet-list");
+    links.forEach(function (link) { list.appendChild(link); });
+    group.appendChild(list);
+    return group;
+  }
+
+  function facets(results, state) {
+    var topics = facetCounts(results, state, "topic"), years = facetCounts(results, state, "year");
+    var allTopics = results.filter(function (r) { return passes(loader.index.docs[r.doc], state, "topic"); }).length;
+    var allYears = results.filter(function (r) { return passes(loader.index.docs[r.doc], state, "year"); }).length;
+    var topicNames = Array.from(topics.keys()).sort(function (a, b) { return topics.get(b) - topics.get(a) || (a < b ? -1 : 1); });
+    if (state.topic && !topics.has(state.topic)) topicNames.push(state.topic);
+    var yearNames = Array.from(years.keys()).filter(function (y) { return y !== UNDATED; }).sort().reverse();
+    if (years.has(UNDATED)) yearNames.push(UNDATED);
+    if (state.year && !years.has(state.year)) yearNames.push(state.year);
+    var box = element("div", "search-facets");
+    box.appendChild(facetGroup("Sort", [
+      facetLink(state, "sort", "relevance", "Best match", state.sort === "relevance"),
+      facetLink(state, "sort", "date", "Newest first", state.sort === "date")
+    ]));
+    box.appendChild(facetGroup("Topic", [facetLink(state, "topic", "", "Any topic (" + allTopics + ")", !state.topic)].concat(
+      topicNames.map(function (name) { return facetLink(state, "topic", name, name + " (" + (topics.get(name) || 0) + ")", state.topic === name); }))));
+    box.appendChild(facetGroup("Year", [facetLink(state, "year", "", "Any year (" + allYears + ")", !state.year)].concat(
+      yearNames.map(function (year) {
+        var label = year === UNDATED ? "Undated" : year;
+        return facetLink(state, "year", year, label + " (" + (years.get(year) || 0) + ")", state.year === year);
+      }))));
+    return box;
+  }
+
+  function sortedResults(results, state) {
+    var kept = results.filter(function (result) { return passes(loader.index.docs[result.doc], state); });
+    if (state.sort === "date") {
+      kept = kept.map(function (result, rank) { return { result: result, rank: rank, date: loader.index.docs[result.doc].date }; })
+        .sort(function (a, b) {
+          if (!a.date !== !b.date) return a.date ? -1 : 1; // undated last
+          return (a.date < b.date ? 1 : a.date > b.date ? -1 : 0) || a.rank - b.rank;
+        }).map(function (entry) { return entry.result; });
     }
+    return kept;
+  }
+
+  function pageLinks(state, total) {
+    var pages = Math.ceil(total / PAGE_SIZE);
+    var nav = element("nav", "search-pages");
+    nav.setAttribute("aria-label", "Result pages");
+    if (state.page > 1) nav.appendChild(facetLinkPlain(state, state.page - 1, "Previous page"));
+    nav.appendChild(element("span", "search-page-number", "Page " + state.page + " of " + pages));
+    if (state.page < pages) nav.appendChild(facetLinkPlain(state, state.page + 1, "Next page"));
+    return nav;
+  }
+
+  function facetLinkPlain(state, page, label) {
+    var next = changed(state, "page", page);
+    var link = element("a", "search-page-link", label);
+    link.href = stateHref(next);
+    link.setAttribute("data-facet", "page=" + page);
+    return link;
+  }
+
+  function filtersText(state) {
+    var parts = [];
+    if (state.topic) parts.push("in " + state.topic);
+    if (state.year) parts.push(state.year === UNDATED ? "undated" : "from " + state.year);
+    return parts.length ? " (" + parts.join(", ") + ")" : "";
+  }
+
+  function renderPage(focusKey) {
+    var state = pageState(), text = state.q;
+    if (input) input.value = text;
+    if (!text.trim()) {
+      pageResults.replaceChildren(element("p", "search-status", "Type words to search for in the box above."));
+      return;
+    }
+    var outcome = searched(text, state.typed), range = "";
+    var status = statusLine(outcome, text);
+    var children = [status], notes = notesText(outcome, true);
+    if (notes) children.push(element("p", "search-note", notes));
+    if (outcome.suggestions.length) children.push(suggestionLine(outcome));
+    if (outcome.results.length) {
+      var shown = sortedResults(outcome.results, state), pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
+      state.page = Math.min(state.page, pages);
+      var first = (state.page - 1) * PAGE_SIZE, body = element("div", "search-page-body");
+      var listing = element("div", "search-page-list");
+      range = shown.length ? "Showing " + (first + 1) + "\u2013" + Math.min(first + PAGE_SIZE, shown.length) + " of " +
+        count(shown.length, "paper", "papers") + filtersText(state) + ", " + (state.sort === "date" ? "newest first" : "best match first") + "." :
+        "No paper matches with these filters" + filtersText(state) + ".";
+      listing.appendChild(element("p", "search-range", range));
+      if (shown.length) listing.appendChild(resultList(shown.slice(first, first + PAGE_SIZE), outcome, false));
+      if (shown.length > PAGE_SIZE) listing.appendChild(pageLinks(state, shown.length));
+      body.appendChild(facets(outcome.results, state));
+      body.appendChild(listing);
+      children.push(body);
+    } else if (outcome.partial.length) {
+      children.push(partialHeading("h2", outcome));
+      children.push(resultList(outcome.partial.slice(0, PAGE_SIZE), outcome, true));
+    }
+    pageResults.replaceChildren.apply(pageResults, children);
+    announcer.textContent = status.textContent + (range ? " " + range : "");
+    document.title = text + " \u2014 " + baseTitle;
+    if (focusKey) {
+      var again = pageResults.querySelector("[data-facet=\"" + focusKey.replace(/["\\]/g, "\\$&") + "\"]");
+      if (!again) status.tabIndex = -1;
+      (again || status).focus();
+    }
+  }
+
+  // A filter, sort or page link: shown in place (no reload), the address updated. Where the
+  // browser refuses to change the address (some do for file://), the link is simply followed.
+  function onFacetClick(event) {
+    var link = event.target.closest && event.target.closest("a[data-facet]");
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    try {
+      history.pushState(null, "", link.getAttribute("href"));
+    } catch (error) {
+      return;
+    }
+    event.preventDefault();
+    renderPage(link.getAttribute("data-facet"));
+  }
+
+  // What a screen reader announces when results are shown or a filter changes them: one
+  // sentence in a live region that stays (the results themselves are not read out).
+  var announcer = element("p", "visually-hidden");
+  var baseTitle = document.title;
+  if (pageResults) {
+    pageResults.removeAttribute("aria-live");
+    announcer.setAttribute("role", "status");
+    pageResults.parentNode.insertBefore(announcer, pageResults.nextSibling);
+    var initial = pageState();
+    if (input) input.value = initial.q;
+    if (initial.q.trim()) {
+      pageResults.replaceChildren(element("p", "search-status", "Searching\u2026"));
+      withIndex(function () { renderPage(null); });
+    } else {
+      renderPage(null);
+    }
+    pageResults.addEventListener("click", onFacetClick);
+    window.addEventListener("popstate", function () { withIndex(function () { renderPage(null); }); });
+  }
+
+  // ---- a paper page opened from a result: its matched words highlighted ----
+  // The result link's fragment names the terms (#highlight=stem+stem); the words of the title,
+  // topics and abstract (elements marked data-search-highlight) whose stem is one of them are
+  // marked. A fragment changes neither the page's address for caching nor a reload.
+
+  var highlightAreas = document.querySelectorAll("[data-search-highlight]");
+
+  function highlightTerms() {
+    var match = /(?:^#|&)highlight=([^&]*)/.exec(window.location.hash);
+    if (!match) return [];
+    return match[1].split("+").map(function (term) {
+      try { return decodeURIComponent(term); } catch (error) { return ""; }
+    }).filter(Boolean).slice(0, 200);
+  }
+
+  function clearHighlights() {
+    Array.prototype.forEach.call(document.querySelectorAll("mark.search-hit"), function (mark) {
+      mark.replaceWith(document.createTextNode(mark.textContent));
+    });
+    Array.prototype.forEach.call(highlightAreas, function (area) { area.normalize(); });
+    var note = document.getElementById("search-highlight-note");
+    if (note) note.remove();
+  }
+
+  function markArea(area, terms) {
+    var walker = document.createTreeWalker(area, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        return node.parentNode.closest("math, script, style, mark") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      }
+    });
+    var textNodes = [], found = 0;
+    while (walker.nextNode()) textNodes.push(walker.currentNode);
+    textNodes.forEach(function (node) {
+      var nodes = markedNodes(node.data, terms, "search-hit");
+      var marks = nodes.filter(function (child) { return child.nodeType === 1; }).length;
+      if (!marks) return;
+      found += marks;
+      var fragment = document.createDocumentFragment();
+      nodes.forEach(function (child) { fragment.appendChild(child); });
+      node.parentNode.replaceChild(fragment, node);
+    });
+    return found;
+  }
+
+  function highlightNote(count) {
+    var note = element("p", "search-highlight-note");
+    note.id = "search-highlight-note";
+    note.appendChild(document.createTextNode(count === 1 ? "1 word from your search is highlighted. " :
+      count + " words from your search are highlighted. "));
+    var button = element("button", "search-highlight-clear", "Remove highlights");
+    button.type = "button";
+    button.addEventListener("click", function () {
+      clearHighlights();
+      try {
+        history.replaceState(null, "", window.location.href.split("#")[0]);
+      } catch (error) {
+        window.location.hash = "";
+      }
+    });
+    note.appendChild(button);
+    return note;
+  }
+
+  function showHighlights() {
+    clearHighlights();
+    var terms = highlightTerms();
+    if (!terms.length) return;
+    withLunr(function () {
+      if (!window.lunr) return;
+      var wanted = new Set(terms), found = 0;
+      Array.prototype.forEach.call(highlightAreas, function (area) { found += markArea(area, wanted); });
+      if (found) highlightAreas[0].parentNode.insertBefore(highlightNote(found), highlightAreas[0].nextSibling);
+    });
+  }
+
+  if (highlightAreas.length) {
+    showHighlights();
+    window.addEventListener("hashchange", showHighlights);
   }
 })();

@@ -1,0 +1,96 @@
+"""Search against real lunr.js 2.3.9 (tests/search_oracle.js): every word of the corpus, hundreds
+of queries from its own text, phrases, absent words, and a sample at 10,000 papers.
+
+The expected papers come from lunr.js's own index and its own `search("+w1 +w2 ...")`;
+search-engine.js runs in the same Node process (one per sweep), as the results page and the box
+under it call it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.search import SearchDocument
+from tests.search_corpus import (
+    absent_words,
+    build_committed_site,
+    generated_documents,
+    run_oracle,
+    sampled_phrases,
+    sampled_queries,
+    typed_prefixes,
+)
+
+
+@pytest.fixture(scope="module")
+def committed(tmp_path_factory: pytest.TempPathFactory) -> list[SearchDocument]:
+    """The documents a build of the committed content indexes."""
+    corpus = build_committed_site(tmp_path_factory.mktemp("oracle") / "public")
+    assert len(corpus) > 100, "the committed content is missing"
+    return corpus
+
+
+def assert_agrees(outcome: dict) -> dict:
+    assert outcome["failures"] == [], "\n".join(map(str, outcome["failures"][:20]))
+    return outcome["stats"]
+
+
+def test_every_word_of_the_corpus_finds_exactly_lunr_js_papers(committed: list[SearchDocument]) -> None:
+    """Each distinct word, submitted: lunr.js's papers, scores and matched terms; typed (no space
+    after it): those papers and the papers of every corpus word it begins, and no others."""
+    stats = assert_agrees(run_oracle(committed, [], vocabulary=True))
+    assert stats["vocabulary"] > 4000
+    assert stats["queries"] == 2 * stats["vocabulary"]
+    assert stats["withResults"] > stats["queries"] - 2 * stats["stopWords"] - 10
+
+
+def test_words_sampled_from_the_corpus_find_exactly_lunr_js_papers(committed: list[SearchDocument]) -> None:
+    queries = sampled_queries(committed, 400, seed=14)
+    cases = [(query, False) for query in queries]
+    cases += [(query, True) for query in queries[:150]]  # typed: the last word is complete
+    cases += [(query, True) for query in typed_prefixes(queries[150:300], seed=15)]
+    cases += [(f"{query} {query[0]}", True) for query in queries[300:340]]  # a new word's first letter
+    stats = assert_agrees(run_oracle(committed, cases))
+    assert stats["queries"] == len(cases) >= 740
+    assert stats["withResults"] > 400, "most runs of words from a paper find it"
+    assert stats["partial"] > 100, "words from two papers often find only papers with some of them"
+
+
+def test_quoted_phrases_find_their_words_in_a_row(committed: list[SearchDocument]) -> None:
+    phrases = sampled_phrases(committed, 150, seed=16)
+    stats = assert_agrees(run_oracle(committed, [(phrase, False) for phrase in phrases]))
+    assert stats["phrases"] >= 140 and stats["withResults"] >= 140  # each from a paper's text
+    swapped = [
+        '"generation report"',
+        '"image medical"',
+        '"segmentation medical image"',
+        '"of the segmentation"',
+    ]
+    assert_agrees(run_oracle(committed, [(phrase, False) for phrase in swapped]))
+
+
+def test_absent_words_find_nothing_and_suggestions_are_close_words_that_find_papers(
+    committed: list[SearchDocument],
+) -> None:
+    absent = absent_words(committed, 80, seed=17)
+    cases = [(word, typing) for word in absent for typing in (False, True)]
+    cases += [(f"segmentation {word}", False) for word in absent[:20]]  # found with an absent word
+    cases += [("stroke", False), ("sepsis segmentation", False), ("segmentatoin", False), ("imagign", False)]
+    stats = assert_agrees(run_oracle(committed, cases))
+    assert stats["withResults"] == 0
+    assert stats["missing"] >= 100
+    assert stats["suggested"] >= 20
+
+
+def test_a_sample_at_ten_thousand_papers(tmp_path: Path) -> None:
+    corpus = generated_documents(10_000, seed=1)
+    queries = sampled_queries(corpus, 90, seed=18)
+    cases = [(query, False) for query in queries]
+    cases += [(query, True) for query in typed_prefixes(queries[:30], seed=19, shortest=5)]
+    cases += [(phrase, False) for phrase in sampled_phrases(corpus, 20, seed=20)]
+    cases += [(word, typing) for word in absent_words(corpus, 10, seed=21) for typing in (False, True)]
+    stats = assert_agrees(run_oracle(corpus, cases))
+    assert stats["queries"] == len(cases)
+    assert stats["withResults"] > 100
