@@ -18,15 +18,14 @@ re-tokenizes only changed documents. The file is the same, byte for byte, with o
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Protocol, cast
 
-from sitegen import urls
+from sitegen import assets, urls
+from sitegen.digests import digest
 from sitegen.stemmer import STOP_WORDS, stem, tokenize, trim
 
 # Field name and boost: a title or system-name match outranks an abstract match.
@@ -39,14 +38,6 @@ SHARD_MIN_DOCS = 96
 SHARD_SPREAD = 192
 SHARD_MAX_DOCS = 384
 GLOBAL_NAME = "SITEGEN_SEARCH"
-
-ASSETS = {  # output path -> (package, resource)
-    "assets/lunr.js": ("sitegen", "vendor/lunr.js"),  # loaded when search is first used
-    "assets/search-engine.js": ("sitegen.templates", "static/search-engine.js"),  # likewise
-    "assets/search.js": ("sitegen.templates", "static/search.js"),  # on every page
-    "assets/search.css": ("sitegen.templates", "static/search.css"),
-}
-
 
 @dataclass(frozen=True)
 class SearchDocument:
@@ -93,9 +84,7 @@ def build_search_bundle(
 
     The output is the same, byte for byte, with or without a cache.
     """
-    files = {
-        path: resources.files(package).joinpath(name).read_bytes() for path, (package, name) in ASSETS.items()
-    }
+    files = assets.read(assets.SEARCH)
     gzip_bytes = sum(gzip_size(data, cache) for data in files.values())
     files[urls.SEARCH_INDEX], index_gzip_bytes = index_file(docs, cache, keys, mark_used=mark_used)
     # Everything here is downloaded on first search: lunr.js and the index only then.
@@ -114,10 +103,6 @@ def gzip_size(data: bytes, cache: SearchCache | None = None) -> int:
         if cache is not None:
             cache[key] = known
     return int(known)
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def index_script(docs: Sequence[SearchDocument]) -> bytes:

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self is Python 3.11+
-from sitegen.engine.store import OutputEntry, digest
+from sitegen.digests import digest
+from sitegen.engine.store import OutputEntry
 from sitegen.errors import SitegenError
 
 MARKER = ".sitegen-output"  # marks a folder sitegen built, so it may replace it

@@ -20,12 +20,13 @@ from sitegen import outputs
 from sitegen.abstracts import render_abstract
 from sitegen.config import LoadedConfig
 from sitegen.derive import LISTED, Derived, derive
+from sitegen.digests import digest
 from sitegen.engine import packing  # noqa: F401  (how the related index is pickled)
 from sitegen.engine.inputs import LastMade, PaperKeys, card_key
 from sitegen.engine.parallel import Inbox, forked, shared_chunks, side_by_side
 from sitegen.engine.reading import read_paper, read_stored_library, read_stored_topics
 from sitegen.engine.report import BuildReport
-from sitegen.engine.store import BuildState, FileStamp, digest, pack
+from sitegen.engine.store import BuildState, FileStamp, pack
 from sitegen.engine.tuning import Tuning
 from sitegen.errors import SitegenError
 from sitegen.load import ContentPaths, PaperListing, display_path

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import repeat
 
-from sitegen.engine.store import digest
+from sitegen.digests import digest
 from sitegen.model import Paper
 from sitegen.plan import (
     BIBKEY,

@@ -5,17 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import render, urls
-from sitegen.engine.store import digest
+from sitegen import assets, render, urls
+from sitegen.digests import digest
 from sitegen.errors import SitegenError
 from sitegen.load import is_editor_noise
 
 ASSETS_FOLDER = "static"  # in a templates folder: files copied to assets/ as they are
-STATIC_ASSETS = {
-    "static/style.css": urls.STYLE,
-    "static/site.js": urls.SITE_JS,
-    "static/favicon.svg": urls.FAVICON,
-}
 
 
 @dataclass(frozen=True)
@@ -46,11 +41,10 @@ def _templates_fingerprint(user_templates: Path | None) -> str:
 
 
 def _assets(user_templates: Path | None) -> dict[str, bytes]:
-    """The files copied to assets/: the built-in ones, and every file in the user's templates
-    folder's static/ folder, which replaces the built-in file of the same name or adds one."""
-    found = {
-        target: (render.default_templates() / source).read_bytes() for source, target in STATIC_ASSETS.items()
-    }
+    """The files copied to assets/: the built-in ones (the search's too: written every build, not
+    only when the index is made again), and every file in the user's templates folder's static/
+    folder, which replaces the built-in file of the same name or adds one."""
+    found = assets.read(assets.BUILT_IN)
     folder = user_templates / ASSETS_FOLDER if user_templates is not None else None
     if folder is None or not folder.is_dir():
         return found

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any, overload
 
 from sitegen import urls
+from sitegen.digests import digest
 from sitegen.engine.inputs import Changes, Inputs, LastMade
 from sitegen.engine.parallel import forked, shared_chunks, side_by_side
 from sitegen.engine.report import BuildReport
-from sitegen.engine.store import BlobStore, BuildState, UsedMapping, digest
+from sitegen.engine.store import BlobStore, BuildState, UsedMapping
 from sitegen.outputs import ListFile
 from sitegen.plan import CARD, Chunked, EachPaper, Plan, SearchIndex
 from sitegen.write import ManifestOutput, Patched, Piece, Tally

@@ -12,7 +12,8 @@ from functools import partial
 from pathlib import Path
 
 from sitegen.config import LoadedConfig
-from sitegen.engine.store import FileStamp, UsedMapping, digest
+from sitegen.digests import digest
+from sitegen.engine.store import FileStamp, UsedMapping
 from sitegen.errors import SitegenError
 from sitegen.load import TOPICS_FILE, ContentPaths, PaperListing, load_library, load_papers, load_topic_list
 from sitegen.load import parse_paper_file as parse

@@ -16,6 +16,7 @@ import jinja2
 
 from sitegen import render, schema
 from sitegen.config import LoadedConfig
+from sitegen.digests import digest
 from sitegen.engine.derived import (
     card_keys_again,
     derive_site,
@@ -37,7 +38,6 @@ from sitegen.engine.store import (
     BuildState,
     OutputEntry,
     Pickled,
-    digest,
     read_stamped,
     write_stamped,
 )

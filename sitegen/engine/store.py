@@ -45,10 +45,6 @@ STAMP = f"sitegen {__version__} code {_code_digest()} python {sys.version_info[:
 UNREADABLE = (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError, ImportError)
 
 
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 def pack(value: Any) -> bytes:
     """A value as a PackedStore keeps it."""
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
