@@ -60,8 +60,9 @@ from sitegen.write import (
     Patched,
     Tally,
     check_output_folder,
-    delete_set_aside,
     output_files,
+    recover_output,
+    tidy,
     trusted_manifest,
 )
 
@@ -176,6 +177,7 @@ def build_site(
     started = time.perf_counter()
     config = loaded.config
     check_output_folder(out, root=loaded.root, keep=_protected_folders(loaded))
+    recover_output(out)  # where a build was killed between the two renames of the fallback switch
     report = BuildReport(out=out.resolve(), warnings=loaded.warnings)
     if strict and loaded.warnings:
         raise SitegenError.many(loaded.warnings, "warnings are errors with --strict")
@@ -365,12 +367,12 @@ def _output_scan(
 ) -> Iterator[Callable[[], OutputFiles | None]]:
     """The output folder's files, as a function: for a big library, listed in a forked process
     from now on (a stat call for each of ~10,000 files, while this process reads its cache),
-    which then deletes the files the last build set aside."""
+    which then deletes the files the last build set aside and what killed builds left."""
     if listing is None or len(listing) < PARALLEL_FROM:
-        delete_set_aside(set_aside)
+        tidy(out, set_aside)
         yield partial(output_files, out)
         return
-    with forked(partial(output_files, out), then=partial(delete_set_aside, set_aside)) as listed:
+    with forked(partial(output_files, out), then=partial(tidy, out, set_aside)) as listed:
         yield listed
 
 
