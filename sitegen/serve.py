@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import ipaddress
+import os
 import shutil
 import signal
 import sys
@@ -24,6 +25,7 @@ import time
 import traceback
 import webbrowser
 from collections.abc import Callable
+from contextlib import suppress
 from importlib.resources import files
 from pathlib import Path
 from types import FrameType
@@ -33,10 +35,11 @@ from sitegen.build import BuildReport, build_site
 from sitegen.cache import BuildState
 from sitegen.config import LoadedConfig, load_config
 from sitegen.devserver import PreviewServer
-from sitegen.errors import Problem, SitegenError
+from sitegen.errors import Problem, SitegenError, os_error
 from sitegen.load import PAPERS_DIR, TOPICS_FILE
 from sitegen.model import SiteConfig
 from sitegen.watch import ChangeKind, Changes, Watcher, WatchPlan, describe_kinds
+from sitegen.write import locked_folder, remove_unlocked
 
 DEFAULTS = SiteConfig(title="", description="", base_url="", author="")
 
@@ -108,7 +111,7 @@ class DevServer:
         self.config_file = config_file
         self.echo = echo
         self.http = PreviewServer(self._site_root, host, port)  # first: it fails when the port is taken
-        self._temp = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
+        self._temp, self._temp_handle = preview_folder()
         self.out = self._temp / "site"
         self.loaded: LoadedConfig | None = None
         self._state: BuildState | None = None
@@ -152,6 +155,9 @@ class DevServer:
         self.watcher.stop()
         self.http.stop()
         shutil.rmtree(self._temp, ignore_errors=True)
+        if self._temp_handle >= 0:
+            os.close(self._temp_handle)
+            self._temp_handle = -1
 
     def rebuild(self, changes: Changes) -> None:
         """Called by the watcher with one debounced batch of changes."""
@@ -174,6 +180,8 @@ class DevServer:
                 report = self._run_build(changes)
             except SitegenError as exc:
                 problems = exc.problems
+            except OSError as exc:  # e.g. a full disk
+                problems = os_error(exc, "build the site").problems
             except Exception as exc:  # a bug must not end the preview; show it like a build error
                 problems = (unexpected_problem(exc),)
             outcome = BuildOutcome(
@@ -243,6 +251,24 @@ class DevServer:
         self.echo(f"[{when}] {what} -> build failed in {took}; {meanwhile}")
         for problem in outcome.problems:
             self.echo(f"  error: {problem}")
+
+
+PREVIEW_PREFIX = "sitegen-preview-"  # the preview's folder, in the system's temporary folder
+
+
+def preview_folder() -> tuple[Path, int]:
+    """A new folder for the preview, held while this server runs; first, the folders of previews
+    whose server was killed (`kill -9`, a crash) are removed: those of this user no process holds."""
+    parent = Path(tempfile.gettempdir())
+    mine = getattr(os, "getuid", lambda: None)()
+    with suppress(OSError):
+        dead = [
+            folder
+            for folder in parent.glob(PREVIEW_PREFIX + "*")
+            if mine is None or folder.lstat().st_uid == mine
+        ]
+        remove_unlocked(dead)
+    return locked_folder(parent, PREVIEW_PREFIX)
 
 
 def unexpected_problem(exc: Exception) -> Problem:

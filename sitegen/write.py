@@ -260,11 +260,15 @@ class _NextVersion:
         self.site_files: Identities = {}
         self.site_folders: set[str] = {""}
         self.first = not os.path.lexists(out)  # no live output to exchange with
-        if self._claim_spare():
-            self.site_files, self.site_folders = _identities_under(self.site)
-        else:
-            os.mkdir(self.site)
-            _done("make site")
+        try:
+            if self._claim_spare():
+                self.site_files, self.site_folders = _identities_under(self.site)
+            else:
+                os.mkdir(self.site)
+                _done("make site")
+        except BaseException:
+            self.abandon()
+            raise
 
     def _claim_spare(self) -> bool:
         spare = self.out.parent / f".{self.out.name}.{SPARE}"
@@ -321,7 +325,7 @@ class _NextVersion:
             while folder not in needed:
                 needed.add(folder)
                 folder = folder.rpartition("/")[0]
-        for folder in sorted(self.site_folders - needed, key=len, reverse=True):
+        for folder in sorted(self.site_folders - needed, key=lambda folder: (-len(folder), folder)):
             with suppress(OSError):
                 shutil.rmtree(self.site / folder)
                 _done(f"remove {folder}/")
@@ -365,6 +369,10 @@ class _NextVersion:
 
     def _park(self) -> None:
         try:
+            old = self.folder / "old"
+            if old.is_dir() and not os.path.lexists(self.out):  # stopped between the two renames
+                os.rename(old, self.out)  # a failed build leaves the output as it was
+                _done("rename the old version back into place")
             if self.site.is_dir():
                 os.rename(self.site, self.out.parent / f".{self.out.name}.{SPARE}")
                 _done("keep the spare version")
@@ -483,17 +491,20 @@ class StagedOutput:
     def __enter__(self) -> Self:
         try:
             self.out.parent.mkdir(parents=True, exist_ok=True)
-            self._next = self._begin()
-        except OSError as exc:
-            raise os_error(exc, "write the output") from None
-        self.write(MARKER, MARKER_TEXT)
+            self._begin()
+            self.write(MARKER, MARKER_TEXT)
+        except BaseException as exc:
+            if self._next is not None:
+                self._next.abandon()
+            if isinstance(exc, OSError):
+                raise os_error(exc, "write the output") from None
+            raise
         return self
 
-    def _begin(self) -> _NextVersion:
-        """The next version, with the area write() fills."""
-        next_version = _NextVersion(self.out, {})
-        self._area, self._folders = next_version.site, set(next_version.site_folders)
-        return next_version
+    def _begin(self) -> None:
+        """Start the next version (`_next`), and say where write() puts files (`_area`)."""
+        self._next = _NextVersion(self.out, {})
+        self._area, self._folders = self._next.site, set(self._next.site_folders)
 
     def write(self, relative: str, data: bytes) -> None:
         target = self._target(relative)
@@ -540,6 +551,7 @@ class StagedOutput:
         """Put the next version in place, with only the files written."""
         try:
             next_version.keep_only(self._paths)
+            next_version.site_files = dict.fromkeys(self._paths, 0)  # every file new: identities unused
             next_version.switch()
         except OSError as exc:
             raise os_error(exc, "put the output in place") from None
@@ -638,14 +650,14 @@ class ManifestOutput(StagedOutput):
         # What the end of the block put in place: moved-in and removed paths; None: the whole output.
         self.put_in_place: frozenset[str] | None = None
 
-    def _begin(self) -> _NextVersion:
+    def _begin(self) -> None:
         if self.previous is None:
-            return super()._begin()
-        next_version = _NextVersion(self.out, self.previous.files)
-        os.mkdir(next_version.new)
+            super()._begin()
+            return
+        self._next = _NextVersion(self.out, self.previous.files)
+        os.mkdir(self._next.new)
         _done("make new")
-        self._area, self._folders = next_version.new, {""}
-        return next_version
+        self._area, self._folders = self._next.new, {""}
 
     def reuse(self, relative: str, inputs: str) -> bool:
         """Keep the file `relative` if the previous output holds it as made from `inputs`."""
@@ -770,7 +782,7 @@ class ManifestOutput(StagedOutput):
         it changed in the output."""
         live = next_version.live_files
         placed = frozenset(self._staged.keys() - self._published)
-        for relative in placed:
+        for relative in sorted(placed):
             self._put_aside(next_version, relative)
             status = next_version.place(relative)
             self.manifest[relative] = self._staged[relative]._replace(mtime_ns=status.st_mtime_ns)
