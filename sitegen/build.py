@@ -37,7 +37,7 @@ from sitegen.cache import (
 )
 from sitegen.config import LoadedConfig, load_config
 from sitegen.derive import Derived, RelatedIndex, Words, derive, introduced_names, term_counts
-from sitegen.errors import Problem, SitegenError
+from sitegen.errors import Problem, SitegenError, os_error
 from sitegen.forks import Inbox, forked, shared_chunks, side_by_side
 from sitegen.load import (
     SETTLE_NS,
@@ -49,11 +49,12 @@ from sitegen.load import (
     load_paper,
     load_topic_list,
     paper_files,
+    special_file_warning,
 )
 from sitegen.model import Library, Paper, Topic
 from sitegen.paperfile import key_line, split
 from sitegen.render import AttentionItem, LinkButton, PaperCard, PaperView, SiteInfo, TopicCard
-from sitegen.topics import assign_topics, check_paper_topics
+from sitegen.topics import SlowRule, assign_topics, check_paper_topics
 from sitegen.write import (
     ManifestOutput,
     OutputFiles,
@@ -178,12 +179,14 @@ def build_site(
     config = loaded.config
     check_output_folder(out, root=loaded.root, keep=_protected_folders(loaded))
     recover_output(out)  # where a build was killed between the two renames of the fallback switch
-    report = BuildReport(out=out.resolve(), warnings=loaded.warnings)
-    if strict and loaded.warnings:
-        raise SitegenError.many(loaded.warnings, "warnings are errors with --strict")
-    looks = Looks.of(loaded.path(config.templates_dir) if config.templates_dir else None)
-    cache_dir = loaded.path(config.cache_dir) if use_cache else None
+    looks = Looks.of(loaded.path(config.templates_dir) if config.templates_dir else None, loaded)
     listing = _paper_listing(loaded)  # scanned once: for the no-change check and the build
+    # Files that cannot be papers or templates (a named pipe, a looping link) are skipped, with a warning.
+    warnings = (*loaded.warnings, *(listing.skipped if listing else ()), *looks.skipped)
+    report = BuildReport(out=out.resolve(), warnings=warnings)
+    if strict and warnings:
+        raise SitegenError.many(warnings, "warnings are errors with --strict")
+    cache_dir = loaded.path(config.cache_dir) if use_cache else None
     with (
         _no_full_collections(),
         _output_scan(out, listing, _set_aside(cache_dir)) as output,  # the output's files, listed meanwhile
@@ -193,7 +196,11 @@ def build_site(
         if inputs is None or not _unchanged_since_last_build(loaded, inputs, out, output, report):
             if state is None:
                 state = BuildState.load(cache_dir) if cache_dir else BuildState()
-            _build(loaded, looks, listing, out, output, state, report, published, inputs, cache_dir)
+            try:
+                _build(loaded, looks, listing, out, output, state, report, published, inputs, cache_dir)
+            except SlowRule as exc:  # name the pattern's line in topics.yaml
+                topics = ContentPaths.of(loaded).topics
+                raise exc.located(topics, display_path(topics, loaded)) from None
     report.seconds = time.perf_counter() - started
     return report
 
@@ -220,11 +227,13 @@ class Looks:
     fingerprint: str  # digest of every template
     assets: dict[str, bytes]  # the static files, by output path
     digest: str  # of the templates and the static files
+    skipped: tuple[Problem, ...] = ()  # what the user's folder holds that cannot be a template
 
     @classmethod
-    def of(cls, folder: Path | None) -> Looks:
-        fingerprint, assets = _templates_fingerprint(folder), _assets(folder)
-        return cls(folder, fingerprint, assets, f"{fingerprint} {_assets_digest(assets)}")
+    def of(cls, folder: Path | None, loaded: LoadedConfig | None = None) -> Looks:
+        files, skipped = _user_template_files(folder, loaded)
+        fingerprint, assets = _templates_fingerprint(folder, files, loaded), _assets(folder, files, loaded)
+        return cls(folder, fingerprint, assets, f"{fingerprint} {_assets_digest(assets)}", skipped)
 
 
 def _build(
@@ -280,9 +289,13 @@ def _build(
         state.changed = state.changed or before != (state.files, state.outputs)
         report.state = state
         if cache_dir:  # while a forked process may still be saving the related-papers index
-            state.save(cache_dir, *early)
-            unchanged = LastBuild(inputs, str(report.out), state.outputs[str(report.out)], _counts(report))
-            write_stamped(cache_dir / LAST_BUILD_FILE, unchanged if inputs is not None else None)
+            try:
+                state.save(cache_dir, *early)
+                manifest = state.outputs[str(report.out)]
+                unchanged = LastBuild(inputs, str(report.out), manifest, _counts(report))
+                write_stamped(cache_dir / LAST_BUILD_FILE, unchanged if inputs is not None else None)
+            except OSError as exc:  # the site is in place; the next build works from an older cache
+                raise os_error(exc, "write the cache", exc.filename or cache_dir) from None
     if cache_dir:
         state.remember(cache_dir)  # the forked process is done: the files are as this state says
 
@@ -307,8 +320,9 @@ def _counts(report: BuildReport) -> dict[str, int]:
 
 def _paper_listing(loaded: LoadedConfig) -> PaperListing | None:
     """The papers folder's files with their stats; None when it cannot be read (loading says why)."""
+    papers = ContentPaths.of(loaded).papers
     try:
-        return paper_files(ContentPaths.of(loaded).papers)
+        return paper_files(papers, display_path(papers, loaded))
     except OSError:
         return None
 
@@ -735,30 +749,71 @@ def _search_index(
         yield partial(finish, made)
 
 
-def _templates_fingerprint(user_templates: Path | None) -> str:
+def _user_template_files(
+    folder: Path | None, loaded: LoadedConfig | None
+) -> tuple[list[Path], tuple[Problem, ...]]:
+    """The files of the user's templates folder (or links to files), and a warning for each
+    thing there that cannot be a template (a named pipe, a link that leads nowhere): skipped, as
+    the template loader skips them."""
+    if folder is None or not folder.is_dir():
+        return [], ()
+    files, skipped = [], []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            files.append(path)
+        else:
+            problem = special_file_warning(path, _shown(path, loaded))
+            if problem is not None:
+                skipped.append(problem)
+    return files, tuple(skipped)
+
+
+def _shown(path: Path, loaded: LoadedConfig | None) -> str:
+    return display_path(path, loaded) if loaded is not None else str(path)
+
+
+def _read(path: Path, loaded: LoadedConfig | None) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise os_error(exc, "read the template", _shown(path, loaded)) from None
+
+
+def _templates_fingerprint(
+    user_templates: Path | None, user_files: list[Path], loaded: LoadedConfig | None = None
+) -> str:
     """A digest of every template file (user's and built-in): any change re-renders every page.
     The static files beside them are not rendered, so they are left out."""
     parts = []
-    for folder in (render.default_templates(), user_templates):
-        if folder is not None and folder.is_dir():
-            for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _is_bytecode(p)):
-                if path.relative_to(folder).parts[0] != ASSETS_FOLDER:
-                    parts.append(f"{path}\0{digest(path.read_bytes())}")
+    built_in = render.default_templates()
+    for folder, files in (
+        (built_in, sorted(p for p in built_in.rglob("*") if p.is_file())),
+        (user_templates, user_files),
+    ):
+        for path in files:
+            if (
+                folder is not None
+                and not _is_bytecode(path)
+                and path.relative_to(folder).parts[0] != ASSETS_FOLDER
+            ):
+                parts.append(f"{path}\0{digest(_read(path, loaded))}")
     return digest("\n".join(parts).encode("utf-8"))
 
 
-def _assets(user_templates: Path | None) -> dict[str, bytes]:
+def _assets(
+    user_templates: Path | None, user_files: list[Path], loaded: LoadedConfig | None = None
+) -> dict[str, bytes]:
     """The files copied to assets/: the built-in ones, and every file in the user's templates
     folder's static/ folder, which replaces the built-in file of the same name or adds one."""
     found = {
         target: (render.default_templates() / source).read_bytes() for source, target in STATIC_ASSETS.items()
     }
     folder = user_templates / ASSETS_FOLDER if user_templates is not None else None
-    if folder is None or not folder.is_dir():
+    if folder is None:
         return found
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith(".") and not is_editor_noise(path):
-            found[urls.ASSETS + path.relative_to(folder).as_posix()] = path.read_bytes()
+    for path in user_files:
+        if path.is_relative_to(folder) and not path.name.startswith(".") and not is_editor_noise(path):
+            found[urls.ASSETS + path.relative_to(folder).as_posix()] = _read(path, loaded)
     if urls.SEARCH_INDEX in found:
         raise SitegenError(
             f"{folder / Path(urls.SEARCH_INDEX).name} would replace the search index the build makes",

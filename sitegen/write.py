@@ -518,7 +518,7 @@ class StagedOutput:
                 _write_file(target, data)
                 self.written += 1
         except OSError as exc:
-            raise os_error(exc, "write the output") from None
+            raise os_error(exc, "write the output", exc.filename or self.out / relative) from None
         _done(f"write {relative}")
 
     def _target(self, relative: str) -> Path:
@@ -755,7 +755,7 @@ class ManifestOutput(StagedOutput):
         try:
             _write_file(target, data)
         except OSError as exc:
-            raise os_error(exc, "write the output") from None
+            raise os_error(exc, "write the output", exc.filename or self.out / relative) from None
         _done(f"write new/{relative}")
         self.written += 1
         self.total_bytes += data.size if isinstance(data, Patched) else len(data)
