@@ -116,6 +116,7 @@ class DevServer:
         self.loaded: LoadedConfig | None = None
         self._state: BuildState | None = None
         self._announced = False  # this build told the pages of files it put in place
+        self._warned: tuple[Problem, ...] = ()  # the last build's warnings about the content, said once
         self._build_lock = threading.Lock()
         self._built = threading.Condition()
         self.outcomes: list[BuildOutcome] = []
@@ -194,6 +195,8 @@ class DevServer:
             # The config may name other folders, and a watched folder may have been created or renamed.
             self.watcher.replan(self._watch_plan())
             self._report(changes, outcome)
+            if report is not None:
+                self._warn(report.warnings)
             if outcome.ok:
                 if not self._announced:  # nothing was put in place: only clear an old error
                     self.http.broadcaster.built(frozenset())
@@ -235,6 +238,16 @@ class DevServer:
                 self.echo(f"warning: {warning}")
         self.loaded = loaded
         self.http.base_path = urls.site_path(loaded.config.base_url)
+
+    def _warn(self, warnings: tuple[Problem, ...]) -> None:
+        """Say the warnings about the content (a named pipe among the papers, say) when they change;
+        the config's are said when it is read."""
+        config = self.loaded.warnings if self.loaded is not None else ()
+        content = tuple(warning for warning in warnings if warning not in config)
+        if content != self._warned:
+            for warning in content:
+                self.echo(f"warning: {warning}")
+        self._warned = content
 
     def _report(self, changes: Changes | None, outcome: BuildOutcome) -> None:
         when = time.strftime("%H:%M:%S")

@@ -289,6 +289,10 @@ class _NextVersion:
         if folder not in known:
             _make_folders(area, folder)
             known.add(folder)
+            if area == self.site:  # files that were in the way are gone
+                parts = folder.split("/")
+                for depth in range(1, len(parts) + 1):
+                    self.site_files.pop("/".join(parts[:depth]), None)
         return area / relative
 
     def place(self, relative: str) -> os.stat_result:
@@ -327,8 +331,9 @@ class _NextVersion:
                 folder = folder.rpartition("/")[0]
         for folder in sorted(self.site_folders - needed, key=lambda folder: (-len(folder), folder)):
             with suppress(OSError):
-                shutil.rmtree(self.site / folder)
-                _done(f"remove {folder}/")
+                if stat.S_ISDIR(os.lstat(self.site / folder).st_mode):  # not a file put in its place
+                    shutil.rmtree(self.site / folder)
+                    _done(f"remove {folder}/")
         self.site_folders &= needed
 
     def switch(self) -> None:
@@ -420,7 +425,7 @@ def _remove(path: Path) -> None:
     """Remove a file, link or folder."""
     try:
         mode = os.lstat(path).st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # gone (a folder on its way replaced by a file)
         return
     if stat.S_ISDIR(mode):
         shutil.rmtree(path)

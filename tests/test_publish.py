@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -326,3 +327,187 @@ def test_a_build_killed_at_any_step_leaves_a_whole_site(tmp_path, monkeypatch, f
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, f"not killed at {step!r}"
         check_stopped(prepared, step)
     assert set(SWITCHES) & set(prepared.steps), "the switch itself is among the steps"
+
+
+# --- the version kept beside the output ---------------------------------------------------------
+
+
+def recorded_steps(action: Callable[[], object], faults: Faults) -> list[str]:
+    steps: list[str] = []
+    faults.append(steps.append)
+    try:
+        action()
+    finally:
+        faults.remove(steps.append)
+    return steps
+
+
+def test_the_version_before_is_kept_whole_beside_the_output_sharing_its_files(tmp_path, faults):
+    root = tmp_path / "project"
+    make_project(root)
+    build(root)
+    live, spare = root / "public", root / ".public.previous"
+    assert tree(spare) == tree(live), "after a first build: the same files"
+    assert {p.stat().st_ino for p in live.rglob("*") if p.is_file()} == {
+        p.stat().st_ino for p in spare.rglob("*") if p.is_file()
+    }, "hard links: no second copy on the disk"
+    before = tree(live)
+    edit_one(root)
+    steps = recorded_steps(lambda: build(root), faults)
+    assert tree(spare) == before, "the version before, whole"
+    assert not [step for step in steps if step.startswith("link ")], "the spare held every kept file"
+    written = [step for step in steps if step.startswith("write ")]
+    assert len(written) < 10, written  # a one-paper edit writes and moves only what changed
+
+
+def test_a_spare_version_holding_anything_still_gives_the_new_site(tmp_path):
+    """The spare is only a store of files told apart by identity: whatever it holds, the next
+    version is exactly the new site."""
+    root = tmp_path / "project"
+    make_project(root)
+    edit_twice(root)
+    spare = root / ".public.previous"
+    for page in list((spare / "papers").iterdir())[:3]:
+        page.unlink()
+        page.write_text("not what the build made", encoding="utf-8")  # a new file, not the live one
+    (spare / "index.html").unlink()
+    (spare / "index.html").mkdir()  # a folder where a file goes
+    (spare / "index.html/stray.txt").write_text("x", encoding="utf-8")
+    shutil.rmtree(spare / "topics")
+    (spare / "topics").write_text("a file where a folder goes", encoding="utf-8")
+    (spare / "stray/deep").mkdir(parents=True)
+    (spare / "stray/deep/file.html").write_text("not built", encoding="utf-8")
+    os.symlink(tmp_path, spare / "outside")
+    os.mkfifo(spare / "papers/pipe.html")
+    edit_one(root)
+    build(root)
+    build(root, "cold", use_cache=False)
+    assert tree(root / "public") == tree(root / "cold")
+    assert beside(root) == []
+
+
+def test_two_builds_at_once_each_publish_a_whole_site(tmp_path, faults):
+    """A build that has taken the spare version waits while another builds the same output from
+    nothing and switches it in; then it switches its own in. Both are whole sites."""
+    root = tmp_path / "project"
+    make_project(root)
+    edit_twice(root)
+    edit_one(root)
+    build(root, "cold", use_cache=False)
+    new = tree(root / "cold")
+    paused, resume = os.pipe(), os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the first build, held after taking the spare
+        code = 1
+        try:
+            faults.main = os.getpid()
+
+            def hold(step: str) -> None:
+                if step == "make new":
+                    os.write(paused[1], b"x")
+                    os.read(resume[0], 1)
+
+            faults.append(hold)
+            build(root)
+            code = 0
+        finally:
+            os._exit(code)
+    assert os.read(paused[0], 1) == b"x"
+    assert not (root / ".public.previous").exists(), "the first build holds the spare"
+    build(root)  # the second, from an empty next version
+    assert tree(root / "public") == new
+    os.write(resume[1], b"x")
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert tree(root / "public") == new
+    build(root)
+    assert tree(root / "public") == new and beside(root) == []
+
+
+# --- real commands killed from outside ------------------------------------------------------
+
+HELD_AT_STEP = """
+import os, sys
+import sitegen.write
+signal_fd, step = int(sys.argv[1]), sys.argv[2]
+def hold(done):
+    if done == step:
+        os.write(signal_fd, b"x")
+        os.read(0, 1)  # until killed: nothing comes on standard input
+sitegen.write.after_step = hold
+from sitegen.cli import main
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+def held_command(root: Path, step: str, *args: str) -> tuple[subprocess.Popen[bytes], int]:
+    """`sitegen ARGS` in a process of its own that stops at `step`; returns it and a pipe that
+    gets a byte once it is there."""
+    reader, writer = os.pipe()
+    process = subprocess.Popen(
+        [sys.executable, "-c", HELD_AT_STEP, str(writer), step, *args],
+        cwd=root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        pass_fds=(writer,),
+        env={**os.environ, "TMPDIR": str(root.parent)},
+    )
+    os.close(writer)
+    return process, reader
+
+
+def kill_when_held(process: subprocess.Popen[bytes], reader: int) -> None:
+    try:
+        assert os.read(reader, 1) == b"x", "the command ended before the step"
+        process.kill()  # SIGKILL, as kill -9
+        assert process.wait(timeout=60) == -signal.SIGKILL
+    finally:
+        os.close(reader)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+@pytest.mark.parametrize("step", ["place papers.json", "exchange the versions", "keep the spare version"])
+def test_sitegen_build_killed_by_another_process_leaves_a_whole_site(tmp_path, step):
+    root = tmp_path / "project"
+    make_project(root)
+    edit_twice(root)
+    old = tree(root / "public")
+    edit_one(root)
+    build(root, "cold", use_cache=False)
+    new = tree(root / "cold")
+    kill_when_held(*held_command(root, step, "build"))
+    assert tree(root / "public") == (old if step == "place papers.json" else new)
+    build(root)
+    assert tree(root / "public") == new and beside(root) == []
+
+
+def test_sitegen_serve_killed_mid_rebuild_leaves_public_and_its_folder_is_removed_by_the_next(
+    tmp_path, monkeypatch
+):
+    from sitegen.serve import PREVIEW_PREFIX, DevServer
+
+    root = tmp_path / "project"
+    make_project(root)
+    build(root)
+    published = tree(root / "public")
+    process, reader = held_command(root, "exchange the versions", "serve", "--port", "0")
+    assert process.stdout is not None
+    for line in process.stdout:  # the preview's first build is done: it watches
+        if line.startswith(b"Serving http"):
+            break
+    edit_one(root)  # its rebuild is held at its switch, and killed there
+    kill_when_held(process, reader)
+    assert tree(root / "public") == published, "serve never writes the published site"
+    [dead] = tmp_path.glob(PREVIEW_PREFIX + "*")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    server = DevServer(root / "site.yaml", echo=lambda line: None)
+    try:
+        assert not dead.exists(), "the killed preview's folder is removed by the next serve"
+        assert server.out.parent.exists()
+    finally:
+        server.stop()
