@@ -258,17 +258,24 @@ class _NextVersion:
         self.new = self.folder / "new"
         self.live_files = live_files  # the live output's files (by the scan that checked its manifest)
         self.site_files: Identities = {}
-        self.site_folders: set[str] = {""}
+        self._site_folders: set[str] | None = {""}  # None: to be worked out from site_files
         self.first = not os.path.lexists(out)  # no live output to exchange with
         try:
             if self._claim_spare():
-                self.site_files, self.site_folders = _identities_under(self.site)
+                self.site_files, self._site_folders = _identities_under(self.site)
             else:
                 os.mkdir(self.site)
                 _done("make site")
         except BaseException:
             self.abandon()
             raise
+
+    @property
+    def site_folders(self) -> set[str]:
+        """The next version's folders (known to exist)."""
+        if self._site_folders is None:
+            self._site_folders = _folders_of(self.site_files)
+        return self._site_folders
 
     def _claim_spare(self) -> bool:
         spare = self.out.parent / f".{self.out.name}.{SPARE}"
@@ -324,17 +331,13 @@ class _NextVersion:
             _remove(self.site / relative)
             del self.site_files[relative]
             _done(f"remove {relative}")
-        needed = {""}
-        for folder in {relative.rpartition("/")[0] for relative in wanted}:
-            while folder not in needed:
-                needed.add(folder)
-                folder = folder.rpartition("/")[0]
+        needed = _folders_of(wanted)
         for folder in sorted(self.site_folders - needed, key=lambda folder: (-len(folder), folder)):
             with suppress(OSError):
                 if stat.S_ISDIR(os.lstat(self.site / folder).st_mode):  # not a file put in its place
                     shutil.rmtree(self.site / folder)
                     _done(f"remove {folder}/")
-        self.site_folders &= needed
+        self._site_folders = self.site_folders & needed
 
     def switch(self) -> None:
         """Put the next version in place in one step; `site` then holds the old one."""
@@ -352,7 +355,7 @@ class _NextVersion:
             os.rename(old, self.site)
             _done("rename the old version back beside it")
         self.live_files, self.site_files = self.site_files, ({} if self.first else self.live_files)
-        self.site_folders = {""} | {relative.rpartition("/")[0] for relative in self.site_files}
+        self._site_folders = None  # those of the old version: worked out if another switch follows
         self.first = False
 
     def finish(self) -> None:
@@ -387,6 +390,16 @@ class _NextVersion:
             shutil.rmtree(self.folder, ignore_errors=True)
             os.close(self._handle)
         _done("remove the build's folder")
+
+
+def _folders_of(paths: Iterable[str]) -> set[str]:
+    """The folders holding `paths`, and theirs ("" the top)."""
+    folders = {""}
+    for folder in {relative.rpartition("/")[0] for relative in paths}:
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
 
 
 def _identities_under(folder: Path) -> tuple[Identities, set[str]]:
