@@ -28,11 +28,13 @@ import generate  # noqa: E402
 from run import OUT, REPO, edit_one_paper, run_measured  # noqa: E402
 
 
-def build(checkout: Path, project: Path, log: Path) -> float:
-    """One `build_probe.py` build of `project` with the sitegen of `checkout`: its wall time."""
+def build(checkout: Path, project: Path, log: Path) -> tuple[float, float]:
+    """One `build_probe.py` build of `project` with the sitegen of `checkout`: its wall time, and
+    its CPU time (forked processes included), which depends less on what else the machine runs."""
     site, report = project / "public", project / "build-report.json"
     command = [sys.executable, checkout / "bench" / "build_probe.py", "--out", site, "--report", report]
-    return run_measured(command, project, log).seconds
+    measured = run_measured(command, project, log)
+    return measured.seconds, measured.cpu_seconds
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,26 +54,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     projects = {name: work / name for name in checkouts}
     for name, project in projects.items():
         shutil.copytree(corpus, project)
-        seconds = build(checkouts[name], project, work / f"{name}.log")
+        seconds, _ = build(checkouts[name], project, work / f"{name}.log")
         print(f"{name}: cold build {seconds:.2f} s", flush=True)
-    times: dict[str, list[float]] = {name: [] for name in checkouts}
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in checkouts}
     for number in range(args.rounds):
         order = list(checkouts) if number % 2 == 0 else list(reversed(checkouts))
         for name in order:
             edit_one_paper(projects[name], number)
-            times[name].append(build(checkouts[name], projects[name], work / f"{name}.log"))
-        print(f"round {number + 1}: " + ", ".join(f"{name} {times[name][-1]:.3f} s" for name in checkouts))
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    ratio = medians["this"] / medians["baseline"]
-    print(
-        f"one-paper edit at {args.papers} papers, median of {args.rounds}: this {medians['this']:.3f} s, "
-        f"baseline {medians['baseline']:.3f} s ({ratio:.2f}x)"
-    )
+            runs[name].append(build(checkouts[name], projects[name], work / f"{name}.log"))
+        shown = [f"{name} {runs[name][-1][0]:.3f} s ({runs[name][-1][1]:.3f} s CPU)" for name in checkouts]
+        print(f"round {number + 1}: " + ", ".join(shown), flush=True)
+    wall = {name: statistics.median(seconds for seconds, _ in done) for name, done in runs.items()}
+    cpu = {name: statistics.median(used for _, used in done) for name, done in runs.items()}
+    for name, medians in (("wall", wall), ("CPU", cpu)):
+        print(
+            f"one-paper edit at {args.papers} papers, {name} time, median of {args.rounds}: this "
+            f"{medians['this']:.3f} s, baseline {medians['baseline']:.3f} s "
+            f"({medians['this'] / medians['baseline']:.2f}x)"
+        )
     results = {
         "papers": args.papers,
         "baseline": str(checkouts["baseline"]),
-        "seconds": times,
-        "medians": medians,
+        "runs": runs,
+        "wall": wall,
+        "cpu": cpu,
     }
     (OUT / "ab-edit.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0

@@ -72,6 +72,7 @@ class Measured:
 
     seconds: float
     peak_mb: float
+    cpu_seconds: float = 0.0  # user and system time, of it and the children it waited for
     report: dict[str, Any] = field(default_factory=dict)
 
 
@@ -106,7 +107,8 @@ def run_measured(command: Sequence[str | Path], cwd: Path, log: Path) -> Measure
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise BenchError(f"`{' '.join(map(str, command))}` failed in {cwd}; see {log}")
-    return Measured(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measured(seconds, usage.ru_maxrss / 1024, cpu)  # ru_maxrss is in KiB on Linux
 
 
 def median(values: Sequence[float]) -> float:

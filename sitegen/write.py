@@ -422,15 +422,19 @@ def _identities_under(folder: Path) -> tuple[Identities, set[str]]:
 
 
 def _make_folders(area: Path, folder: str) -> None:
-    try:
-        os.makedirs(area / folder, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):  # a file in the way
-        parts = folder.split("/")
-        for depth in range(1, len(parts) + 1):
-            path = area.joinpath(*parts[:depth])
-            if path.is_symlink() or (path.exists() and not path.is_dir()):
-                path.unlink()
-        os.makedirs(area / folder, exist_ok=True)
+    """Make `folder` in `area`, each part a real folder: a file or a symbolic link in the way (a
+    link could lead out of the site) is removed first."""
+    path = area
+    for part in folder.split("/") if folder else ():
+        path = path / part
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            os.mkdir(path)
+            continue
+        if not stat.S_ISDIR(mode):
+            os.unlink(path)
+            os.mkdir(path)
     _done(f"make {folder}/")
 
 

@@ -378,12 +378,17 @@ def test_a_spare_version_holding_anything_still_gives_the_new_site(tmp_path):
     (spare / "stray/deep").mkdir(parents=True)
     (spare / "stray/deep/file.html").write_text("not built", encoding="utf-8")
     os.symlink(tmp_path, spare / "outside")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(spare / "assets")
+    os.symlink(elsewhere, spare / "assets")  # a link where a folder the build writes into goes
     os.mkfifo(spare / "papers/pipe.html")
     edit_one(root)
     build(root)
     build(root, "cold", use_cache=False)
     assert tree(root / "public") == tree(root / "cold")
     assert beside(root) == []
+    assert list(elsewhere.iterdir()) == [], "nothing written through the link"
 
 
 def test_two_builds_at_once_each_publish_a_whole_site(tmp_path, faults):
