@@ -73,6 +73,7 @@ class Measured:
 
     seconds: float
     peak_mb: float
+    cpu_seconds: float = 0.0  # user and system time, of it and the children it waited for
     report: dict[str, Any] = field(default_factory=dict)
 
 
@@ -111,7 +112,8 @@ def run_measured(command: Sequence[str | Path], cwd: Path, log: Path, checkout: 
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise BenchError(f"`{' '.join(map(str, command))}` failed in {cwd}; see {log}")
-    return Measured(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measured(seconds, usage.ru_maxrss / 1024, cpu)  # ru_maxrss is in KiB on Linux
 
 
 def median(values: Sequence[float]) -> float:

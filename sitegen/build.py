@@ -8,7 +8,8 @@ forked processes, patched files) is the engine's (sitegen/engine), which each st
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
@@ -21,12 +22,14 @@ from sitegen.engine.session import Engine
 from sitegen.engine.store import BuildState
 from sitegen.engine.tuning import DEFAULT_TUNING, Tuning
 from sitegen.errors import Problem, SitegenError
+from sitegen.load import ContentPaths, display_path
 from sitegen.model import Library, Paper
 from sitegen.paperfile import key_line, split
 from sitegen.plan import site_plan
-from sitegen.topics import check_paper_topics
+from sitegen.topics import SlowRule, check_paper_topics
+from sitegen.topicsfile import locate_slow_rule
 from sitegen.views import SiteView
-from sitegen.write import check_output_folder
+from sitegen.write import check_output_folder, recover_output
 
 __all__ = ["PHASES", "BuildReport", "Tuning", "build_site", "run_build"]
 
@@ -61,12 +64,13 @@ def build_site(
     search index, calling it each time with their paths (None: the whole output at once).
     `tuning`: when the engine forks and saves; the defaults are what a site of any size wants."""
     check_output_folder(out, root=loaded.root, keep=_protected_folders(loaded))
-    if strict and loaded.warnings:
-        raise SitegenError.many(loaded.warnings, "warnings are errors with --strict")
+    recover_output(out)  # where a build was killed between the two renames of the fallback switch
     templates = loaded.config.templates_dir
-    looks = Looks.of(loaded.path(templates) if templates else None)
+    looks = Looks.of(loaded.path(templates) if templates else None, loaded)
     engine = Engine(loaded, out, looks, state=state, use_cache=use_cache, published=published, tuning=tuning)
-    with engine:
+    if strict and engine.report.warnings:  # site.yaml's, and files skipped as no paper or template
+        raise SitegenError.many(engine.report.warnings, "warnings are errors with --strict")
+    with engine, _topics_file_named(loaded):
         if engine.unchanged_since_last_build():
             return engine.report
         library = engine.read_library()  # read: content/ as plain dataclasses
@@ -75,6 +79,16 @@ def build_site(
         view = SiteView(library, data, engine.card_fields)  # the view model
         engine.make(site_plan(view, engine.env, looks.assets))  # every output, and what it reads
     return engine.report
+
+
+@contextmanager
+def _topics_file_named(loaded: LoadedConfig) -> Iterator[None]:
+    """A rule too slow for a paper stops the build naming its pattern's line in topics.yaml."""
+    try:
+        yield
+    except SlowRule as exc:
+        topics = ContentPaths.of(loaded).topics
+        raise locate_slow_rule(exc, topics, display_path(topics, loaded)) from None
 
 
 def _protected_folders(loaded: LoadedConfig) -> tuple[Path, ...]:

@@ -13,7 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.errors import SitegenError
+from sitegen.errors import SitegenError, os_error
+
+# What each command was doing, for a system error no stage explained (`cannot build the site: ...`).
+DOING = {"import": "import", "build": "build the site", "serve": "serve", "topics": "read the topics"}
 
 EPILOG = """examples:
   sitegen import content/sources/*.txt     import listings into content/papers/
@@ -132,6 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except SitegenError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # e.g. a full disk where no stage said more: still one line naming the file
+        print(f"error: {os_error(exc, DOING[args.command])}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -11,11 +11,14 @@ import email.utils
 import html
 import json
 import mimetypes
+import os
 import socket
+import stat
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
+from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -30,6 +33,10 @@ CLIENT_PATH = PREFIX + "livereload.js"
 Page = tuple[str, ...] | None  # the output files a page shows; None: unknown, so any of them
 CLIENT_TAG = f'<script src="{CLIENT_PATH}"'  # completed by client_tag()
 SHUTDOWN_POLL_SECONDS = 0.05  # how soon the server notices stop()
+MAX_NAME = 255  # bytes in a file name (Linux, macOS, Windows): a longer path segment names no file
+MAX_PATH = 4096  # characters of a request's path, query left out: longer gets 414
+MAX_TARGET = 16384  # characters of a request's whole address (the query included): longer gets 414
+LISTEN_BACKLOG = 128  # connections the system holds for the server while its threads are busy
 HEARTBEAT_SECONDS = 15.0  # an idle stream sends a comment this often, to notice closed tabs
 
 TEXT = "; charset=utf-8"
@@ -156,7 +163,9 @@ def client_tag(build_id: str) -> bytes:
 def inject_client(page: bytes, build_id: str) -> bytes:
     """Put the reload client before the last `</body>` (or at the end when there is none)."""
     tag = client_tag(build_id)
-    end = page.lower().rfind(b"</body")
+    tail = max(0, len(page) - 4096)  # it ends a page: look there first, without copying the page
+    end = page[tail:].lower().rfind(b"</body")
+    end = tail + end if end >= 0 else page.lower().rfind(b"</body")
     if end < 0:
         return page + tag
     return page[:end] + tag + page[end:]
@@ -245,6 +254,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
     server: PreviewHTTPServer
     server_version = "sitegen-serve"
     timeout = 60  # seconds an idle connection may hold a thread
+    wbufsize = 1 << 16  # a response's headers and body leave in one write (event streams flush)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal shows rebuilds, not every request
@@ -257,7 +267,11 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
 
     def _respond(self, send_body: bool) -> None:
         raw_path = self.path.split("?", 1)[0].split("#", 1)[0]
-        if raw_path == EVENTS_PATH and send_body:
+        if len(self.path) > MAX_TARGET or len(raw_path) > MAX_PATH:
+            self._send_bytes(
+                b"address too long\n", "text/plain" + TEXT, send_body, HTTPStatus.REQUEST_URI_TOO_LONG
+            )
+        elif raw_path == EVENTS_PATH and send_body:
             self._stream_events(self._page_of(self._query_value("page")))
         elif raw_path == CLIENT_PATH:
             self._send_bytes(CLIENT_JS.encode(), "text/javascript" + TEXT, send_body)
@@ -274,17 +288,20 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         site, base = self.server.site_root(), self.server.base_path
         if site is None or not url_path.startswith(base):
             return None
+        if names_no_file(url_path):
+            return (urls.NOT_FOUND,)
         target = resolve_request(site, "/" + url_path[len(base) :])
         if target is None:
             return None
-        if target.is_dir() or url_path.endswith("/"):
+        if _is_dir(target) or url_path.endswith("/"):
             target = target / "index.html"
         page = self._relative(site, target)
-        return (page,) if target.is_file() else (page, urls.NOT_FOUND)
+        return (page,) if _is_file(target) else (page, urls.NOT_FOUND)
 
     @staticmethod
     def _relative(site: Path, target: Path) -> str:
-        return target.relative_to(site.resolve()).as_posix()
+        """A resolved path inside the site as its output path (`papers/a.html`)."""
+        return str(target)[len(real_root(site)) + 1 :].replace(os.sep, "/")
 
     def _serve_file(self, raw_path: str, send_body: bool) -> None:
         site = self.server.site_root()
@@ -296,36 +313,45 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
                 self._send_not_found(site, send_body, None)
             return
         raw_path = "/" + raw_path[len(base) :]
+        if names_no_file(raw_path):
+            self._send_not_found(site, send_body, (urls.NOT_FOUND,))
+            return
         target = resolve_request(site, raw_path)
         if target is None:
             self._send_bytes(b"forbidden\n", "text/plain" + TEXT, send_body, HTTPStatus.FORBIDDEN)
             return
-        if target.is_dir():
+        found = _open_file(target)
+        if found == FOLDER:
             if not raw_path.endswith("/"):
                 self._redirect(base + raw_path[1:] + "/")
                 return
             target = target / "index.html"
-        if not target.is_file():
+            found = _open_file(target)
+        if not isinstance(found, tuple):
             self._send_not_found(site, send_body, self._page_of(base + raw_path[1:]))
             return
-        self._send_file(target, send_body)
+        status, handle = found
+        try:
+            self._send_file(target, status, handle, send_body)
+        finally:
+            os.close(handle)
 
-    def _send_file(self, path: Path, send_body: bool) -> None:
+    def _send_file(self, path: Path, status: os.stat_result, handle: int, send_body: bool) -> None:
+        """Send the file open at `handle` (read only when its bytes are sent or changed)."""
         kind = content_type(path)
         is_html = kind.startswith("text/html")
         try:
-            stat = path.stat()
-            data = path.read_bytes() if send_body or is_html else b""
-        except OSError:  # swapped away by a rebuild between the check and the read
+            data = _read_all(handle, status.st_size) if send_body or is_html else b""
+        except OSError:
             self._send_not_found(self.server.site_root(), send_body, None)
             return
         site = self.server.site_root()
         page = (self._relative(site, path),) if is_html and site is not None else None
         build_id = self.server.broadcaster.build_id(page)
         # An HTML response carries the build it was served in, so its validator does too.
-        etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}{"-" + build_id if is_html else ""}"'
-        modified = email.utils.formatdate(stat.st_mtime, usegmt=True)
-        if self._not_modified(etag, stat.st_mtime):
+        etag = f'"{status.st_mtime_ns:x}-{status.st_size:x}{"-" + build_id if is_html else ""}"'
+        modified = email.utils.formatdate(status.st_mtime, usegmt=True)
+        if self._not_modified(etag, status.st_mtime):
             self.send_response(HTTPStatus.NOT_MODIFIED)
             self.send_header("ETag", etag)
             self.send_header("Last-Modified", modified)
@@ -337,7 +363,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         # Assets are revalidated (ETag, If-Modified-Since) and answered 304 while unchanged.
         cache = "no-store" if is_html else "no-cache"
         headers = {"ETag": etag, "Last-Modified": modified, "Cache-Control": cache}
-        self._send_bytes(data, kind, send_body, HTTPStatus.OK, headers, length=len(data) or stat.st_size)
+        self._send_bytes(data, kind, send_body, HTTPStatus.OK, headers, length=len(data) or status.st_size)
 
     def _not_modified(self, etag: str, mtime: float) -> bool:
         """Conditional GET: the ETag wins (it sees sub-second rebuilds); else If-Modified-Since."""
@@ -413,6 +439,56 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             pass
 
 
+FOLDER = "folder"
+
+
+def _open_file(path: Path) -> tuple[os.stat_result, int] | str | None:
+    """A regular file's status and an open descriptor, or FOLDER, or None (nothing servable:
+    missing, a name too long, a named pipe); the fewest system calls, as each lets another of
+    the server's threads in."""
+    try:  # not blocking on a named pipe; a folder opens too, and says what it is
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return FOLDER if _is_dir(path) else None  # (Windows does not open folders)
+    try:
+        status = os.fstat(handle)
+    except OSError:
+        status = None
+    if status is not None and stat.S_ISREG(status.st_mode):
+        return status, handle
+    os.close(handle)
+    return FOLDER if status is not None and stat.S_ISDIR(status.st_mode) else None
+
+
+def _read_all(handle: int, size: int) -> bytes:
+    chunks = []
+    while chunk := os.read(handle, max(size, 1 << 16)):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _is_dir(path: Path) -> bool:
+    """Whether `path` is a folder; False for any path the system cannot look up (too long, say)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def names_no_file(raw_path: str) -> bool:
+    """Whether a URL path has a segment longer than any file name can be (which the system would
+    refuse to look up): such a page is simply not found."""
+    segments = (urllib.parse.unquote_to_bytes(segment) for segment in raw_path.split("/"))
+    return any(len(segment) > MAX_NAME for segment in segments)
+
+
 def resolve_request(site: Path | None, raw_path: str) -> Path | None:
     """The file a URL path names inside the site, or None when it would leave the site.
 
@@ -429,20 +505,48 @@ def resolve_request(site: Path | None, raw_path: str) -> Path | None:
         return None
     if any(any(bad in segment for bad in ("/", "\\", "\0")) or segment == ".." for segment in decoded):
         return None
-    root = site.resolve()
-    candidate = root.joinpath(*[segment for segment in decoded if segment not in ("", ".")])
+    root = real_root(site)
     try:
-        resolved = candidate.resolve()
-    except (OSError, RuntimeError):
+        resolved = _resolve_below(root, [segment for segment in decoded if segment not in ("", ".")])
+    except (OSError, ValueError):
         return None
-    if resolved != root and root not in resolved.parents:
+    if resolved != root and not resolved.startswith(root + os.sep):
         return None
-    return resolved
+    return Path(resolved)
+
+
+@lru_cache(maxsize=16)
+def _real_root(site: str) -> str:
+    return os.path.realpath(site)
+
+
+def real_root(site: Path) -> str:
+    """The site folder with its symlinks resolved (the same path for each version switched in)."""
+    return _real_root(str(site))
+
+
+def _resolve_below(root: str, parts: list[str]) -> str:
+    """`root` joined with `parts`, symlinks resolved: only the parts below the root are looked at
+    (a system call each, not one for every folder from /), and fully resolved from the first
+    symlink on."""
+    path = root
+    for index, part in enumerate(parts):
+        path = os.path.join(path, part)
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:  # nothing below it exists either: no symlink to resolve
+            return os.path.join(path, *parts[index + 1 :])
+        if stat.S_ISLNK(mode):
+            return os.path.realpath(os.path.join(path, *parts[index + 1 :]))
+    return path
 
 
 class PreviewHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default of 5 makes the system drop connections that arrive together (a page
+    # and its dozen assets, several tabs): each dropped one waits a second or more to be tried again.
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(
         self,

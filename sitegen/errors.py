@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,3 +54,29 @@ class SitegenError(Exception):
     @property
     def first(self) -> Problem:
         return self.problems[0]
+
+
+# What to do about the system errors a command can meet while reading or writing files.
+OS_ERROR_HINTS = {
+    errno.ENOSPC: "free some disk space, then run it again",
+    errno.EDQUOT: "free some disk space (you are over your quota), then run it again",
+    errno.EFBIG: "the file is larger than this system allows; free space or raise the limit",
+    errno.EACCES: "check that you may read and write there (the file's and its folder's permissions)",
+    errno.EPERM: "check that you may read and write there (the file's and its folder's permissions)",
+    errno.EROFS: "that disk is read-only; choose another folder",
+    errno.ELOOP: "a symbolic link there points back at itself; fix or remove it",
+    errno.ENAMETOOLONG: "the path is too long for this system; use a shorter name",
+    errno.EMFILE: "too many files are open; close some programs and run it again",
+    errno.EIO: "the disk reported an error; check it",
+}
+
+
+def os_error(exc: OSError, doing: str, path: str | Path | None = None) -> SitegenError:
+    """A system error (a full disk, a missing permission) as one problem naming its file: `path`,
+    else the file the error names."""
+    named = path if path is not None else exc.filename
+    if isinstance(named, bytes):
+        named = os.fsdecode(named)
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    hint = OS_ERROR_HINTS.get(exc.errno or 0, "check the file and its folder, then run it again")
+    return SitegenError(f"cannot {doing}: {reason}", path=named, hint=hint)

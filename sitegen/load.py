@@ -5,15 +5,17 @@ Every bad paper file is reported together, each with its file, line and key.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.config import LoadedConfig
-from sitegen.errors import Problem, SitegenError
+from sitegen.errors import Problem, SitegenError, os_error
 from sitegen.model import Library, Paper, Papers, Topic
 from sitegen.paperfile import parse_paper
 from sitegen.topicsfile import load_topics
@@ -56,18 +58,61 @@ def is_editor_noise(path: Path) -> bool:
     return any(fnmatch.fnmatchcase(path.name, pattern) for pattern in EDITOR_NOISE)
 
 
-PaperListing = list[tuple[str, os.stat_result]]  # paper_files' result
+class PaperListing(list[tuple[str, os.stat_result]]):
+    """The paper files' names, in order, each with its stat; `skipped`: what is named like a paper
+    file but cannot be one (a named pipe, a folder, a symbolic link that leads nowhere), each as
+    a warning."""
+
+    skipped: tuple[Problem, ...] = ()
 
 
-def paper_files(papers_dir: Path) -> PaperListing:
-    """The paper files' names, in order, each with its stat (one system call a file, no Path)."""
+def paper_files(papers_dir: Path, shown: str | None = None) -> PaperListing:
+    """The paper files of a folder (shown as `shown` in warnings), each with its stat: one system
+    call a file, no Path."""
+    found, skipped = [], []
+    prefix = os.path.join(shown if shown is not None else str(papers_dir), "")
     with os.scandir(papers_dir) as entries:
-        found = [
-            (e.name, e.stat())
-            for e in entries
-            if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file()
-        ]
-    return sorted(found, key=lambda item: item[0])
+        for entry in entries:
+            if not entry.name.endswith(".md") or entry.name.startswith("."):
+                continue
+            try:
+                status = entry.stat()  # of what a symbolic link leads to
+            except OSError as exc:
+                skipped.append(_skipped(prefix + entry.name, _unreachable(exc)))
+                continue
+            if stat.S_ISREG(status.st_mode):
+                found.append((entry.name, status))
+            else:
+                skipped.append(_skipped(prefix + entry.name, f"{_kind(status.st_mode)}, not a file"))
+    listing = PaperListing(sorted(found, key=lambda item: item[0]))
+    listing.skipped = tuple(sorted(skipped, key=lambda problem: problem.path or ""))
+    return listing
+
+
+def special_file_warning(path: Path, shown: str) -> Problem | None:
+    """A warning for a path that is not a regular file (or a link to one), None for a file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return _skipped(shown, _unreachable(exc))
+    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else _skipped(shown, f"{_kind(mode)}, not a file")
+
+
+def _skipped(shown: str, what: str) -> Problem:
+    return Problem(f"skipped: {what}", shown, hint="fix it, or move it out of the folder")
+
+
+def _unreachable(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link that leads back to itself"
+    if exc.errno == errno.ENOENT:
+        return "a symbolic link to a file that does not exist"
+    return f"cannot be read ({exc.strerror})"
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "a device")
 
 
 def parse_paper_file(data: bytes, path: Path, shown: str) -> Paper:
@@ -117,7 +162,12 @@ def load_papers(
     found: list[tuple[str, str, Paper | Callable[[], Paper]]] = []
     problems: list[Problem] = []
     prefix = os.path.join(display_path(paths.papers, loaded), "")  # joined once, not 10,000 times
-    for name, status in listing if listing is not None else paper_files(paths.papers):
+    if listing is None:
+        try:
+            listing = paper_files(paths.papers)
+        except OSError as exc:
+            raise os_error(exc, "read the papers folder", display_path(paths.papers, loaded)) from None
+    for name, status in listing:
         shown = prefix + name
         try:
             found.append((name.removesuffix(".md"), shown, read(paths.papers, name, shown, status)))

@@ -97,17 +97,36 @@ def sitemap(base_url: str, pages: Sequence[str]) -> str:
 
 # --- BibTeX ----------------------------------------------------------------------------------
 
+# BibTeX ends a braced field at the brace that balances its opening one, counting every brace,
+# escaped (`\}`) or not: a stray `}` in a title would end the field early and let the rest be read
+# as more fields or entries. So braces are written as LaTeX's brace commands, whose own braces
+# are balanced, and every other character LaTeX treats specially is escaped too.
 BIBTEX_SPECIAL = re.compile(r"[\\{}$&%#_~^]")
 BIBTEX_REPLACEMENTS = {
     "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+# Control characters (C0, DEL, C1) and line and paragraph separators: white space in BibTeX.
+BIBTEX_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Pairs LaTeX's fonts print as one other character (`''` as a closing quote, `--` as a dash,
+# `<<` as a guillemet): an empty group between them keeps the characters the title has.
+LATEX_LIGATURES = re.compile(
+    r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)|(?<=<)(?=<)|(?<=>)(?=>)|(?<=,)(?=,)"
+)
 
 
 def bibtex_escape(value: str) -> str:
+    """Text as a BibTeX field's content: one line, no control characters, braces balanced, and
+    the same text once LaTeX reads it."""
+    value = " ".join(BIBTEX_CONTROLS.sub(" ", value).split())
     escaped = BIBTEX_SPECIAL.sub(lambda m: BIBTEX_REPLACEMENTS.get(m.group(), "\\" + m.group()), value)
-    return " ".join(escaped.split())
+    return LATEX_LIGATURES.sub("{}", escaped)
+
+
+BIBTEX_URL_UNSAFE = re.compile(r"[{}\s\x00-\x1f\x7f]")  # percent-encoded in a url field
 
 
 def bibtex_keys(papers: Sequence[Paper]) -> dict[str, str]:
@@ -132,7 +151,7 @@ def bibtex_entry(paper: Paper, key: str, address: str) -> str:
         fields.append(("author", "{" + bibtex_escape(paper.organization) + "}"))
     if paper.date:
         fields += [("year", str(paper.date.year)), ("month", paper.date.strftime("%b").lower())]
-    fields.append(("url", re.sub(r"[{}\s]", lambda m: f"%{ord(m.group()):02X}", address)))
+    fields.append(("url", BIBTEX_URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", address)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key},\n{body}\n}}\n"
 

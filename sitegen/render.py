@@ -55,8 +55,9 @@ def human_date(value: dt.date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "undated"
 
 
-def template_error(exc: Exception, name: str) -> SitegenError:
-    """Name the template file and line of a syntax or undefined-variable error."""
+def template_error(exc: Exception, name: str, page: str | None = None) -> SitegenError:
+    """Name the template file and line of a syntax or undefined-variable error, or of an error
+    an expression raised while rendering `page` (a filter given a value it cannot take)."""
     path, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
     if not path:
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
@@ -68,9 +69,13 @@ def template_error(exc: Exception, name: str) -> SitegenError:
         hint = "create it in your templates folder, or fix the name"
     elif isinstance(exc, jinja2.UndefinedError):
         hint = "the variable or attribute does not exist on this page; check its spelling"
-    else:
+    elif isinstance(exc, jinja2.TemplateError):
         hint = "fix the template syntax"
-    return SitegenError(f"template error: {message}", path=path or name, line=line, hint=hint)
+    else:  # raised by the template's code on this page's values
+        message = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+        hint = "an expression on that line fails for this page's values; check its filters and calls"
+    where = f" (rendering {page})" if page and not isinstance(exc, jinja2.TemplateSyntaxError) else ""
+    return SitegenError(f"template error{where}: {message}", path=path or name, line=line, hint=hint)
 
 
 def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
@@ -88,8 +93,10 @@ def page_context(site: SiteInfo, page: str, **values: Any) -> dict[str, Any]:
 def render(env: jinja2.Environment, template: str, site: SiteInfo, page: str, **values: Any) -> str:
     try:
         return get_template(env, template).render(page_context(site, page, **values))
-    except jinja2.TemplateError as exc:
-        raise template_error(exc, template) from None
+    except (SitegenError, OSError):  # OSError: the disk, not the template
+        raise
+    except Exception as exc:  # a template error, or any error a template's expression raised
+        raise template_error(exc, template, page) from None
 
 
 # --- one function per page ---------------------------------------------------------------------

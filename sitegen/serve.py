@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import ipaddress
+import os
 import shutil
 import signal
 import sys
@@ -24,6 +25,7 @@ import time
 import traceback
 import webbrowser
 from collections.abc import Callable
+from contextlib import suppress
 from importlib.resources import files
 from pathlib import Path
 from types import FrameType
@@ -33,10 +35,11 @@ from sitegen.build import BuildReport, build_site
 from sitegen.config import LoadedConfig, load_config
 from sitegen.devserver import PreviewServer
 from sitegen.engine.store import BuildState
-from sitegen.errors import Problem, SitegenError
+from sitegen.errors import Problem, SitegenError, os_error
 from sitegen.load import PAPERS_DIR, TOPICS_FILE
 from sitegen.model import SiteConfig
 from sitegen.watch import QUIET_SECONDS, ChangeKind, Changes, Watcher, WatchPlan, describe_kinds
+from sitegen.write import locked_folder, remove_unlocked
 
 DEFAULTS = SiteConfig(title="", description="", base_url="", author="")
 
@@ -110,11 +113,12 @@ class DevServer:
         self.config_file = config_file
         self.echo = echo
         self.http = PreviewServer(self._site_root, host, port)  # first: it fails when the port is taken
-        self._temp = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
+        self._temp, self._temp_handle = preview_folder()
         self.out = self._temp / "site"
         self.loaded: LoadedConfig | None = None
         self._state: BuildState | None = None
         self._announced = False  # this build told the pages of files it put in place
+        self._warned: tuple[Problem, ...] = ()  # the last build's warnings about the content, said once
         self._build_lock = threading.Lock()
         self._built = threading.Condition()
         self.outcomes: list[BuildOutcome] = []
@@ -154,6 +158,9 @@ class DevServer:
         self.watcher.stop()
         self.http.stop()
         shutil.rmtree(self._temp, ignore_errors=True)
+        if self._temp_handle >= 0:
+            os.close(self._temp_handle)
+            self._temp_handle = -1
 
     def rebuild(self, changes: Changes) -> None:
         """Called by the watcher with one debounced batch of changes."""
@@ -176,6 +183,8 @@ class DevServer:
                 report = self._run_build(changes)
             except SitegenError as exc:
                 problems = exc.problems
+            except OSError as exc:  # e.g. a full disk
+                problems = os_error(exc, "build the site").problems
             except Exception as exc:  # a bug must not end the preview; show it like a build error
                 problems = (unexpected_problem(exc),)
             outcome = BuildOutcome(
@@ -188,6 +197,8 @@ class DevServer:
             # The config may name other folders, and a watched folder may have been created or renamed.
             self.watcher.replan(self._watch_plan())
             self._report(changes, outcome)
+            if report is not None:
+                self._warn(report.warnings)
             if outcome.ok:
                 if not self._announced:  # nothing was put in place: only clear an old error
                     self.http.broadcaster.built(frozenset())
@@ -230,6 +241,16 @@ class DevServer:
         self.loaded = loaded
         self.http.base_path = urls.site_path(loaded.config.base_url)
 
+    def _warn(self, warnings: tuple[Problem, ...]) -> None:
+        """Say the warnings about the content (a named pipe among the papers, say) when they change;
+        the config's are said when it is read."""
+        config = self.loaded.warnings if self.loaded is not None else ()
+        content = tuple(warning for warning in warnings if warning not in config)
+        if content != self._warned:
+            for warning in content:
+                self.echo(f"warning: {warning}")
+        self._warned = content
+
     def _report(self, changes: Changes | None, outcome: BuildOutcome) -> None:
         when = time.strftime("%H:%M:%S")
         took = f"{outcome.seconds * 1000:.0f} ms"
@@ -245,6 +266,24 @@ class DevServer:
         self.echo(f"[{when}] {what} -> build failed in {took}; {meanwhile}")
         for problem in outcome.problems:
             self.echo(f"  error: {problem}")
+
+
+PREVIEW_PREFIX = "sitegen-preview-"  # the preview's folder, in the system's temporary folder
+
+
+def preview_folder() -> tuple[Path, int]:
+    """A new folder for the preview, held while this server runs; first, the folders of previews
+    whose server was killed (`kill -9`, a crash) are removed: those of this user no process holds."""
+    parent = Path(tempfile.gettempdir())
+    mine = getattr(os, "getuid", lambda: None)()
+    with suppress(OSError):
+        dead = [
+            folder
+            for folder in parent.glob(PREVIEW_PREFIX + "*")
+            if mine is None or folder.lstat().st_uid == mine
+        ]
+        remove_unlocked(dead)
+    return locked_folder(parent, PREVIEW_PREFIX)
 
 
 def unexpected_problem(exc: Exception) -> Problem:

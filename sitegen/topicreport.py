@@ -9,14 +9,20 @@ from collections.abc import Sequence
 
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
-from sitegen.load import load_library
+from sitegen.load import ContentPaths, display_path, load_library
 from sitegen.model import Library, Paper
-from sitegen.topics import assign_topics, check_paper_topics, explain_topics
+from sitegen.topics import SlowRule, assign_topics, check_paper_topics, explain_topics
+from sitegen.topicsfile import locate_slow_rule
 
 
 def run_topics(args: argparse.Namespace) -> int:
-    library = load_library(load_config(args.config))
-    report = explain_report(library, args.explain) if args.explain else summary_report(library)
+    loaded = load_config(args.config)
+    library = load_library(loaded)
+    try:
+        report = explain_report(library, args.explain) if args.explain else summary_report(library)
+    except SlowRule as exc:  # name the pattern's line in topics.yaml
+        topics = ContentPaths.of(loaded).topics
+        raise locate_slow_rule(exc, topics, display_path(topics, loaded)) from None
     print(report)
     for paper in library.papers:  # the build refuses these; say so here too
         for problem in check_paper_topics(paper, library.topics):

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeAlias
 
-from sitegen.errors import Problem
+from sitegen.errors import Problem, SitegenError
 from sitegen.model import Paper, Topic, TopicRules
 
 EXCERPT_LENGTH = 60
@@ -41,12 +41,59 @@ class _Cue:
     hints: frozenset[str] | None  # every match contains one of these, casefolded
     reach: int | None  # the longest text a match can span (None: unbounded or unknown)
     literals: frozenset[str] | None  # `prefixes`, else `hints`: what the text is searched for
+    timed: bool  # may backtrack without bound: searched with a time limit (see _ways)
 
     @cached_property
-    def regex(self) -> re.Pattern[str]:
+    def regex(self) -> re.Pattern[str] | _TimedPattern:
         """Compiled when first needed: a rebuild judges a few papers, in which most cues' literals
         do not occur."""
-        return re.compile(self.pattern, re.IGNORECASE)
+        return _TimedPattern(self.pattern) if self.timed else re.compile(self.pattern, re.IGNORECASE)
+
+
+Found = Any  # a match of `re` or of `regex`: the same methods
+# A search by a pattern that may backtrack without bound (`(a|aa)+$` takes twice as long for each
+# more `a`) gets this long, per field of a paper; beyond it the build stops, naming the pattern.
+# The `regex` package enforces the limit (and avoids much of the backtracking that `re` does).
+RULE_TIME_LIMIT = 0.25  # seconds
+
+
+class RuleTooSlow(Exception):
+    """A pattern's search ran over RULE_TIME_LIMIT."""
+
+    def __init__(self, pattern: str) -> None:
+        super().__init__(pattern)
+        self.pattern = pattern
+
+
+class _TimedPattern:
+    """A pattern searched by the `regex` package with a time limit, as `re.Pattern` is searched."""
+
+    def __init__(self, pattern: str) -> None:
+        import regex  # only where a pattern needs it
+
+        self.pattern = pattern
+        self._compiled = regex.compile(pattern, regex.IGNORECASE)
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        return self._timed(self._compiled.match, text, pos, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Any:
+        return self._timed(self._compiled.search, text, pos, endpos)
+
+    def finditer(self, text: str) -> Iterator[Any]:
+        position = 0
+        while position <= len(text):
+            found = self.search(text, position)
+            if found is None:
+                return
+            yield found
+            position = found.end() if found.end() > found.start() else found.end() + 1
+
+    def _timed(self, method: Callable[..., Any], text: str, pos: int, endpos: int | None) -> Any:
+        try:
+            return method(text, pos, len(text) if endpos is None else endpos, timeout=RULE_TIME_LIMIT)
+        except TimeoutError:
+            raise RuleTooSlow(self.pattern) from None
 
 
 @dataclass(frozen=True)
@@ -158,13 +205,17 @@ class _Text:
         return len(self.folded[where]) == len(self.fields[where])
 
 
-Analysis = tuple[frozenset[str] | None, frozenset[str] | None, int | None]  # (prefixes, hints, reach)
+Matcher: TypeAlias = "re.Pattern[str] | _TimedPattern"
+
+
+# (prefixes, hints, reach, timed)
+Analysis = tuple[frozenset[str] | None, frozenset[str] | None, int | None, bool]
 _ANALYSES: dict[str, Analysis] = {}  # by pattern: made by _analyse, or known from an earlier process
 
 
 def _cue(pattern: str, points: int) -> _Cue:
-    prefixes, hints, reach = _analysis_of(pattern)
-    return _Cue(pattern, points, prefixes, hints, reach, prefixes or hints)
+    prefixes, hints, reach, timed = _analysis_of(pattern)
+    return _Cue(pattern, points, prefixes, hints, reach, prefixes or hints, timed)
 
 
 def analyses(topics: Sequence[Topic]) -> dict[str, Analysis]:
@@ -213,7 +264,7 @@ def _compiled(rules: TopicRules) -> _CompiledRules:
     return compiled
 
 
-def _matches(cue: _Cue, text: _Text, where: str, limit: int) -> list[re.Match[str]]:
+def _matches(cue: _Cue, text: _Text, where: str, limit: int) -> list[Found]:
     """The first `limit` matches, exactly as `regex.finditer` would find them."""
     raw, aligned = text.fields[where], text.aligned(where)
     if cue.prefixes is not None and aligned:
@@ -227,9 +278,9 @@ def _matches(cue: _Cue, text: _Text, where: str, limit: int) -> list[re.Match[st
     return _windowed(cue.regex, raw, _windows(starts, cue.reach), cue.reach, limit)
 
 
-def _anchored(regex: re.Pattern[str], raw: str, starts: list[int], limit: int) -> list[re.Match[str]]:
+def _anchored(regex: Matcher, raw: str, starts: list[int], limit: int) -> list[Found]:
     """Matches that start where a prefix literal starts: the regex is tried there and only there."""
-    found: list[re.Match[str]] = []
+    found: list[Found] = []
     position = 0
     for start in starts:
         if start < position:
@@ -256,9 +307,9 @@ def _windows(starts: list[int], reach: int) -> list[tuple[int, int]]:
 
 
 def _windowed(
-    regex: re.Pattern[str], raw: str, windows: list[tuple[int, int]], reach: int | None, limit: int
-) -> list[re.Match[str]]:
-    found: list[re.Match[str]] = []
+    regex: Matcher, raw: str, windows: list[tuple[int, int]], reach: int | None, limit: int
+) -> list[Found]:
+    found: list[Found] = []
     position = 0
     for low, high in windows:
         start = max(low, position)
@@ -299,8 +350,9 @@ _MAX_REACH = 400  # longer matches gain little from windows
 _MIN_PREFIX = 4  # shorter prefixes occur everywhere; windows around longer hints do better
 
 
-def _analyse(pattern: str) -> tuple[frozenset[str] | None, frozenset[str] | None, int | None]:
-    """(prefixes, hints, reach) of a pattern; None where the analysis cannot tell."""
+def _analyse(pattern: str) -> Analysis:
+    """(prefixes, hints, reach, timed) of a pattern; None where the analysis cannot tell, and
+    timed unless it can tell that the pattern's backtracking is bounded."""
     try:
         parsed = _sre.parse(pattern, re.IGNORECASE)
         items = list(parsed)
@@ -309,9 +361,51 @@ def _analyse(pattern: str) -> tuple[frozenset[str] | None, frozenset[str] | None
             prefixes = None
         widest = parsed.getwidth()[1]
         bounded = widest <= _MAX_REACH and not any(op in _LOOKAROUNDS for op in _ops(items))
-        return prefixes, _sequence_literals(items), widest if bounded else None
+        ways = _ways(items)
+        timed = ways is None or ways > _MAX_WAYS
+        return prefixes, _sequence_literals(items), widest if bounded else None, timed
     except Exception:  # a failed analysis only costs speed, never correctness
-        return None, None, None
+        return None, None, None, True
+
+
+_MAX_WAYS = 10_000  # ways a pattern may try at one position and still go without a time limit
+_SIMPLE = {_sre.LITERAL, _sre.NOT_LITERAL, _sre.IN, _sre.ANY, _sre.AT}
+
+
+def _ways(items: list[tuple[Any, Any]]) -> int | None:
+    """How many ways, at most, a backtracking matcher tries to match `items` at one position, or
+    None when that has no bound the text does not set: a repeat without an upper bound (`+`, `*`,
+    `{2,}`), a repeat of something that can match in more than one way (`(a|b){0,9}`,
+    `(\\w{1,5} ){0,3}`), a back-reference. Patterns with few ways run without a time limit:
+    their work grows only in proportion to the text."""
+    total = 1
+    for op, value in items:
+        if op in _SIMPLE:
+            continue
+        if op in _REPEATS:
+            low, high, body = value
+            inner = _ways(list(body))
+            if high == _sre.MAXREPEAT or inner is None or (inner > 1 and high > 1):
+                return None
+            total *= (high - low + 1) * inner
+        elif op == _sre.SUBPATTERN:
+            inner = _ways(list(value[-1]))
+            if inner is None:
+                return None
+            total *= inner
+        elif op == _sre.BRANCH:
+            branches = [_ways(list(branch)) for branch in value[1]]
+            if any(ways is None for ways in branches):
+                return None
+            total *= sum(ways for ways in branches if ways is not None)
+        elif op in _LOOKAROUNDS:
+            inner = _ways(list(value[1]))
+            if inner is None:
+                return None
+            total *= inner
+        else:  # back-references, atomic groups, conditionals, anything unforeseen
+            return None
+    return total
 
 
 def _ops(items: Any) -> Iterable[Any]:
@@ -538,7 +632,10 @@ def explain_topics(paper: Paper, topics: Sequence[Topic]) -> list[TopicVerdict]:
     pinned = set(paper.topics) if paper.topics is not None else None
     verdicts = []
     for topic in topics:
-        verdict = _judge(text, topic)
+        try:
+            verdict = _judge(text, topic)
+        except RuleTooSlow as exc:
+            raise SlowRule(exc.pattern, topic.id, paper.path or paper.slug) from None
         override = _override(topic.id, pinned, paper)
         if override is not None:
             verdict = TopicVerdict(
@@ -569,11 +666,35 @@ def assign_topics(paper: Paper, topics: Sequence[Topic]) -> tuple[str, ...]:
     text = _prepared(paper, topics)
     pinned = set(paper.topics) if paper.topics is not None else None
     assigned = []
-    for topic in topics:
-        override = _override(topic.id, pinned, paper)
-        if (override in ("pinned", "added")) if override is not None else _decide(text, topic):
-            assigned.append(topic.id)
+    try:
+        for topic in topics:
+            override = _override(topic.id, pinned, paper)
+            if (override in ("pinned", "added")) if override is not None else _decide(text, topic):
+                assigned.append(topic.id)
+    except RuleTooSlow as exc:
+        raise SlowRule(exc.pattern, topic.id, paper.path or paper.slug) from None
     return tuple(assigned)
+
+
+class SlowRule(SitegenError):
+    """A rule's pattern ran over the time limit on a paper: the build stops. `located` names the
+    pattern's line in the topics file."""
+
+    def __init__(
+        self, pattern: str, topic_id: str, paper: str, path: str | None = None, line: int | None = None
+    ):
+        super().__init__(
+            f"the pattern `{pattern}` of topic `{topic_id}` took over {RULE_TIME_LIMIT} s on {paper}: "
+            "it can backtrack without bound",
+            path=path,
+            line=line,
+            hint="rewrite it so that no repeat holds another repeat or a choice, e.g. `a+$` for "
+            "`(a|aa)+$` or `(a+)+$`, and bound repeats: `\\w{0,15}` rather than `\\w*`",
+        )
+        self.pattern, self.topic_id, self.paper = pattern, topic_id, paper
+
+    def __reduce__(self) -> tuple[type[SlowRule], tuple[str, str, str, str | None, int | None]]:
+        return SlowRule, (self.pattern, self.topic_id, self.paper, self.first.path, self.first.line)
 
 
 def check_paper_topics(

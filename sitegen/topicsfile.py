@@ -11,6 +11,7 @@ import yaml
 
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Topic, TopicRules
+from sitegen.topics import SlowRule
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOPIC_KEYS = ("id", "title", "description", "rules")
@@ -250,3 +251,25 @@ def _choices(key: str, known: Sequence[str]) -> str:
 
 
 # --- `sitegen topics` --------------------------------------------------------------------------
+
+
+def locate_slow_rule(error: SlowRule, path: Path, shown: str) -> SlowRule:
+    """The same error, naming the topics file and the line of the slow pattern."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        root = None
+    return SlowRule(error.pattern, error.topic_id, error.paper, shown, _scalar_line(root, error.pattern))
+
+
+def _scalar_line(node: yaml.Node | None, value: str) -> int | None:
+    """The line of the first scalar in a YAML document that is `value`."""
+    if isinstance(node, yaml.ScalarNode):
+        return _line(node) if node.value == value else None
+    children = node.value if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) else []
+    for child in children:
+        for part in child if isinstance(child, tuple) else (child,):
+            line = _scalar_line(part, value)
+            if line is not None:
+                return line
+    return None

@@ -292,3 +292,60 @@ def test_stop_releases_idle_connections(site):
     finally:
         idle.close()
     assert not [t for t in threading.enumerate() if t.name.startswith("sitegen")]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/" + "a" * 256,  # a segment one byte longer than any file name
+        "/papers/" + "b" * 300 + ".html",
+        "/" + "%C3%A9" * 128,  # 128 characters, 256 bytes
+        "/" + "/".join(["c" * 255] * 12),  # each segment a possible name; over 3,000 characters
+        "/papers/" + "x" * 1000 + "/",
+    ],
+)
+def test_a_path_naming_no_possible_file_gets_the_404_page(server, path):
+    status, headers, body = request(server, path)
+    assert status == 404 and b"Page not found" in body
+    assert headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", ["/" + "d" * 5000, "/papers/a.html?q=" + "e" * 20000, "/" + "f/" * 2100])
+def test_an_address_too_long_to_serve_gets_414(server, path):
+    status, _, body = request(server, path)
+    assert status == 414 and body == b"address too long\n"
+
+
+def test_the_events_of_a_page_with_an_impossible_name_follow_the_404_page(site):
+    preview = PreviewServer(lambda: site)
+    preview.start()
+    try:
+        host, port = preview.address
+        with socket.create_connection((host, port), timeout=10) as sock:
+            page = "/" + "g" * 400 + ".html"
+            sock.sendall(f"GET /__sitegen/events?page={page} HTTP/1.0\r\n\r\n".encode())
+            received = b""
+            while b"data:" not in received:
+                received += sock.recv(4096)
+            assert b"200 OK" in received
+            preview.broadcaster.built(["404.html"])
+            while received.count(b"data:") < 2:
+                received += sock.recv(4096)
+    finally:
+        preview.stop()
+
+
+def test_the_server_holds_a_backlog_of_connections_arriving_together(server):
+    from sitegen.devserver import LISTEN_BACKLOG
+
+    assert server._httpd.request_queue_size == LISTEN_BACKLOG >= 64
+    host, port = server.address
+    connections = [socket.create_connection((host, port), timeout=10) for _ in range(LISTEN_BACKLOG)]
+    try:  # all accepted at once by the system; each then answered
+        for sock in connections:
+            sock.sendall(f"GET /papers/a.html HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
+        for sock in connections:
+            assert sock.recv(64).startswith(b"HTTP/1.0 200")
+    finally:
+        for sock in connections:
+            sock.close()

@@ -257,6 +257,27 @@ def test_the_fast_paths_find_exactly_what_a_plain_scan_finds(library):
                     assert fast_scan(cue, text, where, 5) == plain_scan(cue, text.fields[where], 5)
 
 
+def test_patterns_run_with_a_time_limit_find_what_python_re_finds(library):
+    """Patterns that may backtrack without bound are run by the `regex` package, with a time
+    limit: on every paper they must find what Python's `re`, the rules' documented syntax, finds."""
+    import re
+
+    timed = [
+        cue
+        for topic in library.topics
+        for cue in (lambda rules: rules.title + rules.abstract + rules.veto)(_compiled(topic.rules))
+        if cue.timed
+    ]
+    assert timed, "the repository's rules have such patterns"
+    for cue in timed:
+        reference = re.compile(cue.pattern, re.IGNORECASE)
+        for p in library.papers:
+            text = _Text(p)
+            for where in ("title", "abstract"):
+                expected = [m.span() for m in reference.finditer(text.fields[where])][:5]
+                assert fast_scan(cue, text, where, 5) == expected, (cue.pattern, p.slug)
+
+
 TRICKY_PATTERNS = [
     r"\bseg\b",
     r"seg$",

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import assets, render, urls
+from sitegen.config import LoadedConfig
 from sitegen.digests import digest
-from sitegen.errors import SitegenError
-from sitegen.load import is_editor_noise
+from sitegen.errors import Problem, SitegenError, os_error
+from sitegen.load import display_path, is_editor_noise, special_file_warning
 
 ASSETS_FOLDER = "static"  # in a templates folder: files copied to assets/ as they are
 
@@ -21,36 +22,79 @@ class Looks:
     fingerprint: str  # digest of every template
     assets: dict[str, bytes]  # the static files, by output path
     digest: str  # of the templates and the static files
+    skipped: tuple[Problem, ...] = ()  # what the user's folder holds that cannot be a template
 
     @classmethod
-    def of(cls, folder: Path | None) -> Looks:
-        fingerprint, assets = _templates_fingerprint(folder), _assets(folder)
-        return cls(folder, fingerprint, assets, f"{fingerprint} {_assets_digest(assets)}")
+    def of(cls, folder: Path | None, loaded: LoadedConfig | None = None) -> Looks:
+        files, skipped = _user_template_files(folder, loaded)
+        fingerprint, found = _templates_fingerprint(folder, files, loaded), _assets(folder, files, loaded)
+        return cls(folder, fingerprint, found, f"{fingerprint} {_assets_digest(found)}", skipped)
 
 
-def _templates_fingerprint(user_templates: Path | None) -> str:
+def _user_template_files(
+    folder: Path | None, loaded: LoadedConfig | None
+) -> tuple[list[Path], tuple[Problem, ...]]:
+    """The files of the user's templates folder (or links to files), and a warning for each
+    thing there that cannot be a template (a named pipe, a link that leads nowhere): skipped, as
+    the template loader skips them."""
+    if folder is None or not folder.is_dir():
+        return [], ()
+    files, skipped = [], []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            files.append(path)
+        else:
+            problem = special_file_warning(path, _shown(path, loaded))
+            if problem is not None:
+                skipped.append(problem)
+    return files, tuple(skipped)
+
+
+def _shown(path: Path, loaded: LoadedConfig | None) -> str:
+    return display_path(path, loaded) if loaded is not None else str(path)
+
+
+def _read(path: Path, loaded: LoadedConfig | None) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise os_error(exc, "read the template", _shown(path, loaded)) from None
+
+
+def _templates_fingerprint(
+    user_templates: Path | None, user_files: list[Path], loaded: LoadedConfig | None = None
+) -> str:
     """A digest of every template file (user's and built-in): any change re-renders every page.
     The static files beside them are not rendered, so they are left out."""
     parts = []
-    for folder in (render.default_templates(), user_templates):
-        if folder is not None and folder.is_dir():
-            for path in sorted(p for p in folder.rglob("*") if p.is_file() and not _is_bytecode(p)):
-                if path.relative_to(folder).parts[0] != ASSETS_FOLDER:
-                    parts.append(f"{path}\0{digest(path.read_bytes())}")
+    built_in = render.default_templates()
+    for folder, files in (
+        (built_in, sorted(p for p in built_in.rglob("*") if p.is_file())),
+        (user_templates, user_files),
+    ):
+        for path in files:
+            if (
+                folder is not None
+                and not _is_bytecode(path)
+                and path.relative_to(folder).parts[0] != ASSETS_FOLDER
+            ):
+                parts.append(f"{path}\0{digest(_read(path, loaded))}")
     return digest("\n".join(parts).encode("utf-8"))
 
 
-def _assets(user_templates: Path | None) -> dict[str, bytes]:
+def _assets(
+    user_templates: Path | None, user_files: list[Path], loaded: LoadedConfig | None = None
+) -> dict[str, bytes]:
     """The files copied to assets/: the built-in ones (the search's too: written every build, not
     only when the index is made again), and every file in the user's templates folder's static/
     folder, which replaces the built-in file of the same name or adds one."""
     found = assets.read(assets.BUILT_IN)
     folder = user_templates / ASSETS_FOLDER if user_templates is not None else None
-    if folder is None or not folder.is_dir():
+    if folder is None:
         return found
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith(".") and not is_editor_noise(path):
-            found[urls.ASSETS + path.relative_to(folder).as_posix()] = path.read_bytes()
+    for path in user_files:
+        if path.is_relative_to(folder) and not path.name.startswith(".") and not is_editor_noise(path):
+            found[urls.ASSETS + path.relative_to(folder).as_posix()] = _read(path, loaded)
     if urls.SEARCH_INDEX in found:
         raise SitegenError(
             f"{folder / Path(urls.SEARCH_INDEX).name} would replace the search index the build makes",
@@ -59,8 +103,8 @@ def _assets(user_templates: Path | None) -> dict[str, bytes]:
     return found
 
 
-def _assets_digest(assets: dict[str, bytes]) -> str:
-    return digest(repr(sorted((path, digest(data)) for path, data in assets.items())).encode("utf-8"))
+def _assets_digest(found: dict[str, bytes]) -> str:
+    return digest(repr(sorted((path, digest(data)) for path, data in found.items())).encode("utf-8"))
 
 
 def _is_bytecode(path: Path) -> bool:

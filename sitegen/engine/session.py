@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from pathlib import Path
@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import jinja2
+import jinja2.bccache
 
 from sitegen import render, schema
 from sitegen.config import LoadedConfig
@@ -42,11 +43,12 @@ from sitegen.engine.store import (
     write_stamped,
 )
 from sitegen.engine.tuning import DEFAULT_TUNING, Tuning
-from sitegen.load import ContentPaths, PaperListing, paper_files
+from sitegen.errors import os_error
+from sitegen.load import ContentPaths, PaperListing, display_path, paper_files
 from sitegen.model import Library, Paper
 from sitegen.plan import TEMPLATES, Input, Plan
 from sitegen.views import SiteData
-from sitegen.write import ManifestOutput, OutputFiles, delete_set_aside, output_files, trusted_manifest
+from sitegen.write import ManifestOutput, OutputFiles, output_files, tidy, trusted_manifest
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -84,10 +86,12 @@ class Engine:
         self.loaded, self.looks, self.state, self.published = loaded, looks, state, published
         self.tuning = tuning
         self.out = out.resolve()
-        self.report = BuildReport(out=self.out, warnings=loaded.warnings)
         config = loaded.config
         self.cache_dir = loaded.path(config.cache_dir) if use_cache else None
         self.listing = _paper_listing(loaded)  # scanned once: for the no-change check and the build
+        # Files that cannot be papers or templates (a named pipe, a looping link) are skipped, with a warning.
+        skipped = (*(self.listing.skipped if self.listing else ()), *looks.skipped)
+        self.report = BuildReport(out=self.out, warnings=(*loaded.warnings, *skipped))
         self._stack = ExitStack()
         self._started = 0.0
         self._inputs: str | None = None
@@ -124,7 +128,7 @@ class Engine:
         if self.cache_dir:
             compiled = self.cache_dir / COMPILED_TEMPLATES
             compiled.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
+            env.bytecode_cache = _CompiledTemplates(str(compiled))
         return env
 
     # --- nothing changed ---
@@ -218,7 +222,7 @@ class Engine:
         set_aside = self.cache_dir / SET_ASIDE if self.cache_dir else None
         inputs = Inputs(plan.view, keys, self.looks.fingerprint)
         last = self._last if self._last is not None and self._last.folder == str(self.out) else None
-        output = ManifestOutput(self.out, previous, set_aside)
+        output = ManifestOutput(self.out, previous, set_aside, self.tuning.set_aside_from)
         making = Making(plan, inputs, last, output, state, report, self.published, self.tuning.parallel_from)
         early: list[Pickled] = []
 
@@ -233,9 +237,13 @@ class Engine:
         state.changed = state.changed or self._before != (state.files, state.outputs)
         report.state = state
         if self.cache_dir:  # while a forked process may still be saving the related-papers index
-            state.save(self.cache_dir, *early)
-            unchanged = LastBuild(self._inputs, str(self.out), state.outputs[str(self.out)], counts(report))
-            write_stamped(self.cache_dir / LAST_BUILD_FILE, unchanged if self._inputs is not None else None)
+            try:
+                state.save(self.cache_dir, *early)
+                manifest = state.outputs[str(self.out)]
+                saved = LastBuild(self._inputs, str(self.out), manifest, counts(report))
+                write_stamped(self.cache_dir / LAST_BUILD_FILE, saved if self._inputs is not None else None)
+            except OSError as exc:  # the site is in place; the next build works from an older cache
+                raise os_error(exc, "write the cache", exc.filename or self.cache_dir) from None
 
     def _made_of(self, plan: Plan, inputs: Inputs, making: Making) -> LastMade:
         """What this build's outputs were made of, for the next build."""
@@ -266,10 +274,26 @@ class Engine:
         )
 
 
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept for the next build: only a cache, so a full disk or a torn file
+    costs the time to compile again, not the build."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 def _paper_listing(loaded: LoadedConfig) -> PaperListing | None:
     """The papers folder's files with their stats; None when it cannot be read (loading says why)."""
+    papers = ContentPaths.of(loaded).papers
     try:
-        return paper_files(ContentPaths.of(loaded).papers)
+        return paper_files(papers, display_path(papers, loaded))
     except OSError:
         return None
 
@@ -299,10 +323,10 @@ def _output_scan(
 ) -> Iterator[Callable[[], OutputFiles | None]]:
     """The output folder's files, as a function: for a big library, listed in a forked process
     from now on (a stat call for each of ~10,000 files, while this process reads its cache),
-    which then deletes the files the last build set aside."""
+    which then deletes the files the last build set aside and what killed builds left."""
     if listing is None or len(listing) < parallel_from:
-        delete_set_aside(set_aside)
+        tidy(out, set_aside)
         yield partial(output_files, out)
         return
-    with forked(partial(output_files, out), then=partial(delete_set_aside, set_aside)) as listed:
+    with forked(partial(output_files, out), then=partial(tidy, out, set_aside)) as listed:
         yield listed

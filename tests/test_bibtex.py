@@ -1,0 +1,171 @@
+"""papers.bib is read back, by BibTeX's own rules, as exactly the entries written, whatever the
+titles and organisations hold: pybtex and bibtexparser (two independent BibTeX parsers) must find
+the same keys and fields, and LaTeX read back to text (pylatexenc) must give the text meant."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import bibtexparser
+import pybtex.database
+import pytest
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from sitegen.model import Paper
+from sitegen.outputs import BIBTEX_LIST, bibtex_entry, bibtex_keys
+from sitegen.paperfile import dump_paper
+
+# Pieces of hostile text: BibTeX's and LaTeX's special characters, fragments that would close a
+# field or open an entry, control characters, separators, non-Latin text and emoji.
+FRAGMENTS = [
+    *"{}\\%$&#_~^@\",=()[]<>'`|*",
+    *"\x00\x01\x07\x08\x0b\x0c\x0e\x1b\x1f\x7f\x80\x85\x9f\t\n\r\u2028\u2029\u00a0",
+    "}",
+    "}}",
+    "{",
+    "\\}",
+    "\\{",
+    "},\n  author = {Mallory",
+    "}\n@misc{injected, title={owned",
+    "@comment{",
+    "@string{a = {x}}",
+    " # ",
+    "{\\bf S}mall",
+    "$x^2$",
+    "50%",
+    "\\textbf{x}",
+    "\\\\",
+    " and ",
+    "Zürich",
+    "Ελληνικά",
+    "中文",
+    "العربية",
+    "😀",
+    "segmentation",
+    "CT",
+    " ",
+    "  ",
+]
+
+
+BASE = "https://example.org/"
+
+
+def hostile(rng: random.Random, longest: int = 24) -> str:
+    return "".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(0, longest)))
+
+
+def meant(text: str) -> str:
+    """What a field is to say: the text as one line, control characters as spaces."""
+    controls = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
+    return " ".join(text.translate(controls).split())
+
+
+def latex_to_text(latex: str) -> str:
+    """LaTeX read back to text by pylatexenc, told what LaTeX's text-mode symbol commands print."""
+    context = get_default_latex_context_db()
+    symbols = {"textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^", "textasciitilde": "~"}
+    macros = [MacroTextSpec(name, text) for name, text in {**symbols, "textbackslash": "\\"}.items()]
+    context.add_context_category("bibtex-symbols", prepend=True, macros=macros)
+    reader = LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
+    return reader.latex_to_text(latex)
+
+
+def unbraced(value: str) -> str:
+    """A title or author as written: in one more pair of braces (kept as it is, and one name)."""
+    assert value.startswith("{") and value.endswith("}"), value
+    return value[1:-1]
+
+
+def written(papers: list[Paper]) -> tuple[str, dict[str, str]]:
+    """papers.bib as the build joins it, and each paper's key."""
+    keys = bibtex_keys(papers)
+    chunks = [
+        bibtex_entry(p, keys[p.slug], f"https://example.org/papers/{p.slug}.html").encode() for p in papers
+    ]
+    return BIBTEX_LIST.joined(chunks).decode("utf-8"), keys
+
+
+def check_read_back(text: str, papers: list[Paper], keys: dict[str, str], base: str = BASE) -> None:
+    """Both parsers find exactly the entries written, and every field says what was meant."""
+    by_pybtex = pybtex.database.parse_string(text, "bibtex").entries
+    assert list(by_pybtex) == [keys[p.slug] for p in papers]
+    parsed = bibtexparser.parse_string(text)
+    assert parsed.failed_blocks == [] and parsed.comments == [] and parsed.strings == []
+    assert [entry.key for entry in parsed.entries] == [keys[p.slug] for p in papers]
+    for paper, entry in zip(papers, parsed.entries, strict=True):
+        ours = by_pybtex[keys[paper.slug]]
+        fields = {field.key: field.value for field in entry.fields}
+        expected = {"title", "url"} | ({"year", "month"} if paper.date else set())
+        assert set(ours.fields) == expected, (paper.title, dict(ours.fields))
+        assert set(fields) == expected | ({"author"} if paper.organization else set())
+        assert ours.fields["url"] == fields["url"] == f"{base}papers/{paper.slug}.html"
+        assert unbraced(ours.fields["title"]) == unbraced(fields["title"])
+        assert latex_to_text(unbraced(fields["title"])) == meant(paper.title), repr(paper.title)
+        if paper.organization:
+            [organisation] = ours.persons["author"]  # one name, not split at " and "
+            assert str(organisation) == fields["author"]
+            assert latex_to_text(unbraced(fields["author"])) == meant(paper.organization)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_hostile_titles_and_organisations_read_back_as_the_entries_written(seed):
+    rng = random.Random(seed)
+    papers = [
+        Paper(
+            slug=f"paper-{n}",
+            title=hostile(rng),
+            abstract=hostile(rng),
+            date=dt.date(2020 + n % 6, 1 + n % 12, 1) if n % 3 else None,
+            organization=hostile(rng) if n % 2 else None,
+        )
+        for n in range(300)
+    ]
+    text, keys = written(papers)
+    check_read_back(text, papers, keys)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "A } title",
+        "Closes the field }, author = {Mallory}, note = {owned",
+        "Opens an entry }\n@misc{injected, title={owned}",
+        "\\} escaped brace",
+        "unbalanced {{{ braces",
+        "ends with a backslash \\",
+        "control\x00characters\x07and\x1bescapes\x7f",
+        "line\u2028and\u2029paragraph separators",
+    ],
+)
+def test_a_title_never_lets_text_escape_its_field(title):
+    papers = [Paper("one", title, "", date=dt.date(2024, 5, 1)), Paper("two", "Next", "")]
+    text, keys = written(papers)
+    check_read_back(text, papers, keys)
+
+
+def test_the_built_papers_bib_reads_back_as_the_papers_of_the_site(make_project, run_cli):
+    rng = random.Random(7)
+    papers = [
+        Paper(f"hostile-{n}", hostile(rng) or "Untitled", hostile(rng), organization=hostile(rng) or None)
+        for n in range(12)
+    ]
+    files = {f"content/papers/{p.slug}.md": dump_paper(p) for p in papers}
+    topics = "- id: all\n  title: All\n  description: Everything.\n  rules:\n    abstract: {'.': 1}\n"
+    root = make_project({**files, "content/topics.yaml": topics})
+    code, _, err = run_cli(root, "build")
+    assert code == 0, err
+    site: Path = root / "public"
+    # papers.json (exact, as JSON) says what each paper is, in the order papers.bib lists them.
+    records = json.loads((site / "papers.json").read_text("utf-8"))
+    shown = [
+        Paper(r["slug"], r["title"], "", dt.date.fromisoformat(r["date"]) if r["date"] else None,
+              organization=r["organization"])
+        for r in records
+    ]  # fmt: skip
+    assert len(shown) == len(papers)
+    keys = {r["slug"]: r["bibtex_key"] for r in records}
+    check_read_back((site / "papers.bib").read_text("utf-8"), shown, keys, "https://example.org/review/")

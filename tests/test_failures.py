@@ -1,0 +1,315 @@
+"""Build-side failures: each is one `error:` line naming the file (a template's file and line),
+exit code 1, no traceback, and the previous site left as it was; files that cannot be papers or
+templates are skipped with a warning."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import sitegen.build
+import sitegen.write
+from sitegen.build import Tuning, build_site
+from sitegen.config import load_config
+from sitegen.errors import SitegenError
+from tests.conftest import REPO, SITE_YAML
+from tests.test_build import project_files
+from tests.test_publish import tree
+
+TEMPLATES = sorted(p.name for p in (REPO / "templates").glob("*.html"))
+
+
+def one_error(code: int, err: str) -> str:
+    """The single error line of a failed command."""
+    assert code == 1, err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    return lines[0]
+
+
+@pytest.fixture
+def project(make_project) -> Path:
+    root = make_project(
+        {**project_files(), "my-templates/.keep": ""},
+        site_yaml=SITE_YAML + "paths:\n  templates: my-templates\n",
+    )
+    return root
+
+
+def built(run_cli, root: Path) -> dict[str, bytes | None] | None:
+    code, _, err = run_cli(root, "build")
+    assert code == 0, err
+    return tree(root / "public")
+
+
+# --- template errors that only rendering finds ------------------------------------------------
+
+FAILING_EXPRESSIONS = {
+    "an undefined attribute called": "{{ site.title.no_such_method() }}",
+    "a filter given a value it cannot take": "{{ site.title | round }}",
+    "a filter given a bad argument": "{{ site.title | wordwrap(0) }}",
+    "a loop over a number": "{% for letter in 5 %}{% endfor %}",
+    "a division by zero": "{{ 1 / 0 }}",
+    "a template including itself": "{% include self_name %}",
+}
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("kind", FAILING_EXPRESSIONS)
+def test_a_template_failing_while_rendering_is_one_error_naming_its_file_and_line(
+    project, run_cli, template, kind
+):
+    before = built(run_cli, project)
+    expression = FAILING_EXPRESSIONS[kind].replace("self_name", repr(template))
+    (project / "my-templates" / template).write_text(f"<p>line one</p>\n{expression}\n", encoding="utf-8")
+    line = one_error(*run_cli(project, "build")[::2])
+    assert f"my-templates/{template}:2: template error" in line, line
+    assert tree(project / "public") == before
+
+
+def test_a_template_failing_in_the_forked_renderer_is_one_error_too(project, run_cli):
+    before = built(run_cli, project)
+    (project / "my-templates/paper.html").write_text("{{ paper.title | round }}\n", encoding="utf-8")
+    (project / "content/papers/endogen.md").write_text(
+        (project / "content/papers/endogen.md").read_text(encoding="utf-8").replace("EndoGen", "EndoGen 2")
+    )
+    two_renderers = Tuning(parallel_from=1)  # paper pages rendered in two processes
+    with pytest.raises(SitegenError) as raised:
+        build_site(load_config(project / "site.yaml"), project / "public", tuning=two_renderers)
+    [problem] = raised.value.problems  # one error, as the command shows it
+    assert "my-templates/paper.html:1: template error" in str(problem) and "TypeError" in str(problem)
+    assert tree(project / "public") == before
+
+
+# --- files that cannot be papers or templates -------------------------------------------------
+
+
+def special_files(folder: Path, stem: str, suffix: str) -> dict[str, str]:
+    """Make in `folder` each kind of thing that is named like a file but cannot be read as one;
+    returns name -> what the warning says of it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {}
+    os.symlink(f"{stem}-loop{suffix}", folder / f"{stem}-loop{suffix}")
+    made[f"{stem}-loop{suffix}"] = "a symbolic link that leads back to itself"
+    os.symlink("nowhere", folder / f"{stem}-gone{suffix}")
+    made[f"{stem}-gone{suffix}"] = "a symbolic link to a file that does not exist"
+    os.mkfifo(folder / f"{stem}-pipe{suffix}")  # reading it would wait for ever
+    made[f"{stem}-pipe{suffix}"] = "a named pipe, not a file"
+    with socket.socket(socket.AF_UNIX) as unix:
+        unix.bind(str(folder / f"{stem}-socket{suffix}"))
+    made[f"{stem}-socket{suffix}"] = "a socket, not a file"
+    return made
+
+
+def test_special_files_among_the_papers_are_skipped_with_a_warning(project, run_cli):
+    made = special_files(project / "content/papers", "odd", ".md")
+    (project / "content/papers/folder.md").mkdir()
+    made["folder.md"] = "a folder, not a file"
+    code, out, err = run_cli(project, "build")
+    assert code == 0, err
+    for name, what in made.items():
+        assert f"warning: content/papers/{name}: skipped: {what}" in out
+    assert sorted(p.stem for p in (project / "public/papers").glob("*.html")) == sorted(
+        ["agent-bench", "endogen", "index", "medsam-agent", "polyp-seg", "undated-notes"]
+    )
+    code, _, err = run_cli(project, "build", "--strict")
+    assert code == 1 and err.startswith("error: warnings are errors with --strict") and "Traceback" not in err
+
+
+def test_special_files_among_the_templates_are_skipped_with_a_warning(project, run_cli):
+    made = special_files(project / "my-templates", "paper", ".html")
+    made.update(
+        {
+            f"static/{name}": what
+            for name, what in special_files(project / "my-templates/static", "x", ".css").items()
+        }
+    )
+    os.mkfifo(project / "my-templates/home.html")  # would replace the built-in home page
+    made["home.html"] = "a named pipe, not a file"
+    code, out, err = run_cli(project, "build")
+    assert code == 0, err
+    for name, what in made.items():
+        assert f"warning: my-templates/{name}: skipped: {what}" in out
+    assert "A review used by the tests." in (project / "public/index.html").read_text(encoding="utf-8")
+    assert not list((project / "public/assets").glob("x-*"))
+
+
+def test_a_papers_folder_that_is_a_looping_link_is_one_error(make_project, run_cli):
+    root = make_project(project_files())
+    shutil.rmtree(root / "content/papers")
+    os.symlink("papers", root / "content/papers")
+    line = one_error(*run_cli(root, "build")[::2])
+    assert "content/papers" in line
+
+
+# --- the disk: full, read-only --------------------------------------------------------------
+
+
+def test_a_full_disk_at_any_step_of_publishing_is_one_error_and_a_whole_site(project, run_cli, monkeypatch):
+    before = built(run_cli, project)
+    (project / "content/papers/endogen.md").write_text(
+        (project / "content/papers/endogen.md").read_text(encoding="utf-8").replace("EndoGen", "EndoGen 2")
+    )
+    saved = project.parent / "saved"
+    subprocess.run(["cp", "-a", str(project), str(saved)], check=True)
+    steps: list[str] = []
+    monkeypatch.setattr(sitegen.write, "after_step", steps.append)
+    after = built(run_cli, project)
+    assert len(steps) > 10
+    for number in range(len(steps)):
+        shutil.rmtree(project)
+        subprocess.run(["cp", "-a", str(saved), str(project)], check=True)
+        seen = [0]
+
+        def full_disk(step: str, number: int = number, seen: list[int] = seen) -> None:
+            seen[0] += 1
+            if seen[0] - 1 == number:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(sitegen.write, "after_step", full_disk)
+        code, _, err = run_cli(project, "build")
+        monkeypatch.setattr(sitegen.write, "after_step", None)
+        if code == 0:  # the failure came once the new site was in place: only tidying was left
+            assert tree(project / "public") == after, steps[number]
+        else:
+            assert "No space left on device (free some disk space" in one_error(code, err), steps[number]
+            assert tree(project / "public") in (before, after), steps[number]
+        assert built(run_cli, project) == after
+
+
+def unshared(script: str, root: Path) -> subprocess.CompletedProcess[str]:
+    """Run a shell script in a mount namespace of its own (for tmpfs mounts that vanish with it)."""
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare(1)")
+    command = ["unshare", "--mount", "--propagation", "private", "sh", "-ec", textwrap.dedent(script)]
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300, check=False)
+    if "unshare failed" in done.stderr or "Operation not permitted" in done.stderr:
+        pytest.skip(f"cannot make a mount namespace here: {done.stderr.strip()}")
+    return done
+
+
+SITEGEN = f"{sys.executable} -m sitegen"
+
+
+def test_a_really_full_disk_under_the_output_is_one_error_and_the_site_stays(project):
+    """A 2 MB filesystem holds the output; filled up, the next build fails with one error line
+    and leaves the site as it was."""
+    done = unshared(
+        f"""
+        mkdir -p disk
+        mount -t tmpfs -o size=2m tmpfs disk
+        {SITEGEN} build --out disk/public > /dev/null
+        cp -a disk/public before
+        dd if=/dev/zero of=disk/filler bs=4k 2> /dev/null || true
+        sed -i 's/EndoGen/EndoGen 2/' content/papers/endogen.md
+        {SITEGEN} build --out disk/public && exit 9
+        diff -r before disk/public
+        """,
+        project,
+    )
+    assert done.returncode == 0, done.stderr
+    line = one_error(1, done.stderr)
+    assert "disk/" in line and "No space left on device" in line
+
+
+def test_a_full_disk_under_the_cache_is_one_error_naming_the_cache(project):
+    done = unshared(
+        f"""
+        mkdir -p .sitegen-cache
+        mount -t tmpfs -o size=16k tmpfs .sitegen-cache
+        {SITEGEN} build && exit 9
+        exit 0
+        """,
+        project,
+    )
+    assert done.returncode == 0, done.stderr
+    line = one_error(1, done.stderr)
+    assert ".sitegen-cache" in line and "No space left on device" in line, line
+
+
+def test_a_read_only_project_is_one_error(project, run_cli):
+    built(run_cli, project)
+    done = unshared(
+        f"""
+        sed -i 's/EndoGen/EndoGen 2/' content/papers/endogen.md
+        mount --bind . .
+        mount -o remount,bind,ro .
+        {SITEGEN} build && exit 9
+        exit 0
+        """,
+        project,
+    )
+    assert done.returncode == 0, done.stderr
+    line = one_error(1, done.stderr)
+    assert "Read-only file system" in line, line
+
+
+# --- topic rules that backtrack without bound --------------------------------------------------
+
+SLOW_TOPICS = """\
+- id: letters
+  title: Letters
+  description: Papers about letters.
+  rules:
+    abstract:
+      'letter': 1
+      '(a|aa)+$': 1
+"""
+
+
+def test_a_rule_that_backtracks_without_bound_stops_the_build_naming_file_line_and_pattern(
+    make_project, run_cli
+):
+    papers = {"content/papers/many-as.md": "---\ntitle: Many letters\n---\n" + "a" * 60 + "!\n"}
+    root = make_project({"content/topics.yaml": SLOW_TOPICS, **papers})
+    for command in (("build",), ("topics",)):
+        line = one_error(*run_cli(root, *command)[::2])
+        assert "content/topics.yaml:7: the pattern `(a|aa)+$` of topic `letters` took over" in line
+        assert "content/papers/many-as.md" in line
+
+
+def test_a_nested_repeat_the_regex_engine_bounds_does_not_slow_the_build(make_project):
+    """`(a+)+$` takes Python's `re` twice as long for each more `a`; run with the `regex`
+    package, as patterns with unbounded repeats are, it takes no time (a hang here fails)."""
+    topics = SLOW_TOPICS.replace("(a|aa)+$", "(a+)+$")
+    papers = {"content/papers/many-as.md": "---\ntitle: Many letters\n---\n" + "a" * 60 + "!\n"}
+    root = make_project({"content/topics.yaml": topics, **papers})
+    done = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build"], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    report = build_site(load_config(root / "site.yaml"), root / "again", use_cache=False)
+    assert report.topics == 1
+
+
+@pytest.mark.parametrize(
+    ("pattern", "timed"),
+    [
+        ("segment(ation|ing|ed)\\b", False),
+        ("\\w{0,15}", False),
+        ("a.{0,5}b.{0,5}c", False),
+        ("(pre-?)?train", False),
+        ("downstream[^.]{0,60}segment", False),
+        ("\\d+", True),
+        ("agents?.*tools", True),
+        ("(a|aa)+$", True),
+        ("(a+)+$", True),
+        ("(\\w{1,5} ){0,3}x", True),
+        ("(foo|bar){2,9}", True),
+        ("(x)\\1", True),
+        ("[a-z]{0,40}[0-9]{0,40}[.]{0,40}", True),  # 68,921 ways at one position
+    ],
+)
+def test_patterns_whose_backtracking_is_not_bounded_run_with_a_time_limit(pattern, timed):
+    from sitegen.topics import _analyse
+
+    assert _analyse(pattern)[3] is timed
