@@ -105,11 +105,6 @@ def gzip_size(data: bytes, cache: SearchCache | None = None) -> int:
     return int(known)
 
 
-def index_script(docs: Sequence[SearchDocument]) -> bytes:
-    """The index file: `window.SITEGEN_SEARCH = {...};`, ASCII-only so no charset can garble it."""
-    return index_file(docs, None)[0]
-
-
 def index_file(
     docs: Sequence[SearchDocument],
     cache: SearchCache | None,
