@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from sitegen.model import Link, Paper  # noqa: E402
+from sitegen.model import Link, Paper, PaperDate  # noqa: E402
 from sitegen.paperfile import dump_paper  # noqa: E402
 
 PARALLEL_FROM = 2000  # papers; below this, starting worker processes costs more than it saves
@@ -499,7 +499,7 @@ def make_paper(rng: random.Random, number: int) -> Paper:
         slug=base_slug(title, writer.model),
         title=title,
         abstract=abstract,
-        date=date,
+        date=PaperDate.of(date),
         title_derived=title_derived,
         date_inferred=from_daily_page and rng.random() < 0.15,
         authors_count=rng.randint(3, 8),

@@ -38,7 +38,8 @@ class Derived:
 
 # The fields of a paper `derive` orders, groups and flags papers by (with their topics): the
 # listings are derived again only when one of these changed.
-LISTED = ("date", "date_inferred", "title", "title_derived")
+# The citation keys (outputs.bibtex_keys) are made with the listings, from these fields too.
+LISTED = ("date", "date_inferred", "title", "title_derived", "authors", "organization")
 
 
 def derive(papers: Sequence[Paper], topics: Sequence[Topic], assign: AssignTopics) -> Derived:
@@ -56,14 +57,12 @@ def derive(papers: Sequence[Paper], topics: Sequence[Topic], assign: AssignTopic
     )
 
 
-def listing_key(paper: Paper) -> tuple[bool, int, str, str]:
-    """The one total order of listings: newest first, then title, then slug; undated last."""
-    return (
-        paper.date is None,
-        -paper.date.toordinal() if paper.date else 0,
-        paper.title.casefold(),
-        paper.slug,
-    )
+def listing_key(paper: Paper) -> tuple[bool, int, int, int, str, str]:
+    """The one total order of listings: newest first, then title, then slug; undated last. A date
+    known only to the year (or month) comes after the days within it: what is known to be newer
+    comes first."""
+    year, month, day = paper.date.key if paper.date else (0, 0, 0)
+    return (paper.date is None, -year, -month, -day, paper.title.casefold(), paper.slug)
 
 
 def newest_first(papers: Iterable[Paper]) -> list[Paper]:

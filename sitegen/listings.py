@@ -20,14 +20,18 @@ SENTENCE_END = re.compile(r"""[.!?…]["')\]”’]*$""")
 
 @dataclass(frozen=True)
 class MonthDay:
-    month: int
-    day: int
+    """A date as a listing shows it: a month and day, and the year unless the listing left it
+    out; or, from a bibliography, a year alone or a year and month (no day)."""
+
+    month: int | None
+    day: int | None
     year: int | None = None  # None when the listing left it out
 
 
 @dataclass(frozen=True)
 class RawEntry:
-    """One paper as one listing shows it, before merging."""
+    """One paper as one listing shows it, before merging. Abstract dumps and daily-papers pages
+    fill the first fields; bibliographies (BibTeX, RIS, CSL-JSON) the record's fields too."""
 
     source: str  # the listing's file name
     line: int  # where the entry starts, for messages
@@ -37,6 +41,21 @@ class RawEntry:
     authors_count: int | None = None
     organization: str | None = None
     upvotes: int | None = None
+    authors: tuple[str, ...] = ()  # names as written
+    venue: str | None = None
+    type: str | None = None  # one of model.PAPER_TYPES
+    doi: str | None = None
+    arxiv: str | None = None  # without version
+    url: str | None = None
+    pdf: str | None = None
+    links: tuple[Link, ...] = ()  # code, project... given as fields of the record
+    extra: tuple[tuple[str, str], ...] = ()  # the record's fields sitegen has no place for
+    key: str = ""  # the record's own citation key or id, for messages
+
+    @property
+    def is_record(self) -> bool:
+        """A bibliographic record: its title is the paper's, and its fields say what it is."""
+        return bool(self.key)
 
 
 @dataclass(frozen=True)

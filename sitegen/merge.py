@@ -11,7 +11,6 @@ No I/O here.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import unicodedata
@@ -24,7 +23,7 @@ from anyascii import anyascii
 
 from sitegen.identity import Traits, Verdict, relate, shared_identifier, title_key, traits
 from sitegen.listings import Abstract, RawEntry, clean_abstract, is_snippet
-from sitegen.model import Link, Paper
+from sitegen.model import PREPRINT_VENUE, Link, Paper, PaperDate
 from sitegen.titles import derive_title
 
 T = TypeVar("T")
@@ -268,15 +267,28 @@ YearOf = Callable[[str], int]
 def merged_paper(group: Group, year_of: YearOf) -> Paper:
     """The paper a group describes: fullest abstract, union of metadata, every source.
 
-    `year_of(source)` is the year to give dates the listing showed without one.
+    Of bibliographic records, the published version's (a venue other than arXiv, or a DOI) gives
+    the venue, type, date, authors and addresses; the others add what it lacks (a preprint its
+    arXiv id). `year_of(source)` is the year to give dates the listing showed without one.
     """
     abstract = fullest(group.abstracts)
     titled = [e.title for e in group.entries if e.title]
-    date, inferred = _best_date(group.entries, year_of)
+    records = sorted(
+        (e for e in group.entries if e.is_record), key=lambda e: not is_published(e)
+    )  # stable: the published version first, then in the order read
+    date, inferred = _best_date(group.entries, year_of, records[0] if records else None)
     links: dict[str, Link] = {}
     for source in [abstract, *group.abstracts]:  # the kept abstract's links first
         for link in source.links:
             links.setdefault(link.url, link)
+    for entry in records:
+        for link in entry.links:
+            links.setdefault(link.url, link)
+    authors = _first(e.authors or None for e in [*records, *group.entries])
+    extra: dict[str, str] = {}
+    for entry in records:
+        for key, value in entry.extra:
+            extra.setdefault(key, value)
     return Paper(
         slug="",
         title=titled[0] if titled else derive_title(abstract.plain),
@@ -284,12 +296,29 @@ def merged_paper(group: Group, year_of: YearOf) -> Paper:
         date=date,
         title_derived=not titled,
         date_inferred=inferred,
-        authors_count=_first(e.authors_count for e in group.entries),
+        authors=authors or (),
+        authors_count=None if authors else _first(e.authors_count for e in group.entries),
         organization=_first(e.organization for e in group.entries),
+        venue=_first(e.venue for e in records),
+        type=_first(e.type for e in records),
+        doi=_first(e.doi for e in records),
+        arxiv=_first(e.arxiv for e in records),
+        url=_first(e.url for e in records),
+        pdf=_first(e.pdf for e in records),
         upvotes=max((e.upvotes for e in group.entries if e.upvotes is not None), default=None),
         links=tuple(links.values()),
         sources=tuple(sorted({e.source for e in group.entries})),
+        extra=extra,
     )
+
+
+def is_published(entry: RawEntry) -> bool:
+    """A record of the published version: in a venue other than an archive of preprints."""
+    if entry.type == "preprint":
+        return False
+    return bool(entry.doi) or bool(entry.venue and not PREPRINT_VENUE.search(entry.venue))
+
+
 
 
 def fullest(abstracts: list[Abstract]) -> Abstract:
@@ -301,22 +330,39 @@ def _first(values: Iterable[T | None]) -> T | None:
     return next((v for v in values if v is not None), None)
 
 
-def _best_date(entries: list[RawEntry], year_of: YearOf) -> tuple[dt.date | None, bool]:
-    """A date whose year the listing showed wins over one whose year was inferred."""
-    found: list[tuple[bool, dt.date]] = []
+def _best_date(
+    entries: list[RawEntry], year_of: YearOf, record: RawEntry | None
+) -> tuple[PaperDate | None, bool]:
+    """The published record's date, made more precise by another entry's date within it (a day in
+    its year); else a date whose year the listing showed over one whose year was inferred, the
+    earliest first."""
+    found: list[tuple[bool, PaperDate, RawEntry]] = []
     for entry in entries:
         if entry.date is None:
             continue
         inferred = entry.date.year is None
         year = year_of(entry.source) if inferred else entry.date.year
         try:
-            found.append((inferred, dt.date(year or 1, entry.date.month, entry.date.day)))
+            found.append((inferred, PaperDate(year or 1, entry.date.month, entry.date.day), entry))
         except ValueError:
             continue  # e.g. Feb 29 in a year that has none; leave the date out
     if not found:
         return None, False
-    inferred, date = min(found)
+    recorded = next((date for _, date, entry in found if entry is record), None)
+    if recorded is not None:
+        finer = [date for inferred, date, _ in found if not inferred and _within(date, recorded)]
+        return min(finer, key=lambda date: date.key) if finer else recorded, False
+    inferred, date, _ = min(found, key=lambda item: (item[0], item[1].key))
     return date, inferred
+
+
+def _within(date: PaperDate, period: PaperDate) -> bool:
+    """`date` falls in `period` (a year, or a month) and is more precise than it."""
+    if date.year != period.year or (period.month and date.month != period.month):
+        return False
+    return (date.day is not None) > (period.day is not None) or (date.month is not None) > (
+        period.month is not None
+    )
 
 
 # -- slugs -------------------------------------------------------------------------------------

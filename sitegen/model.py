@@ -6,11 +6,76 @@ Every stage after `load` works on these; nothing here touches the disk.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
 LINK_KINDS = ("code", "project", "data", "model", "paper", "other")
+# What a paper is, as citations need it: a journal article, a conference paper, a preprint...
+PAPER_TYPES = ("article", "conference", "preprint", "book", "chapter", "thesis", "report", "misc")
+# Venues that are archives of preprints, not the published version.
+PREPRINT_VENUE = re.compile(
+    r"\b(arxiv|biorxiv|medrxiv|chemrxiv|corr|ssrn|preprints?|research square)\b", re.IGNORECASE
+)
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PaperDate:
+    """A date as precise as the paper's record gives it: a year, a year and a month, or a day.
+
+    Ordered by `key`: a year alone sorts before every date within that year, a month alone before
+    every day of that month (as their ISO forms sort), so newest-first lists show what is known
+    to be newer first.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.day is not None and self.month is None:
+            raise ValueError("a day needs a month")
+        dt.date(self.year, self.month or 1, self.day or 1)  # ValueError when it does not exist
+
+    @classmethod
+    def of(cls, date: dt.date) -> PaperDate:
+        return cls(date.year, date.month, date.day)
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def isoformat(self) -> str:
+        """`2024`, `2024-05` or `2024-05-03`: valid in HTML's `<time datetime>` too."""
+        text = f"{self.year:04d}"
+        if self.month:
+            text += f"-{self.month:02d}"
+        if self.day:
+            text += f"-{self.day:02d}"
+        return text
+
+    def first_day(self) -> dt.date:
+        """The first day of the period, where a format needs a whole date (an Atom timestamp)."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def human(self) -> str:
+        """`2024`, `May 2024` or `3 May 2024`."""
+        if not self.month:
+            return str(self.year)
+        month = f"{MONTH_NAMES[self.month - 1]} {self.year}"
+        return f"{self.day} {month}" if self.day else month
+
+    def __str__(self) -> str:
+        return self.isoformat()
 
 
 @dataclass(frozen=True)
@@ -27,11 +92,18 @@ class Paper:
     slug: str
     title: str
     abstract: str  # Markdown
-    date: dt.date | None = None
+    date: PaperDate | None = None
     title_derived: bool = False
     date_inferred: bool = False
-    authors_count: int | None = None
+    authors: tuple[str, ...] = ()  # names as written: "Given Family" or "Family, Given"
+    authors_count: int | None = None  # when the names are unknown (daily-papers listings)
     organization: str | None = None
+    venue: str | None = None  # the journal or conference, or "arXiv"
+    type: str | None = None  # one of PAPER_TYPES; None: told by its identifiers and venue
+    doi: str | None = None  # 10.xxxx/...
+    arxiv: str | None = None  # 2401.01234 or hep-th/9901001, without a version
+    url: str | None = None  # the paper's landing page
+    pdf: str | None = None
     upvotes: int | None = None
     links: tuple[Link, ...] = ()
     sources: tuple[str, ...] = ()

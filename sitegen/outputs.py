@@ -1,4 +1,5 @@
-"""Machine-readable outputs: Atom feed, sitemap, BibTeX, JSON and plain-text citations.
+"""Machine-readable outputs: Atom feed, sitemap, BibTeX, JSON, and how the data files that hold a
+chunk per paper (papers.json, papers.bib, papers.ris, papers.csl.json) are laid out.
 
 Every value from content is escaped for its format here; nothing depends on the wall clock,
 so unchanged content gives byte-identical files.
@@ -11,10 +12,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sitegen import schema, urls
-from sitegen.model import Paper, SiteConfig
+from sitegen import citations, names, schema, urls
+from sitegen.model import PREPRINT_VENUE, Paper, SiteConfig
 
 FEED_SIZE = 50
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Characters XML 1.0 forbids even when escaped.
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -35,21 +37,13 @@ def xml_attr(value: str) -> str:
     return '"' + XML_FORBIDDEN.sub("", value).translate(XML_ATTR) + '"'
 
 
-def authors_text(paper: Paper) -> str:
-    if paper.organization:
-        return paper.organization
-    if paper.authors_count:
-        return f"{paper.authors_count} author{'s' if paper.authors_count != 1 else ''}"
-    return ""
-
-
 # --- Atom feed -------------------------------------------------------------------------------
 
 
 def atom_feed(config: SiteConfig, newest: Sequence[Paper], summaries: Mapping[str, str]) -> str:
     """The newest dated papers (FEED_SIZE at most), as Atom 1.0."""
     dated = [paper for paper in newest if paper.date is not None][:FEED_SIZE]
-    updated = f"{dated[0].date.isoformat()}T00:00:00Z" if dated and dated[0].date else "1970-01-01T00:00:00Z"
+    updated = max((_stamp(paper) for paper in dated), default="1970-01-01T00:00:00Z")
     entries = "".join(_feed_entry(config, paper, summaries[paper.slug]) for paper in dated)
     home = urls.absolute(config.base_url, "")
     return (
@@ -66,9 +60,14 @@ def atom_feed(config: SiteConfig, newest: Sequence[Paper], summaries: Mapping[st
     )
 
 
+def _stamp(paper: Paper) -> str:
+    """Atom wants a whole timestamp: a date known to the year or month gives its first day."""
+    return f"{paper.date.first_day().isoformat()}T00:00:00Z" if paper.date else ""
+
+
 def _feed_entry(config: SiteConfig, paper: Paper, summary: str) -> str:
     address = urls.absolute(config.base_url, urls.paper_page(paper.slug))
-    stamp = f"{paper.date.isoformat()}T00:00:00Z" if paper.date else ""
+    stamp = _stamp(paper)
     return (
         "  <entry>\n"
         f"    <title>{xml_text(paper.title)}</title>\n"
@@ -129,55 +128,85 @@ def bibtex_escape(value: str) -> str:
 BIBTEX_URL_UNSAFE = re.compile(r"[{}\s\x00-\x1f\x7f]")  # percent-encoded in a url field
 
 
+def bibtex_verbatim(value: str) -> str:
+    """A url, DOI or eprint id: read verbatim by LaTeX's url package, so only what would break
+    the field (braces, white space, control characters) is percent-encoded."""
+    return BIBTEX_URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", value)
+
+
+# The field a venue goes in, by the entry's kind of paper (a preprint's archive goes in eprint).
+VENUE_FIELDS = {
+    "article": "journal",
+    "conference": "booktitle",
+    "chapter": "booktitle",
+    "book": "publisher",
+    "thesis": "school",
+    "report": "institution",
+    "preprint": "howpublished",
+    "misc": "howpublished",
+}
+NAME_SEPARATOR = re.compile(r",|\band\b", re.IGNORECASE)
+
+
 def bibtex_keys(papers: Sequence[Paper]) -> dict[str, str]:
-    """A stable, unique key per paper: its slug (ASCII letters, digits, -) and year; clashes get -2, -3..."""
-    keys: dict[str, str] = {}
-    used: set[str] = set()
-    for paper in sorted(papers, key=lambda p: p.slug):
-        base = re.sub(r"[^A-Za-z0-9-]+", "-", paper.slug).strip("-") or "paper"
-        base += str(paper.year or "")
-        key, number = base, 1
-        while key in used:
-            number += 1
-            key = f"{base}-{number}"
-        used.add(key)
-        keys[paper.slug] = key
-    return keys
+    """A stable, unique citation key per paper (see citations.citation_keys)."""
+    return citations.citation_keys(papers)
 
 
-def bibtex_entry(paper: Paper, key: str, address: str) -> str:
-    fields = [("title", "{" + bibtex_escape(paper.title) + "}")]
-    if paper.organization:
-        fields.append(("author", "{" + bibtex_escape(paper.organization) + "}"))
+def bibtex_entry(paper: Paper, key: str) -> str:
+    """The paper's BibTeX entry: @article, @inproceedings, @misc with eprint for an arXiv-only
+    paper...; every author, the venue, year and month, DOI, arXiv id and the paper's own URL."""
+    kind = citations.paper_type(paper)
+    fields = [("title", "{{" + bibtex_escape(paper.title) + "}}")]
+    people = citations.creators(paper)
+    if people:
+        fields.append(("author", "{" + " and ".join(bibtex_name(name) for name in people) + "}"))
+    preprint_archive = kind == "preprint" and paper.arxiv and PREPRINT_VENUE.search(paper.venue or "")
+    if paper.venue and not preprint_archive:
+        fields.append((VENUE_FIELDS[kind], "{" + bibtex_escape(paper.venue) + "}"))
     if paper.date:
-        fields += [("year", str(paper.date.year)), ("month", paper.date.strftime("%b").lower())]
-    fields.append(("url", BIBTEX_URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", address)))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{key},\n{body}\n}}\n"
+        fields.append(("year", "{" + str(paper.date.year) + "}"))
+        if paper.date.month:
+            fields.append(("month", MONTHS[paper.date.month - 1]))  # BibTeX's month macro
+    if paper.doi:
+        fields.append(("doi", "{" + bibtex_verbatim(paper.doi) + "}"))
+    if paper.arxiv:
+        fields += [("eprint", "{" + bibtex_verbatim(paper.arxiv) + "}"), ("archiveprefix", "{arXiv}")]
+    url = citations.own_url(paper)
+    if url:
+        fields.append(("url", "{" + bibtex_verbatim(url) + "}"))
+    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
+    return f"@{citations.BIBTEX_TYPES[kind]}{{{key},\n{body}\n}}\n"
 
 
-# --- plain-text citation and JSON ------------------------------------------------------------
+def bibtex_name(name: str) -> str:
+    """A name as BibTeX splits it without guessing: `von Family, Jr, Given`, or an institution's
+    name in braces; a part holding a comma or "and" is braced so that it stays one part."""
+    person = names.parse(name)
+    if person.institution or not person.given:
+        return "{" + bibtex_escape(person.display()) + "}"
+
+    def part(text: str) -> str:
+        escaped = bibtex_escape(text)
+        return "{" + escaped + "}" if NAME_SEPARATOR.search(text) else escaped
+
+    family = " ".join(filter(None, (part(person.von), part(person.family))))
+    return ", ".join(filter(None, (family, part(person.jr), part(person.given))))
 
 
-def text_citation(paper: Paper, site_title: str, address: str) -> str:
-    parts = [paper.title.rstrip(".") + "."]
-    if authors_text(paper):
-        parts.append(authors_text(paper) + ".")
-    if paper.date:
-        parts.append(f"{paper.date.day} {paper.date:%B %Y}.")
-    parts.append(f"In {site_title}. {address}")
-    return " ".join(parts)
+# --- JSON, RIS and CSL-JSON ------------------------------------------------------------------
 
 
 def paper_record(
     paper: Paper, topics: tuple[str, ...], related: tuple[str, ...], bibtex_key: str
 ) -> dict[str, object]:
-    """A paper's record in papers.json: its address, every field the schema shows in JSON, its
-    topics (as the rules and pins give them), abstract, related papers and BibTeX key."""
+    """A paper's record in papers.json: its page on the site (`page`; `url` is the paper's own
+    landing page, a field), every field the schema shows in JSON, its topics (as the rules and
+    pins give them), abstract, related papers and BibTeX key."""
     fields = {field.name: field.type.json(getattr(paper, field.name)) for field in JSON_FIELDS}
     return {
         "slug": paper.slug,
-        "url": urls.paper_page(paper.slug),
+        "page": urls.paper_page(paper.slug),
         **fields,
         "topics": list(topics),
         "abstract": paper.abstract,
@@ -218,3 +247,4 @@ class ListFile:
 
 JSON_LIST = ListFile(b"[\n ", b",\n ", b"\n]\n", b"[]\n")  # as json.dumps(records, indent=1) lays it out
 BIBTEX_LIST = ListFile(b"", b"\n", b"", b"")
+RIS_LIST = ListFile(b"", b"\n", b"", b"")

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import jinja2
 
-from sitegen import outputs, render, urls
+from sitegen import citations, outputs, render, urls
 from sitegen.views import ATTENTION, FEED, NEWEST, RECENT, YEARS, SiteView
 
 # Inputs of one paper (the key is its slug):
@@ -178,17 +178,30 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
         path=urls.paper_file,
         own=(PAPER, BIBKEY, RELATED),
         cards_of=view.related,
-        site=(*every_page, Input(CONFIG)),  # CONFIG: the citations hold the page's address
+        site=(*every_page, Input(CONFIG)),  # CONFIG: the Open Graph tags hold the page's address
         make=lambda slug: render.render_paper(env, view.info(), view.paper_view(slug)),
     )
+    def bibtex(slug: str) -> bytes:
+        return view.bibtex_entry(slug).encode("utf-8")
+
     chunked = (
-        Chunked(
-            urls.BIBTEX, NEWEST, (PAPER, BIBKEY), (Input(CONFIG),),
-            lambda slug: view.bibtex_entry(slug).encode("utf-8"), outputs.BIBTEX_LIST,
-        ),
+        Chunked(urls.BIBTEX, NEWEST, (PAPER, BIBKEY), (), bibtex, outputs.BIBTEX_LIST),
         Chunked(
             urls.JSON, NEWEST, (PAPER, BIBKEY, RELATED), (),
             lambda slug: outputs.record_json(view.record(slug)), outputs.JSON_LIST,
+        ),
+        Chunked(
+            urls.RIS, NEWEST, (PAPER, BIBKEY), (),
+            lambda slug: view.ris_record(slug).encode("utf-8"), outputs.RIS_LIST,
+        ),
+        Chunked(
+            urls.CSL_JSON, NEWEST, (PAPER, BIBKEY), (),
+            lambda slug: citations.csl_json(view.csl_item(slug)), outputs.JSON_LIST,
+        ),
+        *(
+            Chunked(urls.topic_bibtex(topic.id), f"topic:{topic.id}", (PAPER, BIBKEY), (), bibtex,
+                    outputs.BIBTEX_LIST)
+            for topic in view.library.topics
         ),
     )  # fmt: skip
     search = SearchIndex(own=(PAPER,), site=(Input(TOPICS),), document=view.search_document)

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from sitegen import urls
+from sitegen import names, urls
 from sitegen.errors import SitegenError
+from sitegen.model import PaperDate
 
 if TYPE_CHECKING:
     from sitegen.views import AttentionItem, PaperCard, PaperView, SiteInfo, TopicCard
@@ -48,11 +49,15 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
         auto_reload=False,  # one build, one environment: no need to stat the templates for every page
     )
     env.filters["human_date"] = human_date
+    env.filters["short_authors"] = names.short_list
     return env
 
 
-def human_date(value: dt.date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else "undated"
+def human_date(value: PaperDate | dt.date | None) -> str:
+    """`3 May 2024`, `May 2024` or `2024`, as precise as the date is known."""
+    if value is None:
+        return "undated"
+    return value.human() if isinstance(value, PaperDate) else PaperDate.of(value).human()
 
 
 def template_error(exc: Exception, name: str, page: str | None = None) -> SitegenError:

@@ -9,11 +9,12 @@ here (and its attribute to `model.Paper`, which a test holds to this table).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sitegen.model import LINK_KINDS, Link
+from sitegen.model import LINK_KINDS, PAPER_TYPES, Link, PaperDate
 
 # Who writes a field: `sitegen import` (and a re-import updates it until the editor changes it),
 # or only the editor (a re-import never touches it).
@@ -33,6 +34,7 @@ class FieldType:
     read: Callable[[Any], Any]  # a YAML value -> the model's value (TypeError or ValueError: wrong)
     write: Callable[[Any], Any]  # the model's value -> the YAML value, or None to leave the key out
     json: Callable[[Any], Any]  # the model's value -> the JSON value
+    samples: tuple[Any, ...] = ()  # valid values of the model, for tests that change every field
 
 
 def _text(value: Any) -> str:
@@ -64,14 +66,64 @@ def _names(value: Any) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in value)
 
 
-def _date(value: Any) -> dt.date:
+def _person_names(value: Any) -> tuple[str, ...]:
+    """A list of names; one text is refused, as "A and B" or "A, B" cannot be split safely."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise TypeError
+    return tuple(" ".join(v.split()) for v in value)
+
+
+YEAR = re.compile(r"^\d{4}$")
+YEAR_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def _date(value: Any) -> PaperDate:
     if isinstance(value, dt.datetime):
-        return value.date()
+        return PaperDate.of(value.date())
     if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value.strip())
-    raise TypeError
+        return PaperDate.of(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise TypeError
+    value = value.strip()
+    if YEAR.match(value):
+        return PaperDate(int(value))
+    month = YEAR_MONTH.match(value)
+    if month:
+        return PaperDate(int(month.group(1)), int(month.group(2)))
+    return PaperDate.of(dt.date.fromisoformat(value))
+
+
+def _write_date(date: PaperDate | None) -> Any:
+    """A year as a number, a month as `YYYY-MM`, a day as a YAML date."""
+    if date is None:
+        return None
+    if date.precision == "day":
+        return date.first_day()
+    return date.year if date.precision == "year" else date.isoformat()
+
+
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+ARXIV = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})$")
+WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\S*$", re.IGNORECASE)
+
+
+def _matching(pattern: re.Pattern[str]) -> Callable[[Any], str]:
+    def read(value: Any) -> str:
+        text = _text(value)
+        if not pattern.match(text):
+            raise ValueError
+        return text
+
+    return read
+
+
+def _paper_type(value: Any) -> str:
+    text = _text(value)
+    if text not in PAPER_TYPES:
+        raise ValueError
+    return text
 
 
 def _links(value: Any) -> tuple[Link, ...]:
@@ -115,11 +167,56 @@ def _list_or_none(value: Any) -> list[Any] | None:
     return list(value) or None
 
 
-TEXT = FieldType("text", "write the value as plain text", _text, _as_is, _as_is)
+TEXT = FieldType("text", "write the value as plain text", _text, _as_is, _as_is, ("A text", "Another text"))
 FLAG = FieldType("true or false", "write `true` or `false`", _flag, _or_none, _as_is)
 COUNT = FieldType("a whole number", "write a number such as 12", _count, _as_is, _as_is)
 DATE = FieldType(
-    "a date", "write the date as YYYY-MM-DD", _date, _as_is, lambda date: date.isoformat() if date else None
+    "a date or a year",
+    "write the date as YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known",
+    _date,
+    _write_date,
+    lambda date: date.isoformat() if date else None,
+    (PaperDate(2021), PaperDate(2022, 3), PaperDate(2023, 6, 9)),
+)
+PERSONS = FieldType(
+    "a list of names",
+    "write one name per item, as `authors: [Ada Lovelace, 'Turing, Alan']` or `- Ada Lovelace` lines",
+    _person_names,
+    _list_or_none,
+    lambda names: list(names),
+    (("Ada Lovelace",), ("Turing, Alan", "Grace Hopper")),
+)
+DOI_TYPE = FieldType(
+    "a DOI such as 10.1038/nature14539",
+    "write the DOI alone, without `https://doi.org/` or `doi:`",
+    _matching(DOI),
+    _as_is,
+    _as_is,
+    ("10.1000/xyz123", "10.1038/s41586-020-2649-2"),
+)
+ARXIV_TYPE = FieldType(
+    "an arXiv id such as 2401.01234",
+    "write the id without its version (v2) and without `arXiv:`; old ids look like hep-th/9901001",
+    _matching(ARXIV),
+    _as_is,
+    _as_is,
+    ("2401.01234", "hep-th/9901001"),
+)
+WEB = FieldType(
+    "a web address",
+    "write the full address, starting with https:// or http://",
+    _matching(WEB_ADDRESS),
+    _as_is,
+    _as_is,
+    ("https://example.org/paper", "https://example.org/paper.pdf"),
+)
+PAPER_TYPE = FieldType(
+    f"one of {', '.join(PAPER_TYPES)}",
+    "article: a journal's; conference: a proceedings paper; preprint: arXiv and the like",
+    _paper_type,
+    _as_is,
+    _as_is,
+    ("article", "conference"),
 )
 NAMES = FieldType(
     "a list", "write a list such as `[agents, benchmarks]`", _names, _list_or_none, lambda names: list(names)
@@ -157,10 +254,17 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("title", TEXT, IMPORTER, (CARD, PAGE, JSON, SEARCH), "", "the paper's title (required)"),
     Field("title_derived", FLAG, IMPORTER, (CARD, PAGE, JSON), False, "the importer made the title up"),
-    Field("date", DATE, IMPORTER, (CARD, PAGE, JSON, SEARCH), None, "YYYY-MM-DD"),
+    Field("date", DATE, IMPORTER, (CARD, PAGE, JSON, SEARCH), None, "YYYY-MM-DD, YYYY-MM or YYYY"),
     Field("date_inferred", FLAG, IMPORTER, (CARD, PAGE, JSON), False, "the listing gave no year"),
-    Field("authors_count", COUNT, IMPORTER, (PAGE, JSON), None, "how many authors"),
+    Field("authors", PERSONS, IMPORTER, (CARD, PAGE, JSON, SEARCH), (), "the authors' names, as written"),
+    Field("authors_count", COUNT, IMPORTER, (PAGE, JSON), None, "how many authors (names unknown)"),
     Field("organization", TEXT, IMPORTER, (PAGE, JSON), None, "the authors' organisation"),
+    Field("venue", TEXT, IMPORTER, (CARD, PAGE, JSON, SEARCH), None, "the journal or conference, or arXiv"),
+    Field("type", PAPER_TYPE, IMPORTER, (PAGE, JSON), None, f"one of {', '.join(PAPER_TYPES)}"),
+    Field("doi", DOI_TYPE, IMPORTER, (PAGE, JSON), None, "the DOI, e.g. 10.1038/nature14539"),
+    Field("arxiv", ARXIV_TYPE, IMPORTER, (PAGE, JSON), None, "the arXiv id, without version"),
+    Field("url", WEB, IMPORTER, (PAGE, JSON), None, "the paper's landing page"),
+    Field("pdf", WEB, IMPORTER, (PAGE, JSON), None, "the address of its PDF"),
     Field("upvotes", COUNT, IMPORTER, (PAGE, JSON), None, "upvotes on the daily-papers page"),
     Field("links", LINKS, IMPORTER, (PAGE, JSON), (), "the links in the abstract, each with its kind"),
     Field("sources", NAMES, IMPORTER, (PAGE, JSON), (), "the listings the paper appeared in"),

@@ -20,6 +20,8 @@ NOT_FOUND = "404.html"
 SITEMAP = "sitemap.xml"
 FEED = "feed.xml"
 BIBTEX = "papers.bib"
+RIS = "papers.ris"
+CSL_JSON = "papers.csl.json"
 JSON = "papers.json"
 ASSETS = "assets/"  # static files: stylesheets, scripts, icons
 STYLE = "assets/style.css"
@@ -38,6 +40,11 @@ def is_paper_file(path: str) -> bool:
 
 def topic_file(topic_id: str) -> str:
     return f"topics/{topic_id}.html"
+
+
+def topic_bibtex(topic_id: str) -> str:
+    """A topic's papers as BibTeX, beside its page."""
+    return f"topics/{topic_id}.bib"
 
 
 def link_to(file: str) -> str:

@@ -13,15 +13,17 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
+from urllib.parse import quote_plus
 
 from markupsafe import Markup
 
-from sitegen import outputs, urls
+from sitegen import citations, names, outputs, urls
 from sitegen.abstracts import Abstract
 from sitegen.derive import Derived, introduced_names
 from sitegen.model import Library, Paper
 
-LINK_LABELS = {"code": "Code", "project": "Project page", "data": "Data", "model": "Model", "paper": "Paper"}
+LINK_LABELS = {"code": "Code", "project": "Project", "data": "Data", "model": "Model", "paper": "Paper"}
+OG_DESCRIPTION_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -80,9 +82,14 @@ class PaperView:
     paper: Paper
     card: PaperCard
     abstract_html: Markup
-    links: tuple[LinkButton, ...]
+    links: tuple[LinkButton, ...]  # arXiv, DOI, PDF, the paper's page, then code, project...
+    find_links: tuple[LinkButton, ...]  # searches by title, when nothing links to the paper itself
+    authors: tuple[str, ...]  # as the page shows them ("Alan Turing")
     bibtex: str
-    citation: str
+    reference: str  # APA style
+    meta: tuple[tuple[str, str], ...]  # Highwire Press `citation_*` tags: (name, content)
+    open_graph: tuple[tuple[str, str], ...]  # (property, content)
+    address: str  # the page's public address
     related: tuple[PaperCard, ...]
     file: str  # the content file an editor changes
 
@@ -210,22 +217,21 @@ class SiteView:
 
     def paper_view(self, slug: str) -> PaperView:
         paper = self.paper(slug)
-        links = tuple(
-            LinkButton(
-                link.label or LINK_LABELS.get(link.kind, "Link"),
-                urls.external_href(link.url),
-                link.url,
-                urls.is_safe_link(link.url),
-            )
-            for link in paper.links
-        )
+        links = record_links(paper)
+        address = self.address(slug)
+        abstract = self.abstract(slug).text
         return PaperView(
             paper=paper,
             card=self.card(slug),
             abstract_html=Markup(self.abstract(slug).html),
             links=links,
+            find_links=() if _links_to_itself(paper) else find_links(paper.title),
+            authors=tuple(names.display(name) for name in paper.authors),
             bibtex=self.bibtex_entry(slug),
-            citation=outputs.text_citation(paper, self.config().title, self.address(slug)),
+            reference=citations.apa_reference(paper),
+            meta=highwire_meta(paper),
+            open_graph=open_graph(paper, address, self.info().title, abstract),
+            address=address,
             related=tuple(self.cards(self.related(slug))),
             file=paper.path,
         )
@@ -241,7 +247,13 @@ class SiteView:
         return [(cards[t], n) for t, n in self.listing(f"cooccurring:{topic_id}") if t in cards]
 
     def bibtex_entry(self, slug: str) -> str:
-        return outputs.bibtex_entry(self.paper(slug), self.bibtex_key(slug), self.address(slug))
+        return outputs.bibtex_entry(self.paper(slug), self.bibtex_key(slug))
+
+    def ris_record(self, slug: str) -> str:
+        return citations.ris_record(self.paper(slug), self.bibtex_key(slug), self.abstract(slug).text)
+
+    def csl_item(self, slug: str) -> dict[str, object]:
+        return citations.csl_item(self.paper(slug), self.bibtex_key(slug), self.abstract(slug).text)
 
     def record(self, slug: str) -> dict[str, object]:
         """The paper's record in papers.json."""
@@ -312,3 +324,83 @@ class SiteView:
             attention_count=len(self.data.listings.attention),
             search_index=urls.SEARCH_INDEX,
         )
+
+
+# --- what a paper page shows of the paper's record ------------------------------------------------
+
+
+def _button(label: str, url: str) -> LinkButton:
+    return LinkButton(label, urls.external_href(url), url, urls.is_safe_link(url))
+
+
+def record_links(paper: Paper) -> tuple[LinkButton, ...]:
+    """The paper itself first (arXiv, DOI, PDF, its landing page), then the links of its
+    abstract and record (code, project, data...), each address once."""
+    found: dict[str, LinkButton] = {}
+    for label, url in (
+        ("arXiv", citations.arxiv_url(paper.arxiv) if paper.arxiv else None),
+        ("DOI", citations.doi_url(paper.doi) if paper.doi else None),
+        ("PDF", paper.pdf),
+        ("Paper", paper.url),
+    ):
+        if url:
+            found.setdefault(url, _button(label, url))
+    for link in paper.links:
+        found.setdefault(link.url, _button(link.label or LINK_LABELS.get(link.kind, "Link"), link.url))
+    return tuple(found.values())
+
+
+def _links_to_itself(paper: Paper) -> bool:
+    return bool(paper.arxiv or paper.doi or paper.pdf or paper.url) or any(
+        link.kind == "paper" for link in paper.links
+    )
+
+
+def find_links(title: str) -> tuple[LinkButton, ...]:
+    """Searches for the paper by its title, for a paper with no address of its own."""
+    query = quote_plus(" ".join(title.split()))
+    return (
+        _button("arXiv", f"https://arxiv.org/search/?query={query}&searchtype=title"),
+        _button("Semantic Scholar", f"https://www.semanticscholar.org/search?q={query}"),
+    )
+
+
+def highwire_meta(paper: Paper) -> tuple[tuple[str, str], ...]:
+    """The `citation_*` meta tags Google Scholar and Zotero's connector read."""
+    kind = citations.paper_type(paper)
+    tags = [("citation_title", paper.title)]
+    tags += [("citation_author", names.display(name)) for name in citations.creators(paper)]
+    if paper.date:
+        tags.append(("citation_publication_date", paper.date.isoformat().replace("-", "/")))
+    if paper.venue:
+        venue_tag = {"conference": "citation_conference_title", "article": "citation_journal_title"}
+        if kind in venue_tag:
+            tags.append((venue_tag[kind], paper.venue))
+        elif kind != "preprint":
+            tags.append(("citation_publisher", paper.venue))
+    if paper.doi:
+        tags.append(("citation_doi", paper.doi))
+    if paper.arxiv:
+        tags.append(("citation_arxiv_id", paper.arxiv))
+    if paper.pdf:
+        tags.append(("citation_pdf_url", paper.pdf))
+    return tuple(tags)
+
+
+def open_graph(paper: Paper, address: str, site_title: str, abstract: str) -> tuple[tuple[str, str], ...]:
+    """Open Graph tags, for the preview a link to the page gets when shared."""
+    description = " ".join(abstract.split())
+    if len(description) > OG_DESCRIPTION_CHARS:
+        description = description[: OG_DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    tags = [
+        ("og:type", "article"),
+        ("og:title", paper.title),
+        ("og:url", address),
+        ("og:site_name", site_title),
+    ]
+    if description:
+        tags.append(("og:description", description))
+    if paper.date:
+        tags.append(("article:published_time", paper.date.isoformat()))
+    tags += [("article:author", names.display(name)) for name in paper.authors]
+    return tuple(tags)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -116,7 +115,8 @@ def test_paper_page_shows_facts_topics_abstract_links_citation_and_related(site)
     assert 'href="../topics/segmentation.html"' in page
     assert '<a href="https://github.com/x/endogen">here</a>' in page
     assert 'class="button" href="https://github.com/x/endogen"' in page
-    assert "@misc{endogen2026," in page and "Copy BibTeX" in page
+    assert "@misc{endo2026endogen," in page and "Copy BibTeX" in page
+    assert "Endo Lab. (2026). EndoGen" in text  # the APA-style reference
     related = page[page.index("Related papers") :]
     assert 'href="../papers/polyp-seg.html"' in related
     assert "daily-2026-04-20.txt" in text
@@ -169,7 +169,7 @@ def test_papers_json_holds_every_paper_with_its_effective_topics(site):
     by_slug = {record["slug"]: record for record in records}
     assert set(by_slug) == set(PAPERS)
     endogen = by_slug["endogen"]
-    assert endogen["url"] == "papers/endogen.html"
+    assert endogen["page"] == "papers/endogen.html"
     assert endogen["date"] == "2026-04-20"
     assert endogen["topics"] == ["segmentation"]
     assert endogen["links"][0] == {"url": "https://github.com/x/endogen", "kind": "code", "label": ""}
@@ -203,22 +203,27 @@ def test_sitemap_lists_every_page_with_absolute_addresses(site):
 
 def test_bibtex_has_one_entry_per_paper_with_unique_keys(site):
     bib = read(site, "papers.bib")
-    keys = re.findall(r"^@misc\{([^,]+),$", bib, re.MULTILINE)
+    keys = re.findall(r"^@\w+\{([^,]+),$", bib, re.MULTILINE)
     assert len(keys) == len(set(keys)) == 5
-    assert "endogen2026" in keys and "undated-notes" in keys
+    assert "endo2026endogen" in keys and "notes" in keys
 
 
 def test_bibtex_escapes_special_characters_and_keys_stay_unique():
-    from sitegen.model import Paper
+    from sitegen.model import Paper, PaperDate
     from sitegen.outputs import bibtex_entry, bibtex_keys
 
-    paper = Paper("a-b", "50% of {x}_i & $y$ #1 ~ ^", "")
-    entry = bibtex_entry(paper, "a-b", "https://e.org/a b")
+    paper = Paper("a-b", "50% of {x}_i & $y$ #1 ~ ^", "", url="https://e.org/a b")
+    entry = bibtex_entry(paper, "a-b")
     braces = r"\textbraceleft{}x\textbraceright{}"  # not \{ \}, which BibTeX counts as braces
     assert rf"50\% of {braces}\_i \& \$y\$ \#1 \textasciitilde{{}} \textasciicircum{{}}" in entry
     assert "url = {https://e.org/a%20b}" in entry
-    keys = bibtex_keys([Paper("x2020", "", ""), Paper("x", "", "", date=dt.date(2020, 1, 1))])
-    assert keys == {"x": "x2020", "x2020": "x2020-2"}
+    year = PaperDate(2020)
+    same = [Paper(slug, "The study", "", date=year, authors=("Ada Lovelace",)) for slug in ("b", "a")]
+    keys = bibtex_keys([*same, Paper("c", "Other", "", date=year, authors=("Lovelace, Ada",))])
+    assert keys == {"a": "lovelace2020study-a", "b": "lovelace2020study-b", "c": "lovelace2020other"}
+    ada = ("Ada Lovelace",)
+    twins = [Paper(s, f"Deep {w} nets", "", date=year, authors=ada) for s, w in (("d", "x"), ("e", "y"))]
+    assert bibtex_keys(twins) == {"d": "lovelace2020deepx", "e": "lovelace2020deepy"}  # by their next words
 
 
 # --- links ---------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import yaml
 from sitegen import config, schema
 from sitegen.build import BuildReport, build_site
 from sitegen.config import load_config
-from sitegen.model import Link, Paper
+from sitegen.model import Link, Paper, PaperDate
 from sitegen.paperfile import dump_paper, parse_paper
 from sitegen.render import default_templates
 from tests.conftest import SAMPLE_TOPICS, file_tree
@@ -60,13 +60,15 @@ def changed_value(field: schema.Field, paper: Paper) -> Any:
     if kind is schema.COUNT:
         return (value or 0) + 7
     if kind is schema.DATE:
-        return (value or dt.date(2024, 1, 1)) + dt.timedelta(days=400)
+        return PaperDate.of((value.first_day() if value else dt.date(2024, 1, 1)) + dt.timedelta(days=400))
     if kind in (schema.NAMES, schema.PINNED):
         return (*(value or ()), "another-listing.txt")
     if kind is schema.LINKS:
         return (*value, Link("https://example.org/data", "data"))
     if kind is schema.MAPPING:
         return {**value, "reviewed_by": "ana"}
+    if kind.samples:  # the type's own valid values: the first the paper has not
+        return next(sample for sample in kind.samples if sample != value)
     raise AssertionError(f"no change generated for the type of {field.name}")
 
 

@@ -1,10 +1,10 @@
 """Merging: the same paper from several listings becomes one page with the fullest abstract."""
 
-import datetime as dt
 from pathlib import Path
 
 from sitegen.listings import MonthDay, RawEntry
 from sitegen.merge import cluster, group_entries, merged_paper
+from sitegen.model import PaperDate
 from sitegen.readers import parse_listing
 
 SEEDS = Path(__file__).resolve().parent.parent / "content" / "sources"
@@ -60,7 +60,7 @@ def test_metadata_is_united_across_listings():
         ]
     )
     paper = merged_paper(groups[0], lambda source: 2026)
-    assert paper.date == dt.date(2024, 3, 4) and not paper.date_inferred  # a shown year wins
+    assert paper.date == PaperDate(2024, 3, 4) and not paper.date_inferred  # a shown year wins
     assert (paper.authors_count, paper.organization, paper.upvotes) == (12, "MedLab", 7)
     assert paper.sources == ("a.txt", "b.txt", "c.txt")
     assert [link.kind for link in paper.links] == ["code"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sitegen import schema
 from sitegen.importer import IMPORTED
 from sitegen.paperedit import edit_paper
 from sitegen.paperfile import FIELDS, jsonable, read_meta
@@ -24,8 +25,15 @@ title: 'CardioBench: A Benchmark for Echocardiogram Understanding'   # checked a
 title_derived: true
 date: 2024-11-08   # from the journal
 date_inferred: true
+authors: [Ada Lovelace, 'Turing, Alan']   # as on the PDF
 authors_count: 12
 organization: MedLab  # the lab, not the company
+venue: Medical Image Analysis  # the journal
+type: article
+doi: 10.1000/cardio.1   # from the publisher
+arxiv: 2411.01234
+url: https://example.org/cardiobench  # landing page
+pdf: https://example.org/cardiobench.pdf
 upvotes: 7
 links:
   # the benchmark's own repository
@@ -55,6 +63,10 @@ NEW_VALUES = {
     ],
     "sources": ["daily.txt", "newer.txt"],
 }
+# The other fields' new values come from their type's samples in the schema.
+for _field in schema.FIELDS:
+    if _field.name not in NEW_VALUES and _field.type.samples:
+        NEW_VALUES[_field.name] = _field.type.write(_field.type.samples[-1])
 
 
 def comments(text: str) -> list[str]:

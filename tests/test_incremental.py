@@ -99,7 +99,9 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_a_rebuild_with_nothing_changed_renders_and_writes_nothing(project):
     first = build(project)
-    assert first.pages_rendered == first.pages + 4 and first.pages_reused == 0  # + feed, sitemap, bib, json
+    data_files = {"feed.xml", "sitemap.xml", "papers.bib", "papers.json", "papers.ris", "papers.csl.json"}
+    topic_bibs = list((project / "public/topics").glob("*.bib"))
+    assert first.pages_rendered == first.pages + len(data_files) + len(topic_bibs) and first.pages_reused == 0
     again = build(project)
     assert again.pages_rendered == 0 and again.files_written == 0
     assert again.pages_reused == first.pages_rendered
@@ -177,7 +179,8 @@ def test_a_template_edit_rerenders_every_page_using_it(project):
         default.replace("</body>", "<p>Local footer</p></body>"), encoding="utf-8"
     )
     report = build(project)
-    assert report.pages_reused <= 4  # the data files do not use templates
+    topic_bibs = list((project / "public/topics").glob("*.bib"))
+    assert report.pages_reused <= 6 + len(topic_bibs)  # the data files do not use templates
     assert "Local footer" in (project / "public/papers/study-1.html").read_text(encoding="utf-8")
     assert_same_as_cold_build(project)
 
@@ -443,7 +446,8 @@ def test_an_edit_patches_the_data_files_instead_of_joining_every_record_again(pr
     monkeypatch.setattr(sitegen.outputs.ListFile, "joined", spy(sitegen.outputs.ListFile.joined, joined))
     edit(project / "content/papers/study-6.md", "We study", "We carefully study")
     build(project)
-    assert len(patched) == 2 and joined == []  # papers.json and papers.bib
+    assert len(patched) == 4  # papers.json, .bib, .ris and .csl.json
+    assert len(joined) == 1  # the one topic's .bib: its chunks kept, in its own order, joined again
     assert_same_as_cold_build(project)
 
 

@@ -261,7 +261,8 @@ def test_the_view_model_has_no_way_in_that_the_plan_has_no_word_for():
     }
     composed = {  # made from the accessors only (the recording view refuses them anything else)
         "cards", "topic_card", "address", "paper_view", "attention_items", "cooccurring",
-        "bibtex_entry", "record", "search_document", "feed_papers", "page_addresses",
+        "bibtex_entry", "ris_record", "csl_item", "record", "search_document", "feed_papers",
+        "page_addresses",
     }  # fmt: skip
     assert public == set(ACCESSORS) | GIVEN_BY_THE_SLUG | NOT_FOR_MAKERS | composed
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from sitegen import schema
-from sitegen.model import Paper
+from sitegen.derive import newest_first
+from sitegen.errors import SitegenError
+from sitegen.model import Paper, PaperDate
 from sitegen.paperfile import FIELDS, dump_paper, parse_paper
 
 
@@ -26,8 +30,15 @@ title: 'EndoGen: Conditional Endoscopic Video Generation'
 title_derived: true
 date: 2025-07-01
 date_inferred: true
+authors: [Ada Lovelace, 'Turing, Alan']
 authors_count: 7
 organization: NVIDIA
+venue: Medical Image Analysis
+type: article
+doi: 10.1016/j.media.2024.103100
+arxiv: 2401.01234
+url: https://example.org/endogen
+pdf: https://example.org/endogen.pdf
 upvotes: 12
 links:
 - url: https://github.com/x/y
@@ -47,3 +58,61 @@ The abstract.
     for field in schema.FIELDS:
         assert getattr(paper, field.name) != field.default, f"{field.name} was not read"
     assert parse_paper(dump_paper(paper), "content/papers/endogen.md", "endogen") == paper
+
+
+@pytest.mark.parametrize("field", [f for f in schema.FIELDS if f.type.samples], ids=lambda f: f.name)
+def test_every_sample_value_of_a_field_is_written_and_read_back(field):
+    for value in field.type.samples:
+        paper = Paper(**{"slug": "x", "title": "A title", "abstract": "", field.name: value})
+        again = parse_paper(dump_paper(paper), "content/papers/x.md", "x")
+        assert getattr(again, field.name) == value
+
+
+@pytest.mark.parametrize(
+    ("written", "date", "shown"),
+    [
+        ("2024", PaperDate(2024), "2024"),
+        ("'2024'", PaperDate(2024), "2024"),
+        ("2024-05", PaperDate(2024, 5), "May 2024"),
+        ("2024-05-03", PaperDate(2024, 5, 3), "3 May 2024"),
+    ],
+)
+def test_a_date_may_be_a_day_a_month_or_a_year(written, date, shown):
+    paper = parse_paper(f"---\ntitle: T\ndate: {written}\n---\n", "p.md", "p")
+    assert paper.date == date and paper.date.human() == shown
+    assert paper.year == date.year
+    assert parse_paper(dump_paper(paper), "p.md", "p").date == date
+
+
+BAD_VALUES = {
+    "authors": ("Ada Lovelace and Alan Turing", "a list of names"),
+    "doi": ("https://doi.org/10.1000/xyz", "a DOI such as"),
+    "arxiv": ("2401.01234v2", "an arXiv id such as"),
+    "url": ("example.org/paper", "a web address"),
+    "pdf": ("ftp://example.org/x.pdf", "a web address"),
+    "type": ("journal", "one of article, conference"),
+    "date": ("2024-13", "a date or a year"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_VALUES))
+def test_a_bad_value_of_a_bibliographic_field_is_named_with_its_line_and_a_fix(name):
+    value, expected = BAD_VALUES[name]
+    text = f"---\ntitle: T\n{name}: '{value}'\n---\n"
+    with pytest.raises(SitegenError) as caught:
+        parse_paper(text, "content/papers/p.md", "p")
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line, problem.key) == ("content/papers/p.md", 3, name)
+    assert problem.message.startswith(f"expected {expected}") and value in problem.message
+    assert problem.hint == schema.BY_NAME[name].type.hint
+
+
+def test_dates_of_every_precision_sort_newest_first_what_is_known_to_be_newer_first():
+    dates = [PaperDate(2023, 12, 31), PaperDate(2024), PaperDate(2024, 5), PaperDate(2024, 5, 3), None]
+    papers = [Paper(f"p{n}", "T", "", date=date) for n, date in enumerate(dates)]
+    ordered = [paper.date for paper in newest_first(papers)]
+    newest = [PaperDate(2024, 5, 3), PaperDate(2024, 5), PaperDate(2024), PaperDate(2023, 12, 31), None]
+    assert ordered == newest
+    # the order the All papers page's script gives by sorting the ISO forms as text
+    isos = [d.isoformat() for d in ordered if d]
+    assert isos == sorted(isos, reverse=True)

@@ -55,10 +55,10 @@ def test_papers_json_feed_bib_and_sitemap_keep_the_text_as_written(site):
     assert '<script>window.__pwned = "abstract"</script>' in entry.findtext(f"{atom}summary", "")
 
     bib = (site / "papers.bib").read_text(encoding="utf-8")
-    entry_text = bib[bib.index("@misc{hostile2026") :].split("\n}\n")[0]
-    left, right = r"\textbraceleft{}", r"\textbraceright{}"  # BibTeX counts \{ and \} as braces
-    assert rf"{left}{left} 7*7 {right}{right} {left}\% if \%{right}" in entry_text
+    entry_text = bib[bib.index("{" + record["bibtex_key"] + ",") :].split("\n}\n")[0]
+    left, right = r"\textbraceleft{}", r"\textbraceright{}"  # braces BibTeX does not count
     assert r"<script>window.\_\_pwned" in entry_text
+    assert rf"{left}{left} 7*7 {right}{right} {left}\% if \%{right}" in entry_text
     assert entry_text.count("{") == entry_text.count("}") + 1  # every brace in the text is escaped
 
     ET.fromstring((site / "sitemap.xml").read_text(encoding="utf-8"))  # still well-formed

@@ -1,0 +1,296 @@
+"""Citations of the papers themselves (not of this site's pages): what kind of publication each
+is, its citation key, and its record as RIS, CSL-JSON and an APA-style reference. BibTeX is
+written by sitegen/outputs.py from the same `Citation`.
+
+Every value from content is escaped for its format; nothing depends on the wall clock. No I/O.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from anyascii import anyascii
+
+from sitegen import names
+from sitegen.model import PREPRINT_VENUE, Paper
+
+# How each kind of paper is called in each format.
+BIBTEX_TYPES = {
+    "article": "article",
+    "conference": "inproceedings",
+    "preprint": "misc",
+    "book": "book",
+    "chapter": "incollection",
+    "thesis": "phdthesis",
+    "report": "techreport",
+    "misc": "misc",
+}
+RIS_TYPES = {
+    "article": "JOUR",
+    "conference": "CPAPER",
+    "preprint": "UNPB",
+    "book": "BOOK",
+    "chapter": "CHAP",
+    "thesis": "THES",
+    "report": "RPRT",
+    "misc": "GEN",
+}
+CSL_TYPES = {
+    "article": "article-journal",
+    "conference": "paper-conference",
+    "preprint": "article",  # CSL's type for preprints, as Zotero exports them
+    "book": "book",
+    "chapter": "chapter",
+    "thesis": "thesis",
+    "report": "report",
+    "misc": "document",
+}
+CONFERENCE_VENUE = re.compile(r"\b(proceedings|conference|workshop|symposium)\b", re.IGNORECASE)
+KEY_SKIPPED_WORDS = frozenset(
+    ("a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "towards", "toward", "from", "at", "by")
+)
+APA_MOST_AUTHORS = 20  # APA 7: up to 20 authors; more give the first 19, an ellipsis and the last
+
+
+def paper_type(paper: Paper) -> str:
+    """The kind of publication: the file's `type`, else told by its venue and identifiers."""
+    if paper.type:
+        return paper.type
+    published_venue = bool(paper.venue) and not PREPRINT_VENUE.search(paper.venue or "")
+    if published_venue and CONFERENCE_VENUE.search(paper.venue or ""):
+        return "conference"
+    if published_venue or (paper.doi and not paper.arxiv):
+        return "article"
+    if paper.arxiv:
+        return "preprint"
+    return "misc"
+
+
+def arxiv_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+def doi_url(doi: str) -> str:
+    return f"https://doi.org/{doi}"
+
+
+def own_url(paper: Paper) -> str | None:
+    """The paper's own address, for a citation's `url`: its landing page, else its arXiv page
+    (a DOI is given as a DOI)."""
+    if paper.url:
+        return paper.url
+    return arxiv_url(paper.arxiv) if paper.arxiv else None
+
+
+def creators(paper: Paper) -> tuple[str, ...]:
+    """Who to cite: the authors; else the organisation, as one name."""
+    if paper.authors:
+        return paper.authors
+    return ("{" + paper.organization + "}",) if paper.organization else ()
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+
+def citation_keys(papers: Sequence[Paper]) -> dict[str, str]:
+    """A key per paper: the first author's family name, the year and the title's first word
+    (`lovelace2024endogen`), lower-case ASCII; without authors the organisation's first word, or
+    the title word and the year. Papers that would share a key add their titles' next words until
+    they differ (`lovelace2024deepsegmentation`), else their slug: a paper's key changes only when
+    its own record, or one it shares a key with, changes; never because of unrelated papers."""
+    groups: dict[str, list[Paper]] = {}
+    for paper in papers:
+        groups.setdefault(citation_key(paper), []).append(paper)
+    keys: dict[str, str] = {}
+    for base, members in groups.items():
+        if len(members) == 1:
+            keys[members[0].slug] = base
+            continue
+        words = {paper.slug: _key_words(paper) for paper in members}
+        for paper in members:
+            mine = words[paper.slug]
+            others = [theirs for slug, theirs in words.items() if slug != paper.slug]
+            length = next(
+                (n for n in range(2, len(mine) + 1) if all(theirs[:n] != mine[:n] for theirs in others)), None
+            )
+            keys[paper.slug] = citation_key(paper, length) if length else f"{base}-{paper.slug}"
+    taken: dict[str, int] = {}
+    for key in keys.values():
+        taken[key] = taken.get(key, 0) + 1
+    return {slug: key if taken[key] == 1 else f"{key}-{slug}" for slug, key in keys.items()}
+
+
+def _key_words(paper: Paper) -> list[str]:
+    """The title's words from the one the key uses (articles and prepositions before it skipped)."""
+    words = _ascii_words(paper.title)
+    first = next((n for n, word in enumerate(words) if word not in KEY_SKIPPED_WORDS), 0)
+    return words[first:]
+
+
+def citation_key(paper: Paper, title_words: int = 1) -> str:
+    """`family` + year + the title's first words; without a name, the words + year."""
+    words = "".join(_key_words(paper)[:title_words])
+    year = str(paper.year or "")
+    who = creators(paper)
+    family = "".join(_ascii_words(names.parse(who[0]).family)[:1]) if who else ""
+    if family:
+        return f"{family}{year}{words}"
+    return f"{words}{year}" or "paper"
+
+
+def _ascii_words(text: str) -> list[str]:
+    """Lower-case ASCII words: accents dropped, other scripts spelt out (anyascii)."""
+    text = re.sub(r"(?<=\w)['’](?=\w)", "", text)  # O'Brien -> obrien
+    return re.findall(r"[a-z0-9]+", anyascii(text).lower())
+
+
+# --- RIS -------------------------------------------------------------------------------------
+
+
+def ris_record(paper: Paper, key: str, abstract: str) -> str:
+    """The paper as one RIS record (`TY` ... `ER`), each value on one line."""
+    kind = paper_type(paper)
+    lines = [("TY", RIS_TYPES[kind])]
+    lines += [("AU", _ris_name(name)) for name in creators(paper)]
+    lines.append(("TI", paper.title))
+    if paper.venue:
+        lines.append(("JO" if kind == "article" else "T2", paper.venue))
+    if paper.date:
+        lines.append(("PY", str(paper.date.year)))
+        parts = [f"{paper.date.year:04d}", f"{paper.date.month:02d}" if paper.date.month else ""]
+        parts.append(f"{paper.date.day:02d}" if paper.date.day else "")
+        lines.append(("DA", "/".join(parts) + "/"))
+    if paper.doi:
+        lines.append(("DO", paper.doi))
+    if paper.arxiv:
+        lines.append(("M3", f"arXiv:{paper.arxiv}"))
+    url = own_url(paper)
+    if url:
+        lines.append(("UR", url))
+    if paper.pdf:
+        lines.append(("L1", paper.pdf))
+    if abstract:
+        lines.append(("AB", abstract))
+    lines.append(("ID", key))
+    body = "".join(f"{tag}  - {_one_line(value)}\n" for tag, value in lines)
+    return body + "ER  - \n"
+
+
+def _ris_name(name: str) -> str:
+    person = names.parse(name)
+    if person.institution:
+        return person.family
+    family = person.sort_family()
+    return ", ".join(part for part in (family, person.given, person.jr) if part)
+
+
+RIS_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(value: str) -> str:
+    return " ".join(RIS_CONTROLS.sub(" ", value).split())
+
+
+# --- CSL-JSON --------------------------------------------------------------------------------
+
+
+def csl_item(paper: Paper, key: str, abstract: str) -> dict[str, object]:
+    """The paper as a CSL-JSON item, as Zotero exports them."""
+    kind = paper_type(paper)
+    item: dict[str, object] = {"id": key, "type": CSL_TYPES[kind], "title": paper.title}
+    people = [_csl_name(name) for name in creators(paper)]
+    if people:
+        item["author"] = people
+    if paper.venue and not (kind == "preprint" and PREPRINT_VENUE.search(paper.venue)):
+        item["container-title"] = paper.venue
+    if kind == "preprint" and paper.arxiv:
+        item["publisher"] = "arXiv"
+        item["number"] = f"arXiv:{paper.arxiv}"
+    if paper.date:
+        parts = (paper.date.year, paper.date.month, paper.date.day)
+        item["issued"] = {"date-parts": [[part for part in parts if part]]}
+    if paper.doi:
+        item["DOI"] = paper.doi
+    elif kind == "preprint" and paper.arxiv:
+        item["DOI"] = f"10.48550/arXiv.{paper.arxiv}"  # arXiv's own DOI for the preprint
+    url = own_url(paper)
+    if url:
+        item["URL"] = url
+    if abstract:
+        item["abstract"] = abstract
+    return item
+
+
+def _csl_name(name: str) -> dict[str, str]:
+    person = names.parse(name)
+    if person.institution or not person.given:
+        return {"literal": person.display()}
+    found = {"family": person.family, "given": person.given}
+    if person.von:
+        found["non-dropping-particle"] = person.von
+    if person.jr:
+        found["suffix"] = person.jr
+    return found
+
+
+def csl_json(item: dict[str, object]) -> bytes:
+    """One item as CSL_LIST lays it out (JSON strings hold no raw newline)."""
+    return json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n ").encode("utf-8")
+
+
+# --- an APA-style reference ------------------------------------------------------------------
+
+
+def apa_reference(paper: Paper) -> str:
+    """An APA 7 style reference in plain text, as citeproc-py gives it with the APA CSL style for
+    the same CSL-JSON item (tests/test_citations.py compares the two):
+    `Family, G., & Other, A. (2024). Title. Venue. https://doi.org/...`"""
+    kind = paper_type(paper)
+    authors = _apa_authors(creators(paper))
+    year = f"({paper.date.year})." if paper.date else "(n.d.)."
+    title = paper.title.strip()
+    if kind == "preprint" and paper.arxiv:
+        title += f" (arXiv:{paper.arxiv})"
+    parts = [f"{authors} {year}" if authors else f"{_end(title)} {year}"]
+    if authors:
+        parts.append(_end(title))
+    if kind == "preprint" and paper.arxiv:
+        parts.append("arXiv.")
+    elif paper.venue:
+        parts.append(_end(paper.venue))
+    if paper.doi:
+        parts.append(doi_url(paper.doi))
+    elif kind == "preprint" and paper.arxiv:
+        parts.append(doi_url(f"10.48550/arXiv.{paper.arxiv}"))
+    elif own_url(paper):
+        parts.append(own_url(paper) or "")
+    return " ".join(parts)
+
+
+def _apa_authors(people: tuple[str, ...]) -> str:
+    written = [_apa_name(name) for name in people]
+    if not written:
+        return ""
+    if len(written) > APA_MOST_AUTHORS:
+        return ", ".join(written[: APA_MOST_AUTHORS - 1]) + ", . . . " + written[-1]
+    if len(written) == 1:
+        return _end(written[0])
+    if len(written) == 2:
+        return f"{written[0]}, & {_end(written[1])}"
+    return ", ".join(written[:-1]) + f", & {_end(written[-1])}"
+
+
+def _apa_name(name: str) -> str:
+    person = names.parse(name)
+    if person.institution or not person.given:
+        return person.display()
+    text = f"{person.sort_family()}, {person.initials()}"
+    return f"{text}, {person.jr}" if person.jr else text
+
+
+def _end(text: str) -> str:
+    """The text with a full stop, unless it ends with one, or with ? or !."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."

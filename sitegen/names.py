@@ -1,0 +1,94 @@
+"""People's names as bibliographies write them: "Given Family", "Family, Given", "von Last, Jr.,
+First", or one braced name (`{The ACME Consortium}`) that is never split.
+
+Parts are found by BibTeX's own rules, with bibtexparser's implementation of them (the same rules
+every BibTeX style applies, so a name cited from papers.bib splits as it does here). No I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+
+@dataclass(frozen=True)
+class Person:
+    given: str  # "Alan", "J. R. R."
+    von: str  # "van", "de la"
+    family: str  # "Turing"; the whole name when it is an institution's
+    jr: str  # "Jr.", "III"
+    institution: bool = False  # written in braces as one name: never split or abbreviated
+
+    def display(self) -> str:
+        """As a page shows it: "Alan Turing", "Ludwig van Beethoven", "John Smith, Jr."."""
+        text = " ".join(part for part in (self.given, self.von, self.family) if part)
+        return f"{text}, {self.jr}" if self.jr else text
+
+    def sort_family(self) -> str:
+        """The family name with its particle ("van Beethoven"), as citations list it."""
+        return " ".join(part for part in (self.von, self.family) if part)
+
+    def initials(self) -> str:
+        """The given names as initials: "Jean-Paul Anne" -> "J.-P. A."."""
+        words = []
+        for word in self.given.split():
+            parts = [part for part in word.split("-") if part]
+            words.append("-".join(f"{part[0]}." if part[0].isalpha() else part for part in parts))
+        return " ".join(words)
+
+
+@lru_cache(maxsize=65536)
+def parse(name: str) -> Person:
+    """A name's parts; a name in one pair of braces is an institution's, kept whole."""
+    name = " ".join(name.split())
+    if _one_group(name):
+        return Person("", "", name[1:-1].strip(), "", institution=True)
+    try:
+        parts = parse_single_name_into_parts(name, strict=False)
+    except Exception:  # a name bibtexparser cannot split (unbalanced braces): keep it whole
+        return Person("", "", _unbraced(name), "", institution=True)
+    return Person(
+        _unbraced(" ".join(parts.first)),
+        _unbraced(" ".join(parts.von)),
+        _unbraced(" ".join(parts.last)),
+        _unbraced(" ".join(parts.jr)),
+    )
+
+
+def display(name: str) -> str:
+    return parse(name).display()
+
+
+def family(name: str) -> str:
+    """The family name, for keys, short author lists and identity."""
+    return parse(name).family
+
+
+def short_list(names: tuple[str, ...] | list[str], most: int = 3) -> str:
+    """Family names for a card: "Lovelace", "Lovelace and Turing", "Lovelace, Turing and Hopper",
+    or "Lovelace et al." for more than `most`."""
+    families = [parse(name).sort_family() or parse(name).display() for name in names]
+    if len(families) > most:
+        return f"{families[0]} et al."
+    if len(families) <= 1:
+        return "".join(families)
+    return f"{', '.join(families[:-1])} and {families[-1]}"
+
+
+def _one_group(name: str) -> bool:
+    """The name is one brace group: `{A and B Inc.}`."""
+    if not (name.startswith("{") and name.endswith("}")):
+        return False
+    depth = 0
+    for index, char in enumerate(name):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and index < len(name) - 1:
+            return False
+    return depth == 0
+
+
+def _unbraced(text: str) -> str:
+    return re.sub(r"[{}]", "", text).strip()
