@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from sitegen import names
 from sitegen.model import Link
 
 SHINGLE = 4  # words per shingle
@@ -56,6 +57,7 @@ class Traits:
     arxiv: frozenset[str] = frozenset()
     repos: frozenset[str] = frozenset()
     title_keys: frozenset[str] = frozenset()  # more titles it is known by (a page's imported titles)
+    families: tuple[str, ...] = ()  # the authors' family names, normalised, when the names are known
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,13 @@ def traits(
     *,
     cut_off: bool = False,
     title_keys: Iterable[str] = (),
+    dois: Iterable[str] = (),
+    arxiv: Iterable[str] = (),
+    authors: Iterable[str] = (),
 ) -> Traits:
+    """What identifies a description: its title, the words of its abstract, the DOIs and arXiv
+    ids its text and links name (and its record gives: `dois`, `arxiv`), its code repositories,
+    and its authors' family names."""
     words = words_of(plain)
     text = " ".join([plain, *(link.url for link in links)])
     return Traits(
@@ -111,11 +119,14 @@ def traits(
         shingles=shingles_of(words, cut_off),
         cut_off=cut_off,
         dois=frozenset(
-            d.lower() for d in (_trim(m) for m in DOI.findall(text)) if not d.lower().startswith("10.48550/")
+            d.lower()
+            for d in (*(_trim(m) for m in DOI.findall(text)), *dois)
+            if not d.lower().startswith("10.48550/")
         ),
-        arxiv=frozenset(m.lower() for m in ARXIV.findall(text)),
+        arxiv=frozenset(m.lower() for m in (*ARXIV.findall(text), *arxiv)),
         repos=frozenset(filter(None, (_repo(url) for url in re.findall(r"https?://\S+", text)))),
         title_keys=frozenset(k for k in title_keys if k),
+        families=tuple(filter(None, (normalise(names.family(name)) for name in authors))),
     )
 
 
@@ -282,7 +293,16 @@ def relate(a: Traits, b: Traits) -> Verdict:
     if shared:
         label = "DOI" if a.dois & b.dois else "arXiv id"
         return Verdict(same=True, strength=5, reason=f"same {label} {shared[0]}")
+    authors = compare_authors(a, b)
+    if titles is not None and authors == "different":
+        return Verdict(conflict=True, clash=True, reason=f"{TITLE_REASONS[titles]}, yet different authors")
+    if titles is not None and authors == "same":
+        return Verdict(same=True, strength=4, reason=f"{TITLE_REASONS[titles]}; same authors")
     agreement = compare_abstracts(a, b)
+    if titles is not None and (not a.words or not b.words):
+        if titles == "same":  # a record without an abstract: nothing says otherwise
+            return Verdict(same=True, strength=2, reason="same title; no abstract to compare")
+        return Verdict()
     if titles is not None:
         if agreement.kind == "different":
             return Verdict(
@@ -303,6 +323,24 @@ def relate(a: Traits, b: Traits) -> Verdict:
             same=True, strength=strength, reason=f"no title to compare; {ABSTRACT_REASONS[agreement.kind]}"
         )
     return Verdict()
+
+
+AUTHORS_AGREE = 0.5  # share of the shorter list's family names the other list has
+
+
+def compare_authors(a: Traits, b: Traits) -> str | None:
+    """`same` when the first authors' family names match and most names are shared (a preprint
+    and its published version may add or drop an author), `different` when no name is shared,
+    None when either list is unknown or they partly agree."""
+    if not a.families or not b.families:
+        return None
+    mine, theirs = set(a.families), set(b.families)
+    shared = len(mine & theirs) / min(len(mine), len(theirs))
+    if not mine & theirs:
+        return "different"
+    if a.families[0] == b.families[0] and shared >= AUTHORS_AGREE:
+        return "same"
+    return None
 
 
 def _titles(a: Traits, b: Traits) -> str | None:

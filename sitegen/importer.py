@@ -35,9 +35,11 @@ from sitegen.merge import Apart, Group, Grouping, cluster, make_slug, merged_pap
 from sitegen.model import Link, Paper
 from sitegen.paperedit import edit_paper
 from sitegen.paperfile import FIELDS, dump_meta, jsonable, paper_meta, read_meta
-from sitegen.readers import parse_listing
+from sitegen.readers import READERS, parse_listing
 
 STATE_NAME = ".import-state.json"
+# The listings kept in content/sources/: files with a suffix a reader knows.
+LISTING_SUFFIXES = frozenset(suffix for reader in READERS for suffix in reader.EXTENSIONS)
 STATE_VERSION = 1
 # The fields the importer writes; the others (topics, template, extra) are the editor's.
 IMPORTED = schema.IMPORTED
@@ -247,8 +249,8 @@ def gather_sources(content: Path, listings: list[Path], notes: list[str] | None 
     folder = content / "sources"
     problems: list[Problem] = []
     kept: dict[str, Source] = {}
-    for path in sorted(folder.glob("*.txt")) if _is_folder(folder) else []:
-        if path.name.startswith("."):
+    for path in sorted(folder.iterdir()) if _is_folder(folder) else []:
+        if path.name.startswith(".") or path.suffix.lower() not in LISTING_SUFFIXES:
             continue
         try:
             text = decode_listing(read_bytes(path), path)
@@ -269,9 +271,10 @@ def gather_sources(content: Path, listings: list[Path], notes: list[str] | None 
         if sha in by_hash:
             kept[by_hash[sha]] = replace(kept[by_hash[sha]], given=True)
             continue
-        name = path.name if path.name not in kept else f"{path.stem}-{sha[:8]}{path.suffix or '.txt'}"
-        if not name.endswith(".txt"):
-            name += ".txt"
+        suffix = path.suffix if path.suffix.lower() in LISTING_SUFFIXES else ""
+        name = f"{path.stem}{suffix}" if suffix else f"{path.name}.txt"  # kept by a suffix it knows
+        if name in kept:
+            name = f"{path.stem}-{sha[:8]}{suffix or '.txt'}"
         kept[name] = Source(name, given, sha, given=True, copy_from=path)
         by_hash[sha] = name
     if problems:
@@ -519,6 +522,11 @@ def _described(shown: str, fields: dict[str, Any], title_keys: list[str]) -> Tra
         markdown_plain(str(fields.get(BODY) or "")),
         urls,
         title_keys=[] if derived else title_keys,
+        dois=[str(fields["doi"])] if isinstance(fields.get("doi"), str) else [],
+        arxiv=[str(fields["arxiv"])] if isinstance(fields.get("arxiv"), str) else [],
+        authors=[str(name) for name in fields.get("authors") or [] if isinstance(name, str)]
+        if isinstance(fields.get("authors"), list)
+        else [],
     )
 
 

@@ -37,7 +37,14 @@ def where(entry: RawEntry) -> str:
 
 def entry_traits(entry: RawEntry, abstract: Abstract) -> Traits:
     return traits(
-        where(entry), entry.title, abstract.plain, abstract.links, cut_off=is_snippet(abstract.plain)
+        where(entry),
+        entry.title,
+        abstract.plain,
+        (*abstract.links, *entry.links),
+        cut_off=is_snippet(abstract.plain),
+        dois=[entry.doi] if entry.doi else [],
+        arxiv=[entry.arxiv] if entry.arxiv else [],
+        authors=entry.authors,
     )
 
 

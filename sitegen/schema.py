@@ -111,6 +111,8 @@ WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\S*$", re.IGNORECASE)
 
 def _matching(pattern: re.Pattern[str]) -> Callable[[Any], str]:
     def read(value: Any) -> str:
+        if not isinstance(value, str):  # YAML reads `2401.12340` as the number 2401.1234
+            raise TypeError
         text = _text(value)
         if not pattern.match(text):
             raise ValueError
@@ -196,7 +198,7 @@ DOI_TYPE = FieldType(
 )
 ARXIV_TYPE = FieldType(
     "an arXiv id such as 2401.01234",
-    "write the id without its version (v2) and without `arXiv:`; old ids look like hep-th/9901001",
+    "write the id in quotes, without its version (v2) or `arXiv:`: arxiv: '2401.01230'",
     _matching(ARXIV),
     _as_is,
     _as_is,
@@ -236,7 +238,12 @@ LINKS = FieldType(
     lambda links: [{"url": link.url, "kind": link.kind, "label": link.label} for link in links],
 )
 MAPPING = FieldType(
-    "a mapping", "write `extra:` then indented `key: value` lines", _mapping, _or_none, _as_is
+    "a mapping",
+    "write `extra:` then indented `key: value` lines",
+    _mapping,
+    _or_none,
+    _as_is,
+    ({"note": "Oral presentation"}, {"note": "Spotlight", "volume": "12"}),
 )
 
 
@@ -272,7 +279,9 @@ FIELDS: tuple[Field, ...] = (
     Field("topics_add", NAMES, EDITOR, (), (), "topics added to what the rules give"),
     Field("topics_remove", NAMES, EDITOR, (), (), "topics taken from what the rules give"),
     Field("template", TEXT, EDITOR, (), None, "another template for this paper's page"),
-    Field("extra", MAPPING, EDITOR, (PAGE,), {}, "your own data, passed to templates as paper.extra"),
+    # The importer keeps a record's fields that have no place of their own here; once the editor
+    # changes the mapping it is theirs, like any imported field.
+    Field("extra", MAPPING, IMPORTER, (PAGE,), {}, "your own data, passed to templates as paper.extra"),
 )
 BY_NAME = {field.name: field for field in FIELDS}
 NAMES_IN_ORDER = tuple(field.name for field in FIELDS)

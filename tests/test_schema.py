@@ -36,7 +36,7 @@ organization: NVIDIA
 venue: Medical Image Analysis
 type: article
 doi: 10.1016/j.media.2024.103100
-arxiv: 2401.01234
+arxiv: '2401.01234'
 url: https://example.org/endogen
 pdf: https://example.org/endogen.pdf
 upvotes: 12

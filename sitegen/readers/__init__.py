@@ -13,7 +13,7 @@ from typing import Protocol, cast
 
 from sitegen.errors import SitegenError
 from sitegen.listings import Listing, numbered_lines
-from sitegen.readers import daily, dump
+from sitegen.readers import bibtex, csljson, daily, dump, ris
 
 
 class Reader(Protocol):
@@ -27,7 +27,8 @@ def _reader(module: ModuleType) -> Reader:
     return cast(Reader, module)
 
 
-READERS: tuple[Reader, ...] = (_reader(dump), _reader(daily))  # the stricter shape first
+# The stricter shapes first: bibliographies are told by their syntax, dumps by `Abstract:` lines.
+READERS: tuple[Reader, ...] = tuple(map(_reader, (bibtex, ris, csljson, dump, daily)))
 
 
 def reader_for(text: str, name: str) -> Reader | None:
@@ -43,7 +44,7 @@ def parse_listing(text: str, source: str, shown: str | None = None) -> Listing:
         raise SitegenError(
             "the file is empty",
             path=shown,
-            hint="a listing holds `Abstract:` paragraphs or a saved daily-papers page",
+            hint="a listing holds `Abstract:` paragraphs, a saved daily-papers page or a bibliography",
         )
     reader = reader_for(text, source)
     if reader is None:
@@ -51,8 +52,8 @@ def parse_listing(text: str, source: str, shown: str | None = None) -> Listing:
             "not a listing format sitegen knows",
             path=shown,
             line=filled[0].number,
-            hint="expected `Abstract:` paragraphs, or a daily-papers page: title line, abstract, "
-            "optional `• N authors` / `·` / date lines",
+            hint="expected a BibTeX, RIS or CSL-JSON bibliography, `Abstract:` paragraphs, or a "
+            "daily-papers page: title line, abstract, optional `• N authors` / `·` / date lines",
         )
     listing = reader.parse(text, source, shown)
     if not listing.entries:

@@ -1,0 +1,323 @@
+"""BibTeX bibliographies (`.bib`): Zotero, Mendeley, JabRef, Google Scholar and DBLP exports, and
+al-folio's `papers.bib` (with its Jekyll front-matter fence and fields such as `code`, `html`).
+
+bibtexparser 2 splits the file into blocks, with the line each starts on, and finds the blocks
+that are not valid BibTeX (so a syntax error names its entry's line and imports nothing). Field
+values are then evaluated here by BibTeX's rules, which bibtexparser 2 leaves undone: `@string`
+macros, `#` concatenation and month macros; then `crossref`. LaTeX becomes Unicode with
+pylatexenc (`{\\"U}ber` -> Über, `\\c{c}` -> ç, protective braces dropped). Fields sitegen has no
+place for, and entry types it does not know, are kept under `extra`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import bibtexparser
+from bibtexparser.middlewares.names import split_multiple_persons_names
+from bibtexparser.model import Entry, String
+
+from sitegen.errors import Problem, SitegenError
+from sitegen.listings import URL, Listing
+from sitegen.model import Link
+from sitegen.readers.records import (
+    Record,
+    arxiv_id,
+    clean_doi,
+    iso_date,
+    listing,
+    month_number,
+    record_date,
+    web_address,
+)
+
+NAME = "BibTeX"
+EXTENSIONS = (".bib", ".bibtex")
+
+ENTRY_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]", re.MULTILINE)
+FENCE = re.compile(r"\A---[ \t]*\n(?:.*\n)*?---[ \t]*(?:\n|\Z)")
+TYPES = {
+    "article": "article",
+    "inproceedings": "conference",
+    "conference": "conference",
+    "proceedings": "book",
+    "book": "book",
+    "mvbook": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "bookinbook": "chapter",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "report": "report",
+    "unpublished": "preprint",
+    "preprint": "preprint",
+    "online": "misc",
+    "electronic": "misc",
+    "www": "misc",
+    "misc": "misc",
+}
+# Containers that entries point at with `crossref`: not papers of their own when pointed at.
+CONTAINERS = ("proceedings", "mvproceedings", "book", "mvbook", "collection", "mvcollection")
+VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "howpublished", "school",
+                "institution", "publisher", "organization")  # fmt: skip
+# Fields of al-folio and similar sites that are links: (kind, label).
+LINK_FIELDS = {
+    "code": ("code", ""),
+    "github": ("code", ""),
+    "website": ("project", ""),
+    "project": ("project", ""),
+    "slides": ("other", "Slides"),
+    "poster": ("other", "Poster"),
+    "video": ("other", "Video"),
+    "blog": ("other", "Blog"),
+    "supp": ("other", "Supplementary material"),
+    "dataset": ("data", ""),
+}
+STANDARD_MONTHS = {name[:3]: name for name in (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december")}  # fmt: skip
+
+
+def sniff(text: str, name: str) -> bool:
+    body = _without_fence(text)
+    lines = (line for line in body.splitlines() if line.strip() and not line.lstrip().startswith("%"))
+    first = next(lines, "")
+    return name.lower().endswith(EXTENSIONS) or bool(ENTRY_START.match(first))
+
+
+def parse(text: str, source: str, shown: str) -> Listing:
+    library = bibtexparser.parse_string(_without_fence(text), parse_stack=[])
+    if library.failed_blocks:
+        raise SitegenError.many([_failure(block, shown) for block in library.failed_blocks],
+                                f"{shown}: not valid BibTeX; nothing was imported")  # fmt: skip
+    macros = dict(STANDARD_MONTHS)
+    for block in library.blocks:
+        if isinstance(block, String):
+            macros[block.key.lower()] = _value(str(block.value), macros)
+    entries = {entry.key: entry for entry in library.entries}
+    targets = {_field(entry, "crossref") for entry in library.entries} - {None}
+    warnings: list[Problem] = []
+    records: list[Record] = []
+    for entry in library.entries:
+        if entry.key in targets and entry.entry_type.lower() in CONTAINERS:
+            continue  # a proceedings volume its papers point at
+        fields = {key: _value(raw, macros) for key, raw in _raw_fields(entry).items()}
+        parent_key = fields.get("crossref")
+        if parent_key:
+            parent = entries.get(parent_key) or next(
+                (e for k, e in entries.items() if k.lower() == parent_key.lower()), None
+            )
+            if parent is None:
+                warnings.append(Problem(f"{entry.key}: crossref `{parent_key}` is not in the file", shown,
+                                        _line(entry)))  # fmt: skip
+            else:
+                _inherit(fields, {k: _value(v, macros) for k, v in _raw_fields(parent).items()})
+        records.append(_record(entry, fields, source))
+    hint = "add `title = {...}` to the entry, then import again"
+    return listing(source, NAME, records, shown, [], hint, tuple(warnings))
+
+
+def _without_fence(text: str) -> str:
+    """The text with a Jekyll front-matter fence at the top blanked (lines kept, for messages)."""
+    fence = FENCE.match(text)
+    if not fence:
+        return text
+    return "\n" * fence.group().count("\n") + text[fence.end() :]
+
+
+def _failure(block, shown: str) -> Problem:
+    key = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", getattr(block, "raw", "") or "")
+    what = f"entry `{key.group(1)}`" if key and key.group(1) else "this entry"
+    error = str(getattr(block, "error", "") or "").split(". Note:")[0]
+    message = f"{what} is not valid BibTeX: {' '.join(error.split()) or 'it cannot be read'}"
+    return Problem(message, shown, _line(block),
+                   hint="check its braces, quotes and commas, and that each key appears once")  # fmt: skip
+
+
+def _line(block) -> int:
+    """The file line a block starts on (bibtexparser counts from 0)."""
+    return (block.start_line or 0) + 1
+
+
+def _raw_fields(entry: Entry) -> dict[str, str]:
+    return {field.key.lower(): str(field.value) for field in entry.fields}
+
+
+def _field(entry: Entry, name: str) -> str | None:
+    for field in entry.fields:
+        if field.key.lower() == name:
+            return _value(str(field.value), {})
+    return None
+
+
+def _inherit(fields: dict[str, str], parent: dict[str, str]) -> None:
+    """BibTeX's crossref: the fields the entry lacks come from the entry it points at; a
+    proceedings' title is the paper's booktitle (biblatex's rule)."""
+    if "booktitle" not in fields and "title" in parent:
+        fields["booktitle"] = parent.get("booktitle", parent["title"])
+    for key, value in parent.items():
+        if key not in ("title", "crossref", "ids") and key not in fields:
+            fields[key] = value
+
+
+# --- values: BibTeX's rules, then LaTeX to Unicode -----------------------------------------------
+
+
+def _value(raw: str, macros: dict[str, str]) -> str:
+    """A field's value: its parts joined by `#`, each braced, quoted, a number or a macro (an
+    unknown macro stands for its name, as BibTeX warns and uses nothing; we keep the name)."""
+    parts: list[str] = []
+    for part in _split_concatenation(raw.strip()):
+        part = part.strip()
+        if (part[:1], part[-1:]) in (("{", "}"), ('"', '"')):
+            parts.append(part[1:-1])
+        elif part.isdigit():
+            parts.append(part)
+        else:
+            parts.append(macros.get(part.lower(), part))
+    return "".join(parts)
+
+
+def _split_concatenation(raw: str) -> list[str]:
+    parts, depth, quoted, start = [], 0, False, 0
+    for index, char in enumerate(raw):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:index])
+            start = index + 1
+    parts.append(raw[start:])
+    return parts
+
+
+@cache
+def _latex_reader():
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
+
+
+HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+URL_MACRO = re.compile(r"\\url\s*\{([^{}]*)\}")
+BOXES = re.compile(r"\\(?:mbox|hbox|text|textrm|textnormal)\s*\{")
+
+
+def _latex_text(value: str) -> str:
+    """LaTeX to Unicode text. Addresses are kept as written (`%`, `_` and `~` in them are not
+    LaTeX), `%` and `&` count as the characters they mean in a bibliography (a `%` is rarely
+    a comment there), and what pylatexenc cannot read is left as it was."""
+    kept: list[str] = []
+
+    def keep(text: str) -> str:
+        kept.append(text)
+        return f"SITEGENKEPT{len(kept) - 1}X"
+
+    value = HREF.sub(lambda m: f"{m.group(2)} ({keep(m.group(1))})", value)
+    value = URL_MACRO.sub(lambda m: keep(m.group(1)), value)
+    value = URL.sub(lambda m: keep(m.group()), value)
+    value = re.sub(r"(?<!\\)([%&#])", r"\\\1", value)
+    value = BOXES.sub("{", value)
+    try:
+        text = _latex_reader().latex_to_text(value)
+    except Exception:  # pylatexenc gives up on some malformed LaTeX: keep the text as written
+        text = re.sub(r"[{}]", "", value)
+    text = text.replace("\u00a0", " ")
+    return re.sub(r"SITEGENKEPT(\d+)X", lambda m: kept[int(m.group(1))], text)
+
+
+def _names(value: str) -> list[str]:
+    """Each name as written, LaTeX read; a name in braces stays one (an institution's)."""
+    found = []
+    for name in split_multiple_persons_names(" ".join(value.split())):
+        name = name.strip()
+        if not name:
+            continue
+        if name.startswith("{") and name.endswith("}") and _balanced(name[1:-1]):
+            found.append("{" + _latex_text(name[1:-1]).strip() + "}")
+        else:
+            found.append(_latex_text(name).strip())
+    return found
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+# --- an entry's record ------------------------------------------------------------------------------
+
+
+def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
+    kind = entry.entry_type.lower()
+    record = Record(source, _line(entry), entry.key)
+    used = {"title", "abstract", "author", "crossref"}
+    record.title = _latex_text(fields.get("title", ""))
+    record.abstract = _latex_text(fields.get("abstract", ""))
+    record.authors = _names(fields["author"]) if fields.get("author") else []
+    record.type = TYPES.get(kind, "misc")
+    if kind not in TYPES:
+        record.keep("entry_type", kind)
+    venue = next((name for name in VENUE_FIELDS if fields.get(name)), None)
+    if venue:
+        record.venue = _latex_text(fields[venue])
+        used.add(venue)
+    if fields.get("date"):
+        record.date = iso_date(fields["date"])
+    if record.date is None and fields.get("year"):
+        record.date = record_date(fields["year"], month_number(fields.get("month")), fields.get("day"))
+    if record.date is not None:
+        used |= {"date", "year", "month", "day"}
+    record.doi = clean_doi(fields.get("doi"))
+    record.arxiv, arxiv_fields = _arxiv(fields)
+    used |= arxiv_fields if record.arxiv else set()
+    for name in ("url", "html"):
+        if record.url is None and web_address(fields.get(name)):
+            record.url = web_address(fields.get(name))
+            used.add(name)
+    record.pdf = web_address(fields.get("pdf"))
+    used |= {"doi"} if record.doi else set()
+    used |= {"pdf"} if record.pdf else set()
+    for name, (link_kind, label) in LINK_FIELDS.items():
+        address = web_address(fields.get(name))
+        if address:
+            record.links.append(Link(address, link_kind, label))
+            used.add(name)
+    for name, value in fields.items():
+        if name not in used:
+            record.keep(name, value if name in VERBATIM else _latex_text(value))
+    return record
+
+
+VERBATIM = ("url", "html", "pdf", "doi", "eprint", "file", *LINK_FIELDS)  # kept as written
+
+
+def _arxiv(fields: dict[str, str]) -> tuple[str | None, set[str]]:
+    """The arXiv id, and the fields that gave it: `eprint` (with `archivePrefix` or `eprinttype`
+    arXiv, or an id shaped as arXiv's), al-folio's `arxiv`, DBLP's CoRR `volume = {abs/...}`,
+    or a journal, url or note naming one."""
+    archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
+    eprint = fields.get("eprint") or ""
+    if eprint and archive in ("arxiv", ""):
+        found = arxiv_id(eprint, marked=False)
+        if found and (archive or re.fullmatch(r"\s*(?:arxiv:)?\S+\s*", eprint, re.IGNORECASE)):
+            return found, {"eprint", "archiveprefix", "eprinttype", "primaryclass"}
+    if fields.get("arxiv") and arxiv_id(fields["arxiv"], marked=False):
+        return arxiv_id(fields["arxiv"], marked=False), {"arxiv"}
+    if re.search(r"\bcorr\b", fields.get("journal", ""), re.IGNORECASE) and arxiv_id(fields.get("volume")):
+        return arxiv_id(fields.get("volume")), {"volume"}
+    for name in ("journal", "url", "note", "howpublished"):
+        found = arxiv_id(fields.get(name))
+        if found:
+            return found, set()
+    return None, set()

@@ -1,0 +1,152 @@
+"""RIS exports (`.ris`): Zotero, EndNote, Mendeley, PubMed and publishers' "export citation".
+
+rispy reads the records and maps their two-letter tags to names. It skips a record that is not
+closed by `ER  -` without a word, so the records' starts and ends are checked here first: a
+record left open is an error naming its line, and nothing is imported. Tags sitegen has no place
+for are kept under `extra`, by their tag.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import rispy
+
+from sitegen.errors import SitegenError
+from sitegen.listings import Listing
+from sitegen.model import Link
+from sitegen.readers.records import (
+    Record,
+    arxiv_id,
+    clean_doi,
+    iso_date,
+    listing,
+    record_date,
+    web_address,
+)
+
+NAME = "RIS"
+EXTENSIONS = (".ris",)
+
+TAG = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
+TYPES = {
+    "JOUR": "article", "JFULL": "article", "EJOUR": "article", "MGZN": "article", "NEWS": "article",
+    "CONF": "conference", "CPAPER": "conference",
+    "UNPB": "preprint", "INPR": "preprint",
+    "BOOK": "book", "EBOOK": "book", "EDBOOK": "book",
+    "CHAP": "chapter", "ECHAP": "chapter",
+    "THES": "thesis",
+    "RPRT": "report",
+    "GEN": "misc", "ELEC": "misc", "WEB": "misc",
+}  # fmt: skip
+# rispy's names of the fields used here; the others are kept under extra by their tag.
+USED = {"type_of_reference", "title", "primary_title", "authors", "first_authors", "secondary_title",
+        "journal_name", "alternate_title1", "alternate_title2", "alternate_title3", "year",
+        "publication_year", "date", "doi", "urls", "file_attachments1", "abstract", "notes_abstract",
+        "id", "accession_number", "type_of_work", "publisher", "unknown_tag"}  # fmt: skip
+VENUES = ("journal_name", "secondary_title", "alternate_title3", "alternate_title1", "alternate_title2")
+TAGS = {name: tag for tag, name in rispy.TAG_KEY_MAPPING.items()}
+
+
+def sniff(text: str, name: str) -> bool:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return name.lower().endswith(EXTENSIONS) or bool(re.match(r"^TY  - ", first.lstrip("\ufeff")))
+
+
+def parse(text: str, source: str, shown: str) -> Listing:
+    starts = _record_lines(text, shown)
+    try:
+        found = rispy.loads(text, skip_unknown_tags=False)
+    except Exception as exc:  # rispy's own complaint, about the file as a whole
+        hint = "each record starts with `TY  - ` and ends with `ER  - `"
+        line = starts[0] if starts else 1
+        raise SitegenError(f"not a valid RIS file: {exc}", path=shown, line=line, hint=hint) from None
+    if len(found) != len(starts):
+        raise SitegenError(f"{len(starts)} records start but {len(found)} could be read", path=shown,
+                           hint="each record starts with `TY  - ` and ends with `ER  - `")  # fmt: skip
+    records = [_record(fields, source, line) for line, fields in zip(starts, found, strict=True)]
+    return listing(source, NAME, records, shown, [], "add a `TI  - ` line to the record, then import again")
+
+
+def _record_lines(text: str, shown: str) -> list[int]:
+    """The line of each record's `TY`; a record not closed by `ER` before the next is an error."""
+    starts: list[int] = []
+    open_at: int | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        tag = TAG.match(line.rstrip("\r").lstrip("\ufeff"))
+        if tag and tag.group(1) == "TY":
+            if open_at is not None:
+                break
+            open_at = number
+            starts.append(number)
+        elif tag and tag.group(1) == "ER":
+            open_at = None
+    if open_at is not None:
+        raise SitegenError("this record is not closed by an `ER  - ` line", path=shown, line=open_at,
+                           hint="end each record with `ER  - `; nothing was imported")  # fmt: skip
+    return starts
+
+
+def _first(fields: dict[str, Any], *names: str) -> str | None:
+    for name in names:
+        value = fields.get(name)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value:
+            return str(value)
+    return None
+
+
+def _record(fields: dict[str, Any], source: str, line: int) -> Record:
+    kind = str(fields.get("type_of_reference") or "GEN")
+    key = _first(fields, "id") or f"{kind} record at line {line}"
+    record = Record(source, line, key)
+    record.title = _first(fields, "title", "primary_title") or ""
+    record.abstract = _first(fields, "abstract", "notes_abstract") or ""
+    record.authors = [str(a) for a in fields.get("authors") or fields.get("first_authors") or []]
+    record.type = TYPES.get(kind, "misc")
+    if kind not in TYPES:
+        record.keep("entry_type", kind)
+    record.venue = _first(fields, *VENUES)
+    if record.venue is None and kind in ("UNPB", "INPR"):
+        record.venue = _first(fields, "publisher")  # Zotero gives a preprint's archive as PB
+    else:
+        record.keep("PB", _first(fields, "publisher"))
+    date = _first(fields, "date")
+    record.date = _ris_date(date) if date else None
+    if record.date is None:
+        record.date = record_date(_first(fields, "year", "publication_year"))
+    record.doi = clean_doi(_first(fields, "doi"))
+    urls = [str(u) for u in fields.get("urls") or []]
+    tagged = (_first(fields, name) for name in ("doi", "accession_number", "type_of_work"))
+    places = [*urls, *tagged, record.venue]
+    record.arxiv = next((found for found in map(arxiv_id, places) if found), None)
+    addresses = [web_address(u) for u in urls]
+    record.url = next((u for u in addresses if u and not u.lower().endswith(".pdf")), None)
+    record.pdf = web_address(_first(fields, "file_attachments1")) or next(
+        (u for u in addresses if u and u.lower().endswith(".pdf")), None
+    )
+    for other in addresses[1:]:
+        if other and other not in (record.url, record.pdf):
+            record.links.append(Link(other))
+    for name, value in fields.items():
+        if name not in USED:
+            text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+            record.keep(TAGS.get(name, name), text)
+    for tag, values in (fields.get("unknown_tag") or {}).items():
+        record.keep(tag, "; ".join(map(str, values)))
+    if record.arxiv is None:
+        record.keep("AN", _first(fields, "accession_number"))
+        record.keep("M3", _first(fields, "type_of_work"))
+    return record
+
+
+def _ris_date(text: str):
+    """RIS dates: `2024/06/03/`, `2024/06//`, `2024///`, or `2024-06-03`."""
+    parts = [part for part in re.split(r"[/-]", text.strip())]
+    if not parts or not re.fullmatch(r"\d{4}", parts[0]):
+        return iso_date(text)
+    month = parts[1] if len(parts) > 1 and parts[1].isdigit() else None
+    day = parts[2] if month and len(parts) > 2 and parts[2].isdigit() else None
+    return record_date(parts[0], month, day)
