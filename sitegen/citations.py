@@ -77,11 +77,11 @@ def doi_url(doi: str) -> str:
 
 
 def own_url(paper: Paper) -> str | None:
-    """The paper's own address, for a citation's `url`: its landing page, else its arXiv page
-    (a DOI is given as a DOI)."""
+    """The paper's own address, for a citation's `url`: its landing page; else, for a paper with
+    no DOI (which is given as itself), its arXiv page."""
     if paper.url:
         return paper.url
-    return arxiv_url(paper.arxiv) if paper.arxiv else None
+    return arxiv_url(paper.arxiv) if paper.arxiv and not paper.doi else None
 
 
 def creators(paper: Paper) -> tuple[str, ...]:

@@ -117,8 +117,8 @@ def _record(item: dict[str, Any], source: str, line: int) -> Record:
     if kind not in TYPES:
         record.keep("entry_type", kind)
     record.venue = _text(item.get("container-title")) or _text(item.get("event-title"))
-    if record.venue is None and kind in ("article", "manuscript"):
-        record.venue = _text(item.get("publisher"))  # a preprint's archive ("arXiv")
+    if record.venue is None and kind in ("article", "manuscript", "thesis", "report"):
+        record.venue = _text(item.get("publisher"))  # a preprint's archive, a thesis's university
     else:
         record.keep("publisher", _text(item.get("publisher")))
     record.date = _date(item.get("issued"))

@@ -167,7 +167,7 @@ class Record:
         arxiv = self.arxiv
         if venue and is_preprint_venue(venue):
             arxiv = arxiv or arxiv_id(venue)
-            venue = "arXiv" if re.search("arxiv", venue, re.IGNORECASE) else venue
+            venue = "arXiv" if re.search(r"arxiv|\bcorr\b", venue, re.IGNORECASE) else venue
         kind = self.type
         if (
             arxiv
@@ -178,13 +178,13 @@ class Record:
             kind = "preprint"
             venue = venue or "arXiv"
         url = web_address(self.url)
-        if url and (arxiv_id(url) == arxiv or clean_doi(url) == self.doi) and (arxiv or self.doi):
+        if url and ((arxiv and arxiv_id(url) == arxiv) or (self.doi and clean_doi(url) == self.doi)):
             url = None  # the arXiv or DOI address again
         return RawEntry(
             self.source,
             self.line,
             plain(self.title),
-            self.abstract.strip(),
+            "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", self.abstract) if p.strip()),
             self.date,
             authors=tuple(name for name in (plain(n) for n in self.authors) if name),
             venue=venue,

@@ -104,13 +104,15 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     record = Record(source, line, key)
     record.title = _first(fields, "title", "primary_title") or ""
     record.abstract = _first(fields, "abstract", "notes_abstract") or ""
-    record.authors = [str(a) for a in fields.get("authors") or fields.get("first_authors") or []]
+    # RIS writes "Family, Given": a name without a comma is an institution's (or one word)
+    people = [str(a).strip() for a in fields.get("authors") or fields.get("first_authors") or []]
+    record.authors = [name if "," in name else "{" + name + "}" for name in people if name]
     record.type = TYPES.get(kind, "misc")
     if kind not in TYPES:
         record.keep("entry_type", kind)
     record.venue = _first(fields, *VENUES)
-    if record.venue is None and kind in ("UNPB", "INPR"):
-        record.venue = _first(fields, "publisher")  # Zotero gives a preprint's archive as PB
+    if record.venue is None and kind in ("UNPB", "INPR", "THES", "RPRT"):
+        record.venue = _first(fields, "publisher")  # a preprint's archive, a thesis's university
     else:
         record.keep("PB", _first(fields, "publisher"))
     date = _first(fields, "date")

@@ -1,0 +1,352 @@
+"""Bibliographies in: BibTeX, RIS and CSL-JSON exports of the same records, checked field by field.
+
+Expected values come from independent readers: pybtex (BibTeX's own rules: macros, `#` joins,
+crossref, names split into parts) with latexcodec for the LaTeX, rispy for RIS, the standard
+json module for CSL-JSON, and, where those cannot say (a nested accent), the text as written
+by hand. The importer's readers use bibtexparser 2 and pylatexenc, so the two sides share no
+parser.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+
+import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+import pybtex.database
+import pytest
+import rispy
+
+from sitegen import names
+from sitegen.errors import SitegenError
+from sitegen.importer import plan_import
+from sitegen.paperfile import parse_paper
+from sitegen.readers import parse_listing
+
+DATA = Path(__file__).parent / "data" / "bibliography"
+TODAY = dt.date(2026, 12, 5)
+# What latexcodec cannot decode (a nested accent), as the name is written.
+BY_HAND = {r"Nguy{\~{\^e}}n": "Nguyễn", r"V{\u a}n": "Văn"}
+
+
+def latex(text: str) -> str:
+    """LaTeX to text by latexcodec, protective braces dropped, white space collapsed; a bare `%`
+    is the character (as the readers take it: in a bibliography it is rarely a comment)."""
+    for written, meant in BY_HAND.items():
+        text = text.replace(written, meant)
+    text = re.sub(r"(?<!\\)%", r"\\%", text)
+    text = codecs.decode(text, "ulatex")
+    text = re.sub(r"\\url\s*\{([^}]*)\}", r"\1", text)
+    return " ".join(re.sub(r"[{}]", "", text).split())
+
+
+BIB = pybtex.database.parse_file(str(DATA / "library.bib"))
+
+
+def pybtex_entries() -> dict[str, pybtex.database.Entry]:
+    return dict(BIB.entries)
+
+
+def found(entry: pybtex.database.Entry, name: str) -> str:
+    """A field as pybtex finds it: the entry's own, else its crossref's."""
+    return str(entry._find_field(name, BIB))
+
+
+def read(name: str):
+    return parse_listing((DATA / name).read_text(encoding="utf-8"), name)
+
+
+def parts(name: str) -> tuple[str, str, str, str]:
+    person = names.parse(name)
+    return (person.given, person.von, person.family, person.jr)
+
+
+def pybtex_parts(person) -> tuple[str, str, str, str]:
+    def joined(found) -> str:
+        return latex(" ".join(found))
+
+    if not person.first_names and not person.last_names[1:] and person.last_names[0].startswith("{"):
+        return ("", "", latex(person.last_names[0]), "")  # one braced name: an institution's
+    given = joined([*person.first_names, *person.middle_names])
+    return (given, joined(person.prelast_names), joined(person.last_names), joined(person.lineage_names))
+
+
+# --- BibTeX, against pybtex ---------------------------------------------------------------------
+
+
+def test_every_bibtex_entry_reads_as_pybtex_reads_it():
+    listing = read("library.bib")
+    expected = pybtex_entries()
+    papers = {k: e for k, e in expected.items() if e.type != "proceedings"}  # a crossref's target
+    assert [entry.key for entry in listing.entries] == list(papers)
+    for entry in listing.entries:
+        theirs = papers[entry.key]
+        assert entry.title == latex(theirs.fields["title"]), entry.key
+        assert [parts(name) for name in entry.authors] == [pybtex_parts(p) for p in theirs.persons["author"]]
+        assert entry.date is not None and entry.date.year == int(found(theirs, "year"))
+        if "doi" in theirs.fields:
+            assert entry.doi == theirs.fields["doi"]
+        if "abstract" in theirs.fields:
+            assert " ".join(entry.abstract.split()) == latex(theirs.fields["abstract"]).replace("\\%", "%")
+        venue = theirs.fields.get("journal") or theirs.fields.get("booktitle") or theirs.fields.get("school")
+        if venue and "arXiv" not in venue and venue != "CoRR":
+            assert entry.venue == latex(venue), entry.key
+
+
+def test_macros_joins_and_months_are_evaluated_as_bibtex_does():
+    entries = {entry.key: entry for entry in read("library.bib").entries}
+    theirs = pybtex_entries()
+    muller = entries["muller2024uber"]
+    assert (
+        muller.venue == theirs["muller2024uber"].fields["journal"] == "Medical Image Analysis (Special Issue)"
+    )
+    assert (muller.date.year, muller.date.month, muller.date.day) == (2024, 6, None)  # month = jun
+    assert theirs["muller2024uber"].fields["month"] == "June"  # pybtex expands the same macro
+    assert entries["doe2024echo"].date.month == 2  # month = {Feb}
+    assert (entries["nguyen2019thesis"].date.month, entries["nguyen2019thesis"].date.day) == (9, 30)
+
+
+def test_crossref_gives_the_proceedings_fields_and_title_as_booktitle():
+    federated = next(e for e in read("library.bib").entries if e.key == "garcia2023federated")
+    theirs = pybtex_entries()
+    proceedings = theirs["miccai2023"]
+    assert federated.venue == latex(proceedings.fields["title"])  # biblatex: the parent's title
+    assert federated.date.year == int(found(theirs["garcia2023federated"], "year"))  # pybtex inherits it
+    assert federated.date.month == 10
+    assert ("publisher", "Springer") in federated.extra
+    assert federated.type == "conference"
+    assert federated.url == "https://link.example.org/chapter/10.1007/978-3-031-43990-2_2"
+
+
+def test_accents_braces_and_names_become_unicode_text():
+    entries = {entry.key: entry for entry in read("library.bib").entries}
+    muller = entries["muller2024uber"]
+    assert muller.title == "Über CT-Segmentierung: A Study of 3D U-Net Variants"
+    assert muller.authors == ("Müller, Anna-Lena", "van Beethoven, Ludwig", "{The ACME Imaging Consortium}")
+    assert names.parse(muller.authors[2]).institution
+    assert entries["garcia2023federated"].authors == ("García, José", "Østergaard, Søren", "François Dubois")
+    assert entries["nguyen2019thesis"].authors == ("Nguyễn, Văn An",)
+    assert parts(entries["smith2022retina"].authors[0]) == ("John", "", "Smith", "Jr.")
+    assert entries["smith2022retina"].title == "RetinaGAN: Synthetic Fundus Images with Vessel Control"
+    assert "Dice of 91% on the liver" in muller.abstract  # a bare % is not a LaTeX comment here
+    assert "https://github.com/acme/uber-ct" in muller.abstract
+
+
+def test_arxiv_ids_are_found_wherever_exporters_put_them():
+    entries = {entry.key: entry for entry in read("library.bib").entries}
+    assert entries["doe2023echo"].arxiv == "2305.12345"  # eprint + archivePrefix, version dropped
+    assert entries["lee2024agents"].arxiv == "2402.01234"  # Google Scholar's journal = {arXiv preprint ...}
+    assert entries["DBLP:journals/corr/abs-2101-00001"].arxiv == "2101.00001"  # DBLP's CoRR
+    for key in ("doe2023echo", "lee2024agents", "DBLP:journals/corr/abs-2101-00001"):
+        assert entries[key].type == "preprint" and entries[key].venue == "arXiv", key
+    assert entries["doe2024echo"].arxiv is None and entries["doe2024echo"].type == "article"
+
+
+def test_unknown_types_and_fields_are_kept_under_extra_and_al_folio_fields_become_links():
+    entries = {entry.key: dict(entry.extra) for entry in read("library.bib").entries}
+    assert entries["kowalski2020probe"] == {
+        "entry_type": "patent",
+        "number": "US 10,123,456",
+        "holder": "Probe Corp.",
+    }
+    assert (
+        entries["muller2024uber"]["volume"] == "93"
+        and entries["muller2024uber"]["keywords"] == "segmentation, CT"
+    )
+    retina = next(e for e in read("library.bib").entries if e.key == "smith2022retina")
+    assert retina.url == "https://retinagan.example.org/"  # al-folio's html
+    assert [(link.url, link.kind) for link in retina.links] == [
+        ("https://github.com/example/retinagan", "code"),
+        ("https://retinagan.example.org/project", "project"),
+    ]
+    assert entries["smith2022retina"]["pdf"] == "retinagan.pdf"  # a site-relative file: kept, not linked
+    assert entries["smith2022retina"]["note"] == "Oral presentation"
+
+
+def test_the_front_matter_fence_and_comments_are_skipped_and_lines_count_from_the_file():
+    text = (DATA / "library.bib").read_text(encoding="utf-8")
+    for entry in read("library.bib").entries:
+        line = text.splitlines()[entry.line - 1]
+        assert re.match(r"\s*@\w+\{" + re.escape(entry.key) + ",", line), (entry.key, line)
+
+
+# --- RIS and CSL-JSON exports of the same records ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["library.ris", "library.json"])
+def test_ris_and_csl_json_exports_read_as_the_bibtex_records(name):
+    bib = {(e.title, e.doi or e.arxiv): e for e in read("library.bib").entries}
+    other = read(name).entries
+    assert len(other) == 5
+    for entry in other:
+        same = bib[(entry.title, entry.doi or entry.arxiv)]
+        assert [parts(n) for n in entry.authors] == [parts(n) for n in same.authors], entry.title
+        assert (entry.date, entry.type, entry.venue) == (same.date, same.type, same.venue), entry.title
+        assert " ".join(entry.abstract.split()) == " ".join(same.abstract.split())
+
+
+def test_ris_fields_are_read_as_rispy_maps_them():
+    records = rispy.loads((DATA / "library.ris").read_text(encoding="utf-8"))
+    for record, entry in zip(records, read("library.ris").entries, strict=True):
+        assert entry.title == record["title"]
+        assert [n.strip("{}") for n in entry.authors] == record["authors"]
+        if record.get("doi", "").startswith("10.48550/"):
+            assert entry.doi is None and entry.arxiv == record["doi"].split("arXiv.")[1]
+        else:
+            assert entry.doi == record.get("doi")
+
+
+def test_csl_json_fields_are_read_as_written():
+    items = json.loads((DATA / "library.json").read_text(encoding="utf-8"))
+    for item, entry in zip(items, read("library.json").entries, strict=True):
+        assert entry.key == item["id"] and entry.title == item["title"]
+        assert [names.parse(n).family for n in entry.authors] == [
+            a.get("family") or a["literal"] for a in item["author"]
+        ]
+        assert entry.date is not None and entry.date.year == int(item["issued"]["date-parts"][0][0])
+
+
+# --- importing: one page per paper, every identifier, the editor's edits kept -----------------------
+
+
+def imported(tmp_path: Path, *listings: str) -> tuple[Path, dict]:
+    content = tmp_path / "content"
+    sources = [DATA / name for name in listings]
+    from sitegen.importer import apply
+
+    plan = plan_import(content, sources, None, TODAY)
+    apply(plan)
+    pages = {
+        path.stem: parse_paper(path.read_text(encoding="utf-8"), str(path), path.stem)
+        for path in sorted((content / "papers").glob("*.md"))
+    }
+    return content, {"plan": plan, "pages": pages}
+
+
+def test_the_three_exports_of_the_same_records_make_one_page_per_paper(tmp_path):
+    content, found = imported(tmp_path, "library.bib", "library.ris", "library.json")
+    pages = found["pages"]
+    assert (
+        len(pages) == 8
+    )  # 9 papers in the .bib (and its proceedings), a preprint and its published version one
+    by_title = {paper.title: paper for paper in pages.values()}
+    muller = by_title["Über CT-Segmentierung: A Study of 3D U-Net Variants"]
+    assert muller.sources == ("library.bib", "library.json", "library.ris")
+    assert (
+        muller.doi == "10.1016/j.media.2024.103100"
+        and muller.venue == "Medical Image Analysis (Special Issue)"
+    )
+    assert muller.authors == ("Müller, Anna-Lena", "van Beethoven, Ludwig", "{The ACME Imaging Consortium}")
+    assert (muller.date.year, muller.date.month, muller.date.day) == (2024, 6, None)
+    assert muller.type == "article"
+    assert sorted(p.name for p in (content / "sources").iterdir()) == [
+        "library.bib",
+        "library.json",
+        "library.ris",
+    ]
+
+
+def test_a_preprint_and_its_published_version_are_one_paper_with_both_identifiers(tmp_path):
+    _, found = imported(tmp_path, "library.bib")
+    [echo] = [p for p in found["pages"].values() if p.title.startswith("EchoNet-Next")]
+    assert echo.doi == "10.1038/s41591-024-00001-x" and echo.arxiv == "2305.12345"
+    assert echo.venue == "Nature Medicine" and echo.type == "article"  # the published version shown
+    assert (echo.date.year, echo.date.month) == (2024, 2)
+    assert echo.authors == ("Doe, Jane", "Roe, Richard", "Major, Mary", "Minor, Michael")
+    assert "20,000 patients" in echo.abstract  # the fuller abstract
+    [merge] = [m for m in found["plan"].merges if "echo" in str(m.page)]
+    assert "same authors" in merge.reason
+
+
+def test_re_importing_an_updated_bib_updates_untouched_fields_and_keeps_the_editors(tmp_path):
+    content, found = imported(tmp_path, "library.bib")
+    slug = next(slug for slug, p in found["pages"].items() if p.title.startswith("Federated"))
+    page = content / "papers" / f"{slug}.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("Federated Learning", "Federated learning"), "utf-8"
+    )
+    updated = (DATA / "library.bib").read_text(encoding="utf-8")
+    updated = updated.replace("pages     = {12--21},", "pages     = {12--22},").replace(
+        "author    = {Garc{\\'\\i}a, Jos{\\'e} and", "author    = {Garc{\\'\\i}a, Jos{\\'e} and Li, Wei and"
+    )
+    (tmp_path / "library.bib").write_text(updated, encoding="utf-8")
+    from sitegen.importer import apply
+
+    apply(plan_import(content, [tmp_path / "library.bib"], None, TODAY))
+    paper = parse_paper(page.read_text(encoding="utf-8"), str(page), slug)
+    assert paper.title == "Federated learning for Chest X-ray Triage"  # the editor's
+    assert paper.authors[1] == "Li, Wei"  # untouched: updated
+    assert paper.extra["pages"] == "12–22"
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+
+def test_a_bibtex_syntax_error_names_the_file_and_the_entry_line_and_imports_nothing(tmp_path):
+    broken = tmp_path / "broken.bib"
+    broken.write_text(
+        "@article{good, title = {Fine}, year = 2020}\n\n@article{bad,\n  title = {Unclosed,\n  year = 2021\n"
+        "@misc{after, title = {After}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SitegenError) as caught:
+        plan_import(tmp_path / "content", [broken], None, TODAY)
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line) == (str(broken), 3)
+    assert "`bad`" in problem.message and "not valid BibTeX" in problem.message
+    assert not (tmp_path / "content").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "key"),
+    [
+        (
+            "untitled.bib",
+            "@article{fine, title={A}}\n@article{nameless,\n  author = {Doe, J.},\n}\n",
+            2,
+            "nameless",
+        ),
+        (
+            "untitled.ris",
+            "TY  - JOUR\nTI  - A\nER  - \n\nTY  - JOUR\nAU  - Doe, J.\nID  - r2\nER  - \n",
+            5,
+            "r2",
+        ),
+        (
+            "untitled.json",
+            '[{"id": "a", "type": "book", "title": "A"},\n {"id": "b", "type": "book"}]',
+            2,
+            "b",
+        ),
+    ],
+)
+def test_a_missing_title_is_an_error_naming_the_entry_and_its_key(tmp_path, name, text, line, key):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SitegenError) as caught:
+        plan_import(tmp_path / "content", [path], None, TODAY)
+    [problem] = caught.value.problems
+    assert (problem.line, f"`{key}` has no title") == (line, problem.message.split("entry ")[1])
+
+
+def test_an_unclosed_ris_record_is_an_error_not_a_record_dropped(tmp_path):
+    path = tmp_path / "cut.ris"
+    path.write_text("TY  - JOUR\nTI  - A\nER  - \n\nTY  - JOUR\nTI  - Cut off\n", encoding="utf-8")
+    with pytest.raises(SitegenError) as caught:
+        plan_import(tmp_path / "content", [path], None, TODAY)
+    assert caught.value.problems[0].line == 5
+
+
+def test_kept_bibliographies_are_imported_again_from_content_sources(tmp_path):
+    content, _ = imported(tmp_path, "library.bib", "library.ris", "library.json")
+    again = tmp_path / "again"
+    shutil.copytree(content / "sources", again / "sources")
+    from sitegen.importer import apply
+
+    apply(plan_import(again, [], None, TODAY))
+    for path in (content / "papers").glob("*.md"):
+        assert (again / "papers" / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
