@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from anyascii import anyascii
 
 from sitegen import names
-from sitegen.model import PREPRINT_VENUE, Paper
+from sitegen.model import MONTH_NAMES, PREPRINT_VENUE, Paper, PaperDate
 
 # How each kind of paper is called in each format.
 BIBTEX_TYPES = {
@@ -123,10 +123,9 @@ def citation_keys(papers: Sequence[Paper]) -> dict[str, str]:
 
 
 def _key_words(paper: Paper) -> list[str]:
-    """The title's words from the one the key uses (articles and prepositions before it skipped)."""
+    """The title's words for keys: without articles and prepositions (unless it has no other)."""
     words = _ascii_words(paper.title)
-    first = next((n for n, word in enumerate(words) if word not in KEY_SKIPPED_WORDS), 0)
-    return words[first:]
+    return [word for word in words if word not in KEY_SKIPPED_WORDS] or words
 
 
 def citation_key(paper: Paper, title_words: int = 1) -> str:
@@ -203,11 +202,11 @@ def csl_item(paper: Paper, key: str, abstract: str) -> dict[str, object]:
     people = [_csl_name(name) for name in creators(paper)]
     if people:
         item["author"] = people
-    if paper.venue and not (kind == "preprint" and PREPRINT_VENUE.search(paper.venue)):
-        item["container-title"] = paper.venue
     if kind == "preprint" and paper.arxiv:
         item["publisher"] = "arXiv"
         item["number"] = f"arXiv:{paper.arxiv}"
+    elif paper.venue:
+        item["publisher" if kind in PUBLISHED_BY else "container-title"] = paper.venue
     if paper.date:
         parts = (paper.date.year, paper.date.month, paper.date.day)
         item["issued"] = {"date-parts": [[part for part in parts if part]]}
@@ -221,6 +220,12 @@ def csl_item(paper: Paper, key: str, abstract: str) -> dict[str, object]:
     if abstract:
         item["abstract"] = abstract
     return item
+
+
+# Kinds whose venue is who published them (a university, an archive), not what contains them.
+PUBLISHED_BY = ("thesis", "report", "book", "preprint")
+# Kinds whose venue APA introduces with "In" (a book's chapter, a web document's site).
+APA_IN = ("chapter", "misc")
 
 
 def _csl_name(name: str) -> dict[str, str]:
@@ -249,7 +254,7 @@ def apa_reference(paper: Paper) -> str:
     `Family, G., & Other, A. (2024). Title. Venue. https://doi.org/...`"""
     kind = paper_type(paper)
     authors = _apa_authors(creators(paper))
-    year = f"({paper.date.year})." if paper.date else "(n.d.)."
+    year = f"({_apa_date(paper.date, kind)})." if paper.date else "(n.d.)."
     title = paper.title.strip()
     if kind == "preprint" and paper.arxiv:
         title += f" (arXiv:{paper.arxiv})"
@@ -259,7 +264,7 @@ def apa_reference(paper: Paper) -> str:
     if kind == "preprint" and paper.arxiv:
         parts.append("arXiv.")
     elif paper.venue:
-        parts.append(_end(paper.venue))
+        parts.append(("In " if kind in APA_IN else "") + _end(paper.venue))
     if paper.doi:
         parts.append(doi_url(paper.doi))
     elif kind == "preprint" and paper.arxiv:
@@ -267,6 +272,15 @@ def apa_reference(paper: Paper) -> str:
     elif own_url(paper):
         parts.append(own_url(paper) or "")
     return " ".join(parts)
+
+
+def _apa_date(date: PaperDate, kind: str) -> str:
+    """The year; for a conference paper or other document, with its month and day (APA 7, as its
+    CSL style does)."""
+    if kind not in ("conference", "misc") or not date.month:
+        return str(date.year)
+    month = MONTH_NAMES[date.month - 1]
+    return f"{date.year}, {month} {date.day}" if date.day else f"{date.year}, {month}"
 
 
 def _apa_authors(people: tuple[str, ...]) -> str:

