@@ -265,7 +265,7 @@ FIELDS: tuple[Field, ...] = (
     Field("date_inferred", FLAG, IMPORTER, (CARD, PAGE, JSON), False, "the listing gave no year"),
     Field("authors", PERSONS, IMPORTER, (CARD, PAGE, JSON, SEARCH), (), "the authors' names, as written"),
     Field("authors_count", COUNT, IMPORTER, (PAGE, JSON), None, "how many authors (names unknown)"),
-    Field("organization", TEXT, IMPORTER, (PAGE, JSON), None, "the authors' organisation"),
+    Field("organization", TEXT, IMPORTER, (PAGE, JSON, SEARCH), None, "the authors' organisation"),
     Field("venue", TEXT, IMPORTER, (CARD, PAGE, JSON, SEARCH), None, "the journal or conference, or arXiv"),
     Field("type", PAPER_TYPE, IMPORTER, (PAGE, JSON), None, f"one of {', '.join(PAPER_TYPES)}"),
     Field("doi", DOI_TYPE, IMPORTER, (PAGE, JSON), None, "the DOI, e.g. 10.1038/nature14539"),

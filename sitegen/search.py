@@ -29,7 +29,10 @@ from sitegen.digests import digest
 from sitegen.stemmer import STOP_WORDS, stem, tokenize, trim
 
 # Field name and boost: a title or system-name match outranks an abstract match.
-FIELDS: tuple[tuple[str, int], ...] = (("title", 10), ("names", 8), ("topics", 3), ("year", 2), ("text", 1))
+# `author:` and `venue:` search the authors' names and the journal or conference.
+FIELDS: tuple[tuple[str, int], ...] = (
+    ("title", 10), ("names", 8), ("author", 5), ("topics", 3), ("venue", 2), ("year", 2), ("text", 1),
+)  # fmt: skip
 SNIPPET_CHARS = 200  # what a result shows of the abstract; the whole abstract is searched
 INDEX_FORMAT = 3
 # Documents per shard: a shard is cached and re-encoded as a whole. Cuts fall after a document
@@ -47,6 +50,8 @@ class SearchDocument:
     topics: tuple[str, ...]  # topic titles
     date: str  # ISO date or ""
     names: tuple[str, ...] = ()  # system/model names introduced by the paper, e.g. "EndoGen"
+    authors: tuple[str, ...] = ()  # the authors' names, as the page shows them
+    venue: str = ""  # the journal or conference
 
 
 @dataclass(frozen=True)
@@ -160,8 +165,8 @@ def shard_documents(docs: Sequence[SearchDocument], keys: Sequence[str] | None =
 
 
 def document_key(doc: SearchDocument) -> str:
-    values = [doc.url, doc.title, doc.text, *doc.topics, doc.date, *doc.names]
-    sizes = [len(doc.topics), len(doc.names)]  # with each value's length: no two documents collide
+    values = [doc.url, doc.title, doc.text, *doc.topics, doc.date, *doc.names, *doc.authors, doc.venue]
+    sizes = [len(doc.topics), len(doc.names), len(doc.authors)]  # with each value's length: no collisions
     framed = "\0".join(map(str, [*sizes, *map(len, values)])) + "\0" + "".join(values)
     return digest(framed.encode("utf-8", "surrogatepass"))
 
@@ -313,7 +318,9 @@ def field_values(doc: SearchDocument) -> tuple[str, ...]:
     values = {
         "title": doc.title,
         "names": " ".join(doc.names),
+        "author": " ".join(doc.authors),
         "topics": " ".join(doc.topics),
+        "venue": doc.venue,
         "year": doc.date[:4],
         "text": doc.text,
     }

@@ -272,6 +272,8 @@ class SiteView:
             topics=tuple(refs[t].title for t in self.topics_of(slug) if t in refs),
             date=paper.date.isoformat() if paper.date else "",
             names=introduced_names(paper),
+            authors=tuple(names.display(name) for name in citations.creators(paper)),
+            venue=paper.venue or "",
         )
 
     def feed_papers(self) -> tuple[list[Paper], dict[str, str]]:

@@ -142,7 +142,8 @@ SMALL_CORPUS = [
     document(0, "EndoGen: conditional generation of endoscopy video", "We present EndoGen, a video model.",
              names=("EndoGen",), topics=("Generative models",), date="2025-06-01"),
     document(1, "Segment anything in medical images", "MedSAM adapts segment anything to CT and MRI.",
-             names=("MedSAM",), topics=("Segmentation",), date="2024-01-22"),
+             names=("MedSAM",), topics=("Segmentation",), date="2024-01-22",
+             authors=("Ada Lovelace", "Ludwig van Beethoven"), venue="Nature Methods"),
     document(2, "A survey of agents for clinical workflows", "Agents plan and act; we survey 120 papers.",
              topics=("Agents",), date="2025-02-03"),
     document(3, "MedSAM-Agent: interactive segmentation by an agent", "An agent segmenting organs with SAM.",
@@ -150,7 +151,7 @@ SMALL_CORPUS = [
     document(4, "Signal decay in diffusion MRI", "Modelling decay over days; plays a role in (noisy) scans.",
              date="2023-11-11"),
     document(5, "A benchmark for report generation", "We benchmark benchmarks: benchmark benchmark.",
-             topics=("Benchmarks",), date="2025-03-01"),
+             topics=("Benchmarks",), date="2025", authors=("Grace Hopper",), venue="arXiv"),
     document(6, "Radiology report generation", "Our model beats the benchmark on MIMIC-CXR and a benchmark.",
              date="2024-07-07"),
     document(7, "Title only, no abstract", ""),
@@ -163,6 +164,7 @@ SYNTAX_QUERIES = [
     "segmentaton~2", "*ation", "*ment", "s*g*t", "-segmentation -model", "title:model^5 text:segment",
     "topics:x", "+nosuchterm segment", "-nosuchterm", "title:", "+", "segment^2 anything*", "title:x:y",
     "title:medical +text:image", "+title:vision -title:language", "+decay days", "-",
+    "author:lovelace", "author:beethoven", "venue:nature", "venue:arxiv", "year:2025",
 ]  # fmt: skip
 
 
@@ -187,12 +189,16 @@ def test_query_syntax_ranks_as_lunr_js_ranks(tmp_path: Path, shard_sizes: str) -
     assert found["title:benchmark"] == [5]
     assert 3 in found["+agent -survey"] and 2 not in found["+agent -survey"]
     assert found["segmnt~1"] and found["segm*"] and found["*ment"]
+    assert found["author:lovelace"] == found["author:beethoven"] == [1]
+    assert found["venue:nature"] == [1] and found["venue:arxiv"] == [5]
+    assert 5 in found["year:2025"], "a date known only to the year is found by its year"
 
 
 def test_plain_words_and_phrases_agree_with_lunr_js_in_one_shard_or_many(shard_sizes: str) -> None:
     queries = ["endogen", "segment anything", "decay", "days", "benchmark", "medsam-agent", "medsam agent",
                "2025", "constructor", "__proto__", "cafe", "caf", "report generation", "segmentation agent",
-               "segm", "segmentati", "a", "an", "agent the", "Segm", "MedSAM Agen", "DECAY"]  # fmt: skip
+               "segm", "segmentati", "a", "an", "agent the", "Segm", "MedSAM Agen", "DECAY", "lovelace",
+               "hopper", "Beethoven"]  # fmt: skip
     cases = [(query, typing) for query in queries for typing in (False, True)]
     cases += [('"report generation"', False), ('"segment anything"', False), ('"anything segment"', False)]
     outcome = run_oracle(SMALL_CORPUS, cases, vocabulary=True)
