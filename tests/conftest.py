@@ -81,6 +81,23 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
+def bibliography_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The BibTeX, RIS and CSL-JSON records of tests/data/bibliography imported and built: paper
+    pages with authors, venues, identifiers and every citation meta tag."""
+    root = tmp_path_factory.mktemp("bibliography")
+    (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    listings = sorted(str(path) for path in (REPO / "tests/data/bibliography").glob("library.*"))
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        assert sitegen_main(["import", *listings]) == 0
+        assert sitegen_main(["build"]) == 0
+    finally:
+        os.chdir(cwd)
+    return root / "public"
+
+
+@pytest.fixture(scope="session")
 def committed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A build of the committed content/, shared by the read-only site tests."""
     out = tmp_path_factory.mktemp("site") / "public"

@@ -18,7 +18,7 @@ from tests.conftest import node_tool
 pytestmark = pytest.mark.external
 
 
-def test_nu_html_checker_finds_no_errors_on_any_page(committed_site: Path) -> None:
+def test_nu_html_checker_finds_no_errors_on_any_page(committed_site: Path, bibliography_site: Path) -> None:
     java = shutil.which("java")
     assert java, "java is missing: scripts/test.sh installs a Java runtime"
     vnu = node_tool("vnu-jar", "build", "dist", "vnu.jar")
@@ -32,6 +32,7 @@ def test_nu_html_checker_finds_no_errors_on_any_page(committed_site: Path) -> No
             "--also-check-css",
             "--skip-non-html",
             str(committed_site),
+            str(bibliography_site / "papers"),  # pages with every citation_* and Open Graph tag
         ],
         capture_output=True,
         text=True,
@@ -64,12 +65,19 @@ def _axe_pages(site: Path) -> dict[str, str]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_accessibility_violations(browser, committed_site: Path, scheme: str) -> None:
+def test_axe_finds_no_accessibility_violations(
+    browser, committed_site: Path, bibliography_site: Path, scheme: str
+) -> None:
     axe = node_tool("axe-core", "axe.min.js")
     context = browser.new_context(color_scheme=scheme)
     failures = []
+    pages = _axe_pages(committed_site)
+    records = bibliography_site / "papers"
+    pages["paper with its record"] = (records / "echonet-next.html").as_uri()
+    lonely = "ultrasound-probe-with-built-in-dose-monitoring.html"  # a patent: searches by title
+    pages["paper with no address"] = (records / lonely).as_uri()
     try:
-        for name, url in _axe_pages(committed_site).items():
+        for name, url in pages.items():
             page = context.new_page()
             page.goto(url)
             page.wait_for_load_state("load")
