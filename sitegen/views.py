@@ -93,6 +93,11 @@ class PaperView:
     related: tuple[PaperCard, ...]
     file: str  # the content file an editor changes
 
+    @property
+    def citation(self) -> str:
+        """The formatted reference, by the name templates written before it was APA-style."""
+        return self.reference
+
 
 @dataclass(frozen=True)
 class AttentionItem:

@@ -353,6 +353,8 @@ def test_al_folio_links_are_labelled_and_a_paper_with_no_address_gets_searches_b
         ("Semantic Scholar", "https://www.semanticscholar.org/search?q=A+Paper+Nobody+Links+To"),
     ]
     assert "Find this paper" in (site / "papers" / "lonely.html").read_text("utf-8")
+    patent = (site / "papers" / "ultrasound-probe-with-built-in-dose-monitoring.html").read_text("utf-8")
+    assert "No abstract." in patent and "Find this paper" in patent  # a record with neither
 
 
 def test_a_year_only_date_shows_sorts_feeds_and_cites_sensibly(site):
