@@ -119,6 +119,8 @@ def test_crossref_gives_the_proceedings_fields_and_title_as_booktitle():
     assert federated.date.month == 10
     assert ("publisher", "Springer") in federated.extra
     assert federated.type == "conference"
+    [note] = read("library.bib").warnings  # the proceedings is said to be no paper, not dropped silently
+    assert note.line == 34 and note.message.startswith("miccai2023: a @proceedings")
     assert federated.url == "https://link.example.org/chapter/10.1007/978-3-031-43990-2_2"
 
 

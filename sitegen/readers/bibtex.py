@@ -103,7 +103,10 @@ def parse(text: str, source: str, shown: str) -> Listing:
     records: list[Record] = []
     for entry in library.entries:
         if entry.key in targets and entry.entry_type.lower() in CONTAINERS:
-            continue  # a proceedings volume its papers point at
+            kind = entry.entry_type.lower()
+            message = f"{entry.key}: a @{kind} that entries cross-reference: its fields are theirs"
+            warnings.append(Problem(message, shown, _line(entry)))
+            continue
         fields = {key: _value(raw, macros) for key, raw in _raw_fields(entry).items()}
         parent_key = fields.get("crossref")
         if parent_key:
