@@ -32,6 +32,7 @@ SAME_TEXT = 0.95  # share of words matched in order: the same text (or its openi
 MOST = 0.7  # share of each abstract's 4-grams shared: versions of one abstract (needs a title match)
 MIN_SHINGLES = 5  # fewer 4-grams say nothing about versions
 MIN_WORDS = 12  # a shorter text is no evidence of being another's opening
+SPECIFIC_TITLE_WORDS = 4  # a title alone (no abstract to compare) is evidence from this many words
 ARTICLES = frozenset({"a", "an", "the"})
 ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
@@ -300,7 +301,8 @@ def relate(a: Traits, b: Traits) -> Verdict:
         return Verdict(same=True, strength=4, reason=f"{TITLE_REASONS[titles]}; same authors")
     agreement = compare_abstracts(a, b)
     if titles is not None and (not a.words or not b.words):
-        if titles == "same":  # a record without an abstract: nothing says otherwise
+        # a record without an abstract: a specific title, and nothing that says otherwise
+        if titles == "same" and len(_title_words(a.title or "")) >= SPECIFIC_TITLE_WORDS:
             return Verdict(same=True, strength=2, reason="same title; no abstract to compare")
         return Verdict()
     if titles is not None:

@@ -352,3 +352,20 @@ def test_kept_bibliographies_are_imported_again_from_content_sources(tmp_path):
     apply(plan_import(again, [], None, TODAY))
     for path in (content / "papers").glob("*.md"):
         assert (again / "papers" / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+
+
+def test_a_record_without_an_abstract_joins_a_paper_of_the_same_specific_title_only():
+    from sitegen.listings import RawEntry
+    from sitegen.merge import cluster
+
+    abstract = "We segment the liver in CT with a new model. " * 3
+    listed = [
+        RawEntry("daily.txt", 1, "Liver Segmentation with Foundation Models", abstract),
+        RawEntry("daily.txt", 5, "Surveys", abstract.replace("liver", "lung")),
+        RawEntry("refs.bib", 1, "Liver segmentation with foundation models", "", key="a"),
+        RawEntry("refs.bib", 9, "Surveys", "", key="b"),  # too short a title to be evidence alone
+    ]
+    groups = cluster(listed).groups
+    assert sorted(len(group.entries) for group in groups) == [1, 1, 2]
+    [joined] = [group for group in groups if len(group.entries) == 2]
+    assert joined.joins[0].reason == "same title; no abstract to compare"
