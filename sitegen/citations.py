@@ -108,18 +108,37 @@ def citation_keys(papers: Sequence[Paper]) -> dict[str, str]:
         if len(members) == 1:
             keys[members[0].slug] = base
             continue
-        words = {paper.slug: _key_words(paper) for paper in members}
-        for paper in members:
-            mine = words[paper.slug]
-            others = [theirs for slug, theirs in words.items() if slug != paper.slug]
-            length = next(
-                (n for n in range(2, len(mine) + 1) if all(theirs[:n] != mine[:n] for theirs in others)), None
-            )
+        for paper, length in _distinct_prefixes(members):
             keys[paper.slug] = citation_key(paper, length) if length else f"{base}-{paper.slug}"
     taken: dict[str, int] = {}
     for key in keys.values():
         taken[key] = taken.get(key, 0) + 1
     return {slug: key if taken[key] == 1 else f"{key}-{slug}" for slug, key in keys.items()}
+
+
+def _distinct_prefixes(members: list[Paper]) -> list[tuple[Paper, int | None]]:
+    """Each paper with the fewest title words that no other member's title starts with (None when
+    its words are all another's). In sorted order a paper's longest shared start is with a
+    neighbour, so this takes a sort, not a comparison of every pair."""
+    ordered = sorted((_key_words(paper), paper.slug, paper) for paper in members)
+    shared = [0] * len(ordered)
+    for index in range(len(ordered) - 1):
+        common = _common_start(ordered[index][0], ordered[index + 1][0])
+        shared[index] = max(shared[index], common)
+        shared[index + 1] = max(shared[index + 1], common)
+    return [
+        (paper, max(2, shared[index] + 1) if shared[index] < len(words) else None)
+        for index, (words, _, paper) in enumerate(ordered)
+    ]
+
+
+def _common_start(a: list[str], b: list[str]) -> int:
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
 
 
 def _key_words(paper: Paper) -> list[str]:
@@ -241,8 +260,9 @@ def _csl_name(name: str) -> dict[str, str]:
 
 
 def csl_json(item: dict[str, object]) -> bytes:
-    """One item as CSL_LIST lays it out (JSON strings hold no raw newline)."""
-    return json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n ").encode("utf-8")
+    """One item on one line, as outputs.CSL_LIST lays them out (compact: `indent` would make
+    json use its pure-Python encoder, several times slower)."""
+    return json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 # --- an APA-style reference ------------------------------------------------------------------

@@ -117,9 +117,18 @@ LATEX_LIGATURES = re.compile(
 )
 
 
+# What needs more than white space collapsed (most titles have none of it): a special or control
+# character, or a ligature pair.
+BIBTEX_ANY_SPECIAL = re.compile(
+    "[\\\\{}$&%#_~^\x00-\x1f\x7f-\x9f\u2028\u2029]|--|``|''|[!?]`|<<|>>|,,"
+)
+
+
 def bibtex_escape(value: str) -> str:
     """Text as a BibTeX field's content: one line, no control characters, braces balanced, and
     the same text once LaTeX reads it."""
+    if not BIBTEX_ANY_SPECIAL.search(value):
+        return " ".join(value.split())
     value = " ".join(BIBTEX_CONTROLS.sub(" ", value).split())
     escaped = BIBTEX_SPECIAL.sub(lambda m: BIBTEX_REPLACEMENTS.get(m.group(), "\\" + m.group()), value)
     return LATEX_LIGATURES.sub("{}", escaped)
@@ -248,3 +257,4 @@ class ListFile:
 JSON_LIST = ListFile(b"[\n ", b",\n ", b"\n]\n", b"[]\n")  # as json.dumps(records, indent=1) lays it out
 BIBTEX_LIST = ListFile(b"", b"\n", b"", b"")
 RIS_LIST = ListFile(b"", b"\n", b"", b"")
+CSL_LIST = ListFile(b"[\n", b",\n", b"\n]\n", b"[]\n")  # one item a line

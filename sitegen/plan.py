@@ -196,7 +196,7 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
         ),
         Chunked(
             urls.CSL_JSON, NEWEST, (PAPER, BIBKEY), (),
-            lambda slug: citations.csl_json(view.csl_item(slug)), outputs.JSON_LIST,
+            lambda slug: citations.csl_json(view.csl_item(slug)), outputs.CSL_LIST,
         ),
         *(
             Chunked(urls.topic_bibtex(topic.id), f"topic:{topic.id}", (PAPER, BIBKEY), (), bibtex,

@@ -147,6 +147,7 @@ class SiteView:
         self.card_fields = card_fields  # the fields read through cards (recorded as they are)
         self._by_slug = library.papers.by_slug
         self._cards: dict[str, PaperCard] = {}
+        self._bibtex: dict[str, str] = {}
 
     # --- the accessors: each is one kind of input (sitegen/plan.py) ---
 
@@ -252,7 +253,11 @@ class SiteView:
         return [(cards[t], n) for t, n in self.listing(f"cooccurring:{topic_id}") if t in cards]
 
     def bibtex_entry(self, slug: str) -> str:
-        return outputs.bibtex_entry(self.paper(slug), self.bibtex_key(slug))
+        """The paper's entry, made once a build: papers.bib, its page and its topics' .bib show it."""
+        entry = self._bibtex.get(slug)
+        if entry is None:
+            entry = self._bibtex[slug] = outputs.bibtex_entry(self.paper(slug), self.bibtex_key(slug))
+        return entry
 
     def ris_record(self, slug: str) -> str:
         return citations.ris_record(self.paper(slug), self.bibtex_key(slug), self.abstract(slug).text)
