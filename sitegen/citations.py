@@ -224,7 +224,9 @@ def csl_item(paper: Paper, key: str, abstract: str) -> dict[str, object]:
     if kind == "preprint" and paper.arxiv:
         item["publisher"] = "arXiv"
         item["number"] = f"arXiv:{paper.arxiv}"
-    elif paper.venue:
+    elif paper.arxiv:
+        item["note"] = f"arXiv:{paper.arxiv}"  # CSL has no field for a preprint; Zotero writes it so
+    if paper.venue and not (kind == "preprint" and paper.arxiv):
         item["publisher" if kind in PUBLISHED_BY else "container-title"] = paper.venue
     if paper.date:
         parts = (paper.date.year, paper.date.month, paper.date.day)

@@ -387,3 +387,21 @@ def test_a_date_precision_survives_papers_json(site):
             "date"
         ]
     )
+
+
+@pytest.mark.parametrize("name", ["papers.bib", "papers.ris", "papers.csl.json"])
+def test_a_citation_file_imported_again_gives_each_paper_its_record(site, name):
+    """Another review can import this one's citations: each format's reader finds every record."""
+    from sitegen.readers import parse_listing
+
+    entries = parse_listing((site / name).read_text("utf-8"), name).entries
+    papers = papers_of(site)
+    assert len(entries) == len(papers)
+    for entry, paper in zip(entries, papers, strict=True):
+        assert entry.title == paper.title
+        families = [names.parse(a).family for a in paper.authors]
+        assert [names.parse(a).family for a in entry.authors] == families
+        assert (entry.doi, entry.arxiv) == (paper.doi, paper.arxiv)
+        assert entry.date is not None and paper.date is not None and entry.date.year == paper.date.year
+        if paper.venue and paper.type != "preprint":
+            assert entry.venue == paper.venue, name

@@ -24,7 +24,7 @@ TYPES = {
     "book": "book", "chapter": "chapter", "entry-encyclopedia": "chapter", "thesis": "thesis",
     "report": "report", "document": "misc", "webpage": "misc", "post": "misc", "manuscript": "preprint",
 }  # fmt: skip
-USED = {"id", "type", "title", "author", "abstract", "container-title", "issued", "DOI", "URL",
+USED = {"id", "type", "title", "author", "abstract", "container-title", "issued", "DOI", "URL", "note",
         "publisher", "number", "archive", "archive_location", "event-title", "citation-key"}  # fmt: skip
 
 
@@ -124,10 +124,11 @@ def _record(item: dict[str, Any], source: str, line: int) -> Record:
     record.date = _date(item.get("issued"))
     record.doi = clean_doi(_text(item.get("DOI")))
     record.url = _text(item.get("URL"))
-    places = [_text(item.get(k)) for k in ("number", "DOI", "URL", "archive_location")]
+    places = [_text(item.get(k)) for k in ("number", "DOI", "URL", "archive_location", "note")]
     record.arxiv = next((found for found in map(arxiv_id, places) if found), None)
-    if record.arxiv is None:
-        record.keep("number", _text(item.get("number")))
+    for name in ("number", "note"):  # kept unless they only said the arXiv id
+        if arxiv_id(_text(item.get(name))) is None:
+            record.keep(name, _text(item.get(name)))
     for key, value in item.items():
         if key not in USED and value not in (None, "", [], {}):
             record.keep(key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
