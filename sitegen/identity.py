@@ -1,7 +1,10 @@
 """When two descriptions are one paper: identity on positive evidence only.
 
 Evidence that two descriptions (listing entries, or a page already imported) are one paper:
-- a shared DOI or arXiv id, found in the abstract's text and links;
+- a shared DOI or arXiv id, a record's own or found in the abstract's text and links;
+- titles that match and authors that agree (the same first author, half the names shared): a
+  preprint and its published version, whatever their abstracts;
+- titles that match, of four words or more, when one of them has no abstract (a record);
 - titles that match (case, spacing, punctuation, accents and small typos aside) *and* abstracts
   that agree: the same text, one a snippet of the other, or most word 4-grams shared;
 - no title on one side (or a derived one) and abstracts that agree closely: the same text, or
@@ -9,8 +12,8 @@ Evidence that two descriptions (listing entries, or a page already imported) are
 
 Counter-evidence that no evidence outweighs: titles that both exist and differ beyond a typo;
 different identifiers of one kind (each side has one the other lacks); different code
-repositories. Matching titles whose abstracts clearly differ are a *clash*: two papers, and the
-importer warns about them.
+repositories. Matching titles whose abstracts clearly differ, or whose author lists share no
+name, are a *clash*: two papers, and the importer warns about them.
 
 No I/O here.
 """

@@ -41,7 +41,8 @@ STATE_NAME = ".import-state.json"
 # The listings kept in content/sources/: files with a suffix a reader knows.
 LISTING_SUFFIXES = frozenset(suffix for reader in READERS for suffix in reader.EXTENSIONS)
 STATE_VERSION = 1
-# The fields the importer writes; the others (topics, template, extra) are the editor's.
+# The fields the importer writes (extra too: a record's fields with no place of their own); the
+# others (topics, topics_add, topics_remove, template) are the editor's.
 IMPORTED = schema.IMPORTED
 BODY = "body"  # the abstract, a field like the others in the import state
 
