@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from sitegen import search
 from sitegen.search import SearchDocument, build_search_bundle
 from sitegen.stemmer import STOP_WORDS, stem, tokenize, trim
 from tests.conftest import node_tool
@@ -242,7 +243,8 @@ def test_an_unknown_field_is_named(visit, mini_site: str) -> None:
     seen = visit(mini_site, "search.html?q=nosuchfield:x")
     assert "No papers match" in page_status(seen)
     note = seen.page.locator("#search-page-results .search-note").inner_text()
-    assert "\u201cnosuchfield\u201d is not a field" in note and "title, names, topics, year, text" in note
+    fields = ", ".join(name for name, _ in search.FIELDS)  # title, names, author, ...
+    assert "\u201cnosuchfield\u201d is not a field" in note and f"use {fields}." in note
 
 
 ODD_QUERIES = {
