@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from sitegen import assets, urls
+from sitegen import assets, names, urls
 from sitegen.digests import digest
 from sitegen.stemmer import STOP_WORDS, stem, tokenize, trim
 
@@ -34,7 +34,7 @@ FIELDS: tuple[tuple[str, int], ...] = (
     ("title", 10), ("names", 8), ("author", 5), ("topics", 3), ("venue", 2), ("year", 2), ("text", 1),
 )  # fmt: skip
 SNIPPET_CHARS = 200  # what a result shows of the abstract; the whole abstract is searched
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 # Documents per shard: a shard is cached and re-encoded as a whole. Cuts fall after a document
 # whose digest is 0 modulo SHARD_SPREAD, so shards hold ~SHARD_MIN_DOCS + SHARD_SPREAD documents.
 SHARD_MIN_DOCS = 96
@@ -206,7 +206,8 @@ def shard_data(
     FIELDS order, each field's tokens as codes (see `code_table`) and a "," after each field;
     `postings` how many (term, field, document) the tokens hold, for search-engine.js to size
     its arrays. search-engine.js derives lunr.js's postings, term numbers and field lengths from
-    the tokens, and checks quoted phrases against them.
+    the tokens, and checks quoted phrases against them. `docs` is what a result shows of each:
+    [url, title, date, topic numbers, snippet, byline (its authors and venue)].
     """
     if tokens is None:
         tokens = [document_tokens(doc) for doc in docs]
@@ -241,7 +242,8 @@ def shard_data(
         "postings": postings,
         "topics": topic_titles,
         "docs": [
-            [doc.url, doc.title, doc.date, [topic_number[t] for t in doc.topics], snippet(doc.text)]
+            [doc.url, doc.title, doc.date, [topic_number[t] for t in doc.topics], snippet(doc.text),
+             byline(doc)]
             for doc in docs
         ],
     }
@@ -325,6 +327,11 @@ def field_values(doc: SearchDocument) -> tuple[str, ...]:
         "text": doc.text,
     }
     return tuple(values[name] for name, _ in FIELDS)
+
+
+def byline(doc: SearchDocument) -> str:
+    """What a result shows of who wrote the paper and where: "Lovelace et al. · Nature"."""
+    return " · ".join(filter(None, (names.short_list(doc.authors), doc.venue)))
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:

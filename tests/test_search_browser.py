@@ -39,15 +39,18 @@ PAGE = """<!doctype html>
 UNTRUSTED_TITLE = '<img src=x onerror="window.pwned=1"> Evil & Co. segmentation'
 
 
-def paper(number: int, title: str, text: str, topics: tuple[str, ...] = (), date: str = "") -> SearchDocument:
-    return SearchDocument(f"papers/p{number}.html", title, text, topics, date, ())
+def paper(
+    number: int, title: str, text: str, topics: tuple[str, ...] = (), date: str = "", **record: Any
+) -> SearchDocument:
+    return SearchDocument(f"papers/p{number}.html", title, text, topics, date, (), **record)
 
 
 CORPUS = [
     paper(0, "EndoGen: endoscopic video generation", "We present EndoGen.", ("Video",), "2025-06-01"),
     paper(1, "Segment anything in medical images", "MedSAM adapts it.", ("Segmentation",), "2024-01-22"),
     paper(2, "A survey of agents", "We survey agents for clinics.", ("Agents",), "2025-02-03"),
-    paper(3, "Signal decay in diffusion MRI", "Decay over days plays a role.", (), "2023-11-11"),
+    paper(3, "Signal decay in diffusion MRI", "Decay over days plays a role.", (), "2023-11-11",
+          authors=("Ada Lovelace", "Alan Turing", "Grace Hopper", "Mary Somerville"), venue="NeuroImage"),
     paper(4, "A benchmark for report generation", "We benchmark models.", (), "2025-03-01"),
     paper(5, "Radiology reports", "The model beats a benchmark; generation of reports.", (), "2024-07-07"),
     paper(6, UNTRUSTED_TITLE, "<script>window.pwned=2</script> segmentation"),
@@ -209,6 +212,8 @@ def test_results_as_you_type_with_highlighted_words(visit, mini_site: str) -> No
     assert [mark.lower() for mark in marks] == ["decay", "decay"]  # in the title and the snippet
     meta = seen.page.locator("#site-search-results .search-result-meta").all_text_contents()
     assert meta == ["2023-11-11"]
+    byline = seen.page.locator("#site-search-results .search-result-byline").all_text_contents()
+    assert byline == ["Lovelace et al. \u00b7 NeuroImage"]  # who wrote it, where
     type_query(seen, "segm")  # the word being typed matches the words it begins
     assert "Segment anything in medical images" in dropdown_titles(seen)
     type_query(seen, "Segm")  # as typed, capitals and all

@@ -20,7 +20,7 @@
 (function () {
   "use strict";
 
-  var INDEX_FORMAT = 3; // sitegen/search.py's INDEX_FORMAT
+  var INDEX_FORMAT = 4; // sitegen/search.py's INDEX_FORMAT
   var EXACT_BOOST = 10; // while typing, a whole word outranks the words it is only the beginning of
   var COMPLETE_FROM = 2; // letters a last word needs before it also matches words it begins
   var SUGGESTIONS = 3;
@@ -173,7 +173,7 @@
     var docs = [];
     data.shards.forEach(function (shard) {
       shard.docs.forEach(function (doc) {
-        docs.push({ url: doc[0], title: doc[1], date: doc[2], snippet: doc[4],
+        docs.push({ url: doc[0], title: doc[1], date: doc[2], snippet: doc[4], byline: doc[5] || "",
           topics: doc[3].map(function (t) { return shard.topics[t]; }) });
       });
     });

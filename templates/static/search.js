@@ -125,6 +125,7 @@
     var link = element("a", lacks ? "search-result search-result-partial" : "search-result");
     link.href = paperHref(doc, terms);
     link.appendChild(highlighted("span", "search-result-title", doc.title, terms));
+    if (doc.byline) link.appendChild(highlighted("span", "search-result-byline", doc.byline, terms));
     var meta = [doc.date].concat(doc.topics).filter(Boolean).join(" \u00b7 ");
     if (meta) link.appendChild(element("span", "search-result-meta", meta));
     if (doc.snippet) link.appendChild(highlighted("span", "search-result-snippet", doc.snippet, terms));
