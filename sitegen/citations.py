@@ -84,11 +84,13 @@ def own_url(paper: Paper) -> str | None:
     return arxiv_url(paper.arxiv) if paper.arxiv and not paper.doi else None
 
 
-def creators(paper: Paper) -> tuple[str, ...]:
-    """Who to cite: the authors; else the organisation, as one name."""
+def creators(paper: Paper) -> tuple[names.Person, ...]:
+    """Who to cite: the authors, in their parts; else the organisation, as one name."""
     if paper.authors:
-        return paper.authors
-    return ("{" + paper.organization + "}",) if paper.organization else ()
+        return tuple(names.parse(name) for name in paper.authors)
+    if paper.organization:
+        return (names.Person("", "", " ".join(paper.organization.split()), "", institution=True),)
+    return ()
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -152,7 +154,7 @@ def citation_key(paper: Paper, title_words: int = 1) -> str:
     words = "".join(_key_words(paper)[:title_words])
     year = str(paper.year or "")
     who = creators(paper)
-    family = "".join(_ascii_words(names.parse(who[0]).family)[:1]) if who else ""
+    family = "".join(_ascii_words(who[0].family)[:1]) if who else ""
     if family:
         return f"{family}{year}{words}"
     return f"{words}{year}" or "paper"
@@ -171,7 +173,7 @@ def ris_record(paper: Paper, key: str, abstract: str) -> str:
     """The paper as one RIS record (`TY` ... `ER`), each value on one line."""
     kind = paper_type(paper)
     lines = [("TY", RIS_TYPES[kind])]
-    lines += [("AU", _ris_name(name)) for name in creators(paper)]
+    lines += [("AU", _ris_name(person)) for person in creators(paper)]
     lines.append(("TI", paper.title))
     if paper.venue:
         lines.append(("JO" if kind == "article" else "T2", paper.venue))
@@ -196,8 +198,7 @@ def ris_record(paper: Paper, key: str, abstract: str) -> str:
     return body + "ER  - \n"
 
 
-def _ris_name(name: str) -> str:
-    person = names.parse(name)
+def _ris_name(person: names.Person) -> str:
     if person.institution:
         return person.family
     family = person.sort_family()
@@ -218,7 +219,7 @@ def csl_item(paper: Paper, key: str, abstract: str) -> dict[str, object]:
     """The paper as a CSL-JSON item, as Zotero exports them."""
     kind = paper_type(paper)
     item: dict[str, object] = {"id": key, "type": CSL_TYPES[kind], "title": paper.title}
-    people = [_csl_name(name) for name in creators(paper)]
+    people = [_csl_name(person) for person in creators(paper)]
     if people:
         item["author"] = people
     if kind == "preprint" and paper.arxiv:
@@ -249,8 +250,7 @@ PUBLISHED_BY = ("thesis", "report", "book", "preprint")
 APA_IN = ("chapter", "misc")
 
 
-def _csl_name(name: str) -> dict[str, str]:
-    person = names.parse(name)
+def _csl_name(person: names.Person) -> dict[str, str]:
     if person.institution or not person.given:
         return {"literal": person.display()}
     found = {"family": person.family, "given": person.given}
@@ -305,8 +305,8 @@ def _apa_date(date: PaperDate, kind: str) -> str:
     return f"{date.year}, {month} {date.day}" if date.day else f"{date.year}, {month}"
 
 
-def _apa_authors(people: tuple[str, ...]) -> str:
-    written = [_apa_name(name) for name in people]
+def _apa_authors(people: tuple[names.Person, ...]) -> str:
+    written = [_apa_name(person) for person in people]
     if not written:
         return ""
     if len(written) > APA_MOST_AUTHORS:
@@ -318,8 +318,7 @@ def _apa_authors(people: tuple[str, ...]) -> str:
     return ", ".join(written[:-1]) + f", & {_end(written[-1])}"
 
 
-def _apa_name(name: str) -> str:
-    person = names.parse(name)
+def _apa_name(person: names.Person) -> str:
     if person.institution or not person.given:
         return person.display()
     text = f"{person.sort_family()}, {person.initials()}"

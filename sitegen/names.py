@@ -70,7 +70,12 @@ def family(name: str) -> str:
 def short_list(names: tuple[str, ...] | list[str], most: int = 3) -> str:
     """Family names for a card: "Lovelace", "Lovelace and Turing", "Lovelace, Turing and Hopper",
     or "Lovelace et al." for more than `most`."""
-    families = [parse(name).sort_family() or parse(name).display() for name in names]
+    return short_people([parse(name) for name in names], most)
+
+
+def short_people(people: list[Person] | tuple[Person, ...], most: int = 3) -> str:
+    """As `short_list`, of names already in their parts (an institution's stays whole)."""
+    families = [person.sort_family() or person.display() for person in people]
     if len(families) > most:
         return f"{families[0]} et al."
     if len(families) <= 1:

@@ -169,7 +169,7 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     fields = [("title", "{{" + bibtex_escape(paper.title) + "}}")]
     people = citations.creators(paper)
     if people:
-        fields.append(("author", "{" + " and ".join(bibtex_name(name) for name in people) + "}"))
+        fields.append(("author", "{" + " and ".join(bibtex_name(person) for person in people) + "}"))
     preprint_archive = kind == "preprint" and paper.arxiv and PREPRINT_VENUE.search(paper.venue or "")
     if paper.venue and not preprint_archive:
         fields.append((VENUE_FIELDS[kind], "{" + bibtex_escape(paper.venue) + "}"))
@@ -188,10 +188,9 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     return f"@{citations.BIBTEX_TYPES[kind]}{{{key},\n{body}\n}}\n"
 
 
-def bibtex_name(name: str) -> str:
+def bibtex_name(person: names.Person) -> str:
     """A name as BibTeX splits it without guessing: `von Family, Jr, Given`, or an institution's
     name in braces; a part holding a comma or "and" is braced so that it stays one part."""
-    person = names.parse(name)
     if person.institution or not person.given:
         return "{" + bibtex_escape(person.display()) + "}"
 

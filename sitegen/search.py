@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from sitegen import assets, names, urls
+from sitegen import assets, urls
 from sitegen.digests import digest
 from sitegen.stemmer import STOP_WORDS, stem, tokenize, trim
 
@@ -52,6 +52,7 @@ class SearchDocument:
     names: tuple[str, ...] = ()  # system/model names introduced by the paper, e.g. "EndoGen"
     authors: tuple[str, ...] = ()  # the authors' names, as the page shows them
     venue: str = ""  # the journal or conference
+    byline: str = ""  # what a result shows of who wrote it and where: "Lovelace et al. · Nature"
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ def shard_documents(docs: Sequence[SearchDocument], keys: Sequence[str] | None =
 
 def document_key(doc: SearchDocument) -> str:
     values = [doc.url, doc.title, doc.text, *doc.topics, doc.date, *doc.names, *doc.authors, doc.venue]
+    values.append(doc.byline)
     sizes = [len(doc.topics), len(doc.names), len(doc.authors)]  # with each value's length: no collisions
     framed = "\0".join(map(str, [*sizes, *map(len, values)])) + "\0" + "".join(values)
     return digest(framed.encode("utf-8", "surrogatepass"))
@@ -243,7 +245,7 @@ def shard_data(
         "topics": topic_titles,
         "docs": [
             [doc.url, doc.title, doc.date, [topic_number[t] for t in doc.topics], snippet(doc.text),
-             byline(doc)]
+             doc.byline]
             for doc in docs
         ],
     }
@@ -327,11 +329,6 @@ def field_values(doc: SearchDocument) -> tuple[str, ...]:
         "text": doc.text,
     }
     return tuple(values[name] for name, _ in FIELDS)
-
-
-def byline(doc: SearchDocument) -> str:
-    """What a result shows of who wrote the paper and where: "Lovelace et al. · Nature"."""
-    return " · ".join(filter(None, (names.short_list(doc.authors), doc.venue)))
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:

@@ -275,6 +275,7 @@ class SiteView:
         from sitegen.search import SearchDocument  # imported by the process that makes the index
 
         paper, refs = self.paper(slug), self.topic_refs()
+        people = citations.creators(paper)
         return SearchDocument(
             url=urls.paper_page(slug),
             title=paper.title,
@@ -282,8 +283,9 @@ class SiteView:
             topics=tuple(refs[t].title for t in self.topics_of(slug) if t in refs),
             date=paper.date.isoformat() if paper.date else "",
             names=introduced_names(paper),
-            authors=tuple(names.display(name) for name in citations.creators(paper)),
+            authors=tuple(person.display() for person in people),
             venue=paper.venue or "",
+            byline=" · ".join(filter(None, (names.short_people(people), paper.venue))),
         )
 
     def feed_papers(self) -> tuple[list[Paper], dict[str, str]]:
@@ -381,7 +383,7 @@ def highwire_meta(paper: Paper) -> tuple[tuple[str, str], ...]:
     """The `citation_*` meta tags Google Scholar and Zotero's connector read."""
     kind = citations.paper_type(paper)
     tags = [("citation_title", paper.title)]
-    tags += [("citation_author", names.display(name)) for name in citations.creators(paper)]
+    tags += [("citation_author", person.display()) for person in citations.creators(paper)]
     if paper.date:
         tags.append(("citation_publication_date", paper.date.isoformat().replace("-", "/")))
     if paper.venue:

@@ -1,6 +1,7 @@
 """papers.bib is read back, by BibTeX's own rules, as exactly the entries written, whatever the
 titles and organisations hold: pybtex and bibtexparser (two independent BibTeX parsers) must find
-the same keys and fields, and LaTeX read back to text (pylatexenc) must give the text meant."""
+the same keys and fields, and LaTeX read back to text (pylatexenc) must give the text meant.
+(tests/test_citations.py checks the other fields of a paper's record the same way.)"""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pybtex.database
 import pytest
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from sitegen.model import Paper
+from sitegen.model import Paper, PaperDate
 from sitegen.outputs import BIBTEX_LIST, bibtex_entry, bibtex_keys
 from sitegen.paperfile import dump_paper
 
@@ -83,13 +84,11 @@ def unbraced(value: str) -> str:
 def written(papers: list[Paper]) -> tuple[str, dict[str, str]]:
     """papers.bib as the build joins it, and each paper's key."""
     keys = bibtex_keys(papers)
-    chunks = [
-        bibtex_entry(p, keys[p.slug], f"https://example.org/papers/{p.slug}.html").encode() for p in papers
-    ]
+    chunks = [bibtex_entry(p, keys[p.slug]).encode() for p in papers]
     return BIBTEX_LIST.joined(chunks).decode("utf-8"), keys
 
 
-def check_read_back(text: str, papers: list[Paper], keys: dict[str, str], base: str = BASE) -> None:
+def check_read_back(text: str, papers: list[Paper], keys: dict[str, str]) -> None:
     """Both parsers find exactly the entries written, and every field says what was meant."""
     by_pybtex = pybtex.database.parse_string(text, "bibtex").entries
     assert list(by_pybtex) == [keys[p.slug] for p in papers]
@@ -99,10 +98,12 @@ def check_read_back(text: str, papers: list[Paper], keys: dict[str, str], base: 
     for paper, entry in zip(papers, parsed.entries, strict=True):
         ours = by_pybtex[keys[paper.slug]]
         fields = {field.key: field.value for field in entry.fields}
-        expected = {"title", "url"} | ({"year", "month"} if paper.date else set())
+        expected = {"title"} | ({"url"} if paper.url else set())  # the paper's own address, if any
+        expected |= {"year"} if paper.date else set()
+        expected |= {"month"} if paper.date and paper.date.month else set()
         assert set(ours.fields) == expected, (paper.title, dict(ours.fields))
         assert set(fields) == expected | ({"author"} if paper.organization else set())
-        assert ours.fields["url"] == fields["url"] == f"{base}papers/{paper.slug}.html"
+        assert ours.fields.get("url") == fields.get("url") == paper.url
         assert unbraced(ours.fields["title"]) == unbraced(fields["title"])
         assert latex_to_text(unbraced(fields["title"])) == meant(paper.title), repr(paper.title)
         if paper.organization:
@@ -119,8 +120,9 @@ def test_hostile_titles_and_organisations_read_back_as_the_entries_written(seed)
             slug=f"paper-{n}",
             title=hostile(rng),
             abstract=hostile(rng),
-            date=dt.date(2020 + n % 6, 1 + n % 12, 1) if n % 3 else None,
+            date=PaperDate(2020 + n % 6, 1 + n % 12, 1) if n % 3 else None,
             organization=hostile(rng) if n % 2 else None,
+            url=f"{BASE}papers/paper-{n}.html" if n % 5 else None,
         )
         for n in range(300)
     ]
@@ -142,7 +144,7 @@ def test_hostile_titles_and_organisations_read_back_as_the_entries_written(seed)
     ],
 )
 def test_a_title_never_lets_text_escape_its_field(title):
-    papers = [Paper("one", title, "", date=dt.date(2024, 5, 1)), Paper("two", "Next", "")]
+    papers = [Paper("one", title, "", date=PaperDate(2024, 5, 1)), Paper("two", "Next", "", url=BASE)]
     text, keys = written(papers)
     check_read_back(text, papers, keys)
 
@@ -150,7 +152,8 @@ def test_a_title_never_lets_text_escape_its_field(title):
 def test_the_built_papers_bib_reads_back_as_the_papers_of_the_site(make_project, run_cli):
     rng = random.Random(7)
     papers = [
-        Paper(f"hostile-{n}", hostile(rng) or "Untitled", hostile(rng), organization=hostile(rng) or None)
+        Paper(f"hostile-{n}", hostile(rng) or "Untitled", hostile(rng), organization=hostile(rng) or None,
+              url=f"{BASE}p/{n}")
         for n in range(12)
     ]
     files = {f"content/papers/{p.slug}.md": dump_paper(p) for p in papers}
@@ -162,10 +165,10 @@ def test_the_built_papers_bib_reads_back_as_the_papers_of_the_site(make_project,
     # papers.json (exact, as JSON) says what each paper is, in the order papers.bib lists them.
     records = json.loads((site / "papers.json").read_text("utf-8"))
     shown = [
-        Paper(r["slug"], r["title"], "", dt.date.fromisoformat(r["date"]) if r["date"] else None,
-              organization=r["organization"])
+        Paper(r["slug"], r["title"], "", date=PaperDate.of(dt.date.fromisoformat(r["date"])) if r["date"]
+              else None, organization=r["organization"], url=r["url"])
         for r in records
     ]  # fmt: skip
     assert len(shown) == len(papers)
     keys = {r["slug"]: r["bibtex_key"] for r in records}
-    check_read_back((site / "papers.bib").read_text("utf-8"), shown, keys, "https://example.org/review/")
+    check_read_back((site / "papers.bib").read_text("utf-8"), shown, keys)
