@@ -431,7 +431,11 @@ def _make_folders(area: Path, folder: str) -> None:
         try:
             mode = os.lstat(path).st_mode
         except FileNotFoundError:
-            os.mkdir(path)
+            try:
+                os.mkdir(path)
+            except FileExistsError:  # the other writing process made it meanwhile: as good
+                if not stat.S_ISDIR(os.lstat(path).st_mode):
+                    raise
             continue
         if not stat.S_ISDIR(mode):
             os.unlink(path)
