@@ -3,6 +3,8 @@
     git worktree add --detach /tmp/sitegen-old COMMIT
     python bench/ab.py --baseline /tmp/sitegen-old [--papers 10000] [--rounds 5] [--serve 3]
 
+The baseline gets a link `sitegen/templates` to its own `templates/` (see `own_templates`).
+
 Both sitegens get their own copy of one generated corpus (bench/generate.py). Each round makes,
 with each sitegen in turn (the order swapped every round, A B then B A, so that this machine's
 drift in speed falls on both alike): a cold build (output and cache deleted), a rebuild with
@@ -36,6 +38,16 @@ from run import OUT, REPO, bench_serve_reload, edit_one_paper, run_measured  # n
 from sitegen.paperfile import dump_paper, parse_paper  # noqa: E402
 
 KINDS = ("cold", "nothing changed", "abstract edit", "title edit")
+
+
+def own_templates(checkout: Path) -> None:
+    """Make `checkout`'s sitegen find its own templates. The package maps `sitegen.templates` to
+    the repository's `templates/` folder, which an editable install resolves to the installed
+    checkout's: another checkout imported through PYTHONPATH would render with this one's
+    templates. A link `sitegen/templates` in that checkout (a scratch worktree) fixes it."""
+    link = checkout / "sitegen" / "templates"
+    if not link.exists():
+        link.symlink_to(checkout / "templates", target_is_directory=True)
 
 
 def build(checkout: Path, project: Path, log: Path) -> tuple[float, float]:
@@ -80,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     checkouts = {"A (this)": REPO, "B (baseline)": args.baseline.resolve()}
+    own_templates(checkouts["B (baseline)"])
     work = OUT / "ab"
     shutil.rmtree(work, ignore_errors=True)
     corpus = work / "corpus"
