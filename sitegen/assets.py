@@ -18,6 +18,8 @@ SEARCH = {
 BUILT_IN = {
     urls.STYLE: ("sitegen.templates", "static/style.css"),
     urls.SITE_JS: ("sitegen.templates", "static/site.js"),
+    urls.THEME_JS: ("sitegen.templates", "static/theme.js"),
+    urls.NOSCRIPT_CSS: ("sitegen.templates", "static/noscript.css"),
     urls.FAVICON: ("sitegen.templates", "static/favicon.svg"),
     **SEARCH,
 }

@@ -36,6 +36,8 @@ __all__ = ["PHASES", "BuildReport", "Tuning", "build_site", "run_build"]
 
 def run_build(args: argparse.Namespace) -> int:
     loaded = load_config(args.config)
+    if args.editor:
+        loaded = loaded.for_editor(True)
     out = args.out if args.out is not None else loaded.path(loaded.config.output_dir)
     report = build_site(loaded, Path(out), strict=args.strict)
     for warning in report.warnings:

@@ -20,7 +20,8 @@ DOING = {"import": "import", "build": "build the site", "serve": "serve", "topic
 
 EPILOG = """examples:
   sitegen import content/sources/*.txt     import listings into content/papers/
-  sitegen build                            build the site into public/
+  sitegen build                            build the reader's site into public/
+  sitegen build --editor                   the editor's view: notes, badges, the attention page
   sitegen serve                            preview at http://127.0.0.1:8000/, reloading on save
   sitegen topics --explain endogen         why a paper has its topics
 """
@@ -81,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: public/)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument(
+        "--editor",
+        action="store_true",
+        help="build the editor's view: the attention page, guessed-title and -date badges, "
+        "source listings and the file to edit on each page (default: the reader's site)",
+    )
     _config_flag(build)
 
     serve = commands.add_parser(
@@ -88,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="preview the site, rebuilding and reloading the browser on every save",
         description=(
             "Build, serve on loopback and watch content/, templates, site.yaml and topics.yaml; "
-            "the open page reloads itself after each rebuild."
+            "the open page reloads itself after each rebuild. It shows the editor's view "
+            "(the attention page, badges, source listings, the file to edit) unless --reader."
         ),
         epilog="examples:\n  sitegen serve\n  sitegen serve --port 9000 --open",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -97,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     serve.add_argument("--poll", action="store_true", help="poll for changes (network or VM mounts)")
+    serve.add_argument(
+        "--reader", action="store_true", help="preview the reader's site, without the editor's aids"
+    )
     _config_flag(serve)
 
     topics = commands.add_parser(

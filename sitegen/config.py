@@ -23,7 +23,9 @@ KEYS = {
     "language": ("language", "the pages' language code, e.g. en"),
     "recent_count": ("recent_count", "how many recent papers the home page lists"),
     "related_count": ("related_count", "how many related papers a paper page lists"),
+    "editor": ("editor", "true: build the editor's view (notes, badges, the attention page) every time"),
 }
+FLAGS = ("editor",)  # keys that take true or false
 PATH_KEYS = {
     "content": "content_dir",
     "templates": "templates_dir",
@@ -41,6 +43,11 @@ class LoadedConfig:
 
     def path(self, relative: str) -> Path:
         return (self.root / relative).resolve()
+
+    def for_editor(self, editor: bool) -> LoadedConfig:
+        """The same project, built as the editor's view (True) or as the reader's site (False),
+        whatever site.yaml's `editor` says: `sitegen build --editor` and `sitegen serve` decide."""
+        return dataclasses.replace(self, config=dataclasses.replace(self.config, editor=editor))
 
 
 def _line(text: str, key: str) -> int | None:
@@ -92,7 +99,11 @@ def _validate(raw: dict[str, Any], text: str, path: Path) -> LoadedConfig:
             warnings.append(problem(str(key), "is not a known setting; ignored", f"known: {known}"))
             continue
         field, meaning = KEYS[key]
-        if field.endswith("_count"):
+        if key in FLAGS:
+            if not isinstance(value, bool):
+                errors.append(problem(key, f"must be true or false, found {value!r}", meaning))
+                continue
+        elif field.endswith("_count"):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 errors.append(problem(key, f"must be a whole number, found {value!r}", meaning))
                 continue

@@ -26,13 +26,19 @@ class Attention:
     reasons: tuple[str, ...]
 
 
+YearCounts = tuple[tuple[int | None, int], ...]  # (year, papers), oldest first; None: undated, last
+
+
 @dataclass(frozen=True)
 class Derived:
     topics_of: dict[str, tuple[str, ...]]  # slug -> effective topic ids, in topics.yaml order
     newest_first: tuple[str, ...]  # every slug: date desc, then title, then slug; undated last
     papers_in: dict[str, tuple[str, ...]]  # topic id -> its slugs, newest first
+    unclassified: tuple[str, ...]  # the papers with no topic, newest first
     cooccurring: dict[str, tuple[tuple[str, int], ...]]  # topic id -> (other topic, shared papers)
-    years: tuple[int, ...]  # every year with a paper, newest first
+    years: YearCounts  # every year with a paper, and how many; then the undated papers
+    years_in: dict[str, YearCounts]  # topic id -> the same, of its papers
+    unclassified_years: YearCounts  # the same, of the papers with no topic
     attention: tuple[Attention, ...]
 
 
@@ -47,14 +53,30 @@ def derive(papers: Sequence[Paper], topics: Sequence[Topic], assign: AssignTopic
     topics_of = {paper.slug: assign(paper, topics) for paper in papers}
     ordered_papers = newest_first(papers)
     ordered = tuple(paper.slug for paper in ordered_papers)
+    papers_in = group_by_topic(ordered, topics_of, topics)
+    year_of = {paper.slug: paper.year for paper in papers}
+    unclassified = tuple(slug for slug in ordered if not topics_of[slug])
     return Derived(
         topics_of=topics_of,
         newest_first=ordered,
-        papers_in=group_by_topic(ordered, topics_of, topics),
+        papers_in=papers_in,
+        unclassified=unclassified,
         cooccurring=cooccurrence(topics_of.values(), topics),
-        years=tuple(sorted({p.year for p in papers if p.year is not None}, reverse=True)),
+        years=year_counts(year_of[slug] for slug in ordered),
+        years_in={
+            topic_id: year_counts(year_of[slug] for slug in slugs) for topic_id, slugs in papers_in.items()
+        },
+        unclassified_years=year_counts(year_of[slug] for slug in unclassified),
         attention=needs_attention(ordered_papers),
     )
+
+
+def year_counts(years: Iterable[int | None]) -> YearCounts:
+    """How many papers each year has, oldest first, then the undated ones (None), if any."""
+    counted = Counter(years)
+    undated = counted.pop(None, 0)
+    dated: list[tuple[int | None, int]] = sorted(counted.items())
+    return (*dated, *(((None, undated),) if undated else ()))
 
 
 def listing_key(paper: Paper) -> tuple[bool, int, int, int, str, str]:

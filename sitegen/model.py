@@ -154,6 +154,7 @@ class SiteConfig:
     cache_dir: str = ".sitegen-cache"
     recent_count: int = 8
     related_count: int = 5
+    editor: bool = False  # the editor's view: notes, badges and the attention page (else the reader's site)
 
 
 class Papers(Sequence[Paper]):

@@ -206,12 +206,14 @@ def bibtex_name(person: names.Person) -> str:
 
 
 def paper_record(
-    paper: Paper, topics: tuple[str, ...], related: tuple[str, ...], bibtex_key: str
+    paper: Paper, topics: tuple[str, ...], related: tuple[str, ...], bibtex_key: str, *, editor: bool = True
 ) -> dict[str, object]:
     """A paper's record in papers.json: its page on the site (`page`; `url` is the paper's own
-    landing page, a field), every field the schema shows in JSON, its topics (as the rules and
-    pins give them), abstract, related papers and BibTeX key."""
-    fields = {field.name: field.type.json(getattr(paper, field.name)) for field in JSON_FIELDS}
+    landing page, a field), every field the schema shows in JSON (but the editor's notes, on the
+    reader's site), its topics (as the rules and pins give them), abstract, related papers and
+    BibTeX key."""
+    shown = JSON_FIELDS if editor else READER_JSON_FIELDS
+    fields = {field.name: field.type.json(getattr(paper, field.name)) for field in shown}
     return {
         "slug": paper.slug,
         "page": urls.paper_page(paper.slug),
@@ -224,6 +226,12 @@ def paper_record(
 
 
 JSON_FIELDS = tuple(field for field in schema.FIELDS if schema.JSON in field.shown)
+READER_JSON_FIELDS = tuple(field for field in JSON_FIELDS if schema.EDITOR_ONLY not in field.shown)
+
+
+def browse_record_js(record: dict[str, object]) -> bytes:
+    """One record as BROWSE_LIST lays it out (a JSON object is a JavaScript expression)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def record_json(record: dict[str, object]) -> bytes:
@@ -257,3 +265,5 @@ JSON_LIST = ListFile(b"[\n ", b",\n ", b"\n]\n", b"[]\n")  # as json.dumps(recor
 BIBTEX_LIST = ListFile(b"", b"\n", b"", b"")
 RIS_LIST = ListFile(b"", b"\n", b"", b"")
 CSL_LIST = ListFile(b"[\n", b",\n", b"\n]\n", b"[]\n")  # one item a line
+# A script that sets a global, so that it loads from file:// as from a server.
+BROWSE_LIST = ListFile(b"window.SITEGEN_PAPERS = [\n", b",\n", b"\n];\n", b"window.SITEGEN_PAPERS = [];\n")

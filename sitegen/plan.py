@@ -18,22 +18,25 @@ from typing import Any, NamedTuple
 import jinja2
 
 from sitegen import citations, outputs, render, urls
-from sitegen.views import ATTENTION, FEED, NEWEST, RECENT, YEARS, SiteView
+from sitegen.views import ATTENTION, FEED, NEWEST, RECENT, SiteView, page_count, topic_list, years_of
 
 # Inputs of one paper (the key is its slug):
 PAPER = "paper"  # paper(), abstract(), topics_of(): its file (every field) and its topics
 CARD = "card"  # card(): its topics and the fields the templates read through cards
+SNIPPET = "snippet"  # snippet(): the opening of its abstract, as reading lists show it
 RELATED = "related"  # related(): its related papers
 BIBKEY = "bibkey"  # bibtex_key()
 # Site-wide inputs (the key is "", or a list's name):
 LIST = "list"  # listing(name): a derived list, e.g. the papers newest first, or a topic's papers
+LIST_PAGE = "list page"  # list_page(name, number): one page of a list of papers ("NAME@NUMBER")
 TOPICS = "topics"  # topic_refs(): each topic's id, title and description
 COUNTS = "counts"  # topic_cards(): the topics with their numbers of papers
 INFO = "info"  # info(): what every page says of the site (its name, its counts)
+MODE = "mode"  # mode(): the editor's view or the reader's site
 CONFIG = "config"  # config(): site.yaml
 TEMPLATES = "templates"  # the templates, read by every page rendered with them
 
-PER_PAPER = (PAPER, CARD, RELATED, BIBKEY)
+PER_PAPER = (PAPER, CARD, SNIPPET, RELATED, BIBKEY)
 
 
 class Input(NamedTuple):
@@ -115,9 +118,16 @@ class Plan:
     search: SearchIndex
 
 
+def page_key(name: str, number: int) -> str:
+    """The key of the LIST_PAGE input of page `number` of the list `name`."""
+    return f"{name}@{number}"
+
+
 def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes]) -> Plan:
     """Every output of the site. Each maker reads the site through `view` when it is called."""
-    every_page = (Input(TEMPLATES), Input(INFO), Input(TOPICS))  # the header, footer and topic chips
+    # The header, footer and topic chips; and whom the site is for, which every page shows.
+    every_page = (Input(TEMPLATES), Input(INFO), Input(TOPICS), Input(MODE))
+    editor = view.mode().editor
 
     def page(path: str, reads: tuple[Read, ...], make: Callable[[], Made]) -> Page:
         return Page(path, (*every_page, *reads), make)
@@ -125,44 +135,83 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
     def listed(name: str) -> tuple[Read, ...]:
         return Input(LIST, name), Cards(view.listing(name))
 
-    def topic_page(topic_id: str) -> str:
-        members = view.cards(view.listing(f"topic:{topic_id}"))
-        cooccurring = view.cooccurring(topic_id)
-        return render.render_topic(env, view.info(), view.topic_card(topic_id), members, cooccurring)
+    def frame() -> render.Frame:
+        return render.Frame(view.info(), view.mode())
 
-    pages = [
-        page(
-            urls.HOME,
-            (Input(COUNTS), *listed(RECENT)),
-            lambda: render.render_home(
-                env, view.info(), view.topic_cards(), view.cards(view.listing(RECENT))
-            ),
-        ),
-        page(
-            urls.ALL_PAPERS,
-            (Input(COUNTS), Input(LIST, YEARS), *listed(NEWEST)),
-            lambda: render.render_all_papers(
-                env, view.info(), view.topic_cards(), view.cards(view.listing(NEWEST)), view.listing(YEARS)
-            ),
-        ),
-        page(
-            urls.TOPICS, (Input(COUNTS),), lambda: render.render_topics(env, view.info(), view.topic_cards())
-        ),
-        *(
-            page(
-                urls.topic_file(topic.id),
-                (Input(COUNTS), Input(LIST, f"cooccurring:{topic.id}"), *listed(f"topic:{topic.id}")),
-                partial(topic_page, topic.id),
+    def home() -> str:
+        recent = view.cards(view.listing(RECENT))
+        return render.render_home(env, frame(), view.topic_cards(), recent, view.home_charts())
+
+    def all_papers_page(number: int) -> str:
+        listing = view.list_page(NEWEST, number)
+        facets = view.facets() if number == 1 else None
+        return render.render_all_papers(env, frame(), listing, view.cards(listing.slugs), facets)
+
+    def topic_page(topic_id: str, number: int) -> str:
+        listing = view.list_page(topic_list(topic_id), number)
+        first, of_a_topic = number == 1, topic_id != urls.UNCLASSIFIED
+        return render.render_topic(
+            env,
+            frame(),
+            view.list_topic(topic_id),
+            listing,
+            view.reading_cards(listing.slugs),
+            view.cooccurring(topic_id) if first and of_a_topic else [],
+            view.topic_chart(topic_id) if first else None,
+        )
+
+    def list_pages(name: str, count: int, snippets: bool) -> list[tuple[int, tuple[Read, ...]]]:
+        """Each page of a list of papers, with what it reads of the list: its page and cards
+        (only: an edit re-renders the pages whose papers or slices it changed, not every page)."""
+        found = []
+        for number in range(1, page_count(count, name) + 1):
+            slugs = view.list_page(name, number).slugs
+            reads: tuple[Read, ...] = (Input(LIST_PAGE, page_key(name, number)), Cards(slugs))
+            if snippets:
+                reads += tuple(Input(SNIPPET, slug) for slug in slugs)
+            found.append((number, reads))
+        return found
+
+    topic_cards = view.topic_cards()
+    home_reads: tuple[Read, ...] = (
+        Input(COUNTS),
+        *listed(RECENT),
+        Input(LIST, years_of(NEWEST)),
+        *(Input(LIST, years_of(topic_list(card.id))) for card in topic_cards),
+    )
+    pages = [page(urls.HOME, home_reads, home)]
+    for number, reads in list_pages(NEWEST, view.info().paper_count, snippets=False):
+        facets = (Input(COUNTS), Input(LIST, years_of(NEWEST))) if number == 1 else ()
+        pages.append(page(urls.list_page_file(urls.ALL_PAPERS, urls.ALL_PAPERS_PAGES, number),
+                          (*reads, *facets), partial(all_papers_page, number)))  # fmt: skip
+    pages.append(
+        page(urls.TOPICS, (Input(COUNTS),), lambda: render.render_topics(env, frame(), view.topic_cards()))
+    )
+    for card in topic_cards:
+        name = topic_list(card.id)
+        for number, reads in list_pages(name, card.count, snippets=True):
+            first = (
+                (
+                    Input(LIST, years_of(name)),
+                    *([] if card.unclassified else [Input(LIST, f"cooccurring:{card.id}")]),
+                )
+                if number == 1
+                else ()
             )
-            for topic in view.library.topics
-        ),
-        page(
-            urls.ATTENTION,
-            (Input(LIST, ATTENTION), Cards(tuple(item.slug for item in view.listing(ATTENTION)))),
-            lambda: render.render_attention(env, view.info(), view.attention_items()),
-        ),
-        page(urls.SEARCH, (), lambda: render.render_search(env, view.info())),
-        page(urls.NOT_FOUND, (), lambda: render.render_not_found(env, view.info())),
+            path = urls.list_page_file(urls.topic_file(card.id), urls.topic_pages(card.id), number)
+            pages.append(page(path, (*reads, *first), partial(topic_page, card.id, number)))
+    if editor:
+        attention = (Input(LIST, ATTENTION), Cards(tuple(item.slug for item in view.listing(ATTENTION))))
+        pages.append(
+            page(
+                urls.ATTENTION,
+                attention,
+                lambda: render.render_attention(env, frame(), view.attention_items()),
+            )
+        )
+    pages += [
+        page(urls.SEARCH, (), lambda: render.render_search(env, frame())),
+        page(urls.NOT_FOUND, (), lambda: render.render_not_found(env, frame())),
         Page(
             urls.FEED,
             (Input(CONFIG), Input(LIST, FEED), *(Input(PAPER, slug) for slug in view.listing(FEED))),
@@ -170,7 +219,7 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
         ),
         Page(
             urls.SITEMAP,
-            (Input(CONFIG), Input(TOPICS), Input(LIST, NEWEST)),
+            (Input(CONFIG), Input(COUNTS), Input(INFO), Input(LIST, NEWEST)),
             lambda: outputs.sitemap(view.config().base_url, view.page_addresses()),
         ),
     ]
@@ -179,15 +228,15 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
         own=(PAPER, BIBKEY, RELATED),
         cards_of=view.related,
         site=(*every_page, Input(CONFIG)),  # CONFIG: the Open Graph tags hold the page's address
-        make=lambda slug: render.render_paper(env, view.info(), view.paper_view(slug)),
+        make=lambda slug: render.render_paper(env, frame(), view.paper_view(slug)),
     )
     def bibtex(slug: str) -> bytes:
         return view.bibtex_entry(slug).encode("utf-8")
 
     chunked = (
         Chunked(urls.BIBTEX, NEWEST, (PAPER, BIBKEY), (), bibtex, outputs.BIBTEX_LIST),
-        Chunked(
-            urls.JSON, NEWEST, (PAPER, BIBKEY, RELATED), (),
+        Chunked(  # MODE: the reader's records leave the editor's notes out
+            urls.JSON, NEWEST, (PAPER, BIBKEY, RELATED), (Input(MODE),),
             lambda slug: outputs.record_json(view.record(slug)), outputs.JSON_LIST,
         ),
         Chunked(
@@ -202,6 +251,10 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
             Chunked(urls.topic_bibtex(topic.id), f"topic:{topic.id}", (PAPER, BIBKEY), (), bibtex,
                     outputs.BIBTEX_LIST)
             for topic in view.library.topics
+        ),
+        Chunked(
+            urls.BROWSE_DATA, NEWEST, (CARD,), (Input(MODE),),  # the browser's cards: what lists show
+            lambda slug: outputs.browse_record_js(view.browse_record(slug)), outputs.BROWSE_LIST,
         ),
     )  # fmt: skip
     search = SearchIndex(own=(PAPER,), site=(Input(TOPICS),), document=view.search_document)

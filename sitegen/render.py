@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,19 @@ from sitegen.errors import SitegenError
 from sitegen.model import PaperDate
 
 if TYPE_CHECKING:
-    from sitegen.views import AttentionItem, PaperCard, PaperView, SiteInfo, TopicCard
+    from sitegen.charts import Chart
+    from sitegen.views import (
+        AttentionItem,
+        Facets,
+        HomeCharts,
+        ListPage,
+        Mode,
+        PaperCard,
+        PaperView,
+        SiteInfo,
+        TopicCard,
+        TopicRef,
+    )
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 
@@ -54,9 +67,10 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
 
 
 def human_date(value: PaperDate | dt.date | None) -> str:
-    """`3 May 2024`, `May 2024` or `2024`, as precise as the date is known."""
+    """The one way dates are written on the site (and by its scripts): `3 May 2024`, `May 2024`
+    or `2024`, as precise as the date is known; a paper without one is "Undated"."""
     if value is None:
-        return "undated"
+        return "Undated"
     return value.human() if isinstance(value, PaperDate) else PaperDate.of(value).human()
 
 
@@ -90,14 +104,29 @@ def get_template(env: jinja2.Environment, name: str) -> jinja2.Template:
         raise template_error(exc, name) from None
 
 
-def page_context(site: SiteInfo, page: str, **values: Any) -> dict[str, Any]:
-    """The one context every template gets: the site, the page's path and the way back to the root."""
-    return {"site": site, "page": page, "root": urls.root_of(page), **values}
+@dataclass(frozen=True)
+class Frame:
+    """What every page shows around its own content: the site, and whom it is made for."""
+
+    site: SiteInfo
+    mode: Mode
 
 
-def render(env: jinja2.Environment, template: str, site: SiteInfo, page: str, **values: Any) -> str:
+def page_context(frame: Frame, page: str, **values: Any) -> dict[str, Any]:
+    """The one context every template gets: the site, whether it is the editor's view, the
+    page's path and the way back to the root."""
+    return {
+        "site": frame.site,
+        "editor": frame.mode.editor,
+        "page": page,
+        "root": urls.root_of(page),
+        **values,
+    }
+
+
+def render(env: jinja2.Environment, template: str, frame: Frame, page: str, **values: Any) -> str:
     try:
-        return get_template(env, template).render(page_context(site, page, **values))
+        return get_template(env, template).render(page_context(frame, page, **values))
     except (SitegenError, OSError):  # OSError: the disk, not the template
         raise
     except Exception as exc:  # a template error, or any error a template's expression raised
@@ -112,49 +141,66 @@ def render(env: jinja2.Environment, template: str, site: SiteInfo, page: str, **
 
 
 def render_home(
-    env: jinja2.Environment, site: SiteInfo, topics: Sequence[TopicCard], recent: Sequence[PaperCard]
+    env: jinja2.Environment,
+    frame: Frame,
+    topics: Sequence[TopicCard],
+    recent: Sequence[PaperCard],
+    charts: HomeCharts,
 ) -> str:
-    return render(env, "home.html", site, urls.HOME, topics=topics, recent=recent)
+    return render(env, "home.html", frame, urls.HOME, topics=topics, recent=recent, charts=charts)
 
 
-def render_paper(env: jinja2.Environment, site: SiteInfo, view: PaperView) -> str:
+def render_paper(env: jinja2.Environment, frame: Frame, view: PaperView) -> str:
     template = view.paper.template or "paper.html"
-    return render(env, template, site, urls.paper_file(view.paper.slug), view=view, paper=view.paper)
+    return render(env, template, frame, urls.paper_file(view.paper.slug), view=view, paper=view.paper)
 
 
 def render_topic(
     env: jinja2.Environment,
-    site: SiteInfo,
-    topic: TopicCard,
+    frame: Frame,
+    topic: TopicRef,
+    listing: ListPage,
     papers: Sequence[PaperCard],
-    cooccurring: Sequence[tuple[TopicCard, int]],
+    cooccurring: Sequence[tuple[TopicRef, int]],
+    chart: Chart | None,
 ) -> str:
-    page = urls.topic_file(topic.id)
-    return render(env, "topic.html", site, page, topic=topic, papers=papers, cooccurring=cooccurring)
+    """A page of a topic's reading list; the first also has its chart and related topics."""
+    return render(
+        env,
+        "topic.html",
+        frame,
+        listing.path,
+        topic=topic,
+        listing=listing,
+        papers=papers,
+        cooccurring=cooccurring,
+        chart=chart,
+    )
 
 
-def render_topics(env: jinja2.Environment, site: SiteInfo, topics: Sequence[TopicCard]) -> str:
-    return render(env, "topics.html", site, urls.TOPICS, topics=topics)
+def render_topics(env: jinja2.Environment, frame: Frame, topics: Sequence[TopicCard]) -> str:
+    return render(env, "topics.html", frame, urls.TOPICS, topics=topics)
 
 
 def render_all_papers(
     env: jinja2.Environment,
-    site: SiteInfo,
-    topics: Sequence[TopicCard],
+    frame: Frame,
+    listing: ListPage,
     papers: Sequence[PaperCard],
-    years: Sequence[int],
+    facets: Facets | None,
 ) -> str:
-    return render(env, "papers.html", site, urls.ALL_PAPERS, topics=topics, papers=papers, years=years)
+    """A page of the list of every paper; the first also has the browser's filters (`facets`)."""
+    return render(env, "papers.html", frame, listing.path, listing=listing, papers=papers, facets=facets)
 
 
-def render_attention(env: jinja2.Environment, site: SiteInfo, items: Sequence[AttentionItem]) -> str:
-    return render(env, "attention.html", site, urls.ATTENTION, items=items)
+def render_attention(env: jinja2.Environment, frame: Frame, items: Sequence[AttentionItem]) -> str:
+    return render(env, "attention.html", frame, urls.ATTENTION, items=items)
 
 
-def render_search(env: jinja2.Environment, site: SiteInfo) -> str:
-    return render(env, "search.html", site, urls.SEARCH)
+def render_search(env: jinja2.Environment, frame: Frame) -> str:
+    return render(env, "search.html", frame, urls.SEARCH)
 
 
-def render_not_found(env: jinja2.Environment, site: SiteInfo) -> str:
+def render_not_found(env: jinja2.Environment, frame: Frame) -> str:
     # Served for a missing path at any depth, so it links from the site's root path, not relatively.
-    return render(env, "404.html", site, urls.NOT_FOUND, root=site.base_path)
+    return render(env, "404.html", frame, urls.NOT_FOUND, root=frame.site.base_path)

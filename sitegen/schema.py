@@ -23,6 +23,10 @@ IMPORTER, EDITOR = "importer", "editor"
 # papers.json, in the search index. tests/test_plan.py checks each column against what the
 # templates and makers read; cards read through user templates are recorded as they are read.
 CARD, PAGE, JSON, SEARCH = "card", "page", "json", "search"
+# Marks a field shown only in the editor's view (`sitegen serve`, `sitegen build --editor`): the
+# importer's notes for the editor, which the reader's site never shows, in its pages or data.
+EDITOR_ONLY = "editor only"
+NOTE = EDITOR_ONLY  # the importer's note to the editor: the table's short name for it
 
 
 @dataclass(frozen=True)
@@ -260,21 +264,21 @@ class Field:
 # In the order paper files list them.
 FIELDS: tuple[Field, ...] = (
     Field("title", TEXT, IMPORTER, (CARD, PAGE, JSON, SEARCH), "", "the paper's title (required)"),
-    Field("title_derived", FLAG, IMPORTER, (CARD, PAGE, JSON), False, "the importer made the title up"),
+    Field("title_derived", FLAG, IMPORTER, (CARD, PAGE, JSON, NOTE), False, "the importer made the title up"),
     Field("date", DATE, IMPORTER, (CARD, PAGE, JSON, SEARCH), None, "YYYY-MM-DD, YYYY-MM or YYYY"),
-    Field("date_inferred", FLAG, IMPORTER, (CARD, PAGE, JSON), False, "the listing gave no year"),
+    Field("date_inferred", FLAG, IMPORTER, (CARD, PAGE, JSON, NOTE), False, "the listing gave no year"),
     Field("authors", PERSONS, IMPORTER, (CARD, PAGE, JSON, SEARCH), (), "the authors' names, as written"),
-    Field("authors_count", COUNT, IMPORTER, (PAGE, JSON), None, "how many authors (names unknown)"),
-    Field("organization", TEXT, IMPORTER, (PAGE, JSON, SEARCH), None, "the authors' organisation"),
+    Field("authors_count", COUNT, IMPORTER, (CARD, PAGE, JSON), None, "how many authors (names unknown)"),
+    Field("organization", TEXT, IMPORTER, (CARD, PAGE, JSON, SEARCH), None, "the authors' organisation"),
     Field("venue", TEXT, IMPORTER, (CARD, PAGE, JSON, SEARCH), None, "the journal or conference, or arXiv"),
     Field("type", PAPER_TYPE, IMPORTER, (PAGE, JSON), None, f"one of {', '.join(PAPER_TYPES)}"),
     Field("doi", DOI_TYPE, IMPORTER, (PAGE, JSON), None, "the DOI, e.g. 10.1038/nature14539"),
     Field("arxiv", ARXIV_TYPE, IMPORTER, (PAGE, JSON), None, "the arXiv id, without version"),
     Field("url", WEB, IMPORTER, (PAGE, JSON), None, "the paper's landing page"),
     Field("pdf", WEB, IMPORTER, (PAGE, JSON), None, "the address of its PDF"),
-    Field("upvotes", COUNT, IMPORTER, (PAGE, JSON), None, "upvotes on the daily-papers page"),
-    Field("links", LINKS, IMPORTER, (PAGE, JSON), (), "the links in the abstract, each with its kind"),
-    Field("sources", NAMES, IMPORTER, (PAGE, JSON), (), "the listings the paper appeared in"),
+    Field("upvotes", COUNT, IMPORTER, (CARD, PAGE, JSON), None, "upvotes on the daily-papers page"),
+    Field("links", LINKS, IMPORTER, (CARD, PAGE, JSON), (), "the links in the abstract, each with its kind"),
+    Field("sources", NAMES, IMPORTER, (PAGE, JSON, NOTE), (), "the listings the paper appeared in"),
     Field("topics", PINNED, EDITOR, (), None, "pins the topics (the rules are then ignored)"),
     Field("topics_add", NAMES, EDITOR, (), (), "topics added to what the rules give"),
     Field("topics_remove", NAMES, EDITOR, (), (), "topics taken from what the rules give"),
@@ -288,9 +292,12 @@ NAMES_IN_ORDER = tuple(field.name for field in FIELDS)
 IMPORTED = tuple(field.name for field in FIELDS if field.owner == IMPORTER)
 
 
-def shown_in(place: str) -> tuple[str, ...]:
-    """The fields shown in `place` (CARD, PAGE, JSON or SEARCH), in the table's order."""
-    return tuple(field.name for field in FIELDS if place in field.shown)
+def shown_in(place: str, *, editor: bool = True) -> tuple[str, ...]:
+    """The fields shown in `place` (CARD, PAGE, JSON or SEARCH), in the table's order: in the
+    editor's view, or (`editor=False`) on the reader's site."""
+    return tuple(
+        field.name for field in FIELDS if place in field.shown and (editor or EDITOR_ONLY not in field.shown)
+    )
 
 
 # The abstract is the file's body, after the front matter: shown on the page, in papers.json

@@ -107,10 +107,12 @@ class DevServer:
         host: str = "127.0.0.1",
         port: int = 0,
         poll: bool = False,
+        editor: bool = True,
         echo: Callable[[str], None] = print,
         quiet: float = QUIET_SECONDS,
     ) -> None:
         self.config_file = config_file
+        self.editor = editor  # the preview is the editor's view unless asked for the reader's site
         self.echo = echo
         self.http = PreviewServer(self._site_root, host, port)  # first: it fails when the port is taken
         self._temp, self._temp_handle = preview_folder()
@@ -231,7 +233,7 @@ class DevServer:
 
     def _reload_config(self) -> None:
         try:
-            loaded = load_config(self.config_file)
+            loaded = load_config(self.config_file).for_editor(self.editor)
         except SitegenError:
             self.loaded = None
             raise
@@ -322,7 +324,9 @@ def run_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     try:
-        server = DevServer(args.config, host=args.host, port=args.port, poll=args.poll, echo=_echo)
+        server = DevServer(
+            args.config, host=args.host, port=args.port, poll=args.poll, editor=not args.reader, echo=_echo
+        )
     except OSError as exc:
         raise SitegenError(
             f"cannot listen on {args.host}:{args.port}: {exc.strerror}",

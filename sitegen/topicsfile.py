@@ -9,11 +9,14 @@ from pathlib import Path
 
 import yaml
 
+from sitegen import urls
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Topic, TopicRules
 from sitegen.topics import SlowRule
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Ids whose page the site already has: the list of topics, and the papers with no topic.
+RESERVED_IDS = {"index": "the list of topics", urls.UNCLASSIFIED: "the papers that have no topic"}
 TOPIC_KEYS = ("id", "title", "description", "rules")
 REQUIRED_KEYS = ("id", "title", "description")
 RULE_KEYS = ("title", "abstract", "veto", "threshold", "repeat")
@@ -127,6 +130,10 @@ class _TopicReader:
         if topic_id is not None and not ID_PATTERN.match(topic_id):
             hint = "use lowercase letters, digits and single hyphens, e.g. `report-generation`"
             self.problem(entries["id"][1], "id", f"`{topic_id}` is not a valid topic id", hint)
+            topic_id = None
+        elif topic_id in RESERVED_IDS:
+            hint = f"the site's topics/{topic_id}.html shows {RESERVED_IDS[topic_id]}; choose another id"
+            self.problem(entries["id"][1], "id", f"`{topic_id}` is a reserved topic id", hint)
             topic_id = None
         title = self.text(entries.get("title"), "title")
         description = self.text(entries.get("description"), "description")

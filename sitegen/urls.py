@@ -13,7 +13,9 @@ from urllib.parse import quote, urlsplit
 HOME = "index.html"
 PAPERS = "papers/"  # a page per paper, and the list of them all
 ALL_PAPERS = f"{PAPERS}index.html"
+ALL_PAPERS_PAGES = f"{PAPERS}pages/"  # the list's further pages, for browsing without JavaScript
 TOPICS = "topics/index.html"
+UNCLASSIFIED = "unclassified"  # the topic page of the papers with no topic (an id no topic may take)
 ATTENTION = "attention.html"
 SEARCH = "search.html"
 NOT_FOUND = "404.html"
@@ -27,6 +29,9 @@ ASSETS = "assets/"  # static files: stylesheets, scripts, icons
 STYLE = "assets/style.css"
 SITE_JS = "assets/site.js"
 FAVICON = "assets/favicon.svg"
+THEME_JS = "assets/theme.js"  # applies the reader's light or dark choice before the page is drawn
+NOSCRIPT_CSS = "assets/noscript.css"  # hides the controls that need JavaScript when it is off
+BROWSE_DATA = "assets/papers-data.js"  # every paper's card data, for the All papers browser
 SEARCH_INDEX = "assets/search-index.js"  # loaded by the search box on first use
 
 
@@ -35,7 +40,7 @@ def paper_file(slug: str) -> str:
 
 
 def is_paper_file(path: str) -> bool:
-    return path.startswith(PAPERS) and path != ALL_PAPERS
+    return path.startswith(PAPERS) and path != ALL_PAPERS and "/" not in path[len(PAPERS) :]
 
 
 def topic_file(topic_id: str) -> str:
@@ -45,6 +50,17 @@ def topic_file(topic_id: str) -> str:
 def topic_bibtex(topic_id: str) -> str:
     """A topic's papers as BibTeX, beside its page."""
     return f"topics/{topic_id}.bib"
+
+
+def topic_pages(topic_id: str) -> str:
+    """The folder of a topic's further pages (2.html, 3.html, ...): no topic id holds a slash."""
+    return f"topics/{topic_id}/"
+
+
+def list_page_file(first: str, folder: str, number: int) -> str:
+    """Page `number` (from 1) of a list of papers whose first page is `first` and whose further
+    pages are `folder`2.html, 3.html, ..."""
+    return first if number == 1 else f"{folder}{number}.html"
 
 
 def link_to(file: str) -> str:

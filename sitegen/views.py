@@ -17,9 +17,10 @@ from urllib.parse import quote_plus
 
 from markupsafe import Markup
 
-from sitegen import citations, names, outputs, urls
+from sitegen import charts, citations, names, outputs, urls
 from sitegen.abstracts import Abstract
-from sitegen.derive import Derived, introduced_names
+from sitegen.charts import Chart
+from sitegen.derive import Derived, YearCounts, introduced_names
 from sitegen.model import Library, Paper
 
 LINK_LABELS = {"code": "Code", "project": "Project", "data": "Data", "model": "Model", "paper": "Paper"}
@@ -33,17 +34,69 @@ class TopicRef:
     id: str
     title: str
     url: str  # from the site root
+    description: str = ""
 
 
 @dataclass(frozen=True)
 class TopicCard:
-    """A topic as the topic listings show it, with its number of papers."""
+    """A topic as the topic listings show it, with its number of papers. The papers no topic has
+    are shown as one more, `unclassified`, topic."""
 
     id: str
     title: str
     description: str
     url: str  # from the site root
     count: int
+    unclassified: bool = False
+
+
+@dataclass(frozen=True)
+class Mode:
+    """Whom the site is made for: the editor (the attention page, the importer's notes, the file
+    to edit) or the reader (none of them)."""
+
+    editor: bool
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list of papers that is shown a page at a time."""
+
+    list: str  # the list's name: NEWEST, "topic:ID" or UNCLASSIFIED
+    number: int  # from 1
+    pages: int  # how many pages the list has (1 when it is empty)
+    total: int  # how many papers the list has
+    size: int  # how many papers a page shows
+    start: int  # the place in the list of this page's first paper, from 1
+    slugs: tuple[str, ...]  # the papers on this page
+    first: str  # the path of the list's first page; the others are `folder`2.html, ...
+    folder: str
+
+    @property
+    def path(self) -> str:
+        """This page's output file."""
+        return urls.list_page_file(self.first, self.folder, self.number)
+
+    def url(self, number: int) -> str:
+        """The address of page `number` of the list, from the site root."""
+        return urls.link_to(urls.list_page_file(self.first, self.folder, number))
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the All papers browser's filters start from: the topics with their counts, and the
+    number of papers of each year (the undated ones last)."""
+
+    topics: tuple[TopicCard, ...]
+    years: YearCounts  # newest first, then the undated papers
+
+
+@dataclass(frozen=True)
+class HomeCharts:
+    """The home page's charts: every paper by year, and each topic's, on the same years and scale."""
+
+    papers: Chart
+    topics: dict[str, Chart]  # by topic id
 
 
 class PaperCard:
@@ -51,19 +104,46 @@ class PaperCard:
 
     The names of the fields read through a card are recorded in `shown` (shared by every card of
     a build): a card's digest covers those fields only, so that an edit to a field no listing
-    shows (the abstract, say) leaves the listings alone, whatever the templates show.
+    shows (the abstract, say) leaves the listings alone, whatever the templates show. A reading
+    list's cards also hold the opening of the abstract (`snippet`, an input of its own).
     """
 
-    __slots__ = ("_paper", "_shown", "slug", "topics", "url")
+    __slots__ = ("_paper", "_shown", "slug", "snippet", "topics", "url")
 
-    def __init__(self, paper: Paper, topics: tuple[TopicRef, ...], shown: set[str]) -> None:
+    def __init__(
+        self, paper: Paper, topics: tuple[TopicRef, ...], shown: set[str], snippet: str | None = None
+    ) -> None:
         self.slug, self.url, self.topics = paper.slug, urls.paper_page(paper.slug), topics
-        self._paper, self._shown = paper, shown
+        self._paper, self._shown, self.snippet = paper, shown, snippet
 
     def __getattr__(self, name: str) -> Any:  # called for what is not a slot: the paper's fields
         value = getattr(self._paper, name)
         self._shown.add(name)
         return value
+
+    @property
+    def has_code(self) -> bool:
+        return any(link.kind == "code" for link in self.links)
+
+    @property
+    def code_url(self) -> str | None:
+        """The first link to the paper's code that may be followed, as an href."""
+        for link in self.links:
+            if link.kind == "code" and urls.is_safe_link(link.url):
+                return urls.external_href(link.url)
+        return None
+
+    @property
+    def byline(self) -> str:
+        """Who wrote it, in a few words: the organisation, or how many authors."""
+        return outputs.authors_text(self._read(self._paper, ("organization", "authors_count")))
+
+    def _read(self, paper: Paper, fields: tuple[str, ...]) -> Paper:
+        self._shown.update(fields)
+        return paper
+
+    def with_snippet(self, snippet: str) -> PaperCard:
+        return PaperCard(self._paper, self.topics, self._shown, snippet)
 
     def __repr__(self) -> str:
         return f"PaperCard({self.slug!r})"
@@ -117,7 +197,6 @@ class SiteInfo:
     base_path: str  # the path the site is published under, for the 404 page
     paper_count: int
     topic_count: int
-    attention_count: int
     search_index: str  # the search index file, from the site root
 
 
@@ -133,14 +212,40 @@ class SiteData:
     related: Callable[[], Mapping[str, tuple[str, ...]]]
 
 
-# The lists `SiteView.listing` gives, by name; "topic:ID" and "cooccurring:ID" are per topic.
-NEWEST, RECENT, YEARS, ATTENTION, FEED = "newest", "recent", "years", "attention", "feed"
+# The lists `SiteView.listing` gives, by name; "topic:ID" and "cooccurring:ID" are per topic, and
+# "years:LIST" counts the papers of a list of papers (NEWEST, "topic:ID", UNCLASSIFIED) by year.
+NEWEST, RECENT, ATTENTION, FEED = "newest", "recent", "attention", "feed"
+UNCLASSIFIED = "unclassified"  # the papers with no topic
+# How many papers a page of a list shows: All papers is compact (a line or two a paper), a
+# topic's reading list shows the opening of each abstract.
+PAGE_SIZES = {NEWEST: 100}
+READING_LIST_PAGE = 30
+SNIPPET_LENGTH = 280  # characters of the abstract a reading list shows (two lines on a wide screen)
+
+
+def topic_list(topic_id: str) -> str:
+    """The name of a topic's list of papers (the unclassified papers' for UNCLASSIFIED)."""
+    return UNCLASSIFIED if topic_id == urls.UNCLASSIFIED else f"topic:{topic_id}"
+
+
+def years_of(name: str) -> str:
+    """The name of the year counts of a list of papers."""
+    return f"years:{name}"
+
+
+def page_size(name: str) -> int:
+    return PAGE_SIZES.get(name, READING_LIST_PAGE)
+
+
+def page_count(papers: int, name: str) -> int:
+    return max(1, -(-papers // page_size(name)))
 
 
 class SiteView:
     """The one way outputs read the site. Accessors come in the plan's input kinds:
-    `paper`/`abstract`/`topics_of` (a paper), `card`, `related`, `bibtex_key`, `listing`,
-    `topic_refs` (the topics), `topic_cards` (their counts too), `info` and `config`."""
+    `paper`/`abstract`/`topics_of` (a paper), `card`, `snippet`, `related`, `bibtex_key`,
+    `listing`, `list_page`, `topic_refs` (the topics), `topic_cards` (their counts too), `info`,
+    `mode` and `config`."""
 
     def __init__(self, library: Library, data: SiteData, card_fields: set[str]) -> None:
         self.library, self.data = library, data
@@ -168,6 +273,10 @@ class SiteView:
             card = self._cards[slug] = PaperCard(self._by_slug[slug], topics, self.card_fields)
         return card
 
+    def snippet(self, slug: str) -> str:
+        """The opening of the paper's abstract, as plain text, cut at a word."""
+        return snippet(self.abstract(slug).text, SNIPPET_LENGTH)
+
     def related(self, slug: str) -> tuple[str, ...]:
         return self._related.get(slug, ())
 
@@ -180,19 +289,33 @@ class SiteView:
     def listing(self, name: str) -> tuple[Any, ...]:
         """A derived list by name (see NEWEST and the others above)."""
         data = self.data.listings
-        kind, _, topic_id = name.partition(":")
+        kind, _, key = name.partition(":")
         if kind == "topic":
-            return data.papers_in[topic_id]
+            return data.papers_in[key]
         if kind == "cooccurring":
-            return data.cooccurring[topic_id]
+            return data.cooccurring[key]
+        if kind == "years":  # of a list of papers
+            if key in (NEWEST, UNCLASSIFIED):
+                return data.years if key == NEWEST else data.unclassified_years
+            return data.years_in[key.partition(":")[2]]
         lists: dict[str, Callable[[], tuple[Any, ...]]] = {
             NEWEST: lambda: data.newest_first,
             RECENT: lambda: data.newest_first[: self.library.config.recent_count],
-            YEARS: lambda: data.years,
+            UNCLASSIFIED: lambda: data.unclassified,
             ATTENTION: lambda: data.attention,
             FEED: self._feed,
         }
         return lists[name]()
+
+    def list_page(self, name: str, number: int) -> ListPage:
+        """Page `number` of the list of papers `name` (NEWEST, "topic:ID" or UNCLASSIFIED)."""
+        slugs = self.listing(name)
+        size = page_size(name)
+        first, folder = _list_files(name)
+        start = (number - 1) * size
+        pages = page_count(len(slugs), name)
+        shown = slugs[start : start + size]
+        return ListPage(name, number, pages, len(slugs), size, start + 1, shown, first, folder)
 
     def file_of(self, slug: str) -> str:
         """The paper's content file, as the editor knows it (its slug decides it)."""
@@ -207,6 +330,9 @@ class SiteView:
     def info(self) -> SiteInfo:
         return self._info
 
+    def mode(self) -> Mode:
+        return Mode(editor=self.library.config.editor)
+
     def config(self) -> Any:
         return self.library.config
 
@@ -215,8 +341,9 @@ class SiteView:
     def cards(self, slugs: Iterable[str]) -> list[PaperCard]:
         return [self.card(slug) for slug in slugs]
 
-    def topic_card(self, topic_id: str) -> TopicCard:
-        return next(card for card in self.topic_cards() if card.id == topic_id)
+    def reading_cards(self, slugs: Iterable[str]) -> list[PaperCard]:
+        """Cards that show the opening of each abstract too."""
+        return [self.card(slug).with_snippet(self.snippet(slug)) for slug in slugs]
 
     def address(self, slug: str) -> str:
         return urls.absolute(self.config().base_url, urls.paper_page(slug))
@@ -248,9 +375,43 @@ class SiteView:
             for item in self.listing(ATTENTION)
         ]
 
-    def cooccurring(self, topic_id: str) -> list[tuple[TopicCard, int]]:
-        cards = {card.id: card for card in self.topic_cards()}
-        return [(cards[t], n) for t, n in self.listing(f"cooccurring:{topic_id}") if t in cards]
+    def facets(self) -> Facets:
+        years = self.listing(years_of(NEWEST))
+        dated = tuple(reversed([item for item in years if item[0] is not None]))
+        return Facets(self.topic_cards(), (*dated, *(item for item in years if item[0] is None)))
+
+    def topic_chart(self, topic_id: str) -> Chart:
+        title = self.list_topic(topic_id).title
+        counts = self.listing(years_of(topic_list(topic_id)))
+        return charts.papers_per_year(f"chart-{topic_id}", f"Papers per year: {title}", counts)
+
+    def home_charts(self) -> HomeCharts:
+        every = self.listing(years_of(NEWEST))
+        counts = {card.id: (card, self.listing(years_of(topic_list(card.id)))) for card in self.topic_cards()}
+        years = charts.year_range(every)
+        scale = max((n for _, one in counts.values() for _, n in one), default=0)
+        return HomeCharts(
+            charts.papers_per_year("chart-papers", "Papers per year", every, years=years),
+            {
+                topic_id: charts.papers_per_year(
+                    f"chart-{topic_id}",
+                    f"{card.title}: papers per year",
+                    one,
+                    years=years,
+                    scale=scale,
+                    width=240,
+                )
+                for topic_id, (card, one) in counts.items()
+            },
+        )
+
+    def list_topic(self, topic_id: str) -> TopicRef:
+        """The topic a list of papers is of: a topic, or the papers with no topic."""
+        return self.topic_refs().get(topic_id) or UNCLASSIFIED_TOPIC
+
+    def cooccurring(self, topic_id: str) -> list[tuple[TopicRef, int]]:
+        refs = self.topic_refs()
+        return [(refs[t], n) for t, n in self.listing(f"cooccurring:{topic_id}") if t in refs]
 
     def bibtex_entry(self, slug: str) -> str:
         """The paper's entry, made once a build: papers.bib, its page and its topics' .bib show it."""
@@ -268,8 +429,29 @@ class SiteView:
     def record(self, slug: str) -> dict[str, object]:
         """The paper's record in papers.json."""
         return outputs.paper_record(
-            self.paper(slug), self.topics_of(slug), self.related(slug), self.bibtex_key(slug)
+            self.paper(slug),
+            self.topics_of(slug),
+            self.related(slug),
+            self.bibtex_key(slug),
+            editor=self.mode().editor,
         )
+
+    def browse_record(self, slug: str) -> dict[str, object]:
+        """The paper's entry in the All papers browser's data: what its card shows, and what the
+        filters and sorts need, under short keys (empty values left out)."""
+        card = self.card(slug)
+        record: dict[str, object | None] = {
+            "s": card.slug,
+            "t": card.title,
+            "d": card.date.isoformat() if card.date else None,
+            "k": [topic.id for topic in card.topics] or None,
+            "a": card.byline or None,
+            "u": card.upvotes,
+            "c": (card.code_url or 1) if card.has_code else None,  # 1: code, but no address to follow
+        }
+        if self.mode().editor:
+            record.update(g=1 if card.title_derived else None, i=1 if card.date_inferred else None)
+        return {key: value for key, value in record.items() if value is not None}
 
     def search_document(self, slug: str) -> Any:
         from sitegen.search import SearchDocument  # imported by the process that makes the index
@@ -293,7 +475,16 @@ class SiteView:
         return [self.paper(slug) for slug in slugs], {slug: self.abstract(slug).text for slug in slugs}
 
     def page_addresses(self) -> list[str]:
-        pages = [urls.HOME, urls.ALL_PAPERS, urls.TOPICS, *(ref.url for ref in self.topic_refs().values())]
+        """Every page a reader may land on (the sitemap's), each list's pages in turn."""
+        lists = [(NEWEST, self.info().paper_count)]
+        lists += [(topic_list(card.id), card.count) for card in self.topic_cards()]
+        pages = [urls.HOME, urls.TOPICS]
+        for name, count in lists:
+            first, folder = _list_files(name)
+            pages += [
+                urls.link_to(urls.list_page_file(first, folder, n))
+                for n in range(1, page_count(count, name) + 1)
+            ]
         return pages + [urls.paper_page(slug) for slug in self.listing(NEWEST)]
 
     # --- computed once ---
@@ -314,15 +505,21 @@ class SiteView:
 
     @cached_property
     def _topic_refs(self) -> dict[str, TopicRef]:
-        return {t.id: TopicRef(t.id, t.title, urls.topic_page(t.id)) for t in self.library.topics}
+        return {
+            t.id: TopicRef(t.id, t.title, urls.topic_page(t.id), t.description) for t in self.library.topics
+        }
 
     @cached_property
     def _topic_cards(self) -> tuple[TopicCard, ...]:
-        members = self.data.listings.papers_in
-        return tuple(
+        members, unclassified = self.data.listings.papers_in, len(self.data.listings.unclassified)
+        cards = [
             TopicCard(t.id, t.title, t.description, urls.topic_page(t.id), len(members[t.id]))
             for t in self.library.topics
-        )
+        ]
+        if unclassified:
+            ref = UNCLASSIFIED_TOPIC
+            cards.append(TopicCard(ref.id, ref.title, ref.description, ref.url, unclassified, True))
+        return tuple(cards)
 
     @cached_property
     def _info(self) -> SiteInfo:
@@ -335,7 +532,6 @@ class SiteView:
             base_path=urls.site_path(config.base_url),
             paper_count=len(self.library.papers),
             topic_count=len(self.library.topics),
-            attention_count=len(self.data.listings.attention),
             search_index=urls.SEARCH_INDEX,
         )
 
@@ -418,3 +614,28 @@ def open_graph(paper: Paper, address: str, site_title: str, abstract: str) -> tu
         tags.append(("article:published_time", paper.date.isoformat()))
     tags += [("article:author", names.display(name)) for name in paper.authors]
     return tuple(tags)
+
+
+UNCLASSIFIED_TOPIC = TopicRef(
+    urls.UNCLASSIFIED,
+    "Unclassified",
+    urls.topic_page(urls.UNCLASSIFIED),
+    "Papers that no topic's rules reach, and that no paper file pins to a topic.",
+)
+
+
+def _list_files(name: str) -> tuple[str, str]:
+    """The first page of a list of papers, and the folder of its further pages."""
+    if name == NEWEST:
+        return urls.ALL_PAPERS, urls.ALL_PAPERS_PAGES
+    topic_id = urls.UNCLASSIFIED if name == UNCLASSIFIED else name.partition(":")[2]
+    return urls.topic_file(topic_id), urls.topic_pages(topic_id)
+
+
+def snippet(text: str, length: int) -> str:
+    """The first `length` characters of `text` or so, on one line, cut after a word."""
+    flat = " ".join(text[: length + 40].split())
+    if len(flat) <= length and len(text) <= length + 40:
+        return flat
+    cut = flat[:length].rsplit(" ", 1)[0].rstrip(",;:.-–—(")
+    return cut + "…"

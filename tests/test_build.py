@@ -87,6 +87,15 @@ def site(make_project, run_cli) -> Path:
     return root / "public"
 
 
+@pytest.fixture
+def editor_site(make_project, run_cli) -> Path:
+    """The editor's view of the same project (`sitegen build --editor`)."""
+    root = make_project(project_files())
+    code, _, err = run_cli(root, "build", "--editor", "--out", "editor")
+    assert code == 0, err
+    return root / "editor"
+
+
 def read(site: Path, page: str) -> str:
     return (site / page).read_text(encoding="utf-8")
 
@@ -119,12 +128,20 @@ def test_paper_page_shows_facts_topics_abstract_links_citation_and_related(site)
     assert "Endo Lab. (2026, April 20). EndoGen" in text  # the APA-style reference (a document: its day)
     related = page[page.index("Related papers") :]
     assert 'href="../papers/polyp-seg.html"' in related
-    assert "daily-2026-04-20.txt" in text
+    assert "daily-2026-04-20.txt" not in text and "endogen.md" not in text  # the editor's, not the reader's
 
 
-def test_guessed_titles_and_dates_are_marked_on_the_page_and_listed_for_the_editor(site):
+def test_the_editor_sees_the_source_listings_and_the_file_to_edit(editor_site):
+    text = text_of(read(editor_site, "papers/endogen.html"))
+    assert "Listed in daily-2026-04-20.txt" in text
+    assert "To correct this page, edit content/papers/endogen.md" in text
+
+
+def test_guessed_titles_and_dates_are_marked_for_the_editor_and_listed_on_the_attention_page(editor_site):
+    site = editor_site
     assert "Title derived from the abstract, please confirm" in read(site, "papers/medsam-agent.html")
     assert "date inferred" in read(site, "papers/agent-bench.html")
+    assert 'href="../attention.html">Needs attention</a>' in read(site, "papers/endogen.html")
     attention = text_of(read(site, "attention.html"))
     for slug in ("medsam-agent", "agent-bench", "undated-notes"):
         assert f"content/papers/{slug}.md" in attention
@@ -141,14 +158,57 @@ def test_topic_page_lists_its_papers_newest_first_with_co_occurring_topics(site)
     assert "Agents (1 shared)" in together and "Benchmarks (1 shared)" in together
 
 
-def test_all_papers_is_a_complete_table_in_listing_order_without_javascript(site):
+def test_topic_page_is_a_reading_list_with_dates_authors_code_snippets_and_a_year_chart(site):
+    page = read(site, "topics/segmentation.html")
+    cards = page[page.index("topic-papers-heading") :]
+    endogen = text_of(cards[: cards.index("polyp-seg.html")])
+    assert "20 April 2026" in endogen and "Endo Lab" in endogen and "12 upvotes" in endogen
+    assert '<a class="badge" href="https://github.com/x/endogen" rel="noopener noreferrer">Code</a>' in cards
+    assert (
+        '<p class="snippet">We generate endoscopic video and segment polyps in colonoscopy frames.' in cards
+    )
+    assert "5 authors" in text_of(cards)  # polyp-seg gives a number of authors
+    assert 'href="../topics/segmentation.html"' not in cards  # the page's own topic is not repeated
+    assert 'role="img" aria-labelledby="chart-segmentation-title chart-segmentation-desc"' in page
+    assert "Papers per year: Segmentation: 3 papers, from 2025 to 2026, most in 2026 (2)." in page
+    assert '<th scope="row">2025</th><td>1</td>' in page and '<th scope="row">2026</th><td>2</td>' in page
+
+
+def test_papers_without_a_topic_have_a_page_of_their_own(site):
+    page = read(site, "topics/unclassified.html")
+    assert re.findall(r'class="paper-title" href="../papers/([a-z-]+).html"', page) == ["undated-notes"]
+    assert "Undated" in text_of(page)
+    assert 'href="../topics/unclassified.html"' in read(site, "topics/index.html")
+    assert "Unclassified 1 paper" in text_of(read(site, "index.html"))
+
+
+def test_all_papers_lists_every_paper_in_listing_order_without_javascript(site):
     page = read(site, "papers/index.html")
-    rows = re.findall(r'<tr data-topics="([a-z -]*)" data-date="([0-9-]*)">', page)
-    assert len(rows) == 5
-    assert [date for _, date in rows] == ["2026-04-20", "2026-04-20", "2025-11-02", "2025-03-01", ""]
-    assert '<form class="filters" id="paper-filters" hidden>' in page
-    assert '<option value="2025">2025</option>' in page
-    assert '<th scope="col">Title</th>' in page
+    listed = page[page.index('id="paper-results"') :]
+    order = re.findall(r'class="paper-title" href="../papers/([a-z-]+).html"', listed)
+    assert order == ["endogen", "polyp-seg", "medsam-agent", "agent-bench", "undated-notes"]
+    assert re.findall(r'<time datetime="([0-9-]+)">', listed) == [
+        "2026-04-20",
+        "2026-04-20",
+        "2025-11-02",
+        "2025-03-01",
+    ]
+    assert '<span class="undated">Undated</span>' in listed
+    assert (
+        '<form class="filters js-only" id="paper-filters"' in page
+    )  # hidden by noscript.css without JavaScript
+    assert (
+        'value="undated"> <span class="facet-label">Undated</span> <span class="facet-count">1</span>' in page
+    )
+    assert 'class="pager"' not in page  # one page
+
+
+def test_one_date_format_everywhere_and_undated_said_plainly(site):
+    for page in ("index.html", "papers/index.html", "topics/segmentation.html", "papers/endogen.html"):
+        text = text_of(read(site, page))
+        assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text), page  # no ISO date shown
+    assert "20 April 2026" in text_of(read(site, "papers/endogen.html"))
+    assert "Date Undated" in text_of(read(site, "papers/undated-notes.html"))  # "Date:" is drawn by CSS
 
 
 def test_search_page_and_404(site):
@@ -318,8 +378,14 @@ def test_a_rebuild_leaves_unchanged_files_untouched(make_project, run_cli):
     (root / "content/papers/endogen.md").write_text(text.replace("Endo Lab", "Endo Group"), encoding="utf-8")
     code, out, _ = run_cli(root, "build")
     assert code == 0 and "unchanged" in out
-    changed = {p.name for p, stamp in stamps.items() if p.stat().st_mtime_ns != stamp}
-    assert changed == {"endogen.html"}
+    changed = {
+        str(p.relative_to(root / "public")) for p, stamp in stamps.items() if p.stat().st_mtime_ns != stamp
+    }
+    records = json.loads((root / "public/papers.json").read_text(encoding="utf-8"))
+    listing_it = {f"papers/{r['slug']}.html" for r in records if "endogen" in r["related"]}
+    # the paper's page, and the lists whose cards show its organisation: nothing else
+    lists = {"index.html", "papers/index.html", "topics/segmentation.html"}
+    assert changed == {"papers/endogen.html", *lists, *listing_it}
 
 
 def test_strict_turns_config_warnings_into_errors(make_project, run_cli):

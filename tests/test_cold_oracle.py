@@ -25,7 +25,7 @@ from sitegen.model import Link, Paper, PaperDate
 from sitegen.paperfile import dump_paper, parse_paper
 from sitegen.render import default_templates
 from tests.conftest import SAMPLE_TOPICS, file_tree
-from tests.test_plan import every_field_on_cards
+from tests.test_plan import as_editor, every_field_on_cards
 
 
 def build(root: Path, out: str = "public", **options: Any) -> BuildReport:
@@ -84,10 +84,13 @@ def field_edits() -> Iterator[tuple[str, Callable[[Paper], Any]]]:
     yield schema.BODY, lambda paper: paper.abstract + " It also segments the liver."
 
 
-@pytest.mark.parametrize("cards", ["built-in", "every field"])
+@pytest.mark.parametrize("cards", ["built-in", "every field", "editor's view"])
 def test_an_edit_of_any_field_rebuilds_as_from_nothing(sample_project, cards):
     """Also with a listing that shows every field on its cards: the edit must reach the lists
-    (showing upvotes on cards, then editing upvotes, once left 9 pages stale)."""
+    (showing upvotes on cards, then editing upvotes, once left 9 pages stale); and in the
+    editor's view, which shows the importer's notes too."""
+    if cards == "editor's view":
+        as_editor(sample_project)
     if cards == "every field":
         (sample_project / "my-templates/_macros.html").write_text(every_field_on_cards(), encoding="utf-8")
     build(sample_project)
@@ -121,16 +124,25 @@ def static_files() -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.is_file())
 
 
-def test_a_change_to_any_template_or_static_file_rebuilds_as_from_nothing(sample_project):
+EDITORS_ONLY = {"attention.html"}  # templates only the editor's view renders
+
+
+@pytest.mark.parametrize("mode", ["reader", "editor"])
+def test_a_change_to_any_template_or_static_file_rebuilds_as_from_nothing(sample_project, mode):
+    if mode == "editor":
+        as_editor(sample_project)
     build(sample_project)
     mine = sample_project / "my-templates"
     for name in templates():
         before = file_tree(sample_project / "public")
         (mine / name).write_text(changed_template((default_templates() / name).read_text()), encoding="utf-8")
         assert_same_as_cold_build(sample_project, f"{name} changed")
-        assert file_tree(sample_project / "public") != before, f"the change to {name} shows"
+        if mode == "editor" or name not in EDITORS_ONLY:
+            assert file_tree(sample_project / "public") != before, f"the change to {name} shows"
         (mine / name).unlink()
         assert_same_as_cold_build(sample_project, f"{name} changed back")
+    if mode == "editor":
+        return  # the static files are the same in both modes
     (mine / "static").mkdir()
     for name in static_files():
         data = (default_templates() / "static" / name).read_bytes()
@@ -144,6 +156,8 @@ def test_a_change_to_any_template_or_static_file_rebuilds_as_from_nothing(sample
 
 
 def changed_setting(key: str, value: Any) -> Any:
+    if isinstance(value, bool):  # a switch, such as `editor`
+        return not value
     if isinstance(value, int):
         return value + 2
     if key == "base_url":

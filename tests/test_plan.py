@@ -31,14 +31,18 @@ from sitegen.plan import (
     COUNTS,
     INFO,
     LIST,
+    LIST_PAGE,
+    MODE,
     PAPER,
     RELATED,
+    SNIPPET,
     TEMPLATES,
     TOPICS,
     Cards,
     Input,
     Plan,
     Read,
+    page_key,
     site_plan,
 )
 from sitegen.views import SiteView
@@ -49,12 +53,15 @@ ACCESSORS: dict[str, Callable[..., Input]] = {
     "abstract": lambda slug: Input(PAPER, slug),
     "topics_of": lambda slug: Input(PAPER, slug),
     "card": lambda slug: Input(CARD, slug),
+    "snippet": lambda slug: Input(SNIPPET, slug),
     "related": lambda slug: Input(RELATED, slug),
     "bibtex_key": lambda slug: Input(BIBKEY, slug),
     "listing": lambda name: Input(LIST, name),
+    "list_page": lambda name, number: Input(LIST_PAGE, page_key(name, number)),
     "topic_refs": lambda: Input(TOPICS),
     "topic_cards": lambda: Input(COUNTS),
     "info": lambda: Input(INFO),
+    "mode": lambda: Input(MODE),
     "config": lambda: Input(CONFIG),
 }
 GIVEN_BY_THE_SLUG = {"file_of"}  # accessors of what a slug alone decides: no input
@@ -229,6 +236,12 @@ def every_field_on_cards() -> str:
     return macros.replace(marker, shown + marker, 1)
 
 
+def as_editor(root: Path) -> None:
+    """The project's site.yaml asks for the editor's view."""
+    settings = root / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "editor: true\n", encoding="utf-8")
+
+
 def recorded_build(root: Path, monkeypatch: pytest.MonkeyPatch, out: str = "public") -> Recorder:
     recorder = Recorder()
     monkeypatch.setattr(sitegen.build, "SiteView", RecordingView)
@@ -237,8 +250,12 @@ def recorded_build(root: Path, monkeypatch: pytest.MonkeyPatch, out: str = "publ
     return recorder
 
 
+@pytest.mark.parametrize("mode", ["reader", "editor"])
 @pytest.mark.parametrize("cards", ["built-in", "every field"])
-def test_every_output_reads_only_what_the_plan_says_it_reads(sample_project, monkeypatch, cards):
+def test_every_output_reads_only_what_the_plan_says_it_reads(sample_project, monkeypatch, cards, mode):
+    """In both modes: whom the site is for is an input of every page that shows it."""
+    if mode == "editor":
+        as_editor(sample_project)
     if cards == "every field":
         (sample_project / "my-templates/_macros.html").write_text(every_field_on_cards(), encoding="utf-8")
     pinned = sample_project / "content/papers/study-3.md"
@@ -253,6 +270,8 @@ def test_every_output_reads_only_what_the_plan_says_it_reads(sample_project, mon
     assert {f"search document {slug}" for slug in papers} <= recorder.made
     assert {f"papers.json chunk {slug}" for slug in papers} <= recorder.made
     assert {f"papers.bib chunk {slug}" for slug in papers} <= recorder.made
+    assert {f"assets/papers-data.js chunk {slug}" for slug in papers} <= recorder.made
+    assert ("attention.html" in made) == (mode == "editor")
 
 
 def test_the_view_model_has_no_way_in_that_the_plan_has_no_word_for():
@@ -260,20 +279,30 @@ def test_the_view_model_has_no_way_in_that_the_plan_has_no_word_for():
         name for name, member in inspect.getmembers(SiteView) if not name.startswith("_") and callable(member)
     }
     composed = {  # made from the accessors only (the recording view refuses them anything else)
-        "cards", "topic_card", "address", "paper_view", "attention_items", "cooccurring",
-        "bibtex_entry", "ris_record", "csl_item", "record", "search_document", "feed_papers",
-        "page_addresses",
+        "cards", "reading_cards", "address", "paper_view", "attention_items", "cooccurring", "list_topic",
+        "facets", "topic_chart", "home_charts", "bibtex_entry", "ris_record", "csl_item", "record",
+        "browse_record", "search_document", "feed_papers", "page_addresses",
     }  # fmt: skip
     assert public == set(ACCESSORS) | GIVEN_BY_THE_SLUG | NOT_FOR_MAKERS | composed
 
 
-def test_the_schema_columns_are_what_the_built_in_templates_and_makers_read(sample_project, monkeypatch):
+@pytest.mark.parametrize("mode", ["reader", "editor"])
+def test_the_schema_columns_are_what_the_built_in_templates_and_makers_read(
+    sample_project, monkeypatch, mode
+):
+    editor = mode == "editor"
+    if editor:
+        as_editor(sample_project)
     recorder = recorded_build(sample_project, monkeypatch)
     [view] = recorder.views
-    assert sorted(view.card_fields) == sorted(schema.shown_in(schema.CARD))
+    assert sorted(view.card_fields) == sorted(schema.shown_in(schema.CARD, editor=editor))
     given = {"slug", "path", "template"}  # who the paper is, where its file is, how its page is made
     body_and_derived = {schema.BODY, "year"}  # the abstract, and the date's year
-    assert recorder.fields["paper page"] - given - body_and_derived <= set(schema.shown_in(schema.PAGE))
+    page_fields = set(schema.shown_in(schema.PAGE, editor=editor))
+    assert recorder.fields["paper page"] - given - body_and_derived <= page_fields
     assert recorder.fields["search"] - given - body_and_derived <= set(schema.shown_in(schema.SEARCH))
     record = view.record("study-1")
-    assert set(schema.shown_in(schema.JSON)) <= record.keys()
+    assert set(schema.shown_in(schema.JSON, editor=editor)) <= record.keys()
+    editor_notes = set(schema.shown_in(schema.JSON)) - set(schema.shown_in(schema.JSON, editor=False))
+    assert editor_notes == {"title_derived", "date_inferred", "sources"}
+    assert bool(editor_notes & record.keys()) == editor  # the reader's papers.json leaves them out

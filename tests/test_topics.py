@@ -357,6 +357,8 @@ def test_missing_fields_and_duplicate_ids_are_all_reported_at_once():
         ("'x-?ray': 1", "'(x)?': 1", "`(x)?` matches empty text, so it would match every paper"),
         ("threshold: 2", "threshold: 0", "`rules.threshold`: expected a whole number of 1 or more"),
         ("id: imaging", "id: Imaging Topic", "`Imaging Topic` is not a valid topic id"),
+        ("id: imaging", "id: unclassified", "`unclassified` is a reserved topic id"),
+        ("id: imaging", "id: index", "`index` is a reserved topic id"),
         ("      'x-?ray': 1", "      - 'x-?ray'", "`rules.abstract`: expected `'pattern': points` lines"),
     ],
 )

@@ -22,8 +22,11 @@ from sitegen.plan import (
     COUNTS,
     INFO,
     LIST,
+    LIST_PAGE,
+    MODE,
     PAPER,
     RELATED,
+    SNIPPET,
     TEMPLATES,
     TOPICS,
     Cards,
@@ -100,6 +103,8 @@ class Inputs:
             return self.keys.paper[key]
         if kind == CARD:
             return self.keys.card[key]
+        if kind == SNIPPET:  # the opening of the abstract: made from the title and abstract's text
+            return self.keys.text[key]
         if kind == RELATED:
             return " ".join(self.view.related(key))
         if kind == BIBKEY:
@@ -137,10 +142,14 @@ class Inputs:
         if kind == LIST:
             listed = view.listing(key)
             return "\n".join(listed) if all(isinstance(item, str) for item in listed) else repr(listed)
+        if kind == LIST_PAGE:
+            name, _, number = key.rpartition("@")
+            return repr(view.list_page(name, int(number)))
         values = {
             TOPICS: lambda: repr([(t.id, t.title, t.description) for t in view.library.topics]),
             COUNTS: lambda: repr(view.topic_cards()),
             INFO: lambda: repr(view.info()),
+            MODE: lambda: repr(view.mode()),
             CONFIG: lambda: repr(view.config()),
             TEMPLATES: lambda: self.templates,
         }

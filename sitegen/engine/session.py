@@ -55,8 +55,11 @@ if TYPE_CHECKING:
 
 COMPILED_TEMPLATES = "templates"  # in the cache folder
 SET_ASIDE = "replaced"  # in the cache folder: big output files the last build replaced, to delete
+
+
 # What cards show with the built-in templates: a first guess, corrected by what they are read for.
-DEFAULT_CARD_FIELDS = tuple(sorted(schema.shown_in(schema.CARD)))
+def default_card_fields(editor: bool) -> tuple[str, ...]:
+    return tuple(sorted(schema.shown_in(schema.CARD, editor=editor)))
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ class Engine:
         self._changed: list[str] = []
         self._checked_all = True
         self.card_fields: set[str] = set()
-        self._card_fields_used: tuple[str, ...] = DEFAULT_CARD_FIELDS
+        self._card_fields_used: tuple[str, ...] = default_card_fields(loaded.config.editor)
 
     def __enter__(self) -> Self:
         self._started = time.perf_counter()
@@ -197,7 +200,8 @@ class Engine:
         worked out again only for what changed."""
         assert self.state is not None, "read_library() first"
         last = self._last
-        fields = self._card_fields_used = last.card_fields if last is not None else DEFAULT_CARD_FIELDS
+        first_guess = default_card_fields(self.loaded.config.editor)
+        fields = self._card_fields_used = last.card_fields if last is not None else first_guess
         self.card_fields.clear()  # the fields read through cards, recorded as pages are made
         data, self._keys = derive_site(
             library,

@@ -1,4 +1,5 @@
-/* sitegen: copy-citation buttons and the All papers filters. Progressive: without it every page is complete. */
+/* sitegen: copy-citation buttons, the light/dark theme button, and the All papers browser.
+   Progressive: without it every page is complete, and the list of all papers is paginated. */
 (function () {
   "use strict";
 
@@ -41,107 +42,459 @@
     });
   }
 
-  // --- All papers: filter by topic and year, sort, state in the URL hash -------------------
+  // --- the theme: the system's until the reader chooses; the choice is kept ---------------
+  var THEME_KEY = "sitegen-theme";  // theme.js reads it before the page is drawn
+
+  function setUpThemeToggle() {
+    var button = document.getElementById("theme-toggle");
+    if (!button) { return; }
+    var root = document.documentElement;
+    var system = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+
+    function isDark() {
+      var chosen = root.getAttribute("data-theme");
+      return chosen ? chosen === "dark" : !!(system && system.matches);
+    }
+    function show() { button.setAttribute("aria-pressed", isDark() ? "true" : "false"); }
+    function apply(theme) {
+      if (theme === "light" || theme === "dark") { root.setAttribute("data-theme", theme); }
+      else { root.removeAttribute("data-theme"); }
+      show();
+    }
+
+    button.addEventListener("click", function () {
+      var theme = isDark() ? "light" : "dark";
+      apply(theme);
+      try { window.localStorage.setItem(THEME_KEY, theme); } catch (e) { /* kept for this page only */ }
+    });
+    window.addEventListener("storage", function (event) {  // chosen in another tab of the site
+      if (event.key === THEME_KEY) { apply(event.newValue); }
+    });
+    if (system && system.addEventListener) { system.addEventListener("change", show); }
+    show();
+  }
+
+  // --- dates, written as the build writes them ("23 April 2024") -----------------------------
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+
+  function humanDate(iso) {
+    var parts = iso.split("-");
+    return Number(parts[2]) + " " + MONTHS[Number(parts[1]) - 1] + " " + parts[0];
+  }
+
+  // --- All papers: facets with live counts, a text filter, sorts, pages; state in the hash --
+  // The build writes every paper's card data to assets/papers-data.js (window.SITEGEN_PAPERS,
+  // newest first: the build's own order). It is loaded when the browser is first used, or at
+  // once when the address holds a view. Paper text is untrusted: the DOM is built with
+  // textContent and attributes only.
+
   function readHash() {
     var state = {};
     location.hash.replace(/^#/, "").split("&").forEach(function (pair) {
       var parts = pair.split("=");
-      if (parts[0]) { state[decodeURIComponent(parts[0])] = decodeURIComponent(parts[1] || ""); }
+      if (parts[0]) {
+        try { state[decodeURIComponent(parts[0])] = decodeURIComponent((parts[1] || "").replace(/\+/g, " ")); }
+        catch (e) { /* a malformed part: ignored */ }
+      }
     });
     return state;
   }
 
-  function compareRows(order) {
-    var field = order.split("-")[0];
-    var direction = order.split("-")[1] === "asc" ? 1 : -1;
-    return function (a, b) {
-      var x, y;
-      if (field === "date") {
-        x = a.row.getAttribute("data-date"); y = b.row.getAttribute("data-date");
-        if (!x !== !y) { return x ? -1 : 1; }  // undated last, either direction
-      } else {
-        x = a.title; y = b.title;
-      }
-      if (x !== y) { return (x < y ? -1 : 1) * direction; }
-      return a.position - b.position;  // the build's total order breaks ties
-    };
+  function fold(text) {
+    // Case and accents do not matter to the text filter.
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  function setUpPaperFilters() {
-    var form = document.getElementById("paper-filters");
-    var table = document.getElementById("paper-table");
-    if (!form || !table) { return; }
-    var body = table.tBodies[0];
-    var topic = document.getElementById("filter-topic");
-    var year = document.getElementById("filter-year");
-    var sort = document.getElementById("sort-order");
-    var count = document.getElementById("paper-count");
-    var noMatch = document.getElementById("no-match");
-    var rows = Array.prototype.map.call(body.rows, function (row, position) {
+  function Browser(form) {
+    this.form = form;
+    this.root = document.documentElement.getAttribute("data-root") || "";
+    this.editor = form.hasAttribute("data-editor");
+    this.pageSize = Number(form.getAttribute("data-page-size")) || 100;
+    this.results = document.getElementById("paper-results");
+    this.count = document.getElementById("paper-count");
+    this.pager = document.getElementById("paper-pager");
+    this.noMatch = document.getElementById("no-match");
+    this.text = form.elements.q;
+    this.match = form.elements.match;
+    this.sort = form.elements.sort;
+    this.boxes = {
+      topic: this.checkboxes("topic"),
+      year: this.checkboxes("year"),
+      code: this.checkboxes("code")
+    };
+    this.topics = {};  // id -> {title, url}, for the chips
+    var topics = this.topics;
+    this.boxes.topic.forEach(function (box) {
+      topics[box.value] = { title: box.parentNode.querySelector(".facet-label").textContent, url: box.getAttribute("data-url") };
+    });
+    this.papers = null;
+    this.orders = {};
+    this.page = 1;
+  }
+
+  Browser.prototype.checkboxes = function (name) {
+    return Array.prototype.filter.call(this.form.elements, function (element) {
+      return element.name === name && element.type === "checkbox";
+    });
+  };
+
+  Browser.prototype.start = function () {
+    var browser = this;
+    var form = this.form;
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("change", function () { browser.page = 1; browser.changed(); });
+    var typing = null;
+    this.text.addEventListener("input", function () {
+      clearTimeout(typing);
+      typing = setTimeout(function () { browser.page = 1; browser.changed(); }, 120);
+    });
+    form.addEventListener("reset", function () {
+      setTimeout(function () { browser.page = 1; browser.changed(); }, 0);  // after the form is reset
+    });
+    this.noMatch.querySelector("button").addEventListener("click", function () { form.reset(); });
+    // Load the data as soon as the browser is used, or once the page has loaded.
+    ["focusin", "pointerdown"].forEach(function (kind) {
+      form.addEventListener(kind, function () { browser.load(); }, { once: true });
+    });
+    window.addEventListener("hashchange", function () { browser.fromHash(); });
+    if (location.hash.length > 1) {
+      this.fromHash();
+    } else if (document.readyState === "complete") {
+      this.loadWhenIdle();
+    } else {
+      window.addEventListener("load", function () { browser.loadWhenIdle(); });
+    }
+  };
+
+  Browser.prototype.loadWhenIdle = function () {
+    var browser = this;
+    var later = window.requestIdleCallback || function (callback) { return setTimeout(callback, 200); };
+    later(function () { browser.load(); }, { timeout: 3000 });
+  };
+
+  // Loads the papers' data (a script, so that it works from file:// too), then calls `then`.
+  Browser.prototype.load = function (then) {
+    var browser = this;
+    if (this.papers) { if (then) { then(); } return; }
+    this.waiting = this.waiting || [];
+    if (then) { this.waiting.push(then); }
+    if (this.loading) { return; }
+    this.loading = true;
+    var script = document.createElement("script");
+    script.src = this.form.getAttribute("data-papers");
+    script.onload = function () {
+      browser.papers = prepare(window.SITEGEN_PAPERS || []);
+      var waiting = browser.waiting;
+      browser.waiting = [];
+      waiting.forEach(function (callback) { callback(); });
+      if (!waiting.length) { browser.showCounts(browser.filters()); }
+    };
+    script.onerror = function () {
+      browser.count.textContent = "The filters could not load the list of papers; the pages below still list them all.";
+    };
+    document.head.appendChild(script);
+  };
+
+  function prepare(records) {
+    return records.map(function (record, position) {
       return {
-        row: row,
         position: position,
-        title: row.cells[0].textContent.trim().toLocaleLowerCase(),
-        topics: " " + row.getAttribute("data-topics") + " ",
-        year: (row.getAttribute("data-date") || "").slice(0, 4)
+        slug: record.s,
+        title: record.t,
+        date: record.d || "",
+        year: record.d ? record.d.slice(0, 4) : "undated",
+        topics: record.k || [],
+        authors: record.a || "",
+        upvotes: typeof record.u === "number" ? record.u : -1,
+        code: record.c === undefined ? null : record.c,
+        titleDerived: record.g === 1,
+        dateInferred: record.i === 1,
+        words: null  // folded title and authors, made when the text filter is first used
       };
     });
+  }
 
+  Browser.prototype.filters = function () {
+    function chosen(boxes) {
+      var values = {};
+      var any = false;
+      boxes.forEach(function (box) { if (box.checked) { values[box.value] = true; any = true; } });
+      return any ? values : null;
+    }
+    var words = fold(this.text.value).split(/\s+/).filter(Boolean);
+    return {
+      words: words,
+      topics: chosen(this.boxes.topic),
+      all: this.match.value === "all",
+      years: chosen(this.boxes.year),
+      code: this.boxes.code[0].checked
+    };
+  };
+
+  // Which facets a paper fails: a bit each (text, topic, year, code).
+  var TEXT = 1, TOPIC = 2, YEAR = 4, CODE = 8;
+
+  function failures(paper, filters) {
+    var failed = 0;
+    if (filters.words.length) {
+      if (paper.words === null) { paper.words = fold(paper.title + " " + paper.authors); }
+      for (var w = 0; w < filters.words.length; w++) {
+        if (paper.words.indexOf(filters.words[w]) < 0) { failed |= TEXT; break; }
+      }
+    }
+    if (filters.topics) {
+      var topics = paper.topics;
+      var hits = 0, wanted = 0;
+      for (var id in filters.topics) {
+        wanted++;
+        if (id === "unclassified" ? topics.length === 0 : topics.indexOf(id) >= 0) { hits++; }
+      }
+      if (filters.all ? hits < wanted : hits === 0) { failed |= TOPIC; }
+    }
+    if (filters.years && !filters.years[paper.year]) { failed |= YEAR; }
+    if (filters.code && paper.code === null) { failed |= CODE; }
+    return failed;
+  }
+
+  // The papers shown, and each facet value's count: the papers it would show given the other
+  // facets (for topics chosen with "all", given the topics already chosen as well).
+  Browser.prototype.run = function (filters) {
+    var counts = { topic: {}, year: {}, code: 0 };
+    var shown = [];
+    var papers = this.papers;
+    function countTopics(paper) {
+      var topics = paper.topics.length ? paper.topics : ["unclassified"];
+      for (var t = 0; t < topics.length; t++) { counts.topic[topics[t]] = (counts.topic[topics[t]] || 0) + 1; }
+    }
+    for (var i = 0; i < papers.length; i++) {
+      var paper = papers[i];
+      var failed = failures(paper, filters);
+      if (failed === 0) {
+        shown[paper.position] = true;
+        countTopics(paper);
+        counts.year[paper.year] = (counts.year[paper.year] || 0) + 1;
+        if (paper.code !== null) { counts.code++; }
+      } else if (failed === TOPIC) {
+        if (!filters.all) { countTopics(paper); }  // with "all", a paper lacking a chosen topic adds to none
+      } else if (failed === YEAR) {
+        counts.year[paper.year] = (counts.year[paper.year] || 0) + 1;
+      }  // failing only "has code": it has none, so it adds nothing there either
+    }
+    return { shown: shown, counts: counts };
+  };
+
+  Browser.prototype.order = function (sort) {
+    var found = this.orders[sort];
+    if (found) { return found; }
+    var papers = this.papers.slice();
+    var collator = new Intl.Collator(document.documentElement.lang || undefined, { sensitivity: "base", numeric: true });
+    var compare = {
+      "date-asc": function (a, b) {
+        if (!a.date !== !b.date) { return a.date ? -1 : 1; }  // undated last, either way
+        return a.date < b.date ? -1 : a.date > b.date ? 1 : b.position - a.position;
+      },
+      "title-asc": function (a, b) { return collator.compare(a.title, b.title) || a.position - b.position; },
+      "title-desc": function (a, b) { return collator.compare(b.title, a.title) || a.position - b.position; },
+      "upvotes-desc": function (a, b) { return b.upvotes - a.upvotes || a.position - b.position; }
+    }[sort];
+    if (compare) { papers.sort(compare); }  // date-desc: the build's own order
+    this.orders[sort] = papers;
+    return papers;
+  };
+
+  Browser.prototype.changed = function () {
+    var browser = this;
+    this.load(function () {
+      browser.toHash();
+      browser.show();
+    });
+  };
+
+  Browser.prototype.show = function () {
+    var filters = this.filters();
+    var ran = this.run(filters);
+    var shown = ran.shown;
+    var list = this.order(this.sort.value).filter(function (paper) { return shown[paper.position]; });
+    var pages = Math.max(1, Math.ceil(list.length / this.pageSize));
+    this.page = Math.min(Math.max(1, this.page), pages);
+    var start = (this.page - 1) * this.pageSize;
+    var onPage = list.slice(start, start + this.pageSize);
+    this.showCounts(filters, ran.counts);
+    this.results.replaceChildren(this.cards(onPage, start + 1));
+    this.pager.replaceChildren(this.pagerFor(pages));
+    this.noMatch.hidden = list.length > 0;
+    var sortName = this.sort.options[this.sort.selectedIndex].text.toLowerCase();
+    var range = list.length > this.pageSize ? ": " + (start + 1) + " to " + (start + onPage.length) + " on this page" : "";
+    this.count.textContent = (list.length === this.papers.length ? list.length + " papers"
+      : "Showing " + list.length + " of " + this.papers.length + " papers") + ", " + sortName + range + ".";
+  };
+
+  Browser.prototype.showCounts = function (filters, counts) {
+    if (!counts) { counts = this.run(filters).counts; }
+    function label(box, count) {
+      box.parentNode.querySelector(".facet-count").textContent = String(count);
+      box.parentNode.classList.toggle("is-empty", count === 0 && !box.checked);
+    }
+    this.boxes.topic.forEach(function (box) { label(box, counts.topic[box.value] || 0); });
+    this.boxes.year.forEach(function (box) { label(box, counts.year[box.value] || 0); });
+    label(this.boxes.code[0], counts.code);
+  };
+
+  Browser.prototype.cards = function (papers, start) {
+    var list = document.createElement("ol");
+    list.className = "paper-list";
+    if (start !== 1) { list.start = start; }
+    var root = this.root, topics = this.topics, editor = this.editor;
+    papers.forEach(function (paper) {
+      var item = element("li", "card");
+      var title = element("a", "paper-title", paper.title);
+      title.href = root + "papers/" + encodeURIComponent(paper.slug) + ".html";
+      item.appendChild(title);
+      if (editor && paper.titleDerived) { item.append(" ", element("span", "marker", "title derived")); }
+      var meta = element("div", "paper-meta");
+      if (paper.date) {
+        var time = element("time", "", humanDate(paper.date));
+        time.setAttribute("datetime", paper.date);
+        meta.appendChild(time);
+        if (editor && paper.dateInferred) { meta.append(" ", element("span", "marker marker-date", "date inferred")); }
+      } else {
+        meta.appendChild(element("span", "undated", "Undated"));
+      }
+      if (paper.authors) { meta.appendChild(element("span", "", paper.authors)); }
+      if (paper.upvotes > 0) { meta.appendChild(element("span", "", paper.upvotes + " upvote" + (paper.upvotes === 1 ? "" : "s"))); }
+      if (paper.code !== null) {
+        var badge = element(typeof paper.code === "string" ? "a" : "span", "badge", "Code");
+        if (typeof paper.code === "string") { badge.href = paper.code; badge.rel = "noopener noreferrer"; }
+        meta.appendChild(badge);
+      }
+      item.appendChild(meta);
+      var chips = paper.topics.filter(function (id) { return topics[id]; });
+      if (chips.length) {
+        var chipList = element("ul", "chips");
+        chipList.setAttribute("aria-label", "Topics");
+        chips.forEach(function (id) {
+          var chip = element("a", "chip", topics[id].title);
+          chip.href = root + topics[id].url;
+          var li = document.createElement("li");
+          li.appendChild(chip);
+          chipList.appendChild(li);
+        });
+        item.appendChild(chipList);
+      }
+      list.appendChild(item);
+    });
+    return list;
+  };
+
+  // The pages of the filtered list: links that change the address's page, like the build's.
+  Browser.prototype.pagerFor = function (pages) {
+    var fragment = document.createDocumentFragment();
+    if (pages < 2) { return fragment; }
+    var nav = element("nav", "pager");
+    nav.setAttribute("aria-label", "Pages of the papers shown");
+    var list = document.createElement("ul");
+    var current = this.page, browser = this;
+    function link(number, text, rel) {
+      var item = document.createElement("li");
+      var a = element("a", "");
+      a.href = browser.hashFor(number);
+      if (rel) { a.rel = rel; a.append(text, element("span", "visually-hidden", " page")); }
+      else { a.append(element("span", "visually-hidden", "Page "), String(number)); }
+      if (number === current && !rel) { a.setAttribute("aria-current", "page"); }
+      item.appendChild(a);
+      list.appendChild(item);
+    }
+    if (current > 1) { link(current - 1, "Previous", "prev"); }
+    for (var n = 1; n <= pages; n++) {
+      if (n === 1 || n === pages || Math.abs(n - current) <= 2) { link(n); }
+      else if (n === 2 || n === pages - 1) {
+        var gap = element("li", "pager-gap", "\u2026");
+        gap.setAttribute("aria-hidden", "true");
+        list.appendChild(gap);
+      }
+    }
+    if (current < pages) { link(current + 1, "Next", "next"); }
+    nav.appendChild(list);
+    fragment.appendChild(nav);
+    return fragment;
+  };
+
+  function element(tag, className, text) {
+    var made = document.createElement(tag);
+    if (className) { made.className = className; }
+    if (text !== undefined) { made.textContent = text; }
+    return made;
+  }
+
+  // --- the state in the address: #topic=a,b&match=all&year=2024,undated&code=1&q=...&sort=...&page=2
+  Browser.prototype.stateParts = function (page) {
+    var parts = [];
+    function add(key, value) { parts.push(key + "=" + encodeURIComponent(value).replace(/%2C/g, ",")); }
+    function chosen(boxes) { return boxes.filter(function (box) { return box.checked; }).map(function (box) { return box.value; }); }
+    if (this.text.value.trim()) { add("q", this.text.value.trim()); }
+    if (chosen(this.boxes.topic).length) { add("topic", chosen(this.boxes.topic).join(",")); }
+    if (this.match.value !== "any") { add("match", this.match.value); }
+    if (chosen(this.boxes.year).length) { add("year", chosen(this.boxes.year).join(",")); }
+    if (this.boxes.code[0].checked) { add("code", "1"); }
+    if (this.sort.value !== "date-desc") { add("sort", this.sort.value); }
+    if (page > 1) { add("page", String(page)); }
+    return parts;
+  };
+
+  Browser.prototype.hashFor = function (page) {
+    return "#" + this.stateParts(page).join("&");
+  };
+
+  Browser.prototype.toHash = function () {
+    var parts = this.stateParts(this.page);
+    var target = parts.length ? "#" + parts.join("&") : location.href.split("#")[0];
+    if (target === location.hash || (!parts.length && !location.hash)) { return; }
+    try {
+      history.replaceState(null, "", target);  // shareable, without a history entry per change
+    } catch (e) {
+      this.ignoreHash = true;
+      location.hash = parts.join("&");  // some browsers refuse replaceState on file://
+    }
+  };
+
+  Browser.prototype.fromHash = function () {
+    if (this.ignoreHash) { this.ignoreHash = false; return; }
+    var state = readHash();
+    function tick(boxes, values) {
+      var wanted = {};
+      (values || "").split(",").forEach(function (value) { if (value) { wanted[value] = true; } });
+      boxes.forEach(function (box) { box.checked = !!wanted[box.value]; });
+    }
     function choose(select, value) {
       var known = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
       select.value = known ? value : select.options[0].value;
     }
-
-    function apply() {
-      var shown = 0;
-      rows.forEach(function (item) {
-        var visible = (!topic.value || item.topics.indexOf(" " + topic.value + " ") >= 0) &&
-          (!year.value || item.year === year.value);
-        item.row.hidden = !visible;
-        shown += visible ? 1 : 0;
-      });
-      rows.slice().sort(compareRows(sort.value)).forEach(function (item) { body.appendChild(item.row); });
-      count.textContent = "Showing " + shown + " of " + rows.length + " papers";
-      noMatch.hidden = shown > 0;
-    }
-
-    function fromHash() {
-      var state = readHash();
-      choose(topic, state.topic || "");
-      choose(year, state.year || "");
-      choose(sort, state.sort || "date-desc");
-      apply();
-    }
-
-    function toHash() {
-      var parts = [];
-      if (topic.value) { parts.push("topic=" + encodeURIComponent(topic.value)); }
-      if (year.value) { parts.push("year=" + encodeURIComponent(year.value)); }
-      if (sort.value !== "date-desc") { parts.push("sort=" + encodeURIComponent(sort.value)); }
-      var target = parts.length ? "#" + parts.join("&") : location.href.split("#")[0];
-      try {
-        history.replaceState(null, "", target);  // shareable, without a history entry per change
-      } catch (e) {
-        location.hash = parts.join("&");  // some browsers refuse replaceState on file://
-      }
-      apply();
-    }
-
-    form.addEventListener("change", toHash);
-    form.addEventListener("submit", function (event) { event.preventDefault(); });
-    form.addEventListener("reset", function () { setTimeout(toHash, 0); });
-    noMatch.querySelector("a").addEventListener("click", function (event) {
-      event.preventDefault();
-      form.reset();
+    this.text.value = state.q || "";
+    tick(this.boxes.topic, state.topic);
+    tick(this.boxes.year, state.year);
+    this.boxes.code[0].checked = state.code === "1";
+    choose(this.match, state.match || "any");
+    choose(this.sort, state.sort || "date-desc");
+    this.page = Math.max(1, parseInt(state.page, 10) || 1);
+    var browser = this;
+    this.load(function () {
+      browser.show();
+      var top = browser.count.getBoundingClientRect().top;
+      if (state.page && top < 0) { browser.count.scrollIntoView(); }  // a new page starts at its top
     });
-    window.addEventListener("hashchange", fromHash);
-    form.hidden = false;
-    fromHash();
+  };
+
+  function setUpPaperBrowser() {
+    var form = document.getElementById("paper-filters");
+    if (!form || !document.getElementById("paper-results")) { return; }
+    new Browser(form).start();
   }
 
   function start() {
     setUpCopyButtons();
-    setUpPaperFilters();
+    setUpThemeToggle();
+    setUpPaperBrowser();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
