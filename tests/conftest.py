@@ -97,18 +97,27 @@ def bibliography_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "public"
 
 
-@pytest.fixture(scope="session")
-def committed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A build of the committed content/, shared by the read-only site tests."""
-    out = tmp_path_factory.mktemp("site") / "public"
+def build_committed(out: Path, *options: str) -> Path:
     cwd = os.getcwd()
     os.chdir(REPO)
     try:
-        code = sitegen_main(["build", "--out", str(out)])
+        code = sitegen_main(["build", "--out", str(out), *options])
     finally:
         os.chdir(cwd)
     assert code == 0, "building the committed content failed"
     return out
+
+
+@pytest.fixture(scope="session")
+def committed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reader's site of the committed content/, shared by the read-only site tests."""
+    return build_committed(tmp_path_factory.mktemp("site") / "public")
+
+
+@pytest.fixture(scope="session")
+def committed_editor_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The editor's view of the committed content/ (`sitegen build --editor`)."""
+    return build_committed(tmp_path_factory.mktemp("editor-site") / "public", "--editor")
 
 
 def node_tool(*parts: str) -> Path:

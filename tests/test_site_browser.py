@@ -108,7 +108,7 @@ def context(browser):
 
 
 PAGES = ["index.html", "papers/index.html", "papers/endogen.html", "topics/index.html", "topics/agents.html",
-         "attention.html", "search.html"]  # fmt: skip
+         "topics/unclassified.html", "search.html"]  # fmt: skip
 
 
 @pytest.mark.parametrize("where", ["file", "root", "sub-path"])
@@ -140,67 +140,6 @@ def test_netlify_builds_with_sitegen_and_publishes_the_output():
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
 
 
-def rows_shown(page) -> list[str]:
-    return page.locator("#paper-table tbody tr:not([hidden]) td:first-child a").all_inner_texts()
-
-
-def test_all_papers_filters_by_topic_and_year_sorts_and_shares_its_state_in_the_hash(origin, context):
-    watched = Watched(context)
-    page = watched.page
-    page.goto(origin + SUB_PATH + "papers/index.html")
-    assert page.locator("#paper-filters").is_visible()
-    assert page.locator("#paper-count").inner_text() == "Showing 5 of 5 papers"
-
-    page.get_by_label("Topic").select_option("segmentation")
-    assert page.locator("#paper-count").inner_text() == "Showing 3 of 5 papers"
-    assert rows_shown(page) == [
-        "EndoGen: endoscopic video generation",
-        "Polyp segmentation in colonoscopy video",
-        "MedSAM-Agent: agents that segment anything",
-    ]
-    page.get_by_label("Year").select_option("2026")
-    assert page.locator("#paper-count").inner_text() == "Showing 2 of 5 papers"
-    page.get_by_label("Sort by").select_option("title-desc")
-    assert rows_shown(page) == [
-        "Polyp segmentation in colonoscopy video",
-        "EndoGen: endoscopic video generation",
-    ]
-    assert urlsplit(page.url).fragment == "topic=segmentation&year=2026&sort=title-desc"
-
-    # the address reproduces the view for someone else
-    shared = context.new_page()
-    shared.goto(page.url)
-    assert shared.get_by_label("Topic").input_value() == "segmentation"
-    assert rows_shown(shared) == [
-        "Polyp segmentation in colonoscopy video",
-        "EndoGen: endoscopic video generation",
-    ]
-
-    page.get_by_label("Year").select_option("")
-    page.get_by_label("Topic").select_option("")
-    page.get_by_label("Sort by").select_option("date-asc")
-    # oldest first, undated papers still last
-    assert rows_shown(page)[0] == "A benchmark for clinical agents"
-    assert rows_shown(page)[-1] == "Notes without a date"
-    page.get_by_role("button", name="Show all").click()
-    expect(page.get_by_label("Sort by")).to_have_value("date-desc")
-    expect(page.locator("#paper-count")).to_have_text("Showing 5 of 5 papers")
-    assert rows_shown(page)[0] == "EndoGen: endoscopic video generation"
-    assert watched.errors == []
-
-
-def test_without_javascript_the_paper_list_is_complete_and_the_filters_stay_hidden(site, browser):
-    context = browser.new_context(java_script_enabled=False)
-    try:
-        page = context.new_page()
-        page.goto((site / "papers" / "index.html").as_uri())
-        assert not page.locator("#paper-filters").is_visible()
-        assert len(rows_shown(page)) == 5
-        assert page.locator("#paper-count").inner_text() == "5 papers, newest first."
-    finally:
-        context.close()
-
-
 def test_copy_bibtex_puts_the_entry_on_the_clipboard_and_says_so(origin, browser):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
@@ -226,6 +165,18 @@ def test_copy_works_from_file_through_the_selection_fallback(site, context):
     watched.page.goto((site / "papers" / "endogen.html").as_uri())
     watched.page.get_by_role("button", name="Copy BibTeX").click()
     expect(watched.page.locator(".copy-status").first).to_have_text("Copied")
+    assert watched.errors == []
+
+
+def test_the_editors_view_has_the_attention_page_and_the_readers_site_has_none(site, tmp_path, context):
+    assert not (site / "attention.html").exists()
+    editor = tmp_path / "project"
+    write_files(editor, {"site.yaml": SITE_YAML + "editor: true\n", **project_files()})
+    assert sitegen_main(["build", "--config", str(editor / "site.yaml")]) == 0
+    watched = Watched(context)
+    watched.page.goto((editor / "public" / "index.html").as_uri())
+    watched.page.get_by_role("link", name="Needs attention").click()
+    assert watched.page.locator("h1").inner_text() == "Needs attention"
     assert watched.errors == []
 
 
@@ -268,12 +219,52 @@ def test_printing_hides_navigation_search_and_buttons_but_keeps_the_paper(site, 
     assert "https://github.com/x/endogen" in shown_url
 
 
+def background(page) -> str:
+    return page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+
 def test_dark_mode_follows_the_system_setting(site, browser):
     colours = {}
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme)
         page = context.new_page()
         page.goto((site / "index.html").as_uri())
-        colours[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        colours[scheme] = background(page)
         context.close()
-    assert colours["light"] == "rgb(255, 255, 255)" and colours["dark"] != colours["light"]
+    assert colours["light"] == WHITE and colours["dark"] != colours["light"]
+
+
+WHITE = "rgb(255, 255, 255)"
+
+
+@pytest.mark.parametrize("where", ["file", "root"])
+@pytest.mark.parametrize("system", ["light", "dark"])
+def test_the_theme_button_switches_and_the_choice_is_kept_until_changed(site, origin, browser, where, system):
+    """The page follows the system until the reader chooses; the choice holds on every page
+    (from disk too, and under the site's CSP), and is applied before the page is drawn."""
+    base = {"file": site.as_uri() + "/", "root": origin + "/"}[where]
+    context = browser.new_context(color_scheme=system)
+    try:
+        watched = Watched(context)
+        page = watched.page
+        page.goto(base + "index.html")
+        button = page.get_by_role("button", name="Dark theme")
+        expect(button).to_have_attribute("aria-pressed", "true" if system == "dark" else "false")
+        follows = background(page)
+        assert (follows == WHITE) == (system == "light")
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "false" if system == "dark" else "true")
+        chosen = background(page)
+        assert chosen != follows
+        page.goto(base + "papers/endogen.html")  # another page: the choice holds, from the first paint
+        assert page.evaluate("document.documentElement.getAttribute('data-theme')") in ("light", "dark")
+        assert background(page) == chosen
+        expect(page.get_by_role("button", name="Dark theme")).to_have_attribute(
+            "aria-pressed", "false" if system == "dark" else "true"
+        )
+        page.get_by_role("button", name="Dark theme").click()  # and back
+        page.reload()
+        assert background(page) == follows
+        assert watched.errors == []
+    finally:
+        context.close()

@@ -14,11 +14,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import node_tool
+from tests.test_phones import pages_of_every_template
+from tests.test_site_browser import serve
 
 pytestmark = pytest.mark.external
 
 
-def test_nu_html_checker_finds_no_errors_on_any_page(committed_site: Path, bibliography_site: Path) -> None:
+def test_nu_html_checker_finds_no_errors_on_any_page(
+    committed_site: Path, committed_editor_site: Path, bibliography_site: Path
+) -> None:
+    """Every page of both audiences (the reader's site and the editor's view), and paper pages
+    with every citation_* and Open Graph tag."""
     java = shutil.which("java")
     assert java, "java is missing: scripts/test.sh installs a Java runtime"
     vnu = node_tool("vnu-jar", "build", "dist", "vnu.jar")
@@ -32,6 +38,7 @@ def test_nu_html_checker_finds_no_errors_on_any_page(committed_site: Path, bibli
             "--also-check-css",
             "--skip-non-html",
             str(committed_site),
+            str(committed_editor_site),
             str(bibliography_site / "papers"),  # pages with every citation_* and Open Graph tag
         ],
         capture_output=True,
@@ -47,53 +54,54 @@ def test_nu_html_checker_finds_no_errors_on_any_page(committed_site: Path, bibli
     assert not errors, f"{len(errors)} HTML errors:\n{report}"
     pages = list(committed_site.rglob("*.html"))
     assert len(pages) > 100, "the checker should have seen every page"
-
-
-def _axe_pages(site: Path) -> dict[str, str]:
-    paper = next(iter(sorted((site / "papers").glob("*.html"))))
-    if paper.name == "index.html":
-        paper = sorted((site / "papers").glob("*.html"))[1]
-    topic = sorted(p for p in (site / "topics").glob("*.html") if p.name != "index.html")[0]
-    return {
-        "home": (site / "index.html").as_uri(),
-        "paper": paper.as_uri(),
-        "topic": topic.as_uri(),
-        "all papers": (site / "papers" / "index.html").as_uri(),
-        "search results": (site / "search.html").as_uri() + "?q=segmentation",
-    }
+    assert (committed_editor_site / "attention.html").is_file()
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("audience", ["reader", "editor"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_accessibility_violations(
-    browser, committed_site: Path, bibliography_site: Path, scheme: str
+def test_axe_finds_no_accessibility_violations_on_any_template(
+    browser,
+    committed_site: Path,
+    committed_editor_site: Path,
+    bibliography_site: Path,
+    scheme: str,
+    audience: str,
 ) -> None:
+    """A page of every template (the All papers browser also as its script draws it), in both
+    audiences and both colour schemes, served under the site's CSP; and paper pages with a full
+    bibliographic record, and with none."""
     axe = node_tool("axe-core", "axe.min.js")
-    context = browser.new_context(color_scheme=scheme)
-    failures = []
-    pages = _axe_pages(committed_site)
+    site = committed_editor_site if audience == "editor" else committed_site
+    names = [*pages_of_every_template(site, audience == "editor"), "papers/index.html#code=1&sort=upvotes-desc"]
     records = bibliography_site / "papers"
-    pages["paper with its record"] = (records / "echonet-next.html").as_uri()
     lonely = "ultrasound-probe-with-built-in-dose-monitoring.html"  # a patent: searches by title
-    pages["paper with no address"] = (records / lonely).as_uri()
+    others = {"paper with its record": records / "echonet-next.html", "paper with no address": records / lonely}
+    context = browser.new_context(color_scheme=scheme, bypass_csp=True)  # to add axe's script
+    failures = []
     try:
-        for name, url in pages.items():
-            page = context.new_page()
-            page.goto(url)
-            page.wait_for_load_state("load")
-            if name == "search results":
-                page.wait_for_selector("#search-page-results a", timeout=10_000)
-            page.add_script_tag(path=str(axe))
-            violations = page.evaluate(
-                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                ".map(v => `${v.id} (${v.impact}): ${v.help} -> ${v.nodes.slice(0, 3)"
-                ".map(n => n.target.join(' ')).join(' | ')}`)"
-            )
-            failures += [f"{name}: {v}" for v in violations]
-            page.close()
+        with serve(site) as origin:
+            urls = {name: f"{origin}/{name}" for name in names}
+            urls.update({name: path.as_uri() for name, path in others.items()})
+            for name, url in urls.items():
+                page = context.new_page()
+                page.goto(url)
+                page.wait_for_load_state("load")
+                if name.startswith("search.html"):
+                    page.wait_for_selector("#search-page-results a", timeout=10_000)
+                if "#" in name:
+                    page.wait_for_selector("#paper-count:has-text('Showing')")
+                page.add_script_tag(path=str(axe))
+                violations = page.evaluate(
+                    "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                    ".map(v => `${v.id} (${v.impact}): ${v.help} -> ${v.nodes.slice(0, 3)"
+                    ".map(n => n.target.join(' ')).join(' | ')}`)"
+                )
+                failures += [f"{name}: {v}" for v in violations]
+                page.close()
     finally:
         context.close()
-    assert not failures, f"axe-core violations ({scheme} scheme):\n" + "\n".join(failures)
+    assert not failures, f"axe-core violations ({audience}, {scheme} scheme):\n" + "\n".join(failures)
 
 
 def _world_readable_copy(site: Path) -> Path:
@@ -107,8 +115,11 @@ def _world_readable_copy(site: Path) -> Path:
     return copy
 
 
-def test_linkchecker_finds_no_broken_links(committed_site: Path) -> None:
-    site = _world_readable_copy(committed_site)
+@pytest.mark.parametrize("audience", ["reader", "editor"])
+def test_linkchecker_finds_no_broken_links(
+    committed_site: Path, committed_editor_site: Path, audience: str
+) -> None:
+    site = _world_readable_copy(committed_editor_site if audience == "editor" else committed_site)
     result = subprocess.run(
         [
             sys.executable,

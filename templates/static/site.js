@@ -109,7 +109,9 @@
   function Browser(form) {
     this.form = form;
     this.root = document.documentElement.getAttribute("data-root") || "";
-    this.editor = form.hasAttribute("data-editor");
+    // The editor's view marks guessed titles and dates (in its own words: the reader's site has none).
+    this.markers = form.hasAttribute("data-title-derived")
+      ? { title: form.getAttribute("data-title-derived"), date: form.getAttribute("data-date-inferred") } : null;
     this.pageSize = Number(form.getAttribute("data-page-size")) || 100;
     this.results = document.getElementById("paper-results");
     this.count = document.getElementById("paper-count");
@@ -153,6 +155,15 @@
       setTimeout(function () { browser.page = 1; browser.changed(); }, 0);  // after the form is reset
     });
     this.noMatch.querySelector("button").addEventListener("click", function () { form.reset(); });
+    // The build's links to the list's other pages show the same pages of the unfiltered list:
+    // followed here, they keep the filters at hand.
+    this.pager.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a[data-page]") : null;
+      if (!link) { return; }
+      event.preventDefault();
+      browser.page = Number(link.getAttribute("data-page"));
+      browser.changed(true);
+    });
     // Load the data as soon as the browser is used, or once the page has loaded.
     ["focusin", "pointerdown"].forEach(function (kind) {
       form.addEventListener(kind, function () { browser.load(); }, { once: true });
@@ -303,11 +314,14 @@
     return papers;
   };
 
-  Browser.prototype.changed = function () {
+  // The view changed: show it, and keep it in the address. `toTop`: a new page of the list,
+  // shown from its start.
+  Browser.prototype.changed = function (toTop) {
     var browser = this;
     this.load(function () {
       browser.toHash();
       browser.show();
+      if (toTop && browser.count.getBoundingClientRect().top < 0) { browser.count.scrollIntoView(); }
     });
   };
 
@@ -345,19 +359,19 @@
     var list = document.createElement("ol");
     list.className = "paper-list";
     if (start !== 1) { list.start = start; }
-    var root = this.root, topics = this.topics, editor = this.editor;
+    var root = this.root, topics = this.topics, markers = this.markers;
     papers.forEach(function (paper) {
       var item = element("li", "card");
       var title = element("a", "paper-title", paper.title);
       title.href = root + "papers/" + encodeURIComponent(paper.slug) + ".html";
       item.appendChild(title);
-      if (editor && paper.titleDerived) { item.append(" ", element("span", "marker", "title derived")); }
+      if (markers && paper.titleDerived) { item.append(" ", element("span", "marker", markers.title)); }
       var meta = element("div", "paper-meta");
       if (paper.date) {
         var time = element("time", "", humanDate(paper.date));
         time.setAttribute("datetime", paper.date);
         meta.appendChild(time);
-        if (editor && paper.dateInferred) { meta.append(" ", element("span", "marker marker-date", "date inferred")); }
+        if (markers && paper.dateInferred) { meta.append(" ", element("span", "marker marker-date", markers.date)); }
       } else {
         meta.appendChild(element("span", "undated", "Undated"));
       }
@@ -480,8 +494,7 @@
     var browser = this;
     this.load(function () {
       browser.show();
-      var top = browser.count.getBoundingClientRect().top;
-      if (state.page && top < 0) { browser.count.scrollIntoView(); }  // a new page starts at its top
+      if (state.page && browser.count.getBoundingClientRect().top < 0) { browser.count.scrollIntoView(); }
     });
   };
 

@@ -1,0 +1,326 @@
+"""The All papers browser in headless Chromium: facets, live counts, the text filter, sorts, pages
+and the address; and without JavaScript, the paginated list that reaches every paper.
+
+The expected papers and counts are worked out here from papers.json (another output, made by
+other code) and the rules the README states, for generated views of a generated corpus: every
+facet value alone, pairs of them, and random combinations with the text filter and each sort.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pytest
+import yaml
+from playwright.sync_api import expect
+
+from sitegen.cli import main as sitegen_main
+from tests.conftest import SAMPLE_TOPICS, SITE_YAML, write_files
+from tests.test_site_browser import Watched, serve
+
+pytestmark = pytest.mark.browser
+
+PAPERS = 230  # three pages of All papers (100 a page), several of each topic (30 a page)
+WORDS = ("polyp", "colonoscopy", "liver", "tumour", "agent", "tool", "radiology", "report", "segment",
+         "benchmark", "dataset", "Zürich", "cardiac")  # fmt: skip
+
+
+def corpus(count: int, seed: int = 3) -> dict[str, str]:
+    """Paper files with dates over 2019-2026 (some undated), code links, upvotes, organisations or
+    author counts, and words that give each paper none, one or several topics."""
+    rng = random.Random(seed)
+    files = {}
+    for n in range(count):
+        words = rng.sample(WORDS, 3)
+        lines = [f"title: {json.dumps(f'Paper {n}: {words[0]} {words[1]}')}"]
+        if rng.random() > 0.2:
+            lines.append(f"date: {rng.randint(2019, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
+        if rng.random() < 0.4:
+            lines.append(f"links: [{{url: 'https://github.com/lab/p{n}', kind: code}}]")
+        if rng.random() < 0.5:
+            lines.append(f"upvotes: {rng.randint(0, 60)}")
+        by = f"organization: Lab {n % 7}" if rng.random() < 0.5 else f"authors_count: {rng.randint(1, 9)}"
+        lines.append(by)
+        abstract = f"We study {' and '.join(words)} with a model."
+        files[f"content/papers/paper-{n}.md"] = "---\n" + "\n".join(lines) + "\n---\n" + abstract + "\n"
+    return files
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("browse") / "project"
+    write_files(root, {"site.yaml": SITE_YAML, **corpus(PAPERS)})
+    topics = yaml.safe_dump(SAMPLE_TOPICS, sort_keys=False)
+    (root / "content/topics.yaml").write_text(topics, encoding="utf-8")
+    assert sitegen_main(["build", "--config", str(root / "site.yaml")]) == 0
+    return root / "public"
+
+
+@pytest.fixture(scope="module")
+def records(site) -> list[dict[str, Any]]:
+    return json.loads((site / "papers.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def origin(site) -> Iterator[str]:
+    with serve(site) as address:
+        yield address
+
+
+# --- the rules, as the README states them -------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+
+
+def year_of(record: dict[str, Any]) -> str:
+    return record["date"][:4] if record["date"] else "undated"
+
+
+def has_code(record: dict[str, Any]) -> bool:
+    return any(link["kind"] == "code" for link in record["links"])
+
+
+def authors(record: dict[str, Any]) -> str:
+    if record["organization"]:
+        return record["organization"]
+    count = record["authors_count"]
+    return f"{count} author{'s' if count != 1 else ''}" if count else ""
+
+
+def topics_of(record: dict[str, Any]) -> set[str]:
+    return set(record["topics"]) or {"unclassified"}
+
+
+def passes(record: dict[str, Any], view: dict[str, Any], leave_out: str = "") -> bool:
+    """Whether the view shows the paper, but for the facet `leave_out`."""
+    text = fold(record["title"] + " " + authors(record))
+    if leave_out != "q" and not all(word in text for word in fold(view["q"]).split()):
+        return False
+    chosen = set(view["topic"])
+    if leave_out != "topic" and chosen:
+        mine = topics_of(record)
+        if not (chosen <= mine if view["match"] == "all" else chosen & mine):
+            return False
+    if leave_out != "year" and view["year"] and year_of(record) not in view["year"]:
+        return False
+    return not (leave_out != "code" and view["code"] and not has_code(record))
+
+
+def expected(records: list[dict[str, Any]], view: dict[str, Any]) -> dict[str, Any]:
+    """What the browser must show for `view`: the papers in order, and each facet value's count,
+    which is the number of papers choosing it would show with the other facets as they are (for
+    topics matched with "all", with the topics already chosen as well)."""
+    shown = [r for r in records if passes(r, view)]  # papers.json is newest first
+    order = {
+        "date-desc": lambda papers: papers,
+        "date-asc": lambda papers: sorted(
+            papers, key=lambda r: (r["date"] is None, r["date"] or "", -records.index(r))
+        ),
+        "title-asc": lambda papers: sorted(papers, key=lambda r: natural(r["title"])),
+        "title-desc": lambda papers: sorted(papers, key=lambda r: natural(r["title"]), reverse=True),
+        "upvotes-desc": lambda papers: sorted(
+            papers, key=lambda r: (-(r["upvotes"] if r["upvotes"] is not None else -1), records.index(r))
+        ),
+    }[view["sort"]](shown)
+    topic_pool = [r for r in records if passes(r, view, "topic" if view["match"] == "any" else "")]
+    return {
+        "titles": [r["title"] for r in order],
+        "topic": {t: sum(t in topics_of(r) for r in topic_pool) for t in all_topics(records)},
+        "year": {
+            y: sum(year_of(r) == y for r in records if passes(r, view, "year")) for y in all_years(records)
+        },
+        "code": sum(has_code(r) for r in records if passes(r, view, "code")),
+    }
+
+
+def natural(title: str) -> list[Any]:
+    """A title as readers sort it: case and accents aside, numbers by their value (Paper 9 before
+    Paper 10)."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", fold(title))]
+
+
+def all_topics(records: list[dict[str, Any]]) -> list[str]:
+    return sorted({t for r in records for t in topics_of(r)})
+
+
+def all_years(records: list[dict[str, Any]]) -> list[str]:
+    return sorted({year_of(r) for r in records})
+
+
+def views(records: list[dict[str, Any]], seed: int = 11) -> Iterator[dict[str, Any]]:
+    """Each facet value alone; pairs of topics and of years in both matches; then random views
+    with the text filter, several facets and each sort."""
+    blank = {"q": "", "topic": [], "match": "any", "year": [], "code": False, "sort": "date-desc"}
+    topics, years = all_topics(records), all_years(records)
+    for topic in topics:
+        yield {**blank, "topic": [topic]}
+    for year in years:
+        yield {**blank, "year": [year]}
+    yield {**blank, "code": True}
+    for first, second in itertools.pairwise(topics):
+        for match in ("any", "all"):
+            yield {**blank, "topic": [first, second], "match": match}
+    yield {**blank, "year": [years[0], "undated"], "topic": [topics[0]]}
+    rng = random.Random(seed)
+    sorts = ("date-desc", "date-asc", "title-asc", "title-desc", "upvotes-desc")
+    for number in range(25):
+        yield {
+            "q": rng.choice(["", "", "liver", "POLYP agent", "zurich", "lab 3", "paper 1", "nothing-here"]),
+            "topic": rng.sample(topics, rng.randint(0, 2)),
+            "match": rng.choice(["any", "all"]),
+            "year": rng.sample(years, rng.randint(0, 3)),
+            "code": rng.random() < 0.3,
+            "sort": sorts[number % len(sorts)],
+        }
+
+
+def address(view: dict[str, Any], page: int = 1) -> str:
+    parts = []
+    if view["q"]:
+        parts.append("q=" + quote(view["q"]))
+    if view["topic"]:
+        parts.append("topic=" + ",".join(view["topic"]))
+    if view["match"] != "any":
+        parts.append("match=" + view["match"])
+    if view["year"]:
+        parts.append("year=" + ",".join(view["year"]))
+    if view["code"]:
+        parts.append("code=1")
+    if view["sort"] != "date-desc":
+        parts.append("sort=" + view["sort"])
+    if page > 1:
+        parts.append(f"page={page}")
+    return "#" + "&".join(parts)
+
+
+# --- reading what the page shows -----------------------------------------------------------------
+
+SHOWN = """() => ({
+  titles: [...document.querySelectorAll('#paper-results .paper-title')].map(a => a.textContent),
+  count: document.querySelector('#paper-count').textContent,
+  counts: Object.fromEntries([...document.querySelectorAll('#paper-filters input[type=checkbox]')]
+    .map(box => [box.name + ':' + box.value, box.parentNode.querySelector('.facet-count').textContent])),
+  pages: document.querySelectorAll('#paper-pager .pager a:not([rel])').length,
+})"""
+GO = """hash => new Promise(done => {
+  addEventListener('hashchange', () => setTimeout(done, 0), {once: true});
+  location.hash = hash;
+})"""
+
+
+def open_browser(context, url: str) -> Watched:
+    watched = Watched(context)
+    watched.page.goto(url)
+    # the data is loaded once the page is idle: the "has code" count is then filled in
+    expect(watched.page.locator("#facet-more .facet-count")).not_to_have_text("")
+    return watched
+
+
+def shown_for(page, view: dict[str, Any], page_number: int = 1) -> dict[str, Any]:
+    page.evaluate(GO, address(view, page_number) + "&x=" + str(random.random()))  # always a new hash
+    return page.evaluate(SHOWN)
+
+
+def test_facets_counts_text_filter_and_sorts_show_what_the_rules_say(site, records, browser):
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, (site / "papers" / "index.html").as_uri())
+        page = watched.page
+        checked = 0
+        for view in views(records):
+            want = expected(records, view)
+            got = shown_for(page, view)
+            assert got["titles"] == want["titles"][:100], view
+            total = len(want["titles"])
+            assert (f"Showing {total} of {PAPERS} papers" in got["count"]) == (total != PAPERS), view
+            for topic, count in want["topic"].items():
+                assert got["counts"][f"topic:{topic}"] == str(count), (view, topic)
+            for year, count in want["year"].items():
+                assert got["counts"][f"year:{year}"] == str(count), (view, year)
+            assert got["counts"]["code:1"] == str(want["code"]), view
+            assert got["pages"] == (-(-total // 100) if total > 100 else 0), view
+            if total > 100:  # the next page of the same view
+                assert shown_for(page, view, 2)["titles"] == want["titles"][100:200], view
+            checked += 1
+        assert checked > 40
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_choosing_filters_by_hand_changes_the_address_and_the_address_reproduces_the_view(origin, browser):
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, origin + "/papers/index.html")
+        page = watched.page
+        page.get_by_label("Agents").check()
+        page.get_by_label("Benchmarks").check()
+        page.get_by_label("Papers with").select_option("all")
+        page.get_by_label("Undated").check()
+        page.get_by_label("Has code").check()
+        page.get_by_label("Sort by").select_option("title-asc")
+        page.get_by_label("Words in the title or authors").fill("agent")
+        expect(page).to_have_url(re.compile("q=agent"))
+        fragment = urlsplit(page.url).fragment
+        assert fragment == "q=agent&topic=agents,benchmarks&match=all&year=undated&code=1&sort=title-asc"
+        first = page.evaluate(SHOWN)
+        shared = open_browser(context, page.url).page
+        assert shared.evaluate(SHOWN) == first
+        assert shared.get_by_label("Agents").is_checked() and shared.get_by_label("Has code").is_checked()
+        page.get_by_role("button", name="Clear filters").first.click()
+        expect(page).to_have_url(re.compile(r"index\.html$"))
+        assert page.evaluate(SHOWN)["count"].startswith(f"{PAPERS} papers, newest first")
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_the_pages_of_a_view_are_links_and_the_last_one_ends_the_list(site, records, browser):
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, (site / "papers" / "index.html").as_uri())
+        page = watched.page
+        page.get_by_role("link", name="Next page").click()
+        expect(page).to_have_url(re.compile("page=2"))
+        assert page.evaluate(SHOWN)["titles"] == [r["title"] for r in records[100:200]]
+        page.get_by_role("link", name="Page 3", exact=True).click()
+        expect(page).to_have_url(re.compile("page=3"))
+        assert page.evaluate(SHOWN)["titles"] == [r["title"] for r in records[200:]]
+        assert page.get_by_role("link", name="Next page").count() == 0
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_pages_of_the_list_reach_every_paper_and_the_filters_stay_hidden(
+    site, records, browser
+):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto((site / "papers" / "index.html").as_uri())
+        assert not page.locator("#paper-filters").is_visible()
+        assert not page.locator("#theme-toggle").is_visible()
+        seen = []
+        while True:
+            seen += page.locator("#paper-results .paper-title").all_inner_texts()
+            following = page.get_by_role("link", name="Next page")
+            if not following.count():
+                break
+            following.click()
+        assert seen == [r["title"] for r in records]
+        assert page.url.endswith("papers/pages/3.html")
+        page.get_by_role("link", name="Page 1", exact=True).click()
+        assert page.url.endswith("papers/index.html")
+    finally:
+        context.close()

@@ -1,0 +1,136 @@
+"""Phones: no page scrolls sideways at 320, 375 or 414 px, and every target is at least 24 px.
+
+Every template is opened, in both audiences, in headless Chromium emulating a phone: a page of
+each kind, and the paper pages most likely to overflow (the longest title, word and address).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from sitegen.paperfile import parse_paper
+from tests.conftest import REPO
+from tests.test_site_browser import serve
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (320, 375, 414)
+TARGET = 24  # CSS pixels: WCAG 2.2's minimum target size
+
+
+def widest_papers() -> list[str]:
+    """The committed papers with the longest title, longest word and longest link."""
+    papers = [
+        parse_paper(path.read_text(encoding="utf-8"), str(path), path.stem)
+        for path in sorted((REPO / "content/papers").glob("*.md"))
+    ]
+
+    def longest_word(paper) -> int:
+        return max(map(len, re.split(r"\s+", paper.title + " " + paper.abstract)))
+
+    measures = (
+        lambda p: len(p.title),
+        longest_word,
+        lambda p: max((len(link.url) for link in p.links), default=0),
+    )
+    return sorted(
+        {f"papers/{max(papers, key=measure).slug}.html" for measure in measures} | {"papers/endogen.html"}
+    )
+
+
+def pages_of_every_template(site: Path, editor: bool) -> list[str]:
+    big_topic = max(
+        (p for p in (site / "topics").glob("*.html") if p.name != "index.html"),
+        key=lambda p: (
+            len(list((site / "topics" / p.stem).glob("*.html"))) if (site / "topics" / p.stem).is_dir() else 0
+        ),
+    ).stem
+    pages = [
+        "index.html",
+        "papers/index.html",
+        "papers/pages/2.html",
+        "topics/index.html",
+        f"topics/{big_topic}.html",
+        f"topics/{big_topic}/2.html",
+        "topics/unclassified.html",
+        "search.html?q=segmentation",
+        "404.html",
+        *widest_papers(),
+    ]
+    if editor:
+        pages.append("attention.html")
+    for page in pages:
+        assert (site / page.split("?")[0]).is_file(), page
+    return pages
+
+
+# Links and controls smaller than 24 px, but for links that are words in a sentence.
+SMALL_TARGETS = """min => {
+  const small = [];
+  const targets = document.querySelectorAll('a[href], button, select, input, summary, textarea');
+  for (const element of targets) {
+    if (element.closest('.visually-hidden, .skip-link, [hidden]')) continue;
+    // a check box or radio button is hit through its label
+    const target = element.matches('input[type=checkbox], input[type=radio]') && element.closest('label')
+      ? element.closest('label') : element;
+    const box = target.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    const style = getComputedStyle(target);
+    if (style.display === 'inline') {
+      let block = target.parentElement;
+      while (block && getComputedStyle(block).display === 'inline') block = block.parentElement;
+      const own = target.textContent.trim().length;
+      const around = block ? block.textContent.replace(/\\s+/g, ' ').trim().length : 0;
+      if (around > own + 2) continue;  // a word in a sentence
+    }
+    if (box.height < min || box.width < min) {
+      const text = target.textContent.trim().slice(0, 30);
+      small.push(`${target.tagName.toLowerCase()}.${target.className} "${text}" ` +
+                 `${Math.round(box.width)}x${Math.round(box.height)}`);
+    }
+  }
+  return small;
+}"""
+
+
+@pytest.mark.parametrize("audience", ["reader", "editor"])
+def test_no_page_scrolls_sideways_on_a_phone_and_every_target_is_big_enough(
+    audience, committed_site, committed_editor_site, browser
+):
+    site = committed_editor_site if audience == "editor" else committed_site
+    pages = pages_of_every_template(site, audience == "editor")
+    problems = []
+    with serve(site) as origin:  # over HTTP, under the site's CSP: the 404 page links from the root
+        for width in WIDTHS:
+            problems += phone_problems(browser, origin, pages, width)
+    assert problems == [], "\n".join(problems[:30])
+
+
+def phone_problems(browser, origin: str, pages: list[str], width: int) -> list[str]:
+    """What is wrong with each page on a phone `width` pixels wide."""
+    problems = []
+    context = browser.new_context(
+        viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    try:
+        page = context.new_page()
+        for name in pages:
+            page.goto(origin + "/" + name)
+            page.wait_for_load_state("load")
+            if name.startswith("search.html"):
+                page.wait_for_selector("#search-page-results a", timeout=10_000)
+            if name == "papers/index.html":  # the browser's own cards and pages, once its data is in
+                page.get_by_label("Has code").check()
+                expect(page).to_have_url(re.compile("code=1"))
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                problems.append(f"{width}px: {name} is {scroll}px wide")
+            if width == min(WIDTHS):  # the narrowest: targets big enough here are so everywhere
+                problems += [f"{width}px: {name}: {small}" for small in page.evaluate(SMALL_TARGETS, TARGET)]
+    finally:
+        context.close()
+    return problems
