@@ -218,7 +218,7 @@ NEWEST, RECENT, ATTENTION, FEED = "newest", "recent", "attention", "feed"
 UNCLASSIFIED = "unclassified"  # the papers with no topic
 # How many papers a page of a list shows: All papers is compact (a line or two a paper), a
 # topic's reading list shows the opening of each abstract.
-PAGE_SIZES = {NEWEST: 100}
+PAGE_SIZES = {NEWEST: 50}
 READING_LIST_PAGE = 30
 SNIPPET_LENGTH = 280  # characters of the abstract a reading list shows (two lines on a wide screen)
 

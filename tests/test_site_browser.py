@@ -54,9 +54,9 @@ class _SiteHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(site: Path) -> Iterator[str]:
+def serve(site: Path, handler: type[SimpleHTTPRequestHandler] = _SiteHandler) -> Iterator[str]:
     """An HTTP server on 127.0.0.1 for the site; yields its origin, e.g. http://127.0.0.1:8123."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SiteHandler, directory=str(site)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

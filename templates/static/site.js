@@ -106,6 +106,8 @@
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
+  var LOAD_WHEN_IDLE_UP_TO = 2000;  // papers: about 450 KB of data
+
   function Browser(form) {
     this.form = form;
     this.root = document.documentElement.getAttribute("data-root") || "";
@@ -146,10 +148,11 @@
     var form = this.form;
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     form.addEventListener("change", function () { browser.page = 1; browser.changed(); });
-    var typing = null;
+    var typing = false;  // keystrokes within one frame make one change
     this.text.addEventListener("input", function () {
-      clearTimeout(typing);
-      typing = setTimeout(function () { browser.page = 1; browser.changed(); }, 120);
+      if (typing) { return; }
+      typing = true;
+      window.requestAnimationFrame(function () { typing = false; browser.page = 1; browser.changed(); });
     });
     form.addEventListener("reset", function () {
       setTimeout(function () { browser.page = 1; browser.changed(); }, 0);  // after the form is reset
@@ -164,17 +167,19 @@
       browser.page = Number(link.getAttribute("data-page"));
       browser.changed(true);
     });
-    // Load the data as soon as the browser is used, or once the page has loaded.
-    ["focusin", "pointerdown"].forEach(function (kind) {
-      form.addEventListener(kind, function () { browser.load(); }, { once: true });
+    // The data is loaded as the reader comes to the filters (or at once when the address holds
+    // a view); for a small site, as soon as the page is idle. A big site's data (2 MB for 10,000
+    // papers) would otherwise cost every reader of the first page a download and, on a phone, a
+    // few hundred milliseconds of a busy page.
+    ["pointerenter", "focusin", "touchstart", "pointerdown"].forEach(function (kind) {
+      form.addEventListener(kind, function () { browser.load(); }, { once: true, passive: true });
     });
     window.addEventListener("hashchange", function () { browser.fromHash(); });
     if (location.hash.length > 1) {
       this.fromHash();
-    } else if (document.readyState === "complete") {
-      this.loadWhenIdle();
-    } else {
-      window.addEventListener("load", function () { browser.loadWhenIdle(); });
+    } else if (Number(form.getAttribute("data-total")) <= LOAD_WHEN_IDLE_UP_TO) {
+      if (document.readyState === "complete") { this.loadWhenIdle(); }
+      else { window.addEventListener("load", function () { browser.loadWhenIdle(); }); }
     }
   };
 
@@ -190,7 +195,10 @@
     if (this.papers) { if (then) { then(); } return; }
     this.waiting = this.waiting || [];
     if (then) { this.waiting.push(then); }
-    if (this.loading) { return; }
+    if (this.loading) {
+      if (then) { this.count.textContent = "Loading the list of papers\u2026"; }
+      return;
+    }
     this.loading = true;
     var script = document.createElement("script");
     script.src = this.form.getAttribute("data-papers");
@@ -199,7 +207,7 @@
       var waiting = browser.waiting;
       browser.waiting = [];
       waiting.forEach(function (callback) { callback(); });
-      if (!waiting.length) { browser.showCounts(browser.filters()); }
+      if (!waiting.length) { browser.showAgain(); }
     };
     script.onerror = function () {
       browser.count.textContent = "The filters could not load the list of papers; the pages below still list them all.";
@@ -295,18 +303,27 @@
     return { shown: shown, counts: counts };
   };
 
+  // A title as readers sort it: case and accents aside, numbers by their value (Paper 9 before
+  // Paper 10: each run of digits is padded to the same length).
+  function titleKey(title) {
+    return fold(title).replace(/\d+/g, function (digits) { return ("000000000000" + digits).slice(-12); });
+  }
+
   Browser.prototype.order = function (sort) {
     var found = this.orders[sort];
     if (found) { return found; }
     var papers = this.papers.slice();
-    var collator = new Intl.Collator(document.documentElement.lang || undefined, { sensitivity: "base", numeric: true });
+    if (sort.indexOf("title") === 0) {  // once: comparing keys is ~20 times faster than a collator
+      papers.forEach(function (paper) { if (paper.sortKey === undefined) { paper.sortKey = titleKey(paper.title); } });
+    }
+    function byKey(a, b) { return a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0; }
     var compare = {
       "date-asc": function (a, b) {
         if (!a.date !== !b.date) { return a.date ? -1 : 1; }  // undated last, either way
         return a.date < b.date ? -1 : a.date > b.date ? 1 : b.position - a.position;
       },
-      "title-asc": function (a, b) { return collator.compare(a.title, b.title) || a.position - b.position; },
-      "title-desc": function (a, b) { return collator.compare(b.title, a.title) || a.position - b.position; },
+      "title-asc": function (a, b) { return byKey(a, b) || a.position - b.position; },
+      "title-desc": function (a, b) { return byKey(b, a) || a.position - b.position; },
       "upvotes-desc": function (a, b) { return b.upvotes - a.upvotes || a.position - b.position; }
     }[sort];
     if (compare) { papers.sort(compare); }  // date-desc: the build's own order
@@ -340,8 +357,15 @@
     this.noMatch.hidden = list.length > 0;
     var sortName = this.sort.options[this.sort.selectedIndex].text.toLowerCase();
     var range = list.length > this.pageSize ? ": " + (start + 1) + " to " + (start + onPage.length) + " on this page" : "";
-    this.count.textContent = (list.length === this.papers.length ? list.length + " papers"
+    var text = (list.length === this.papers.length ? list.length + " papers"
       : "Showing " + list.length + " of " + this.papers.length + " papers") + ", " + sortName + range + ".";
+    if (this.count.textContent !== text) { this.count.textContent = text; }  // it is read out when it changes
+  };
+
+  Browser.prototype.showAgain = function () {
+    var active = document.activeElement;
+    if (active && this.results.contains(active)) { this.showCounts(this.filters()); }
+    else { this.show(); }
   };
 
   Browser.prototype.showCounts = function (filters, counts) {
@@ -349,6 +373,7 @@
     function label(box, count) {
       box.parentNode.querySelector(".facet-count").textContent = String(count);
       box.parentNode.classList.toggle("is-empty", count === 0 && !box.checked);
+      box.parentNode.classList.toggle("is-chosen", box.checked);
     }
     this.boxes.topic.forEach(function (box) { label(box, counts.topic[box.value] || 0); });
     this.boxes.year.forEach(function (box) { label(box, counts.year[box.value] || 0); });
