@@ -16,8 +16,24 @@ if ! command -v java >/dev/null 2>&1; then
   apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null
 fi
 
-echo "== installing sitegen with its test tools"
-python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+# The Python test tools go into a virtual environment of the project's own (.venv/), unless one
+# is active: the system's Python may refuse `pip install` (PEP 668: Debian 12, Ubuntu 24.04).
+if [ -z "${VIRTUAL_ENV:-}" ]; then
+  if [ ! -x .venv/bin/python ]; then
+    echo "== creating a virtual environment in .venv"
+    if ! python3 -m venv .venv >/dev/null 2>&1; then
+      echo "== installing python3-venv (Debian ships venv apart)"
+      rm -rf .venv
+      apt-get update -qq
+      apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+      python3 -m venv .venv
+    fi
+  fi
+  # shellcheck disable=SC1091
+  source .venv/bin/activate
+fi
+echo "== installing sitegen with its test tools into $(dirname "$(dirname "$(command -v python)")")"
+python -m pip install -q --disable-pip-version-check -e '.[test]'
 echo "== installing npm test tools (vnu-jar, axe-core, lunr)"
 npm ci --no-audit --no-fund --loglevel=error
 
@@ -26,4 +42,4 @@ ruff check sitegen tests bench
 echo "== mypy"
 mypy
 echo "== pytest"
-python3 -m pytest -q "$@"
+python -m pytest -q "$@"
