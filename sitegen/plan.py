@@ -51,7 +51,14 @@ class Cards:
     slugs: tuple[str, ...]
 
 
-Read = Input | Cards
+@dataclass(frozen=True)
+class Snippets:
+    """The snippets (SNIPPET) of many papers, read as one (a reading list)."""
+
+    slugs: tuple[str, ...]
+
+
+Read = Input | Cards | Snippets
 Made = str | bytes
 
 
@@ -168,7 +175,7 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
             slugs = view.list_page(name, number).slugs
             reads: tuple[Read, ...] = (Input(LIST_PAGE, page_key(name, number)), Cards(slugs))
             if snippets:
-                reads += tuple(Input(SNIPPET, slug) for slug in slugs)
+                reads += (Snippets(slugs),)
             found.append((number, reads))
         return found
 

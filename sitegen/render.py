@@ -11,6 +11,7 @@ import datetime as dt
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,6 +67,7 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     return env
 
 
+@cache  # a date is written on every card that shows it
 def human_date(value: PaperDate | dt.date | None) -> str:
     """The one way dates are written on the site (and by its scripts): `3 May 2024`, `May 2024`
     or `2024`, as precise as the date is known; a paper without one is "Undated"."""

@@ -108,13 +108,14 @@ class PaperCard:
     list's cards also hold the opening of the abstract (`snippet`, an input of its own).
     """
 
-    __slots__ = ("_paper", "_shown", "slug", "snippet", "topics", "url")
+    __slots__ = ("_facts", "_paper", "_shown", "slug", "snippet", "topics", "url")
 
     def __init__(
         self, paper: Paper, topics: tuple[TopicRef, ...], shown: set[str], snippet: str | None = None
     ) -> None:
         self.slug, self.url, self.topics = paper.slug, urls.paper_page(paper.slug), topics
         self._paper, self._shown, self.snippet = paper, shown, snippet
+        self._facts: tuple[str, bool, str | None] | None = None
 
     def __getattr__(self, name: str) -> Any:  # called for what is not a slot: the paper's fields
         value = getattr(self._paper, name)
@@ -122,28 +123,37 @@ class PaperCard:
         return value
 
     @property
+    def byline(self) -> str:
+        """Who wrote it, in a few words: the organisation, or how many authors."""
+        return self._made_facts()[0]
+
+    @property
     def has_code(self) -> bool:
-        return any(link.kind == "code" for link in self.links)
+        return self._made_facts()[1]
 
     @property
     def code_url(self) -> str | None:
         """The first link to the paper's code that may be followed, as an href."""
-        for link in self.links:
-            if link.kind == "code" and urls.is_safe_link(link.url):
-                return urls.external_href(link.url)
-        return None
+        return self._made_facts()[2]
 
-    @property
-    def byline(self) -> str:
-        """Who wrote it, in a few words: the organisation, or how many authors."""
-        return outputs.authors_text(self._read(self._paper, ("organization", "authors_count")))
+    def topics_but(self, topic_id: str | None) -> tuple[TopicRef, ...]:
+        """The card's topics but one (a topic's own page does not repeat it on every card)."""
+        return tuple(topic for topic in self.topics if topic.id != topic_id)
 
-    def _read(self, paper: Paper, fields: tuple[str, ...]) -> Paper:
-        self._shown.update(fields)
-        return paper
+    def _made_facts(self) -> tuple[str, bool, str | None]:
+        """What the card works out from its paper's fields, once (a card is on many pages)."""
+        if self._facts is None:
+            self._shown.update(("organization", "authors_count", "links"))
+            paper = self._paper
+            code = [link.url for link in paper.links if link.kind == "code"]
+            safe = next((urls.external_href(url) for url in code if urls.is_safe_link(url)), None)
+            self._facts = (outputs.authors_text(paper), bool(code), safe)
+        return self._facts
 
     def with_snippet(self, snippet: str) -> PaperCard:
-        return PaperCard(self._paper, self.topics, self._shown, snippet)
+        card = PaperCard(self._paper, self.topics, self._shown, snippet)
+        card._facts = self._facts
+        return card
 
     def __repr__(self) -> str:
         return f"PaperCard({self.slug!r})"

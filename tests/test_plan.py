@@ -42,6 +42,7 @@ from sitegen.plan import (
     Input,
     Plan,
     Read,
+    Snippets,
     page_key,
     site_plan,
 )
@@ -145,6 +146,8 @@ def allowed(declared: Iterable[Read]) -> set[Input]:
     for read in declared:
         if isinstance(read, Cards):
             found.update(Input(CARD, slug) for slug in read.slugs)
+        elif isinstance(read, Snippets):
+            found.update(Input(SNIPPET, slug) for slug in read.slugs)
         else:
             found.add(read)
             if read.kind in COVERS:

@@ -32,6 +32,7 @@ from sitegen.plan import (
     Cards,
     Input,
     Read,
+    Snippets,
 )
 from sitegen.views import SiteView
 
@@ -98,6 +99,8 @@ class Inputs:
     def value(self, read: Read) -> str:
         if isinstance(read, Cards):
             return "\n".join(map(self.keys.card.__getitem__, read.slugs))
+        if isinstance(read, Snippets):  # a snippet is made from the paper's title and abstract
+            return "\n".join(map(self.keys.text.__getitem__, read.slugs))
         kind, key = read
         if kind == PAPER:
             return self.keys.paper[key]
