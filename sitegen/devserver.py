@@ -246,8 +246,9 @@ class Broadcaster:
 
 
 def _affects_every_page(path: str) -> bool:
-    """A changed stylesheet or script (other than the search index, loaded on demand) shows on every page."""
-    return path.endswith((".css", ".js")) and path != urls.SEARCH_INDEX
+    """A changed stylesheet or script shows on every page; not the scripts that hold data (the
+    search index, the All papers browser's data), loaded when they are used."""
+    return path.endswith((".css", ".js")) and path not in urls.DATA_SCRIPTS
 
 
 class SiteRequestHandler(BaseHTTPRequestHandler):

@@ -20,7 +20,7 @@ def test_the_schema_describes_every_field_of_a_paper_and_nothing_else():
     assert FIELDS == schema.NAMES_IN_ORDER
     for field in schema.FIELDS:
         assert field.owner in (schema.IMPORTER, schema.EDITOR)
-        assert set(field.shown) <= {schema.CARD, schema.PAGE, schema.JSON, schema.SEARCH}
+        assert set(field.shown) <= {schema.CARD, schema.PAGE, schema.JSON, schema.SEARCH, schema.EDITOR_ONLY}
 
 
 def test_a_paper_with_every_field_set_is_written_and_read_back_as_it_was():

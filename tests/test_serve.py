@@ -462,3 +462,19 @@ def test_the_command_serves_and_stops_cleanly_on_ctrl_c_and_sigterm(make_project
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@pytest.mark.parametrize("editor", [True, False])
+def test_the_preview_is_the_editors_view_unless_asked_for_the_readers_site(make_project, editor):
+    root = make_project(FILES)
+    server = DevServer(root / "site.yaml", editor=editor, echo=lambda line: None)
+    server.start()
+    try:
+        preview = Preview(root, server)
+        status, body = get(preview, "papers/chart-agent.html")
+        assert status == 200
+        assert (b"Needs attention" in body) == editor
+        assert (b"content/papers/chart-agent.md" in body) == editor
+        assert get(preview, "attention.html")[0] == (200 if editor else 404)
+    finally:
+        server.stop()

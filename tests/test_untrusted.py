@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SITE_YAML
 from tests.test_build import PAPERS, paper_md, project_files
 from tests.test_site_browser import Watched, build_project, serve
 
@@ -36,8 +37,10 @@ HOSTILE = paper_md(
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
+    """The editor's view, which shows the most of each paper (its listings and file too)."""
     papers = {**PAPERS, "hostile": HOSTILE}
-    return build_project(tmp_path_factory.mktemp("untrusted") / "project", project_files(papers))
+    files = {**project_files(papers), "site.yaml": SITE_YAML + "editor: true\n"}
+    return build_project(tmp_path_factory.mktemp("untrusted") / "project", files)
 
 
 def test_papers_json_feed_bib_and_sitemap_keep_the_text_as_written(site):
