@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -212,7 +213,7 @@ def test_results_as_you_type_with_highlighted_words(visit, mini_site: str) -> No
     marks = seen.page.locator("#site-search-results mark").all_text_contents()
     assert [mark.lower() for mark in marks] == ["decay", "decay"]  # in the title and the snippet
     meta = seen.page.locator("#site-search-results .search-result-meta").all_text_contents()
-    assert meta == ["2023-11-11"]
+    assert meta == ["11 November 2023"]  # dates as every page writes them
     byline = seen.page.locator("#site-search-results .search-result-byline").all_text_contents()
     assert byline == ["Lovelace et al. \u00b7 NeuroImage"]  # who wrote it, where
     type_query(seen, "segm")  # the word being typed matches the words it begins
@@ -315,6 +316,7 @@ def test_slash_focuses_the_box_unless_typing_elsewhere(visit, mini_site: str) ->
 
 def test_arrow_keys_escape_and_enter(visit, mini_site: str) -> None:
     seen = visit(mini_site, "index.html")
+    box = seen.page.locator("#site-search-input")
     type_query(seen, "benchmark")
     titles = dropdown_titles(seen)
     assert titles[0] == "A benchmark for report generation", "a title match comes first"
@@ -323,16 +325,27 @@ def test_arrow_keys_escape_and_enter(visit, mini_site: str) -> None:
     assert seen.page.evaluate("document.activeElement.textContent").startswith(titles[1])
     seen.page.keyboard.press("Escape")
     settle(seen)
-    assert seen.page.locator("#site-search-results").is_hidden(), "Escape closes the list for good"
+    assert seen.page.locator("#site-search-results").is_hidden(), "the first Escape closes the list for good"
     assert seen.page.evaluate("document.activeElement.id") == "site-search-input"
-    type_query(seen, "endogen")
+    assert box.input_value() == "benchmark", "and keeps the words"
+    seen.page.keyboard.press("Escape")
+    assert box.input_value() == "", "the second Escape clears them"
+    type_query(seen, "endogen")  # Enter in the box: every result, however fast it is pressed
+    with seen.page.expect_navigation():
+        seen.page.keyboard.press("Enter")
+    opened = urlsplit(seen.page.url)
+    assert opened.path.endswith("search.html") and opened.query == "q=endogen"
+    seen.page.goto(mini_site + "papers/p3.html")
+    type_query(seen, "endogen")  # a result chosen with the arrow keys opens; from a folder down too
+    seen.page.keyboard.press("ArrowDown")
     with seen.page.expect_navigation():
         seen.page.keyboard.press("Enter")
     assert urlsplit(seen.page.url).path.endswith("papers/p0.html")
-    type_query(seen, "decay")  # from a page one folder down, links still resolve
+    seen.page.keyboard.press("/")
+    seen.page.keyboard.type("decay")
     with seen.page.expect_navigation():
-        seen.page.keyboard.press("Enter")
-    assert urlsplit(seen.page.url).path.endswith("papers/p3.html")
+        seen.page.keyboard.press("Enter")  # at once, before any result shows: the results page
+    assert urlsplit(seen.page.url).path.endswith("search.html")
     assert seen.problems == []
 
 
@@ -482,6 +495,7 @@ def test_built_site_dropdown_and_enter_from_a_paper_page(visit, site_url: str) -
     assert len(dropdown_titles(seen)) >= 1
     top = seen.page.locator("#site-search-results a.search-result").first.get_attribute("href")
     assert top.startswith("../papers/") and "#highlight=" in top
+    seen.page.keyboard.press("ArrowDown")
     with seen.page.expect_navigation():
         seen.page.keyboard.press("Enter")
     assert seen.page.url == site_url + top.removeprefix("../")
@@ -527,11 +541,12 @@ def test_results_page_filters_by_topic_and_year_and_sorts_with_its_state_in_the_
     seen.page.locator("#search-page-results a[data-facet='year=undated']").click()
     seen.page.wait_for_function("() => new URLSearchParams(location.search).get('year') === 'undated'")
     assert len(page_results(seen)) == undated
-    assert not any(re.match(r"\d{4}-", meta) for meta in shown_meta(seen))
+    assert all(meta.split(" \u00b7 ")[0] == "Undated" for meta in shown_meta(seen))  # said plainly
     seen.page.goto(site_url + "search.html?q=segmentation&sort=date")
     dates = [meta.split(" \u00b7 ")[0] for meta in shown_meta(seen)]
-    dated = [date for date in dates if re.fullmatch(r"\d{4}-\d\d-\d\d", date)]
-    assert dated == sorted(dated, reverse=True) and dates[: len(dated)] == dated, "newest first, undated last"
+    dated = [dt.datetime.strptime(date, "%d %B %Y") for date in dates if date != "Undated"]
+    assert dated == sorted(dated, reverse=True), "newest first"
+    assert dates[len(dated) :] == ["Undated"] * (len(dates) - len(dated)), "undated last"
     assert seen.page.locator("a[data-facet='sort=date']").get_attribute("aria-current") == "true"
     assert seen.problems == [] and seen.outside_requests() == []
 

@@ -256,6 +256,8 @@ def test_the_theme_button_switches_and_the_choice_is_kept_until_changed(site, or
         expect(button).to_have_attribute("aria-pressed", "false" if system == "dark" else "true")
         chosen = background(page)
         assert chosen != follows
+        box = "getComputedStyle(document.getElementById('site-search-input')).backgroundColor"
+        assert (page.evaluate(box) == WHITE) == (system == "dark")  # the search box follows it too
         page.goto(base + "papers/endogen.html")  # another page: the choice holds, from the first paint
         assert page.evaluate("document.documentElement.getAttribute('data-theme')") in ("light", "dark")
         assert background(page) == chosen

@@ -114,6 +114,16 @@
     return node;
   }
 
+  // Dates as every page writes them ("23 April 2024"); a paper without one is "Undated".
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+
+  function humanDate(iso) {
+    if (!iso) return "Undated";
+    var parts = iso.split("-");
+    return Number(parts[2]) + " " + MONTHS[Number(parts[1]) - 1] + " " + parts[0];
+  }
+
   // A result's link carries the terms it matched, which the paper page then highlights.
   function paperHref(doc, terms) {
     var href = root + doc.url;
@@ -126,7 +136,7 @@
     link.href = paperHref(doc, terms);
     link.appendChild(highlighted("span", "search-result-title", doc.title, terms));
     if (doc.byline) link.appendChild(highlighted("span", "search-result-byline", doc.byline, terms));
-    var meta = [doc.date].concat(doc.topics).filter(Boolean).join(" \u00b7 ");
+    var meta = [humanDate(doc.date)].concat(doc.topics).join(" \u00b7 ");
     if (meta) link.appendChild(element("span", "search-result-meta", meta));
     if (doc.snippet) link.appendChild(highlighted("span", "search-result-snippet", doc.snippet, terms));
     if (lacks) link.appendChild(element("span", "search-result-lacks", "Lacks: " + lacks.join(", ")));
@@ -289,22 +299,17 @@
       event.preventDefault();
       moveFocus(event.key === "ArrowDown" ? 1 : -1);
     } else if (event.key === "Escape") {
+      // The first Escape closes the list and keeps the words; the next clears them. (The
+      // browser's own Escape in a search box clears at once: it is prevented.)
+      event.preventDefault();
+      var open = !dropdown.hidden || pendingSearch !== null;
       input.focus(); // first: focusing reopens the list, which Escape then closes for good
       cancelUpdate();
       closeDropdown();
-    } else if (event.key === "Enter" && event.target === input) {
-      openTopResult(event);
+      if (!open) input.value = "";
     }
-  }
-
-  // Enter in the box opens the top result once results are shown (never a paper that has only
-  // some of the words); otherwise the form goes to search.html, which lists every result.
-  function openTopResult(event) {
-    if (pendingSearch) updateDropdown();
-    var top = dropdown.hidden ? null : dropdown.querySelector("a.search-result:not(.search-result-partial)");
-    if (!top) return;
-    event.preventDefault();
-    window.location.href = top.href;
+    // Enter: on a result chosen with the arrow keys, the link opens that paper; in the box,
+    // the form opens search.html with every result, however fast it was pressed.
   }
 
   function isTypingField(target) {
