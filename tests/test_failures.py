@@ -40,7 +40,7 @@ def one_error(code: int, err: str) -> str:
 def project(make_project) -> Path:
     root = make_project(
         {**project_files(), "my-templates/.keep": ""},
-        site_yaml=SITE_YAML + "paths:\n  templates: my-templates\n",
+        site_yaml=SITE_YAML + "editor: true\npaths:\n  templates: my-templates\n",  # every template renders
     )
     return root
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import node_tool
-from tests.test_phones import pages_of_every_template
 from tests.test_site_browser import serve
+from tests.test_site_phones import pages_of_every_template
 
 pytestmark = pytest.mark.external
 
