@@ -31,7 +31,7 @@ B = TypeVar("B", bound="BlobStore")
 def _code_digest() -> str:
     """A digest of sitegen's own code and vendored files: a changed sitegen, released or not,
     may parse, render or index differently, so nothing cached by another is used."""
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # sitegen/, not sitegen/engine/ where this module is
     names = sorted(
         p for p in package.rglob("*") if p.suffix in (".py", ".js") and "__pycache__" not in p.parts
     )
