@@ -124,7 +124,8 @@ class PaperCard:
 
     @property
     def byline(self) -> str:
-        """Who wrote it, in a few words: the organisation, or how many authors."""
+        """Who wrote it, in a few words: the authors' family names ("Lovelace et al." past three),
+        else the organisation, else how many authors there are."""
         return self._made_facts()[0]
 
     @property
@@ -143,11 +144,11 @@ class PaperCard:
     def _made_facts(self) -> tuple[str, bool, str | None]:
         """What the card works out from its paper's fields, once (a card is on many pages)."""
         if self._facts is None:
-            self._shown.update(("organization", "authors_count", "links"))
+            self._shown.update(("authors", "organization", "authors_count", "links"))
             paper = self._paper
             code = [link.url for link in paper.links if link.kind == "code"]
             safe = next((urls.external_href(url) for url in code if urls.is_safe_link(url)), None)
-            self._facts = (outputs.authors_text(paper), bool(code), safe)
+            self._facts = (byline(paper), bool(code), safe)
         return self._facts
 
     def with_snippet(self, snippet: str) -> PaperCard:
@@ -456,6 +457,7 @@ class SiteView:
             "d": card.date.isoformat() if card.date else None,
             "k": [topic.id for topic in card.topics] or None,
             "a": card.byline or None,
+            "v": card.venue or None,
             "u": card.upvotes,
             "c": (card.code_url or 1) if card.has_code else None,  # 1: code, but no address to follow
         }
@@ -632,6 +634,16 @@ UNCLASSIFIED_TOPIC = TopicRef(
     urls.topic_page(urls.UNCLASSIFIED),
     "Papers that no topic's rules reach, and that no paper file pins to a topic.",
 )
+
+
+def byline(paper: Paper) -> str:
+    """Who wrote a paper, in a few words, for its card."""
+    if paper.authors:
+        return names.short_list(paper.authors)
+    if paper.organization:
+        return paper.organization
+    count = paper.authors_count
+    return f"{count} author{'s' if count != 1 else ''}" if count else ""
 
 
 def _list_files(name: str) -> tuple[str, str]:

@@ -105,7 +105,7 @@ def topics_of(record: dict[str, Any]) -> set[str]:
 
 def passes(record: dict[str, Any], view: dict[str, Any], leave_out: str = "") -> bool:
     """Whether the view shows the paper, but for the facet `leave_out`."""
-    text = fold(record["title"] + " " + authors(record))
+    text = fold(record["title"] + " " + authors(record) + " " + (record.get("venue") or ""))
     if leave_out != "q" and not all(word in text for word in fold(view["q"]).split()):
         return False
     chosen = set(view["topic"])
@@ -272,7 +272,7 @@ def test_choosing_filters_by_hand_changes_the_address_and_the_address_reproduces
         page.get_by_label("Undated").check()
         page.get_by_label("Has code").check()
         page.get_by_label("Sort by").select_option("title-asc")
-        page.get_by_label("Words in the title or authors").fill("agent")
+        page.get_by_label("Words in the title, authors or venue").fill("agent")
         expect(page).to_have_url(re.compile("q=agent"))
         fragment = urlsplit(page.url).fragment
         assert fragment == "q=agent&topic=agents,benchmarks&match=all&year=undated&code=1&sort=title-asc"

@@ -73,10 +73,12 @@ def test_axe_finds_no_accessibility_violations_on_any_template(
     bibliographic record, and with none."""
     axe = node_tool("axe-core", "axe.min.js")
     site = committed_editor_site if audience == "editor" else committed_site
-    names = [*pages_of_every_template(site, audience == "editor"), "papers/index.html#code=1&sort=upvotes-desc"]
+    names = pages_of_every_template(site, audience == "editor")
+    names.append("papers/index.html#code=1&sort=upvotes-desc")
     records = bibliography_site / "papers"
     lonely = "ultrasound-probe-with-built-in-dose-monitoring.html"  # a patent: searches by title
-    others = {"paper with its record": records / "echonet-next.html", "paper with no address": records / lonely}
+    others = {"paper with its record": records / "echonet-next.html"}
+    others["paper with no address"] = records / lonely
     context = browser.new_context(color_scheme=scheme, bypass_csp=True)  # to add axe's script
     failures = []
     try:

@@ -120,8 +120,11 @@
 
   function humanDate(iso) {
     if (!iso) return "Undated";
-    var parts = iso.split("-");
-    return Number(parts[2]) + " " + MONTHS[Number(parts[1]) - 1] + " " + parts[0];
+    var parts = iso.split("-");  // "2024", "2024-05" or "2024-05-03": as precise as it is known
+    var words = [parts[0]];
+    if (parts[1]) { words.unshift(MONTHS[Number(parts[1]) - 1]); }
+    if (parts[2]) { words.unshift(String(Number(parts[2]))); }
+    return words.join(" ");
   }
 
   // A result's link carries the terms it matched, which the paper page then highlights.

@@ -79,8 +79,11 @@
     "September", "October", "November", "December"];
 
   function humanDate(iso) {
-    var parts = iso.split("-");
-    return Number(parts[2]) + " " + MONTHS[Number(parts[1]) - 1] + " " + parts[0];
+    var parts = iso.split("-");  // "2024", "2024-05" or "2024-05-03": as precise as it is known
+    var words = [parts[0]];
+    if (parts[1]) { words.unshift(MONTHS[Number(parts[1]) - 1]); }
+    if (parts[2]) { words.unshift(String(Number(parts[2]))); }
+    return words.join(" ");
   }
 
   // --- All papers: facets with live counts, a text filter, sorts, pages; state in the hash --
@@ -225,6 +228,7 @@
         year: record.d ? record.d.slice(0, 4) : "undated",
         topics: record.k || [],
         authors: record.a || "",
+        venue: record.v || "",
         upvotes: typeof record.u === "number" ? record.u : -1,
         code: record.c === undefined ? null : record.c,
         titleDerived: record.g === 1,
@@ -257,7 +261,7 @@
   function failures(paper, filters) {
     var failed = 0;
     if (filters.words.length) {
-      if (paper.words === null) { paper.words = fold(paper.title + " " + paper.authors); }
+      if (paper.words === null) { paper.words = fold(paper.title + " " + paper.authors + " " + paper.venue); }
       for (var w = 0; w < filters.words.length; w++) {
         if (paper.words.indexOf(filters.words[w]) < 0) { failed |= TEXT; break; }
       }
@@ -391,6 +395,13 @@
       title.href = root + "papers/" + encodeURIComponent(paper.slug) + ".html";
       item.appendChild(title);
       if (markers && paper.titleDerived) { item.append(" ", element("span", "marker", markers.title)); }
+      if (paper.authors || paper.venue) {  // who wrote it, and where
+        var byline = element("div", "paper-byline");
+        if (paper.authors) { byline.appendChild(element("span", "paper-authors", paper.authors)); }
+        if (paper.authors && paper.venue) { byline.append(" \u00b7 "); }
+        if (paper.venue) { byline.appendChild(element("span", "paper-venue", paper.venue)); }
+        item.appendChild(byline);
+      }
       var meta = element("div", "paper-meta");
       if (paper.date) {
         var time = element("time", "", humanDate(paper.date));
@@ -400,7 +411,7 @@
       } else {
         meta.appendChild(element("span", "undated", "Undated"));
       }
-      if (paper.authors) { meta.appendChild(element("span", "", paper.authors)); }
+
       if (paper.upvotes > 0) { meta.appendChild(element("span", "", paper.upvotes + " upvote" + (paper.upvotes === 1 ? "" : "s"))); }
       if (paper.code !== null) {
         var badge = element(typeof paper.code === "string" ? "a" : "span", "badge", "Code");
