@@ -8,6 +8,7 @@ forked processes, patched files) is the engine's (sitegen/engine), which each st
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ from sitegen.engine.session import Engine
 from sitegen.engine.store import BuildState
 from sitegen.engine.tuning import DEFAULT_TUNING, Tuning
 from sitegen.errors import Problem, SitegenError
+from sitegen.hosts import CHECKED_ON, HOSTS, Host, SiteShape, hosts_refusing, measures
 from sitegen.load import ContentPaths, display_path
 from sitegen.model import Library, Paper
 from sitegen.paperfile import key_line, split
@@ -44,7 +46,35 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"warning: {warning}")
     print(report.summary())
     print(report.search_line())
+    shape = SiteShape.of(report.output_sizes())
+    if args.check_host:
+        return check_host(shape, HOSTS[args.check_host], display_path(Path(out), loaded))
+    refusing = hosts_refusing(shape)
+    if refusing:
+        print(
+            f"warning: the site is too large for {', '.join(refusing)}; "
+            "`sitegen build --check-host HOST` says by how much"
+        )
     return 0
+
+
+def check_host(shape: SiteShape, host: Host, output: str) -> int:
+    """Say how the site measures against each of `host`'s limits; 1 when it exceeds one (the
+    site is built, but the host would refuse the deploy)."""
+    found = measures(shape, host)
+    for measure in found:
+        print(f"{'over' if measure.over else 'ok'}: {measure.sentence(host)}")
+    over = [measure for measure in found if measure.over]
+    if not over:
+        print(f"{output}/ fits the limits of {host.name} (as published on {CHECKED_ON}: {host.source})")
+        return 0
+    print(
+        f"error: {output}/ exceeds {len(over)} of the limits of {host.name} (as published on {CHECKED_ON}: "
+        f"{host.source}); the site is built, but a deploy would fail: host it elsewhere "
+        "(`--check-host` with another host), or on a plan that allows more",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def build_site(

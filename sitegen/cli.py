@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.errors import SitegenError, os_error
+from sitegen.hosts import HOSTS
 
 # What each command was doing, for a system error no stage explained (`cannot build the site: ...`).
 DOING = {"import": "import", "build": "build the site", "serve": "serve", "topics": "read the topics"}
@@ -87,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build the editor's view: the attention page, guessed-title and -date badges, "
         "source listings and the file to edit on each page (default: the reader's site)",
+    )
+    build.add_argument(
+        "--check-host",
+        choices=sorted(HOSTS),
+        metavar="HOST",
+        help=f"check the built site against a static host's published limits ({', '.join(sorted(HOSTS))}): "
+        "files per site and per folder, bytes per file and per site; exit 1 when one is exceeded",
     )
     _config_flag(build)
 

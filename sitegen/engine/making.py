@@ -75,7 +75,7 @@ class Making:
         for stale in list(self.state.outputs)[:-KEEP_MANIFESTS]:
             del self.state.outputs[stale]
         report.files_written, report.files_unchanged = staged.written, staged.unchanged
-        report.output_bytes = staged.total_bytes
+        report.output_bytes, report.manifest = staged.total_bytes, staged.manifest
         if self.published is not None:
             self.published(staged.put_in_place)
         return written

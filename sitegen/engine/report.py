@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +33,7 @@ class BuildReport:
     warnings: tuple[Problem, ...] = ()
     state: Any = field(default=None, repr=False)  # the engine's BuildState: pass to the next build_site
     nothing_changed: bool = False  # the inputs and output were as the last build left them: no work done
+    manifest: Mapping[str, Any] = field(default_factory=dict, repr=False)  # output path -> OutputEntry
 
     @contextmanager
     def timing(self, phase: str) -> Iterator[None]:
@@ -41,6 +42,10 @@ class BuildReport:
             yield
         finally:
             self.timings[phase] = self.timings.get(phase, 0.0) + time.perf_counter() - start
+
+    def output_sizes(self) -> dict[str, int]:
+        """Every file of the output and its size in bytes."""
+        return {path: entry.size for path, entry in self.manifest.items()}
 
     def summary(self) -> str:
         if self.nothing_changed:

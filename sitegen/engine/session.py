@@ -157,6 +157,7 @@ class Engine:
         for name, value in last.counts.items():
             setattr(self.report, name, value)
         self.report.files_unchanged, self.report.nothing_changed = len(last.manifest), True
+        self.report.manifest = last.manifest
         return True
 
     # --- read ---
