@@ -21,13 +21,13 @@ import bibtexparser
 import pybtex.database
 import pytest
 import rispy
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from sitegen import names
 from sitegen.citations import apa_reference, citation_keys, csl_item
 from sitegen.model import PAPER_TYPES, Paper, PaperDate
 from sitegen.outputs import BIBTEX_LIST, bibtex_entry
 from sitegen.paperfile import dump_paper, parse_paper
+from tests.test_bibtex import latex_to_text
 
 DATA = Path(__file__).parent / "data" / "bibliography"
 TOPICS = "- id: all\n  title: All\n  description: Everything.\n  rules:\n    abstract: {'.': 1}\n"
@@ -42,16 +42,6 @@ ENTRY_TYPES = {
     "Ultrasound Probe": "misc",  # a patent
     "Learning from Sparse Labels": "phdthesis",
 }
-
-
-def latex_to_text(latex: str) -> str:
-    """LaTeX read back to text by pylatexenc, told what LaTeX's text-mode symbols print."""
-    context = get_default_latex_context_db()
-    symbols = {"textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^", "textasciitilde": "~"}
-    macros = [MacroTextSpec(name, text) for name, text in {**symbols, "textbackslash": "\\"}.items()]
-    context.add_context_category("bibtex-symbols", prepend=True, macros=macros)
-    reader = LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=True)
-    return reader.latex_to_text(latex)
 
 
 @pytest.fixture(scope="module")
