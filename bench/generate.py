@@ -4,8 +4,9 @@
 
 The same seed always gives the same files, byte for byte. The text is made from medical-AI
 vocabulary and varied sentence templates so that search, topic rules and related papers see
-realistic word statistics (abstracts of ~1,500 characters, 3-8 authors, dates over 2019-2026,
-some GitHub links, a few derived titles and inferred dates, occasional `p < 0.05` and LaTeX).
+realistic word statistics (abstracts of ~1,500 characters, 3-8 authors, named for 3 papers in 4,
+~200 venues, dates over 2019-2026, some GitHub links, a few derived titles and inferred dates,
+occasional `p < 0.05` and LaTeX).
 """
 
 from __future__ import annotations
@@ -284,6 +285,47 @@ ORGANIZATIONS = (
     "ETH Zurich",
 )
 
+# Authors: a pool of people drawn with Zipf-like weights (a few prolific authors, a long tail:
+# thousands of names at 10,000 papers), some written with initials ("J. Smith", which the author
+# facet keeps apart from "John Smith") or family name first ("Smith, John", the same name).
+GIVEN_NAMES = (
+    "Wei", "Anna", "Jun", "Maria", "David", "Yuki", "Sara", "Mohammed", "Li", "Elena", "James",
+    "Priya", "Lukas", "Chen", "Fatima", "Hiroshi", "Laura", "Omar", "Sofia", "Daniel", "Min-jun",
+    "Ingrid", "Pedro", "Aisha", "Thomas", "Mei", "Jonas", "Ana", "Rahul", "Julia", "Kenji", "Zoë",
+    "Ahmed", "Camille", "Xin", "Olga", "Diego", "Hannah", "Yan", "Lars", "Nora", "Ravi", "Emma",
+    "Jiahui", "Mateo", "Leila", "Stefan", "Grace", "Tomás", "Yuna",
+)  # fmt: skip
+FAMILY_NAMES = (
+    "Wang", "Müller", "Zhang", "García", "Smith", "Tanaka", "Rossi", "Kim", "Li", "Nguyen",
+    "Johnson", "Patel", "Schmidt", "Liu", "Fernández", "Sato", "Ivanova", "Chen", "Dubois", "Khan",
+    "Yamamoto", "Andersson", "Silva", "Park", "Novak", "Brown", "Huang", "Kowalski", "Haddad",
+    "Santos", "Zhao", "Martin", "Nakamura", "Lopez", "Weber", "Singh", "Yang", "Hansen", "Costa",
+    "Wu", "Fischer", "Ali", "Moreau", "Suzuki", "van der Berg", "O'Brien", "Zhou", "Jensen",
+    "Kaur", "Romero", "Xu", "Becker", "Gupta", "Lin", "Rahman", "Ito", "Meyer", "Sun", "Cohen",
+    "Popescu", "Okafor", "Larsen", "Yilmaz", "Ma", "Bianchi", "Hoffmann", "Das", "Guo", "Eriksson",
+    "Mensah",
+)  # fmt: skip
+AUTHOR_POOL = tuple(random.Random(0).sample([f"{g} {f}" for f in FAMILY_NAMES for g in GIVEN_NAMES], 3500))
+AUTHOR_WEIGHTS = tuple(1 / (rank + 10) for rank in range(len(AUTHOR_POOL)))
+# Venues: journals, and conferences by year; about a fifth of the papers have none.
+JOURNALS = (
+    "Medical Image Analysis", "IEEE Transactions on Medical Imaging", "Nature Medicine", "Radiology",
+    "Radiology: Artificial Intelligence", "The Lancet Digital Health", "npj Digital Medicine",
+    "Journal of the American Medical Informatics Association", "JAMA Network Open",
+    "Computerized Medical Imaging and Graphics", "Physics in Medicine & Biology", "Medical Physics",
+    "European Radiology", "Scientific Reports", "Nature Communications", "PLOS ONE",
+    "Computers in Biology and Medicine", "IEEE Journal of Biomedical and Health Informatics",
+    "Artificial Intelligence in Medicine", "Journal of Biomedical Informatics",
+    "BMC Medical Informatics and Decision Making", "Diagnostics", "Frontiers in Oncology",
+    "Pattern Recognition", "NEJM AI", "Journal of Medical Imaging", "Insights into Imaging",
+    "Cancers", "Bioinformatics", "Transactions on Machine Learning Research", "arXiv",
+)  # fmt: skip
+CONFERENCES = (
+    "MICCAI", "ISBI", "MIDL", "CVPR", "ICCV", "ECCV", "NeurIPS", "ICML", "ICLR", "AAAI", "IPMI",
+    "ACL", "EMNLP", "NAACL", "KDD", "CHIL", "ML4H", "AMIA Annual Symposium", "BIBM", "WACV",
+)  # fmt: skip
+VENUE_WEIGHTS = (0.6,) * len(JOURNALS) + (1.0,) * len(CONFERENCES)
+
 OPENERS = (
     "{task} from {modality} remains difficult because of {challenge}.",
     "Despite rapid progress, {task} in {modality} is still limited by {challenge}.",
@@ -486,6 +528,30 @@ def make_links(rng: random.Random, model: str, date: dt.date, organization: str 
     return tuple(links)
 
 
+def make_authors(rng: random.Random) -> tuple[str, ...]:
+    """3-8 different people, each written the usual way, or now and then with initials or family first."""
+    people = dict.fromkeys(rng.choices(AUTHOR_POOL, weights=AUTHOR_WEIGHTS, k=rng.randint(3, 8)))
+    written = []
+    for person in people:
+        given, family = person.split(" ", 1)
+        style = rng.random()
+        if style < 0.05:
+            written.append(f"{given[0]}. {family}")
+        elif style < 0.10:
+            written.append(f"{family}, {given}")
+        else:
+            written.append(person)
+    return tuple(written)
+
+
+def make_venue(rng: random.Random, date: dt.date) -> str | None:
+    """A journal, or a conference of the paper's year (or the next); none for about a fifth."""
+    if rng.random() < 0.2:
+        return None
+    venue = rng.choices((*JOURNALS, *CONFERENCES), weights=VENUE_WEIGHTS)[0]
+    return f"{venue} {date.year + rng.randint(0, 1)}" if venue in CONFERENCES else venue
+
+
 def make_paper(rng: random.Random, number: int) -> Paper:
     themes = rng.sample(THEMES, rng.choice((1, 2, 2, 3)))
     writer = Writer(rng, themes)
@@ -495,6 +561,7 @@ def make_paper(rng: random.Random, number: int) -> Paper:
     date = FIRST_DATE + dt.timedelta(days=rng.randrange((LAST_DATE - FIRST_DATE).days + 1))
     organization = rng.choice(ORGANIZATIONS) if rng.random() < 0.5 else None
     from_daily_page = rng.random() < 0.6
+    authors = make_authors(rng) if rng.random() < 0.75 else ()
     return Paper(
         slug=base_slug(title, writer.model),
         title=title,
@@ -502,8 +569,10 @@ def make_paper(rng: random.Random, number: int) -> Paper:
         date=PaperDate.of(date),
         title_derived=title_derived,
         date_inferred=from_daily_page and rng.random() < 0.15,
-        authors_count=rng.randint(3, 8),
+        authors=authors,
+        authors_count=None if authors else rng.randint(3, 8),
         organization=organization,
+        venue=make_venue(rng, date),
         upvotes=int(rng.paretovariate(1.3)) - 1 if from_daily_page else None,
         links=make_links(rng, writer.model, date, organization),
         sources=(f"synthetic-{'daily' if from_daily_page else 'abstracts'}-{number % 12:02d}.txt",),

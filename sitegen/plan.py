@@ -188,7 +188,8 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
     )
     pages = [page(urls.HOME, home_reads, home)]
     for number, reads in list_pages(NEWEST, view.info().paper_count, snippets=False):
-        facets = (Input(COUNTS), Input(LIST, years_of(NEWEST))) if number == 1 else ()
+        # The first page's filters count the papers of each venue and author: every card.
+        facets = (Input(COUNTS), Input(LIST, years_of(NEWEST)), *listed(NEWEST)) if number == 1 else ()
         pages.append(page(urls.list_page_file(urls.ALL_PAPERS, urls.ALL_PAPERS_PAGES, number),
                           (*reads, *facets), partial(all_papers_page, number)))  # fmt: skip
     pages.append(

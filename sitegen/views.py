@@ -9,6 +9,8 @@ builds.
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -82,13 +84,41 @@ class ListPage:
         return urls.link_to(urls.list_page_file(self.first, self.folder, number))
 
 
+# A venue or author facet shows its most frequent values at first; the others are reached by
+# showing more, or by typing in the facet's own filter box (site.js).
+FACET_TOP = 10
+NO_VALUE = ""  # the value of the papers with no venue, or with no named author (no venue or name
+# is empty; the address writes it "@none", which no escaped name is)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str  # as the browser's data gives it (NO_VALUE for none)
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ValueFacet:
+    """A facet of many values (venues, authors): the most frequent with their numbers of papers,
+    and how many values there are in all."""
+
+    top: tuple[FacetValue, ...]  # most papers first, then by name
+    total: int
+    none: str  # the label of NO_VALUE ("No venue")
+    named: int  # how many values are names (not NO_VALUE): with none, the facet is not shown
+
+
 @dataclass(frozen=True)
 class Facets:
-    """What the All papers browser's filters start from: the topics with their counts, and the
-    number of papers of each year (the undated ones last)."""
+    """What the All papers browser's filters start from: the topics with their counts, the
+    number of papers of each year (the undated ones last), and the most frequent venues and
+    authors."""
 
     topics: tuple[TopicCard, ...]
     years: YearCounts  # newest first, then the undated papers
+    venues: ValueFacet
+    authors: ValueFacet
 
 
 @dataclass(frozen=True)
@@ -108,7 +138,7 @@ class PaperCard:
     list's cards also hold the opening of the abstract (`snippet`, an input of its own).
     """
 
-    __slots__ = ("_facts", "_paper", "_shown", "slug", "snippet", "topics", "url")
+    __slots__ = ("_facts", "_paper", "_people", "_shown", "slug", "snippet", "topics", "url")
 
     def __init__(
         self, paper: Paper, topics: tuple[TopicRef, ...], shown: set[str], snippet: str | None = None
@@ -116,6 +146,7 @@ class PaperCard:
         self.slug, self.url, self.topics = paper.slug, urls.paper_page(paper.slug), topics
         self._paper, self._shown, self.snippet = paper, shown, snippet
         self._facts: tuple[str, bool, str | None] | None = None
+        self._people: tuple[str, ...] | None = None
 
     def __getattr__(self, name: str) -> Any:  # called for what is not a slot: the paper's fields
         value = getattr(self._paper, name)
@@ -137,6 +168,16 @@ class PaperCard:
         """The first link to the paper's code that may be followed, as an href."""
         return self._made_facts()[2]
 
+    @property
+    def people(self) -> tuple[str, ...]:
+        """Who wrote it, every name as a page shows it ("Alan Turing" for "Turing, Alan"; the
+        organisation when no author is named): the author facet's values. Names are not merged
+        further: "A. Turing" and "Alan Turing" stay two values."""
+        if self._people is None:
+            self._shown.update(("authors", "organization"))
+            self._people = tuple(person.display() for person in citations.creators(self._paper))
+        return self._people
+
     def topics_but(self, topic_id: str | None) -> tuple[TopicRef, ...]:
         """The card's topics but one (a topic's own page does not repeat it on every card)."""
         return tuple(topic for topic in self.topics if topic.id != topic_id)
@@ -153,7 +194,7 @@ class PaperCard:
 
     def with_snippet(self, snippet: str) -> PaperCard:
         card = PaperCard(self._paper, self.topics, self._shown, snippet)
-        card._facts = self._facts
+        card._facts, card._people = self._facts, self._people
         return card
 
     def __repr__(self) -> str:
@@ -389,7 +430,15 @@ class SiteView:
     def facets(self) -> Facets:
         years = self.listing(years_of(NEWEST))
         dated = tuple(reversed([item for item in years if item[0] is not None]))
-        return Facets(self.topic_cards(), (*dated, *(item for item in years if item[0] is None)))
+        cards = self.cards(self.listing(NEWEST))
+        venues = Counter(card.venue or NO_VALUE for card in cards)
+        authors = Counter(name for card in cards for name in card.people or (NO_VALUE,))
+        return Facets(
+            self.topic_cards(),
+            (*dated, *(item for item in years if item[0] is None)),
+            value_facet(venues, "No venue"),
+            value_facet(authors, "Unknown"),
+        )
 
     def topic_chart(self, topic_id: str) -> Chart:
         title = self.list_topic(topic_id).title
@@ -457,6 +506,7 @@ class SiteView:
             "d": card.date.isoformat() if card.date else None,
             "k": [topic.id for topic in card.topics] or None,
             "a": card.byline or None,
+            "p": list(card.people) or None,  # the author facet's values
             "v": card.venue or None,
             "u": card.upvotes,
             "c": (card.code_url or 1) if card.has_code else None,  # 1: code, but no address to follow
@@ -644,6 +694,19 @@ def byline(paper: Paper) -> str:
         return paper.organization
     count = paper.authors_count
     return f"{count} author{'s' if count != 1 else ''}" if count else ""
+
+
+def value_facet(counts: Counter[str], none_label: str) -> ValueFacet:
+    """The FACET_TOP values with the most papers (then by name, as site.js orders them)."""
+    labelled = [(value, none_label if value == NO_VALUE else value) for value in counts]
+    labelled.sort(key=lambda item: (-counts[item[0]], fold(item[1]), item[1]))
+    top = tuple(FacetValue(value, label, counts[value]) for value, label in labelled[:FACET_TOP])
+    return ValueFacet(top, len(labelled), none_label, len(counts) - (NO_VALUE in counts))
+
+
+def fold(text: str) -> str:
+    """Case and accents aside, as site.js compares names."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not 0x300 <= ord(c) <= 0x36F).lower()
 
 
 def _list_files(name: str) -> tuple[str, str]:

@@ -49,7 +49,10 @@ def test_every_generated_paper_is_valid_and_realistic(tmp_path: Path) -> None:
     papers = [parse_paper(path.read_text(encoding="utf-8"), str(path), path.stem) for path in files]
 
     assert all(paper.title and paper.date for paper in papers)
-    assert all(3 <= (paper.authors_count or 0) <= 8 for paper in papers)
+    assert all(3 <= (len(paper.authors) or paper.authors_count or 0) <= 8 for paper in papers)
+    assert 0.6 < sum(bool(paper.authors) for paper in papers) / len(papers) < 0.9
+    assert len({name for paper in papers for name in paper.authors}) > 300
+    assert len({paper.venue for paper in papers}) > 50 and any(paper.venue is None for paper in papers)
     assert {paper.date.year for paper in papers if paper.date} >= set(range(2019, 2027))
     average = sum(len(paper.abstract) for paper in papers) / len(papers)
     assert 1200 < average < 1800

@@ -92,16 +92,19 @@
   // once when the address holds a view. Paper text is untrusted: the DOM is built with
   // textContent and attributes only.
 
+  // Each part of the hash, as written (a list of names is split before its names are decoded).
   function readHash() {
     var state = {};
     location.hash.replace(/^#/, "").split("&").forEach(function (pair) {
       var parts = pair.split("=");
-      if (parts[0]) {
-        try { state[decodeURIComponent(parts[0])] = decodeURIComponent((parts[1] || "").replace(/\+/g, " ")); }
-        catch (e) { /* a malformed part: ignored */ }
-      }
+      if (parts[0]) { state[parts[0]] = parts[1] || ""; }
     });
     return state;
+  }
+
+  function decoded(text) {
+    try { return decodeURIComponent((text || "").replace(/\+/g, " ")); }
+    catch (e) { return ""; }  // a malformed part: ignored
   }
 
   function fold(text) {
@@ -110,6 +113,165 @@
   }
 
   var LOAD_WHEN_IDLE_UP_TO = 2000;  // papers: about 450 KB of data
+
+  // --- a facet of many values (venues, authors) ----------------------------------------------
+  // The build writes its most frequent values; once the data is loaded the facet draws its
+  // values itself: those with papers given the other facets, most papers first, FACET_TOP at
+  // first and FACET_STEP more at each "Show more", narrowed to the words typed in its own box.
+  // The values chosen are always shown. Choosing one never moves the others: a facet's counts
+  // do not depend on its own choices.
+  var FACET_TOP = 10, FACET_STEP = 50;
+  var NONE = "";  // the value of the papers with no venue, or no named author
+  var NONE_IN_ADDRESS = "@none";  // never an escaped name: encodeURIComponent escapes "@"
+
+  function ValueFacet(fieldset, name) {
+    this.name = name;
+    this.list = fieldset.querySelector(".facet-values");
+    this.find = fieldset.querySelector("[data-facet-find]");
+    this.shownText = fieldset.querySelector(".facet-shown");
+    this.more = fieldset.querySelector(".facet-more-values");
+    this.fewer = fieldset.querySelector(".facet-fewer-values");
+    this.plural = fieldset.getAttribute("data-plural");
+    this.noneLabel = fieldset.getAttribute("data-none");
+    this.limit = FACET_TOP;
+    this.chosen = [];  // values, in the order chosen
+    this.items = {};  // value -> its <li>, made once ("=" + value: no key is a number)
+    this.drawn = [];  // the values shown, in order
+    this.values = null;  // once the data is loaded: every value, its folded label and its rank
+    var facet = this;
+    Array.prototype.forEach.call(this.list.children, function (item) {
+      var box = item.querySelector("input");
+      facet.items["=" + box.value] = item;
+      facet.drawn.push(box.value);
+    });
+    fieldset.addEventListener("change", function (event) {
+      var box = event.target;
+      if (box.type !== "checkbox") { return; }
+      var at = facet.chosen.indexOf(box.value);
+      if (box.checked && at < 0) { facet.chosen.push(box.value); }
+      if (!box.checked && at >= 0) { facet.chosen.splice(at, 1); }
+    });
+  }
+
+  // Every value of the data, numbered: `of(paper)` gives a paper's values. The rank is the
+  // order by name that breaks ties of counts, as the build orders the values it writes.
+  ValueFacet.prototype.index = function (papers, of) {
+    var ids = new Map(), labels = [], folded = [];
+    papers.forEach(function (paper) {
+      paper[this.name + "Ids"] = of(paper).map(function (value) {
+        var id = ids.get(value);
+        if (id === undefined) {
+          id = labels.length;
+          ids.set(value, id);
+          labels.push(value);
+        }
+        return id;
+      });
+    }, this);
+    var noneLabel = this.noneLabel;
+    var names = labels.map(function (value) { return value === NONE ? noneLabel : value; });
+    folded = names.map(fold);
+    var order = names.map(function (_, id) { return id; }).sort(function (a, b) {
+      return folded[a] < folded[b] ? -1 : folded[a] > folded[b] ? 1 : names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0;
+    });
+    var rank = new Int32Array(labels.length);
+    order.forEach(function (id, place) { rank[id] = place; });
+    this.values = { ids: ids, labels: labels, names: names, folded: folded, rank: rank };
+  };
+
+  // The ids of the values chosen, as a lookup (null: none chosen). A chosen value the data
+  // does not have (from an address) matches no paper.
+  ValueFacet.prototype.wanted = function () {
+    if (!this.chosen.length) { return null; }
+    var wanted = new Uint8Array(this.values.labels.length);
+    var ids = this.values.ids;
+    this.chosen.forEach(function (value) {
+      var id = ids.get(value);
+      if (id !== undefined) { wanted[id] = 1; }
+    });
+    return wanted;
+  };
+
+  ValueFacet.prototype.choose = function (values) {
+    this.chosen = values.slice();
+    var chosen = this.chosen;
+    Array.prototype.forEach.call(this.list.querySelectorAll("input"), function (box) {
+      box.checked = chosen.indexOf(box.value) >= 0;
+    });
+  };
+
+  ValueFacet.prototype.clear = function () {
+    this.chosen = [];
+    this.limit = FACET_TOP;
+  };
+
+  ValueFacet.prototype.item = function (value) {
+    var item = this.items["=" + value];
+    if (!item) {
+      item = document.createElement("li");
+      var label = element("label", "facet-value");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = this.name;
+      box.value = value;
+      label.append(box, " ", element("span", "facet-label", value === NONE ? this.noneLabel : value), " ",
+        element("span", "facet-count"));
+      item.appendChild(label);
+      this.items["=" + value] = item;
+    }
+    item.querySelector("input").checked = this.chosen.indexOf(value) >= 0;
+    return item;
+  };
+
+  // Shows the values for these counts (by id): the chosen ones not among the first shown, then
+  // those with papers that match the words typed, most papers first, up to the limit.
+  ValueFacet.prototype.draw = function (counts) {
+    var values = this.values;
+    var words = this.find ? fold(this.find.value).split(/\s+/).filter(Boolean) : [];
+    var matching = [];
+    for (var id = 0; id < counts.length; id++) {
+      if (counts[id] === 0 && this.find) { continue; }  // a short facet shows every value, as topics do
+      var name = values.folded[id], w = 0;
+      while (w < words.length && name.indexOf(words[w]) >= 0) { w++; }
+      if (w === words.length) { matching.push(id); }
+    }
+    var rank = values.rank;
+    matching.sort(function (a, b) { return counts[b] - counts[a] || rank[a] - rank[b]; });
+    var shown = matching.slice(0, this.limit).map(function (id) { return values.labels[id]; });
+    var pinned = this.chosen.filter(function (value) { return shown.indexOf(value) < 0; });
+    var drawn = pinned.concat(shown);
+    if (drawn.join("\u0000") !== this.drawn.join("\u0000")) {
+      var focused = document.activeElement;
+      var focusedValue = focused && focused.name === this.name && this.list.contains(focused) ? focused.value : null;
+      var fragment = document.createDocumentFragment();
+      drawn.forEach(function (value) { fragment.appendChild(this.item(value)); }, this);
+      this.list.replaceChildren(fragment);
+      this.drawn = drawn;
+      if (focusedValue !== null) {  // the keyboard stays where it was
+        var again = this.items["=" + focusedValue];
+        if (again && again.parentNode === this.list) { again.querySelector("input").focus(); }
+        else if (this.find) { this.find.focus(); }
+      }
+    }
+    drawn.forEach(function (value) {
+      var id = values.ids.get(value);
+      label(this.items["=" + value].querySelector("input"), id === undefined ? 0 : counts[id]);
+    }, this);
+    if (!this.shownText) { return; }
+    var noun = matching.length === 1 ? this.plural.slice(0, -1) : this.plural;  // "venues", "venue"
+    this.shownText.textContent = matching.length === 0 && words.length ? "No " + this.plural.slice(0, -1) + " matches"
+      : shown.length + " of " + matching.length + " " + noun + (words.length ? " matching" : "");
+    this.more.hidden = matching.length <= this.limit;
+    this.more.textContent = "Show " + Math.min(FACET_STEP, matching.length - this.limit) + " more " + this.plural;
+    this.fewer.hidden = this.limit <= FACET_TOP || matching.length <= FACET_TOP;
+  };
+
+  // A facet value's count, and whether it is chosen or shows no paper.
+  function label(box, count) {
+    box.parentNode.querySelector(".facet-count").textContent = String(count);
+    box.parentNode.classList.toggle("is-empty", count === 0 && !box.checked);
+    box.parentNode.classList.toggle("is-chosen", box.checked);
+  }
 
   function Browser(form) {
     this.form = form;
@@ -130,6 +292,11 @@
       year: this.checkboxes("year"),
       code: this.checkboxes("code")
     };
+    this.many = {};  // facets of many values, drawn from the data (a site without venues has none)
+    ["venue", "author"].forEach(function (name) {
+      var fieldset = document.getElementById("facet-" + name);
+      if (fieldset) { this.many[name] = new ValueFacet(fieldset, name); }
+    }, this);
     this.topics = {};  // id -> {title, url}, for the chips
     var topics = this.topics;
     this.boxes.topic.forEach(function (box) {
@@ -150,7 +317,34 @@
     var browser = this;
     var form = this.form;
     form.addEventListener("submit", function (event) { event.preventDefault(); });
-    form.addEventListener("change", function () { browser.page = 1; browser.changed(); });
+    form.addEventListener("change", function (event) {
+      if (event.target.hasAttribute("data-facet-find")) { return; }  // it narrows a facet's values only
+      browser.page = 1;
+      browser.changed();
+    });
+    Object.keys(this.many).forEach(function (name) {
+      var facet = browser.many[name];
+      var typing = false;
+      if (!facet.find) { return; }  // all its values are shown
+      facet.find.addEventListener("input", function () {
+        if (typing) { return; }
+        typing = true;
+        window.requestAnimationFrame(function () {
+          typing = false;
+          browser.load(function () { facet.limit = FACET_TOP; browser.showCounts(browser.filters()); });
+        });
+      });
+      facet.more.addEventListener("click", function () {
+        browser.load(function () { facet.limit += FACET_STEP; browser.showCounts(browser.filters()); });
+      });
+      facet.fewer.addEventListener("click", function () {
+        browser.load(function () {
+          facet.limit = FACET_TOP;
+          browser.showCounts(browser.filters());
+          facet.more.focus();  // the button pressed is gone
+        });
+      });
+    });
     var typing = false;  // keystrokes within one frame make one change
     this.text.addEventListener("input", function () {
       if (typing) { return; }
@@ -158,6 +352,7 @@
       window.requestAnimationFrame(function () { typing = false; browser.page = 1; browser.changed(); });
     });
     form.addEventListener("reset", function () {
+      Object.keys(browser.many).forEach(function (name) { browser.many[name].clear(); });
       setTimeout(function () { browser.page = 1; browser.changed(); }, 0);  // after the form is reset
     });
     this.noMatch.querySelector("button").addEventListener("click", function () { form.reset(); });
@@ -207,6 +402,7 @@
     script.src = this.form.getAttribute("data-papers");
     script.onload = function () {
       browser.papers = prepare(window.SITEGEN_PAPERS || []);
+      browser.indexValues();
       var waiting = browser.waiting;
       browser.waiting = [];
       waiting.forEach(function (callback) { callback(); });
@@ -216,6 +412,18 @@
       browser.count.textContent = "The filters could not load the list of papers; the pages below still list them all.";
     };
     document.head.appendChild(script);
+  };
+
+  // The values of the facets of many values, numbered (the papers' ids are `venueIds`, ...).
+  Browser.prototype.indexValues = function () {
+    var values = {
+      venue: function (paper) { return [paper.venue]; },
+      author: function (paper) { return paper.people.length ? paper.people : [NONE]; }
+    };
+    Object.keys(values).forEach(function (name) {
+      if (this.many[name]) { this.many[name].index(this.papers, values[name]); }
+      else { this.papers.forEach(function (paper) { paper[name + "Ids"] = [0]; }); }
+    }, this);
   };
 
   function prepare(records) {
@@ -228,12 +436,13 @@
         year: record.d ? record.d.slice(0, 4) : "undated",
         topics: record.k || [],
         authors: record.a || "",
+        people: record.p || [],  // every author's name (or the organisation)
         venue: record.v || "",
         upvotes: typeof record.u === "number" ? record.u : -1,
         code: record.c === undefined ? null : record.c,
         titleDerived: record.g === 1,
         dateInferred: record.i === 1,
-        words: null  // folded title and authors, made when the text filter is first used
+        words: null  // folded title, authors and venue, made when the text filter is first used
       };
     });
   }
@@ -251,17 +460,21 @@
       topics: chosen(this.boxes.topic),
       all: this.match.value === "all",
       years: chosen(this.boxes.year),
-      code: this.boxes.code[0].checked
+      code: this.boxes.code[0].checked,
+      venues: this.many.venue ? this.many.venue.wanted() : null,
+      authors: this.many.author ? this.many.author.wanted() : null
     };
   };
 
-  // Which facets a paper fails: a bit each (text, topic, year, code).
-  var TEXT = 1, TOPIC = 2, YEAR = 4, CODE = 8;
+  // Which facets a paper fails: a bit each (text, topic, year, code, venue, author).
+  var TEXT = 1, TOPIC = 2, YEAR = 4, CODE = 8, VENUE = 16, AUTHOR = 32;
 
   function failures(paper, filters) {
     var failed = 0;
     if (filters.words.length) {
-      if (paper.words === null) { paper.words = fold(paper.title + " " + paper.authors + " " + paper.venue); }
+      if (paper.words === null) {
+        paper.words = fold(paper.title + " " + (paper.people.join(" ") || paper.authors) + " " + paper.venue);
+      }
       for (var w = 0; w < filters.words.length; w++) {
         if (paper.words.indexOf(filters.words[w]) < 0) { failed |= TEXT; break; }
       }
@@ -277,13 +490,28 @@
     }
     if (filters.years && !filters.years[paper.year]) { failed |= YEAR; }
     if (filters.code && paper.code === null) { failed |= CODE; }
+    if (filters.venues && !filters.venues[paper.venueIds[0]]) { failed |= VENUE; }
+    if (filters.authors && !anyOf(paper.authorIds, filters.authors)) { failed |= AUTHOR; }
     return failed;
+  }
+
+  function anyOf(ids, wanted) {
+    for (var i = 0; i < ids.length; i++) { if (wanted[ids[i]]) { return true; } }
+    return false;
+  }
+
+  function countEach(counts, ids) {
+    for (var i = 0; i < ids.length; i++) { counts[ids[i]]++; }
   }
 
   // The papers shown, and each facet value's count: the papers it would show given the other
   // facets (for topics chosen with "all", given the topics already chosen as well).
   Browser.prototype.run = function (filters) {
-    var counts = { topic: {}, year: {}, code: 0 };
+    var counts = {
+      topic: {}, year: {}, code: 0,
+      venue: new Int32Array(this.many.venue ? this.many.venue.values.labels.length : 1),
+      author: new Int32Array(this.many.author ? this.many.author.values.labels.length : 1)
+    };
     var shown = [];
     var papers = this.papers;
     function countTopics(paper) {
@@ -298,10 +526,16 @@
         countTopics(paper);
         counts.year[paper.year] = (counts.year[paper.year] || 0) + 1;
         if (paper.code !== null) { counts.code++; }
+        countEach(counts.venue, paper.venueIds);
+        countEach(counts.author, paper.authorIds);
       } else if (failed === TOPIC) {
         if (!filters.all) { countTopics(paper); }  // with "all", a paper lacking a chosen topic adds to none
       } else if (failed === YEAR) {
         counts.year[paper.year] = (counts.year[paper.year] || 0) + 1;
+      } else if (failed === VENUE) {
+        countEach(counts.venue, paper.venueIds);
+      } else if (failed === AUTHOR) {
+        countEach(counts.author, paper.authorIds);
       }  // failing only "has code": it has none, so it adds nothing there either
     }
     return { shown: shown, counts: counts };
@@ -374,11 +608,7 @@
 
   Browser.prototype.showCounts = function (filters, counts) {
     if (!counts) { counts = this.run(filters).counts; }
-    function label(box, count) {
-      box.parentNode.querySelector(".facet-count").textContent = String(count);
-      box.parentNode.classList.toggle("is-empty", count === 0 && !box.checked);
-      box.parentNode.classList.toggle("is-chosen", box.checked);
-    }
+    Object.keys(this.many).forEach(function (name) { this.many[name].draw(counts[name]); }, this);
     this.boxes.topic.forEach(function (box) { label(box, counts.topic[box.value] || 0); });
     this.boxes.year.forEach(function (box) { label(box, counts.year[box.value] || 0); });
     label(this.boxes.code[0], counts.code);
@@ -477,7 +707,8 @@
     return made;
   }
 
-  // --- the state in the address: #topic=a,b&match=all&year=2024,undated&code=1&q=...&sort=...&page=2
+  // --- the state in the address: #topic=a,b&match=all&year=2024,undated&code=1&venue=...&author=...&q=...&sort=...&page=2
+  // (a venue's or an author's name escaped, "@none" for none: names may hold commas)
   Browser.prototype.stateParts = function (page) {
     var parts = [];
     function add(key, value) { parts.push(key + "=" + encodeURIComponent(value).replace(/%2C/g, ",")); }
@@ -487,6 +718,14 @@
     if (this.match.value !== "any") { add("match", this.match.value); }
     if (chosen(this.boxes.year).length) { add("year", chosen(this.boxes.year).join(",")); }
     if (this.boxes.code[0].checked) { add("code", "1"); }
+    Object.keys(this.many).forEach(function (name) {
+      var chosen = this.many[name].chosen;
+      if (chosen.length) {
+        parts.push(name + "=" + chosen.map(function (value) {
+          return value === NONE ? NONE_IN_ADDRESS : encodeURIComponent(value);
+        }).join(","));
+      }
+    }, this);
     if (this.sort.value !== "date-desc") { add("sort", this.sort.value); }
     if (page > 1) { add("page", String(page)); }
     return parts;
@@ -520,12 +759,20 @@
       var known = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
       select.value = known ? value : select.options[0].value;
     }
-    this.text.value = state.q || "";
-    tick(this.boxes.topic, state.topic);
-    tick(this.boxes.year, state.year);
+    this.text.value = decoded(state.q);
+    tick(this.boxes.topic, decoded(state.topic));
+    tick(this.boxes.year, decoded(state.year));
     this.boxes.code[0].checked = state.code === "1";
-    choose(this.match, state.match || "any");
-    choose(this.sort, state.sort || "date-desc");
+    choose(this.match, decoded(state.match) || "any");
+    choose(this.sort, decoded(state.sort) || "date-desc");
+    Object.keys(this.many).forEach(function (name) {
+      var values = [];
+      (state[name] || "").split(",").forEach(function (part) {
+        var value = part === NONE_IN_ADDRESS ? NONE : decoded(part);  // "": empty or malformed
+        if ((value || part === NONE_IN_ADDRESS) && values.indexOf(value) < 0) { values.push(value); }
+      });
+      this.many[name].choose(values);
+    }, this);
     this.page = Math.max(1, parseInt(state.page, 10) || 1);
     var browser = this;
     this.load(function () {
