@@ -240,7 +240,8 @@
     var shown = matching.slice(0, this.limit).map(function (id) { return values.labels[id]; });
     var pinned = this.chosen.filter(function (value) { return shown.indexOf(value) < 0; });
     var drawn = pinned.concat(shown);
-    if (drawn.join("\u0000") !== this.drawn.join("\u0000")) {
+    var before = this.drawn;
+    if (drawn.length !== before.length || drawn.some(function (value, at) { return value !== before[at]; })) {
       var focused = document.activeElement;
       var focusedValue = focused && focused.name === this.name && this.list.contains(focused) ? focused.value : null;
       var fragment = document.createDocumentFragment();
