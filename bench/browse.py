@@ -107,7 +107,8 @@ def changes(page: Any) -> list[tuple[str, Any]]:
     for number in range(boxes.count()):
         kind, value = boxes.nth(number).get_attribute("name"), boxes.nth(number).get_attribute("value")
         # by its value: a venue's or author's place in its facet changes with the other facets
-        box = page.locator(f"#paper-filters input[name={kind}][value={json.dumps(value)}]")
+        quoted = json.dumps(value, ensure_ascii=False)
+        box = page.locator(f"#paper-filters input[name={kind}][value={quoted}]")
         name = f"{kind}={value}"
         found.append((f"{name} on", box.click))
         found.append((f"{name} off", box.click))

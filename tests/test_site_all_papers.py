@@ -14,7 +14,9 @@ import json
 import random
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -25,7 +27,7 @@ from playwright.sync_api import expect
 
 from sitegen.cli import main as sitegen_main
 from sitegen.views import NEWEST, page_size
-from tests.conftest import SAMPLE_TOPICS, SITE_YAML, write_files
+from tests.conftest import SAMPLE_TOPICS, SITE_YAML, node_tool, write_files
 from tests.test_site_browser import Watched, serve
 
 pytestmark = pytest.mark.browser
@@ -229,11 +231,14 @@ def all_years(records: list[dict[str, Any]]) -> list[str]:
     return sorted({year_of(r) for r in records})
 
 
+BLANK: dict[str, Any] = {"q": "", "topic": [], "match": "any", "year": [], "code": False, "sort": "date-desc",
+                         "venue": [], "author": []}  # fmt: skip
+
+
 def views(records: list[dict[str, Any]], seed: int = 11) -> Iterator[dict[str, Any]]:
     """Each facet value alone; pairs of topics and of years in both matches; then random views
     with the text filter, several facets and each sort."""
-    blank = {"q": "", "topic": [], "match": "any", "year": [], "code": False, "sort": "date-desc",
-             "venue": [], "author": []}  # fmt: skip
+    blank = BLANK
     topics, years = all_topics(records), all_years(records)
     venues = sorted({venue_of(r) for r in records})
     names = sorted({name for r in records for name in authors_of(r)})
@@ -432,5 +437,91 @@ def test_without_javascript_the_pages_of_the_list_reach_every_paper_and_the_filt
         assert page.url.endswith(f"papers/pages/{-(-PAPERS // PAGE)}.html")
         page.get_by_role("link", name="Page 1", exact=True).click()
         assert page.url.endswith("papers/index.html")
+    finally:
+        context.close()
+
+
+VALUES_OF = {"venue": lambda record: [venue_of(record)], "author": authors_of}
+FIRST_SHOWN = 10  # the values a venue or author facet shows at first
+
+
+def test_the_page_lists_the_most_frequent_venues_and_authors_before_its_data_is_loaded(site, records):
+    html = (site / "papers" / "index.html").read_text(encoding="utf-8")
+    for facet, values_of in VALUES_OF.items():
+        found = re.search(rf'<fieldset[^>]*id="facet-{facet}".*?</fieldset>', html, re.S)
+        assert found, facet
+        listed = [
+            [unescape(label), int(count)]
+            for label, count in re.findall(
+                r'class="facet-label">(.*?)</span> <span class="facet-count">(\d+)</span>', found.group(0)
+            )
+        ]
+        assert listed == value_counts(records, BLANK, facet, values_of)[:FIRST_SHOWN]
+        total = len({value for record in records for value in values_of(record)})
+        assert f"{FIRST_SHOWN} of {total} {facet}s" in found.group(0)
+
+
+def test_a_rare_author_is_found_by_typing_chosen_from_the_keyboard_and_kept_in_the_address(
+    origin, records, browser
+):
+    counts = Counter(name for record in records for name in authors_of(record))
+    rare = min((name for name in counts if name), key=lambda name: (counts[name], name))
+    first_shown = value_counts(records, BLANK, "author", authors_of)[:FIRST_SHOWN]
+    assert rare not in [label for label, _ in first_shown]
+    venue = next(venue_of(record) for record in records if rare in authors_of(record))
+    venue_label = venue or "No venue"
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, origin + "/papers/index.html")
+        page = watched.page
+        authors = page.locator("#facet-author")
+        assert authors.get_by_role("checkbox", name=rare).count() == 0
+        page.get_by_label("Find an author").fill(fold(rare).upper())  # case and accents aside
+        choice = authors.get_by_role("checkbox", name=rare)
+        expect(choice).to_be_visible()
+        expect(authors.locator(".facet-shown")).to_contain_text("matching")
+        choice.focus()
+        page.keyboard.press("Space")
+        expect(page).to_have_url(re.compile("author="))
+        assert page.evaluate("document.activeElement.value") == rare  # the keyboard stays on it
+        page.get_by_label("Find a venue").fill(venue_label.lower())
+        page.locator("#facet-venue").get_by_role("checkbox", name=venue_label).check()
+        view = {**BLANK, "venue": [venue], "author": [rare]}
+        fragment = urlsplit(page.url).fragment
+        assert fragment == f"venue={quote(venue, safe='') or '@none'}&author={quote(rare, safe='')}"
+        want = expected(records, view)
+        got = page.evaluate(SHOWN)
+        assert got["titles"] == want["titles"][:PAGE]
+        shared = open_browser(context, page.url).page  # the address alone gives the same view
+        expect(shared.locator("#paper-count")).to_have_text(got["count"])
+        assert shared.evaluate(SHOWN)["titles"] == got["titles"]
+        assert shared.locator("#facet-author").get_by_role("checkbox", name=rare).is_checked()
+        page.get_by_role("button", name="Clear filters").first.click()
+        expect(page).to_have_url(re.compile(r"index\.html$"))
+        assert page.get_by_label("Find an author").input_value() == ""
+        assert page.locator("#facet-author .facet-value").count() == FIRST_SHOWN
+        assert page.locator("#facet-author input:checked").count() == 0
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_wrong_with_the_venue_and_author_facets_in_use(origin, browser, scheme):
+    axe = node_tool("axe-core", "axe.min.js")
+    context = browser.new_context(color_scheme=scheme, bypass_csp=True)  # to add axe's script
+    try:
+        page = open_browser(context, origin + "/papers/index.html").page
+        page.locator("#facet-author .facet-more-values").click()
+        page.get_by_label("Find a venue").fill("medic")
+        page.locator("#facet-venue input[type=checkbox]").first.check()
+        page.locator("#facet-author input[type=checkbox]").nth(3).check()
+        expect(page.locator("#paper-count")).to_contain_text("Showing")
+        page.add_script_tag(path=str(axe))
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => `${v.id}: ${v.help} -> ${v.nodes.slice(0, 3).map(n => n.target.join(' '))}`)"
+        )
+        assert violations == []
     finally:
         context.close()

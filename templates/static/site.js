@@ -263,7 +263,7 @@
     this.shownText.textContent = matching.length === 0 && words.length ? "No " + this.plural.slice(0, -1) + " matches"
       : shown.length + " of " + matching.length + " " + noun + (words.length ? " matching" : "");
     this.more.hidden = matching.length <= this.limit;
-    this.more.textContent = "Show " + Math.min(FACET_STEP, matching.length - this.limit) + " more " + this.plural;
+    if (!this.more.hidden) { this.more.textContent = "Show " + Math.min(FACET_STEP, matching.length - this.limit) + " more " + this.plural; }
     this.fewer.hidden = this.limit <= FACET_TOP || matching.length <= FACET_TOP;
   };
 
