@@ -10,10 +10,13 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from playwright.sync_api import expect
 
+from sitegen.cli import main as sitegen_main
 from sitegen.paperfile import parse_paper
-from tests.conftest import REPO
+from tests.conftest import REPO, SAMPLE_TOPICS, SITE_YAML, write_files
+from tests.test_site_all_papers import corpus
 from tests.test_site_browser import serve
 
 pytestmark = pytest.mark.browser
@@ -134,3 +137,33 @@ def phone_problems(browser, origin: str, pages: list[str], width: int) -> list[s
     finally:
         context.close()
     return problems
+
+
+def test_the_venue_and_author_facets_fit_a_phone_in_use(tmp_path, browser):
+    """The committed papers have no venue and few authors: a generated corpus with both, its
+    facets open as far as they go and filtered, at each width."""
+    write_files(tmp_path, {"site.yaml": SITE_YAML, **corpus(120)})
+    topics = yaml.safe_dump(SAMPLE_TOPICS, sort_keys=False)
+    (tmp_path / "content/topics.yaml").write_text(topics, encoding="utf-8")
+    assert sitegen_main(["build", "--config", str(tmp_path / "site.yaml")]) == 0
+    problems = []
+    for width in WIDTHS:
+        context = browser.new_context(
+            viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2
+        )
+        try:
+            page = context.new_page()
+            page.goto((tmp_path / "public/papers/index.html").as_uri())
+            more = page.locator("#facet-author .facet-more-values")
+            more.tap()
+            expect(page.locator("#facet-author .facet-fewer-values")).to_be_visible()
+            page.get_by_label("Find a venue").fill("proceedings")
+            page.locator("#facet-venue input[type=checkbox]").first.tap()
+            expect(page).to_have_url(re.compile("venue="))
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                problems.append(f"{width}px: All papers with its facets in use is {scroll}px wide")
+            problems += [f"{width}px: {small}" for small in page.evaluate(SMALL_TARGETS, TARGET)]
+        finally:
+            context.close()
+    assert problems == [], "\n".join(problems[:30])
