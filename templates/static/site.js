@@ -327,6 +327,10 @@
       var facet = browser.many[name];
       var typing = false;
       if (!facet.find) { return; }  // all its values are shown
+      // While the reader types in the box, how many values match is read out (not otherwise:
+      // the other facets change it at every choice).
+      facet.find.addEventListener("focus", function () { facet.shownText.setAttribute("aria-live", "polite"); });
+      facet.find.addEventListener("blur", function () { facet.shownText.removeAttribute("aria-live"); });
       facet.find.addEventListener("input", function () {
         if (typing) { return; }
         typing = true;
