@@ -1,0 +1,218 @@
+"""Issue 19's build figures, in one command: sitegen at 10,000 and 100,000 papers, and Hugo beside it.
+
+    python bench/scale.py [--sizes 10000,100000] [--runs 3] [--hugo-up-to 10000] [--no-readme]
+
+For each size it generates a corpus (bench/generate.py; kept in bench/out/scale-N/ and used
+again while its size and seed are the same), then measures, each build in a child process whose
+wall time and peak RSS (children included) are taken from outside (bench/run.py's `run_measured`):
+  - cold `sitegen build` (no output, no spare version beside it, no cache), and, up to
+    --hugo-up-to papers, a cold `hugo` build of the same papers (bench/hugo_project.py) right
+    after each, alternating, so that each pair sees the same machine; the ratio is the median of
+    the pairs' ratios;
+  - `sitegen build` with nothing changed, then after one paper's abstract is edited;
+and checks each against issue 19's target. The table goes to bench/out/scale.md, the runs to
+bench/out/scale.json, and the table into bench/README.md between its `scale` markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+import hugo_project  # noqa: E402
+from run import (  # noqa: E402  # noqa: E402
+    OUT,
+    Measured,
+    edit_one_paper,
+    environment,
+    median,
+    run_measured,
+    sitegen_build,
+    sitegen_cold_build,
+    summarize,
+)
+
+README = BENCH / "README.md"
+BEGIN, END = "<!-- scale:begin -->", "<!-- scale:end -->"
+HUGO = "hugo"
+# Issue 19's targets: (size, what, limit); every one "at most".
+COLD_LIMIT = {100_000: 60.0}
+PEAK_LIMIT_MB = {100_000: 1500.0}
+EDIT_LIMIT = {10_000: 0.5, 100_000: 1.0}
+HUGO_RATIO_LIMIT = 1.5
+
+
+def corpus(size: int, seed: int) -> Path:
+    """The project of `size` papers, generated unless the one there has that size and seed."""
+    work = OUT / f"scale-{size}"
+    project, stamp = work / "project", work / "generated.json"
+    wanted = {"papers": size, "seed": seed, "generator": _digest(Path(generate.__file__))}
+    if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == wanted and project.is_dir():
+        return project
+    shutil.rmtree(project, ignore_errors=True)
+    print(f"[{size}] generating the corpus...", flush=True)
+    generate.write_project(generate.generate_papers(size, seed), project, generate.DEFAULT_TOPICS)
+    stamp.write_text(json.dumps(wanted), encoding="utf-8")
+    return project
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+
+
+def hugo_version() -> str:
+    return subprocess.run([HUGO, "version"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def hugo_cold_build(folder: Path, log: Path) -> Measured:
+    """`hugo` from nothing: no output, no resources cache (it uses every core by default)."""
+    for made in ("public", "resources", ".hugo_build.lock"):
+        path = folder / made
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    return run_measured([HUGO, "--quiet", "--destination", folder / "public"], folder, log)
+
+
+def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
+    project = corpus(size, args.seed)
+    work = project.parent
+    result: dict[str, Any] = {"papers": size}
+    cold, hugo = [], []
+    with_hugo = size <= args.hugo_up_to
+    if with_hugo:
+        hugo_folder = work / "hugo"
+        hugo_project.write_hugo_project(project, hugo_folder)
+        result["hugo_version"] = hugo_version()
+    for run in range(args.runs):
+        print(f"[{size}] cold build {run + 1}/{args.runs}...", flush=True)
+        # Alternating which goes first, so that neither always runs on a machine the other warmed.
+        if with_hugo and run % 2:
+            hugo.append(hugo_cold_build(hugo_folder, work / "hugo.log"))
+        cold.append(sitegen_cold_build(project, work))
+        if with_hugo and not run % 2:
+            hugo.append(hugo_cold_build(hugo_folder, work / "hugo.log"))
+    result["cold"] = summarize(cold)
+    if hugo:
+        ratios = [ours.seconds / theirs.seconds for ours, theirs in zip(cold, hugo, strict=True)]
+        result["hugo"] = {**summarize(hugo), "ratios": [round(ratio, 3) for ratio in ratios]}
+        result["hugo_ratio"] = median(ratios)
+    site, log = work / "site", work / "sitegen.log"
+    print(f"[{size}] nothing changed, then one edit...", flush=True)
+    result["nothing_changed"] = summarize([sitegen_build(project, site, log) for _ in range(args.runs)])
+    edited = []
+    for run in range(args.runs):
+        edit_one_paper(project, run)
+        edited.append(sitegen_build(project, site, log))
+    result["one_edit"] = summarize(edited)
+    return result
+
+
+def verdict(value: float, limit: float | None) -> str:
+    if limit is None:
+        return "–"
+    return f"≤ {limit:g}: {'met' if value <= limit else 'NOT met'}"
+
+
+def scale_table(results: dict[str, Any]) -> str:
+    rows = []
+    for size in results["sizes"]:
+        papers = f"{size['papers']:,}"
+        cold, same, edit = size["cold"], size["nothing_changed"], size["one_edit"]
+        peak = max(cold["peak_mb"], same["peak_mb"], edit["peak_mb"])
+        phases = ", ".join(f"{name} {value:.1f} s" for name, value in cold.get("phases", {}).items())
+        cold_limit = COLD_LIMIT.get(size["papers"])
+        rows.append(
+            (
+                papers,
+                "cold build",
+                f"{cold['seconds']:.2f} s ({phases})",
+                verdict(cold["seconds"], cold_limit),
+            )
+        )
+        if "hugo" in size:
+            hugo = size["hugo"]
+            pairs = ", ".join(f"{ratio:.2f}" for ratio in hugo["ratios"])
+            them = f"Hugo {hugo['seconds']:.2f} s, {hugo['peak_mb']:.0f} MB"
+            paired = f"{size['hugo_ratio']:.2f}x ({them}; pairs {pairs})"
+            rows.append(
+                (papers, "cold build / Hugo's, paired", paired, verdict(size["hugo_ratio"], HUGO_RATIO_LIMIT))
+            )
+        rows.append((papers, "nothing changed", f"{same['seconds']:.2f} s", "–"))
+        edit_limit = EDIT_LIMIT.get(size["papers"])
+        rows.append(
+            (papers, "one abstract edited", f"{edit['seconds']:.2f} s", verdict(edit["seconds"], edit_limit))
+        )
+        peak_limit = PEAK_LIMIT_MB.get(size["papers"])
+        rows.append(
+            (papers, "peak memory (largest of these builds)", f"{peak:.0f} MB", verdict(peak, peak_limit))
+        )
+    lines = ["| papers | measured | median | target (issue 19) |", "|---|---|---|---|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    env = results["environment"]
+    note = (
+        f"\n`{results['command']}`, {env['date']}: {results['runs']} runs of each, medians; "
+        f"{env['cpus']} cores, Python {env['python']}."
+    )
+    return "\n".join(lines) + "\n" + note + "\n"
+
+
+def write_into_readme(table: str, readme: Path = README) -> None:
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < start:
+        raise SystemExit(f"{readme} has no {BEGIN} ... {END} markers")
+    readme.write_text(text[: start + len(BEGIN)] + "\n" + table + text[end:], encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    command = "python bench/scale.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    results: dict[str, Any] = {"command": command.strip(), "environment": environment(), "runs": args.runs}
+    started = time.perf_counter()
+    results["sizes"] = [bench_size(size, args) for size in args.sizes]
+    results["total_seconds"] = round(time.perf_counter() - started, 1)
+    (OUT / "scale.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    table = scale_table(results)
+    (OUT / "scale.md").write_text(table, encoding="utf-8")
+    if not args.no_readme:
+        write_into_readme(table)
+    print(table)
+    return 0
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: [int(size) for size in text.split(",")],
+        default=[10_000, 100_000],
+        help="corpus sizes, comma-separated (default: 10000,100000)",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs of each build (default: 3)")
+    parser.add_argument("--hugo-up-to", type=int, default=10_000, help="sizes with a paired Hugo build")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default: 1)")
+    parser.add_argument("--no-readme", action="store_true", help="leave bench/README.md as it is")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    return args
+
+
+if __name__ == "__main__":
+    sys.exit(main())
