@@ -551,17 +551,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def size_and_runs_parser(doc: str | None, sizes: list[int]) -> argparse.ArgumentParser:
+    """A command line with --sizes (corpus sizes, comma-separated) and --runs."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    shown = ",".join(map(str, sizes))
     parser.add_argument(
         "--sizes",
         type=lambda text: [int(size) for size in text.split(",")],
-        default=[1000, 10000],
-        help="corpus sizes, comma-separated (default: 1000,10000)",
+        default=sizes,
+        help=f"corpus sizes, comma-separated (default: {shown})",
     )
     parser.add_argument("--runs", type=int, default=3, help="runs of each timed build (default: 3)")
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = size_and_runs_parser(__doc__, [1000, 10000])
     parser.add_argument(
         "--mkdocs-runs",
         type=int,

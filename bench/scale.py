@@ -41,6 +41,7 @@ from run import (  # noqa: E402  # noqa: E402
     run_measured,
     sitegen_build,
     sitegen_cold_build,
+    size_and_runs_parser,
     summarize,
 )
 
@@ -195,16 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--sizes",
-        type=lambda text: [int(size) for size in text.split(",")],
-        default=[10_000, 100_000],
-        help="corpus sizes, comma-separated (default: 10000,100000)",
-    )
-    parser.add_argument("--runs", type=int, default=3, help="runs of each build (default: 3)")
+    parser = size_and_runs_parser(__doc__, [10_000, 100_000])
     parser.add_argument("--hugo-up-to", type=int, default=10_000, help="sizes with a paired Hugo build")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default: 1)")
     parser.add_argument("--no-readme", action="store_true", help="leave bench/README.md as it is")
