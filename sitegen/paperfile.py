@@ -14,6 +14,7 @@ import yaml
 
 from sitegen import schema
 from sitegen.errors import Problem, SitegenError
+from sitegen.frontmatter import fast_meta
 from sitegen.model import Paper
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
@@ -62,6 +63,9 @@ def key_line(front: str, key: str) -> int | None:
 def read_meta(text: str, path: str) -> tuple[dict[str, Any], str, str]:
     """Parse a paper file into (fields, body, raw front matter)."""
     front, body = split(text, path)
+    fast = fast_meta(front)  # the common shape, read without PyYAML's nodes: ~8x faster
+    if fast is not None:
+        return fast, body, front
     try:
         meta = yaml.load(front, Loader=_Loader) or {}
     except yaml.YAMLError as exc:
