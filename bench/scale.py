@@ -53,6 +53,7 @@ COLD_LIMIT = {100_000: 60.0}
 PEAK_LIMIT_MB = {100_000: 1500.0}
 EDIT_LIMIT = {10_000: 0.5, 100_000: 1.0}
 HUGO_RATIO_LIMIT = 1.5
+LARGE_FROM = 10_000  # sizes above this take --large-runs runs (a cold build of 100,000 takes minutes)
 
 
 def corpus(size: int, seed: int) -> Path:
@@ -92,29 +93,35 @@ def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     work = project.parent
     result: dict[str, Any] = {"papers": size}
     cold, hugo = [], []
+    runs = args.runs if size <= LARGE_FROM or args.large_runs is None else args.large_runs
     with_hugo = size <= args.hugo_up_to
     if with_hugo:
         hugo_folder = work / "hugo"
         hugo_project.write_hugo_project(project, hugo_folder)
         result["hugo_version"] = hugo_version()
-    for run in range(args.runs):
-        print(f"[{size}] cold build {run + 1}/{args.runs}...", flush=True)
+    for run in range(runs):
+        print(f"[{size}] cold build {run + 1}/{runs}...", flush=True)
         # Alternating which goes first, so that neither always runs on a machine the other warmed.
         if with_hugo and run % 2:
             hugo.append(hugo_cold_build(hugo_folder, work / "hugo.log"))
         cold.append(sitegen_cold_build(project, work))
         if with_hugo and not run % 2:
             hugo.append(hugo_cold_build(hugo_folder, work / "hugo.log"))
-    result["cold"] = summarize(cold)
+    result["cold"] = {**summarize(cold), "cpu_seconds": median([run.cpu_seconds for run in cold])}
     if hugo:
         ratios = [ours.seconds / theirs.seconds for ours, theirs in zip(cold, hugo, strict=True)]
-        result["hugo"] = {**summarize(hugo), "ratios": [round(ratio, 3) for ratio in ratios]}
+        cpu = median([run.cpu_seconds for run in hugo])
+        result["hugo"] = {
+            **summarize(hugo),
+            "cpu_seconds": cpu,
+            "ratios": [round(ratio, 3) for ratio in ratios],
+        }
         result["hugo_ratio"] = median(ratios)
     site, log = work / "site", work / "sitegen.log"
     print(f"[{size}] nothing changed, then one edit...", flush=True)
-    result["nothing_changed"] = summarize([sitegen_build(project, site, log) for _ in range(args.runs)])
+    result["nothing_changed"] = summarize([sitegen_build(project, site, log) for _ in range(runs)])
     edited = []
-    for run in range(args.runs):
+    for run in range(runs):
         edit_one_paper(project, run)
         edited.append(sitegen_build(project, site, log))
     result["one_edit"] = summarize(edited)
@@ -139,14 +146,14 @@ def scale_table(results: dict[str, Any]) -> str:
             (
                 papers,
                 "cold build",
-                f"{cold['seconds']:.2f} s ({phases})",
+                f"{cold['seconds']:.2f} s, CPU {cold['cpu_seconds']:.1f} s ({phases})",
                 verdict(cold["seconds"], cold_limit),
             )
         )
         if "hugo" in size:
             hugo = size["hugo"]
             pairs = ", ".join(f"{ratio:.2f}" for ratio in hugo["ratios"])
-            them = f"Hugo {hugo['seconds']:.2f} s, {hugo['peak_mb']:.0f} MB"
+            them = f"Hugo {hugo['seconds']:.2f} s, CPU {hugo['cpu_seconds']:.1f} s, {hugo['peak_mb']:.0f} MB"
             paired = f"{size['hugo_ratio']:.2f}x ({them}; pairs {pairs})"
             rows.append(
                 (papers, "cold build / Hugo's, paired", paired, verdict(size["hugo_ratio"], HUGO_RATIO_LIMIT))
@@ -160,11 +167,12 @@ def scale_table(results: dict[str, Any]) -> str:
         rows.append(
             (papers, "peak memory (largest of these builds)", f"{peak:.0f} MB", verdict(peak, peak_limit))
         )
+    runs = " and ".join(f"{size['cold']['runs']} ({size['papers']:,} papers)" for size in results["sizes"])
     lines = ["| papers | measured | median | target (issue 19) |", "|---|---|---|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     env = results["environment"]
     note = (
-        f"\n`{results['command']}`, {env['date']}: {results['runs']} runs of each, medians; "
+        f"\n`{results['command']}`, {env['date']}: medians of {runs} runs of each; "
         f"{env['cpus']} cores, Python {env['python']}."
     )
     return "\n".join(lines) + "\n" + note + "\n"
@@ -182,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     command = "python bench/scale.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    results: dict[str, Any] = {"command": command.strip(), "environment": environment(), "runs": args.runs}
+    results: dict[str, Any] = {"command": command.strip(), "environment": environment()}
     started = time.perf_counter()
     results["sizes"] = [bench_size(size, args) for size in args.sizes]
     results["total_seconds"] = round(time.perf_counter() - started, 1)
@@ -197,6 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = size_and_runs_parser(__doc__, [10_000, 100_000])
+    parser.add_argument(
+        "--large-runs", type=int, help=f"runs of each build above {LARGE_FROM:,} papers (default: --runs)"
+    )
     parser.add_argument("--hugo-up-to", type=int, default=10_000, help="sizes with a paired Hugo build")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default: 1)")
     parser.add_argument("--no-readme", action="store_true", help="leave bench/README.md as it is")

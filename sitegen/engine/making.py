@@ -206,6 +206,7 @@ class Making:
 
         def here() -> None:
             self._render([job for job in jobs if not urls.is_paper_file(job[0])], staged)
+            self.state.spill("records")  # the chunked files are written: their chunks leave memory
             render_shared(self)
 
         def elsewhere() -> tuple[Tally, set[str]]:

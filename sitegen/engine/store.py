@@ -239,19 +239,26 @@ class BlobStore(UsedMapping):
         self.unsaved = set()
 
     def _rewrite(self, path: Path) -> None:
-        """Write the journal whole, then read its values from there: written, they need no memory."""
+        """Write the journal whole, then read its values from there: written, they need no memory.
+        The values are written one by one, not joined first (~1 GB of records at 100,000 papers)."""
         entries = {key: self._bytes(entry) for key, entry in self.entries.items()}
         if self._mapped is not None:
             self._mapped.close()  # (an open file could not be replaced everywhere)
             self._mapped = None
-        record = _journal_record(entries)
-        replace_atomically(path, lambda handle: handle.write(record))
+        header = _journal_header(entries)
+
+        def fill(handle: BinaryIO) -> None:
+            handle.write(header)
+            for value in entries.values():
+                handle.write(value)
+
+        replace_atomically(path, fill)
         self.entries, self.on_disk, self.torn = entries, len(entries), False
         if entries:
             with path.open("rb") as handle:
                 self._mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
             sizes = array("q", map(len, entries.values()))
-            self.entries = dict(_located(entries, len(record) - sum(sizes), sizes))
+            self.entries = dict(_located(entries, len(header), sizes))
 
 
 def _located(keys: Iterable[str], start: int, sizes: array[int]) -> Iterator[tuple[str, tuple[int, int]]]:
@@ -261,9 +268,14 @@ def _located(keys: Iterable[str], start: int, sizes: array[int]) -> Iterator[tup
 
 
 def _journal_record(entries: dict[str, bytes]) -> bytes:
-    """A record of a store's journal: its stamp, keys and value sizes, then the values."""
+    """A record of a store's journal: its header (`_journal_header`), then the values."""
+    return b"".join((_journal_header(entries), *entries.values()))
+
+
+def _journal_header(entries: dict[str, bytes]) -> bytes:
+    """The stamp, keys and value sizes of a record of `entries`."""
     header = ((STAMP, STATE_FORMAT), list(entries), array("q", map(len, entries.values())))
-    return b"".join((pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL), *entries.values()))
+    return pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class PackedStore(BlobStore):
@@ -475,6 +487,15 @@ class BuildState:
     def latest(self, name: str) -> Any | None:
         found = self.results.get(name)
         return found[1] if found is not None else None
+
+    def spill(self, name: str) -> None:
+        """Write the store `name`'s new entries to its journal now, rather than with the state:
+        a store written whole is read back from the file, so its values leave memory (a cold
+        build at 100,000 papers makes ~1 GB of records, used once). Nothing without a folder."""
+        store = self._stores.get(name)
+        if self.folder is not None and store is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            store.save(self.folder / f"{name}.pickle")
 
     def prune(self, *, drop_unused: bool = True) -> None:
         """Drop what this build did not use, unless told it did not look at everything (the
