@@ -60,3 +60,41 @@ def test_every_generated_paper_is_valid_and_realistic(tmp_path: Path) -> None:
     assert any(paper.title_derived for paper in papers)
     assert any(paper.date_inferred for paper in papers)
     assert len({paper.title for paper in papers}) > 250  # varied, not one template
+
+
+def test_the_hugo_project_holds_every_paper_with_the_topics_sitegen_gives_it(tmp_path: Path) -> None:
+    import json
+    import shutil
+    import subprocess
+
+    from sitegen.config import load_config
+    from sitegen.load import load_library
+    from sitegen.topics import assign_topics
+
+    generate = load_generator()
+    project, hugo = tmp_path / "project", tmp_path / "hugo"
+    generate.main(
+        ["--papers", "40", "--out", str(project), "--topics", str(REPO / "content" / "topics.yaml")]
+    )
+    spec = importlib.util.spec_from_file_location("bench_hugo_project", REPO / "bench" / "hugo_project.py")
+    assert spec and spec.loader
+    hugo_project = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hugo_project)
+    assert hugo_project.write_hugo_project(project, hugo) == 40
+
+    library = load_library(load_config(project / "site.yaml"))
+    for paper in library.papers:
+        text = (hugo / "content" / "papers" / f"{paper.slug}.md").read_text(encoding="utf-8")
+        meta, body = text.split("\n\n", 1)
+        front = json.loads(meta)
+        assert front["title"] == paper.title
+        assert front["topics"] == list(assign_topics(paper, library.topics))
+        assert body == paper.abstract + "\n"
+    assert {path.name for path in (hugo / "content" / "topics").iterdir()} == {
+        "_index.md",
+        *(topic.id for topic in library.topics),
+    }
+    if shutil.which("hugo"):  # Debian's `hugo`, as bench/scale.py runs it; not a test dependency
+        subprocess.run(["hugo", "--quiet", "--destination", str(hugo / "public")], cwd=hugo, check=True)
+        pages = {path.stem for path in (hugo / "public" / "papers").glob("*.html")}
+        assert {paper.slug for paper in library.papers} <= pages
