@@ -192,9 +192,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = "python bench/scale.py " + " ".join(sys.argv[1:] if argv is None else argv)
     results: dict[str, Any] = {"command": command.strip(), "environment": environment()}
     started = time.perf_counter()
-    results["sizes"] = [bench_size(size, args) for size in args.sizes]
-    results["total_seconds"] = round(time.perf_counter() - started, 1)
-    (OUT / "scale.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    results["sizes"] = []
+    for size in args.sizes:  # saved after each size: a run at 100,000 papers takes long
+        results["sizes"].append(bench_size(size, args))
+        results["total_seconds"] = round(time.perf_counter() - started, 1)
+        (OUT / "scale.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     table = scale_table(results)
     (OUT / "scale.md").write_text(table, encoding="utf-8")
     if not args.no_readme:
