@@ -1,14 +1,17 @@
 /* sitegen search: results as you type, a results page with filters, and highlights on the paper
  * a result opens. Offline: works from file:// and over HTTP.
  *
- * lunr.js, the search engine (search-engine.js) and the index load only when search is first
- * used, by injecting <script> tags (fetch does not work from file://). Paper text is untrusted:
- * the DOM is built with textContent only.
+ * lunr.js, the search engine (search-engine.js) and the index's manifest load only when search
+ * is first used, by injecting <script> tags (fetch does not work from file://); then each query
+ * loads the index's files it needs (its terms' partitions, what results show of the papers it
+ * shows, the facets on search.html), each file once. Paper text is untrusted: the DOM is built
+ * with textContent only.
  */
 (function () {
   "use strict";
 
   var DATA_GLOBAL = "SITEGEN_SEARCH";
+  var PARTS_GLOBAL = "SITEGEN_SEARCH_PARTS"; // where the index's other files register themselves
   var DROPDOWN_LIMIT = 8;
   var PARTIAL_DROPDOWN_LIMIT = 5;
   var PAGE_SIZE = 100;
@@ -20,6 +23,8 @@
   var root = document.documentElement.getAttribute("data-root") || "";
   // The build names the index file (root included) on <html>; older pages may not.
   var indexFile = document.documentElement.getAttribute("data-search-index") || root + "assets/search-index.js";
+  var partsFolder = indexFile.replace(/[^\/]*$/, "") + "search/"; // the index's other files
+  var partLoads = new Map(); // file name -> callbacks waiting for it (null once loaded)
   var loader = { index: null, engine: null, error: null, started: false, waiting: [] };
   var lunrLoader = { done: false, started: false, waiting: [] };
 
@@ -57,7 +62,10 @@
         loader.error = "Search could not load " + (failed || indexFile) + ". Try reloading the page.";
       } else {
         loader.engine = engine;
-        loader.index = engine.openIndex(window.lunr, data);
+        loader.index = engine.openIndex(window.lunr, data, function (name) {
+          var parts = window[PARTS_GLOBAL];
+          return parts && Object.prototype.hasOwnProperty.call(parts, name) ? parts[name] : undefined;
+        });
       }
       loader.waiting.splice(0).forEach(function (waiting) { waiting(); });
     }
@@ -66,11 +74,59 @@
     loadScript(indexFile, loaded);
   }
 
-  // What the engine finds for `text` (typing: the last word may be unfinished); nothing if
-  // search could not load.
-  function searched(text, typing) {
-    if (!loader.error) return loader.engine.search(window.lunr, loader.index, text, { typing: typing });
-    return { results: [], partial: [], units: [], missing: [], ignored: [], common: [], suggestions: [], notes: [], error: null };
+  // Loads the index's files `names` (each once, side by side); then done(the first that failed).
+  function loadParts(names, done) {
+    var pending = names.length, failed = null;
+    if (!pending) return done(null);
+    function one(error) {
+      failed = failed || error;
+      if (--pending === 0) done(failed);
+    }
+    names.forEach(function (name) {
+      var waiting = partLoads.get(name);
+      if (waiting === null) return one(null);
+      if (waiting) return waiting.push(one);
+      partLoads.set(name, [one]);
+      loadScript(partsFolder + name + ".js", function (error) {
+        var callbacks = partLoads.get(name);
+        partLoads.set(name, error ? undefined : null); // a failed file may be tried again
+        callbacks.forEach(function (callback) { callback(error); });
+      });
+    });
+  }
+
+  function noOutcome() {
+    return { results: [], partial: [], units: [], missing: [], ignored: [], common: [], suggestions: [], notes: [], error: null,
+      termsOf: function () { return new Set(); } };
+  }
+
+  function loadFailed(failed) {
+    loader.error = "Search could not load " + failed + ". Try reloading the page.";
+  }
+
+  // What the engine finds for `text` (typing: the last word may be unfinished), once the files
+  // it needs are loaded; nothing if search could not load.
+  function searched(text, typing, then) {
+    if (loader.error) return then(noOutcome());
+    loader.engine.searchLoaded(window.lunr, loader.index, text, { typing: typing }, loadParts, function (failed, outcome) {
+      if (failed) loadFailed(failed);
+      then(failed ? noOutcome() : outcome);
+    });
+  }
+
+  // Calls `then` once the index's files `names` are loaded (if they cannot be, search says so).
+  function withParts(names, then) {
+    if (loader.error) return then();
+    loadParts(names, function (failed) {
+      if (failed) loadFailed(failed);
+      then();
+    });
+  }
+
+  // What results show of `docs` (the index's document chunks), loaded.
+  function withDocs(entries, then) {
+    if (loader.error) return then();
+    withParts(loader.index.docFiles(entries.map(function (entry) { return entry.doc; })), then);
   }
 
   function element(tag, className, text) {
@@ -151,7 +207,7 @@
   function resultList(entries, outcome, partial) {
     var list = element("ul", "search-results-list");
     entries.forEach(function (entry) {
-      list.appendChild(resultItem(loader.index.docs[entry.doc], outcome.termsOf(entry.doc), partial ? entry.lacks : null));
+      list.appendChild(resultItem(loader.index.doc(entry.doc), outcome.termsOf(entry.doc), partial ? entry.lacks : null));
     });
     return list;
   }
@@ -230,8 +286,13 @@
 
   // ---- the search box in the header ----
 
-  function renderDropdown(text) {
-    var outcome = searched(text, true);
+  // The entries the list under the box shows.
+  function dropdownEntries(outcome) {
+    return outcome.results.length ? outcome.results.slice(0, DROPDOWN_LIMIT) : outcome.partial.slice(0, PARTIAL_DROPDOWN_LIMIT);
+  }
+
+  function renderDropdown(text, outcome) {
+    if (loader.error) outcome = noOutcome();
     var children = [statusLine(outcome, text)];
     var notes = notesText(outcome, false);
     if (notes) children.push(element("p", "search-note", notes));
@@ -271,10 +332,17 @@
     var text = input.value;
     if (!text.trim()) return closeDropdown();
     var mine = ++shownSearch;
+    function stale() { return input.value !== text || mine !== shownSearch; } // closed, or a newer search is on its way
     withIndex(function () {
-      if (input.value !== text || mine !== shownSearch) return; // closed, or a newer search is on its way
-      renderDropdown(text);
-      dropdown.hidden = false;
+      if (stale()) return;
+      searched(text, true, function (outcome) {
+        if (stale()) return;
+        withDocs(dropdownEntries(outcome), function () {
+          if (stale()) return;
+          renderDropdown(text, outcome);
+          dropdown.hidden = false;
+        });
+      });
     });
   }
 
@@ -386,7 +454,7 @@
   function facetCounts(results, state, key) {
     var counts = new Map();
     results.forEach(function (result) {
-      var doc = loader.index.docs[result.doc];
+      var doc = loader.index.facet(result.doc);
       if (!passes(doc, state, key)) return;
       (key === "topic" ? doc.topics : [yearOf(doc)]).forEach(function (value) {
         counts.set(value, (counts.get(value) || 0) + 1);
@@ -416,8 +484,8 @@
 
   function facets(results, state) {
     var topics = facetCounts(results, state, "topic"), years = facetCounts(results, state, "year");
-    var allTopics = results.filter(function (r) { return passes(loader.index.docs[r.doc], state, "topic"); }).length;
-    var allYears = results.filter(function (r) { return passes(loader.index.docs[r.doc], state, "year"); }).length;
+    var allTopics = results.filter(function (r) { return passes(loader.index.facet(r.doc), state, "topic"); }).length;
+    var allYears = results.filter(function (r) { return passes(loader.index.facet(r.doc), state, "year"); }).length;
     var topicNames = Array.from(topics.keys()).sort(function (a, b) { return topics.get(b) - topics.get(a) || (a < b ? -1 : 1); });
     if (state.topic && !topics.has(state.topic)) topicNames.push(state.topic);
     var yearNames = Array.from(years.keys()).filter(function (y) { return y !== UNDATED; }).sort().reverse();
@@ -439,9 +507,9 @@
   }
 
   function sortedResults(results, state) {
-    var kept = results.filter(function (result) { return passes(loader.index.docs[result.doc], state); });
+    var kept = results.filter(function (result) { return passes(loader.index.facet(result.doc), state); });
     if (state.sort === "date") {
-      kept = kept.map(function (result, rank) { return { result: result, rank: rank, date: loader.index.docs[result.doc].date }; })
+      kept = kept.map(function (result, rank) { return { result: result, rank: rank, date: loader.index.facet(result.doc).date }; })
         .sort(function (a, b) {
           if (!a.date !== !b.date) return a.date ? -1 : 1; // undated last
           return (a.date < b.date ? 1 : a.date > b.date ? -1 : 0) || a.rank - b.rank;
@@ -475,14 +543,37 @@
     return parts.length ? " (" + parts.join(", ") + ")" : "";
   }
 
+  var pageRenders = 0; // bumped by each render of search.html: only the latest shows
+
+  // search.html for the address's state: the query searched, the facets and the papers of the
+  // page shown loaded, then shown.
   function renderPage(focusKey) {
-    var state = pageState(), text = state.q;
+    var state = pageState(), text = state.q, mine = ++pageRenders;
     if (input) input.value = text;
     if (!text.trim()) {
       pageResults.replaceChildren(element("p", "search-status", "Type words to search for in the box above."));
       return;
     }
-    var outcome = searched(text, state.typed), range = "";
+    searched(text, state.typed, function (outcome) {
+      if (mine !== pageRenders) return;
+      withParts(outcome.results.length && !loader.error ? loader.index.facetFiles() : [], function () {
+        if (mine !== pageRenders) return;
+        if (loader.error) outcome = noOutcome();
+        var shown = outcome.results.length ? pageSlice(sortedResults(outcome.results, state), state) : outcome.partial.slice(0, PAGE_SIZE);
+        withDocs(shown, function () {
+          if (mine === pageRenders) showPage(state, loader.error ? noOutcome() : outcome, focusKey);
+        });
+      });
+    });
+  }
+
+  function pageSlice(shown, state) {
+    var page = Math.min(state.page, Math.max(1, Math.ceil(shown.length / PAGE_SIZE)));
+    return shown.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  }
+
+  function showPage(state, outcome, focusKey) {
+    var text = state.q, range = "";
     var status = statusLine(outcome, text);
     var children = [status], notes = notesText(outcome, true);
     if (notes) children.push(element("p", "search-note", notes));
