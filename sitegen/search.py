@@ -13,7 +13,8 @@ Every file of the index is a `.js` file assigning a global (a `<script>` loads i
  - each partition's positions (`assets/search/q-*.js`), read only for a quoted phrase: where each
    posting's term stands in its field, and the same for the stop words of the range;
  - document chunks (`assets/search/d*-*.js`), what a result shows of 16 consecutive papers;
- - the facets (`assets/search/f-*.js`), every paper's date and topics, for search.html's filters;
+ - the facets (`assets/search/f-*.js`), every paper's year and topics, for search.html's filters,
+   and the order of their dates (`o-*.js`), read only to sort by date;
  - the words of each length with how many (field, paper) pairs hold their term, for "Did you mean".
 search-engine.js scores with lunr.js's BM25 to the last bit (tests/test_search_oracle.py compares
 it with lunr.js's own index and search). Terms come from a faithful port of lunr.js's pipeline
@@ -177,6 +178,7 @@ def search_data(
         "chunkSize": DOCS_PER_CHUNK,
         "chunks": "".join(chunk_hashes),
         "facets": named("f", compact(facets(analyses))),
+        "dates": named("o", compact(date_order(analyses))),
         "words": words,
     }
     files = {name: json.loads(body) for name, body in texts.items()}
@@ -401,19 +403,29 @@ def chunk_body(
 
 
 def facets(analyses: Sequence[Analysis]) -> dict[str, Any]:
-    """Every paper's date and topics, for search.html's filters and counts: the distinct dates,
-    topics and sets of topics, and per paper two codes: its date's number + 1 (0: undated) and
-    its set of topics' number."""
-    dates = sorted({found["date"] for found in analyses if found["date"]})
+    """Every paper's year and topics, for search.html's filters and counts: the distinct years,
+    topics and kinds of paper (a year's number + 1, 0 if undated, and topic numbers), and each
+    paper's kind as a code."""
+    years = sorted({found["date"][:4] for found in analyses if found["date"]})
     topics = sorted({topic for found in analyses for topic in found["topics"]})
-    date_number = {date: number + 1 for number, date in enumerate(dates)}
+    year_number = {year: number + 1 for number, year in enumerate(years)}
     topic_number = {topic: number for number, topic in enumerate(topics)}
-    sets: dict[tuple[int, ...], int] = {}
+    kinds: dict[tuple[int, tuple[int, ...]], int] = {}
     out: list[str] = []
     for found in analyses:
-        topic_set = tuple(topic_number[topic] for topic in found["topics"])
-        out += (code(date_number.get(found["date"], 0)), code(sets.setdefault(topic_set, len(sets))))
-    return {"dates": dates, "topics": topics, "sets": [list(each) for each in sets], "docs": "".join(out)}
+        of_topics = tuple(topic_number[topic] for topic in found["topics"])
+        kind = (year_number.get(found["date"][:4], 0), of_topics)
+        out.append(code(kinds.setdefault(kind, len(kinds))))
+    listed = [[year, list(of_topics)] for year, of_topics in kinds]
+    return {"years": years, "topics": topics, "kinds": listed, "docs": "".join(out)}
+
+
+def date_order(analyses: Sequence[Analysis]) -> dict[str, Any]:
+    """Where each paper's date stands among all (its number + 1 in the sorted dates, 0 if
+    undated), as codes: what search.html's "newest first" sorts by, loaded only then."""
+    dates = sorted({found["date"] for found in analyses if found["date"]})
+    number = {date: at + 1 for at, date in enumerate(dates)}
+    return {"docs": "".join(code(number.get(found["date"], 0)) for found in analyses)}
 
 
 def word_lists(inverted: Inverted) -> dict[int, dict[str, Any]]:

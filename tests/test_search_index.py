@@ -256,7 +256,7 @@ def test_bundle_holds_the_assets_and_reports_sizes() -> None:
     }
     names = [path.removeprefix(search.FOLDER) for path in bundle.files if path.startswith(search.FOLDER)]
     kinds = sorted({name[0] for name in names})
-    assert kinds == ["d", "f", "p", "q", "w"]  # documents, facets, partitions, positions, words
+    assert kinds == ["d", "f", "o", "p", "q", "w"]  # documents, facets, dates, partitions, positions, words
     index = bundle.files["assets/search-index.js"]
     assert index.startswith(b"window.SITEGEN_SEARCH={") and index.isascii()
     assert bundle.index_bytes == sum(len(data) for data in bundle.files.values())

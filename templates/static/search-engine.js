@@ -105,7 +105,7 @@
     var files = new Map(), parts = [], stopParts = [];
     var terms = [], numbers = new Map(), termPart = [], termAt = [], cache = new Map();
     var stopWords = [], stopNumbers = new Map(), completed = new Map(), tokenSets = new Map();
-    var facetData = null;
+    var facetData = null, dateOrder = null;
 
     // The files of `names` (all of them, or a Missing naming those not loaded).
     function need(names) {
@@ -247,10 +247,13 @@
       return "d" + chunk + "-" + manifest.chunks.substr(chunk * 8, 8);
     }
 
+    // Each document's year and topics, the same object for documents alike.
     function facets() {
       if (facetData) return facetData;
-      var data = file(manifest.facets), c = codes(data.docs);
-      return (facetData = { data: data, codes: c });
+      var data = file(manifest.facets), kinds = data.kinds.map(function (kind) {
+        return { year: kind[0] ? data.years[kind[0] - 1] : "", topics: kind[1].map(function (t) { return data.topics[t]; }) };
+      });
+      return (facetData = { kinds: kinds, of: codes(data.docs) });
     }
 
     return {
@@ -370,10 +373,15 @@
         return Array.from(names).filter(function (name) { return !files.has(name) && !read(name); });
       },
       facetFiles: function () { return files.has(manifest.facets) || read(manifest.facets) ? [] : [manifest.facets]; },
-      // A document's date and topics (for search.html's filters).
+      // A document's year ("" if undated) and topics (for search.html's filters): {year, topics}.
       facet: function (doc) {
-        var found = facets(), date = found.codes[2 * doc], set = found.data.sets[found.codes[2 * doc + 1]];
-        return { date: date ? found.data.dates[date - 1] : "", topics: set.map(function (t) { return found.data.topics[t]; }) };
+        var found = facets();
+        return found.kinds[found.of[doc]];
+      },
+      dateFiles: function () { return files.has(manifest.dates) || read(manifest.dates) ? [] : [manifest.dates]; },
+      // Where a document's date stands among the dates of all (a larger number is later); 0: undated.
+      dateOrder: function (doc) {
+        return (dateOrder || (dateOrder = codes(file(manifest.dates).docs)))[doc];
       },
       need: need
     };

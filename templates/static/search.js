@@ -14,7 +14,7 @@
   var PARTS_GLOBAL = "SITEGEN_SEARCH_PARTS"; // where the index's other files register themselves
   var DROPDOWN_LIMIT = 8;
   var PARTIAL_DROPDOWN_LIMIT = 5;
-  var PAGE_SIZE = 100;
+  var PAGE_SIZE = 25; // results a page of search.html shows: what a reader scans, and little to load
   var HIGHLIGHT = "highlight"; // the URL fragment's key on a paper page: #highlight=stem+stem
 
   var input = document.getElementById("site-search-input");
@@ -141,10 +141,17 @@
   }
 
   // Would lunr.js's index pipeline (trimmer, stop words, stemmer) make one of `terms` of this word?
+  var termOfWord = new Map(); // word -> its term ("" for none), as the pipeline makes it
+
   function matchesTerms(word, terms) {
-    var lunr = window.lunr, token = lunr.trimmer(new lunr.Token(word.toLowerCase()));
-    if (!token.toString() || !lunr.stopWordFilter(token)) return false;
-    return terms.has(lunr.stemmer(token).toString());
+    var term = termOfWord.get(word);
+    if (term === undefined) {
+      var lunr = window.lunr, token = lunr.trimmer(new lunr.Token(word.toLowerCase()));
+      term = token.toString() && lunr.stopWordFilter(token) ? lunr.stemmer(token).toString() : "";
+      if (termOfWord.size > 20000) termOfWord.clear();
+      termOfWord.set(word, term);
+    }
+    return term !== "" && terms.has(term);
   }
 
   // Text as nodes, every word whose stem is one of `terms` wrapped in <mark>.
@@ -442,7 +449,7 @@
   }
 
   function yearOf(doc) {
-    return doc.date ? doc.date.slice(0, 4) : UNDATED;
+    return doc.year || UNDATED;
   }
 
   function passes(doc, state, except) {
@@ -509,10 +516,10 @@
   function sortedResults(results, state) {
     var kept = results.filter(function (result) { return passes(loader.index.facet(result.doc), state); });
     if (state.sort === "date") {
-      kept = kept.map(function (result, rank) { return { result: result, rank: rank, date: loader.index.facet(result.doc).date }; })
+      kept = kept.map(function (result, rank) { return { result: result, rank: rank, date: loader.index.dateOrder(result.doc) }; })
         .sort(function (a, b) {
           if (!a.date !== !b.date) return a.date ? -1 : 1; // undated last
-          return (a.date < b.date ? 1 : a.date > b.date ? -1 : 0) || a.rank - b.rank;
+          return b.date - a.date || a.rank - b.rank;
         }).map(function (entry) { return entry.result; });
     }
     return kept;
@@ -556,7 +563,11 @@
     }
     searched(text, state.typed, function (outcome) {
       if (mine !== pageRenders) return;
-      withParts(outcome.results.length && !loader.error ? loader.index.facetFiles() : [], function () {
+      var facetFiles = outcome.results.length && !loader.error ? loader.index.facetFiles() : [];
+      if (outcome.results.length && !loader.error && state.sort === "date") facetFiles = facetFiles.concat(loader.index.dateFiles());
+      // Unfiltered, by relevance, the page's papers are known before the facets: both load at once.
+      var early = !state.topic && !state.year && state.sort === "relevance" ? pageSlice(outcome.results, state) : [];
+      withParts(facetFiles.concat(loader.error ? [] : loader.index.docFiles(early.map(function (entry) { return entry.doc; }))), function () {
         if (mine !== pageRenders) return;
         if (loader.error) outcome = noOutcome();
         var shown = outcome.results.length ? pageSlice(sortedResults(outcome.results, state), state) : outcome.partial.slice(0, PAGE_SIZE);
