@@ -406,3 +406,44 @@ def test_a_stop_word_and_a_term_spelled_alike_stay_apart() -> None:
 
 def test_search_engine_reads_the_index_format_python_writes() -> None:
     assert f"var INDEX_FORMAT = {search.INDEX_FORMAT};" in SEARCH_JS.read_text(encoding="utf-8")
+
+
+def test_a_build_after_one_edit_rewrites_only_the_search_files_it_changed(
+    make_project: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine writes the index's files again only where their bytes change (an unchanged file
+    keeps its inode), and the incremental build equals a build from nothing."""
+    from sitegen.build import build_site
+    from sitegen.config import load_config
+
+    monkeypatch.setattr(search, "PART_MIN", 20)
+    monkeypatch.setattr(search, "PART_SPREAD", 4)
+    monkeypatch.setattr(search, "PART_MAX", 80)
+    words = ("polyp", "liver", "tumour", "agent", "plan", "radiology", "report", "segment", "heart", "eye")
+    papers = {
+        f"content/papers/study-{n}.md": f"---\ntitle: Study {n} of {words[n % 10]} {words[n * 3 % 10]}\n"
+        f"date: 2025-0{1 + n % 9}-1{n % 10}\n---\nWe study {words[n * 7 % 10]} in {n} images.\n"
+        for n in range(60)
+    }
+    topics = "- id: agents\n  title: Agents\n  description: Agents.\n  rules:\n    title: {'agent': 1}\n"
+    root = make_project({"content/topics.yaml": topics, **papers})
+    config = load_config(root / "site.yaml")
+    build_site(config, root / "public")
+
+    def search_files(folder: Path) -> dict[str, Path]:
+        return {path.name: path for path in (folder / "assets" / "search").iterdir()}
+
+    before = {name: path.stat().st_ino for name, path in search_files(root / "public").items()}
+    edited_paper = root / "content" / "papers" / "study-7.md"
+    edited_paper.write_text(edited_paper.read_text(encoding="utf-8").replace("images", "colonoscopy images"))
+    build_site(config, root / "public")
+    build_site(config, root / "cold", use_cache=False)
+    after, cold = search_files(root / "public"), search_files(root / "cold")
+    assert {name: path.read_bytes() for name, path in after.items()} == {
+        name: path.read_bytes() for name, path in cold.items()
+    }
+    kept = [name for name, path in after.items() if before.get(name) == path.stat().st_ino]
+    partitions = [name for name in after if name.startswith("p-")]
+    assert len(partitions) > 5
+    assert 0 < sum(name in kept for name in partitions) < len(partitions), "some partitions, not all"
+    assert sum(name.startswith("d") for name in after if name not in kept) == 1, "the paper's chunk only"
