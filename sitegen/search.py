@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
@@ -148,8 +149,11 @@ def search_data(
 ) -> dict[str, Any]:
     """The index as Python values: {"manifest": ..., "files": {name: content}, "texts": {name: JSON}}."""
     keys = keys if keys is not None else [document_key(doc) for doc in docs]
-    analyses = [cached_analysis(docs, number, key, cache) for number, key in enumerate(keys)]
-    inverted = invert(analyses)
+    # Each analysis is read into the inverted index and dropped: only the dates and topics stay.
+    shown: list[tuple[str, list[str]]] = []
+    stems: dict[str, WordKey] = {}  # each token's word key, worked out once
+    analyses = (cached_analysis(docs, number, key, cache, stems) for number, key in enumerate(keys))
+    inverted = invert(analyses, shown)
     texts: dict[str, str] = {}
 
     def named(kind: str, body: str, length: int = 10) -> str:
@@ -177,8 +181,8 @@ def search_data(
         "parts": parts,
         "chunkSize": DOCS_PER_CHUNK,
         "chunks": "".join(chunk_hashes),
-        "facets": named("f", compact(facets(analyses))),
-        "dates": named("o", compact(date_order(analyses))),
+        "facets": named("f", compact(facets(shown))),
+        "dates": named("o", compact(date_order(shown))),
         "words": words,
     }
     files = {name: json.loads(body) for name, body in texts.items()}
@@ -248,37 +252,44 @@ def analysis_key(doc_key: str) -> str:
 
 
 def cached_analysis(
-    docs: Sequence[SearchDocument], number: int, doc_key: str, cache: SearchCache | None
+    docs: Sequence[SearchDocument],
+    number: int,
+    doc_key: str,
+    cache: SearchCache | None,
+    stems: dict[str, WordKey] | None = None,
 ) -> Analysis:
     """A document's analysis, from the cache when the document is unchanged."""
     if cache is None:
-        return analyse(docs[number])
+        return analyse(docs[number], stems)
     key = analysis_key(doc_key)
     known = cache.get(key)
     if known is not None:
         return cast("Analysis", json.loads(known))
-    found = analyse(docs[number])
+    found = analyse(docs[number], stems)
     cache[key] = compact(found).encode("ascii")
     return found
 
 
 @dataclass
 class Inverted:
-    """The corpus's terms: what lunr.Builder knows after adding every document, and more."""
+    """The corpus's terms: what lunr.Builder knows after adding every document, and more. Numbers
+    are kept in flat arrays (a 100,000-paper corpus has ~10 million postings)."""
 
-    postings: dict[str, list[int]]  # term -> [document, field, frequency, field length] * n, in order
-    positions: dict[str, list[list[int]]]  # term -> each posting's positions
+    postings: dict[str, array[int]]  # term -> (document, field, frequency, field length) * n, in order
+    positions: dict[str, array[int]]  # term -> each posting's positions, one after the other
     ranks: dict[str, int]  # term -> its rank among the terms first seen in its first document
-    stops: dict[str, list[Any]]  # stop word -> [document, field, positions] * n
+    stops: dict[str, array[int]]  # stop word -> (document, field, count, positions...) * n
     words: dict[str, str]  # each word of the text (no stop word) -> its term
     totals: list[int]  # each field's length, summed over the documents
 
 
-def invert(analyses: Sequence[Analysis]) -> Inverted:
+def invert(analyses: Iterable[Analysis], shown: list[tuple[str, list[str]]]) -> Inverted:
+    """The documents' analyses, in order, put together; each one's date and topics go to `shown`."""
     inverted = Inverted({}, {}, {}, {}, {}, [0] * len(FIELDS))
     postings, positions, ranks, stops = inverted.postings, inverted.positions, inverted.ranks, inverted.stops
     totals = inverted.totals
     for number, found in enumerate(analyses):
+        shown.append((found["date"], found["topics"]))
         for rank, term in enumerate(found["order"]):
             if term not in ranks:
                 ranks[term] = rank
@@ -287,13 +298,17 @@ def invert(analyses: Sequence[Analysis]) -> Inverted:
             for term, frequency, at in terms:
                 known = postings.get(term)
                 if known is None:
-                    known = postings[term] = []
-                    positions[term] = []
-                known += (number, field, frequency, length)
-                positions[term].append(at)
+                    known = postings[term] = array("l")
+                    positions[term] = array("l")
+                known.extend((number, field, frequency, length))
+                positions[term].extend(at)
         for field, stopped in enumerate(found["stops"]):
             for word, at in stopped:
-                stops.setdefault(word, []).append((number, field, at))
+                flat = stops.get(word)
+                if flat is None:
+                    flat = stops[word] = array("l")
+                flat.extend((number, field, len(at)))
+                flat.extend(at)
         for word, term in found["words"]:
             inverted.words.setdefault(word, term)
     return inverted
@@ -357,24 +372,40 @@ def partition_positions(inverted: Inverted, keys: Sequence[str]) -> dict[str, An
     stops = [key for key in keys if key in inverted.stops]
     stop_postings = []
     for word in stops:
-        last, out = 0, list[str]()
-        for document, field, at in inverted.stops[word]:
-            out += (code((document - last) * field_count + field), code(len(at)), gaps(at))
-            last = document
+        flat, at, last, out = inverted.stops[word], 0, 0, list[str]()
+        while at < len(flat):
+            document, field, count = flat[at : at + 3]
+            out += (
+                code((document - last) * field_count + field),
+                code(count),
+                gaps(flat[at + 3 : at + 3 + count]),
+            )
+            last, at = document, at + 3 + count
         stop_postings.append("".join(out))
     return {
-        "positions": ["".join(gaps(at) for at in inverted.positions[term]) for term in terms],
+        "positions": [term_positions(inverted, term) for term in terms],
         "stops": stops,
         "stopPostings": stop_postings,
     }
 
 
-def gaps(positions: Sequence[int]) -> str:
-    last, out = 0, []
-    for position in positions:
-        out.append(code(position - last))
-        last = position
+def term_positions(inverted: Inverted, term: str) -> str:
+    """A term's positions, posting by posting (as many as its frequency; none for the empty term)."""
+    if not term:
+        return ""
+    postings, flat, start, out = inverted.postings[term], inverted.positions[term], 0, []
+    for frequency in postings[2::4]:
+        out.append(gaps(flat[start : start + frequency]))
+        start += frequency
     return "".join(out)
+
+
+def gaps(positions: Sequence[int]) -> str:
+    """Positions as codes of their distances from the last (the first from 0)."""
+    if not positions:
+        return ""
+    lasts = (0, *positions[:-1])
+    return "".join([code(position - last) for last, position in zip(lasts, positions, strict=True)])
 
 
 def chunk_body(
@@ -402,30 +433,29 @@ def chunk_body(
     return body
 
 
-def facets(analyses: Sequence[Analysis]) -> dict[str, Any]:
+def facets(shown: Sequence[tuple[str, list[str]]]) -> dict[str, Any]:
     """Every paper's year and topics, for search.html's filters and counts: the distinct years,
     topics and kinds of paper (a year's number + 1, 0 if undated, and topic numbers), and each
     paper's kind as a code."""
-    years = sorted({found["date"][:4] for found in analyses if found["date"]})
-    topics = sorted({topic for found in analyses for topic in found["topics"]})
+    years = sorted({date[:4] for date, _ in shown if date})
+    topics = sorted({topic for _, of_topics in shown for topic in of_topics})
     year_number = {year: number + 1 for number, year in enumerate(years)}
     topic_number = {topic: number for number, topic in enumerate(topics)}
     kinds: dict[tuple[int, tuple[int, ...]], int] = {}
     out: list[str] = []
-    for found in analyses:
-        of_topics = tuple(topic_number[topic] for topic in found["topics"])
-        kind = (year_number.get(found["date"][:4], 0), of_topics)
+    for date, of_topics in shown:
+        kind = (year_number.get(date[:4], 0), tuple(topic_number[topic] for topic in of_topics))
         out.append(code(kinds.setdefault(kind, len(kinds))))
     listed = [[year, list(of_topics)] for year, of_topics in kinds]
     return {"years": years, "topics": topics, "kinds": listed, "docs": "".join(out)}
 
 
-def date_order(analyses: Sequence[Analysis]) -> dict[str, Any]:
+def date_order(shown: Sequence[tuple[str, list[str]]]) -> dict[str, Any]:
     """Where each paper's date stands among all (its number + 1 in the sorted dates, 0 if
     undated), as codes: what search.html's "newest first" sorts by, loaded only then."""
-    dates = sorted({found["date"] for found in analyses if found["date"]})
+    dates = sorted({date for date, _ in shown if date})
     number = {date: at + 1 for at, date in enumerate(dates)}
-    return {"docs": "".join(code(number.get(found["date"], 0)) for found in analyses)}
+    return {"docs": "".join(code(number.get(date, 0)) for date, _ in shown)}
 
 
 def word_lists(inverted: Inverted) -> dict[int, dict[str, Any]]:
@@ -491,23 +521,25 @@ def code_table(size: int) -> list[str]:
     return [code(number) for number in range(size)]
 
 
-_CODES = [""] * 4096
-
-
 def code(number: int) -> str:
     """A number as self-delimiting text: the number modulo 36 as one character of CODE_LAST,
     preceded by the rest (if any) in base 26 in CODE_LEAD. 36 numbers take one character, 936
     two; no separator is needed between codes."""
-    if number < 4096 and _CODES[number]:
+    if number < _COMMON:
         return _CODES[number]
+    return _code(number)
+
+
+def _code(number: int) -> str:
     rest, lead = number // 36, ""
     while rest:
         rest, digit = divmod(rest, 26)
         lead = CODE_LEAD[digit] + lead
-    found = lead + CODE_LAST[number % 36]
-    if number < 4096:
-        _CODES[number] = found
-    return found
+    return lead + CODE_LAST[number % 36]
+
+
+_COMMON = 24_336  # the numbers of up to three characters, written once
+_CODES = [_code(number) for number in range(_COMMON)]
 
 
 def field_values(doc: SearchDocument) -> tuple[str, ...]:

@@ -1,11 +1,12 @@
 /* sitegen search engine: lunr.js's scoring over the index sitegen builds, plus phrases, partial
- * matches and suggestions. search.js loads it with lunr.js and the index when search is first
- * used; the tests run it in Node (module.exports).
+ * matches and suggestions. search.js loads it with lunr.js and the index's manifest when search
+ * is first used; the tests run it in Node (module.exports).
  *
- * The index (sitegen/search.py) holds each document's tokens; from them this script derives
- * lunr.js's postings and scores queries from the postings of their terms, exactly as
- * lunr.Index#query scores them (BM25, to the bit), so no lunr.Index is ever built. lunr.js
- * tokenizes, stems and parses queries.
+ * The index (sitegen/search.py) is partitioned by term: a query reads the partitions of its terms
+ * (and of a word being typed), each term's postings holding all BM25 needs, and scores exactly as
+ * lunr.Index#query scores (to the bit), so no lunr.Index is ever built. A file not loaded yet
+ * stops the search (Missing); searchLoaded loads it and searches again. lunr.js tokenizes, stems
+ * and parses queries.
  *
  * What a plain query means (the README's "Search" section says the same):
  *  - a paper matches when every word that is not a stop word matches it, through its stem
