@@ -15,6 +15,7 @@
   var DROPDOWN_LIMIT = 8;
   var PARTIAL_DROPDOWN_LIMIT = 5;
   var PAGE_SIZE = 25; // results a page of search.html shows: what a reader scans, and little to load
+  var FIRST_SHOWN = 4; // results search.html draws as soon as their papers are loaded (the rest follow)
   var HIGHLIGHT = "highlight"; // the URL fragment's key on a paper page: #highlight=stem+stem
 
   var input = document.getElementById("site-search-input");
@@ -563,16 +564,23 @@
     }
     searched(text, state.typed, function (outcome) {
       if (mine !== pageRenders) return;
-      var facetFiles = outcome.results.length && !loader.error ? loader.index.facetFiles() : [];
-      if (outcome.results.length && !loader.error && state.sort === "date") facetFiles = facetFiles.concat(loader.index.dateFiles());
-      // Unfiltered, by relevance, the page's papers are known before the facets: both load at once.
-      var early = !state.topic && !state.year && state.sort === "relevance" ? pageSlice(outcome.results, state) : [];
-      withParts(facetFiles.concat(loader.error ? [] : loader.index.docFiles(early.map(function (entry) { return entry.doc; }))), function () {
+      var found = outcome.results.length && !loader.error, files = found ? loader.index.facetFiles() : [];
+      if (found && state.sort === "date") files = files.concat(loader.index.dateFiles());
+      // Unfiltered, by relevance, the page's first papers are known before the facets: all load at once.
+      var early = found && !state.topic && !state.year && state.sort === "relevance" ? pageSlice(outcome.results, state) : [];
+      early = early.slice(0, FIRST_SHOWN).map(function (entry) { return entry.doc; });
+      withParts(files.concat(loader.error ? [] : loader.index.docFiles(early)), function () {
         if (mine !== pageRenders) return;
         if (loader.error) outcome = noOutcome();
         var shown = outcome.results.length ? pageSlice(sortedResults(outcome.results, state), state) : outcome.partial.slice(0, PAGE_SIZE);
-        withDocs(shown, function () {
+        function whole() {
           if (mine === pageRenders) showPage(state, loader.error ? noOutcome() : outcome, focusKey);
+        }
+        withDocs(shown.slice(0, FIRST_SHOWN), function () {
+          if (mine !== pageRenders) return;
+          if (shown.length <= FIRST_SHOWN || loader.error) return whole();
+          showPage(state, outcome, null, FIRST_SHOWN); // the top of the page, while the rest loads
+          withDocs(shown, whole);
         });
       });
     });
@@ -583,9 +591,12 @@
     return shown.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
   }
 
-  function showPage(state, outcome, focusKey) {
-    var text = state.q, range = "";
+  // The page for the outcome; with `drawn`, only its first `drawn` results, the page being
+  // unfinished (its status line carries no data-query, and nothing is announced).
+  function showPage(state, outcome, focusKey, drawn) {
+    var text = state.q, range = "", shownCount = drawn || PAGE_SIZE;
     var status = statusLine(outcome, text);
+    if (drawn) status.removeAttribute("data-query");
     var children = [status], notes = notesText(outcome, true);
     if (notes) children.push(element("p", "search-note", notes));
     if (outcome.suggestions.length) children.push(suggestionLine(outcome));
@@ -598,16 +609,17 @@
         count(shown.length, "paper", "papers") + filtersText(state) + ", " + (state.sort === "date" ? "newest first" : "best match first") + "." :
         "No paper matches with these filters" + filtersText(state) + ".";
       listing.appendChild(element("p", "search-range", range));
-      if (shown.length) listing.appendChild(resultList(shown.slice(first, first + PAGE_SIZE), outcome, false));
-      if (shown.length > PAGE_SIZE) listing.appendChild(pageLinks(state, shown.length));
+      if (shown.length) listing.appendChild(resultList(shown.slice(first, first + Math.min(shownCount, PAGE_SIZE)), outcome, false));
+      if (shown.length > PAGE_SIZE && !drawn) listing.appendChild(pageLinks(state, shown.length));
       body.appendChild(facets(outcome.results, state));
       body.appendChild(listing);
       children.push(body);
     } else if (outcome.partial.length) {
       children.push(partialHeading("h2", outcome));
-      children.push(resultList(outcome.partial.slice(0, PAGE_SIZE), outcome, true));
+      children.push(resultList(outcome.partial.slice(0, Math.min(shownCount, PAGE_SIZE)), outcome, true));
     }
     pageResults.replaceChildren.apply(pageResults, children);
+    if (drawn) return;
     announcer.textContent = status.textContent + (range ? " " + range : "");
     document.title = text + " \u2014 " + baseTitle;
     if (focusKey) {
