@@ -27,6 +27,7 @@ chunks that changed; the files are the same, byte for byte, with or without a ca
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from array import array
 from collections.abc import Iterable, Sequence
@@ -128,9 +129,9 @@ def index_files(
     docs: Sequence[SearchDocument], cache: SearchCache | None = None, keys: Sequence[str] | None = None
 ) -> dict[str, bytes]:
     """The manifest and every file it names, by output path."""
-    data = search_data(docs, cache, keys)
-    files = {urls.SEARCH_INDEX: f"window.{GLOBAL_NAME}={compact(data['manifest'])};\n".encode("ascii")}
-    for name, body in data["texts"].items():
+    manifest, texts = index_texts(docs, cache, keys)
+    files = {urls.SEARCH_INDEX: f"window.{GLOBAL_NAME}={compact(manifest)};\n".encode("ascii")}
+    for name, body in texts.items():
         files[FOLDER + name + ".js"] = part_file(name, body)
     return files
 
@@ -148,6 +149,15 @@ def search_data(
     docs: Sequence[SearchDocument], cache: SearchCache | None = None, keys: Sequence[str] | None = None
 ) -> dict[str, Any]:
     """The index as Python values: {"manifest": ..., "files": {name: content}, "texts": {name: JSON}}."""
+    manifest, texts = index_texts(docs, cache, keys)
+    files = {name: json.loads(body) for name, body in texts.items()}
+    return {"manifest": manifest, "files": files, "texts": texts}
+
+
+def index_texts(
+    docs: Sequence[SearchDocument], cache: SearchCache | None = None, keys: Sequence[str] | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The manifest, and the JSON text of every other file by name."""
     keys = keys if keys is not None else [document_key(doc) for doc in docs]
     # Each analysis is read into the inverted index and dropped: only the dates and topics stay.
     shown: list[tuple[str, list[str]]] = []
@@ -163,8 +173,7 @@ def search_data(
 
     parts = []
     for first, keyset in partitions(inverted):
-        postings_body = compact(partition_postings(inverted, keyset))
-        positions_body = compact(partition_positions(inverted, keyset))
+        postings_body, positions_body = partition_bodies(inverted, keyset, cache)
         parts.append([first, named("p", postings_body), named("q", positions_body)])
     chunk_hashes = []
     for number, start in enumerate(range(0, len(keys), DOCS_PER_CHUNK)):
@@ -185,8 +194,7 @@ def search_data(
         "dates": named("o", compact(date_order(shown))),
         "words": words,
     }
-    files = {name: json.loads(body) for name, body in texts.items()}
-    return {"manifest": manifest, "files": files, "texts": texts}
+    return manifest, texts
 
 
 def document_key(doc: SearchDocument) -> str:
@@ -339,6 +347,30 @@ def key_hash(key: str) -> int:
     return int(digest(key.encode("utf-8", "surrogatepass"))[:8], 16)
 
 
+def partition_bodies(inverted: Inverted, keys: Sequence[str], cache: SearchCache | None) -> tuple[str, str]:
+    """A partition's postings and positions files (JSON), cached by a digest of what they are
+    made of: an edit re-encodes only the partitions of the terms it changed."""
+    if cache is None:
+        return compact(partition_postings(inverted, keys)), compact(partition_positions(inverted, keys))
+    made_of = hashlib.blake2b(digest_size=16)
+    for key in keys:
+        made_of.update(b"\0" + key.encode("utf-8", "surrogatepass") + b"\0")
+        for table in (inverted.postings, inverted.positions, inverted.stops):
+            found = table.get(key)
+            made_of.update(b"-" if found is None else found.tobytes() + b"|")
+        made_of.update(
+            f"{inverted.ranks.get(key)} {inverted.words.get(key)}".encode("utf-8", "surrogatepass")
+        )
+    cache_key = f"search-partition {INDEX_FORMAT} {made_of.hexdigest()}"
+    known = cache.get(cache_key)
+    if known is not None:
+        postings_body, _, positions_body = known.decode("ascii").partition("\n")
+        return postings_body, positions_body
+    bodies = compact(partition_postings(inverted, keys)), compact(partition_positions(inverted, keys))
+    cache[cache_key] = "\n".join(bodies).encode("ascii")
+    return bodies
+
+
 def partition_postings(inverted: Inverted, keys: Sequence[str]) -> dict[str, Any]:
     """A partition: its terms; each one's rank (see Inverted.ranks) and postings, as codes (see
     `code`): per posting, the document's distance from the last posting's times the number of
@@ -346,11 +378,15 @@ def partition_postings(inverted: Inverted, keys: Sequence[str]) -> dict[str, Any
     terms = [key for key in keys if key in inverted.postings]
     field_count = len(FIELDS)
     encoded = []
+    codes, common = _CODES, _COMMON
     for term in terms:
         flat, last, out = inverted.postings[term], 0, list[str]()
         for at in range(0, len(flat), 4):
             document, field, frequency, length = flat[at : at + 4]
-            out += (code((document - last) * field_count + field), code(frequency), code(length))
+            place = (document - last) * field_count + field
+            out.append(codes[place] if place < common else code(place))
+            out.append(codes[frequency] if frequency < common else code(frequency))
+            out.append(codes[length] if length < common else code(length))
             last = document
         encoded.append("".join(out))
     words = [key for key in keys if key in inverted.words]
@@ -393,10 +429,14 @@ def term_positions(inverted: Inverted, term: str) -> str:
     """A term's positions, posting by posting (as many as its frequency; none for the empty term)."""
     if not term:
         return ""
-    postings, flat, start, out = inverted.postings[term], inverted.positions[term], 0, []
+    postings, flat, at, out, codes = inverted.postings[term], inverted.positions[term], 0, list[str](), _CODES
     for frequency in postings[2::4]:
-        out.append(gaps(flat[start : start + frequency]))
-        start += frequency
+        last = 0
+        for position in flat[at : at + frequency]:
+            gap = position - last
+            out.append(codes[gap] if gap < _COMMON else code(gap))
+            last = position
+        at += frequency
     return "".join(out)
 
 
