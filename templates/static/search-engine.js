@@ -474,7 +474,7 @@
       }
       results.push({ doc: doc, score: score });
     });
-    results.sort(byScore);
+    sortResults(results);
     return { results: results, weights: weights };
   }
 
@@ -485,6 +485,25 @@
   }
 
   function byScore(a, b) { return b.score - a.score || a.doc - b.doc; }
+
+  // Sorts results as byScore does, faster when there are many (80,000 results of a common word
+  // at 100,000 papers took ~100 ms with a comparator): each score's results grouped, the distinct
+  // scores sorted natively, best first, and each score's results by document.
+  function sortResults(results) {
+    if (results.length < 2000) return results.sort(byScore);
+    var groups = new Map();
+    results.forEach(function (result) {
+      var group = groups.get(result.score);
+      if (group) group.push(result); else groups.set(result.score, [result]);
+    });
+    var scores = Float64Array.from(groups.keys()).sort(), at = 0;
+    for (var i = scores.length - 1; i >= 0; i--) {
+      var group = groups.get(scores[i]);
+      if (group.length > 1) group.sort(function (a, b) { return a.doc - b.doc; });
+      for (var k = 0; k < group.length; k++) results[at++] = group[k];
+    }
+    return results;
+  }
 
   // The query vector: term number -> {mask: its fields, values: its weight in each field, the
   // sum of its clauses' boosts (lunr.Vector#upsert)}; prohibited clauses add nothing.
