@@ -47,7 +47,7 @@ SNIPPET_CHARS = 200  # what a result shows of the abstract; the whole abstract i
 INDEX_FORMAT = 5
 GLOBAL_NAME = "SITEGEN_SEARCH"  # the manifest's global
 PARTS_GLOBAL = "SITEGEN_SEARCH_PARTS"  # every other file registers itself here, by its name
-FOLDER = "assets/search/"
+FOLDER = urls.SEARCH_FILES
 # Partitions: the sorted keys (terms, words, stop words) cut before a key whose digest is 0 modulo
 # PART_SPREAD once a partition weighs PART_MIN (a posting or a word weighs 1), or at PART_MAX. Cuts
 # depend on the keys near them only, so an edit moves few of them.
