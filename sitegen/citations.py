@@ -102,9 +102,16 @@ def citation_keys(papers: Sequence[Paper]) -> dict[str, str]:
     the title word and the year. Papers that would share a key add their titles' next words until
     they differ (`lovelace2024deepsegmentation`), else their slug: a paper's key changes only when
     its own record, or one it shares a key with, changes; never because of unrelated papers."""
+    return unique_keys(grouped_keys(papers, {paper.slug: citation_key(paper) for paper in papers}))
+
+
+def grouped_keys(papers: Sequence[Paper], bases: dict[str, str]) -> dict[str, str]:
+    """Each paper's key told apart from the others with its base key (`bases`, by slug: its
+    `citation_key`), in the order of `papers`. A paper's key depends only on the papers sharing
+    its base key, so `papers` may be whole groups of a library rather than all of it."""
     groups: dict[str, list[Paper]] = {}
     for paper in papers:
-        groups.setdefault(citation_key(paper), []).append(paper)
+        groups.setdefault(bases[paper.slug], []).append(paper)
     keys: dict[str, str] = {}
     for base, members in groups.items():
         if len(members) == 1:
@@ -112,6 +119,12 @@ def citation_keys(papers: Sequence[Paper]) -> dict[str, str]:
             continue
         for paper, length in _distinct_prefixes(members):
             keys[paper.slug] = citation_key(paper, length) if length else f"{base}-{paper.slug}"
+    return {paper.slug: keys[paper.slug] for paper in papers}
+
+
+def unique_keys(keys: dict[str, str]) -> dict[str, str]:
+    """`keys` (every paper's, from `grouped_keys`) with a key still shared by papers of different
+    groups made unique by their slugs."""
     taken: dict[str, int] = {}
     for key in keys.values():
         taken[key] = taken.get(key, 0) + 1

@@ -3,6 +3,7 @@ and re-renders only the pages the edit can change."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -14,7 +15,11 @@ import pytest
 
 from sitegen.build import BuildReport, Tuning, build_site
 from sitegen.config import load_config
+from sitegen.derive import LISTED, derive
+from sitegen.engine import derived
+from sitegen.engine.relisted import Listings, listings_from_nothing, relisted
 from sitegen.errors import SitegenError
+from sitegen.model import Paper, PaperDate, Papers, Topic
 
 TOPICS_YAML = """\
 - id: segmentation
@@ -601,3 +606,138 @@ def test_a_filesystem_without_hard_links_replaces_files_all_the_same(project, mo
     edit(project / "content/papers/study-3.md", "We study", "We closely study")
     build(project, tuning=every_file_big)
     assert_same_as_cold_build(project)
+
+
+# --- listings patched for an edit, against listings derived from nothing ---------------------
+
+LIST_TOPICS = tuple(Topic(f"t{n}", f"Topic {n}", "") for n in range(5))
+SURNAMES = ("Lovelace", "Turing", "Hopper", "Noether")
+
+
+def listed_edits() -> dict[str, Callable[[random.Random, Paper], Paper]]:
+    """One edit per field the listings order, group, flag or cite by (derive.LISTED: generated
+    from it, so a field added there without an edit here fails), each to a value drawn at random."""
+
+    def date(rng: random.Random, paper: Paper) -> Paper:
+        choices = [
+            None,
+            PaperDate(rng.randint(2019, 2026)),
+            PaperDate(2024, rng.randint(1, 12), rng.randint(1, 28)),
+        ]
+        return dataclasses.replace(paper, date=rng.choice(choices))
+
+    edits = {
+        "date": date,
+        "date_inferred": lambda rng, paper: dataclasses.replace(paper, date_inferred=not paper.date_inferred),
+        "title": lambda rng, paper: dataclasses.replace(
+            paper, title=rng.choice(("A", "Deep", "Zeta")) + " " + paper.title
+        ),
+        "title_derived": lambda rng, paper: dataclasses.replace(paper, title_derived=not paper.title_derived),
+        "authors": lambda rng, paper: dataclasses.replace(paper, authors=(f"Ada {rng.choice(SURNAMES)}",)),
+        "organization": lambda rng, paper: dataclasses.replace(
+            paper, authors=(), organization=rng.choice(("Google", "Mayo"))
+        ),
+    }
+    assert set(edits) == set(LISTED)
+    return edits
+
+
+def library_of(papers: dict[str, Paper]) -> Papers:
+    return Papers((slug, f"content/papers/{slug}.md", paper) for slug, paper in sorted(papers.items()))
+
+
+def test_listings_patched_for_each_kind_of_edit_equal_listings_derived_from_nothing():
+    """Every field the listings read, topics given and taken, papers added and removed, in runs of
+    one to three edits: the patched listings, citation keys included, are those a cold build
+    derives (the same functions over the whole library). Titles and names are drawn from a few
+    so that papers tie on dates and share citation keys."""
+    rng = random.Random(5)
+    edits = listed_edits()
+    papers = {
+        f"p{n:03d}": Paper(
+            f"p{n:03d}",
+            f"{rng.choice(('Deep', 'A', 'Segment'))} {rng.choice(WORDS)} {n % 7}",
+            "An abstract.",
+            date=rng.choice(
+                [None, PaperDate(2024), PaperDate(2024, 3), PaperDate(2024, 3, rng.randint(1, 3))]
+            ),
+            authors=(f"Ada {rng.choice(SURNAMES)}",) if n % 3 else (),
+            organization="Mayo" if n % 5 == 0 else None,
+        )
+        for n in range(300)
+    }
+    topics_of = {slug: tuple(t.id for t in LIST_TOPICS if rng.random() < 0.3) for slug in papers}
+
+    def from_nothing(library: Papers) -> Listings:
+        return listings_from_nothing(
+            library, LIST_TOPICS, lambda: derive(library, LIST_TOPICS, lambda p, _: topics_of[p.slug])
+        )
+
+    last = from_nothing(library_of(papers))
+    kinds = [*edits, "topics", "add", "remove"]
+    for step in range(150):
+        old = dict(papers)
+        touched = set()
+        for _ in range(rng.randint(1, 3)):
+            kind, slug = (
+                kinds[step % len(kinds)] if not touched else rng.choice(kinds),
+                rng.choice(sorted(papers)),
+            )
+            if kind == "add":
+                slug = f"new{step}"
+                papers[slug] = dataclasses.replace(rng.choice(list(papers.values())), slug=slug)
+                topics_of[slug] = (rng.choice(LIST_TOPICS).id,)
+            elif kind == "remove":
+                del papers[slug]
+            elif kind == "topics":
+                topics_of[slug] = tuple(t.id for t in LIST_TOPICS if rng.random() < 0.3)
+            else:
+                papers[slug] = edits[kind](rng, papers[slug])
+            touched.add(slug)
+        library = library_of(papers)
+        current = {slug: topics_of[slug] for slug in library.slugs}
+        patched = relisted(last, library, LIST_TOPICS, current, touched, old.get)
+        assert patched == from_nothing(library), f"step {step}"
+        assert patched is not None
+        last = patched
+
+
+def test_edits_that_move_a_paper_across_the_pages_of_the_lists_rebuild_as_from_nothing(
+    make_project, monkeypatch
+):
+    """120 papers: All papers in three pages of 50, each topic's reading list in pages of 30.
+    Each kind of edit an editor makes to one paper (its date to the newest and the oldest, undated,
+    its title within its day, its authors, its topics pinned and unpinned, the paper deleted and
+    added back) moves it from one page to another or changes every page after it; the rebuild,
+    patched from the last build, gives what a build from nothing gives."""
+    root = make_project(
+        {"content/topics.yaml": TOPICS_YAML, "my-templates/.keep": "", **paper_files(120)},
+        site_yaml=SITE_YAML,
+    )
+    settle(root)
+    build(root)
+    from_nothing: list[object] = []
+    monkeypatch.setattr(derived, "listings_from_nothing", spy(derived.listings_from_nothing, from_nothing))
+    papers = root / "content/papers"
+    path = papers / "study-40.md"
+    original = path.read_text(encoding="utf-8")
+    edits = [
+        ("date: 2025-05-10", "date: 2026-12-31"),  # to the first page of every list it is in
+        ("date: 2026-12-31", "date: 2019-01-01"),  # to the last
+        ("date: 2019-01-01\n", ""),  # undated: after every dated paper
+        ('title: "Study 40', 'title: "A study 40'),  # first of its day
+        ("---\n", "---\nauthors: [Ada Lovelace, Alan Turing]\n"),
+        ("---\n", "---\ntopics_add: [agents]\n"),  # into a list it was not in
+        ("topics_add: [agents]", "topics: []"),  # out of every list: unclassified
+    ]
+    for old, new in edits:
+        edit(path, old, new)
+        build(root)
+        assert_same_as_cold_build(root)
+    path.unlink()
+    build(root)
+    assert_same_as_cold_build(root)
+    path.write_text(original, encoding="utf-8")
+    build(root)
+    assert_same_as_cold_build(root)
+    assert len(from_nothing) == len(edits) + 2  # the cold builds': every rebuild patched its lists

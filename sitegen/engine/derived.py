@@ -16,15 +16,15 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from sitegen import outputs
 from sitegen.abstracts import render_abstract
 from sitegen.config import LoadedConfig
-from sitegen.derive import LISTED, Derived, derive
+from sitegen.derive import LISTED, derive
 from sitegen.digests import digest
 from sitegen.engine import packing  # noqa: F401  (how the related index is pickled)
 from sitegen.engine.inputs import LastMade, PaperKeys, card_key
 from sitegen.engine.parallel import Inbox, forked, shared_chunks, side_by_side
 from sitegen.engine.reading import read_paper, read_stored_library, read_stored_topics
+from sitegen.engine.relisted import Listings, listings_from_nothing, relisted
 from sitegen.engine.report import BuildReport
 from sitegen.engine.store import BuildState, FileStamp, pack
 from sitegen.engine.tuning import Tuning
@@ -185,14 +185,35 @@ def derive_site(
             ),
         )
 
-        def listings() -> tuple[Derived, dict[str, str]]:
-            return derive(papers, topics, lambda paper, _: topics_of[paper.slug]), outputs.bibtex_keys(papers)
-
         # The cards cover what the listings order and group by (LISTED): no card changed, no list.
         cards = digest("\n".join((rules, *keys.card.values())).encode("utf-8"))
-        derived, bibtex_keys = state.made("listings", cards, listings)
-    data = SiteData(listings=derived, bibtex_keys=bibtex_keys, abstracts=rendered, related=dict)
+        listed = state.result("listings", cards)
+        if listed is None:
+            derive_all = partial(derive, papers, topics, lambda paper, _: topics_of[paper.slug])
+            last_listed = state.results.get("listings")
+            # Patched from the last build's lists when they are the ones its outputs were made
+            # from (a failed build may have kept newer ones) and few papers changed.
+            if (
+                last is not None
+                and last_listed is not None
+                and isinstance(last_listed[1], Listings)
+                and last_listed[0] == last.listed
+                and len(changed) <= len(papers) // 10
+            ):
+                gone = last.keys.file.keys() - file_keys.keys()
+                old_paper = partial(_old_paper, state, last)
+                listed = relisted(last_listed[1], papers, topics, topics_of, {*changed, *gone}, old_paper)
+            if listed is None:
+                listed = listings_from_nothing(papers, topics, derive_all)
+            state.keep("listings", cards, listed)
+    data = SiteData(listings=listed.derived, bibtex_keys=listed.bibtex_keys, abstracts=rendered, related=dict)
     return data, keys
+
+
+def _old_paper(state: BuildState, last: LastMade, slug: str) -> Paper | None:
+    """A paper as the last build read it (its parsed record, while the cache keeps it)."""
+    paper: Paper | None = state.papers.get(last.keys.file[slug])
+    return paper
 
 
 def card_keys_again(library: Library, data: SiteData, keys: PaperKeys, fields: tuple[str, ...]) -> PaperKeys:

@@ -69,6 +69,7 @@ class LastMade:
     bibtex_keys: dict[str, str]
     related: dict[str, tuple[str, ...]]
     newest_first: tuple[str, ...]
+    listed: str  # the inputs digest of the listings (and citation keys) its outputs were made from
     chunk_sizes: dict[str, array[int]]  # chunked file -> the size of each paper's chunk, in order
     patches: int  # builds since the last one that looked at every paper
 

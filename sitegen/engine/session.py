@@ -274,6 +274,7 @@ class Engine:
             bibtex_keys=dict(view.data.bibtex_keys),
             related=dict(view.all_related()),
             newest_first=view.data.listings.newest_first,
+            listed=self.state.results["listings"][0] if self.state is not None else "",
             chunk_sizes={**kept, **making.chunk_sizes},
             patches=last.patches + 1 if last is not None else 0,
         )
