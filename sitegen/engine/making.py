@@ -7,7 +7,7 @@ search index is made in a forked process.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
@@ -83,30 +83,45 @@ class Making:
     # --- pages and data files ---
 
     def _make_pages(self, staged: ManifestOutput) -> None:
-        plan, report = self.plan, self.report
+        plan = self.plan
         for path, data in plan.assets.items():
             staged.write(path, data)
-        todo = list(self._paper_page_jobs(staged, plan.paper_pages))
-        todo += [(page.path, self.inputs.digest(page.reads), page.make) for page in plan.pages]
-        todo += [self._chunked_job(chunked) for chunked in plan.chunked]
-        jobs = []
+        jobs = self._to_make(staged, self._paper_page_jobs(staged, plan.paper_pages))
+        if self.published is not None and len(jobs) < self.parallel_from:
+            # An edited paper's page is what its editor is looking at: in place before the lists'
+            # and data files' inputs are even worked out (~0.2 s at 10,000 papers).
+            self._render(jobs, staged)
+            self._publish(staged)
+            jobs = []
+        others = ((page.path, self.inputs.digest(page.reads), page.make) for page in plan.pages)
+        jobs += self._to_make(staged, others)
+        jobs += self._to_make(staged, map(self._chunked_job, plan.chunked))
+        if len(jobs) >= self.parallel_from:
+            self._render_in_two_processes(jobs, staged)
+            return
+        self._render(jobs, staged)
+        if self.published is not None:
+            self._publish(staged)
+
+    def _to_make(self, staged: ManifestOutput, todo: Iterable[Job]) -> list[Job]:
+        """The jobs of `todo` whose output is not kept as it is (counted in the report)."""
+        report, jobs = self.report, []
         for path, inputs, make in todo:
             report.pages += path.endswith(".html")
             if staged.reuse(path, inputs):
                 report.pages_reused += 1
             else:
                 jobs.append((path, inputs, make))
-        report.pages_rendered = len(jobs)
-        if len(jobs) >= self.parallel_from:
-            self._render_in_two_processes(jobs, staged)
-            return
-        for group in (True, False):  # an edited paper's page is what its editor is looking at
-            self._render([job for job in jobs if urls.is_paper_file(job[0]) == group], staged)
-            if self.published is not None:
-                self.state.outputs.pop(str(staged.out), None)  # the output changes from here
-                paths = staged.publish()
-                if paths:
-                    self.published(paths)
+                report.pages_rendered += 1
+        return jobs
+
+    def _publish(self, staged: ManifestOutput) -> None:
+        """Put what is written so far in place, and tell the dev server which files it was."""
+        assert self.published is not None
+        self.state.outputs.pop(str(staged.out), None)  # the output changes from here
+        paths = staged.publish()
+        if paths:
+            self.published(paths)
 
     def _paper_page_jobs(self, staged: ManifestOutput, family: EachPaper) -> Iterator[Job]:
         """Each paper page but those kept as they were (in bulk: after an edit nearly every page
