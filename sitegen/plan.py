@@ -10,6 +10,7 @@ against the plan, so a read the plan forgets fails a test instead of leaving a p
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -62,6 +63,30 @@ Read = Input | Cards | Snippets
 Made = str | bytes
 
 
+# How a page's list of papers appears in it with the built-in templates (`paper_list` in
+# templates/_macros.html): a row per paper, each starting with ROW_MARK (no paper's text can hold
+# it: text is escaped), the last followed by ROWS_END. Pages rendered with a user's version of
+# one of ROW_TEMPLATES are never made from rows.
+ROW_MARK = b'  <li class="card">'
+ROWS_END = b"</ol>"
+ROW_TEMPLATES = ("base.html", "papers.html", "topic.html", "_macros.html")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A page's list of papers, a row per paper: `row(slug)` renders one as the page shows it (it
+    reads the paper's card, and its SNIPPET when `snippets`); `frame` is what the rest of the page
+    shows of the list (its number, size and counts: not its papers). `family`: the rows of pages
+    of one family and folder are alike. The engine may make the page again from the rows of the
+    last build's pages when only its papers changed."""
+
+    family: str
+    slugs: tuple[str, ...]
+    row: Callable[[str], str]
+    frame: str
+    snippets: bool
+
+
 @dataclass(frozen=True)
 class Page:
     """One output file."""
@@ -69,6 +94,7 @@ class Page:
     path: str
     reads: tuple[Read, ...]
     make: Callable[[], Made]
+    rows: Rows | None = None  # a page of a list of papers
 
 
 @dataclass(frozen=True)
@@ -136,8 +162,19 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
     every_page = (Input(TEMPLATES), Input(INFO), Input(TOPICS), Input(MODE))
     editor = view.mode().editor
 
-    def page(path: str, reads: tuple[Read, ...], make: Callable[[], Made]) -> Page:
-        return Page(path, (*every_page, *reads), make)
+    def page(path: str, reads: tuple[Read, ...], make: Callable[[], Made], rows: Rows | None = None) -> Page:
+        return Page(path, (*every_page, *reads), make, rows)
+
+    def rows(name: str, number: int, except_id: str | None = None) -> Rows:
+        listing = view.list_page(name, number)
+        snippets = name != NEWEST
+
+        def row(slug: str) -> str:
+            card = view.card(slug).with_snippet(view.snippet(slug)) if snippets else view.card(slug)
+            return render.render_list_row(env, frame(), listing.path, card, except_id)
+
+        shape = dataclasses.replace(listing, slugs=())
+        return Rows(name, listing.slugs, row, f"{shape!r} {len(listing.slugs)}", snippets)
 
     def listed(name: str) -> tuple[Read, ...]:
         return Input(LIST, name), Cards(view.listing(name))
@@ -190,8 +227,8 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
     for number, reads in list_pages(NEWEST, view.info().paper_count, snippets=False):
         # The first page's filters count the papers of each venue and author: every card.
         facets = (Input(COUNTS), Input(LIST, years_of(NEWEST)), *listed(NEWEST)) if number == 1 else ()
-        pages.append(page(urls.list_page_file(urls.ALL_PAPERS, urls.ALL_PAPERS_PAGES, number),
-                          (*reads, *facets), partial(all_papers_page, number)))  # fmt: skip
+        path = urls.list_page_file(urls.ALL_PAPERS, urls.ALL_PAPERS_PAGES, number)
+        pages.append(page(path, (*reads, *facets), partial(all_papers_page, number), rows(NEWEST, number)))
     pages.append(
         page(urls.TOPICS, (Input(COUNTS),), lambda: render.render_topics(env, frame(), view.topic_cards()))
     )
@@ -207,7 +244,8 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
                 else ()
             )
             path = urls.list_page_file(urls.topic_file(card.id), urls.topic_pages(card.id), number)
-            pages.append(page(path, (*reads, *first), partial(topic_page, card.id, number)))
+            made = partial(topic_page, card.id, number)
+            pages.append(page(path, (*reads, *first), made, rows(name, number, except_id=card.id)))
     if editor:
         attention = (Input(LIST, ATTENTION), Cards(tuple(item.slug for item in view.listing(ATTENTION))))
         pages.append(
@@ -238,6 +276,7 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
         site=(*every_page, Input(CONFIG)),  # CONFIG: the Open Graph tags hold the page's address
         make=lambda slug: render.render_paper(env, frame(), view.paper_view(slug)),
     )
+
     def bibtex(slug: str) -> bytes:
         return view.bibtex_entry(slug).encode("utf-8")
 

@@ -195,6 +195,19 @@ def render_all_papers(
     return render(env, "papers.html", frame, listing.path, listing=listing, papers=papers, facets=facets)
 
 
+def render_list_row(
+    env: jinja2.Environment, frame: Frame, page: str, card: PaperCard, except_id: str | None = None
+) -> str:
+    """One paper's row in a list of papers on the page `page`, as `paper_list` (_macros.html)
+    writes it there: the card, indented, on a line of its own."""
+    macros = get_template(env, "_macros.html").module
+    try:
+        card_html = macros.paper_card(card, urls.root_of(page), frame.mode.editor, except_id)  # type: ignore[attr-defined]
+    except Exception as exc:  # a template error, or any error a template's expression raised
+        raise template_error(exc, "_macros.html", page) from None
+    return f"  {card_html}\n"
+
+
 def render_attention(env: jinja2.Environment, frame: Frame, items: Sequence[AttentionItem]) -> str:
     return render(env, "attention.html", frame, urls.ATTENTION, items=items)
 

@@ -10,16 +10,19 @@ import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import sitegen.build
 from sitegen.build import BuildReport, Tuning, build_site
 from sitegen.config import load_config
 from sitegen.derive import LISTED, derive
-from sitegen.engine import derived
+from sitegen.engine import derived, making
 from sitegen.engine.relisted import Listings, listings_from_nothing, relisted
 from sitegen.errors import SitegenError
 from sitegen.model import Paper, PaperDate, Papers, Topic
+from sitegen.plan import Plan
 
 TOPICS_YAML = """\
 - id: segmentation
@@ -492,6 +495,14 @@ def test_the_same_papers_and_topics_keep_the_search_index_unmade(project, monkey
     assert_same_as_cold_build(project)
 
 
+def spy_returns(function: Callable[..., Any], returned: list[Any]) -> Callable[..., Any]:
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        returned.append(function(*args, **kwargs))
+        return returned[-1]
+
+    return spied
+
+
 def spy(function: Callable[..., object], calls: list[object]) -> Callable[..., object]:
     def recorded(*args: object) -> object:
         calls.append(args)
@@ -718,6 +729,8 @@ def test_edits_that_move_a_paper_across_the_pages_of_the_lists_rebuild_as_from_n
     build(root)
     from_nothing: list[object] = []
     monkeypatch.setattr(derived, "listings_from_nothing", spy(derived.listings_from_nothing, from_nothing))
+    by_rows: list[object] = []
+    monkeypatch.setattr(making, "rows_again", spy_returns(making.rows_again, by_rows))
     papers = root / "content/papers"
     path = papers / "study-40.md"
     original = path.read_text(encoding="utf-8")
@@ -741,3 +754,28 @@ def test_edits_that_move_a_paper_across_the_pages_of_the_lists_rebuild_as_from_n
     build(root)
     assert_same_as_cold_build(root)
     assert len(from_nothing) == len(edits) + 2  # the cold builds': every rebuild patched its lists
+    assert sum(made is not None for made in by_rows) > 10  # pages made from rows, not rendered
+
+
+@pytest.mark.parametrize("editor", [False, True], ids=["reader", "editor"])
+def test_every_row_of_every_list_page_is_the_row_rendered_alone(make_project, editor, monkeypatch):
+    """What lets a list page be made from rows (engine/rows.py): in every page of every list, the
+    rows found by their mark are, paper for paper, what the plan's row maker renders alone."""
+    root = make_project(
+        {"content/topics.yaml": TOPICS_YAML, "my-templates/.keep": "", **paper_files(70)},
+        site_yaml=SITE_YAML + ("editor: true\n" if editor else ""),
+    )
+    plans: list[Plan] = []
+    monkeypatch.setattr(sitegen.build, "site_plan", spy_returns(sitegen.build.site_plan, plans))
+    state = build(root).state
+    assert state is not None
+    layouts = state.latest("site").row_layouts
+    plan_pages = [page for page in plans[0].pages if page.rows is not None]
+    assert {page.path for page in plan_pages} == layouts.keys() and len(layouts) > 4
+    for page in plan_pages:
+        data, layout = (root / "public" / page.path).read_bytes(), layouts[page.path]
+        assert layout.slugs == page.rows.slugs
+        at = layout.head
+        for slug, size in zip(layout.slugs, layout.sizes, strict=True):
+            assert data[at : at + size] == page.rows.row(slug).encode("utf-8"), (page.path, slug)
+            at += size

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import repeat
 
 from sitegen.digests import digest
+from sitegen.engine.rows import RowLayout
 from sitegen.model import Paper
 from sitegen.plan import (
     BIBKEY,
@@ -71,6 +72,7 @@ class LastMade:
     newest_first: tuple[str, ...]
     listed: str  # the inputs digest of the listings (and citation keys) its outputs were made from
     chunk_sizes: dict[str, array[int]]  # chunked file -> the size of each paper's chunk, in order
+    row_layouts: dict[str, RowLayout]  # list page -> where its rows lie
     patches: int  # builds since the last one that looked at every paper
 
 
@@ -166,12 +168,15 @@ class Inputs:
             return None
         if self._per_paper is None or self._per_paper[0] is not last:  # the same for every output
             keys, view = self.keys, self.view
-            self._per_paper = last, {
-                PAPER: _differing(keys.paper, last.keys.paper),
-                CARD: _differing(keys.card, last.keys.card),
-                RELATED: _differing(view.all_related(), last.related),
-                BIBKEY: _differing(view.data.bibtex_keys, last.bibtex_keys),
-            }
+            self._per_paper = (
+                last,
+                {
+                    PAPER: _differing(keys.paper, last.keys.paper),
+                    CARD: _differing(keys.card, last.keys.card),
+                    RELATED: _differing(view.all_related(), last.related),
+                    BIBKEY: _differing(view.data.bibtex_keys, last.bibtex_keys),
+                },
+            )
         site = {read for read in site_reads if last.site.get(read) != self.site(read)}
         return Changes(per_paper=self._per_paper[1], site=site)
 

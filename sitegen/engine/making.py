@@ -20,9 +20,21 @@ from sitegen.digests import digest
 from sitegen.engine.inputs import Changes, Inputs, LastMade
 from sitegen.engine.parallel import forked, shared_chunks, side_by_side
 from sitegen.engine.report import BuildReport
+from sitegen.engine.rows import RowLayout, RowSource, layout_of, rows_again
 from sitegen.engine.store import BlobStore, BuildState, UsedMapping
 from sitegen.outputs import ListFile
-from sitegen.plan import CARD, Chunked, EachPaper, Plan, SearchIndex
+from sitegen.plan import (
+    CARD,
+    LIST_PAGE,
+    PAPER,
+    Cards,
+    Chunked,
+    EachPaper,
+    Page,
+    Plan,
+    SearchIndex,
+    Snippets,
+)
 from sitegen.write import ManifestOutput, Patched, Piece, Tally
 
 RENDER_CHUNK = 64  # paper pages a process claims at a time when two share them
@@ -53,9 +65,12 @@ class Making:
     report: BuildReport
     published: Published | None
     parallel_from: int
+    by_rows: bool = False  # whether list pages may be made from the last build's rows (rows.py)
 
     def __post_init__(self) -> None:
         self.chunk_sizes: dict[str, array[int]] = {}  # chunked file -> each paper's chunk size
+        self.row_layouts: dict[str, RowLayout | None] = {}  # list page made -> where its rows are
+        self._row_source: RowSource | None = None
 
     def make(self, meanwhile: Callable[[], None]) -> SearchFiles:
         """Make what changed into `output`: paper pages first, then the rest, then the search
@@ -93,8 +108,7 @@ class Making:
             self._render(jobs, staged)
             self._publish(staged)
             jobs = []
-        others = ((page.path, self.inputs.digest(page.reads), page.make) for page in plan.pages)
-        jobs += self._to_make(staged, others)
+        jobs += self._to_make(staged, map(self._page_job, plan.pages))
         jobs += self._to_make(staged, map(self._chunked_job, plan.chunked))
         if len(jobs) >= self.parallel_from:
             self._render_in_two_processes(jobs, staged)
@@ -122,6 +136,45 @@ class Making:
         paths = staged.publish()
         if paths:
             self.published(paths)
+
+    def _page_job(self, page: Page) -> Job:
+        inputs = self.inputs.digest(page.reads)
+        if page.rows is None or not self.by_rows:
+            return page.path, inputs, page.make
+        return page.path, inputs, partial(self._list_page, page)
+
+    def _list_page(self, page: Page) -> bytes:
+        """A page of a list of papers: made from the last build's rows when only its papers
+        changed, else rendered; where its rows lie is kept for the next build either way."""
+        rows = page.rows
+        assert rows is not None
+        # What the page reads but its rows: not their cards and snippets, nor its slice of the
+        # list (`rows.frame` says what the page shows of that); other cards it reads (e.g. every
+        # card, for the filters' counts) are part of the frame.
+        rows_reads = {Cards(rows.slugs), Snippets(rows.slugs)}
+        frame = self.inputs.digest(
+            tuple(
+                read
+                for read in page.reads
+                if read not in rows_reads and getattr(read, "kind", "") != LIST_PAGE
+            )
+        )
+        frame = f"{frame} {rows.frame}"
+        changes = self._changes(())
+        if changes is not None and self.last is not None:
+            if self._row_source is None:
+                self._row_source = RowSource(self.last.row_layouts, self._last_output)
+            changed = changes.of((CARD, PAPER) if rows.snippets else (CARD,))
+            made = rows_again(
+                page.path, rows, frame, self.last.row_layouts.get(page.path), self._row_source, changed
+            )
+            if made is not None:
+                self.row_layouts[page.path] = made[1]
+                return made[0]
+        data = page.make()
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        self.row_layouts[page.path] = layout_of(data, rows, frame)
+        return data
 
     def _paper_page_jobs(self, staged: ManifestOutput, family: EachPaper) -> Iterator[Job]:
         """Each paper page but those kept as they were (in bulk: after an edit nearly every page

@@ -46,7 +46,7 @@ from sitegen.engine.tuning import DEFAULT_TUNING, Tuning
 from sitegen.errors import os_error
 from sitegen.load import ContentPaths, PaperListing, display_path, paper_files
 from sitegen.model import Library, Paper
-from sitegen.plan import TEMPLATES, Input, Plan
+from sitegen.plan import ROW_TEMPLATES, TEMPLATES, Input, Plan
 from sitegen.views import SiteData
 from sitegen.write import ManifestOutput, OutputFiles, output_files, tidy, trusted_manifest
 
@@ -228,7 +228,17 @@ class Engine:
         inputs = Inputs(plan.view, keys, self.looks.fingerprint)
         last = self._last if self._last is not None and self._last.folder == str(self.out) else None
         output = ManifestOutput(self.out, previous, set_aside, self.tuning.set_aside_from)
-        making = Making(plan, inputs, last, output, state, report, self.published, self.tuning.parallel_from)
+        making = Making(
+            plan,
+            inputs,
+            last,
+            output,
+            state,
+            report,
+            self.published,
+            self.tuning.parallel_from,
+            self._by_rows(),
+        )
         early: list[Pickled] = []
 
         def meanwhile() -> None:  # the pages are written; the search index may still be in the making
@@ -250,6 +260,11 @@ class Engine:
             except OSError as exc:  # the site is in place; the next build works from an older cache
                 raise os_error(exc, "write the cache", exc.filename or self.cache_dir) from None
 
+    def _by_rows(self) -> bool:
+        """Whether list pages may be made from rows: not with the user's own list templates."""
+        folder = self.looks.folder
+        return folder is None or not any((folder / name).exists() for name in ROW_TEMPLATES)
+
     def _made_of(self, plan: Plan, inputs: Inputs, making: Making) -> LastMade:
         """What this build's outputs were made of, for the next build."""
         last, keys, view = self._last, inputs.keys, plan.view
@@ -262,7 +277,10 @@ class Engine:
             fields = tuple(sorted(self.card_fields.union(made_for)))
         if fields != made_for:
             keys = card_keys_again(view.library, view.data, keys, fields)
-        kept = last.chunk_sizes if last is not None and last.folder == str(self.out) else {}
+        same_folder = last is not None and last.folder == str(self.out)
+        kept = last.chunk_sizes if last is not None and same_folder else {}
+        listed = {page.path for page in plan.pages if page.rows is not None}
+        layouts = {**(last.row_layouts if last is not None and same_folder else {}), **making.row_layouts}
         return LastMade(
             folder=str(self.out),
             rules=self._rules,
@@ -276,6 +294,9 @@ class Engine:
             newest_first=view.data.listings.newest_first,
             listed=self.state.results["listings"][0] if self.state is not None else "",
             chunk_sizes={**kept, **making.chunk_sizes},
+            row_layouts={
+                path: layout for path, layout in layouts.items() if layout is not None and path in listed
+            },
             patches=last.patches + 1 if last is not None else 0,
         )
 
