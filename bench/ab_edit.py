@@ -1,7 +1,7 @@
 """A/B: one-paper edits of each kind with this sitegen and with another checkout, alternating.
 
     python bench/ab_edit.py --baseline /tmp/sitegen-old [--papers 10000] [--rounds 10] [--seed 1]
-        [--kinds abstract,title,date,topics,authors]
+        [--kinds abstract,title,date,topics,authors] [--serve 5]
 
 Make the baseline with `git worktree add /tmp/sitegen-old COMMIT` (it gets a link to its own
 templates, as bench/ab.py says). Both sitegens build their own copy of one corpus
@@ -12,8 +12,9 @@ one paper (a different paper per kind) in each copy and builds it, the order swa
 times it (after `os.sync()`). The kinds: `abstract` (a sentence added), `title` (a suffix),
 `date` (another day, month and year: the paper moves across the pages of every list it is in),
 `topics` (a topic added, then taken away) and `authors` (the names replaced). Prints each build,
-each kind's medians (wall and CPU time) and the median of the rounds' ratios; writes
-bench/out/ab-edit.json.
+each kind's medians (wall and CPU time) and the median of the rounds' ratios; with `--serve N`,
+then `sitegen serve` of each checkout in its project takes N title edits (edit to reload in
+Chromium, as bench/run.py measures it). Writes bench/out/ab-edit.json.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ if str(BENCH) not in sys.path:
 
 import generate  # noqa: E402
 from ab import own_templates  # noqa: E402
-from run import OUT, REPO, run_measured  # noqa: E402
+from run import OUT, REPO, bench_serve_reload, run_measured  # noqa: E402
 
 from sitegen.model import Paper, PaperDate  # noqa: E402
 from sitegen.paperfile import dump_paper, parse_paper  # noqa: E402
@@ -82,6 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--kinds", default=",".join(EDITS), help="the kinds of edit, comma-separated")
+    parser.add_argument("--serve", type=int, default=0, help="then N title edits in `sitegen serve` of each")
     args = parser.parse_args(argv)
     kinds = args.kinds.split(",")
     checkouts = {"this": REPO, "baseline": args.baseline.resolve()}
@@ -118,6 +120,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"({cpu['this']:.3f} s CPU), baseline {wall['baseline']:.3f} s ({cpu['baseline']:.3f} s CPU); "
             f"median of the rounds' ratios {ratio:.2f}x"
         )
+    for name in checkouts if args.serve else ():
+        serve = bench_serve_reload(projects[name], work, args.serve, checkouts[name])
+        serve["median_s"] = statistics.median(serve.get("edit_to_reload_s") or [float("nan")])
+        results.setdefault("serve", {})[name] = serve
+        print(f"sitegen serve, {name}: edit to reload {serve}", flush=True)
     (OUT / "ab-edit.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0
 
