@@ -23,6 +23,7 @@ from sitegen.engine.relisted import Listings, listings_from_nothing, relisted
 from sitegen.errors import SitegenError
 from sitegen.model import Paper, PaperDate, Papers, Topic
 from sitegen.plan import Plan
+from sitegen.render import default_templates
 
 TOPICS_YAML = """\
 - id: segmentation
@@ -779,3 +780,30 @@ def test_every_row_of_every_list_page_is_the_row_rendered_alone(make_project, ed
         for slug, size in zip(layout.slugs, layout.sizes, strict=True):
             assert data[at : at + size] == page.rows.row(slug).encode("utf-8"), (page.path, slug)
             at += size
+
+
+@pytest.mark.parametrize("edit_kind", ["abstract", "template"])
+def test_a_big_librarys_rebuild_while_other_threads_run_gives_the_same_site(project, edit_kind):
+    """The dev server runs threads (its HTTP server, its watcher), so the engine forks no process
+    there and runs each forked job in this one: the search index and the paper pages shared for
+    two renderers must then still land in the output's manifest. (They used to reset it: a
+    dev server with 400 papers or more served an output of one file after the first edit, and
+    refused to rebuild it.)"""
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        state = build(project, use_cache=False, tuning=BIG).state
+        if edit_kind == "abstract":
+            edit(project / "content/papers/study-3.md", "We study", "We study tumour liver and")
+        else:
+            page = (default_templates() / "paper.html").read_text(encoding="utf-8")
+            edited = page.replace("{% block main %}", "{% block main %}<p>edited</p>", 1)
+            (project / "my-templates/paper.html").write_text(edited, encoding="utf-8")
+        build(project, use_cache=False, state=state, tuning=BIG)
+        assert (project / "public/.sitegen-output").is_file()
+        assert_same_as_cold_build(project)
+    finally:
+        stop.set()

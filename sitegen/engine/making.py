@@ -6,6 +6,7 @@ search index is made in a forked process.
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -277,13 +278,18 @@ class Making:
             self.state.spill("records")  # the chunked files are written: their chunks leave memory
             render_shared(self)
 
-        def elsewhere() -> tuple[Tally, set[str]]:
+        this_process = os.getpid()
+
+        def elsewhere() -> tuple[Tally | None, set[str]]:
+            if os.getpid() == this_process:  # not forked (see `forked`): `here` rendered them all
+                return None, card_fields
             staged.start_tally()
             render_shared(replace(self, report=BuildReport(staged.out), published=None))
             return staged.tally(), card_fields
 
         tally, read_there = side_by_side(here, elsewhere)[1]
-        staged.add_tally(tally)
+        if tally is not None:
+            staged.add_tally(tally)
         card_fields.update(read_there)
 
     # --- the search index ---
@@ -314,7 +320,14 @@ class Making:
                 staged.write(path, data, inputs)
             return SearchFiles(tuple(files), bundle.index_bytes, bundle.index_gzip_bytes)
 
+        this_process = os.getpid()
+
         def write_elsewhere(store: BlobStore) -> tuple[SearchFiles, ForkedWrites | None]:
+            # Where no process may be forked (the dev server runs threads), `forked` runs this
+            # here: then it writes into `staged` as any maker does. A tally started here would
+            # drop every file the build wrote or kept so far from the output's manifest.
+            if os.getpid() == this_process:
+                return write(store), None
             staged.start_tally()
             written = write(store)
             # What it read matters only to a build that drops what it did not read (~20,000 keys).
