@@ -105,7 +105,10 @@ def locked_folder(parent: Path, prefix: str) -> tuple[Path, int]:
     while True:
         folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
         _done(f"make {folder.name}")
-        handle = os.open(folder, os.O_RDONLY)
+        try:
+            handle = os.open(folder, os.O_RDONLY)
+        except FileNotFoundError:  # another process tidied it away before it was even opened
+            continue
         try:
             _lock(handle)
             if os.path.samestat(os.stat(folder), os.fstat(handle)):
