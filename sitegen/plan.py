@@ -76,7 +76,9 @@ ROW_TEMPLATES = ("base.html", "papers.html", "topic.html", "_macros.html")
 class Rows:
     """A page's list of papers, a row per paper: `row(slug)` renders one as the page shows it (it
     reads the paper's card, and its SNIPPET when `snippets`); `frame` is what the rest of the page
-    shows of the list (its number, size and counts: not its papers). `family`: the rows of pages
+    shows of the list (its number, size and counts: not its papers); `reads`: the page's reads
+    that are its rows' (the same read made elsewhere in the page, e.g. every card for the
+    filters' counts when the page holds every paper, is the frame's). `family`: the rows of pages
     of one family and folder are alike. The engine may make the page again from the rows of the
     last build's pages when only its papers changed."""
 
@@ -85,6 +87,7 @@ class Rows:
     row: Callable[[str], str]
     frame: str
     snippets: bool
+    reads: tuple[Read, ...]  # what the page reads for its rows (the rest of its reads: the frame)
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,9 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
             return render.render_list_row(env, frame(), listing.path, card, except_id)
 
         shape = dataclasses.replace(listing, slugs=())
-        return Rows(name, listing.slugs, row, f"{shape!r} {len(listing.slugs)}", snippets)
+        reads: tuple[Read, ...] = (Input(LIST_PAGE, page_key(name, number)), Cards(listing.slugs))
+        reads += (Snippets(listing.slugs),) if snippets else ()
+        return Rows(name, listing.slugs, row, f"{shape!r} {len(listing.slugs)}", snippets, reads)
 
     def listed(name: str) -> tuple[Read, ...]:
         return Input(LIST, name), Cards(view.listing(name))

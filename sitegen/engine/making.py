@@ -26,15 +26,12 @@ from sitegen.engine.store import BlobStore, BuildState, UsedMapping
 from sitegen.outputs import ListFile
 from sitegen.plan import (
     CARD,
-    LIST_PAGE,
     PAPER,
-    Cards,
     Chunked,
     EachPaper,
     Page,
     Plan,
     SearchIndex,
-    Snippets,
 )
 from sitegen.write import ManifestOutput, Patched, Piece, Tally
 
@@ -149,17 +146,12 @@ class Making:
         changed, else rendered; where its rows lie is kept for the next build either way."""
         rows = page.rows
         assert rows is not None
-        # What the page reads but its rows: not their cards and snippets, nor its slice of the
-        # list (`rows.frame` says what the page shows of that); other cards it reads (e.g. every
-        # card, for the filters' counts) are part of the frame.
-        rows_reads = {Cards(rows.slugs), Snippets(rows.slugs)}
-        frame = self.inputs.digest(
-            tuple(
-                read
-                for read in page.reads
-                if read not in rows_reads and getattr(read, "kind", "") != LIST_PAGE
-            )
-        )
+        # What the page reads but for its rows (each of their reads taken out once: the same
+        # read may be made for another part of the page too, e.g. the filters' counts).
+        frame_reads = list(page.reads)
+        for read in rows.reads:
+            frame_reads.remove(read)
+        frame = self.inputs.digest(frame_reads)
         frame = f"{frame} {rows.frame}"
         changes = self._changes(())
         if changes is not None and self.last is not None:
