@@ -30,7 +30,7 @@ def report_fields(report: object) -> dict[str, object]:
     return {
         name: value
         for name, value in vars(report).items()
-        if isinstance(value, (int, float, dict)) and not isinstance(value, bool)
+        if isinstance(value, (int, float, dict)) and not isinstance(value, bool) and name != "manifest"
     }
 
 
