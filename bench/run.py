@@ -561,8 +561,15 @@ def size_and_runs_parser(doc: str | None, sizes: list[int]) -> argparse.Argument
         default=sizes,
         help=f"corpus sizes, comma-separated (default: {shown})",
     )
-    parser.add_argument("--runs", type=int, default=3, help="runs of each timed build (default: 3)")
+    parser.add_argument("--runs", type=at_least_one, default=3, help="runs of each timed build (default: 3)")
     return parser
+
+
+def at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -586,10 +593,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--search-runs", type=int, default=5, help="first uses of search, each in a new page (default: 5)"
     )
     parser.add_argument("--skip-serve", action="store_true", help="do not measure sitegen serve")
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
-    return args
+    return parser.parse_args(argv)
 
 
 if __name__ == "__main__":
