@@ -455,8 +455,9 @@ def test_an_edit_patches_the_data_files_instead_of_joining_every_record_again(pr
     monkeypatch.setattr(sitegen.outputs.ListFile, "joined", spy(sitegen.outputs.ListFile.joined, joined))
     edit(project / "content/papers/study-6.md", "We study", "We carefully study")
     build(project)
-    assert len(patched) == 4  # papers.json, .bib, .ris and .csl.json
-    assert len(joined) == 1  # the one topic's .bib: its chunks kept, in its own order, joined again
+    # papers.json, .bib, .ris, .csl.json and the paper's topic's .bib (in that topic's own order)
+    assert len(patched) == 5
+    assert joined == []
     assert_same_as_cold_build(project)
 
 

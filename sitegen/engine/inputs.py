@@ -9,9 +9,8 @@ changed (`Changes`) without looking at the papers whose files did not change.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 
 from sitegen.digests import digest
 from sitegen.engine.rows import RowLayout
@@ -37,6 +36,8 @@ from sitegen.plan import (
 )
 from sitegen.views import SiteView
 
+PER_PAPER = frozenset((PAPER, CARD, SNIPPET, RELATED, BIBKEY))  # the kinds of read naming a paper
+
 
 @dataclass(frozen=True)
 class PaperKeys:
@@ -52,6 +53,19 @@ def card_key(paper: Paper, topic_ids: tuple[str, ...], fields: Iterable[str]) ->
     """The digest of a paper's card: its topics and the values of `fields` (sorted names)."""
     shown = (paper.slug, topic_ids, *(getattr(paper, name, None) for name in fields))
     return digest(repr(shown).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class ChunkSizes:
+    """The size of each paper's chunk in a chunked file, and the order its papers were in (a
+    digest): what lets the next build patch the file in place of joining every chunk again."""
+
+    order: str
+    sizes: array[int]
+
+
+def order_digest(order: Sequence[str]) -> str:
+    return digest("\n".join(order).encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -71,7 +85,7 @@ class LastMade:
     related: dict[str, tuple[str, ...]]
     newest_first: tuple[str, ...]
     listed: str  # the inputs digest of the listings (and citation keys) its outputs were made from
-    chunk_sizes: dict[str, array[int]]  # chunked file -> the size of each paper's chunk, in order
+    chunk_sizes: dict[str, ChunkSizes]  # chunked file -> the size of each paper's chunk, in order
     row_layouts: dict[str, RowLayout]  # list page -> where its rows lie
     patches: int  # builds since the last one that looked at every paper
 
@@ -95,9 +109,21 @@ class Inputs:
         self.view, self.keys, self.templates = view, keys, templates
         self._site: dict[Input, str] = {}
         self._per_paper: tuple[LastMade, dict[str, set[str]]] | None = None
+        self._members: dict[tuple[str, ...], dict[str, str]] = {}
+        self._site_digests: dict[Input, str] = {}
 
     def digest(self, reads: Iterable[Read]) -> str:
-        return digest("\n".join(map(self.value, reads)).encode("utf-8"))
+        return digest("\n".join(map(self._digested, reads)).encode("utf-8"))
+
+    def _digested(self, read: Read) -> str:
+        """What a read adds to a digest: a site-wide input's value digested once a build (a
+        topic's list is read by each of its ~100 pages, the topics by every page)."""
+        if isinstance(read, (Cards, Snippets)) or read[0] in PER_PAPER:
+            return self.value(read)
+        found = self._site_digests.get(read)
+        if found is None:
+            found = self._site_digests[read] = digest(self.site(read).encode("utf-8"))
+        return found
 
     def value(self, read: Read) -> str:
         if isinstance(read, Cards):
@@ -120,10 +146,28 @@ class Inputs:
     def member_keys(self, own: Iterable[str], site: Iterable[Input], slugs: Iterable[str]) -> dict[str, str]:
         """For each of `slugs`, the values of its inputs of the `own` kinds and (digested) of the
         `site` inputs: what one member of a family (a chunk, a search document) is made of."""
-        slugs = list(slugs)
-        columns = [list(map(self._column(kind).__getitem__, slugs)) for kind in own]
-        values = map(" ".join, zip(*columns, repeat(self.digest(site), len(slugs)), strict=True))
-        return dict(zip(slugs, values, strict=True))
+        own_values, site_value = self._own_values(tuple(own)), self.digest(site)
+        return {slug: f"{own_values[slug]} {site_value}" for slug in slugs}
+
+    def members_digest(
+        self, name: str, own: Iterable[str], site: Iterable[Input], slugs: Iterable[str]
+    ) -> str:
+        """The inputs digest of a family (a chunked file): of what each of `slugs`, in order, is
+        made of, as `member_keys` tells (without a string per member: the file is mostly kept)."""
+        own_values = self._own_values(tuple(own))
+        members = map(own_values.__getitem__, slugs)
+        return digest("\n".join((name, self.digest(site), *members)).encode("utf-8"))
+
+    def _own_values(self, own: tuple[str, ...]) -> Mapping[str, str]:
+        """Every paper's values of the `own` kinds, joined (worked out once a build: several
+        files are made of the same kinds, e.g. papers.bib and each topic's)."""
+        found = self._members.get(own)
+        if found is None:
+            slugs = list(self.keys.file)
+            columns = [list(map(self._column(kind).__getitem__, slugs)) for kind in own]
+            joined = map(" ".join, zip(*columns, strict=True)) if columns else [""] * len(slugs)
+            found = self._members[own] = dict(zip(slugs, joined, strict=True))
+        return found
 
     def _column(self, kind: str) -> Mapping[str, str]:
         """Every paper's value of a per-paper input kind, by slug."""

@@ -18,7 +18,7 @@ from typing import Any, overload
 
 from sitegen import urls
 from sitegen.digests import digest
-from sitegen.engine.inputs import Changes, Inputs, LastMade
+from sitegen.engine.inputs import Changes, ChunkSizes, Inputs, LastMade, order_digest
 from sitegen.engine.parallel import forked, shared_chunks, side_by_side
 from sitegen.engine.report import BuildReport
 from sitegen.engine.rows import RowLayout, RowSource, layout_of, rows_again
@@ -66,7 +66,8 @@ class Making:
     by_rows: bool = False  # whether list pages may be made from the last build's rows (rows.py)
 
     def __post_init__(self) -> None:
-        self.chunk_sizes: dict[str, array[int]] = {}  # chunked file -> each paper's chunk size
+        self.chunk_sizes: dict[str, ChunkSizes] = {}  # chunked file -> each paper's chunk size
+        self._order_digests: dict[str, str] = {}  # list name -> digest of its order (shared by files)
         self.row_layouts: dict[str, RowLayout | None] = {}  # list page made -> where its rows are
         self._row_source: RowSource | None = None
 
@@ -217,18 +218,17 @@ class Making:
 
     def _chunked_job(self, chunked: Chunked) -> Job:
         order = self.plan.view.listing(chunked.order)
-        keys = self.inputs.member_keys(chunked.own, chunked.site, order)
-        inputs = digest("\n".join((chunked.path, *keys.values())).encode("utf-8"))
-        return chunked.path, inputs, partial(self._chunked_file, chunked, order, keys)
+        inputs = self.inputs.members_digest(chunked.path, chunked.own, chunked.site, order)
+        return chunked.path, inputs, partial(self._chunked_file, chunked, order)
 
-    def _chunked_file(
-        self, chunked: Chunked, order: Sequence[str], keys: Mapping[str, str]
-    ) -> bytes | Patched:
+    def _chunked_file(self, chunked: Chunked, order: Sequence[str]) -> bytes | Patched:
         """A chunked file: the last build's file with the changed chunks replaced, when it is in the
         same order and few changed; else every chunk (kept from earlier builds by inputs) joined."""
         path, layout, last = chunked.path, chunked.layout, self.last
         changes = self._changes(chunked.site)
-        sizes = last.chunk_sizes.get(path) if last is not None and last.newest_first == order else None
+        order_key = self._order_digest(chunked.order, order)
+        made = last.chunk_sizes.get(path) if last is not None else None
+        sizes = made.sizes if made is not None and made.order == order_key else None
         old = self._last_output(path) if sizes is not None and changes is not None else None
         if sizes is not None and old is not None and changes is not None and not changes.site:
             changed = changes.of(chunked.own)
@@ -236,14 +236,22 @@ class Making:
             new = {number: chunked.chunk(slug) for number, slug in enumerate(order) if slug in changed}
             patched = patched_file(layout, old, sizes, new)
             if patched is not None:
-                self.chunk_sizes[path] = array("q", sizes)
+                now = array("q", sizes)
                 for number, chunk in new.items():
-                    self.chunk_sizes[path][number] = len(chunk)
+                    now[number] = len(chunk)
+                self.chunk_sizes[path] = ChunkSizes(order_key, now)
                 return patched
+        keys = self.inputs.member_keys(chunked.own, chunked.site, order)
         stored = {slug: f"{path} {key}" for slug, key in keys.items()}
         chunks = self.state.records.made_values(stored, chunked.chunk)
-        self.chunk_sizes[path] = array("q", map(len, chunks))
+        self.chunk_sizes[path] = ChunkSizes(order_key, array("q", map(len, chunks)))
         return layout.joined(chunks)
+
+    def _order_digest(self, name: str, order: Sequence[str]) -> str:
+        found = self._order_digests.get(name)
+        if found is None:
+            found = self._order_digests[name] = order_digest(order)
+        return found
 
     # --- rendering ---
 

@@ -17,15 +17,17 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from sitegen.plan import ROW_MARK, ROWS_END, Rows
 from sitegen.urls import root_of
 
 
-class RowLayout(NamedTuple):
-    """Where a page's rows lie in it, as the build that made it left it."""
+@dataclass(frozen=True)
+class RowLayout:
+    """Where a page's rows lie in it, as the build that made it left it (a dataclass, not a named
+    tuple: the build state pickles ~1,000 of them, and a named tuple calls into Python for each)."""
 
     family: str  # the list (plan.Rows.family)
     frame: str  # digest of all the page reads but its papers

@@ -289,7 +289,9 @@ class Engine:
             folder=str(self.out),
             rules=self._rules,
             looks=self.looks.digest,
-            site=inputs.site_values(),
+            # Plain tuples (equal to the Input named tuples, and hashed alike): ~3,000 named
+            # tuples would each call into Python when the state is pickled.
+            site={tuple(read): value for read, value in inputs.site_values().items()},  # type: ignore[misc]
             keys=keys,
             card_fields=fields,
             topics_of=dict(view.data.listings.topics_of),
