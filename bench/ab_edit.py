@@ -1,7 +1,7 @@
 """A/B: one-paper edits of each kind with this sitegen and with another checkout, alternating.
 
     python bench/ab_edit.py --baseline /tmp/sitegen-old [--papers 10000] [--rounds 10] [--seed 1]
-        [--kinds abstract,title,date,topics,authors] [--serve 5]
+        [--kinds abstract,title,date,topics,authors] [--serve 5] [--without authors,venue]
 
 Make the baseline with `git worktree add /tmp/sitegen-old COMMIT` (it gets a link to its own
 templates, as bench/ab.py says). Both sitegens build their own copy of one corpus
@@ -25,7 +25,7 @@ import shutil
 import statistics
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,12 @@ def build(checkout: Path, project: Path, log: Path) -> tuple[float, float]:
     return measured.seconds, measured.cpu_seconds
 
 
+def without(paper: Paper, names: str) -> Paper:
+    """`paper` with the fields `names` (comma-separated) as a paper without them has them."""
+    defaults = {field.name: field.default for field in fields(Paper)}
+    return replace(paper, **{name: defaults[name] for name in names.split(",") if name})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -84,6 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--kinds", default=",".join(EDITS), help="the kinds of edit, comma-separated")
     parser.add_argument("--serve", type=int, default=0, help="then N title edits in `sitegen serve` of each")
+    parser.add_argument(
+        "--without",
+        default="",
+        help="paper fields left empty (comma-separated): those an older baseline refuses, e.g. authors,venue",
+    )
     args = parser.parse_args(argv)
     kinds = args.kinds.split(",")
     checkouts = {"this": REPO, "baseline": args.baseline.resolve()}
@@ -91,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = OUT / "ab-edit"
     shutil.rmtree(work, ignore_errors=True)
     corpus = work / "corpus"
-    generate.write_project(generate.generate_papers(args.papers, args.seed), corpus, generate.DEFAULT_TOPICS)
+    papers = [without(paper, args.without) for paper in generate.generate_papers(args.papers, args.seed)]
+    generate.write_project(papers, corpus, generate.DEFAULT_TOPICS)
     projects = {name: work / name for name in checkouts}
     for name, project in projects.items():
         shutil.copytree(corpus, project)

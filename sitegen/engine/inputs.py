@@ -111,6 +111,8 @@ class Inputs:
         self._per_paper: tuple[LastMade, dict[str, set[str]]] | None = None
         self._members: dict[tuple[str, ...], dict[str, str]] = {}
         self._site_digests: dict[Input, str] = {}
+        self._column_digests: dict[tuple[str, str], str] = {}  # (kind, list name) -> digest
+        self._columns: dict[str, Mapping[str, str]] = {}
 
     def digest(self, reads: Iterable[Read]) -> str:
         return digest("\n".join(map(self._digested, reads)).encode("utf-8"))
@@ -150,13 +152,20 @@ class Inputs:
         return {slug: f"{own_values[slug]} {site_value}" for slug in slugs}
 
     def members_digest(
-        self, name: str, own: Iterable[str], site: Iterable[Input], slugs: Iterable[str]
+        self, name: str, own: Iterable[str], site: Iterable[Input], order: str, slugs: Sequence[str]
     ) -> str:
-        """The inputs digest of a family (a chunked file): of what each of `slugs`, in order, is
-        made of, as `member_keys` tells (without a string per member: the file is mostly kept)."""
-        own_values = self._own_values(tuple(own))
-        members = map(own_values.__getitem__, slugs)
-        return digest("\n".join((name, self.digest(site), *members)).encode("utf-8"))
+        """The inputs digest of a family (a chunked file) whose members are `slugs`, the list
+        `order`: of each member's values of the `own` kinds, as `member_keys` tells, digested a
+        column at a time (several files list the same papers: papers.bib, .ris and .csl.json)."""
+        columns = (self._column_digest(kind, order, slugs) for kind in own)
+        return digest("\n".join((name, self.digest(site), *columns)).encode("utf-8"))
+
+    def _column_digest(self, kind: str, order: str, slugs: Sequence[str]) -> str:
+        found = self._column_digests.get((kind, order))
+        if found is None:
+            values = "\n".join((*slugs, *map(self._column(kind).__getitem__, slugs)))
+            found = self._column_digests[kind, order] = digest(values.encode("utf-8"))
+        return found
 
     def _own_values(self, own: tuple[str, ...]) -> Mapping[str, str]:
         """Every paper's values of the `own` kinds, joined (worked out once a build: several
@@ -171,6 +180,12 @@ class Inputs:
 
     def _column(self, kind: str) -> Mapping[str, str]:
         """Every paper's value of a per-paper input kind, by slug."""
+        found = self._columns.get(kind)
+        if found is None:
+            found = self._columns[kind] = self._column_of(kind)
+        return found
+
+    def _column_of(self, kind: str) -> Mapping[str, str]:
         if kind == PAPER:
             return self.keys.paper
         if kind == CARD:

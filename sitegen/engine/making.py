@@ -218,7 +218,7 @@ class Making:
 
     def _chunked_job(self, chunked: Chunked) -> Job:
         order = self.plan.view.listing(chunked.order)
-        inputs = self.inputs.members_digest(chunked.path, chunked.own, chunked.site, order)
+        inputs = self.inputs.members_digest(chunked.path, chunked.own, chunked.site, chunked.order, order)
         return chunked.path, inputs, partial(self._chunked_file, chunked, order)
 
     def _chunked_file(self, chunked: Chunked, order: Sequence[str]) -> bytes | Patched:
