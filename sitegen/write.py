@@ -703,6 +703,16 @@ class ManifestOutput(StagedOutput):
             self._keep(relative, entry)
         return entry is not None
 
+    def keep_as_they_were(self, paths: Iterable[str]) -> set[str]:
+        """Keep each file of `paths` that the previous output holds as the last build left it (its
+        caller knows that its inputs did not change); returns those kept."""
+        entries = self.previous.entries if self.previous else {}
+        kept = {relative: entries[relative] for relative in paths if relative in entries}
+        self.manifest.update(kept)
+        self.unchanged += len(kept)
+        self.total_bytes += sum(entry.size for entry in kept.values())
+        return set(kept)
+
     def reuse_all(self, paths: Iterable[str], inputs: str) -> bool:
         """Keep the files of `paths` if the previous output holds every one as made from `inputs`."""
         found = [(relative, self._made_from(relative, inputs)) for relative in paths]
