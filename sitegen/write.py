@@ -217,13 +217,14 @@ def _renameat2() -> tuple[Callable[..., int], Callable[[], int]] | None:
         return None
     try:
         import ctypes
-        import platform
 
         libc = ctypes.CDLL(None, use_errno=True)
     except (ImportError, OSError):
         return None
     function = getattr(libc, "renameat2", None)
     if function is None:
+        import platform  # only where the C library lacks renameat2
+
         number = _RENAMEAT2.get(platform.machine())
         if number is None:
             return None
