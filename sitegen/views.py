@@ -304,6 +304,7 @@ class SiteView:
         self.card_fields = card_fields  # the fields read through cards (recorded as they are)
         self._by_slug = library.papers.by_slug
         self._cards: dict[str, PaperCard] = {}
+        self._list_pages: dict[tuple[str, int], ListPage] = {}  # the plan, its inputs and its page ask
         self._bibtex: dict[str, str] = {}
 
     # --- the accessors: each is one kind of input (sitegen/plan.py) ---
@@ -361,6 +362,12 @@ class SiteView:
 
     def list_page(self, name: str, number: int) -> ListPage:
         """Page `number` of the list of papers `name` (NEWEST, "topic:ID" or UNCLASSIFIED)."""
+        found = self._list_pages.get((name, number))
+        if found is None:
+            found = self._list_pages[name, number] = self._list_page(name, number)
+        return found
+
+    def _list_page(self, name: str, number: int) -> ListPage:
         slugs = self.listing(name)
         size = page_size(name)
         first, folder = _list_files(name)

@@ -366,7 +366,8 @@ def _inputs_fingerprint(
     except OSError:
         return None
     stamps = [(name, status.st_mtime_ns, status.st_size) for name, status in listing]
-    if any(mtime >= time.time_ns() - SETTLE_NS for _, mtime, _ in stamps):
+    settled_before = time.time_ns() - SETTLE_NS
+    if any(mtime >= settled_before for _, mtime, _ in stamps):
         return None
     parts = (STAMP, repr(loaded.config), str(out), looks, digest(topics), repr(stamps))
     return digest("\n".join(parts).encode("utf-8"))
