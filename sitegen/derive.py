@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from sitegen import citations
 from sitegen.model import Paper, Topic
 
 AssignTopics = Callable[[Paper, Sequence[Topic]], tuple[str, ...]]
@@ -40,12 +41,15 @@ class Derived:
     years_in: dict[str, YearCounts]  # topic id -> the same, of its papers
     unclassified_years: YearCounts  # the same, of the papers with no topic
     attention: tuple[Attention, ...]
+    venues: Counts  # every venue ("": none) with how many papers appeared there
+    people: Counts  # every author's name as pages show it ("": no one named), with how many papers
 
 
 # The fields of a paper `derive` orders, groups and flags papers by (with their topics): the
 # listings are derived again only when one of these changed.
 # The citation keys (outputs.bibtex_keys) are made with the listings, from these fields too.
-LISTED = ("date", "date_inferred", "title", "title_derived", "authors", "organization")
+LISTED = ("date", "date_inferred", "title", "title_derived", "authors", "organization", "venue")
+Counts = tuple[tuple[str, int], ...]  # values and how many papers have each, sorted by value
 
 
 def derive(papers: Sequence[Paper], topics: Sequence[Topic], assign: AssignTopics) -> Derived:
@@ -68,7 +72,26 @@ def derive(papers: Sequence[Paper], topics: Sequence[Topic], assign: AssignTopic
         },
         unclassified_years=year_counts(year_of[slug] for slug in unclassified),
         attention=needs_attention(ordered_papers),
+        venues=counted(Counter(map(venue_of, papers))),
+        people=counted(Counter(name for paper in papers for name in people_of(paper) or ("",))),
     )
+
+
+def venue_of(paper: Paper) -> str:
+    """The venue facet's value of a paper ("": none)."""
+    return paper.venue or ""
+
+
+def people_of(paper: Paper) -> tuple[str, ...]:
+    """Who wrote a paper, every name as a page shows it ("Alan Turing" for "Turing, Alan"; the
+    organisation when no author is named): the author facet's values. Names are not merged
+    further: "A. Turing" and "Alan Turing" stay two values."""
+    return tuple(person.display() for person in citations.creators(paper))
+
+
+def counted(counts: Counter[str]) -> Counts:
+    """The values counted more than zero times, sorted: one form for equal counts."""
+    return tuple(sorted((value, count) for value, count in counts.items() if count > 0))
 
 
 def year_counts(years: Iterable[int | None]) -> YearCounts:

@@ -19,7 +19,18 @@ from typing import Any, NamedTuple
 import jinja2
 
 from sitegen import citations, outputs, render, urls
-from sitegen.views import ATTENTION, FEED, NEWEST, RECENT, SiteView, page_count, topic_list, years_of
+from sitegen.views import (
+    ATTENTION,
+    FEED,
+    NEWEST,
+    PEOPLE,
+    RECENT,
+    VENUES,
+    SiteView,
+    page_count,
+    topic_list,
+    years_of,
+)
 
 # Inputs of one paper (the key is its slug):
 PAPER = "paper"  # paper(), abstract(), topics_of(): its file (every field) and its topics
@@ -230,8 +241,9 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
     )
     pages = [page(urls.HOME, home_reads, home)]
     for number, reads in list_pages(NEWEST, view.info().paper_count, snippets=False):
-        # The first page's filters count the papers of each venue and author: every card.
-        facets = (Input(COUNTS), Input(LIST, years_of(NEWEST)), *listed(NEWEST)) if number == 1 else ()
+        # The first page's filters count the papers of each topic, year, venue and author.
+        facets = (Input(COUNTS), *(Input(LIST, name) for name in (years_of(NEWEST), VENUES, PEOPLE)))
+        facets = facets if number == 1 else ()
         path = urls.list_page_file(urls.ALL_PAPERS, urls.ALL_PAPERS_PAGES, number)
         pages.append(page(path, (*reads, *facets), partial(all_papers_page, number), rows(NEWEST, number)))
     pages.append(

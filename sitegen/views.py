@@ -22,7 +22,7 @@ from markupsafe import Markup
 from sitegen import charts, citations, names, outputs, urls
 from sitegen.abstracts import Abstract
 from sitegen.charts import Chart
-from sitegen.derive import Derived, YearCounts, introduced_names
+from sitegen.derive import Derived, YearCounts, introduced_names, people_of
 from sitegen.model import Library, Paper
 
 LINK_LABELS = {"code": "Code", "project": "Project", "data": "Data", "model": "Model", "paper": "Paper"}
@@ -175,7 +175,7 @@ class PaperCard:
         further: "A. Turing" and "Alan Turing" stay two values."""
         if self._people is None:
             self._shown.update(("authors", "organization"))
-            self._people = tuple(person.display() for person in citations.creators(self._paper))
+            self._people = people_of(self._paper)
         return self._people
 
     def topics_but(self, topic_id: str | None) -> tuple[TopicRef, ...]:
@@ -267,6 +267,7 @@ class SiteData:
 # The lists `SiteView.listing` gives, by name; "topic:ID" and "cooccurring:ID" are per topic, and
 # "years:LIST" counts the papers of a list of papers (NEWEST, "topic:ID", UNCLASSIFIED) by year.
 NEWEST, RECENT, ATTENTION, FEED = "newest", "recent", "attention", "feed"
+VENUES, PEOPLE = "venues", "people"  # the facets' values, each with how many papers have it
 UNCLASSIFIED = "unclassified"  # the papers with no topic
 # How many papers a page of a list shows: All papers is compact (a line or two a paper), a
 # topic's reading list shows the opening of each abstract.
@@ -357,6 +358,8 @@ class SiteView:
             UNCLASSIFIED: lambda: data.unclassified,
             ATTENTION: lambda: data.attention,
             FEED: self._feed,
+            VENUES: lambda: data.venues,
+            PEOPLE: lambda: data.people,
         }
         return lists[name]()
 
@@ -437,9 +440,8 @@ class SiteView:
     def facets(self) -> Facets:
         years = self.listing(years_of(NEWEST))
         dated = tuple(reversed([item for item in years if item[0] is not None]))
-        cards = self.cards(self.listing(NEWEST))
-        venues = Counter(card.venue or NO_VALUE for card in cards)
-        authors = Counter(name for card in cards for name in card.people or (NO_VALUE,))
+        venues = Counter(dict(self.listing(VENUES)))  # counted by derive: no card is made
+        authors = Counter(dict(self.listing(PEOPLE)))
         return Facets(
             self.topic_cards(),
             (*dated, *(item for item in years if item[0] is None)),

@@ -650,6 +650,9 @@ def listed_edits() -> dict[str, Callable[[random.Random, Paper], Paper]]:
         "organization": lambda rng, paper: dataclasses.replace(
             paper, authors=(), organization=rng.choice(("Google", "Mayo"))
         ),
+        "venue": lambda rng, paper: dataclasses.replace(
+            paper, venue=rng.choice((None, "MICCAI 2024", "Radiology"))
+        ),
     }
     assert set(edits) == set(LISTED)
     return edits

@@ -17,7 +17,17 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from sitegen import citations
-from sitegen.derive import Derived, YearCounts, listing_key, needs_attention, year_counts
+from sitegen.derive import (
+    Counts,
+    Derived,
+    YearCounts,
+    counted,
+    listing_key,
+    needs_attention,
+    people_of,
+    venue_of,
+    year_counts,
+)
 from sitegen.model import Paper, Papers, Topic
 
 
@@ -111,8 +121,26 @@ def relisted(
         years_in={topic_id: recounted(counts, topic_id) for topic_id, counts in old.years_in.items()},
         unclassified_years=recounted(old.unclassified_years, ""),
         attention=tuple(sorted(attention, key=lambda item: rank[item.slug])),
+        venues=_recounted(old.venues, before.values(), now.values(), lambda paper: (venue_of(paper),)),
+        people=_recounted(old.people, before.values(), now.values(), lambda paper: people_of(paper) or ("",)),
     )
     return Listings.of(derived, *_rekeyed(last, papers, touched, now))
+
+
+def _recounted(
+    counts: Counts,
+    before: Iterable[Paper | None],
+    now: Iterable[Paper],
+    values: Callable[[Paper], Iterable[str]],
+) -> Counts:
+    """A facet's counts, less the touched papers' values as they were, plus their values now."""
+    counter = Counter(dict(counts))
+    for paper in before:
+        if paper is not None:
+            counter.subtract(values(paper))
+    for paper in now:
+        counter.update(values(paper))
+    return counted(counter)
 
 
 def _listed_in(topic_id: str | None, ids: tuple[str, ...]) -> bool:
