@@ -57,15 +57,12 @@ def card_key(paper: Paper, topic_ids: tuple[str, ...], fields: Iterable[str]) ->
 
 @dataclass(frozen=True)
 class ChunkSizes:
-    """The size of each paper's chunk in a chunked file, and the order its papers were in (a
-    digest): what lets the next build patch the file in place of joining every chunk again."""
+    """A chunked file as a build made it: its papers, in order, and the size of each one's chunk:
+    what lets the next build patch the file (chunks replaced, moved, added or dropped) instead of
+    joining every chunk again."""
 
-    order: str
+    order: tuple[str, ...]
     sizes: array[int]
-
-
-def order_digest(order: Sequence[str]) -> str:
-    return digest("\n".join(order).encode("utf-8"))
 
 
 @dataclass(frozen=True)

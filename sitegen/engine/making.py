@@ -18,7 +18,7 @@ from typing import Any, overload
 
 from sitegen import urls
 from sitegen.digests import digest
-from sitegen.engine.inputs import Changes, ChunkSizes, Inputs, LastMade, order_digest
+from sitegen.engine.inputs import Changes, ChunkSizes, Inputs, LastMade
 from sitegen.engine.parallel import forked, shared_chunks, side_by_side
 from sitegen.engine.report import BuildReport
 from sitegen.engine.rows import RowLayout, RowSource, layout_of, rows_again
@@ -67,7 +67,6 @@ class Making:
 
     def __post_init__(self) -> None:
         self.chunk_sizes: dict[str, ChunkSizes] = {}  # chunked file -> each paper's chunk size
-        self._order_digests: dict[str, str] = {}  # list name -> digest of its order (shared by files)
         self.row_layouts: dict[str, RowLayout | None] = {}  # list page made -> where its rows are
         self._row_source: RowSource | None = None
 
@@ -221,32 +220,22 @@ class Making:
         same order and few changed; else every chunk (kept from earlier builds by inputs) joined."""
         path, layout, last = chunked.path, chunked.layout, self.last
         changes = self._changes(chunked.site)
-        order_key = self._order_digest(chunked.order, order)
         made = last.chunk_sizes.get(path) if last is not None else None
-        sizes = made.sizes if made is not None and made.order == order_key else None
-        old = self._last_output(path) if sizes is not None and changes is not None else None
-        if sizes is not None and old is not None and changes is not None and not changes.site:
+        old = self._last_output(path) if made is not None and changes is not None else None
+        if made is not None and old is not None and changes is not None and not changes.site:
             changed = changes.of(chunked.own)
             # Made, not looked up: the few new chunks are not worth reading the records store.
-            new = {number: chunked.chunk(slug) for number, slug in enumerate(order) if slug in changed}
-            patched = patched_file(layout, old, sizes, new)
+            known = dict.fromkeys(made.order)
+            new = {slug: chunked.chunk(slug) for slug in order if slug in changed or slug not in known}
+            patched = patched_file(layout, old, made, tuple(order), new)
             if patched is not None:
-                now = array("q", sizes)
-                for number, chunk in new.items():
-                    now[number] = len(chunk)
-                self.chunk_sizes[path] = ChunkSizes(order_key, now)
-                return patched
+                self.chunk_sizes[path] = patched[1]
+                return patched[0]
         keys = self.inputs.member_keys(chunked.own, chunked.site, order)
         stored = {slug: f"{path} {key}" for slug, key in keys.items()}
         chunks = self.state.records.made_values(stored, chunked.chunk)
-        self.chunk_sizes[path] = ChunkSizes(order_key, array("q", map(len, chunks)))
+        self.chunk_sizes[path] = ChunkSizes(tuple(order), array("q", map(len, chunks)))
         return layout.joined(chunks)
-
-    def _order_digest(self, name: str, order: Sequence[str]) -> str:
-        found = self._order_digests.get(name)
-        if found is None:
-            found = self._order_digests[name] = order_digest(order)
-        return found
 
     # --- rendering ---
 
@@ -384,23 +373,49 @@ class _Documents(Sequence[Any]):
         return len(self._slugs)
 
 
-def patched_file(layout: ListFile, old: Path, sizes: Sequence[int], new: dict[int, bytes]) -> Patched | None:
-    """The chunked file `old` (laid out as `layout` says, of chunks of `sizes`), with the chunks
-    numbered in `new` replaced where they differ (only those are read): a patch the writer copies
-    in the kernel around the new chunks. None when `old` cannot be such a file."""
-    step = len(layout.separator)
+def patched_file(
+    layout: ListFile, old: Path, made: ChunkSizes, order: tuple[str, ...], new: dict[str, bytes]
+) -> tuple[Patched, ChunkSizes] | None:
+    """The chunked file `old`, laid out as `layout` says with the chunks `made` says, as the
+    papers of `order` want it: each paper's chunk kept where it was or moved (ranges copied in the
+    kernel), the chunks of `new` put in where they differ (only those old chunks are read), the
+    papers no longer listed left out. None when `old` cannot be such a file, or lists nothing."""
+    step, sizes = len(layout.separator), made.sizes
     size = len(layout.head) + sum(sizes) + step * (len(sizes) - 1) + len(layout.tail)
-    if not sizes or old.stat().st_size != size:
+    if not sizes or not order or old.stat().st_size != size:
         return None
     starts = list(accumulate((size + step for size in sizes), initial=len(layout.head)))
+    number_of = {slug: number for number, slug in enumerate(made.order)}
     pieces: list[Piece] = []
-    done = 0
+
+    def copy(start: int, end: int) -> None:  # a range of the old file, joined to the one before
+        last = pieces[-1] if pieces else None
+        if isinstance(last, tuple) and last[1] == start:
+            pieces[-1] = (last[0], end)
+        else:
+            pieces.append((start, end))
+
+    now, before = array("q"), None  # `before`: the old number of the chunk before, if copied
     with old.open("rb") as handle:
-        for number in sorted(new):
-            start = starts[number]
-            handle.seek(start)
-            if len(new[number]) == sizes[number] and handle.read(sizes[number]) == new[number]:
-                continue
-            pieces += ((done, start), new[number])
-            done = start + sizes[number]
-    return Patched(old, (*pieces, (done, size)))
+        copy(0, len(layout.head))
+        for place, slug in enumerate(order):
+            number = number_of.get(slug)
+            chunk = new.get(slug)
+            if chunk is not None and number is not None and len(chunk) == sizes[number]:
+                handle.seek(starts[number])
+                chunk = None if handle.read(sizes[number]) == chunk else chunk
+            if place:  # the separator: where it lay in the old file, or anew
+                if before is not None and number == before + 1 and chunk is None:
+                    copy(starts[before] + sizes[before], starts[number])
+                else:
+                    pieces.append(layout.separator)
+            if chunk is None and number is not None:
+                copy(starts[number], starts[number] + sizes[number])
+                now.append(sizes[number])
+            else:
+                assert chunk is not None, "a paper new to the file comes with its chunk"
+                pieces.append(chunk)
+                now.append(len(chunk))
+            before = number if chunk is None else None
+    copy(size - len(layout.tail), size)
+    return Patched(old, tuple(pieces)), ChunkSizes(order, now)
