@@ -216,8 +216,9 @@ class Making:
         return chunked.path, inputs, partial(self._chunked_file, chunked, order)
 
     def _chunked_file(self, chunked: Chunked, order: Sequence[str]) -> bytes | Patched:
-        """A chunked file: the last build's file with the changed chunks replaced, when it is in the
-        same order and few changed; else every chunk (kept from earlier builds by inputs) joined."""
+        """A chunked file: the last build's file patched (its changed chunks replaced, its papers
+        moved, added or dropped as the list now has them); else every chunk (kept from earlier
+        builds by inputs) joined."""
         path, layout, last = chunked.path, chunked.layout, self.last
         changes = self._changes(chunked.site)
         made = last.chunk_sizes.get(path) if last is not None else None
@@ -225,8 +226,8 @@ class Making:
         if made is not None and old is not None and changes is not None and not changes.site:
             changed = changes.of(chunked.own)
             # Made, not looked up: the few new chunks are not worth reading the records store.
-            known = dict.fromkeys(made.order)
-            new = {slug: chunked.chunk(slug) for slug in order if slug in changed or slug not in known}
+            listed = set(made.order)  # a paper new to the file needs its chunk too
+            new = {slug: chunked.chunk(slug) for slug in order if slug in changed or slug not in listed}
             patched = patched_file(layout, old, made, tuple(order), new)
             if patched is not None:
                 self.chunk_sizes[path] = patched[1]
