@@ -41,8 +41,8 @@ class Derived:
     years_in: dict[str, YearCounts]  # topic id -> the same, of its papers
     unclassified_years: YearCounts  # the same, of the papers with no topic
     attention: tuple[Attention, ...]
-    venues: Counts  # every venue ("": none) with how many papers appeared there
-    people: Counts  # every author's name as pages show it ("": no one named), with how many papers
+    venues: Counts  # every venue (NO_VALUE: none) with how many papers appeared there
+    people: Counts  # every author's name as pages show it (NO_VALUE: no one named), with how many papers
 
 
 # The fields of a paper `derive` orders, groups and flags papers by (with their topics): the
@@ -50,6 +50,9 @@ class Derived:
 # The citation keys (outputs.bibtex_keys) are made with the listings, from these fields too.
 LISTED = ("date", "date_inferred", "title", "title_derived", "authors", "organization", "venue")
 Counts = tuple[tuple[str, int], ...]  # values and how many papers have each, sorted by value
+# The value of the papers with no venue, or with no named author, in the facets (no venue or name
+# is empty; the address writes it "@none", which no escaped name is).
+NO_VALUE = ""
 
 
 def derive(papers: Sequence[Paper], topics: Sequence[Topic], assign: AssignTopics) -> Derived:
@@ -72,14 +75,19 @@ def derive(papers: Sequence[Paper], topics: Sequence[Topic], assign: AssignTopic
         },
         unclassified_years=year_counts(year_of[slug] for slug in unclassified),
         attention=needs_attention(ordered_papers),
-        venues=counted(Counter(map(venue_of, papers))),
-        people=counted(Counter(name for paper in papers for name in people_of(paper) or ("",))),
+        venues=counted(Counter(value for paper in papers for value in venue_values(paper))),
+        people=counted(Counter(value for paper in papers for value in author_values(paper))),
     )
 
 
-def venue_of(paper: Paper) -> str:
-    """The venue facet's value of a paper ("": none)."""
-    return paper.venue or ""
+def venue_values(paper: Paper) -> tuple[str]:
+    """A paper's value in the venue facet (NO_VALUE: no venue)."""
+    return (paper.venue or NO_VALUE,)
+
+
+def author_values(paper: Paper) -> tuple[str, ...]:
+    """A paper's values in the author facet (NO_VALUE: no one named)."""
+    return people_of(paper) or (NO_VALUE,)
 
 
 def people_of(paper: Paper) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from sitegen import charts, citations, names, outputs, urls
 from sitegen.abstracts import Abstract
 from sitegen.charts import Chart
-from sitegen.derive import Derived, YearCounts, introduced_names, people_of
+from sitegen.derive import NO_VALUE, Derived, YearCounts, introduced_names, people_of
 from sitegen.model import Library, Paper
 
 LINK_LABELS = {"code": "Code", "project": "Project", "data": "Data", "model": "Model", "paper": "Paper"}
@@ -87,8 +87,6 @@ class ListPage:
 # A venue or author facet shows its most frequent values at first; the others are reached by
 # showing more, or by typing in the facet's own filter box (site.js).
 FACET_TOP = 10
-NO_VALUE = ""  # the value of the papers with no venue, or with no named author (no venue or name
-# is empty; the address writes it "@none", which no escaped name is)
 
 
 @dataclass(frozen=True)

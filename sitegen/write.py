@@ -708,11 +708,10 @@ class ManifestOutput(StagedOutput):
         """Keep each file of `paths` that the previous output holds as the last build left it (its
         caller knows that its inputs did not change); returns those kept."""
         entries = self.previous.entries if self.previous else {}
-        kept = {relative: entries[relative] for relative in paths if relative in entries}
-        self.manifest.update(kept)
-        self.unchanged += len(kept)
-        self.total_bytes += sum(entry.size for entry in kept.values())
-        return set(kept)
+        kept = {relative for relative in paths if relative in entries}
+        for relative in kept:
+            self._keep(relative, entries[relative])
+        return kept
 
     def reuse_all(self, paths: Iterable[str], inputs: str) -> bool:
         """Keep the files of `paths` if the previous output holds every one as made from `inputs`."""

@@ -21,11 +21,11 @@ from sitegen.derive import (
     Counts,
     Derived,
     YearCounts,
+    author_values,
     counted,
     listing_key,
     needs_attention,
-    people_of,
-    venue_of,
+    venue_values,
     year_counts,
 )
 from sitegen.model import Paper, Papers, Topic
@@ -121,8 +121,8 @@ def relisted(
         years_in={topic_id: recounted(counts, topic_id) for topic_id, counts in old.years_in.items()},
         unclassified_years=recounted(old.unclassified_years, ""),
         attention=tuple(sorted(attention, key=lambda item: rank[item.slug])),
-        venues=_recounted(old.venues, before.values(), now.values(), lambda paper: (venue_of(paper),)),
-        people=_recounted(old.people, before.values(), now.values(), lambda paper: people_of(paper) or ("",)),
+        venues=_recounted(old.venues, before.values(), now.values(), venue_values),
+        people=_recounted(old.people, before.values(), now.values(), author_values),
     )
     return Listings.of(derived, *_rekeyed(last, papers, touched, now))
 
