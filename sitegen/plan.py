@@ -220,17 +220,11 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
             view.topic_chart(topic_id) if first else None,
         )
 
-    def list_pages(name: str, count: int, snippets: bool) -> list[tuple[int, tuple[Read, ...]]]:
-        """Each page of a list of papers, with what it reads of the list: its page and cards
-        (only: an edit re-renders the pages whose papers or slices it changed, not every page)."""
-        found = []
-        for number in range(1, page_count(count, name) + 1):
-            slugs = view.list_page(name, number).slugs
-            reads: tuple[Read, ...] = (Input(LIST_PAGE, page_key(name, number)), Cards(slugs))
-            if snippets:
-                reads += (Snippets(slugs),)
-            found.append((number, reads))
-        return found
+    def list_pages(name: str, count: int, except_id: str | None = None) -> list[tuple[int, Rows]]:
+        """Each page of a list of papers, with its rows; what a page reads of the list is its rows'
+        reads: its page and its papers' cards (only: an edit re-renders the pages whose papers or
+        slices it changed, not every page)."""
+        return [(number, rows(name, number, except_id)) for number in range(1, page_count(count, name) + 1)]
 
     topic_cards = view.topic_cards()
     home_reads: tuple[Read, ...] = (
@@ -240,18 +234,19 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
         *(Input(LIST, years_of(topic_list(card.id))) for card in topic_cards),
     )
     pages = [page(urls.HOME, home_reads, home)]
-    for number, reads in list_pages(NEWEST, view.info().paper_count, snippets=False):
+    for number, listed_rows in list_pages(NEWEST, view.info().paper_count):
         # The first page's filters count the papers of each topic, year, venue and author.
         facets = (Input(COUNTS), *(Input(LIST, name) for name in (years_of(NEWEST), VENUES, PEOPLE)))
         facets = facets if number == 1 else ()
         path = urls.list_page_file(urls.ALL_PAPERS, urls.ALL_PAPERS_PAGES, number)
-        pages.append(page(path, (*reads, *facets), partial(all_papers_page, number), rows(NEWEST, number)))
+        made = partial(all_papers_page, number)
+        pages.append(page(path, (*listed_rows.reads, *facets), made, listed_rows))
     pages.append(
         page(urls.TOPICS, (Input(COUNTS),), lambda: render.render_topics(env, frame(), view.topic_cards()))
     )
     for card in topic_cards:
         name = topic_list(card.id)
-        for number, reads in list_pages(name, card.count, snippets=True):
+        for number, listed_rows in list_pages(name, card.count, except_id=card.id):
             first = (
                 (
                     Input(LIST, years_of(name)),
@@ -262,7 +257,7 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
             )
             path = urls.list_page_file(urls.topic_file(card.id), urls.topic_pages(card.id), number)
             made = partial(topic_page, card.id, number)
-            pages.append(page(path, (*reads, *first), made, rows(name, number, except_id=card.id)))
+            pages.append(page(path, (*listed_rows.reads, *first), made, listed_rows))
     if editor:
         attention = (Input(LIST, ATTENTION), Cards(tuple(item.slug for item in view.listing(ATTENTION))))
         pages.append(
