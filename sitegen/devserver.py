@@ -247,8 +247,9 @@ class Broadcaster:
 
 def _affects_every_page(path: str) -> bool:
     """A changed stylesheet or script shows on every page; not the scripts that hold data (the
-    search index, the All papers browser's data), loaded when they are used."""
-    return path.endswith((".css", ".js")) and path not in urls.DATA_SCRIPTS
+    search index and its files, the All papers browser's data), loaded when they are used."""
+    data = path in urls.DATA_SCRIPTS or path.startswith(urls.SEARCH_FILES)
+    return path.endswith((".css", ".js")) and not data
 
 
 class SiteRequestHandler(BaseHTTPRequestHandler):

@@ -33,6 +33,7 @@ THEME_JS = "assets/theme.js"  # applies the reader's light or dark choice before
 NOSCRIPT_CSS = "assets/noscript.css"  # hides the controls that need JavaScript when it is off
 BROWSE_DATA = "assets/papers-data.js"  # every paper's card data, for the All papers browser
 SEARCH_INDEX = "assets/search-index.js"  # loaded by the search box on first use
+SEARCH_FILES = "assets/search/"  # the search index's other files, loaded as queries need them
 DATA_SCRIPTS = (SEARCH_INDEX, BROWSE_DATA)  # scripts that hold data, loaded when they are used
 
 

@@ -76,13 +76,19 @@ def run_oracle(
     tests/search_oracle.js)."""
     names = [name for name, _ in FIELDS]
     payload = {
-        "data": search_data(corpus),
+        "data": oracle_data(corpus),
         "docs": [dict(zip(names, field_values(doc), strict=True)) for doc in corpus],
         "cases": [{"query": query, "typing": typing} for query, typing in cases],
         "vocabulary": vocabulary,
         "expectOnly": expect_only,
     }
     return run_with_lunr_js(ORACLE_JS, payload)
+
+
+def oracle_data(corpus: Sequence[SearchDocument]) -> dict[str, Any]:
+    """The index's files as Node reads them: the manifest, and every other file by name."""
+    data = search_data(corpus)
+    return {"manifest": data["manifest"], "files": data["files"]}
 
 
 def run_with_lunr_js(program: Path, payload: object) -> Any:

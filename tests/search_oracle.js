@@ -27,10 +27,11 @@ const input = JSON.parse(fs.readFileSync(0, "utf8"));
 
 const idx = lunr(function () {
   this.ref("id");
-  input.data.fields.forEach((field) => this.field(field[0], { boost: field[1] }));
+  input.data.manifest.fields.forEach((field) => this.field(field[0], { boost: field[1] }));
   input.docs.forEach((doc, id) => this.add(Object.assign({ id: String(id) }, doc)));
 });
-const ours = sitegen.openIndex(lunr, input.data);
+// The partitioned index, every file at hand (the browser loads them as a query needs them).
+const ours = sitegen.openIndex(lunr, input.data.manifest, (name) => input.data.files[name]);
 
 const isStop = (word) => !lunr.stopWordFilter(new lunr.Token(word));
 const stems = new Map();

@@ -14,7 +14,7 @@ from sitegen import search
 from sitegen.search import FIELDS, SearchDocument, build_search_bundle, field_values, search_data
 from sitegen.stemmer import index_terms, stem, tokenize, trim
 from tests.conftest import REPO
-from tests.search_corpus import SEARCH_JS, run_oracle, run_with_lunr_js
+from tests.search_corpus import SEARCH_JS, oracle_data, run_oracle, run_with_lunr_js
 
 # Words where a Porter stemmer other than lunr.js's (e.g. PyPI lunr 0.8.0's) stems differently,
 # and text the tokenizer and trimmer must treat exactly as lunr.js does.
@@ -55,7 +55,7 @@ const sitegen = require(process.argv[3]);
 const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
 const index = lunr(function () {
   this.ref('id');
-  input.data.fields.forEach(field => this.field(field[0], {boost: field[1]}));
+  input.data.manifest.fields.forEach(field => this.field(field[0], {boost: field[1]}));
   input.docs.forEach((doc, id) => this.add(Object.assign({id: String(id)}, doc)));
 });
 function reference(text) {
@@ -65,7 +65,7 @@ function reference(text) {
     return {results: [], error: error.message};
   }
 }
-const opened = sitegen.openIndex(lunr, input.data);
+const opened = sitegen.openIndex(lunr, input.data.manifest, name => input.data.files[name]);
 process.stdout.write(JSON.stringify(input.queries.map(query => {
   const outcome = sitegen.search(lunr, opened, query), expected = reference(query);
   return {
@@ -85,7 +85,7 @@ def compare_with_lunr_js(corpus: list[SearchDocument], queries: list[str], tmp_p
     names = [name for name, _ in FIELDS]
     docs = [dict(zip(names, field_values(doc), strict=True)) for doc in corpus]
     compared = run_node(
-        NODE_COMPARE, {"data": search_data(corpus), "docs": docs, "queries": queries}, tmp_path
+        NODE_COMPARE, {"data": oracle_data(corpus), "docs": docs, "queries": queries}, tmp_path
     )
     for case in compared:
         ours, reference = case["ours"], case["reference"]
@@ -168,23 +168,25 @@ SYNTAX_QUERIES = [
 ]  # fmt: skip
 
 
-@pytest.fixture(params=["one shard", "many shards"])
-def shard_sizes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Many shards: a shard after at most 3 documents, sometimes after 1 (cuts by digest)."""
-    if request.param == "many shards":
-        small_shards(monkeypatch)
+@pytest.fixture(params=["one partition", "many partitions"])
+def partition_sizes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Many partitions: a partition after at most a few keys (cuts by digest), document chunks of
+    two papers."""
+    if request.param == "many partitions":
+        small_partitions(monkeypatch)
     return str(request.param)
 
 
-def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search, "SHARD_MIN_DOCS", 1)
-    monkeypatch.setattr(search, "SHARD_SPREAD", 2)
-    monkeypatch.setattr(search, "SHARD_MAX_DOCS", 3)
+def small_partitions(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "PART_MIN", 1)
+    monkeypatch.setattr(search, "PART_SPREAD", 2)
+    monkeypatch.setattr(search, "PART_MAX", 12)
+    monkeypatch.setattr(search, "DOCS_PER_CHUNK", 2)
 
 
-def test_query_syntax_ranks_as_lunr_js_ranks(tmp_path: Path, shard_sizes: str) -> None:
+def test_query_syntax_ranks_as_lunr_js_ranks(tmp_path: Path, partition_sizes: str) -> None:
     data = search_data(SMALL_CORPUS)
-    assert (len(data["shards"]) > 1) == (shard_sizes == "many shards")
+    assert (len(data["manifest"]["parts"]) > 1) == (partition_sizes == "many partitions")
     found = compare_with_lunr_js(SMALL_CORPUS, SYNTAX_QUERIES, tmp_path)
     assert found["title:benchmark"] == [5]
     assert 3 in found["+agent -survey"] and 2 not in found["+agent -survey"]
@@ -194,7 +196,7 @@ def test_query_syntax_ranks_as_lunr_js_ranks(tmp_path: Path, shard_sizes: str) -
     assert 5 in found["year:2025"], "a date known only to the year is found by its year"
 
 
-def test_plain_words_and_phrases_agree_with_lunr_js_in_one_shard_or_many(shard_sizes: str) -> None:
+def test_plain_words_and_phrases_agree_with_lunr_js_in_one_partition_or_many(partition_sizes: str) -> None:
     queries = ["endogen", "segment anything", "decay", "days", "benchmark", "medsam-agent", "medsam agent",
                "2025", "constructor", "__proto__", "cafe", "caf", "report generation", "segmentation agent",
                "segm", "segmentati", "a", "an", "agent the", "Segm", "MedSAM Agen", "DECAY", "lovelace",
@@ -217,24 +219,27 @@ def committed_documents() -> list[SearchDocument]:
     ]
 
 
-def test_committed_corpus_in_many_shards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    small_shards(monkeypatch)
-    monkeypatch.setattr(search, "SHARD_MAX_DOCS", 40)
+def test_committed_corpus_in_many_partitions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    small_partitions(monkeypatch)
+    monkeypatch.setattr(search, "PART_MIN", 200)
+    monkeypatch.setattr(search, "PART_MAX", 600)
     corpus = committed_documents()
     assert len(corpus) > 100, "the committed content is missing"
-    assert len(search_data(corpus)["shards"]) > 3
+    assert len(search_data(corpus)["manifest"]["parts"]) > 3
     found = compare_with_lunr_js(corpus, [*SYNTAX_QUERIES, "title:segm* -medical", "-segmentation"], tmp_path)
     assert sum(len(refs) > 5 for refs in found.values()) > 5
     assert found["-segmentation"] and found["title:segm*"] and found["segmnt~1"] and found["*ation"]
     cases = [("medical image segmentation", False), ("segmentati", True), ('"report generation"', False)]
-    assert run_oracle(corpus, cases)["failures"] == []
+    cases += [("se", True), ('"of the segmentation"', False), ("segmentatoin", False)]
+    assert run_oracle(corpus, cases, vocabulary=True)["failures"] == []
 
 
 def test_whole_abstract_is_searched_but_only_a_snippet_is_shipped(tmp_path: Path) -> None:
     long_text = "Intro words. " * 60 + "The zygomorphic ending."
     corpus = [document(0, "Long", long_text), document(1, "Other", "Nothing here.")]
     data = search_data(corpus)
-    shown = data["shards"][0]["docs"][0][4]
+    chunk = next(content for name, content in data["files"].items() if name.startswith("d0-"))
+    shown = chunk["docs"][0][4]
     assert "zygomorphic" not in shown and shown.endswith("…")
     assert len(shown) <= 201
     assert compare_with_lunr_js(corpus, ["zygomorphic"], tmp_path) == {"zygomorphic": [0]}
@@ -242,13 +247,16 @@ def test_whole_abstract_is_searched_but_only_a_snippet_is_shipped(tmp_path: Path
 
 def test_bundle_holds_the_assets_and_reports_sizes() -> None:
     bundle = build_search_bundle(SMALL_CORPUS)
-    assert set(bundle.files) == {
+    assert {path for path in bundle.files if not path.startswith(search.FOLDER)} == {
         "assets/search-index.js",
         "assets/lunr.js",
         "assets/search-engine.js",
         "assets/search.js",
         "assets/search.css",
     }
+    names = [path.removeprefix(search.FOLDER) for path in bundle.files if path.startswith(search.FOLDER)]
+    kinds = sorted({name[0] for name in names})
+    assert kinds == ["d", "f", "o", "p", "q", "w"]  # documents, facets, dates, partitions, positions, words
     index = bundle.files["assets/search-index.js"]
     assert index.startswith(b"window.SITEGEN_SEARCH={") and index.isascii()
     assert bundle.index_bytes == sum(len(data) for data in bundle.files.values())
@@ -256,17 +264,35 @@ def test_bundle_holds_the_assets_and_reports_sizes() -> None:
     assert bundle.files["assets/lunr.js"] == (REPO / "sitegen" / "vendor" / "lunr.js").read_bytes()
 
 
-def test_untrusted_text_cannot_break_out_of_the_index_script() -> None:
+def file_content(data: bytes) -> tuple[str, Any]:
+    """A partition file's name and content: it must be one JSON literal and nothing else."""
+    text = data.decode("ascii")
+    head = '(window.SITEGEN_SEARCH_PARTS=window.SITEGEN_SEARCH_PARTS||{})["'
+    assert text.startswith(head) and text.endswith(";\n")
+    name, _, payload = text.removeprefix(head).removesuffix(";\n").partition('"]=')
+    return name, json.loads(payload)
+
+
+def test_untrusted_text_cannot_break_out_of_the_index_scripts() -> None:
     evil = document(0, "</script><script>alert(1)</script>", "\u2028\u2029 `${x}` \"'", topics=("<b>",))
-    index = build_search_bundle([evil]).files["assets/search-index.js"].decode("ascii")
-    payload = index.removeprefix("window.SITEGEN_SEARCH=").removesuffix(";\n")
-    assert json.loads(payload)["shards"][0]["docs"][0][1] == evil.title  # one JSON literal, nothing else
+    files = build_search_bundle([evil]).files
+    manifest = files["assets/search-index.js"].decode("ascii")
+    json.loads(manifest.removeprefix("window.SITEGEN_SEARCH=").removesuffix(";\n"))
+    for path, data in files.items():
+        if path.startswith(search.FOLDER):
+            assert b"</script" not in data.lower()
+            name, content = file_content(data)
+            assert path == f"{search.FOLDER}{name}.js"
+            if name.startswith("d"):
+                assert content["docs"][0][1] == evil.title and content["topics"] == ["<b>"]
 
 
 @pytest.mark.parametrize("count", [0, 1])
-def test_tiny_sites_build(count: int) -> None:
+def test_tiny_sites_build(count: int, tmp_path: Path) -> None:
     bundle = build_search_bundle(SMALL_CORPUS[:count])
     assert bundle.files["assets/search-index.js"].startswith(b"window.SITEGEN_SEARCH=")
+    cases = [("endogen", False), ("en", True), ('"endogen video"', False)]
+    assert run_oracle(SMALL_CORPUS[:count], cases)["failures"] == []
 
 
 class RecordingCache(dict[str, bytes]):
@@ -298,7 +324,7 @@ def edited(docs: list[SearchDocument], number: int, **changes: Any) -> list[Sear
 
 
 def test_a_cached_build_is_byte_identical_and_redoes_little(monkeypatch: pytest.MonkeyPatch) -> None:
-    small_shards(monkeypatch)
+    small_partitions(monkeypatch)
     corpus = [document(n, f"Paper {n} on segmentation", f"Abstract {n} about CT and MRI.") for n in range(40)]
     cache = RecordingCache()
     assert build_search_bundle(corpus, cache).files == build_search_bundle(corpus).files
@@ -316,8 +342,27 @@ def test_a_cached_build_is_byte_identical_and_redoes_little(monkeypatch: pytest.
         build_search_bundle(corpus, cache)
         cache.prune()
         assert build_search_bundle(version, cache).files == build_search_bundle(version).files
-        assert sum(key.startswith("search-shard") for key in cache.written) <= 3  # of 20 or so
-        assert sum(key.startswith("search-tokens") for key in cache.written) <= 1
+        assert sum(key.startswith("search-analysis") for key in cache.written) <= 1
+
+
+def test_an_edit_changes_only_the_files_holding_what_it_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A paper's title edited: the partitions of the words it lost and gained (and of the terms
+    whose title postings hold its length), its chunk, the manifest; no other file."""
+    monkeypatch.setattr(search, "PART_MIN", 40)
+    monkeypatch.setattr(search, "PART_MAX", 120)
+    words = ["alpha", "beta", "gamma", "delta", "kappa", "omega", "sigma", "theta", "zeta", "lambda"]
+    corpus = [
+        document(n, f"{words[n % 10]} {words[(n * 3) % 10]} study {n}", f"On {words[(n * 7) % 10]}.")
+        for n in range(120)
+    ]
+    before = build_search_bundle(corpus).files
+    after = build_search_bundle(edited(corpus, 50, title="zeta lambda study 50")).files
+    changed = {path for path in after if before.get(path) != after[path]}
+    partitions = [path for path in after if path.startswith(search.FOLDER + "p-")]
+    assert len(partitions) > 5
+    assert "assets/search-index.js" in changed
+    assert sum(path.startswith(search.FOLDER + "d") for path in changed) == 1  # its chunk
+    assert 0 < sum(path in changed for path in partitions) < len(partitions)
 
 
 def test_sizes_with_a_cache_are_the_sizes_without() -> None:
@@ -328,21 +373,19 @@ def test_sizes_with_a_cache_are_the_sizes_without() -> None:
         assert (warm.index_bytes, warm.index_gzip_bytes) == (cold.index_bytes, cold.index_gzip_bytes)
 
 
-def test_tokens_are_self_delimiting_codes_most_frequent_words_first() -> None:
+def test_codes_are_self_delimiting() -> None:
     table = search.code_table(24_336 + 1)
     assert table[:3] == ["0", "1", "2"] and table[35] == "z" and table[36] == "B0" and table[935] == "Zz"
     assert table[936] == "BA0" and len(table[24_335]) == 3 and len(table[24_336]) == 4
     assert len(set(table)) == len(table)
-    shard = search_data([document(0, "Segmentation of the segmentation", "")])["shards"][0]
-    assert shard["words"] == ["segment", "of", "the"] and shard["stops"] == [1, 2]  # ties: first seen first
-    ends = "," * len(search.FIELDS)  # each field's tokens end with a comma
-    assert shard["tokens"] == "0120" + ends  # the title's four tokens; the other fields are empty
+    assert search.code(5_000) == table[5_000]
 
 
 def test_surface_words_are_written_against_their_stem() -> None:
     assert search.encoded_surfaces("generat", ["generate", "generated", "generation"]) == "0e 0ed 0ion"
     assert search.encoded_surfaces("studi", ["studies", "study"]) == "0es 1y"
     assert search.encoded_surfaces("x", ["x"]) == "0"
+    assert search.encoded_surfaces("generation", ["generat"]) == "3"  # a word's term, against the word
 
 
 def test_a_stop_word_and_a_term_spelled_alike_stay_apart() -> None:
@@ -352,8 +395,10 @@ def test_a_stop_word_and_a_term_spelled_alike_stay_apart() -> None:
         document(1, "Others agree", ""),
         document(2, "Other others", ""),
     ]
-    shard = search_data(corpus)["shards"][0]
-    assert shard["words"].count("other") == 2
+    files = search_data(corpus)["files"]
+    partition = next(content for name, content in files.items() if name.startswith("p-"))
+    positions = next(content for name, content in files.items() if name.startswith("q-"))
+    assert "other" in partition["terms"] and "other" in positions["stops"]
     cases = [("others", False), ("other", False), ('"the other model"', False), ('"other others"', False)]
     outcome = run_oracle(corpus, cases)
     assert outcome["failures"] == [] and outcome["stats"]["phrases"] == 2
@@ -361,3 +406,44 @@ def test_a_stop_word_and_a_term_spelled_alike_stay_apart() -> None:
 
 def test_search_engine_reads_the_index_format_python_writes() -> None:
     assert f"var INDEX_FORMAT = {search.INDEX_FORMAT};" in SEARCH_JS.read_text(encoding="utf-8")
+
+
+def test_a_build_after_one_edit_rewrites_only_the_search_files_it_changed(
+    make_project: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine writes the index's files again only where their bytes change (an unchanged file
+    keeps its inode), and the incremental build equals a build from nothing."""
+    from sitegen.build import build_site
+    from sitegen.config import load_config
+
+    monkeypatch.setattr(search, "PART_MIN", 20)
+    monkeypatch.setattr(search, "PART_SPREAD", 4)
+    monkeypatch.setattr(search, "PART_MAX", 80)
+    words = ("polyp", "liver", "tumour", "agent", "plan", "radiology", "report", "segment", "heart", "eye")
+    papers = {
+        f"content/papers/study-{n}.md": f"---\ntitle: Study {n} of {words[n % 10]} {words[n * 3 % 10]}\n"
+        f"date: 2025-0{1 + n % 9}-1{n % 10}\n---\nWe study {words[n * 7 % 10]} in {n} images.\n"
+        for n in range(60)
+    }
+    topics = "- id: agents\n  title: Agents\n  description: Agents.\n  rules:\n    title: {'agent': 1}\n"
+    root = make_project({"content/topics.yaml": topics, **papers})
+    config = load_config(root / "site.yaml")
+    build_site(config, root / "public")
+
+    def search_files(folder: Path) -> dict[str, Path]:
+        return {path.name: path for path in (folder / "assets" / "search").iterdir()}
+
+    before = {name: path.stat().st_ino for name, path in search_files(root / "public").items()}
+    edited_paper = root / "content" / "papers" / "study-7.md"
+    edited_paper.write_text(edited_paper.read_text(encoding="utf-8").replace("images", "colonoscopy images"))
+    build_site(config, root / "public")
+    build_site(config, root / "cold", use_cache=False)
+    after, cold = search_files(root / "public"), search_files(root / "cold")
+    assert {name: path.read_bytes() for name, path in after.items()} == {
+        name: path.read_bytes() for name, path in cold.items()
+    }
+    kept = [name for name, path in after.items() if before.get(name) == path.stat().st_ino]
+    partitions = [name for name in after if name.startswith("p-")]
+    assert len(partitions) > 5
+    assert 0 < sum(name in kept for name in partitions) < len(partitions), "some partitions, not all"
+    assert sum(name.startswith("d") for name in after if name not in kept) == 1, "the paper's chunk only"

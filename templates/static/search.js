@@ -1,17 +1,21 @@
 /* sitegen search: results as you type, a results page with filters, and highlights on the paper
  * a result opens. Offline: works from file:// and over HTTP.
  *
- * lunr.js, the search engine (search-engine.js) and the index load only when search is first
- * used, by injecting <script> tags (fetch does not work from file://). Paper text is untrusted:
- * the DOM is built with textContent only.
+ * lunr.js, the search engine (search-engine.js) and the index's manifest load only when search
+ * is first used, by injecting <script> tags (fetch does not work from file://); then each query
+ * loads the index's files it needs (its terms' partitions, what results show of the papers it
+ * shows, the facets on search.html), each file once. Paper text is untrusted: the DOM is built
+ * with textContent only.
  */
 (function () {
   "use strict";
 
   var DATA_GLOBAL = "SITEGEN_SEARCH";
+  var PARTS_GLOBAL = "SITEGEN_SEARCH_PARTS"; // where the index's other files register themselves
   var DROPDOWN_LIMIT = 8;
   var PARTIAL_DROPDOWN_LIMIT = 5;
-  var PAGE_SIZE = 100;
+  var PAGE_SIZE = 25; // results a page of search.html shows: what a reader scans, and little to load
+  var FIRST_SHOWN = 4; // results search.html draws as soon as their papers are loaded (the rest follow)
   var HIGHLIGHT = "highlight"; // the URL fragment's key on a paper page: #highlight=stem+stem
 
   var input = document.getElementById("site-search-input");
@@ -20,6 +24,8 @@
   var root = document.documentElement.getAttribute("data-root") || "";
   // The build names the index file (root included) on <html>; older pages may not.
   var indexFile = document.documentElement.getAttribute("data-search-index") || root + "assets/search-index.js";
+  var partsFolder = indexFile.replace(/[^\/]*$/, "") + "search/"; // the index's other files
+  var partLoads = new Map(); // file name -> callbacks waiting for it (null once loaded)
   var loader = { index: null, engine: null, error: null, started: false, waiting: [] };
   var lunrLoader = { done: false, started: false, waiting: [] };
 
@@ -57,7 +63,10 @@
         loader.error = "Search could not load " + (failed || indexFile) + ". Try reloading the page.";
       } else {
         loader.engine = engine;
-        loader.index = engine.openIndex(window.lunr, data);
+        loader.index = engine.openIndex(window.lunr, data, function (name) {
+          var parts = window[PARTS_GLOBAL];
+          return parts && Object.prototype.hasOwnProperty.call(parts, name) ? parts[name] : undefined;
+        });
       }
       loader.waiting.splice(0).forEach(function (waiting) { waiting(); });
     }
@@ -66,11 +75,59 @@
     loadScript(indexFile, loaded);
   }
 
-  // What the engine finds for `text` (typing: the last word may be unfinished); nothing if
-  // search could not load.
-  function searched(text, typing) {
-    if (!loader.error) return loader.engine.search(window.lunr, loader.index, text, { typing: typing });
-    return { results: [], partial: [], units: [], missing: [], ignored: [], common: [], suggestions: [], notes: [], error: null };
+  // Loads the index's files `names` (each once, side by side); then done(the first that failed).
+  function loadParts(names, done) {
+    var pending = names.length, failed = null;
+    if (!pending) return done(null);
+    function one(error) {
+      failed = failed || error;
+      if (--pending === 0) done(failed);
+    }
+    names.forEach(function (name) {
+      var waiting = partLoads.get(name);
+      if (waiting === null) return one(null);
+      if (waiting) return waiting.push(one);
+      partLoads.set(name, [one]);
+      loadScript(partsFolder + name + ".js", function (error) {
+        var callbacks = partLoads.get(name);
+        partLoads.set(name, error ? undefined : null); // a failed file may be tried again
+        callbacks.forEach(function (callback) { callback(error); });
+      });
+    });
+  }
+
+  function noOutcome() {
+    return { results: [], partial: [], units: [], missing: [], ignored: [], common: [], suggestions: [], notes: [], error: null,
+      termsOf: function () { return new Set(); } };
+  }
+
+  function loadFailed(failed) {
+    loader.error = "Search could not load " + failed + ". Try reloading the page.";
+  }
+
+  // What the engine finds for `text` (typing: the last word may be unfinished), once the files
+  // it needs are loaded; nothing if search could not load.
+  function searched(text, typing, then) {
+    if (loader.error) return then(noOutcome());
+    loader.engine.searchLoaded(window.lunr, loader.index, text, { typing: typing }, loadParts, function (failed, outcome) {
+      if (failed) loadFailed(failed);
+      then(failed ? noOutcome() : outcome);
+    });
+  }
+
+  // Calls `then` once the index's files `names` are loaded (if they cannot be, search says so).
+  function withParts(names, then) {
+    if (loader.error) return then();
+    loadParts(names, function (failed) {
+      if (failed) loadFailed(failed);
+      then();
+    });
+  }
+
+  // What results show of `docs` (the index's document chunks), loaded.
+  function withDocs(entries, then) {
+    if (loader.error) return then();
+    withParts(loader.index.docFiles(entries.map(function (entry) { return entry.doc; })), then);
   }
 
   function element(tag, className, text) {
@@ -85,10 +142,17 @@
   }
 
   // Would lunr.js's index pipeline (trimmer, stop words, stemmer) make one of `terms` of this word?
+  var termOfWord = new Map(); // word -> its term ("" for none), as the pipeline makes it
+
   function matchesTerms(word, terms) {
-    var lunr = window.lunr, token = lunr.trimmer(new lunr.Token(word.toLowerCase()));
-    if (!token.toString() || !lunr.stopWordFilter(token)) return false;
-    return terms.has(lunr.stemmer(token).toString());
+    var term = termOfWord.get(word);
+    if (term === undefined) {
+      var lunr = window.lunr, token = lunr.trimmer(new lunr.Token(word.toLowerCase()));
+      term = token.toString() && lunr.stopWordFilter(token) ? lunr.stemmer(token).toString() : "";
+      if (termOfWord.size > 20000) termOfWord.clear();
+      termOfWord.set(word, term);
+    }
+    return term !== "" && terms.has(term);
   }
 
   // Text as nodes, every word whose stem is one of `terms` wrapped in <mark>.
@@ -151,7 +215,7 @@
   function resultList(entries, outcome, partial) {
     var list = element("ul", "search-results-list");
     entries.forEach(function (entry) {
-      list.appendChild(resultItem(loader.index.docs[entry.doc], outcome.termsOf(entry.doc), partial ? entry.lacks : null));
+      list.appendChild(resultItem(loader.index.doc(entry.doc), outcome.termsOf(entry.doc), partial ? entry.lacks : null));
     });
     return list;
   }
@@ -230,8 +294,13 @@
 
   // ---- the search box in the header ----
 
-  function renderDropdown(text) {
-    var outcome = searched(text, true);
+  // The entries the list under the box shows.
+  function dropdownEntries(outcome) {
+    return outcome.results.length ? outcome.results.slice(0, DROPDOWN_LIMIT) : outcome.partial.slice(0, PARTIAL_DROPDOWN_LIMIT);
+  }
+
+  function renderDropdown(text, outcome) {
+    if (loader.error) outcome = noOutcome();
     var children = [statusLine(outcome, text)];
     var notes = notesText(outcome, false);
     if (notes) children.push(element("p", "search-note", notes));
@@ -271,10 +340,17 @@
     var text = input.value;
     if (!text.trim()) return closeDropdown();
     var mine = ++shownSearch;
+    function stale() { return input.value !== text || mine !== shownSearch; } // closed, or a newer search is on its way
     withIndex(function () {
-      if (input.value !== text || mine !== shownSearch) return; // closed, or a newer search is on its way
-      renderDropdown(text);
-      dropdown.hidden = false;
+      if (stale()) return;
+      searched(text, true, function (outcome) {
+        if (stale()) return;
+        withDocs(dropdownEntries(outcome), function () {
+          if (stale()) return;
+          renderDropdown(text, outcome);
+          dropdown.hidden = false;
+        });
+      });
     });
   }
 
@@ -374,7 +450,7 @@
   }
 
   function yearOf(doc) {
-    return doc.date ? doc.date.slice(0, 4) : UNDATED;
+    return doc.year || UNDATED;
   }
 
   function passes(doc, state, except) {
@@ -386,7 +462,7 @@
   function facetCounts(results, state, key) {
     var counts = new Map();
     results.forEach(function (result) {
-      var doc = loader.index.docs[result.doc];
+      var doc = loader.index.facet(result.doc);
       if (!passes(doc, state, key)) return;
       (key === "topic" ? doc.topics : [yearOf(doc)]).forEach(function (value) {
         counts.set(value, (counts.get(value) || 0) + 1);
@@ -416,8 +492,8 @@
 
   function facets(results, state) {
     var topics = facetCounts(results, state, "topic"), years = facetCounts(results, state, "year");
-    var allTopics = results.filter(function (r) { return passes(loader.index.docs[r.doc], state, "topic"); }).length;
-    var allYears = results.filter(function (r) { return passes(loader.index.docs[r.doc], state, "year"); }).length;
+    var allTopics = results.filter(function (r) { return passes(loader.index.facet(r.doc), state, "topic"); }).length;
+    var allYears = results.filter(function (r) { return passes(loader.index.facet(r.doc), state, "year"); }).length;
     var topicNames = Array.from(topics.keys()).sort(function (a, b) { return topics.get(b) - topics.get(a) || (a < b ? -1 : 1); });
     if (state.topic && !topics.has(state.topic)) topicNames.push(state.topic);
     var yearNames = Array.from(years.keys()).filter(function (y) { return y !== UNDATED; }).sort().reverse();
@@ -439,12 +515,12 @@
   }
 
   function sortedResults(results, state) {
-    var kept = results.filter(function (result) { return passes(loader.index.docs[result.doc], state); });
+    var kept = results.filter(function (result) { return passes(loader.index.facet(result.doc), state); });
     if (state.sort === "date") {
-      kept = kept.map(function (result, rank) { return { result: result, rank: rank, date: loader.index.docs[result.doc].date }; })
+      kept = kept.map(function (result, rank) { return { result: result, rank: rank, date: loader.index.dateOrder(result.doc) }; })
         .sort(function (a, b) {
           if (!a.date !== !b.date) return a.date ? -1 : 1; // undated last
-          return (a.date < b.date ? 1 : a.date > b.date ? -1 : 0) || a.rank - b.rank;
+          return b.date - a.date || a.rank - b.rank;
         }).map(function (entry) { return entry.result; });
     }
     return kept;
@@ -475,15 +551,52 @@
     return parts.length ? " (" + parts.join(", ") + ")" : "";
   }
 
+  var pageRenders = 0; // bumped by each render of search.html: only the latest shows
+
+  // search.html for the address's state: the query searched, the facets and the papers of the
+  // page shown loaded, then shown.
   function renderPage(focusKey) {
-    var state = pageState(), text = state.q;
+    var state = pageState(), text = state.q, mine = ++pageRenders;
     if (input) input.value = text;
     if (!text.trim()) {
       pageResults.replaceChildren(element("p", "search-status", "Type words to search for in the box above."));
       return;
     }
-    var outcome = searched(text, state.typed), range = "";
+    searched(text, state.typed, function (outcome) {
+      if (mine !== pageRenders) return;
+      var found = outcome.results.length && !loader.error, files = found ? loader.index.facetFiles() : [];
+      if (found && state.sort === "date") files = files.concat(loader.index.dateFiles());
+      // Unfiltered, by relevance, the page's first papers are known before the facets: all load at once.
+      var early = found && !state.topic && !state.year && state.sort === "relevance" ? pageSlice(outcome.results, state) : [];
+      early = early.slice(0, FIRST_SHOWN).map(function (entry) { return entry.doc; });
+      withParts(files.concat(loader.error ? [] : loader.index.docFiles(early)), function () {
+        if (mine !== pageRenders) return;
+        if (loader.error) outcome = noOutcome();
+        var shown = outcome.results.length ? pageSlice(sortedResults(outcome.results, state), state) : outcome.partial.slice(0, PAGE_SIZE);
+        function whole() {
+          if (mine === pageRenders) showPage(state, loader.error ? noOutcome() : outcome, focusKey);
+        }
+        withDocs(shown.slice(0, FIRST_SHOWN), function () {
+          if (mine !== pageRenders) return;
+          if (shown.length <= FIRST_SHOWN || loader.error) return whole();
+          showPage(state, outcome, null, FIRST_SHOWN); // the top of the page, while the rest loads
+          withDocs(shown, whole);
+        });
+      });
+    });
+  }
+
+  function pageSlice(shown, state) {
+    var page = Math.min(state.page, Math.max(1, Math.ceil(shown.length / PAGE_SIZE)));
+    return shown.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  }
+
+  // The page for the outcome; with `drawn`, only its first `drawn` results, the page being
+  // unfinished (its status line carries no data-query, and nothing is announced).
+  function showPage(state, outcome, focusKey, drawn) {
+    var text = state.q, range = "", shownCount = drawn || PAGE_SIZE;
     var status = statusLine(outcome, text);
+    if (drawn) status.removeAttribute("data-query");
     var children = [status], notes = notesText(outcome, true);
     if (notes) children.push(element("p", "search-note", notes));
     if (outcome.suggestions.length) children.push(suggestionLine(outcome));
@@ -496,16 +609,17 @@
         count(shown.length, "paper", "papers") + filtersText(state) + ", " + (state.sort === "date" ? "newest first" : "best match first") + "." :
         "No paper matches with these filters" + filtersText(state) + ".";
       listing.appendChild(element("p", "search-range", range));
-      if (shown.length) listing.appendChild(resultList(shown.slice(first, first + PAGE_SIZE), outcome, false));
-      if (shown.length > PAGE_SIZE) listing.appendChild(pageLinks(state, shown.length));
+      if (shown.length) listing.appendChild(resultList(shown.slice(first, first + Math.min(shownCount, PAGE_SIZE)), outcome, false));
+      if (shown.length > PAGE_SIZE && !drawn) listing.appendChild(pageLinks(state, shown.length));
       body.appendChild(facets(outcome.results, state));
       body.appendChild(listing);
       children.push(body);
     } else if (outcome.partial.length) {
       children.push(partialHeading("h2", outcome));
-      children.push(resultList(outcome.partial.slice(0, PAGE_SIZE), outcome, true));
+      children.push(resultList(outcome.partial.slice(0, Math.min(shownCount, PAGE_SIZE)), outcome, true));
     }
     pageResults.replaceChildren.apply(pageResults, children);
+    if (drawn) return;
     announcer.textContent = status.textContent + (range ? " " + range : "");
     document.title = text + " \u2014 " + baseTitle;
     if (focusKey) {
