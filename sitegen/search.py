@@ -27,11 +27,12 @@ chunks that changed; the files are the same, byte for byte, with or without a ca
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
-from array import array
-from collections.abc import Iterable, Sequence
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any, Protocol, cast
 
 from sitegen import assets, urls
@@ -91,27 +92,37 @@ class SearchCache(Protocol):
     def __setitem__(self, key: str, value: bytes, /) -> None: ...
 
 
+class LastIndex(Protocol):
+    """The index files the last build left in the output, read only while they are as it left them."""
+
+    def read(self, path: str, /) -> bytes | None: ...
+
+
 def build_search_bundle(
     docs: Sequence[SearchDocument],
     cache: SearchCache | None = None,
     keys: Sequence[str] | None = None,
     *,
+    last: LastIndex | None = None,
     mark_used: bool = True,
 ) -> SearchBundle:
-    """The search files for `docs`; with `cache`, only changed documents are analysed again.
-    With `keys` (each document's `document_key`, when the caller knows them), a document is read
-    from `docs` only when its analysis or its chunk is not in the cache. (`mark_used` is kept for
-    the engine's call: every build reads every document's cached analysis, so all stay used.)
+    """The search files for `docs`. With `cache`, only changed documents are tokenized again;
+    with `keys` (each document's `document_key`, when the caller knows them), a document is read
+    from `docs` only when its tokens or its chunk are not in the cache. With `last` too, and the
+    same papers in the same order as the last build's, the last build's partitions are patched
+    for the papers that changed instead of inverting every paper again. `mark_used`: tell
+    `cache` that the tokens of the papers left alone are still needed (see SearchCache).
 
-    The output is the same, byte for byte, with or without a cache.
+    The output is the same, byte for byte, with or without a cache or the last build's files.
     """
-    del mark_used
     files = assets.read(assets.SEARCH)
-    files.update(index_files(docs, cache, keys))
+    files.update(index_files(docs, cache, keys, last, mark_used=mark_used))
+    parts = [data for path, data in files.items() if path.startswith(FOLDER + "p-")]
+    first_use = [files[path] for path in (urls.SEARCH_INDEX, *assets.SEARCH)]
     return SearchBundle(
         files,
         index_bytes=sum(len(data) for data in files.values()),
-        index_gzip_bytes=sum(gzip_size(data, cache) for data in files.values()),
+        index_gzip_bytes=sum(gzip_size(data, cache) for data in (*first_use, max(parts, key=len))),
     )
 
 
@@ -126,18 +137,36 @@ def gzip_size(data: bytes, cache: SearchCache | None = None) -> int:
 
 
 def index_files(
-    docs: Sequence[SearchDocument], cache: SearchCache | None = None, keys: Sequence[str] | None = None
+    docs: Sequence[SearchDocument],
+    cache: SearchCache | None = None,
+    keys: Sequence[str] | None = None,
+    last: LastIndex | None = None,
+    *,
+    mark_used: bool = True,
 ) -> dict[str, bytes]:
     """The manifest and every file it names, by output path."""
-    manifest, texts = index_texts(docs, cache, keys)
-    files = {urls.SEARCH_INDEX: f"window.{GLOBAL_NAME}={compact(manifest)};\n".encode("ascii")}
+    manifest, texts, record = index_texts(docs, cache, keys, last, mark_used=mark_used)
+    head = f"window.{GLOBAL_NAME}={compact(manifest)};\n".encode("ascii")
+    files = {urls.SEARCH_INDEX: head}
     for name, body in texts.items():
         files[FOLDER + name + ".js"] = part_file(name, body)
+    if cache is not None and cache.get(record_key(head)) is None:  # what the next build patches it with
+        cache[record_key(head)] = compact(record).encode("ascii")
     return files
 
 
 def part_file(name: str, body: str) -> bytes:
     return f'(window.{PARTS_GLOBAL}=window.{PARTS_GLOBAL}||{{}})["{name}"]={body};\n'.encode("ascii")
+
+
+def part_body(data: bytes) -> str:
+    """The JSON text of a file `part_file` made."""
+    text = data.decode("ascii")
+    return text[text.index("]=") + 2 : -2]
+
+
+def record_key(manifest_file: bytes) -> str:
+    return f"search-record {INDEX_FORMAT} {digest(manifest_file)}"
 
 
 def compact(value: object) -> str:
@@ -149,21 +178,28 @@ def search_data(
     docs: Sequence[SearchDocument], cache: SearchCache | None = None, keys: Sequence[str] | None = None
 ) -> dict[str, Any]:
     """The index as Python values: {"manifest": ..., "files": {name: content}, "texts": {name: JSON}}."""
-    manifest, texts = index_texts(docs, cache, keys)
+    manifest, texts, _ = index_texts(docs, cache, keys)
     files = {name: json.loads(body) for name, body in texts.items()}
     return {"manifest": manifest, "files": files, "texts": texts}
 
 
 def index_texts(
-    docs: Sequence[SearchDocument], cache: SearchCache | None = None, keys: Sequence[str] | None = None
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """The manifest, and the JSON text of every other file by name."""
+    docs: Sequence[SearchDocument],
+    cache: SearchCache | None = None,
+    keys: Sequence[str] | None = None,
+    last: LastIndex | None = None,
+    *,
+    mark_used: bool = True,
+) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
+    """The manifest, the JSON text of every other file by name, and the record a next build
+    patches the index with (each paper's key, date and topics)."""
     keys = keys if keys is not None else [document_key(doc) for doc in docs]
-    # Each analysis is read into the inverted index and dropped: only the dates and topics stay.
-    shown: list[tuple[str, list[str]]] = []
-    stems: dict[str, WordKey] = {}  # each token's word key, worked out once
-    analyses = (cached_analysis(docs, number, key, cache, stems) for number, key in enumerate(keys))
-    inverted = invert(analyses, shown)
+    corpus = _Corpus(docs, keys, cache)
+    terms = patched_terms(corpus, last, cache) if last is not None and cache is not None else None
+    if terms is None:
+        terms = TermIndex.of(corpus)
+    elif mark_used:
+        corpus.mark_used()
     texts: dict[str, str] = {}
 
     def named(kind: str, body: str, length: int = 10) -> str:
@@ -172,21 +208,22 @@ def index_texts(
         return name
 
     parts = []
-    for first, keyset in partitions(inverted):
-        postings_body, positions_body = partition_bodies(inverted, keyset, cache)
+    for first, keyset in terms.partitions():
+        postings_body, positions_body = terms.partition_bodies(keyset)
         parts.append([first, named("p", postings_body), named("q", positions_body)])
     chunk_hashes = []
     for number, start in enumerate(range(0, len(keys), DOCS_PER_CHUNK)):
         body = chunk_body(docs, keys, start, cache)
         chunk_hashes.append(digest(body.encode("ascii"))[:8])
         texts[f"d{number}-{chunk_hashes[-1]}"] = body
-    words = {str(size): named(f"w{size}", compact(body), 8) for size, body in word_lists(inverted).items()}
+    words = {str(size): named(f"w{size}", compact(body), 8) for size, body in terms.word_lists().items()}
+    shown = corpus.shown
     manifest = {
         "format": INDEX_FORMAT,
         "lunr": "2.3.9",
         "fields": [list(field) for field in FIELDS],
         "docs": len(keys),
-        "lengths": inverted.totals,
+        "lengths": terms.totals,
         "parts": parts,
         "chunkSize": DOCS_PER_CHUNK,
         "chunks": "".join(chunk_hashes),
@@ -194,7 +231,7 @@ def index_texts(
         "dates": named("o", compact(date_order(shown))),
         "words": words,
     }
-    return manifest, texts
+    return manifest, texts, {"keys": list(keys), "shown": shown}
 
 
 def document_key(doc: SearchDocument) -> str:
@@ -207,23 +244,28 @@ def document_key(doc: SearchDocument) -> str:
 
 # ---- each document's terms ----
 
-# A document's analysis (JSON, cached by its key): {"lengths": [per field], "terms": [per field,
-# [term, frequency, [positions]] in order of first occurrence], "stops": [per field, [stop word,
-# [positions]]], "order": [its terms in order of first occurrence], "words": [[word, term]],
-# "date": ..., "topics": [...]}. A position counts every token of the field but those with no
-# letter or digit (the empty term), stop words included: a phrase runs across the former.
-Analysis = dict[str, Any]
+
+@dataclass(frozen=True)
+class Analysis:
+    """A document's terms as the index holds them. A position counts every token of the field
+    but those with no letter or digit (the empty term), stop words included: a phrase runs
+    across the former."""
+
+    lengths: list[int]  # per field: its tokens that are not stop words
+    terms: list[list[tuple[str, int, list[int]]]]  # per field: (term, frequency, positions), first seen first
+    stops: list[list[tuple[str, list[int]]]]  # per field: (stop word, positions)
+    order: list[str]  # the document's terms, in order of first occurrence
+    words: dict[str, str]  # each word of its text (no stop word) -> its term
 
 
-def analyse(doc: SearchDocument, stems: dict[str, WordKey] | None = None) -> Analysis:
-    stems = stems if stems is not None else {}
+def analyse(tokens: DocumentTokens, stems: dict[str, WordKey]) -> Analysis:
     lengths: list[int] = []
-    terms: list[list[Any]] = []
-    stops: list[list[Any]] = []
+    terms: list[list[tuple[str, int, list[int]]]] = []
+    stops: list[list[tuple[str, list[int]]]] = []
     order: list[str] = []
     seen: set[str] = set()
     words: dict[str, str] = {}
-    for field in document_tokens(doc):
+    for field in tokens:
         frequency: dict[str, list[Any]] = {}
         stopped: dict[str, list[int]] = {}
         position = length = 0
@@ -247,79 +289,382 @@ def analyse(doc: SearchDocument, stems: dict[str, WordKey] | None = None) -> Ana
                 position += 1
                 words.setdefault(token, key)
         lengths.append(length)
-        terms.append(list(frequency.values()))
-        stops.append([[word, at] for word, at in stopped.items()])
-    return {
-        "lengths": lengths, "terms": terms, "stops": stops, "order": order,
-        "words": sorted(words.items()), "date": doc.date, "topics": list(doc.topics),
-    }  # fmt: skip
+        terms.append([(key, count, at) for key, count, at in frequency.values()])
+        stops.append(list(stopped.items()))
+    return Analysis(lengths, terms, stops, order, words)
 
 
-def analysis_key(doc_key: str) -> str:
-    return f"search-analysis {INDEX_FORMAT} {doc_key}"
+class _Corpus:
+    """The documents, each one's tokens (cached by its key), date and topics, read when needed."""
+
+    def __init__(self, docs: Sequence[SearchDocument], keys: Sequence[str], cache: SearchCache | None) -> None:
+        self.docs, self.keys, self.cache = docs, keys, cache
+        self.stems: dict[str, WordKey] = {}  # each token's word key, worked out once
+        self.shown: list[list[Any]] = []  # each document's [date, topics], once the index is made
+
+    def tokens(self, number: int, key: str | None = None) -> tuple[str, list[str], DocumentTokens]:
+        """Document `number`'s date, topics and tokens (of the document of `key` if given: one
+        the cache holds, or None)."""
+        doc_key = key if key is not None else self.keys[number]
+        cache_key = tokens_key(doc_key)
+        known = self.cache.get(cache_key) if self.cache is not None else None
+        if known is not None:
+            return cast("tuple[str, list[str], DocumentTokens]", json.loads(known))
+        if key is not None:
+            raise LookupError(key)
+        doc = self.docs[number]
+        found = (doc.date, list(doc.topics), document_tokens(doc))
+        if self.cache is not None:
+            self.cache[cache_key] = compact(found).encode("ascii")
+        return found
+
+    def mark_used(self) -> None:
+        """Tell the cache that every document's tokens are still needed, unread."""
+        if self.cache is not None:
+            keep = getattr(self.cache, "touch", self.cache.get)
+            for key in self.keys:
+                keep(tokens_key(key))
+
+    def analysis(self, number: int, key: str | None = None) -> Analysis:
+        return analyse(self.tokens(number, key)[2], self.stems)
 
 
-def cached_analysis(
-    docs: Sequence[SearchDocument],
-    number: int,
-    doc_key: str,
-    cache: SearchCache | None,
-    stems: dict[str, WordKey] | None = None,
-) -> Analysis:
-    """A document's analysis, from the cache when the document is unchanged."""
-    if cache is None:
-        return analyse(docs[number], stems)
-    key = analysis_key(doc_key)
-    known = cache.get(key)
-    if known is not None:
-        return cast("Analysis", json.loads(known))
-    found = analyse(docs[number], stems)
-    cache[key] = compact(found).encode("ascii")
+def tokens_key(doc_key: str) -> str:
+    return f"search-tokens {INDEX_FORMAT} {doc_key}"
+
+
+# ---- the term index: what every partition holds of each key ----
+
+_CODE = re.compile("[A-Z]*[0-9a-z]")
+_NO_LEAD = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # CODE_LEAD
+
+
+class TermIndex:
+    """The corpus's keys (terms, words, stop words) as the partitions hold them: each term's
+    postings and positions encoded, and its rank (what lunr.Builder knows after adding every
+    document, and more). Kept encoded: a 100,000-paper corpus has ~10 million postings, and an
+    edit decodes only the keys of the papers it changed."""
+
+    def __init__(self) -> None:
+        self.postings: dict[str, str] = {}  # term -> per posting: document distance * fields + field, frequency, field length
+        self.positions: dict[str, str] = {}  # term -> per posting, its positions (as `gaps`); none for the empty term
+        self.ranks: dict[str, int] = {}  # term -> its rank among the terms first seen in its first document
+        self.stops: dict[str, str] = {}  # stop word -> per posting: document distance * fields + field, count, positions
+        self.words: dict[str, str] = {}  # each word of the text (no stop word) -> its term
+        self.surfaces: dict[str, str] = {}  # word -> encoded_surfaces(word, [its term]), made once
+        self.totals: list[int] = [0] * len(FIELDS)  # each field's length, summed over the documents
+        self._counts: dict[str, int] = {}  # term -> its postings, when known
+
+    @classmethod
+    def of(cls, corpus: _Corpus) -> TermIndex:
+        """The index of every document, inverted one document at a time."""
+        index = cls()
+        postings: dict[str, list[str]] = {}
+        positions: dict[str, list[str]] = {}
+        stops: dict[str, list[str]] = {}
+        last_of: dict[str, int] = {}  # term -> the last document with a posting of it
+        last_stop: dict[str, int] = {}
+        field_count, codes, common = len(FIELDS), _CODES, _COMMON
+        ranks, words, totals, counts = index.ranks, index.words, index.totals, index._counts
+        shown = []
+        for number in range(len(corpus.keys)):
+            date, topics, tokens = corpus.tokens(number)
+            shown.append([date, topics])
+            found = analyse(tokens, corpus.stems)
+            for rank, term in enumerate(found.order):
+                if term not in ranks:
+                    ranks[term] = rank
+            for field, (length, terms) in enumerate(zip(found.lengths, found.terms, strict=True)):
+                totals[field] += length
+                tail = codes[length] if length < common else code(length)
+                for term, frequency, at in terms:
+                    last = last_of.get(term)
+                    if last is None:
+                        postings[term], positions[term], counts[term], last = [], [], 0, 0
+                    place = (number - last) * field_count + field
+                    postings[term].append(
+                        (codes[place] if place < common else code(place))
+                        + (codes[frequency] if frequency < common else code(frequency))
+                        + tail
+                    )
+                    if at:
+                        positions[term].append(gaps(at))
+                    counts[term] += 1
+                    last_of[term] = number
+            for field, stopped in enumerate(found.stops):
+                for word, at in stopped:
+                    last = last_stop.get(word)
+                    if last is None:
+                        stops[word], last = [], 0
+                    stops[word].append(code((number - last) * field_count + field) + code(len(at)) + gaps(at))
+                    last_stop[word] = number
+            for word, term in found.words.items():
+                if word not in words:
+                    words[word] = term
+        index.postings = {term: "".join(parts) for term, parts in postings.items()}
+        index.positions = {term: "".join(parts) for term, parts in positions.items()}
+        index.stops = {word: "".join(parts) for word, parts in stops.items()}
+        corpus.shown = shown
+        return index
+
+    @classmethod
+    def parsed(cls, manifest: dict[str, Any], read: Callable[[str], str | None]) -> TermIndex | None:
+        """The index the partitions named by `manifest` hold; None if one cannot be read."""
+        index = cls()
+        index.totals = list(manifest["lengths"])
+        for _, postings_name, positions_name in manifest["parts"]:
+            postings_text, positions_text = read(postings_name), read(positions_name)
+            if postings_text is None or positions_text is None:
+                return None
+            postings, positions = json.loads(postings_text), json.loads(positions_text)
+            terms = postings["terms"]
+            index.postings.update(zip(terms, postings["postings"], strict=True))
+            index.positions.update(zip(terms, positions["positions"], strict=True))
+            index.ranks.update(zip(terms, decoded(postings["ranks"]), strict=True))
+            for word, surface in zip(postings["words"], postings["stems"], strict=True):
+                index.words[word] = surface_of(word, surface)
+                index.surfaces[word] = surface
+            index.stops.update(zip(positions["stops"], positions["stopPostings"], strict=True))
+        return index
+
+    def count(self, term: str) -> int:
+        """How many postings `term` has."""
+        found = self._counts.get(term)
+        if found is None:
+            found = self._counts[term] = len(self.postings[term].translate(_NO_LEAD)) // 3
+        return found
+
+    def partitions(self) -> list[tuple[str, list[str]]]:
+        """The sorted keys (terms, words, stop words) cut into ranges: (first key, the range's keys);
+        the first range begins at "" (every key is at least that). A cut falls before a key whose
+        digest says so once a range weighs PART_MIN (a key weighs 1 and 1 per posting), or at
+        PART_MAX: cuts depend on the keys near them only."""
+        keys = sorted_as_javascript({*self.postings, *self.words, *self.stops})
+        found: list[tuple[str, list[str]]] = [("", [])]
+        weight = 0
+        for key in keys:
+            cut = weight >= PART_MAX or (weight >= PART_MIN and key_hash(key) % PART_SPREAD == 0)
+            if cut and found[-1][1]:
+                found.append((key, []))
+                weight = 0
+            found[-1][1].append(key)
+            weight += 1 + (self.count(key) if key in self.postings else 0)
+        return found
+
+    def partition_bodies(self, keys: Sequence[str]) -> tuple[str, str]:
+        """A partition's postings file and positions file (JSON). The postings file: its terms,
+        each one's rank and postings, as codes (see `code`); its words and their terms. The
+        positions file: where each posting's term stands in its field (as many positions as its
+        frequency, none for the empty term, as codes of the distance from the last); then the
+        stop words of the range, each with its postings: document distance * fields + field,
+        count, positions."""
+        terms = [key for key in keys if key in self.postings]
+        words = [key for key in keys if key in self.words]
+        stops = [key for key in keys if key in self.stops]
+        for word in words:
+            if word not in self.surfaces:
+                self.surfaces[word] = encoded_surfaces(word, [self.words[word]])
+        postings = {
+            "terms": terms,
+            "ranks": "".join([code(self.ranks[term]) for term in terms]),
+            "postings": [self.postings[term] for term in terms],
+            "words": words,
+            "stems": [self.surfaces[word] for word in words],
+        }
+        positions = {
+            "positions": [self.positions.get(term, "") for term in terms],
+            "stops": stops,
+            "stopPostings": [self.stops[word] for word in stops],
+        }
+        return compact(postings), compact(positions)
+
+    def word_lists(self) -> dict[int, dict[str, Any]]:
+        """The words of the text by length (up to LONGEST_SUGGESTED letters, in UTF-16 units, as
+        JavaScript counts), each with its term and how many (field, paper) pairs hold the term."""
+        by_length: dict[int, list[str]] = {}
+        for word in sorted_as_javascript(self.words):
+            length = len(word) if word.isascii() else len(word.encode("utf-16-le", "surrogatepass")) // 2
+            if length <= LONGEST_SUGGESTED:
+                by_length.setdefault(length, []).append(word)
+        found = {}
+        for length in sorted(by_length):
+            words = by_length[length]
+            for word in words:
+                if word not in self.surfaces:
+                    self.surfaces[word] = encoded_surfaces(word, [self.words[word]])
+            found[length] = {
+                "words": words,
+                "stems": [self.surfaces[word] for word in words],
+                "used": "".join([code(self.count(self.words[word])) for word in words]),
+            }
+        return found
+
+    # --- patching: a document replaced by another at the same number ---
+
+    def replace(self, number: int, old: Analysis, new: Analysis, corpus: _Corpus) -> None:
+        """Take document `number`'s postings out (as `old` made them) and put `new`'s in."""
+        field_count = len(FIELDS)
+        for field in range(field_count):
+            self.totals[field] += new.lengths[field] - old.lengths[field]
+        ours = _by_key(new)
+        for term in {*_by_key(old), *ours}:
+            self._replace_term(term, number, ours.get(term, []), new.lengths, corpus, new)
+        stopped = _stops_by_key(new)
+        for word in {*_stops_by_key(old), *stopped}:
+            self._replace_stop(word, number, stopped.get(word, []))
+        for word, term in new.words.items():
+            if word not in self.words:
+                self.words[word] = term
+        for word in old.words.keys() - new.words.keys():
+            if not self._said_elsewhere(word, number, corpus):
+                del self.words[word]
+                self.surfaces.pop(word, None)
+
+    def _replace_term(
+        self,
+        term: str,
+        number: int,
+        fields: list[tuple[int, int, list[int]]],
+        lengths: list[int],
+        corpus: _Corpus,
+        new: Analysis,
+    ) -> None:
+        field_count = len(FIELDS)
+        old_codes = _CODE.findall(self.postings.get(term, ""))
+        values = decoded_codes(old_codes)
+        documents = list(accumulate(place // field_count for place in values[0::3]))
+        start, end = bisect_left(documents, number), bisect_right(documents, number)
+        before = documents[start - 1] if start else 0
+        ours: list[str] = []
+        last = before
+        for field, frequency, _ in fields:
+            ours += (code((number - last) * field_count + field), code(frequency), code(lengths[field]))
+            last = number
+        rest = old_codes[3 * end :]
+        if rest:
+            rest[0] = code((documents[end] - last) * field_count + values[3 * end] % field_count)
+        postings = old_codes[: 3 * start] + ours + rest
+        if not postings:
+            for table in (self.postings, self.positions, self.ranks, self._counts):
+                table.pop(term, None)
+            return
+        self.postings[term] = "".join(postings)
+        self._counts[term] = len(postings) // 3
+        if term:  # the empty term has no positions
+            frequencies = values[1::3]
+            held = _CODE.findall(self.positions.get(term, ""))
+            skip, drop = sum(frequencies[:start]), sum(frequencies[start:end])
+            mine = [gaps(at) for _, _, at in fields]
+            self.positions[term] = "".join(held[:skip]) + "".join(mine) + "".join(held[skip + drop :])
+        if start == 0:  # the term's first document may be another: its rank is that document's
+            first = number if ours else documents[end]
+            order = new.order if first == number else corpus.analysis(first).order
+            self.ranks[term] = order.index(term)
+
+    def _replace_stop(self, word: str, number: int, fields: list[tuple[int, list[int]]]) -> None:
+        field_count = len(FIELDS)
+        old_codes = _CODE.findall(self.stops.get(word, ""))
+        values = decoded_codes(old_codes)
+        starts: list[int] = []  # where each posting's codes start
+        documents: list[int] = []
+        at = document = 0
+        while at < len(values):
+            document += values[at] // field_count
+            starts.append(at)
+            documents.append(document)
+            at += 2 + values[at + 1]
+        first, after = bisect_left(documents, number), bisect_right(documents, number)
+        last = documents[first - 1] if first else 0
+        ours: list[str] = []
+        for field, positions in fields:
+            ours += (code((number - last) * field_count + field), code(len(positions)), gaps(positions))
+            last = number
+        rest = old_codes[starts[after] :] if after < len(starts) else []
+        if rest:
+            rest[0] = code((documents[after] - last) * field_count + values[starts[after]] % field_count)
+        joined = old_codes[: starts[first] if first < len(starts) else len(old_codes)] + ours + rest
+        if joined:
+            self.stops[word] = "".join(joined)
+        else:
+            self.stops.pop(word, None)
+
+    def _said_elsewhere(self, word: str, number: int, corpus: _Corpus) -> bool:
+        """Whether a document other than `number` has `word` (among those with its term)."""
+        term = self.words[word]
+        values = decoded_codes(_CODE.findall(self.postings.get(term, "")))
+        documents = set(accumulate(place // len(FIELDS) for place in values[0::3]))
+        documents.discard(number)
+        return any(word in field for other in sorted(documents) for field in corpus.tokens(other)[2])
+
+
+def _by_key(found: Analysis) -> dict[str, list[tuple[int, int, list[int]]]]:
+    """Each term of an analysis: its (field, frequency, positions), field by field."""
+    keyed: dict[str, list[tuple[int, int, list[int]]]] = {}
+    for field, terms in enumerate(found.terms):
+        for term, frequency, at in terms:
+            keyed.setdefault(term, []).append((field, frequency, at))
+    return keyed
+
+
+def _stops_by_key(found: Analysis) -> dict[str, list[tuple[int, list[int]]]]:
+    keyed: dict[str, list[tuple[int, list[int]]]] = {}
+    for field, stopped in enumerate(found.stops):
+        for word, at in stopped:
+            keyed.setdefault(word, []).append((field, at))
+    return keyed
+
+
+MOST_PATCHED = 64  # papers changed: more, and the index is made from every paper again
+
+
+def patched_terms(corpus: _Corpus, last: LastIndex, cache: SearchCache) -> TermIndex | None:
+    """The last build's term index, patched for the papers that changed since; None when the last
+    build's files or record are gone, or it indexed other papers or another number of them."""
+    manifest_file = last.read(urls.SEARCH_INDEX)
+    record_text = cache.get(record_key(manifest_file)) if manifest_file is not None else None
+    if manifest_file is None or record_text is None:
+        return None
+    manifest = json.loads(manifest_file.decode("ascii")[len(f"window.{GLOBAL_NAME}=") : -2])
+    record = json.loads(record_text)
+    keys = corpus.keys
+    if manifest.get("format") != INDEX_FORMAT or manifest["fields"] != [list(f) for f in FIELDS]:
+        return None
+    if len(record["keys"]) != len(keys):
+        return None
+    changed = [number for number, (was, now) in enumerate(zip(record["keys"], keys, strict=True)) if was != now]
+    if len(changed) > MOST_PATCHED:
+        return None
+
+    def read(name: str) -> str | None:
+        data = last.read(FOLDER + name + ".js")
+        return part_body(data) if data is not None else None
+
+    try:
+        old = [corpus.analysis(number, record["keys"][number]) for number in changed]
+    except LookupError:
+        return None
+    terms = TermIndex.parsed(manifest, read)
+    if terms is None:
+        return None
+    shown = record["shown"]
+    for number, was in zip(changed, old, strict=True):
+        date, topics, tokens = corpus.tokens(number)
+        shown[number] = [date, topics]
+        terms.replace(number, was, analyse(tokens, corpus.stems), corpus)
+    corpus.shown = shown
+    return terms
+
+
+def sorted_as_javascript(keys: Iterable[str]) -> list[str]:
+    """Strings sorted as JavaScript compares them (by UTF-16 code units): as Python sorts them,
+    unless one holds a character from U+E000 on."""
+    found = sorted(keys)
+    if any(_HIGH.search(key) for key in found if not key.isascii()):
+        found.sort(key=js_order)
     return found
 
 
-@dataclass
-class Inverted:
-    """The corpus's terms: what lunr.Builder knows after adding every document, and more. Numbers
-    are kept in flat arrays (a 100,000-paper corpus has ~10 million postings)."""
-
-    postings: dict[str, array[int]]  # term -> (document, field, frequency, field length) * n, in order
-    positions: dict[str, array[int]]  # term -> each posting's positions, one after the other
-    ranks: dict[str, int]  # term -> its rank among the terms first seen in its first document
-    stops: dict[str, array[int]]  # stop word -> (document, field, count, positions...) * n
-    words: dict[str, str]  # each word of the text (no stop word) -> its term
-    totals: list[int]  # each field's length, summed over the documents
-
-
-def invert(analyses: Iterable[Analysis], shown: list[tuple[str, list[str]]]) -> Inverted:
-    """The documents' analyses, in order, put together; each one's date and topics go to `shown`."""
-    inverted = Inverted({}, {}, {}, {}, {}, [0] * len(FIELDS))
-    postings, positions, ranks, stops = inverted.postings, inverted.positions, inverted.ranks, inverted.stops
-    totals = inverted.totals
-    for number, found in enumerate(analyses):
-        shown.append((found["date"], found["topics"]))
-        for rank, term in enumerate(found["order"]):
-            if term not in ranks:
-                ranks[term] = rank
-        for field, (length, terms) in enumerate(zip(found["lengths"], found["terms"], strict=True)):
-            totals[field] += length
-            for term, frequency, at in terms:
-                known = postings.get(term)
-                if known is None:
-                    known = postings[term] = array("l")
-                    positions[term] = array("l")
-                known.extend((number, field, frequency, length))
-                positions[term].extend(at)
-        for field, stopped in enumerate(found["stops"]):
-            for word, at in stopped:
-                flat = stops.get(word)
-                if flat is None:
-                    flat = stops[word] = array("l")
-                flat.extend((number, field, len(at)))
-                flat.extend(at)
-        for word, term in found["words"]:
-            inverted.words.setdefault(word, term)
-    return inverted
+_HIGH = re.compile("[\ue000-\U0010ffff]")
 
 
 def js_order(text: str) -> bytes:
@@ -327,117 +672,34 @@ def js_order(text: str) -> bytes:
     return text.encode("utf-16-be", "surrogatepass")
 
 
-def partitions(inverted: Inverted) -> list[tuple[str, list[str]]]:
-    """The sorted keys (terms, words, stop words) cut into ranges: (first key, the range's keys);
-    the first range begins at "" (every key is at least that)."""
-    keys = sorted({*inverted.postings, *inverted.words, *inverted.stops}, key=js_order)
-    found: list[tuple[str, list[str]]] = [("", [])]
-    weight = 0
-    for key in keys:
-        cut = weight >= PART_MAX or (weight >= PART_MIN and key_hash(key) % PART_SPREAD == 0)
-        if cut and found[-1][1]:
-            found.append((key, []))
-            weight = 0
-        found[-1][1].append(key)
-        weight += 1 + len(inverted.postings.get(key, ())) // 4
-    return found
-
-
 def key_hash(key: str) -> int:
     return int(digest(key.encode("utf-8", "surrogatepass"))[:8], 16)
 
 
-def partition_bodies(inverted: Inverted, keys: Sequence[str], cache: SearchCache | None) -> tuple[str, str]:
-    """A partition's postings and positions files (JSON), cached by a digest of what they are
-    made of: an edit re-encodes only the partitions of the terms it changed."""
-    if cache is None:
-        return compact(partition_postings(inverted, keys)), compact(partition_positions(inverted, keys))
-    made_of = hashlib.blake2b(digest_size=16)
-    for key in keys:
-        made_of.update(b"\0" + key.encode("utf-8", "surrogatepass") + b"\0")
-        for table in (inverted.postings, inverted.positions, inverted.stops):
-            found = table.get(key)
-            made_of.update(b"-" if found is None else found.tobytes() + b"|")
-        made_of.update(
-            f"{inverted.ranks.get(key)} {inverted.words.get(key)}".encode("utf-8", "surrogatepass")
-        )
-    cache_key = f"search-partition {INDEX_FORMAT} {made_of.hexdigest()}"
-    known = cache.get(cache_key)
-    if known is not None:
-        postings_body, _, positions_body = known.decode("ascii").partition("\n")
-        return postings_body, positions_body
-    bodies = compact(partition_postings(inverted, keys)), compact(partition_positions(inverted, keys))
-    cache[cache_key] = "\n".join(bodies).encode("ascii")
-    return bodies
+def decoded(text: str) -> list[int]:
+    """The numbers of a run of codes (see `code`)."""
+    return decoded_codes(_CODE.findall(text))
 
 
-def partition_postings(inverted: Inverted, keys: Sequence[str]) -> dict[str, Any]:
-    """A partition: its terms; each one's rank (see Inverted.ranks) and postings, as codes (see
-    `code`): per posting, the document's distance from the last posting's times the number of
-    fields plus the field, the term frequency and the field length; its words and their terms."""
-    terms = [key for key in keys if key in inverted.postings]
-    field_count = len(FIELDS)
-    encoded = []
-    codes, common = _CODES, _COMMON
-    for term in terms:
-        flat, last, out = inverted.postings[term], 0, list[str]()
-        for at in range(0, len(flat), 4):
-            document, field, frequency, length = flat[at : at + 4]
-            place = (document - last) * field_count + field
-            out.append(codes[place] if place < common else code(place))
-            out.append(codes[frequency] if frequency < common else code(frequency))
-            out.append(codes[length] if length < common else code(length))
-            last = document
-        encoded.append("".join(out))
-    words = [key for key in keys if key in inverted.words]
-    return {
-        "terms": terms,
-        "ranks": "".join(code(inverted.ranks[term]) for term in terms),
-        "postings": encoded,
-        "words": words,
-        "stems": [encoded_surfaces(word, [inverted.words[word]]) for word in words],
-    }
+def decoded_codes(codes: Sequence[str]) -> list[int]:
+    values = list(map(_VALUES.get, codes))
+    if None in values:
+        values = [_number(text) if value is None else value for text, value in zip(codes, values, strict=True)]
+    return cast("list[int]", values)
 
 
-def partition_positions(inverted: Inverted, keys: Sequence[str]) -> dict[str, Any]:
-    """Where each posting of a partition's terms stands (as many positions as its frequency, but
-    none for the empty term), as codes of the distance from the last; then the stop words of the
-    range, each with its postings: document distance * fields + field, count, positions."""
-    field_count = len(FIELDS)
-    terms = [key for key in keys if key in inverted.postings]
-    stops = [key for key in keys if key in inverted.stops]
-    stop_postings = []
-    for word in stops:
-        flat, at, last, out = inverted.stops[word], 0, 0, list[str]()
-        while at < len(flat):
-            document, field, count = flat[at : at + 3]
-            out += (
-                code((document - last) * field_count + field),
-                code(count),
-                gaps(flat[at + 3 : at + 3 + count]),
-            )
-            last, at = document, at + 3 + count
-        stop_postings.append("".join(out))
-    return {
-        "positions": [term_positions(inverted, term) for term in terms],
-        "stops": stops,
-        "stopPostings": stop_postings,
-    }
+def _number(text: str) -> int:
+    rest = 0
+    for letter in text[:-1]:
+        rest = rest * 26 + CODE_LEAD.index(letter)
+    return rest * 36 + CODE_LAST.index(text[-1])
 
 
-def term_positions(inverted: Inverted, term: str) -> str:
-    """A term's positions, posting by posting (as many as its frequency; none for the empty term)."""
-    if not term:
-        return ""
-    postings, flat, at, out, codes = inverted.postings[term], inverted.positions[term], 0, list[str](), _CODES
-    for frequency in postings[2::4]:
-        last = 0
-        for position in flat[at : at + frequency]:
-            gap = position - last
-            out.append(codes[gap] if gap < _COMMON else code(gap))
-            last = position
-        at += frequency
-    return "".join(out)
+def surface_of(word: str, encoded: str) -> str:
+    """The other string of `encoded_surfaces(word, [other])`."""
+    if encoded.startswith("="):
+        return encoded[1:]
+    return word[: len(word) - int(encoded[0])] + encoded[1:]
 
 
 def gaps(positions: Sequence[int]) -> str:
@@ -473,7 +735,7 @@ def chunk_body(
     return body
 
 
-def facets(shown: Sequence[tuple[str, list[str]]]) -> dict[str, Any]:
+def facets(shown: Sequence[Sequence[Any]]) -> dict[str, Any]:
     """Every paper's year and topics, for search.html's filters and counts: the distinct years,
     topics and kinds of paper (a year's number + 1, 0 if undated, and topic numbers), and each
     paper's kind as a code."""
@@ -490,32 +752,12 @@ def facets(shown: Sequence[tuple[str, list[str]]]) -> dict[str, Any]:
     return {"years": years, "topics": topics, "kinds": listed, "docs": "".join(out)}
 
 
-def date_order(shown: Sequence[tuple[str, list[str]]]) -> dict[str, Any]:
+def date_order(shown: Sequence[Sequence[Any]]) -> dict[str, Any]:
     """Where each paper's date stands among all (its number + 1 in the sorted dates, 0 if
     undated), as codes: what search.html's "newest first" sorts by, loaded only then."""
     dates = sorted({date for date, _ in shown if date})
     number = {date: at + 1 for at, date in enumerate(dates)}
     return {"docs": "".join(code(number.get(date, 0)) for date, _ in shown)}
-
-
-def word_lists(inverted: Inverted) -> dict[int, dict[str, Any]]:
-    """The words of the text by length (up to LONGEST_SUGGESTED letters, in UTF-16 units, as
-    JavaScript counts), each with its term and how many (field, paper) pairs hold the term."""
-    by_length: dict[int, list[str]] = {}
-    for word in inverted.words:
-        length = len(word.encode("utf-16-le", "surrogatepass")) // 2
-        if length <= LONGEST_SUGGESTED:
-            by_length.setdefault(length, []).append(word)
-    found = {}
-    for length in sorted(by_length):
-        words = sorted(by_length[length], key=js_order)
-        terms = [inverted.words[word] for word in words]
-        found[length] = {
-            "words": words,
-            "stems": [encoded_surfaces(word, [term]) for word, term in zip(words, terms, strict=True)],
-            "used": "".join(code(len(inverted.postings[term]) // 4) for term in terms),
-        }
-    return found
 
 
 DocumentTokens = list[list[str]]  # per field in FIELDS, its tokens as lunr.js's trimmer leaves them
@@ -580,6 +822,7 @@ def _code(number: int) -> str:
 
 _COMMON = 24_336  # the numbers of up to three characters, written once
 _CODES = [_code(number) for number in range(_COMMON)]
+_VALUES = {text: number for number, text in enumerate(_CODES)}
 
 
 def field_values(doc: SearchDocument) -> tuple[str, ...]:

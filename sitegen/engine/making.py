@@ -297,7 +297,8 @@ class Making:
         assets = self.plan.assets
 
         def write(store: BlobStore) -> SearchFiles:
-            bundle = search_bundle(index, slugs, keys, store, full=self.last is None)
+            last = _LastIndex(self._last_output)
+            bundle = search_bundle(index, slugs, keys, store, last=last, full=self.last is None)
             files = {
                 path: data for path, data in bundle.files.items() if path not in assets
             }  # e.g. the user's
@@ -340,17 +341,39 @@ class Making:
 
 
 def search_bundle(
-    index: SearchIndex, slugs: Sequence[str], keys: Mapping[str, str], cache: UsedMapping, *, full: bool
+    index: SearchIndex,
+    slugs: Sequence[str],
+    keys: Mapping[str, str],
+    cache: UsedMapping,
+    *,
+    last: Any,
+    full: bool,
 ) -> Any:
     """The search files; each document's key kept in `cache` under what the document is made of,
-    so that only the shards holding changed papers need their documents made. `full`: a build
-    that drops unused cache entries, which must mark the unchanged shards' entries used."""
+    so that only changed papers need their documents made. `last`: the last build's index files,
+    which the index patches when the same papers changed. `full`: a build that drops unused cache
+    entries, which must mark the unchanged papers' entries used."""
     from sitegen.search import build_search_bundle, document_key  # in the process that needs it
 
     made_of = {slug: f"search-document {key}" for slug, key in keys.items()}
     made = cache.made_values(made_of, lambda slug: document_key(index.document(slug)).encode())
     documents = _Documents(index.document, slugs)
-    return build_search_bundle(documents, cache=cache, keys=[key.decode() for key in made], mark_used=full)
+    keys_made = [key.decode() for key in made]
+    return build_search_bundle(documents, cache=cache, keys=keys_made, last=last, mark_used=full)
+
+
+@dataclass(frozen=True)
+class _LastIndex:
+    """The search index's files as the last build left them in the output, while they still are."""
+
+    last_output: Callable[[str], Path | None]
+
+    def read(self, path: str) -> bytes | None:
+        found = self.last_output(path)
+        try:
+            return found.read_bytes() if found is not None else None
+        except OSError:
+            return None
 
 
 class _Documents(Sequence[Any]):

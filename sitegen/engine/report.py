@@ -63,8 +63,8 @@ class BuildReport:
 
     def search_line(self) -> str:
         return (
-            f"search index: {self.search_documents} documents, {self.search_index_bytes / 1024:.0f} KB "
-            f"({self.search_index_gzip_bytes / 1024:.0f} KB gzip)"
+            f"search index: {self.search_documents} documents, {self.search_index_bytes / 1024:.0f} KB in "
+            f"all; a one-word search loads at most {self.search_index_gzip_bytes / 1024:.0f} KB gzip of it"
         )
 
 
