@@ -231,7 +231,8 @@ def index_texts(
         "dates": named("o", compact(date_order(shown))),
         "words": words,
     }
-    return manifest, texts, {"keys": list(keys), "shown": shown}
+    record = {"keys": list(keys), "shown": shown, "marks": terms.marks, "stopMarks": terms.stop_marks}
+    return manifest, texts, record
 
 
 def document_key(doc: SearchDocument) -> str:
@@ -252,7 +253,7 @@ class Analysis:
     across the former."""
 
     lengths: list[int]  # per field: its tokens that are not stop words
-    terms: list[list[tuple[str, int, list[int]]]]  # per field: (term, frequency, positions), first seen first
+    terms: list[list[Any]]  # per field: [term, frequency, positions], first seen first
     stops: list[list[tuple[str, list[int]]]]  # per field: (stop word, positions)
     order: list[str]  # the document's terms, in order of first occurrence
     words: dict[str, str]  # each word of its text (no stop word) -> its term
@@ -260,7 +261,7 @@ class Analysis:
 
 def analyse(tokens: DocumentTokens, stems: dict[str, WordKey]) -> Analysis:
     lengths: list[int] = []
-    terms: list[list[tuple[str, int, list[int]]]] = []
+    terms: list[list[Any]] = []
     stops: list[list[tuple[str, list[int]]]] = []
     order: list[str] = []
     seen: set[str] = set()
@@ -289,7 +290,7 @@ def analyse(tokens: DocumentTokens, stems: dict[str, WordKey]) -> Analysis:
                 position += 1
                 words.setdefault(token, key)
         lengths.append(length)
-        terms.append([(key, count, at) for key, count, at in frequency.values()])
+        terms.append(list(frequency.values()))
         stops.append(list(stopped.items()))
     return Analysis(lengths, terms, stops, order, words)
 
@@ -297,7 +298,9 @@ def analyse(tokens: DocumentTokens, stems: dict[str, WordKey]) -> Analysis:
 class _Corpus:
     """The documents, each one's tokens (cached by its key), date and topics, read when needed."""
 
-    def __init__(self, docs: Sequence[SearchDocument], keys: Sequence[str], cache: SearchCache | None) -> None:
+    def __init__(
+        self, docs: Sequence[SearchDocument], keys: Sequence[str], cache: SearchCache | None
+    ) -> None:
         self.docs, self.keys, self.cache = docs, keys, cache
         self.stems: dict[str, WordKey] = {}  # each token's word key, worked out once
         self.shown: list[list[Any]] = []  # each document's [date, topics], once the index is made
@@ -346,14 +349,22 @@ class TermIndex:
     edit decodes only the keys of the papers it changed."""
 
     def __init__(self) -> None:
-        self.postings: dict[str, str] = {}  # term -> per posting: document distance * fields + field, frequency, field length
-        self.positions: dict[str, str] = {}  # term -> per posting, its positions (as `gaps`); none for the empty term
+        # term -> per posting: document distance * fields + field, frequency, field length
+        self.postings: dict[str, str] = {}
+        # term -> per posting, its positions (as `gaps`); none for the empty term
+        self.positions: dict[str, str] = {}
         self.ranks: dict[str, int] = {}  # term -> its rank among the terms first seen in its first document
-        self.stops: dict[str, str] = {}  # stop word -> per posting: document distance * fields + field, count, positions
+        # stop word -> per posting: document distance * fields + field, count, positions
+        self.stops: dict[str, str] = {}
         self.words: dict[str, str] = {}  # each word of the text (no stop word) -> its term
         self.surfaces: dict[str, str] = {}  # word -> encoded_surfaces(word, [its term]), made once
         self.totals: list[int] = [0] * len(FIELDS)  # each field's length, summed over the documents
         self._counts: dict[str, int] = {}  # term -> its postings, when known
+        # Marks in long posting lists, every MARK_EVERY postings: [the document of the posting
+        # before, where the posting starts in the postings text, where its positions start]. An
+        # edit decodes only the stretch between the marks around its paper's postings.
+        self.marks: dict[str, list[list[int]]] = {}
+        self.stop_marks: dict[str, list[list[int]]] = {}  # the same for stop words (no positions)
 
     @classmethod
     def of(cls, corpus: _Corpus) -> TermIndex:
@@ -364,6 +375,8 @@ class TermIndex:
         stops: dict[str, list[str]] = {}
         last_of: dict[str, int] = {}  # term -> the last document with a posting of it
         last_stop: dict[str, int] = {}
+        marked: dict[str, list[int]] = {}  # term -> the document of each MARK_EVERY-th posting
+        stop_marked: dict[str, list[int]] = {}
         field_count, codes, common = len(FIELDS), _CODES, _COMMON
         ranks, words, totals, counts = index.ranks, index.words, index.totals, index._counts
         shown = []
@@ -387,9 +400,14 @@ class TermIndex:
                         + (codes[frequency] if frequency < common else code(frequency))
                         + tail
                     )
-                    if at:
+                    if len(at) == 1:  # most postings: one position
+                        spot = at[0]
+                        positions[term].append(codes[spot] if spot < common else code(spot))
+                    elif at:
                         positions[term].append(gaps(at))
                     counts[term] += 1
+                    if counts[term] % MARK_EVERY == 0:
+                        marked.setdefault(term, []).append(number)
                     last_of[term] = number
             for field, stopped in enumerate(found.stops):
                 for word, at in stopped:
@@ -397,6 +415,8 @@ class TermIndex:
                     if last is None:
                         stops[word], last = [], 0
                     stops[word].append(code((number - last) * field_count + field) + code(len(at)) + gaps(at))
+                    if len(stops[word]) % MARK_EVERY == 0:
+                        stop_marked.setdefault(word, []).append(number)
                     last_stop[word] = number
             for word, term in found.words.items():
                 if word not in words:
@@ -404,6 +424,21 @@ class TermIndex:
         index.postings = {term: "".join(parts) for term, parts in postings.items()}
         index.positions = {term: "".join(parts) for term, parts in positions.items()}
         index.stops = {word: "".join(parts) for word, parts in stops.items()}
+        for term, documents in marked.items():
+            at = list(accumulate(map(len, postings[term])))
+            spots = list(accumulate(map(len, positions[term]))) if term else [0] * len(at)
+            index.marks[term] = [
+                [document, at[mark * MARK_EVERY - 1], spots[mark * MARK_EVERY - 1]]
+                for mark, document in enumerate(documents, start=1)
+                if mark * MARK_EVERY < len(at)
+            ]
+        for word, documents in stop_marked.items():
+            at = list(accumulate(map(len, stops[word])))
+            index.stop_marks[word] = [
+                [document, at[mark * MARK_EVERY - 1], 0]
+                for mark, document in enumerate(documents, start=1)
+                if mark * MARK_EVERY < len(at)
+            ]
         corpus.shown = shown
         return index
 
@@ -529,64 +564,97 @@ class TermIndex:
         corpus: _Corpus,
         new: Analysis,
     ) -> None:
+        """Replace document `number`'s postings of `term` by those of `fields`, decoding only the
+        stretch between the marks around them (see TermIndex.marks)."""
         field_count = len(FIELDS)
-        old_codes = _CODE.findall(self.postings.get(term, ""))
-        values = decoded_codes(old_codes)
-        documents = list(accumulate(place // field_count for place in values[0::3]))
-        start, end = bisect_left(documents, number), bisect_right(documents, number)
-        before = documents[start - 1] if start else 0
+        text, held = self.postings.get(term, ""), self.positions.get(term, "")
+        marks = self.marks.get(term, [])
+        inner, outer, start, end = _window(marks, number, len(text), len(held))
+        codes = _CODE.findall(text, start[1], end[1])
+        values = decoded_codes(codes)
+        base = max(start[0], 0)  # the document the window's first posting counts from
+        documents = list(accumulate((place // field_count for place in values[0::3]), initial=base))[1:]
+        first, after = bisect_left(documents, number), bisect_right(documents, number)
+        last = documents[first - 1] if first else base
         ours: list[str] = []
-        last = before
         for field, frequency, _ in fields:
             ours += (code((number - last) * field_count + field), code(frequency), code(lengths[field]))
             last = number
-        rest = old_codes[3 * end :]
+        rest = codes[3 * after :]
         if rest:
-            rest[0] = code((documents[end] - last) * field_count + values[3 * end] % field_count)
-        postings = old_codes[: 3 * start] + ours + rest
-        if not postings:
-            for table in (self.postings, self.positions, self.ranks, self._counts):
+            rest[0] = code((documents[after] - last) * field_count + values[3 * after] % field_count)
+        window = codes[: 3 * first] + ours + rest
+        if not window and start[0] < 0 and end[1] == len(text):  # no posting left
+            for table in (self.postings, self.positions, self.ranks, self._counts, self.marks):
                 table.pop(term, None)
             return
-        self.postings[term] = "".join(postings)
-        self._counts[term] = len(postings) // 3
+        frequencies = values[1::3]
+        frequencies[first:after] = [frequency for _, frequency, _ in fields]
+        documents[first:after] = [number] * len(fields)
+        spots: list[str] = []  # the window's positions, code by code
         if term:  # the empty term has no positions
-            frequencies = values[1::3]
-            held = _CODE.findall(self.positions.get(term, ""))
-            skip, drop = sum(frequencies[:start]), sum(frequencies[start:end])
-            mine = [gaps(at) for _, _, at in fields]
-            self.positions[term] = "".join(held[:skip]) + "".join(mine) + "".join(held[skip + drop :])
-        if start == 0:  # the term's first document may be another: its rank is that document's
-            first = number if ours else documents[end]
-            order = new.order if first == number else corpus.analysis(first).order
+            spots = _CODE.findall(held, start[2], end[2])
+            skip, drop = sum(values[1 : 3 * first : 3]), sum(values[3 * first + 1 : 3 * after : 3])
+            spots[skip : skip + drop] = [gap for _, _, at in fields for gap in gap_codes(at)]
+        self.postings[term] = text[: start[1]] + "".join(window) + text[end[1] :]
+        if term:
+            self.positions[term] = held[: start[2]] + "".join(spots) + held[end[2] :]
+        self._counts.pop(term, None)  # counted again when asked for
+        marked = _marks(window, 3, documents, frequencies if term else None, spots, start)
+        growth = (len(self.postings[term]) - len(text), len(self.positions.get(term, "")) - len(held))
+        self.marks[term] = [
+            *marks[:inner],
+            *marked,
+            *([doc, at + growth[0], spot + growth[1]] for doc, at, spot in marks[outer:]),
+        ]
+        if start[0] < 0 and first == 0:  # the term's first document may be another: its rank is that one's
+            opener = number if ours else documents[0]
+            order = new.order if opener == number else corpus.analysis(opener).order
             self.ranks[term] = order.index(term)
 
     def _replace_stop(self, word: str, number: int, fields: list[tuple[int, list[int]]]) -> None:
+        """Replace document `number`'s postings of the stop word `word` by those of `fields`."""
         field_count = len(FIELDS)
-        old_codes = _CODE.findall(self.stops.get(word, ""))
-        values = decoded_codes(old_codes)
+        text = self.stops.get(word, "")
+        marks = self.stop_marks.get(word, [])
+        inner, outer, start, end = _window(marks, number, len(text), 0)
+        codes = _CODE.findall(text, start[1], end[1])
+        values = decoded_codes(codes)
         starts: list[int] = []  # where each posting's codes start
         documents: list[int] = []
-        at = document = 0
+        at = 0
+        document = base = max(start[0], 0)
         while at < len(values):
             document += values[at] // field_count
             starts.append(at)
             documents.append(document)
             at += 2 + values[at + 1]
+        starts.append(len(codes))
         first, after = bisect_left(documents, number), bisect_right(documents, number)
-        last = documents[first - 1] if first else 0
+        last = documents[first - 1] if first else base
         ours: list[str] = []
         for field, positions in fields:
-            ours += (code((number - last) * field_count + field), code(len(positions)), gaps(positions))
+            ours += (code((number - last) * field_count + field), code(len(positions)), *gap_codes(positions))
             last = number
-        rest = old_codes[starts[after] :] if after < len(starts) else []
+        rest = codes[starts[after] :]
         if rest:
             rest[0] = code((documents[after] - last) * field_count + values[starts[after]] % field_count)
-        joined = old_codes[: starts[first] if first < len(starts) else len(old_codes)] + ours + rest
-        if joined:
-            self.stops[word] = "".join(joined)
-        else:
+        window = codes[: starts[first]] + ours + rest
+        if not window and start[0] < 0 and end[1] == len(text):
             self.stops.pop(word, None)
+            self.stop_marks.pop(word, None)
+            return
+        sizes = [starts[n + 1] - starts[n] for n in range(len(documents))]
+        sizes[first:after] = [2 + len(positions) for _, positions in fields]
+        documents[first:after] = [number] * len(fields)
+        self.stops[word] = text[: start[1]] + "".join(window) + text[end[1] :]
+        growth = len(self.stops[word]) - len(text)
+        marked = _marks(window, sizes, documents, None, [], start)
+        self.stop_marks[word] = [
+            *marks[:inner],
+            *marked,
+            *([doc, at + growth, 0] for doc, at, _ in marks[outer:]),
+        ]
 
     def _said_elsewhere(self, word: str, number: int, corpus: _Corpus) -> bool:
         """Whether a document other than `number` has `word` (among those with its term)."""
@@ -595,6 +663,48 @@ class TermIndex:
         documents = set(accumulate(place // len(FIELDS) for place in values[0::3]))
         documents.discard(number)
         return any(word in field for other in sorted(documents) for field in corpus.tokens(other)[2])
+
+
+MARK_EVERY = 128  # postings between two marks in a posting list (see TermIndex.marks)
+
+
+def _window(
+    marks: list[list[int]], number: int, size: int, positions_size: int
+) -> tuple[int, int, list[int], list[int]]:
+    """The stretch of a posting list that holds document `number`'s postings: the marks before
+    it (`marks[:inner]`, the last being its start), the marks after it (`marks[outer:]`, the
+    first being its end), its start and its end ([document before, offset, positions offset]);
+    -1 for the document before the list's start."""
+    documents = [mark[0] for mark in marks]
+    inner, outer = bisect_left(documents, number), bisect_right(documents, number)
+    start = marks[inner - 1] if inner else [-1, 0, 0]
+    end = marks[outer] if outer < len(marks) else [-1, size, positions_size]
+    return inner, outer, start, end
+
+
+def _marks(
+    codes: Sequence[str],
+    sizes: int | Sequence[int],
+    documents: Sequence[int],
+    frequencies: Sequence[int] | None,
+    spots: Sequence[str],
+    start: Sequence[int],
+) -> list[list[int]]:
+    """The marks of a stretch of postings from `start` (after its first posting), each posting
+    `sizes` codes long (or its own size) with `frequencies` codes of `spots` (its positions)."""
+    found = []
+    at, spot_at = start[1], start[2]
+    next_code = next_spot = 0
+    for number in range(len(documents)):
+        if number and number % MARK_EVERY == 0:
+            found.append([documents[number - 1], at, spot_at])
+        size = sizes if isinstance(sizes, int) else sizes[number]
+        at += sum(map(len, codes[next_code : next_code + size]))
+        next_code += size
+        if frequencies is not None:
+            spot_at += sum(map(len, spots[next_spot : next_spot + frequencies[number]]))
+            next_spot += frequencies[number]
+    return found
 
 
 def _by_key(found: Analysis) -> dict[str, list[tuple[int, int, list[int]]]]:
@@ -631,7 +741,9 @@ def patched_terms(corpus: _Corpus, last: LastIndex, cache: SearchCache) -> TermI
         return None
     if len(record["keys"]) != len(keys):
         return None
-    changed = [number for number, (was, now) in enumerate(zip(record["keys"], keys, strict=True)) if was != now]
+    changed = [
+        number for number, (was, now) in enumerate(zip(record["keys"], keys, strict=True)) if was != now
+    ]
     if len(changed) > MOST_PATCHED:
         return None
 
@@ -646,6 +758,7 @@ def patched_terms(corpus: _Corpus, last: LastIndex, cache: SearchCache) -> TermI
     terms = TermIndex.parsed(manifest, read)
     if terms is None:
         return None
+    terms.marks, terms.stop_marks = record["marks"], record["stopMarks"]
     shown = record["shown"]
     for number, was in zip(changed, old, strict=True):
         date, topics, tokens = corpus.tokens(number)
@@ -684,7 +797,9 @@ def decoded(text: str) -> list[int]:
 def decoded_codes(codes: Sequence[str]) -> list[int]:
     values = list(map(_VALUES.get, codes))
     if None in values:
-        values = [_number(text) if value is None else value for text, value in zip(codes, values, strict=True)]
+        values = [
+            _number(text) if value is None else value for text, value in zip(codes, values, strict=True)
+        ]
     return cast("list[int]", values)
 
 
@@ -704,10 +819,15 @@ def surface_of(word: str, encoded: str) -> str:
 
 def gaps(positions: Sequence[int]) -> str:
     """Positions as codes of their distances from the last (the first from 0)."""
-    if not positions:
-        return ""
-    lasts = (0, *positions[:-1])
-    return "".join([code(position - last) for last, position in zip(lasts, positions, strict=True)])
+    return "".join(gap_codes(positions))
+
+
+def gap_codes(positions: Sequence[int]) -> list[str]:
+    found, last = [], 0
+    for position in positions:
+        found.append(code(position - last))
+        last = position
+    return found
 
 
 def chunk_body(

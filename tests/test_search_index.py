@@ -461,11 +461,14 @@ def test_a_build_after_one_edit_rewrites_only_the_search_files_it_changed(
     assert sum(name.startswith("d") for name in after if name not in kept) == 1, "the paper's chunk only"
 
 
-def test_patched_partitions_equal_a_build_from_nothing_over_random_edits(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_patched_partitions_equal_a_build_from_nothing_over_random_edits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Random edits of every field of a search document (words added, titles and abstracts
     swapped with other papers', fields emptied, dates and topics changed), one to three papers at
     a time, each build patching the last one's files: byte for byte a build from nothing."""
     small_partitions(monkeypatch)
+    monkeypatch.setattr(search, "MARK_EVERY", 3)  # long posting lists patched stretch by stretch
     corpus = generated_documents(120, seed=5)
     rng = random.Random(19)
     cache = RecordingCache()
