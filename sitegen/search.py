@@ -32,7 +32,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any, Protocol, cast
 
 from sitegen import assets, urls
@@ -146,13 +146,22 @@ def index_files(
 ) -> dict[str, bytes]:
     """The manifest and every file it names, by output path."""
     manifest, texts, record = index_texts(docs, cache, keys, last, mark_used=mark_used)
-    head = f"window.{GLOBAL_NAME}={compact(manifest)};\n".encode("ascii")
+    head = manifest_file(manifest)
     files = {urls.SEARCH_INDEX: head}
     for name, body in texts.items():
         files[FOLDER + name + ".js"] = part_file(name, body)
     if cache is not None and cache.get(record_key(head)) is None:  # what the next build patches it with
         cache[record_key(head)] = compact(record).encode("ascii")
     return files
+
+
+def manifest_file(manifest: dict[str, Any]) -> bytes:
+    return f"window.{GLOBAL_NAME}={compact(manifest)};\n".encode("ascii")
+
+
+def manifest_of(data: bytes) -> dict[str, Any]:
+    """The manifest a file `manifest_file` made holds."""
+    return cast("dict[str, Any]", json.loads(data.decode("ascii")[len(f"window.{GLOBAL_NAME}=") : -2]))
 
 
 def part_file(name: str, body: str) -> bytes:
@@ -564,97 +573,47 @@ class TermIndex:
         corpus: _Corpus,
         new: Analysis,
     ) -> None:
-        """Replace document `number`'s postings of `term` by those of `fields`, decoding only the
-        stretch between the marks around them (see TermIndex.marks)."""
-        field_count = len(FIELDS)
+        """Replace document `number`'s postings of `term` by those of `fields` (and their positions)."""
         text, held = self.postings.get(term, ""), self.positions.get(term, "")
-        marks = self.marks.get(term, [])
-        inner, outer, start, end = _window(marks, number, len(text), len(held))
-        codes = _CODE.findall(text, start[1], end[1])
-        values = decoded_codes(codes)
-        base = max(start[0], 0)  # the document the window's first posting counts from
-        documents = list(accumulate((place // field_count for place in values[0::3]), initial=base))[1:]
-        first, after = bisect_left(documents, number), bisect_right(documents, number)
-        last = documents[first - 1] if first else base
-        ours: list[str] = []
-        for field, frequency, _ in fields:
-            ours += (code((number - last) * field_count + field), code(frequency), code(lengths[field]))
-            last = number
-        rest = codes[3 * after :]
-        if rest:
-            rest[0] = code((documents[after] - last) * field_count + values[3 * after] % field_count)
-        window = codes[: 3 * first] + ours + rest
-        if not window and start[0] < 0 and end[1] == len(text):  # no posting left
+        ours = [(field, [code(frequency), code(lengths[field])]) for field, frequency, _ in fields]
+        done = _splice(text, self.marks.get(term, []), number, ours, len(held), size=3)
+        if done is None:  # no posting left
             for table in (self.postings, self.positions, self.ranks, self._counts, self.marks):
                 table.pop(term, None)
             return
-        frequencies = values[1::3]
-        frequencies[first:after] = [frequency for _, frequency, _ in fields]
-        documents[first:after] = [number] * len(fields)
-        spots: list[str] = []  # the window's positions, code by code
+        start, end = done.start, done.end
+        frequencies = [done.values[at + 1] for at in done.starts]
+        spots: list[str] = []  # the stretch's positions, code by code
         if term:  # the empty term has no positions
             spots = _CODE.findall(held, start[2], end[2])
-            skip, drop = sum(values[1 : 3 * first : 3]), sum(values[3 * first + 1 : 3 * after : 3])
+            skip, drop = sum(frequencies[: done.first]), sum(frequencies[done.first : done.after])
             spots[skip : skip + drop] = [gap for _, _, at in fields for gap in gap_codes(at)]
-        self.postings[term] = text[: start[1]] + "".join(window) + text[end[1] :]
-        if term:
             self.positions[term] = held[: start[2]] + "".join(spots) + held[end[2] :]
+        frequencies[done.first : done.after] = [frequency for _, frequency, _ in fields]
+        self.postings[term] = done.text
         self._counts.pop(term, None)  # counted again when asked for
-        marked = _marks(window, 3, documents, frequencies if term else None, spots, start)
-        growth = (len(self.postings[term]) - len(text), len(self.positions.get(term, "")) - len(held))
-        self.marks[term] = [
-            *marks[:inner],
-            *marked,
-            *([doc, at + growth[0], spot + growth[1]] for doc, at, spot in marks[outer:]),
-        ]
-        if start[0] < 0 and first == 0:  # the term's first document may be another: its rank is that one's
-            opener = number if ours else documents[0]
+        marked = _marks(done.codes, done.sizes, done.documents, frequencies if term else None, spots, start)
+        growth = len(self.positions.get(term, "")) - len(held)
+        self.marks[term] = done.marks(marked, growth)
+        if (
+            start[0] < 0 and done.first == 0
+        ):  # the term's first document may be another: its rank is that one's
+            opener = done.documents[0]
             order = new.order if opener == number else corpus.analysis(opener).order
             self.ranks[term] = order.index(term)
 
     def _replace_stop(self, word: str, number: int, fields: list[tuple[int, list[int]]]) -> None:
         """Replace document `number`'s postings of the stop word `word` by those of `fields`."""
-        field_count = len(FIELDS)
-        text = self.stops.get(word, "")
-        marks = self.stop_marks.get(word, [])
-        inner, outer, start, end = _window(marks, number, len(text), 0)
-        codes = _CODE.findall(text, start[1], end[1])
-        values = decoded_codes(codes)
-        starts: list[int] = []  # where each posting's codes start
-        documents: list[int] = []
-        at = 0
-        document = base = max(start[0], 0)
-        while at < len(values):
-            document += values[at] // field_count
-            starts.append(at)
-            documents.append(document)
-            at += 2 + values[at + 1]
-        starts.append(len(codes))
-        first, after = bisect_left(documents, number), bisect_right(documents, number)
-        last = documents[first - 1] if first else base
-        ours: list[str] = []
-        for field, positions in fields:
-            ours += (code((number - last) * field_count + field), code(len(positions)), *gap_codes(positions))
-            last = number
-        rest = codes[starts[after] :]
-        if rest:
-            rest[0] = code((documents[after] - last) * field_count + values[starts[after]] % field_count)
-        window = codes[: starts[first]] + ours + rest
-        if not window and start[0] < 0 and end[1] == len(text):
+        ours = [(field, [code(len(positions)), *gap_codes(positions)]) for field, positions in fields]
+        done = _splice(self.stops.get(word, ""), self.stop_marks.get(word, []), number, ours, 0, size=None)
+        if done is None:
             self.stops.pop(word, None)
             self.stop_marks.pop(word, None)
             return
-        sizes = [starts[n + 1] - starts[n] for n in range(len(documents))]
-        sizes[first:after] = [2 + len(positions) for _, positions in fields]
-        documents[first:after] = [number] * len(fields)
-        self.stops[word] = text[: start[1]] + "".join(window) + text[end[1] :]
-        growth = len(self.stops[word]) - len(text)
-        marked = _marks(window, sizes, documents, None, [], start)
-        self.stop_marks[word] = [
-            *marks[:inner],
-            *marked,
-            *([doc, at + growth, 0] for doc, at, _ in marks[outer:]),
-        ]
+        self.stops[word] = done.text
+        self.stop_marks[word] = done.marks(
+            _marks(done.codes, done.sizes, done.documents, None, [], done.start), 0
+        )
 
     def _said_elsewhere(self, word: str, number: int, corpus: _Corpus) -> bool:
         """Whether a document other than `number` has `word` (among those with its term)."""
@@ -682,23 +641,97 @@ def _window(
     return inner, outer, start, end
 
 
+@dataclass(frozen=True)
+class _Spliced:
+    """A posting list with one document's postings replaced, and the stretch that changed."""
+
+    text: str  # the whole list, spliced
+    codes: list[str]  # the stretch's codes, spliced
+    documents: list[int]  # each posting's document, in the stretch spliced
+    sizes: list[int]  # each posting's codes, in the stretch spliced
+    values: list[int]  # the stretch's numbers before the splice
+    starts: list[int]  # where each posting starts in `values`, before the splice
+    first: int  # the document's postings were `first` to `after` of the stretch, before
+    after: int
+    start: list[int]  # the marks that frame the stretch (see `_window`)
+    end: list[int]
+    around: tuple[list[list[int]], list[list[int]]]  # the marks before and after the stretch
+    growth: int  # how much longer the list is
+
+    def marks(self, marked: list[list[int]], positions_growth: int) -> list[list[int]]:
+        """The list's marks: those before the stretch, `marked` (in it) and those after it, moved
+        as far as the list (and its positions) grew."""
+        before, after = self.around
+        growth = self.growth
+        return [*before, *marked, *([doc, at + growth, spot + positions_growth] for doc, at, spot in after)]
+
+
+def _splice(
+    text: str,
+    marks: list[list[int]],
+    number: int,
+    ours: list[tuple[int, list[str]]],
+    positions_size: int,
+    *,
+    size: int | None,
+) -> _Spliced | None:
+    """`text` (a posting list: per posting the document's distance from the last one's times the
+    fields plus the field, then `size` codes, or a count and as many codes) with document
+    `number`'s postings replaced by `ours` (per field, the codes after the first); only the
+    stretch between the marks around them is decoded. None when no posting is left."""
+    field_count = len(FIELDS)
+    inner, outer, start, end = _window(marks, number, len(text), positions_size)
+    codes = _CODE.findall(text, start[1], end[1])
+    values = decoded_codes(codes)
+    starts: list[int] = []  # where each posting's codes start
+    documents: list[int] = []
+    at = 0
+    document = base = max(start[0], 0)  # the document the stretch's first posting counts from
+    while at < len(values):
+        document += values[at] // field_count
+        starts.append(at)
+        documents.append(document)
+        at += size or 2 + values[at + 1]
+    first, after = bisect_left(documents, number), bisect_right(documents, number)
+    last = documents[first - 1] if first else base
+    mine: list[str] = []
+    for field, tail in ours:
+        mine += (code((number - last) * field_count + field), *tail)
+        last = number
+    edge = starts[after] if after < len(starts) else len(codes)
+    rest = codes[edge:]
+    if rest:
+        rest[0] = code((documents[after] - last) * field_count + values[edge] % field_count)
+    spliced = codes[: starts[first] if first < len(starts) else len(codes)] + mine + rest
+    if not spliced and start[0] < 0 and end[1] == len(text):
+        return None
+    sizes = [following - at for at, following in pairwise([*starts, len(codes)])]
+    sizes[first:after] = [1 + len(tail) for _, tail in ours]
+    documents[first:after] = [number] * len(ours)
+    joined = text[: start[1]] + "".join(spliced) + text[end[1] :]
+    around = (marks[:inner], marks[outer:])
+    growth = len(joined) - len(text)
+    return _Spliced(
+        joined, spliced, documents, sizes, values, starts, first, after, start, end, around, growth
+    )
+
+
 def _marks(
     codes: Sequence[str],
-    sizes: int | Sequence[int],
+    sizes: Sequence[int],
     documents: Sequence[int],
     frequencies: Sequence[int] | None,
     spots: Sequence[str],
     start: Sequence[int],
 ) -> list[list[int]]:
     """The marks of a stretch of postings from `start` (after its first posting), each posting
-    `sizes` codes long (or its own size) with `frequencies` codes of `spots` (its positions)."""
+    `sizes` codes long with `frequencies` codes of `spots` (its positions)."""
     found = []
     at, spot_at = start[1], start[2]
     next_code = next_spot = 0
-    for number in range(len(documents)):
+    for number, size in enumerate(sizes):
         if number and number % MARK_EVERY == 0:
             found.append([documents[number - 1], at, spot_at])
-        size = sizes if isinstance(sizes, int) else sizes[number]
         at += sum(map(len, codes[next_code : next_code + size]))
         next_code += size
         if frequencies is not None:
@@ -730,11 +763,11 @@ MOST_PATCHED = 64  # papers changed: more, and the index is made from every pape
 def patched_terms(corpus: _Corpus, last: LastIndex, cache: SearchCache) -> TermIndex | None:
     """The last build's term index, patched for the papers that changed since; None when the last
     build's files or record are gone, or it indexed other papers or another number of them."""
-    manifest_file = last.read(urls.SEARCH_INDEX)
-    record_text = cache.get(record_key(manifest_file)) if manifest_file is not None else None
-    if manifest_file is None or record_text is None:
+    last_manifest = last.read(urls.SEARCH_INDEX)
+    record_text = cache.get(record_key(last_manifest)) if last_manifest is not None else None
+    if last_manifest is None or record_text is None:
         return None
-    manifest = json.loads(manifest_file.decode("ascii")[len(f"window.{GLOBAL_NAME}=") : -2])
+    manifest = manifest_of(last_manifest)
     record = json.loads(record_text)
     keys = corpus.keys
     if manifest.get("format") != INDEX_FORMAT or manifest["fields"] != [list(f) for f in FIELDS]:
