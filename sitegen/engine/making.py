@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from sitegen import urls
 from sitegen.digests import digest
@@ -403,13 +403,18 @@ def patched_file(
     """The chunked file `old`, laid out as `layout` says with the chunks `made` says, as the
     papers of `order` want it: each paper's chunk kept where it was or moved (ranges copied in the
     kernel), the chunks of `new` put in where they differ (only those old chunks are read), the
-    papers no longer listed left out. None when `old` cannot be such a file, or lists nothing."""
+    papers no longer listed left out. None when `old` cannot be such a file, or lists nothing.
+
+    Worked out run by run, not paper by paper: a one-paper edit of a 10,000-paper list is one or
+    two runs of papers still next to each other, each one range of the old file."""
     step, sizes = len(layout.separator), made.sizes
     size = len(layout.head) + sum(sizes) + step * (len(sizes) - 1) + len(layout.tail)
     if not sizes or not order or old.stat().st_size != size:
         return None
     starts = list(accumulate((size + step for size in sizes), initial=len(layout.head)))
     number_of = {slug: number for number, slug in enumerate(made.order)}
+    numbers = list(map(number_of.get, order))  # each place's chunk in the old file, if any
+    fresh = _fresh_chunks(old, starts, sizes, order, numbers, new)
     pieces: list[Piece] = []
 
     def copy(start: int, end: int) -> None:  # a range of the old file, joined to the one before
@@ -419,27 +424,53 @@ def patched_file(
         else:
             pieces.append((start, end))
 
-    now, before = array("q"), None  # `before`: the old number of the chunk before, if copied
-    with old.open("rb") as handle:
-        copy(0, len(layout.head))
-        for place, slug in enumerate(order):
-            number = number_of.get(slug)
-            chunk = new.get(slug)
-            if chunk is not None and number is not None and len(chunk) == sizes[number]:
-                handle.seek(starts[number])
-                chunk = None if handle.read(sizes[number]) == chunk else chunk
-            if place:  # the separator: where it lay in the old file, or anew
-                if before is not None and number == before + 1 and chunk is None:
-                    copy(starts[before] + sizes[before], starts[number])
-                else:
-                    pieces.append(layout.separator)
-            if chunk is None and number is not None:
-                copy(starts[number], starts[number] + sizes[number])
-                now.append(sizes[number])
-            else:
-                assert chunk is not None, "a paper new to the file comes with its chunk"
-                pieces.append(chunk)
-                now.append(len(chunk))
-            before = number if chunk is None else None
+    copy(0, len(layout.head))
+    for first, end in _runs(numbers, fresh):
+        if first:
+            pieces.append(layout.separator)
+        if first in fresh:
+            pieces.append(fresh[first])
+            continue
+        last = numbers[end - 1]
+        assert last is not None, "a paper new to the file comes with its chunk"
+        copy(starts[cast(int, numbers[first])], starts[last] + sizes[last])
     copy(size - len(layout.tail), size)
+    now = array("q", [0 if number is None else sizes[number] for number in numbers])
+    for place, chunk in fresh.items():
+        now[place] = len(chunk)
     return Patched(old, tuple(pieces)), ChunkSizes(order, now)
+
+
+def _fresh_chunks(
+    old: Path,
+    starts: Sequence[int],
+    sizes: Sequence[int],
+    order: Sequence[str],
+    numbers: Sequence[int | None],
+    new: Mapping[str, bytes],
+) -> dict[int, bytes]:
+    """The chunks of `new` that differ from the old file's (or are new to it), by place in `order`."""
+    place_of = {slug: place for place, slug in enumerate(order) if slug in new} if new else {}
+    fresh: dict[int, bytes] = {}
+    with old.open("rb") as handle:
+        for slug, place in place_of.items():
+            chunk, number = new[slug], numbers[place]
+            if number is not None and len(chunk) == sizes[number]:
+                handle.seek(starts[number])
+                if handle.read(sizes[number]) == chunk:
+                    continue
+            fresh[place] = chunk
+    return fresh
+
+
+def _runs(numbers: Sequence[int | None], fresh: Mapping[int, bytes]) -> Iterator[tuple[int, int]]:
+    """The places cut into runs [first, end): a fresh chunk alone, else old chunks that follow
+    each other in the old file too."""
+    cuts = {*fresh, *(place + 1 for place in fresh)}
+    cuts.update(
+        place
+        for place, (before, number) in enumerate(pairwise(numbers), start=1)
+        if before is None or number is None or number != before + 1
+    )
+    bounds = sorted(cut for cut in cuts if 0 < cut < len(numbers))
+    yield from pairwise([0, *bounds, len(numbers)])
