@@ -775,6 +775,10 @@ class ManifestOutput(StagedOutput):
         except OSError as exc:
             raise os_error(exc, "put the output in place") from None
 
+    def in_place(self, relative: str) -> bool:
+        """Whether this build has put its version of the file in place already (`publish`)."""
+        return relative in self._published
+
     def start_tally(self) -> None:
         """In a forked process: count only the files it writes from here on."""
         self.written = self.unchanged = self.total_bytes = 0

@@ -463,6 +463,41 @@ def test_an_edit_patches_the_data_files_instead_of_joining_every_record_again(pr
     assert_same_as_cold_build(project)
 
 
+@pytest.mark.parametrize("edit_kind", ["abstract", "title"])
+def test_the_dev_servers_rebuild_patches_lists_data_files_and_search_index_as_a_build_does(
+    project, monkeypatch, edit_kind
+):
+    """The dev server's build puts the edited paper's page in place first, then patches the rest
+    from the last build's files: the files it has put in place are no longer the last build's,
+    the others still are. (It used to forget them all at its first publish: every rebuild at
+    10,000 papers then joined every data file and inverted every paper again, ~5 s, not ~1 s.)"""
+    import sitegen.engine.making
+    import sitegen.outputs
+    import sitegen.search
+
+    making = sitegen.engine.making
+    published: list[frozenset[str] | None] = []
+    state = build(project, use_cache=False, published=published.append).state
+    patched, joined, rows = [], [], []
+    monkeypatch.setattr(making, "patched_file", spy(making.patched_file, patched))
+    monkeypatch.setattr(sitegen.outputs.ListFile, "joined", spy(sitegen.outputs.ListFile.joined, joined))
+    monkeypatch.setattr(making, "rows_again", spy_returns(making.rows_again, rows))
+    monkeypatch.setattr(sitegen.search.TermIndex, "of", None)  # inverting every paper again: must not happen
+    if edit_kind == "abstract":
+        edit(project / "content/papers/study-6.md", "We study", "We carefully study")
+    else:
+        edit(project / "content/papers/study-6.md", "Study 6:", "Study six, edited:")
+    published.clear()
+    build(project, use_cache=False, state=state, published=published.append)
+    first = published[0] or frozenset()
+    assert "papers/study-6.html" in first and all(path.startswith("papers/study-") for path in first)
+    assert len(patched) >= 5 and joined == [], "every data file patched, none joined again"
+    if edit_kind == "title":
+        assert rows and all(found is not None for found in rows), "list pages made from the last build's rows"
+    monkeypatch.undo()
+    assert_same_as_cold_build(project)
+
+
 @pytest.mark.parametrize("in_kernel", [True, False], ids=["copy_file_range", "read-and-write"])
 def test_a_patched_data_file_is_rewritten_only_when_its_bytes_change(project, monkeypatch, in_kernel):
     import sitegen.write

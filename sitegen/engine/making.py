@@ -69,6 +69,7 @@ class Making:
         self.chunk_sizes: dict[str, ChunkSizes] = {}  # chunked file -> each paper's chunk size
         self.row_layouts: dict[str, RowLayout | None] = {}  # list page made -> where its rows are
         self._row_source: RowSource | None = None
+        self.last_files: Mapping[str, Any] = self.state.outputs.get(str(self.output.out), {})
 
     def make(self, meanwhile: Callable[[], None]) -> SearchFiles:
         """Make what changed into `output`: paper pages first, then the rest, then the search
@@ -198,17 +199,25 @@ class Making:
         return self.inputs.changes(self.last, site)
 
     def _last_manifest(self) -> Mapping[str, Any]:
+        """The output's files as the last build into it left them (as this build began: the dev
+        server's build forgets them in `state` once it puts its first files in place)."""
         if self.last is None or self.last.folder != str(self.output.out):
             return {}
-        return self.state.outputs.get(str(self.output.out), {})
+        return self.last_files
 
     def _last_output(self, path: str) -> Path | None:
-        """The file as the last build left it, while it still is."""
-        previous = self.output.previous
+        """The file as the last build left it, while it still is: not one this build has put in
+        place already (the dev server's build puts paper pages in place before it patches the
+        lists, data files and search index from the last build's)."""
+        output = self.output
+        previous = output.previous
         kept = (
-            previous is not None and path in previous.entries and self._last_manifest().get(path) is not None
+            previous is not None
+            and path in previous.entries
+            and self._last_manifest().get(path) is not None
+            and not output.in_place(path)
         )
-        return self.output.out / path if kept else None
+        return output.out / path if kept else None
 
     def _chunked_job(self, chunked: Chunked) -> Job:
         order = self.plan.view.listing(chunked.order)
