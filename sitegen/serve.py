@@ -34,6 +34,7 @@ from sitegen import urls
 from sitegen.build import BuildReport, build_site
 from sitegen.config import LoadedConfig, load_config
 from sitegen.devserver import PreviewServer
+from sitegen.engine.session import list_output_while_idle
 from sitegen.engine.store import BuildState
 from sitegen.errors import Problem, SitegenError, os_error
 from sitegen.load import PAPERS_DIR, TOPICS_FILE
@@ -209,6 +210,8 @@ class DevServer:
             with self._built:
                 self.outcomes.append(outcome)
                 self._built.notify_all()
+            if self._state is not None:  # still under the build lock: no build writes meanwhile
+                list_output_while_idle(self._state, self.out)
 
     def _run_build(self, changes: Changes | None) -> BuildReport:
         if self.loaded is None or changes is None or ChangeKind.CONFIG in changes.kinds:

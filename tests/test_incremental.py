@@ -498,6 +498,27 @@ def test_the_dev_servers_rebuild_patches_lists_data_files_and_search_index_as_a_
     assert_same_as_cold_build(project)
 
 
+def test_the_output_listed_while_the_dev_server_is_idle_serves_the_next_build_once(project, monkeypatch):
+    """The dev server lists its output folder once a build is done; the next build takes that
+    listing instead of stat-ing every file while the editor waits, and gives the same site. The
+    listing is used once: the build after lists the folder itself."""
+    import sitegen.engine.session as session
+
+    state = build(project, use_cache=False, published=lambda paths: None).state
+    session.list_output_while_idle(state, project / "public")
+    listed = []
+    monkeypatch.setattr(session, "output_files", spy(session.output_files, listed))
+    edit(project / "content/papers/study-4.md", "Study 4:", "Study four, edited:")
+    state = build(project, use_cache=False, state=state, published=lambda paths: None).state
+    assert listed == [], "the idle listing, not a new one"
+    assert_same_as_cold_build(project)  # which lists its own folder
+    listed.clear()
+    edit(project / "content/papers/study-4.md", "Study four, edited:", "Study 4, edited again:")
+    build(project, use_cache=False, state=state, published=lambda paths: None)
+    assert listed == [(project / "public",)]
+    assert_same_as_cold_build(project)
+
+
 @pytest.mark.parametrize("in_kernel", [True, False], ids=["copy_file_range", "read-and-write"])
 def test_a_patched_data_file_is_rewritten_only_when_its_bytes_change(project, monkeypatch, in_kernel):
     import sitegen.write

@@ -48,7 +48,14 @@ from sitegen.load import ContentPaths, PaperListing, display_path, paper_files
 from sitegen.model import Library, Paper
 from sitegen.plan import ROW_TEMPLATES, TEMPLATES, Input, Plan
 from sitegen.views import SiteData
-from sitegen.write import ManifestOutput, OutputFiles, output_files, tidy, trusted_manifest
+from sitegen.write import (
+    ManifestOutput,
+    OutputFiles,
+    delete_set_aside,
+    output_files,
+    tidy,
+    trusted_manifest,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -109,7 +116,8 @@ class Engine:
         self._started = time.perf_counter()
         self._stack.enter_context(no_full_collections())
         set_aside = self.cache_dir / SET_ASIDE if self.cache_dir else None
-        scan = _output_scan(self.out, self.listing, set_aside, self.tuning.parallel_from)
+        listed = self.state.listed_outputs.pop(str(self.out), None) if self.state is not None else None
+        scan = _output_scan(self.out, self.listing, set_aside, self.tuning.parallel_from, listed)
         self.output = self._stack.enter_context(scan)
         return self
 
@@ -373,16 +381,34 @@ def _inputs_fingerprint(
     return digest("\n".join(parts).encode("utf-8"))
 
 
+def list_output_while_idle(state: BuildState, out: Path) -> None:
+    """List the output folder's files for the next build into it with `state` (the dev server
+    calls this once a build is done, while it waits for the next edit: ~0.06 s at 10,000 papers
+    that the next edit's page then does not wait for). Only sitegen writes in that folder, and
+    only in a build, so the listing stays true until the next one."""
+    tidy(out, None)
+    state.listed_outputs[str(out.resolve())] = output_files(out)
+
+
 @contextmanager
 def _output_scan(
-    out: Path, listing: PaperListing | None, set_aside: Path | None, parallel_from: int
+    out: Path,
+    listing: PaperListing | None,
+    set_aside: Path | None,
+    parallel_from: int,
+    listed: OutputFiles | None = None,
 ) -> Iterator[Callable[[], OutputFiles | None]]:
-    """The output folder's files, as a function: for a big library, listed in a forked process
-    from now on (a stat call for each of ~10,000 files, while this process reads its cache),
-    which then deletes the files the last build set aside and what killed builds left."""
+    """The output folder's files, as a function: as `listed` (by `list_output_while_idle`) when
+    given; for a big library, listed in a forked process from now on (a stat call for each of
+    ~10,000 files, while this process reads its cache), which then deletes the files the last
+    build set aside and what killed builds left."""
+    if listed is not None:
+        delete_set_aside(set_aside)
+        yield lambda: listed
+        return
     if listing is None or len(listing) < parallel_from:
         tidy(out, set_aside)
         yield partial(output_files, out)
         return
-    with forked(partial(output_files, out), then=partial(tidy, out, set_aside)) as listed:
-        yield listed
+    with forked(partial(output_files, out), then=partial(tidy, out, set_aside)) as scanned:
+        yield scanned

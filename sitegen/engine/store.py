@@ -403,6 +403,9 @@ class BuildState:
     _related_changed: bool = False
     fresh_words: dict[str, Any] = field(default_factory=dict)  # text key -> words, counted by this build
     _stores: dict[str, BlobStore] = field(default_factory=dict)  # those read or made so far
+    # Output folder (as `outputs` names it) -> its files (write.OutputFiles), listed by the dev
+    # server while idle after its last build: the next build's listing, used once, never saved.
+    listed_outputs: dict[str, Any] = field(default_factory=dict)
 
     # The stores, each a journal of its own, read from `folder` when first used: a rebuild
     # starts its forked processes before it reads those it needs later, or not at all.
