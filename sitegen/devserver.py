@@ -16,7 +16,7 @@ import socket
 import stat
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from functools import lru_cache
 from http import HTTPStatus
@@ -124,24 +124,36 @@ CLIENT_JS = """\
 
   function buildId(state) { return state.session + ":" + state.build; }
 
-  var events = new EventSource("/__sitegen/events?page=" + encodeURIComponent(location.pathname));
-  events.onmessage = function (message) {
-    var state = JSON.parse(message.data);
-    var build = buildId(state);
-    if (shown !== null && build !== shown && state.problems.length === 0) {
-      sessionStorage.setItem(scrollKey, String(window.scrollY));
-      events.close();
-      location.reload();
-      return;
-    }
-    shown = build;
-    if (state.problems.length) {
-      showProblems(state.problems);
-    } else if (overlay) {
-      overlay.remove();
-      overlay = null;
-    }
-  };
+  function follow() {
+    var address = "/__sitegen/events?page=" + encodeURIComponent(location.pathname) +
+      (shown !== null ? "&shown=" + encodeURIComponent(shown) : "");
+    var events = new EventSource(address);
+    events.onmessage = function (message) {
+      var state = JSON.parse(message.data);
+      var build = buildId(state);
+      if (shown !== null && build !== shown && state.problems.length === 0) {
+        sessionStorage.setItem(scrollKey, String(window.scrollY));
+        events.close();
+        location.reload();
+        return;
+      }
+      shown = build;
+      if (state.problems.length) {
+        showProblems(state.problems);
+      } else if (overlay) {
+        overlay.remove();
+        overlay = null;
+      }
+    };
+  }
+
+  // Once the page has loaded: a rebuild waits for the edited page to be back before it goes on
+  // with the rest (the server learns it from this stream).
+  if (document.readyState === "complete") {
+    follow();
+  } else {
+    window.addEventListener("load", follow);
+  }
 })();
 """
 
@@ -191,10 +203,16 @@ class Broadcaster:
         self._page_changed: dict[str, int] = {}  # output path -> the last announcement that changed it
         self.problems: tuple[Problem, ...] = ()
         self.closed = False
+        self._watching: list[list[Page]] = []  # the page of each open event stream
+        self._arrived: list[Page] = []  # the pages whose stream opened since the last announcement
 
-    def built(self, changed: Iterable[str] | None = None) -> None:
-        """Files are in place (`changed`: their output paths; None: possibly every file)."""
+    def built(self, changed: Iterable[str] | None = None) -> int:
+        """Files are in place (`changed`: their output paths; None: possibly every file).
+        Returns how many open pages this tells to reload."""
+        changed = None if changed is None else frozenset(changed)
         with self._changed:
+            self._arrived = []
+            due = sum(_shows_any(page, changed) for [page] in self._watching)
             self.build += 1
             if changed is None or any(_affects_every_page(path) for path in changed):
                 self._every_page_changed = self.build
@@ -203,6 +221,38 @@ class Broadcaster:
                 self._page_changed.update(dict.fromkeys(changed, self.build))
             self.problems = ()
             self._changed.notify_all()
+            return due
+
+    def wait_for_reloads(self, changed: Iterable[str] | None, due: int, timeout: float) -> bool:
+        """Wait until `due` pages showing `changed` files have reloaded (their new stream is
+        open: the page and its scripts are loaded), at most `timeout` seconds; True if they did."""
+        changed = None if changed is None else frozenset(changed)
+        with self._changed:
+            return self._changed.wait_for(
+                lambda: self.closed or sum(_shows_any(page, changed) for page in self._arrived) >= due,
+                timeout,
+            )
+
+    @contextlib.contextmanager
+    def watching(self, page: Page) -> Iterator[Callable[[], None]]:
+        """An open event stream of `page`, while the block runs or until the function it gives
+        is called (the stream told its page to reload: the page closes it, which the server
+        learns only at the next heartbeat)."""
+        entry = [page]  # this stream's own entry, even where another tab shows the same page
+        with self._changed:
+            self._watching.append(entry)
+            self._arrived.append(page)
+            self._changed.notify_all()
+
+        def done() -> None:
+            with self._changed:
+                if any(watched is entry for watched in self._watching):
+                    self._watching = [watched for watched in self._watching if watched is not entry]
+
+        try:
+            yield done
+        finally:
+            done()
 
     def failed(self, problems: Iterable[Problem]) -> None:
         with self._changed:
@@ -245,6 +295,19 @@ class Broadcaster:
             return state if state != seen else None
 
 
+def _reloads(shown: str, state: dict[str, Any]) -> bool:
+    """Whether the reload client of a page served from build `shown` ("" if unknown) reloads it
+    on `state`, as its script decides."""
+    return bool(shown) and f"{state['session']}:{state['build']}" != shown and not state["problems"]
+
+
+def _shows_any(page: Page, changed: frozenset[str] | None) -> bool:
+    """Whether a page showing `page`'s files reloads when `changed` files are put in place."""
+    if page is None or changed is None or any(_affects_every_page(path) for path in changed):
+        return True
+    return not changed.isdisjoint(page)
+
+
 def _affects_every_page(path: str) -> bool:
     """A changed stylesheet or script shows on every page; not the scripts that hold data (the
     search index and its files, the All papers browser's data), loaded when they are used."""
@@ -274,7 +337,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
                 b"address too long\n", "text/plain" + TEXT, send_body, HTTPStatus.REQUEST_URI_TOO_LONG
             )
         elif raw_path == EVENTS_PATH and send_body:
-            self._stream_events(self._page_of(self._query_value("page")))
+            self._stream_events(self._page_of(self._query_value("page")), self._query_value("shown"))
         elif raw_path == CLIENT_PATH:
             self._send_bytes(CLIENT_JS.encode(), "text/javascript" + TEXT, send_body)
         else:
@@ -417,8 +480,9 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         if send_body:
             self.wfile.write(data)
 
-    def _stream_events(self, page: Page) -> None:
-        """Server-Sent Events: the page's state at once, then every change, until the tab closes."""
+    def _stream_events(self, page: Page, shown: str) -> None:
+        """Server-Sent Events: the page's state at once, then every change, until the tab closes.
+        `shown`: the build the page was served from ("session:build"), if it says."""
         hub = self.server.broadcaster
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream" + TEXT)
@@ -426,19 +490,21 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.close_connection = True
         state: dict[str, Any] | None = hub.state(page)
-        try:
+        gone = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+        with contextlib.suppress(*gone), hub.watching(page) as told_to_reload:
             self.wfile.write(b"retry: 500\n\n")
             while state is not None and not hub.closed:
                 self.wfile.write(f"data: {json.dumps(state)}\n\n".encode())
                 self.wfile.flush()
+                if _reloads(shown, state):
+                    told_to_reload()
+                shown = f"{state['session']}:{state['build']}"
                 seen = state
                 state = hub.wait_for_change(seen, HEARTBEAT_SECONDS, page)
                 while state is None and not hub.closed:
                     self.wfile.write(b": ping\n\n")  # fails once the tab is gone
                     self.wfile.flush()
                     state = hub.wait_for_change(seen, HEARTBEAT_SECONDS, page)
-        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
-            pass
 
 
 FOLDER = "folder"

@@ -44,6 +44,8 @@ from sitegen.write import locked_folder, remove_unlocked
 
 DEFAULTS = SiteConfig(title="", description="", base_url="", author="")
 
+RELOAD_GRACE_SECONDS = 0.5  # at most this long a rebuild waits for the edited page to reload
+
 
 def default_templates_dir() -> Path:
     return Path(str(files("sitegen.templates")))
@@ -111,8 +113,10 @@ class DevServer:
         editor: bool = True,
         echo: Callable[[str], None] = print,
         quiet: float = QUIET_SECONDS,
+        reload_grace: float = RELOAD_GRACE_SECONDS,
     ) -> None:
         self.config_file = config_file
+        self.reload_grace = reload_grace  # how long a rebuild may wait for the edited page to reload
         self.editor = editor  # the preview is the editor's view unless asked for the reader's site
         self.echo = echo
         self.http = PreviewServer(self._site_root, host, port)  # first: it fails when the port is taken
@@ -230,8 +234,15 @@ class DevServer:
         return report
 
     def _published(self, paths: frozenset[str] | None) -> None:
-        """Files are in place: the pages showing them reload now, not once the whole build is done."""
-        self.http.broadcaster.built(paths)
+        """Files are in place: the pages showing them reload now, not once the whole build is done.
+        The first files of a rebuild are the edited paper's page: the build then lets the open
+        pages showing them reload before it goes on with the lists and the search index, which
+        would otherwise take the processor from serving the page and its scripts (~0.1 s at
+        10,000 papers)."""
+        hub = self.http.broadcaster
+        due = hub.built(paths)
+        if not self._announced and due:
+            hub.wait_for_reloads(paths, due, self.reload_grace)
         self._announced = True
 
     def _reload_config(self) -> None:

@@ -327,6 +327,45 @@ def test_the_edited_page_shows_while_the_search_index_is_still_being_rebuilt(pre
 
 
 @pytest.mark.browser
+def test_a_rebuild_lets_the_edited_page_reload_before_it_makes_the_lists(make_project, page, monkeypatch):
+    """The first files a rebuild puts in place are the edited paper's page: the build waits until
+    the open page showing it has reloaded (its reload client, started once the page has loaded,
+    opens its event stream again) before it makes the lists and the search index."""
+    from sitegen.devserver import Broadcaster
+
+    root = make_project(FILES)
+    server = DevServer(root / "site.yaml", echo=lambda line: None, reload_grace=WAIT)
+    server.start()
+    preview = Preview(root, server)
+    try:
+        open_page(page, preview, "papers/lesion-segmenter.html", "Segmenting lesions")
+        preview.wait_for_builds(1)
+        told: list[tuple[str, object]] = []
+        built, watching = Broadcaster.built, Broadcaster.watching
+
+        def record_built(hub, changed=None):
+            told.append(("built", None if changed is None else frozenset(changed)))
+            return built(hub, changed)
+
+        def record_watching(hub, watched):
+            told.append(("stream", watched))
+            return watching(hub, watched)
+
+        monkeypatch.setattr(Broadcaster, "built", record_built)
+        monkeypatch.setattr(Broadcaster, "watching", record_watching)
+        preview.save("content/papers/lesion-segmenter.md", paper("Lesions, retitled", "2026-04-02"))
+        preview.wait_for_builds(2)
+        heading_is(page, "Lesions, retitled")
+        kinds = [kind for kind, _ in told]
+        first = told[kinds.index("built")][1]
+        assert first is not None and "papers/lesion-segmenter.html" in first, told
+        assert kinds[:3] == ["built", "stream", "built"], told
+        assert told[1][1] == ("papers/lesion-segmenter.html",), "the edited page's stream, again"
+    finally:
+        server.stop()
+
+
+@pytest.mark.browser
 def test_only_the_pages_an_edit_changed_reload(preview, page):
     open_page(page, preview, "papers/chart-agent.html", "A clinical chart agent")
     listing = page.context.new_page()

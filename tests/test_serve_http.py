@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.devserver import CLIENT_TAG, EVENTS_PATH, PreviewServer, client_tag
+from sitegen.devserver import CLIENT_TAG, EVENTS_PATH, Broadcaster, PreviewServer, client_tag
 from sitegen.errors import Problem
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-SITE"
@@ -349,3 +349,22 @@ def test_the_server_holds_a_backlog_of_connections_arriving_together(server):
     finally:
         for sock in connections:
             sock.close()
+
+
+def test_a_page_told_to_reload_no_longer_counts_as_open():
+    """A stream that told its page to reload is closed by the page, which the server learns only
+    at the next heartbeat: the next announcement must not wait for it."""
+    hub = Broadcaster()
+    page = ("papers/a.html",)
+    with hub.watching(page) as told_to_reload:
+        assert hub.built({"papers/a.html"}) == 1
+        assert hub.built({"papers/b.html"}) == 0
+        told_to_reload()
+        assert hub.built({"papers/a.html"}) == 0
+    with hub.watching(page), hub.watching(None):
+        assert hub.built({"papers/a.html"}) == 2
+        assert hub.wait_for_reloads({"papers/a.html"}, 2, timeout=0.05) is False
+        arrived = threading.Thread(target=lambda: hub.watching(page).__enter__())
+        arrived.start()
+        arrived.join()
+        assert hub.wait_for_reloads({"papers/a.html"}, 1, timeout=10) is True
