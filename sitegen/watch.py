@@ -29,7 +29,7 @@ from watchdog.observers.polling import PollingObserver
 
 from sitegen.load import is_editor_noise
 
-QUIET_SECONDS = 0.1  # a save's events arrive within this of each other
+QUIET_SECONDS = 0.05  # a save's events arrive within this of each other (an editor's: within milliseconds)
 POLL_SECONDS = 0.5
 
 # Reading a file is not changing it (inotify reports opens and closes; the build opens every file).

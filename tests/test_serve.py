@@ -149,6 +149,7 @@ def test_a_title_edit_appears_in_the_open_page_at_the_same_scroll_position(previ
     heading_is(page, "Segmenting organs, fixed title")
     assert page.evaluate("window.notReloadedYet") is None, "the page reloaded itself"
     page.wait_for_function("window.scrollY >= 500", timeout=WAIT_MS)
+    preview.wait_for_builds(2)  # its line is said once the whole rebuild is done, after the page
     assert "paper changed: content/papers/organ-segmenter.md" in "\n".join(preview.lines)
 
 
@@ -257,6 +258,7 @@ def test_topic_and_config_edits_reach_the_pages(preview, page):
     site = (preview.root / "site.yaml").read_text().replace("title: Test Review", "title: Renamed Review")
     preview.save("site.yaml", site)
     page.wait_for_function("document.title.includes('Renamed Review')", timeout=WAIT_MS)
+    preview.wait_for_builds(3)  # its line is said once the whole rebuild is done
     assert any("config changed: site.yaml" in line for line in preview.lines)
 
 
