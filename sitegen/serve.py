@@ -215,7 +215,8 @@ class DevServer:
                 self.outcomes.append(outcome)
                 self._built.notify_all()
             if self._state is not None:  # still under the build lock: no build writes meanwhile
-                list_output_while_idle(self._state, self.out)
+                with suppress(OSError):  # then the next build lists the folder itself
+                    list_output_while_idle(self._state, self.out)
 
     def _run_build(self, changes: Changes | None) -> BuildReport:
         if self.loaded is None or changes is None or ChangeKind.CONFIG in changes.kinds:
