@@ -374,6 +374,7 @@ class TermIndex:
         # edit decodes only the stretch between the marks around its paper's postings.
         self.marks: dict[str, list[list[int]]] = {}
         self.stop_marks: dict[str, list[list[int]]] = {}  # the same for stop words (no positions)
+        self._first_changed: set[str] = set()  # terms whose first document may have changed (`replace`)
 
     @classmethod
     def of(cls, corpus: _Corpus) -> TermIndex:
@@ -552,7 +553,7 @@ class TermIndex:
             self.totals[field] += new.lengths[field] - old.lengths[field]
         ours = _by_key(new)
         for term in {*_by_key(old), *ours}:
-            self._replace_term(term, number, ours.get(term, []), new.lengths, corpus, new)
+            self._replace_term(term, number, ours.get(term, []), new.lengths)
         stopped = _stops_by_key(new)
         for word in {*_stops_by_key(old), *stopped}:
             self._replace_stop(word, number, stopped.get(word, []))
@@ -560,7 +561,8 @@ class TermIndex:
             if word not in self.words:
                 self.words[word] = term
         for word in old.words.keys() - new.words.keys():
-            if not self._said_elsewhere(word, number, corpus):
+            # Gone already when another changed paper that had it was replaced first.
+            if word in self.words and not self._said_elsewhere(word, number, corpus):
                 del self.words[word]
                 self.surfaces.pop(word, None)
 
@@ -570,8 +572,6 @@ class TermIndex:
         number: int,
         fields: list[tuple[int, int, list[int]]],
         lengths: list[int],
-        corpus: _Corpus,
-        new: Analysis,
     ) -> None:
         """Replace document `number`'s postings of `term` by those of `fields` (and their positions)."""
         text, held = self.postings.get(term, ""), self.positions.get(term, "")
@@ -595,12 +595,23 @@ class TermIndex:
         marked = _marks(done.codes, done.sizes, done.documents, frequencies if term else None, spots, start)
         growth = len(self.positions.get(term, "")) - len(held)
         self.marks[term] = done.marks(marked, growth)
-        if (
-            start[0] < 0 and done.first == 0
-        ):  # the term's first document may be another: its rank is that one's
-            opener = done.documents[0]
-            order = new.order if opener == number else corpus.analysis(opener).order
-            self.ranks[term] = order.index(term)
+        if start[0] < 0 and done.first == 0:  # the term's first document may be another
+            self._first_changed.add(term)
+
+    def rank_again(self, corpus: _Corpus) -> None:
+        """Once every changed document is replaced: the rank of each term whose first document
+        may have changed, in that document as it is now. (Worked out during the replacing, it
+        could be that of a document still to be replaced, which may no longer have the term.)"""
+        analyses: dict[int, Analysis] = {}
+        for term in sorted(self._first_changed):
+            text = self.postings.get(term)
+            if text is None:  # no posting left
+                continue
+            opener = decoded_codes([cast(re.Match[str], _CODE.match(text)).group()])[0] // len(FIELDS)
+            if opener not in analyses:
+                analyses[opener] = corpus.analysis(opener)
+            self.ranks[term] = analyses[opener].order.index(term)
+        self._first_changed.clear()
 
     def _replace_stop(self, word: str, number: int, fields: list[tuple[int, list[int]]]) -> None:
         """Replace document `number`'s postings of the stop word `word` by those of `fields`."""
@@ -797,6 +808,7 @@ def patched_terms(corpus: _Corpus, last: LastIndex, cache: SearchCache) -> TermI
         date, topics, tokens = corpus.tokens(number)
         shown[number] = [date, topics]
         terms.replace(number, was, analyse(tokens, corpus.stems), corpus)
+    terms.rank_again(corpus)
     corpus.shown = shown
     return terms
 

@@ -465,7 +465,7 @@ def test_patched_partitions_equal_a_build_from_nothing_over_random_edits(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Random edits of every field of a search document (words added, titles and abstracts
-    swapped with other papers', fields emptied, dates and topics changed), one to three papers at
+    swapped with other papers', fields emptied, dates and topics changed), one to ten papers at
     a time, each build patching the last one's files: byte for byte a build from nothing."""
     small_partitions(monkeypatch)
     monkeypatch.setattr(search, "MARK_EVERY", 3)  # long posting lists patched stretch by stretch
@@ -476,7 +476,7 @@ def test_patched_partitions_equal_a_build_from_nothing_over_random_edits(
     fields = [field.name for field in dataclasses.fields(SearchDocument)]
     for _ in range(25):
         version = list(corpus)
-        for _ in range(rng.choice([1, 1, 2, 3])):
+        for _ in range(rng.choice([1, 1, 2, 3, 6, 10])):
             number, other = rng.randrange(len(version)), corpus[rng.randrange(len(corpus))]
             name = rng.choice(fields)
             value = getattr(other, name) if rng.random() < 0.8 else type(getattr(other, name))()
@@ -488,3 +488,35 @@ def test_patched_partitions_equal_a_build_from_nothing_over_random_edits(
             files = build_search_bundle(version, cache, last=last).files
         assert files == build_search_bundle(version).files
         corpus, last = version, LastFiles(files)
+
+
+@pytest.mark.parametrize("changed", [2, 3, 5, 8])
+def test_papers_that_all_leave_their_terms_in_one_build_patch_as_a_build_from_nothing(
+    monkeypatch: pytest.MonkeyPatch, changed: int
+) -> None:
+    """A term's first papers emptied or rewritten together, in one build: the term's first paper
+    is then another changed paper, which may no longer have it (its rank must be worked out once
+    every paper is replaced). Then each changed paper put back, as an editor undoing a batch."""
+    small_partitions(monkeypatch)
+    monkeypatch.setattr(search, "MARK_EVERY", 3)
+    corpus = generated_documents(60, seed=changed)
+    rng = random.Random(changed)
+    cache = RecordingCache()
+    last = LastFiles(build_search_bundle(corpus, cache).files)
+    for first in (0, 7, 30):
+        version = list(corpus)
+        for number in range(first, first + changed):
+            other = corpus[rng.randrange(len(corpus))]
+            kind = rng.choice(["emptied", "rewritten", "titled"])
+            if kind == "emptied":
+                version[number] = dataclasses.replace(version[number], title="", text="", names=())
+            elif kind == "rewritten":
+                version[number] = dataclasses.replace(version[number], text=other.text)
+            else:
+                version[number] = dataclasses.replace(version[number], title="Revised " + other.title)
+        for edited in (version, corpus):  # the batch, then undone
+            cache.prune()
+            with mock.patch.object(search.TermIndex, "of", side_effect=AssertionError("inverted again")):
+                files = build_search_bundle(edited, cache, last=last).files
+            assert files == build_search_bundle(edited).files, (first, changed)
+            last = LastFiles(files)
