@@ -391,6 +391,7 @@ def test_codes_are_self_delimiting() -> None:
     assert table[936] == "BA0" and len(table[24_335]) == 3 and len(table[24_336]) == 4
     assert len(set(table)) == len(table)
     assert search.code(5_000) == table[5_000]
+    assert table == [search._code(number) for number in range(len(table))], "written once, as computed"
 
 
 def test_surface_words_are_written_against_their_stem() -> None:
