@@ -225,12 +225,14 @@ class RelatedIndex:
         terms.update(term for slug in placed for term in self.words[slug] if not self._too_common(term))
         renewed = set()
         for term in terms:
-            if not self.postings.get(term):
+            weights = self.postings.get(term)  # looked up once: the postings may be a packed mapping
+            if not weights:
                 for part in (self.postings, self.champions, self.queriers):
                     part.pop(term, None)
                 renewed.add(term)
                 continue
-            new = {slug: self.postings[term][slug] for slug in placed if slug in self.postings[term]}
+            fewer, more = (placed, weights) if len(placed) <= len(weights) else (weights, placed)
+            new = {slug: weights[slug] for slug in fewer if slug in more}
             if self._may_alter(self.champions.get(term, []), before.get(term, {}), new):
                 champions = self._champions_of(term)
                 if champions != self.champions.get(term):
