@@ -320,6 +320,8 @@ def related_papers(
     def then_save() -> None:
         if save[0]:
             state.save_related_index()
+        else:  # where no process may be forked, as the forked process does: the lag is recorded
+            state.related_index_saved_later()
 
     with forked(told_then_find, then=then_save, inbox=inbox) as found:
         library, text_keys = read()

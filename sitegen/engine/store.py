@@ -457,6 +457,11 @@ class BuildState:
         self._related_changed = self._related_changed or changed
         self._related = index
 
+    def related_index_saved_later(self) -> None:
+        """Leave the related index as it is on disk this build (a later build saves it, once
+        enough papers changed since; BEHIND_THE_INDEX keeps which)."""
+        self._related_changed = False
+
     def save_related_index(self) -> None:
         """Write the related index where the state was loaded from, when it changed (a forked
         process that updated it saves it itself)."""
