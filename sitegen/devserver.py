@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import html
+import itertools
 import json
 import mimetypes
 import os
@@ -203,7 +204,8 @@ class Broadcaster:
         self._page_changed: dict[str, int] = {}  # output path -> the last announcement that changed it
         self.problems: tuple[Problem, ...] = ()
         self.closed = False
-        self._watching: list[list[Page]] = []  # the page of each open event stream
+        self._watching: dict[int, Page] = {}  # each open event stream (by its number): its page
+        self._streams = itertools.count()
         self._arrived: list[Page] = []  # the pages whose stream opened since the last announcement
 
     def built(self, changed: Iterable[str] | None = None) -> int:
@@ -212,7 +214,7 @@ class Broadcaster:
         changed = None if changed is None else frozenset(changed)
         with self._changed:
             self._arrived = []
-            due = sum(_shows_any(page, changed) for [page] in self._watching)
+            due = sum(_shows_any(page, changed) for page in self._watching.values())
             self.build += 1
             if changed is None or any(_affects_every_page(path) for path in changed):
                 self._every_page_changed = self.build
@@ -238,16 +240,15 @@ class Broadcaster:
         """An open event stream of `page`, while the block runs or until the function it gives
         is called (the stream told its page to reload: the page closes it, which the server
         learns only at the next heartbeat)."""
-        entry = [page]  # this stream's own entry, even where another tab shows the same page
         with self._changed:
-            self._watching.append(entry)
+            stream = next(self._streams)  # its own, even where another tab shows the same page
+            self._watching[stream] = page
             self._arrived.append(page)
             self._changed.notify_all()
 
         def done() -> None:
             with self._changed:
-                if any(watched is entry for watched in self._watching):
-                    self._watching = [watched for watched in self._watching if watched is not entry]
+                self._watching.pop(stream, None)
 
         try:
             yield done

@@ -602,7 +602,9 @@ class TermIndex:
             text = self.postings.get(term)
             if text is None:  # no posting left
                 continue
-            opener = decoded_codes([cast(re.Match[str], _CODE.match(text)).group()])[0] // len(FIELDS)
+            first = _CODE.match(text)  # the first posting's place: its document * fields + field
+            assert first is not None, "a posting list holds at least one posting"
+            opener = decoded_codes([first.group()])[0] // len(FIELDS)
             if opener not in analyses:
                 analyses[opener] = corpus.analysis(opener)
             self.ranks[term] = analyses[opener].order.index(term)
