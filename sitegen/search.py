@@ -22,7 +22,8 @@ it with lunr.js's own index and search). Terms come from a faithful port of lunr
 their content, so a page never mixes the files of two builds.
 
 With a cache, a build analyses only the documents that changed and encodes only the document
-chunks that changed; the files are the same, byte for byte, with or without a cache."""
+chunks that changed; with the last build's files too, it decodes and makes again only the
+partitions holding what changed. The files are the same, byte for byte, with or without either."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ import gzip
 import json
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
 from typing import Any, Protocol, cast
@@ -216,17 +217,25 @@ def index_texts(
         texts[name] = body
         return name
 
+    def kept_file(name: str, body: str) -> str:
+        texts[name] = body
+        return name
+
     parts = []
-    for first, keyset in terms.partitions():
-        postings_body, positions_body = terms.partition_bodies(keyset)
-        parts.append([first, named("p", postings_body), named("q", positions_body)])
+    for part in terms.partitions():
+        if part.kept is not None:  # the last build's files, as they were
+            texts.update(terms.kept_texts(part.kept))
+            parts.append([part.first, *part.kept])
+            continue
+        postings_body, positions_body = terms.partition_bodies(part.keys)
+        parts.append([part.first, named("p", postings_body), named("q", positions_body)])
     chunk_hashes = []
     for number, start in enumerate(range(0, len(keys), DOCS_PER_CHUNK)):
         body = chunk_body(docs, keys, start, cache)
         chunk_hashes.append(digest(body.encode("ascii"))[:8])
         texts[f"d{number}-{chunk_hashes[-1]}"] = body
-    words = {str(size): named(f"w{size}", compact(body), 8) for size, body in terms.word_lists().items()}
-    shown = corpus.shown
+    words = {str(size): named(f"w{size}", body, 8) for size, body in terms.word_lists().items()}
+    shown, kept = corpus.shown, corpus.shown_files
     manifest = {
         "format": INDEX_FORMAT,
         "lunr": "2.3.9",
@@ -236,11 +245,17 @@ def index_texts(
         "parts": parts,
         "chunkSize": DOCS_PER_CHUNK,
         "chunks": "".join(chunk_hashes),
-        "facets": named("f", compact(facets(shown))),
-        "dates": named("o", compact(date_order(shown))),
+        "facets": kept_file(*kept["facets"]) if kept else named("f", compact(facets(shown))),
+        "dates": kept_file(*kept["dates"]) if kept else named("o", compact(date_order(shown))),
         "words": words,
     }
-    record = {"keys": list(keys), "shown": shown, "marks": terms.marks, "stopMarks": terms.stop_marks}
+    record = {
+        "keys": list(keys),
+        "shown": shown,
+        "marks": terms.marks,
+        "stopMarks": terms.stop_marks,
+        "firsts": terms.firsts,
+    }
     return manifest, texts, record
 
 
@@ -313,6 +328,8 @@ class _Corpus:
         self.docs, self.keys, self.cache = docs, keys, cache
         self.stems: dict[str, WordKey] = {}  # each token's word key, worked out once
         self.shown: list[list[Any]] = []  # each document's [date, topics], once the index is made
+        # The last build's facets and dates files, (name, JSON text) by kind, when they still hold.
+        self.shown_files: dict[str, tuple[str, str]] = {}
 
     def tokens(self, number: int, key: str | None = None) -> tuple[str, list[str], DocumentTokens]:
         """Document `number`'s date, topics and tokens (of the document of `key` if given: one
@@ -363,6 +380,7 @@ class TermIndex:
         # term -> per posting, its positions (as `gaps`); none for the empty term
         self.positions: dict[str, str] = {}
         self.ranks: dict[str, int] = {}  # term -> its rank among the terms first seen in its first document
+        self.firsts: dict[str, int] = {}  # term -> its first document
         # stop word -> per posting: document distance * fields + field, count, positions
         self.stops: dict[str, str] = {}
         self.words: dict[str, str] = {}  # each word of the text (no stop word) -> its term
@@ -375,6 +393,8 @@ class TermIndex:
         self.marks: dict[str, list[list[int]]] = {}
         self.stop_marks: dict[str, list[list[int]]] = {}  # the same for stop words (no positions)
         self._first_changed: set[str] = set()  # terms whose first document may have changed (`replace`)
+        self._recounted: set[str] = set()  # terms whose number of postings changed (`replace`)
+        self._last: _LastParts | None = None  # a patched index: the last build's files (`parsed`)
 
     @classmethod
     def of(cls, corpus: _Corpus) -> TermIndex:
@@ -385,7 +405,7 @@ class TermIndex:
         inverted: dict[str, list[Any]] = {}
         stopped: dict[str, list[Any]] = {}
         field_count, codes, common = len(FIELDS), _CODES, _COMMON
-        ranks, words, totals = index.ranks, index.words, index.totals
+        ranks, firsts, words, totals = index.ranks, index.firsts, index.words, index.totals
         shown = []
         for number in range(len(corpus.keys)):
             date, topics, tokens = corpus.tokens(number)
@@ -394,6 +414,7 @@ class TermIndex:
             for rank, term in enumerate(found.order):
                 if term not in ranks:
                     ranks[term] = rank
+                    firsts[term] = number
             for field, (length, terms) in enumerate(zip(found.lengths, found.terms, strict=True)):
                 totals[field] += length
                 tail = codes[length] if length < common else code(length)
@@ -448,24 +469,37 @@ class TermIndex:
         return index
 
     @classmethod
-    def parsed(cls, manifest: dict[str, Any], read: Callable[[str], str | None]) -> TermIndex | None:
-        """The index the partitions named by `manifest` hold; None if one cannot be read."""
+    def parsed(cls, manifest: dict[str, Any], texts: dict[str, str], keys: Iterable[str]) -> TermIndex:
+        """The last build's index, from its manifest and its files' JSON texts (by name), as far
+        as a patch of `keys` needs it: only the partitions holding them, or where they would go,
+        are decoded (more if `partitions` must cut again past them)."""
         index = cls()
         index.totals = list(manifest["lengths"])
-        for _, postings_name, positions_name in manifest["parts"]:
-            postings_text, positions_text = read(postings_name), read(positions_name)
-            if postings_text is None or positions_text is None:
-                return None
-            postings, positions = json.loads(postings_text), json.loads(positions_text)
-            terms = postings["terms"]
-            index.postings.update(zip(terms, postings["postings"], strict=True))
-            index.positions.update(zip(terms, positions["positions"], strict=True))
-            index.ranks.update(zip(terms, decoded(postings["ranks"]), strict=True))
-            for word, surface in zip(postings["words"], postings["stems"], strict=True):
-                index.words[word] = surface_of(word, surface)
-                index.surfaces[word] = surface
-            index.stops.update(zip(positions["stops"], positions["stopPostings"], strict=True))
+        parts = manifest["parts"]
+        firsts = [js_order(first) for first, _, _ in parts]
+        index._last = _LastParts(parts, texts, manifest["words"], firsts, {}, set())
+        for number in sorted({index._last.part_of(key) for key in keys}):
+            index._decode(number)
         return index
+
+    def _decode(self, number: int) -> None:
+        """Take in the last build's partition `number`, unless it is in already."""
+        last = self._last
+        assert last is not None, "a patched index"
+        if number in last.keys:
+            return
+        _, postings_name, positions_name = last.parts[number]
+        postings, positions = json.loads(last.texts[postings_name]), json.loads(last.texts[positions_name])
+        terms = postings["terms"]
+        self.postings.update(zip(terms, postings["postings"], strict=True))
+        self.positions.update(zip(terms, positions["positions"], strict=True))
+        self.ranks.update(zip(terms, decoded(postings["ranks"]), strict=True))
+        for word, surface in zip(postings["words"], postings["stems"], strict=True):
+            self.words[word] = surface_of(word, surface)
+            self.surfaces[word] = surface
+        self.stops.update(zip(positions["stops"], positions["stopPostings"], strict=True))
+        last.keys[number] = {*terms, *postings["words"], *positions["stops"]}
+        last.words_decoded.update(postings["words"])
 
     def count(self, term: str) -> int:
         """How many postings `term` has."""
@@ -474,22 +508,67 @@ class TermIndex:
             found = self._counts[term] = len(self.postings[term].translate(_NO_LEAD)) // 3
         return found
 
-    def partitions(self) -> list[tuple[str, list[str]]]:
-        """The sorted keys (terms, words, stop words) cut into ranges: (first key, the range's keys);
-        the first range begins at "" (every key is at least that). A cut falls before a key whose
+    def partitions(self) -> list[Part]:
+        """The sorted keys (terms, words, stop words) cut into ranges, each with its first key; the
+        first range begins at "" (every key is at least that). A cut falls before a key whose
         digest says so once a range weighs PART_MIN (a key weighs 1 and 1 per posting), or at
         PART_MAX: cuts depend on the keys near them only."""
-        keys = sorted_as_javascript({*self.postings, *self.words, *self.stops})
-        found: list[tuple[str, list[str]]] = [("", [])]
-        weight = 0
-        for key in keys:
-            cut = weight >= PART_MAX or (weight >= PART_MIN and key_hash(key) % PART_SPREAD == 0)
-            if cut and found[-1][1]:
-                found.append((key, []))
-                weight = 0
-            found[-1][1].append(key)
-            weight += 1 + (self.count(key) if key in self.postings else 0)
+        if self._last is not None:
+            return self._cut_again(self._last)
+        cuts = _Cuts("", self._weight)
+        for key in sorted_as_javascript({*self.postings, *self.words, *self.stops}):
+            cuts.add(key)
+        return cuts.found
+
+    def _weight(self, key: str) -> int:
+        return 1 + (self.count(key) if key in self.postings else 0)
+
+    def _holds(self, key: str) -> bool:
+        return key in self.postings or key in self.words or key in self.stops
+
+    def _cut_again(self, last: _LastParts) -> list[Part]:
+        """The partitions of a patched index: the last build's, kept, where no key of theirs
+        changed; cut again from the start of each that changed, on through the next ones until
+        a cut falls where one fell before. Cutting anew from a partition's start holds as long as
+        its first key is still there (the last partition's weight and that key's digest decide
+        it); where that key is gone, from the start of the partition before."""
+        for number in sorted(last.keys, reverse=True):
+            if number and not self._holds(last.parts[number][0]):
+                self._decode(number - 1)
+        keys = self._keys_by_part(last)
+        found: list[Part] = []
+        number = 0
+        while number < len(last.parts):
+            first, postings_name, positions_name = last.parts[number]
+            if number not in last.keys:
+                found.append(Part(first, [], (postings_name, positions_name)))
+                number += 1
+                continue
+            cuts = _Cuts(first, self._weight)
+            while number < len(last.parts):
+                for key in keys[number]:
+                    cuts.add(key)
+                number += 1
+                if number < len(last.parts) and number not in last.keys:
+                    if cuts.cuts_before(last.parts[number][0]):
+                        break  # as before from here: the next partition is kept
+                    self._decode(number)  # cut elsewhere: the next partition is cut anew too
+                    keys[number] = sorted_as_javascript(last.keys[number])
+            found += cuts.found
         return found
+
+    def _keys_by_part(self, last: _LastParts) -> dict[int, list[str]]:
+        """The keys now in each partition decoded, by the last build's ranges, sorted."""
+        by_part = {number: [key for key in keys if self._holds(key)] for number, keys in last.keys.items()}
+        known = set().union(*last.keys.values())
+        for key in {*self.postings, *self.words, *self.stops} - known:  # new: their ranges are decoded
+            by_part[last.part_of(key)].append(key)
+        return {number: sorted_as_javascript(keys) for number, keys in by_part.items()}
+
+    def kept_texts(self, names: Iterable[str]) -> dict[str, str]:
+        """The JSON texts of the last build's files of `names` (of a patched index)."""
+        assert self._last is not None, "a patched index"
+        return {name: self._last.texts[name] for name in names}
 
     def partition_bodies(self, keys: Sequence[str]) -> tuple[str, str]:
         """A partition's postings file and positions file (JSON). The postings file: its terms,
@@ -518,44 +597,85 @@ class TermIndex:
         }
         return compact(postings), compact(positions)
 
-    def word_lists(self) -> dict[int, dict[str, Any]]:
+    def word_lists(self) -> dict[int, str]:
         """The words of the text by length (up to LONGEST_SUGGESTED letters, in UTF-16 units, as
-        JavaScript counts), each with its term and how many (field, paper) pairs hold the term."""
+        JavaScript counts), each with its term and how many (field, paper) pairs hold the term:
+        each length's file (JSON)."""
+        if self._last is not None:
+            return self._word_lists_again(self._last)
         by_length: dict[int, list[str]] = {}
         for word in sorted_as_javascript(self.words):
-            length = len(word) if word.isascii() else len(word.encode("utf-16-le", "surrogatepass")) // 2
+            length = _js_length(word)
             if length <= LONGEST_SUGGESTED:
                 by_length.setdefault(length, []).append(word)
         found = {}
         for length in sorted(by_length):
             words = by_length[length]
-            for word in words:
-                if word not in self.surfaces:
-                    self.surfaces[word] = encoded_surfaces(word, [self.words[word]])
-            found[length] = {
+            found[length] = compact({
                 "words": words,
-                "stems": [self.surfaces[word] for word in words],
+                "stems": [self._surface(word) for word in words],
                 "used": "".join([code(self.count(self.words[word])) for word in words]),
-            }
+            })  # fmt: skip
+        return found
+
+    def _surface(self, word: str) -> str:
+        found = self.surfaces.get(word)
+        if found is None:
+            found = self.surfaces[word] = encoded_surfaces(word, [self.words[word]])
+        return found
+
+    def _word_lists_again(self, last: _LastParts) -> dict[int, str]:
+        """`word_lists` of a patched index: the last build's lists, with the words gained and lost,
+        and the counts of the terms whose postings were counted again; a list unchanged is kept."""
+        gained: dict[int, list[str]] = {}
+        for word in self.words.keys() - last.words_decoded:
+            gained.setdefault(_js_length(word), []).append(word)
+        lost = last.words_decoded - self.words.keys()
+        found = {}
+        for length in sorted({*map(int, last.word_files), *gained}):
+            if length > LONGEST_SUGGESTED:
+                continue
+            name = last.word_files.get(str(length))
+            old: dict[str, Any] = (
+                json.loads(last.texts[name]) if name else {"words": [], "stems": [], "used": ""}
+            )
+            listed = zip(old["stems"], _CODE.findall(old["used"]), strict=True)
+            entries = dict(zip(old["words"], listed, strict=True))
+            changed = any([entries.pop(word, None) for word in lost])
+            for word in gained.get(length, ()):
+                entries[word] = (self._surface(word), "")
+                changed = True
+            for word, (surface, used) in entries.items():
+                term = surface_of(word, surface)
+                if term in self._recounted or not used:
+                    now = code(self.count(term))
+                    if now != used:
+                        entries[word], changed = (surface, now), True
+            if name and not changed:
+                found[length] = last.texts[name]
+            elif entries:
+                words = sorted_as_javascript(entries)
+                found[length] = compact({
+                    "words": words,
+                    "stems": [entries[word][0] for word in words],
+                    "used": "".join([entries[word][1] for word in words]),
+                })  # fmt: skip
         return found
 
     # --- patching: a document replaced by another at the same number ---
 
-    def replace(self, number: int, old: Analysis, new: Analysis, corpus: _Corpus) -> None:
-        """Take document `number`'s postings out (as `old` made them) and put `new`'s in."""
-        field_count = len(FIELDS)
-        for field in range(field_count):
-            self.totals[field] += new.lengths[field] - old.lengths[field]
-        ours = _by_key(new)
-        for term in {*_by_key(old), *ours}:
-            self._replace_term(term, number, ours.get(term, []), new.lengths)
-        stopped = _stops_by_key(new)
-        for word in {*_stops_by_key(old), *stopped}:
-            self._replace_stop(word, number, stopped.get(word, []))
-        for word, term in new.words.items():
+    def replace(self, number: int, change: Change, corpus: _Corpus) -> None:
+        """Replace document `number`'s postings as `change` says."""
+        for field, growth in enumerate(change.growth):
+            self.totals[field] += growth
+        for term, fields in change.terms.items():
+            self._replace_term(term, number, fields, change.lengths)
+        for word, stopped in change.stops.items():
+            self._replace_stop(word, number, stopped)
+        for word, term in change.words_gained.items():
             if word not in self.words:
                 self.words[word] = term
-        for word in old.words.keys() - new.words.keys():
+        for word in change.words_lost:
             # Gone already when another changed paper that had it was replaced first.
             if word in self.words and not self._said_elsewhere(word, number, corpus):
                 del self.words[word]
@@ -575,7 +695,10 @@ class TermIndex:
         if done is None:  # no posting left
             for table in (self.postings, self.positions, self.ranks, self._counts, self.marks):
                 table.pop(term, None)
+            self._recounted.add(term)
             return
+        if done.after - done.first != len(fields):
+            self._recounted.add(term)
         start, end = done.start, done.end
         frequencies = [done.values[at + 1] for at in done.starts]
         spots: list[str] = []  # the stretch's positions, code by code
@@ -601,6 +724,7 @@ class TermIndex:
         for term in sorted(self._first_changed):
             text = self.postings.get(term)
             if text is None:  # no posting left
+                self.firsts.pop(term, None)
                 continue
             first = _CODE.match(text)  # the first posting's place: its document * fields + field
             assert first is not None, "a posting list holds at least one posting"
@@ -608,6 +732,7 @@ class TermIndex:
             if opener not in analyses:
                 analyses[opener] = corpus.analysis(opener)
             self.ranks[term] = analyses[opener].order.index(term)
+            self.firsts[term] = opener
         self._first_changed.clear()
 
     def _replace_stop(self, word: str, number: int, fields: list[tuple[int, list[int]]]) -> None:
@@ -630,6 +755,59 @@ class TermIndex:
         documents = set(accumulate(place // len(FIELDS) for place in values[0::3]))
         documents.discard(number)
         return any(word in field for other in sorted(documents) for field in corpus.tokens(other)[2])
+
+
+@dataclass(frozen=True)
+class Part:
+    """A partition's range of keys: its first key and its keys; or `kept`, the last build's
+    postings and positions files of the same range, unchanged (then its keys are not listed)."""
+
+    first: str
+    keys: list[str]
+    kept: tuple[str, str] | None = None
+
+
+class _Cuts:
+    """Sorted keys cut into partitions as they come (see TermIndex.partitions)."""
+
+    def __init__(self, first: str, weight: Callable[[str], int]) -> None:
+        self.found = [Part(first, [])]
+        self._weight, self._so_far = weight, 0
+
+    def cuts_before(self, key: str) -> bool:
+        """Whether a partition begins at `key`, were it the next key."""
+        so_far = self._so_far
+        if not self.found[-1].keys or so_far < PART_MIN:
+            return False
+        return so_far >= PART_MAX or key_hash(key) % PART_SPREAD == 0
+
+    def add(self, key: str) -> None:
+        if self.cuts_before(key):
+            self.found.append(Part(key, []))
+            self._so_far = 0
+        self.found[-1].keys.append(key)
+        self._so_far += self._weight(key)
+
+
+@dataclass
+class _LastParts:
+    """The last build's index files, as a patch decodes them (see TermIndex.parsed)."""
+
+    parts: list[list[str]]  # per partition: [its first key, its postings file, its positions file]
+    texts: dict[str, str]  # every file's JSON text, by name
+    word_files: dict[str, str]  # a word length -> the file of the words that long
+    firsts: list[bytes]  # each partition's first key, as JavaScript orders strings
+    keys: dict[int, set[str]]  # each partition decoded -> the keys it held
+    words_decoded: set[str]  # the words of the partitions decoded
+
+    def part_of(self, key: str) -> int:
+        """The partition whose range holds `key`."""
+        return bisect_right(self.firsts, js_order(key)) - 1
+
+
+def _js_length(word: str) -> int:
+    """A word's length as JavaScript counts (UTF-16 units)."""
+    return len(word) if word.isascii() else len(word.encode("utf-16-le", "surrogatepass")) // 2
 
 
 MARK_EVERY = 128  # postings between two marks in a posting list (see TermIndex.marks)
@@ -761,6 +939,54 @@ def _marks(
     return found
 
 
+@dataclass(frozen=True)
+class Change:
+    """What replacing a document changes in the index: the postings of each term and stop word
+    whose postings or rank differ (the new document's, field by field), the words it gains and
+    loses, and its fields' lengths."""
+
+    terms: dict[str, list[tuple[int, int, list[int]]]]
+    stops: dict[str, list[tuple[int, list[int]]]]
+    words_gained: dict[str, str]
+    words_lost: list[str]
+    lengths: list[int]
+    growth: list[int]  # each field's length, less the old document's
+
+    @classmethod
+    def of(cls, old: Analysis, new: Analysis, opened: Container[str]) -> Change:
+        """`opened`: terms the document is the first to have (their rank is its order of them)."""
+        was, now = _by_key(old), _by_key(new)
+        old_rank = {term: rank for rank, term in enumerate(old.order)}
+        new_rank = {term: rank for rank, term in enumerate(new.order)}
+        # A posting holds its field's length: a term's postings are the same only if that is.
+        same_length = [before == after for before, after in zip(old.lengths, new.lengths, strict=True)]
+        terms = {}
+        for term in was.keys() | now.keys():
+            fields = now.get(term, [])
+            if (
+                fields != was.get(term)
+                or (old_rank.get(term) != new_rank.get(term) and term in opened)
+                or not all(same_length[field] for field, _, _ in fields)
+            ):
+                terms[term] = fields
+        stops_was, stops_now = _stops_by_key(old), _stops_by_key(new)
+        stops = {
+            word: stops_now.get(word, [])
+            for word in stops_was.keys() | stops_now.keys()
+            if stops_now.get(word) != stops_was.get(word)
+        }
+        gained = {word: term for word, term in new.words.items() if word not in old.words}
+        lost = [word for word in old.words if word not in new.words]
+        growth = [after - before for before, after in zip(old.lengths, new.lengths, strict=True)]
+        return cls(terms, stops, gained, lost, new.lengths, growth)
+
+    def keys(self, old: Analysis) -> set[str]:
+        """The keys the index must hold decoded to make this change (of `old`)."""
+        words = [*self.words_gained, *self.words_lost]
+        terms = {*self.words_gained.values(), *(old.words[word] for word in self.words_lost)}
+        return {*self.terms, *self.stops, *words, *terms}
+
+
 def _by_key(found: Analysis) -> dict[str, list[tuple[int, int, list[int]]]]:
     """Each term of an analysis: its (field, frequency, positions), field by field."""
     keyed: dict[str, list[tuple[int, int, list[int]]]] = {}
@@ -783,7 +1009,8 @@ MOST_PATCHED = 64  # papers changed: more, and the index is made from every pape
 
 def patched_terms(corpus: _Corpus, last: LastIndex, cache: SearchCache) -> TermIndex | None:
     """The last build's term index, patched for the papers that changed since; None when the last
-    build's files or record are gone, or it indexed other papers or another number of them."""
+    build's files or record are gone, or it indexed other papers or another number of them.
+    Only the partitions holding what changed are decoded and made again (see `_cut_again`)."""
     last_manifest = last.read(urls.SEARCH_INDEX)
     record_text = cache.get(record_key(last_manifest)) if last_manifest is not None else None
     if last_manifest is None or record_text is None:
@@ -800,27 +1027,46 @@ def patched_terms(corpus: _Corpus, last: LastIndex, cache: SearchCache) -> TermI
     ]
     if len(changed) > MOST_PATCHED:
         return None
-
-    def read(name: str) -> str | None:
-        data = last.read(FOLDER + name + ".js")
-        return part_body(data) if data is not None else None
-
+    texts = _last_texts(manifest, last)
     try:
         old = [corpus.analysis(number, record["keys"][number]) for number in changed]
     except LookupError:
         return None
-    terms = TermIndex.parsed(manifest, read)
-    if terms is None:
+    if texts is None:
         return None
-    terms.marks, terms.stop_marks = record["marks"], record["stopMarks"]
-    shown = record["shown"]
+    shown, firsts = record["shown"], record.get("firsts")
+    if firsts is None:
+        return None
+    shown_before = [shown[number] for number in changed]
+    changes = []
     for number, was in zip(changed, old, strict=True):
         date, topics, tokens = corpus.tokens(number)
         shown[number] = [date, topics]
-        terms.replace(number, was, analyse(tokens, corpus.stems), corpus)
+        opened = {term for term in was.order if firsts.get(term) == number}
+        changes.append(Change.of(was, analyse(tokens, corpus.stems), opened))
+    needed = {key for change, was in zip(changes, old, strict=True) for key in change.keys(was)}
+    terms = TermIndex.parsed(manifest, texts, needed)
+    terms.marks, terms.stop_marks, terms.firsts = record["marks"], record["stopMarks"], firsts
+    for number, change in zip(changed, changes, strict=True):
+        terms.replace(number, change, corpus)
     terms.rank_again(corpus)
     corpus.shown = shown
+    if shown_before == [shown[number] for number in changed]:  # no date or topic changed
+        corpus.shown_files = {kind: (manifest[kind], texts[manifest[kind]]) for kind in ("facets", "dates")}
     return terms
+
+
+def _last_texts(manifest: dict[str, Any], last: LastIndex) -> dict[str, str] | None:
+    """The JSON text of every file the last build's `manifest` names, by name; None if one is gone."""
+    names = [name for _, *files in manifest["parts"] for name in files]
+    names += [*manifest["words"].values(), manifest["facets"], manifest["dates"]]
+    texts = {}
+    for name in names:
+        data = last.read(FOLDER + name + ".js")
+        if data is None:
+            return None
+        texts[name] = part_body(data)
+    return texts
 
 
 def sorted_as_javascript(keys: Iterable[str]) -> list[str]:

@@ -521,3 +521,38 @@ def test_papers_that_all_leave_their_terms_in_one_build_patch_as_a_build_from_no
                 files = build_search_bundle(edited, cache, last=last).files
             assert files == build_search_bundle(edited).files, (first, changed)
             last = LastFiles(files)
+
+
+def test_an_edit_decodes_only_the_partitions_of_what_it_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every third paper in turn gets one word more in its title: the patch decodes the partitions
+    that hold the paper's changed terms and words (its title's, whose postings hold the title's
+    length, and those it is the first paper to have, whose rank moves), and rarely a neighbour;
+    it keeps the others' files as they were, undecoded; and it equals a build from nothing."""
+    monkeypatch.setattr(search, "PART_MIN", 150)
+    monkeypatch.setattr(search, "PART_SPREAD", 4)
+    monkeypatch.setattr(search, "PART_MAX", 500)
+    corpus = generated_documents(60, seed=11)
+    cache = RecordingCache()
+    last = LastFiles(build_search_bundle(corpus, cache).files)
+    decoded: list[int] = []
+    real_decode = search.TermIndex._decode
+
+    def counting_decode(index: search.TermIndex, number: int) -> None:
+        decoded.append(number)
+        real_decode(index, number)
+
+    monkeypatch.setattr(search.TermIndex, "_decode", counting_decode)
+    shares = []
+    for number in range(0, len(corpus), 3):
+        version = list(corpus)
+        version[number] = dataclasses.replace(corpus[number], title=corpus[number].title + " Colonoscopy")
+        cache.prune()
+        decoded.clear()
+        files = build_search_bundle(version, cache, last=last).files
+        assert files == build_search_bundle(version).files, number
+        parts = search.manifest_of(files["assets/search-index.js"])["parts"]
+        shares.append(len(set(decoded)) / len(parts))
+        corpus, last = version, LastFiles(files)
+    assert len(parts) > 8
+    later = shares[len(shares) // 2 :]  # the first papers are the first to have most of their terms
+    assert sum(later) / len(later) < 0.4, shares
