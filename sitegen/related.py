@@ -27,7 +27,9 @@ from sitegen.stemmer import stem as lunr_stem
 # 2**(1/4)), so a word's weight changes only when its frequency crosses a grid line. Editing one
 # paper then changes the vectors of that paper and of the few papers sharing a word whose
 # rounded frequency moved, and `RelatedIndex.update` redoes only the lists those changes can
-# reach; the result is always exactly what `RelatedIndex.build` gives for the same papers.
+# reach: of the papers querying with a word whose champions changed (thousands, for a paper that
+# is a champion of common words), those the changed papers are listed for or now score enough
+# for (a few). The result is always exactly what `RelatedIndex.build` gives for the same papers.
 
 TITLE_WEIGHT = 3
 QUERY_TERMS = 12
@@ -50,6 +52,7 @@ STOPWORDS = frozenset(STOPWORD_TEXT.split())
 
 Words = dict[str, int]  # a paper's stemmed words and their weighted counts
 Champion = tuple[float, str]  # (weight, slug): the heaviest first, equal weights by slug descending
+Ranked = tuple[tuple[str, ...], float]  # a paper's related papers, and its floor (RelatedIndex.floors)
 
 
 @lru_cache(maxsize=1 << 16)  # the vocabulary is small next to the text
@@ -112,6 +115,9 @@ class RelatedIndex:
     queries: MutableMapping[str, list[tuple[str, float]]]  # slug -> its heaviest words
     queriers: dict[str, set[str]]  # term -> slugs querying with it
     related: dict[str, tuple[str, ...]]
+    # slug -> what another paper must score to enter its list: its last related paper's score
+    # when the list is full, else MIN_SIMILARITY (see `_may_rank_again`)
+    floors: dict[str, float]
 
     @classmethod
     def build(cls, texts: Mapping[str, str], words_of: Callable[[str], Words], count: int) -> RelatedIndex:
@@ -123,14 +129,18 @@ class RelatedIndex:
         for counts in words.values():
             frequency.update(counts.keys())
         library = rounded(len(slugs))
-        index = cls(count, library, {}, words, frequency, {}, defaultdict(dict), {}, {}, defaultdict(set), {})
+        index = cls(
+            count, library, {}, words, frequency, {}, defaultdict(dict), {}, {}, defaultdict(set), {}, {}
+        )
         index.factors = {term: term_factor(n, library) for term, n in frequency.items()}
         for slug in slugs:
             index.texts[slug] = texts[slug]
             index._place(slug)
         for term in index.postings:
             index.champions[term] = index._champions_of(term)
-        index.related = index.related_of(slugs)
+        ranked = index.related_of(slugs)
+        index.related = {slug: found for slug, (found, _) in ranked.items()}
+        index.floors = {slug: floor for slug, (_, floor) in ranked.items()}
         return index
 
     def update(self, texts: Mapping[str, str], words_of: Callable[[str], Words], count: int) -> RelatedIndex:
@@ -159,11 +169,12 @@ class RelatedIndex:
         for slug in sorted(revector):
             self._place(slug)
         renewed = self._renew_champions(before, revector)
-        reach = revector | {slug for term in renewed for slug in self.queriers.get(term, ())}
-        found = self.related_of(reach)  # a new dict: the lists handed out before stay as they were
+        found = self.related_of(revector | self._may_rank_again(renewed, revector))
+        # New dicts: the lists handed out before stay as they were.
         self.related = {
-            slug: found[slug] if slug in found else self.related[slug] for slug in sorted(self.texts)
+            slug: found[slug][0] if slug in found else self.related[slug] for slug in sorted(self.texts)
         }
+        self.floors = {slug: found[slug][1] if slug in found else self.floors[slug] for slug in self.related}
         return self
 
     def _count_words(
@@ -219,26 +230,70 @@ class RelatedIndex:
                 self.queriers[term].discard(slug)
         return before
 
-    def _renew_champions(self, before: dict[str, dict[str, float]], placed: set[str]) -> set[str]:
-        """Recompute the champion lists changed weights can alter; returns the terms whose list changed."""
+    def _renew_champions(
+        self, before: dict[str, dict[str, float]], placed: set[str]
+    ) -> dict[str, list[Champion]]:
+        """Recompute the champion lists changed weights can alter; returns the lists that changed,
+        as they were."""
         terms = set(before)
         terms.update(term for slug in placed for term in self.words[slug] if not self._too_common(term))
-        renewed = set()
+        renewed = {}
         for term in terms:
             weights = self.postings.get(term)  # looked up once: the postings may be a packed mapping
             if not weights:
+                renewed[term] = self.champions.get(term, [])
                 for part in (self.postings, self.champions, self.queriers):
                     part.pop(term, None)
-                renewed.add(term)
                 continue
             fewer, more = (placed, weights) if len(placed) <= len(weights) else (weights, placed)
             new = {slug: weights[slug] for slug in fewer if slug in more}
             if self._may_alter(self.champions.get(term, []), before.get(term, {}), new):
                 champions = self._champions_of(term)
                 if champions != self.champions.get(term):
+                    renewed[term] = self.champions.get(term, [])
                     self.champions[term] = champions
-                    renewed.add(term)
         return renewed
+
+    def _may_rank_again(self, renewed: dict[str, list[Champion]], ranked: set[str]) -> set[str]:
+        """The papers besides `ranked` whose related lists the `renewed` champion lists may change:
+        those querying with a renewed word whose list a paper entered, left or changed weight in,
+        when that paper is on their list, or now scores at least their floor. Any other paper
+        scores as before (only the changed papers' scores moved, and none of them gets in)."""
+        moved = {
+            term: {slug for _, slug in set(was).symmetric_difference(self.champions.get(term, []))}
+            for term, was in renewed.items()
+        }
+        held: dict[str, dict[str, float]] = {}  # each moved paper's weights in the lists it is in
+        found = set()
+        for slug in sorted({slug for term in renewed for slug in self.queriers.get(term, ())} - ranked):
+            query = self.queries[slug]
+            others = {other for term, _ in query if term in moved for other in moved[term]}
+            others.discard(slug)
+            listed, floor = self.related[slug], self.floors[slug]
+            for other in sorted(others):
+                if other in listed:
+                    found.add(slug)
+                    break
+                if other not in held:
+                    held[other] = self._champion_weights(other)
+                weights = held[other]
+                score = 0.0  # as `related_of` scores it, to the last bit: the same products in the same order
+                for term, weight in query:
+                    if term in weights:
+                        score += weight * weights[term]
+                if score >= floor:
+                    found.add(slug)
+                    break
+        return found
+
+    def _champion_weights(self, slug: str) -> dict[str, float]:
+        """The paper's weight in each champion list it is in (its weights as `_place` made them)."""
+        found = {}
+        for term, weight in unit_vector(self.words.get(slug, {}), self.factors).items():
+            champions = self.champions.get(term, [])
+            if weight > 0 and (len(champions) < CHAMPIONS or (weight, slug) >= champions[-1]):
+                found[term] = weight
+        return found
 
     @staticmethod
     def _may_alter(champions: list[Champion], old: dict[str, float], new: dict[str, float]) -> bool:
@@ -254,9 +309,10 @@ class RelatedIndex:
         entries = [(weight, slug) for slug, weight in self.postings[term].items() if weight > 0]
         return heapq.nlargest(CHAMPIONS, entries)
 
-    def related_of(self, slugs: Iterable[str], vectorized: bool | None = None) -> dict[str, tuple[str, ...]]:
-        """The related papers of `slugs` as the index stands; it is left unchanged. `vectorized`:
-        scored with NumPy, or not (by default, when there are VECTORIZE_FROM or more)."""
+    def related_of(self, slugs: Iterable[str], vectorized: bool | None = None) -> dict[str, Ranked]:
+        """The related papers of `slugs` as the index stands, each with its floor (see `floors`);
+        the index is left unchanged. `vectorized`: scored with NumPy, or not (by default, when
+        there are VECTORIZE_FROM or more)."""
         slugs = list(slugs)
         if vectorized if vectorized is not None else len(slugs) >= VECTORIZE_FROM:
             return self._related_of_vectorized(slugs)
@@ -268,10 +324,14 @@ class RelatedIndex:
                     scores[other] += weight * other_weight
             scores.pop(slug, None)
             candidates = sorted(other for other, score in scores.items() if score >= MIN_SIMILARITY)
-            found[slug] = tuple(heapq.nlargest(self.count, candidates, key=scores.__getitem__))
+            best = tuple(heapq.nlargest(self.count, candidates, key=scores.__getitem__))
+            found[slug] = best, self._floor(best, scores)
         return found
 
-    def _related_of_vectorized(self, slugs: list[str]) -> dict[str, tuple[str, ...]]:
+    def _floor(self, best: tuple[str, ...], scores: Mapping[str, float]) -> float:
+        return float(scores[best[-1]]) if best and len(best) == self.count else MIN_SIMILARITY
+
+    def _related_of_vectorized(self, slugs: list[str]) -> dict[str, Ranked]:
         """`related_of` with NumPy, to the last bit: each score is summed in the same order as
         there (np.bincount adds its weights one by one, in order), and ties go to the slug that
         sorts first, as heapq.nlargest over sorted candidates gives them."""
@@ -286,11 +346,11 @@ class RelatedIndex:
             )
             for term, entries in self.champions.items()
         }
-        found: dict[str, tuple[str, ...]] = {}
+        found: dict[str, Ranked] = {}
         for slug in slugs:
             query = self.queries[slug]
             if not query:
-                found[slug] = ()
+                found[slug] = (), MIN_SIMILARITY
                 continue
             others = np.concatenate([champions[term][0] for term, _ in query])
             products = np.concatenate([weight * champions[term][1] for term, weight in query])
@@ -298,7 +358,6 @@ class RelatedIndex:
             scores[rank[slug]] = 0.0
             candidates = np.flatnonzero(scores >= MIN_SIMILARITY)  # in slug order
             best = candidates[np.lexsort((candidates, -scores[candidates]))][: self.count]
-            found[slug] = tuple(names[number] for number in best)
+            ranked = tuple(names[number] for number in best)
+            found[slug] = ranked, self._floor(ranked, {ranked[-1]: scores[best[-1]]} if ranked else {})
         return found
-
-

@@ -343,7 +343,7 @@ RELATED_FILE = "related-index.pickle"
 LAST_BUILD_FILE = "last-build.pickle"  # what a rebuild with nothing changed checks, and nothing more
 STORES = ("papers", "analysed", "topics", "records", "search")  # each a journal of its own
 LATE_RESULTS = ("search",)  # results a build has only once its search index is done
-STATE_FORMAT = 19  # bump when BuildState or what it holds changes shape
+STATE_FORMAT = 20  # bump when BuildState or what it holds changes shape
 
 
 class FileStamp(NamedTuple):
