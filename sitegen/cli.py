@@ -1,14 +1,18 @@
 """The command line: `sitegen import`, `sitegen build`, `sitegen serve`, `sitegen topics`.
 
 Each subcommand parses its flags here and hands over to the module of its stage.
-Every user-facing failure is a SitegenError, printed as `error: file:line: key: what (how)`.
+Every user-facing failure is a SitegenError, printed as `error: file:line: key: what (how)`; a
+bug in sitegen itself is one `error:` line too, naming the file its traceback was written to.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
 import sys
+import tempfile
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -160,6 +164,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug in sitegen, not a problem with the input
+        print(f"error: {internal_error(exc, args.command)}", file=sys.stderr)
+        return INTERNAL_ERROR
+
+
+INTERNAL_ERROR = 70  # EX_SOFTWARE: sitegen's own fault
+# What is known of the output after a bug stopped a command (a build publishes all or nothing).
+UNTOUCHED = {"build": "the output folder holds a whole build, the last one or this one"}
+
+
+def internal_error(exc: BaseException, command: str) -> str:
+    """A bug as one line: what stopped, where its traceback and this machine's versions were
+    written (the system's temporary folder: never the project), and what to do."""
+    what = (str(exc).strip().splitlines() or [""])[0][:200]
+    stopped = f"{type(exc).__name__}: {what}" if what else type(exc).__name__
+    try:
+        handle, path = tempfile.mkstemp(prefix="sitegen-error-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as report:
+            versions = f"sitegen {__version__}, Python {platform.python_version()}, {platform.platform()}"
+            report.write(f"{versions}\n")
+            report.write(f"command: sitegen {' '.join(sys.argv[1:])}\n\n")
+            report.write("".join(traceback.format_exception(exc)))
+        saved, report_it = f"the details are in {path}", "please report it with that file"
+    except OSError:
+        saved, report_it = "its details could not be saved", "please report it"
+    untouched = f"{UNTOUCHED[command]}; " if command in UNTOUCHED else ""
+    return (
+        f"cannot {DOING[command]}: sitegen stopped on an internal error ({stopped}); {untouched}{saved}. "
+        f"This is a bug in sitegen, not in your files: {report_it}"
+    )
 
 
 def entry() -> None:

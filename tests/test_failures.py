@@ -313,3 +313,55 @@ def test_patterns_whose_backtracking_is_not_bounded_run_with_a_time_limit(patter
     from sitegen.topics import _analyse
 
     assert _analyse(pattern)[3] is timed
+
+
+# --- a bug in sitegen itself ---------------------------------------------------------------------
+
+BUILD_STEPS = {  # where a bug can stop a build, in the order the build takes them
+    "reading the papers": ("sitegen.engine.session", "Engine", "read_library"),
+    "deriving topics and lists": ("sitegen.engine.session", "Engine", "derive"),
+    "planning the outputs": ("sitegen.build", None, "site_plan"),
+    "rendering": ("sitegen.engine.making", "Making", "_render"),
+    "the search index": ("sitegen.search", None, "build_search_bundle"),
+    "saving the cache": ("sitegen.engine.store", "BuildState", "save"),  # once the site is published
+}
+PUBLISHED_BEFORE = {"saving the cache"}
+
+
+@pytest.mark.parametrize("step", BUILD_STEPS)
+def test_a_bug_in_any_step_of_a_build_is_one_error_line_and_leaves_a_whole_site(
+    project, run_cli, monkeypatch, tmp_path, step
+):
+    """A bug (not a problem with the input) is still one `error:` line: what stopped, that the
+    output is a whole build, and the file in the system's temporary folder holding the traceback.
+    A bug before the site is published leaves the last one; after, the site is this build's."""
+    import importlib
+    import tempfile
+
+    before = built(run_cli, project)
+    paper = project / "content/papers/endogen.md"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("EndoGen", "EndoGen 2"), encoding="utf-8")
+    module, owner, name = BUILD_STEPS[step]
+    where = importlib.import_module(module)
+    where = getattr(where, owner) if owner else where
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("an injected bug\nwith a second line")
+
+    monkeypatch.setattr(where, name, bug)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    code, _, err = run_cli(project, "build")
+    assert code == 70 and "Traceback" not in err, err
+    [line] = err.strip().splitlines()
+    assert line.startswith("error: cannot build the site: sitegen stopped on an internal error "), line
+    assert "(RuntimeError: an injected bug)" in line and "second line" not in line, line  # its first line
+    assert "the output folder holds a whole build" in line and "This is a bug in sitegen" in line, line
+    [report] = tmp_path.glob("sitegen-error-*.txt")
+    assert f"the details are in {report}" in line
+    details = report.read_text(encoding="utf-8")
+    assert "Traceback" in details and "an injected bug" in details and "command: sitegen" in details
+    if step not in PUBLISHED_BEFORE:
+        assert tree(project / "public") == before
+    else:
+        build_site(load_config(project / "site.yaml"), project / "cold", use_cache=False)
+        assert tree(project / "public") == tree(project / "cold")
