@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -64,7 +64,17 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     )
     env.filters["human_date"] = human_date
     env.filters["short_authors"] = names.short_list
+    env.filters["card_once"] = card_once
     return env
+
+
+def card_once(card: Any, macro: Callable[..., Any], *options: Any) -> Any:
+    """`macro(card, *options)`, rendered once a build for each card and options (the built-in
+    `paper_list` shows each card through it); anything but a card is rendered every time."""
+    rendered = getattr(type(card), "rendered", None)
+    if rendered is None:
+        return macro(card, *options)
+    return rendered(card, (macro, *options), lambda: macro(card, *options))  # the key keeps the macro alive
 
 
 @cache  # a date is written on every card that shows it

@@ -136,7 +136,7 @@ class PaperCard:
     list's cards also hold the opening of the abstract (`snippet`, an input of its own).
     """
 
-    __slots__ = ("_facts", "_paper", "_people", "_shown", "slug", "snippet", "topics", "url")
+    __slots__ = ("_facts", "_paper", "_people", "_rendered", "_shown", "slug", "snippet", "topics", "url")
 
     def __init__(
         self, paper: Paper, topics: tuple[TopicRef, ...], shown: set[str], snippet: str | None = None
@@ -145,6 +145,17 @@ class PaperCard:
         self._paper, self._shown, self.snippet = paper, shown, snippet
         self._facts: tuple[str, bool, str | None] | None = None
         self._people: tuple[str, ...] | None = None
+        self._rendered: dict[tuple[Any, ...], Any] | None = None
+
+    def rendered(self, how: tuple[Any, ...], render: Callable[[], Any]) -> Any:
+        """`render()`, the card as a template shows it `how` (e.g. its root and options), made once
+        a build: a paper is the related paper of ~8 others, and in a list or two besides."""
+        if self._rendered is None:
+            self._rendered = {}
+        made = self._rendered.get(how)
+        if made is None:
+            made = self._rendered[how] = render()
+        return made
 
     def __getattr__(self, name: str) -> Any:  # called for what is not a slot: the paper's fields
         value = getattr(self._paper, name)

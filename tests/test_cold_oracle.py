@@ -102,6 +102,30 @@ def test_an_edit_of_any_field_rebuilds_as_from_nothing(sample_project, cards):
             assert_same_as_cold_build(sample_project, f"{name} of {slug}")
 
 
+@pytest.mark.parametrize("cards", ["built-in", "every field", "editor's view"])
+def test_cards_rendered_once_a_build_are_the_cards_rendered_each_time(sample_project, monkeypatch, cards):
+    """The built-in lists render each card once a build for each way they show it (related
+    papers, All papers, a topic's list: render.card_once): the site is byte for byte the one
+    that renders every card every time it is shown, and some cards were shown more than once."""
+    import sitegen.render
+
+    if cards == "editor's view":
+        as_editor(sample_project)
+    if cards == "every field":
+        (sample_project / "my-templates/_macros.html").write_text(every_field_on_cards(), encoding="utf-8")
+    build(sample_project, "once", use_cache=False)
+    shown = []
+
+    def every_time(card: Any, macro: Callable[..., Any], *options: Any) -> Any:
+        shown.append((card.slug, options))
+        return macro(card, *options)
+
+    monkeypatch.setattr(sitegen.render, "card_once", every_time)
+    build(sample_project, "every time", use_cache=False)
+    assert file_tree(sample_project / "once") == file_tree(sample_project / "every time")
+    assert len(shown) > len(set(shown)), "no card was shown twice the same way: nothing to check"
+
+
 # --- every template and static file ------------------------------------------------------------
 
 
