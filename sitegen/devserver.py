@@ -211,16 +211,16 @@ class Broadcaster:
     def built(self, changed: Iterable[str] | None = None) -> int:
         """Files are in place (`changed`: their output paths; None: possibly every file).
         Returns how many open pages this tells to reload."""
-        changed = None if changed is None else frozenset(changed)
+        reach = _reach(changed)
         with self._changed:
             self._arrived = []
-            due = sum(_shows_any(page, changed) for page in self._watching.values())
+            due = sum(_shows_any(page, reach) for page in self._watching.values())
             self.build += 1
-            if changed is None or any(_affects_every_page(path) for path in changed):
+            if reach is None:
                 self._every_page_changed = self.build
                 self._page_changed.clear()
             else:
-                self._page_changed.update(dict.fromkeys(changed, self.build))
+                self._page_changed.update(dict.fromkeys(reach, self.build))
             self.problems = ()
             self._changed.notify_all()
             return due
@@ -228,10 +228,10 @@ class Broadcaster:
     def wait_for_reloads(self, changed: Iterable[str] | None, due: int, timeout: float) -> bool:
         """Wait until `due` pages showing `changed` files have reloaded (their new stream is
         open: the page and its scripts are loaded), at most `timeout` seconds; True if they did."""
-        changed = None if changed is None else frozenset(changed)
+        reach = _reach(changed)
         with self._changed:
             return self._changed.wait_for(
-                lambda: self.closed or sum(_shows_any(page, changed) for page in self._arrived) >= due,
+                lambda: self.closed or sum(_shows_any(page, reach) for page in self._arrived) >= due,
                 timeout,
             )
 
@@ -302,11 +302,18 @@ def _reloads(shown: str, state: dict[str, Any]) -> bool:
     return bool(shown) and f"{state['session']}:{state['build']}" != shown and not state["problems"]
 
 
-def _shows_any(page: Page, changed: frozenset[str] | None) -> bool:
-    """Whether a page showing `page`'s files reloads when `changed` files are put in place."""
-    if page is None or changed is None or any(_affects_every_page(path) for path in changed):
-        return True
-    return not changed.isdisjoint(page)
+def _reach(changed: Iterable[str] | None) -> frozenset[str] | None:
+    """The files put in place, as the pages they show on need them: None when every page does."""
+    if changed is None:
+        return None
+    changed = frozenset(changed)
+    return None if any(_affects_every_page(path) for path in changed) else changed
+
+
+def _shows_any(page: Page, reach: frozenset[str] | None) -> bool:
+    """Whether a page showing `page`'s files reloads when files of `reach` (see `_reach`) are put
+    in place."""
+    return page is None or reach is None or not reach.isdisjoint(page)
 
 
 def _affects_every_page(path: str) -> bool:

@@ -580,15 +580,12 @@ class TermIndex:
         terms = [key for key in keys if key in self.postings]
         words = [key for key in keys if key in self.words]
         stops = [key for key in keys if key in self.stops]
-        for word in words:
-            if word not in self.surfaces:
-                self.surfaces[word] = encoded_surfaces(word, [self.words[word]])
         postings = {
             "terms": terms,
             "ranks": "".join([code(self.ranks[term]) for term in terms]),
             "postings": [self.postings[term] for term in terms],
             "words": words,
-            "stems": [self.surfaces[word] for word in words],
+            "stems": [self._surface(word) for word in words],
         }
         positions = {
             "positions": [self.positions.get(term, "") for term in terms],
@@ -1027,16 +1024,15 @@ def patched_terms(corpus: _Corpus, last: LastIndex, cache: SearchCache) -> TermI
     ]
     if len(changed) > MOST_PATCHED:
         return None
-    texts = _last_texts(manifest, last)
+    firsts = record.get("firsts")
+    texts = _last_texts(manifest, last) if firsts is not None else None
+    if texts is None:
+        return None
     try:
         old = [corpus.analysis(number, record["keys"][number]) for number in changed]
     except LookupError:
         return None
-    if texts is None:
-        return None
-    shown, firsts = record["shown"], record.get("firsts")
-    if firsts is None:
-        return None
+    shown = record["shown"]
     shown_before = [shown[number] for number in changed]
     changes = []
     for number, was in zip(changed, old, strict=True):
