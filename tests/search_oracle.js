@@ -144,6 +144,7 @@ function expected(query, typing) {
   return { docs: union([refsOf(lunrSearch(needed))].concat(completions)), scored: null, words: needed };
 }
 
+const BEST_FIRST = 3; // see checkBest
 const failures = [];
 const stats = { queries: 0, withResults: 0, results: 0, partial: 0, suggested: 0, missing: 0, phrases: 0 };
 
@@ -174,6 +175,20 @@ function check(query, typing) {
   }
   if (want.scored && !typing) checkScores(query, got, want);
   if (!docs.size) checkNoResults(query, typing, got, want);
+  checkBest(query, typing, got);
+}
+
+// Asked for only the best few in order (the list under the box), the same papers come back, the
+// first of them (and of the papers with some of the words) as the order checked above has them.
+function checkBest(query, typing, got) {
+  const best = BEST_FIRST, first = sitegen.search(lunr, ours, query, { typing: typing, best: best });
+  [["results", got.results, first.results], ["partial", got.partial, first.partial]].forEach(([kind, all, ranked]) => {
+    const docs = (list) => new Set(list.map((entry) => entry.doc));
+    if (!sameSet(docs(all), docs(ranked))) return fail(query, typing, "best " + kind, { all: all.length, ranked: ranked.length });
+    for (let i = 0; i < Math.min(best, all.length); i++) {
+      if (all[i].doc !== ranked[i].doc || all[i].score !== ranked[i].score) return fail(query, typing, "best " + kind + " order", i);
+    }
+  });
 }
 
 // lunr.js's scores (to the bit) and matched terms, result by result.

@@ -107,9 +107,11 @@
 
   // What the engine finds for `text` (typing: the last word may be unfinished), once the files
   // it needs are loaded; nothing if search could not load.
-  function searched(text, typing, then) {
+  // With `best`, only that many results come first in order (the list under the box).
+  function searched(text, typing, then, best) {
     if (loader.error) return then(noOutcome());
-    loader.engine.searchLoaded(window.lunr, loader.index, text, { typing: typing }, loadParts, function (failed, outcome) {
+    var options = { typing: typing, best: best };
+    loader.engine.searchLoaded(window.lunr, loader.index, text, options, loadParts, function (failed, outcome) {
       if (failed) loadFailed(failed);
       then(failed ? noOutcome() : outcome);
     });
@@ -350,7 +352,7 @@
           renderDropdown(text, outcome);
           dropdown.hidden = false;
         });
-      });
+      }, DROPDOWN_LIMIT);
     });
   }
 
