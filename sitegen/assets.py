@@ -4,6 +4,7 @@ of the same name in a templates folder's static/ replaces one (sitegen/engine/lo
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 from sitegen import urls
 
@@ -23,6 +24,11 @@ BUILT_IN = {
     urls.FAVICON: ("sitegen.templates", "static/favicon.svg"),
     **SEARCH,
 }
+
+
+def default_templates() -> Path:
+    """The built-in templates' folder (their static files in its static/)."""
+    return Path(str(resources.files("sitegen.templates")))
 
 
 def read(table: dict[str, tuple[str, str]]) -> dict[str, bytes]:

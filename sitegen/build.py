@@ -12,10 +12,8 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
-
-from sitegen import render
 from sitegen.config import LoadedConfig, load_config
 from sitegen.engine.looks import Looks
 from sitegen.engine.report import PHASES, BuildReport
@@ -27,11 +25,12 @@ from sitegen.hosts import CHECKED_ON, HOSTS, Host, SiteShape, hosts_refusing, me
 from sitegen.load import ContentPaths, display_path
 from sitegen.model import Library, Paper
 from sitegen.paperfile import key_line, split
-from sitegen.plan import site_plan
 from sitegen.topics import SlowRule, check_paper_topics
 from sitegen.topicsfile import locate_slow_rule
-from sitegen.views import SiteView
 from sitegen.write import check_output_folder, recover_output
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["PHASES", "BuildReport", "Tuning", "build_site", "run_build"]
 
@@ -105,12 +104,21 @@ def build_site(
     with engine, _topics_file_named(loaded):
         if engine.unchanged_since_last_build():
             return engine.report
-        library = engine.read_library()  # read: content/ as plain dataclasses
-        _check_library(library, engine.papers_to_check(library), engine.env, loaded.root)
-        data = engine.derive(library)  # derive: topics, listings, related papers, BibTeX keys
-        view = SiteView(library, data, engine.card_fields)  # the view model
-        engine.make(site_plan(view, engine.env, looks.assets))  # every output, and what it reads
+        _read_derive_make(engine, loaded, looks)
     return engine.report
+
+
+def _read_derive_make(engine: Engine, loaded: LoadedConfig, looks: Looks) -> None:
+    """The pipeline, stage by stage. Its modules are imported here: a build that finds nothing
+    changed does without them (~80 ms of the ~0.35 s it takes at 10,000 papers)."""
+    from sitegen.plan import site_plan
+    from sitegen.views import SiteView
+
+    library = engine.read_library()  # read: content/ as plain dataclasses
+    _check_library(library, engine.papers_to_check(library), engine.env, loaded.root)
+    data = engine.derive(library)  # derive: topics, listings, related papers, BibTeX keys
+    view = SiteView(library, data, engine.card_fields)  # the view model
+    engine.make(site_plan(view, engine.env, looks.assets))  # every output, and what it reads
 
 
 @contextmanager
@@ -135,6 +143,10 @@ def _protected_folders(loaded: LoadedConfig) -> tuple[Path, ...]:
 
 def _check_library(library: Library, papers: Iterable[Paper], env: jinja2.Environment, root: Path) -> None:
     """Every problem `papers` have that stops a build, reported together."""
+    import jinja2
+
+    from sitegen import render
+
     problems: list[Problem] = []
     for paper in papers:
         pins = paper.topics or paper.topics_add or paper.topics_remove

@@ -12,13 +12,13 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from sitegen import names, urls
+from sitegen.assets import default_templates
 from sitegen.errors import SitegenError
 from sitegen.model import PaperDate
 
@@ -41,10 +41,6 @@ TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 
 
 # --- the Jinja environment ---------------------------------------------------------------------
-
-
-def default_templates() -> Path:
-    return Path(str(files("sitegen.templates")))
 
 
 def make_environment(user_templates: Path | None = None) -> jinja2.Environment:

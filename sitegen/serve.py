@@ -26,11 +26,10 @@ import traceback
 import webbrowser
 from collections.abc import Callable
 from contextlib import suppress
-from importlib.resources import files
 from pathlib import Path
 from types import FrameType
 
-from sitegen import urls
+from sitegen import assets, urls
 from sitegen.build import BuildReport, build_site
 from sitegen.config import LoadedConfig, load_config
 from sitegen.devserver import PreviewServer
@@ -47,10 +46,6 @@ DEFAULTS = SiteConfig(title="", description="", base_url="", author="")
 RELOAD_GRACE_SECONDS = 0.5  # at most this long a rebuild waits for the edited page to reload
 
 
-def default_templates_dir() -> Path:
-    return Path(str(files("sitegen.templates")))
-
-
 def watch_plan(config_file: Path, loaded: LoadedConfig | None, extra_excluded: tuple[Path, ...]) -> WatchPlan:
     """What to watch for a project; with no valid config yet, its default folders."""
     config = loaded.config if loaded else DEFAULTS
@@ -60,7 +55,7 @@ def watch_plan(config_file: Path, loaded: LoadedConfig | None, extra_excluded: t
         return (root / relative).resolve()
 
     content = path(config.content_dir)
-    templates = [default_templates_dir().resolve()]
+    templates = [assets.default_templates().resolve()]
     if config.templates_dir:
         templates.insert(0, path(config.templates_dir))
     excluded = (path(config.output_dir), path(config.cache_dir), *extra_excluded)

@@ -320,7 +320,7 @@ def test_patterns_whose_backtracking_is_not_bounded_run_with_a_time_limit(patter
 BUILD_STEPS = {  # where a bug can stop a build, in the order the build takes them
     "reading the papers": ("sitegen.engine.session", "Engine", "read_library"),
     "deriving topics and lists": ("sitegen.engine.session", "Engine", "derive"),
-    "planning the outputs": ("sitegen.build", None, "site_plan"),
+    "planning the outputs": ("sitegen.plan", None, "site_plan"),
     "rendering": ("sitegen.engine.making", "Making", "_render"),
     "the search index": ("sitegen.search", None, "build_search_bundle"),
     "saving the cache": ("sitegen.engine.store", "BuildState", "save"),  # once the site is published

@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 
 import sitegen.build
+import sitegen.plan
+import sitegen.views
 from sitegen import schema
 from sitegen.build import build_site
 from sitegen.config import load_config
@@ -247,8 +249,8 @@ def as_editor(root: Path) -> None:
 
 def recorded_build(root: Path, monkeypatch: pytest.MonkeyPatch, out: str = "public") -> Recorder:
     recorder = Recorder()
-    monkeypatch.setattr(sitegen.build, "SiteView", RecordingView)
-    monkeypatch.setattr(sitegen.build, "site_plan", recorder.plan)
+    monkeypatch.setattr(sitegen.views, "SiteView", RecordingView)
+    monkeypatch.setattr(sitegen.plan, "site_plan", recorder.plan)
     build_site(load_config(root / "site.yaml"), root / out, use_cache=False)
     return recorder
 

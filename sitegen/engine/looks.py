@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import assets, render, urls
+from sitegen import assets, urls
 from sitegen.config import LoadedConfig
 from sitegen.digests import digest
 from sitegen.errors import Problem, SitegenError, os_error
@@ -67,7 +67,7 @@ def _templates_fingerprint(
     """A digest of every template file (user's and built-in): any change re-renders every page.
     The static files beside them are not rendered, so they are left out."""
     parts = []
-    built_in = render.default_templates()
+    built_in = assets.default_templates()
     for folder, files in (
         (built_in, sorted(p for p in built_in.rglob("*") if p.is_file())),
         (user_templates, user_files),

@@ -5,30 +5,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import jinja2
-import jinja2.bccache
-
-from sitegen import render, schema
+from sitegen import schema
 from sitegen.config import LoadedConfig
 from sitegen.digests import digest
-from sitegen.engine.derived import (
-    card_keys_again,
-    derive_site,
-    last_made,
-    read_library,
-    related_papers,
-    rules_digest,
-)
-from sitegen.engine.inputs import Inputs, LastMade, PaperKeys
 from sitegen.engine.looks import Looks
-from sitegen.engine.making import Making, Published
 from sitegen.engine.memory import no_full_collections
 from sitegen.engine.parallel import first_call, forked
 from sitegen.engine.reading import SETTLE_NS
@@ -46,8 +33,6 @@ from sitegen.engine.tuning import DEFAULT_TUNING, Tuning
 from sitegen.errors import os_error
 from sitegen.load import ContentPaths, PaperListing, display_path, paper_files
 from sitegen.model import Library, Paper
-from sitegen.plan import ROW_TEMPLATES, TEMPLATES, Input, Plan
-from sitegen.views import SiteData
 from sitegen.write import (
     ManifestOutput,
     OutputFiles,
@@ -58,7 +43,17 @@ from sitegen.write import (
 )
 
 if TYPE_CHECKING:
+    import jinja2
     from typing_extensions import Self
+
+    from sitegen.engine.inputs import Inputs, LastMade, PaperKeys
+    from sitegen.engine.making import Making, Published
+    from sitegen.plan import Plan
+    from sitegen.views import SiteData
+
+# The modules of the stages (and Jinja2 and Markdown, which they bring in) are imported where a
+# stage runs, not above: a build that finds nothing changed runs none, and importing them would
+# be ~80 ms of the ~0.35 s it takes at 10,000 papers.
 
 COMPILED_TEMPLATES = "templates"  # in the cache folder
 SET_ASIDE = "replaced"  # in the cache folder: big output files the last build replaced, to delete
@@ -137,13 +132,16 @@ class Engine:
         build, by their source's checksum (a rebuild rendering three pages need not compile all);
         without one (the dev server's rebuilds), in this process's memory: compiling the templates
         of a paper page took ~0.1-0.2 s of each rebuild at 10,000 papers."""
+        from sitegen import render
+        from sitegen.engine import compiled
+
         env = render.make_environment(self.looks.folder)
         if self.cache_dir:
-            compiled = self.cache_dir / COMPILED_TEMPLATES
-            compiled.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = _CompiledTemplates(str(compiled))
+            folder = self.cache_dir / COMPILED_TEMPLATES
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = compiled.OnDisk(str(folder))
         else:
-            env.bytecode_cache = _COMPILED_IN_MEMORY
+            env.bytecode_cache = compiled.IN_MEMORY
         return env
 
     # --- nothing changed ---
@@ -177,6 +175,8 @@ class Engine:
     def read_library(self) -> Library:
         """The library: a paper file is parsed only when it changed since it was last read (and
         the papers of unchanged files are read from the cache only when used)."""
+        from sitegen.engine.derived import last_made, read_library, related_papers, rules_digest
+
         if self.state is None:
             self.state = BuildState.load(self.cache_dir) if self.cache_dir else BuildState()
         state, report = self.state, self.report
@@ -211,6 +211,8 @@ class Engine:
     def derive(self, library: Library) -> SiteData:
         """The site's data: topics, listings, BibTeX keys, abstracts and related papers, each
         worked out again only for what changed."""
+        from sitegen.engine.derived import derive_site
+
         assert self.state is not None, "read_library() first"
         last = self._last
         first_guess = default_card_fields(self.loaded.config.editor)
@@ -233,6 +235,9 @@ class Engine:
 
     def make(self, plan: Plan) -> None:
         """Make the plan's outputs into the output folder, and keep what they were made of."""
+        from sitegen.engine.inputs import Inputs
+        from sitegen.engine.making import Making
+
         state, report, keys = self.state, self.report, self._keys
         assert state is not None and keys is not None, "derive() first"
         previous = trusted_manifest(state.outputs.get(str(self.out), {}), self.output())
@@ -274,11 +279,17 @@ class Engine:
 
     def _by_rows(self) -> bool:
         """Whether list pages may be made from rows: not with the user's own list templates."""
+        from sitegen.plan import ROW_TEMPLATES
+
         folder = self.looks.folder
         return folder is None or not any((folder / name).exists() for name in ROW_TEMPLATES)
 
     def _made_of(self, plan: Plan, inputs: Inputs, making: Making) -> LastMade:
         """What this build's outputs were made of, for the next build."""
+        from sitegen.engine.derived import card_keys_again
+        from sitegen.engine.inputs import LastMade
+        from sitegen.plan import TEMPLATES, Input
+
         last, keys, view = self._last, inputs.keys, plan.view
         # The card keys were made for the fields cards were read for last time; if templates now
         # read more (or, after a template change, other) fields, they are made again for those.
@@ -313,43 +324,6 @@ class Engine:
             },
             patches=last.patches + 1 if last is not None else 0,
         )
-
-
-class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept for the next build: only a cache, so a full disk or a torn file
-    costs the time to compile again, not the build."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except (OSError, EOFError, ValueError, TypeError):
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with suppress(OSError):
-            super().dump_bytecode(bucket)
-
-
-class _CompiledInMemory(jinja2.BytecodeCache):
-    """Compiled templates kept in this process, by template and source checksum (as Jinja's own
-    caches key them): a stale one is never used, only not found."""
-
-    def __init__(self) -> None:
-        self._compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._compiled.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._compiled[bucket.key] = bucket.bytecode_to_string()
-
-    def clear(self) -> None:
-        self._compiled.clear()
-
-
-_COMPILED_IN_MEMORY = _CompiledInMemory()
 
 
 def _paper_listing(loaded: LoadedConfig) -> PaperListing | None:
