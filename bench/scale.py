@@ -1,6 +1,7 @@
 """Issue 19's build figures, in one command: sitegen at 10,000 and 100,000 papers, and Hugo beside it.
 
     python bench/scale.py [--sizes 10000,100000] [--runs 3] [--hugo-up-to 10000] [--no-readme]
+                          [--search-queries 3] [--search-rounds 1]
 
 For each size it generates a corpus (bench/generate.py; kept in bench/out/scale-N/ and used
 again while its size and seed are the same), then measures, each build in a child process whose
@@ -10,6 +11,9 @@ wall time and peak RSS (children included) are taken from outside (bench/run.py'
     after each, alternating, so that each pair sees the same machine; the ratio is the median of
     the pairs' ratios;
   - `sitegen build` with nothing changed, then after one paper's abstract is edited;
+  - search in headless Chromium from file:// on the site built (bench/search.py: --search-queries
+    queries of each kind, --search-rounds rounds): the first search, what it fetched, a
+    keystroke, the JavaScript heap (0 queries: none);
 and checks each against issue 19's target. The table goes to bench/out/scale.md, the runs to
 bench/out/scale.json, and the table into bench/README.md between its `scale` markers.
 """
@@ -32,6 +36,7 @@ if str(BENCH) not in sys.path:
 
 import generate  # noqa: E402
 import hugo_project  # noqa: E402
+import search  # noqa: E402
 from run import (  # noqa: E402  # noqa: E402
     OUT,
     Measured,
@@ -53,6 +58,10 @@ COLD_LIMIT = {100_000: 60.0}
 PEAK_LIMIT_MB = {100_000: 1500.0}
 EDIT_LIMIT = {10_000: 0.5, 100_000: 1.0}
 HUGO_RATIO_LIMIT = 1.5
+FIRST_SEARCH_LIMIT_MS = {100_000: 1000.0}
+FETCHED_LIMIT_KB = {10_000: 300.0, 100_000: 1000.0}
+KEYSTROKE_LIMIT_MS = {100_000: 50.0}
+HEAP_LIMIT_MB = {100_000: 100.0}
 LARGE_FROM = 10_000  # sizes above this take --large-runs runs (a cold build of 100,000 takes minutes)
 
 
@@ -125,6 +134,15 @@ def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
         edit_one_paper(project, run)
         edited.append(sitegen_build(project, site, log))
     result["one_edit"] = summarize(edited)
+    if args.search_queries:
+        print(f"[{size}] search in headless Chromium...", flush=True)
+        measured = search.measure_sites([site], args.search_rounds, args.search_queries, args.seed)[site]
+        result["search"] = {
+            **search.medians_of(measured),
+            "most_fetched_kB": max(run["fetched_gzip"] for run in measured) / 1000,
+            "most_heap_MB": max(run["heap_mb"] for run in measured),
+            "searches": len(measured),
+        }
     return result
 
 
@@ -167,6 +185,7 @@ def scale_table(results: dict[str, Any]) -> str:
         rows.append(
             (papers, "peak memory (largest of these builds)", f"{peak:.0f} MB", verdict(peak, peak_limit))
         )
+        rows += search_rows(papers, size)
     runs = " and ".join(f"{size['cold']['runs']} ({size['papers']:,} papers)" for size in results["sizes"])
     lines = ["| papers | measured | median | target (issue 19) |", "|---|---|---|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -176,6 +195,41 @@ def scale_table(results: dict[str, Any]) -> str:
         f"{env['cpus']} cores, Python {env['python']}."
     )
     return "\n".join(lines) + "\n" + note + "\n"
+
+
+def search_rows(papers: str, size: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """The search's figures (medians over every query and round; the worst in brackets)."""
+    found = size.get("search")
+    if found is None:
+        return []
+    count, first, fetched = size["papers"], found["first_ms"], found["fetched_kB"]
+    key, heap = found["keystroke_ms"], found["heap_MB"]
+    return [
+        (
+            papers,
+            f"first search from file:// ({found['searches']} searches)",
+            f"{first:.0f} ms",
+            verdict(first, FIRST_SEARCH_LIMIT_MS.get(count)),
+        ),
+        (
+            papers,
+            "fetched for it, gzip",
+            f"{fetched:.0f} kB (most {found['most_fetched_kB']:.0f} kB)",
+            verdict(fetched, FETCHED_LIMIT_KB.get(count)),
+        ),
+        (
+            papers,
+            "a keystroke (median of every key)",
+            f"{key:.1f} ms",
+            verdict(key, KEYSTROKE_LIMIT_MS.get(count)),
+        ),
+        (
+            papers,
+            "JavaScript heap",
+            f"{heap:.1f} MB (most {found['most_heap_MB']:.1f} MB)",
+            verdict(heap, HEAP_LIMIT_MB.get(count)),
+        ),
+    ]
 
 
 def write_into_readme(table: str, readme: Path = README) -> None:
@@ -213,6 +267,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--hugo-up-to", type=int, default=10_000, help="sizes with a paired Hugo build")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default: 1)")
     parser.add_argument("--no-readme", action="store_true", help="leave bench/README.md as it is")
+    parser.add_argument("--search-queries", type=int, default=3, help="queries of each kind (default: 3)")
+    parser.add_argument("--search-rounds", type=int, default=1, help="rounds of them (default: 1)")
     return parser.parse_args(argv)
 
 

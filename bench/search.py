@@ -55,20 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every measurement here")
     args = parser.parse_args(argv)
     sites = [site.resolve() for site in args.sites]
-    queries = drawn_queries(sites, args.queries, args.seed)
-    print(
-        "queries:", "; ".join(f"{kind}: {query!r} then {more!r}" for kind, query, more in queries), flush=True
-    )
-    runs: dict[Path, list[dict[str, Any]]] = {site: [] for site in sites}
-    with chromium() as browser:
-        for round_number in range(1, args.rounds + 1):
-            for kind, query, more in queries:
-                for site in sites:
-                    measured = {"kind": kind, "query": query, **measure(browser, site, query, more)}
-                    runs[site].append(measured)
-                    print(
-                        f"round {round_number} {site.name} {kind} {query!r}: {summary(measured)}", flush=True
-                    )
+    runs = measure_sites(sites, args.rounds, args.queries, args.seed)
     medians = {site: medians_of(runs[site]) for site in sites}
     for site in sites:
         print(f"\n{site}:")
@@ -83,6 +70,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             json.dumps({str(site): runs[site] for site in sites}, indent=1), encoding="utf-8"
         )
     return 0
+
+
+def measure_sites(
+    sites: Sequence[Path], rounds: int, count: int, seed: int
+) -> dict[Path, list[dict[str, Any]]]:
+    """Every measurement of every site, query by query and round by round (bench/scale.py
+    measures one site this way)."""
+    queries = drawn_queries(sites, count, seed)
+    print(
+        "queries:", "; ".join(f"{kind}: {query!r} then {more!r}" for kind, query, more in queries), flush=True
+    )
+    runs: dict[Path, list[dict[str, Any]]] = {site: [] for site in sites}
+    with chromium() as browser:
+        for round_number in range(1, rounds + 1):
+            for kind, query, more in queries:
+                for site in sites:
+                    measured = {"kind": kind, "query": query, **measure(browser, site, query, more)}
+                    runs[site].append(measured)
+                    print(
+                        f"round {round_number} {site.name} {kind} {query!r}: {summary(measured)}", flush=True
+                    )
+    return runs
 
 
 def measure(browser: Any, site: Path, query: str, more: str) -> dict[str, Any]:
