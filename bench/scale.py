@@ -202,33 +202,17 @@ def search_rows(papers: str, size: dict[str, Any]) -> list[tuple[str, str, str, 
     found = size.get("search")
     if found is None:
         return []
-    count, first, fetched = size["papers"], found["first_ms"], found["fetched_kB"]
-    key, heap = found["keystroke_ms"], found["heap_MB"]
+    searches, most_kb, most_mb = found["searches"], found["most_fetched_kB"], found["most_heap_MB"]
+    rows = (  # what, the figure's name in `found`, how it is shown, its limits by size
+        (f"first search from file:// ({searches} searches)", "first_ms", "{:.0f} ms", FIRST_SEARCH_LIMIT_MS),
+        ("fetched for it, gzip", "fetched_kB", f"{{:.0f}} kB (most {most_kb:.0f} kB)", FETCHED_LIMIT_KB),
+        ("a keystroke (median of every key)", "keystroke_ms", "{:.1f} ms", KEYSTROKE_LIMIT_MS),
+        ("JavaScript heap", "heap_MB", f"{{:.1f}} MB (most {most_mb:.1f} MB)", HEAP_LIMIT_MB),
+    )
+    count = size["papers"]
     return [
-        (
-            papers,
-            f"first search from file:// ({found['searches']} searches)",
-            f"{first:.0f} ms",
-            verdict(first, FIRST_SEARCH_LIMIT_MS.get(count)),
-        ),
-        (
-            papers,
-            "fetched for it, gzip",
-            f"{fetched:.0f} kB (most {found['most_fetched_kB']:.0f} kB)",
-            verdict(fetched, FETCHED_LIMIT_KB.get(count)),
-        ),
-        (
-            papers,
-            "a keystroke (median of every key)",
-            f"{key:.1f} ms",
-            verdict(key, KEYSTROKE_LIMIT_MS.get(count)),
-        ),
-        (
-            papers,
-            "JavaScript heap",
-            f"{heap:.1f} MB (most {found['most_heap_MB']:.1f} MB)",
-            verdict(heap, HEAP_LIMIT_MB.get(count)),
-        ),
+        (papers, what, shown.format(found[name]), verdict(found[name], limits.get(count)))
+        for what, name, shown, limits in rows
     ]
 
 
