@@ -263,6 +263,7 @@
       dots: fields.map(function () { return new Float64Array(docCount); }),
       stamp: new Int32Array(docCount), // per document: the dot products that last touched it
       stamps: 0,
+      touched: new Int32Array(docCount), // the documents the last dot products touched, first `touchedCount`
       marks: { // see scoreClauses
         stamps: 0, clauses: 0, seen: new Int32Array(docCount), hits: new Int32Array(docCount),
         met: new Int32Array(docCount), barred: new Uint8Array(docCount),
@@ -461,19 +462,20 @@
       });
     });
     var weights = queryVector(lunr, index, clauses), scored = dotProducts(index, weights), results = [];
-    var candidates = onlyProhibited ? Array.from({ length: index.docCount }, function (_, doc) { return doc; }) : scored.touched;
-    var fieldsInOrder = new Int8Array(index.fields.length); // a typed array: this runs for every result
-    candidates.forEach(function (doc) {
-      var marked = seen[doc] === stamp;
-      if ((required && !(marked && hits[doc] === required)) || (marked && barred[doc])) return;
+    var candidates = onlyProhibited ? null : scored.touched, candidateCount = onlyProhibited ? index.docCount : scored.touchedCount;
+    var fieldsInOrder = new Int8Array(index.fields.length), magnitudes = scored.magnitudes, dots = index.dots;
+    // A plain loop over typed arrays: this runs for each of up to every document, at each key typed.
+    for (var c = 0; c < candidateCount; c++) {
+      var doc = candidates ? candidates[c] : c, marked = seen[doc] === stamp;
+      if ((required && !(marked && hits[doc] === required)) || (marked && barred[doc])) continue;
       var score = 0, count = 0;
       for (var packed = onlyProhibited ? 0 : order[doc]; packed; packed >>>= 3) fieldsInOrder[count++] = (packed & 7) - 1;
       for (var k = count - 1; k >= 0; k--) { // lunr.Index#query adds them up in this order
         var f = fieldsInOrder[k];
-        score += scored.magnitudes[f] ? index.dots[f][doc] / scored.magnitudes[f] : 0;
+        score += magnitudes[f] ? dots[f][doc] / magnitudes[f] : 0;
       }
       results.push({ doc: doc, score: score });
-    });
+    }
     return { results: results, weights: weights };
   }
 
@@ -492,16 +494,21 @@
   function ranked(results, best, compare) {
     compare = compare || byScore;
     if (!(best > 0) || results.length <= best) return compare === byScore ? sortResults(results) : results.sort(compare);
-    var top = []; // the best so far, in order
+    var top = [], rest = []; // the best so far, in order; the others, in no order
     for (var i = 0; i < results.length; i++) {
       var result = results[i];
-      if (top.length === best && compare(result, top[best - 1]) >= 0) continue;
+      if (top.length === best) {
+        if (compare(result, top[best - 1]) >= 0) {
+          rest.push(result);
+          continue;
+        }
+        rest.push(top[best - 1]); // pushed out by this one
+      }
       var at = Math.min(top.length, best - 1);
       for (; at > 0 && compare(result, top[at - 1]) < 0; at--) top[at] = top[at - 1];
       top[at] = result;
     }
-    var chosen = new Set(top);
-    return top.concat(results.filter(function (result) { return !chosen.has(result); }));
+    return top.concat(rest);
   }
 
   // Papers with fewer of the words missing first, then by score.
@@ -556,7 +563,8 @@
       });
       return Math.sqrt(squares);
     });
-    var touched = [], seen = index.stamp, stamp = ++index.stamps, dots = index.dots, fieldCount = index.fields.length;
+    var touched = index.touched, touchedCount = 0, seen = index.stamp, stamp = ++index.stamps, dots = index.dots;
+    var fieldCount = index.fields.length;
     numbers.forEach(function (number) {
       var found = index.postings(number), entry = weights.get(number), mask = entry.mask, values = entry.values;
       var docs = found.docs, fields = found.fields, scores = found.scores;
@@ -565,13 +573,14 @@
         if (!(mask & (1 << f))) continue;
         if (seen[doc] !== stamp) {
           seen[doc] = stamp;
-          touched.push(doc);
+          touched[touchedCount++] = doc;
           for (var g = 0; g < fieldCount; g++) dots[g][doc] = 0;
         }
         dots[f][doc] += values[f] * scores[i];
       }
     });
-    return { magnitudes: magnitudes, touched: touched };
+    // `touched` is the index's, valid until the next dot products (scoreClauses reads it at once).
+    return { magnitudes: magnitudes, touched: touched, touchedCount: touchedCount };
   }
 
   // The index terms a document matched (those of the query vector it holds in a weighted
@@ -781,13 +790,21 @@
     });
   }
 
-  // The documents holding a unit (every term of a phrase's clauses, then the phrase itself).
+  // The documents holding a unit (every term of a phrase's clauses, then the phrase itself):
+  // {size, holds: a byte per document, 1 if it does}.
   function unitDocs(lunr, index, unit) {
     if (!unit.docs) {
       var required = unit.clauses.filter(function (clause) { return clause.presence === lunr.Query.presence.REQUIRED; });
-      var docs = required.length ? scoreClauses(lunr, index, required).results.map(function (r) { return r.doc; }) :
-        Array.from({ length: index.docCount }, function (_, doc) { return doc; });
-      unit.docs = new Set(unit.phrase ? docs.filter(function (doc) { return holdsPhrase(index, unit, doc); }) : docs);
+      var holds = new Uint8Array(index.docCount), size = 0;
+      if (required.length) {
+        scoreClauses(lunr, index, required).results.forEach(function (result) {
+          if (!unit.phrase || holdsPhrase(index, unit, result.doc)) holds[result.doc] = 1;
+        });
+      } else {
+        for (var doc = 0; doc < index.docCount; doc++) holds[doc] = !unit.phrase || holdsPhrase(index, unit, doc) ? 1 : 0;
+      }
+      for (var d = 0; d < holds.length; d++) size += holds[d];
+      unit.docs = { size: size, holds: holds };
     }
     return unit.docs;
   }
@@ -803,9 +820,9 @@
     if (!needed.length) return outcome;
     var clauses = [].concat.apply([], units.map(function (unit) { return unit.clauses; }));
     var scored = scoreClauses(lunr, index, clauses), phrases = needed.filter(function (unit) { return unit.phrase; });
-    outcome.results = ranked(scored.results.filter(function (result) {
+    outcome.results = ranked(phrases.length ? scored.results.filter(function (result) {
       return phrases.every(function (unit) { return holdsPhrase(index, unit, result.doc); });
-    }), best);
+    }) : scored.results, best);
     outcome.termsOf = function (doc) { return matchedTerms(index, scored.weights, doc); };
     if (outcome.results.length) return outcome;
     outcome.missing = labels(needed.filter(function (unit) { return !unitDocs(lunr, index, unit).size; }));
@@ -829,9 +846,15 @@
       });
     }));
     var scored = scoreClauses(lunr, index, anyWord);
-    needed.forEach(function (unit) { unitDocs(lunr, index, unit); });
+    var holding = needed.map(function (unit) { return unitDocs(lunr, index, unit).holds; });
+    var lacksOf = new Map(); // the units a paper lacks (their numbers, joined) -> their labels: one array for papers alike
     scored.results.forEach(function (result) {
-      var lacks = labels(needed.filter(function (unit) { return !unit.docs.has(result.doc); }));
+      var key = "";
+      for (var u = 0; u < holding.length; u++) if (!holding[u][result.doc]) key += u + " ";
+      var lacks = lacksOf.get(key);
+      if (!lacks) {
+        lacksOf.set(key, lacks = labels(needed.filter(function (_, u) { return !holding[u][result.doc]; })));
+      }
       if (lacks.length < outcome.units.length) outcome.partial.push({ doc: result.doc, score: result.score, lacks: lacks });
     });
     outcome.partial = ranked(outcome.partial, best, byLacksThenScore);
