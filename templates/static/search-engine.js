@@ -260,7 +260,7 @@
     return {
       fields: fields,
       docCount: docCount,
-      dots: fields.map(function () { return new Float64Array(docCount); }),
+      dots: new Float64Array(docCount * fieldCount), // per document, its fields' dot products side by side
       stamp: new Int32Array(docCount), // per document: the dot products that last touched it
       stamps: 0,
       touched: new Int32Array(docCount), // the documents the last dot products touched, first `touchedCount`
@@ -463,7 +463,7 @@
     });
     var weights = queryVector(lunr, index, clauses), scored = dotProducts(index, weights), results = [];
     var candidates = onlyProhibited ? null : scored.touched, candidateCount = onlyProhibited ? index.docCount : scored.touchedCount;
-    var fieldsInOrder = new Int8Array(index.fields.length), magnitudes = scored.magnitudes, dots = index.dots;
+    var fieldCount = index.fields.length, fieldsInOrder = new Int8Array(fieldCount), magnitudes = scored.magnitudes, dots = index.dots;
     // A plain loop over typed arrays: this runs for each of up to every document, at each key typed.
     for (var c = 0; c < candidateCount; c++) {
       var doc = candidates ? candidates[c] : c, marked = seen[doc] === stamp;
@@ -472,7 +472,7 @@
       for (var packed = onlyProhibited ? 0 : order[doc]; packed; packed >>>= 3) fieldsInOrder[count++] = (packed & 7) - 1;
       for (var k = count - 1; k >= 0; k--) { // lunr.Index#query adds them up in this order
         var f = fieldsInOrder[k];
-        score += magnitudes[f] ? dots[f][doc] / magnitudes[f] : 0;
+        score += magnitudes[f] ? dots[doc * fieldCount + f] / magnitudes[f] : 0;
       }
       results.push({ doc: doc, score: score });
     }
@@ -574,9 +574,9 @@
         if (seen[doc] !== stamp) {
           seen[doc] = stamp;
           touched[touchedCount++] = doc;
-          for (var g = 0; g < fieldCount; g++) dots[g][doc] = 0;
+          for (var g = doc * fieldCount, end = g + fieldCount; g < end; g++) dots[g] = 0;
         }
-        dots[f][doc] += values[f] * scores[i];
+        dots[doc * fieldCount + f] += values[f] * scores[i];
       }
     });
     // `touched` is the index's, valid until the next dot products (scoreClauses reads it at once).
@@ -690,7 +690,7 @@
 
   // A unit is what a reader expects a paper to hold: a word, or a phrase.
   // unit: {label, clauses: [clause], phrase: [slot] or null, fields: [field number],
-  //        prohibited, optional (a stop word, or a letter, being typed: it narrows nothing)}
+  //        prohibited, optional (a stop word, or a letter, being typed: it narrows nothing), letter}
   // slot: the term numbers (stop words negative) a phrase's token may be.
   function plainUnits(lunr, index, parts, typing, outcome) {
     var allFields = index.fields.map(function (_, f) { return f; }), units = [];
@@ -735,15 +735,16 @@
   }
 
   // A word being typed that is a stop word, or a single letter, narrows nothing yet (unless it
-  // is all there is): "segmentation t" shows what "segmentation" finds until "tr".
+  // is all there is): "segmentation t" shows what "segmentation" finds until "tr" (a letter
+  // does not even reorder it: see plainSearch).
   function wordUnit(lunr, index, entry, fields) {
     var presence = lunr.Query.presence, found = wordTerms(lunr, index, entry);
-    var optional = entry.stop || (entry.unfinished && entry.word.length < COMPLETE_FROM);
+    var letter = entry.unfinished && !entry.stop && entry.word.length < COMPLETE_FROM, optional = entry.stop || letter;
     var clauses = [{ fields: fields, boost: 1, presence: optional ? presence.OPTIONAL : presence.REQUIRED, terms: found.terms }];
     if (entry.unfinished && found.exact !== undefined && !optional) {
       clauses.push({ fields: fields, boost: EXACT_BOOST, presence: presence.OPTIONAL, terms: [found.exact] });
     }
-    return { label: entry.word, clauses: clauses, phrase: null, fields: fields, optional: optional };
+    return { label: entry.word, clauses: clauses, phrase: null, fields: fields, optional: optional, letter: letter };
   }
 
   function phraseUnit(lunr, index, kept, fields, part) {
@@ -815,6 +816,11 @@
     if (!needed.length && units.length && units[0].clauses[0].terms.length) { // only a word being typed that
       units[0].clauses[0].presence = lunr.Query.presence.REQUIRED; // narrows nothing: what it finds ("an":
       needed = [units[0]]; // the words it begins, anatomy...; "x": the word x)
+    } else {
+      // After other words, a letter being typed leaves their results as they are, order too: the
+      // list does not reshuffle at each first letter (nor load other papers' details) for papers
+      // holding a one-letter word ("c", "x") that the next letter will most likely rule out.
+      units = units.filter(function (unit) { return !unit.letter; });
     }
     outcome.units = labels(needed);
     if (!needed.length) return outcome;
