@@ -179,17 +179,20 @@ function check(query, typing) {
   checkBest(query, typing, got);
 }
 
-// Asked for only the best few in order (the list under the box), the same papers come back, the
-// first of them (and of the papers with some of the words) as the order checked above has them.
+// Asked for only the best few (the list under the box), the first of the results (and of the
+// papers with some of the words) as the order checked above has them, and the counts of all.
 function checkBest(query, typing, got) {
   const best = BEST_FIRST, first = sitegen.search(lunr, ours, query, { typing: typing, best: best });
-  [["results", got.results, first.results], ["partial", got.partial, first.partial]].forEach(([kind, all, ranked]) => {
-    const docs = (list) => new Set(list.map((entry) => entry.doc));
-    if (!sameSet(docs(all), docs(ranked))) return fail(query, typing, "best " + kind, { all: all.length, ranked: ranked.length });
-    for (let i = 0; i < Math.min(best, all.length); i++) {
+  [["results", got.results, first.results, first.found], ["partial", got.partial, first.partial, first.partialFound]].forEach(([kind, all, ranked, found]) => {
+    if (found !== all.length || ranked.length !== Math.min(best, all.length)) {
+      return fail(query, typing, "best " + kind, { all: all.length, found: found, ranked: ranked.length });
+    }
+    for (let i = 0; i < ranked.length; i++) {
       if (all[i].doc !== ranked[i].doc || all[i].score !== ranked[i].score) return fail(query, typing, "best " + kind + " order", i);
+      if (kind === "partial" && all[i].lacks.join(" ") !== ranked[i].lacks.join(" ")) return fail(query, typing, "best lacks", i);
     }
   });
+  if (got.found !== got.results.length || got.partialFound !== got.partial.length) fail(query, typing, "counts", [got.found, got.partialFound]);
 }
 
 // lunr.js's scores (to the bit) and matched terms, result by result.

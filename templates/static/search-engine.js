@@ -421,8 +421,8 @@
   // summed over fields; required and prohibited clauses filter as lunr.js's do.
 
   // clauses: [{fields: [field number], boost, presence (lunr.Query.presence), terms: [number]}]
-  // -> {results: [{doc, score}] in no particular order (see `ranked`), weights: the query vector
-  // (see queryVector)}.
+  // -> found: {docs, scores: the results' documents and scores (typed arrays) in no particular
+  // order (see `ranked`), weights: the query vector (see queryVector)}.
   // One pass over the clauses' postings, in lunr.Index#query's order (clause by clause, term by
   // term), marks which required clauses each document meets, which it is barred by, and the
   // order its fields first match, in which lunr.js adds up their scores; marks live in typed
@@ -461,9 +461,10 @@
         }
       });
     });
-    var weights = queryVector(lunr, index, clauses), scored = dotProducts(index, weights), results = [];
+    var weights = queryVector(lunr, index, clauses), scored = dotProducts(index, weights);
     var candidates = onlyProhibited ? null : scored.touched, candidateCount = onlyProhibited ? index.docCount : scored.touchedCount;
     var fieldCount = index.fields.length, fieldsInOrder = new Int8Array(fieldCount), magnitudes = scored.magnitudes, dots = index.dots;
+    var docs = new Int32Array(candidateCount), scores = new Float64Array(candidateCount), matched = 0;
     // A plain loop over typed arrays: this runs for each of up to every document, at each key typed.
     for (var c = 0; c < candidateCount; c++) {
       var doc = candidates ? candidates[c] : c, marked = seen[doc] === stamp;
@@ -474,9 +475,21 @@
         var f = fieldsInOrder[k];
         score += magnitudes[f] ? dots[doc * fieldCount + f] / magnitudes[f] : 0;
       }
-      results.push({ doc: doc, score: score });
+      docs[matched] = doc;
+      scores[matched++] = score;
     }
-    return { results: results, weights: weights };
+    return { docs: docs.subarray(0, matched), scores: scores.subarray(0, matched), weights: weights };
+  }
+
+  // The results of `found` whose document passes keep(doc).
+  function keptWhere(found, keep) {
+    var docs = new Int32Array(found.docs.length), scores = new Float64Array(found.docs.length), count = 0;
+    for (var i = 0; i < found.docs.length; i++) {
+      if (!keep(found.docs[i])) continue;
+      docs[count] = found.docs[i];
+      scores[count++] = found.scores[i];
+    }
+    return { docs: docs.subarray(0, count), scores: scores.subarray(0, count), weights: found.weights };
   }
 
   function fieldMask(fields) {
@@ -487,28 +500,34 @@
 
   function byScore(a, b) { return b.score - a.score || a.doc - b.doc; }
 
-  // Results in the order of `compare` (byScore when not given); with `best` (a number), only the
-  // first `best` are put in that order and the others follow in no particular order: the list
-  // under the box shows a few results and their count, and sorting the ~80,000 results of a
-  // common word at 100,000 papers was a third of the time of each key typed.
-  function ranked(results, best, compare) {
-    compare = compare || byScore;
-    if (!(best > 0) || results.length <= best) return compare === byScore ? sortResults(results) : results.sort(compare);
-    var top = [], rest = []; // the best so far, in order; the others, in no order
-    for (var i = 0; i < results.length; i++) {
-      var result = results[i];
-      if (top.length === best) {
-        if (compare(result, top[best - 1]) >= 0) {
-          rest.push(result);
-          continue;
-        }
-        rest.push(top[best - 1]); // pushed out by this one
-      }
-      var at = Math.min(top.length, best - 1);
-      for (; at > 0 && compare(result, top[at - 1]) < 0; at--) top[at] = top[at - 1];
-      top[at] = result;
+  // The results of found = {docs, scores} as [{doc, score}] (with `lacks`, an array of the words
+  // each paper lacks, also {lacks}: papers lacking fewer first), best first: all of them, or with
+  // `best` (a number) only the first `best`. The list under the box shows a few results and
+  // their count: an object for each of the ~80,000 results of a common word at 100,000 papers,
+  // sorted, was over half the time of each key typed.
+  function ranked(found, best, lacks) {
+    var docs = found.docs, scores = found.scores, count = docs.length;
+    function result(i) {
+      var made = { doc: docs[i], score: scores[i] };
+      if (lacks) made.lacks = lacks[i];
+      return made;
     }
-    return top.concat(rest);
+    if (!(best > 0) || count <= best) {
+      var all = Array.from({ length: count }, function (_, i) { return result(i); });
+      return lacks ? all.sort(byLacksThenScore) : sortResults(all);
+    }
+    function before(i, j) { // byLacksThenScore (or byScore), between positions
+      var fewer = lacks ? lacks[i].length - lacks[j].length : 0;
+      return fewer < 0 || (fewer === 0 && (scores[i] > scores[j] || (scores[i] === scores[j] && docs[i] < docs[j])));
+    }
+    var top = []; // the positions of the best so far, in order
+    for (var i = 0; i < count; i++) {
+      if (top.length === best && !before(i, top[best - 1])) continue;
+      var at = Math.min(top.length, best - 1);
+      for (; at > 0 && before(i, top[at - 1]); at--) top[at] = top[at - 1];
+      top[at] = i;
+    }
+    return top.map(result);
   }
 
   // Papers with fewer of the words missing first, then by score.
@@ -652,11 +671,12 @@
 
   // ---- searching ----
 
-  // {results: [{doc, score}], partial: [{doc, score, lacks}], units, missing, ignored, common,
-  //  suggestions, notes, error, completing (the word being typed, if completed), termsOf(doc) ->
-  //  Set of stems}. options.typing: the query is still being typed (its last word, with no
-  //  space after it, also matches words it begins); options.best: how many results must come
-  //  first in order (see `ranked`; all of them when not given).
+  // {results: [{doc, score}], found (how many results), partial: [{doc, score, lacks}],
+  //  partialFound, units, missing, ignored, common, suggestions, notes, error, completing (the
+  //  word being typed, if completed), termsOf(doc) -> Set of stems}. options.typing: the query is
+  //  still being typed (its last word, with no space after it, also matches words it begins);
+  //  options.best: how many of the results (and of the partial) to give, best first (all of them
+  //  when not given; `found` and `partialFound` count them all either way).
   function search(lunr, index, text, options) {
     var typing = Boolean(options && options.typing), best = options && options.best, outcome;
     text = String(text).replace(/\s+$/, typing ? " " : "").replace(/^\s+/, "");
@@ -683,8 +703,8 @@
 
   function emptyOutcome() {
     return {
-      results: [], partial: [], units: [], missing: [], ignored: [], common: [], suggestions: [],
-      notes: [], error: null, completing: null, termsOf: function () { return new Set(); }
+      results: [], found: 0, partial: [], partialFound: 0, units: [], missing: [], ignored: [], common: [],
+      suggestions: [], notes: [], error: null, completing: null, termsOf: function () { return new Set(); }
     };
   }
 
@@ -798,9 +818,8 @@
       var required = unit.clauses.filter(function (clause) { return clause.presence === lunr.Query.presence.REQUIRED; });
       var holds = new Uint8Array(index.docCount), size = 0;
       if (required.length) {
-        scoreClauses(lunr, index, required).results.forEach(function (result) {
-          if (!unit.phrase || holdsPhrase(index, unit, result.doc)) holds[result.doc] = 1;
-        });
+        var docs = scoreClauses(lunr, index, required).docs;
+        for (var i = 0; i < docs.length; i++) if (!unit.phrase || holdsPhrase(index, unit, docs[i])) holds[docs[i]] = 1;
       } else {
         for (var doc = 0; doc < index.docCount; doc++) holds[doc] = !unit.phrase || holdsPhrase(index, unit, doc) ? 1 : 0;
       }
@@ -826,11 +845,13 @@
     if (!needed.length) return outcome;
     var clauses = [].concat.apply([], units.map(function (unit) { return unit.clauses; }));
     var scored = scoreClauses(lunr, index, clauses), phrases = needed.filter(function (unit) { return unit.phrase; });
-    outcome.results = ranked(phrases.length ? scored.results.filter(function (result) {
-      return phrases.every(function (unit) { return holdsPhrase(index, unit, result.doc); });
-    }) : scored.results, best);
+    var found = phrases.length ? keptWhere(scored, function (doc) {
+      return phrases.every(function (unit) { return holdsPhrase(index, unit, doc); });
+    }) : scored;
+    outcome.found = found.docs.length;
+    outcome.results = ranked(found, best);
     outcome.termsOf = function (doc) { return matchedTerms(index, scored.weights, doc); };
-    if (outcome.results.length) return outcome;
+    if (outcome.found) return outcome;
     outcome.missing = labels(needed.filter(function (unit) { return !unitDocs(lunr, index, unit).size; }));
     if (outcome.units.length > 1) partialMatches(lunr, index, units, needed, outcome, best);
     return outcome;
@@ -854,16 +875,19 @@
     var scored = scoreClauses(lunr, index, anyWord);
     var holding = needed.map(function (unit) { return unitDocs(lunr, index, unit).holds; });
     var lacksOf = new Map(); // the units a paper lacks (their numbers, joined) -> their labels: one array for papers alike
-    scored.results.forEach(function (result) {
+    var docs = [], scores = [], lacked = [];
+    scored.docs.forEach(function (doc, at) {
       var key = "";
-      for (var u = 0; u < holding.length; u++) if (!holding[u][result.doc]) key += u + " ";
+      for (var u = 0; u < holding.length; u++) if (!holding[u][doc]) key += u + " ";
       var lacks = lacksOf.get(key);
-      if (!lacks) {
-        lacksOf.set(key, lacks = labels(needed.filter(function (_, u) { return !holding[u][result.doc]; })));
-      }
-      if (lacks.length < outcome.units.length) outcome.partial.push({ doc: result.doc, score: result.score, lacks: lacks });
+      if (!lacks) lacksOf.set(key, lacks = labels(needed.filter(function (_, u) { return !holding[u][doc]; })));
+      if (lacks.length === outcome.units.length) return;
+      docs.push(doc);
+      scores.push(scored.scores[at]);
+      lacked.push(lacks);
     });
-    outcome.partial = ranked(outcome.partial, best, byLacksThenScore);
+    outcome.partialFound = docs.length;
+    outcome.partial = ranked({ docs: docs, scores: scores }, best, lacked);
     outcome.termsOf = function (doc) { return matchedTerms(index, scored.weights, doc); };
   }
 
@@ -895,11 +919,14 @@
     });
     var scored = scoreClauses(lunr, index, clauses);
     if (!clauses.length) { // only phrases to leave out: as lunr.js's -word alone, every other paper
-      scored.results = Array.from({ length: index.docCount }, function (_, doc) { return { doc: doc, score: 0 }; });
+      scored.docs = Int32Array.from({ length: index.docCount }, function (_, doc) { return doc; });
+      scored.scores = new Float64Array(index.docCount);
     }
-    outcome.results = ranked(scored.results.filter(function (result) {
-      return phrases.every(function (unit) { return holdsPhrase(index, unit, result.doc) !== Boolean(unit.prohibited); });
-    }), best);
+    var found = keptWhere(scored, function (doc) {
+      return phrases.every(function (unit) { return holdsPhrase(index, unit, doc) !== Boolean(unit.prohibited); });
+    });
+    outcome.found = found.docs.length;
+    outcome.results = ranked(found, best);
     outcome.termsOf = function (doc) { return matchedTerms(index, scored.weights, doc); };
     return outcome;
   }

@@ -97,7 +97,7 @@
   }
 
   function noOutcome() {
-    return { results: [], partial: [], units: [], missing: [], ignored: [], common: [], suggestions: [], notes: [], error: null,
+    return { results: [], found: 0, partial: [], partialFound: 0, units: [], missing: [], ignored: [], common: [], suggestions: [], notes: [], error: null,
       termsOf: function () { return new Set(); } };
   }
 
@@ -107,7 +107,7 @@
 
   // What the engine finds for `text` (typing: the last word may be unfinished), once the files
   // it needs are loaded; nothing if search could not load.
-  // With `best`, only that many results come first in order (the list under the box).
+  // With `best`, only that many results (the list under the box; outcome.found counts them all).
   function searched(text, typing, then, best) {
     if (loader.error) return then(noOutcome());
     var options = { typing: typing, best: best };
@@ -239,7 +239,7 @@
     if (outcome.error) {
       return "Cannot search for " + quoted(text) + ": " + outcome.error + ". Check the query syntax, or search for plain words.";
     }
-    var found = outcome.results.length;
+    var found = outcome.found;
     if (found) return count(found, "paper matches ", "papers match ") + quoted(text) + ".";
     if (!outcome.units.length) {
       if (outcome.common.length) {
@@ -291,7 +291,7 @@
 
   function partialHeading(tag, outcome) {
     return element(tag, "search-partial-heading",
-      count(outcome.partial.length, "paper has", "papers have") + " some of the words (not all of them):");
+      count(outcome.partialFound, "paper has", "papers have") + " some of the words (not all of them):");
   }
 
   // ---- the search box in the header ----
@@ -313,10 +313,10 @@
       children.push(partialHeading("p", outcome));
       children.push(resultList(outcome.partial.slice(0, PARTIAL_DROPDOWN_LIMIT), outcome, true));
     }
-    var shown = outcome.results.length ? outcome.results : outcome.partial;
-    if (shown.length > (outcome.results.length ? DROPDOWN_LIMIT : PARTIAL_DROPDOWN_LIMIT)) {
+    var found = outcome.results.length ? outcome.found : outcome.partialFound;
+    if (found > (outcome.results.length ? DROPDOWN_LIMIT : PARTIAL_DROPDOWN_LIMIT)) {
       var more = element("a", "search-more", outcome.results.length ?
-        "See all " + outcome.results.length + " results" : "See all " + outcome.partial.length + " papers with some of the words");
+        "See all " + found + " results" : "See all " + found + " papers with some of the words");
       more.href = searchHref(text.trim(), outcome.completing);
       children.push(more);
     }
