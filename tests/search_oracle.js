@@ -9,7 +9,8 @@
  *  - while typing, the last word (2 letters or more) also matches the corpus words it begins:
  *    the expected papers are the union of lunr.js's `+w1 ... +v` over every such word v of the
  *    corpus (found here by lunr.js's tokenizer and trimmer over the documents, not from the
- *    index); a last word being typed that is a stop word or one letter narrows nothing yet;
+ *    index); a last word being typed that is a stop word or one letter narrows nothing yet (a
+ *    letter after other words leaves lunr.js's scores of them as they are);
  *  - a quoted phrase keeps lunr.js's papers whose field, tokenized and stemmed by lunr.js,
  *    holds the phrase's tokens in a row;
  *  - with no paper holding every word: papers with some words (each word's `+w`) and the words
