@@ -11,7 +11,8 @@ site, in a new browser context (nothing cached):
  - fetched: the gzip size (level 6, a typical server's) of every file the page loaded from the
    focus until the results showed (lunr.js, the scripts and the index's files);
  - keystrokes: then " " and a second word typed one key at a time, each key's milliseconds
-   until its results show (files loaded on the way included);
+   until its results show (files loaded on the way included); their medians are also given by
+   place (the space, the first letter, the second...);
  - heap: the page's JavaScript heap after all that and a garbage collection (Chromium's
    Runtime.getHeapUsage);
  - results page: search.html?q=QUERY opened, milliseconds until its results show, and its
@@ -194,7 +195,19 @@ def report_lines(runs: Sequence[dict[str, Any]]) -> list[str]:
             f"heap {found['heap_MB']:.1f} MB (most {most_heap:.1f}); "
             f"results page {found['page_ms']:.0f} ms, {found['page_kB']:.0f} kB gzip"
         )
-    return lines
+    return [*lines, keys_by_position(runs)]
+
+
+def keys_by_position(runs: Sequence[dict[str, Any]]) -> str:
+    """The median keystroke by its place in what is typed after the query: the space, the next
+    word's first letter (which narrows nothing), its second (the first that completes words, and
+    loads the partitions of every word it begins), and so on."""
+    longest = max(len(run["keystroke_ms"]) for run in runs)
+    medians = [
+        statistics.median(run["keystroke_ms"][at] for run in runs if len(run["keystroke_ms"]) > at)
+        for at in range(longest)
+    ]
+    return "keys by place: " + ", ".join(f"{at + 1}: {ms:.1f} ms" for at, ms in enumerate(medians))
 
 
 # --- the queries --------------------------------------------------------------------------------
