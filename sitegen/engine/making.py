@@ -85,6 +85,7 @@ class Making:
         report.search_documents = len(self.plan.view.library.papers)
         report.search_index_bytes = written.index_bytes
         report.search_index_gzip_bytes = written.index_gzip_bytes
+        staged.manifest = _in_order_of(self._last_manifest(), staged.manifest)
         self.state.outputs[folder] = staged.manifest
         for stale in list(self.state.outputs)[:-KEEP_MANIFESTS]:
             del self.state.outputs[stale]
@@ -313,7 +314,8 @@ class Making:
             }  # e.g. the user's
             for path, data in files.items():
                 staged.write(path, data, inputs)
-            return SearchFiles(tuple(files), bundle.index_bytes, bundle.index_gzip_bytes)
+            # Sorted: the state saves a tuple again only when it differs (journal.py).
+            return SearchFiles(tuple(sorted(files)), bundle.index_bytes, bundle.index_gzip_bytes)
 
         this_process = os.getpid()
 
@@ -483,3 +485,12 @@ def _runs(numbers: Sequence[int | None], fresh: Mapping[int, bytes]) -> Iterator
     )
     bounds = sorted(cut for cut in cuts if 0 < cut < len(numbers))
     yield from pairwise([0, *bounds, len(numbers)])
+
+
+def _in_order_of(before: Mapping[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    """`now`, its keys in the order `before` has them, new ones last: the state saves only what
+    changed of a dict whose keys are as the last build left them (journal.py), and the files
+    this build wrote would otherwise come last (~2 ms at 10,000 papers)."""
+    ordered = {key: now[key] for key in before if key in now}
+    ordered.update(now)
+    return ordered

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sitegen import schema
 from sitegen.config import LoadedConfig
 from sitegen.digests import digest
+from sitegen.engine.journal import Part
 from sitegen.engine.looks import Looks
 from sitegen.engine.memory import no_full_collections
 from sitegen.engine.parallel import first_call, forked
@@ -25,7 +26,6 @@ from sitegen.engine.store import (
     STAMP,
     BuildState,
     OutputEntry,
-    Pickled,
     read_stamped,
     write_stamped,
 )
@@ -256,7 +256,7 @@ class Engine:
             self.tuning.parallel_from,
             self._by_rows(),
         )
-        early: list[Pickled] = []
+        early: list[Part] = []
 
         def meanwhile() -> None:  # the pages are written; the search index may still be in the making
             state.keep_latest("site", self._made_of(plan, inputs, making))

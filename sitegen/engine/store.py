@@ -15,13 +15,13 @@ import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, BinaryIO, Generic, NamedTuple, TypeVar
 
 from sitegen import __version__
 from sitegen.atomic import replace_atomically
+from sitegen.engine.journal import Journal, Part
 from sitegen.engine.memory import collector_paused
 
 T = TypeVar("T")
@@ -339,11 +339,12 @@ def load_store(path: Path, kind: type[B] = PackedStore) -> B:  # type: ignore[as
 
 
 STATE_FILE = "build-state.pickle"
+STATE_DELTA_FILE = "build-state-delta.pickle"  # what changed since STATE_FILE was written (journal.py)
 RELATED_FILE = "related-index.pickle"
 LAST_BUILD_FILE = "last-build.pickle"  # what a rebuild with nothing changed checks, and nothing more
 STORES = ("papers", "analysed", "topics", "records", "search")  # each a journal of its own
 LATE_RESULTS = ("search",)  # results a build has only once its search index is done
-STATE_FORMAT = 20  # bump when BuildState or what it holds changes shape
+STATE_FORMAT = 21  # bump when BuildState or what it holds changes shape
 
 
 class FileStamp(NamedTuple):
@@ -406,6 +407,7 @@ class BuildState:
     # Output folder (as `outputs` names it) -> its files (write.OutputFiles), listed by the dev
     # server while idle after its last build: the next build's listing, used once, never saved.
     listed_outputs: dict[str, Any] = field(default_factory=dict)
+    _journal: Journal = field(default_factory=Journal)  # what the state's files hold (journal.py)
 
     # The stores, each a journal of its own, read from `folder` when first used: a rebuild
     # starts its forked processes before it reads those it needs later, or not at all.
@@ -415,33 +417,24 @@ class BuildState:
     records = _Store(BlobStore)  # inputs -> papers.json record or papers.bib entry
     search = _Store(BlobStore)  # for build_search_bundle(cache=)
 
-    def pickled_early(self) -> Pickled:
+    def pickled_early(self) -> Part:
         """The parts a build is done with before its search index is (the paper files' stamps,
-        every result but the search index's), pickled for `save(early=...)`: a build pickles them
-        while that index is finished in a forked process. They must not change after."""
-        return Pickled(pickle.dumps(self._early_parts(), protocol=pickle.HIGHEST_PROTOCOL))
+        every result but the search index's), ready for `save(early=...)`: a build works out
+        their delta while that index is finished in a forked process. They must not change after."""
+        return self._journal.part("early", self._early_parts())
 
-    def _early_parts(self) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[str, Any]]]:
-        # Plain tuples: pickling named tuples calls back into Python for each one (~0.2 s at 10k).
-        files = {path: tuple(stamp) for path, stamp in self.files.items()}
-        return files, {name: result for name, result in self.results.items() if name not in LATE_RESULTS}
+    def _early_parts(self) -> tuple[dict[str, FileStamp], dict[str, tuple[str, Any]]]:
+        return self.files, {name: result for name, result in self.results.items() if name not in LATE_RESULTS}
 
-    def _late_parts(self) -> tuple[dict[str, dict[str, tuple[Any, ...]]], dict[str, tuple[str, Any]]]:
-        outputs = {
-            folder: {path: tuple(entry) for path, entry in manifest.items()}
-            for folder, manifest in self.outputs.items()
-        }
-        return outputs, {name: result for name, result in self.results.items() if name in LATE_RESULTS}
+    def _late_parts(self) -> tuple[dict[str, dict[str, OutputEntry]], dict[str, tuple[str, Any]]]:
+        return self.outputs, {name: result for name, result in self.results.items() if name in LATE_RESULTS}
 
     @classmethod
-    def _restored(cls, folder: Path, early: Any, late: Any) -> BuildState:
+    def _restored(cls, folder: Path, journal: Journal, early: Any, late: Any) -> BuildState:
         (files, results), (outputs, late_results) = early, late
-        return cls(
-            files=_named(files, FileStamp),
-            results={**results, **late_results},
-            outputs={name: _named(manifest, OutputEntry) for name, manifest in outputs.items()},
-            folder=folder,
-        )
+        state = cls(files=files, results={**results, **late_results}, outputs=outputs, folder=folder)
+        state._journal = journal
+        return state
 
     def related_index(self) -> Any | None:
         """The related-papers index the last build left, read only when related papers must be redone."""
@@ -517,17 +510,21 @@ class BuildState:
         server's case), else read from disk."""
         if _LAST_SAVED and _LAST_SAVED[0] == (folder, _signature(folder)):
             return _LAST_SAVED[1]
-        parts = read_stamped(folder / STATE_FILE, parts=2)
+        journal = Journal()
         try:
-            return cls._restored(folder, *parts) if parts is not None else cls(folder=folder)
-        except (TypeError, ValueError):  # parts of another shape, under the same stamp
+            parts = _read_parts(journal, folder)
+            return cls._restored(folder, journal, *parts) if parts is not None else cls(folder=folder)
+        except (TypeError, ValueError, KeyError):  # parts of another shape, under the same stamp
             return cls(folder=folder)
 
-    def save(self, folder: Path, early: Pickled | None = None) -> None:
-        """Write the state (only when `changed` says so; `early`: its `pickled_early()` parts),
+    def save(self, folder: Path, early: Part | None = None) -> None:
+        """Write the state (only when `changed` says so; `early`: its `pickled_early()` part):
+        the entries changed since the base file was written, or all of it as a new base; then
         its stores' new entries and the related index (when it changed)."""
         if self.changed or self.folder != folder:
-            write_stamped(folder / STATE_FILE, early or self._early_parts(), self._late_parts())
+            parts = [early or self._journal.part("early", self._early_parts())]
+            parts.append(self._journal.part("late", self._late_parts()))
+            _write_parts(self._journal, folder, parts)
         for name, store in self._stores.items():  # one never read has nothing new
             store.save(folder / f"{name}.pickle")
         self.folder, self.changed = folder, False
@@ -539,11 +536,29 @@ class BuildState:
         _LAST_SAVED[:] = [(folder, _signature(folder)), self]
 
 
-def _named(plain: dict[str, tuple[Any, ...]], kind: type[T]) -> dict[str, T]:
-    """Plain tuples as named ones, made as tuples are (a named tuple's own constructor is Python
-    code: ~0.1 s for the 20,000 stamps and manifest entries of 10,000 papers)."""
-    make: Callable[[tuple[Any, ...]], T] = partial(tuple.__new__, kind)  # type: ignore[type-var]
-    return dict(zip(plain, map(make, plain.values()), strict=True))
+def _read_parts(journal: Journal, folder: Path) -> list[Any] | None:
+    """The state's two parts from its base file and, when it was written after that base, its
+    delta file; None when the base is missing, torn or foreign."""
+    base = read_stamped(folder / STATE_FILE, parts=3)
+    if base is None:
+        return None
+    delta = read_stamped(folder / STATE_DELTA_FILE, parts=3)
+    changes = delta[1:] if delta is not None and delta[0] == base[0] else None
+    return journal.read(base[0], folder, base[1:], changes)
+
+
+def _write_parts(journal: Journal, folder: Path, parts: list[Part]) -> None:
+    """The parts as a delta against the base on disk, or as a new base (its delta removed)."""
+    if not journal.rebase_needed(parts, folder):
+        assert journal.base is not None
+        deltas = (Pickled(part.delta or b"") for part in parts)
+        write_stamped(folder / STATE_DELTA_FILE, journal.base, *deltas)
+        journal.written(parts, folder)
+        return
+    base = journal.new_base()
+    write_stamped(folder / STATE_FILE, base, *(Pickled(journal.whole(part)) for part in parts))
+    (folder / STATE_DELTA_FILE).unlink(missing_ok=True)  # made for the base replaced
+    journal.written(parts, folder, base)
 
 
 _LAST_SAVED: list[Any] = []  # [(folder, its files' signature), the state]: one only, to bound memory
@@ -552,7 +567,7 @@ _LAST_SAVED: list[Any] = []  # [(folder, its files' signature), the state]: one 
 def _signature(folder: Path) -> tuple[tuple[int, int] | None, ...]:
     """Changes whenever another process writes the state files."""
     found: list[tuple[int, int] | None] = []
-    for name in (STATE_FILE, RELATED_FILE, *(f"{store}.pickle" for store in STORES)):
+    for name in (STATE_FILE, STATE_DELTA_FILE, RELATED_FILE, *(f"{store}.pickle" for store in STORES)):
         try:
             status = (folder / name).stat()
             found.append((status.st_mtime_ns, status.st_size))

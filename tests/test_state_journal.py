@@ -1,0 +1,206 @@
+"""The build state saved as a base and deltas (sitegen/engine/journal.py): whatever a build
+changes, the next one reads back what was saved, entry for entry and in order.
+
+The expected value is the state in memory when it was saved, copied by pickle, not by the
+journal's code. The changes are drawn at random, round after round, as a build and the dev
+server make them: values changed, keys added and dropped, dicts reordered or changed in place,
+tables growing from small dicts, long tuples replaced, and changes large enough for a new base.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import random
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitegen.engine import store
+from sitegen.engine.journal import REBASE_AT, TABLE_FROM, WALKED_TUPLE
+from sitegen.engine.store import STATE_DELTA_FILE, STATE_FILE, BuildState, FileStamp, OutputEntry
+
+
+@dataclass(frozen=True)
+class Keys:
+    card: dict[str, str]
+    text: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Made:
+    keys: Keys
+    newest: tuple[str, ...]
+    fields: tuple[str, ...]
+    small: dict[str, Any]
+    layouts: dict[str, Any]
+
+
+def canonical(value: Any) -> Any:
+    """A value compared with its types and its dicts' order (== on dicts ignores the order)."""
+    if isinstance(value, dict):
+        return ("dict", [(key, canonical(item)) for key, item in value.items()])
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, [canonical(getattr(value, f.name)) for f in dataclasses.fields(value)])
+    if isinstance(value, tuple):
+        return (type(value).__name__, [canonical(item) for item in value])
+    return (type(value).__name__, value)
+
+
+def snapshot(state: BuildState) -> Any:
+    """What the state's files must give back: its saved parts, copied by pickle."""
+    parts = (state.files, state.results, state.outputs)
+    return canonical(pickle.loads(pickle.dumps(parts)))
+
+
+def read_back(folder: Path) -> BuildState:
+    store._LAST_SAVED.clear()  # from the files, not the state this process saved last
+    return BuildState.load(folder)
+
+
+def stamp(rng: random.Random) -> FileStamp:
+    return FileStamp(
+        rng.randrange(10**12), rng.randrange(10**5), f"k{rng.random()}", f"t{rng.random()}", True
+    )
+
+
+def entry(rng: random.Random) -> OutputEntry:
+    return OutputEntry(f"i{rng.random()}", f"d{rng.random()}", rng.randrange(10**6), rng.randrange(10**12))
+
+
+def new_state(rng: random.Random, papers: int) -> BuildState:
+    slugs = [f"paper-{n}" for n in range(papers)]
+    made = Made(
+        keys=Keys(card={s: f"c{rng.random()}" for s in slugs}, text={s: f"t{rng.random()}" for s in slugs}),
+        newest=tuple(rng.sample(slugs, len(slugs))),
+        fields=("authors", "title"),
+        small={"a": 1, "b": (1, 2)},
+        layouts={f"page-{n}": (f"f{n}", tuple(slugs[n : n + 3])) for n in range(papers // 3)},
+    )
+    return BuildState(
+        files={f"content/papers/{s}.md": stamp(rng) for s in slugs},
+        results={"site": ("", made), "listings": ("d1", {"x": tuple(slugs)}), "search": ("d2", tuple(slugs))},
+        outputs={"/out": {f"papers/{s}/index.html": entry(rng) for s in slugs}},
+    )
+
+
+def change_a_dict(rng: random.Random, table: dict[str, Any], make: Any) -> dict[str, Any]:
+    """One of the ways a build changes a dict; a new dict or the same one changed in place."""
+    how = rng.choice(["values", "add", "drop", "drop-and-add", "move", "shuffle", "nothing"])
+    keys = list(table)
+    if how == "values":
+        for key in rng.sample(keys, min(len(keys), rng.randint(1, 3))):
+            table[key] = make()
+    elif how == "add":
+        for _ in range(rng.randint(1, 3)):
+            table[f"new-{rng.random()}"] = make()
+    elif how == "drop" and keys:
+        for key in rng.sample(keys, min(len(keys), rng.randint(1, 3))):
+            del table[key]
+    elif how == "drop-and-add" and keys:
+        del table[rng.choice(keys)]
+        table[f"new-{rng.random()}"] = make()
+    elif how == "move" and keys:
+        key = rng.choice(keys)
+        table[key] = table.pop(key)  # the same key, last
+    elif how == "shuffle":
+        rng.shuffle(keys)
+        return {key: table[key] for key in keys}
+    return table if rng.random() < 0.5 else dict(table)
+
+
+def change(rng: random.Random, state: BuildState) -> None:
+    """One build's changes to the state, some small, now and then a large one."""
+    state.files = change_a_dict(rng, state.files, lambda: stamp(rng))
+    folder = rng.choice(["/out", "/out", "/serve"])
+    state.outputs[folder] = change_a_dict(rng, state.outputs.get(folder, {}), lambda: entry(rng))
+    made: Made = state.results["site"][1]
+    card = change_a_dict(rng, made.keys.card, lambda: f"c{rng.random()}")
+    if rng.random() < 0.1:  # a large change: every card
+        card = {key: f"c{rng.random()}" for key in card}
+    small = dict(made.small)
+    if rng.random() < 0.3:  # a small dict grows into a table, or a table shrinks into a small dict
+        small = {f"s{n}": n for n in range(rng.choice([2, TABLE_FROM, TABLE_FROM + 5]))}
+    newest = made.newest
+    if rng.random() < 0.3:
+        newest = tuple(rng.sample(newest, len(newest)))
+    if rng.random() < 0.2:
+        newest = newest[: WALKED_TUPLE - 1]  # a long tuple turns short, walked again
+    layouts = change_a_dict(rng, made.layouts, lambda: (f"f{rng.random()}", ()))
+    keys = Keys(card=card, text=dict(made.keys.text))
+    made = dataclasses.replace(made, keys=keys, small=small, newest=newest, layouts=layouts)
+    state.results["site"] = ("", made)
+    if rng.random() < 0.3:
+        state.results["search"] = (f"d{rng.random()}", tuple(reversed(state.results["search"][1])))
+    state.changed = True
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_what_a_build_reads_back_is_what_the_last_one_saved(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    state = new_state(rng, papers=rng.choice([5, 40, 300]))
+    state.save(tmp_path)
+    kinds = set()
+    for _ in range(25):
+        if rng.random() < 0.5:  # a new process: the state read back from the files
+            state = read_back(tmp_path)
+        change(rng, state)
+        expected = snapshot(state)
+        state.save(tmp_path)
+        kinds.add("delta" if (tmp_path / STATE_DELTA_FILE).exists() else "base")
+        assert snapshot(read_back(tmp_path)) == expected
+    assert kinds == {"delta", "base"}, "both ways of saving were taken"
+
+
+def test_a_delta_is_small_when_few_entries_changed(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    state = new_state(rng, papers=2000)
+    state.save(tmp_path)
+    base = (tmp_path / STATE_FILE).stat().st_size
+    path = next(iter(state.files))
+    state.files[path] = stamp(rng)
+    state.changed = True
+    state.save(tmp_path)
+    assert (tmp_path / STATE_FILE).stat().st_size == base, "the base is not written again"
+    assert (tmp_path / STATE_DELTA_FILE).stat().st_size < base / 50
+    assert read_back(tmp_path).files[path] == state.files[path]
+
+
+def test_a_delta_left_from_an_older_base_is_not_applied(tmp_path: Path) -> None:
+    """A build stopped between writing a new base and removing the old delta."""
+    rng = random.Random(3)
+    state = new_state(rng, papers=100)
+    state.save(tmp_path)
+    state.files[next(iter(state.files))] = stamp(rng)
+    state.changed = True
+    state.save(tmp_path)
+    old_delta = tmp_path / "old-delta"
+    shutil.copy(tmp_path / STATE_DELTA_FILE, old_delta)
+    state.files = {path: stamp(rng) for path in state.files}  # a large change: a new base
+    state.changed = True
+    expected = snapshot(state)
+    state.save(tmp_path)
+    assert not (tmp_path / STATE_DELTA_FILE).exists()
+    shutil.copy(old_delta, tmp_path / STATE_DELTA_FILE)
+    assert snapshot(read_back(tmp_path)) == expected
+
+
+def test_a_new_base_once_the_delta_would_be_large(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    state = new_state(rng, papers=400)
+    state.save(tmp_path)
+    paths = list(state.files)
+    entries = len(paths) * 5  # files, outputs, two key tables, the layouts: ~ the base's entries
+    for path in paths[: entries // REBASE_AT // 2]:
+        state.files[path] = stamp(rng)
+    state.changed = True
+    state.save(tmp_path)
+    assert (tmp_path / STATE_DELTA_FILE).exists()
+    for path in paths:
+        state.files[path] = stamp(rng)
+    state.changed = True
+    state.save(tmp_path)
+    assert not (tmp_path / STATE_DELTA_FILE).exists()
