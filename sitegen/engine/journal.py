@@ -107,10 +107,15 @@ def unpacked(kind: Any, entries: Any) -> Table:
 
 def _changed(now: dict[Any, Any], before: dict[Any, Any]) -> dict[Any, Any]:
     """The entries of `now` that `before` lacks or holds with another value."""
-    try:
-        return dict(now.items() - before.items())  # in C, when the values can be hashed
-    except TypeError:
-        return {key: value for key, value in now.items() if key not in before or before[key] != value}
+    if now == before:  # in C: most tables, after an edit (~80 ms for 1.3 million entries)
+        return {}
+    get = before.get
+    return {
+        key: value for key, value in now.items() if (old := get(key, _NONE)) is not value and old != value
+    }
+
+
+_NONE = object()
 
 
 @dataclass
