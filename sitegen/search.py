@@ -399,8 +399,11 @@ class TermIndex:
     @classmethod
     def of(cls, corpus: _Corpus) -> TermIndex:
         """The index of every document, inverted one document at a time. Each term's (and stop
-        word's) postings so far are one list, [postings, positions, count, last document, marked
-        documents]: one dict lookup a posting (this loop runs ~2 million times at 10,000 papers)."""
+        word's) postings so far are one list, [postings, positions, count, last document, marks,
+        joined postings, joined positions]: one dict lookup a posting (this loop runs ~2 million
+        times at 10,000 papers). Every MARK_EVERY postings, those since the last mark are joined
+        into one string: a list of small strings would take ~20 times the memory (~2 GB at
+        100,000 papers)."""
         index = cls()
         inverted: dict[str, list[Any]] = {}
         stopped: dict[str, list[Any]] = {}
@@ -421,7 +424,7 @@ class TermIndex:
                 for term, frequency, at in terms:
                     entry = inverted.get(term)
                     if entry is None:
-                        entry = inverted[term] = [[], [], 0, 0, []]
+                        entry = inverted[term] = [[], [], 0, 0, [], [], []]
                     place = (number - entry[3]) * field_count + field
                     entry[0].append(
                         (codes[place] if place < common else code(place))
@@ -435,13 +438,13 @@ class TermIndex:
                         entry[1].append(gaps(at))
                     entry[2] += 1
                     if entry[2] % MARK_EVERY == 0:
-                        entry[4].append(number)
+                        _mark(entry, number)
                     entry[3] = number
             for field, stops_of_field in enumerate(found.stops):
                 for word, at in stops_of_field:
                     entry = stopped.get(word)
                     if entry is None:
-                        entry = stopped[word] = [[], None, 0, 0, []]
+                        entry = stopped[word] = [[], [], 0, 0, [], [], []]
                     place, count = (number - entry[3]) * field_count + field, len(at)
                     entry[0].append(
                         (codes[place] if place < common else code(place))
@@ -450,21 +453,20 @@ class TermIndex:
                     )
                     entry[2] += 1
                     if entry[2] % MARK_EVERY == 0:
-                        entry[4].append(number)
+                        _mark(entry, number)
                     entry[3] = number
             for word, term in found.words.items():
                 if word not in words:
                     words[word] = term
-        for term, (postings, positions, count, _, marked) in inverted.items():
-            index.postings[term] = "".join(postings)
-            index.positions[term] = "".join(positions)
-            index._counts[term] = count
-            if marked:
-                index.marks[term] = _first_marks(postings, positions if term else None, marked)
-        for word, (postings, _, _, _, marked) in stopped.items():
-            index.stops[word] = "".join(postings)
-            if marked:
-                index.stop_marks[word] = _first_marks(postings, None, marked)
+        for term, entry in inverted.items():
+            index.postings[term], index.positions[term], marks = _joined_list(entry)
+            index._counts[term] = entry[2]
+            if entry[4]:
+                index.marks[term] = marks if term else [[document, at, 0] for document, at, _ in marks]
+        for word, entry in stopped.items():
+            index.stops[word], _, marks = _joined_list(entry)
+            if entry[4]:
+                index.stop_marks[word] = [[document, at, 0] for document, at, _ in marks]
         corpus.shown = shown
         return index
 
@@ -810,17 +812,26 @@ def _js_length(word: str) -> int:
 MARK_EVERY = 128  # postings between two marks in a posting list (see TermIndex.marks)
 
 
-def _first_marks(postings: list[str], positions: list[str] | None, marked: list[int]) -> list[list[int]]:
-    """The marks of a posting list made from nothing (see TermIndex.marks): `postings` and
-    `positions` (None: the list has none) each posting's codes, `marked` the document of every
-    MARK_EVERY-th posting; none at the list's end."""
-    at = list(accumulate(map(len, postings)))
-    spots = list(accumulate(map(len, positions))) if positions is not None else [0] * len(at)
-    return [
-        [document, at[mark * MARK_EVERY - 1], spots[mark * MARK_EVERY - 1]]
-        for mark, document in enumerate(marked, start=1)
-        if mark * MARK_EVERY < len(at)
-    ]
+def _mark(entry: list[Any], document: int) -> None:
+    """A mark in a posting list `TermIndex.of` is making (see TermIndex.marks), after the
+    posting of `document`: the postings and positions since the last mark joined."""
+    postings, positions = "".join(entry[0]), "".join(entry[1])
+    entry[5].append(postings)
+    entry[6].append(positions)
+    entry[0], entry[1] = [], []
+    at, spot = entry[4][-1][1:] if entry[4] else (0, 0)
+    entry[4].append([document, at + len(postings), spot + len(positions)])
+
+
+def _joined_list(entry: list[Any]) -> tuple[str, str, list[list[int]]]:
+    """A posting list `TermIndex.of` made: its postings, its positions and its marks (none at
+    the list's end)."""
+    postings = "".join([*entry[5], *entry[0]])
+    positions = "".join([*entry[6], *entry[1]])
+    marks = entry[4]
+    if marks and not entry[0]:  # the last posting's mark: at the end
+        marks = marks[:-1]
+    return postings, positions, marks
 
 
 def _window(
