@@ -204,3 +204,25 @@ def test_a_new_base_once_the_delta_would_be_large(tmp_path: Path) -> None:
     state.changed = True
     state.save(tmp_path)
     assert not (tmp_path / STATE_DELTA_FILE).exists()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_store_reads_back_what_it_saved_and_keeps_none_of_it_in_memory(tmp_path: Path, seed: int) -> None:
+    """A store's journal, appended to build after build (a cold build spills its records after
+    each data file): every value reads back, from this store and from the file, and none stays
+    in memory once saved. Expected: the values as they were set."""
+    rng = random.Random(seed)
+    path, saved = tmp_path / "records.pickle", store.BlobStore()
+    expected: dict[str, bytes] = {}
+    for _ in range(8):
+        for _ in range(rng.randint(1, 40)):
+            key, value = f"key-{rng.randrange(120)}", rng.randbytes(rng.randint(0, 3000))
+            saved[key] = expected[key] = value
+        if rng.random() < 0.3:  # some dropped: the journal is rewritten once a fifth is dead
+            for key in rng.sample(sorted(expected), len(expected) // 3):
+                del saved[key], expected[key]
+        saved.save(path)
+        assert not any(isinstance(entry, bytes) for entry in saved.entries.values()), "values left in memory"
+        assert {key: saved[key] for key in expected} == expected
+        read = store.load_store(path, store.BlobStore)
+        assert {key: read[key] for key in expected} == expected

@@ -246,7 +246,9 @@ class Making:
         stored = {slug: f"{path} {key}" for slug, key in keys.items()}
         chunks = self.state.records.made_values(stored, chunked.chunk)
         self.chunk_sizes[path] = ChunkSizes(tuple(order), array("q", map(len, chunks)))
-        return layout.joined(chunks)
+        joined = layout.joined(chunks)
+        self.state.spill("records")  # written to the cache now, the chunks leave memory once joined
+        return joined
 
     # --- rendering ---
 
@@ -270,7 +272,6 @@ class Making:
 
         def here() -> None:
             self._render([job for job in jobs if not urls.is_paper_file(job[0])], staged)
-            self.state.spill("records")  # the chunked files are written: their chunks leave memory
             render_shared(self)
 
         this_process = os.getpid()
