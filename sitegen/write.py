@@ -713,10 +713,11 @@ class ManifestOutput(StagedOutput):
         """Keep each file of `paths` that the previous output holds as the last build left it (its
         caller knows that its inputs did not change); returns those kept."""
         entries = self.previous.entries if self.previous else {}
-        kept = {relative for relative in paths if relative in entries}
-        for relative in kept:
-            self._keep(relative, entries[relative])
-        return kept
+        kept = {relative: entries[relative] for relative in paths if relative in entries}
+        self.manifest.update(kept)  # as `_keep` does, in bulk: ~100,000 at a time
+        self.unchanged += len(kept)
+        self.total_bytes += sum(entry.size for entry in kept.values())
+        return set(kept)
 
     def reuse_all(self, paths: Iterable[str], inputs: str) -> bool:
         """Keep the files of `paths` if the previous output holds every one as made from `inputs`."""
