@@ -51,8 +51,9 @@ def canonical(value: Any) -> Any:
 
 
 def snapshot(state: BuildState) -> Any:
-    """What the state's files must give back: its saved parts, copied by pickle."""
-    parts = (state.files, state.results, state.outputs)
+    """What the state's files must give back: its saved parts, copied by pickle (the results by
+    name: the search index's is saved in the second part, the others in the first)."""
+    parts = (state.files, dict(sorted(state.results.items())), state.outputs)
     return canonical(pickle.loads(pickle.dumps(parts)))
 
 
@@ -135,6 +136,13 @@ def change(rng: random.Random, state: BuildState) -> None:
     state.results["site"] = ("", made)
     if rng.random() < 0.3:
         state.results["search"] = (f"d{rng.random()}", tuple(reversed(state.results["search"][1])))
+    flip = rng.random()  # a result that is a long tuple in one build, a table or nothing in another
+    if flip < 0.15:
+        state.results["flip"] = ("", tuple(range(rng.randint(WALKED_TUPLE + 1, 40))))
+    elif flip < 0.3:
+        state.results["flip"] = ("", {f"f{n}": rng.random() for n in range(rng.randint(TABLE_FROM, 40))})
+    elif flip < 0.35:
+        state.results.pop("flip", None)
     state.changed = True
 
 
@@ -226,3 +234,17 @@ def test_a_store_reads_back_what_it_saved_and_keeps_none_of_it_in_memory(tmp_pat
         assert {key: saved[key] for key in expected} == expected
         read = store.load_store(path, store.BlobStore)
         assert {key: read[key] for key in expected} == expected
+
+
+def test_a_table_that_was_a_tuple_in_between_reads_back_without_the_keys_it_lost(tmp_path: Path) -> None:
+    """A result that is a dict in the base, a long tuple in one delta, then a smaller dict."""
+    state = new_state(random.Random(11), papers=400)
+    state.results["flip"] = ("", {f"f{n}": n for n in range(30)})
+    state.save(tmp_path)
+    for value in (tuple(range(20)), {f"f{n}": -n for n in range(20)}):
+        state.results["flip"] = ("", value)
+        state.changed = True
+        expected = snapshot(state)
+        state.save(tmp_path)
+        assert (tmp_path / STATE_DELTA_FILE).exists(), "saved as a delta"
+        assert snapshot(read_back(tmp_path)) == expected

@@ -7,7 +7,9 @@ than an eighth of the base, the state is written whole, as a new base.
 
 Which dicts are saved entry by entry is found by walking the state (`split`), not declared: any
 dict of TABLE_FROM entries or more, reached through dataclasses, small plain tuples and smaller
-dicts. Pure data: store.py reads and writes the files.
+dicts. A dict may be changed in place, or replaced; the values in it may not be changed in place
+(the engine's are strings, tuples and frozen dataclasses): a save compares them with the values
+the last one held. Pure data: store.py reads and writes the files.
 """
 
 from __future__ import annotations
@@ -93,7 +95,8 @@ def packed(entries: Table) -> Packed:
     if isinstance(entries, tuple):
         return WHOLE, entries
     kind = type(next(iter(entries.values()), None))
-    if kind is tuple or not hasattr(kind, "_fields") or any(type(v) is not kind for v in entries.values()):
+    named = issubclass(kind, tuple) and kind is not tuple and hasattr(kind, "_fields")
+    if not named or any(type(v) is not kind for v in entries.values()):
         return None, entries
     return kind, {key: tuple(value) for key, value in entries.items()}
 
@@ -206,7 +209,7 @@ class Journal:
 
     def read(self, base: str, folder: Any, parts: Sequence[Any], deltas: Sequence[Any] | None) -> list[Any]:
         """The parts' values from a base's (id `base`) and, when given, a delta's pickled parts."""
-        self.base, self.folder, self.known = base, folder, {}
+        self.base, self.folder, self.known, self.base_entries = base, folder, {}, 0
         values = []
         for index, (skeleton, whole) in enumerate(parts):
             tables = {where: unpacked(*entries) for where, entries in whole.items()}
@@ -228,9 +231,10 @@ class Journal:
 
 def _delta(known: _Known | None, table: dict[Any, Any]) -> tuple[dict[Any, Any], Order]:
     """A dict's entries that differ from the base's, and how its keys differ from the base's."""
-    if known is None:  # not in the base: every entry, in order
+    if known is None:  # not in the base: all of it, in order
         return dict(table), None
-    assert isinstance(known.last, dict)
+    if not isinstance(known.last, dict):  # a tuple before: all of it, and all its keys
+        return dict(table), list(table)
     changed = _changed(table, known.last)
     for key in known.changed:  # what the delta on disk holds, changed or not since
         if key in table:

@@ -532,7 +532,7 @@ class BuildState:
         try:
             parts = _read_parts(journal, folder)
             return cls._restored(folder, journal, *parts) if parts is not None else cls(folder=folder)
-        except (TypeError, ValueError, KeyError):  # parts of another shape, under the same stamp
+        except (*UNREADABLE, KeyError):  # parts of another shape, under the same stamp
             return cls(folder=folder)
 
     def save(self, folder: Path, early: Part | None = None) -> None:
