@@ -23,6 +23,7 @@ from sitegen import __version__
 from sitegen.atomic import replace_atomically
 from sitegen.engine.journal import Journal, Part
 from sitegen.engine.memory import collector_paused
+from sitegen.errors import os_error
 
 T = TypeVar("T")
 B = TypeVar("B", bound="BlobStore")
@@ -513,8 +514,12 @@ class BuildState:
         at 100,000 papers makes ~1 GB of records, used once). Nothing without a folder."""
         store = self._stores.get(name)
         if self.folder is not None and store is not None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            store.save(self.folder / f"{name}.pickle")
+            path = self.folder / f"{name}.pickle"
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                store.save(path)
+            except OSError as exc:  # e.g. a full disk: the error names the cache, not the site
+                raise os_error(exc, "write the cache", exc.filename or path) from None
 
     def prune(self, *, drop_unused: bool = True) -> None:
         """Drop what this build did not use, unless told it did not look at everything (the
