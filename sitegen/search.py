@@ -466,7 +466,7 @@ class TermIndex:
         for word, entry in stopped.items():
             index.stops[word], _, marks = _joined_list(entry)
             if entry[4]:
-                index.stop_marks[word] = [[document, at, 0] for document, at, _ in marks]
+                index.stop_marks[word] = marks  # a stop word's positions are in its postings: spots 0
         corpus.shown = shown
         return index
 

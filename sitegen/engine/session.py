@@ -261,7 +261,7 @@ class Engine:
         def meanwhile() -> None:  # the pages are written; the search index may still be in the making
             state.keep_latest("site", self._made_of(plan, inputs, making))
             if self.cache_dir:
-                early.append(state.pickled_early())
+                early.append(state.early_part())
 
         making.make(meanwhile)
         state.fresh_words = {}  # counted for the related papers, which have them now

@@ -436,7 +436,7 @@ class BuildState:
     records = _Store(BlobStore)  # inputs -> papers.json record or papers.bib entry
     search = _Store(BlobStore)  # for build_search_bundle(cache=)
 
-    def pickled_early(self) -> Part:
+    def early_part(self) -> Part:
         """The parts a build is done with before its search index is (the paper files' stamps,
         every result but the search index's), ready for `save(early=...)`: a build works out
         their delta while that index is finished in a forked process. They must not change after."""
@@ -451,9 +451,9 @@ class BuildState:
     @classmethod
     def _restored(cls, folder: Path, journal: Journal, early: Any, late: Any) -> BuildState:
         (files, results), (outputs, late_results) = early, late
-        state = cls(files=files, results={**results, **late_results}, outputs=outputs, folder=folder)
-        state._journal = journal
-        return state
+        return cls(
+            files=files, results={**results, **late_results}, outputs=outputs, folder=folder, _journal=journal
+        )
 
     def related_index(self) -> Any | None:
         """The related-papers index the last build left, read only when related papers must be redone."""
@@ -541,7 +541,7 @@ class BuildState:
             return cls(folder=folder)
 
     def save(self, folder: Path, early: Part | None = None) -> None:
-        """Write the state (only when `changed` says so; `early`: its `pickled_early()` part):
+        """Write the state (only when `changed` says so; `early`: its `early_part()` part):
         the entries changed since the base file was written, or all of it as a new base; then
         its stores' new entries and the related index (when it changed)."""
         if self.changed or self.folder != folder:
@@ -573,8 +573,8 @@ def _read_parts(journal: Journal, folder: Path) -> list[Any] | None:
 def _write_parts(journal: Journal, folder: Path, parts: list[Part]) -> None:
     """The parts as a delta against the base on disk, or as a new base (its delta removed)."""
     if not journal.rebase_needed(parts, folder):
-        assert journal.base is not None
-        deltas = (Pickled(part.delta or b"") for part in parts)
+        deltas = [Pickled(part.delta) for part in parts if part.delta is not None]
+        assert journal.base is not None and len(deltas) == len(parts)  # else a new base is needed
         write_stamped(folder / STATE_DELTA_FILE, journal.base, *deltas)
         journal.written(parts, folder)
         return
