@@ -2,6 +2,7 @@
 
     git worktree add --detach /tmp/sitegen-old COMMIT
     python bench/ab.py --baseline /tmp/sitegen-old [--papers 10000] [--rounds 5] [--serve 3]
+        [--without authors,venue]
 
 The baseline gets a link `sitegen/templates` to its own `templates/` (see `own_templates`).
 
@@ -24,7 +25,7 @@ import shutil
 import statistics
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ if str(BENCH) not in sys.path:
 import generate  # noqa: E402
 from run import OUT, REPO, bench_serve_reload, edit_one_paper, run_measured  # noqa: E402
 
+from sitegen.model import Paper  # noqa: E402
 from sitegen.paperfile import dump_paper, parse_paper  # noqa: E402
 
 KINDS = ("cold", "nothing changed", "abstract edit", "title edit")
@@ -56,6 +58,12 @@ def build(checkout: Path, project: Path, log: Path) -> tuple[float, float]:
     command = [sys.executable, checkout / "bench" / "build_probe.py", "--out", site, "--report", report]
     measured = run_measured(command, project, log, checkout)
     return measured.seconds, measured.peak_mb
+
+
+def without(paper: Paper, names: str) -> Paper:
+    """`paper` with the fields `names` (comma-separated) as a paper without them has them."""
+    defaults = {field.name: field.default for field in fields(Paper)}
+    return replace(paper, **{name: defaults[name] for name in names.split(",") if name})
 
 
 def edit_title(project: Path, run: int) -> None:
@@ -90,13 +98,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--serve", type=int, default=0, help="title edits in `sitegen serve` (0: none)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--without",
+        default="",
+        help="paper fields left empty (comma-separated): those an older baseline refuses, e.g. authors,venue",
+    )
     args = parser.parse_args(argv)
     checkouts = {"A (this)": REPO, "B (baseline)": args.baseline.resolve()}
     own_templates(checkouts["B (baseline)"])
     work = OUT / "ab"
     shutil.rmtree(work, ignore_errors=True)
     corpus = work / "corpus"
-    generate.write_project(generate.generate_papers(args.papers, args.seed), corpus, generate.DEFAULT_TOPICS)
+    papers = [without(paper, args.without) for paper in generate.generate_papers(args.papers, args.seed)]
+    generate.write_project(papers, corpus, generate.DEFAULT_TOPICS)
     projects = {name: work / f"project-{number}" for number, name in enumerate(checkouts)}
     for project in projects.values():
         shutil.copytree(corpus, project)

@@ -25,7 +25,7 @@ import shutil
 import statistics
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402
-from ab import own_templates  # noqa: E402
+from ab import own_templates, without  # noqa: E402
 from run import OUT, REPO, bench_serve_reload, run_measured  # noqa: E402
 
 from sitegen.model import Paper, PaperDate  # noqa: E402
@@ -72,12 +72,6 @@ def build(checkout: Path, project: Path, log: Path) -> tuple[float, float]:
     command = [sys.executable, checkout / "bench" / "build_probe.py", "--out", site, "--report", report]
     measured = run_measured(command, project, log, checkout)
     return measured.seconds, measured.cpu_seconds
-
-
-def without(paper: Paper, names: str) -> Paper:
-    """`paper` with the fields `names` (comma-separated) as a paper without them has them."""
-    defaults = {field.name: field.default for field in fields(Paper)}
-    return replace(paper, **{name: defaults[name] for name in names.split(",") if name})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
