@@ -143,6 +143,12 @@ def read_paper(folder: Path, name: str, shown: str, status: os.stat_result | Non
     return parse_paper_file(data, path, shown)
 
 
+def shown_prefix(loaded: LoadedConfig) -> str:
+    """What a paper file's name follows where it is shown (and where builds keep its stamp):
+    the papers folder as the editor knows it."""
+    return os.path.join(display_path(ContentPaths.of(loaded).papers, loaded), "")
+
+
 PaperReader = Callable[[Path, str, str, os.stat_result], "Paper | Callable[[], Paper]"]
 
 
@@ -161,7 +167,7 @@ def load_papers(
         )
     found: list[tuple[str, str, Paper | Callable[[], Paper]]] = []
     problems: list[Problem] = []
-    prefix = os.path.join(display_path(paths.papers, loaded), "")  # joined once, not 10,000 times
+    prefix = shown_prefix(loaded)  # joined once, not 10,000 times
     if listing is None:
         try:
             listing = paper_files(paths.papers)

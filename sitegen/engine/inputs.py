@@ -83,6 +83,7 @@ class LastMade:
     newest_first: tuple[str, ...]
     listed: str  # the inputs digest of the listings (and citation keys) its outputs were made from
     chunk_sizes: dict[str, ChunkSizes]  # chunked file -> the size of each paper's chunk, in order
+    columns: dict[tuple[str, str], str]  # (kind, list name) -> digest of its papers' inputs of the kind
     row_layouts: dict[str, RowLayout]  # list page -> where its rows lie
     patches: int  # builds since the last one that looked at every paper
 
@@ -97,6 +98,22 @@ class Changes:
 
     def of(self, kinds: Iterable[str]) -> set[str]:
         return set().union(*(self.per_paper[kind] for kind in kinds))
+
+    def touch(self, reads: Iterable[Read]) -> bool:
+        """Whether any of `reads` changed (its site-wide inputs must be among those looked at)."""
+        per_paper = self.per_paper
+        for read in reads:
+            if isinstance(read, Cards):
+                changed = not per_paper[CARD].isdisjoint(read.slugs)
+            elif isinstance(read, Snippets):
+                changed = not per_paper[SNIPPET].isdisjoint(read.slugs)
+            elif read[0] in PER_PAPER:
+                changed = read[1] in per_paper[read[0]]
+            else:
+                changed = read in self.site
+            if changed:
+                return True
+        return False
 
 
 class Inputs:
@@ -156,6 +173,16 @@ class Inputs:
         column at a time (several files list the same papers: papers.bib, .ris and .csl.json)."""
         columns = (self._column_digest(kind, order, slugs) for kind in own)
         return digest("\n".join((name, self.digest(site), *columns)).encode("utf-8"))
+
+    def known_columns(self, digests: Mapping[tuple[str, str], str]) -> None:
+        """Take column digests the last build worked out whose inputs did not change since (the
+        same papers in the same order, none of whose inputs of the kind changed): ~0.1 s each at
+        100,000 papers."""
+        self._column_digests.update(digests)
+
+    def column_digests(self) -> dict[tuple[str, str], str]:
+        """The column digests worked out or taken so far."""
+        return dict(self._column_digests)
 
     def _column_digest(self, kind: str, order: str, slugs: Sequence[str]) -> str:
         found = self._column_digests.get((kind, order))
@@ -229,6 +256,7 @@ class Inputs:
                 {
                     PAPER: _differing(keys.paper, last.keys.paper),
                     CARD: _differing(keys.card, last.keys.card),
+                    SNIPPET: _differing(keys.text, last.keys.text),
                     RELATED: _differing(view.all_related(), last.related),
                     BIBKEY: _differing(view.data.bibtex_keys, last.bibtex_keys),
                 },

@@ -15,7 +15,15 @@ from sitegen.config import LoadedConfig
 from sitegen.digests import digest
 from sitegen.engine.store import FileStamp, UsedMapping
 from sitegen.errors import SitegenError
-from sitegen.load import TOPICS_FILE, ContentPaths, PaperListing, load_library, load_papers, load_topic_list
+from sitegen.load import (
+    TOPICS_FILE,
+    ContentPaths,
+    PaperListing,
+    load_library,
+    load_papers,
+    load_topic_list,
+    shown_prefix,
+)
 from sitegen.load import parse_paper_file as parse
 from sitegen.model import Library, Paper, Topic
 from sitegen.topics import analyses, know
@@ -29,17 +37,25 @@ def text_digest(paper: Paper) -> str:
     return digest(f"{paper.title}\0{paper.abstract}".encode())
 
 
-def unchanged(
-    shown: str, status: os.stat_result, store: UsedMapping, stamps: dict[str, FileStamp]
-) -> str | None:
-    """The store key of the paper of a settled file whose size and mtime are as when it was last
-    read, when the paper is stored (it is not read from the store)."""
-    known = stamps.get(shown)
-    if known is None or not known.settled:
-        return None
-    if (known.mtime_ns, known.size) != (status.st_mtime_ns, status.st_size):
-        return None
-    return known.key if store.touch(known.key) else None
+def unchanged_keys(
+    listing: PaperListing, prefix: str, store: UsedMapping, stamps: dict[str, FileStamp]
+) -> dict[str, str]:
+    """The files of `listing` (shown as `prefix` and their name) that had settled when last read
+    and whose size and mtime are as then, each with the store key of its paper, when the paper is
+    stored (marked used, not read). One loop for the folder, no call a file (~100,000 files)."""
+    entries, kept = store.entries, {}
+    for name, status in listing:
+        known = stamps.get(shown := prefix + name)
+        if (
+            known is not None
+            and known.settled
+            and known.mtime_ns == status.st_mtime_ns
+            and known.size == status.st_size
+            and known.key in entries
+        ):
+            kept[shown] = known.key
+    store.used.update(kept.values())
+    return kept
 
 
 def read_paper(
@@ -76,9 +92,10 @@ def read_stored_library(
     topics_store: UsedMapping,
 ) -> Library:
     """The library, each unchanged paper unpickled from `store` only when first used."""
+    kept = unchanged_keys(listing, shown_prefix(loaded), store, stamps) if listing is not None else {}
 
     def read(folder: Path, name: str, shown: str, status: os.stat_result) -> Paper | partial[Paper]:
-        key = unchanged(shown, status, store, stamps)
+        key = kept.get(shown)
         if key is not None:
             return partial(store.__getitem__, key)
         return read_paper(folder / name, shown, status, store, stamps)

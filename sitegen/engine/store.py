@@ -363,7 +363,7 @@ RELATED_FILE = "related-index.pickle"
 LAST_BUILD_FILE = "last-build.pickle"  # what a rebuild with nothing changed checks, and nothing more
 STORES = ("papers", "analysed", "topics", "records", "search")  # each a journal of its own
 LATE_RESULTS = ("search",)  # results a build has only once its search index is done
-STATE_FORMAT = 21  # bump when BuildState or what it holds changes shape
+STATE_FORMAT = 22  # bump when BuildState or what it holds changes shape
 
 
 class FileStamp(NamedTuple):
