@@ -161,7 +161,9 @@ class BlobStore(UsedMapping):
     file is rewritten whole once a fifth of it is entries no longer in use. Loading reads each
     record's keys and sizes only: the values stay on disk, mapped, until asked for, so a rebuild
     that reads a few of 10,000 neither reads nor holds the rest (~30 MB a store at 10,000 papers).
-    An entry is bytes, or where the value is in the mapped journal (offset, size).
+    An entry is bytes, or the number of its value in the mapped journal, whose offset and size
+    `_offsets` and `_sizes` hold (an int an entry, not a tuple of two: ~0.3 s less to load
+    400,000 entries).
     """
 
     def __init__(self) -> None:
@@ -170,6 +172,8 @@ class BlobStore(UsedMapping):
         self.torn = False  # the journal ended in a partly written or foreign record
         self._mapped: mmap.mmap | None = None  # the journal as loaded or last written whole
         self._path: Path | None = None  # where that journal is
+        self._offsets: array[int] = array("q")  # where each value on disk starts, by number
+        self._sizes: array[int] = array("q")
 
     def __getitem__(self, key: str) -> Any:
         value = self._bytes(self.entries[key])
@@ -192,20 +196,16 @@ class BlobStore(UsedMapping):
 
     def read_many(self, keys: Iterable[str]) -> list[Any]:
         """The values of `keys`, read in one pass (a rebuild reads ~10,000 document keys)."""
-        entries, mapped = self.entries, self._mapped
-        found = [
-            entry if isinstance(entry, bytes) else mapped[entry[0] : entry[0] + entry[1]]  # type: ignore[index]
-            for entry in map(entries.__getitem__, keys)
-        ]
+        found = list(map(self._bytes, map(self.entries.__getitem__, keys)))
         self.used.update(keys)
         return found
 
-    def _bytes(self, entry: bytes | tuple[int, int]) -> bytes:
+    def _bytes(self, entry: bytes | int) -> bytes:
         if isinstance(entry, bytes):
             return entry
         assert self._mapped is not None, "an entry on disk without its journal"
-        offset, size = entry
-        return self._mapped[offset : offset + size]
+        offset = self._offsets[entry]
+        return self._mapped[offset : offset + self._sizes[entry]]
 
     def load(self, path: Path) -> None:
         """Read the keys of the journal at `path`, up to its first torn or foreign record."""
@@ -218,7 +218,7 @@ class BlobStore(UsedMapping):
                     if stamp != (STAMP, STATE_FORMAT) or start + sum(sizes) > end:
                         self.torn = True
                         break
-                    self.entries.update(_located(keys, start, sizes))
+                    self.entries.update(self._located(keys, start, sizes))
                     self.on_disk += len(keys)
                     handle.seek(start + sum(sizes))
                 if self.entries:
@@ -253,7 +253,7 @@ class BlobStore(UsedMapping):
         self.on_disk += len(values)
         if path == self._path:  # else its other entries lie in another file
             self._map(path)
-            self.entries.update(_located(values, start, array("q", map(len, values.values()))))
+            self.entries.update(self._located(values, start, array("q", map(len, values.values()))))
 
     def _map(self, path: Path) -> None:
         """Map the journal at `path`, where this store's entries on disk lie."""
@@ -281,14 +281,19 @@ class BlobStore(UsedMapping):
         self.entries, self.on_disk, self.torn = entries, len(entries), False
         if entries:
             self._map(path)
+            self._offsets, self._sizes = array("q"), array("q")
             sizes = array("q", map(len, entries.values()))
-            self.entries = dict(_located(entries, len(header), sizes))
+            self.entries = dict(self._located(entries, len(header), sizes))
 
-
-def _located(keys: Iterable[str], start: int, sizes: array[int]) -> Iterator[tuple[str, tuple[int, int]]]:
-    """Each key with where its value lies in a record whose values start at `start`: (offset, size)."""
-    offsets = accumulate(sizes, initial=start)  # one more than there are values: zipped off
-    return zip(keys, zip(offsets, sizes, strict=False), strict=True)
+    def _located(self, keys: Iterable[str], start: int, sizes: array[int]) -> Iterator[tuple[str, int]]:
+        """Each key of a record whose values start at `start` in the mapped journal, with the
+        number its value's offset and size are given under from now on."""
+        first = len(self._sizes)
+        offsets = array("q", accumulate(sizes, initial=start))
+        offsets.pop()  # where the record ends
+        self._offsets.extend(offsets)
+        self._sizes.extend(sizes)
+        return zip(keys, range(first, len(self._sizes)), strict=True)
 
 
 def _journal_header(entries: dict[str, bytes]) -> bytes:
