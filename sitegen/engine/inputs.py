@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.digests import digest
+from sitegen.engine.journal import changed_entries
 from sitegen.engine.rows import RowLayout
 from sitegen.model import Paper
 from sitegen.plan import (
@@ -271,6 +272,4 @@ class Inputs:
 
 def _differing(now: Mapping[str, object], before: Mapping[str, object]) -> set[str]:
     """The keys of `now` whose value is not as `before` had it."""
-    if now == before:
-        return set()
-    return {key for key, value in now.items() if before.get(key) != value}
+    return set(changed_entries(now, before))  # most values the very objects: compared in C

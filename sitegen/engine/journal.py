@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import os
 import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from functools import partial
 from itertools import compress, repeat
@@ -110,7 +110,7 @@ def unpacked(kind: Any, entries: Any) -> Table:
     return dict(zip(entries, map(make, entries.values()), strict=True))
 
 
-def _changed(now: dict[Any, Any], before: dict[Any, Any]) -> dict[Any, Any]:
+def changed_entries(now: Mapping[Any, Any], before: Mapping[Any, Any]) -> dict[Any, Any]:
     """The entries of `now` that `before` lacks or holds with another value."""
     if now == before:  # in C: most tables, after an edit (~80 ms for 1.3 million entries)
         return {}
@@ -235,7 +235,7 @@ def _delta(known: _Known | None, table: dict[Any, Any]) -> tuple[dict[Any, Any],
         return dict(table), None
     if not isinstance(known.last, dict):  # a tuple before: all of it, and all its keys
         return dict(table), list(table)
-    changed = _changed(table, known.last)
+    changed = changed_entries(table, known.last)
     for key in known.changed:  # what the delta on disk holds, changed or not since
         if key in table:
             changed[key] = table[key]
