@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import accumulate, pairwise
+from itertools import accumulate, pairwise, repeat
+from operator import add
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast, overload
 
@@ -36,6 +37,7 @@ from sitegen.plan import (
 )
 from sitegen.write import ManifestOutput, Patched, Piece, Tally
 
+FEW = 16  # slugs looked for in a list one by one (each a scan in C), not with a set of the list
 RENDER_CHUNK = 64  # paper pages a process claims at a time when two share them
 KEEP_MANIFESTS = 3  # output folders whose files a build knows (e.g. public and the dev server's)
 Job = tuple[str, str, Callable[[], "str | bytes | Patched"]]  # output path, its inputs digest, its maker
@@ -299,11 +301,15 @@ class Making:
         made = last.chunk_sizes.get(path) if last is not None else None
         old = self._last_output(path) if made is not None and changes is not None else None
         if made is not None and old is not None and changes is not None and not changes.site:
-            changed = changes.of(chunked.own)
+            changed, order = changes.of(chunked.own), tuple(order)
             # Made, not looked up: the few new chunks are not worth reading the records store.
-            listed = set(made.order)  # a paper new to the file needs its chunk too
-            new = {slug: chunked.chunk(slug) for slug in order if slug in changed or slug not in listed}
-            patched = patched_file(layout, old, made, tuple(order), new)
+            if made.order == order:  # no paper came, went or moved (an edit of a few)
+                todo: Iterable[str] = _members(changed, order)
+            else:  # a paper new to the file needs its chunk too
+                listed = set(made.order)
+                todo = (slug for slug in order if slug in changed or slug not in listed)
+            new = {slug: chunked.chunk(slug) for slug in todo}
+            patched = patched_file(layout, old, made, order, new)
             if patched is not None:
                 self.chunk_sizes[path] = patched[1]
                 return patched[0]
@@ -488,9 +494,13 @@ def patched_file(
     size = len(layout.head) + sum(sizes) + step * (len(sizes) - 1) + len(layout.tail)
     if not sizes or not order or old.stat().st_size != size:
         return None
-    starts = list(accumulate((size + step for size in sizes), initial=len(layout.head)))
-    number_of = {slug: number for number, slug in enumerate(made.order)}
-    numbers = list(map(number_of.get, order))  # each place's chunk in the old file, if any
+    starts = list(accumulate(map(add, sizes, repeat(step)), initial=len(layout.head)))
+    numbers: Sequence[int | None]  # each place's chunk in the old file, if any
+    if order == made.order:  # the papers as they were: each in its place
+        numbers = range(len(order))
+    else:
+        number_of = {slug: number for number, slug in enumerate(made.order)}
+        numbers = list(map(number_of.get, order))
     fresh = _fresh_chunks(old, starts, sizes, order, numbers, new)
     pieces: list[Piece] = []
 
@@ -512,7 +522,11 @@ def patched_file(
         assert last is not None, "a paper new to the file comes with its chunk"
         copy(starts[cast(int, numbers[first])], starts[last] + sizes[last])
     copy(size - len(layout.tail), size)
-    now = array("q", [0 if number is None else sizes[number] for number in numbers])
+    now = (
+        array("q", sizes)
+        if isinstance(numbers, range)
+        else array("q", [0 if n is None else sizes[n] for n in numbers])
+    )
     for place, chunk in fresh.items():
         now[place] = len(chunk)
     return Patched(old, tuple(pieces)), ChunkSizes(order, now)
@@ -527,7 +541,10 @@ def _fresh_chunks(
     new: Mapping[str, bytes],
 ) -> dict[int, bytes]:
     """The chunks of `new` that differ from the old file's (or are new to it), by place in `order`."""
-    place_of = {slug: place for place, slug in enumerate(order) if slug in new} if new else {}
+    if len(new) <= FEW:  # each looked for in C
+        place_of = {slug: order.index(slug) for slug in _members(new, order)}
+    else:
+        place_of = {slug: place for place, slug in enumerate(order) if slug in new}
     fresh: dict[int, bytes] = {}
     with old.open("rb") as handle:
         for slug, place in place_of.items():
@@ -544,13 +561,24 @@ def _runs(numbers: Sequence[int | None], fresh: Mapping[int, bytes]) -> Iterator
     """The places cut into runs [first, end): a fresh chunk alone, else old chunks that follow
     each other in the old file too."""
     cuts = {*fresh, *(place + 1 for place in fresh)}
-    cuts.update(
-        place
-        for place, (before, number) in enumerate(pairwise(numbers), start=1)
-        if before is None or number is None or number != before + 1
-    )
+    if not isinstance(numbers, range):  # (in a range, each follows the one before)
+        cuts.update(
+            place
+            for place, (before, number) in enumerate(pairwise(numbers), start=1)
+            if before is None or number is None or number != before + 1
+        )
     bounds = sorted(cut for cut in cuts if 0 < cut < len(numbers))
     yield from pairwise([0, *bounds, len(numbers)])
+
+
+def _members(slugs: Iterable[str], order: Sequence[str]) -> list[str]:
+    """The `slugs` that `order` lists: each looked for in C when they are few (an edit's), else
+    with a set of `order`."""
+    slugs = list(slugs)
+    if len(slugs) <= FEW:
+        return [slug for slug in slugs if slug in order]
+    listed = set(order)
+    return [slug for slug in slugs if slug in listed]
 
 
 def _in_order_of(before: Mapping[str, Any], now: dict[str, Any]) -> dict[str, Any]:
