@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -472,7 +473,23 @@ def test_staged_files_land_in_nested_folders(tmp_path):
 def test_papers_json_is_laid_out_as_json_dumps_would_lay_it_out():
     from sitegen.outputs import JSON_LIST, record_json
 
-    examples = ([], [{"title": "Ünïcode ✓", "links": []}], [{"a": 1}, {"b": [1, {"c": None}]}, {"d": "\n"}])
+    examples = [[], [{"title": "Ünïcode ✓", "links": []}], [{"a": 1}, {"b": [1, {"c": None}]}, {"d": "\n"}]]
+    examples += [[{}, {1: "a key json makes a string", "x": {}}]]
+    rng = random.Random(7)
+    texts = ["", "plain", 'quote " and \\ back', "tab\tnew\nline", "Ünïcode ✓ 中文", "\u2028\x00\x1f"]
+
+    def value(depth: int) -> object:  # every kind of JSON value, nested
+        kinds = [
+            lambda: rng.choice(texts),
+            lambda: rng.choice([0, -3, 10**20, 1.5, float("inf"), True, False, None]),
+            lambda: [rng.choice(texts) for _ in range(rng.randint(0, 3))],
+            lambda: [value(depth + 1) for _ in range(rng.randint(0, 3))],
+            lambda: {rng.choice(texts): value(depth + 1) for _ in range(rng.randint(0, 3))},
+        ]
+        return rng.choice(kinds[: 3 if depth > 2 else 5])()
+
+    for _ in range(300):
+        examples.append([{rng.choice(texts) + str(n): value(0) for n in range(rng.randint(0, 6))}])
     for records in examples:
         expected = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
         assert JSON_LIST.joined([record_json(record) for record in records]).decode() == expected
