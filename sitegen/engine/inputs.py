@@ -12,6 +12,7 @@ from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from sitegen import plan
 from sitegen.digests import digest
 from sitegen.engine.journal import changed_entries
 from sitegen.engine.rows import RowLayout
@@ -37,7 +38,7 @@ from sitegen.plan import (
 )
 from sitegen.views import SiteView
 
-PER_PAPER = frozenset((PAPER, CARD, SNIPPET, RELATED, BIBKEY))  # the kinds of read naming a paper
+PER_PAPER = frozenset(plan.PER_PAPER)  # the kinds of read naming a paper
 
 
 @dataclass(frozen=True)

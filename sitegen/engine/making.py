@@ -159,14 +159,19 @@ class Making:
         made from inputs none of which changed since (`touched` says, with the changes of the
         `site` inputs known), which are kept as they were, in bulk, without working out their
         digests (~1,000 list pages at 10,000 papers, each reading ~20 papers' cards)."""
-        changes = self._changes(tuple(set(site)))
+        changes = self._changes(tuple(set(site))) if self.last is not None else None
         if changes is None:
             return list(outputs)
-        kept = staged.keep_as_they_were([output.path for output in outputs if not touched(changes, output)])
-        report = self.report
-        report.pages += sum(path.endswith(".html") for path in kept)
-        report.pages_reused += len(kept)
+        kept = self._kept(staged, [output.path for output in outputs if not touched(changes, output)])
         return [output for output in outputs if output.path not in kept]
+
+    def _kept(self, staged: ManifestOutput, paths: Iterable[str]) -> set[str]:
+        """Keep the files of `paths` as the last build left them (those the output holds), in bulk,
+        counted in the report; returns those kept."""
+        kept = staged.keep_as_they_were(paths)
+        self.report.pages += sum(path.endswith(".html") for path in kept)
+        self.report.pages_reused += len(kept)
+        return kept
 
     def _pages_to_make(self, staged: ManifestOutput, pages: Sequence[Page]) -> list[Page]:
         reads = (read for page in pages for read in page.reads)
@@ -243,9 +248,7 @@ class Making:
         is, and a generator round for each would cost ~0.1 s at 10,000 papers)."""
         slugs = self.plan.view.library.papers.slugs
         paths = {family.path(slug): slug for slug in self._unaffected(family, slugs)}
-        kept = set(map(paths.__getitem__, staged.keep_as_they_were(paths)))
-        self.report.pages += len(kept)
-        self.report.pages_reused += len(kept)
+        kept = set(map(paths.__getitem__, self._kept(staged, paths)))
         for slug in slugs:
             if slug not in kept:
                 yield family.path(slug), self.inputs.digest(family.reads(slug)), partial(family.make, slug)
