@@ -709,11 +709,14 @@ class ManifestOutput(StagedOutput):
             self._keep(relative, entry)
         return entry is not None
 
-    def keep_as_they_were(self, paths: Iterable[str]) -> set[str]:
+    def keep_as_they_were(self, paths: Iterable[str], inputs: str | None = None) -> set[str]:
         """Keep each file of `paths` that the previous output holds as the last build left it (its
-        caller knows that its inputs did not change); returns those kept."""
+        caller knows that its bytes are as they are to be), as made from `inputs` if given (else
+        from the same inputs as before); returns those kept."""
         entries = self.previous.entries if self.previous else {}
         kept = {relative: entries[relative] for relative in paths if relative in entries}
+        if inputs is not None:
+            kept = {relative: entry._replace(inputs=inputs) for relative, entry in kept.items()}
         self.manifest.update(kept)  # as `_keep` does, in bulk: ~100,000 at a time
         self.unchanged += len(kept)
         self.total_bytes += sum(entry.size for entry in kept.values())

@@ -35,7 +35,7 @@ from sitegen.plan import (
     Plan,
     SearchIndex,
 )
-from sitegen.write import ManifestOutput, Patched, Piece, Tally
+from sitegen.write import ManifestOutput, OutputEntry, Patched, Piece, Tally
 
 FEW = 16  # slugs looked for in a list one by one (each a scan in C), not with a set of the list
 RENDER_CHUNK = 64  # paper pages a process claims at a time when two share them
@@ -280,15 +280,14 @@ class Making:
         """The file as the last build left it, while it still is: not one this build has put in
         place already (the dev server's build puts paper pages in place before it patches the
         lists, data files and search index from the last build's)."""
+        return self.output.out / path if self._last_entry(path) is not None else None
+
+    def _last_entry(self, path: str) -> OutputEntry | None:
+        """The output's entry for the file `_last_output` finds, if it does."""
         output = self.output
-        previous = output.previous
-        kept = (
-            previous is not None
-            and path in previous.entries
-            and self._last_manifest().get(path) is not None
-            and not output.in_place(path)
-        )
-        return output.out / path if kept else None
+        entry = output.previous.entries.get(path) if output.previous is not None else None
+        kept = entry is not None and self._last_manifest().get(path) is not None and not output.in_place(path)
+        return entry if kept else None
 
     def _chunked_job(self, chunked: Chunked) -> Job:
         order = self.plan.view.listing(chunked.order)
@@ -382,15 +381,18 @@ class Making:
         assets = self.plan.assets
 
         def write(store: BlobStore) -> SearchFiles:
-            last = _LastIndex(self._last_output)
+            last = _LastIndex(self._last_entry, self._last_output)
             bundle = search_bundle(index, slugs, keys, store, last=last, full=self.last is None)
             files = {
                 path: data for path, data in bundle.files.items() if path not in assets
             }  # e.g. the user's
             for path, data in files.items():
                 staged.write(path, data, inputs)
+            kept = staged.keep_as_they_were(bundle.kept, inputs)
+            assert len(kept) == len(bundle.kept), "the bundle keeps files the output holds (_LastIndex.size)"
             # Sorted: the state saves a tuple again only when it differs (journal.py).
-            return SearchFiles(tuple(sorted(files)), bundle.index_bytes, bundle.index_gzip_bytes)
+            paths = tuple(sorted([*files, *bundle.kept]))
+            return SearchFiles(paths, bundle.index_bytes, bundle.index_gzip_bytes)
 
         this_process = os.getpid()
 
@@ -452,7 +454,12 @@ def search_bundle(
 class _LastIndex:
     """The search index's files as the last build left them in the output, while they still are."""
 
+    last_entry: Callable[[str], OutputEntry | None]
     last_output: Callable[[str], Path | None]
+
+    def size(self, path: str) -> int | None:
+        entry = self.last_entry(path)
+        return entry.size if entry is not None else None
 
     def read(self, path: str) -> bytes | None:
         found = self.last_output(path)
