@@ -578,3 +578,34 @@ def test_an_edit_decodes_only_the_partitions_of_what_it_changed(monkeypatch: pyt
     assert len(parts) > 8
     later = shares[len(shares) // 2 :]  # the first papers are the first to have most of their terms
     assert sum(later) / len(later) < 0.4, shares
+
+
+def test_a_last_file_gone_while_patching_gives_the_index_made_from_the_documents(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each file of the last build's index in turn disappears after the patch found it in the
+    output and before it read it (someone tidying the folder mid-build): the bundle is then made
+    without the last build's files, and is still a build from nothing, byte for byte."""
+    small_partitions(monkeypatch)
+    corpus = generated_documents(40, seed=3)
+    cache = RecordingCache()
+    files = build_search_bundle(corpus, cache).files
+    version = edited(corpus, 7, title=corpus[7].title + " Colonoscopy", date="2021-03-04")
+    cold = build_search_bundle(version).files
+    probe = LastFiles(dict(files))
+    build_search_bundle(version, dict(cache), last=probe)
+    assert len(probe.read_paths) > 3, "the patch reads several of the last build's files"
+    for gone in sorted(probe.read_paths):
+        last = Vanishing(dict(files), gone=gone)
+        bundle = build_search_bundle(version, dict(cache), last=last)
+        assert bundle.kept == () and bundle.files == cold, gone
+
+
+@dataclasses.dataclass
+class Vanishing(LastFiles):
+    """The last build's files, one of which is gone by the time it is read."""
+
+    gone: str = ""
+
+    def read(self, path: str) -> bytes | None:
+        return None if path == self.gone else super().read(path)
