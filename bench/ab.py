@@ -24,6 +24,7 @@ import json
 import shutil
 import statistics
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
@@ -36,6 +37,7 @@ if str(BENCH) not in sys.path:
 import generate  # noqa: E402
 from run import OUT, REPO, bench_serve_reload, edit_one_paper, run_measured  # noqa: E402
 
+from sitegen.engine.reading import SETTLE_NS  # noqa: E402
 from sitegen.model import Paper  # noqa: E402
 from sitegen.paperfile import dump_paper, parse_paper  # noqa: E402
 
@@ -80,6 +82,10 @@ def steps(project: Path, run: int) -> dict[str, Callable[[], None]]:
     def cold() -> None:
         shutil.rmtree(project / "public", ignore_errors=True)
         shutil.rmtree(project / ".sitegen-cache", ignore_errors=True)
+        # The last round's title edit may be under SETTLE_NS old: a build does not trust such a
+        # file's stamp, and the next one would check every file instead of stopping at the
+        # fingerprint; an editor's "nothing changed" comes later than that.
+        time.sleep(SETTLE_NS / 1e9)
 
     return {
         "cold": cold,
