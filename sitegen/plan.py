@@ -11,7 +11,7 @@ against the plan, so a read the plan forgets fails a test instead of leaving a p
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple
@@ -90,8 +90,10 @@ class Rows:
     shows of the list (its number, size and counts: not its papers); `reads`: the page's reads
     that are its rows' (the same read made elsewhere in the page, e.g. every card for the
     filters' counts when the page holds every paper, is the frame's). `family`: the rows of pages
-    of one family and folder are alike. The engine may make the page again from the rows of the
-    last build's pages when only its papers changed."""
+    of one family and folder are alike. `site`: the site-wide inputs a row reads (its card and
+    snippet aside). `framed(cards)`: the page made with `cards` in place of its papers' cards.
+    The engine may make the page again from the rows of the last build's pages when only its
+    papers changed, or around them when only its frame and papers did."""
 
     family: str
     slugs: tuple[str, ...]
@@ -99,6 +101,8 @@ class Rows:
     frame: str
     snippets: bool
     reads: tuple[Read, ...]  # what the page reads for its rows (the rest of its reads: the frame)
+    site: tuple[Input, ...] = ()
+    framed: Callable[[Sequence[Any]], Made] | None = None
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,9 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
     def page(path: str, reads: tuple[Read, ...], make: Callable[[], Made], rows: Rows | None = None) -> Page:
         return Page(path, (*every_page, *reads), make, rows)
 
-    def rows(name: str, number: int, except_id: str | None = None) -> Rows:
+    def rows(
+        name: str, number: int, framed: Callable[[Sequence[Any]], Made], except_id: str | None = None
+    ) -> Rows:
         listing = view.list_page(name, number)
         snippets = name != NEWEST
 
@@ -190,7 +196,8 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
         shape = dataclasses.replace(listing, slugs=())
         reads: tuple[Read, ...] = (Input(LIST_PAGE, page_key(name, number)), Cards(listing.slugs))
         reads += (Snippets(listing.slugs),) if snippets else ()
-        return Rows(name, listing.slugs, row, f"{shape!r} {len(listing.slugs)}", snippets, reads)
+        shown = f"{shape!r} {len(listing.slugs)}"
+        return Rows(name, listing.slugs, row, shown, snippets, reads, every_page, framed)
 
     def listed(name: str) -> tuple[Read, ...]:
         return Input(LIST, name), Cards(view.listing(name))
@@ -202,12 +209,13 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
         recent = view.cards(view.listing(RECENT))
         return render.render_home(env, frame(), view.topic_cards(), recent, view.home_charts())
 
-    def all_papers_page(number: int) -> str:
+    def all_papers_page(number: int, cards: Sequence[Any] | None = None) -> str:
         listing = view.list_page(NEWEST, number)
         facets = view.facets() if number == 1 else None
-        return render.render_all_papers(env, frame(), listing, view.cards(listing.slugs), facets)
+        shown = view.cards(listing.slugs) if cards is None else cards
+        return render.render_all_papers(env, frame(), listing, shown, facets)
 
-    def topic_page(topic_id: str, number: int) -> str:
+    def topic_page(topic_id: str, number: int, cards: Sequence[Any] | None = None) -> str:
         listing = view.list_page(topic_list(topic_id), number)
         first, of_a_topic = number == 1, topic_id != urls.UNCLASSIFIED
         return render.render_topic(
@@ -215,16 +223,19 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
             frame(),
             view.list_topic(topic_id),
             listing,
-            view.reading_cards(listing.slugs),
+            view.reading_cards(listing.slugs) if cards is None else cards,
             view.cooccurring(topic_id) if first and of_a_topic else [],
             view.topic_chart(topic_id) if first else None,
         )
 
-    def list_pages(name: str, count: int, except_id: str | None = None) -> list[tuple[int, Rows]]:
-        """Each page of a list of papers, with its rows; what a page reads of the list is its rows'
-        reads: its page and its papers' cards (only: an edit re-renders the pages whose papers or
-        slices it changed, not every page)."""
-        return [(number, rows(name, number, except_id)) for number in range(1, page_count(count, name) + 1)]
+    def list_pages(
+        name: str, count: int, make: Callable[..., Made], except_id: str | None = None
+    ) -> list[tuple[int, Rows]]:
+        """Each page of a list of papers (`make(number, cards=None)`), with its rows; what a page
+        reads of the list is its rows' reads: its page and its papers' cards (only: an edit
+        re-renders the pages whose papers or slices it changed, not every page)."""
+        numbers = range(1, page_count(count, name) + 1)
+        return [(number, rows(name, number, partial(make, number), except_id)) for number in numbers]
 
     topic_cards = view.topic_cards()
     home_reads: tuple[Read, ...] = (
@@ -234,7 +245,7 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
         *(Input(LIST, years_of(topic_list(card.id))) for card in topic_cards),
     )
     pages = [page(urls.HOME, home_reads, home)]
-    for number, listed_rows in list_pages(NEWEST, view.info().paper_count):
+    for number, listed_rows in list_pages(NEWEST, view.info().paper_count, all_papers_page):
         # The first page's filters count the papers of each topic, year, venue and author.
         facets = (Input(COUNTS), *(Input(LIST, name) for name in (years_of(NEWEST), VENUES, PEOPLE)))
         facets = facets if number == 1 else ()
@@ -246,7 +257,9 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
     )
     for card in topic_cards:
         name = topic_list(card.id)
-        for number, listed_rows in list_pages(name, card.count, except_id=card.id):
+        for number, listed_rows in list_pages(
+            name, card.count, partial(topic_page, card.id), except_id=card.id
+        ):
             first = (
                 (
                     Input(LIST, years_of(name)),

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from array import array
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -863,6 +864,8 @@ def test_edits_that_move_a_paper_across_the_pages_of_the_lists_rebuild_as_from_n
     monkeypatch.setattr(derived, "listings_from_nothing", spy(derived.listings_from_nothing, from_nothing))
     by_rows: list[object] = []
     monkeypatch.setattr(making, "rows_again", spy_returns(making.rows_again, by_rows))
+    in_frame: list[object] = []
+    monkeypatch.setattr(making, "rows_in_frame", spy_returns(making.rows_in_frame, in_frame))
     papers = root / "content/papers"
     path = papers / "study-40.md"
     original = path.read_text(encoding="utf-8")
@@ -887,6 +890,9 @@ def test_edits_that_move_a_paper_across_the_pages_of_the_lists_rebuild_as_from_n
     assert_same_as_cold_build(root)
     assert len(from_nothing) == len(edits) + 2  # the cold builds': every rebuild patched its lists
     assert sum(made is not None for made in by_rows) > 10  # pages made from rows, not rendered
+    # A list's count changed (a topic gained or lost the paper, the paper deleted or added back):
+    # its pages made around their rows, not rendered.
+    assert sum(made is not None for made in in_frame) > 10
 
 
 @pytest.mark.parametrize("editor", [False, True], ids=["reader", "editor"])
@@ -978,3 +984,30 @@ def test_a_patched_data_file_equals_its_chunks_joined_whatever_moved_came_or_wen
         assert patched.read() == layout.joined([now[slug] for slug in order]), (old_order, order, new)
         assert list(sizes.sizes) == [len(now[slug]) for slug in order] and sizes.order == tuple(order)
         assert patched.unchanged == (patched.read() == path.read_bytes())
+
+
+def test_a_page_that_reads_more_of_its_cards_than_their_rows_is_not_made_around_them():
+    """`rows_in_frame` makes a page with a placeholder for each card: a page that reads a card
+    outside its row, or holds more than rows between them, is left to be rendered whole."""
+    from sitegen.engine.rows import RowSource, rows_in_frame
+    from sitegen.plan import ROW_MARK, Rows
+
+    def page_of(cards: list[object], between: str = "") -> str:
+        rows = "".join(f"  {card.rendered((), str)}\n{between}" for card in cards)  # type: ignore[attr-defined]
+        return f"<ol>\n{rows}</ol>"
+
+    def row(slug: str) -> str:
+        return f"{ROW_MARK.decode()}{slug}</li>\n"
+
+    source = RowSource({}, lambda path: None)
+    made = rows_in_frame("p.html", Rows("f", ("a", "b"), row, "", False, (), (), page_of), "x", source, set())
+    assert (
+        made is not None and made[0] == page_of([]).replace("<ol>\n", "<ol>\n" + row("a") + row("b")).encode()
+    )
+
+    def reads_a_title(cards: list[Any]) -> str:
+        return page_of(cards) + str(cards[0].title)
+
+    for framed in (reads_a_title, partial(page_of, between="<hr>\n")):
+        rows = Rows("f", ("a", "b"), row, "", False, (), (), framed)
+        assert rows_in_frame("p.html", rows, "x", source, set()) is None

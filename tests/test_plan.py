@@ -165,6 +165,7 @@ class Recorder:
         self.made: set[str] = set()
         self.fields: dict[str, set[str]] = defaultdict(set)  # kind of maker -> paper fields read
         self.views: list[RecordingView] = []
+        self.rows: list[Callable[[], Any]] = []  # each row of each list page, made when called
 
     def plan(self, view: SiteView, env: Any, assets: dict[str, bytes]) -> Plan:
         assert isinstance(view, RecordingView)
@@ -192,6 +193,14 @@ class Recorder:
             replace(page, make=partial(self.made_by, view, page.path, "page", page.reads, page.make))
             for page in plan.pages
         )
+        for page in plan.pages:  # a row alone reads its card (and snippet) and the rows' site inputs
+            rows = page.rows
+            for slug in rows.slugs if rows is not None else ():
+                declared = (*rows.site, Cards((slug,)), *([Snippets((slug,))] if rows.snippets else []))
+                make = partial(rows.row, slug)
+                self.rows.append(
+                    partial(self.made_by, view, f"{page.path} row {slug}", "row", declared, make)
+                )
         chunked = tuple(replace(one, chunk=partial(self.chunk, view, one)) for one in plan.chunked)
         return replace(
             plan,
@@ -266,7 +275,10 @@ def test_every_output_reads_only_what_the_plan_says_it_reads(sample_project, mon
     pinned = sample_project / "content/papers/study-3.md"
     pinned.write_text(pinned.read_text().replace("---\n", "---\ntemplate: wide.html\n", 1), encoding="utf-8")
     recorder = recorded_build(sample_project, monkeypatch)
+    for row in recorder.rows:  # made only by incremental builds: each made here
+        row()
     assert recorder.undeclared == {}
+    assert any(" row " in name for name in recorder.made)
     papers = {path.stem for path in (sample_project / "content/papers").glob("*.md")}
     site = sample_project / "public"
     pages = {str(path.relative_to(site)) for path in site.rglob("*.html")} | {"feed.xml", "sitemap.xml"}

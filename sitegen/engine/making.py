@@ -22,7 +22,7 @@ from sitegen.digests import digest
 from sitegen.engine.inputs import PER_PAPER, Changes, ChunkSizes, Inputs, LastMade
 from sitegen.engine.parallel import forked, shared_chunks, side_by_side
 from sitegen.engine.report import BuildReport
-from sitegen.engine.rows import RowLayout, RowSource, layout_of, rows_again
+from sitegen.engine.rows import RowLayout, RowSource, layout_of, rows_again, rows_in_frame
 from sitegen.engine.store import BlobStore, BuildState, UsedMapping
 from sitegen.outputs import ListFile
 from sitegen.plan import (
@@ -33,6 +33,7 @@ from sitegen.plan import (
     Input,
     Page,
     Plan,
+    Rows,
     SearchIndex,
 )
 from sitegen.write import ManifestOutput, OutputEntry, Patched, Piece, Tally
@@ -235,6 +236,9 @@ class Making:
             made = rows_again(
                 page.path, rows, frame, self.last.row_layouts.get(page.path), self._row_source, changed
             )
+            if made is None and rows.framed is not None and self._rows_hold(rows):
+                # The frame changed (e.g. a topic's count), not what the rows read: made around them.
+                made = rows_in_frame(page.path, rows, frame, self._row_source, changed)
             if made is not None:
                 self.row_layouts[page.path] = made[1]
                 return made[0]
@@ -242,6 +246,11 @@ class Making:
         data = data.encode("utf-8") if isinstance(data, str) else data
         self.row_layouts[page.path] = layout_of(data, rows, frame)
         return data
+
+    def _rows_hold(self, rows: Rows) -> bool:
+        """Whether none of the site-wide inputs the rows read changed since the last build."""
+        changes = self._changes(rows.site)
+        return changes is not None and not changes.site
 
     def _paper_page_jobs(self, staged: ManifestOutput, family: EachPaper) -> Iterator[Job]:
         """Each paper page but those kept as they were (in bulk: after an edit nearly every page

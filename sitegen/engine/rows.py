@@ -8,9 +8,13 @@ topic's reading list, ~5 ms of Jinja each. The plan describes such a page's pape
 when a later build finds that only the page's papers changed (what the rest of the page shows of
 its list, the templates and every other input are the same), the page is the last one's bytes
 around its rows, with each row taken from the last build's pages of the same list and folder
-(its card unchanged) or rendered alone. Only with the built-in list templates, whose rows are
+(its card unchanged) or rendered alone. When what the rest of the page shows of its list changed
+too (a topic gained or lost a paper: every page of its list says another count) but not what
+rows read (`Rows.site`), the page is made with a placeholder for each card, cheap to render,
+and the rows are put in their places. Only with the built-in list templates, whose rows are
 known to be separable (plan.ROW_TEMPLATES); tests/test_incremental.py checks every row rendered
-alone against the page and compares rebuilds that move papers across pages with cold builds.
+alone against the page and compares rebuilds that move papers across pages with cold builds;
+tests/test_plan.py checks that a row reads only its card, its snippet and `Rows.site`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from array import array
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
 
 from sitegen.plan import ROW_MARK, ROWS_END, Rows
 from sitegen.urls import root_of
@@ -106,6 +113,33 @@ def rows_again(
     old = source.page(path)
     if old is None:
         return None
+    return _around(old, last, _rows(path, rows, source, changed), rows, frame)
+
+
+def rows_in_frame(
+    path: str, rows: Rows, frame: str, source: RowSource, changed: set[str]
+) -> tuple[bytes, RowLayout] | None:
+    """The page at `path` made around rows when its frame changed but not what its rows read
+    (`rows.site`, which the caller checks): the page made with a placeholder for each card, each
+    placeholder then replaced by the paper's row as the last build's pages showed it unless its
+    paper is in `changed` (then rendered alone). None when the page reads more of a card than its
+    row, holds more than the rows between them, or a row cannot be had."""
+    assert rows.framed is not None
+    try:
+        data = rows.framed([_Placeholder() for _ in rows.slugs])
+    except Exception:  # e.g. the template reads a card outside its row: rendered whole instead
+        return None
+    framed = data.encode("utf-8") if isinstance(data, str) else data
+    layout = layout_of(framed, rows, frame)
+    if layout is None or any(size != len(PLACEHOLDER_ROW) for size in layout.sizes):
+        return None
+    return _around(framed, layout, _rows(path, rows, source, changed), rows, frame)
+
+
+def _rows(path: str, rows: Rows, source: RowSource, changed: set[str]) -> list[bytes] | None:
+    """Each paper's row on the page at `path`: as the last build's pages of its list and folder
+    showed it unless its paper is in `changed` or none did (then rendered alone); None when a row
+    rendered alone cannot be told apart."""
     made: list[bytes] = []
     for slug in rows.slugs:
         row = None if slug in changed else source.row(rows.family, path, slug)
@@ -114,7 +148,42 @@ def rows_again(
             if not row.startswith(ROW_MARK) or row.count(ROW_MARK) != 1 or ROWS_END in row:
                 return None
         made.append(row)
-    tail = last.head + sum(last.sizes)
-    data = b"".join((old[: last.head], *made, old[tail:]))
+    return made
+
+
+def _around(
+    page: bytes, layout: RowLayout, made: list[bytes] | None, rows: Rows, frame: str
+) -> tuple[bytes, RowLayout] | None:
+    """`page` with the rows `layout` says it holds replaced by `made`."""
+    if made is None:
+        return None
+    tail = layout.head + sum(layout.sizes)
+    data = b"".join((page[: layout.head], *made, page[tail:]))
     sizes = array("q", map(len, made))
-    return data, RowLayout(rows.family, frame, rows.slugs, last.head, sizes, len(data))
+    return data, RowLayout(rows.family, frame, rows.slugs, layout.head, sizes, len(data))
+
+
+# What `paper_list` (templates/_macros.html) makes of a `_Placeholder` card: its row.
+PLACEHOLDER_ROW = ROW_MARK + b"</li>\n"
+
+
+class _PlaceholderRead(Exception):
+    """A template read a placeholder card for more than its row."""
+
+
+class _Placeholder:
+    """A card a page is made with to find where its rows go: the `card_once` filter that
+    `paper_list` shows cards through renders it as an empty row; anything else read of it stops
+    the rendering (the page then reads more of its cards than their rows)."""
+
+    def rendered(self, how: tuple[Any, ...], render: Callable[[], Any]) -> Markup:
+        return Markup('<li class="card"></li>')
+
+    def __getattr__(self, name: str) -> Any:
+        raise _PlaceholderRead(name)
+
+    def __getitem__(self, key: Any) -> Any:
+        raise _PlaceholderRead(key)
+
+    def __str__(self) -> str:
+        raise _PlaceholderRead("str")
