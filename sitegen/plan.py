@@ -43,7 +43,8 @@ LIST = "list"  # listing(name): a derived list, e.g. the papers newest first, or
 LIST_PAGE = "list page"  # list_page(name, number): one page of a list of papers ("NAME@NUMBER")
 TOPICS = "topics"  # topic_refs(): each topic's id, title and description
 COUNTS = "counts"  # topic_cards(): the topics with their numbers of papers
-INFO = "info"  # info(): what every page says of the site (its name, its counts)
+INFO = "info"  # info(): what every page says of the site (its name, its number of topics)
+PAPER_COUNT = "paper count"  # paper_count(): how many papers the site has (info().paper_count)
 MODE = "mode"  # mode(): the editor's view or the reader's site
 CONFIG = "config"  # config(): site.yaml
 TEMPLATES = "templates"  # the templates, read by every page rendered with them
@@ -174,10 +175,15 @@ def page_key(name: str, number: int) -> str:
     return f"{name}@{number}"
 
 
-def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes]) -> Plan:
+def site_plan(
+    view: SiteView, env: jinja2.Environment, assets: dict[str, bytes], *, own_templates: bool = False
+) -> Plan:
     """Every output of the site. Each maker reads the site through `view` when it is called."""
     # The header, footer and topic chips; and whom the site is for, which every page shows.
-    every_page = (Input(TEMPLATES), Input(INFO), Input(TOPICS), Input(MODE))
+    every_page: tuple[Input, ...] = (Input(TEMPLATES), Input(INFO), Input(TOPICS), Input(MODE))
+    # The built-in templates show the number of papers on the home page only; the user's own may
+    # show it on any page (`site.paper_count`), which every page then reads.
+    every_page += (Input(PAPER_COUNT),) if own_templates else ()
     editor = view.mode().editor
 
     def page(path: str, reads: tuple[Read, ...], make: Callable[[], Made], rows: Rows | None = None) -> Page:
@@ -240,6 +246,7 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
     topic_cards = view.topic_cards()
     home_reads: tuple[Read, ...] = (
         Input(COUNTS),
+        Input(PAPER_COUNT),
         *listed(RECENT),
         Input(LIST, years_of(NEWEST)),
         *(Input(LIST, years_of(topic_list(card.id))) for card in topic_cards),
@@ -290,7 +297,7 @@ def site_plan(view: SiteView, env: jinja2.Environment, assets: dict[str, bytes])
         ),
         Page(
             urls.SITEMAP,
-            (Input(CONFIG), Input(COUNTS), Input(INFO), Input(LIST, NEWEST)),
+            (Input(CONFIG), Input(COUNTS), Input(INFO), Input(PAPER_COUNT), Input(LIST, NEWEST)),
             lambda: outputs.sitemap(view.config().base_url, view.page_addresses()),
         ),
     ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 from urllib.parse import quote_plus
@@ -256,9 +256,15 @@ class SiteInfo:
     author: str
     language: str
     base_path: str  # the path the site is published under, for the 404 page
-    paper_count: int
     topic_count: int
     search_index: str  # the search index file, from the site root
+    # How many papers the site has, asked for when shown (`paper_count`): it changes whenever a
+    # paper is added or deleted, and only the pages that show it read it (plan.PAPER_COUNT).
+    counted: Callable[[], int] = field(repr=False, compare=False)
+
+    @property
+    def paper_count(self) -> int:
+        return self.counted()
 
 
 @dataclass(frozen=True)
@@ -400,6 +406,9 @@ class SiteView:
 
     def info(self) -> SiteInfo:
         return self._info
+
+    def paper_count(self) -> int:
+        return len(self.library.papers)
 
     def mode(self) -> Mode:
         return Mode(editor=self.library.config.editor)
@@ -610,9 +619,9 @@ class SiteView:
             author=config.author,
             language=config.language,
             base_path=urls.site_path(config.base_url),
-            paper_count=len(self.library.papers),
             topic_count=len(self.library.topics),
             search_index=urls.SEARCH_INDEX,
+            counted=self.paper_count,
         )
 
 

@@ -1011,3 +1011,38 @@ def test_a_page_that_reads_more_of_its_cards_than_their_rows_is_not_made_around_
     for framed in (reads_a_title, partial(page_of, between="<hr>\n")):
         rows = Rows("f", ("a", "b"), row, "", False, (), (), framed)
         assert rows_in_frame("p.html", rows, "x", source, set()) is None
+
+
+@pytest.mark.parametrize("templates", ["built-in", "own base.html"])
+def test_adding_or_deleting_a_paper_renders_again_only_the_pages_that_show_it_or_count_it(
+    make_project, templates
+):
+    """The built-in templates show how many papers the site has on the home page only: adding a
+    paper renders again its page, the lists it joins (made around their rows) and the pages that
+    show its card or count it, not every paper's page. The user's own templates may show the
+    count on every page (here in base.html's footer): then every page is made again. Either way
+    the rebuild is what a build from nothing gives."""
+    files = {"content/topics.yaml": TOPICS_YAML, "my-templates/.keep": "", **paper_files(80)}
+    if templates == "own base.html":
+        base = (Path(sitegen.build.__file__).parent.parent / "templates/base.html").read_text(
+            encoding="utf-8"
+        )
+        marker = "{{ site.title }} is kept by {{ site.author }}."
+        assert marker in base
+        files["my-templates/base.html"] = base.replace(marker, marker + " {{ site.paper_count }} papers.")
+    root = make_project(files, site_yaml=SITE_YAML)
+    settle(root)
+    build(root)
+    added = root / "content/papers/study-added.md"
+    for change in ("add", "delete"):
+        if change == "add":
+            added.write_text(paper_md("A study of polyp agents", "We study polyp agents.", "2025-03-12"))
+        else:
+            added.unlink()
+        report = build(root)
+        paper_pages = 80
+        if templates == "built-in":
+            assert report.pages_rendered < paper_pages // 2, (change, report.pages_rendered)
+        else:
+            assert report.pages_rendered > paper_pages, (change, report.pages_rendered)
+        assert_same_as_cold_build(root)

@@ -36,6 +36,7 @@ from sitegen.plan import (
     LIST_PAGE,
     MODE,
     PAPER,
+    PAPER_COUNT,
     RELATED,
     SNIPPET,
     TEMPLATES,
@@ -64,6 +65,7 @@ ACCESSORS: dict[str, Callable[..., Input]] = {
     "topic_refs": lambda: Input(TOPICS),
     "topic_cards": lambda: Input(COUNTS),
     "info": lambda: Input(INFO),
+    "paper_count": lambda: Input(PAPER_COUNT),
     "mode": lambda: Input(MODE),
     "config": lambda: Input(CONFIG),
 }
@@ -167,7 +169,7 @@ class Recorder:
         self.views: list[RecordingView] = []
         self.rows: list[Callable[[], Any]] = []  # each row of each list page, made when called
 
-    def plan(self, view: SiteView, env: Any, assets: dict[str, bytes]) -> Plan:
+    def plan(self, view: SiteView, env: Any, assets: dict[str, bytes], **options: Any) -> Plan:
         assert isinstance(view, RecordingView)
         self.views.append(view)
         real_get_template = env.get_template
@@ -178,7 +180,9 @@ class Recorder:
             return real_get_template(*args, **kwargs)
 
         env.get_template = get_template
-        plan = site_plan(view, env, assets)
+        # Declared as for the built-in templates (the project's own show no paper count): a read
+        # of the count a page does not declare fails, not hidden by every page reading it.
+        plan = site_plan(view, env, assets, **{**options, "own_templates": False})
         family, index = plan.paper_pages, plan.search
 
         def paper_page(slug: str) -> Any:

@@ -27,6 +27,7 @@ from sitegen.plan import (
     LIST_PAGE,
     MODE,
     PAPER,
+    PAPER_COUNT,
     RELATED,
     SNIPPET,
     TEMPLATES,
@@ -239,7 +240,8 @@ class Inputs:
         values = {
             TOPICS: lambda: repr([(t.id, t.title, t.description) for t in view.library.topics]),
             COUNTS: lambda: repr(view.topic_cards()),
-            INFO: lambda: repr(view.info()),
+            INFO: lambda: repr(view.info()),  # not its paper count (PAPER_COUNT)
+            PAPER_COUNT: lambda: str(view.paper_count()),
             MODE: lambda: repr(view.mode()),
             CONFIG: lambda: repr(view.config()),
             TEMPLATES: lambda: self.templates,

@@ -23,12 +23,17 @@ class Looks:
     assets: dict[str, bytes]  # the static files, by output path
     digest: str  # of the templates and the static files
     skipped: tuple[Problem, ...] = ()  # what the user's folder holds that cannot be a template
+    own_templates: bool = False  # the user's folder holds templates (not only static files)
 
     @classmethod
     def of(cls, folder: Path | None, loaded: LoadedConfig | None = None) -> Looks:
         files, skipped = _user_template_files(folder, loaded)
         fingerprint, found = _templates_fingerprint(folder, files, loaded), _assets(folder, files, loaded)
-        return cls(folder, fingerprint, found, f"{fingerprint} {_assets_digest(found)}", skipped)
+        own = folder is not None and any(
+            _is_template(path, folder) and not path.name.startswith(".") and not is_editor_noise(path)
+            for path in files
+        )
+        return cls(folder, fingerprint, found, f"{fingerprint} {_assets_digest(found)}", skipped, own)
 
 
 def _user_template_files(
@@ -73,11 +78,7 @@ def _templates_fingerprint(
         (user_templates, user_files),
     ):
         for path in files:
-            if (
-                folder is not None
-                and not _is_bytecode(path)
-                and path.relative_to(folder).parts[0] != ASSETS_FOLDER
-            ):
+            if folder is not None and _is_template(path, folder):
                 parts.append(f"{path}\0{digest(_read(path, loaded))}")
     return digest("\n".join(parts).encode("utf-8"))
 
@@ -105,6 +106,11 @@ def _assets(
 
 def _assets_digest(found: dict[str, bytes]) -> str:
     return digest(repr(sorted((path, digest(data)) for path, data in found.items())).encode("utf-8"))
+
+
+def _is_template(path: Path, folder: Path) -> bool:
+    """Whether a file of a templates folder is one (not a static file, not Python's bytecode)."""
+    return not _is_bytecode(path) and path.relative_to(folder).parts[0] != ASSETS_FOLDER
 
 
 def _is_bytecode(path: Path) -> bool:
