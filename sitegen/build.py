@@ -118,9 +118,8 @@ def _read_derive_make(engine: Engine, loaded: LoadedConfig, looks: Looks) -> Non
     _check_library(library, engine.papers_to_check(library), engine.env, loaded.root)
     data = engine.derive(library)  # derive: topics, listings, related papers, BibTeX keys
     view = SiteView(library, data, engine.card_fields)  # the view model
-    engine.make(
-        site_plan(view, engine.env, looks.assets, own_templates=looks.own_templates)
-    )  # every output, and what it reads
+    # The plan: every output, and what it reads; made: only what changed.
+    engine.make(site_plan(view, engine.env, looks.assets, own_templates=looks.own_templates))
 
 
 @contextmanager
