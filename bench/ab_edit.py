@@ -1,7 +1,7 @@
 """A/B: one-paper edits of each kind with this sitegen and with another checkout, alternating.
 
     python bench/ab_edit.py --baseline /tmp/sitegen-old [--papers 10000] [--rounds 10] [--seed 1]
-        [--kinds abstract,title,date,topics,authors] [--serve 5] [--without authors,venue]
+        [--kinds abstract,title,date,topics,authors,added] [--serve 5] [--without authors,venue]
 
 Make the baseline with `git worktree add /tmp/sitegen-old COMMIT` (it gets a link to its own
 templates, as bench/ab.py says). Both sitegens build their own copy of one corpus
@@ -11,7 +11,9 @@ one paper (a different paper per kind) in each copy and builds it, the order swa
 `bench/build_probe.py` of its own checkout in a new process, timed from outside as `bench/run.py`
 times it (after `os.sync()`). The kinds: `abstract` (a sentence added), `title` (a suffix),
 `date` (another day, month and year: the paper moves across the pages of every list it is in),
-`topics` (a topic added, then taken away) and `authors` (the names replaced). Prints each build,
+`topics` (a topic added, then taken away) and `authors` (the names replaced); and, only when
+asked for (`--kinds added`), `added`: a paper added (a copy of one, retitled), then deleted in
+the next round, as an import or a clean-up does. Prints each build,
 each kind's medians (wall and CPU time) and the median of the rounds' ratios; with `--serve N`,
 then `sitegen serve` of each checkout in its project takes N title edits (edit to reload in
 Chromium, as bench/run.py measures it). Writes bench/out/ab-edit.json.
@@ -57,12 +59,31 @@ EDITS: dict[str, Callable[[Paper, int], Paper]] = {
 }
 
 
+ADDED = "zz-added-in-benchmark.md"  # the paper the `added` kind adds and deletes
+
+
 def edit_paper(project: Path, kind: str, run: int) -> None:
     """Make the edit of `kind` to the paper that kind edits (one in the middle of the files)."""
+    if kind == "added":
+        add_or_delete(project, run)
+        return
     papers = sorted((project / "content" / "papers").glob("*.md"))
     path = papers[len(papers) // 2 + list(EDITS).index(kind)]
     paper = parse_paper(path.read_text(encoding="utf-8"), str(path), path.stem)
     path.write_text(dump_paper(EDITS[kind](paper, run)), encoding="utf-8")
+
+
+def add_or_delete(project: Path, run: int) -> None:
+    """Add a paper (a copy of one a third of the way through the files, retitled), or delete the
+    one added before."""
+    added = project / "content" / "papers" / ADDED
+    if added.exists():
+        added.unlink()
+        return
+    papers = sorted(added.parent.glob("*.md"))
+    source = papers[len(papers) // 3]
+    paper = parse_paper(source.read_text(encoding="utf-8"), str(source), source.stem)
+    added.write_text(dump_paper(replace(paper, title=f"Added in run {run}: {paper.title}")), encoding="utf-8")
 
 
 def build(checkout: Path, project: Path, log: Path) -> tuple[float, float]:
