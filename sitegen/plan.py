@@ -102,7 +102,7 @@ class Rows:
     frame: str
     snippets: bool
     reads: tuple[Read, ...]  # what the page reads for its rows (the rest of its reads: the frame)
-    site: tuple[Input, ...] = ()
+    site: tuple[Input, ...]  # no default: rows said to read nothing site-wide would outlive a change
     framed: Callable[[Sequence[Any]], Made] | None = None
 
 
