@@ -83,15 +83,26 @@ def _feed_entry(config: SiteConfig, paper: Paper, summary: str) -> str:
 # --- sitemap ---------------------------------------------------------------------------------
 
 
+# The most addresses one sitemap file may list (the sitemaps.org protocol, which search engines
+# enforce); a longer sitemap is cut into parts of this many, listed by a sitemap index.
+SITEMAP_URLS = 50_000
+_SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
 def sitemap(base_url: str, pages: Sequence[str]) -> str:
     locations = "".join(
         f"  <url><loc>{xml_text(urls.absolute(base_url, page))}</loc></url>\n" for page in pages
     )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"{locations}</urlset>\n"
+    return f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="{_SITEMAPS}">\n{locations}</urlset>\n'
+
+
+def sitemap_index(base_url: str, parts: Sequence[str]) -> str:
+    """The sitemap index listing the files (`parts`) of a sitemap cut into parts."""
+    listed = "".join(
+        f"  <sitemap><loc>{xml_text(urls.absolute(base_url, part))}</loc></sitemap>\n" for part in parts
     )
+    head = f'<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="{_SITEMAPS}">\n'
+    return f"{head}{listed}</sitemapindex>\n"
 
 
 # --- BibTeX ----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import jinja2
 from sitegen import citations, outputs, render, urls
 from sitegen.views import (
     ATTENTION,
+    BY_FILE,
     FEED,
     NEWEST,
     PEOPLE,
@@ -175,10 +176,33 @@ def page_key(name: str, number: int) -> str:
     return f"{name}@{number}"
 
 
+def sitemaps(view: SiteView, most: int) -> list[Page]:
+    """The sitemap: one file, or an index of parts of `most` addresses each. Its addresses follow
+    the lists' pages and the papers' files (not their dates): a date edit leaves it alone."""
+    reads = (Input(CONFIG), Input(COUNTS), Input(PAPER_COUNT), Input(LIST, BY_FILE))
+
+    def part(number: int) -> str:
+        addresses = view.page_addresses()[(number - 1) * most : number * most]
+        return outputs.sitemap(view.config().base_url, addresses)
+
+    parts = -(-view.page_address_count() // most)  # a site has a home page: at least one
+    if parts == 1:
+        return [Page(urls.SITEMAP, reads, partial(part, 1))]
+    names = [urls.sitemap_part(number) for number in range(1, parts + 1)]
+    index = Page(urls.SITEMAP, reads, lambda: outputs.sitemap_index(view.config().base_url, names))
+    return [index, *(Page(name, reads, partial(part, number)) for number, name in enumerate(names, 1))]
+
+
 def site_plan(
-    view: SiteView, env: jinja2.Environment, assets: dict[str, bytes], *, own_templates: bool = False
+    view: SiteView,
+    env: jinja2.Environment,
+    assets: dict[str, bytes],
+    *,
+    own_templates: bool = False,
+    sitemap_urls: int = outputs.SITEMAP_URLS,
 ) -> Plan:
-    """Every output of the site. Each maker reads the site through `view` when it is called."""
+    """Every output of the site. Each maker reads the site through `view` when it is called.
+    `sitemap_urls`: the most addresses a sitemap file lists (a test makes a small site cut it)."""
     # The header, footer and topic chips; and whom the site is for, which every page shows.
     every_page: tuple[Input, ...] = (Input(TEMPLATES), Input(INFO), Input(TOPICS), Input(MODE))
     # The built-in templates show the number of papers on the home page only; the user's own may
@@ -295,11 +319,7 @@ def site_plan(
             (Input(CONFIG), Input(LIST, FEED), *(Input(PAPER, slug) for slug in view.listing(FEED))),
             lambda: outputs.atom_feed(view.config(), *view.feed_papers()),
         ),
-        Page(
-            urls.SITEMAP,
-            (Input(CONFIG), Input(COUNTS), Input(INFO), Input(PAPER_COUNT), Input(LIST, NEWEST)),
-            lambda: outputs.sitemap(view.config().base_url, view.page_addresses()),
-        ),
+        *sitemaps(view, sitemap_urls),
     ]
     paper_pages = EachPaper(
         path=urls.paper_file,

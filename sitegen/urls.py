@@ -19,7 +19,7 @@ UNCLASSIFIED = "unclassified"  # the topic page of the papers with no topic (an 
 ATTENTION = "attention.html"
 SEARCH = "search.html"
 NOT_FOUND = "404.html"
-SITEMAP = "sitemap.xml"
+SITEMAP = "sitemap.xml"  # the sitemap, or the index of its parts when one file cannot hold it
 FEED = "feed.xml"
 BIBTEX = "papers.bib"
 RIS = "papers.ris"
@@ -87,6 +87,11 @@ def site_path(base_url: str) -> str:
     """The path the site is published under, e.g. "/" or "/review/"."""
     path = urlsplit(base_url).path or "/"
     return path if path.endswith("/") else path + "/"
+
+
+def sitemap_part(number: int) -> str:
+    """Part `number` (from 1) of a sitemap too long for one file."""
+    return f"sitemap-{number}.xml"
 
 
 def absolute(base_url: str, target: str) -> str:

@@ -282,6 +282,7 @@ class SiteData:
 # The lists `SiteView.listing` gives, by name; "topic:ID" and "cooccurring:ID" are per topic, and
 # "years:LIST" counts the papers of a list of papers (NEWEST, "topic:ID", UNCLASSIFIED) by year.
 NEWEST, RECENT, ATTENTION, FEED = "newest", "recent", "attention", "feed"
+BY_FILE = "by file"  # every paper, in the order of their files' names
 VENUES, PEOPLE = "venues", "people"  # the facets' values, each with how many papers have it
 UNCLASSIFIED = "unclassified"  # the papers with no topic
 # How many papers a page of a list shows: All papers is compact (a line or two a paper), a
@@ -369,6 +370,7 @@ class SiteView:
             return data.years_in[key.partition(":")[2]]
         lists: dict[str, Callable[[], tuple[Any, ...]]] = {
             NEWEST: lambda: data.newest_first,
+            BY_FILE: lambda: self.library.papers.slugs,
             RECENT: lambda: data.newest_first[: self.library.config.recent_count],
             UNCLASSIFIED: lambda: data.unclassified,
             ATTENTION: lambda: data.attention,
@@ -564,8 +566,16 @@ class SiteView:
         return [self.paper(slug) for slug in slugs], {slug: self.abstract(slug).text for slug in slugs}
 
     def page_addresses(self) -> list[str]:
-        """Every page a reader may land on (the sitemap's), each list's pages in turn."""
-        lists = [(NEWEST, self.info().paper_count)]
+        """Every page a reader may land on (the sitemap's): each list's pages in turn, then the
+        papers' pages in the order of their files (so that a date edit leaves the sitemap alone)."""
+        return self._list_addresses() + [urls.paper_page(slug) for slug in self.listing(BY_FILE)]
+
+    def page_address_count(self) -> int:
+        """How many `page_addresses` there are."""
+        return len(self._list_addresses()) + self.paper_count()
+
+    def _list_addresses(self) -> list[str]:
+        lists = [(NEWEST, self.paper_count())]
         lists += [(topic_list(card.id), card.count) for card in self.topic_cards()]
         pages = [urls.HOME, urls.TOPICS]
         for name, count in lists:
@@ -574,7 +584,7 @@ class SiteView:
                 urls.link_to(urls.list_page_file(first, folder, n))
                 for n in range(1, page_count(count, name) + 1)
             ]
-        return pages + [urls.paper_page(slug) for slug in self.listing(NEWEST)]
+        return pages
 
     # --- computed once ---
 

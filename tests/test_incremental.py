@@ -180,6 +180,71 @@ def test_an_abstract_edit_makes_neither_the_sitemap_nor_a_feed_without_the_paper
     assert_same_as_cold_build(project)
 
 
+SITEMAPS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_addresses(site: Path) -> list[str]:
+    """Every address the sitemap lists, through its index and parts when it is cut into parts;
+    every part within `most` addresses and named by the index, every file well-formed XML."""
+    import xml.etree.ElementTree as ET
+
+    top = ET.fromstring((site / "sitemap.xml").read_bytes())
+    if top.tag == f"{SITEMAPS}urlset":
+        return [loc.text or "" for loc in top.iter(f"{SITEMAPS}loc")]
+    assert top.tag == f"{SITEMAPS}sitemapindex"
+    parts = [loc.text or "" for loc in top.iter(f"{SITEMAPS}loc")]
+    base = "https://example.org/review/"
+    assert parts == [f"{base}sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    assert sorted(p.name for p in site.glob("sitemap-*.xml")) == sorted(p.removeprefix(base) for p in parts)
+    found = []
+    for part in parts:
+        urlset = ET.fromstring((site / part.removeprefix(base)).read_bytes())
+        assert urlset.tag == f"{SITEMAPS}urlset"
+        found += [loc.text or "" for loc in urlset.iter(f"{SITEMAPS}loc")]
+    return found
+
+
+@pytest.mark.parametrize("most", [sitegen.outputs.SITEMAP_URLS, 9])
+def test_the_sitemap_and_its_parts_follow_the_pages_not_the_papers_dates(project, monkeypatch, most):
+    """A sitemap lists at most `most` addresses a file (50,000 by the sitemaps.org protocol); a
+    longer one is cut into parts that a sitemap index lists. A date edit moves a paper in the
+    lists but leaves the sitemap alone; a paper added or deleted changes it. Every build: what a
+    build from nothing gives."""
+    monkeypatch.setattr(sitegen.plan, "site_plan", partial(sitegen.plan.site_plan, sitemap_urls=most))
+    made: list[str] = []
+    for name in ("sitemap", "sitemap_index"):
+        real = getattr(sitegen.outputs, name)
+        counted = lambda *a, _real=real, _name=name: made.append(_name) or _real(*a)  # noqa: E731
+        monkeypatch.setattr(sitegen.outputs, name, counted)
+    site, papers = project / "public", project / "content/papers"
+
+    def assert_every_page_listed() -> None:
+        pages = {str(p.relative_to(site)) for p in site.rglob("*.html") if p.name != "404.html"}
+        pages -= {"search.html", "attention.html"}
+        listed = sitemap_addresses(site)
+        assert sorted(listed) == sorted(f"https://example.org/review/{page}" for page in pages)
+        assert len(list(site.glob("sitemap-*.xml"))) == (0 if most > len(listed) else -(-len(listed) // most))
+
+    build(project)
+    assert_every_page_listed()
+    made.clear()
+    edit(papers / "study-3.md", "date: 2025-04-13", "date: 2019-11-30")
+    build(project)
+    assert made == []
+    assert_same_as_cold_build(project)
+    for n in range(40, 52):  # enough for another part, and another page of the lists
+        (papers / f"study-{n}.md").write_text(paper_md(f"Study {n}", "We segment.", "2024-02-02"), encoding="utf-8")
+    build(project)
+    assert made
+    assert_every_page_listed()
+    assert_same_as_cold_build(project)
+    for n in range(40, 52):
+        (papers / f"study-{n}.md").unlink()
+    build(project)
+    assert_every_page_listed()
+    assert_same_as_cold_build(project)
+
+
 def test_an_edit_that_keeps_the_size_is_found_by_its_mtime(project):
     build(project)
     edit(project / "content/papers/study-3.md", "Study 3:", "Study X:")

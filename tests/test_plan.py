@@ -162,7 +162,8 @@ def allowed(declared: Iterable[Read]) -> set[Input]:
 class Recorder:
     """Wraps every maker of a plan so that each call is recorded and checked."""
 
-    def __init__(self) -> None:
+    def __init__(self, **plan_options: Any) -> None:
+        self.plan_options = plan_options  # site_plan's, as a test sets them
         self.undeclared: dict[str, set[Input]] = {}
         self.made: set[str] = set()
         self.fields: dict[str, set[str]] = defaultdict(set)  # kind of maker -> paper fields read
@@ -182,7 +183,7 @@ class Recorder:
         env.get_template = get_template
         # Declared as for the built-in templates (the project's own show no paper count): a read
         # of the count a page does not declare fails, not hidden by every page reading it.
-        plan = site_plan(view, env, assets, **{**options, "own_templates": False})
+        plan = site_plan(view, env, assets, **{**options, **self.plan_options, "own_templates": False})
         family, index = plan.paper_pages, plan.search
 
         def paper_page(slug: str) -> Any:
@@ -260,8 +261,10 @@ def as_editor(root: Path) -> None:
     settings.write_text(settings.read_text(encoding="utf-8") + "editor: true\n", encoding="utf-8")
 
 
-def recorded_build(root: Path, monkeypatch: pytest.MonkeyPatch, out: str = "public") -> Recorder:
-    recorder = Recorder()
+def recorded_build(
+    root: Path, monkeypatch: pytest.MonkeyPatch, out: str = "public", **plan_options: Any
+) -> Recorder:
+    recorder = Recorder(**plan_options)
     monkeypatch.setattr(sitegen.views, "SiteView", RecordingView)
     monkeypatch.setattr(sitegen.plan, "site_plan", recorder.plan)
     build_site(load_config(root / "site.yaml"), root / out, use_cache=False)
@@ -295,6 +298,14 @@ def test_every_output_reads_only_what_the_plan_says_it_reads(sample_project, mon
     assert ("attention.html" in made) == (mode == "editor")
 
 
+def test_a_sitemap_cut_into_parts_reads_only_what_the_plan_says(sample_project, monkeypatch):
+    recorder = recorded_build(sample_project, monkeypatch, sitemap_urls=2)
+    parts = {path.name for path in (sample_project / "public").glob("sitemap-*.xml")}
+    assert len(parts) > 2
+    assert {"sitemap.xml", *parts} <= recorder.made
+    assert recorder.undeclared == {}
+
+
 def test_the_view_model_has_no_way_in_that_the_plan_has_no_word_for():
     public = {
         name for name, member in inspect.getmembers(SiteView) if not name.startswith("_") and callable(member)
@@ -302,7 +313,7 @@ def test_the_view_model_has_no_way_in_that_the_plan_has_no_word_for():
     composed = {  # made from the accessors only (the recording view refuses them anything else)
         "cards", "reading_cards", "address", "paper_view", "attention_items", "cooccurring", "list_topic",
         "facets", "topic_chart", "home_charts", "bibtex_entry", "ris_record", "csl_item", "record",
-        "browse_record", "search_document", "feed_papers", "page_addresses",
+        "browse_record", "search_document", "feed_papers", "page_addresses", "page_address_count",
     }  # fmt: skip
     assert public == set(ACCESSORS) | GIVEN_BY_THE_SLUG | NOT_FOR_MAKERS | composed
 
