@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -24,3 +25,29 @@ def test_python_dash_m_runs_the_cli():
     )
     assert result.returncode == 0
     assert "import" in result.stdout and "build" in result.stdout and "serve" in result.stdout
+
+
+@pytest.mark.parametrize("closed", ["stdout", "stderr"])
+def test_a_command_whose_reader_goes_away_finishes_its_work_quietly(sample_project: Path, closed):
+    """`sitegen build | head -1`, or its messages piped and dropped: the site is built and the
+    import done, as without the pipe; no error, no traceback, the command's own exit status."""
+    listing = Path(__file__).parent / "data/listings/daily.txt"
+    papers = sample_project / "content/papers"
+    before = set(papers.glob("*.md"))
+    for command in (["import", str(listing)], ["build"]):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sitegen", *command],
+            cwd=sample_project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        getattr(process, closed).close()  # before the command says anything
+        kept = process.stderr if closed == "stdout" else process.stdout
+        said = kept.read()
+        kept.close()
+        assert process.wait() == 0, said
+        assert "error" not in said.lower() and "Traceback" not in said
+    added = set(papers.glob("*.md")) - before
+    assert added, "the import wrote its papers"
+    assert all((sample_project / "public/papers" / f"{path.stem}.html").is_file() for path in added)
