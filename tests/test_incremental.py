@@ -233,7 +233,8 @@ def test_the_sitemap_and_its_parts_follow_the_pages_not_the_papers_dates(project
     assert made == []
     assert_same_as_cold_build(project)
     for n in range(40, 52):  # enough for another part, and another page of the lists
-        (papers / f"study-{n}.md").write_text(paper_md(f"Study {n}", "We segment.", "2024-02-02"), encoding="utf-8")
+        added = paper_md(f"Study {n}", "We segment.", "2024-02-02")
+        (papers / f"study-{n}.md").write_text(added, encoding="utf-8")
     build(project)
     assert made
     assert_every_page_listed()
