@@ -27,6 +27,7 @@ from typing import Any
 
 from sitegen import schema
 from sitegen.atomic import temporary_beside
+from sitegen.engine.memory import no_full_collections
 from sitegen.errors import Problem, SitegenError
 from sitegen.identity import Page, PageMatch, Traits, match_pages, normalise, title_key, traits
 from sitegen.listings import Listing
@@ -87,7 +88,8 @@ class Plan:
 
 def run_import(args: argparse.Namespace) -> int:
     content = content_dir(args)
-    plan = plan_import(content, list(args.listings or []), args.year, dt.date.today())
+    with no_full_collections():  # the library's pages described: millions of objects, no cycles
+        plan = plan_import(content, list(args.listings or []), args.year, dt.date.today())
     for line in plan.progress:
         _stderr(line)
     for note in plan.notes:

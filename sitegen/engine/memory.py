@@ -1,11 +1,12 @@
-"""The build's whole policy for Python's cyclic garbage collector, in one place.
+"""The whole policy for Python's cyclic garbage collector (builds and imports), in one place.
 
 A build makes millions of small objects and frees nearly all of them by reference counting; the
 cyclic collector, which exists for the few cycles, would otherwise walk them all again and again.
 Three rules, each for its own reason:
-- during a build, no full collections (`no_full_collections`): each walks every object the build
-  holds to find next to nothing (at 10,000 papers, 8 of them cost ~0.65 s of a cold build); the
-  younger generations still collect the build's few, young cycles;
+- during a build, and while an import describes the library's pages, no full collections
+  (`no_full_collections`): each walks every object the build holds to find next to nothing (at
+  10,000 papers, 8 of them cost ~0.65 s of a cold build, and ~1.5 s of an import); the younger
+  generations still collect the few, young cycles;
 - while a cache file is unpickled, no collection at all (`collector_paused`): it would run over
   and over while the unpickling makes millions of objects none of which is garbage;
 - while a forked process runs, every object is frozen (`frozen_for_forks`): a collection would
