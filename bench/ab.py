@@ -19,7 +19,6 @@ bench/out/ab.json.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import statistics
@@ -35,7 +34,7 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402
-from run import OUT, REPO, bench_serve_reload, edit_one_paper, run_measured  # noqa: E402
+from run import OUT, REPO, bench_serve_reload, edit_one_paper, paired_parser, run_measured  # noqa: E402
 
 from sitegen.engine.reading import SETTLE_NS  # noqa: E402
 from sitegen.model import Paper  # noqa: E402
@@ -96,14 +95,8 @@ def steps(project: Path, run: int) -> dict[str, Callable[[], None]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--baseline", type=Path, required=True, help="another sitegen checkout (B)")
-    parser.add_argument("--papers", type=int, default=10000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser = paired_parser(__doc__, rounds=5)
     parser.add_argument("--serve", type=int, default=0, help="title edits in `sitegen serve` (0: none)")
-    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--without",
         default="",

@@ -21,7 +21,6 @@ Chromium, as bench/run.py measures it). Writes bench/out/ab-edit.json.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import statistics
@@ -37,7 +36,7 @@ if str(BENCH) not in sys.path:
 
 import generate  # noqa: E402
 from ab import own_templates, without  # noqa: E402
-from run import OUT, REPO, bench_serve_reload, run_measured  # noqa: E402
+from run import OUT, REPO, bench_serve_reload, paired_parser, run_measured  # noqa: E402
 
 from sitegen.model import Paper, PaperDate  # noqa: E402
 from sitegen.paperfile import dump_paper, parse_paper  # noqa: E402
@@ -96,13 +95,7 @@ def build(checkout: Path, project: Path, log: Path) -> tuple[float, float]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--baseline", type=Path, required=True, help="another sitegen checkout (B)")
-    parser.add_argument("--papers", type=int, default=10000)
-    parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = paired_parser(__doc__, rounds=10)
     parser.add_argument("--kinds", default=",".join(EDITS), help="the kinds of edit, comma-separated")
     parser.add_argument("--serve", type=int, default=0, help="then N title edits in `sitegen serve` of each")
     parser.add_argument(

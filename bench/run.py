@@ -551,6 +551,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def paired_parser(doc: str | None, rounds: int) -> argparse.ArgumentParser:
+    """The command line of an A/B script: --baseline (the other checkout), --papers, --rounds, --seed."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--baseline", type=Path, required=True, help="another sitegen checkout (B)")
+    parser.add_argument("--papers", type=int, default=10000)
+    parser.add_argument("--rounds", type=int, default=rounds)
+    parser.add_argument("--seed", type=int, default=1)
+    return parser
+
+
 def size_and_runs_parser(doc: str | None, sizes: list[int]) -> argparse.ArgumentParser:
     """A command line with --sizes (corpus sizes, comma-separated) and --runs."""
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
