@@ -23,9 +23,9 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from sitegen import names
@@ -399,13 +399,21 @@ def shared_identifier(a: Traits, b: Traits) -> str:
 
 @dataclass(frozen=True)
 class Page:
-    """A page in content/papers (or one the editor deleted), as identity evidence."""
+    """A page in content/papers (or one the editor deleted), as identity evidence. Its
+    descriptions are made when asked for, not kept: with their words and 4-grams they weigh ~36 KB
+    a page, ~3.6 GB for a library of 100,000 papers, of which an import compares a few."""
 
     slug: str
     where: str
+    described: Callable[[], Descriptions]  # (remembered, current), made anew at each call
+    remembered_known: bool  # whether the import state remembers it (`described()[0]` is not None)
+    sources: frozenset[str]  # the listings it came from
+
+
+@dataclass(frozen=True)
+class Descriptions:
     remembered: Traits | None  # as the importer last wrote it (the import state)
     current: Traits | None  # as the file is now, hand edits and all
-    sources: frozenset[str]  # the listings it came from
 
 
 @dataclass(frozen=True)
@@ -433,6 +441,7 @@ def match_pages(
     """
     wanted = {shingle for entries in papers for mine, _ in entries for shingle in mine.shingles}
     index = _PageIndex(pages, wanted)
+    described = cache(lambda number: pages[number].described())  # the candidates', once each
     offers: list[tuple[tuple[int, float], int, int, str]] = []
     ambiguous: dict[int, list[str]] = {}
     for number, entries in enumerate(papers):
@@ -440,7 +449,7 @@ def match_pages(
         blocked: set[int] = set()
         for mine, source in entries:
             for page_number in index.candidates(mine, source):
-                found = _page_evidence(mine, source, pages[page_number])
+                found = _page_evidence(mine, source, described(page_number), pages[page_number].sources)
                 if found is None:
                     blocked.add(page_number)
                 elif found[0] > best.get(page_number, ((0, 0.0), ""))[0]:
@@ -466,8 +475,11 @@ def match_pages(
     return matched, ambiguous
 
 
-def _page_evidence(mine: Traits, source: str, page: Page) -> tuple[tuple[int, float], str] | None:
-    """(score, reason); score (0, 0) when there is no evidence; None when the page is ruled out."""
+def _page_evidence(
+    mine: Traits, source: str, page: Descriptions, sources: frozenset[str]
+) -> tuple[tuple[int, float], str] | None:
+    """(score, reason); score (0, 0) when there is no evidence; None when the page (described as
+    `page`, from the listings `sources`) is ruled out."""
     if page.remembered is not None:
         verdict = relate(mine, page.remembered)
         if verdict.conflict:
@@ -479,7 +491,7 @@ def _page_evidence(mine: Traits, source: str, page: Page) -> tuple[tuple[int, fl
         verdict = relate(mine, page.current)
         if verdict.same:
             return (2, verdict.strength), verdict.reason
-        if source in page.sources:
+        if source in sources:
             overlap, what = _overlap(mine, page.current)
             if overlap >= SOURCE_OVERLAP:
                 return (1, overlap), f"listed in its sources; {what}"
@@ -507,14 +519,15 @@ class _PageIndex:
         self.by_key: dict[str, set[int]] = {}
         self.by_shingle: dict[str, set[int]] = {}
         for number, page in enumerate(pages):
-            for described in (page.remembered, page.current):
+            descriptions = page.described()
+            for described in (descriptions.remembered, descriptions.current):
                 if described is None:
                     continue
                 for key in self._keys(described):
                     self.by_key.setdefault(key, set()).add(number)
                 for shingle in described.shingles & wanted:
                     self.by_shingle.setdefault(shingle, set()).add(number)
-            if page.remembered is None:
+            if not page.remembered_known:
                 for source in page.sources:
                     self.by_key.setdefault(f"s:{source}", set()).add(number)
 

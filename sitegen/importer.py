@@ -21,6 +21,7 @@ import re
 import stat
 import sys
 from dataclasses import dataclass, field, replace
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from sitegen import schema
 from sitegen.atomic import temporary_beside
 from sitegen.engine.memory import no_full_collections
 from sitegen.errors import Problem, SitegenError
-from sitegen.identity import Page, PageMatch, Traits, match_pages, normalise, title_key, traits
+from sitegen.identity import Descriptions, Page, PageMatch, Traits, match_pages, normalise, title_key, traits
 from sitegen.listings import Listing
 from sitegen.load import TOPICS_FILE
 from sitegen.merge import Apart, Group, Grouping, cluster, make_slug, merged_paper, where
@@ -494,19 +495,27 @@ def _pages(content: Path, corpus: Corpus, state: dict[str, Any]) -> list[Page]:
     for slug in sorted(set(corpus.pages) | set(state["papers"])):
         shown = str(content / "papers" / f"{slug}.md")
         record = state["papers"].get(slug)
-        remembered = current = None
+        existing = corpus.pages.get(slug)
         sources: set[str] = set()
         if record is not None:
-            fields = record.get("fields", {})
-            remembered = _described(shown, fields, record.get("keys", {}).get("titles", []))
-            sources |= set(fields.get("sources", []))
-        existing = corpus.pages.get(slug)
+            sources |= set(record.get("fields", {}).get("sources", []))
         if existing is not None:
-            current = _described(shown, dict(existing.meta, **{BODY: existing.body}), [])
             listed = existing.meta.get("sources")
             sources |= {str(s) for s in listed} if isinstance(listed, list) else set()
-        pages.append(Page(slug, shown, remembered, current, frozenset(sources)))
+        described = partial(_descriptions, shown, record, existing)
+        pages.append(Page(slug, shown, described, record is not None, frozenset(sources)))
     return pages
+
+
+def _descriptions(shown: str, record: dict[str, Any] | None, existing: Existing | None) -> Descriptions:
+    """A page as the importer last wrote it (`record`, from the import state) and as its file is."""
+    remembered = current = None
+    if record is not None:
+        fields = record.get("fields", {})
+        remembered = _described(shown, fields, record.get("keys", {}).get("titles", []))
+    if existing is not None:
+        current = _described(shown, dict(existing.meta, **{BODY: existing.body}), [])
+    return Descriptions(remembered, current)
 
 
 def _described(shown: str, fields: dict[str, Any], title_keys: list[str]) -> Traits:
