@@ -131,9 +131,11 @@ def traits(
     text = " ".join([plain, *(link.url for link in links)])
     # Each pattern runs only on a text holding what any match of it holds (most abstracts name
     # no DOI, arXiv id or address): the same matches, without three scans of every abstract.
+    # (ARXIV ignores case, and so matches a few non-ASCII letters too, such as a dotless i.)
     lower = text.lower()
     found_dois = DOI.findall(text) if "10." in text else []
-    found_arxiv = ARXIV.findall(text) if "arxiv" in lower or "huggingface.co" in lower else []
+    arxiv_like = not text.isascii() or "arxiv" in lower or "huggingface.co" in lower
+    found_arxiv = ARXIV.findall(text) if arxiv_like else []
     addresses = re.findall(r"https?://\S+", text) if "http" in text else []
     return Traits(
         where=where,
@@ -406,7 +408,7 @@ class Page:
     slug: str
     where: str
     described: Callable[[], Descriptions]  # (remembered, current), made anew at each call
-    remembered_known: bool  # whether the import state remembers it (`described()[0]` is not None)
+    remembered_known: bool  # whether the import state remembers it (`described().remembered`)
     sources: frozenset[str]  # the listings it came from
 
 

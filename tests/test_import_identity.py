@@ -219,3 +219,36 @@ def test_an_untitled_teaser_of_shared_boilerplate_is_its_own_paper(make_project,
         assert f"challenge_3.txt:{line} (content/papers/team-" in warning
     _, err = imported(run_cli, project, "challenge_teaser.txt")  # and it keeps its own page
     assert "2 papers (0 new, 0 merged, 2 already imported)" in err and "warning" not in err
+
+
+FRAGMENTS = (
+    "We segment polyps", "in colonoscopy", "Ünïcödé naïve café", "İstanbul", "ſtrange", "\u212aelvin",
+    "arXiv:2401.12345", "ARXIV 2301.00001v2", "arx\u0131v:2402.54321", "see huggingface.co/papers/2403.11111",
+    "https://arxiv.org/abs/2404.22222", "doi: 10.1234/abc.def.", "(10.5555/x(1))", "https://doi.org/10.48550/arXiv.2405.1",
+    "https://github.com/owner/repo.", "http://gitlab.com/a/b/c", "10.5 % better", "e\u0301te\u0301", "",
+)  # fmt: skip
+
+
+def test_the_descriptions_fast_paths_find_exactly_what_full_scans_find():
+    """Words of ASCII text skip the accent stripping; the DOI, arXiv and address patterns run only
+    on texts that can hold a match. Every combination of fragments (accents, the letters that
+    case-insensitive patterns match beyond ASCII, identifiers of each kind, none) gives the words,
+    DOIs, arXiv ids and repositories that scanning the whole text with each pattern gives."""
+    import itertools
+    import unicodedata
+
+    from sitegen.identity import ARXIV, DOI, _repo, _trim, traits, words_of
+
+    def full_words(text: str) -> list[str]:
+        stripped = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        return re.findall(r"[a-z0-9]+", stripped.lower())
+
+    for first, second in itertools.product(FRAGMENTS, repeat=2):
+        text = f"{first} {second}".strip()
+        assert words_of(text) == full_words(text), text
+        found = traits("x.md", "A title", text)
+        assert found.dois == {
+            d.lower() for d in map(_trim, DOI.findall(text)) if not d.lower().startswith("10.48550/")
+        }
+        assert found.arxiv == {m.lower() for m in ARXIV.findall(text)}, text
+        assert found.repos == set(filter(None, map(_repo, re.findall(r"https?://\S+", text)))), text
