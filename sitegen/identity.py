@@ -23,7 +23,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from urllib.parse import urlsplit
@@ -428,8 +428,13 @@ class PageMatch:
 SOURCE_OVERLAP = 0.3  # tier 1: share of words or 4-grams an edited page still has in common
 
 
+def wanted_shingles(papers: list[list[tuple[Traits, str]]]) -> set[str]:
+    """The 4-grams of the papers' entries: those of the pages that a page index holds."""
+    return {shingle for entries in papers for mine, _ in entries for shingle in mine.shingles}
+
+
 def match_pages(
-    papers: list[list[tuple[Traits, str]]], pages: list[Page]
+    papers: list[list[tuple[Traits, str]]], pages: list[Page], index: PageIndex | None = None
 ) -> tuple[dict[int, PageMatch], dict[int, list[str]]]:
     """Which page each paper (its entries' traits and listings) already has; a page takes one paper.
 
@@ -440,9 +445,9 @@ def match_pages(
     different identifiers, rule a page out. A paper takes only its best page: when several are
     equally good (and listing the entry's listing does not tell them apart) it is ambiguous, and
     returned with them instead; when another paper has a better claim on its page, it has none.
+    `index`: the pages' index (`PageIndex.of` them all), when the caller made it.
     """
-    wanted = {shingle for entries in papers for mine, _ in entries for shingle in mine.shingles}
-    index = _PageIndex(pages, wanted)
+    index = index or PageIndex.of(pages, wanted_shingles(papers), range(len(pages)))
     described = cache(lambda number: pages[number].described())  # the candidates', once each
     offers: list[tuple[tuple[int, float], int, int, str]] = []
     ambiguous: dict[int, list[str]] = {}
@@ -512,26 +517,41 @@ def _overlap(mine: Traits, page: Traits) -> tuple[float, str]:
     return shared, f"{round(100 * shared)}% of the abstract shared"
 
 
-class _PageIndex:
+class PageIndex:
     """Finds the pages worth comparing with an entry without comparing every page. Of the pages'
-    abstracts, only the 4-grams some entry has (`wanted`) are indexed: an entry looks up its own,
-    and a library's pages hold ~200 each, nearly all of them in no entry of an import."""
+    abstracts, only the 4-grams some entry has (`wanted_shingles`) are indexed: an entry looks up
+    its own, and a library's pages hold ~200 each, nearly all of them in no entry of an import."""
 
-    def __init__(self, pages: list[Page], wanted: set[str]) -> None:
+    def __init__(self) -> None:
         self.by_key: dict[str, set[int]] = {}
         self.by_shingle: dict[str, set[int]] = {}
-        for number, page in enumerate(pages):
+
+    @classmethod
+    def of(cls, pages: Sequence[Page], wanted: set[str], numbers: Iterable[int]) -> PageIndex:
+        """The index of the pages of `numbers` (each described once, as it is indexed)."""
+        index = cls()
+        by_key, by_shingle = index.by_key, index.by_shingle
+        for number in numbers:
+            page = pages[number]
             descriptions = page.described()
             for described in (descriptions.remembered, descriptions.current):
                 if described is None:
                     continue
-                for key in self._keys(described):
-                    self.by_key.setdefault(key, set()).add(number)
+                for key in cls._keys(described):
+                    by_key.setdefault(key, set()).add(number)
                 for shingle in described.shingles & wanted:
-                    self.by_shingle.setdefault(shingle, set()).add(number)
+                    by_shingle.setdefault(shingle, set()).add(number)
             if not page.remembered_known:
                 for source in page.sources:
-                    self.by_key.setdefault(f"s:{source}", set()).add(number)
+                    by_key.setdefault(f"s:{source}", set()).add(number)
+        return index
+
+    def merged(self, other: PageIndex) -> PageIndex:
+        """This index and `other` (of other pages), as one."""
+        for mine, theirs in ((self.by_key, other.by_key), (self.by_shingle, other.by_shingle)):
+            for key, numbers in theirs.items():
+                mine.setdefault(key, set()).update(numbers)
+        return self
 
     @staticmethod
     def _keys(described: Traits) -> list[str]:

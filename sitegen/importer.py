@@ -29,8 +29,21 @@ from typing import Any
 from sitegen import schema
 from sitegen.atomic import temporary_beside
 from sitegen.engine.memory import no_full_collections
+from sitegen.engine.parallel import shared_chunks, side_by_side
+from sitegen.engine.tuning import DEFAULT_TUNING, Tuning
 from sitegen.errors import Problem, SitegenError
-from sitegen.identity import Descriptions, Page, PageMatch, Traits, match_pages, normalise, title_key, traits
+from sitegen.identity import (
+    Descriptions,
+    Page,
+    PageIndex,
+    PageMatch,
+    Traits,
+    match_pages,
+    normalise,
+    title_key,
+    traits,
+    wanted_shingles,
+)
 from sitegen.listings import Listing
 from sitegen.load import TOPICS_FILE
 from sitegen.merge import Apart, Group, Grouping, cluster, make_slug, merged_paper, where
@@ -507,6 +520,20 @@ def _pages(content: Path, corpus: Corpus, state: dict[str, Any]) -> list[Page]:
     return pages
 
 
+def _page_index(pages: list[Page], wanted: set[str], parallel_from: int) -> PageIndex:
+    """The pages described and indexed; in a large library, half of them by a forked process
+    (the engine's way of using both cores): describing a page is most of an import's time."""
+    if len(pages) < parallel_from:
+        return PageIndex.of(pages, wanted, range(len(pages)))
+    chunks = shared_chunks(range(len(pages)), 256)
+
+    def some() -> PageIndex:
+        return PageIndex.of(pages, wanted, (number for chunk in chunks() for number in chunk))
+
+    mine, theirs = side_by_side(some, some)
+    return mine.merged(theirs)
+
+
 def _descriptions(shown: str, record: dict[str, Any] | None, existing: Existing | None) -> Descriptions:
     """A page as the importer last wrote it (`record`, from the import state) and as its file is."""
     remembered = current = None
@@ -556,7 +583,11 @@ def markdown_plain(markdown: str) -> str:
 # -- planning ----------------------------------------------------------------------------------
 
 
-def plan_import(content: Path, listings: list[Path], year: int | None, today: dt.date) -> Plan:
+def plan_import(
+    content: Path, listings: list[Path], year: int | None, today: dt.date, tuning: Tuning = DEFAULT_TUNING
+) -> Plan:
+    """What importing `listings` into `content` would do. `tuning.parallel_from`: pages from which
+    two processes describe them (a test sends a small library down that path)."""
     plan = Plan(content)
     skipped: list[str] = []
     sources = gather_sources(content, listings, skipped)
@@ -567,10 +598,9 @@ def plan_import(content: Path, listings: list[Path], year: int | None, today: dt
     grouping = cluster(entry for listing in parsed for entry in listing.entries)
     groups = grouping.groups
     pages = _pages(content, corpus, state)
-    matches, unsure = match_pages(
-        [[(mine, entry.source) for mine, entry in zip(g.traits, g.entries, strict=True)] for g in groups],
-        pages,
-    )
+    described = [list(zip(g.traits, (entry.source for entry in g.entries), strict=True)) for g in groups]
+    index = _page_index(pages, wanted_shingles(described), tuning.parallel_from)
+    matches, unsure = match_pages(described, pages, index)
     known_sources = {page.slug: page.sources for page in pages}
     # pages not in these listings keep their record
     papers: dict[str, Any] = dict(state["papers"])

@@ -252,3 +252,34 @@ def test_the_descriptions_fast_paths_find_exactly_what_full_scans_find():
         }
         assert found.arxiv == {m.lower() for m in ARXIV.findall(text)}, text
         assert found.repos == set(filter(None, map(_repo, re.findall(r"https?://\S+", text)))), text
+
+
+def test_pages_described_by_two_processes_give_the_plan_one_process_gives(make_project, run_cli):
+    """A large library's pages are described half in a forked process (`Tuning.parallel_from`,
+    here 1 page): every listing planned into a library of half of them, a third of its pages
+    then edited by hand, gives the same plan, byte for byte, as one process describing them all."""
+    import datetime as dt
+
+    from sitegen.build import Tuning
+    from sitegen.importer import plan_import
+
+    listings = sorted(DATA.glob("*.txt")) + sorted((DATA.parent / "listings").glob("*.txt"))
+    project = make_project()
+    for listing in listings[::2]:
+        assert run_cli(project, "import", listing)[0] == 0
+    for number, page in enumerate(sorted((project / "content/papers").glob("*.md"))[::3]):
+        text = page.read_text(encoding="utf-8")  # a hand edit: the file is no longer as imported
+        page.write_text(
+            f"{text}\nRead again by hand ({number}): we revise the evaluation.\n", encoding="utf-8"
+        )
+    for listing in listings:
+        plans = [
+            plan_import(
+                project / "content", [listing], None, dt.date(2026, 12, 6), Tuning(parallel_from=bound)
+            )
+            for bound in (1, 10**9)
+        ]
+        shown = [
+            (p.created, p.updated, p.merges, p.notes, p.progress, sorted(p.writes.items())) for p in plans
+        ]
+        assert shown[0] == shown[1], listing.name
