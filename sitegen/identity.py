@@ -530,21 +530,30 @@ class PageIndex:
     def of(cls, pages: Sequence[Page], wanted: set[str], numbers: Iterable[int]) -> PageIndex:
         """The index of the pages of `numbers` (each described once, as it is indexed)."""
         index = cls()
-        by_key, by_shingle = index.by_key, index.by_shingle
         for number in numbers:
             page = pages[number]
-            descriptions = page.described()
-            for described in (descriptions.remembered, descriptions.current):
-                if described is None:
-                    continue
-                for key in cls._keys(described):
-                    by_key.setdefault(key, set()).add(number)
-                for shingle in described.shingles & wanted:
-                    by_shingle.setdefault(shingle, set()).add(number)
-            if not page.remembered_known:
-                for source in page.sources:
-                    by_key.setdefault(f"s:{source}", set()).add(number)
+            index.add(number, page.described(), page.remembered_known, page.sources, wanted)
         return index
+
+    def add(
+        self,
+        number: int,
+        descriptions: Descriptions,
+        remembered_known: bool,
+        sources: frozenset[str],
+        wanted: set[str],
+    ) -> None:
+        """Page `number`, described as `descriptions` (see Page for the rest)."""
+        for described in (descriptions.remembered, descriptions.current):
+            if described is None:
+                continue
+            for key in self._keys(described):
+                self.by_key.setdefault(key, set()).add(number)
+            for shingle in described.shingles & wanted:
+                self.by_shingle.setdefault(shingle, set()).add(number)
+        if not remembered_known:
+            for source in sources:
+                self.by_key.setdefault(f"s:{source}", set()).add(number)
 
     def merged(self, other: PageIndex) -> PageIndex:
         """This index and `other` (of other pages), as one."""

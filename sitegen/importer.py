@@ -20,6 +20,7 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import resources
@@ -391,36 +392,49 @@ class Existing:
 
 @dataclass
 class Corpus:
-    pages: dict[str, Existing]
+    pages: Mapping[str, Existing]  # the readable paper files by slug, each read when asked for
     names: set[str]  # every name in content/papers, special files too: slugs a new page cannot take
 
 
-def read_corpus(content: Path, notes: list[str] | None = None) -> Corpus:
-    """The paper files; special files (a FIFO named x.md) are skipped with a note, never opened."""
-    papers = content / "papers"
-    corpus = Corpus({}, set())
-    problems: list[Problem] = []
-    for path in sorted(papers.glob("*.md")) if _is_folder(papers) else []:
-        corpus.names.add(path.stem)
-        if path.name.startswith("."):
-            continue
-        try:
-            text = read_bytes(path).decode("utf-8")
-            meta, body, _ = read_meta(text, str(path))
-        except SpecialFile as kind:
-            if notes is not None:
-                notes.append(_skipped(path, kind))
-            continue
-        except UnicodeDecodeError:
-            problems.append(Problem("is not UTF-8 text", str(path), hint="save it as UTF-8"))
-            continue
-        except SitegenError as error:
-            problems.extend(error.problems)
-            continue
-        corpus.pages[path.stem] = Existing(path.stem, path, text, meta, body)
-    if problems:
-        raise _all(problems, "fix these paper files before importing")
-    return corpus
+class _ReadWhenAsked(Mapping[str, Existing]):
+    """Paper files found readable, read again when asked for: an import that has read and
+    described every page keeps none of them, and uses a few (those its papers match)."""
+
+    def __init__(self, paths: dict[str, Path]) -> None:
+        self._paths, self._read = paths, dict[str, Existing]()
+
+    def __getitem__(self, slug: str) -> Existing:
+        found = self._read.get(slug)
+        if found is None:
+            read = _read_page(self._paths[slug])
+            if not isinstance(read, Existing):  # changed since it was read a moment ago
+                changed = "changed while it was being imported"
+                raise SitegenError(changed, path=self._paths[slug], hint="import again")
+            found = self._read[slug] = read
+        return found
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
+def _read_page(path: Path) -> Existing | SpecialFile | list[Problem]:
+    """A paper file; else what it is instead of a regular file (never opened for reading), or its problems."""
+    try:
+        text = read_bytes(path).decode("utf-8")
+        meta, body, _ = read_meta(text, str(path))
+    except SpecialFile as kind:
+        return kind
+    except UnicodeDecodeError:
+        return [Problem("is not UTF-8 text", str(path), hint="save it as UTF-8")]
+    except SitegenError as error:
+        return list(error.problems)
+    return Existing(path.stem, path, text, meta, body)
 
 
 STATE_HINT = "restore it from git, or delete it: then every value already in a paper file counts as yours"
@@ -502,36 +516,106 @@ def _json_line(text: str, where_: str) -> int | None:
 # -- which page each paper has -----------------------------------------------------------------
 
 
-def _pages(content: Path, corpus: Corpus, state: dict[str, Any]) -> list[Page]:
-    """Every page, and every page the editor deleted, as identity evidence."""
-    pages = []
-    for slug in sorted(set(corpus.pages) | set(state["papers"])):
-        shown = str(content / "papers" / f"{slug}.md")
-        record = state["papers"].get(slug)
-        existing = corpus.pages.get(slug)
-        sources: set[str] = set()
-        if record is not None:
-            sources |= set(record.get("fields", {}).get("sources", []))
-        if existing is not None:
-            listed = existing.meta.get("sources")
-            sources |= {str(s) for s in listed} if isinstance(listed, list) else set()
-        described = partial(_descriptions, shown, record, existing)
-        pages.append(Page(slug, shown, described, record is not None, frozenset(sources)))
-    return pages
+@dataclass
+class _Surveyed:
+    """What a process found of the pages it claimed (by number): their index, each one's
+    sources, and which files are readable, skipped (not regular files) or have problems."""
+
+    index: PageIndex = field(default_factory=PageIndex)
+    sources: dict[int, frozenset[str]] = field(default_factory=dict)
+    readable: set[int] = field(default_factory=set)
+    skipped: dict[int, SpecialFile] = field(default_factory=dict)
+    problems: dict[int, list[Problem]] = field(default_factory=dict)
+
+    def merged(self, other: _Surveyed) -> _Surveyed:
+        self.index.merged(other.index)
+        self.sources.update(other.sources)
+        self.readable |= other.readable
+        self.skipped.update(other.skipped)
+        self.problems.update(other.problems)
+        return self
 
 
-def _page_index(pages: list[Page], wanted: set[str], parallel_from: int) -> PageIndex:
-    """The pages described and indexed; in a large library, half of them by a forked process
-    (the engine's way of using both cores): describing a page is most of an import's time."""
-    if len(pages) < parallel_from:
-        return PageIndex.of(pages, wanted, range(len(pages)))
-    chunks = shared_chunks(range(len(pages)), 256)
+def _survey(
+    content: Path, state: dict[str, Any], wanted: set[str], parallel_from: int, notes: list[str]
+) -> tuple[Corpus, list[Page], PageIndex]:
+    """Every paper file read and checked, and every page (those the editor deleted too)
+    described and indexed, none of them kept: in a large library, half of them by a forked
+    process (the engine's way of using both cores), since this is most of an import's time.
+    Special files (a FIFO named x.md) are skipped with a note, never opened; files that cannot be
+    read as papers stop the import, every problem named."""
+    folder = content / "papers"
+    files = sorted(folder.glob("*.md")) if _is_folder(folder) else []
+    paths = {path.stem: path for path in files if not path.name.startswith(".")}
+    slugs = sorted(paths.keys() | state["papers"].keys())
 
-    def some() -> PageIndex:
-        return PageIndex.of(pages, wanted, (number for chunk in chunks() for number in chunk))
+    def survey(numbers: Iterable[int]) -> _Surveyed:
+        found = _Surveyed()
+        for number in numbers:
+            slug = slugs[number]
+            record, path = state["papers"].get(slug), paths.get(slug)
+            existing = _read_page(path) if path is not None else None
+            if isinstance(existing, list):
+                found.problems[number] = existing
+                continue
+            if isinstance(existing, SpecialFile):
+                found.skipped[number], existing = existing, None
+            elif existing is not None:
+                found.readable.add(number)
+            sources = found.sources[number] = _sources(record, existing)
+            described = _descriptions(str(folder / f"{slug}.md"), record, existing)
+            found.index.add(number, described, record is not None, sources, wanted)
+        return found
 
-    mine, theirs = side_by_side(some, some)
-    return mine.merged(theirs)
+    if len(slugs) < parallel_from:
+        surveyed = survey(range(len(slugs)))
+    else:
+        chunks = shared_chunks(range(len(slugs)), 256)
+
+        def some() -> _Surveyed:  # the chunks this process claims first
+            return survey(number for chunk in chunks() for number in chunk)
+
+        mine, theirs = side_by_side(some, some)
+        surveyed = mine.merged(theirs)
+    place = {path.stem: at for at, path in enumerate(files)}  # said in the order of the files
+
+    def in_order(numbers: Iterable[int]) -> list[int]:
+        return sorted(numbers, key=lambda number: place[slugs[number]])
+
+    problems = [problem for number in in_order(surveyed.problems) for problem in surveyed.problems[number]]
+    if problems:
+        raise _all(problems, "fix these paper files before importing")
+    notes += [
+        _skipped(paths[slugs[number]], surveyed.skipped[number]) for number in in_order(surveyed.skipped)
+    ]
+    readable = {slugs[number]: paths[slugs[number]] for number in sorted(surveyed.readable)}
+    corpus = Corpus(_ReadWhenAsked(readable), set(place))
+    pages = [
+        Page(
+            slug,
+            str(folder / f"{slug}.md"),
+            partial(_page_descriptions, str(folder / f"{slug}.md"), state["papers"].get(slug), corpus, slug),
+            slug in state["papers"],
+            surveyed.sources.get(number, frozenset()),
+        )
+        for number, slug in enumerate(slugs)
+    ]
+    return corpus, pages, surveyed.index
+
+
+def _sources(record: dict[str, Any] | None, existing: Existing | None) -> frozenset[str]:
+    """The listings a page came from: as the import state remembers it, and as its file says."""
+    sources: set[str] = set()
+    if record is not None:
+        sources |= set(record.get("fields", {}).get("sources", []))
+    if existing is not None:
+        listed = existing.meta.get("sources")
+        sources |= {str(s) for s in listed} if isinstance(listed, list) else set()
+    return frozenset(sources)
+
+
+def _page_descriptions(shown: str, record: dict[str, Any] | None, corpus: Corpus, slug: str) -> Descriptions:
+    return _descriptions(shown, record, corpus.pages.get(slug))
 
 
 def _descriptions(shown: str, record: dict[str, Any] | None, existing: Existing | None) -> Descriptions:
@@ -592,14 +676,12 @@ def plan_import(
     skipped: list[str] = []
     sources = gather_sources(content, listings, skipped)
     parsed = parse_sources(sources, content)
-    corpus = read_corpus(content, skipped)
     state = read_state(content)
     years = _years(sources, parsed, state, year, today, plan)
     grouping = cluster(entry for listing in parsed for entry in listing.entries)
     groups = grouping.groups
-    pages = _pages(content, corpus, state)
     described = [list(zip(g.traits, (entry.source for entry in g.entries), strict=True)) for g in groups]
-    index = _page_index(pages, wanted_shingles(described), tuning.parallel_from)
+    corpus, pages, index = _survey(content, state, wanted_shingles(described), tuning.parallel_from, skipped)
     matches, unsure = match_pages(described, pages, index)
     known_sources = {page.slug: page.sources for page in pages}
     # pages not in these listings keep their record
