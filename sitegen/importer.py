@@ -20,7 +20,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import resources
@@ -392,35 +392,25 @@ class Existing:
 
 @dataclass
 class Corpus:
-    pages: Mapping[str, Existing]  # the readable paper files by slug, each read when asked for
-    names: set[str]  # every name in content/papers, special files too: slugs a new page cannot take
+    """The paper files: every name in content/papers (special files too: slugs a new page cannot
+    take), and the readable ones, each read again when asked for (`page`): an import that has
+    read and described every page keeps none of them, and uses a few (those its papers match)."""
 
+    names: set[str]
+    readable: dict[str, Path]  # by slug
+    _read: dict[str, Existing] = field(default_factory=dict)
 
-class _ReadWhenAsked(Mapping[str, Existing]):
-    """Paper files found readable, read again when asked for: an import that has read and
-    described every page keeps none of them, and uses a few (those its papers match)."""
-
-    def __init__(self, paths: dict[str, Path]) -> None:
-        self._paths, self._read = paths, dict[str, Existing]()
-
-    def __getitem__(self, slug: str) -> Existing:
+    def page(self, slug: str) -> Existing | None:
+        path = self.readable.get(slug)
+        if path is None:
+            return None
         found = self._read.get(slug)
         if found is None:
-            read = _read_page(self._paths[slug])
+            read = _read_page(path)
             if not isinstance(read, Existing):  # changed since it was read a moment ago
-                changed = "changed while it was being imported"
-                raise SitegenError(changed, path=self._paths[slug], hint="import again")
+                raise SitegenError("changed while it was being imported", path=path, hint="import again")
             found = self._read[slug] = read
         return found
-
-    def __contains__(self, slug: object) -> bool:
-        return slug in self._paths
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._paths)
-
-    def __len__(self) -> int:
-        return len(self._paths)
 
 
 def _read_page(path: Path) -> Existing | SpecialFile | list[Problem]:
@@ -589,7 +579,7 @@ def _survey(
         _skipped(paths[slugs[number]], surveyed.skipped[number]) for number in in_order(surveyed.skipped)
     ]
     readable = {slugs[number]: paths[slugs[number]] for number in sorted(surveyed.readable)}
-    corpus = Corpus(_ReadWhenAsked(readable), set(place))
+    corpus = Corpus(set(place), readable)
     pages = [
         Page(
             slug,
@@ -615,7 +605,7 @@ def _sources(record: dict[str, Any] | None, existing: Existing | None) -> frozen
 
 
 def _page_descriptions(shown: str, record: dict[str, Any] | None, corpus: Corpus, slug: str) -> Descriptions:
-    return _descriptions(shown, record, corpus.pages.get(slug))
+    return _descriptions(shown, record, corpus.page(slug))
 
 
 def _descriptions(shown: str, record: dict[str, Any] | None, existing: Existing | None) -> Descriptions:
@@ -698,10 +688,10 @@ def plan_import(
         _plan_merges(
             plan, group, match, content / "papers" / f"{slug}.md", known_sources.get(slug, frozenset())
         )
-        if match and slug not in corpus.pages:
+        if match and slug not in corpus.readable:
             plan.deleted.append(slug)  # the editor deleted the page: leave it deleted
             continue
-        existing = corpus.pages.get(slug)
+        existing = corpus.page(slug)
         remembered = _plan_paper(plan, replace(paper, slug=slug), existing, state["papers"].get(slug))
         papers[slug] = _state_record(group, remembered)
     plan.progress = _progress(parsed, groups, matches, known_sources)
