@@ -538,25 +538,7 @@ def _survey(
     files = sorted(folder.glob("*.md")) if _is_folder(folder) else []
     paths = {path.stem: path for path in files if not path.name.startswith(".")}
     slugs = sorted(paths.keys() | state["papers"].keys())
-
-    def survey(numbers: Iterable[int]) -> _Surveyed:
-        found = _Surveyed()
-        for number in numbers:
-            slug = slugs[number]
-            record, path = state["papers"].get(slug), paths.get(slug)
-            existing = _read_page(path) if path is not None else None
-            if isinstance(existing, list):
-                found.problems[number] = existing
-                continue
-            if isinstance(existing, SpecialFile):
-                found.skipped[number], existing = existing, None
-            elif existing is not None:
-                found.readable.add(number)
-            sources = found.sources[number] = _sources(record, existing)
-            described = _descriptions(str(folder / f"{slug}.md"), record, existing)
-            found.index.add(number, described, record is not None, sources, wanted)
-        return found
-
+    survey = partial(_survey_some, folder, slugs, paths, state["papers"], wanted)
     if len(slugs) < parallel_from:
         surveyed = survey(range(len(slugs)))
     else:
@@ -568,18 +550,12 @@ def _survey(
         mine, theirs = side_by_side(some, some)
         surveyed = mine.merged(theirs)
     place = {path.stem: at for at, path in enumerate(files)}  # said in the order of the files
-
-    def in_order(numbers: Iterable[int]) -> list[int]:
-        return sorted(numbers, key=lambda number: place[slugs[number]])
-
+    in_order = partial(sorted, key=lambda number: place[slugs[number]])
     problems = [problem for number in in_order(surveyed.problems) for problem in surveyed.problems[number]]
     if problems:
         raise _all(problems, "fix these paper files before importing")
-    notes += [
-        _skipped(paths[slugs[number]], surveyed.skipped[number]) for number in in_order(surveyed.skipped)
-    ]
-    readable = {slugs[number]: paths[slugs[number]] for number in sorted(surveyed.readable)}
-    corpus = Corpus(set(place), readable)
+    notes += [_skipped(paths[slugs[n]], surveyed.skipped[n]) for n in in_order(surveyed.skipped)]
+    corpus = Corpus(set(place), {slugs[number]: paths[slugs[number]] for number in sorted(surveyed.readable)})
     pages = [
         Page(
             slug,
@@ -591,6 +567,33 @@ def _survey(
         for number, slug in enumerate(slugs)
     ]
     return corpus, pages, surveyed.index
+
+
+def _survey_some(
+    folder: Path,
+    slugs: list[str],
+    paths: dict[str, Path],
+    records: dict[str, Any],
+    wanted: set[str],
+    numbers: Iterable[int],
+) -> _Surveyed:
+    """The pages of `numbers` read, checked, described and indexed (see `_survey`)."""
+    found = _Surveyed()
+    for number in numbers:
+        slug = slugs[number]
+        record, path = records.get(slug), paths.get(slug)
+        existing = _read_page(path) if path is not None else None
+        if isinstance(existing, list):
+            found.problems[number] = existing
+            continue
+        if isinstance(existing, SpecialFile):
+            found.skipped[number], existing = existing, None
+        elif existing is not None:
+            found.readable.add(number)
+        sources = found.sources[number] = _sources(record, existing)
+        described = _descriptions(str(folder / f"{slug}.md"), record, existing)
+        found.index.add(number, described, record is not None, sources, wanted)
+    return found
 
 
 def _sources(record: dict[str, Any] | None, existing: Existing | None) -> frozenset[str]:
