@@ -408,7 +408,6 @@ class Page:
     slug: str
     where: str
     described: Callable[[], Descriptions]  # (remembered, current), made anew at each call
-    remembered_known: bool  # whether the import state remembers it (`described().remembered`)
     sources: frozenset[str]  # the listings it came from
 
 
@@ -532,18 +531,11 @@ class PageIndex:
         index = cls()
         for number in numbers:
             page = pages[number]
-            index.add(number, page.described(), page.remembered_known, page.sources, wanted)
+            index.add(number, page.described(), page.sources, wanted)
         return index
 
-    def add(
-        self,
-        number: int,
-        descriptions: Descriptions,
-        remembered_known: bool,
-        sources: frozenset[str],
-        wanted: set[str],
-    ) -> None:
-        """Page `number`, described as `descriptions` (see Page for the rest)."""
+    def add(self, number: int, descriptions: Descriptions, sources: frozenset[str], wanted: set[str]) -> None:
+        """Page `number`, described as `descriptions`, from the listings `sources`."""
         for described in (descriptions.remembered, descriptions.current):
             if described is None:
                 continue
@@ -551,7 +543,7 @@ class PageIndex:
                 self.by_key.setdefault(key, set()).add(number)
             for shingle in described.shingles & wanted:
                 self.by_shingle.setdefault(shingle, set()).add(number)
-        if not remembered_known:
+        if descriptions.remembered is None:  # the import state does not remember it
             for source in sources:
                 self.by_key.setdefault(f"s:{source}", set()).add(number)
 

@@ -538,7 +538,8 @@ def _survey(
     files = sorted(folder.glob("*.md")) if _is_folder(folder) else []
     paths = {path.stem: path for path in files if not path.name.startswith(".")}
     slugs = sorted(paths.keys() | state["papers"].keys())
-    survey = partial(_survey_some, folder, slugs, paths, state["papers"], wanted)
+    shown = [str(folder / f"{slug}.md") for slug in slugs]  # as messages name them
+    survey = partial(_survey_some, shown, slugs, paths, state["papers"], wanted)
     if len(slugs) < parallel_from:
         surveyed = survey(range(len(slugs)))
     else:
@@ -559,9 +560,8 @@ def _survey(
     pages = [
         Page(
             slug,
-            str(folder / f"{slug}.md"),
-            partial(_page_descriptions, str(folder / f"{slug}.md"), state["papers"].get(slug), corpus, slug),
-            slug in state["papers"],
+            shown[number],
+            partial(_page_descriptions, shown[number], state["papers"].get(slug), corpus, slug),
             surveyed.sources.get(number, frozenset()),
         )
         for number, slug in enumerate(slugs)
@@ -570,7 +570,7 @@ def _survey(
 
 
 def _survey_some(
-    folder: Path,
+    shown: list[str],
     slugs: list[str],
     paths: dict[str, Path],
     records: dict[str, Any],
@@ -591,8 +591,8 @@ def _survey_some(
         elif existing is not None:
             found.readable.add(number)
         sources = found.sources[number] = _sources(record, existing)
-        described = _descriptions(str(folder / f"{slug}.md"), record, existing)
-        found.index.add(number, described, record is not None, sources, wanted)
+        described = _descriptions(shown[number], record, existing)
+        found.index.add(number, described, sources, wanted)
     return found
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any, NamedTuple
 
 import jinja2
@@ -181,9 +181,10 @@ def sitemaps(view: SiteView, most: int) -> list[Page]:
     the lists' pages and the papers' files (not their dates): a date edit leaves it alone."""
     reads = (Input(CONFIG), Input(COUNTS), Input(PAPER_COUNT), Input(LIST, BY_FILE))
 
+    addresses = cache(view.page_addresses)  # worked out once for all the parts made
+
     def part(number: int) -> str:
-        addresses = view.page_addresses()[(number - 1) * most : number * most]
-        return outputs.sitemap(view.config().base_url, addresses)
+        return outputs.sitemap(view.config().base_url, addresses()[(number - 1) * most : number * most])
 
     parts = -(-view.page_address_count() // most)  # a site has a home page: at least one
     if parts == 1:
