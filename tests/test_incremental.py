@@ -767,11 +767,17 @@ def test_a_build_leaves_the_collector_as_it_found_it_for_the_dev_server(project)
 
     before = gc.get_threshold()
     build(project)
-    assert gc.get_threshold() == before  # full passes are held off during a build only
+    # Full passes are held off during a build only; nothing is left frozen (out of every pass).
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == (before, 0, True)
+    for number, tuning in enumerate((Tuning(), Tuning(parallel_from=1))):  # without and with forks
+        edit(project / f"content/papers/study-{number}.md", "We study", "We closely study")
+        sitegen.engine.store._LAST_SAVED.clear()  # as in a new process: the state comes from the files
+        build(project, tuning=tuning)
+        assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == (before, 0, True)
     (project / "content/topics.yaml").write_text("not: [a, valid", encoding="utf-8")
     with pytest.raises(SitegenError):
         build(project)
-    assert gc.get_threshold() == before
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == (before, 0, True)
 
 
 @pytest.mark.parametrize("forked", [False, True], ids=["in-process", "forked"])

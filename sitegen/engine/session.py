@@ -94,7 +94,8 @@ class Engine:
         self.out = out.resolve()
         config = loaded.config
         self.cache_dir = loaded.path(config.cache_dir) if use_cache else None
-        self.listing = _paper_listing(loaded)  # scanned once: for the no-change check and the build
+        with no_full_collections():  # the listing's ~10,000 stats would set off one, walking every object
+            self.listing = _paper_listing(loaded)  # scanned once: for the no-change check and the build
         # Files that cannot be papers or templates (a named pipe, a looping link) are skipped, with a warning.
         skipped = (*(self.listing.skipped if self.listing else ()), *looks.skipped)
         self.report = BuildReport(out=self.out, warnings=(*loaded.warnings, *skipped))
