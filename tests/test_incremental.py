@@ -781,12 +781,11 @@ def test_a_build_leaves_the_collector_as_it_found_it_for_the_dev_server(project)
 
 
 @pytest.mark.parametrize("forked", [False, True], ids=["in-process", "forked"])
-def test_replaced_big_files_are_set_aside_and_deleted_by_the_next_build(project, monkeypatch, forked):
+def test_replaced_files_are_set_aside_and_deleted_by_the_next_build(project, monkeypatch, forked):
     """The next version is assembled from the one before the live one: replacing its files frees
     disk space (slow on some disks) only where the live output does not share them, and those
     files are set aside for the next build to delete in the background."""
-    # Every replaced file counts as big.
-    tuning = Tuning(parallel_from=1 if forked else 400, set_aside_from=1)
+    tuning = Tuning(parallel_from=1 if forked else 400)
     set_aside = project / ".sitegen-cache" / "replaced"
     build(project, tuning=tuning)
     first_json = (project / "public/papers.json").read_bytes()
@@ -813,11 +812,10 @@ def test_a_filesystem_without_hard_links_replaces_files_all_the_same(project, mo
     def no_links(*args: object) -> None:
         raise OSError("hard links not supported")
 
-    every_file_big = Tuning(set_aside_from=1)
-    build(project, tuning=every_file_big)
+    build(project)
     monkeypatch.setattr(sitegen.write.os, "link", no_links)
     edit(project / "content/papers/study-3.md", "We study", "We closely study")
-    build(project, tuning=every_file_big)
+    build(project)
     assert_same_as_cold_build(project)
 
 

@@ -246,7 +246,7 @@ class Engine:
         set_aside = self.cache_dir / SET_ASIDE if self.cache_dir else None
         inputs = Inputs(plan.view, keys, self.looks.fingerprint)
         last = self._last if self._last is not None and self._last.folder == str(self.out) else None
-        output = ManifestOutput(self.out, previous, set_aside, self.tuning.set_aside_from)
+        output = ManifestOutput(self.out, previous, set_aside)
         making = Making(
             plan,
             inputs,
@@ -369,7 +369,7 @@ def list_output_while_idle(state: BuildState, out: Path) -> None:
     calls this once a build is done, while it waits for the next edit: with the tidying, ~0.2 s
     at 10,000 papers that the next edit's page then does not wait for). Only sitegen writes in
     that folder, and only in a build, so the listing stays true until the next one."""
-    tidy(out, None)
+    tidy(out, state.folder / SET_ASIDE if state.folder is not None else None)
     state.listed_outputs[str(out.resolve())] = output_files(out)
 
 

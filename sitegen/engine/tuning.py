@@ -11,7 +11,6 @@ class Tuning:
     parallel_from: int = 400  # papers (or outputs to make) before a second process pays for itself
     related_save_after: int = 8  # papers whose text changed since the related index was saved: saved again
     full_every: int = 100  # builds that work from the last one; then one looks at every paper again
-    set_aside_from: int = 1 << 20  # bytes: a replaced output file this big is deleted by a later build
 
 
 DEFAULT_TUNING = Tuning()
