@@ -34,6 +34,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import accumulate, pairwise
 from typing import Any, Protocol, cast
 
@@ -483,7 +484,7 @@ class TermIndex:
         index = cls()
         inverted: dict[str, list[Any]] = {}
         stopped: dict[str, list[Any]] = {}
-        field_count, codes, common = len(FIELDS), _CODES, _COMMON
+        field_count, (codes, _), common = len(FIELDS), _code_tables(), COMMON_CODES
         ranks, firsts, words, totals = index.ranks, index.firsts, index.words, index.totals
         shown = []
         for number in range(len(corpus.keys)):
@@ -1209,7 +1210,7 @@ def decoded(text: str) -> list[int]:
 
 
 def decoded_codes(codes: Sequence[str]) -> list[int]:
-    values = list(map(_VALUES.get, codes))
+    values = list(map(_code_tables()[1].get, codes))
     if None in values:
         values = [
             _number(text) if value is None else value for text, value in zip(codes, values, strict=True)
@@ -1341,8 +1342,8 @@ def code(number: int) -> str:
     """A number as self-delimiting text: the number modulo 36 as one character of CODE_LAST,
     preceded by the rest (if any) in base 26 in CODE_LEAD. 36 numbers take one character, 936
     two; no separator is needed between codes."""
-    if number < _COMMON:
-        return _CODES[number]
+    if number < COMMON_CODES:
+        return _code_tables()[0][number]
     return _code(number)
 
 
@@ -1354,13 +1355,19 @@ def _code(number: int) -> str:
     return lead + CODE_LAST[number % 36]
 
 
-# The codes of up to three characters (the numbers below 26 * 26 * 36), written once: each lead
-# in the order of its number (none, then one letter but A, then two letters the first not A),
-# followed by each last character. ~2 ms, not the ~30 ms of calling _code 24,336 times.
-_LEADS = ["", *CODE_LEAD[1:], *(high + low for high in CODE_LEAD[1:] for low in CODE_LEAD)]
-_CODES = [lead + last for lead in _LEADS for last in CODE_LAST]
-_COMMON = len(_CODES)  # 24,336
-_VALUES = {text: number for number, text in enumerate(_CODES)}
+COMMON_CODES = 26 * 26 * 36  # the numbers whose codes `_code_tables` holds (up to three characters)
+
+
+@cache
+def _code_tables() -> tuple[list[str], dict[str, int]]:
+    """The codes of up to three characters, and their numbers, written once (~2 ms, not the ~30 ms
+    of calling _code 24,336 times) when first needed, not on import (a build that makes no search
+    index does without): each lead in the order of its number (none, then one letter but A, then
+    two letters the first not A), followed by each last character."""
+    leads = ["", *CODE_LEAD[1:], *(high + low for high in CODE_LEAD[1:] for low in CODE_LEAD)]
+    codes = [lead + last for lead in leads for last in CODE_LAST]
+    assert len(codes) == COMMON_CODES
+    return codes, {text: number for number, text in enumerate(codes)}
 
 
 def field_values(doc: SearchDocument) -> tuple[str, ...]:
