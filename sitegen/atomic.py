@@ -40,3 +40,14 @@ def replace_atomically(path: Path, fill: Callable[[BinaryIO], object], mode: int
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def file_mode(path: Path) -> int:
+    """The file's current mode, or what a new file gets under the user's umask (for
+    `temporary_beside`, whose own files are private)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

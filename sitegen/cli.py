@@ -22,9 +22,16 @@ from sitegen.errors import SitegenError, os_error
 from sitegen.hosts import HOSTS
 
 # What each command was doing, for a system error no stage explained (`cannot build the site: ...`).
-DOING = {"import": "import", "build": "build the site", "serve": "serve", "topics": "read the topics"}
+DOING = {
+    "new": "make the site",
+    "import": "import",
+    "build": "build the site",
+    "serve": "serve",
+    "topics": "read the topics",
+}
 
 EPILOG = """examples:
+  sitegen new my-review                    a new review's site: site.yaml, content/, .gitignore
   sitegen import content/sources/*.txt     import listings into content/papers/
   sitegen build                            build the reader's site into public/
   sitegen build --editor                   the editor's view: notes, badges, the attention page
@@ -52,6 +59,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    new = commands.add_parser(
+        "new",
+        help="start a review of your own: site.yaml, content/ and a .gitignore in FOLDER",
+        description=(
+            "Make a new review's project in FOLDER (made if missing): site.yaml, the starter topics "
+            "(content/topics.yaml), an empty content/papers/ and a .gitignore for public/ and the "
+            "cache. Nothing there is changed: a FOLDER with a site.yaml is refused, other files are kept."
+        ),
+        epilog="example:\n  sitegen new lung-nodule-review --title 'Lung nodule detection' "
+        "--base-url https://USER.github.io/lung-nodule-review/",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    new.add_argument("folder", type=Path, metavar="FOLDER", help="where (. for the current folder)")
+    new.add_argument("--title", help="the site's name (default: from FOLDER's name)")
+    new.add_argument("--description", help="a sentence on what the review covers")
+    new.add_argument("--author", help="who keeps the review")
+    new.add_argument("--base-url", help="the address the site will be published at, for the feed and sitemap")
 
     imp = commands.add_parser(
         "import",
@@ -136,6 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "new":
+        from sitegen.newsite import run_new
+
+        return run_new(args)
     if args.command == "import":
         from sitegen.importer import run_import
 

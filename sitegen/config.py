@@ -6,6 +6,7 @@ import dataclasses
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -33,6 +34,10 @@ PATH_KEYS = {
     "cache": "cache_dir",
 }
 REQUIRED = ("title", "description", "base_url", "author")
+URL_HINT = "e.g. https://example.org/review/"
+EXAMPLE_BASE_URL = "https://example.org/"  # what `sitegen new` writes until told the site's address
+# Domains reserved for examples (RFC 2606, RFC 6761): a site published under one is not reachable.
+EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,6 +60,17 @@ def _line(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
+def is_site_address(text: str) -> bool:
+    """Whether `text` is an absolute http(s) address, as `base_url` must be."""
+    return re.match(r"^https?://[^/\s]+", text) is not None
+
+
+def _is_example(address: str) -> bool:
+    """Whether an address is under a domain reserved for examples (or the `.example` TLD)."""
+    host = urlsplit(address).hostname or ""
+    return host.endswith(".example") or any(host == d or host.endswith("." + d) for d in EXAMPLE_DOMAINS)
+
+
 def load_config(path: Path) -> LoadedConfig:
     shown = str(path)
     try:
@@ -63,7 +79,8 @@ def load_config(path: Path) -> LoadedConfig:
         raise SitegenError(
             "no site config found",
             path=shown,
-            hint=f"run sitegen in the folder that holds {CONFIG_NAME}, or pass --config PATH",
+            hint=f"run sitegen in the folder that holds {CONFIG_NAME}, pass --config PATH, "
+            "or make a site with `sitegen new FOLDER`",
         ) from None
     except UnicodeDecodeError:
         raise SitegenError("the file is not UTF-8 text", path=shown) from None
@@ -117,11 +134,13 @@ def _validate(raw: dict[str, Any], text: str, path: Path) -> LoadedConfig:
         if key not in raw:
             errors.append(problem(key, "is missing", f"add `{key}: ...`: {KEYS[key][1]}"))
     base_url = values.get("base_url", "")
-    if base_url and not re.match(r"^https?://[^/\s]+", base_url):
-        hint = "e.g. https://example.org/review/"
-        errors.append(problem("base_url", "must be an absolute http(s) address", hint))
+    if base_url and not is_site_address(base_url):
+        errors.append(problem("base_url", "must be an absolute http(s) address", URL_HINT))
     elif base_url and not base_url.endswith("/"):
         values["base_url"] = base_url + "/"
+    if base_url and _is_example(base_url):
+        hint = "set it to the address the site will be published at, e.g. https://USER.github.io/REVIEW/"
+        warnings.append(problem("base_url", "is an example address: the feed and sitemap point there", hint))
 
     paths = raw.get("paths") or {}
     if not isinstance(paths, dict):

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import schema
-from sitegen.atomic import temporary_beside
+from sitegen.atomic import file_mode, temporary_beside
 from sitegen.engine.memory import no_full_collections
 from sitegen.engine.parallel import shared_chunks, side_by_side
 from sitegen.engine.tuning import DEFAULT_TUNING, Tuning
@@ -131,6 +131,9 @@ def run_import(args: argparse.Namespace) -> int:
             else ""
         )
     )
+    if args.content is None and not Path(args.config).is_file():
+        site = "`sitegen new .` makes one around these papers; then `sitegen build`"
+        _stderr(f"note: no {args.config} here: {site}")
     return 0
 
 
@@ -775,7 +778,8 @@ def _apart_warning(
 
 
 def _plan_starter_topics(plan: Plan) -> None:
-    """A new content folder gets the starter taxonomy, so `sitegen build` works straight after."""
+    """A new content folder gets the starter taxonomy (as `sitegen new` gives it), so that with a
+    site.yaml `sitegen build` works straight after."""
     target = plan.content / TOPICS_FILE
     if not os.path.lexists(target):
         plan.writes[target] = resources.files("sitegen.starter").joinpath(TOPICS_FILE).read_text("utf-8")
@@ -992,14 +996,4 @@ def apply(plan: Plan) -> None:
 def write_temporary(path: Path, text: str) -> str:
     """`text` in a new file beside `path` (same folder, so the rename is atomic); its name. It
     gets the mode `path` has (or a new file would get), not a temporary file's private one."""
-    return str(temporary_beside(path, lambda stream: stream.write(text.encode("utf-8")), _file_mode(path)))
-
-
-def _file_mode(path: Path) -> int:
-    """The file's current mode, or what a new file gets under the user's umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    return str(temporary_beside(path, lambda stream: stream.write(text.encode("utf-8")), file_mode(path)))

@@ -142,7 +142,8 @@ class DevServer:
             raise SitegenError(
                 "no site config found",
                 path=self.config_file,
-                hint="run sitegen serve in the folder that holds site.yaml, or pass --config PATH",
+                hint="run sitegen serve in the folder that holds site.yaml, pass --config PATH, "
+                "or make a site with `sitegen new FOLDER`",
             )
         self._build(None)
         self.http.start()
