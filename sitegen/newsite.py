@@ -24,7 +24,10 @@ from sitegen.config import CONFIG_NAME, EXAMPLE_BASE_URL, URL_HINT, is_site_addr
 from sitegen.errors import SitegenError, os_error
 from sitegen.load import TOPICS_FILE
 
-GITIGNORE = "# Made again by `sitegen build`: the site and the build's cache.\n/public/\n/.sitegen-cache/\n"
+GITIGNORE = (
+    "# Made again by `sitegen build`: the site, the version kept beside it, and the build's cache.\n"
+    "/public/\n/.public.*/\n/.sitegen-cache/\n"
+)
 DESCRIPTION = "A curated, searchable literature review: every paper with its abstract, topics and links."
 AUTHOR = "The review's editors"
 

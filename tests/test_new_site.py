@@ -4,6 +4,7 @@ what it is given comes back from site.yaml as given; nothing that is there is ev
 from __future__ import annotations
 
 import random
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,14 @@ def test_a_new_site_imports_and_builds_straight_away(tmp_path, run_cli):
     assert (site / "public/index.html").is_file() and any((site / "public/papers").glob("*.html"))
     code, _, err = run_cli(site, "build", "--strict")
     assert code == 1 and err.startswith("error: warnings are errors with --strict")
+    code, _, _ = run_cli(site, "build")  # a second build leaves the version before beside the site
+    assert code == 0 and any(path.name.startswith(".public.") for path in site.iterdir())
+    # git itself says what the .gitignore leaves to commit: what the editor wrote, nothing built.
+    subprocess.run(["git", "init", "-q"], cwd=site, check=True)
+    status = ["git", "status", "--porcelain", "--untracked-files=all"]
+    listed = subprocess.run(status, cwd=site, check=True, capture_output=True, text=True).stdout
+    committed = {line[3:].split("/")[0] for line in listed.splitlines()}
+    assert committed == {".gitignore", CONFIG_NAME, "content"}
 
 
 @pytest.mark.parametrize("field", [*FIELDS, "base_url"])
