@@ -219,3 +219,25 @@ def test_new_never_writes_through_a_link(tmp_path, run_cli):
     code, out, _ = new_site(run_cli, tmp_path, "review")
     assert code == 0 and "kept review/.gitignore" in out
     assert elsewhere.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_without_hard_links_the_files_are_made_all_the_same(tmp_path, run_cli, monkeypatch):
+    """Where links cannot be made (FAT, some network filesystems), each file is created exclusively."""
+    import errno
+
+    import sitegen.newsite
+
+    def no_links(*args: object) -> None:
+        raise OSError(errno.EPERM, "hard links not supported")
+
+    monkeypatch.setattr(sitegen.newsite.os, "link", no_links)
+    code, _, err = new_site(run_cli, tmp_path, "review", "--base-url", "https://reviews.hospital.test/")
+    assert (code, err) == (0, "")
+    assert load_config(tmp_path / "review" / CONFIG_NAME).warnings == ()
+    assert sorted(path.name for path in (tmp_path / "review").rglob("*")) == [
+        ".gitignore",
+        "content",
+        "papers",
+        CONFIG_NAME,
+        "topics.yaml",
+    ]  # and no temporary file left beside them
