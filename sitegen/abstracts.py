@@ -34,6 +34,8 @@ def _markdown() -> MarkdownIt:
 
 @dataclass(frozen=True)
 class Abstract:
+    """An abstract as the site shows it: rendered once, kept by the build's cache."""
+
     html: str  # raw HTML shown as text, links only to http(s), mailto or relative addresses
     text: str  # without its Markdown, for search, feeds and citations
 

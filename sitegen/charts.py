@@ -24,12 +24,16 @@ HEIGHT = 132
 
 @dataclass(frozen=True)
 class Bar:
+    """One bar of a chart: a year (or the undated papers) and its papers."""
+
     label: str  # "2024", or UNDATED
     count: int
 
 
 @dataclass(frozen=True)
 class Chart:
+    """A bar chart of papers per year, drawn as inline SVG with its text alternative."""
+
     id: str  # unique on its page: the SVG's title and description are found by it
     title: str
     description: str

@@ -42,6 +42,8 @@ EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
 
 @dataclasses.dataclass(frozen=True)
 class LoadedConfig:
+    """site.yaml as read and checked, with the folder it lies in and its warnings."""
+
     config: SiteConfig
     root: Path  # the folder holding site.yaml; config paths are relative to it
     warnings: tuple[Problem, ...]

@@ -32,6 +32,8 @@ YearCounts = tuple[tuple[int | None, int], ...]  # (year, papers), oldest first;
 
 @dataclass(frozen=True)
 class Derived:
+    """What the build works out from the papers and topics together: topics, orders and counts."""
+
     topics_of: dict[str, tuple[str, ...]]  # slug -> effective topic ids, in topics.yaml order
     newest_first: tuple[str, ...]  # every slug: date desc, then title, then slug; undated last
     papers_in: dict[str, tuple[str, ...]]  # topic id -> its slugs, newest first

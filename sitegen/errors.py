@@ -11,6 +11,8 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing wrong with the input: what, where (file, line, key), and how to fix it."""
+
     message: str
     path: str | None = None
     line: int | None = None

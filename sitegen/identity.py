@@ -244,6 +244,8 @@ def _edits(x: str, y: str) -> int:
 
 @dataclass(frozen=True)
 class Agreement:
+    """How two abstracts compare: their kind of likeness, and how much they share."""
+
     kind: str  # `same`, `snippet` (the first is a snippet of the second), `fuller`, `most`, `different`
     share: float  # of the words (same, snippet, fuller) or 4-grams (most) in common
 
@@ -413,12 +415,16 @@ class Page:
 
 @dataclass(frozen=True)
 class Descriptions:
+    """A page's descriptions: as the importer last wrote it, and as the file is now."""
+
     remembered: Traits | None  # as the importer last wrote it (the import state)
     current: Traits | None  # as the file is now, hand edits and all
 
 
 @dataclass(frozen=True)
 class PageMatch:
+    """A page an imported paper matches, why, and how strongly."""
+
     slug: str
     reason: str
     score: tuple[int, float]  # (tier, strength): remembered identity 3, the file as it is 2, sources 1

@@ -386,6 +386,8 @@ def listing_year(
 
 @dataclass
 class Existing:
+    """A paper file the import updates, as read: its text, front matter and body."""
+
     slug: str
     path: Path
     text: str

@@ -60,6 +60,8 @@ class RawEntry:
 
 @dataclass(frozen=True)
 class Listing:
+    """What a reader made of one listing file: its papers' raw entries and warnings."""
+
     source: str
     kind: str  # "abstract dump" or "daily papers"
     entries: tuple[RawEntry, ...]
@@ -69,6 +71,8 @@ class Listing:
 
 @dataclass(frozen=True)
 class Line:
+    """A line of a listing (or a hard-wrapped paragraph joined), with its number."""
+
     number: int
     text: str
     lines: int = 1  # how many file lines it joins (a hard-wrapped paragraph)
@@ -113,6 +117,8 @@ LABEL_WORDS = {"here", "link", "this", "url", "website", "github", "project page
 
 @dataclass(frozen=True)
 class Abstract:
+    """An imported abstract, cleaned: as text, as Markdown, and the links found in it."""
+
     plain: str  # readable text, URLs in full: for titles, matching and search
     markdown: str  # the page body: text escaped, URLs as links
     links: tuple[Link, ...]

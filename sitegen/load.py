@@ -27,6 +27,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 @dataclass(frozen=True)
 class ContentPaths:
+    """Where the content folder, the papers folder and the topics file are."""
+
     content: Path
     papers: Path
     topics: Path

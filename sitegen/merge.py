@@ -80,6 +80,8 @@ class Apart:
 
 @dataclass
 class Grouping:
+    """The listings' entries grouped into papers, and the pairs kept apart (with why)."""
+
     groups: list[Group]
     apart: list[Apart]
     group_of: dict[tuple[str, int], str]  # (source, line) -> group key

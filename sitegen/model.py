@@ -80,6 +80,8 @@ class PaperDate:
 
 @dataclass(frozen=True)
 class Link:
+    """A link of a paper's (code, project, data...), as its front matter gives it."""
+
     url: str
     kind: str = "other"  # one of LINK_KINDS
     label: str = ""
@@ -135,6 +137,8 @@ class TopicRules:
 
 @dataclass(frozen=True)
 class Topic:
+    """A topic of the taxonomy, as topics.yaml gives it, with the rules that assign it."""
+
     id: str
     title: str
     description: str
@@ -143,6 +147,8 @@ class Topic:
 
 @dataclass(frozen=True)
 class SiteConfig:
+    """The site's settings (site.yaml), with their defaults."""
+
     title: str
     description: str
     base_url: str  # absolute, ends with "/"; used only by the feed and sitemap

@@ -16,6 +16,8 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts
 
 @dataclass(frozen=True)
 class Person:
+    """A person's name in BibTeX's four parts (or an institution's, whole)."""
+
     given: str  # "Alan", "J. R. R."
     von: str  # "van", "de la"
     family: str  # "Turing"; the whole name when it is an institution's

@@ -30,6 +30,8 @@ KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:(?:\s|$)")
 
 @dataclass
 class _Block:
+    """One key of a front matter, with the comment lines above it."""
+
     key: str | None  # None: the comment lines after the last key
     lines: list[str] = field(default_factory=list)  # the comment lines above it, then the key's lines
     lead: int = 0  # how many of `lines` are the comments above the key

@@ -163,6 +163,8 @@ class SearchIndex:
 
 @dataclass(frozen=True)
 class Plan:
+    """Every output of the site, with what each reads: what the engine makes or keeps."""
+
     view: SiteView
     assets: dict[str, bytes]  # copied as they are
     paper_pages: EachPaper

@@ -253,6 +253,8 @@ MAPPING = FieldType(
 
 @dataclass(frozen=True)
 class Field:
+    """A front-matter field: its type, who owns it, and where the built site shows it."""
+
     name: str
     type: FieldType
     owner: str  # IMPORTER or EDITOR

@@ -65,6 +65,8 @@ LONGEST_SUGGESTED = 42  # "Did you mean" suggests words of 42 letters at most (s
 
 @dataclass(frozen=True)
 class SearchDocument:
+    """What the search index holds of one paper."""
+
     url: str  # relative to the site root, e.g. "papers/endogen.html"
     title: str
     text: str  # the abstract as plain text (no Markdown)
@@ -78,6 +80,8 @@ class SearchDocument:
 
 @dataclass(frozen=True)
 class SearchBundle:
+    """The search index's files, ready to write, and how much a reader may download."""
+
     files: dict[str, bytes]  # output path -> bytes: the index's files, lunr.js, the scripts, search.css
     index_bytes: int  # raw size of every file search may download
     index_gzip_bytes: int
@@ -254,6 +258,8 @@ def search_data(
 
 @dataclass(frozen=True)
 class IndexTexts:
+    """The partitioned index as texts (its manifest and every other file), before wrapping."""
+
     manifest: dict[str, Any]
     texts: dict[str, str]  # the JSON text of every other file made, by name
     kept: set[str]  # the names of the files the last build left that hold what they are to hold

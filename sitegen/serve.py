@@ -80,6 +80,8 @@ def is_loopback(host: str) -> bool:
 
 @dataclasses.dataclass(frozen=True)
 class BuildOutcome:
+    """A dev-server rebuild as the browser's overlay and the terminal report it."""
+
     number: int
     seconds: float
     summary: str  # e.g. "rendered 6 of 120 pages"

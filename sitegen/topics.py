@@ -35,6 +35,8 @@ EXCERPT_LENGTH = 60
 
 @dataclass(frozen=True)
 class _Cue:
+    """A topic rule's pattern, its points, and what a text must hold for it to match."""
+
     pattern: str
     points: int
     prefixes: frozenset[str] | None  # every match starts with one of these, casefolded
@@ -98,6 +100,8 @@ class _TimedPattern:
 
 @dataclass(frozen=True)
 class _CompiledRules:
+    """A topic's rules, each pattern analysed and compiled once."""
+
     title: tuple[_Cue, ...]
     abstract: tuple[_Cue, ...]
     veto: tuple[_Cue, ...]

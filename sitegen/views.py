@@ -91,6 +91,8 @@ FACET_TOP = 10
 
 @dataclass(frozen=True)
 class FacetValue:
+    """A value of a facet of the All papers page, with its number of papers."""
+
     value: str  # as the browser's data gives it (NO_VALUE for none)
     label: str
     count: int
@@ -212,6 +214,8 @@ class PaperCard:
 
 @dataclass(frozen=True)
 class LinkButton:
+    """A link a paper page shows as a button (or as text, when it is not a safe address)."""
+
     label: str
     href: str  # the url, percent-encoded where it holds characters an address may not
     url: str  # as the paper file gives it, for display
@@ -220,6 +224,8 @@ class LinkButton:
 
 @dataclass(frozen=True)
 class PaperView:
+    """Everything a paper's page shows of it, ready for the template."""
+
     paper: Paper
     card: PaperCard
     abstract_html: Markup
@@ -242,6 +248,8 @@ class PaperView:
 
 @dataclass(frozen=True)
 class AttentionItem:
+    """A paper on the editor's "Needs attention" page, and why it is there."""
+
     card: PaperCard
     file: str
     reasons: tuple[str, ...]

@@ -877,6 +877,8 @@ class ManifestOutput(StagedOutput):
 
 @dataclass(frozen=True)
 class Tally:
+    """What a forked process wrote into the output, handed back to the one that forked it."""
+
     written: int
     unchanged: int
     total_bytes: int
@@ -886,6 +888,8 @@ class Tally:
 
 @dataclass(frozen=True)
 class TrustedManifest:
+    """The previous build's manifest, as far as the output still holds its files."""
+
     entries: dict[str, OutputEntry]  # the files still exactly as the previous build left them
     files: Identities  # every file in the output now, by its inode number
 

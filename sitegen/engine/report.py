@@ -16,6 +16,8 @@ PHASES = ("read", "parse", "taxonomy", "related", "search index", "render", "wri
 
 @dataclass
 class BuildReport:
+    """What a build did (counts, sizes, timings, warnings), for the summary line and the dev server."""
+
     out: Path
     papers: int = 0
     topics: int = 0

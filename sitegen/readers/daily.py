@@ -191,6 +191,8 @@ def _abstract_lines(body: list[Line], index: int) -> tuple[list[Line], int]:
 
 @dataclass
 class _Meta:
+    """What a daily-papers entry's metadata line gives."""
+
     date: MonthDay | None = None
     authors_count: int | None = None
     organization: str | None = None
