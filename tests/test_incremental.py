@@ -403,6 +403,35 @@ def test_related_papers_updated_in_a_forked_process_give_the_same_site(project, 
     assert saved.texts == build(project, "again", use_cache=False).state.related_index().texts
 
 
+def test_a_first_build_makes_the_related_index_in_a_forked_process_which_saves_it(project, monkeypatch):
+    """With no index yet, a big library's build makes it in a process forked once the library is
+    read; that process saves it, and the build never holds it. The next build works from it."""
+    import sitegen.engine.derived
+    import sitegen.engine.store
+
+    first_builds = []  # forked jobs that save what they made, with no inbox: made from nothing
+    forked = sitegen.engine.derived.forked
+
+    def spied(job, **options):
+        if options.get("then") is not None and options.get("inbox") is None:
+            first_builds.append(job)
+        return forked(job, **options)
+
+    monkeypatch.setattr(sitegen.engine.derived, "forked", spied)
+    tuning = Tuning(parallel_from=1)
+    state = build(project, tuning=tuning).state
+    assert len(first_builds) == 1
+    assert state.related_index_unread(), "saved by the forked process, and not held by the build"
+    made_here = build(project, "again", use_cache=False).state.related_index()
+    assert state.related_index().texts == made_here.texts
+    assert state.related_index().related == made_here.related
+    sitegen.engine.store._LAST_SAVED.clear()  # as in a new process: the state comes from the files
+    edit(project / "content/papers/study-2.md", "We study", "We study liver tumour and")
+    build(project, tuning=tuning)
+    assert len(first_builds) == 1, "the next build updates the saved index"
+    assert_same_as_cold_build(project)
+
+
 def test_the_related_index_is_saved_once_a_few_papers_changed_and_stays_exact_meanwhile(project):
     import sitegen.engine.store
 

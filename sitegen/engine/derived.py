@@ -269,7 +269,8 @@ def related_papers(
 ) -> Iterator[Related]:
     """Each paper's related papers (`count` each), as a function the build calls once it needs
     them: the last build's when no text changed; else the last build's index updated; else made
-    when asked for. `read()` gives the library and each paper's text key; it is called here.
+    from nothing (in a big library, in a forked process once the library is read; else when
+    asked for). `read()` gives the library and each paper's text key; it is called here.
 
     In a big library whose index is on disk, a forked process started before the library is
     read updates it: reading and saving the index's ~1M weights costs more than the update, and
@@ -304,6 +305,15 @@ def related_papers(
     def paper_of(slug: str) -> Paper:
         return read()[0].papers.by_slug[slug]
 
+    if papers >= tuning.parallel_from and state.folder is not None and state.related_index_missing():
+        # A first build: the index is made from nothing in a process forked once the library is
+        # read (every paper's words are counted by then), which saves it too; this one derives
+        # and plans meanwhile, and never holds the index (~1 GB at 100,000 papers).
+        read()
+        state.keep_latest(BEHIND_THE_INDEX, frozenset())
+        with forked(lambda: find(read()[1], paper_of), then=state.save_related_index) as found:
+            yield partial(finish, found)
+        return
     if papers < tuning.parallel_from or not state.related_index_unread():
         read()
         state.keep_latest(BEHIND_THE_INDEX, frozenset())  # saved with the state, when it is

@@ -470,6 +470,10 @@ class BuildState:
         """Whether the last build's related-papers index is on disk and not read yet."""
         return self._related is None and self.folder is not None and (self.folder / RELATED_FILE).is_file()
 
+    def related_index_missing(self) -> bool:
+        """Whether no related-papers index is known: none in memory, none on disk (a first build)."""
+        return self._related is None and (self.folder is None or not (self.folder / RELATED_FILE).is_file())
+
     def keep_related_index(self, index: Any, *, changed: bool) -> None:
         self._related_changed = self._related_changed or changed
         self._related = index
