@@ -1,12 +1,15 @@
-"""Replacing a file atomically: its new bytes go to a temporary file beside it, renamed over it.
+"""Replacing a file atomically: its new bytes go to a temporary file beside it, renamed over it
+(or, to create a file only where there is none, linked into place).
 
 A reader (or a build that was killed meanwhile) sees the old file or the new one, never a torn
-one. The one helper for every file sitegen replaces on its own (paper files, the import state,
-the build's cache); the output folder is switched whole, by sitegen.write.
+one. The one helper for every file sitegen replaces or creates on its own (paper files, the
+import state, the build's cache, a new project's files); the output folder is switched whole, by
+sitegen.write.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
@@ -40,6 +43,27 @@ def replace_atomically(path: Path, fill: Callable[[BinaryIO], object], mode: int
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def create_atomically(path: Path, fill: Callable[[BinaryIO], object]) -> bool:
+    """Write `path` with what `fill` writes unless something is there (also if it appeared
+    meanwhile): True if written. Linked into place from a temporary file, so never seen half
+    written; where links cannot be made (FAT, some network filesystems), created exclusively."""
+    if os.path.lexists(path):
+        return False
+    temporary = temporary_beside(path, fill, file_mode(path))
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        with path.open("xb") as stream:
+            fill(stream)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return True
 
 
 def file_mode(path: Path) -> int:

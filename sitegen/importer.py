@@ -23,7 +23,6 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +51,7 @@ from sitegen.model import Link, Paper
 from sitegen.paperedit import edit_paper
 from sitegen.paperfile import FIELDS, dump_meta, jsonable, paper_meta, read_meta
 from sitegen.readers import READERS, parse_listing
+from sitegen.starter import starter_text
 
 STATE_NAME = ".import-state.json"
 # The listings kept in content/sources/: files with a suffix a reader knows.
@@ -784,7 +784,7 @@ def _plan_starter_topics(plan: Plan) -> None:
     site.yaml `sitegen build` works straight after."""
     target = plan.content / TOPICS_FILE
     if not os.path.lexists(target):
-        plan.writes[target] = resources.files("sitegen.starter").joinpath(TOPICS_FILE).read_text("utf-8")
+        plan.writes[target] = starter_text(TOPICS_FILE)
         plan.notes.append(f"note: created {target} with the starter topics; edit its rules to fit the review")
 
 

@@ -11,18 +11,19 @@ as they are (so `sitegen new .` also gives a site to papers imported before).
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import shlex
-from importlib import resources
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import yaml
 
-from sitegen.atomic import file_mode, temporary_beside
+from sitegen.atomic import create_atomically
 from sitegen.config import CONFIG_NAME, EXAMPLE_BASE_URL, URL_HINT, is_site_address
 from sitegen.errors import SitegenError, os_error
 from sitegen.load import TOPICS_FILE
+from sitegen.starter import starter_text
 
 GITIGNORE = (
     "# Made again by `sitegen build`: the site, the version kept beside it, and the build's cache.\n"
@@ -48,14 +49,14 @@ def run_new(args: argparse.Namespace) -> int:
         )
     papers = folder / "content" / "papers"
     files = {
-        folder / "content" / TOPICS_FILE: _starter(TOPICS_FILE),
+        folder / "content" / TOPICS_FILE: starter_text(TOPICS_FILE),
         folder / ".gitignore": GITIGNORE,
         config: site_yaml(texts),  # last: while it is missing, running again finishes the job
     }
     try:
         made_papers = not papers.is_dir()
         papers.mkdir(parents=True, exist_ok=True)
-        made = [path for path, text in files.items() if _create(path, text)]
+        made = [path for path, text in files.items() if create_atomically(path, _text(text))]
     except OSError as exc:
         raise os_error(exc, "make the site", exc.filename) from None
     for path in files:
@@ -79,7 +80,7 @@ def title_of_folder(folder: Path) -> str:
 def site_yaml(texts: dict[str, str]) -> str:
     """The starter site.yaml with `texts` in it, each quoted as YAML reads it back (whatever it holds)."""
     quoted = {key: _quoted(text) for key, text in texts.items()}
-    return _starter(f"{CONFIG_NAME}.in").format(**quoted)
+    return starter_text(f"{CONFIG_NAME}.in").format(**quoted)
 
 
 def _quoted(text: str) -> str:
@@ -87,8 +88,8 @@ def _quoted(text: str) -> str:
     return yaml.safe_dump(text, allow_unicode=True, width=1 << 30, default_style='"').rstrip("\n")
 
 
-def _starter(name: str) -> str:
-    return resources.files("sitegen.starter").joinpath(name).read_text("utf-8")
+def _text(text: str) -> Callable[[BinaryIO], object]:
+    return lambda stream: stream.write(text.encode("utf-8"))
 
 
 def _check(texts: dict[str, str]) -> None:
@@ -98,23 +99,3 @@ def _check(texts: dict[str, str]) -> None:
             raise SitegenError(f"{flag} must not be empty", hint=f"give it in words, or leave {flag} out")
     if not is_site_address(texts["base_url"]):
         raise SitegenError("--base-url must be an absolute http(s) address", hint=URL_HINT)
-
-
-def _create(path: Path, text: str) -> bool:
-    """Write `path` unless something is there already (also if made meanwhile): True if written.
-    Written beside it, then linked into place, so it is never seen half written."""
-    if os.path.lexists(path):
-        return False
-    temporary = temporary_beside(path, lambda stream: stream.write(text.encode("utf-8")), file_mode(path))
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        return False
-    except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
-            raise
-        with path.open("x", encoding="utf-8") as stream:  # a filesystem without hard links
-            stream.write(text)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return True

@@ -225,12 +225,12 @@ def test_without_hard_links_the_files_are_made_all_the_same(tmp_path, run_cli, m
     """Where links cannot be made (FAT, some network filesystems), each file is created exclusively."""
     import errno
 
-    import sitegen.newsite
+    import sitegen.atomic
 
     def no_links(*args: object) -> None:
         raise OSError(errno.EPERM, "hard links not supported")
 
-    monkeypatch.setattr(sitegen.newsite.os, "link", no_links)
+    monkeypatch.setattr(sitegen.atomic.os, "link", no_links)
     code, _, err = new_site(run_cli, tmp_path, "review", "--base-url", "https://reviews.hospital.test/")
     assert (code, err) == (0, "")
     assert load_config(tmp_path / "review" / CONFIG_NAME).warnings == ()

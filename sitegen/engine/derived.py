@@ -305,19 +305,17 @@ def related_papers(
     def paper_of(slug: str) -> Paper:
         return read()[0].papers.by_slug[slug]
 
-    if papers >= tuning.parallel_from and state.folder is not None and state.related_index_missing():
-        # A first build: the index is made from nothing in a process forked once the library is
-        # read (every paper's words are counted by then), which saves it too; this one derives
-        # and plans meanwhile, and never holds the index (~1 GB at 100,000 papers).
-        read()
-        state.keep_latest(BEHIND_THE_INDEX, frozenset())
-        with forked(lambda: find(read()[1], paper_of), then=state.save_related_index) as found:
-            yield partial(finish, found)
-        return
     if papers < tuning.parallel_from or not state.related_index_unread():
         read()
         state.keep_latest(BEHIND_THE_INDEX, frozenset())  # saved with the state, when it is
-        yield partial(finish, lambda: find(read()[1], paper_of))
+        if papers < tuning.parallel_from or state.folder is None or not state.related_index_missing():
+            yield partial(finish, lambda: find(read()[1], paper_of))
+            return
+        # A first build: the index is made from nothing in a process forked once the library is
+        # read (every paper's words are counted by then), which saves it too; this one derives
+        # and plans meanwhile, and never holds the index (~1 GB at 100,000 papers).
+        with forked(lambda: find(read()[1], paper_of), then=state.save_related_index) as found:
+            yield partial(finish, found)
         return
     inbox, save = Inbox(), [True]
 
