@@ -46,6 +46,7 @@ ARXIV = re.compile(
     r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})",
     re.IGNORECASE,
 )
+SAME_ENTRY = "imported from this entry before"  # a page's match by the entry that made it
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
 
 
@@ -63,6 +64,9 @@ class Traits:
     repos: frozenset[str] = frozenset()
     title_keys: frozenset[str] = frozenset()  # more titles it is known by (a page's imported titles)
     families: tuple[str, ...] = ()  # the authors' family names, normalised, when the names are known
+    # The entries it was imported from (`entry_id`): a page's, as the import state remembers them;
+    # an entry's, its own. Sharing one is the strongest evidence: the very entry made the page.
+    made_from: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ def traits(
     dois: Iterable[str] = (),
     arxiv: Iterable[str] = (),
     authors: Iterable[str] = (),
+    made_from: Iterable[str] = (),
 ) -> Traits:
     """What identifies a description: its title, the words of its abstract, the DOIs and arXiv
     ids its text and links name (and its record gives: `dois`, `arxiv`), its code repositories,
@@ -152,6 +157,7 @@ def traits(
         repos=frozenset(filter(None, (_repo(url) for url in addresses))),
         title_keys=frozenset(k for k in title_keys if k),
         families=tuple(filter(None, (normalise(names.family(name)) for name in authors))),
+        made_from=frozenset(made_from),
     )
 
 
@@ -492,6 +498,10 @@ def _page_evidence(
 ) -> tuple[tuple[int, float], str] | None:
     """(score, reason); score (0, 0) when there is no evidence; None when the page (described as
     `page`, from the listings `sources`) is ruled out."""
+    if page.remembered is not None and mine.made_from & page.remembered.made_from:
+        # An entry with too little to tell it from another (a short title, no authors, no
+        # abstract) would otherwise make a new page at every import of its listing.
+        return (4, 0.0), SAME_ENTRY
     if page.remembered is not None:
         verdict = relate(mine, page.remembered)
         if verdict.conflict:
@@ -563,7 +573,7 @@ class PageIndex:
     @staticmethod
     def _keys(described: Traits) -> list[str]:
         """Its keys but its 4-grams."""
-        keys = [f"t:{k}" for k in described.title_keys]
+        keys = [f"t:{k}" for k in described.title_keys] + [f"e:{e}" for e in described.made_from]
         if described.title:
             keys += [f"t:{title_key(described.title)}"]
         return keys + [f"d:{d}" for d in described.dois] + [f"a:{a}" for a in described.arxiv]

@@ -33,6 +33,7 @@ from sitegen.engine.parallel import shared_chunks, side_by_side
 from sitegen.engine.tuning import DEFAULT_TUNING, Tuning
 from sitegen.errors import Problem, SitegenError
 from sitegen.identity import (
+    SAME_ENTRY,
     Descriptions,
     Page,
     PageIndex,
@@ -44,9 +45,9 @@ from sitegen.identity import (
     traits,
     wanted_shingles,
 )
-from sitegen.listings import Listing
+from sitegen.listings import Listing, RawEntry
 from sitegen.load import TOPICS_FILE
-from sitegen.merge import Apart, Group, Grouping, cluster, make_slug, merged_paper, where
+from sitegen.merge import Apart, Group, Grouping, Join, cluster, make_slug, merged_paper, where
 from sitegen.model import Link, Paper
 from sitegen.paperedit import edit_paper
 from sitegen.paperfile import FIELDS, dump_meta, jsonable, paper_meta, read_meta
@@ -480,9 +481,10 @@ def _state_shape(state: Any) -> tuple[str, str] | None:
         keys, fields = record.get("keys", {}), record.get("fields", {})
         if not isinstance(keys, dict) or not isinstance(fields, dict):
             return f"`papers.{slug}`", "should have objects as `keys` and `fields`"
-        titles = keys.get("titles", [])
-        if not isinstance(titles, list) or not all(isinstance(t, str) for t in titles):
-            return f"`papers.{slug}.keys.titles`", "should be a list of texts"
+        for key in ("titles", "entries"):
+            listed = keys.get(key, [])
+            if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+                return f"`papers.{slug}.keys.{key}`", "should be a list of texts"
         for key in ("title", BODY):
             if not isinstance(fields.get(key, ""), str):
                 return f"`papers.{slug}.fields.{key}`", "should be a text"
@@ -621,13 +623,16 @@ def _descriptions(shown: str, record: dict[str, Any] | None, existing: Existing 
     remembered = current = None
     if record is not None:
         fields = record.get("fields", {})
-        remembered = _described(shown, fields, record.get("keys", {}).get("titles", []))
+        keys = record.get("keys", {})
+        remembered = _described(shown, fields, keys.get("titles", []), keys.get("entries", []))
     if existing is not None:
         current = _described(shown, dict(existing.meta, **{BODY: existing.body}), [])
     return Descriptions(remembered, current)
 
 
-def _described(shown: str, fields: dict[str, Any], title_keys: list[str]) -> Traits:
+def _described(
+    shown: str, fields: dict[str, Any], title_keys: list[str], made_from: Iterable[str] = ()
+) -> Traits:
     """A page's fields as identity evidence; a derived title is no evidence."""
     title = fields.get("title")
     derived = fields.get("title_derived") is True
@@ -648,6 +653,7 @@ def _described(shown: str, fields: dict[str, Any], title_keys: list[str]) -> Tra
         authors=[str(name) for name in fields.get("authors") or [] if isinstance(name, str)]
         if isinstance(fields.get("authors"), list)
         else [],
+        made_from=made_from,
     )
 
 
@@ -676,7 +682,8 @@ def plan_import(
     parsed = parse_sources(sources, content)
     state = read_state(content)
     years = _years(sources, parsed, state, year, today, plan)
-    grouping = cluster(entry for listing in parsed for entry in listing.entries)
+    digests = {source.name: source.sha256 for source in sources}
+    grouping = cluster((entry for listing in parsed for entry in listing.entries), digests)
     groups = grouping.groups
     described = [list(zip(g.traits, (entry.source for entry in g.entries), strict=True)) for g in groups]
     corpus, pages, index = _survey(content, state, wanted_shingles(described), tuning.parallel_from, skipped)
@@ -753,10 +760,27 @@ def _plan_merges(
             continue
         reported.add(entry.source)
         joined = joins.get(id(entry))
-        if joined is not None and joined.anchor.source in known:
-            plan.merges.append(Merge(where(entry), page, joined.reason, where(joined.anchor)))
+        if joined is None or joined.anchor.source not in known:
+            # the page was found by the entry that made it: say what joined this one to that one
+            joined = _joined_with_known(group, entry, known) if match.reason == SAME_ENTRY else None
+        if joined is not None:
+            other = joined.entry if joined.anchor is entry else joined.anchor
+            plan.merges.append(Merge(where(entry), page, joined.reason, where(other)))
         else:
             plan.merges.append(Merge(where(entry), page, match.reason))
+
+
+def _joined_with_known(group: Group, entry: RawEntry, known: frozenset[str]) -> Join | None:
+    """The join of `entry` with an entry of one of the `known` listings, in either direction."""
+    return next(
+        (
+            join
+            for join in group.joins
+            if (join.entry is entry and join.anchor.source in known)
+            or (join.anchor is entry and join.entry.source in known)
+        ),
+        None,
+    )
 
 
 def _apart_warning(
@@ -801,11 +825,13 @@ def _plan_sources(plan: Plan, sources: list[Source], years: dict[str, int | None
 
 
 def _state_record(group: Group, fields: dict[str, Any]) -> dict[str, Any]:
-    """Identity keys (so a hand-edited title still matches) and the fields as the importer wrote them."""
+    """Identity keys (so a hand-edited title still matches, and the entries that made the page
+    find it again) and the fields as the importer wrote them."""
     return {
         "keys": {
             "titles": sorted({title_key(e.title) for e in group.entries if e.title} - {""}),
             "abstract": hashlib.sha1(normalise(fields[BODY]).encode()).hexdigest()[:16],
+            "entries": sorted(made for traits in group.traits for made in traits.made_from),
         },
         "fields": fields,
     }

@@ -15,7 +15,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -35,7 +35,14 @@ def where(entry: RawEntry) -> str:
     return f"{entry.source}:{entry.line}"
 
 
-def entry_traits(entry: RawEntry, abstract: Abstract) -> Traits:
+def entry_id(entry: RawEntry, listing_digest: str) -> str:
+    """The entry at its listing's line, in the listing as it is now (`listing_digest`): a listing
+    kept in content/sources/ and edited there no longer names the same entries by their lines."""
+    return f"{where(entry)} {listing_digest[:16]}"
+
+
+def entry_traits(entry: RawEntry, abstract: Abstract, listing_digest: str | None = None) -> Traits:
+    """`listing_digest`: of the listing the entry is in, to name the entry by (`entry_id`)."""
     return traits(
         where(entry),
         entry.title,
@@ -45,6 +52,7 @@ def entry_traits(entry: RawEntry, abstract: Abstract) -> Traits:
         dois=[entry.doi] if entry.doi else [],
         arxiv=[entry.arxiv] if entry.arxiv else [],
         authors=entry.authors,
+        made_from=[entry_id(entry, listing_digest)] if listing_digest else [],
     )
 
 
@@ -91,11 +99,16 @@ def group_entries(entries: Iterable[RawEntry]) -> list[Group]:
     return cluster(entries).groups
 
 
-def cluster(entries: Iterable[RawEntry]) -> Grouping:
-    """Cluster entries into papers; the first listing a paper appears in comes first."""
+def cluster(entries: Iterable[RawEntry], listing_digests: Mapping[str, str] | None = None) -> Grouping:
+    """Cluster entries into papers; the first listing a paper appears in comes first.
+    `listing_digests`: each listing's digest by its name, which names its entries (`entry_id`)."""
     items = list(entries)
     abstracts = [clean_abstract(entry.abstract) for entry in items]
-    described = [entry_traits(entry, abstract) for entry, abstract in zip(items, abstracts, strict=True)]
+    digests = listing_digests or {}
+    described = [
+        entry_traits(entry, abstract, digests.get(entry.source))
+        for entry, abstract in zip(items, abstracts, strict=True)
+    ]
     verdicts = {pair: relate(described[pair[1]], described[pair[0]]) for pair in _candidates(described)}
     edges = sorted((-v.strength, i, j) for (i, j), v in verdicts.items() if v.same)
     apart: list[Apart] = []
