@@ -111,6 +111,11 @@ def _prefetch_papers(
         state.analysed.set_packed(key, analysed[0])
         state.fresh_words[key] = analysed[1]
         state.topics[f"{rules} {stamp.key}"] = topic_ids
+    del mine, theirs
+    # Written to the cache now, their pickles leave memory (~0.5 GB at 100,000 papers, which
+    # every process forked later would start with); a paper or abstract is read back when used.
+    state.spill("papers")
+    state.spill("analysed")
 
 
 def _known_unread(state: BuildState, shown: str, status: os.stat_result) -> bool:
