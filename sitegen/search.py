@@ -40,7 +40,7 @@ from typing import Any, Protocol, cast
 
 from sitegen import assets, urls
 from sitegen.digests import digest
-from sitegen.stemmer import STOP_WORDS, stem, tokenize, trim
+from sitegen.stemmer import STOP_WORDS, fold, stem, tokenize, trim
 
 # Field name and boost: a title or system-name match outranks an abstract match.
 # `author:` and `venue:` search the authors' names and the journal or conference.
@@ -1305,8 +1305,9 @@ DocumentTokens = list[list[str]]  # per field in FIELDS, its tokens as lunr.js's
 
 
 def document_tokens(doc: SearchDocument) -> DocumentTokens:
-    """Each field's tokens, lowercased and trimmed as lunr.js's tokenizer and trimmer leave them."""
-    return [[trim(token) for token in tokenize(value)] for value in field_values(doc)]
+    """Each field's tokens, folded (`fold`), lowercased and trimmed as lunr.js's tokenizer and
+    trimmer leave them."""
+    return [[trim(token) for token in tokenize(fold(value))] for value in field_values(doc)]
 
 
 WordKey = tuple[bool, str]

@@ -10,6 +10,7 @@ tests/test_search_pipeline.py checks the port against real lunr.js over the whol
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 # JavaScript's `\s`: WhiteSpace and LineTerminator code points (narrower than Python's `\s`).
@@ -27,6 +28,27 @@ STOP_WORDS = frozenset(  # lunr.stopWordFilter's list
     some than that the their them then there these they this tis to too twas us wants was we were what
     when where which while who whom why will with would yet you your""".split()  # noqa: SIM905
 )
+
+
+# Latin letters that Unicode does not decompose into a letter and marks, as a reader types them.
+LETTERS = {
+    "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ẞ": "SS", "đ": "d",
+    "Đ": "D", "ł": "l", "Ł": "L", "ı": "i", "ħ": "h", "Ħ": "H", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D",
+}  # fmt: skip
+_LETTERS = str.maketrans(LETTERS)
+
+
+def fold(text: str) -> str:
+    """The text as search reads it, before lunr.js's pipeline: accents and other marks dropped,
+    ligatures, superscripts and full-width letters spelt plainly (Unicode's compatibility
+    decomposition, NFKD), and `LETTERS` as above. "Muller" then finds Müller, and "Öztürk" stays
+    whole: lunr.js's trimmer strips any letter but A-Z from a word's ends ("ztürk").
+    search-engine.js folds a query as this folds the papers (tests/test_search_fold.py)."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    marks = {ord(c): None for c in set(decomposed) if unicodedata.category(c)[0] == "M"}
+    return decomposed.translate(marks).translate(_LETTERS)
 
 
 # Python's str.split() splits on exactly JavaScript's whitespace, except for these.

@@ -9,7 +9,6 @@ builds.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from urllib.parse import quote_plus
 
 from markupsafe import Markup
 
-from sitegen import charts, citations, names, outputs, urls
+from sitegen import charts, citations, names, outputs, stemmer, urls
 from sitegen.abstracts import Abstract
 from sitegen.charts import Chart
 from sitegen.derive import NO_VALUE, Derived, YearCounts, introduced_names, people_of
@@ -750,8 +749,8 @@ def value_facet(counts: Counter[str], none_label: str) -> ValueFacet:
 
 
 def fold(text: str) -> str:
-    """Case and accents aside, as site.js compares names."""
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not 0x300 <= ord(c) <= 0x36F).lower()
+    """Case and accents aside, as site.js compares names (search's fold, lowercased)."""
+    return stemmer.fold(text).lower()
 
 
 def _list_files(name: str) -> tuple[str, str]:

@@ -50,12 +50,28 @@ CORPUS = [
     paper(0, "EndoGen: endoscopic video generation", "We present EndoGen.", ("Video",), "2025-06-01"),
     paper(1, "Segment anything in medical images", "MedSAM adapts it.", ("Segmentation",), "2024-01-22"),
     paper(2, "A survey of agents", "We survey agents for clinics.", ("Agents",), "2025-02-03"),
-    paper(3, "Signal decay in diffusion MRI", "Decay over days plays a role.", (), "2023-11-11",
-          authors=("Ada Lovelace", "Alan Turing", "Grace Hopper", "Mary Somerville"), venue="NeuroImage",
-          byline="Lovelace et al. · NeuroImage"),
+    paper(
+        3,
+        "Signal decay in diffusion MRI",
+        "Decay over days plays a role.",
+        (),
+        "2023-11-11",
+        authors=("Ada Lovelace", "Alan Turing", "Grace Hopper", "Mary Somerville"),
+        venue="NeuroImage",
+        byline="Lovelace et al. · NeuroImage",
+    ),
     paper(4, "A benchmark for report generation", "We benchmark models.", (), "2025-03-01"),
     paper(5, "Radiology reports", "The model beats a benchmark; generation of reports.", (), "2024-07-07"),
     paper(6, UNTRUSTED_TITLE, "<script>window.pwned=2</script> segmentation"),
+    paper(
+        7,
+        "Gait of Łódź cohorts",
+        "Walking in Zürich, measured.",
+        (),
+        "2022-05-05",
+        authors=("Ayşe Öztürk", "Jörg Müller"),
+        byline="Öztürk et al.",
+    ),
 ]
 
 
@@ -223,6 +239,28 @@ def test_results_as_you_type_with_highlighted_words(visit, mini_site: str) -> No
     type_query(seen, "segm ")  # not once a space ends it
     assert dropdown_titles(seen) == []
     assert "No papers match" in dropdown_status(seen)
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+@pytest.mark.parametrize("query", ["ozturk", "Öztürk", "Oz", "Muller", "lodz", "zurich"])
+def test_accents_aside_a_name_finds_its_paper_and_is_highlighted_as_written(
+    visit, mini_site: str, query: str
+) -> None:
+    seen = visit(mini_site, "index.html")
+    type_query(seen, query)
+    assert dropdown_titles(seen) == ["Gait of Łódź cohorts"]
+    marks = seen.page.locator("#site-search-results mark").all_text_contents()
+    written = {"ozturk": "Öztürk", "Öztürk": "Öztürk", "Oz": "Öztürk",
+               "Muller": None, "lodz": "Łódź", "zurich": "Zürich"}  # fmt: skip
+    if written[query] is None:  # a name only the author list holds: found, not shown
+        assert marks == []
+    elif query != "Oz":  # a word being typed is not marked, only whole words
+        assert written[query] in marks
+    seen.page.locator("#site-search-results a.search-result").first.click()
+    seen.page.wait_for_url("**/papers/p7.html*")
+    if query == "zurich":  # the paper page marks the word in its text
+        seen.page.wait_for_selector("mark.search-hit")
+        assert seen.page.locator("mark.search-hit").all_text_contents() == ["Zürich"]
     assert seen.problems == [] and seen.outside_requests() == []
 
 

@@ -16,7 +16,14 @@ from sitegen import search
 from sitegen.search import FIELDS, SearchDocument, build_search_bundle, field_values, search_data
 from sitegen.stemmer import index_terms, stem, tokenize, trim
 from tests.conftest import REPO
-from tests.search_corpus import SEARCH_JS, generated_documents, oracle_data, run_oracle, run_with_lunr_js
+from tests.search_corpus import (
+    SEARCH_JS,
+    generated_documents,
+    oracle_data,
+    reference_fold,
+    run_oracle,
+    run_with_lunr_js,
+)
 
 # Words where a Porter stemmer other than lunr.js's (e.g. PyPI lunr 0.8.0's) stems differently,
 # and text the tokenizer and trimmer must treat exactly as lunr.js does.
@@ -68,8 +75,8 @@ function reference(text) {
   }
 }
 const opened = sitegen.openIndex(lunr, input.data.manifest, name => input.data.files[name]);
-process.stdout.write(JSON.stringify(input.queries.map(query => {
-  const outcome = sitegen.search(lunr, opened, query), expected = reference(query);
+process.stdout.write(JSON.stringify(input.queries.map((query, at) => {
+  const outcome = sitegen.search(lunr, opened, query), expected = reference(input.folded[at]);
   return {
     query: query,
     ours: outcome.results.map(r => ({ref: String(r.doc), score: r.score,
@@ -83,12 +90,13 @@ process.stdout.write(JSON.stringify(input.queries.map(query => {
 
 
 def compare_with_lunr_js(corpus: list[SearchDocument], queries: list[str], tmp_path: Path) -> dict[str, list]:
-    """Query -> our result refs, best first, after checking they are lunr.js's (scores, matched terms)."""
+    """Query -> our result refs, best first, after checking they are lunr.js's (scores, matched
+    terms); lunr.js indexes the documents folded, and runs each query folded (`reference_fold`)."""
     names = [name for name, _ in FIELDS]
-    docs = [dict(zip(names, field_values(doc), strict=True)) for doc in corpus]
-    compared = run_node(
-        NODE_COMPARE, {"data": oracle_data(corpus), "docs": docs, "queries": queries}, tmp_path
-    )
+    docs = [dict(zip(names, map(reference_fold, field_values(doc)), strict=True)) for doc in corpus]
+    folded = list(map(reference_fold, queries))
+    payload = {"data": oracle_data(corpus), "docs": docs, "queries": queries, "folded": folded}
+    compared = run_node(NODE_COMPARE, payload, tmp_path)
     for case in compared:
         ours, reference = case["ours"], case["reference"]
         assert case["errors"][0] == case["errors"][1], case["query"]

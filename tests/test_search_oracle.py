@@ -8,14 +8,17 @@ under it call it.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from sitegen.search import SearchDocument
+from sitegen.stemmer import STOP_WORDS
 from tests.search_corpus import (
     absent_words,
     build_committed_site,
+    field_words,
     generated_documents,
     run_oracle,
     sampled_phrases,
@@ -94,3 +97,61 @@ def test_a_sample_at_ten_thousand_papers(tmp_path: Path) -> None:
     stats = assert_agrees(run_oracle(corpus, cases))
     assert stats["queries"] == len(cases)
     assert stats["withResults"] > 100
+
+
+# Accented forms of letters, as names and places write them; the first of each is also tried
+# at a word's start, capitalised (lunr.js's trimmer alone would strip it: "Öztürk" -> "ztürk").
+ACCENTS = {
+    "a": "áàäâåã", "c": "çč", "e": "éèëê", "i": "íïî", "n": "ñ", "o": "öóôø", "s": "š", "u": "üúû", "z": "žź",
+}  # fmt: skip
+
+
+def accented(word: str, rng: random.Random) -> str:
+    """`word` with some of its letters accented (at least one, the first when it can be)."""
+    letters = [rng.choice(ACCENTS[c]) if c in ACCENTS and rng.random() < 0.5 else c for c in word]
+    at = next((i for i, c in enumerate(word) if c in ACCENTS), None)
+    if at is not None and letters[at] == word[at]:
+        letters[at] = ACCENTS[word[at]][0]
+    text = "".join(letters)
+    return text[0].upper() + text[1:] if rng.random() < 0.5 else text
+
+
+def test_accents_aside_every_spelling_finds_the_papers_of_every_other(
+    committed: list[SearchDocument],
+) -> None:
+    """Papers whose titles and names hold accented spellings of the corpus's words (as names and
+    places do), searched by the plain spelling and by other accented ones, submitted and typed:
+    exactly lunr.js's papers for the folded words, accented papers and plain ones alike."""
+    rng = random.Random(22)
+    words = sorted(
+        {
+            word
+            for doc in committed
+            for run in field_words(doc)
+            for word in run
+            if len(word) >= 4
+            and word.isalpha()
+            and word.isascii()
+            and set(word) & set(ACCENTS)
+            and word not in STOP_WORDS
+        }
+    )
+    chosen = rng.sample(words, 60)
+    extra = [
+        SearchDocument(
+            url=f"papers/accented-{number}.html",
+            title=f"{accented(word, rng)} {accented(rng.choice(words), rng)}",
+            text=f"On {accented(word, rng)}, by {accented(rng.choice(words), rng)}.",
+            topics=(),
+            date="",
+            authors=(f"{accented(rng.choice(words), rng)} {accented(word, rng)}",),
+        )
+        for number, word in enumerate(chosen)
+    ]
+    corpus = [*committed, *extra]
+    queries = [spelling for word in chosen for spelling in (word, accented(word, rng), accented(word, rng))]
+    cases = [(query, typing) for query in queries for typing in (False, True)]
+    cases += [(query[: max(2, len(query) // 2)], True) for query in queries[1::3]]  # accented, half typed
+    stats = assert_agrees(run_oracle(corpus, cases))
+    assert stats["queries"] == len(cases)
+    assert stats["withResults"] == len(cases), "every spelling finds at least its accented paper"

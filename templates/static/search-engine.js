@@ -27,6 +27,18 @@
   var SUGGESTIONS = 3;
   var QUOTE = /["\u201c\u201d\u201e]/;
   var WORD_END = /[A-Za-z0-9_]$/; // lunr.trimmer keeps a word's last character only if it is one of these
+  // Latin letters Unicode does not decompose into a letter and marks (sitegen/stemmer.py's LETTERS).
+  var LETTERS = { "\u00f8": "o", "\u00d8": "O", "\u00e6": "ae", "\u00c6": "AE", "\u0153": "oe", "\u0152": "OE", "\u00df": "ss", "\u1e9e": "SS", "\u0111": "d", "\u0110": "D", "\u0142": "l", "\u0141": "L", "\u0131": "i", "\u0127": "h", "\u0126": "H", "\u00fe": "th", "\u00de": "TH", "\u00f0": "d", "\u00d0": "D" };
+  var UNSPLIT = new RegExp("[" + Object.keys(LETTERS).join("") + "]", "g");
+
+  // The text as search reads it, before lunr.js's pipeline: accents and other marks dropped,
+  // compatibility forms (ligatures, superscripts, full-width letters) spelt plainly, as
+  // sitegen/stemmer.py's fold() reads the papers: "Muller" finds "M\u00fcller", and "\u00d6zt\u00fcrk"
+  // stays whole (lunr.js's trimmer strips any letter but A-Z from a word's ends).
+  function fold(text) {
+    if (!/[^\x00-\x7f]/.test(text)) return text;
+    return text.normalize("NFKD").replace(/\p{M}/gu, "").replace(UNSPLIT, function (letter) { return LETTERS[letter]; });
+  }
 
   // ---- the index ----
   // The manifest says where each partition's range of keys begins; a partition holds its terms'
@@ -349,6 +361,7 @@
       // The files a query's words are likely to need (its terms' partitions, those of the word
       // being typed, and with a quote their positions): loaded at once before searching.
       likelyFiles: function (text, typing) {
+        text = fold(text);
         var names = new Set(), words = lunr.tokenizer(text.replace(/["\u201c\u201d\u201e]/g, " ")), phrase = QUOTE.test(text);
         words.forEach(function (token, at) {
           var word = lunr.trimmer(token).toString().replace(/^[+-]/, "").replace(/^[a-z]+:/, "");
@@ -677,7 +690,7 @@
   //  when not given; `found` and `partialFound` count them all either way).
   function search(lunr, index, text, options) {
     var typing = Boolean(options && options.typing), best = options && options.best, outcome;
-    text = String(text).replace(/\s+$/, typing ? " " : "").replace(/^\s+/, "");
+    text = fold(String(text)).replace(/\s+$/, typing ? " " : "").replace(/^\s+/, "");
     if (!text.trim()) return emptyOutcome();
     var parts = splitPhrases(text);
     var outside = parts.filter(function (part) { return !part.phrase; }).map(function (part) { return part.text; }).join(" ");
@@ -1024,7 +1037,7 @@
 
   var exported = {
     INDEX_FORMAT: INDEX_FORMAT, openIndex: openIndex, search: search, searchLoaded: searchLoaded, whenLoaded: whenLoaded,
-    emptyOutcome: emptyOutcome
+    emptyOutcome: emptyOutcome, fold: fold
   };
   if (typeof module === "object" && module.exports) module.exports = exported;
   else window.SITEGEN_SEARCH_ENGINE = exported;

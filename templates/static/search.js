@@ -37,16 +37,21 @@
     document.head.appendChild(script);
   }
 
+  // lunr.js, and the engine for its fold (how search reads accented words), for highlights.
   function withLunr(callback) {
     if (lunrLoader.done) return callback();
     lunrLoader.waiting.push(callback);
     if (lunrLoader.started) return;
     lunrLoader.started = true;
-    loadScript(root + "assets/lunr.js", function (failed) {
+    var pending = 2;
+    function loaded(failed) {
+      lunrLoader.failed = lunrLoader.failed || failed;
+      if (--pending > 0) return;
       lunrLoader.done = true;
-      lunrLoader.failed = failed;
       lunrLoader.waiting.splice(0).forEach(function (waiting) { waiting(); });
-    });
+    }
+    loadScript(root + "assets/lunr.js", loaded);
+    loadScript(root + "assets/search-engine.js", loaded);
   }
 
   function withIndex(callback) {
@@ -54,7 +59,7 @@
     loader.waiting.push(callback);
     if (loader.started) return;
     loader.started = true;
-    var pending = 3, failed = null, engineFile = root + "assets/search-engine.js";
+    var pending = 2, failed = null;
     function loaded(error) {
       failed = failed || error;
       if (--pending > 0) return;
@@ -70,8 +75,7 @@
       }
       loader.waiting.splice(0).forEach(function (waiting) { waiting(); });
     }
-    withLunr(function () { loaded(lunrLoader.failed); });
-    loadScript(engineFile, loaded);
+    withLunr(function () { loaded(lunrLoader.failed); }); // lunr.js and the engine
     loadScript(indexFile, loaded);
   }
 
@@ -149,7 +153,8 @@
   function matchesTerms(word, terms) {
     var term = termOfWord.get(word);
     if (term === undefined) {
-      var lunr = window.lunr, token = lunr.trimmer(new lunr.Token(word.toLowerCase()));
+      var lunr = window.lunr, engine = window.SITEGEN_SEARCH_ENGINE;
+      var token = lunr.trimmer(new lunr.Token((engine ? engine.fold(word) : word).toLowerCase()));
       term = token.toString() && lunr.stopWordFilter(token) ? lunr.stemmer(token).toString() : "";
       if (termOfWord.size > 20000) termOfWord.clear();
       termOfWord.set(word, term);
@@ -161,7 +166,8 @@
   function markedNodes(text, terms, className) {
     var nodes = [];
     text.split(/([\s\-]+)/).forEach(function (piece) {
-      var core = piece.replace(/^\W+/, "").replace(/\W+$/, "");
+      // The word without punctuation around it: accented letters are part of it ("\u00d6zt\u00fcrk").
+      var core = piece.replace(/^[^\p{L}\p{N}_]+/u, "").replace(/[^\p{L}\p{N}_]+$/u, "");
       if (!core || !matchesTerms(core, terms)) {
         nodes.push(document.createTextNode(piece));
         return;

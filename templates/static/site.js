@@ -107,9 +107,17 @@
     catch (e) { return ""; }  // a malformed part: ignored
   }
 
+  // Latin letters Unicode does not decompose into a letter and marks (sitegen/stemmer.py's LETTERS).
+  // This page folds as search-engine.js does, which loads only with search: tests/test_search_fold.py
+  // checks both on every character against the build's fold.
+  var LETTERS = { "\u00f8": "o", "\u00d8": "O", "\u00e6": "ae", "\u00c6": "AE", "\u0153": "oe", "\u0152": "OE", "\u00df": "ss", "\u1e9e": "SS", "\u0111": "d", "\u0110": "D", "\u0142": "l", "\u0141": "L", "\u0131": "i", "\u0127": "h", "\u0126": "H", "\u00fe": "th", "\u00de": "TH", "\u00f0": "d", "\u00d0": "D" };
+  var UNSPLIT = new RegExp("[" + Object.keys(LETTERS).join("") + "]", "g");
+
   function fold(text) {
-    // Case and accents do not matter to the text filter.
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    // Case and accents do not matter to the text filter: folded as search folds words
+    // (search-engine.js, sitegen/stemmer.py's fold), then lowercased.
+    if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase();
+    return text.normalize("NFKD").replace(/\p{M}/gu, "").replace(UNSPLIT, function (letter) { return LETTERS[letter]; }).toLowerCase();
   }
 
   var LOAD_WHEN_IDLE_UP_TO = 2000;  // papers: about 450 KB of data
