@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from anyascii import anyascii
 
 from sitegen import names
-from sitegen.model import MONTH_NAMES, PREPRINT_VENUE, Paper, PaperDate
+from sitegen.model import MONTH_NAMES, PREPRINT_VENUE, Paper
 
 # How each kind of paper is called in each format.
 BIBTEX_TYPES = {
@@ -190,6 +190,13 @@ def ris_record(paper: Paper, key: str, abstract: str) -> str:
     lines.append(("TI", paper.title))
     if paper.venue:
         lines.append(("JO" if kind == "article" else "T2", paper.venue))
+    lines += [("A2", _ris_name(names.parse(name))) for name in paper.editors]
+    for tag, value in (("VL", paper.volume), ("IS", paper.issue), ("PB", paper.publisher)):
+        if value:
+            lines.append((tag, value))
+    if paper.pages:
+        first, _, last = paper.pages.partition("\u2013")
+        lines += [("SP", first)] + ([("EP", last)] if last else [])
     if paper.date:
         lines.append(("PY", str(paper.date.year)))
         parts = [f"{paper.date.year:04d}", f"{paper.date.month:02d}" if paper.date.month else ""]
@@ -242,6 +249,13 @@ def csl_item(paper: Paper, key: str, abstract: str) -> dict[str, object]:
         item["note"] = f"arXiv:{paper.arxiv}"  # CSL has no field for a preprint; Zotero writes it so
     if paper.venue and not (kind == "preprint" and paper.arxiv):
         item["publisher" if kind in PUBLISHED_BY else "container-title"] = paper.venue
+    if paper.editors:
+        item["editor"] = [_csl_name(names.parse(name)) for name in paper.editors]
+    for name, value in (("volume", paper.volume), ("issue", paper.issue), ("page", paper.pages)):
+        if value:
+            item[name] = value
+    if paper.publisher and "publisher" not in item:
+        item["publisher"] = paper.publisher
     if paper.date:
         parts = (paper.date.year, paper.date.month, paper.date.day)
         item["issued"] = {"date-parts": [[part for part in parts if part]]}
@@ -286,20 +300,22 @@ def csl_json(item: dict[str, object]) -> bytes:
 def apa_reference(paper: Paper) -> str:
     """An APA 7 style reference in plain text, as citeproc-py gives it with the APA CSL style for
     the same CSL-JSON item (tests/test_citations.py compares the two):
-    `Family, G., & Other, A. (2024). Title. Venue. https://doi.org/...`"""
+    `Family, G., & Other, A. (2024). Title. Venue, 12(3), 45–67. https://doi.org/...`
+
+    A periodical's article (and a conference paper with no editors) gives the venue, volume,
+    issue and pages after the title; a chapter (and an edited conference paper) "In" its editors'
+    book, with the volume and pages after it and the publisher last; a book, thesis, report or
+    preprint these details in brackets after its own title."""
     kind = paper_type(paper)
     authors = _apa_authors(creators(paper))
-    year = f"({_apa_date(paper.date, kind)})." if paper.date else "(n.d.)."
-    title = paper.title.strip()
-    if kind == "preprint" and paper.arxiv:
-        title += f" (arXiv:{paper.arxiv})"
+    year = f"({_apa_date(paper, kind)})." if paper.date else "(n.d.)."
+    style = _apa_style(paper, kind)
+    notes = _apa_title_notes(paper, kind, style)
+    title = paper.title.strip() + (f" ({'; '.join(notes)})" if notes else "")
     parts = [f"{authors} {year}" if authors else f"{_end(title)} {year}"]
     if authors:
         parts.append(_end(title))
-    if kind == "preprint" and paper.arxiv:
-        parts.append("arXiv.")
-    elif paper.venue:
-        parts.append(("In " if kind in APA_IN else "") + _end(paper.venue))
+    parts += _apa_source(paper, kind, style)
     if paper.doi:
         parts.append(doi_url(paper.doi))
     elif kind == "preprint" and paper.arxiv:
@@ -309,10 +325,93 @@ def apa_reference(paper: Paper) -> str:
     return " ".join(parts)
 
 
-def _apa_date(date: PaperDate, kind: str) -> str:
-    """The year; for a conference paper or other document, with its month and day (APA 7, as its
-    CSL style does)."""
-    if kind not in ("conference", "misc") or not date.month:
+def _apa_style(paper: Paper, kind: str) -> str:
+    """How APA sets out where the paper appeared: "periodical", "in" (a part of a book) or
+    "own" (the work itself, its details after its title)."""
+    if kind == "article" or (kind == "conference" and not paper.editors):
+        return "periodical"
+    return "in" if kind in (*APA_IN, "conference") else "own"
+
+
+def _apa_title_notes(paper: Paper, kind: str, style: str) -> list[str]:
+    """What APA puts in brackets after the title: the editors, an arXiv number, the volume,
+    issue and pages (for a part of a book, only when it names no book to put them after)."""
+    if style == "periodical" or (style == "in" and paper.venue):
+        return []
+    notes = [f"{_apa_editors(paper.editors)}, {_editors_word(paper.editors)}"] if paper.editors else []
+    if kind == "preprint" and paper.arxiv:
+        notes.append(f"arXiv:{paper.arxiv}")
+    locators = _apa_locators(paper)
+    return notes + ([locators] if locators else [])
+
+
+def _apa_source(paper: Paper, kind: str, style: str) -> list[str]:
+    """The reference's parts between the title and the link."""
+    if kind == "preprint" and paper.arxiv:
+        return ["arXiv."]
+    if style == "periodical":
+        volume = (paper.volume or "") + (f"({paper.issue})" if paper.issue else "")
+        found = [text for text in (paper.venue, volume, _apa_pages(paper.pages)) if text]
+        return [_end(", ".join(found))] if found else []
+    if style == "own":
+        published = paper.venue or paper.publisher  # csl_item gives the venue as the publisher
+        return [_end(published)] if published else []
+    found = []
+    if paper.venue:
+        editors = f"{_apa_editors(paper.editors)} ({_editors_word(paper.editors)}), " if paper.editors else ""
+        locators = _apa_locators(paper)
+        found.append(_end(f"In {editors}{paper.venue}" + (f" ({locators})" if locators else "")))
+    if paper.publisher:
+        found.append(_end(paper.publisher))
+    return found
+
+
+def _apa_locators(paper: Paper) -> str:
+    """ "Vol. 12, Issue 3, pp. 45–67": the parts of the book or series the paper is in."""
+    parts = [f"Vol. {paper.volume}"] if paper.volume else []
+    parts += [f"Issue {paper.issue}"] if paper.issue else []
+    if paper.pages:
+        pages = _apa_pages(paper.pages) or ""
+        parts.append(("pp. " if PAGE_RANGE.search(pages) else "p. ") + pages)
+    return ", ".join(parts)
+
+
+PAGE_RANGE = re.compile("[\u2013,&-]")  # more than one page
+
+
+def _apa_pages(pages: str | None) -> str | None:
+    """Pages as APA sets them: a range with an en dash, a list with a space after each comma."""
+    if not pages:
+        return None
+    return re.sub(r"\s*,\s*", ", ", pages.strip())
+
+
+def _apa_editors(editors: tuple[str, ...]) -> str:
+    """Editors as APA names them: initials first, "J. Doe & R. Roe", "A. B, C. D, & E. F"."""
+    written = [_apa_editor(names.parse(name)) for name in editors]
+    if len(written) <= 2:
+        return " & ".join(written)
+    return ", ".join(written[:-1]) + f", & {written[-1]}"
+
+
+def _apa_editor(person: names.Person) -> str:
+    if person.institution or not person.given:
+        return person.display()
+    return " ".join(part for part in (person.initials(), person.sort_family(), person.jr) if part)
+
+
+def _editors_word(editors: tuple[str, ...]) -> str:
+    """APA 7's "Ed." or "Eds." (citeproc-py leaves the APA style's word in lower case)."""
+    return "Ed." if len(editors) == 1 else "Eds."
+
+
+def _apa_date(paper: Paper, kind: str) -> str:
+    """The year; for a conference paper (one not yet in proceedings: no volume, issue, pages or
+    editors) or another document, with its month and day (APA 7, as its CSL style does)."""
+    date = paper.date
+    assert date is not None
+    published = paper.volume or paper.issue or paper.pages or paper.editors
+    if kind not in ("conference", "misc") or not date.month or (kind == "conference" and published):
         return str(date.year)
     month = MONTH_NAMES[date.month - 1]
     return f"{date.year}, {month} {date.day}" if date.day else f"{date.year}, {month}"

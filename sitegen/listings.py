@@ -51,6 +51,11 @@ class RawEntry:
     links: tuple[Link, ...] = ()  # code, project... given as fields of the record
     extra: tuple[tuple[str, str], ...] = ()  # the record's fields sitegen has no place for
     key: str = ""  # the record's own citation key or id, for messages
+    volume: str | None = None  # the record's bibliographic details (model.Paper says what each is)
+    issue: str | None = None
+    pages: str | None = None
+    publisher: str | None = None
+    editors: tuple[str, ...] = ()  # names as written
 
     @property
     def is_record(self) -> bool:

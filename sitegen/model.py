@@ -101,6 +101,11 @@ class Paper:
     authors_count: int | None = None  # when the names are unknown (daily-papers listings)
     organization: str | None = None
     venue: str | None = None  # the journal or conference, or "arXiv"
+    volume: str | None = None  # the journal's volume (or a series' number)
+    issue: str | None = None  # the journal's issue (BibTeX's `number`)
+    pages: str | None = None  # "102–115", or an article number such as "e1234"
+    publisher: str | None = None  # who published a book, chapter, proceedings or report
+    editors: tuple[str, ...] = ()  # of the book or proceedings the paper is in, as written
     type: str | None = None  # one of PAPER_TYPES; None: told by its identifiers and venue
     doi: str | None = None  # 10.xxxx/...
     arxiv: str | None = None  # 2401.01234 or hep-th/9901001, without a version

@@ -130,9 +130,7 @@ LATEX_LIGATURES = re.compile(
 
 # What needs more than white space collapsed (most titles have none of it): a special or control
 # character, or a ligature pair.
-BIBTEX_ANY_SPECIAL = re.compile(
-    "[\\\\{}$&%#_~^\x00-\x1f\x7f-\x9f\u2028\u2029]|--|``|''|[!?]`|<<|>>|,,"
-)
+BIBTEX_ANY_SPECIAL = re.compile("[\\\\{}$&%#_~^\x00-\x1f\x7f-\x9f\u2028\u2029]|--|``|''|[!?]`|<<|>>|,,")
 
 
 def bibtex_escape(value: str) -> str:
@@ -175,7 +173,8 @@ def bibtex_keys(papers: Sequence[Paper]) -> dict[str, str]:
 
 def bibtex_entry(paper: Paper, key: str) -> str:
     """The paper's BibTeX entry: @article, @inproceedings, @misc with eprint for an arXiv-only
-    paper...; every author, the venue, year and month, DOI, arXiv id and the paper's own URL."""
+    paper...; every author, the venue, its editors, volume, number, publisher and pages, year and
+    month, DOI, arXiv id and the paper's own URL."""
     kind = citations.paper_type(paper)
     fields = [("title", "{{" + bibtex_escape(paper.title) + "}}")]
     people = citations.creators(paper)
@@ -184,6 +183,14 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     preprint_archive = kind == "preprint" and paper.arxiv and PREPRINT_VENUE.search(paper.venue or "")
     if paper.venue and not preprint_archive:
         fields.append((VENUE_FIELDS[kind], "{" + bibtex_escape(paper.venue) + "}"))
+    if paper.editors:
+        editors = " and ".join(bibtex_name(names.parse(name)) for name in paper.editors)
+        fields.append(("editor", "{" + editors + "}"))
+    for name, value in (("volume", paper.volume), ("number", paper.issue), ("publisher", paper.publisher)):
+        if value and name not in (field for field, _ in fields):  # a book's venue is its publisher
+            fields.append((name, "{" + bibtex_escape(value) + "}"))
+    if paper.pages:
+        fields.append(("pages", "{" + bibtex_escape(paper.pages).replace("\u2013", "--") + "}"))
     if paper.date:
         fields.append(("year", "{" + str(paper.date.year) + "}"))
         if paper.date.month:

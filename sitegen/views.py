@@ -238,6 +238,7 @@ class PaperView:
     address: str  # the page's public address
     related: tuple[PaperCard, ...]
     file: str  # the content file an editor changes
+    editors: tuple[str, ...] = ()  # of the book or proceedings it is in, as the page shows them
 
     @property
     def citation(self) -> str:
@@ -456,6 +457,7 @@ class SiteView:
             address=address,
             related=tuple(self.cards(self.related(slug))),
             file=paper.path,
+            editors=tuple(names.display(name) for name in paper.editors),
         )
 
     def attention_items(self) -> list[AttentionItem]:
@@ -694,6 +696,14 @@ def highwire_meta(paper: Paper) -> tuple[tuple[str, str], ...]:
             tags.append((venue_tag[kind], paper.venue))
         elif kind != "preprint":
             tags.append(("citation_publisher", paper.venue))
+    if paper.publisher and not any(name == "citation_publisher" for name, _ in tags):
+        tags.append(("citation_publisher", paper.publisher))
+    for name, value in (("citation_volume", paper.volume), ("citation_issue", paper.issue)):
+        if value:
+            tags.append((name, value))
+    if paper.pages:
+        first, _, last = paper.pages.partition("\u2013")
+        tags += [("citation_firstpage", first)] + ([("citation_lastpage", last)] if last else [])
     if paper.doi:
         tags.append(("citation_doi", paper.doi))
     if paper.arxiv:

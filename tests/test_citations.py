@@ -23,7 +23,7 @@ import pytest
 import rispy
 
 from sitegen import names
-from sitegen.citations import apa_reference, citation_keys, csl_item
+from sitegen.citations import PUBLISHED_BY, apa_reference, citation_keys, csl_item
 from sitegen.model import PAPER_TYPES, Paper, PaperDate
 from sitegen.outputs import BIBTEX_LIST, bibtex_entry
 from sitegen.paperfile import dump_paper, parse_paper
@@ -252,7 +252,13 @@ def citeproc_apa(item: dict) -> str:
         style = CitationStylesStyle(get_style_filepath("apa"), validate=False)
         bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.plain)
         bibliography.register(Citation([CitationItem(item["id"])]))
-        return str(bibliography.bibliography()[0]).replace("(ArXiv:", "(arXiv:")
+        reference = str(bibliography.bibliography()[0]).replace("(ArXiv:", "(arXiv:")
+    # citeproc-py does not capitalise the APA style's "ed."/"eds." (APA 7 writes "Ed.", "Eds.")
+    return re.sub(
+        r"([(,] )?\b(ed|eds)\.(?=[),;])",
+        lambda m: (m.group(1) or "") + m.group(2).capitalize() + ".",
+        reference,
+    )
 
 
 @pytest.mark.parametrize("kind", PAPER_TYPES)
@@ -264,6 +270,88 @@ def test_every_kind_of_paper_is_referenced_as_citeproc_does_with_apa(kind, venue
                   doi="10.1000/x1" if kind == "article" else None,
                   arxiv="2401.01234" if kind == "preprint" else None)  # fmt: skip
     assert apa_reference(paper) == citeproc_apa(csl_item(paper, "x", ""))
+
+
+DETAILS = {
+    "volume": [None, "88", "12A"],
+    "issue": [None, "3"],
+    "pages": [None, "102\u2013115", "e1234", "5, 7"],
+    "publisher": [None, "Springer"],
+    "editors": [
+        (),
+        ("Doe, Jane",),
+        ("Doe, Jane", "van Roe, Rick"),
+        ("Doe, Jane", "Roe, Rick", "Poe, Kim"),
+        ("{WHO}",),
+    ],
+}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bibliographic_details_are_referenced_as_citeproc_does_with_apa(seed):
+    """Every kind of paper, with and without a venue and authors, with random volumes, issues,
+    pages, publishers and editors: the reference is citeproc-py's with the APA style."""
+    rng = random.Random(seed)
+    for _ in range(80):
+        details = {name: rng.choice(values) for name, values in DETAILS.items()}
+        kind = rng.choice(PAPER_TYPES)
+        paper = Paper(
+            "x", "A Title", "", type=kind, venue=rng.choice([None, "Some Venue"]),
+            date=rng.choice([PaperDate(2021), PaperDate(2021, 10), PaperDate(2021, 10, 3)]),
+            authors=rng.choice([("Lovelace, Ada",), ("Lovelace, Ada", "Turing, Alan")]),
+            doi="10.1000/x1" if kind == "article" else None,
+            arxiv=rng.choice([None, "2401.01234"]) if kind == "preprint" else None,
+            **details,
+        )  # fmt: skip
+        theirs = citeproc_apa(csl_item(paper, "x", "")).replace("; ArXiv:", "; arXiv:")  # see citeproc_apa
+        assert apa_reference(paper) == theirs, (kind, paper.venue, details)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_volume_issue_pages_publisher_and_editors_read_back_by_pybtex_rispy_and_json(seed):
+    """Each citation format carries the paper's bibliographic details, as independent readers
+    read them: pybtex (and pylatexenc) for BibTeX, rispy for RIS, the json module for CSL-JSON."""
+    from sitegen.citations import ris_record
+
+    rng = random.Random(seed)
+    for n in range(60):
+        details = {name: rng.choice(values) for name, values in DETAILS.items()}
+        details["publisher"] = rng.choice([None, "Springer & {Sons} 50%"])
+        kind, venue = rng.choice(PAPER_TYPES), rng.choice([None, "Some Venue"])
+        paper = Paper(f"p{n}", f"Title {n}", "", date=PaperDate(2021), type=kind, venue=venue,
+                      authors=("Lovelace, Ada",), **details)  # fmt: skip
+        entry = pybtex.database.parse_string(bibtex_entry(paper, "k"), "bibtex").entries["k"]
+        read = {name: latex_to_text(entry.fields[name]) for name in ("volume", "number", "pages", "publisher")
+                if name in entry.fields}  # fmt: skip
+        assert read.get("volume") == paper.volume and read.get("number") == paper.issue
+        book = paper.type == "book" and paper.venue  # BibTeX's publisher holds a book's venue
+        assert read.get("pages") == paper.pages and read.get("publisher") == (
+            paper.venue if book else paper.publisher
+        )
+        editors = [str(person) for person in entry.persons.get("editor", [])]
+        assert [names.parse(e).family for e in editors] == [
+            names.parse(e).family.strip("{}") for e in paper.editors
+        ]
+        [record] = rispy.loads(ris_record(paper, "k", ""))
+        pages = record.get("start_page", "") + ("\u2013" + record["end_page"] if "end_page" in record else "")
+        assert (record.get("volume"), record.get("number"), pages or None) == (
+            paper.volume,
+            paper.issue,
+            paper.pages,
+        )
+        assert record.get("publisher") == paper.publisher
+        written = [a if "," in a else "{" + a + "}" for a in record.get("secondary_authors", [])]
+        assert [names.parse(a).family for a in written] == [names.parse(a).family for a in paper.editors]
+        item = json.loads(json.dumps(csl_item(paper, "k", "")))
+        assert (item.get("volume"), item.get("issue"), item.get("page")) == (
+            paper.volume,
+            paper.issue,
+            paper.pages,
+        )
+        families = [e.get("family") or e.get("literal") for e in item.get("editor", [])]
+        assert families == [names.parse(e).family.strip("{}") for e in paper.editors]
+        venue_publishes = paper.type in PUBLISHED_BY and paper.venue  # a thesis's university...
+        assert item.get("publisher") == (paper.venue if venue_publishes else paper.publisher)
 
 
 def test_a_reference_without_authors_starts_with_its_title_as_apa_says():

@@ -29,6 +29,11 @@ authors: [Ada Lovelace, 'Turing, Alan']   # as on the PDF
 authors_count: 12
 organization: MedLab  # the lab, not the company
 venue: Medical Image Analysis  # the journal
+volume: '93'   # as printed
+issue: '2'
+pages: 103100–103112
+publisher: Elsevier
+editors: ['Doe, Jane']  # a guest editor
 type: article
 doi: 10.1000/cardio.1   # from the publisher
 arxiv: '2411.01234'

@@ -34,6 +34,11 @@ authors: [Ada Lovelace, 'Turing, Alan']
 authors_count: 7
 organization: NVIDIA
 venue: Medical Image Analysis
+volume: '93'
+issue: '2'
+pages: 103100–103112
+publisher: Elsevier
+editors: ['Doe, Jane']
 type: article
 doi: 10.1016/j.media.2024.103100
 arxiv: '2401.01234'

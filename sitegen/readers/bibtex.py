@@ -289,6 +289,17 @@ def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
             record.url = web_address(fields.get(name))
             used.add(name)
     record.pdf = web_address(fields.get("pdf"))
+    for name, detail in DETAILS.items():
+        if name == "number" and record.type != "article":
+            continue  # a report's, patent's or series' number, not an issue: kept under extra
+        if name == "volume" and arxiv_id(fields.get("volume")):
+            continue  # DBLP's CoRR `volume = {abs/2101.00001}`: the arXiv id, not a volume
+        if fields.get(name) and name not in used and getattr(record, detail) is None:
+            setattr(record, detail, _latex_text(fields[name]))
+            used.add(name)
+    if fields.get("editor"):
+        record.editors = _names(fields["editor"])
+        used.add("editor")
     used |= {"doi"} if record.doi else set()
     used |= {"pdf"} if record.pdf else set()
     for name, (link_kind, label) in LINK_FIELDS.items():
@@ -303,6 +314,9 @@ def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
 
 
 VERBATIM = ("url", "html", "pdf", "doi", "eprint", "file", *LINK_FIELDS)  # kept as written
+# The fields that give a record's bibliographic details (a publisher that named the venue, as a
+# report's or thesis's does, is used already). biblatex's `issue` is a season ("Spring"): kept.
+DETAILS = {"volume": "volume", "number": "issue", "pages": "pages", "publisher": "publisher"}
 
 
 def _arxiv(fields: dict[str, str]) -> tuple[str | None, set[str]]:

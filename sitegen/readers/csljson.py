@@ -13,7 +13,7 @@ from typing import Any
 
 from sitegen.errors import Problem, SitegenError
 from sitegen.listings import Listing
-from sitegen.readers.records import Record, arxiv_id, clean_doi, iso_date, listing, record_date
+from sitegen.readers.records import Record, arxiv_id, clean_doi, iso_date, listing, page_range, record_date
 
 NAME = "CSL-JSON"
 EXTENSIONS = (".json",)
@@ -25,7 +25,8 @@ TYPES = {
     "report": "report", "document": "misc", "webpage": "misc", "post": "misc", "manuscript": "preprint",
 }  # fmt: skip
 USED = {"id", "type", "title", "author", "abstract", "container-title", "issued", "DOI", "URL", "note",
-        "publisher", "number", "archive", "archive_location", "event-title", "citation-key"}  # fmt: skip
+        "publisher", "number", "archive", "archive_location", "event-title", "citation-key", "volume",
+        "issue", "page", "editor"}  # fmt: skip
 
 
 def sniff(text: str, name: str) -> bool:
@@ -120,7 +121,11 @@ def _record(item: dict[str, Any], source: str, line: int) -> Record:
     if record.venue is None and kind in ("article", "manuscript", "thesis", "report"):
         record.venue = _text(item.get("publisher"))  # a preprint's archive, a thesis's university
     else:
-        record.keep("publisher", _text(item.get("publisher")))
+        record.publisher = _text(item.get("publisher"))
+    record.volume = _text(item.get("volume"))
+    record.issue = _text(item.get("issue"))
+    record.pages = page_range(_text(item.get("page")))
+    record.editors = [name for name in map(_name, item.get("editor") or []) if name]
     record.date = _date(item.get("issued"))
     record.doi = clean_doi(_text(item.get("DOI")))
     record.url = _text(item.get("URL"))

@@ -134,6 +134,22 @@ def listing(
     return Listing(source, kind, tuple(record.entry() for record in records), None, warnings)
 
 
+PAGE_SPAN = re.compile(r"^\s*([^\s\-\u2013\u2014]+)\s*(?:-+|\u2013|\u2014)\s*([^\s\-\u2013\u2014]+)\s*$")
+
+
+def page_range(pages: str | None, last: str | None = None) -> str | None:
+    """Pages as the site writes them: a span "102–115" (from `102--115`, `102-115`, or a first
+    page and `last`), else as given (an article number such as "e1234")."""
+    first = plain(pages)
+    end = plain(last)
+    if first and end and end != first:
+        return f"{first}\u2013{end}"
+    if not first:
+        return end or None
+    span = PAGE_SPAN.match(first)
+    return f"{span.group(1)}\u2013{span.group(2)}" if span else first
+
+
 @dataclass
 class Record:
     """A record's fields as a reader finds them, before they are checked and become a RawEntry."""
@@ -152,6 +168,11 @@ class Record:
     url: str | None = None
     pdf: str | None = None
     links: list[Link] = field(default_factory=list)
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None  # "102–115" (`page_range`)
+    publisher: str | None = None
+    editors: list[str] = field(default_factory=list)  # names as written, "Family, Given" or braced
     extra: dict[str, str] = field(default_factory=dict)  # fields sitegen has no place for
 
     def keep(self, name: str, value: str | None) -> None:
@@ -196,4 +217,9 @@ class Record:
             links=tuple(self.links),
             extra=tuple(self.extra.items()),
             key=self.key,
+            volume=plain(self.volume) or None,
+            issue=plain(self.issue) or None,
+            pages=page_range(self.pages),
+            publisher=plain(self.publisher) or None,
+            editors=tuple(name for name in (plain(n) for n in self.editors) if name),
         )

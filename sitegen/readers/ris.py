@@ -22,6 +22,7 @@ from sitegen.readers.records import (
     clean_doi,
     iso_date,
     listing,
+    page_range,
     record_date,
     web_address,
 )
@@ -44,7 +45,10 @@ TYPES = {
 USED = {"type_of_reference", "title", "primary_title", "authors", "first_authors", "secondary_title",
         "journal_name", "alternate_title1", "alternate_title2", "alternate_title3", "year",
         "publication_year", "date", "doi", "urls", "file_attachments1", "abstract", "notes_abstract",
-        "id", "accession_number", "type_of_work", "publisher", "unknown_tag"}  # fmt: skip
+        "id", "accession_number", "type_of_work", "publisher", "unknown_tag", "volume", "start_page",
+        "end_page"}  # fmt: skip
+# The kinds whose secondary authors (A2) are the editors of the book or proceedings they are in.
+EDITED = ("CHAP", "BOOK", "EDBOOK", "CONF", "CPAPER")
 VENUES = ("journal_name", "secondary_title", "alternate_title3", "alternate_title1", "alternate_title2")
 TAGS = {name: tag for tag, name in rispy.TAG_KEY_MAPPING.items()}
 
@@ -104,9 +108,7 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     record = Record(source, line, key)
     record.title = _first(fields, "title", "primary_title") or ""
     record.abstract = _first(fields, "abstract", "notes_abstract") or ""
-    # RIS writes "Family, Given": a name without a comma is an institution's (or one word)
-    people = [str(a).strip() for a in fields.get("authors") or fields.get("first_authors") or []]
-    record.authors = [name if "," in name else "{" + name + "}" for name in people if name]
+    record.authors = _people(fields, "authors") or _people(fields, "first_authors")
     record.type = TYPES.get(kind, "misc")
     if kind not in TYPES:
         record.keep("entry_type", kind)
@@ -114,7 +116,13 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     if record.venue is None and kind in ("UNPB", "INPR", "THES", "RPRT"):
         record.venue = _first(fields, "publisher")  # a preprint's archive, a thesis's university
     else:
-        record.keep("PB", _first(fields, "publisher"))
+        record.publisher = _first(fields, "publisher")
+    record.volume = _first(fields, "volume")
+    if record.type == "article":  # else a report's or patent's number: kept under extra
+        record.issue = _first(fields, "number")
+    record.pages = page_range(_first(fields, "start_page"), _first(fields, "end_page"))
+    if kind in EDITED:
+        record.editors = _people(fields, "secondary_authors")
     date = _first(fields, "date")
     record.date = _ris_date(date) if date else None
     if record.date is None:
@@ -133,7 +141,8 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
         if other and other not in (record.url, record.pdf):
             record.links.append(Link(other))
     for name, value in fields.items():
-        if name not in USED:
+        taken = (name == "secondary_authors" and record.editors) or (name == "number" and record.issue)
+        if name not in USED and not taken:
             text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
             record.keep(TAGS.get(name, name), text)
     for tag, values in (fields.get("unknown_tag") or {}).items():
@@ -142,6 +151,13 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
         record.keep("AN", _first(fields, "accession_number"))
         record.keep("M3", _first(fields, "type_of_work"))
     return record
+
+
+def _people(fields: dict[str, Any], name: str) -> list[str]:
+    """The names of a list field. RIS writes "Family, Given": a name without a comma is an
+    institution's (or one word), kept whole in braces."""
+    people = (str(person).strip() for person in fields.get(name) or [])
+    return [text if "," in text else "{" + text + "}" for text in people if text]
 
 
 def _ris_date(text: str):
