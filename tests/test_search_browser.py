@@ -643,3 +643,44 @@ def test_highlight_terms_in_the_address_are_decoded_not_run(visit, site_url: str
     assert seen.page.locator("[data-search-highlight] img").count() == 0
     assert all(unquote(word) for word in highlighted_words(seen))
     assert seen.problems == []
+
+
+def test_a_query_with_words_that_finds_nothing_says_no_papers_match(visit, site_url: str, captured) -> None:
+    """A fielded query has words to search for: finding nothing, it says so (never "Nothing to
+    search for"), in every field and with lunr's operators."""
+    queries = [f"{field}:zzzz" for field, _ in search.FIELDS]
+    queries += ["author:jones", "+title:zzzz", "venue:nowhere -title:segmentation", 'title:"zzzz qqqq"']
+    assert lunr_js_papers(captured[1], [(query, False) for query in queries]) == [set()] * len(queries)
+    seen = visit(site_url, "index.html")
+    for query in queries:
+        seen.page.goto(site_url + "search.html?q=" + _quote(query))
+        assert page_status(seen) == f"No papers match \u201c{query}\u201d.", query
+        type_query(seen, query)
+        assert dropdown_status(seen) == f"No papers match \u201c{query}\u201d.", query
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+def test_a_single_letter_typed_gets_a_truthful_status(visit, site_url: str, captured) -> None:
+    """Each letter and digit typed alone: the papers with that one-letter word (lunr.js's), or,
+    when it finds none (a stop word such as "a", or no such word), to keep typing: never that
+    there is nothing to search for. The results page of the letter as typed says the same."""
+    letters = [chr(c) for c in range(ord("a"), ord("z") + 1)] + ["7"]
+    expected = lunr_js_papers(captured[1], [(letter, True) for letter in letters])
+    assert set() in expected and any(expected)
+    keep_typing = (
+        "Keep typing: \u201c{}\u201d alone finds no paper; "
+        "a word being typed is completed from its second letter."
+    )
+    seen = visit(site_url, "index.html")
+    for letter, papers in zip(letters, expected, strict=True):
+        type_query(seen, letter)
+        want = keep_typing.format(letter) if not papers else f"{len(papers)} paper"
+        assert dropdown_status(seen).startswith(want), letter
+    seen.page.goto(site_url + "search.html?q=a&typed=1")
+    assert page_status(seen) == keep_typing.format("a")
+    seen.page.goto(site_url + "search.html?q=chest+x-r&typed=1")  # after other words, the page names it
+    assert (
+        "\u201cr\u201d is left out until it has a second letter"
+        in seen.page.locator(".search-note").inner_text()
+    )
+    assert seen.problems == [] and seen.outside_requests() == []

@@ -98,7 +98,7 @@
 
   function noOutcome() {
     return { results: [], found: 0, partial: [], partialFound: 0, units: [], missing: [], ignored: [], common: [], suggestions: [], notes: [], error: null,
-      termsOf: function () { return new Set(); } };
+      completing: null, waiting: null, termsOf: function () { return new Set(); } };
   }
 
   function loadFailed(failed) {
@@ -242,6 +242,9 @@
     var found = outcome.found;
     if (found) return count(found, "paper matches ", "papers match ") + quoted(text) + ".";
     if (!outcome.units.length) {
+      if (outcome.waiting) {
+        return "Keep typing: " + quoted(outcome.waiting) + " alone finds no paper; a word being typed is completed from its second letter.";
+      }
       if (outcome.common.length) {
         return "Nothing to search for in " + quoted(text) + ": " + outcome.common.join(", ") +
           (outcome.common.length === 1 ? " is too common a word" : " are too common") + " to be indexed. Add a more specific word.";
@@ -258,6 +261,9 @@
   function notesText(outcome, onPage) {
     var notes = outcome.notes.slice();
     if (outcome.completing && onPage) notes.push("Words beginning with " + quoted(outcome.completing) + " count too, as when typed.");
+    if (outcome.waiting && outcome.units.length && onPage) {
+      notes.push(quoted(outcome.waiting) + " is left out until it has a second letter, as when typed.");
+    }
     if (outcome.ignored.length) notes.push("Left out (not searchable): " + outcome.ignored.join(" ") + ".");
     var unknownField = outcome.missing.filter(function (word) {
       return /^[a-z]+:/.test(word) && loader.index && loader.index.fields.indexOf(word.split(":")[0]) < 0;
