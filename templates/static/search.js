@@ -280,6 +280,13 @@
     return root + "search.html?q=" + encodeURIComponent(query) + (completing ? "&typed=1" : "");
   }
 
+  // Whether the box's text ends in a word being typed (no space after it), which the list under
+  // the box completes, or leaves out while it is one letter ("chest x-r" is chest and x). Its
+  // "See all" link and Enter open the results page as typed (typed=1), to show what it counted.
+  function endsTyping(text) {
+    return /\S$/.test(text);
+  }
+
   // "Did you mean": links to the suggested queries, labelled, never among the results.
   function suggestionLine(outcome) {
     var line = element("p", "search-suggestion");
@@ -323,7 +330,7 @@
     if (found > (outcome.results.length ? DROPDOWN_LIMIT : PARTIAL_DROPDOWN_LIMIT)) {
       var more = element("a", "search-more", outcome.results.length ?
         "See all " + found + " results" : "See all " + found + " papers with some of the words");
-      more.href = searchHref(text.trim(), outcome.completing);
+      more.href = searchHref(text.trim(), endsTyping(text));
       children.push(more);
     }
     dropdown.replaceChildren.apply(dropdown, children);
@@ -396,7 +403,19 @@
       if (!open) input.value = "";
     }
     // Enter: on a result chosen with the arrow keys, the link opens that paper; in the box,
-    // the form opens search.html with every result, however fast it was pressed.
+    // the form opens search.html with every result, however fast it was pressed (onSubmit).
+  }
+
+  // The form's own submission (Enter, however fast), with typed=1 while the last word is being
+  // typed: "medg" opens the papers the list showed, not "No papers match" for a word medg.
+  var typedField = element("input");
+  typedField.type = "hidden";
+  typedField.name = "typed";
+  typedField.value = "1";
+
+  function onSubmit() {
+    if (endsTyping(input.value)) input.form.appendChild(typedField);
+    else typedField.remove();
   }
 
   function isTypingField(target) {
@@ -418,6 +437,7 @@
     });
     input.addEventListener("input", scheduleUpdate);
     input.form.addEventListener("keydown", onKey);
+    input.form.addEventListener("submit", onSubmit);
     document.addEventListener("keydown", onSlash);
     document.addEventListener("click", function (event) {
       if (!input.form.contains(event.target)) closeDropdown();
