@@ -747,3 +747,40 @@ def test_a_single_letter_typed_gets_a_truthful_status(visit, site_url: str, capt
         in seen.page.locator(".search-note").inner_text()
     )
     assert seen.problems == [] and seen.outside_requests() == []
+
+
+def test_each_status_of_the_results_page_is_in_the_page_once_and_is_its_live_region(
+    visit, site_url: str
+) -> None:
+    """What the page found (its status, the range of results shown) is written once, in the one
+    live region at the top: it was copied into a hidden live region too, so the page's text (and a
+    screen reader reading the page) had every status twice."""
+    seen = visit(site_url, "search.html?q=segmentation")
+    years = [
+        href.split("year=")[1].split("&")[0]
+        for _, href in facet_links(seen, "year").values()
+        if "year=" in href
+    ]
+    queries = ["segmentation", "zzzz", "sepsis+segmentation", "segmentatoin", "", "segmentati&typed=1",
+               "segmentation&year=1999", "segmentation&topic=nosuchtopic&sort=date"]  # fmt: skip
+    states = ["search.html?q=" + query for query in queries]
+    states += [f"search.html?q=segmentation&year={year}" for year in years]
+    for path in states:
+        seen.page.goto(site_url + path)
+        if "q=&" not in path + "&":
+            page_status(seen)
+        text = seen.page.locator("main").inner_text()
+        lines = seen.page.locator("#search-page-results .search-status, #search-page-results .search-range")
+        shown = [line for line in lines.all_inner_texts() if line]
+        assert shown, path
+        for line in shown:
+            assert text.count(line) == 1, (path, line)
+        assert seen.page.locator("[role=status], [aria-live]:not(#site-search-results)").count() == 1, path
+        live = seen.page.locator("main [role=status]").inner_text().split("\n")
+        assert [line for line in live if line] == shown, path
+    seen.page.goto(site_url + "search.html?q=segmentation")  # a filter changes what it says, in place
+    live = seen.page.locator("main [role=status]").element_handle()
+    seen.page.locator("#search-page-results a[data-facet='year=undated']").click()
+    seen.page.wait_for_function("() => new URLSearchParams(location.search).get('year') === 'undated'")
+    assert "(undated)" in live.inner_text() and live.evaluate("node => node.isConnected")
+    assert seen.problems == [] and seen.outside_requests() == []

@@ -587,7 +587,7 @@
     var state = pageState(), text = state.q, mine = ++pageRenders;
     if (input) input.value = text;
     if (!text.trim()) {
-      pageResults.replaceChildren(element("p", "search-status", "Type words to search for in the box above."));
+      showSummary([element("p", "search-status", "Type words to search for in the box above.")], []);
       return;
     }
     searched(text, state.typed, function (outcome) {
@@ -620,12 +620,12 @@
   }
 
   // The page for the outcome; with `drawn`, only its first `drawn` results, the page being
-  // unfinished (its status line carries no data-query, and nothing is announced).
+  // unfinished (its status line carries no data-query; the summary is already the whole page's).
   function showPage(state, outcome, focusKey, drawn) {
     var text = state.q, range = "", shownCount = drawn || PAGE_SIZE;
     var status = statusLine(outcome, text);
     if (drawn) status.removeAttribute("data-query");
-    var children = [status], notes = notesText(outcome, true);
+    var lines = [status], children = [], notes = notesText(outcome, true);
     if (notes) children.push(element("p", "search-note", notes));
     if (outcome.suggestions.length) children.push(suggestionLine(outcome));
     if (outcome.results.length) {
@@ -636,7 +636,7 @@
       range = shown.length ? "Showing " + (first + 1) + "\u2013" + Math.min(first + PAGE_SIZE, shown.length) + " of " +
         count(shown.length, "paper", "papers") + filtersText(state) + ", " + (state.sort === "date" ? "newest first" : "best match first") + "." :
         "No paper matches with these filters" + filtersText(state) + ".";
-      listing.appendChild(element("p", "search-range", range));
+      lines.push(element("p", "search-range", range));
       if (shown.length) listing.appendChild(resultList(shown.slice(first, first + Math.min(shownCount, PAGE_SIZE)), outcome, false));
       if (shown.length > PAGE_SIZE && !drawn) listing.appendChild(pageLinks(state, shown.length));
       body.appendChild(facets(outcome.results, state));
@@ -646,15 +646,41 @@
       children.push(partialHeading("h2", outcome));
       children.push(resultList(outcome.partial.slice(0, Math.min(shownCount, PAGE_SIZE)), outcome, true));
     }
-    pageResults.replaceChildren.apply(pageResults, children);
+    status = showSummary(lines, children);
     if (drawn) return;
-    announcer.textContent = status.textContent + (range ? " " + range : "");
     document.title = text + " \u2014 " + baseTitle;
     if (focusKey) {
       var again = pageResults.querySelector("[data-facet=\"" + focusKey.replace(/["\\]/g, "\\$&") + "\"]");
       if (!again) status.tabIndex = -1;
       (again || status).focus();
     }
+  }
+
+  // What the page found (the status line, and which results it shows) is the page's one live
+  // region, the summary, at its top: a screen reader announces it when it changes (a filter
+  // changes the range), not the results, and it is in the page once (it was copied into a
+  // hidden live region, so every status showed twice in the page's text). The summary stays,
+  // as a live region must; lines whose words are unchanged are kept (announced once), their
+  // attributes updated. `children`: what follows it. Returns the status line shown.
+  var summary = element("div", "search-summary");
+  summary.setAttribute("role", "status");
+
+  function showSummary(lines, children) {
+    var kept = summary.children;
+    var same = kept.length === lines.length && lines.every(function (line, at) {
+      return line.className === kept[at].className && line.textContent === kept[at].textContent;
+    });
+    if (same) {
+      lines.forEach(function (line, at) {
+        if (line.hasAttribute("data-query")) kept[at].setAttribute("data-query", line.getAttribute("data-query"));
+        else kept[at].removeAttribute("data-query");
+      });
+    } else {
+      summary.replaceChildren.apply(summary, lines);
+    }
+    while (summary.nextSibling) pageResults.removeChild(summary.nextSibling);
+    children.forEach(function (child) { pageResults.appendChild(child); });
+    return summary.firstChild;
   }
 
   // A filter, sort or page link: shown in place (no reload), the address updated. Where the
@@ -671,18 +697,14 @@
     renderPage(link.getAttribute("data-facet"));
   }
 
-  // What a screen reader announces when results are shown or a filter changes them: one
-  // sentence in a live region that stays (the results themselves are not read out).
-  var announcer = element("p", "visually-hidden");
   var baseTitle = document.title;
   if (pageResults) {
-    pageResults.removeAttribute("aria-live");
-    announcer.setAttribute("role", "status");
-    pageResults.parentNode.insertBefore(announcer, pageResults.nextSibling);
+    pageResults.removeAttribute("aria-live"); // the summary is the live region (the results are not read out)
+    pageResults.replaceChildren(summary);
     var initial = pageState();
     if (input) input.value = initial.q;
     if (initial.q.trim()) {
-      pageResults.replaceChildren(element("p", "search-status", "Searching\u2026"));
+      showSummary([element("p", "search-status", "Searching\u2026")], []);
       withIndex(function () { renderPage(null); });
     } else {
       renderPage(null);
