@@ -372,7 +372,7 @@ def test_arrow_keys_escape_and_enter(visit, mini_site: str) -> None:
     with seen.page.expect_navigation():
         seen.page.keyboard.press("Enter")
     opened = urlsplit(seen.page.url)
-    assert opened.path.endswith("search.html") and opened.query == "q=endogen"
+    assert opened.path.endswith("search.html") and opened.query == "q=endogen&typed=1"  # as the list searched
     seen.page.goto(mini_site + "papers/p3.html")
     type_query(seen, "endogen")  # a result chosen with the arrow keys opens; from a folder down too
     seen.page.keyboard.press("ArrowDown")
@@ -424,7 +424,7 @@ def test_no_paper_with_every_word_lists_those_with_some_apart(visit, mini_site: 
     lacks = seen.page.locator("#site-search-results .search-result-lacks").all_text_contents()
     assert sorted(lacks) == ["Lacks: benchmark", "Lacks: decay", "Lacks: decay"]
     seen.page.keyboard.press("Enter")  # never opens a paper that lacks a word: the full list instead
-    seen.page.wait_for_url("**/search.html?q=decay+benchmark")
+    seen.page.wait_for_url("**/search.html?q=decay+benchmark&typed=1")
     assert page_status(seen) == "No paper has all of: decay, benchmark."
     assert page_results(seen) == [] and len(page_results(seen, "a.search-result-partial")) == 3
     seen.page.goto(mini_site + "search.html?q=decay+stroke")
@@ -519,7 +519,7 @@ def test_see_all_shows_on_the_results_page_what_the_list_under_the_box_counted(v
     assert "Words beginning with \u201csegmentati\u201d count too" in note
     seen.page.locator("#search-page-results a[data-facet='sort=date']").click()  # the filters keep it
     seen.page.wait_for_function("() => /typed=1.*sort=date/.test(location.search)")
-    seen.page.goto(site_url + "search.html?q=segmentati")  # submitted: whole words only
+    seen.page.goto(site_url + "search.html?q=segmentati")  # the address alone: whole words only
     assert page_status(seen) == "No papers match \u201csegmentati\u201d."
     assert "segmentation" in seen.page.locator("#search-page-results .search-suggestion").inner_text()
     assert seen.problems == [] and seen.outside_requests() == []
@@ -681,3 +681,144 @@ def test_highlight_terms_in_the_address_are_decoded_not_run(visit, site_url: str
     assert seen.page.locator("[data-search-highlight] img").count() == 0
     assert all(unquote(word) for word in highlighted_words(seen))
     assert seen.problems == []
+
+
+def typed_queries(documents: list[SearchDocument], count: int = 6, seed: int = 7) -> list[str]:
+    """Queries as a reader leaves them in the box: the tester's, and generated from the titles, a
+    word then the next one's first letters (one letter, after a space or a hyphen: left out while
+    typed; or three: completed)."""
+    import random
+
+    rng = random.Random(seed)
+    queries = ["chest x-r", "medg"]
+    while len(queries) < 2 + count:
+        words = [trim(token).lower() for token in tokenize(rng.choice(documents).title)]
+        words = [word for word in words if word.isalpha() and len(word) > 3 and word not in STOP_WORDS]
+        if len(words) < 2:
+            continue
+        first, second = words[0], words[1]
+        queries.append(
+            rng.choice((f"{first} {second[:1]}", f"{first}-{second[:1]}", f"{first} {second[:3]}"))
+        )
+    return queries
+
+
+def test_see_all_and_enter_show_the_papers_the_list_under_the_box_counted(
+    visit, site_url: str, captured
+) -> None:
+    """ "See all N results" and Enter open the results page as typed: the N papers the list
+    counted (lunr.js's papers for the query being typed), never "No paper has all of" them."""
+    documents = captured[1]
+    queries = typed_queries(documents)
+    expected = lunr_js_papers(documents, [(query, True) for query in queries])
+    assert all(expected[:2]) and sum(len(papers) > 8 for papers in expected) >= 3
+    seen = visit(site_url, "index.html")
+    for query, papers in zip(queries, expected, strict=True):
+        seen.page.goto(site_url + "index.html")
+        type_query(seen, query)
+        if papers:
+            assert dropdown_status(seen).startswith(f"{len(papers)} paper"), query
+        more = seen.page.locator("#site-search-results a.search-more")
+        if len(papers) > 8:
+            assert more.inner_text() == f"See all {len(papers)} results", query
+            more.click()
+            seen.page.wait_for_url(f"**/search.html?q={_quote(query)}&typed=1")
+            assert page_status(seen).startswith(f"{len(papers)} paper"), query
+        else:
+            assert more.count() == 0, query
+        seen.page.goto(site_url + "index.html")
+        type_query(seen, query)
+        with seen.page.expect_navigation():
+            seen.page.keyboard.press("Enter")
+        assert parse_qs(urlsplit(seen.page.url).query) == {"q": [query], "typed": ["1"]}, query
+        if papers:
+            assert page_status(seen).startswith(f"{len(papers)} paper"), query
+        found = every_page_result(
+            seen, "search.html?" + urlsplit(seen.page.url).query
+        )  # the address Enter opened
+        assert set(found) == papers and len(found) == len(papers), query
+    seen.page.goto(site_url + "index.html")
+    type_query(seen, "medg ")  # a space after the word: whole words, on the results page too
+    with seen.page.expect_navigation():
+        seen.page.keyboard.press("Enter")
+    assert parse_qs(urlsplit(seen.page.url).query) == {"q": ["medg "]}
+    assert page_status(seen).startswith("No papers match \u201cmedg")
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+def test_a_query_with_words_that_finds_nothing_says_no_papers_match(visit, site_url: str, captured) -> None:
+    """A fielded query has words to search for: finding nothing, it says so (never "Nothing to
+    search for"), in every field and with lunr's operators."""
+    queries = [f"{field}:zzzz" for field, _ in search.FIELDS]
+    queries += ["author:jones", "+title:zzzz", "venue:nowhere -title:segmentation", 'title:"zzzz qqqq"']
+    assert lunr_js_papers(captured[1], [(query, False) for query in queries]) == [set()] * len(queries)
+    seen = visit(site_url, "index.html")
+    for query in queries:
+        seen.page.goto(site_url + "search.html?q=" + _quote(query))
+        assert page_status(seen) == f"No papers match \u201c{query}\u201d.", query
+        type_query(seen, query)
+        assert dropdown_status(seen) == f"No papers match \u201c{query}\u201d.", query
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+def test_a_single_letter_typed_gets_a_truthful_status(visit, site_url: str, captured) -> None:
+    """Each letter and digit typed alone: the papers with that one-letter word (lunr.js's), or,
+    when it finds none (a stop word such as "a", or no such word), to keep typing: never that
+    there is nothing to search for. The results page of the letter as typed says the same."""
+    letters = [chr(c) for c in range(ord("a"), ord("z") + 1)] + ["7"]
+    expected = lunr_js_papers(captured[1], [(letter, True) for letter in letters])
+    assert set() in expected and any(expected)
+    keep_typing = (
+        "Keep typing: \u201c{}\u201d alone finds no paper; "
+        "a word being typed is completed from its second letter."
+    )
+    seen = visit(site_url, "index.html")
+    for letter, papers in zip(letters, expected, strict=True):
+        type_query(seen, letter)
+        want = keep_typing.format(letter) if not papers else f"{len(papers)} paper"
+        assert dropdown_status(seen).startswith(want), letter
+    seen.page.goto(site_url + "search.html?q=a&typed=1")
+    assert page_status(seen) == keep_typing.format("a")
+    seen.page.goto(site_url + "search.html?q=chest+x-r&typed=1")  # after other words, the page names it
+    assert (
+        "\u201cr\u201d is left out until it has a second letter"
+        in seen.page.locator(".search-note").inner_text()
+    )
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+def test_each_status_of_the_results_page_is_in_the_page_once_and_is_its_live_region(
+    visit, site_url: str
+) -> None:
+    """What the page found (its status, the range of results shown) is written once, in the one
+    live region at the top: it was copied into a hidden live region too, so the page's text (and a
+    screen reader reading the page) had every status twice."""
+    seen = visit(site_url, "search.html?q=segmentation")
+    years = [
+        href.split("year=")[1].split("&")[0]
+        for _, href in facet_links(seen, "year").values()
+        if "year=" in href
+    ]
+    queries = ["segmentation", "zzzz", "sepsis+segmentation", "segmentatoin", "", "segmentati&typed=1",
+               "segmentation&year=1999", "segmentation&topic=nosuchtopic&sort=date"]  # fmt: skip
+    states = ["search.html?q=" + query for query in queries]
+    states += [f"search.html?q=segmentation&year={year}" for year in years]
+    for path in states:
+        seen.page.goto(site_url + path)
+        if "q=&" not in path + "&":
+            page_status(seen)
+        text = seen.page.locator("main").inner_text()
+        lines = seen.page.locator("#search-page-results .search-status, #search-page-results .search-range")
+        shown = [line for line in lines.all_inner_texts() if line]
+        assert shown, path
+        for line in shown:
+            assert text.count(line) == 1, (path, line)
+        assert seen.page.locator("[role=status], [aria-live]:not(#site-search-results)").count() == 1, path
+        live = seen.page.locator("main [role=status]").inner_text().split("\n")
+        assert [line for line in live if line] == shown, path
+    seen.page.goto(site_url + "search.html?q=segmentation")  # a filter changes what it says, in place
+    live = seen.page.locator("main [role=status]").element_handle()
+    seen.page.locator("#search-page-results a[data-facet='year=undated']").click()
+    seen.page.wait_for_function("() => new URLSearchParams(location.search).get('year') === 'undated'")
+    assert "(undated)" in live.inner_text() and live.evaluate("node => node.isConnected")
+    assert seen.problems == [] and seen.outside_requests() == []

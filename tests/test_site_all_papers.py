@@ -525,3 +525,39 @@ def test_axe_finds_nothing_wrong_with_the_venue_and_author_facets_in_use(origin,
         assert violations == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("where", ["file", "http"])
+def test_after_typing_in_the_text_filter_one_click_follows_a_link_of_the_list(
+    site, origin, records, browser, where
+):
+    """Typing, then clicking a paper (or a page of the list): the box loses focus on mousedown and
+    fires `change`, which must not make the list again under the pointer before the click."""
+    base = {"file": site.as_uri(), "http": origin}[where]
+    rng = random.Random(5)
+    cases = [(word.lower(), rng.randrange(PAGE)) for word in rng.sample(WORDS, 4)]  # (query, the nth paper)
+    cases.append(("paper 1", -1))  # -1: the link to the next page
+    context = browser.new_context()
+    try:
+        for query, pick in cases:
+            watched = open_browser(context, base + "/papers/index.html")
+            page = watched.page
+            page.get_by_label("Words in the title, authors or venue").click()
+            page.keyboard.type(query)
+            want = [r for r in records if passes(r, {**BLANK, "q": query})]
+            assert len(want) > PAGE if pick < 0 else want, query
+            expect(page.locator("#paper-count")).to_contain_text(f"Showing {len(want)} of {PAPERS} papers")
+            expect(page).to_have_url(re.compile(re.escape("#q=" + quote(query)) + "$"))
+            if pick < 0:
+                page.get_by_role("link", name="Next page").click()
+                expect(page).to_have_url(re.compile(re.escape(f"#q={quote(query)}&page=2") + "$"))
+                assert page.evaluate(SHOWN)["titles"] == [r["title"] for r in want[PAGE : 2 * PAGE]]
+            else:
+                target = want[pick % len(want)]
+                page.locator("#paper-results .paper-title").nth(pick % len(want)).click()
+                expect(page).to_have_url(re.compile(re.escape(target["page"]) + "$"), timeout=3000)
+                expect(page.locator("h1")).to_have_text(target["title"])
+            assert watched.errors == [], query
+            page.close()
+    finally:
+        context.close()

@@ -167,3 +167,48 @@ def test_the_venue_and_author_facets_fit_a_phone_in_use(tmp_path, browser):
         finally:
             context.close()
     assert problems == [], "\n".join(problems[:30])
+
+
+LONG_QUERIES = [
+    "supercalifragilisticexpialidocioussupercalifragilistic",  # a long word, no paper has it
+    "segmentation" + "x" * 988,  # 1,000 letters
+    ("report generation segment " * 40)[:1000],  # 1,000 characters of words
+    "medical " + "y" * 300 + " segmentation",  # a long word among words papers have: partial matches
+    "title:" + "z" * 400,  # in lunr's syntax
+    "\u533b\u5b66" * 200 + " segmentation",  # a long run of letters it leaves out, named in a note
+]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_long_query_never_makes_a_page_wider_than_the_screen(committed_site, browser, width):
+    """The query is shown back (the status, notes, the list under the box): a long word of it
+    wraps instead of widening the page, on a phone and on a desktop."""
+    from urllib.parse import quote
+
+    problems = []
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        for query in LONG_QUERIES:
+            for typed in ("", "&typed=1"):
+                page.goto((committed_site / "search.html").as_uri() + "?q=" + quote(query) + typed)
+                page.wait_for_selector("#search-page-results .search-status[data-query]")
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                if scroll != width:
+                    problems.append(f"{width}px: search.html?q={query[:30]}...{typed} is {scroll}px wide")
+            page.goto((committed_site / "index.html").as_uri())
+            page.locator("#site-search-input").fill(query)
+            page.wait_for_selector("#site-search-results .search-status[data-query]")
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll != width:
+                problems.append(f"{width}px: the list under the box for {query[:30]}... is {scroll}px wide")
+            inner = page.evaluate(
+                "(box => box.scrollWidth - box.clientWidth)(document.getElementById('site-search-results'))"
+            )
+            if inner > 0:
+                problems.append(
+                    f"{width}px: the list under the box for {query[:30]}... scrolls {inner}px sideways"
+                )
+    finally:
+        context.close()
+    assert problems == [], "\n".join(problems)

@@ -684,7 +684,8 @@
 
   // {results: [{doc, score}], found (how many results), partial: [{doc, score, lacks}],
   //  partialFound, units, missing, ignored, common, suggestions, notes, error, completing (the
-  //  word being typed, if completed), termsOf(doc) -> Set of stems}. options.typing: the query is
+  //  word being typed, if completed), waiting (the word being typed, if left out: one letter),
+  //  termsOf(doc) -> Set of stems}. options.typing: the query is
   //  still being typed (its last word, with no space after it, also matches words it begins);
   //  options.best: how many of the results (and of the partial) to give, best first (all of them
   //  when not given; `found` and `partialFound` count them all either way).
@@ -697,7 +698,7 @@
     var fieldPhrase = parts.some(function (part) { return part.phrase && (part.presence || part.field); });
     try {
       outcome = usesSyntax(index.fields, outside) || fieldPhrase ?
-        syntaxSearch(lunr, index, parts, outside, best) : plainSearch(lunr, index, parts, typing, best);
+        syntaxSearch(lunr, index, parts, outside, best, text.trim()) : plainSearch(lunr, index, parts, typing, best);
     } catch (error) {
       if (!(error instanceof lunr.QueryParseError)) throw error;
       outcome = emptyOutcome();
@@ -715,13 +716,14 @@
   function emptyOutcome() {
     return {
       results: [], found: 0, partial: [], partialFound: 0, units: [], missing: [], ignored: [], common: [],
-      suggestions: [], notes: [], error: null, completing: null, termsOf: function () { return new Set(); }
+      suggestions: [], notes: [], error: null, completing: null, waiting: null, termsOf: function () { return new Set(); }
     };
   }
 
   // A unit is what a reader expects a paper to hold: a word, or a phrase.
   // unit: {label, clauses: [clause], phrase: [slot] or null, fields: [field number],
-  //        prohibited, optional (a stop word, or a letter, being typed: it narrows nothing), letter}
+  //        prohibited, optional (a stop word, or a letter, being typed: it narrows nothing), letter,
+  //        short (a single letter being typed, stop word or not: it finds nothing of its own)}
   // slot: the term numbers (stop words negative) a phrase's token may be.
   function plainUnits(lunr, index, parts, typing, outcome) {
     var allFields = index.fields.map(function (_, f) { return f; }), units = [];
@@ -775,7 +777,8 @@
     if (entry.unfinished && found.exact !== undefined && !optional) {
       clauses.push({ fields: fields, boost: EXACT_BOOST, presence: presence.OPTIONAL, terms: [found.exact] });
     }
-    return { label: entry.word, clauses: clauses, phrase: null, fields: fields, optional: optional, letter: letter };
+    var short = entry.unfinished && entry.word.length < COMPLETE_FROM;
+    return { label: entry.word, clauses: clauses, phrase: null, fields: fields, optional: optional, letter: letter, short: short };
   }
 
   function phraseUnit(lunr, index, kept, fields, part) {
@@ -843,6 +846,7 @@
   function plainSearch(lunr, index, parts, typing, best) {
     var outcome = emptyOutcome(), units = plainUnits(lunr, index, parts, typing, outcome);
     var needed = units.filter(function (unit) { return !unit.optional; });
+    var short = units.filter(function (unit) { return unit.short; })[0];
     if (!needed.length && units.length && units[0].clauses[0].terms.length) { // only a word being typed that
       units[0].clauses[0].presence = lunr.Query.presence.REQUIRED; // narrows nothing: what it finds ("an":
       needed = [units[0]]; // the words it begins, anatomy...; "x": the word x)
@@ -853,6 +857,9 @@
       units = units.filter(function (unit) { return !unit.letter; });
     }
     outcome.units = labels(needed);
+    // A letter being typed that the search leaves out is named: "a" alone is not "nothing to
+    // search for", and a results page of the typed query says what it left out.
+    if (short && needed.indexOf(short) < 0) outcome.waiting = short.label;
     if (!needed.length) return outcome;
     var clauses = [].concat.apply([], units.map(function (unit) { return unit.clauses; }));
     var scored = scoreClauses(lunr, index, clauses), phrases = needed.filter(function (unit) { return unit.phrase; });
@@ -904,7 +911,7 @@
 
   // A query in lunr's syntax, parsed by lunr.js, its terms expanded as lunr.Index#query would;
   // quoted phrases (+, - and a field allowed before them) filter its results.
-  function syntaxSearch(lunr, index, parts, outside, best) {
+  function syntaxSearch(lunr, index, parts, outside, best, text) {
     var outcome = emptyOutcome(), clauses = [], phrases = [];
     if (outside.trim()) {
       var query = new lunr.Query(index.fields);
@@ -928,6 +935,9 @@
       phrases.push(unit);
       if (!unit.prohibited) clauses = clauses.concat(unit.clauses);
     });
+    // The query is one unit, as lunr.js reads it: a search that finds nothing is "No papers match",
+    // not "Nothing to search for" (`author:jones` has a word to search for).
+    if (clauses.length || phrases.length) outcome.units = [text];
     var scored = scoreClauses(lunr, index, clauses);
     if (!clauses.length) { // only phrases to leave out: as lunr.js's -word alone, every other paper
       scored.docs = Int32Array.from({ length: index.docCount }, function (_, doc) { return doc; });

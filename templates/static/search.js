@@ -102,7 +102,7 @@
 
   function noOutcome() {
     return { results: [], found: 0, partial: [], partialFound: 0, units: [], missing: [], ignored: [], common: [], suggestions: [], notes: [], error: null,
-      termsOf: function () { return new Set(); } };
+      completing: null, waiting: null, termsOf: function () { return new Set(); } };
   }
 
   function loadFailed(failed) {
@@ -248,6 +248,9 @@
     var found = outcome.found;
     if (found) return count(found, "paper matches ", "papers match ") + quoted(text) + ".";
     if (!outcome.units.length) {
+      if (outcome.waiting) {
+        return "Keep typing: " + quoted(outcome.waiting) + " alone finds no paper; a word being typed is completed from its second letter.";
+      }
       if (outcome.common.length) {
         return "Nothing to search for in " + quoted(text) + ": " + outcome.common.join(", ") +
           (outcome.common.length === 1 ? " is too common a word" : " are too common") + " to be indexed. Add a more specific word.";
@@ -264,6 +267,9 @@
   function notesText(outcome, onPage) {
     var notes = outcome.notes.slice();
     if (outcome.completing && onPage) notes.push("Words beginning with " + quoted(outcome.completing) + " count too, as when typed.");
+    if (outcome.waiting && outcome.units.length && onPage) {
+      notes.push(quoted(outcome.waiting) + " is left out until it has a second letter, as when typed.");
+    }
     if (outcome.ignored.length) notes.push("Left out (not searchable): " + outcome.ignored.join(" ") + ".");
     var unknownField = outcome.missing.filter(function (word) {
       return /^[a-z]+:/.test(word) && loader.index && loader.index.fields.indexOf(word.split(":")[0]) < 0;
@@ -278,6 +284,13 @@
   // in the list under the box.
   function searchHref(query, completing) {
     return root + "search.html?q=" + encodeURIComponent(query) + (completing ? "&typed=1" : "");
+  }
+
+  // Whether the box's text ends in a word being typed (no space after it), which the list under
+  // the box completes, or leaves out while it is one letter ("chest x-r" is chest and x). Its
+  // "See all" link and Enter open the results page as typed (typed=1), to show what it counted.
+  function endsTyping(text) {
+    return /\S$/.test(text);
   }
 
   // "Did you mean": links to the suggested queries, labelled, never among the results.
@@ -323,7 +336,7 @@
     if (found > (outcome.results.length ? DROPDOWN_LIMIT : PARTIAL_DROPDOWN_LIMIT)) {
       var more = element("a", "search-more", outcome.results.length ?
         "See all " + found + " results" : "See all " + found + " papers with some of the words");
-      more.href = searchHref(text.trim(), outcome.completing);
+      more.href = searchHref(text.trim(), endsTyping(text));
       children.push(more);
     }
     dropdown.replaceChildren.apply(dropdown, children);
@@ -396,7 +409,19 @@
       if (!open) input.value = "";
     }
     // Enter: on a result chosen with the arrow keys, the link opens that paper; in the box,
-    // the form opens search.html with every result, however fast it was pressed.
+    // the form opens search.html with every result, however fast it was pressed (onSubmit).
+  }
+
+  // The form's own submission (Enter, however fast), with typed=1 while the last word is being
+  // typed: "medg" opens the papers the list showed, not "No papers match" for a word medg.
+  var typedField = element("input");
+  typedField.type = "hidden";
+  typedField.name = "typed";
+  typedField.value = "1";
+
+  function onSubmit() {
+    if (endsTyping(input.value)) input.form.appendChild(typedField);
+    else typedField.remove();
   }
 
   function isTypingField(target) {
@@ -418,6 +443,7 @@
     });
     input.addEventListener("input", scheduleUpdate);
     input.form.addEventListener("keydown", onKey);
+    input.form.addEventListener("submit", onSubmit);
     document.addEventListener("keydown", onSlash);
     document.addEventListener("click", function (event) {
       if (!input.form.contains(event.target)) closeDropdown();
@@ -567,7 +593,7 @@
     var state = pageState(), text = state.q, mine = ++pageRenders;
     if (input) input.value = text;
     if (!text.trim()) {
-      pageResults.replaceChildren(element("p", "search-status", "Type words to search for in the box above."));
+      showSummary([element("p", "search-status", "Type words to search for in the box above.")], []);
       return;
     }
     searched(text, state.typed, function (outcome) {
@@ -600,12 +626,12 @@
   }
 
   // The page for the outcome; with `drawn`, only its first `drawn` results, the page being
-  // unfinished (its status line carries no data-query, and nothing is announced).
+  // unfinished (its status line carries no data-query; the summary is already the whole page's).
   function showPage(state, outcome, focusKey, drawn) {
     var text = state.q, range = "", shownCount = drawn || PAGE_SIZE;
     var status = statusLine(outcome, text);
     if (drawn) status.removeAttribute("data-query");
-    var children = [status], notes = notesText(outcome, true);
+    var lines = [status], children = [], notes = notesText(outcome, true);
     if (notes) children.push(element("p", "search-note", notes));
     if (outcome.suggestions.length) children.push(suggestionLine(outcome));
     if (outcome.results.length) {
@@ -616,7 +642,7 @@
       range = shown.length ? "Showing " + (first + 1) + "\u2013" + Math.min(first + PAGE_SIZE, shown.length) + " of " +
         count(shown.length, "paper", "papers") + filtersText(state) + ", " + (state.sort === "date" ? "newest first" : "best match first") + "." :
         "No paper matches with these filters" + filtersText(state) + ".";
-      listing.appendChild(element("p", "search-range", range));
+      lines.push(element("p", "search-range", range));
       if (shown.length) listing.appendChild(resultList(shown.slice(first, first + Math.min(shownCount, PAGE_SIZE)), outcome, false));
       if (shown.length > PAGE_SIZE && !drawn) listing.appendChild(pageLinks(state, shown.length));
       body.appendChild(facets(outcome.results, state));
@@ -626,15 +652,41 @@
       children.push(partialHeading("h2", outcome));
       children.push(resultList(outcome.partial.slice(0, Math.min(shownCount, PAGE_SIZE)), outcome, true));
     }
-    pageResults.replaceChildren.apply(pageResults, children);
+    status = showSummary(lines, children);
     if (drawn) return;
-    announcer.textContent = status.textContent + (range ? " " + range : "");
     document.title = text + " \u2014 " + baseTitle;
     if (focusKey) {
       var again = pageResults.querySelector("[data-facet=\"" + focusKey.replace(/["\\]/g, "\\$&") + "\"]");
       if (!again) status.tabIndex = -1;
       (again || status).focus();
     }
+  }
+
+  // What the page found (the status line, and which results it shows) is the page's one live
+  // region, the summary, at its top: a screen reader announces it when it changes (a filter
+  // changes the range), not the results, and it is in the page once (it was copied into a
+  // hidden live region, so every status showed twice in the page's text). The summary stays,
+  // as a live region must; lines whose words are unchanged are kept (announced once), their
+  // attributes updated. `children`: what follows it. Returns the status line shown.
+  var summary = element("div", "search-summary");
+  summary.setAttribute("role", "status");
+
+  function showSummary(lines, children) {
+    var kept = summary.children;
+    var same = kept.length === lines.length && lines.every(function (line, at) {
+      return line.className === kept[at].className && line.textContent === kept[at].textContent;
+    });
+    if (same) {
+      lines.forEach(function (line, at) {
+        if (line.hasAttribute("data-query")) kept[at].setAttribute("data-query", line.getAttribute("data-query"));
+        else kept[at].removeAttribute("data-query");
+      });
+    } else {
+      summary.replaceChildren.apply(summary, lines);
+    }
+    while (summary.nextSibling) pageResults.removeChild(summary.nextSibling);
+    children.forEach(function (child) { pageResults.appendChild(child); });
+    return summary.firstChild;
   }
 
   // A filter, sort or page link: shown in place (no reload), the address updated. Where the
@@ -651,18 +703,14 @@
     renderPage(link.getAttribute("data-facet"));
   }
 
-  // What a screen reader announces when results are shown or a filter changes them: one
-  // sentence in a live region that stays (the results themselves are not read out).
-  var announcer = element("p", "visually-hidden");
   var baseTitle = document.title;
   if (pageResults) {
-    pageResults.removeAttribute("aria-live");
-    announcer.setAttribute("role", "status");
-    pageResults.parentNode.insertBefore(announcer, pageResults.nextSibling);
+    pageResults.removeAttribute("aria-live"); // the summary is the live region (the results are not read out)
+    pageResults.replaceChildren(summary);
     var initial = pageState();
     if (input) input.value = initial.q;
     if (initial.q.trim()) {
-      pageResults.replaceChildren(element("p", "search-status", "Searching\u2026"));
+      showSummary([element("p", "search-status", "Searching\u2026")], []);
       withIndex(function () { renderPage(null); });
     } else {
       renderPage(null);

@@ -603,8 +603,19 @@
     var start = (this.page - 1) * this.pageSize;
     var onPage = list.slice(start, start + this.pageSize);
     this.showCounts(filters, ran.counts);
-    this.results.replaceChildren(this.cards(onPage, start + 1));
-    this.pager.replaceChildren(this.pagerFor(pages));
+    // Cards and pager links already shown are kept, not made again: the text box's `change`,
+    // as a click on a paper takes the focus from it (on mousedown), would replace the link
+    // under the pointer before the click, which then follows nothing.
+    var cardsShown = start + ":" + onPage.map(function (paper) { return paper.position; }).join(",");
+    if (cardsShown !== this.cardsShown) {
+      this.results.replaceChildren(this.cards(onPage, start + 1));
+      this.cardsShown = cardsShown;
+    }
+    var pagerShown = pages + ":" + this.hashFor(this.page);
+    if (pagerShown !== this.pagerShown) {
+      this.pager.replaceChildren(this.pagerFor(pages));
+      this.pagerShown = pagerShown;
+    }
     this.noMatch.hidden = list.length > 0;
     var sortName = this.sort.options[this.sort.selectedIndex].text.toLowerCase();
     var range = list.length > this.pageSize ? ": " + (start + 1) + " to " + (start + onPage.length) + " on this page" : "";
