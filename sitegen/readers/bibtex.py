@@ -28,10 +28,9 @@ from sitegen.readers.records import (
     Record,
     arxiv_id,
     clean_doi,
-    iso_date,
     listing,
-    month_number,
-    record_date,
+    read_date,
+    read_iso_date,
     web_address,
 )
 
@@ -295,12 +294,14 @@ def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
     if venue:
         record.venue = _latex_text(fields[venue])
         used.add(venue)
-    if fields.get("date"):
-        record.date = iso_date(fields["date"])
-    if record.date is None and fields.get("year"):
-        record.date = record_date(fields["year"], month_number(fields.get("month")), fields.get("day"))
+    written, read = fields.get("date", ""), read_iso_date(fields.get("date"))
+    if read[0] is None and fields.get("year"):  # no `date`, or none that can be read: `year`...
+        parts = {name: fields[name] for name in ("year", "month", "day") if fields.get(name)}
+        written = ", ".join(f"{name} = {value}" for name, value in parts.items())
+        read = read_date(fields["year"], fields.get("month"), fields.get("day"))
+    record.take_date(written, read)
     if record.date is not None:
-        used |= {"date", "year", "month", "day"}
+        used |= {"year", "month", "day"} | ({"date"} if written == fields.get("date") else set())
     record.doi = clean_doi(fields.get("doi"))
     record.arxiv, arxiv_fields = _arxiv(fields)
     used |= arxiv_fields if record.arxiv else set()
