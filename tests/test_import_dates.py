@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from collections.abc import Callable
 
 import pytest
@@ -70,18 +71,26 @@ WRITERS: dict[str, tuple[str, Callable[..., str]]] = {
             f"DA  - {y}/{'' if m is None else f'{m:02}'}/{'' if d is None else f'{d:02}'}/\nER  - \n"
         ),
     ),
-}
+    "csl date-parts": (
+        "library.json",
+        lambda i, y, m, d: json.dumps({"id": f"k{i}", "type": "book", "title": f"T{i}",
+                                       "issued": {"date-parts": [[p for p in (y, m, d) if p is not None]]}}),
+    ),
+}  # fmt: skip
+JOINS = {"library.json": ",\n"}  # how a format puts records one after another (a list for JSON)
 
 
 @pytest.mark.parametrize("writer", WRITERS)
 def test_an_impossible_month_or_day_is_dropped_with_a_warning_saying_what_was_kept(writer):
     name, write = WRITERS[writer]
     chunks = [write(index, *case) for index, case in enumerate(CASES)]
-    lines, position = [], 1
+    join = JOINS.get(name, "\n")
+    lines, position = [], 2 if name in JOINS else 1
     for chunk in chunks:
         lines.append(position)
-        position += chunk.count("\n") + 1
-    listing = parse_listing("\n".join(chunks) + "\n", name)
+        position += chunk.count("\n") + join.count("\n")
+    text = join.join(chunks)
+    listing = parse_listing(f"[\n{text}\n]\n" if name in JOINS else text + "\n", name)
     warnings = {problem.line: problem for problem in listing.warnings}
     assert len(listing.entries) == len(CASES)
     for entry, line, case in zip(listing.entries, lines, CASES, strict=True):
@@ -133,3 +142,31 @@ def test_the_import_prints_the_warning_with_the_file_and_line(make_project, run_
         "warning: lib.bib:3: entry `odd`: date `2020-13-45`: month `13` is not a month (1 to 12, or its "
     )
     assert warning + "name); kept 2020\n" in err
+
+
+@pytest.mark.parametrize(
+    ("issued", "date", "warned"),
+    [
+        ({"raw": "March 2020"}, (2020, 3, None), None),
+        ({"literal": "15 March 2020"}, (2020, 3, 15), None),
+        ("2020-03", (2020, 3, None), None),  # EDTF text
+        ("2020-03-14/2020-04-01", (2020, 3, 14), "`/2020-04-01` after the date is not read; kept 2020-03-14"),
+        ({"date-parts": [[2020, 3], [2020, 5]]}, (2020, 3, None),
+         "a range: its end [2020, 5] is not kept; kept 2020-03"),
+        ({"date-parts": [[2020]], "season": 1}, (2020, None, None), "season 1 is not kept; kept 2020"),
+        ({"date-parts": [["2020", "13", "45"]]}, (2020, None, None),
+         "month `13` is not a month (1 to 12, or its name); kept 2020"),
+    ],
+)  # fmt: skip
+def test_a_csl_date_keeps_what_it_can_and_says_what_it_could_not(issued, date, warned):
+    listing = parse_listing(
+        json.dumps([{"id": "k", "type": "book", "title": "T", "issued": issued}]), "lib.json"
+    )
+    [entry] = listing.entries
+    assert (entry.date.year, entry.date.month, entry.date.day) == date
+    if warned is None:
+        assert listing.warnings == ()
+    else:
+        [warning] = listing.warnings
+        written = issued if isinstance(issued, str) else json.dumps(issued)
+        assert str(warning) == f"lib.json:1: entry `k`: date `{written}`: {warned}"
