@@ -161,9 +161,8 @@ def _wrong_types(item: dict[str, Any]) -> list[tuple[str, str, str]]:
         value = item.get(key)
         if value is None:
             continue
-        if check(key, value, isinstance(value, (str, dict)), "a date object", DATE_HINT) and isinstance(
-            value, dict
-        ):
+        expected = "a date object or text"
+        if check(key, value, isinstance(value, (str, dict)), expected, DATE_HINT) and isinstance(value, dict):
             wrong += _wrong_date(key, value)
     return wrong
 
