@@ -8,6 +8,7 @@ bug in sitegen itself is one `error:` line too, naming the file its traceback wa
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import platform
 import sys
@@ -38,6 +39,48 @@ EPILOG = """examples:
   sitegen serve                            preview at http://127.0.0.1:8000/, reloading on save
   sitegen topics --explain endogen         why a paper has its topics
 """
+
+
+# The formats `sitegen import` reads, as its help names them. Written out, not made from
+# sitegen.readers.READERS: importing the readers (bibtexparser, rispy) cost every command ~60 ms
+# at start. tests/test_cli.py holds it to READERS, so a new reader cannot be left out.
+LISTING_FORMATS = (
+    "BibTeX (.bib, .bibtex), RIS (.ris), CSL-JSON (.json), abstract dump (.txt, .md), "
+    "daily papers (.txt, .md)"
+)
+
+
+# `--year`: the year of dates a listing shows without one. Listings are of papers already out, so a
+# year after next is a typo, as is one before 1900 (or `--year 24` for 2024).
+FIRST_YEAR = 1900
+
+
+def last_year(today: dt.date | None = None) -> int:
+    return (today or dt.date.today()).year + 1
+
+
+def checked_year(text: str | None, today: dt.date | None = None) -> int | None:
+    """The `--year` given, as a number; a SitegenError saying what to type when it is not a
+    four-digit year from FIRST_YEAR to next year."""
+    if text is None:
+        return None
+    last = last_year(today)
+    if text.strip().isascii() and text.strip().isdigit() and FIRST_YEAR <= int(text) <= last:
+        return int(text)
+    raise SitegenError(
+        f"--year {text!r} is not a plausible year: give all four digits, from {FIRST_YEAR} to {last}",
+        hint=f"e.g. --year {last - 1}; or leave --year out and the year is inferred",
+    )
+
+
+def checked_folder(text: str) -> Path:
+    """`sitegen new`'s FOLDER; an empty name (which would mean the current folder) is an error."""
+    if not text.strip():
+        raise SitegenError(
+            "the folder name is empty",
+            hint="give the new site's folder, e.g. `sitegen new lung-nodule-review`, or `.` for this folder",
+        )
+    return Path(text)
 
 
 def _config_flag(parser: argparse.ArgumentParser) -> None:
@@ -72,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--base-url https://USER.github.io/lung-nodule-review/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    new.add_argument("folder", type=Path, metavar="FOLDER", help="where (. for the current folder)")
+    new.add_argument("folder", metavar="FOLDER", help="where (. for the current folder)")
     new.add_argument("--title", help="the site's name (default: from FOLDER's name)")
     new.add_argument("--description", help="a sentence on what the review covers")
     new.add_argument("--author", help="who keeps the review")
@@ -82,19 +125,22 @@ def build_parser() -> argparse.ArgumentParser:
         "import",
         help="import raw paper listings into content/papers/*.md",
         description=(
-            "Read raw listings (abstract dumps, daily-papers pages), merge duplicates and "
-            "write one Markdown file per paper. Fields you edited by hand are kept. "
+            f"Read raw listings ({LISTING_FORMATS}; the format is told by the content), merge "
+            "duplicates and write one Markdown file per paper. Fields you edited by hand are kept. "
             "With no LISTING, re-imports every file in content/sources/."
         ),
         epilog="example:\n  sitegen import ~/Downloads/daily-papers-apr-20.txt --year 2026",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    imp.add_argument("listings", nargs="*", type=Path, metavar="LISTING", help="listing files (.txt)")
+    imp.add_argument(
+        "listings", nargs="*", type=Path, metavar="LISTING", help="listing files: " + LISTING_FORMATS
+    )
     imp.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
     imp.add_argument(
         "--year",
-        type=int,
-        help="the year of dates a listing gives without one (default: inferred, and said)",
+        metavar="YEAR",
+        help=f"the year of dates a listing gives without one, all four digits ({FIRST_YEAR} to next "
+        "year; default: inferred, and said)",
     )
     imp.add_argument(
         "--content",
@@ -162,12 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "new":
+        args.folder = checked_folder(args.folder)
         from sitegen.newsite import run_new
 
         return run_new(args)
     if args.command == "import":
         from sitegen.importer import run_import
 
+        args.year = checked_year(args.year)
         return run_import(args)
     if args.command == "build":
         from sitegen.build import run_build

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from sitegen import yamlfile
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import SiteConfig
 
@@ -87,15 +88,9 @@ def load_config(path: Path) -> LoadedConfig:
     except UnicodeDecodeError:
         raise SitegenError("the file is not UTF-8 text", path=shown) from None
     try:
-        raw = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SitegenError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}",
-            path=shown,
-            line=mark.line + 1 if mark is not None else None,
-            hint="check quotes and indentation",
-        ) from None
+        raw = yamlfile.load(text, yaml.SafeLoader, shown, hint="check quotes and indentation") or {}
+    except ValueError as exc:  # a date that does not exist, as a value
+        raise SitegenError(f"not valid YAML: {exc}", path=shown, hint="check the values") from None
     if not isinstance(raw, dict):
         raise SitegenError("must be a mapping of `key: value` lines", path=shown, line=1)
     return _validate(raw, text, path)

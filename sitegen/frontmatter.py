@@ -14,9 +14,10 @@ of small mappings, one entry a line:
     - listing.txt
     # a comment
 
-`fast_meta` reads exactly that shape, and declines (None) anything else: any line of another
-shape, any scalar YAML could read otherwise than as the text of one line (an indicator first, `: `
-or ` #` inside, white space around, a tab, a character YAML refuses), any double-quoted scalar.
+`fast_meta` reads exactly that shape, and declines (None) anything else: a key given twice, any
+line of another shape, any scalar YAML could read otherwise than as the text of one line (an
+indicator first, `: ` or ` #` inside, white space around, a tab, a character YAML refuses), any
+double-quoted scalar.
 Plain scalars get their type as PyYAML gives it, by PyYAML's own resolver and constructors (so
 `yes` is True, `2024-03-14` a date, `0x1F` 31); single-quoted ones are text. The caller then
 loads a declined front matter with PyYAML, which also words every error.
@@ -85,6 +86,8 @@ def _read(lines: list[str]) -> dict[str, Any]:
         if found is None:
             raise _Declined
         key, text = _key(found.group(1)), found.group(2)
+        if key in meta:
+            raise _Declined  # a key given twice: PyYAML's nodes say where, for the error
         if text is not None:
             meta[key] = _scalar(text)
             continue
@@ -105,8 +108,8 @@ def _item(lines: list[str], index: int) -> tuple[Any, int]:
     entry: dict[str, Any] = {}
     while True:
         key, text = _key(found.group(2)), found.group(3)
-        if text is None:
-            raise _Declined  # a nested list or mapping
+        if text is None or key in entry:
+            raise _Declined  # a nested list or mapping, or a key given twice
         entry[key] = _scalar(text)
         index += 1
         if index == len(lines) or not lines[index].startswith("  "):

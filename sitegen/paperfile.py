@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from sitegen import schema
+from sitegen import schema, yamlfile
 from sitegen.errors import Problem, SitegenError
 from sitegen.frontmatter import fast_meta
 from sitegen.model import Paper
@@ -23,6 +23,8 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 FENCE = "---"
+YAML_WHAT = "the front matter is not valid YAML"
+YAML_HINT = "check quotes and indentation; a title with `: ` in it needs quotes"
 
 FIELDS = schema.NAMES_IN_ORDER  # field order in written files; also the set of known keys
 
@@ -66,18 +68,8 @@ def read_meta(text: str, path: str) -> tuple[dict[str, Any], str, str]:
     fast = fast_meta(front)  # the common shape, read without PyYAML's nodes: ~8x faster
     if fast is not None:
         return fast, body, front
-    try:
-        meta = yaml.load(front, Loader=_Loader) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else None
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise SitegenError(
-            f"the front matter is not valid YAML: {reason}",
-            path=path,
-            line=line,
-            hint="check quotes and indentation; a title with `: ` in it needs quotes",
-        ) from exc
+    try:  # the front matter starts on the file's line 2
+        meta = yamlfile.load(front, _Loader, path, first_line=2, hint=YAML_HINT, what=YAML_WHAT) or {}
     except ValueError as exc:  # YAML reads `2026-02-30` as a date, and that date does not exist
         key = _impossible_date_key(front)
         raise SitegenError(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from sitegen import urls
+from sitegen import urls, yamlfile
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Topic, TopicRules
 from sitegen.topics import SlowRule
@@ -46,7 +46,8 @@ def parse_topics(text: str, shown: str = "content/topics.yaml") -> tuple[Topic, 
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise _not_yaml(exc, shown) from None
+        hint = "check quotes and indentation; write regular expressions in 'single quotes'"
+        raise yamlfile.yaml_error(exc, shown, text, hint=hint) from None
     if not isinstance(root, yaml.SequenceNode) or not root.value:
         raise SitegenError(
             "expected a list of topics",
@@ -59,13 +60,6 @@ def parse_topics(text: str, shown: str = "content/topics.yaml") -> tuple[Topic, 
     if reader.problems:
         raise SitegenError.many(reader.problems, f"{shown}: {len(reader.problems)} problem(s) in the topics")
     return topics
-
-
-def _not_yaml(exc: yaml.YAMLError, shown: str) -> SitegenError:
-    mark = getattr(exc, "problem_mark", None)
-    hint = "check quotes and indentation; write regular expressions in 'single quotes'"
-    reason = getattr(exc, "problem", None) or exc
-    return SitegenError(f"not valid YAML: {reason}", path=shown, line=mark and mark.line + 1, hint=hint)
 
 
 def _line(node: yaml.Node) -> int:
@@ -108,7 +102,10 @@ class _TopicReader:
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key in entries:
-                self.problem(key_node, f"{where}.{key}".strip("."), "is given twice", "keep one of them")
+                first = _line(entries[key][0])
+                self.problem(
+                    key_node, f"{where}.{key}".strip("."), yamlfile.TWICE, yamlfile.twice_hint(first)
+                )
             elif key not in known:
                 self.problem(
                     key_node, f"{where}.{key}".strip("."), "is not a known key", _choices(key, known)

@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 DOMAIN = (
     "model", "schema", "paperfile", "abstracts", "listings", "readers", "load", "topics", "topicsfile",
     "derive", "related", "views", "plan", "render", "outputs", "stemmer", "urls", "errors", "identity",
-    "merge", "titles",
+    "merge", "titles", "yamlfile",
 )  # fmt: skip
 MACHINERY = ("engine", "write", "atomic")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
+from sitegen.readers import READERS
 
 
 @pytest.mark.parametrize("command", ["import", "build", "serve", "topics"])
@@ -17,6 +18,20 @@ def test_every_subcommand_explains_itself_with_an_example(command, capsys):
     out = capsys.readouterr().out
     assert "example" in out
     assert f"sitegen {command}" in out
+
+
+def test_import_help_names_every_format_the_readers_know(capsys):
+    """The help names every reader of READERS (cli.py writes the list out, so as not to import
+    the readers at start), and no format they do not read."""
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "(.txt)" not in out
+    for reader in READERS:
+        assert f"{reader.NAME} ({', '.join(reader.EXTENSIONS)})" in out
+    from sitegen.cli import LISTING_FORMATS
+
+    assert ", ".join(f"{r.NAME} ({', '.join(r.EXTENSIONS)})" for r in READERS) == LISTING_FORMATS
 
 
 def test_python_dash_m_runs_the_cli():

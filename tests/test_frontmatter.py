@@ -117,11 +117,14 @@ def test_every_pair_and_triple_of_line_shapes_reads_as_pyyaml_reads_it():
     for size in (1, 2, 3):
         for lines in itertools.product(LINES, repeat=size):
             read += assert_same_or_declined("\n".join(lines))
-    assert read > 300  # the shapes sitegen writes, and their combinations, are read without PyYAML
+    # the shapes sitegen writes, and their combinations, are read without PyYAML (a key given
+    # twice, as `title: x` on two lines, is declined: PyYAML's nodes say where, for the error)
+    assert read > 200
 
 
-def test_a_duplicated_key_keeps_its_first_place_and_last_value_as_pyyaml_does():
-    assert assert_same_or_declined("title: a\ndate: 2024\ntitle: b")
+@pytest.mark.parametrize("front", ["title: a\ndate: 2024\ntitle: b", "links:\n- url: a\n  url: b\n  kind: x"])
+def test_a_duplicated_key_is_declined_so_that_it_is_reported(front):
+    assert fast_meta(front) is None
 
 
 @pytest.mark.parametrize("field", [f for f in schema.FIELDS if f.type.samples], ids=lambda f: f.name)

@@ -14,6 +14,8 @@ import datetime as dt
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
@@ -300,6 +302,34 @@ def test_a_bibtex_syntax_error_names_the_file_and_the_entry_line_and_imports_not
     [problem] = caught.value.problems
     assert (problem.path, problem.line) == (str(broken), 3)
     assert "`bad`" in problem.message and "not valid BibTeX" in problem.message
+    assert not (tmp_path / "content").exists()
+
+
+BROKEN_BIB = {  # what bibtexparser cannot read, each with the line of the entry and its key
+    "an unclosed brace": ("@article{good, title = {Fine}}\n\n@article{bad,\n  title = {Unclosed,\n"
+                          "  year = 2021\n@misc{after, title = {After}}\n", 3, "bad"),
+    "a key used twice": ("@article{twice, title = {A}}\n@article{twice, title = {B}}\n", 2, "twice"),
+    "an unclosed quote": ('@article{quote,\n  title = "A,\n  year = 2020\n}\n@misc{b, title={B}}\n', 1,
+                          "quote"),
+    "a block never closed": ("@article{open, title = {A}", 1, "open"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BROKEN_BIB)
+def test_a_bad_bib_prints_sitegens_error_line_and_none_of_the_parsers_log(tmp_path, case):
+    """bibtexparser logs each block it cannot read; the command's stderr holds sitegen's one error
+    line only, and that line gives the parser's reason (which its log alone said before)."""
+    text, line, key = BROKEN_BIB[case]
+    (tmp_path / "site.yaml").write_text("title: T\ndescription: D\nbase_url: https://a.org/\nauthor: A\n")
+    (tmp_path / "broken.bib").write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "sitegen", "import", "broken.bib"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"error: broken.bib:{line}: entry `{key}` is not valid BibTeX: ")
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "cannot be read" not in result.stderr, "the parser's reason is given"
     assert not (tmp_path / "content").exists()
 
 

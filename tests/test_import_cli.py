@@ -1,5 +1,6 @@
 """`sitegen import` end to end: files written, re-imports, hand edits, years, bad input, dry runs."""
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -160,9 +161,38 @@ def test_a_year_left_out_is_inferred_and_said_or_taken_from_the_year_flag(projec
     assert "taken as 2025" in err and "years up to 2024" in err and "--year" in err
     meta, _ = paper(project, "whole-slide-pathology-report-generation")
     assert str(meta["date"]) == "2025-02-02" and meta["date_inferred"] is True
-    code, _, err = run_cli(project, "import", "--year", "2031", tmp_path / "daily.txt")
-    assert code == 0 and "taken as 2031 (--year)" in err
-    assert str(paper(project, "whole-slide-pathology-report-generation")[0]["date"]) == "2031-02-02"
+    code, _, err = run_cli(project, "import", "--year", "2019", tmp_path / "daily.txt")
+    assert code == 0 and "taken as 2019 (--year)" in err
+    assert str(paper(project, "whole-slide-pathology-report-generation")[0]["date"]) == "2019-02-02"
+
+
+NEXT_YEAR = dt.date.today().year + 1
+
+
+@pytest.mark.parametrize(
+    "year",
+    ["99", "0099", "024", "20244", "1899", str(NEXT_YEAR + 1), "9999", "-2024", "+2024", "2024.0", "2k24",
+     "", " ", "٢٠٢٤", "²⁰²⁴", "next"],
+)  # fmt: skip
+def test_a_year_that_is_not_a_plausible_four_digit_year_is_one_error_and_writes_nothing(
+    project, run_cli, tmp_path, year
+):
+    run_cli(project, "import", tmp_path / "dump.txt")
+    before = snapshot(project)
+    code, out, err = run_cli(project, "import", f"--year={year}", tmp_path / "daily.txt")
+    assert (code, out) == (1, "")
+    assert err.startswith(
+        f"error: --year {year!r} is not a plausible year: give all four digits, from 1900 to "
+    )
+    assert f"to {NEXT_YEAR}" in err and err.count("\n") == 1 and "Traceback" not in err
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("year", [1900, NEXT_YEAR])
+def test_the_first_and_last_plausible_years_are_taken(project, run_cli, tmp_path, year):
+    code, _, err = run_cli(project, "import", "--year", year, tmp_path / "daily.txt")
+    assert code == 0 and f"taken as {year} (--year)" in err
+    assert str(paper(project, "whole-slide-pathology-report-generation")[0]["date"]) == f"{year}-02-02"
 
 
 def test_a_listing_with_no_year_at_all_falls_back_to_a_stated_assumption(project, run_cli, tmp_path):

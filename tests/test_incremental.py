@@ -775,7 +775,7 @@ def test_a_run_of_mixed_edits_rebuilds_exactly_as_from_nothing_each_time(
             path.write_text(text.replace('title: "', f'title: "Revised {step}, ', 1), encoding="utf-8")
         elif kind == "date":
             path.write_text(text.replace("date: 2025-", "date: 2024-", 1), encoding="utf-8")
-        elif kind == "pin":
+        elif kind == "pin" and "topics_add:" not in text:  # a second `topics_add:` is an error now
             path.write_text(text.replace("---\n", "---\ntopics_add: [agents]\n", 1), encoding="utf-8")
         elif kind == "delete" and len(files) > 30:
             path.unlink()

@@ -153,6 +153,17 @@ def test_a_folder_with_a_site_is_refused_and_left_as_it_was(tmp_path, run_cli):
     assert new_site(run_cli, tmp_path, ".")[0] == 1 and not (tmp_path / "nowhere.yaml").exists()
 
 
+@pytest.mark.parametrize("name", ["", " ", "\t"])
+def test_an_empty_folder_name_is_an_error_not_the_current_folder(tmp_path, run_cli, name):
+    """`sitegen new ""` (an unset shell variable) would otherwise make the site here, as `new .` does."""
+    code, out, err = run_cli(tmp_path, "new", name)
+    assert (code, out) == (1, "")
+    assert (
+        err.startswith("error: the folder name is empty (give the new site's folder") and err.count("\n") == 1
+    )
+    assert file_tree(tmp_path) == {} and list(tmp_path.iterdir()) == []
+
+
 def test_papers_imported_before_a_site_keep_their_files(tmp_path, run_cli):
     code, _, err = run_cli(tmp_path, "import", LISTINGS / "dump.txt")
     assert code == 0 and "note: no site.yaml here: `sitegen new .` makes one" in err

@@ -11,7 +11,10 @@ place for, and entry types it does not know, are kept under `extra`.
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import bibtexparser
@@ -25,10 +28,9 @@ from sitegen.readers.records import (
     Record,
     arxiv_id,
     clean_doi,
-    iso_date,
     listing,
-    month_number,
-    record_date,
+    read_date,
+    read_iso_date,
     web_address,
 )
 
@@ -89,7 +91,8 @@ def sniff(text: str, name: str) -> bool:
 
 
 def parse(text: str, source: str, shown: str) -> Listing:
-    library = bibtexparser.parse_string(_without_fence(text), parse_stack=[])
+    with _library_quiet():
+        library = bibtexparser.parse_string(_without_fence(text), parse_stack=[])
     if library.failed_blocks:
         raise SitegenError.many([_failure(block, shown) for block in library.failed_blocks],
                                 f"{shown}: not valid BibTeX; nothing was imported")  # fmt: skip
@@ -123,6 +126,20 @@ def parse(text: str, source: str, shown: str) -> Listing:
     return listing(source, NAME, records, shown, [], hint, tuple(warnings))
 
 
+@contextmanager
+def _library_quiet() -> Iterator[None]:
+    """bibtexparser logs each block it cannot read (to stderr, through logging's last resort),
+    in its own words and counting lines from 0; sitegen reports those blocks itself (`_failure`),
+    so while it parses, its loggers say nothing."""
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _without_fence(text: str) -> str:
     """The text with a Jekyll front-matter fence at the top blanked (lines kept, for messages)."""
     fence = FENCE.match(text)
@@ -134,7 +151,9 @@ def _without_fence(text: str) -> str:
 def _failure(block, shown: str) -> Problem:
     key = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", getattr(block, "raw", "") or "")
     what = f"entry `{key.group(1)}`" if key and key.group(1) else "this entry"
-    error = str(getattr(block, "error", "") or "").split(". Note:")[0]
+    error = getattr(block, "error", None)
+    reason = str(error or "") or str(getattr(error, "abort_reason", "") or "")  # what the library logged
+    error = reason.split(". Note:")[0]
     message = f"{what} is not valid BibTeX: {' '.join(error.split()) or 'it cannot be read'}"
     return Problem(message, shown, _line(block),
                    hint="check its braces, quotes and commas, and that each key appears once")  # fmt: skip
@@ -275,12 +294,14 @@ def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
     if venue:
         record.venue = _latex_text(fields[venue])
         used.add(venue)
-    if fields.get("date"):
-        record.date = iso_date(fields["date"])
-    if record.date is None and fields.get("year"):
-        record.date = record_date(fields["year"], month_number(fields.get("month")), fields.get("day"))
+    written, read = fields.get("date", ""), read_iso_date(fields.get("date"))
+    if read[0] is None and fields.get("year"):  # no `date`, or none that can be read: `year`...
+        parts = {name: fields[name] for name in ("year", "month", "day") if fields.get(name)}
+        written = ", ".join(f"{name} = {value}" for name, value in parts.items())
+        read = read_date(fields["year"], fields.get("month"), fields.get("day"))
+    record.take_date(written, read)
     if record.date is not None:
-        used |= {"date", "year", "month", "day"}
+        used |= {"year", "month", "day"} | ({"date"} if written == fields.get("date") else set())
     record.doi = clean_doi(fields.get("doi"))
     record.arxiv, arxiv_fields = _arxiv(fields)
     used |= arxiv_fields if record.arxiv else set()

@@ -13,7 +13,16 @@ from typing import Any
 
 from sitegen.errors import Problem, SitegenError
 from sitegen.listings import Listing
-from sitegen.readers.records import Record, arxiv_id, clean_doi, iso_date, listing, page_range, record_date
+from sitegen.readers.records import (
+    DateRead,
+    Record,
+    arxiv_id,
+    clean_doi,
+    listing,
+    page_range,
+    read_date,
+    read_iso_date,
+)
 
 NAME = "CSL-JSON"
 EXTENSIONS = (".json",)
@@ -24,9 +33,21 @@ TYPES = {
     "book": "book", "chapter": "chapter", "entry-encyclopedia": "chapter", "thesis": "thesis",
     "report": "report", "document": "misc", "webpage": "misc", "post": "misc", "manuscript": "preprint",
 }  # fmt: skip
-USED = {"id", "type", "title", "author", "abstract", "container-title", "issued", "DOI", "URL", "note",
-        "publisher", "number", "archive", "archive_location", "event-title", "citation-key", "volume",
-        "issue", "page", "editor"}  # fmt: skip
+# The fields read here, by the JSON type CSL-JSON gives them (the CSL schema, csl-data.json). A
+# value of another type is an error naming the item's line: never its letters or its repr.
+TEXT_FIELDS = ("type", "title", "abstract", "container-title", "DOI", "URL", "note", "publisher",
+               "archive_location", "event-title", "citation-key")  # fmt: skip
+TEXT_OR_NUMBER_FIELDS = ("id", "number", "volume", "issue", "page")
+NAME_FIELDS = ("author", "editor")
+DATE_FIELDS = ("issued",)
+USED = {*TEXT_FIELDS, *TEXT_OR_NUMBER_FIELDS, *NAME_FIELDS, *DATE_FIELDS}
+NAME_TEXT_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix", "literal")
+NAME_FLAG_PARTS = ("comma-suffix", "static-ordering", "parse-names")
+NAME_HINT = 'write it as a list of name objects: [{"family": "Smith", "given": "Alice"}], or {"literal": ' \
+    '"..."} for an institution'  # fmt: skip
+DATE_HINT = (
+    'write it as {"date-parts": [[2024, 3, 14]]} (year, month and day as known), or as text "2024-03-14"'
+)
 
 
 def sniff(text: str, name: str) -> bool:
@@ -40,12 +61,16 @@ def sniff(text: str, name: str) -> bool:
 
 def parse(text: str, source: str, shown: str) -> Listing:
     items = _items(text, shown)
-    problems = [
-        Problem("an item is not a JSON object", shown, line, hint="export it again")
-        for line, item in items
-        if not isinstance(item, dict)
-    ]
-    records = [_record(item, source, line) for line, item in items if isinstance(item, dict)]
+    problems: list[Problem] = []
+    records: list[Record] = []
+    for line, item in items:
+        if not isinstance(item, dict):
+            problems.append(Problem("an item is not a JSON object", shown, line, hint="export it again"))
+            continue
+        wrong = [Problem(message, shown, line, key, hint) for key, message, hint in _wrong_types(item)]
+        problems += wrong
+        if not wrong:
+            records.append(_record(item, source, line))
     return listing(source, NAME, records, shown, problems, 'add a "title" to the item, then import again')
 
 
@@ -77,19 +102,107 @@ def _items(text: str, shown: str) -> list[tuple[int, Any]]:
         position = end
 
 
+def _found(value: Any) -> str:
+    """A JSON value as the error shows it: its JSON type, and the value as JSON (cut short)."""
+    written = json.dumps(value, ensure_ascii=False)
+    written = written if len(written) <= 40 else written[:37] + "..."
+    if value is None or isinstance(value, bool):
+        return written
+    kind = ("text" if isinstance(value, str) else "the number" if isinstance(value, (int, float))
+            else "a list" if isinstance(value, list) else "an object")  # fmt: skip
+    return f"{kind} {written}"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _wrong_types(item: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(field, what is wrong, how to fix it) for each value the reader uses whose JSON type is not
+    the one CSL-JSON gives it. null is no value (as if the field were left out)."""
+    wrong: list[tuple[str, str, str]] = []
+
+    def check(key: str, value: Any, ok: bool, expected: str, hint: str) -> bool:
+        if not ok:
+            wrong.append((key, f"expected {expected}, found {_found(value)}", hint))
+        return ok
+
+    for key in TEXT_FIELDS:
+        value = item.get(key)
+        if value is not None:
+            check(key, value, isinstance(value, str), "text", f'write it in quotes: "{key}": "..."')
+    for key in TEXT_OR_NUMBER_FIELDS:
+        value = item.get(key)
+        if value is not None:
+            ok = isinstance(value, str) or _is_number(value)
+            check(key, value, ok, "text or a number", f'write it in quotes: "{key}": "..."')
+    for key in NAME_FIELDS:
+        value = item.get(key)
+        if value is None or not check(
+            key, value, isinstance(value, list), "a list of name objects", NAME_HINT
+        ):
+            continue
+        for index, person in enumerate(value):
+            where = f"{key}[{index}]"
+            if not check(where, person, isinstance(person, dict), "a name object", NAME_HINT):
+                continue
+            for part in NAME_TEXT_PARTS:
+                if person.get(part) is not None:
+                    check(f"{where}.{part}", person[part], isinstance(person[part], str), "text", NAME_HINT)
+            for part in NAME_FLAG_PARTS:
+                flag = person.get(part)
+                if flag is not None:
+                    ok = isinstance(flag, (str, int, float))
+                    check(f"{where}.{part}", flag, ok, "text, a number, true or false", NAME_HINT)
+            named = [person.get(part) for part in ("family", "given", "literal")]
+            if not any(isinstance(text, str) and text.strip() for text in named):
+                message = f'a name object with no "family", "given" or "literal": {_found(person)}'
+                wrong.append((where, message, NAME_HINT))
+    for key in DATE_FIELDS:
+        value = item.get(key)
+        if value is None:
+            continue
+        expected = "a date object or text"
+        if check(key, value, isinstance(value, (str, dict)), expected, DATE_HINT) and isinstance(value, dict):
+            wrong += _wrong_date(key, value)
+    return wrong
+
+
+def _wrong_date(key: str, value: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """What is wrong with a CSL date object: `date-parts` a list of one or two lists (a date, or a
+    range) of a year, month and day as whole numbers or text; `raw`, `literal` and `edtf` text."""
+    wrong = []
+    parts = value.get("date-parts")
+    if parts is not None:
+        expected = "a list of one or two [year, month, day] lists"
+        dates = parts if isinstance(parts, list) and len(parts) <= 2 else None
+        if dates is None or not all(isinstance(d, list) and len(d) <= 3 for d in dates):
+            wrong.append((f"{key}.date-parts", f"expected {expected}, found {_found(parts)}", DATE_HINT))
+        else:
+            for date in dates:
+                for part in date:
+                    if not (isinstance(part, str) or (_is_number(part) and float(part).is_integer())):
+                        message = f"expected a whole number or text, found {_found(part)}"
+                        wrong.append((f"{key}.date-parts", message, DATE_HINT))
+    for name in ("raw", "literal", "edtf"):
+        if value.get(name) is not None and not isinstance(value[name], str):
+            wrong.append((f"{key}.{name}", f"expected text, found {_found(value[name])}", DATE_HINT))
+    for name in ("season", "circa"):
+        if isinstance(value.get(name), (list, dict)):
+            wrong.append(
+                (f"{key}.{name}", f"expected text or a number, found {_found(value[name])}", DATE_HINT)
+            )
+    return wrong
+
+
 def _text(value: Any) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
+    """A value the types were checked of: text, or a number (`id`, `number`)."""
     return str(value) if value not in (None, "") else None
 
 
-def _name(person: Any) -> str | None:
+def _name(person: dict[str, Any]) -> str | None:
     """A CSL name object as written: "Family, Given", a particle before the family name, or a
     literal (an institution's name) in braces."""
-    if isinstance(person, str):
-        return person
-    if not isinstance(person, dict):
-        return None
     if person.get("literal"):
         return "{" + str(person["literal"]) + "}"
     family = " ".join(str(person[k]) for k in ("non-dropping-particle", "family") if person.get(k))
@@ -98,14 +211,26 @@ def _name(person: Any) -> str | None:
     return ", ".join(parts) if family else given or None
 
 
-def _date(value: Any):
-    if not isinstance(value, dict):
-        return iso_date(_text(value))
+def _date(value: Any) -> DateRead:
+    """A CSL date (its types checked): EDTF text, or an object with `date-parts` (the first date
+    of a range), else `raw`, `literal` or `edtf` text. A range's end and a season are not kept,
+    and said as dropped."""
+    if value is None:
+        return None, ""
+    if isinstance(value, str):
+        return read_iso_date(value)
     parts = value.get("date-parts")
-    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-        first = [*parts[0], None, None]
-        return record_date(first[0], first[1], first[2])
-    return iso_date(_text(value.get("raw") or value.get("literal")))
+    if parts and parts[0]:
+        first = [int(p) if isinstance(p, float) else p for p in [*parts[0], None, None][:3]]
+        date, dropped = read_date(*first)
+        lost = [dropped] if dropped else []
+        if len(parts) > 1 and parts[1]:
+            lost.append(f"a range: its end {json.dumps(parts[1])} is not kept")
+        if value.get("season") not in (None, ""):
+            lost.append(f"season {json.dumps(value['season'])} is not kept")
+        return date, "; ".join(lost)
+    text = next((value[k] for k in ("raw", "literal", "edtf") if value.get(k)), None)
+    return read_iso_date(text) if text else (None, "")
 
 
 def _record(item: dict[str, Any], source: str, line: int) -> Record:
@@ -113,7 +238,7 @@ def _record(item: dict[str, Any], source: str, line: int) -> Record:
     record = Record(source, line, str(item.get("id") or item.get("citation-key") or f"item at line {line}"))
     record.title = _text(item.get("title")) or ""
     record.abstract = _text(item.get("abstract")) or ""
-    record.authors = [name for name in map(_name, item.get("author") or []) if name]
+    record.authors = [name for name in map(_name, item.get("author") or []) if name]  # each is named
     record.type = TYPES.get(kind, "misc")
     if kind not in TYPES:
         record.keep("entry_type", kind)
@@ -126,12 +251,13 @@ def _record(item: dict[str, Any], source: str, line: int) -> Record:
     record.issue = _text(item.get("issue"))
     record.pages = page_range(_text(item.get("page")))
     record.editors = [name for name in map(_name, item.get("editor") or []) if name]
-    record.date = _date(item.get("issued"))
+    issued = item.get("issued")
+    record.take_date(issued if isinstance(issued, str) else json.dumps(issued), _date(issued))
     record.doi = clean_doi(_text(item.get("DOI")))
     record.url = _text(item.get("URL"))
     places = [_text(item.get(k)) for k in ("number", "DOI", "URL", "archive_location", "note")]
     record.arxiv = next((found for found in map(arxiv_id, places) if found), None)
-    for name in ("number", "note"):  # kept unless they only said the arXiv id
+    for name in ("number", "note", "archive_location"):  # kept unless they only said the arXiv id
         if arxiv_id(_text(item.get(name))) is None:
             record.keep(name, _text(item.get(name)))
     for key, value in item.items():

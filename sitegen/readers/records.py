@@ -78,29 +78,95 @@ def month_number(text: str | int | None) -> int | None:
     return MONTHS.get(text)
 
 
+YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+# What a reader makes of a date: the date (None: none could be read) and what of the date as
+# written it could not keep ("" when nothing was dropped), for the warning `Record.take_date` gives.
+DateRead = tuple[MonthDay | None, str]
+
+
 def record_date(
     year: str | int | None, month: str | int | None = None, day: str | int | None = None
 ) -> MonthDay | None:
     """A date of the precision the record gives: a year, a month or a day; None when there is no
-    year, or the parts make no date."""
-    found = re.search(r"\b(\d{4})\b", str(year or ""))
-    if not found:
-        return None
-    number = month_number(month)
-    day_number = int(str(day).strip()) if number and str(day or "").strip().isdigit() else None
-    try:
-        schema.PaperDate(int(found.group(1)), number, day_number)
-    except ValueError:
-        return MonthDay(None, None, int(found.group(1)))
-    return MonthDay(number, day_number, int(found.group(1)))
+    year. Parts that make no date are dropped (`read_date` says which)."""
+    return read_date(year, month, day)[0]
+
+
+def read_date(
+    year: str | int | None, month: str | int | None = None, day: str | int | None = None
+) -> DateRead:
+    """The date the parts make, as precise as they allow, and what was dropped: a month that is
+    no month (`13`), a day that its month does not have (`2021-02-30`), a year that is no year."""
+    year_text, month_text, day_text = (
+        "" if part is None else str(part).strip() for part in (year, month, day)
+    )
+    found = YEAR.search(year_text)
+    number = int(found.group(1)) if found else 0
+    if not found or not 1 <= number <= 9999:
+        return None, f"`{year_text}` is not a year" if year_text else ""
+    if not month_text:
+        return MonthDay(None, None, number), f"day `{day_text}` comes without a month" if day_text else ""
+    month = month_number(month_text)
+    if month is None:
+        return MonthDay(None, None, number), f"month `{month_text}` is not a month (1 to 12, or its name)"
+    if not day_text:
+        return MonthDay(month, None, number), ""
+    if day_text.isascii() and day_text.isdigit() and int(day_text) >= 1:  # PaperDate reads day 0 as none
+        try:
+            schema.PaperDate(number, month, int(day_text))
+            return MonthDay(month, int(day_text), number), ""
+        except ValueError:
+            pass
+    return MonthDay(month, None, number), f"{number}-{month:02} has no day `{day_text}`"
 
 
 def iso_date(text: str | None) -> MonthDay | None:
-    """`2024`, `2024-05`, `2024-05-03` (biblatex's `date`, CSL's `raw`), or a year in free text."""
-    found = re.match(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text or "")
+    """`2024`, `2024-05`, `2024-05-03` (biblatex's `date`, CSL's `raw`), or a date in free text."""
+    return read_iso_date(text)[0]
+
+
+ISO_DATE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?!\d)")
+ISO_TIME = re.compile(r"^T[\d:.]+(?:Z|[+-][\d:]+)?$")
+
+
+def read_iso_date(text: str | None) -> DateRead:
+    """`2024`, `2024-05`, `2024-05-03` (biblatex's `date`, CSL's `raw`, EDTF), with a time after
+    it read as nothing lost; else a date in free text (`read_text_date`). What follows the date and
+    is not a time (an EDTF range's end `/2025`, a qualifier `~`) is said as dropped."""
+    text = (text or "").strip()
+    found = ISO_DATE.match(text)
     if not found:
-        return record_date(text)
-    return record_date(*found.groups())
+        return read_text_date(text)
+    date, dropped = read_date(*found.groups())
+    rest = text[found.end() :].strip()
+    if rest and not ISO_TIME.match(rest):
+        dropped = "; ".join(filter(None, (dropped, f"`{rest}` after the date is not read")))
+    return date, dropped
+
+
+def read_text_date(text: str) -> DateRead:
+    """A date written in words: `March 2020`, `15 March 2020`, `Mar. 15, 2020`, `2020`. A month
+    named in the text is kept; words that are not a month (`Spring`) are said as dropped."""
+    tokens = re.findall(r"[^\W\d_]+|\d+", text)
+    years = [t for t in tokens if YEAR.fullmatch(t)]
+    if not years:
+        return None, f"`{text}` has no year" if text.strip() else ""
+    months = [t for t in tokens if month_number(t) is not None and not t.isdigit()]
+    days = [t for t in tokens if t.isdigit() and len(t) <= 2]
+    month = months[0] if len(months) == 1 else None
+    day = days[0] if month and len(days) == 1 else None
+    date, dropped = read_date(years[0], month, day)
+    unread = [t for t in tokens if t not in (years[0], month, day)]
+    if unread:
+        dropped = "; ".join(filter(None, (dropped, f"`{' '.join(unread)}` is not read")))
+    return date, dropped
+
+
+def shown_date(date: MonthDay | None) -> str:
+    """A read date as the page will give it: `2020`, `2020-03`, `2020-03-05`; `no date`."""
+    if date is None or date.year is None:
+        return "no date"
+    return "-".join([str(date.year)] + [f"{part:02}" for part in (date.month, date.day) if part])
 
 
 def is_preprint_venue(venue: str | None) -> bool:
@@ -131,7 +197,8 @@ def listing(
     if problems:
         problems.sort(key=lambda problem: problem.line or 0)
         raise SitegenError.many(problems, f"{shown}: {len(problems)} problem(s); nothing was imported")
-    return Listing(source, kind, tuple(record.entry() for record in records), None, warnings)
+    notes = (Problem(f"entry `{r.key}`: {note}", shown, r.line) for r in records for note in r.notes)
+    return Listing(source, kind, tuple(record.entry() for record in records), None, (*warnings, *notes))
 
 
 PAGE_SPAN = re.compile(r"^\s*([^\s\-\u2013\u2014]+)\s*(?:-+|\u2013|\u2014)\s*([^\s\-\u2013\u2014]+)\s*$")
@@ -174,6 +241,16 @@ class Record:
     publisher: str | None = None
     editors: list[str] = field(default_factory=list)  # names as written, "Family, Given" or braced
     extra: dict[str, str] = field(default_factory=dict)  # fields sitegen has no place for
+    notes: list[str] = field(default_factory=list)  # what was dropped reading it: warnings
+
+    def take_date(self, written: str, read: DateRead) -> None:
+        """Take a date read from `written`; when part of it was dropped, a note says what was kept."""
+        self.date, dropped = read
+        if dropped:
+            kept = shown_date(self.date)
+            self.notes.append(f"date `{' '.join(written.split())}`: {dropped}; kept {kept}"
+                              if self.date else f"date `{' '.join(written.split())}`: {dropped}; "
+                              "the paper is left undated (add `date:` to its page)")  # fmt: skip
 
     def keep(self, name: str, value: str | None) -> None:
         """Keep a field under `extra` (never drop what a record says)."""

@@ -17,13 +17,14 @@ from sitegen.errors import SitegenError
 from sitegen.listings import Listing
 from sitegen.model import Link
 from sitegen.readers.records import (
+    DateRead,
     Record,
     arxiv_id,
     clean_doi,
-    iso_date,
     listing,
     page_range,
-    record_date,
+    read_date,
+    read_iso_date,
     web_address,
 )
 
@@ -123,10 +124,12 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     record.pages = page_range(_first(fields, "start_page"), _first(fields, "end_page"))
     if kind in EDITED:
         record.editors = _people(fields, "secondary_authors")
-    date = _first(fields, "date")
-    record.date = _ris_date(date) if date else None
-    if record.date is None:
-        record.date = record_date(_first(fields, "year", "publication_year"))
+    written = _first(fields, "date") or ""
+    read = _ris_date(written) if written else (None, "")
+    year = _first(fields, "year", "publication_year")
+    if read[0] is None and year:  # no `DA`, or none that can be read: `PY`
+        written, read = year, read_date(year)
+    record.take_date(written, read)
     record.doi = clean_doi(_first(fields, "doi"))
     urls = [str(u) for u in fields.get("urls") or []]
     tagged = (_first(fields, name) for name in ("doi", "accession_number", "type_of_work"))
@@ -160,11 +163,12 @@ def _people(fields: dict[str, Any], name: str) -> list[str]:
     return [text if "," in text else "{" + text + "}" for text in people if text]
 
 
-def _ris_date(text: str):
-    """RIS dates: `2024/06/03/`, `2024/06//`, `2024///`, or `2024-06-03`."""
-    parts = [part for part in re.split(r"[/-]", text.strip())]
-    if not parts or not re.fullmatch(r"\d{4}", parts[0]):
-        return iso_date(text)
-    month = parts[1] if len(parts) > 1 and parts[1].isdigit() else None
-    day = parts[2] if month and len(parts) > 2 and parts[2].isdigit() else None
-    return record_date(parts[0], month, day)
+def _ris_date(text: str) -> DateRead:
+    """RIS dates: `2024/06/03/`, `2024/06//`, `2024///` (a fourth part is other information,
+    such as a season), or `2024-06-03`."""
+    parts = [part.strip() for part in text.strip().split("/")]
+    if len(parts) < 2 or not re.fullmatch(r"\d{4}", parts[0]):
+        return read_iso_date(text)
+    month = parts[1] or None
+    day = parts[2] if month and len(parts) > 2 and parts[2] else None
+    return read_date(parts[0], month, day)

@@ -1,0 +1,180 @@
+"""YAML as sitegen reads it, for every file it reads: paper front matter, site.yaml, topics.yaml.
+
+Two things PyYAML does not do for an editor: it takes a key given twice silently (the last
+wins), and a quote never closed is reported where the text ends ("found unexpected end of
+stream") rather than where the quote opens. Here a document is composed into nodes first, its
+repeated keys found at any depth, then constructed (what `yaml.load` does, in two steps); and
+one formatter words every PyYAML error, with the line where the mistake starts. No I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from sitegen.errors import Problem, SitegenError
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+TWICE = "is given twice"
+
+
+def twice_hint(first_line: int) -> str:
+    return f"keep one of them; the first is on line {first_line}"
+
+
+def duplicate_keys(node: yaml.Node | None, where: str = "") -> list[tuple[str, yaml.Node, yaml.Node]]:
+    """(the key's path, its first key node, the repeating key node) for each key given twice in a
+    mapping, at any depth: `paths.content`, `links[1].url`. Keys are the same when YAML reads them
+    as the same (`title` and `'title'`; not `1` and `'1'`)."""
+    found: list[tuple[str, yaml.Node, yaml.Node]] = []
+    seen: set[int] = set()  # aliases make one node appear in several places, or inside itself
+
+    def visit(node: yaml.Node | None, where: str) -> None:
+        if node is None or id(node) in seen:
+            return
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                visit(item, f"{where}[{index}]")
+        elif isinstance(node, yaml.MappingNode):
+            first: dict[tuple[str, str], yaml.Node] = {}
+            for key_node, value_node in node.value:
+                name = f"{where}.{key_node.value}" if where else str(key_node.value)
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != MERGE_TAG:
+                    identity = (key_node.tag, key_node.value)
+                    if identity in first:
+                        found.append((name, first[identity], key_node))
+                    else:
+                        first[identity] = key_node
+                visit(value_node, name)
+
+    visit(node, where)
+    return found
+
+
+def load(
+    text: str, loader: type, shown: str, *, first_line: int = 1, hint: str, what: str = "not valid YAML"
+) -> Any:
+    """The document in `text` as `yaml.load(text, Loader=loader)` gives it; a SitegenError naming
+    `shown` and the line (`first_line`: the file line of the text's first line) when it is not
+    valid YAML or gives a key twice. ValueError (a date that does not exist) is the caller's."""
+    reader = loader(text)
+    try:
+        try:
+            node = reader.get_single_node()
+        except yaml.YAMLError as exc:
+            raise yaml_error(exc, shown, text, first_line=first_line, what=what, hint=hint) from None
+        twice = duplicate_keys(node)
+        if twice:
+            problems = [duplicate_problem(name, key, first, shown, first_line) for name, first, key in twice]
+            if len(problems) == 1:
+                [problem] = problems
+                raise SitegenError(
+                    problem.message, path=shown, line=problem.line, key=problem.key, hint=problem.hint
+                )
+            raise SitegenError.many(problems, f"{shown}: {len(problems)} keys given twice")
+        try:
+            return reader.construct_document(node) if node is not None else None
+        except yaml.YAMLError as exc:
+            raise yaml_error(exc, shown, text, first_line=first_line, what=what, hint=hint) from None
+    finally:
+        reader.dispose()
+
+
+def duplicate_problem(
+    name: str, key: yaml.Node, first: yaml.Node, shown: str, first_line: int = 1
+) -> Problem:
+    """A key given twice, at the line of its second occurrence."""
+    line = first.start_mark.line + first_line
+    return Problem(TWICE, shown, key.start_mark.line + first_line, name, twice_hint(line))
+
+
+OPENERS = {"while parsing a flow sequence": ("[", "]"), "while parsing a flow mapping": ("{", "}")}
+
+
+def yaml_error(
+    exc: yaml.YAMLError,
+    shown: str,
+    text: str,
+    *,
+    first_line: int = 1,
+    what: str = "not valid YAML",
+    hint: str,
+) -> SitegenError:
+    """PyYAML's error as one problem: `what: reason (hint)` at the line where the mistake starts.
+    A quote, `[` or `{` never closed is reported where it opens, not where the text ends."""
+    context = str(getattr(exc, "context", None) or "")
+    context_mark = getattr(exc, "context_mark", None)
+    problem_mark = getattr(exc, "problem_mark", None)
+    reason = str(getattr(exc, "problem", None) or exc)
+    line = problem_mark.line + first_line if problem_mark is not None else None
+    opened = _character(text, context_mark)
+    if context == "while scanning a quoted scalar" and context_mark is not None and "end of stream" in reason:
+        quote = opened if opened in ("'", '"') else "quote"
+        return SitegenError(
+            f"{what}: the {quote} that opens this value is never closed",
+            path=shown,
+            line=context_mark.line + first_line,
+            hint=_quote_hint(quote),
+        )
+    runaway = _runaway_quote(text, problem_mark)
+    if runaway is not None:  # closed only by the next value's opening quote, lines later
+        quote = str(runaway.style)
+        return SitegenError(
+            f"{what}: the {quote} that opens this value is not closed on its line: it runs on to line "
+            f"{runaway.end_mark.line + first_line}, taking in the keys between",
+            path=shown,
+            line=runaway.start_mark.line + first_line,
+            hint=_quote_hint(quote),
+        )
+    if context in OPENERS and context_mark is not None and opened == OPENERS[context][0]:
+        start, end = OPENERS[context]
+        return SitegenError(
+            f"{what}: the `{start}` that opens this value is not closed with `{end}`",
+            path=shown,
+            line=context_mark.line + first_line,
+            hint=f"add the `{end}` (or a comma missing between items); quote a value with `{end}` or `,`",
+        )
+    return SitegenError(f"{what}: {reason}", path=shown, line=line, hint=hint)
+
+
+def _quote_hint(quote: str) -> str:
+    escape = "''" if quote == "'" else '\\"'
+    return f"add the closing {quote} where the value ends (a {quote} inside it is written {escape})"
+
+
+KEY_LINE = re.compile(r"\n[ \t]*(?:- )?[\w-]+:(?:[ \t]|$)", re.MULTILINE)
+
+
+def _runaway_quote(text: str, problem_mark: Any) -> Any:
+    """The last quoted value before the error that spans lines holding `key:` lines, when the
+    error comes on the line it ends: a quote left open that the next quote closed."""
+    if problem_mark is None:
+        return None
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > problem_mark.line:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ("'", '"')
+                and token.end_mark.line > token.start_mark.line
+                and KEY_LINE.search(text, token.start_mark.index, token.end_mark.index)
+            ):
+                found = token
+    except yaml.YAMLError:
+        pass
+    return found if found is not None and found.end_mark.line == problem_mark.line else None
+
+
+def _character(text: str, mark: Any) -> str:
+    """The character at a mark of `text` ("" when there is none)."""
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return ""
+    return lines[mark.line][mark.column]

@@ -1,0 +1,172 @@
+"""Dates in bibliographies: what a date keeps when part of it is impossible, and the warning that
+says so. Every year, month and day of a sweep (impossible ones too) is written as each format
+writes dates; what each must keep is decided by `datetime.date`, not by sitegen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from collections.abc import Callable
+
+import pytest
+
+from sitegen.readers import parse_listing
+
+YEARS = (2020, 2021)  # a leap year and another
+MONTHS = (None, 0, 1, 2, 6, 12, 13, 45)
+DAYS = (None, 0, 1, 28, 29, 30, 31, 32, 45)
+CASES = [
+    (year, month, day)
+    for year, month, day in itertools.product(YEARS, MONTHS, DAYS)
+    if month is not None or day is None  # a day needs a month to be written at all
+]
+
+
+def kept(year: int, month: int | None, day: int | None) -> tuple[tuple[int, int | None, int | None], bool]:
+    """What a date must keep, by the calendar (datetime), and whether part of it is dropped."""
+    if month is None:
+        return (year, None, None), False
+    try:
+        dt.date(year, month, 1)
+    except ValueError:
+        return (year, None, None), True  # no such month: its day goes too
+    if day is None:
+        return (year, month, None), False
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return (year, month, None), True
+    return (year, month, day), False
+
+
+def shown(date: tuple[int, int | None, int | None]) -> str:
+    return "-".join([str(date[0])] + [f"{part:02}" for part in date[1:] if part])
+
+
+def bibtex_date(year, month, day) -> str:
+    parts = [str(year)] + [f"{part:02}" for part in (month, day) if part is not None]
+    return f"date = {{{'-'.join(parts)}}}"
+
+
+def bibtex_fields(year, month, day) -> str:
+    named = (("year", year), ("month", month), ("day", day))
+    return ", ".join(f"{name} = {{{value}}}" for name, value in named if value is not None)
+
+
+WRITERS: dict[str, tuple[str, Callable[..., str]]] = {
+    "bibtex date": (
+        "library.bib",
+        lambda i, y, m, d: f"@article{{k{i}, title = {{T{i}}}, {bibtex_date(y, m, d)}}}",
+    ),
+    "bibtex year month day": (
+        "library.bib",
+        lambda i, y, m, d: f"@article{{k{i}, title = {{T{i}}}, {bibtex_fields(y, m, d)}}}",
+    ),
+    "ris DA": (
+        "library.ris",
+        lambda i, y, m, d: (
+            f"TY  - JOUR\nID  - k{i}\nTI  - T{i}\n"
+            f"DA  - {y}/{'' if m is None else f'{m:02}'}/{'' if d is None else f'{d:02}'}/\nER  - \n"
+        ),
+    ),
+    "csl date-parts": (
+        "library.json",
+        lambda i, y, m, d: json.dumps({"id": f"k{i}", "type": "book", "title": f"T{i}",
+                                       "issued": {"date-parts": [[p for p in (y, m, d) if p is not None]]}}),
+    ),
+}  # fmt: skip
+JOINS = {"library.json": ",\n"}  # how a format puts records one after another (a list for JSON)
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_an_impossible_month_or_day_is_dropped_with_a_warning_saying_what_was_kept(writer):
+    name, write = WRITERS[writer]
+    chunks = [write(index, *case) for index, case in enumerate(CASES)]
+    join = JOINS.get(name, "\n")
+    lines, position = [], 2 if name in JOINS else 1
+    for chunk in chunks:
+        lines.append(position)
+        position += chunk.count("\n") + join.count("\n")
+    text = join.join(chunks)
+    listing = parse_listing(f"[\n{text}\n]\n" if name in JOINS else text + "\n", name)
+    warnings = {problem.line: problem for problem in listing.warnings}
+    assert len(listing.entries) == len(CASES)
+    for entry, line, case in zip(listing.entries, lines, CASES, strict=True):
+        date, dropped = kept(*case)
+        assert entry.date is not None and (entry.date.year, entry.date.month, entry.date.day) == date, case
+        assert entry.line == line
+        if dropped:
+            warning = warnings.pop(line)
+            assert (warning.path, warning.line) == (name, line)
+            assert str(warning).startswith(f"{name}:{line}: entry `k{CASES.index(case)}`: date `")
+            assert str(warning).endswith(f"; kept {shown(date)}"), (case, str(warning))
+    assert warnings == {}, "no warning where nothing is dropped"
+
+
+@pytest.mark.parametrize(
+    ("written", "date", "warned"),
+    [
+        ("March 2020", (2020, 3, None), None),
+        ("15 March 2020", (2020, 3, 15), None),
+        ("Mar. 15, 2020", (2020, 3, 15), None),
+        ("30 February 2020", (2020, 2, None), "2020-02 has no day `30`; kept 2020-02"),
+        ("Spring 2020", (2020, None, None), "`Spring` is not read; kept 2020"),
+        ("2020/2021", (2020, None, None), "`/2021` after the date is not read; kept 2020"),
+        ("2020-05-03T10:00:00Z", (2020, 5, 3), None),
+        ("in press", None, "`in press` has no year; the paper is left undated (add `date:` to its page)"),
+    ],
+)
+def test_a_date_in_words_keeps_its_month_and_says_what_it_could_not_read(written, date, warned):
+    listing = parse_listing(f"@article{{k, title = {{T}},\n  date = {{{written}}}}}\n", "library.bib")
+    [entry] = listing.entries
+    assert (entry.date and (entry.date.year, entry.date.month, entry.date.day)) == date
+    if warned is None:
+        assert listing.warnings == ()
+    else:
+        [warning] = listing.warnings
+        assert str(warning) == f"library.bib:1: entry `k`: date `{written}`: {warned}"
+
+
+def test_the_import_prints_the_warning_with_the_file_and_line(make_project, run_cli):
+    project = make_project(
+        {
+            "lib.bib": "@article{fine, title = {Fine}, year = 2020}\n\n"
+            "@article{odd,\n  title = {Odd},\n  date = {2020-13-45},\n}\n",
+        }
+    )
+    code, _, err = run_cli(project, "import", "lib.bib")
+    assert code == 0
+    warning = (
+        "warning: lib.bib:3: entry `odd`: date `2020-13-45`: month `13` is not a month (1 to 12, or its "
+    )
+    assert warning + "name); kept 2020\n" in err
+
+
+@pytest.mark.parametrize(
+    ("issued", "date", "warned"),
+    [
+        ({"raw": "March 2020"}, (2020, 3, None), None),
+        ({"literal": "15 March 2020"}, (2020, 3, 15), None),
+        ("2020-03", (2020, 3, None), None),  # EDTF text
+        ("2020-03-14/2020-04-01", (2020, 3, 14), "`/2020-04-01` after the date is not read; kept 2020-03-14"),
+        ({"date-parts": [[2020, 3], [2020, 5]]}, (2020, 3, None),
+         "a range: its end [2020, 5] is not kept; kept 2020-03"),
+        ({"date-parts": [[2020]], "season": 1}, (2020, None, None), "season 1 is not kept; kept 2020"),
+        ({"date-parts": [["2020", "13", "45"]]}, (2020, None, None),
+         "month `13` is not a month (1 to 12, or its name); kept 2020"),
+    ],
+)  # fmt: skip
+def test_a_csl_date_keeps_what_it_can_and_says_what_it_could_not(issued, date, warned):
+    listing = parse_listing(
+        json.dumps([{"id": "k", "type": "book", "title": "T", "issued": issued}]), "lib.json"
+    )
+    [entry] = listing.entries
+    assert (entry.date.year, entry.date.month, entry.date.day) == date
+    if warned is None:
+        assert listing.warnings == ()
+    else:
+        [warning] = listing.warnings
+        written = issued if isinstance(issued, str) else json.dumps(issued)
+        assert str(warning) == f"lib.json:1: entry `k`: date `{written}`: {warned}"

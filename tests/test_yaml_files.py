@@ -1,0 +1,265 @@
+"""The YAML files an editor writes (paper front matter, site.yaml, topics.yaml): a key given twice
+is an error at its second line, at any depth, where PyYAML alone keeps the last silently; a quote
+(or `[`, `{`) never closed is reported at the line it opens, not where the file ends.
+
+Duplicates are made for every key of the front-matter schema and of site.yaml; what PyYAML would
+have done with them (kept the last, said nothing) is checked first, so each case is one that
+would otherwise pass unseen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import file_tree
+
+from sitegen import config, schema
+from sitegen.config import load_config
+from sitegen.errors import SitegenError
+from sitegen.model import Paper
+from sitegen.paperfile import dump_meta, paper_meta, parse_paper
+from sitegen.topicsfile import parse_topics
+
+# Values as a file holds them, for the fields whose type has no samples.
+FILE_VALUES = {
+    "title_derived": True, "date_inferred": True, "authors_count": 7, "upvotes": 12,
+    "links": [{"url": "https://a.org/code", "kind": "code"}], "sources": ["a.txt"], "topics": ["agents"],
+    "topics_add": ["agents"], "topics_remove": ["agents"],
+}  # fmt: skip
+
+
+def sample_meta(field: schema.Field) -> dict:
+    """A paper's fields, as written, with `field` set to a valid value."""
+    if field.name in FILE_VALUES:
+        return {"title": "A title", field.name: FILE_VALUES[field.name]}
+    value = field.type.samples[0] if field.type.samples else "A title"
+    return paper_meta(Paper(**{"slug": "x", "title": "A title", "abstract": "", field.name: value}))
+
+
+def test_the_front_matter_sweep_has_a_value_for_every_field():
+    assert {f.name for f in schema.FIELDS if not f.type.samples} - {"title"} == set(FILE_VALUES)
+
+
+def blocks(front: str) -> list[list[str]]:
+    """The front matter's top-level keys, each with its lines."""
+    found: list[list[str]] = []
+    for line in front.split("\n"):
+        if line and not line.startswith((" ", "-", "#")):
+            found.append([line])
+        elif found and line:
+            found[-1].append(line)
+    return found
+
+
+def doubled(text: str, key: str) -> tuple[str, int]:
+    """`text` with the block of top-level `key` given again at the end, and the line it starts on."""
+    front = text.split("---\n")[1]
+    [block] = [b for b in blocks(front) if b[0].split(":")[0] == key]
+    lines = front.rstrip("\n").split("\n")
+    return "---\n" + "\n".join([*lines, *block]) + "\n---\nAbstract.\n", len(lines) + 2
+
+
+@pytest.mark.parametrize("field", schema.FIELDS, ids=lambda f: f.name)
+def test_every_front_matter_key_given_twice_is_an_error_at_its_second_line(field):
+    text, line = doubled(dump_meta(sample_meta(field), "Abstract."), field.name)
+    front = text.split("---\n")[1]
+    assert isinstance(yaml.safe_load(front), dict), "PyYAML alone takes it, the last value winning"
+    with pytest.raises(SitegenError) as info:
+        parse_paper(text, "content/papers/x.md", "x")
+    [problem] = info.value.problems
+    assert (problem.path, problem.line, problem.key) == ("content/papers/x.md", line, field.name)
+    first = first_line(text, field.name)
+    assert str(problem).endswith(f"is given twice (keep one of them; the first is on line {first})")
+
+
+def first_line(text: str, key: str) -> int:
+    return next(number for number, line in enumerate(text.split("\n"), 1) if line.startswith(f"{key}:"))
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "key"),
+    [
+        ("title: A\nextra:\n  volume: 3\n  pages: 1-2\n  volume: 4\n", 6, "extra.volume"),
+        ("title: A\nlinks:\n- url: https://a.org\n  kind: code\n- url: https://b.org\n  url: https://c.org\n",
+         7, "links[1].url"),
+        ("title: A\nextra: {a: 1, b: {c: 1, c: 2}}\n", 3, "extra.b.c"),
+        ("title: A\n'title': B\n", 3, "title"),  # the same key, quoted
+    ],
+)  # fmt: skip
+def test_a_key_given_twice_at_any_depth_is_an_error_at_its_line(front, line, key):
+    with pytest.raises(SitegenError) as info:
+        parse_paper(f"---\n{front}---\nAbstract.\n", "x.md", "x")
+    [problem] = info.value.problems
+    assert (problem.line, problem.key, problem.message) == (line, key, "is given twice")
+
+
+def test_keys_yaml_reads_as_different_are_not_twice():
+    paper = parse_paper("---\ntitle: A\nextra:\n  1: a\n  '1': b\n---\nText.\n", "x.md", "x")
+    assert paper.extra and len(paper.extra) == 2
+
+
+SITE_VALUES = {
+    "title": "T", "description": "D", "base_url": "https://a.org/", "author": "A", "language": "en",
+    "recent_count": 5, "related_count": 3, "editor": False,
+}  # fmt: skip
+PATH_VALUES = {"content": "content", "templates": "templates", "output": "public", "cache": ".cache"}
+
+
+def site_lines() -> list[str]:
+    lines = [f"{key}: {yaml.safe_dump(value).split(chr(10))[0]}" for key, value in SITE_VALUES.items()]
+    return [*lines, "paths:", *(f"  {key}: {value}" for key, value in PATH_VALUES.items())]
+
+
+def test_the_site_yaml_sweep_covers_every_key(tmp_path):
+    assert set(SITE_VALUES) == set(config.KEYS) and set(PATH_VALUES) == set(config.PATH_KEYS)
+    load_config_text("\n".join(site_lines()) + "\n", tmp_path)  # and all of them at once are valid
+
+
+def load_config_text(text: str, folder: Path):
+    (folder / "site.yaml").write_text(text, encoding="utf-8")
+    return load_config(folder / "site.yaml")
+
+
+@pytest.mark.parametrize("key", [*SITE_VALUES, "paths", *(f"paths.{key}" for key in PATH_VALUES)])
+def test_every_site_yaml_key_given_twice_is_an_error_at_its_second_line(tmp_path, key):
+    lines = site_lines()
+    paths = lines.index("paths:")
+    if key == "paths":  # a second `paths:` block, which replaced the first
+        first, again = paths + 1, ["paths:", "  output: elsewhere"]
+        lines += again
+        second = len(lines) - 1
+    elif key.startswith("paths."):  # the paths block is last: a line added at the end is in it
+        name = key.split(".")[1]
+        first = next(n for n, line in enumerate(lines, 1) if line.startswith(f"  {name}:"))
+        lines.append(f"  {name}: again")
+        second = len(lines)
+    else:  # given again just before `paths:`
+        first = next(n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:"))
+        lines.insert(paths, lines[first - 1])
+        second = paths + 1
+    text = "\n".join(lines) + "\n"
+    assert isinstance(yaml.safe_load(text), dict), "PyYAML alone takes it, the last value winning"
+    with pytest.raises(SitegenError) as info:
+        load_config_text(text, tmp_path)
+    [problem] = info.value.problems
+    assert (problem.path, problem.line, problem.key) == (str(tmp_path / "site.yaml"), second, key)
+    assert (
+        problem.message == "is given twice"
+        and problem.hint == f"keep one of them; the first is on line {first}"
+    )
+
+
+def test_a_second_paths_block_stops_the_build_and_leaves_public_as_it_was(sample_project, run_cli):
+    project = sample_project
+    assert run_cli(project, "build")[0] == 0
+    before = file_tree(project)
+    site = (project / "site.yaml").read_text()
+    if "\npaths:" not in site:
+        site += "paths:\n  content: content\n"
+    first = site.split("\n").index("paths:") + 1
+    site += "paths:\n  output: elsewhere\n"
+    (project / "site.yaml").write_text(site)
+    before["site.yaml"] = site.encode()
+    code, out, err = run_cli(project, "build")
+    assert (code, out) == (1, "")
+    second = site.count("\n") - 1
+    said = f"`paths`: is given twice (keep one of them; the first is on line {first})"
+    assert err == f"error: site.yaml:{second}: {said}\n"
+    assert file_tree(project) == before
+
+
+# -- a quote, `[` or `{` never closed ----------------------------------------------------------
+
+OPENED = {
+    '"': ('"Lung nodule detection', "never closed", '\\"'),
+    "'": ("'Lung nodule detection", "never closed", "''"),
+    "[": ("[segmentation, agents", "not closed with `]`", "`]`"),
+    "{": ("{reviewed_by: ana", "not closed with `}`", "`}`"),
+}
+
+
+def paper_error(front: str) -> str:
+    with pytest.raises(SitegenError) as info:
+        parse_paper(f"---\n{front}---\nAbstract.\n", "x.md", "x")
+    return str(info.value)
+
+
+@pytest.mark.parametrize("opener", OPENED)
+@pytest.mark.parametrize("before", [0, 1, 3])
+@pytest.mark.parametrize("after", [0, 1, 3])
+def test_an_unclosed_opener_in_front_matter_is_reported_where_it_opens(opener, before, after):
+    value, said, fix = OPENED[opener]
+    key = {"[": "topics", "{": "extra"}.get(opener, "title")
+    lines = (
+        [f"venue: V{n}" for n in range(before)]
+        + [f"{key}: {value}"]
+        + [f"upvotes: {n}" for n in range(after)]
+    )
+    assert "end of stream" in str(_pyyaml_error("\n".join(lines))) or opener in "[{"
+    message = paper_error("\n".join(lines) + "\n")
+    assert message.startswith(f"x.md:{before + 2}: the front matter is not valid YAML: the ")
+    assert f"{opener}` that opens this value is {said}" in message.replace(
+        f"the {opener} ", f"the {opener}` "
+    )
+    assert fix in message
+
+
+def _pyyaml_error(text: str) -> Exception:
+    try:
+        yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        return exc
+    raise AssertionError("PyYAML reads it")
+
+
+@pytest.mark.parametrize("opener", OPENED)
+def test_an_unclosed_opener_in_site_yaml_is_reported_where_it_opens(tmp_path, opener):
+    value, said, _ = OPENED[opener]
+    text = f"title: T\ndescription: {value}\nbase_url: https://a.org/\nauthor: A\n"
+    with pytest.raises(SitegenError) as info:
+        load_config_text(text, tmp_path)
+    message = str(info.value).replace(f"the {opener} ", f"the {opener}` ")
+    assert message.startswith(f"{tmp_path / 'site.yaml'}:2: not valid YAML: the ")
+    assert f"{opener}` that opens this value is {said}" in message
+
+
+@pytest.mark.parametrize("opener", OPENED)
+def test_an_unclosed_opener_in_topics_yaml_is_reported_where_it_opens(opener):
+    value, said, _ = OPENED[opener]
+    text = f"- id: a\n  title: A\n  description: {value}\n  rules:\n    title:\n      'a': 1\n"
+    with pytest.raises(SitegenError) as info:
+        parse_topics(text)
+    message = str(info.value).replace(f"the {opener} ", f"the {opener}` ")
+    assert message.startswith("content/topics.yaml:3: not valid YAML: the ")
+    if opener == "'":  # the pattern's own quote (line 6) closes it
+        said = "not closed on its line: it runs on to line 6, taking in the keys between"
+    assert f"{opener}` that opens this value is {said}" in message
+
+
+@pytest.mark.parametrize("quote", ["'", '"'])
+def test_a_quote_closed_only_by_a_later_values_quote_is_reported_where_it_opens(quote):
+    front = f"title: {quote}Lung nodule detection\ndate: 2024-01-01\nvenue: {quote}Nature{quote}\n"
+    assert "found" in str(_pyyaml_error(front)), "PyYAML says what it found on line 3"
+    message = paper_error(front)
+    assert message == (
+        f"x.md:2: the front matter is not valid YAML: the {quote} that opens this value is not closed on "
+        f"its line: it runs on to line 4, taking in the keys between (add the closing {quote} where the "
+        f"value ends (a {quote} inside it is written {OPENED[quote][2]}))"
+    )
+
+
+def test_a_quoted_value_over_several_lines_is_still_read():
+    paper = parse_paper('---\ntitle: "A long\n  title"\n---\nText.\n', "x.md", "x")
+    assert paper.title == "A long title"
+
+
+def test_topics_yaml_names_the_first_line_of_a_key_given_twice():
+    text = "- id: a\n  title: A\n  description: D\n  rules:\n    threshold: 2\n    threshold: 3\n"
+    with pytest.raises(SitegenError) as info:
+        parse_topics(text)
+    said = (
+        "content/topics.yaml:6: `rules.threshold`: is given twice (keep one of them; the first is on line 5)"
+    )
+    assert said in str(info.value)
