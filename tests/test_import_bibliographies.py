@@ -399,3 +399,11 @@ def test_a_record_without_an_abstract_joins_a_paper_of_the_same_specific_title_o
     assert sorted(len(group.entries) for group in groups) == [1, 1, 2]
     [joined] = [group for group in groups if len(group.entries) == 2]
     assert joined.joins[0].reason == "same title; no abstract to compare"
+
+
+@pytest.mark.parametrize("name", ["TeX", "LaTeX", "BibTeX", "XeTeX"])
+def test_a_tex_logo_in_a_title_is_kept_as_its_name(name):
+    """pylatexenc drops macros it does not know: "Tricks with {\\LaTeX}" lost its last word."""
+    text = f"@article{{a, title = {{50\\% Fewer Labels \\& {{\\{name}}} Tricks}}, year = 2024}}\n"
+    [entry] = parse_listing(text, "refs.bib").entries
+    assert entry.title == f"50% Fewer Labels & {name} Tricks"

@@ -219,11 +219,18 @@ def _split_concatenation(raw: str) -> list[str]:
     return parts
 
 
+# The TeX logos, which pylatexenc drops as unknown macros ("Tricks with {\LaTeX}" lost its word).
+TEX_LOGOS = {"TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2\u03b5", "BibTeX": "BibTeX", "XeTeX": "XeTeX"}
+
+
 @cache
 def _latex_reader():
-    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
+    context = get_default_latex_context_db()
+    logos = [MacroTextSpec(name, simplify_repl=text) for name, text in TEX_LOGOS.items()]
+    context.add_context_category("tex-logos", macros=logos, prepend=True)
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=False)
 
 
 HREF = re.compile(r"\\href\s*\{([^{}]*)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
