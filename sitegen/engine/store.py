@@ -8,6 +8,7 @@ Safe to delete; ignored when written by another sitegen or Python version.
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import pickle
 import sys
@@ -197,10 +198,20 @@ class BlobStore(UsedMapping):
         return self.read_many(keys.values())
 
     def read_many(self, keys: Iterable[str]) -> list[Any]:
-        """The values of `keys`, read in one pass (a rebuild reads ~10,000 document keys)."""
-        found = list(map(self._bytes, map(self.entries.__getitem__, keys)))
+        """The values of `keys`, read in one pass (a rebuild reads ~10,000 document keys), from a
+        mapping of the journal made for them and closed after: a slice of a mapping costs ~1 us
+        less than a `pread` (~0.15 s for the 200,000 search entries of 100,000 papers), and once
+        the mapping is closed its pages are no longer the process's memory."""
+        entries = list(map(self.entries.__getitem__, keys))
         self.used.update(keys)
-        return found
+        if self._journal is None:
+            return list(map(self._bytes, entries))
+        offsets, sizes = self._offsets, self._sizes
+        with mmap.mmap(self._journal.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            return [
+                entry if isinstance(entry, bytes) else mapped[offsets[entry] : offsets[entry] + sizes[entry]]
+                for entry in entries
+            ]
 
     def _bytes(self, entry: bytes | int) -> bytes:
         if isinstance(entry, bytes):
