@@ -123,7 +123,53 @@ def parse_paper(text: str, path: str, slug: str) -> Paper:
         problem("title", "is missing or empty", "every paper needs `title: ...`")
     if problems:
         raise SitegenError.many(problems, f"{path}: {len(problems)} bad field(s)")
-    return Paper(slug=slug, abstract=body, path=path, **values)
+    return Paper(slug=slug, abstract=without_notes(body), path=path, **values)
+
+
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+
+
+def without_notes(body: str) -> str:
+    """The body without its HTML comments (`<!-- ... -->`), the editor's notes to themselves:
+    never on the reader's site, in its pages, data, feed, search or citations. A comment in
+    code (a code span or a fenced block) is code, and stays; one left open is text."""
+    if "<!--" not in body:
+        return body
+    kept: list[str | None] = []
+    prose: list[str] = []
+    fence = ""  # the open code fence (``` or ~~~, or longer)
+    for line in body.split("\n"):
+        if fence:
+            kept.append(line)
+            closing = line.strip()
+            if closing.startswith(fence) and set(closing) == {fence[0]}:
+                fence = ""
+            continue
+        opened = CODE_FENCE.match(line)
+        if opened:
+            kept += [_prose_without_notes(prose), line]
+            prose, fence = [], opened.group(1)
+            continue
+        prose.append(line)
+    kept.append(_prose_without_notes(prose))
+    return "\n".join(part for part in kept if part is not None)
+
+
+def _prose_without_notes(lines: list[str]) -> str | None:
+    if not lines:
+        return None
+    text = "\n".join(lines)
+    spans: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        spans.append(match.group())
+        return f"\x00{len(spans) - 1}\x00"
+
+    text = COMMENT.sub("", CODE_SPAN.sub(keep, text))
+    text = re.sub("\x00(\\d+)\x00", lambda match: spans[int(match.group(1))], text)
+    return re.sub(r"(?m)^[ \t]+$", "", text)
 
 
 def paper_meta(paper: Paper) -> dict[str, Any]:

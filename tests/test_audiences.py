@@ -135,3 +135,40 @@ def test_the_scripts_show_the_editors_badges_only_in_the_editors_view(committed_
     assert "data-title-derived" not in form and "title derived" not in form
     editors_form = (committed_editor_site / "papers/index.html").read_text(encoding="utf-8")
     assert 'data-title-derived="title derived" data-date-inferred="date inferred"' in editors_form
+
+
+# An editor's note in a paper's body, as HTML comments are in Markdown: each placement, with the
+# text around it (which the reader sees) and, in code, a comment that is code (which stays).
+NOTE_PLACES = {
+    "inline": "Segmentation of the liver <!-- NOTE-inline: check the Dice --> in CT.",
+    "paragraph": "Segmentation of the liver.\n\n<!-- NOTE-paragraph: ask the authors -->\n\nIn CT.",
+    "lines": "Segmentation <!-- NOTE-lines: first line\nsecond line --> of the liver in CT.",
+    "several": "<!-- NOTE-several-a -->Segmentation of the liver<!-- NOTE-several-b --> in CT.",
+    "beside code": "Segmentation with `<!-- CODE-span -->` of the liver <!-- NOTE-code --> in CT.",
+    "fenced": "Segmentation of the liver in CT.\n\n```\n<!-- CODE-fenced -->\n```\n\n<!-- NOTE-fenced -->",
+}
+
+
+def test_an_editors_html_comment_in_an_abstract_is_in_no_file_of_the_site(make_project, run_cli):
+    """Markdown hides an HTML comment; with raw HTML shown as text, sitegen showed the editor's
+    notes to every reader. Now no page, data file, feed, search file or citation holds them."""
+    front = "---\ntitle: Liver study {}\ndate: 2024-0{}-01\n---\n"
+    papers = {
+        f"content/papers/note-{number}.md": front.format(number, number + 1) + body + "\n"
+        for number, body in enumerate(NOTE_PLACES.values())
+    }
+    root = make_project(
+        {
+            "content/topics.yaml": "- id: all\n  title: All\n  description: x\n"
+            "  rules:\n    abstract: {'.': 1}\n",
+            **papers,
+        }
+    )
+    code, _, err = run_cli(root, "build")
+    assert code == 0, err
+    site = b"".join(path.read_bytes() for path in (root / "public").rglob("*") if path.is_file())
+    assert b"NOTE-" not in site
+    for word in (b"CODE-span", b"CODE-fenced", b"Segmentation", b"of the liver"):
+        assert word in site
+    page = (root / "public/papers/note-0.html").read_text(encoding="utf-8")
+    assert "Segmentation of the liver  in CT." in page or "Segmentation of the liver in CT." in page
