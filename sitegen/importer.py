@@ -100,6 +100,7 @@ class Plan:
     merges: list[Merge] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     progress: list[str] = field(default_factory=list)
+    starter_topics: Path | None = None  # the topics file the import gives a new content folder
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -122,6 +123,8 @@ def run_import(args: argparse.Namespace) -> int:
         _print_dry_run(plan)
         return 0
     apply(plan)
+    if plan.starter_topics is not None:
+        _stderr(f"note: created {plan.starter_topics} with the starter topics; edit its rules to fit")
     total = len(plan.created) + len(plan.updated) + plan.unchanged
     print(
         f"imported: {total} papers ({len(plan.created)} created, {len(plan.updated)} updated, "
@@ -809,7 +812,7 @@ def _plan_starter_topics(plan: Plan) -> None:
     target = plan.content / TOPICS_FILE
     if not os.path.lexists(target):
         plan.writes[target] = starter_text(TOPICS_FILE)
-        plan.notes.append(f"note: created {target} with the starter topics; edit its rules to fit the review")
+        plan.starter_topics = target
 
 
 def _plan_sources(plan: Plan, sources: list[Source], years: dict[str, int | None]) -> dict[str, Any]:
@@ -985,6 +988,8 @@ def _print_dry_run(plan: Plan) -> None:
         print(f"would keep hand-edited {', '.join(fields)} in {slug}.md")
     for merge in plan.merges:
         print(merge_line(merge, "would merge"))
+    if plan.starter_topics is not None:
+        print(f"would create {plan.starter_topics} with the starter topics")
     print(
         f"dry run: {len(plan.created)} to create, {len(plan.updated)} to update, "
         f"{plan.unchanged} unchanged, {len(plan.merges)} merges; nothing was written"

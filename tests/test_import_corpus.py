@@ -28,7 +28,11 @@ def test_reimporting_the_sources_into_an_empty_folder_recreates_the_corpus_byte_
 def test_a_project_started_from_listings_alone_builds(run_cli, make_project):
     root = make_project()
     shutil.copytree(CONTENT / "sources", root / "listings")
-    code, _, err = run_cli(root, "import", *sorted((root / "listings").glob("*.txt")))
+    listings = sorted((root / "listings").glob("*.txt"))
+    code, out, err = run_cli(root, "import", "--dry-run", *listings)  # says what it would do, only
+    assert code == 0 and "created" not in err and not (root / "content").exists()
+    assert "would create" in out and "topics.yaml with the starter topics" in out
+    code, _, err = run_cli(root, "import", *listings)
     assert code == 0, err
     assert "created" in err and "starter topics" in err
     code, _, err = run_cli(root, "build")
