@@ -125,8 +125,10 @@ def phone_problems(browser, origin: str, pages: list[str], width: int) -> list[s
             page.goto(origin + "/" + name)
             page.wait_for_load_state("load")
             if name.startswith("search.html"):
-                page.wait_for_selector("#search-page-results a", timeout=10_000)
+                page.wait_for_selector("#search-page-results a.search-result", timeout=10_000)
             if name == "papers/index.html":  # the browser's own cards and pages, once its data is in
+                if not page.locator(".filter-more").evaluate("details => details.open"):
+                    page.locator(".filter-more > summary").click()  # folded on a phone
                 page.get_by_label("Has code").check()
                 expect(page).to_have_url(re.compile("code=1"))
             scroll = page.evaluate("document.documentElement.scrollWidth")
@@ -154,6 +156,7 @@ def test_the_venue_and_author_facets_fit_a_phone_in_use(tmp_path, browser):
         try:
             page = context.new_page()
             page.goto((tmp_path / "public/papers/index.html").as_uri())
+            page.locator(".filter-more > summary").tap()  # folded on a phone
             more = page.locator("#facet-author .facet-more-values")
             more.tap()
             expect(page.locator("#facet-author .facet-fewer-values")).to_be_visible()
@@ -212,3 +215,52 @@ def test_a_long_query_never_makes_a_page_wider_than_the_screen(committed_site, b
     finally:
         context.close()
     assert problems == [], "\n".join(problems)
+
+
+FOLDED = {  # page: (its first result, its folded filters)
+    "papers/index.html": ("#paper-results a", ".filter-more"),
+    "search.html?q=segmentation": ("#search-page-results a.search-result", ".search-facets"),
+}
+
+
+@pytest.mark.parametrize("path", list(FOLDED))
+def test_on_a_phone_the_papers_come_first_and_the_filters_unfold(committed_site, browser, path):
+    """The filters sat above the list and took ~2.5 screens of a phone (first paper at 1,695 px
+    on All papers, 1,301 px on the results page): folded there, the first paper is on the first
+    screen; the summary unfolds them, a filter chosen in the address keeps them open, and on a
+    desktop they are open beside the list."""
+    result, folded = FOLDED[path]
+    page_of = (committed_site / path.split("?")[0]).as_uri() + (
+        "?" + path.split("?")[1] if "?" in path else ""
+    )
+    for width, height in ((375, 667), (1280, 800)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        try:
+            page = context.new_page()
+            page.goto(page_of)
+            page.wait_for_selector(result)
+            is_open = page.locator(folded).evaluate("details => details.open")
+            top = page.evaluate(f"document.querySelector('{result}').getBoundingClientRect().top + scrollY")
+            if width == 375:
+                assert not is_open and top < height, (path, top)
+                page.locator(folded + " > summary").click()
+                topic = page.locator(folded + " input[name=topic], " + folded + " a[data-facet^=topic]").nth(
+                    1
+                )
+                expect(topic).to_be_visible()
+            else:
+                assert is_open
+        finally:
+            context.close()
+    chosen = page_of + (
+        "#topic=segmentation" if "#" not in page_of and "papers/" in path else "&topic=Segmentation"
+    )
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    try:
+        page = context.new_page()
+        page.goto(chosen)
+        page.wait_for_selector(result)
+        expect(page.locator(folded + " > summary")).to_contain_text("(1 chosen)")
+        assert page.locator(folded).evaluate("details => details.open")
+    finally:
+        context.close()

@@ -524,6 +524,12 @@
     return group;
   }
 
+  // Below the width at which the filters sit beside the results (search.css), they start folded
+  // under their summary, so that the results come first on a phone (they began ~2 screens
+  // down), unless a filter is chosen; once the reader opens or closes them, that holds for the
+  // page's later renders.
+  var NARROW = "(max-width: 46rem)", facetsOpen = null;
+
   function facets(results, state) {
     var topics = facetCounts(results, state, "topic"), years = facetCounts(results, state, "year");
     var allTopics = results.filter(function (r) { return passes(loader.index.facet(r.doc), state, "topic"); }).length;
@@ -533,7 +539,11 @@
     var yearNames = Array.from(years.keys()).filter(function (y) { return y !== UNDATED; }).sort().reverse();
     if (years.has(UNDATED)) yearNames.push(UNDATED);
     if (state.year && !years.has(state.year)) yearNames.push(state.year);
-    var box = element("div", "search-facets");
+    var box = element("details", "search-facets"), chosen = (state.topic ? 1 : 0) + (state.year ? 1 : 0);
+    var narrow = window.matchMedia && window.matchMedia(NARROW).matches;
+    box.open = facetsOpen !== null ? facetsOpen : chosen > 0 || !narrow;
+    box.appendChild(element("summary", "search-facets-summary", "Sort and filter" + (chosen ? " (" + chosen + " chosen)" : "")));
+    box.addEventListener("toggle", function () { facetsOpen = box.open; });
     box.appendChild(facetGroup("Sort", [
       facetLink(state, "sort", "relevance", "Best match", state.sort === "relevance"),
       facetLink(state, "sort", "date", "Newest first", state.sort === "date")
