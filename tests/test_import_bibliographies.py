@@ -407,3 +407,39 @@ def test_a_tex_logo_in_a_title_is_kept_as_its_name(name):
     text = f"@article{{a, title = {{50\\% Fewer Labels \\& {{\\{name}}} Tricks}}, year = 2024}}\n"
     [entry] = parse_listing(text, "refs.bib").entries
     assert entry.title == f"50% Fewer Labels & {name} Tricks"
+
+
+FIELD_START = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=")
+
+
+def comma_ended_field_lines() -> list[int]:
+    """The lines of library.bib that end a field with a comma, another field following."""
+    lines = (DATA / "library.bib").read_text(encoding="utf-8").split("\n")
+    return [
+        n
+        for n, line in enumerate(lines[:-1])
+        if line.rstrip().endswith(",")
+        and not line.lstrip().startswith("@")
+        and FIELD_START.match(lines[n + 1])
+    ]
+
+
+@pytest.mark.parametrize("line", comma_ended_field_lines())
+def test_a_comma_missing_between_two_fields_is_an_error_at_the_first(line):
+    """Every comma between two fields of the library, taken out in turn: pybtex refuses the file
+    (the oracle that it is not BibTeX), and sitegen says which entry, field and line, where it
+    took the next field into the value before (an author "Doe, Jane year = 2020", no year)."""
+    lines = (DATA / "library.bib").read_text(encoding="utf-8").split("\n")
+    lines[line] = lines[line].rstrip()[:-1]
+    text = "\n".join(lines)
+    with pytest.raises(pybtex.database.input.bibtex.PybtexSyntaxError):
+        pybtex.database.parse_string(text.replace("---\n---\n", ""), "bibtex")
+    with pytest.raises(SitegenError) as caught:
+        parse_listing(text, "library.bib")
+    [problem] = caught.value.problems
+    start = next(n for n in range(line, -1, -1) if FIELD_START.match(lines[n]))  # a value may span lines
+    field = FIELD_START.match(lines[start])
+    assert field is not None
+    assert (
+        problem.line == start + 1 and f"`{field.group(1)}`" in problem.message and "comma" in problem.message
+    )

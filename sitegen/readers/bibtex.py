@@ -93,9 +93,11 @@ def sniff(text: str, name: str) -> bool:
 def parse(text: str, source: str, shown: str) -> Listing:
     with _library_quiet():
         library = bibtexparser.parse_string(_without_fence(text), parse_stack=[])
-    if library.failed_blocks:
-        raise SitegenError.many([_failure(block, shown) for block in library.failed_blocks],
-                                f"{shown}: not valid BibTeX; nothing was imported")  # fmt: skip
+    failures = [_failure(block, shown) for block in library.failed_blocks]
+    failures += [problem for entry in library.entries for problem in _missing_commas(entry, shown)]
+    if failures:
+        failures.sort(key=lambda problem: problem.line or 0)
+        raise SitegenError.many(failures, f"{shown}: not valid BibTeX; nothing was imported")
     macros = dict(STANDARD_MONTHS)
     for block in library.blocks:
         if isinstance(block, String):
@@ -157,6 +159,50 @@ def _failure(block, shown: str) -> Problem:
     message = f"{what} is not valid BibTeX: {' '.join(error.split()) or 'it cannot be read'}"
     return Problem(message, shown, _line(block),
                    hint="check its braces, quotes and commas, and that each key appears once")  # fmt: skip
+
+
+# What follows a field's value when the comma after it is missing: the next field's `name =`.
+RUN_ON = re.compile(r"\s*([A-Za-z][\w:.+-]*)\s*=")
+
+
+def _missing_commas(entry: Entry, shown: str) -> list[Problem]:
+    """A field whose value runs on into the next field's `name = ...`: the comma between them is
+    missing. bibtexparser takes the rest as part of the value, so `author = {Doe, Jane}` then
+    `year = 2020` made one author "Doe, Jane year = 2020" and no year (BibTeX and pybtex stop)."""
+    found = []
+    for field in entry.fields:
+        for part in _split_concatenation(str(field.value)):
+            rest = part.strip()[_part_end(part.strip()) :]
+            run_on = RUN_ON.match(rest)
+            if run_on:
+                found.append(
+                    Problem(
+                        f"entry `{entry.key}`: a comma is missing after the value of `{field.key}`, "
+                        f"before `{run_on.group(1)}`",
+                        shown,
+                        (getattr(field, "start_line", None) or entry.start_line or 0) + 1,
+                        hint=f"put a comma after `{field.key}`'s value; as it is, `{run_on.group(1)}` is "
+                        "read as part of it",
+                    )
+                )
+                break
+    return found
+
+
+def _part_end(part: str) -> int:
+    """Where the first value of a part ends: after its closing brace or quote, or its first word."""
+    if part[:1] in ("{", '"'):
+        depth = 0
+        for index, char in enumerate(part):
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+            if index and depth == 0 and (char == "}" if part[0] == "{" else char == '"'):
+                return index + 1
+        return len(part)
+    word = re.match(r"\S*", part)
+    return word.end() if word else len(part)
 
 
 def _line(block) -> int:
