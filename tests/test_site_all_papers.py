@@ -399,6 +399,41 @@ def test_choosing_filters_by_hand_changes_the_address_and_the_address_reproduces
         context.close()
 
 
+@pytest.mark.parametrize("scheme", ["http", "file"])
+def test_back_undoes_one_choice_at_a_time_and_forward_redoes_it(origin, site, browser, scheme):
+    """Each box ticked, sort chosen or page followed is a step of the history, as on the results
+    page (Back left the page at once); the words typed change the address in place."""
+    start = (origin if scheme == "http" else site.as_uri()) + "/papers/index.html"
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, start)
+        page = watched.page
+        steps = []
+        for act in (
+            lambda: page.get_by_label("Agents").check(),
+            lambda: page.get_by_label("Undated").check(),
+            lambda: page.get_by_label("Sort by").select_option("title-asc"),
+        ):
+            act()
+            page.wait_for_function("before => location.hash !== before", arg=steps[-1] if steps else "")
+            steps.append(page.evaluate("location.hash"))
+        page.get_by_label("Words in the title, authors or venue").fill("agent")
+        expect(page).to_have_url(re.compile("q=agent"))
+        typed = page.evaluate("location.hash")
+        for expected_hash in reversed(["", *steps[:-1]]):  # the words typed went with the last step
+            page.go_back()
+            page.wait_for_function("want => location.hash === want", arg=expected_hash)
+        assert not page.get_by_label("Agents").is_checked()
+        assert page.evaluate(SHOWN)["count"].startswith(f"{PAPERS} papers, newest first")
+        page.go_forward()
+        page.wait_for_function("want => location.hash === want", arg=steps[0])
+        expect(page.get_by_label("Agents")).to_be_checked()
+        assert not page.get_by_label("Undated").is_checked() and typed != steps[0]
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
 def test_the_pages_of_a_view_are_links_and_the_last_one_ends_the_list(site, records, browser):
     context = browser.new_context()
     try:

@@ -329,7 +329,7 @@
     form.addEventListener("change", function (event) {
       if (event.target.hasAttribute("data-facet-find")) { return; }  // it narrows a facet's values only
       browser.page = 1;
-      browser.changed();
+      browser.changed(false, true);
     });
     Object.keys(this.many).forEach(function (name) {
       var facet = browser.many[name];
@@ -366,7 +366,7 @@
     });
     form.addEventListener("reset", function () {
       Object.keys(browser.many).forEach(function (name) { browser.many[name].clear(); });
-      setTimeout(function () { browser.page = 1; browser.changed(); }, 0);  // after the form is reset
+      setTimeout(function () { browser.page = 1; browser.changed(false, true); }, 0);  // after the form is reset
     });
     this.noMatch.querySelector("button").addEventListener("click", function () { form.reset(); });
     // The build's links to the list's other pages show the same pages of the unfiltered list:
@@ -376,7 +376,7 @@
       if (!link) { return; }
       event.preventDefault();
       browser.page = Number(link.getAttribute("data-page"));
-      browser.changed(true);
+      browser.changed(true, true);
     });
     // The data is loaded as the reader comes to the filters (or at once when the address holds
     // a view); for a small site, as soon as the page is idle. A big site's data (2 MB for 10,000
@@ -583,11 +583,12 @@
   };
 
   // The view changed: show it, and keep it in the address. `toTop`: a new page of the list,
-  // shown from its start.
-  Browser.prototype.changed = function (toTop) {
+  // shown from its start. `step`: a choice the Back button undoes (a box ticked, a sort, a
+  // page); the words typed in the text box change the address in place, not at every key.
+  Browser.prototype.changed = function (toTop, step) {
     var browser = this;
     this.load(function () {
-      browser.toHash();
+      browser.toHash(step);
       browser.show();
       if (toTop && browser.count.getBoundingClientRect().top < 0) { browser.count.scrollIntoView(); }
     });
@@ -759,12 +760,14 @@
     return "#" + this.stateParts(page).join("&");
   };
 
-  Browser.prototype.toHash = function () {
+  Browser.prototype.toHash = function (step) {
     var parts = this.stateParts(this.page);
     var target = parts.length ? "#" + parts.join("&") : location.href.split("#")[0];
     if (target === location.hash || (!parts.length && !location.hash)) { return; }
     try {
-      history.replaceState(null, "", target);  // shareable, without a history entry per change
+      // Shareable; a step is one entry of the history (Back undoes it, as on the results page),
+      // the words typed are not one a key.
+      if (step) { history.pushState(null, "", target); } else { history.replaceState(null, "", target); }
     } catch (e) {
       this.ignoreHash = true;
       location.hash = parts.join("&");  // some browsers refuse replaceState on file://
