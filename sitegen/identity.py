@@ -47,6 +47,7 @@ ARXIV = re.compile(
     re.IGNORECASE,
 )
 SAME_ENTRY = "imported from this entry before"  # a page's match by the entry that made it
+SAME_THIN = "the same title from the same listing, and nothing else to compare"
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
 
 
@@ -502,6 +503,10 @@ def _page_evidence(
         # An entry with too little to tell it from another (a short title, no authors, no
         # abstract) would otherwise make a new page at every import of its listing.
         return (4, 0.0), SAME_ENTRY
+    remembered = page.remembered
+    old_state = remembered is not None and not remembered.made_from  # no entries remembered
+    if old_state and remembered is not None and source in sources and _thin_twin(mine, remembered):
+        return (3, 1.0), SAME_THIN
     if page.remembered is not None:
         verdict = relate(mine, page.remembered)
         if verdict.conflict:
@@ -518,6 +523,17 @@ def _page_evidence(
             if overlap >= SOURCE_OVERLAP:
                 return (1, overlap), f"listed in its sources; {what}"
     return (0, 0.0), ""
+
+
+def _thin_twin(mine: Traits, page: Traits) -> bool:
+    """A page the import state remembers without the entries that made it (a state written before
+    it kept them), with the entry's very title, neither having an abstract, authors or an
+    identifier to compare: as far as anything can tell, the page that entry made. (Without this,
+    the first import after an upgrade made another page of each such entry.)"""
+    if mine.title is None or page.title is None or title_key(mine.title) != title_key(page.title):
+        return False
+    described = (mine.words, page.words, mine.families, page.families)
+    return not any(described) and not any((mine.dois, page.dois, mine.arxiv, page.arxiv))
 
 
 def _overlap(mine: Traits, page: Traits) -> tuple[float, str]:

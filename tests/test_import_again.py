@@ -118,3 +118,31 @@ def test_a_listing_edited_in_content_sources_names_its_entries_anew(make_project
     entries = sorted(entry for record in state["papers"].values() for entry in record["keys"]["entries"])
     assert [entry.split(" ")[0] for entry in entries] == ["refs.json:2", "refs.json:7"]
     assert len({entry.split(" ")[1] for entry in entries}) == 1  # the listing's digest
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_after_an_upgrade_a_thin_entry_finds_the_page_an_import_state_without_entries_remembers(
+    make_project, run_cli, tmp_path, name
+):
+    """An import state written before pages remembered their entries: the page with the entry's
+    title, from its listing, with nothing else to compare, is the entry's (else the first
+    import after the upgrade made another); the same title from another listing is another paper."""
+    project = make_project()
+    listing = tmp_path / name
+    listing.write_text(WRITERS[name]([SHAPES["short title"]]), encoding="utf-8")
+    run_cli(project, "import", listing)
+    state_path = project / "content" / ".import-state.json"
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    for record in state["papers"].values():
+        del record["keys"]["entries"]
+    state_path.write_text(json.dumps(state, indent=1), encoding="utf-8")
+    first = papers(project)
+    code, out, err = run_cli(project, "import", listing)
+    assert code == 0, err
+    assert "(0 created" in out and papers(project) == first
+    other = tmp_path / ("other" + listing.suffix)
+    other.write_text(WRITERS[name]([SHAPES["short title"]]), encoding="utf-8")
+    other.write_text(other.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # not the same file
+    code, out, err = run_cli(project, "import", other)
+    assert code == 0, err
+    assert len(papers(project)) == 2, "an editorial of another listing is another paper"
