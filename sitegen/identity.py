@@ -501,8 +501,14 @@ def _page_evidence(
     `page`, from the listings `sources`) is ruled out."""
     if page.remembered is not None and mine.made_from & page.remembered.made_from:
         # An entry with too little to tell it from another (a short title, no authors, no
-        # abstract) would otherwise make a new page at every import of its listing.
-        return (4, 0.0), SAME_ENTRY
+        # abstract) would otherwise make a new page at every import of its listing. A line
+        # moved or a key reused may name another paper since: only with the title it made the
+        # page with, and nothing against it.
+        verdict = relate(mine, page.remembered)
+        if verdict.conflict:
+            return None
+        if verdict.same or _same_title(mine, page.remembered):
+            return (4, 0.0), SAME_ENTRY
     remembered = page.remembered
     old_state = remembered is not None and not remembered.made_from  # no entries remembered
     if old_state and remembered is not None and source in sources and _thin_twin(mine, remembered):
@@ -525,12 +531,17 @@ def _page_evidence(
     return (0, 0.0), ""
 
 
+def _same_title(mine: Traits, page: Traits) -> bool:
+    titled = mine.title is not None and page.title is not None
+    return titled and title_key(mine.title or "") == title_key(page.title or "")
+
+
 def _thin_twin(mine: Traits, page: Traits) -> bool:
     """A page the import state remembers without the entries that made it (a state written before
     it kept them), with the entry's very title, neither having an abstract, authors or an
     identifier to compare: as far as anything can tell, the page that entry made. (Without this,
     the first import after an upgrade made another page of each such entry.)"""
-    if mine.title is None or page.title is None or title_key(mine.title) != title_key(page.title):
+    if not _same_title(mine, page):
         return False
     described = (mine.words, page.words, mine.families, page.families)
     return not any(described) and not any((mine.dois, page.dois, mine.arxiv, page.arxiv))

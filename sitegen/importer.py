@@ -685,8 +685,7 @@ def plan_import(
     parsed = parse_sources(sources, content)
     state = read_state(content)
     years = _years(sources, parsed, state, year, today, plan)
-    digests = {source.name: source.sha256 for source in sources}
-    grouping = cluster((entry for listing in parsed for entry in listing.entries), digests)
+    grouping = cluster(entry for listing in parsed for entry in listing.entries)
     groups = grouping.groups
     described = [list(zip(g.traits, (entry.source for entry in g.entries), strict=True)) for g in groups]
     corpus, pages, index = _survey(content, state, wanted_shingles(described), tuning.parallel_from, skipped)

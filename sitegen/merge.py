@@ -15,7 +15,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -35,14 +35,20 @@ def where(entry: RawEntry) -> str:
     return f"{entry.source}:{entry.line}"
 
 
-def entry_id(entry: RawEntry, listing_digest: str) -> str:
-    """The entry at its listing's line, in the listing as it is now (`listing_digest`): a listing
-    kept in content/sources/ and edited there no longer names the same entries by their lines."""
-    return f"{where(entry)} {listing_digest[:16]}"
+def entry_id(entry: RawEntry) -> str:
+    """A bibliography's record by its own key in its listing (`refs.bib#smith2020`), which an
+    entry added to the file leaves as it was; another entry by its line (`refs.ris:12`). Either
+    may come to name another paper (a line moved, a key reused): identity.py takes it as
+    evidence only with the title the page was made with."""
+    if entry.key and not SYNTHETIC_KEY.search(entry.key):
+        return f"{entry.source}#{entry.key}"
+    return where(entry)
 
 
-def entry_traits(entry: RawEntry, abstract: Abstract, listing_digest: str | None = None) -> Traits:
-    """`listing_digest`: of the listing the entry is in, to name the entry by (`entry_id`)."""
+SYNTHETIC_KEY = re.compile(r" at line \d+$")  # a reader's name for a record with no key of its own
+
+
+def entry_traits(entry: RawEntry, abstract: Abstract) -> Traits:
     return traits(
         where(entry),
         entry.title,
@@ -52,7 +58,7 @@ def entry_traits(entry: RawEntry, abstract: Abstract, listing_digest: str | None
         dois=[entry.doi] if entry.doi else [],
         arxiv=[entry.arxiv] if entry.arxiv else [],
         authors=entry.authors,
-        made_from=[entry_id(entry, listing_digest)] if listing_digest else [],
+        made_from=[entry_id(entry)],
     )
 
 
@@ -99,16 +105,11 @@ def group_entries(entries: Iterable[RawEntry]) -> list[Group]:
     return cluster(entries).groups
 
 
-def cluster(entries: Iterable[RawEntry], listing_digests: Mapping[str, str] | None = None) -> Grouping:
-    """Cluster entries into papers; the first listing a paper appears in comes first.
-    `listing_digests`: each listing's digest by its name, which names its entries (`entry_id`)."""
+def cluster(entries: Iterable[RawEntry]) -> Grouping:
+    """Cluster entries into papers; the first listing a paper appears in comes first."""
     items = list(entries)
     abstracts = [clean_abstract(entry.abstract) for entry in items]
-    digests = listing_digests or {}
-    described = [
-        entry_traits(entry, abstract, digests.get(entry.source))
-        for entry, abstract in zip(items, abstracts, strict=True)
-    ]
+    described = [entry_traits(entry, abstract) for entry, abstract in zip(items, abstracts, strict=True)]
     verdicts = {pair: relate(described[pair[1]], described[pair[0]]) for pair in _candidates(described)}
     edges = sorted((-v.strength, i, j) for (i, j), v in verdicts.items() if v.same)
     apart: list[Apart] = []
