@@ -126,50 +126,75 @@ def parse_paper(text: str, path: str, slug: str) -> Paper:
     return Paper(slug=slug, abstract=without_notes(body), path=path, **values)
 
 
-COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+FENCE_OPENING = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def without_notes(body: str) -> str:
     """The body without its HTML comments (`<!-- ... -->`), the editor's notes to themselves:
-    never on the reader's site, in its pages, data, feed, search or citations. A comment in
-    code (a code span or a fenced block) is code, and stays; one left open is text."""
+    never on the reader's site, in its pages, data, feed, search or citations. Read left to
+    right as Markdown reads it: code (a fenced or indented block, a code span) keeps a comment
+    as code; a comment opened outside code runs to its `-->`, over code fences and backticks
+    (a block commented out); one never closed is text; an escaped backtick opens no span."""
     if "<!--" not in body:
         return body
-    kept: list[str | None] = []
-    prose: list[str] = []
-    fence = ""  # the open code fence (``` or ~~~, or longer)
-    for line in body.split("\n"):
-        if fence:
-            kept.append(line)
-            closing = line.strip()
-            if closing.startswith(fence) and set(closing) == {fence[0]}:
-                fence = ""
+    kept: list[str] = []
+    at, end = 0, len(body)
+    previous_blank, previous_code = True, False  # of the line before, for indented code
+    while at < end:
+        if at == 0 or body[at - 1] == "\n":
+            line_end = body.find("\n", at)
+            line_end = end if line_end < 0 else line_end
+            line = body[at:line_end]
+            fence = FENCE_OPENING.fullmatch(line)
+            if fence and not (fence.group(1)[0] == "`" and "`" in fence.group(2)):
+                closed = _after_fence(body, line_end, fence.group(1))
+                kept.append(body[at:closed])
+                at, previous_blank, previous_code = closed, False, False
+                continue
+            if line.startswith(("    ", "\t")) and (previous_blank or previous_code) and line.strip():
+                kept.append(line)
+                at, previous_blank, previous_code = line_end, False, True
+                continue
+            previous_blank, previous_code = not line.strip(), False
+        if body.startswith("<!--", at):
+            close = body.find("-->", at + 4)
+            if close < 0:
+                kept.append(body[at:])
+                break
+            at = close + 3
             continue
-        opened = CODE_FENCE.match(line)
-        if opened:
-            kept += [_prose_without_notes(prose), line]
-            prose, fence = [], opened.group(1)
-            continue
-        prose.append(line)
-    kept.append(_prose_without_notes(prose))
-    return "\n".join(part for part in kept if part is not None)
+        char = body[at]
+        if char == "\\":
+            kept.append(body[at : at + 2])
+            at += 2
+        elif char == "`":
+            span = _code_span_end(body, at)
+            kept.append(body[at:span])
+            at = span
+        else:
+            kept.append(char)
+            at += 1
+    return re.sub(r"(?m)^[ \t]+$", "", "".join(kept))
 
 
-def _prose_without_notes(lines: list[str]) -> str | None:
-    if not lines:
-        return None
-    text = "\n".join(lines)
-    spans: list[str] = []
+def _after_fence(body: str, start: int, fence: str) -> int:
+    """Where a fenced block opened by `fence` ends: after its closing line, else the body's end."""
+    closing = re.compile(rf"\n {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*(?=\n|$)")
+    found = closing.search(body, start)
+    return found.end() if found else len(body)
 
-    def keep(match: re.Match[str]) -> str:
-        spans.append(match.group())
-        return f"\x00{len(spans) - 1}\x00"
 
-    text = COMMENT.sub("", CODE_SPAN.sub(keep, text))
-    text = re.sub("\x00(\\d+)\x00", lambda match: spans[int(match.group(1))], text)
-    return re.sub(r"(?m)^[ \t]+$", "", text)
+def _code_span_end(body: str, at: int) -> int:
+    """Where the code span opened by the backticks at `at` ends (after its closing run of as many
+    backticks, within the paragraph); without one, after the opening run, which is text."""
+    rest = body[at : at + 64]  # a longer run of backticks is no code span here
+    run = len(rest) - len(rest.lstrip("`"))
+    opening = at + run
+    closing = re.compile(rf"(?<!`)`{{{run}}}(?!`)").search(body, opening)
+    if closing is None or BLANK_LINE.search(body, opening, closing.start()):
+        return opening
+    return closing.end()
 
 
 def paper_meta(paper: Paper) -> dict[str, Any]:

@@ -146,13 +146,20 @@ NOTE_PLACES = {
     "several": "<!-- NOTE-several-a -->Segmentation of the liver<!-- NOTE-several-b --> in CT.",
     "beside code": "Segmentation with `<!-- CODE-span -->` of the liver <!-- NOTE-code --> in CT.",
     "fenced": "Segmentation of the liver in CT.\n\n```\n<!-- CODE-fenced -->\n```\n\n<!-- NOTE-fenced -->",
+    # a reviewer's: markup around the note that a line-by-line or span-first reading got wrong
+    "a block commented out": "Segmentation of the liver.\n\n<!-- NOTE-block:\n```\nold\n```\n-->\n\nIn CT.",
+    "a lone backtick": "Segmentation with the ` key.\n\n<!-- NOTE-lone -->\n\nOf the liver in `CT`.",
+    "a backtick in the note": "<!-- NOTE-tick: check `foo -->\n\nSegmentation of the liver in `CT`.",
+    "an escaped backtick": "Segmentation \\` of the liver <!-- NOTE-escaped --> in `CT`.",
+    "backticks on one line": "```not a fence``` Segmentation of the liver <!-- NOTE-one-line --> in CT.",
+    "indented code": "Segmentation of the liver.\n\n    x = '<!-- CODE-indented -->'\n\nIn <!-- NOTE- -->CT.",
 }
 
 
 def test_an_editors_html_comment_in_an_abstract_is_in_no_file_of_the_site(make_project, run_cli):
     """Markdown hides an HTML comment; with raw HTML shown as text, sitegen showed the editor's
     notes to every reader. Now no page, data file, feed, search file or citation holds them."""
-    front = "---\ntitle: Liver study {}\ndate: 2024-0{}-01\n---\n"
+    front = "---\ntitle: Liver study {}\ndate: 2024-{:02d}-01\n---\n"
     papers = {
         f"content/papers/note-{number}.md": front.format(number, number + 1) + body + "\n"
         for number, body in enumerate(NOTE_PLACES.values())
@@ -168,7 +175,7 @@ def test_an_editors_html_comment_in_an_abstract_is_in_no_file_of_the_site(make_p
     assert code == 0, err
     site = b"".join(path.read_bytes() for path in (root / "public").rglob("*") if path.is_file())
     assert b"NOTE-" not in site
-    for word in (b"CODE-span", b"CODE-fenced", b"Segmentation", b"of the liver"):
+    for word in (b"CODE-span", b"CODE-fenced", b"CODE-indented", b"Segmentation", b"of the liver"):
         assert word in site
     page = (root / "public/papers/note-0.html").read_text(encoding="utf-8")
     assert "Segmentation of the liver  in CT." in page or "Segmentation of the liver in CT." in page
