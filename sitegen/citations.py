@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from anyascii import anyascii
 
 from sitegen import names
-from sitegen.model import MONTH_NAMES, PREPRINT_VENUE, Paper
+from sitegen.model import MONTH_NAMES, PREPRINT_VENUE, Paper, page_span
 
 # How each kind of paper is called in each format.
 BIBTEX_TYPES = {
@@ -195,7 +195,7 @@ def ris_record(paper: Paper, key: str, abstract: str) -> str:
         if value:
             lines.append((tag, value))
     if paper.pages:
-        first, _, last = paper.pages.partition("\u2013")
+        first, last = page_span(paper.pages)
         lines += [("SP", first)] + ([("EP", last)] if last else [])
     if paper.date:
         lines.append(("PY", str(paper.date.year)))

@@ -126,6 +126,16 @@ class Paper:
         return self.date.year if self.date else None
 
 
+# One range of pages, "102–115" (or 102-115, 102--115); not a list ("1, 5–7") or "A-1--A-5".
+PAGE_SPAN = re.compile(r"^\s*([^\s\-\u2013\u2014]+)\s*(?:-+|\u2013|\u2014)\s*([^\s\-\u2013\u2014]+)\s*$")
+
+
+def page_span(pages: str) -> tuple[str, str | None]:
+    """The first and last page of a range; else the pages as given, and no last page."""
+    span = PAGE_SPAN.match(pages)
+    return (span.group(1), span.group(2)) if span else (pages.strip(), None)
+
+
 @dataclass(frozen=True)
 class TopicRules:
     """When the rules give a paper a topic: its cues must earn `threshold` points and no veto may match.

@@ -22,7 +22,7 @@ from sitegen import charts, citations, names, outputs, stemmer, urls
 from sitegen.abstracts import Abstract
 from sitegen.charts import Chart
 from sitegen.derive import NO_VALUE, Derived, YearCounts, introduced_names, people_of
-from sitegen.model import Library, Paper
+from sitegen.model import Library, Paper, page_span
 
 LINK_LABELS = {"code": "Code", "project": "Project", "data": "Data", "model": "Model", "paper": "Paper"}
 OG_DESCRIPTION_CHARS = 300
@@ -702,7 +702,7 @@ def highwire_meta(paper: Paper) -> tuple[tuple[str, str], ...]:
         if value:
             tags.append((name, value))
     if paper.pages:
-        first, _, last = paper.pages.partition("\u2013")
+        first, last = page_span(paper.pages)
         tags += [("citation_firstpage", first)] + ([("citation_lastpage", last)] if last else [])
     if paper.doi:
         tags.append(("citation_doi", paper.doi))

@@ -275,7 +275,7 @@ def test_every_kind_of_paper_is_referenced_as_citeproc_does_with_apa(kind, venue
 DETAILS = {
     "volume": [None, "88", "12A"],
     "issue": [None, "3"],
-    "pages": [None, "102\u2013115", "e1234", "5, 7"],
+    "pages": [None, "102\u2013115", "e1234", "5, 7", "1, 5\u20137, 9", "A-1--A-5"],
     "publisher": [None, "Springer"],
     "editors": [
         (),
@@ -333,12 +333,12 @@ def test_volume_issue_pages_publisher_and_editors_read_back_by_pybtex_rispy_and_
             names.parse(e).family.strip("{}") for e in paper.editors
         ]
         [record] = rispy.loads(ris_record(paper, "k", ""))
-        pages = record.get("start_page", "") + ("\u2013" + record["end_page"] if "end_page" in record else "")
-        assert (record.get("volume"), record.get("number"), pages or None) == (
-            paper.volume,
-            paper.issue,
-            paper.pages,
-        )
+        assert (record.get("volume"), record.get("number")) == (paper.volume, paper.issue)
+        if paper.pages and "end_page" in record:  # one range (not a list): its two ends
+            assert "," not in paper.pages
+            assert [record["start_page"], record["end_page"]] == paper.pages.split("\u2013")
+        else:  # one page, or a list of pages or ranges: whole, in SP
+            assert record.get("start_page") == paper.pages
         assert record.get("publisher") == paper.publisher
         written = [a if "," in a else "{" + a + "}" for a in record.get("secondary_authors", [])]
         assert [names.parse(a).family for a in written] == [names.parse(a).family for a in paper.editors]

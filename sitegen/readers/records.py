@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sitegen import schema
 from sitegen.errors import Problem, SitegenError
 from sitegen.listings import Listing, MonthDay, RawEntry
-from sitegen.model import PREPRINT_VENUE, Link
+from sitegen.model import PAGE_SPAN, PREPRINT_VENUE, Link
 
 MONTHS = {
     name: number
@@ -201,7 +201,6 @@ def listing(
     return Listing(source, kind, tuple(record.entry() for record in records), None, (*warnings, *notes))
 
 
-PAGE_SPAN = re.compile(r"^\s*([^\s\-\u2013\u2014]+)\s*(?:-+|\u2013|\u2014)\s*([^\s\-\u2013\u2014]+)\s*$")
 
 
 def page_range(pages: str | None, last: str | None = None) -> str | None:
