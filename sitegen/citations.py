@@ -248,7 +248,10 @@ def csl_item(paper: Paper, key: str, abstract: str) -> dict[str, object]:
     elif paper.arxiv:
         item["note"] = f"arXiv:{paper.arxiv}"  # CSL has no field for a preprint; Zotero writes it so
     if paper.venue and not (kind == "preprint" and paper.arxiv):
-        item["publisher" if kind in PUBLISHED_BY else "container-title"] = paper.venue
+        if series_of_book(paper, kind):
+            item["collection-title"] = paper.venue
+        else:
+            item["publisher" if kind in PUBLISHED_BY else "container-title"] = paper.venue
     if paper.editors:
         item["editor"] = [_csl_name(names.parse(name)) for name in paper.editors]
     for name, value in (("volume", paper.volume), ("issue", paper.issue), ("page", paper.pages)):
@@ -273,6 +276,12 @@ def csl_item(paper: Paper, key: str, abstract: str) -> dict[str, object]:
 
 # Kinds whose venue is who published them (a university, an archive), not what contains them.
 PUBLISHED_BY = ("thesis", "report", "book", "preprint")
+
+
+def series_of_book(paper: Paper, kind: str) -> bool:
+    """A book with a publisher of its own has its venue as its series ("Lecture Notes in
+    Computer Science"; Springer the publisher), not as its publisher."""
+    return kind == "book" and bool(paper.publisher)
 # Kinds whose venue APA introduces with "In" (a book's chapter, a web document's site).
 APA_IN = ("chapter", "misc")
 
@@ -354,7 +363,8 @@ def _apa_source(paper: Paper, kind: str, style: str) -> list[str]:
         found = [text for text in (paper.venue, volume, _apa_pages(paper.pages)) if text]
         return [_end(", ".join(found))] if found else []
     if style == "own":
-        published = paper.venue or paper.publisher  # csl_item gives the venue as the publisher
+        # csl_item gives the venue as the publisher, but a book's series (see series_of_book)
+        published = paper.publisher if series_of_book(paper, kind) else paper.venue or paper.publisher
         return [_end(published)] if published else []
     found = []
     if paper.venue:

@@ -182,7 +182,8 @@ def bibtex_entry(paper: Paper, key: str) -> str:
         fields.append(("author", "{" + " and ".join(bibtex_name(person) for person in people) + "}"))
     preprint_archive = kind == "preprint" and paper.arxiv and PREPRINT_VENUE.search(paper.venue or "")
     if paper.venue and not preprint_archive:
-        fields.append((VENUE_FIELDS[kind], "{" + bibtex_escape(paper.venue) + "}"))
+        venue = "series" if citations.series_of_book(paper, kind) else VENUE_FIELDS[kind]
+        fields.append((venue, "{" + bibtex_escape(paper.venue) + "}"))
     if paper.editors:
         editors = " and ".join(bibtex_name(names.parse(name)) for name in paper.editors)
         fields.append(("editor", "{" + editors + "}"))

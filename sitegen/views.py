@@ -691,10 +691,14 @@ def highwire_meta(paper: Paper) -> tuple[tuple[str, str], ...]:
     if paper.date:
         tags.append(("citation_publication_date", paper.date.isoformat().replace("-", "/")))
     if paper.venue:
-        venue_tag = {"conference": "citation_conference_title", "article": "citation_journal_title"}
+        venue_tag = {
+            "conference": "citation_conference_title",
+            "article": "citation_journal_title",
+            "chapter": "citation_inbook_title",
+        }
         if kind in venue_tag:
             tags.append((venue_tag[kind], paper.venue))
-        elif kind != "preprint":
+        elif kind != "preprint" and not citations.series_of_book(paper, kind):
             tags.append(("citation_publisher", paper.venue))
     if paper.publisher and not any(name == "citation_publisher" for name, _ in tags):
         tags.append(("citation_publisher", paper.publisher))

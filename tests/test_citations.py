@@ -324,7 +324,12 @@ def test_volume_issue_pages_publisher_and_editors_read_back_by_pybtex_rispy_and_
         read = {name: latex_to_text(entry.fields[name]) for name in ("volume", "number", "pages", "publisher")
                 if name in entry.fields}  # fmt: skip
         assert read.get("volume") == paper.volume and read.get("number") == paper.issue
-        book = paper.type == "book" and paper.venue  # BibTeX's publisher holds a book's venue
+        # BibTeX's publisher holds a book's venue, unless it has a publisher: its venue is a series
+        book = paper.type == "book" and paper.venue and not paper.publisher
+        series = paper.type == "book" and paper.venue and paper.publisher
+        assert (latex_to_text(entry.fields["series"]) if "series" in entry.fields else None) == (
+            paper.venue if series else None
+        )
         assert read.get("pages") == paper.pages and read.get("publisher") == (
             paper.venue if book else paper.publisher
         )
@@ -351,7 +356,10 @@ def test_volume_issue_pages_publisher_and_editors_read_back_by_pybtex_rispy_and_
         families = [e.get("family") or e.get("literal") for e in item.get("editor", [])]
         assert families == [names.parse(e).family.strip("{}") for e in paper.editors]
         venue_publishes = paper.type in PUBLISHED_BY and paper.venue  # a thesis's university...
-        assert item.get("publisher") == (paper.venue if venue_publishes else paper.publisher)
+        if paper.type == "book" and paper.venue and paper.publisher:  # a book's series, and its publisher
+            assert (item.get("collection-title"), item.get("publisher")) == (paper.venue, paper.publisher)
+        else:
+            assert item.get("publisher") == (paper.venue if venue_publishes else paper.publisher)
 
 
 def test_a_reference_without_authors_starts_with_its_title_as_apa_says():
@@ -484,3 +492,18 @@ def test_a_citation_file_imported_again_gives_each_paper_its_record(site, name):
         assert entry.date is not None and paper.date is not None and entry.date.year == paper.date.year
         if paper.venue and paper.type != "preprint":
             assert entry.venue == paper.venue, name
+
+
+@pytest.mark.parametrize("kind", PAPER_TYPES)
+def test_the_highwire_tags_name_the_publisher_and_the_book_a_chapter_is_in(kind):
+    """A chapter's venue is the book it is in (citation_inbook_title), its publisher the
+    publisher's; a book with a publisher and a series names the publisher (a reviewer found the
+    book's title given as the publisher)."""
+    from sitegen.views import highwire_meta
+
+    paper = Paper("x", "T", "", type=kind, venue="The Book", publisher="Springer", date=PaperDate(2020))
+    tags = dict(highwire_meta(paper))
+    if kind == "chapter":
+        assert tags["citation_inbook_title"] == "The Book"
+    if kind in ("chapter", "book"):
+        assert tags["citation_publisher"] == "Springer"
