@@ -204,3 +204,43 @@ def test_text_without_latex_signs_is_given_as_pylatexenc_reads_it(seed):
         checked += 1
         assert _latex_text(text) == reference.latex_to_text(text) == text
     assert checked > 500
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_site_s_papers_bib_imported_again_gives_back_every_character(seed):
+    """Another review imports this one's papers.bib: its titles, venues, publishers and volumes
+    come back as written, braces, carets, tildes and backslashes included (written as
+    \\textbraceleft{} and the like, which the reader took for nothing, or for an accent)."""
+    import random
+
+    from sitegen.model import Paper, PaperDate
+    from sitegen.outputs import bibtex_entry
+    from sitegen.readers import parse_listing
+
+    rng = random.Random(seed)
+    pieces = [
+        "A",
+        "study",
+        "{x}",
+        "}",
+        "{",
+        "^",
+        "~",
+        "\\",
+        "%",
+        "&",
+        "#",
+        "_",
+        "$",
+        "--",
+        "50%",
+        "Über",
+        "\u00e9",
+    ]
+    for number in range(150):
+        texts = [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) for _ in range(4)]
+        paper = Paper(f"p{number}", "T " + texts[0], "", date=PaperDate(2020), type="chapter",
+                      venue="V " + texts[1], publisher="P " + texts[2], volume="N " + texts[3])  # fmt: skip
+        [entry] = parse_listing(bibtex_entry(paper, f"k{number}"), "papers.bib").entries
+        written = (entry.title, entry.venue, entry.publisher, entry.volume)
+        assert written == (paper.title, paper.venue, paper.publisher, paper.volume), texts

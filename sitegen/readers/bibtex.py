@@ -265,8 +265,14 @@ def _split_concatenation(raw: str) -> list[str]:
     return parts
 
 
-# The TeX logos, which pylatexenc drops as unknown macros ("Tricks with {\LaTeX}" lost its word).
-TEX_LOGOS = {"TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2\u03b5", "BibTeX": "BibTeX", "XeTeX": "XeTeX"}
+# Macros pylatexenc drops or reads otherwise: the TeX logos ("Tricks with {\LaTeX}" lost its
+# word), and the text-mode characters sitegen's own papers.bib writes for { } ^ (outputs.py's
+# BIBTEX_REPLACEMENTS: pylatexenc read \textbraceleft as nothing, \textasciicircum as a modifier).
+TEX_LOGOS = {
+    "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2\u03b5", "BibTeX": "BibTeX", "XeTeX": "XeTeX",
+    "textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^", "textasciitilde": "~",
+    "textbackslash": "\\",
+}  # fmt: skip
 
 
 @cache
