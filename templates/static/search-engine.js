@@ -29,6 +29,11 @@
   var WORD_END = /[A-Za-z0-9_]$/; // lunr.trimmer keeps a word's last character only if it is one of these
   // Latin letters Unicode does not decompose into a letter and marks (sitegen/stemmer.py's LETTERS).
   var LETTERS = { "\u00f8": "o", "\u00d8": "O", "\u00e6": "ae", "\u00c6": "AE", "\u0153": "oe", "\u0152": "OE", "\u00df": "ss", "\u1e9e": "SS", "\u0111": "d", "\u0110": "D", "\u0142": "l", "\u0141": "L", "\u0131": "i", "\u0127": "h", "\u0126": "H", "\u00fe": "th", "\u00de": "TH", "\u00f0": "d", "\u00d0": "D" };
+  // Unicode's marks; a browser without \p{} in its regular expressions (before ~2020) gets the
+  // combining accents, rather than a syntax error that would stop the whole script.
+  var MARKS = (function () {
+    try { return new RegExp("\\p{M}", "gu"); } catch (e) { return /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g; }
+  })();
   var UNSPLIT = new RegExp("[" + Object.keys(LETTERS).join("") + "]", "g");
 
   // The text as search reads it, before lunr.js's pipeline: accents and other marks dropped,
@@ -37,7 +42,7 @@
   // stays whole (lunr.js's trimmer strips any letter but A-Z from a word's ends).
   function fold(text) {
     if (!/[^\x00-\x7f]/.test(text)) return text;
-    return text.normalize("NFKD").replace(/\p{M}/gu, "").replace(UNSPLIT, function (letter) { return LETTERS[letter]; });
+    return text.normalize("NFKD").replace(MARKS, "").replace(UNSPLIT, function (letter) { return LETTERS[letter]; });
   }
 
   // ---- the index ----

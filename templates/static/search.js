@@ -162,12 +162,18 @@
     return term !== "" && terms.has(term);
   }
 
+  // What is around a word: not a letter, digit or _ of any script (ASCII's, in a browser without
+  // \p{} in its regular expressions, rather than a syntax error stopping the script).
+  var WORD_EDGES = (function () {
+    try { return [new RegExp("^[^\\p{L}\\p{N}_]+", "u"), new RegExp("[^\\p{L}\\p{N}_]+$", "u")]; } catch (e) { return [/^\W+/, /\W+$/]; }
+  })();
+
   // Text as nodes, every word whose stem is one of `terms` wrapped in <mark>.
   function markedNodes(text, terms, className) {
     var nodes = [];
     text.split(/([\s\-]+)/).forEach(function (piece) {
       // The word without punctuation around it: accented letters are part of it ("\u00d6zt\u00fcrk").
-      var core = piece.replace(/^[^\p{L}\p{N}_]+/u, "").replace(/[^\p{L}\p{N}_]+$/u, "");
+      var core = piece.replace(WORD_EDGES[0], "").replace(WORD_EDGES[1], "");
       if (!core || !matchesTerms(core, terms)) {
         nodes.push(document.createTextNode(piece));
         return;

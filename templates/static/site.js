@@ -111,13 +111,18 @@
   // This page folds as search-engine.js does, which loads only with search: tests/test_search_fold.py
   // checks both on every character against the build's fold.
   var LETTERS = { "\u00f8": "o", "\u00d8": "O", "\u00e6": "ae", "\u00c6": "AE", "\u0153": "oe", "\u0152": "OE", "\u00df": "ss", "\u1e9e": "SS", "\u0111": "d", "\u0110": "D", "\u0142": "l", "\u0141": "L", "\u0131": "i", "\u0127": "h", "\u0126": "H", "\u00fe": "th", "\u00de": "TH", "\u00f0": "d", "\u00d0": "D" };
+  // Unicode's marks; a browser without \p{} in its regular expressions (before ~2020) gets the
+  // combining accents, rather than a syntax error that would stop the whole script.
+  var MARKS = (function () {
+    try { return new RegExp("\\p{M}", "gu"); } catch (e) { return /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g; }
+  })();
   var UNSPLIT = new RegExp("[" + Object.keys(LETTERS).join("") + "]", "g");
 
   function fold(text) {
     // Case and accents do not matter to the text filter: folded as search folds words
     // (search-engine.js, sitegen/stemmer.py's fold), then lowercased.
     if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase();
-    return text.normalize("NFKD").replace(/\p{M}/gu, "").replace(UNSPLIT, function (letter) { return LETTERS[letter]; }).toLowerCase();
+    return text.normalize("NFKD").replace(MARKS, "").replace(UNSPLIT, function (letter) { return LETTERS[letter]; }).toLowerCase();
   }
 
   var LOAD_WHEN_IDLE_UP_TO = 2000;  // papers: about 450 KB of data
