@@ -244,3 +244,34 @@ def test_the_site_s_papers_bib_imported_again_gives_back_every_character(seed):
         [entry] = parse_listing(bibtex_entry(paper, f"k{number}"), "papers.bib").entries
         written = (entry.title, entry.venue, entry.publisher, entry.volume)
         assert written == (paper.title, paper.venue, paper.publisher, paper.volume), texts
+
+
+FIELDS_READ_AS_TEXT = ["title", "journal", "booktitle", "publisher", "volume", "note", "keywords"]
+
+
+@pytest.mark.parametrize("field", FIELDS_READ_AS_TEXT)
+def test_a_latex_command_the_reader_does_not_know_is_left_out_with_a_warning(field):
+    """pylatexenc leaves out a command it does not know (a user's \\mymodel): a lossy reading,
+    so the import warns, naming the entry, its line, the field and the command."""
+    from sitegen.readers import parse_listing
+
+    fields = {"title": "A title", "year": "2020", field: "The \\mymodel{} way"}
+    text = "@article{k1,\n" + "".join(f"  {name} = {{{value}}},\n" for name, value in fields.items()) + "}\n"
+    listing = parse_listing(text, "refs.bib")
+    [warning] = listing.warnings
+    assert (warning.line, warning.path) == (1, "refs.bib")
+    assert "`k1`" in warning.message and f"`{field}`" in warning.message and "`\\mymodel`" in warning.message
+
+
+def test_no_command_pylatexenc_knows_is_said_to_be_left_out():
+    """Every macro of pylatexenc's own table (the oracle of what it reads), in a title: no warning."""
+    from pylatexenc.latex2text import get_default_latex_context_db
+
+    from sitegen.readers import parse_listing
+
+    names = sorted({spec.macroname for spec in get_default_latex_context_db().iter_macro_specs()})
+    names = [name for name in names if name.isalpha()]
+    assert len(names) > 100
+    title = " ".join(f"\\{name}{{}}" for name in names)
+    listing = parse_listing(f"@article{{k1, title = {{{title} x}}, year = 2020}}\n", "refs.bib")
+    assert [w.message for w in listing.warnings if "sitegen does not know" in w.message] == []

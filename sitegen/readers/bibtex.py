@@ -399,7 +399,26 @@ def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
     for name, value in fields.items():
         if name not in used:
             record.keep(name, value if name in VERBATIM else _latex_text(value))
+    for name, value in fields.items():
+        unknown = _unknown_macros(value) if name not in VERBATIM else []
+        if unknown:
+            commands = ", ".join(f"`\\{command}`" for command in unknown)
+            record.notes.append(f"`{name}`: {commands} left out, a LaTeX command sitegen does not know")
     return record
+
+
+MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$", re.DOTALL)  # kept as written (math_mode="verbatim")
+
+
+def _unknown_macros(value: str) -> list[str]:
+    """The LaTeX commands of `value` (outside math and addresses) that pylatexenc does not know,
+    which the text leaves out (the words in their braces stay): a lossy reading, said aloud."""
+    if "\\" not in value:
+        return []
+    context = _latex_reader().latex_context
+    text = MATH.sub("", URL.sub("", URL_MACRO.sub("", HREF.sub("", value))))
+    names = dict.fromkeys(re.findall(r"\\([A-Za-z]+)", text))
+    return [name for name in names if context.get_macro_spec(name) is context.unknown_macro_spec]
 
 
 VERBATIM = ("url", "html", "pdf", "doi", "eprint", "file", *LINK_FIELDS)  # kept as written
