@@ -499,24 +499,20 @@ def _page_evidence(
 ) -> tuple[tuple[int, float], str] | None:
     """(score, reason); score (0, 0) when there is no evidence; None when the page (described as
     `page`, from the listings `sources`) is ruled out."""
-    if page.remembered is not None and mine.made_from & page.remembered.made_from:
+    remembered = page.remembered
+    if remembered is not None:
+        verdict = relate(mine, remembered)
+        if verdict.conflict:
+            return None
         # An entry with too little to tell it from another (a short title, no authors, no
         # abstract) would otherwise make a new page at every import of its listing. A line
         # moved or a key reused may name another paper since: only with the title it made the
         # page with, and nothing against it.
-        verdict = relate(mine, page.remembered)
-        if verdict.conflict:
-            return None
-        if verdict.same or _same_title(mine, page.remembered):
+        if mine.made_from & remembered.made_from and (verdict.same or _same_title(mine, remembered)):
             return (4, 0.0), SAME_ENTRY
-    remembered = page.remembered
-    old_state = remembered is not None and not remembered.made_from  # no entries remembered
-    if old_state and remembered is not None and source in sources and _thin_twin(mine, remembered):
-        return (3, 1.0), SAME_THIN
-    if page.remembered is not None:
-        verdict = relate(mine, page.remembered)
-        if verdict.conflict:
-            return None
+        # a state written before pages remembered their entries (none here): see _thin_twin
+        if not remembered.made_from and source in sources and _thin_twin(mine, remembered):
+            return (3, 1.0), SAME_THIN
         return ((3, verdict.strength), verdict.reason) if verdict.same else ((0, 0.0), "")
     if page.current is not None:
         if _different_ids(mine, page.current):
