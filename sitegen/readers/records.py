@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sitegen import schema
 from sitegen.errors import Problem, SitegenError
 from sitegen.listings import Listing, MonthDay, RawEntry
-from sitegen.model import PAGE_SPAN, PREPRINT_VENUE, Link
+from sitegen.model import PREPRINT_VENUE, Link, page_span
 
 MONTHS = {
     name: number
@@ -201,8 +201,6 @@ def listing(
     return Listing(source, kind, tuple(record.entry() for record in records), None, (*warnings, *notes))
 
 
-
-
 def page_range(pages: str | None, last: str | None = None) -> str | None:
     """Pages as the site writes them: a span "102–115" (from `102--115`, `102-115`, or a first
     page and `last`), else as given (an article number such as "e1234")."""
@@ -212,8 +210,8 @@ def page_range(pages: str | None, last: str | None = None) -> str | None:
         return f"{first}\u2013{end}"
     if not first:
         return end or None
-    span = PAGE_SPAN.match(first)
-    return f"{span.group(1)}\u2013{span.group(2)}" if span else first
+    start, stop = page_span(first)
+    return f"{start}\u2013{stop}" if stop else first
 
 
 @dataclass
