@@ -282,6 +282,8 @@ def series_of_book(paper: Paper, kind: str) -> bool:
     """A book with a publisher of its own has its venue as its series ("Lecture Notes in
     Computer Science"; Springer the publisher), not as its publisher."""
     return kind == "book" and bool(paper.publisher)
+
+
 # Kinds whose venue APA introduces with "In" (a book's chapter, a web document's site).
 APA_IN = ("chapter", "misc")
 

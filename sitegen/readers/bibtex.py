@@ -268,7 +268,7 @@ def _split_concatenation(raw: str) -> list[str]:
 # Macros pylatexenc drops or reads otherwise: the TeX logos ("Tricks with {\LaTeX}" lost its
 # word), and the text-mode characters sitegen's own papers.bib writes for { } ^ (outputs.py's
 # BIBTEX_REPLACEMENTS: pylatexenc read \textbraceleft as nothing, \textasciicircum as a modifier).
-TEX_LOGOS = {
+MACRO_TEXTS = {
     "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2\u03b5", "BibTeX": "BibTeX", "XeTeX": "XeTeX",
     "textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^", "textasciitilde": "~",
     "textbackslash": "\\",
@@ -280,8 +280,8 @@ def _latex_reader():
     from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
     context = get_default_latex_context_db()
-    logos = [MacroTextSpec(name, simplify_repl=text) for name, text in TEX_LOGOS.items()]
-    context.add_context_category("tex-logos", macros=logos, prepend=True)
+    macros = [MacroTextSpec(name, simplify_repl=text) for name, text in MACRO_TEXTS.items()]
+    context.add_context_category("sitegen", macros=macros, prepend=True)
     return LatexNodes2Text(latex_context=context, math_mode="verbatim", strict_latex_spaces=False)
 
 
