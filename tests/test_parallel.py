@@ -114,3 +114,33 @@ def test_a_build_with_another_thread_alive_never_forks(sample_project, monkeypat
             tuning=Tuning(parallel_from=1),
         )
     assert report.papers == 12 and report.pages_rendered > 0
+
+
+@pytest.mark.parametrize("failure", [OSError, AttributeError, TypeError])
+def test_free_memory_is_kept_where_the_c_library_has_no_malloc_trim(monkeypatch, failure) -> None:
+    """macOS and musl have no malloc_trim, Windows loads no process symbols: the build goes on."""
+    import ctypes
+
+    from sitegen.engine import memory
+
+    def no_trim(name: object) -> object:
+        raise failure("no malloc_trim here")
+
+    memory._malloc_trim.cache_clear()
+    monkeypatch.setattr(ctypes, "CDLL", no_trim)
+    try:
+        memory.give_back_free_memory()
+        assert memory._malloc_trim() is None
+    finally:
+        memory._malloc_trim.cache_clear()
+
+
+def test_free_memory_is_handed_back_with_glibc_s_malloc_trim() -> None:
+    import platform
+
+    from sitegen.engine import memory
+
+    memory._malloc_trim.cache_clear()
+    if platform.libc_ver()[0] == "glibc":
+        assert memory._malloc_trim() is not None
+    memory.give_back_free_memory()

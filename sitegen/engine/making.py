@@ -20,6 +20,7 @@ from typing import Any, Protocol, TypeVar, cast, overload
 from sitegen import urls
 from sitegen.digests import digest
 from sitegen.engine.inputs import PER_PAPER, Changes, ChunkSizes, Inputs, LastMade
+from sitegen.engine.memory import give_back_free_memory
 from sitegen.engine.parallel import forked, shared_chunks, side_by_side
 from sitegen.engine.report import BuildReport
 from sitegen.engine.rows import RowLayout, RowSource, layout_of, rows_again, rows_in_frame
@@ -329,7 +330,9 @@ class Making:
         chunks = self.state.records.made_values(stored, chunked.chunk)
         self.chunk_sizes[path] = ChunkSizes(tuple(order), array("q", map(len, chunks)))
         joined = layout.joined(chunks)
+        del chunks
         self.state.spill("records")  # written to the cache now, the chunks leave memory once joined
+        give_back_free_memory()
         return joined
 
     # --- rendering ---

@@ -14,14 +14,21 @@ Three rules, each for its own reason:
   one-paper edit at 10,000 papers, for nothing: they live as long as the build);
 - while a forked process runs, every object is frozen (`frozen_for_forks`): a collection would
   write to every page the two processes share, copying them all.
+And one rule for the C allocator: after a large file is made of many small pieces (a data file
+of a chunk per paper), the memory they held is handed back to the system (`give_back_free_memory`).
+glibc keeps freed small blocks in its heap for reuse, and the process's resident memory stays at
+its highest: at 10,000 papers the data files left ~60 MB of free heap in the main process, which
+every process it forks later starts with (~600 MB at 100,000 papers).
 Each puts the collector back as it found it, also when the build fails: the dev server lives on.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 
 _forks = 0  # forks under way: the collector stays frozen until the last one ends
 
@@ -69,3 +76,19 @@ def frozen_for_forks() -> Iterator[None]:
         _forks -= 1
         if _forks == 0:
             gc.unfreeze()
+
+
+def give_back_free_memory() -> None:
+    """Return the free pages of the C heap to the system (glibc's `malloc_trim`; elsewhere nothing)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:  # the symbols of the process itself, the C library's among them (no search for its file)
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc (macOS, musl), or no such loading (Windows)
+        return None
+    return trim
