@@ -29,6 +29,13 @@ def _markdown() -> MarkdownIt:
     # Abstracts are untrusted: no images (a request leaving the site), no headings (the page's outline).
     md.disable(["image", "heading", "lheading"])
     md.validateLink = urls.is_safe_link  # type: ignore[method-assign]
+    # The inline parser ends a run of text at any character an inline syntax may start with, and
+    # tries every rule there; by default also at those of syntaxes not enabled here or left to
+    # plugins (`$ % - : = { }`...), common in abstracts' prose and formulas. Only the enabled
+    # rules' characters end it here: newline, escape, code span, emphasis, link (and the end of
+    # its text), autolink and entity. A character no rule takes is text either way, so the tokens
+    # are the same (0.95 -> 0.60 s for the 6,683 abstracts of the benchmark corpus the parser reads).
+    md.inline.terminator_re = re.compile(r"[\n\\`*_\[\]<&]")
     return md
 
 

@@ -229,6 +229,11 @@ RIS_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _one_line(value: str) -> str:
+    joined = " ".join(value.split())
+    # Printable: no control character or separator is left (those that are white space went with
+    # the split), so there is nothing to replace; most values, abstracts included, need no more.
+    if joined.isprintable():
+        return joined
     return " ".join(RIS_CONTROLS.sub(" ", value).split())
 
 

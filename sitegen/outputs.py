@@ -254,9 +254,32 @@ def browse_record_js(record: dict[str, object]) -> bytes:
 
 
 def record_json(record: dict[str, object]) -> bytes:
-    """One record as JSON_LIST lays it out, so a build can keep it for the next."""
-    # Indented one level deeper than on its own (JSON strings hold no raw newline).
-    return json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n ").encode("utf-8")
+    """One record as JSON_LIST lays it out (as json.dumps(record, ensure_ascii=False, indent=1)
+    does, one level deeper), so a build can keep it for the next."""
+    return _json_indented(record, "\n ").encode("utf-8")
+
+
+# json.dumps takes its pure-Python encoder when asked for `indent`, slower than its C one: records
+# are laid out here instead, and each string and number in them is written by the C encoder, as
+# json.dumps writes it (0.28 -> 0.20 s for papers.json's 10,000 records).
+_JSON_VALUE = json.JSONEncoder(ensure_ascii=False)
+
+
+def _json_indented(value: object, newline: str) -> str:
+    """`value` as json.dumps(value, ensure_ascii=False, indent=1) lays it out, on lines that
+    start with `newline` (a line break, then the indentation of the line `value` starts on)."""
+    if isinstance(value, str):
+        return _JSON_VALUE.encode(value)
+    if value is None:  # most fields of most records
+        return "null"
+    inner = newline + " "
+    if isinstance(value, dict):
+        items = [f"{_JSON_VALUE.encode(key)}: {_json_indented(item, inner)}" for key, item in value.items()]
+        return "{" + inner + ("," + inner).join(items) + newline + "}" if items else "{}"
+    if isinstance(value, (list, tuple)):
+        items = [_json_indented(item, inner) for item in value]
+        return "[" + inner + ("," + inner).join(items) + newline + "]" if items else "[]"
+    return _JSON_VALUE.encode(value)
 
 
 @dataclass(frozen=True)

@@ -190,7 +190,9 @@ class PaperCard:
 
     def topics_but(self, topic_id: str | None) -> tuple[TopicRef, ...]:
         """The card's topics but one (a topic's own page does not repeat it on every card)."""
-        return tuple(topic for topic in self.topics if topic.id != topic_id)
+        if topic_id is None:  # every card but a topic page's
+            return self.topics
+        return tuple([topic for topic in self.topics if topic.id != topic_id])
 
     def _made_facts(self) -> tuple[str, bool, str | None]:
         """What the card works out from its paper's fields, once (a card is on many pages)."""
@@ -719,7 +721,11 @@ def highwire_meta(paper: Paper) -> tuple[tuple[str, str], ...]:
 
 def open_graph(paper: Paper, address: str, site_title: str, abstract: str) -> tuple[tuple[str, str], ...]:
     """Open Graph tags, for the preview a link to the page gets when shared."""
-    description = " ".join(abstract.split())
+    # Only the opening is flattened (an abstract runs to ~1,500 characters): the flattened opening
+    # begins the flattened whole, so past the limit it cuts the same; short of it, the whole is.
+    description = " ".join(abstract[: 2 * OG_DESCRIPTION_CHARS].split())
+    if len(description) <= OG_DESCRIPTION_CHARS:
+        description = " ".join(abstract.split())
     if len(description) > OG_DESCRIPTION_CHARS:
         description = description[: OG_DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "…"
     tags = [
