@@ -29,8 +29,12 @@ EXCERPT_LENGTH = 60
 # starts with (`prefixes`), or failing that, which literals every match contains (`hints`), and
 # how long a match can be (`reach`). A paper's casefolded text is searched for those literals once;
 # the regex then runs only where they occur: anchored at each occurrence of a prefix, or in short
-# windows around hints. Patterns that defeat the analysis are scanned in full. The shortcuts are
-# exact: `test_the_fast_paths_find_exactly_what_a_plain_scan_finds` checks them.
+# windows around hints. Before that, a cue is ruled out for a text that lacks a literal it `needs`:
+# besides its prefixes or hints, the analysis finds the other literals every match holds one of
+# (`downstream[^.]{0,60}segment` needs `downstream` and `segment`); a text's words tell, with set
+# lookups, which of all needs it meets. Patterns that defeat the analysis are scanned in full.
+# The shortcuts are exact: `test_the_fast_paths_find_exactly_what_a_plain_scan_finds` and
+# `test_a_cue_is_never_ruled_out_for_a_text_it_matches` check them.
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class _Cue:
     hints: frozenset[str] | None  # every match contains one of these, casefolded
     reach: int | None  # the longest text a match can span (None: unbounded or unknown)
     literals: frozenset[str] | None  # `prefixes`, else `hints`: what the text is searched for
+    needs: tuple[frozenset[str], ...]  # every match holds a literal of each: `literals` first, more
     timed: bool  # may backtrack without bound: searched with a time limit (see _ways)
 
     @cached_property
@@ -114,23 +119,37 @@ def _fold(text: str) -> str:
 
 
 # A run of letters and digits in a literal lies inside one word of any text holding the literal,
-# so a text's distinct words rule most literals out before any search; which runs a word holds
-# is worked out once per word, for all papers.
+# so a text's words rule most literals out before any search; which runs a word holds is worked
+# out once per word, for all papers, and only the few words that hold some run are looked at.
 _WORDLIKE = re.compile(r"[a-z0-9]+")
 _SPACES = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 _word_literals: set[str] = set()  # runs of letters and digits of all literals
 _runs_by_trigram: dict[str, set[str]] = {}  # runs of 3 or more characters, by their first three
 _short_runs: set[str] = set()
+_words_seen: set[str] = set()  # words whose runs are known, in _literals_in_word if they hold any
 _literals_in_word: dict[str, frozenset[str]] = {}
 _phrases_by_run: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # other literals, by their first run
-_registered: set[str] = set()
+_needs_by_literal: dict[str, set[frozenset[str]]] = {}  # every literal a cue needs: the needs it meets
+_registered_needs: set[frozenset[str]] = set()
+_registrations = 0  # counts the registrations that brought new needs: texts then look again
 
 
-def _register_literals(cues: Iterable[_Cue]) -> None:
-    new = {lit for cue in cues for lit in cue.literals or ()} - _registered
-    if not new:
+def _register_needs(cues: Iterable[_Cue]) -> None:
+    global _registrations
+    new_needs = {need for cue in cues for need in cue.needs} - _registered_needs
+    if not new_needs:
         return
-    _registered.update(new)
+    _registered_needs.update(new_needs)
+    _registrations += 1
+    new = {literal for need in new_needs for literal in need} - _needs_by_literal.keys()
+    for need in new_needs:
+        for literal in need:
+            _needs_by_literal.setdefault(literal, set()).add(need)
+    if new:
+        _register_literals(new)
+
+
+def _register_literals(new: set[str]) -> None:
     for literal in new:
         runs = tuple(_WORDLIKE.findall(literal))
         if runs != (literal,):
@@ -141,52 +160,63 @@ def _register_literals(cues: Iterable[_Cue]) -> None:
             _runs_by_trigram.setdefault(run[:3], set()).add(run)
         else:
             _short_runs.add(run)
+    _words_seen.clear()
     _literals_in_word.clear()
 
 
-def _literals_in(word: str) -> frozenset[str]:
-    found = _literals_in_word.get(word)
-    if found is None:
-        starts = {word[i : i + 3] for i in range(len(word) - 2)}
-        candidates = _short_runs.union(*[_runs_by_trigram.get(start, ()) for start in starts])
-        found = _literals_in_word[word] = frozenset(run for run in candidates if run in word)
-    return found
+def _runs_in_words(words: list[str]) -> frozenset[str]:
+    """The runs of registered literals that occur in the words."""
+    if not _words_seen.issuperset(words):
+        for word in set(words) - _words_seen:
+            _learn_word(word)
+    holding = _literals_in_word.keys() & words  # a C loop over the words: most hold no run
+    return frozenset().union(*[_literals_in_word[word] for word in holding])
+
+
+def _learn_word(word: str) -> None:
+    starts = {word[i : i + 3] for i in range(len(word) - 2)}
+    candidates = _short_runs.union(*[_runs_by_trigram.get(start, ()) for start in starts])
+    runs = frozenset(run for run in candidates if run in word)
+    if runs:
+        _literals_in_word[word] = runs
+    _words_seen.add(word)
 
 
 class _Text:
     """One paper's title and abstract, casefolded once, with literal lookups shared by all cues."""
 
-    __slots__ = ("fields", "folded", "found", "literals", "words")
+    __slots__ = ("fields", "folded", "found", "looked_up")
 
     def __init__(self, paper: Paper) -> None:
         self.fields = {"title": paper.title, "abstract": paper.abstract}
         self.folded = {where: _fold(text) for where, text in self.fields.items()}
         self.found: dict[tuple[str, frozenset[str]], list[int]] = {}
-        self.words: dict[str, tuple[int, frozenset[str]]] = {}
-        self.literals: dict[str, tuple[int, frozenset[str]]] = {}
+        # by field: (_registrations when looked up, the literals present, the needs they meet)
+        self.looked_up: dict[str, tuple[int, frozenset[str], frozenset[frozenset[str]]]] = {}
 
     def present(self, where: str) -> frozenset[str]:
-        """The registered literals that occur in a field: cues holding none of them cannot match."""
-        known, found = self.literals.get(where, (-1, frozenset()))
-        if known != len(_registered):
-            runs, folded = self.word_literals(where), self.folded[where]
+        """The registered literals (and runs of them) that occur in a field."""
+        return self._look_up(where)[1]
+
+    def met(self, where: str) -> frozenset[frozenset[str]]:
+        """The registered needs that a field meets: cues needing any other cannot match."""
+        return self._look_up(where)[2]
+
+    def _look_up(self, where: str) -> tuple[int, frozenset[str], frozenset[frozenset[str]]]:
+        looked_up = self.looked_up.get(where)
+        if looked_up is None or looked_up[0] != _registrations:  # new needs since: look again
+            folded = self.folded[where]
+            runs = _runs_in_words(folded.translate(_SPACES).split())
             phrases = [
                 literal
                 for run in ("", *runs)
                 for literal, needed in _phrases_by_run.get(run, ())
                 if runs.issuperset(needed) and literal in folded
             ]
-            found = runs.union(phrases)
-            self.literals[where] = (len(_registered), found)
-        return found
-
-    def word_literals(self, where: str) -> frozenset[str]:
-        known, found = self.words.get(where, (-1, frozenset()))
-        if known != len(_word_literals):  # literals registered since: look again
-            words = set(self.folded[where].translate(_SPACES).split())
-            found = frozenset().union(*[hits for hits in map(_literals_in, words) if hits])
-            self.words[where] = (len(_word_literals), found)
-        return found
+            present = runs.union(phrases)
+            met = frozenset().union(*[_needs_by_literal.get(literal, ()) for literal in present])
+            looked_up = self.looked_up[where] = (_registrations, present, met)
+        return looked_up
 
     def occurrences(self, where: str, literals: frozenset[str]) -> list[int]:
         """Sorted positions (in the casefolded text) where one of the literals starts."""
@@ -212,14 +242,16 @@ class _Text:
 Matcher: TypeAlias = "re.Pattern[str] | _TimedPattern"
 
 
-# (prefixes, hints, reach, timed)
-Analysis = tuple[frozenset[str] | None, frozenset[str] | None, int | None, bool]
+# (prefixes, hints, reach, timed, contained): see _analyse
+Analysis = tuple[frozenset[str] | None, frozenset[str] | None, int | None, bool, tuple[frozenset[str], ...]]
 _ANALYSES: dict[str, Analysis] = {}  # by pattern: made by _analyse, or known from an earlier process
 
 
 def _cue(pattern: str, points: int) -> _Cue:
-    prefixes, hints, reach, timed = _analysis_of(pattern)
-    return _Cue(pattern, points, prefixes, hints, reach, prefixes or hints, timed)
+    prefixes, hints, reach, timed, contained = _analysis_of(pattern)
+    literals = prefixes or hints
+    needs = tuple(dict.fromkeys([literals, *contained] if literals is not None else contained))
+    return _Cue(pattern, points, prefixes, hints, reach, literals, needs, timed)
 
 
 def analyses(topics: Sequence[Topic]) -> dict[str, Analysis]:
@@ -259,7 +291,7 @@ def _compiled(rules: TopicRules) -> _CompiledRules:
             abstract=tuple(_cue(p, n) for p, n in rules.abstract),
             veto=tuple(_cue(p, 0) for p in rules.veto),
         )
-        _register_literals(compiled.title + compiled.abstract + compiled.veto)
+        _register_needs(compiled.title + compiled.abstract + compiled.veto)
     if len(_COMPILED) > 1000:
         _COMPILED.clear()
         _COMPILED_BY_VALUE.clear()
@@ -355,8 +387,10 @@ _MIN_PREFIX = 4  # shorter prefixes occur everywhere; windows around longer hint
 
 
 def _analyse(pattern: str) -> Analysis:
-    """(prefixes, hints, reach, timed) of a pattern; None where the analysis cannot tell, and
-    timed unless it can tell that the pattern's backtracking is bounded."""
+    """(prefixes, hints, reach, timed, contained) of a pattern; None where the analysis cannot
+    tell, and timed unless it can tell that the pattern's backtracking is bounded. `contained`:
+    sets of literals such that every match contains one literal of each set, kept where each
+    literal's words are long enough to rule texts out (`the`, `ed` or `s` are in almost all)."""
     try:
         parsed = _sre.parse(pattern, re.IGNORECASE)
         items = list(parsed)
@@ -367,9 +401,16 @@ def _analyse(pattern: str) -> Analysis:
         bounded = widest <= _MAX_REACH and not any(op in _LOOKAROUNDS for op in _ops(items))
         ways = _ways(items)
         timed = ways is None or ways > _MAX_WAYS
-        return prefixes, _sequence_literals(items), widest if bounded else None, timed
+        contained = _contained_literals(items)
+        telling = tuple(s for s in contained if all(map(_of_long_runs, s)))
+        return prefixes, _most_telling(contained), widest if bounded else None, timed, telling
     except Exception:  # a failed analysis only costs speed, never correctness
-        return None, None, None, True
+        return None, None, None, True, ()
+
+
+def _of_long_runs(literal: str) -> bool:
+    runs = _WORDLIKE.findall(literal)
+    return bool(runs) and min(map(len, runs)) >= _MIN_PREFIX
 
 
 _MAX_WAYS = 10_000  # ways a pattern may try at one position and still go without a time limit
@@ -472,6 +513,17 @@ def _union(sets: list[frozenset[str] | None]) -> frozenset[str] | None:
 
 def _sequence_literals(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
     """Literals of which every match contains one (casefolded); None if unknown."""
+    return _most_telling(_contained_literals(items))
+
+
+def _most_telling(candidates: list[frozenset[str]]) -> frozenset[str] | None:
+    """The set to search a text for: long literals, few of them."""
+    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+
+def _contained_literals(items: list[tuple[Any, Any]]) -> list[frozenset[str]]:
+    """Sets of literals (casefolded) such that every match contains one literal of each set: one
+    set for each literal run, group or alternation of the sequence that the analysis can tell."""
     candidates: list[frozenset[str]] = []
     run: list[str] = []
 
@@ -492,7 +544,7 @@ def _sequence_literals(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
             if found:
                 candidates.append(found)
     flush()
-    return max(candidates, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+    return candidates
 
 
 def _item_literals(op: Any, value: Any) -> frozenset[str] | None:
@@ -571,8 +623,8 @@ class TopicVerdict:
         return f"{self.topic_id}: {'yes' if self.assigned else 'no'}, {self.reason}"
 
 
-def _judge(text: _Text, topic: Topic) -> TopicVerdict:
-    rules, compiled = topic.rules, _compiled(topic.rules)
+def _judge(text: _Text, topic: Topic, compiled: _CompiledRules) -> TopicVerdict:
+    rules = topic.rules
     evidence = _evidence(text, "title", compiled.title, 1) + _evidence(
         text, "abstract", compiled.abstract, rules.repeat
     )
@@ -583,12 +635,13 @@ def _judge(text: _Text, topic: Topic) -> TopicVerdict:
     return TopicVerdict(topic.id, assigned, decided_by, score, rules.threshold, evidence, veto)
 
 
-def _decide(text: _Text, topic: Topic) -> bool:
-    """`_judge(text, topic).assigned`, but stopping as soon as the remaining cues cannot change it."""
-    rules, compiled = topic.rules, _compiled(topic.rules)
+def _decide(text: _Text, rules: TopicRules, compiled: _CompiledRules) -> bool:
+    """`_judge(...).assigned`, but stopping as soon as the remaining cues cannot change it."""
     cues = [(cue, "title", 1) for cue in _candidates(text, "title", compiled.title)]
     cues += [(cue, "abstract", rules.repeat) for cue in _candidates(text, "abstract", compiled.abstract)]
     upside = sum(cue.points * limit for cue, _, limit in cues if cue.points > 0)
+    if upside < rules.threshold:  # most topics of most papers: too few cues can match
+        return False
     downside = sum(-cue.points * limit for cue, _, limit in cues if cue.points < 0)
     score = 0
     for cue, where, limit in cues:
@@ -601,9 +654,14 @@ def _decide(text: _Text, topic: Topic) -> bool:
 
 
 def _candidates(text: _Text, where: str, cues: Iterable[_Cue]) -> list[_Cue]:
-    """The cues that can match: some literal they need occurs in the text."""
-    present = text.present(where)
-    return [cue for cue in cues if cue.literals is None or not cue.literals.isdisjoint(present)]
+    """The cues that may match (see _may_match)."""
+    met = text.met(where)
+    return [cue for cue in cues if met.issuperset(cue.needs)]
+
+
+def _may_match(cue: _Cue, text: _Text, where: str) -> bool:
+    """Whether the text holds a literal of each set the cue needs: if not, it cannot match."""
+    return text.met(where).issuperset(cue.needs)
 
 
 def _evidence(text: _Text, where: str, cues: Iterable[_Cue], limit: int) -> tuple[Evidence, ...]:
@@ -618,26 +676,26 @@ def _evidence(text: _Text, where: str, cues: Iterable[_Cue], limit: int) -> tupl
 def _first_veto(text: _Text, vetoes: Iterable[_Cue]) -> Evidence | None:
     for cue in vetoes:
         for where in ("title", "abstract"):
-            matches = _matches(cue, text, where, 1)
+            matches = _matches(cue, text, where, 1) if _may_match(cue, text, where) else []
             if matches:
                 return Evidence(where, cue.pattern, 0, (_excerpt(matches[0][0]),))
     return None
 
 
-def _prepared(paper: Paper, topics: Sequence[Topic]) -> _Text:
-    for topic in topics:  # compile first, so every literal is registered before the text is read
-        _compiled(topic.rules)
-    return _Text(paper)
+def _prepared(paper: Paper, topics: Sequence[Topic]) -> tuple[_Text, list[_CompiledRules]]:
+    # compiled first, so that every literal is registered before the text is read
+    compiled = [_compiled(topic.rules) for topic in topics]
+    return _Text(paper), compiled
 
 
 def explain_topics(paper: Paper, topics: Sequence[Topic]) -> list[TopicVerdict]:
     """For every topic, in topics.yaml order: does the paper have it, and why."""
-    text = _prepared(paper, topics)
+    text, compiled = _prepared(paper, topics)
     pinned = set(paper.topics) if paper.topics is not None else None
     verdicts = []
-    for topic in topics:
+    for topic, compiled_rules in zip(topics, compiled, strict=True):
         try:
-            verdict = _judge(text, topic)
+            verdict = _judge(text, topic, compiled_rules)
         except RuleTooSlow as exc:
             raise SlowRule(exc.pattern, topic.id, paper.path or paper.slug) from None
         override = _override(topic.id, pinned, paper)
@@ -667,13 +725,17 @@ def _override(topic_id: str, pinned: set[str] | None, paper: Paper) -> str | Non
 
 def assign_topics(paper: Paper, topics: Sequence[Topic]) -> tuple[str, ...]:
     """The paper's effective topic ids, in topics.yaml order."""
-    text = _prepared(paper, topics)
+    text, compiled = _prepared(paper, topics)
     pinned = set(paper.topics) if paper.topics is not None else None
     assigned = []
     try:
-        for topic in topics:
+        for topic, compiled_rules in zip(topics, compiled, strict=True):
             override = _override(topic.id, pinned, paper)
-            if (override in ("pinned", "added")) if override is not None else _decide(text, topic):
+            if override is None:
+                given = _decide(text, topic.rules, compiled_rules)
+            else:
+                given = override in ("pinned", "added")
+            if given:
                 assigned.append(topic.id)
     except RuleTooSlow as exc:
         raise SlowRule(exc.pattern, topic.id, paper.path or paper.slug) from None

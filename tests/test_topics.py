@@ -14,6 +14,7 @@ from sitegen.model import Library, Paper, TopicRules
 from sitegen.topics import (
     _compiled,
     _matches,
+    _may_match,
     _Text,
     assign_topics,
     check_paper_topics,
@@ -313,6 +314,24 @@ def test_the_fast_paths_agree_on_tricky_patterns_and_unicode(pattern):
         for glued in (raw, " ".join([raw] * 7)):
             text = _Text(paper("t", glued))
             assert fast_scan(cue, text, "abstract", 50) == plain_scan(cue, glued, 50), (pattern, glued)
+
+
+def test_a_cue_is_never_ruled_out_for_a_text_it_matches(library):
+    """A cue is tried only on texts holding a literal of each set it needs: every text a plain
+    scan finds a match in must hold them."""
+    cues = [
+        cue
+        for topic in library.topics
+        for cue in (lambda rules: rules.title + rules.abstract + rules.veto)(_compiled(topic.rules))
+    ]
+    cues += [_compiled(TopicRules(abstract=((pattern, 1),))).abstract[0] for pattern in TRICKY_PATTERNS]
+    assert any(len(cue.needs) > 1 for cue in cues), "some cue needs more than its prefixes or hints"
+    texts = [_Text(p) for p in library.papers] + [_Text(paper("t", raw)) for raw in TRICKY_TEXTS]
+    for cue in cues:
+        for text in texts:
+            for where in ("title", "abstract"):
+                if plain_scan(cue, text.fields[where], 1):
+                    assert _may_match(cue, text, where), (cue.pattern, text.fields[where][:80])
 
 
 def test_assigning_and_explaining_agree(library):
