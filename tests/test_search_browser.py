@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from sitegen import search
 from sitegen.search import SearchDocument, build_search_bundle
@@ -360,7 +361,13 @@ def test_arrow_keys_escape_and_enter(visit, mini_site: str) -> None:
     assert titles[0] == "A benchmark for report generation", "a title match comes first"
     seen.page.keyboard.press("ArrowDown")
     seen.page.keyboard.press("ArrowDown")
-    assert seen.page.evaluate("document.activeElement.textContent").startswith(titles[1])
+    assert (
+        seen.page.evaluate("document.activeElement.id") == "site-search-input"
+    )  # the focus stays in the box
+    active = (
+        "document.getElementById(document.activeElement.getAttribute('aria-activedescendant')).textContent"
+    )
+    assert seen.page.evaluate(active).startswith(titles[1])
     seen.page.keyboard.press("Escape")
     settle(seen)
     assert seen.page.locator("#site-search-results").is_hidden(), "the first Escape closes the list for good"
@@ -459,12 +466,70 @@ def test_results_region_is_accessible(visit, mini_site: str) -> None:
     seen = visit(mini_site, "index.html")
     type_query(seen, "agents")
     region = seen.page.locator("#site-search-results")
-    assert region.get_attribute("aria-live") == "polite"
-    assert seen.page.locator("#site-search-results ul > li > a[href]").count() >= 1
+    assert region.get_attribute("aria-live") is None  # the short status is the live region
+    assert seen.page.locator("#site-search-results ul[role=listbox] > li > a[href][role=option]").count() >= 1
     assert seen.page.get_by_label("Search papers").count() == 1
 
 
 # ---- the built site (committed content), from file:// and over HTTP under the site's CSP ----
+
+
+RECORD_LIVE = """() => {
+  window.liveTexts = [];
+  new MutationObserver(() => {
+    const text = document.getElementById('site-search-live').textContent;
+    if (text) window.liveTexts.push(text);
+  }).observe(document.getElementById('site-search-live'),
+             {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def test_the_box_is_a_combobox_and_only_a_short_count_is_read_out(visit, site_url: str) -> None:
+    """The whole list under the box was the live region: after typing "lung", ~1,700 characters
+    of titles and abstracts were read out again at every key, and the box had no combobox
+    semantics. Now the box is a combobox (WAI-ARIA's pattern) whose listbox's options the arrow
+    keys make active, the focus staying in the box; a separate status reads the count, once the
+    keys stop."""
+    seen = visit(site_url, "index.html")
+    box = seen.page.locator("#site-search-input")
+    assert box.get_attribute("role") == "combobox"
+    assert box.get_attribute("aria-autocomplete") == "list"
+    assert box.get_attribute("aria-expanded") == "false"
+    assert seen.page.locator("#site-search-results[aria-live], #site-search-results [aria-live]").count() == 0
+    seen.page.evaluate(RECORD_LIVE)
+    box.click()
+    box.press_sequentially("segmentation", delay=40)
+    seen.page.wait_for_function(
+        "() => document.querySelector('#site-search-results .search-status')?.dataset.query"
+        " === 'segmentation'"
+    )
+    assert box.get_attribute("aria-expanded") == "true"
+    listbox = seen.page.locator("#site-search-results [role=listbox]")
+    assert box.get_attribute("aria-controls") == listbox.get_attribute("id")
+    options = listbox.locator("[role=option]")
+    assert options.count() >= 3
+    live = seen.page.locator("#site-search-live")
+    assert live.get_attribute("role") == "status" and live.evaluate(
+        "node => !node.closest('#site-search-results')"
+    )
+    found = int(dropdown_status(seen).split()[0])
+    expect(live).to_have_text(f"{found} results")
+    settle(seen)
+    assert seen.page.evaluate("window.liveTexts") == [f"{found} results"], "one count, once the keys stopped"
+    for press, chosen in (("ArrowDown", 0), ("ArrowDown", 1), ("ArrowUp", 0)):
+        seen.page.keyboard.press(press)
+        assert seen.page.evaluate("document.activeElement.id") == "site-search-input"
+        assert box.get_attribute("aria-activedescendant") == options.nth(chosen).get_attribute("id")
+        selected = options.evaluate_all("all => all.map(o => o.getAttribute('aria-selected'))")
+        assert selected == ["true" if at == chosen else "false" for at in range(len(selected))]
+    seen.page.keyboard.press("ArrowUp")
+    assert box.get_attribute("aria-activedescendant") is None
+    assert options.evaluate_all("all => all.map(o => o.tabIndex)") == [-1] * options.count()
+    type_query(seen, "zzzzqqq")
+    expect(live).to_have_text("No papers match")
+    seen.page.keyboard.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false" and live.text_content() == ""
+    assert seen.problems == [] and seen.outside_requests() == []
 
 
 def lunr_js_papers(documents: list[SearchDocument], cases: list[tuple[str, bool]]) -> list[set[str]]:
@@ -813,7 +878,12 @@ def test_each_status_of_the_results_page_is_in_the_page_once_and_is_its_live_reg
         assert shown, path
         for line in shown:
             assert text.count(line) == 1, (path, line)
-        assert seen.page.locator("[role=status], [aria-live]:not(#site-search-results)").count() == 1, path
+        assert (
+            seen.page.locator(
+                "[role=status]:not(#site-search-live), [aria-live]:not(#site-search-results)"
+            ).count()
+            == 1
+        ), path
         live = seen.page.locator("main [role=status]").inner_text().split("\n")
         assert [line for line in live if line] == shown, path
     seen.page.goto(site_url + "search.html?q=segmentation")  # a filter changes what it says, in place

@@ -326,26 +326,78 @@
     return outcome.results.length ? outcome.results.slice(0, DROPDOWN_LIMIT) : outcome.partial.slice(0, PARTIAL_DROPDOWN_LIMIT);
   }
 
+  // The list under the box follows WAI-ARIA's combobox pattern: the box is a combobox whose
+  // popup is a listbox of the results (and "See all"); the arrow keys move the active option
+  // (aria-activedescendant), the focus stays in the box, and the options are no Tab stops. What
+  // is read out is a short count in its own live region, once the keys stop, not every result.
+  var LISTBOX_ID = "site-search-listbox";
+  var ANNOUNCE_AFTER = 700; // ms without a new count before it is read out
+  var liveStatus = null, announcing = null, activeOption = -1;
+
+  function listbox(list, label) {
+    list.id = LISTBOX_ID;
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", label);
+    Array.prototype.forEach.call(list.children, function (item, at) {
+      item.setAttribute("role", "none");
+      var link = item.querySelector("a");
+      link.id = LISTBOX_ID + "-" + at;
+      link.setAttribute("role", "option");
+      link.setAttribute("aria-selected", "false");
+      link.tabIndex = -1;
+    });
+    return list;
+  }
+
+  // A short status for screen readers: how many papers, not what they are.
+  function countText(outcome, text) {
+    if (loader.error) return loader.error;
+    if (outcome.error) return "Cannot search for " + quoted(text);
+    if (outcome.results.length) return count(outcome.found, "result", "results");
+    if (outcome.partialFound) return "No paper has every word; " + count(outcome.partialFound, "paper has", "papers have") + " some";
+    return "No papers match";
+  }
+
+  function announce(text) {
+    clearTimeout(announcing);
+    announcing = setTimeout(function () {
+      if (liveStatus.textContent !== text) liveStatus.textContent = text;
+    }, ANNOUNCE_AFTER);
+  }
+
   function renderDropdown(text, outcome) {
     if (loader.error) outcome = noOutcome();
     var children = [statusLine(outcome, text)];
     var notes = notesText(outcome, false);
     if (notes) children.push(element("p", "search-note", notes));
     if (outcome.suggestions.length) children.push(suggestionLine(outcome));
+    var list = null;
     if (outcome.results.length) {
-      children.push(resultList(outcome.results.slice(0, DROPDOWN_LIMIT), outcome, false));
+      list = resultList(outcome.results.slice(0, DROPDOWN_LIMIT), outcome, false);
     } else if (outcome.partial.length) {
       children.push(partialHeading("p", outcome));
-      children.push(resultList(outcome.partial.slice(0, PARTIAL_DROPDOWN_LIMIT), outcome, true));
+      list = resultList(outcome.partial.slice(0, PARTIAL_DROPDOWN_LIMIT), outcome, true);
     }
     var found = outcome.results.length ? outcome.found : outcome.partialFound;
-    if (found > (outcome.results.length ? DROPDOWN_LIMIT : PARTIAL_DROPDOWN_LIMIT)) {
+    if (list && found > (outcome.results.length ? DROPDOWN_LIMIT : PARTIAL_DROPDOWN_LIMIT)) {
       var more = element("a", "search-more", outcome.results.length ?
         "See all " + found + " results" : "See all " + found + " papers with some of the words");
       more.href = searchHref(text.trim(), endsTyping(text));
-      children.push(more);
+      var item = element("li");
+      item.appendChild(more);
+      list.appendChild(item);
     }
+    if (list) children.push(listbox(list, outcome.results.length ? "Papers found" : "Papers with some of the words"));
     dropdown.replaceChildren.apply(dropdown, children);
+    activeOption = -1;
+    input.removeAttribute("aria-activedescendant");
+    input.setAttribute("aria-controls", list ? LISTBOX_ID : dropdown.id);
+    announce(countText(outcome, text));
+  }
+
+  function showDropdown() {
+    dropdown.hidden = false;
+    input.setAttribute("aria-expanded", "true");
   }
 
   var pendingSearch = null;
@@ -355,6 +407,12 @@
     shownSearch++;
     dropdown.hidden = true;
     dropdown.replaceChildren();
+    activeOption = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", dropdown.id);
+    input.removeAttribute("aria-activedescendant");
+    clearTimeout(announcing);
+    liveStatus.textContent = "";
   }
 
   function cancelUpdate() {
@@ -375,7 +433,7 @@
         withDocs(dropdownEntries(outcome), function () {
           if (stale()) return;
           renderDropdown(text, outcome);
-          dropdown.hidden = false;
+          showDropdown();
         });
       }, DROPDOWN_LIMIT);
     });
@@ -387,23 +445,42 @@
     if (!pendingSearch) pendingSearch = setTimeout(updateDropdown, 0);
   }
 
-  function resultLinks() {
-    return Array.prototype.slice.call(dropdown.querySelectorAll("a"));
+  function options() {
+    return Array.prototype.slice.call(dropdown.querySelectorAll("[role=option]"));
   }
 
-  function moveFocus(step) {
-    var links = resultLinks();
-    if (!links.length) return;
-    var position = links.indexOf(document.activeElement) + step;
-    if (position < 0) return input.focus();
-    links[Math.min(position, links.length - 1)].focus();
+  // The option the arrow keys chose (-1: none, the box itself): marked, and named by the box.
+  function setActive(position) {
+    var all = options();
+    activeOption = position;
+    all.forEach(function (option, at) {
+      option.setAttribute("aria-selected", at === position ? "true" : "false");
+      option.classList.toggle("is-active", at === position);
+    });
+    if (position >= 0) {
+      input.setAttribute("aria-activedescendant", all[position].id);
+      if (all[position].scrollIntoView) all[position].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function moveActive(step) {
+    var all = options();
+    if (!all.length) return;
+    setActive(Math.max(-1, Math.min(activeOption + step, all.length - 1)));
   }
 
   function onKey(event) {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       if (dropdown.hidden) return;
       event.preventDefault();
-      moveFocus(event.key === "ArrowDown" ? 1 : -1);
+      moveActive(event.key === "ArrowDown" ? 1 : -1);
+    } else if (event.key === "Enter" && event.target === input && activeOption >= 0 && !dropdown.hidden) {
+      var chosen = options()[activeOption];
+      if (!chosen) return;
+      event.preventDefault(); // the result chosen with the arrow keys opens, not the results page
+      chosen.click();
     } else if (event.key === "Escape") {
       // The first Escape closes the list and keeps the words; the next clears them. (The
       // browser's own Escape in a search box clears at once: it is prevented.)
@@ -414,8 +491,8 @@
       closeDropdown();
       if (!open) input.value = "";
     }
-    // Enter: on a result chosen with the arrow keys, the link opens that paper; in the box,
-    // the form opens search.html with every result, however fast it was pressed (onSubmit).
+    // Enter: on a result chosen with the arrow keys, that paper opens; otherwise the form opens
+    // search.html with every result, however fast it was pressed (onSubmit).
   }
 
   // The form's own submission (Enter, however fast), with typed=1 while the last word is being
@@ -443,6 +520,16 @@
   }
 
   if (input && dropdown) {
+    // The template's markup may predate the combobox: its roles and states are set here.
+    dropdown.removeAttribute("aria-live");
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", dropdown.id);
+    liveStatus = element("div", "visually-hidden");
+    liveStatus.id = "site-search-live";
+    liveStatus.setAttribute("role", "status");
+    input.form.appendChild(liveStatus);
     input.addEventListener("focus", function () {
       withIndex(function () {});
       if (dropdown.hidden && input.value.trim()) scheduleUpdate();
