@@ -590,6 +590,48 @@ def test_see_all_shows_on_the_results_page_what_the_list_under_the_box_counted(v
     assert seen.problems == [] and seen.outside_requests() == []
 
 
+def test_tabbing_past_a_filled_in_box_opens_no_list_and_its_items_are_no_tab_stops(
+    visit, site_url: str
+) -> None:
+    """On search.html?q=segmentation, Tab past the header box opened the list under it over the
+    page's own results, and the next 9 Tab stops were its items. Focus alone now leaves a box
+    filled in for the reader closed until they type (or press the down arrow), and the list's
+    items are options the arrow keys reach, not Tab stops."""
+    seen = visit(site_url, "search.html?q=segmentation")
+    page_status(seen)
+    box = seen.page.locator("#site-search-input")
+    before = seen.page.locator(".site-nav a").last
+    before.focus()
+    seen.page.keyboard.press("Tab")
+    assert seen.page.evaluate("document.activeElement.id") == "site-search-input"
+    settle(seen)
+    assert seen.page.locator("#site-search-results").is_hidden(), "focus by Tab opened the list"
+    seen.page.keyboard.press("Tab")
+    settle(seen)
+    assert seen.page.evaluate("!document.activeElement.closest('#site-search-results, .site-search')")
+    assert seen.page.locator("#site-search-results").is_hidden()
+    box.click()
+    settle(seen)
+    assert seen.page.locator("#site-search-results").is_hidden(), "a click opened the list"
+    seen.page.keyboard.press("ArrowDown")  # the combobox's down arrow opens it
+    seen.page.wait_for_selector("#site-search-results [role=option]")
+    assert box.get_attribute("aria-expanded") == "true"
+    seen.page.keyboard.press("Escape")
+    box.press("End")
+    box.press_sequentially("s")  # typing opens it
+    seen.page.wait_for_function(
+        "() => document.querySelector('#site-search-results .search-status')?.dataset.query"
+        " === 'segmentations'"
+    )
+    stops = seen.page.evaluate(
+        "[...document.querySelectorAll('#site-search-results a')].filter(a => a.tabIndex >= 0).length"
+    )
+    assert stops == 0
+    seen.page.keyboard.press("Tab")  # and Tab leaves it at once
+    assert seen.page.evaluate("!document.activeElement.closest('.site-search')")
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
 def test_built_site_dropdown_and_enter_from_a_paper_page(visit, site_url: str) -> None:
     seen = visit(site_url, "papers/endogen.html")
     seen.page.locator("main").click()

@@ -473,7 +473,13 @@
 
   function onKey(event) {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      if (dropdown.hidden) return;
+      if (dropdown.hidden) {
+        if (event.key === "ArrowDown" && event.target === input && input.value.trim()) {
+          event.preventDefault(); // the combobox's down arrow opens its list
+          updateDropdown();
+        }
+        return;
+      }
       event.preventDefault();
       moveActive(event.key === "ArrowDown" ? 1 : -1);
     } else if (event.key === "Enter" && event.target === input && activeOption >= 0 && !dropdown.hidden) {
@@ -530,11 +536,21 @@
     liveStatus.id = "site-search-live";
     liveStatus.setAttribute("role", "status");
     input.form.appendChild(liveStatus);
+    // The list scrolls: Chromium would make it a Tab stop of its own. The arrow keys scroll
+    // the option they choose into view.
+    dropdown.tabIndex = -1;
+    // Focus alone (Tab, a click) opens the list again only for words the reader typed on this
+    // page: a box filled in for them (search.html's query) stays closed until they type, or
+    // press the down arrow, so that Tab moves on past it.
+    var typedHere = false;
     input.addEventListener("focus", function () {
       withIndex(function () {});
-      if (dropdown.hidden && input.value.trim()) scheduleUpdate();
+      if (typedHere && dropdown.hidden && input.value.trim()) scheduleUpdate();
     });
-    input.addEventListener("input", scheduleUpdate);
+    input.addEventListener("input", function () {
+      typedHere = true;
+      scheduleUpdate();
+    });
     input.form.addEventListener("keydown", onKey);
     input.form.addEventListener("submit", onSubmit);
     document.addEventListener("keydown", onSlash);
