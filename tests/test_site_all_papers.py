@@ -596,3 +596,66 @@ def test_after_typing_in_the_text_filter_one_click_follows_a_link_of_the_list(
             page.close()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("where", ["file", "http"])
+def test_a_shared_link_with_a_topic_or_year_the_review_lacks_says_so(committed_site, browser, where):
+    """`#topic=nonexistent`, `#year=1800` and `#topic=Segmentation` (a wrong case) showed every
+    paper and said nothing. A topic given in any case, or by its title, is now understood where
+    it is unambiguous (and the address is written as the view is); one the review lacks gets a
+    notice above the list."""
+    context = browser.new_context()
+    try:
+        with serve(committed_site) as origin:
+            base = (
+                committed_site.as_uri() + "/papers/index.html"
+                if where == "file"
+                else origin + "/papers/index.html"
+            )
+            watched = Watched(context)
+            page = watched.page
+            notice = page.locator("#link-notice")
+            total = len(list((committed_site / "papers").glob("*.html"))) - 1  # but index.html
+            for hash_, said in (
+                (
+                    "#topic=nonexistent",
+                    "The link asked for topic \u201cnonexistent\u201d, which this review has no"
+                    " papers under; showing all papers.",
+                ),
+                (
+                    "#year=1800",
+                    "The link asked for the year \u201c1800\u201d, which this review has no papers"
+                    " from; showing all papers.",
+                ),
+                (
+                    "#topic=nonexistent&year=2024",
+                    "topic \u201cnonexistent\u201d, which this review has no papers under; it is left out.",
+                ),
+            ):
+                page.goto(base + hash_)
+                expect(notice).to_be_visible()
+                expect(notice).to_contain_text(said)
+                expect(page.locator("#paper-count")).to_contain_text("papers")
+                if "year=2024" not in hash_:
+                    expect(page.locator("#paper-count")).to_contain_text(f"{total} papers, newest first")
+                page.goto(base)  # a new page each time
+            for asked in (
+                "Segmentation",
+                "SEGMENTATION",
+                "Vision-language%20models",
+                "vision-language%20MODELS",
+            ):
+                page.goto(base + "#topic=" + asked)
+                topic = "segmentation" if "egment" in asked.lower() else "vision-language-models"
+                expect(page).to_have_url(re.compile("#topic=" + topic + "$"))
+                assert page.locator(f"#facet-topic input[value='{topic}']").is_checked(), asked
+                expect(page.locator("#paper-count")).to_contain_text("Showing ")
+                assert notice.count() == 0 or notice.is_hidden(), asked
+                page.goto(base)
+            page.goto(base + "#topic=nonexistent")
+            expect(notice).to_be_visible()
+            page.get_by_label("Has code").check()  # the reader's own choice: the notice has done its work
+            expect(notice).to_be_hidden()
+            assert watched.errors == []
+    finally:
+        context.close()

@@ -592,6 +592,7 @@
   // page); the words typed in the text box change the address in place, not at every key.
   Browser.prototype.changed = function (toTop, step) {
     var browser = this;
+    this.showUnknown([]);
     this.load(function () {
       browser.toHash(step);
       browser.show();
@@ -782,9 +783,27 @@
   Browser.prototype.fromHash = function () {
     if (this.ignoreHash) { this.ignoreHash = false; return; }
     var state = readHash();
-    function tick(boxes, values) {
+    var unknown = [], corrected = false;
+    // A value the address names: its box, by value, or (any case, accents aside) by its value or
+    // its label where only one box has it ("Segmentation", "vision-language models").
+    function boxFor(boxes, value) {
+      var exact = boxes.filter(function (box) { return box.value === value; });
+      if (exact.length) { return exact[0]; }
+      var folded = fold(value).trim();
+      var near = boxes.filter(function (box) {
+        var label = box.parentNode.querySelector(".facet-label");
+        return fold(box.value) === folded || (label && fold(label.textContent).trim() === folded);
+      });
+      return near.length === 1 ? near[0] : null;
+    }
+    function tick(boxes, values, kind) {
       var wanted = {};
-      (values || "").split(",").forEach(function (value) { if (value) { wanted[value] = true; } });
+      (values || "").split(",").forEach(function (value) {
+        if (!value) { return; }
+        var box = boxFor(boxes, value);
+        if (box) { wanted[box.value] = true; corrected = corrected || box.value !== value; }
+        else { unknown.push({ kind: kind, value: value }); }
+      });
       boxes.forEach(function (box) { box.checked = !!wanted[box.value]; });
     }
     function choose(select, value) {
@@ -792,8 +811,8 @@
       select.value = known ? value : select.options[0].value;
     }
     this.text.value = decoded(state.q);
-    tick(this.boxes.topic, decoded(state.topic));
-    tick(this.boxes.year, decoded(state.year));
+    tick(this.boxes.topic, decoded(state.topic), "topic");
+    tick(this.boxes.year, decoded(state.year), "year");
     this.boxes.code[0].checked = state.code === "1";
     choose(this.match, decoded(state.match) || "any");
     choose(this.sort, decoded(state.sort) || "date-desc");
@@ -809,8 +828,30 @@
     var browser = this;
     this.load(function () {
       browser.show();
+      browser.showUnknown(unknown);
+      if (unknown.length || corrected) { browser.toHash(false); }  // the address as the view is now
       if (state.page && browser.count.getBoundingClientRect().top < 0) { browser.count.scrollIntoView(); }
     });
+  };
+
+  // A shared link that asks for a topic or a year the review has no papers under says so, above
+  // the list, rather than silently showing every paper.
+  Browser.prototype.showUnknown = function (unknown) {
+    if (!this.unknownNotice) {
+      if (!unknown.length) { return; }
+      this.unknownNotice = element("p", "notice link-notice");
+      this.unknownNotice.id = "link-notice";
+      this.count.parentNode.insertBefore(this.unknownNotice, this.count);
+    }
+    var notice = this.unknownNotice;
+    notice.hidden = !unknown.length;
+    if (!unknown.length) { notice.textContent = ""; return; }
+    var rest = this.stateParts(1).filter(function (part) { return !/^(sort|page)=/.test(part); }).length;
+    notice.textContent = unknown.map(function (asked) {
+      var quotedValue = "\u201c" + asked.value + "\u201d";
+      return asked.kind === "topic" ? "The link asked for topic " + quotedValue + ", which this review has no papers under"
+        : "The link asked for the year " + quotedValue + ", which this review has no papers from";
+    }).join(". ") + (rest ? "; it is left out." : "; showing all papers.");
   };
 
   // Below the width at which the filters sit beside the list (style.css), the facets start
