@@ -281,9 +281,9 @@
   };
 
   // A facet value's count, and whether it is chosen or shows no paper.
-  function label(box, count) {
+  function label(box, count, idle) {
     box.parentNode.querySelector(".facet-count").textContent = String(count);
-    box.parentNode.classList.toggle("is-empty", count === 0 && !box.checked);
+    box.parentNode.classList.toggle("is-empty", (count === 0 || !!idle) && !box.checked);
     box.parentNode.classList.toggle("is-chosen", box.checked);
   }
 
@@ -526,7 +526,7 @@
   // facets (for topics chosen with "all", given the topics already chosen as well).
   Browser.prototype.run = function (filters) {
     var counts = {
-      topic: {}, year: {}, code: 0,
+      topic: {}, year: {}, code: 0, shown: 0, shownTopic: {}, shownYear: {},
       venue: new Int32Array(this.many.venue ? this.many.venue.values.labels.length : 1),
       author: new Int32Array(this.many.author ? this.many.author.values.labels.length : 1)
     };
@@ -541,8 +541,12 @@
       var failed = failures(paper, filters);
       if (failed === 0) {
         shown[paper.position] = true;
+        counts.shown++;
         countTopics(paper);
+        var topicsShown = paper.topics.length ? paper.topics : ["unclassified"];
+        for (var t = 0; t < topicsShown.length; t++) { counts.shownTopic[topicsShown[t]] = (counts.shownTopic[topicsShown[t]] || 0) + 1; }
         counts.year[paper.year] = (counts.year[paper.year] || 0) + 1;
+        counts.shownYear[paper.year] = (counts.shownYear[paper.year] || 0) + 1;
         if (paper.code !== null) { counts.code++; }
         countEach(counts.venue, paper.venueIds);
         countEach(counts.author, paper.authorIds);
@@ -637,11 +641,32 @@
     else { this.show(); }
   };
 
+  // A topic's or a year's count is the number of papers the list would show once it is ticked:
+  // several topics (matched with "any") or years give the papers with any of them, so once one
+  // is chosen, another's count is the list's papers and those it would add; a chosen one's
+  // count is the papers of the list that have it. (It was only the papers with that value,
+  // which ticking it did not give: Segmentation and 2023-24 chosen, "Vision-language models"
+  // said 93, and ticking it showed 156.) Ticking a value that adds no paper changes nothing:
+  // it is shown dimmed, as a value without papers is.
+  function orCount(box, all, inList, chosen, shown) {
+    if (!chosen) { return { count: all[box.value] || 0, idle: false }; }
+    if (box.checked) { return { count: inList[box.value] || 0, idle: false }; }
+    var added = (all[box.value] || 0) - (inList[box.value] || 0);
+    return { count: shown + added, idle: added === 0 };
+  }
+
   Browser.prototype.showCounts = function (filters, counts) {
     if (!counts) { counts = this.run(filters).counts; }
     Object.keys(this.many).forEach(function (name) { this.many[name].draw(counts[name]); }, this);
-    this.boxes.topic.forEach(function (box) { label(box, counts.topic[box.value] || 0); });
-    this.boxes.year.forEach(function (box) { label(box, counts.year[box.value] || 0); });
+    var topics = filters.topics && !filters.all;  // with "all", the counts already are the list's
+    this.boxes.topic.forEach(function (box) {
+      var shown = orCount(box, counts.topic, counts.shownTopic, topics, counts.shown);
+      label(box, shown.count, shown.idle);
+    });
+    this.boxes.year.forEach(function (box) {
+      var shown = orCount(box, counts.year, counts.shownYear, filters.years, counts.shown);
+      label(box, shown.count, shown.idle);
+    });
     label(this.boxes.code[0], counts.code);
   };
 
