@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from sitegen.search import SearchDocument, build_search_bundle
 from sitegen.stemmer import STOP_WORDS, stem, tokenize, trim
 from tests.conftest import node_tool
 from tests.search_corpus import build_committed_site, run_oracle
-from tests.test_site_browser import serve
+from tests.test_site_browser import _SiteHandler, serve
 
 pytestmark = pytest.mark.browser
 
@@ -629,6 +630,70 @@ def test_tabbing_past_a_filled_in_box_opens_no_list_and_its_items_are_no_tab_sto
     assert stops == 0
     seen.page.keyboard.press("Tab")  # and Tab leaves it at once
     assert seen.page.evaluate("!document.activeElement.closest('.site-search')")
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+class _SlowSearchHandler(_SiteHandler):
+    """The site as on a slow network: each of the search index's files takes 2 s."""
+
+    def do_GET(self) -> None:
+        if "/assets/search" in self.path:
+            time.sleep(2)
+        super().do_GET()
+
+
+def test_on_a_slow_network_the_list_under_the_box_says_it_is_searching(visit, captured) -> None:
+    """For ~2 s after typing, while the index's files loaded, nothing showed under the box; a
+    "Searching…" row now shows until the results do."""
+    with serve(captured[0], _SlowSearchHandler) as origin:
+        seen = visit(origin + "/", "index.html")
+        box = seen.page.locator("#site-search-input")
+        box.click()
+        started = time.monotonic()
+        box.press_sequentially("segmentation")
+        searching = seen.page.locator("#site-search-results .search-status")
+        expect(searching).to_have_text("Searching\u2026", timeout=1500)
+        assert time.monotonic() - started < 1.8
+        assert seen.page.locator("#site-search-results").is_visible()
+        assert searching.get_attribute("data-query") is None  # not yet the query's status
+        seen.page.wait_for_function(
+            "() => document.querySelector('#site-search-results .search-status')?.dataset.query"
+            " === 'segmentation'",
+            timeout=30_000,
+        )
+        assert len(dropdown_titles(seen)) >= 1
+        assert seen.problems == []
+
+
+def test_back_from_a_result_of_the_list_finds_the_words_in_the_box(visit, site_url: str) -> None:
+    """After opening a result from the list under the box and pressing Back, the box was empty
+    (it has autocomplete=off, so the browser does not restore it): the words typed are kept with
+    the page's entry of the history."""
+    seen = visit(site_url, "papers/endogen.html")
+    type_query(seen, "segment anyth")
+    seen.page.keyboard.press("ArrowDown")
+    seen.page.keyboard.press("Enter")
+    seen.page.wait_for_url("**/papers/*.html#highlight=*")
+    seen.page.go_back()
+    seen.page.wait_for_load_state("load")
+    assert urlsplit(seen.page.url).path.endswith("papers/endogen.html")
+    box = seen.page.locator("#site-search-input")
+    expect(box).to_have_value("segment anyth")
+    settle(seen)
+    assert seen.page.locator("#site-search-results").is_hidden()  # filled in, not typed: closed
+    seen.page.goto(site_url + "index.html")  # a click on a result, and Enter in the box, too
+    type_query(seen, "agents")
+    seen.page.locator("#site-search-results a.search-result").first.click()
+    seen.page.wait_for_url("**/papers/*.html#highlight=*")
+    seen.page.go_back()
+    expect(seen.page.locator("#site-search-input")).to_have_value("agents")
+    seen.page.locator("#site-search-input").press("Enter")
+    seen.page.wait_for_url("**/search.html?q=agents*")
+    seen.page.go_back()
+    expect(seen.page.locator("#site-search-input")).to_have_value("agents")
+    seen.page.goto(site_url + "topics/index.html")
+    seen.page.goto(site_url + "index.html")  # a new visit of the page starts empty
+    assert seen.page.locator("#site-search-input").input_value() == ""
     assert seen.problems == [] and seen.outside_requests() == []
 
 

@@ -420,17 +420,30 @@
     pendingSearch = null;
   }
 
+  var SEARCHING_AFTER = 250; // ms: a search slower than this (its files loading) says so
+
+  function showSearching() {
+    dropdown.replaceChildren(element("p", "search-status search-searching", "Searching\u2026"));
+    activeOption = -1;
+    input.removeAttribute("aria-activedescendant");
+    input.setAttribute("aria-controls", dropdown.id);
+    showDropdown();
+  }
+
   function updateDropdown() {
     cancelUpdate();
     var text = input.value;
     if (!text.trim()) return closeDropdown();
     var mine = ++shownSearch;
     function stale() { return input.value !== text || mine !== shownSearch; } // closed, or a newer search is on its way
+    // On a slow network the index's files take seconds: a row says the search is under way.
+    var slow = setTimeout(function () { if (!stale()) showSearching(); }, SEARCHING_AFTER);
     withIndex(function () {
       if (stale()) return;
       searched(text, true, function (outcome) {
         if (stale()) return;
         withDocs(dropdownEntries(outcome), function () {
+          clearTimeout(slow);
           if (stale()) return;
           renderDropdown(text, outcome);
           showDropdown();
@@ -511,6 +524,23 @@
   function onSubmit() {
     if (endsTyping(input.value)) input.form.appendChild(typedField);
     else typedField.remove();
+    keepQuery();
+  }
+
+  // The words typed are kept for this page's address when a result (or the results page) is
+  // opened from the box, and put back when Back (or Forward) returns to it: the box has
+  // autocomplete=off, so the browser does not restore it. (Not in the history's state: a
+  // replaceState as the link is followed reads as a navigation of its own to some tools.)
+  var KEPT_KEY = "sitegen-search-typed:";
+
+  function keepQuery() {
+    try { window.sessionStorage.setItem(KEPT_KEY + location.href, input.value); } catch (error) { /* not kept */ }
+  }
+
+  function keptQuery() {
+    var entries = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation") : [];
+    if (!entries.length || entries[0].type !== "back_forward") return "";
+    try { return window.sessionStorage.getItem(KEPT_KEY + location.href) || ""; } catch (error) { return ""; }
   }
 
   function isTypingField(target) {
@@ -553,6 +583,14 @@
     });
     input.form.addEventListener("keydown", onKey);
     input.form.addEventListener("submit", onSubmit);
+    dropdown.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest("a[href]")) keepQuery();
+    });
+    if (!pageResults && !input.value) input.value = keptQuery(); // back from what was opened
+    window.addEventListener("pageshow", function (event) { // from the back/forward cache
+      if (!event.persisted || pageResults || input.value) return;
+      try { input.value = window.sessionStorage.getItem(KEPT_KEY + location.href) || ""; } catch (error) { /* empty */ }
+    });
     document.addEventListener("keydown", onSlash);
     document.addEventListener("click", function (event) {
       if (!input.form.contains(event.target)) closeDropdown();
