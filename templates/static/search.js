@@ -673,8 +673,8 @@
 
   // Below the width at which the filters sit beside the results (search.css), they start folded
   // under their summary, so that the results come first on a phone (they began ~2 screens
-  // down), unless a filter is chosen; once the reader opens or closes them, that holds for the
-  // page's later renders.
+  // down), even when the address chooses a filter (the summary says how many); once the reader
+  // opens or closes them, that holds for the page's later renders.
   var NARROW = "(max-width: 46rem)", facetsOpen = null;
 
   function facets(results, state) {
@@ -688,7 +688,7 @@
     if (state.year && !years.has(state.year)) yearNames.push(state.year);
     var box = element("details", "search-facets"), chosen = (state.topic ? 1 : 0) + (state.year ? 1 : 0);
     var narrow = window.matchMedia && window.matchMedia(NARROW).matches;
-    box.open = facetsOpen !== null ? facetsOpen : chosen > 0 || !narrow;
+    box.open = facetsOpen !== null ? facetsOpen : !narrow;
     box.appendChild(element("summary", "search-facets-summary", "Sort and filter" + (chosen ? " (" + chosen + " chosen)" : "")));
     box.addEventListener("toggle", function () { facetsOpen = box.open; });
     box.appendChild(facetGroup("Sort", [

@@ -633,6 +633,7 @@
     var text = (list.length === this.papers.length ? list.length + " papers"
       : "Showing " + list.length + " of " + this.papers.length + " papers") + ", " + sortName + range + ".";
     if (this.count.textContent !== text) { this.count.textContent = text; }  // it is read out when it changes
+    if (this.shownHook) { this.shownHook(list.length, this.papers.length); }
   };
 
   Browser.prototype.showAgain = function () {
@@ -881,15 +882,16 @@
 
   // Below the width at which the filters sit beside the list (style.css), the facets start
   // folded under their summary, so that the papers come first on a phone (they began ~2.5
-  // screens down); facets chosen in the address keep them open. The summary says how many
-  // are chosen.
+  // screens down), even when the address chooses some (a shared link put the first paper
+  // 3.6 screens down): the summary says how many are chosen. Unfolded, a button pinned to the
+  // bottom of the screen says how many papers the choices give ("Show 93 papers": the list's
+  // own count is off-screen) and folds them away to the list.
   var NARROW = "(max-width: 55.99rem)";
 
   function foldFacets(form) {
     var more = form.querySelector(".filter-more"), chosen = more && more.querySelector(".filter-chosen");
-    if (!more || !chosen) { return; }
-    var inAddress = /(?:^#|&)(?:topic|year|venue|author|code)=[^&]/.test(location.hash);
-    more.open = inAddress || !(window.matchMedia && window.matchMedia(NARROW).matches);
+    if (!more || !chosen) { return null; }
+    more.open = !(window.matchMedia && window.matchMedia(NARROW).matches);
     function count() {
       var ticked = more.querySelectorAll("input[type=checkbox]:checked").length;
       chosen.textContent = ticked ? " (" + ticked + " chosen)" : "";
@@ -898,13 +900,32 @@
     form.addEventListener("reset", function () { setTimeout(count, 0); });
     window.addEventListener("hashchange", function () { setTimeout(count, 0); });
     setTimeout(count, 0);
+    var row = element("p", "filter-show");
+    var button = element("button", "filter-show-button", "Show the papers");
+    button.type = "button";
+    row.appendChild(button);
+    more.appendChild(row);
+    button.addEventListener("click", function () {
+      more.open = false;
+      var summary = more.querySelector("summary");
+      if (summary) { summary.focus(); }
+      var list = document.getElementById("paper-count");
+      if (list) { list.scrollIntoView(); }
+    });
+    return function shown(papers, total) {  // the list now shows `papers` of `total`
+      var text = papers === total ? "Show all " + total + " papers"
+        : "Show " + papers + (papers === 1 ? " paper" : " papers");
+      if (button.textContent !== text) { button.textContent = text; }
+    };
   }
 
   function setUpPaperBrowser() {
     var form = document.getElementById("paper-filters");
     if (!form || !document.getElementById("paper-results")) { return; }
-    foldFacets(form);
-    new Browser(form).start();
+    var shown = foldFacets(form);
+    var browser = new Browser(form);
+    browser.shownHook = shown;
+    browser.start();
   }
 
   function start() {
