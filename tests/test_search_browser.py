@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,13 +12,14 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from sitegen import search
 from sitegen.search import SearchDocument, build_search_bundle
 from sitegen.stemmer import STOP_WORDS, stem, tokenize, trim
 from tests.conftest import node_tool
 from tests.search_corpus import build_committed_site, run_oracle
-from tests.test_site_browser import serve
+from tests.test_site_browser import _SiteHandler, serve
 
 pytestmark = pytest.mark.browser
 
@@ -360,7 +362,13 @@ def test_arrow_keys_escape_and_enter(visit, mini_site: str) -> None:
     assert titles[0] == "A benchmark for report generation", "a title match comes first"
     seen.page.keyboard.press("ArrowDown")
     seen.page.keyboard.press("ArrowDown")
-    assert seen.page.evaluate("document.activeElement.textContent").startswith(titles[1])
+    assert (
+        seen.page.evaluate("document.activeElement.id") == "site-search-input"
+    )  # the focus stays in the box
+    active = (
+        "document.getElementById(document.activeElement.getAttribute('aria-activedescendant')).textContent"
+    )
+    assert seen.page.evaluate(active).startswith(titles[1])
     seen.page.keyboard.press("Escape")
     settle(seen)
     assert seen.page.locator("#site-search-results").is_hidden(), "the first Escape closes the list for good"
@@ -459,12 +467,70 @@ def test_results_region_is_accessible(visit, mini_site: str) -> None:
     seen = visit(mini_site, "index.html")
     type_query(seen, "agents")
     region = seen.page.locator("#site-search-results")
-    assert region.get_attribute("aria-live") == "polite"
-    assert seen.page.locator("#site-search-results ul > li > a[href]").count() >= 1
+    assert region.get_attribute("aria-live") is None  # the short status is the live region
+    assert seen.page.locator("#site-search-results ul[role=listbox] > li > a[href][role=option]").count() >= 1
     assert seen.page.get_by_label("Search papers").count() == 1
 
 
 # ---- the built site (committed content), from file:// and over HTTP under the site's CSP ----
+
+
+RECORD_LIVE = """() => {
+  window.liveTexts = [];
+  new MutationObserver(() => {
+    const text = document.getElementById('site-search-live').textContent;
+    if (text) window.liveTexts.push(text);
+  }).observe(document.getElementById('site-search-live'),
+             {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def test_the_box_is_a_combobox_and_only_a_short_count_is_read_out(visit, site_url: str) -> None:
+    """The whole list under the box was the live region: after typing "lung", ~1,700 characters
+    of titles and abstracts were read out again at every key, and the box had no combobox
+    semantics. Now the box is a combobox (WAI-ARIA's pattern) whose listbox's options the arrow
+    keys make active, the focus staying in the box; a separate status reads the count, once the
+    keys stop."""
+    seen = visit(site_url, "index.html")
+    box = seen.page.locator("#site-search-input")
+    assert box.get_attribute("role") == "combobox"
+    assert box.get_attribute("aria-autocomplete") == "list"
+    assert box.get_attribute("aria-expanded") == "false"
+    assert seen.page.locator("#site-search-results[aria-live], #site-search-results [aria-live]").count() == 0
+    seen.page.evaluate(RECORD_LIVE)
+    box.click()
+    box.press_sequentially("segmentation", delay=40)
+    seen.page.wait_for_function(
+        "() => document.querySelector('#site-search-results .search-status')?.dataset.query"
+        " === 'segmentation'"
+    )
+    assert box.get_attribute("aria-expanded") == "true"
+    listbox = seen.page.locator("#site-search-results [role=listbox]")
+    assert box.get_attribute("aria-controls") == listbox.get_attribute("id")
+    options = listbox.locator("[role=option]")
+    assert options.count() >= 3
+    live = seen.page.locator("#site-search-live")
+    assert live.get_attribute("role") == "status" and live.evaluate(
+        "node => !node.closest('#site-search-results')"
+    )
+    found = int(dropdown_status(seen).split()[0])
+    expect(live).to_have_text(f"{found} results")
+    settle(seen)
+    assert seen.page.evaluate("window.liveTexts") == [f"{found} results"], "one count, once the keys stopped"
+    for press, chosen in (("ArrowDown", 0), ("ArrowDown", 1), ("ArrowUp", 0)):
+        seen.page.keyboard.press(press)
+        assert seen.page.evaluate("document.activeElement.id") == "site-search-input"
+        assert box.get_attribute("aria-activedescendant") == options.nth(chosen).get_attribute("id")
+        selected = options.evaluate_all("all => all.map(o => o.getAttribute('aria-selected'))")
+        assert selected == ["true" if at == chosen else "false" for at in range(len(selected))]
+    seen.page.keyboard.press("ArrowUp")
+    assert box.get_attribute("aria-activedescendant") is None
+    assert options.evaluate_all("all => all.map(o => o.tabIndex)") == [-1] * options.count()
+    type_query(seen, "zzzzqqq")
+    expect(live).to_have_text("No papers match")
+    seen.page.keyboard.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false" and live.text_content() == ""
+    assert seen.problems == [] and seen.outside_requests() == []
 
 
 def lunr_js_papers(documents: list[SearchDocument], cases: list[tuple[str, bool]]) -> list[set[str]]:
@@ -522,6 +588,112 @@ def test_see_all_shows_on_the_results_page_what_the_list_under_the_box_counted(v
     seen.page.goto(site_url + "search.html?q=segmentati")  # the address alone: whole words only
     assert page_status(seen) == "No papers match \u201csegmentati\u201d."
     assert "segmentation" in seen.page.locator("#search-page-results .search-suggestion").inner_text()
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+def test_tabbing_past_a_filled_in_box_opens_no_list_and_its_items_are_no_tab_stops(
+    visit, site_url: str
+) -> None:
+    """On search.html?q=segmentation, Tab past the header box opened the list under it over the
+    page's own results, and the next 9 Tab stops were its items. Focus alone now leaves a box
+    filled in for the reader closed until they type (or press the down arrow), and the list's
+    items are options the arrow keys reach, not Tab stops."""
+    seen = visit(site_url, "search.html?q=segmentation")
+    page_status(seen)
+    box = seen.page.locator("#site-search-input")
+    before = seen.page.locator(".site-nav a").last
+    before.focus()
+    seen.page.keyboard.press("Tab")
+    assert seen.page.evaluate("document.activeElement.id") == "site-search-input"
+    settle(seen)
+    assert seen.page.locator("#site-search-results").is_hidden(), "focus by Tab opened the list"
+    seen.page.keyboard.press("Tab")
+    settle(seen)
+    assert seen.page.evaluate("!document.activeElement.closest('#site-search-results, .site-search')")
+    assert seen.page.locator("#site-search-results").is_hidden()
+    box.click()
+    settle(seen)
+    assert seen.page.locator("#site-search-results").is_hidden(), "a click opened the list"
+    seen.page.keyboard.press("ArrowDown")  # the combobox's down arrow opens it
+    seen.page.wait_for_selector("#site-search-results [role=option]")
+    assert box.get_attribute("aria-expanded") == "true"
+    seen.page.keyboard.press("Escape")
+    box.press("End")
+    box.press_sequentially("s")  # typing opens it
+    seen.page.wait_for_function(
+        "() => document.querySelector('#site-search-results .search-status')?.dataset.query"
+        " === 'segmentations'"
+    )
+    stops = seen.page.evaluate(
+        "[...document.querySelectorAll('#site-search-results a')].filter(a => a.tabIndex >= 0).length"
+    )
+    assert stops == 0
+    seen.page.keyboard.press("Tab")  # and Tab leaves it at once
+    assert seen.page.evaluate("!document.activeElement.closest('.site-search')")
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+class _SlowSearchHandler(_SiteHandler):
+    """The site as on a slow network: each of the search index's files takes 2 s."""
+
+    def do_GET(self) -> None:
+        if "/assets/search" in self.path:
+            time.sleep(2)
+        super().do_GET()
+
+
+def test_on_a_slow_network_the_list_under_the_box_says_it_is_searching(visit, captured) -> None:
+    """For ~2 s after typing, while the index's files loaded, nothing showed under the box; a
+    "Searching…" row now shows until the results do."""
+    with serve(captured[0], _SlowSearchHandler) as origin:
+        seen = visit(origin + "/", "index.html")
+        box = seen.page.locator("#site-search-input")
+        box.click()
+        started = time.monotonic()
+        box.press_sequentially("segmentation")
+        searching = seen.page.locator("#site-search-results .search-status")
+        expect(searching).to_have_text("Searching\u2026", timeout=1500)
+        assert time.monotonic() - started < 1.8
+        assert seen.page.locator("#site-search-results").is_visible()
+        assert searching.get_attribute("data-query") is None  # not yet the query's status
+        seen.page.wait_for_function(
+            "() => document.querySelector('#site-search-results .search-status')?.dataset.query"
+            " === 'segmentation'",
+            timeout=30_000,
+        )
+        assert len(dropdown_titles(seen)) >= 1
+        assert seen.problems == []
+
+
+def test_back_from_a_result_of_the_list_finds_the_words_in_the_box(visit, site_url: str) -> None:
+    """After opening a result from the list under the box and pressing Back, the box was empty
+    (it has autocomplete=off, so the browser does not restore it): the words typed are kept with
+    the page's entry of the history."""
+    seen = visit(site_url, "papers/endogen.html")
+    type_query(seen, "segment anyth")
+    seen.page.keyboard.press("ArrowDown")
+    seen.page.keyboard.press("Enter")
+    seen.page.wait_for_url("**/papers/*.html#highlight=*")
+    seen.page.go_back()
+    seen.page.wait_for_load_state("load")
+    assert urlsplit(seen.page.url).path.endswith("papers/endogen.html")
+    box = seen.page.locator("#site-search-input")
+    expect(box).to_have_value("segment anyth")
+    settle(seen)
+    assert seen.page.locator("#site-search-results").is_hidden()  # filled in, not typed: closed
+    seen.page.goto(site_url + "index.html")  # a click on a result, and Enter in the box, too
+    type_query(seen, "agents")
+    seen.page.locator("#site-search-results a.search-result").first.click()
+    seen.page.wait_for_url("**/papers/*.html#highlight=*")
+    seen.page.go_back()
+    expect(seen.page.locator("#site-search-input")).to_have_value("agents")
+    seen.page.locator("#site-search-input").press("Enter")
+    seen.page.wait_for_url("**/search.html?q=agents*")
+    seen.page.go_back()
+    expect(seen.page.locator("#site-search-input")).to_have_value("agents")
+    seen.page.goto(site_url + "topics/index.html")
+    seen.page.goto(site_url + "index.html")  # a new visit of the page starts empty
+    assert seen.page.locator("#site-search-input").input_value() == ""
     assert seen.problems == [] and seen.outside_requests() == []
 
 
@@ -813,7 +985,12 @@ def test_each_status_of_the_results_page_is_in_the_page_once_and_is_its_live_reg
         assert shown, path
         for line in shown:
             assert text.count(line) == 1, (path, line)
-        assert seen.page.locator("[role=status], [aria-live]:not(#site-search-results)").count() == 1, path
+        assert (
+            seen.page.locator(
+                "[role=status]:not(#site-search-live), [aria-live]:not(#site-search-results)"
+            ).count()
+            == 1
+        ), path
         live = seen.page.locator("main [role=status]").inner_text().split("\n")
         assert [line for line in live if line] == shown, path
     seen.page.goto(site_url + "search.html?q=segmentation")  # a filter changes what it says, in place

@@ -170,9 +170,10 @@ def passes(record: dict[str, Any], view: dict[str, Any], leave_out: str = "") ->
 
 
 def expected(records: list[dict[str, Any]], view: dict[str, Any]) -> dict[str, Any]:
-    """What the browser must show for `view`: the papers in order, and each facet value's count,
-    which is the number of papers choosing it would show with the other facets as they are (for
-    topics matched with "all", with the topics already chosen as well)."""
+    """What the browser must show for `view`: the papers in order, and each facet value's count:
+    for topics and years, the number of papers the list would show once it is ticked (a chosen
+    one: the list's papers that have it); for venues and authors, the papers with it given the
+    other facets."""
     shown = [r for r in records if passes(r, view)]  # papers.json is newest first
     order = {
         "date-desc": lambda papers: papers,
@@ -185,13 +186,27 @@ def expected(records: list[dict[str, Any]], view: dict[str, Any]) -> dict[str, A
             papers, key=lambda r: (-(r["upvotes"] if r["upvotes"] is not None else -1), records.index(r))
         ),
     }[view["sort"]](shown)
-    topic_pool = [r for r in records if passes(r, view, "topic" if view["match"] == "any" else "")]
+
+    def after_ticking(facet: str, values: list[str], has) -> dict[str, int]:
+        """A facet whose values give the papers with any of them: the papers the list would show
+        once a value is ticked (for a chosen value, the list's papers that have it)."""
+        chosen = set(view[facet])
+        if not chosen or (facet == "topic" and view["match"] == "all"):
+            pool = [r for r in records if passes(r, view, "" if chosen else facet)]
+            return {v: sum(has(r, v) for r in pool) for v in values}
+        others = [r for r in records if passes(r, view, facet)]
+        listed = {id(r) for r in shown}
+        return {
+            v: sum(has(r, v) for r in shown)
+            if v in chosen
+            else sum(id(r) in listed or has(r, v) for r in others)
+            for v in values
+        }
+
     return {
         "titles": [r["title"] for r in order],
-        "topic": {t: sum(t in topics_of(r) for r in topic_pool) for t in all_topics(records)},
-        "year": {
-            y: sum(year_of(r) == y for r in records if passes(r, view, "year")) for y in all_years(records)
-        },
+        "topic": after_ticking("topic", all_topics(records), lambda r, t: t in topics_of(r)),
+        "year": after_ticking("year", all_years(records), lambda r, y: year_of(r) == y),
         "code": sum(has_code(r) for r in records if passes(r, view, "code")),
         "venue": value_counts(records, view, "venue", lambda r: [venue_of(r)]),
         "author": value_counts(records, view, "author", authors_of),
@@ -594,5 +609,98 @@ def test_after_typing_in_the_text_filter_one_click_follows_a_link_of_the_list(
                 expect(page.locator("h1")).to_have_text(target["title"])
             assert watched.errors == [], query
             page.close()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("where", ["file", "http"])
+def test_a_shared_link_with_a_topic_or_year_the_review_lacks_says_so(committed_site, browser, where):
+    """`#topic=nonexistent`, `#year=1800` and `#topic=Segmentation` (a wrong case) showed every
+    paper and said nothing. A topic given in any case, or by its title, is now understood where
+    it is unambiguous (and the address is written as the view is); one the review lacks gets a
+    notice above the list."""
+    context = browser.new_context()
+    try:
+        with serve(committed_site) as origin:
+            base = (
+                committed_site.as_uri() + "/papers/index.html"
+                if where == "file"
+                else origin + "/papers/index.html"
+            )
+            watched = Watched(context)
+            page = watched.page
+            notice = page.locator("#link-notice")
+            total = len(list((committed_site / "papers").glob("*.html"))) - 1  # but index.html
+            for hash_, said in (
+                (
+                    "#topic=nonexistent",
+                    "The link asked for topic \u201cnonexistent\u201d, which this review has no"
+                    " papers under; showing all papers.",
+                ),
+                (
+                    "#year=1800",
+                    "The link asked for the year \u201c1800\u201d, which this review has no papers"
+                    " from; showing all papers.",
+                ),
+                (
+                    "#topic=nonexistent&year=2024",
+                    "topic \u201cnonexistent\u201d, which this review has no papers under; it is left out.",
+                ),
+            ):
+                page.goto(base + hash_)
+                expect(notice).to_be_visible()
+                expect(notice).to_contain_text(said)
+                expect(page.locator("#paper-count")).to_contain_text("papers")
+                if "year=2024" not in hash_:
+                    expect(page.locator("#paper-count")).to_contain_text(f"{total} papers, newest first")
+                page.goto(base)  # a new page each time
+            for asked in (
+                "Segmentation",
+                "SEGMENTATION",
+                "Vision-language%20models",
+                "vision-language%20MODELS",
+            ):
+                page.goto(base + "#topic=" + asked)
+                topic = "segmentation" if "egment" in asked.lower() else "vision-language-models"
+                expect(page).to_have_url(re.compile("#topic=" + topic + "$"))
+                assert page.locator(f"#facet-topic input[value='{topic}']").is_checked(), asked
+                expect(page.locator("#paper-count")).to_contain_text("Showing ")
+                assert notice.count() == 0 or notice.is_hidden(), asked
+                page.goto(base)
+            page.goto(base + "#topic=nonexistent")
+            expect(notice).to_be_visible()
+            page.get_by_label("Has code").check()  # the reader's own choice: the notice has done its work
+            expect(notice).to_be_hidden()
+            assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_a_topic_or_year_count_is_what_ticking_it_shows(origin, browser):
+    """With Segmentation and two years chosen, "Vision-language models" said 93 and ticking it
+    showed 156: the count was that topic's papers, not the list's once ticked (topics and years
+    give the papers with any of those chosen). Every count now is what ticking it shows."""
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, origin + "/papers/index.html#topic=segmentation&year=2023,2024")
+        page = watched.page
+        expect(page.locator("#paper-count")).to_contain_text("Showing ")
+        checked = 0
+        before = page.locator("#paper-count").inner_text()
+        for name in ("topic", "year"):
+            for box in page.locator(f"#facet-{name} input[type=checkbox]").all():
+                if box.is_checked():
+                    continue
+                said = box.locator("xpath=..").locator(".facet-count").inner_text()
+                box.check()
+                count = page.locator("#paper-count")
+                expect(count).to_contain_text(
+                    re.compile(rf"^(Showing {said} of {PAPERS} papers|{said} papers),")
+                )
+                box.uncheck()
+                expect(count).to_have_text(before)
+                checked += 1
+        assert checked >= 4
+        assert watched.errors == []
     finally:
         context.close()

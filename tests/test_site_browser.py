@@ -270,3 +270,56 @@ def test_the_theme_button_switches_and_the_choice_is_kept_until_changed(site, or
         assert watched.errors == []
     finally:
         context.close()
+
+
+PRINTED = """() => {
+  const style = (selector, pseudo) => {
+    const node = document.querySelector(selector);
+    return node ? getComputedStyle(node, pseudo || null) : null;
+  };
+  const main = document.querySelector('main').getBoundingClientRect().width;
+  const list = document.querySelector('#paper-results');
+  const button = style('main a.button');
+  const mark = style('mark.search-hit');
+  const note = style('#search-highlight-note');
+  return {
+    listShare: list ? list.getBoundingClientRect().width / main : null,
+    button: button && [button.backgroundColor, button.color, button.borderTopWidth],
+    buttonAfter: button && style('main a.button', '::after').content,
+    mark: mark && mark.backgroundColor,
+    note: note && note.display,
+  };
+}"""
+
+
+@pytest.mark.parametrize("where", ["file", "http"])
+def test_printed_pages_give_the_list_the_width_and_leave_out_search_and_buttons(
+    committed_site, browser, where
+):
+    """Printed, All papers' list had a 272 px column and ~70% of the page blank (the filters were
+    hidden, their column kept); a paper opened from search printed its yellow highlights and
+    their note; the DOI button printed as a solid black box. Now the list has the whole width,
+    the highlights and note are left out, and a button prints as a link with its address."""
+    transparent = "rgba(0, 0, 0, 0)"
+    with serve(committed_site) as http_origin:
+        base = committed_site.as_uri() if where == "file" else http_origin
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(base + "/papers/index.html")
+            page.emulate_media(media="print")
+            assert page.evaluate(PRINTED)["listShare"] > 0.95
+            page.emulate_media(media="screen")
+            page.goto(base + "/papers/endogen.html#highlight=video+gener")
+            page.wait_for_selector("#search-highlight-note")
+            screen = page.evaluate(PRINTED)
+            assert screen["mark"] != transparent and screen["note"] != "none"  # on screen, as they were
+            page.emulate_media(media="print")
+            printed = page.evaluate(PRINTED)
+            assert printed["note"] == "none"
+            assert printed["mark"] == transparent
+            background, colour, border = printed["button"]
+            assert background == transparent and colour == "rgb(0, 0, 0)" and border == "0px", printed
+            assert "https://" in printed["buttonAfter"], printed
+        finally:
+            context.close()

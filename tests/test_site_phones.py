@@ -227,8 +227,9 @@ FOLDED = {  # page: (its first result, its folded filters)
 def test_on_a_phone_the_papers_come_first_and_the_filters_unfold(committed_site, browser, path):
     """The filters sat above the list and took ~2.5 screens of a phone (first paper at 1,695 px
     on All papers, 1,301 px on the results page): folded there, the first paper is on the first
-    screen; the summary unfolds them, a filter chosen in the address keeps them open, and on a
-    desktop they are open beside the list."""
+    screen; the summary unfolds them, and on a desktop they are open beside the list. Filters
+    chosen in the address no longer unfold them (a shared link put the first paper 2,660 px
+    down): the summary says how many are chosen."""
     result, folded = FOLDED[path]
     page_of = (committed_site / path.split("?")[0]).as_uri() + (
         "?" + path.split("?")[1] if "?" in path else ""
@@ -252,15 +253,67 @@ def test_on_a_phone_the_papers_come_first_and_the_filters_unfold(committed_site,
                 assert is_open
         finally:
             context.close()
-    chosen = page_of + (
-        "#topic=segmentation" if "#" not in page_of and "papers/" in path else "&topic=Segmentation"
-    )
-    context = browser.new_context(viewport={"width": 375, "height": 667})
-    try:
-        page = context.new_page()
-        page.goto(chosen)
-        page.wait_for_selector(result)
-        expect(page.locator(folded + " > summary")).to_contain_text("(1 chosen)")
-        assert page.locator(folded).evaluate("details => details.open")
-    finally:
-        context.close()
+    for chosen, how_many in (
+        ("#topic=segmentation" if "papers/" in path else "&topic=Segmentation", 1),
+        ("#topic=segmentation&year=2024" if "papers/" in path else "&topic=Segmentation&year=2024", 2),
+    ):
+        for width, height in ((375, 667), (1280, 800)):
+            context = browser.new_context(viewport={"width": width, "height": height})
+            try:
+                page = context.new_page()
+                page.goto(page_of + chosen)
+                page.wait_for_selector(result)
+                if "papers/" in path:
+                    expect(page.locator("#paper-count")).to_contain_text("Showing ")
+                expect(page.locator(folded + " > summary")).to_contain_text(f"({how_many} chosen)")
+                is_open = page.locator(folded).evaluate("details => details.open")
+                top = page.evaluate(
+                    f"document.querySelector('{result}').getBoundingClientRect().top + scrollY"
+                )
+                if width == 375:
+                    assert not is_open and top < height, (path, chosen, top)
+                else:
+                    assert is_open, (path, chosen)  # the desktop as it was
+            finally:
+                context.close()
+
+
+@pytest.mark.parametrize("where", ["file", "http"])
+def test_on_a_phone_ticking_a_box_shows_how_many_papers_it_gives_on_screen(committed_site, browser, where):
+    """Ticking a box in the open filters changed the list's count, off-screen: the reader saw
+    nothing happen. A button pinned to the bottom of the screen says how many papers the choices
+    give, and folds the filters away to the list; on a desktop there is none."""
+    with serve(committed_site) as origin:
+        base = committed_site.as_uri() if where == "file" else origin
+        context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+        try:
+            page = context.new_page()
+            page.goto(base + "/papers/index.html#topic=segmentation")
+            expect(page.locator("#paper-count")).to_contain_text("Showing ")
+            page.locator(".filter-more > summary").tap()
+            year = page.locator("#facet-year input[type=checkbox]").first
+            year.scroll_into_view_if_needed()
+            year.tap()
+            expect(page.locator(".filter-more > summary")).to_contain_text("(2 chosen)")
+            shown = re.match(r"Showing (\d+) of", page.locator("#paper-count").inner_text())
+            assert shown, page.locator("#paper-count").inner_text()
+            button = page.locator(".filter-show-button")
+            expect(button).to_have_text(f"Show {shown.group(1)} papers")
+            box = button.bounding_box()
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= 667, box  # on the screen
+            near = year.bounding_box()
+            assert near and 0 <= near["y"] <= 667  # beside the box just ticked
+            button.tap()
+            assert not page.locator(".filter-more").evaluate("details => details.open")
+            first = page.locator("#paper-results a").first.bounding_box()
+            assert first and 0 <= first["y"] < 667
+        finally:
+            context.close()
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        try:
+            page = context.new_page()
+            page.goto(base + "/papers/index.html#topic=segmentation")
+            expect(page.locator("#paper-count")).to_contain_text("Showing ")
+            assert page.locator(".filter-show-button").is_hidden()
+        finally:
+            context.close()

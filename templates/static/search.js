@@ -326,26 +326,78 @@
     return outcome.results.length ? outcome.results.slice(0, DROPDOWN_LIMIT) : outcome.partial.slice(0, PARTIAL_DROPDOWN_LIMIT);
   }
 
+  // The list under the box follows WAI-ARIA's combobox pattern: the box is a combobox whose
+  // popup is a listbox of the results (and "See all"); the arrow keys move the active option
+  // (aria-activedescendant), the focus stays in the box, and the options are no Tab stops. What
+  // is read out is a short count in its own live region, once the keys stop, not every result.
+  var LISTBOX_ID = "site-search-listbox";
+  var ANNOUNCE_AFTER = 700; // ms without a new count before it is read out
+  var liveStatus = null, announcing = null, activeOption = -1;
+
+  function listbox(list, label) {
+    list.id = LISTBOX_ID;
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", label);
+    Array.prototype.forEach.call(list.children, function (item, at) {
+      item.setAttribute("role", "none");
+      var link = item.querySelector("a");
+      link.id = LISTBOX_ID + "-" + at;
+      link.setAttribute("role", "option");
+      link.setAttribute("aria-selected", "false");
+      link.tabIndex = -1;
+    });
+    return list;
+  }
+
+  // A short status for screen readers: how many papers, not what they are.
+  function countText(outcome, text) {
+    if (loader.error) return loader.error;
+    if (outcome.error) return "Cannot search for " + quoted(text);
+    if (outcome.results.length) return count(outcome.found, "result", "results");
+    if (outcome.partialFound) return "No paper has every word; " + count(outcome.partialFound, "paper has", "papers have") + " some";
+    return "No papers match";
+  }
+
+  function announce(text) {
+    clearTimeout(announcing);
+    announcing = setTimeout(function () {
+      if (liveStatus.textContent !== text) liveStatus.textContent = text;
+    }, ANNOUNCE_AFTER);
+  }
+
   function renderDropdown(text, outcome) {
     if (loader.error) outcome = noOutcome();
     var children = [statusLine(outcome, text)];
     var notes = notesText(outcome, false);
     if (notes) children.push(element("p", "search-note", notes));
     if (outcome.suggestions.length) children.push(suggestionLine(outcome));
+    var list = null;
     if (outcome.results.length) {
-      children.push(resultList(outcome.results.slice(0, DROPDOWN_LIMIT), outcome, false));
+      list = resultList(outcome.results.slice(0, DROPDOWN_LIMIT), outcome, false);
     } else if (outcome.partial.length) {
       children.push(partialHeading("p", outcome));
-      children.push(resultList(outcome.partial.slice(0, PARTIAL_DROPDOWN_LIMIT), outcome, true));
+      list = resultList(outcome.partial.slice(0, PARTIAL_DROPDOWN_LIMIT), outcome, true);
     }
     var found = outcome.results.length ? outcome.found : outcome.partialFound;
-    if (found > (outcome.results.length ? DROPDOWN_LIMIT : PARTIAL_DROPDOWN_LIMIT)) {
+    if (list && found > (outcome.results.length ? DROPDOWN_LIMIT : PARTIAL_DROPDOWN_LIMIT)) {
       var more = element("a", "search-more", outcome.results.length ?
         "See all " + found + " results" : "See all " + found + " papers with some of the words");
       more.href = searchHref(text.trim(), endsTyping(text));
-      children.push(more);
+      var item = element("li");
+      item.appendChild(more);
+      list.appendChild(item);
     }
+    if (list) children.push(listbox(list, outcome.results.length ? "Papers found" : "Papers with some of the words"));
     dropdown.replaceChildren.apply(dropdown, children);
+    activeOption = -1;
+    input.removeAttribute("aria-activedescendant");
+    input.setAttribute("aria-controls", list ? LISTBOX_ID : dropdown.id);
+    announce(countText(outcome, text));
+  }
+
+  function showDropdown() {
+    dropdown.hidden = false;
+    input.setAttribute("aria-expanded", "true");
   }
 
   var pendingSearch = null;
@@ -355,11 +407,27 @@
     shownSearch++;
     dropdown.hidden = true;
     dropdown.replaceChildren();
+    activeOption = -1;
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", dropdown.id);
+    input.removeAttribute("aria-activedescendant");
+    clearTimeout(announcing);
+    liveStatus.textContent = "";
   }
 
   function cancelUpdate() {
     clearTimeout(pendingSearch);
     pendingSearch = null;
+  }
+
+  var SEARCHING_AFTER = 250; // ms: a search slower than this (its files loading) says so
+
+  function showSearching() {
+    dropdown.replaceChildren(element("p", "search-status search-searching", "Searching\u2026"));
+    activeOption = -1;
+    input.removeAttribute("aria-activedescendant");
+    input.setAttribute("aria-controls", dropdown.id);
+    showDropdown();
   }
 
   function updateDropdown() {
@@ -368,14 +436,17 @@
     if (!text.trim()) return closeDropdown();
     var mine = ++shownSearch;
     function stale() { return input.value !== text || mine !== shownSearch; } // closed, or a newer search is on its way
+    // On a slow network the index's files take seconds: a row says the search is under way.
+    var slow = setTimeout(function () { if (!stale()) showSearching(); }, SEARCHING_AFTER);
     withIndex(function () {
       if (stale()) return;
       searched(text, true, function (outcome) {
         if (stale()) return;
         withDocs(dropdownEntries(outcome), function () {
+          clearTimeout(slow);
           if (stale()) return;
           renderDropdown(text, outcome);
-          dropdown.hidden = false;
+          showDropdown();
         });
       }, DROPDOWN_LIMIT);
     });
@@ -387,23 +458,48 @@
     if (!pendingSearch) pendingSearch = setTimeout(updateDropdown, 0);
   }
 
-  function resultLinks() {
-    return Array.prototype.slice.call(dropdown.querySelectorAll("a"));
+  function options() {
+    return Array.prototype.slice.call(dropdown.querySelectorAll("[role=option]"));
   }
 
-  function moveFocus(step) {
-    var links = resultLinks();
-    if (!links.length) return;
-    var position = links.indexOf(document.activeElement) + step;
-    if (position < 0) return input.focus();
-    links[Math.min(position, links.length - 1)].focus();
+  // The option the arrow keys chose (-1: none, the box itself): marked, and named by the box.
+  function setActive(position) {
+    var all = options();
+    activeOption = position;
+    all.forEach(function (option, at) {
+      option.setAttribute("aria-selected", at === position ? "true" : "false");
+      option.classList.toggle("is-active", at === position);
+    });
+    if (position >= 0) {
+      input.setAttribute("aria-activedescendant", all[position].id);
+      if (all[position].scrollIntoView) all[position].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function moveActive(step) {
+    var all = options();
+    if (!all.length) return;
+    setActive(Math.max(-1, Math.min(activeOption + step, all.length - 1)));
   }
 
   function onKey(event) {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      if (dropdown.hidden) return;
+      if (dropdown.hidden) {
+        if (event.key === "ArrowDown" && event.target === input && input.value.trim()) {
+          event.preventDefault(); // the combobox's down arrow opens its list
+          updateDropdown();
+        }
+        return;
+      }
       event.preventDefault();
-      moveFocus(event.key === "ArrowDown" ? 1 : -1);
+      moveActive(event.key === "ArrowDown" ? 1 : -1);
+    } else if (event.key === "Enter" && event.target === input && activeOption >= 0 && !dropdown.hidden) {
+      var chosen = options()[activeOption];
+      if (!chosen) return;
+      event.preventDefault(); // the result chosen with the arrow keys opens, not the results page
+      chosen.click();
     } else if (event.key === "Escape") {
       // The first Escape closes the list and keeps the words; the next clears them. (The
       // browser's own Escape in a search box clears at once: it is prevented.)
@@ -414,8 +510,8 @@
       closeDropdown();
       if (!open) input.value = "";
     }
-    // Enter: on a result chosen with the arrow keys, the link opens that paper; in the box,
-    // the form opens search.html with every result, however fast it was pressed (onSubmit).
+    // Enter: on a result chosen with the arrow keys, that paper opens; otherwise the form opens
+    // search.html with every result, however fast it was pressed (onSubmit).
   }
 
   // The form's own submission (Enter, however fast), with typed=1 while the last word is being
@@ -428,6 +524,23 @@
   function onSubmit() {
     if (endsTyping(input.value)) input.form.appendChild(typedField);
     else typedField.remove();
+    keepQuery();
+  }
+
+  // The words typed are kept for this page's address when a result (or the results page) is
+  // opened from the box, and put back when Back (or Forward) returns to it: the box has
+  // autocomplete=off, so the browser does not restore it. (Not in the history's state: a
+  // replaceState as the link is followed reads as a navigation of its own to some tools.)
+  var KEPT_KEY = "sitegen-search-typed:";
+
+  function keepQuery() {
+    try { window.sessionStorage.setItem(KEPT_KEY + location.href, input.value); } catch (error) { /* not kept */ }
+  }
+
+  function keptQuery() {
+    var entries = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation") : [];
+    if (!entries.length || entries[0].type !== "back_forward") return "";
+    try { return window.sessionStorage.getItem(KEPT_KEY + location.href) || ""; } catch (error) { return ""; }
   }
 
   function isTypingField(target) {
@@ -443,13 +556,41 @@
   }
 
   if (input && dropdown) {
+    // The template's markup may predate the combobox: its roles and states are set here.
+    dropdown.removeAttribute("aria-live");
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", dropdown.id);
+    liveStatus = element("div", "visually-hidden");
+    liveStatus.id = "site-search-live";
+    liveStatus.setAttribute("role", "status");
+    input.form.appendChild(liveStatus);
+    // The list scrolls: Chromium would make it a Tab stop of its own. The arrow keys scroll
+    // the option they choose into view.
+    dropdown.tabIndex = -1;
+    // Focus alone (Tab, a click) opens the list again only for words the reader typed on this
+    // page: a box filled in for them (search.html's query) stays closed until they type, or
+    // press the down arrow, so that Tab moves on past it.
+    var typedHere = false;
     input.addEventListener("focus", function () {
       withIndex(function () {});
-      if (dropdown.hidden && input.value.trim()) scheduleUpdate();
+      if (typedHere && dropdown.hidden && input.value.trim()) scheduleUpdate();
     });
-    input.addEventListener("input", scheduleUpdate);
+    input.addEventListener("input", function () {
+      typedHere = true;
+      scheduleUpdate();
+    });
     input.form.addEventListener("keydown", onKey);
     input.form.addEventListener("submit", onSubmit);
+    dropdown.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest("a[href]")) keepQuery();
+    });
+    if (!pageResults && !input.value) input.value = keptQuery(); // back from what was opened
+    window.addEventListener("pageshow", function (event) { // from the back/forward cache
+      if (!event.persisted || pageResults || input.value) return;
+      try { input.value = window.sessionStorage.getItem(KEPT_KEY + location.href) || ""; } catch (error) { /* empty */ }
+    });
     document.addEventListener("keydown", onSlash);
     document.addEventListener("click", function (event) {
       if (!input.form.contains(event.target)) closeDropdown();
@@ -532,8 +673,8 @@
 
   // Below the width at which the filters sit beside the results (search.css), they start folded
   // under their summary, so that the results come first on a phone (they began ~2 screens
-  // down), unless a filter is chosen; once the reader opens or closes them, that holds for the
-  // page's later renders.
+  // down), even when the address chooses a filter (the summary says how many); once the reader
+  // opens or closes them, that holds for the page's later renders.
   var NARROW = "(max-width: 46rem)", facetsOpen = null;
 
   function facets(results, state) {
@@ -547,7 +688,7 @@
     if (state.year && !years.has(state.year)) yearNames.push(state.year);
     var box = element("details", "search-facets"), chosen = (state.topic ? 1 : 0) + (state.year ? 1 : 0);
     var narrow = window.matchMedia && window.matchMedia(NARROW).matches;
-    box.open = facetsOpen !== null ? facetsOpen : chosen > 0 || !narrow;
+    box.open = facetsOpen !== null ? facetsOpen : !narrow;
     box.appendChild(element("summary", "search-facets-summary", "Sort and filter" + (chosen ? " (" + chosen + " chosen)" : "")));
     box.addEventListener("toggle", function () { facetsOpen = box.open; });
     box.appendChild(facetGroup("Sort", [

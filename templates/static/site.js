@@ -281,9 +281,9 @@
   };
 
   // A facet value's count, and whether it is chosen or shows no paper.
-  function label(box, count) {
+  function label(box, count, idle) {
     box.parentNode.querySelector(".facet-count").textContent = String(count);
-    box.parentNode.classList.toggle("is-empty", count === 0 && !box.checked);
+    box.parentNode.classList.toggle("is-empty", (count === 0 || !!idle) && !box.checked);
     box.parentNode.classList.toggle("is-chosen", box.checked);
   }
 
@@ -526,7 +526,7 @@
   // facets (for topics chosen with "all", given the topics already chosen as well).
   Browser.prototype.run = function (filters) {
     var counts = {
-      topic: {}, year: {}, code: 0,
+      topic: {}, year: {}, code: 0, shown: 0, shownTopic: {}, shownYear: {},
       venue: new Int32Array(this.many.venue ? this.many.venue.values.labels.length : 1),
       author: new Int32Array(this.many.author ? this.many.author.values.labels.length : 1)
     };
@@ -541,8 +541,12 @@
       var failed = failures(paper, filters);
       if (failed === 0) {
         shown[paper.position] = true;
+        counts.shown++;
         countTopics(paper);
+        var topicsShown = paper.topics.length ? paper.topics : ["unclassified"];
+        for (var t = 0; t < topicsShown.length; t++) { counts.shownTopic[topicsShown[t]] = (counts.shownTopic[topicsShown[t]] || 0) + 1; }
         counts.year[paper.year] = (counts.year[paper.year] || 0) + 1;
+        counts.shownYear[paper.year] = (counts.shownYear[paper.year] || 0) + 1;
         if (paper.code !== null) { counts.code++; }
         countEach(counts.venue, paper.venueIds);
         countEach(counts.author, paper.authorIds);
@@ -592,6 +596,7 @@
   // page); the words typed in the text box change the address in place, not at every key.
   Browser.prototype.changed = function (toTop, step) {
     var browser = this;
+    this.showUnknown([]);
     this.load(function () {
       browser.toHash(step);
       browser.show();
@@ -628,6 +633,7 @@
     var text = (list.length === this.papers.length ? list.length + " papers"
       : "Showing " + list.length + " of " + this.papers.length + " papers") + ", " + sortName + range + ".";
     if (this.count.textContent !== text) { this.count.textContent = text; }  // it is read out when it changes
+    if (this.shownHook) { this.shownHook(list.length, this.papers.length); }
   };
 
   Browser.prototype.showAgain = function () {
@@ -636,11 +642,32 @@
     else { this.show(); }
   };
 
+  // A topic's or a year's count is the number of papers the list would show once it is ticked:
+  // several topics (matched with "any") or years give the papers with any of them, so once one
+  // is chosen, another's count is the list's papers and those it would add; a chosen one's
+  // count is the papers of the list that have it. (It was only the papers with that value,
+  // which ticking it did not give: Segmentation and 2023-24 chosen, "Vision-language models"
+  // said 93, and ticking it showed 156.) Ticking a value that adds no paper changes nothing:
+  // it is shown dimmed, as a value without papers is.
+  function orCount(box, all, inList, chosen, shown) {
+    if (!chosen) { return { count: all[box.value] || 0, idle: false }; }
+    if (box.checked) { return { count: inList[box.value] || 0, idle: false }; }
+    var added = (all[box.value] || 0) - (inList[box.value] || 0);
+    return { count: shown + added, idle: added === 0 };
+  }
+
   Browser.prototype.showCounts = function (filters, counts) {
     if (!counts) { counts = this.run(filters).counts; }
     Object.keys(this.many).forEach(function (name) { this.many[name].draw(counts[name]); }, this);
-    this.boxes.topic.forEach(function (box) { label(box, counts.topic[box.value] || 0); });
-    this.boxes.year.forEach(function (box) { label(box, counts.year[box.value] || 0); });
+    var topics = filters.topics && !filters.all;  // with "all", the counts already are the list's
+    this.boxes.topic.forEach(function (box) {
+      var shown = orCount(box, counts.topic, counts.shownTopic, topics, counts.shown);
+      label(box, shown.count, shown.idle);
+    });
+    this.boxes.year.forEach(function (box) {
+      var shown = orCount(box, counts.year, counts.shownYear, filters.years, counts.shown);
+      label(box, shown.count, shown.idle);
+    });
     label(this.boxes.code[0], counts.code);
   };
 
@@ -782,9 +809,27 @@
   Browser.prototype.fromHash = function () {
     if (this.ignoreHash) { this.ignoreHash = false; return; }
     var state = readHash();
-    function tick(boxes, values) {
+    var unknown = [], corrected = false;
+    // A value the address names: its box, by value, or (any case, accents aside) by its value or
+    // its label where only one box has it ("Segmentation", "vision-language models").
+    function boxFor(boxes, value) {
+      var exact = boxes.filter(function (box) { return box.value === value; });
+      if (exact.length) { return exact[0]; }
+      var folded = fold(value).trim();
+      var near = boxes.filter(function (box) {
+        var label = box.parentNode.querySelector(".facet-label");
+        return fold(box.value) === folded || (label && fold(label.textContent).trim() === folded);
+      });
+      return near.length === 1 ? near[0] : null;
+    }
+    function tick(boxes, values, kind) {
       var wanted = {};
-      (values || "").split(",").forEach(function (value) { if (value) { wanted[value] = true; } });
+      (values || "").split(",").forEach(function (value) {
+        if (!value) { return; }
+        var box = boxFor(boxes, value);
+        if (box) { wanted[box.value] = true; corrected = corrected || box.value !== value; }
+        else { unknown.push({ kind: kind, value: value }); }
+      });
       boxes.forEach(function (box) { box.checked = !!wanted[box.value]; });
     }
     function choose(select, value) {
@@ -792,8 +837,8 @@
       select.value = known ? value : select.options[0].value;
     }
     this.text.value = decoded(state.q);
-    tick(this.boxes.topic, decoded(state.topic));
-    tick(this.boxes.year, decoded(state.year));
+    tick(this.boxes.topic, decoded(state.topic), "topic");
+    tick(this.boxes.year, decoded(state.year), "year");
     this.boxes.code[0].checked = state.code === "1";
     choose(this.match, decoded(state.match) || "any");
     choose(this.sort, decoded(state.sort) || "date-desc");
@@ -809,21 +854,44 @@
     var browser = this;
     this.load(function () {
       browser.show();
+      browser.showUnknown(unknown);
+      if (unknown.length || corrected) { browser.toHash(false); }  // the address as the view is now
       if (state.page && browser.count.getBoundingClientRect().top < 0) { browser.count.scrollIntoView(); }
     });
   };
 
+  // A shared link that asks for a topic or a year the review has no papers under says so, above
+  // the list, rather than silently showing every paper.
+  Browser.prototype.showUnknown = function (unknown) {
+    if (!this.unknownNotice) {
+      if (!unknown.length) { return; }
+      this.unknownNotice = element("p", "notice link-notice");
+      this.unknownNotice.id = "link-notice";
+      this.count.parentNode.insertBefore(this.unknownNotice, this.count);
+    }
+    var notice = this.unknownNotice;
+    notice.hidden = !unknown.length;
+    if (!unknown.length) { notice.textContent = ""; return; }
+    var rest = this.stateParts(1).filter(function (part) { return !/^(sort|page)=/.test(part); }).length;
+    notice.textContent = unknown.map(function (asked) {
+      var quotedValue = "\u201c" + asked.value + "\u201d";
+      return asked.kind === "topic" ? "The link asked for topic " + quotedValue + ", which this review has no papers under"
+        : "The link asked for the year " + quotedValue + ", which this review has no papers from";
+    }).join(". ") + (rest ? "; it is left out." : "; showing all papers.");
+  };
+
   // Below the width at which the filters sit beside the list (style.css), the facets start
   // folded under their summary, so that the papers come first on a phone (they began ~2.5
-  // screens down); facets chosen in the address keep them open. The summary says how many
-  // are chosen.
+  // screens down), even when the address chooses some (a shared link put the first paper
+  // 3.6 screens down): the summary says how many are chosen. Unfolded, a button pinned to the
+  // bottom of the screen says how many papers the choices give ("Show 93 papers": the list's
+  // own count is off-screen) and folds them away to the list.
   var NARROW = "(max-width: 55.99rem)";
 
   function foldFacets(form) {
     var more = form.querySelector(".filter-more"), chosen = more && more.querySelector(".filter-chosen");
-    if (!more || !chosen) { return; }
-    var inAddress = /(?:^#|&)(?:topic|year|venue|author|code)=[^&]/.test(location.hash);
-    more.open = inAddress || !(window.matchMedia && window.matchMedia(NARROW).matches);
+    if (!more || !chosen) { return null; }
+    more.open = !(window.matchMedia && window.matchMedia(NARROW).matches);
     function count() {
       var ticked = more.querySelectorAll("input[type=checkbox]:checked").length;
       chosen.textContent = ticked ? " (" + ticked + " chosen)" : "";
@@ -832,13 +900,32 @@
     form.addEventListener("reset", function () { setTimeout(count, 0); });
     window.addEventListener("hashchange", function () { setTimeout(count, 0); });
     setTimeout(count, 0);
+    var row = element("p", "filter-show");
+    var button = element("button", "filter-show-button", "Show the papers");
+    button.type = "button";
+    row.appendChild(button);
+    more.appendChild(row);
+    button.addEventListener("click", function () {
+      more.open = false;
+      var summary = more.querySelector("summary");
+      if (summary) { summary.focus(); }
+      var list = document.getElementById("paper-count");
+      if (list) { list.scrollIntoView(); }
+    });
+    return function shown(papers, total) {  // the list now shows `papers` of `total`
+      var text = papers === total ? "Show all " + total + " papers"
+        : "Show " + papers + (papers === 1 ? " paper" : " papers");
+      if (button.textContent !== text) { button.textContent = text; }
+    };
   }
 
   function setUpPaperBrowser() {
     var form = document.getElementById("paper-filters");
     if (!form || !document.getElementById("paper-results")) { return; }
-    foldFacets(form);
-    new Browser(form).start();
+    var shown = foldFacets(form);
+    var browser = new Browser(form);
+    browser.shownHook = shown;
+    browser.start();
   }
 
   function start() {
