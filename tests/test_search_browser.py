@@ -28,7 +28,7 @@ SEARCH_BOX = """
   <label for="site-search-input">Search papers</label>
   <input id="site-search-input" name="q" type="search" autocomplete="off" spellcheck="false"
          placeholder="Search papers (press /)" aria-controls="site-search-results">
-  <div id="site-search-results" class="search-results" aria-live="polite" hidden></div>
+  <div id="site-search-results" class="search-results" hidden></div>
 </form>"""
 PAGE = """<!doctype html>
 <html lang="en" data-root="{root}"><head><meta charset="utf-8"><title>{title}</title>
