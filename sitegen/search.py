@@ -43,10 +43,15 @@ from sitegen.digests import digest
 from sitegen.stemmer import STOP_WORDS, fold, stem, tokenize, trim
 
 # Field name and boost: a title or system-name match outranks an abstract match.
-# `author:` and `venue:` search the authors' names and the journal or conference.
+# `author:` and `venue:` search the authors' names and the journal or conference; `id` holds the
+# paper's DOI and arXiv id, so that a reader checking "is this paper in the review?" with the
+# identifier in hand finds it (search-engine.js searches a pasted arXiv: or doi.org address as it).
 FIELDS: tuple[tuple[str, int], ...] = (
     ("title", 10), ("names", 8), ("author", 5), ("topics", 3), ("venue", 2), ("year", 2), ("text", 1),
+    ("id", 10),
 )  # fmt: skip
+# search-engine.js marks a document's fields in 8 bits and their order in 32 (4 a field).
+assert len(FIELDS) <= 8, "search-engine.js's scoreClauses holds at most 8 fields"
 SNIPPET_CHARS = 200  # what a result shows of the abstract; the whole abstract is searched
 INDEX_FORMAT = 5
 GLOBAL_NAME = "SITEGEN_SEARCH"  # the manifest's global
@@ -76,6 +81,7 @@ class SearchDocument:
     authors: tuple[str, ...] = ()  # the authors' names, as the page shows them
     venue: str = ""  # the journal or conference
     byline: str = ""  # what a result shows of who wrote it and where: "Lovelace et al. · Nature"
+    ids: tuple[str, ...] = ()  # the DOI and the arXiv id (without version), as the page gives them
 
 
 @dataclass(frozen=True)
@@ -343,8 +349,8 @@ def index_texts(
 
 def document_key(doc: SearchDocument) -> str:
     values = [doc.url, doc.title, doc.text, *doc.topics, doc.date, *doc.names, *doc.authors, doc.venue]
-    values.append(doc.byline)
-    sizes = [len(doc.topics), len(doc.names), len(doc.authors)]  # with each value's length: no collisions
+    values += [doc.byline, *doc.ids]
+    sizes = [len(doc.topics), len(doc.names), len(doc.authors), len(doc.ids)]  # with each value's length
     framed = "\0".join(map(str, [*sizes, *map(len, values)])) + "\0" + "".join(values)
     return digest(framed.encode("utf-8", "surrogatepass"))
 
@@ -1398,6 +1404,7 @@ def field_values(doc: SearchDocument) -> tuple[str, ...]:
         "venue": doc.venue,
         "year": doc.date[:4],
         "text": doc.text,
+        "id": " ".join(doc.ids),
     }
     return tuple(values[name] for name, _ in FIELDS)
 

@@ -570,6 +570,7 @@ class SiteView:
             authors=tuple(person.display() for person in people),
             venue=paper.venue or "",
             byline=" · ".join(filter(None, (names.short_people(people), paper.venue))),
+            ids=tuple(filter(None, (paper.doi, paper.arxiv))),
         )
 
     def feed_papers(self) -> tuple[list[Paper], dict[str, str]]:

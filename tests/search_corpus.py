@@ -75,25 +75,29 @@ def generated_documents(count: int, seed: int = 1) -> list[SearchDocument]:
 
 def run_oracle(
     corpus: Sequence[SearchDocument],
-    cases: Sequence[tuple[str, bool]],
+    cases: Sequence[tuple[str, bool] | tuple[str, bool, str]],
     *,
     vocabulary: bool = False,
     expect_only: bool = False,
 ) -> dict[str, Any]:
-    """search-engine.js against lunr.js on `corpus`: each case is (query, typing). Returns the oracle's
-    failures and counts, or with `expect_only` the papers lunr.js says each case must find (see
+    """search-engine.js against lunr.js on `corpus`: each case is (query, typing), or (query,
+    typing, what lunr.js is asked instead: what the query means). Returns the oracle's failures
+    and counts, or with `expect_only` the papers lunr.js says each case must find (see
     tests/search_oracle.js)."""
     names = [name for name, _ in FIELDS]
     payload = {
         "data": oracle_data(corpus),
         "docs": [dict(zip(names, map(reference_fold, field_values(doc)), strict=True)) for doc in corpus],
-        "cases": [
-            {"query": query, "folded": reference_fold(query), "typing": typing} for query, typing in cases
-        ],
+        "cases": [{"query": c[0], "folded": reference_fold(meant(c)), "typing": c[1]} for c in cases],
         "vocabulary": vocabulary,
         "expectOnly": expect_only,
     }
     return run_with_lunr_js(ORACLE_JS, payload)
+
+
+def meant(case: tuple[str, bool] | tuple[str, bool, str]) -> str:
+    """What a case's query means: the query lunr.js is asked."""
+    return case[2] if len(case) > 2 else case[0]  # type: ignore[misc]
 
 
 def oracle_data(corpus: Sequence[SearchDocument]) -> dict[str, Any]:

@@ -29,10 +29,12 @@ const lunr = require(process.argv[2]);
 const sitegen = require(process.argv[3]);
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 
+// Each document's number is its ref, under a name no field of the index has ("id" is one).
+const REF = "__number";
 const idx = lunr(function () {
-  this.ref("id");
+  this.ref(REF);
   input.data.manifest.fields.forEach((field) => this.field(field[0], { boost: field[1] }));
-  input.docs.forEach((doc, id) => this.add(Object.assign({ id: String(id) }, doc)));
+  input.docs.forEach((doc, number) => this.add(Object.assign({ [REF]: String(number) }, doc)));
 });
 // The partitioned index, every file at hand (the browser loads them as a query needs them).
 const ours = sitegen.openIndex(lunr, input.data.manifest, (name) => input.data.files[name]);

@@ -62,10 +62,10 @@ NODE_COMPARE = """
 const lunr = require(process.argv[2]);
 const sitegen = require(process.argv[3]);
 const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-const index = lunr(function () {
-  this.ref('id');
+const index = lunr(function () {  // each document's number is its ref, a name no field has
+  this.ref('__number');
   input.data.manifest.fields.forEach(field => this.field(field[0], {boost: field[1]}));
-  input.docs.forEach((doc, id) => this.add(Object.assign({id: String(id)}, doc)));
+  input.docs.forEach((doc, number) => this.add(Object.assign({__number: String(number)}, doc)));
 });
 function reference(text) {
   try {

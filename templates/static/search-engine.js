@@ -45,6 +45,23 @@
     return text.normalize("NFKD").replace(MARKS, "").replace(UNSPLIT, function (letter) { return LETTERS[letter]; });
   }
 
+  // A pasted identifier is searched as the bare id the index's `id` field holds (the DOI, and
+  // the arXiv id without its version): an arxiv.org or doi.org address, "arXiv:2405.06789v2",
+  // "doi:10.1148/x" as pages and citations write them, or a versioned arXiv id. Without this
+  // "arXiv:" and "https:" read as fields no paper has.
+  var PASTED_IDS = [
+    [/(^|\s)https?:\/\/(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf)\/(\S+?)(?:v\d+)?(?:\.pdf)?\/?(?=\s|$)/gi, "$1$2"],
+    [/(^|\s)arxiv:\s*(\S+?)(?:v\d+)?(?=\s|$)/gi, "$1$2"],
+    [/(^|\s)https?:\/\/(?:dx\.)?doi\.org\/(\S+)/gi, "$1$2"],
+    [/(^|\s)doi:\s*(\S+)/gi, "$1$2"],
+    [/(^|\s)(\d{4}\.\d{4,5})v\d+(?=\s|$)/g, "$1$2"]
+  ];
+
+  // The query as the index reads words: folded, identifiers bare.
+  function readable(text) {
+    return PASTED_IDS.reduce(function (done, rule) { return done.replace(rule[0], rule[1]); }, fold(text));
+  }
+
   // ---- the index ----
   // The manifest says where each partition's range of keys begins; a partition holds its terms'
   // postings (document, field, term frequency, field length) and ranks, and the words of its
@@ -366,7 +383,7 @@
       // The files a query's words are likely to need (its terms' partitions, those of the word
       // being typed, and with a quote their positions): loaded at once before searching.
       likelyFiles: function (text, typing) {
-        text = fold(text);
+        text = readable(text);
         var names = new Set(), words = lunr.tokenizer(text.replace(/["\u201c\u201d\u201e]/g, " ")), phrase = QUOTE.test(text);
         words.forEach(function (token, at) {
           var word = lunr.trimmer(token).toString().replace(/^[+-]/, "").replace(/^[a-z]+:/, "");
@@ -474,7 +491,7 @@
           }
           if (!(ordered[doc] & bit)) {
             ordered[doc] |= bit;
-            order[doc] = (order[doc] << 3) | (f + 1); // the first field in the highest bits
+            order[doc] = (order[doc] << 4) | (f + 1); // the first field in the highest bits (4 a field: 8 in 32)
           }
         }
       });
@@ -488,7 +505,7 @@
       var doc = candidates ? candidates[c] : c, marked = seen[doc] === stamp;
       if ((required && !(marked && hits[doc] === required)) || (marked && barred[doc])) continue;
       var score = 0, count = 0;
-      for (var packed = onlyProhibited ? 0 : order[doc]; packed; packed >>>= 3) fieldsInOrder[count++] = (packed & 7) - 1;
+      for (var packed = onlyProhibited ? 0 : order[doc]; packed; packed >>>= 4) fieldsInOrder[count++] = (packed & 15) - 1;
       for (var k = count - 1; k >= 0; k--) { // lunr.Index#query adds them up in this order
         var f = fieldsInOrder[k];
         score += magnitudes[f] ? dots[doc * fieldCount + f] / magnitudes[f] : 0;
@@ -696,7 +713,7 @@
   //  when not given; `found` and `partialFound` count them all either way).
   function search(lunr, index, text, options) {
     var typing = Boolean(options && options.typing), best = options && options.best, outcome;
-    text = fold(String(text)).replace(/\s+$/, typing ? " " : "").replace(/^\s+/, "");
+    text = readable(String(text)).replace(/\s+$/, typing ? " " : "").replace(/^\s+/, "");
     if (!text.trim()) return emptyOutcome();
     var parts = splitPhrases(text);
     var outside = parts.filter(function (part) { return !part.phrase; }).map(function (part) { return part.text; }).join(" ");
