@@ -83,6 +83,17 @@ def checked_folder(text: str) -> Path:
     return Path(text)
 
 
+def port_number(text: str) -> int:
+    """`serve --port`: a TCP port, 0 (any free one) to 65535; argparse says what is wrong otherwise."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number: give 0 to 65535") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number: give 0 to 65535 (0 picks a free one)")
+    return port
+
+
 def _config_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config",
@@ -185,7 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n  sitegen serve\n  sitegen serve --port 9000 --open",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--port", type=port_number, default=8000, help="port, 0 to 65535 (default: 8000; 0 picks a free one)"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     serve.add_argument("--poll", action="store_true", help="poll for changes (network or VM mounts)")

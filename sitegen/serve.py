@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import ipaddress
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -330,22 +332,18 @@ def browsable_url(url: str) -> str:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    try:
+        server = DevServer(
+            args.config, host=args.host, port=args.port, poll=args.poll, editor=not args.reader, echo=_echo
+        )
+    except OSError as exc:
+        raise cannot_listen(exc, args.host, args.port) from None
     if not is_loopback(args.host):
         print(
             f"warning: serving on {args.host}: other machines on the network can open this preview "
             "(omit --host to keep it on this computer)",
             file=sys.stderr,
         )
-    try:
-        server = DevServer(
-            args.config, host=args.host, port=args.port, poll=args.poll, editor=not args.reader, echo=_echo
-        )
-    except OSError as exc:
-        raise SitegenError(
-            f"cannot listen on {args.host}:{args.port}: {exc.strerror}",
-            key="--port",
-            hint="another program may use that port; try --port 0 to pick a free one",
-        ) from None
     # SIGTERM (e.g. from a process manager) stops the server like Ctrl-C does, at any point.
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if in_main_thread else None
@@ -364,6 +362,37 @@ def run_serve(args: argparse.Namespace) -> int:
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def cannot_listen(exc: OSError, host: str, port: int) -> SitegenError:
+    """Why the preview cannot listen on `host`:`port`, blaming the flag at fault."""
+    reason = exc.strerror or str(exc)
+    if isinstance(exc, socket.gaierror):  # the host name or address does not resolve
+        return SitegenError(
+            f"cannot listen on {host!r}: no such host or address ({reason})",
+            key="--host",
+            hint="give an address of this computer: 127.0.0.1 (this computer only, the default), "
+            "0.0.0.0 (every network it is on) or a name that resolves to one of its addresses",
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return SitegenError(
+            f"cannot listen on {host}: it is not an address of this computer ({reason})",
+            key="--host",
+            hint="give one of its own addresses: 127.0.0.1 (this computer only, the default) or 0.0.0.0 "
+            "(every network it is on)",
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return SitegenError(
+            f"cannot listen on {host}:{port}: {reason}",
+            key="--port",
+            hint="ports below 1024 need administrator rights; use one above 1023, e.g. --port 8000, "
+            "or --port 0 to pick a free one",
+        )
+    return SitegenError(
+        f"cannot listen on {host}:{port}: {reason}",
+        key="--port",
+        hint="another program may use that port; try --port 0 to pick a free one",
+    )
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

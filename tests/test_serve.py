@@ -252,9 +252,7 @@ def test_topic_and_config_edits_reach_the_pages(preview, page):
     page.wait_for_load_state()
     assert "Segmenting lesions" not in page.content()
     preview.save("content/topics.yaml", TOPICS.replace("'agent': 2", "'agent|lesion': 2"))
-    page.wait_for_function(
-        "document.body.textContent.includes('Segmenting lesions')", timeout=WAIT_MS
-    )
+    page.wait_for_function("document.body.textContent.includes('Segmenting lesions')", timeout=WAIT_MS)
     site = (preview.root / "site.yaml").read_text().replace("title: Test Review", "title: Renamed Review")
     preview.save("site.yaml", site)
     page.wait_for_function("document.title.includes('Renamed Review')", timeout=WAIT_MS)
@@ -467,6 +465,36 @@ def test_a_taken_port_is_a_clear_error(make_project, run_cli):
         code, _, err = run_cli(root, "serve", "--port", str(taken.getsockname()[1]))
     assert code == 1
     assert "cannot listen on 127.0.0.1:" in err and "--port 0" in err
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "65536", "eighty"])
+def test_a_port_out_of_range_is_refused_as_argparse_refuses_a_bad_argument(make_project, run_cli, port):
+    root = make_project(FILES)
+    with pytest.raises(SystemExit) as stopped:
+        run_cli(root, "serve", "--port", port)
+    assert stopped.value.code == 2
+
+
+def test_a_port_out_of_range_is_one_usage_error_naming_the_flag(make_project, capsys):
+    from sitegen.cli import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--port", "99999"])
+    err = capsys.readouterr().err
+    assert "error: argument --port: 99999 is not a port number: give 0 to 65535" in err
+    assert "internal error" not in err and "Traceback" not in err
+    assert build_parser().parse_args(["serve", "--port", "65535"]).port == 65535
+
+
+@pytest.mark.parametrize(
+    ("host", "blamed"), [("999.1.1.1", "no such host or address"), ("192.0.2.1", "not an address of this")]
+)
+def test_a_host_that_cannot_be_listened_on_is_blamed_not_the_port(make_project, run_cli, host, blamed):
+    root = make_project(FILES)
+    code, _, err = run_cli(root, "serve", "--host", host, "--port", "0")
+    assert code == 1
+    assert err.startswith("error: `--host`: cannot listen on") and blamed in err and host in err
+    assert "--port" not in err and "warning" not in err  # nor told others can open it
 
 
 def test_loopback_detection_and_the_printed_address():
