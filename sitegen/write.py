@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -853,6 +853,10 @@ class ManifestOutput(StagedOutput):
         next_version.keep_only(wanted)
         next_version.switch()
         self._published |= placed
+        if final and self.previous is not None:
+            foreign = sorted(removed - self.previous.entries.keys())
+            if foreign:
+                not_written(self.out, foreign)
         return placed | removed
 
     def _put_aside(self, next_version: _NextVersion, relative: str) -> None:
@@ -873,6 +877,31 @@ class ManifestOutput(StagedOutput):
             return  # e.g. on another filesystem: the replacing frees the space now
         del next_version.site_files[relative]
         _done(f"set aside {relative}")
+
+
+def not_written(out: Path, paths: list[str]) -> None:
+    """Say, as a warning each, the files a build took out of the output that it had not written
+    (put there by hand, or changed since): the output holds only what a build makes. The old
+    version, which holds them, is kept beside it (`.public.previous/`) until the next build."""
+    shown = _shown(out)
+    spare = _shown(out.parent / f".{out.name}.{SPARE}")
+    for relative in paths:
+        print(
+            f"warning: {shown}/{relative}: removed from the output, which holds only what a build makes: "
+            f"sitegen did not write it (or it was changed since) (its copy is in {spare}/{relative} until "
+            "the next build; keep such a file outside the output: sitegen has no folder of files to "
+            f"publish as they are yet, so copy it in after each build, e.g. `sitegen build && cp "
+            f"{PurePosixPath(relative).name} {shown}/{relative}`)",
+            file=sys.stderr,
+        )
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the current folder when it is inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @dataclass(frozen=True)
