@@ -46,11 +46,17 @@ class SitegenError(Exception):
         super().__init__(str(problem))
 
     @classmethod
-    def many(cls, problems: Iterable[Problem], summary: str) -> SitegenError:
+    def many(cls, problems: Iterable[Problem], summary: str, *, alone: str = "") -> SitegenError:
+        """Several problems: `summary`, then one line each. One problem alone is the message
+        itself (`file:line: key: what (how)`), with `alone` after it: what the summary would have
+        added (`warnings are errors with --strict`)."""
         problems = tuple(problems)
         error = cls(summary)
         error.problems = problems
-        error.args = (summary + "\n" + "\n".join(f"  - {p}" for p in problems),)
+        if len(problems) == 1:
+            error.args = (f"{problems[0]}{f'; {alone}' if alone else ''}",)
+        else:
+            error.args = (summary + "\n" + "\n".join(f"  - {p}" for p in problems),)
         return error
 
     @property

@@ -518,3 +518,51 @@ def test_a_file_put_in_the_output_by_hand_is_removed_with_a_warning_naming_it(ma
     code, _, err = run_cli(root, "build")
     assert code == 0 and "warning" not in err
 
+
+def one_line_error(err: str) -> str:
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_one_problem_in_the_content_is_the_error_line_itself(make_project, run_cli):
+    papers = dict(PAPERS)
+    papers["endogen"] = "---\ntitle: EndoGen\ndate: April 2026\n---\nx\n"
+    root = make_project(project_files(papers))
+    code, _, err = run_cli(root, "build")
+    assert code == 1
+    assert one_line_error(err).startswith("error: content/papers/endogen.md:3: `date`: expected a date")
+    papers["polyp-seg"] = "---\ntitle: Polyps\nupvotes: many\n---\nx\n"
+    root = make_project(project_files(papers))
+    code, _, err = run_cli(root, "build")  # two problems: the summary, then one line each
+    assert code == 1 and err.startswith("error: 2 paper file(s) have errors")
+    assert "\n  - content/papers/endogen.md:3: `date`" in err
+
+
+def test_one_problem_in_the_topics_or_the_site_config_is_the_error_line_itself(make_project, run_cli):
+    files = project_files()
+    files["content/topics.yaml"] = TOPICS_YAML + "- id: x\n"  # no title, no description
+    root = make_project(files)
+    code, _, err = run_cli(root, "build")
+    assert code == 1 and err.startswith("error: content/topics.yaml: 2 problem(s) in the topics\n  - ")
+    files["content/topics.yaml"] = TOPICS_YAML.replace(
+        "  description: Outlining", "  colour: red\n  description: Outlining"
+    )
+    root = make_project(files)
+    code, _, err = run_cli(root, "build")
+    assert code == 1 and one_line_error(err).startswith(
+        "error: content/topics.yaml:3: `colour`: is not a known key"
+    )
+    root = make_project(project_files(), site_yaml=SITE_YAML + "recent_count: many\n")
+    code, _, err = run_cli(root, "build")
+    assert code == 1 and one_line_error(err).startswith("error: site.yaml:5: `recent_count`: ")
+
+
+def test_one_warning_with_strict_is_the_error_line_itself_saying_why(make_project, run_cli):
+    root = make_project(
+        project_files(), site_yaml=SITE_YAML.replace("example.org", "review.org") + "colour: x\n"
+    )
+    code, _, err = run_cli(root, "build", "--strict")
+    line = one_line_error(err)
+    assert code == 1 and line.startswith("error: site.yaml:5: `colour`: is not a known setting")
+    assert line.endswith("; a warning, an error with --strict")

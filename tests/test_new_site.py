@@ -102,7 +102,8 @@ def test_a_new_site_imports_and_builds_straight_away(tmp_path, run_cli):
     assert code == 0 and out.startswith("warning: site.yaml:7: `base_url`: is an example address")
     assert (site / "public/index.html").is_file() and any((site / "public/papers").glob("*.html"))
     code, _, err = run_cli(site, "build", "--strict")
-    assert code == 1 and err.startswith("error: warnings are errors with --strict")
+    assert code == 1 and err.startswith("error: site.yaml:7: `base_url`: is an example address")
+    assert err.endswith("; a warning, an error with --strict\n") and err.count("\n") == 1
     code, _, _ = run_cli(site, "build")  # a second build leaves the version before beside the site
     assert code == 0 and any(path.name.startswith(".public.") for path in site.iterdir())
     # git itself says what the .gitignore leaves to commit: what the editor wrote, nothing built.
