@@ -8,7 +8,9 @@ really re-rendered, so a misclassified change costs time, never correctness.
 from __future__ import annotations
 
 import enum
+import fnmatch
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -31,6 +33,23 @@ from sitegen.load import is_editor_noise
 
 QUIET_SECONDS = 0.05  # a save's events arrive within this of each other (an editor's: within milliseconds)
 POLL_SECONDS = 0.5
+
+# Temporary files of editors and tools that load.EDITOR_NOISE does not name (the build never
+# meets them: they live for the instant of a save), saved over the real file by a rename: GNU
+# `sed -i`'s sedXXXXXX, vim's other swap files (.swn, .swm...), Kate's swap files.
+SAVE_NOISE = ("*.sw[a-p]", "*.kate-swp")
+SED_TEMP = re.compile(r"sed[A-Za-z0-9]{6}")
+
+
+def is_save_noise(path: Path) -> bool:
+    """A file an editor or a tool writes while saving another: no change to the site."""
+    name = path.name
+    return (
+        is_editor_noise(path)
+        or SED_TEMP.fullmatch(name) is not None
+        or any(fnmatch.fnmatchcase(name, pattern) for pattern in SAVE_NOISE)
+    )
+
 
 # Reading a file is not changing it (inotify reports opens and closes; the build opens every file).
 READ_ONLY_EVENTS = (FileOpenedEvent, FileClosedNoWriteEvent, FileClosedEvent, DirModifiedEvent)
@@ -65,7 +84,7 @@ class WatchPlan:
         """The kind of change a path's event is, or None when the build does not read it."""
         if path == self.config_file:
             return ChangeKind.CONFIG
-        if is_editor_noise(path) or any(_inside(path, folder) for folder in self.excluded_dirs):
+        if is_save_noise(path) or any(_inside(path, folder) for folder in self.excluded_dirs):
             return None
         if path == self.topics_file:
             return ChangeKind.TOPICS

@@ -46,6 +46,19 @@ def plan_for(root: Path) -> WatchPlan:
         ("content/papers/.DS_Store", None),
         ("content/papers/medsam.md.tmp", None),
         ("content/papers/notes.txt", None),
+        ("content/sedFxDTSn", None),  # GNU sed -i's temporary file, renamed over topics.yaml
+        ("content/sedGY9ome", None),
+        ("content/papers/sedAb12Cd", None),
+        ("content/.topics.yaml.swp", None),
+        ("content/.topics.yaml.swn", None),
+        ("content/topics.yaml~", None),
+        ("content/4913", None),
+        ("content/#topics.yaml#", None),
+        ("content/.#topics.yaml", None),
+        ("content/topics.yaml___jb_tmp___", None),
+        ("content/topics.yaml___jb_old___", None),
+        ("content/topics.yaml.kate-swp", None),
+        ("content/sources/sedation.txt", ChangeKind.CONTENT),  # a real file, named like one
         ("my-templates/.paper.html.swp", None),
         ("public/papers/medsam.html", None),
         ("public/index.html", None),
@@ -116,6 +129,17 @@ def test_temp_and_output_files_alone_cause_no_rebuild(watched):
     (root / "content" / "topics.yaml").write_text("topics: [a]\n", encoding="utf-8")  # the sentinel
     batch = batches.get(timeout=WAIT)
     assert batch.paths == {root / "content" / "topics.yaml": ChangeKind.TOPICS}
+
+
+def test_sed_in_place_on_the_topics_is_a_topics_change_alone(watched):
+    """`sed -i` writes content/sedXXXXXX and renames it over the file: one change, the topics."""
+    root, batches = watched
+    temp = root / "content" / "sedFxDTSn"
+    temp.write_text("topics: [b]\n", encoding="utf-8")
+    os.replace(temp, root / "content" / "topics.yaml")
+    batch = batches.get(timeout=WAIT)
+    assert batch.paths == {root / "content" / "topics.yaml": ChangeKind.TOPICS}
+    assert batch.describe(root) == "content/topics.yaml"
 
 
 def test_created_deleted_and_moved_papers_and_a_renamed_folder_are_seen(watched):
