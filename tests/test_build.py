@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import SITE_YAML
+
 TOPICS_YAML = """\
 - id: segmentation
   title: Segmentation
