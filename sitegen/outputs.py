@@ -274,12 +274,19 @@ def _json_indented(value: object, newline: str) -> str:
         return "null"
     inner = newline + " "
     if isinstance(value, dict):
-        items = [f"{_JSON_VALUE.encode(key)}: {_json_indented(item, inner)}" for key, item in value.items()]
+        items = [f"{_json_key(key)}: {_json_indented(item, inner)}" for key, item in value.items()]
         return "{" + inner + ("," + inner).join(items) + newline + "}" if items else "{}"
     if isinstance(value, (list, tuple)):
         items = [_json_indented(item, inner) for item in value]
         return "[" + inner + ("," + inner).join(items) + newline + "]" if items else "[]"
     return _JSON_VALUE.encode(value)
+
+
+def _json_key(key: object) -> str:
+    """A key as json.dumps writes it: a string, or a number, true, false or null made one."""
+    if isinstance(key, str):
+        return _JSON_VALUE.encode(key)
+    return json.dumps({key: None}, ensure_ascii=False)[1 : -len(": null}")]
 
 
 @dataclass(frozen=True)
