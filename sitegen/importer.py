@@ -47,7 +47,17 @@ from sitegen.identity import (
 )
 from sitegen.listings import Listing, RawEntry
 from sitegen.load import TOPICS_FILE
-from sitegen.merge import Apart, Group, Grouping, Join, cluster, make_slug, merged_paper, where
+from sitegen.merge import (
+    SYNTHETIC_KEY,
+    Apart,
+    Group,
+    Grouping,
+    Join,
+    cluster,
+    make_slug,
+    merged_paper,
+    where,
+)
 from sitegen.model import Link, Paper
 from sitegen.paperedit import edit_paper
 from sitegen.paperfile import FIELDS, dump_meta, jsonable, paper_meta, read_meta
@@ -91,6 +101,7 @@ class Plan:
 
     content: Path
     writes: dict[Path, str] = field(default_factory=dict)  # path -> new text
+    removed: list[Path] = field(default_factory=list)  # older copies of a listing given again
     created: list[str] = field(default_factory=list)
     updated: dict[str, list[str]] = field(default_factory=dict)  # slug -> changed fields
     kept: dict[str, list[str]] = field(default_factory=dict)  # slug -> editor-owned fields kept
@@ -267,10 +278,15 @@ def decode_listing(data: bytes, path: Path) -> str:
         ) from None
 
 
-def gather_sources(content: Path, listings: list[Path], notes: list[str] | None = None) -> list[Source]:
+def gather_sources(
+    content: Path, listings: list[Path], notes: list[str] | None = None, removed: list[Path] | None = None
+) -> list[Source]:
     """The kept sources plus the given listings (copied in unless an identical file is there).
 
-    A special file among the kept sources (a FIFO, say) is skipped with a note."""
+    A given listing named as a kept one, holding every entry of it (an updated `refs.bib`),
+    replaces it, and the older copies of it kept beside it (`refs-1a2b3c4d.bib`) that it also
+    holds are `removed`; a listing of that name holding other papers is kept beside it under a
+    name with its hash. A special file among the kept sources (a FIFO, say) is skipped with a note."""
     folder = content / "sources"
     problems: list[Problem] = []
     kept: dict[str, Source] = {}
@@ -299,7 +315,23 @@ def gather_sources(content: Path, listings: list[Path], notes: list[str] | None 
         suffix = path.suffix if path.suffix.lower() in LISTING_SUFFIXES else ""
         name = f"{path.stem}{suffix}" if suffix else f"{path.name}.txt"  # kept by a suffix it knows
         if name in kept:
-            name = f"{path.stem}-{sha[:8]}{suffix or '.txt'}"
+            earlier = _earlier_versions(name, given, kept)
+            if name in earlier:  # the same listing updated: the new copy takes the old one's place
+                for stale in earlier:
+                    del kept[stale]
+                    by_hash = {sha_: n for sha_, n in by_hash.items() if n != stale}
+                if removed is not None:
+                    removed.extend(folder / stale for stale in earlier if stale != name)
+                if notes is not None:
+                    notes.append(_replaced_note(path, folder, earlier))
+            else:
+                original, name = name, f"{path.stem}-{sha[:8]}{suffix or '.txt'}"
+                if notes is not None:
+                    notes.append(
+                        f"note: {path}: {folder / original} holds a different "
+                        f"listing of that name (with entries this one lacks): this one is kept beside "
+                        f"it as {folder / name}; if it is an updated version, delete the old copy"
+                    )
         kept[name] = Source(name, given, sha, given=True, copy_from=path)
         by_hash[sha] = name
     if problems:
@@ -311,6 +343,54 @@ def gather_sources(content: Path, listings: list[Path], notes: list[str] | None 
             hint="name listing files; with none, sitegen import re-imports content/sources/",
         )
     return [kept[name] for name in sorted(kept)]
+
+
+def _entry_names(text: str, name: str) -> set[str] | None:
+    """What names a listing's entries from one version of it to the next: a record's own key,
+    else its title; None when it cannot be read (its errors are said when it is imported)."""
+    try:
+        listing = parse_listing(text, name)
+    except SitegenError:
+        return None
+    found = set()
+    for entry in listing.entries:
+        if entry.key and not SYNTHETIC_KEY.search(entry.key):
+            found.add(f"#{entry.key}")
+        elif entry.title and title_key(entry.title):
+            found.add(f"t:{title_key(entry.title)}")
+        else:
+            return None  # an untitled entry: nothing to tell whether the new version has it
+    return found
+
+
+def _earlier_versions(name: str, text: str, kept: dict[str, Source]) -> list[str]:
+    """The kept copies of listing `name` (itself, and copies kept beside it as `stem-<hash>`)
+    whose every entry `text` has: earlier versions of it, which it replaces."""
+    stem, suffix = os.path.splitext(name)
+    copy = re.compile(re.escape(stem) + r"-[0-9a-f]{8}" + re.escape(suffix))
+    newer = _entry_names(text, name)
+    if not newer:
+        return []
+    earlier = []
+    for kept_name in sorted(kept):
+        if kept_name == name or copy.fullmatch(kept_name):
+            older = _entry_names(kept[kept_name].text, kept_name)
+            if older is not None and older <= newer:
+                earlier.append(kept_name)
+    return earlier
+
+
+def _replaced_note(path: Path, folder: Path, earlier: list[str]) -> str:
+    name = earlier[0] if len(earlier) == 1 else None
+    older = [folder / n for n in earlier]
+    if name is not None:
+        what = f"it replaces {older[0]}, an earlier version of it"
+    else:
+        what = f"it replaces {', '.join(map(str, older))}, earlier versions of it"
+    return (
+        f"note: {path}: {what} (every entry of which it holds): the page takes its values, "
+        "but for fields you have edited"
+    )
 
 
 def _checked(path: Path, problems: list[Problem]) -> str | None:
@@ -681,7 +761,7 @@ def plan_import(
     two processes describe them (a test sends a small library down that path)."""
     plan = Plan(content)
     skipped: list[str] = []
-    sources = gather_sources(content, listings, skipped)
+    sources = gather_sources(content, listings, skipped, plan.removed)
     parsed = parse_sources(sources, content)
     state = read_state(content)
     years = _years(sources, parsed, state, year, today, plan)
@@ -979,6 +1059,8 @@ def _resolve(
 def _print_dry_run(plan: Plan) -> None:
     for path in sorted(p for p in plan.writes if p.parent.name == "sources"):
         print(f"would copy listing to {path}")
+    for path in plan.removed:
+        print(f"would remove {path}, an earlier version of a listing given again")
     for slug in plan.created:
         print(f"would create {plan.content / 'papers' / (slug + '.md')}")
     for slug, fields in sorted(plan.updated.items()):
@@ -1023,6 +1105,11 @@ def apply(plan: Plan) -> None:
                 "written, the import state last, so importing again finishes the job",
                 path=path,
             ) from None
+    for path in plan.removed:  # after the import state, which no longer names them
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            _stderr(f"warning: {path}: cannot remove this earlier copy of a listing: {exc.strerror or exc}")
 
 
 def write_temporary(path: Path, text: str) -> str:

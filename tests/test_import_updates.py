@@ -1,0 +1,143 @@
+"""Importing an updated listing again: the page follows the latest version of it.
+
+The listings are written by pybtex from generated versions of one record (its pages, journal,
+volume changed in turn); the values each page must show are those of the version imported last.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pybtex.database
+import pytest
+
+from sitegen.paperfile import read_meta
+
+TITLE = "Deep Learning for Lung Nodule Detection in Chest CT Scans"
+JOURNALS = ["Medical Image Analysis", "IEEE Transactions on Medical Imaging", "Radiology"]
+
+
+def bibtex(records: list[dict[str, str]]) -> str:
+    data = pybtex.database.BibliographyData()
+    for number, fields in enumerate(records):
+        entry = pybtex.database.Entry("article", fields={k: v for k, v in fields.items() if k != "author"})
+        entry.persons["author"] = [pybtex.database.Person(name) for name in fields["author"].split(" and ")]
+        data.entries[f"key{number}"] = entry
+    return data.to_string("bibtex")
+
+
+def versions(seed: int, count: int) -> list[dict[str, str]]:
+    """`count` versions of one record, each changing its pages, or its journal and pages, or its volume."""
+    rng = random.Random(seed)
+    record = {"title": TITLE, "author": "Smith, John and Doe, Jane", "year": "2020"}
+    record |= {"journal": JOURNALS[0], "pages": "1--10", "volume": "1"}
+    found = [dict(record)]
+    for _ in range(count - 1):
+        start = rng.randrange(1, 500)
+        record["pages"] = f"{start}--{start + rng.randrange(1, 30)}"
+        change = rng.choice(["pages", "journal", "volume"])
+        if change == "journal":
+            record["journal"] = rng.choice([j for j in JOURNALS if j != record["journal"]])
+        elif change == "volume":
+            record["volume"] = str(int(record["volume"]) + 1)
+        found.append(dict(record))
+    return found
+
+
+def page_meta(project: Path) -> dict:
+    [page] = (project / "content" / "papers").glob("*.md")
+    meta, _, _ = read_meta(page.read_text(encoding="utf-8"), str(page))
+    return meta
+
+
+def expected(record: dict[str, str]) -> dict[str, str]:
+    """What pybtex reads in the version written: the page's venue, volume and pages."""
+    entry = pybtex.database.parse_string(bibtex([record]), "bibtex").entries["key0"]
+    return {
+        "venue": entry.fields["journal"],
+        "volume": entry.fields["volume"],
+        "pages": entry.fields["pages"].replace("--", "–"),
+    }
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_each_reimport_of_an_updated_listing_shows_its_latest_values(make_project, run_cli, tmp_path, seed):
+    project = make_project()
+    listing = tmp_path / "refs.bib"
+    for number, record in enumerate(versions(seed, 6)):
+        listing.write_text(bibtex([record]), encoding="utf-8")
+        code, out, err = run_cli(project, "import", listing)
+        assert code == 0, err
+        meta = page_meta(project)
+        assert {key: meta.get(key) for key in ("venue", "volume", "pages")} == expected(record), (number, err)
+        assert sorted(p.name for p in (project / "content" / "sources").iterdir()) == ["refs.bib"]
+        assert meta["sources"] == ["refs.bib"]
+        if number:
+            assert "replaces content/sources/refs.bib, an earlier version of it" in err
+    code, out, err = run_cli(project, "import")  # content/sources/ alone gives the same page
+    assert code == 0 and "1 unchanged" in out, err
+
+
+def test_a_field_the_editor_changed_is_kept_while_the_others_follow_the_listing(
+    make_project, run_cli, tmp_path
+):
+    project = make_project()
+    listing = tmp_path / "refs.bib"
+    first, second, third = versions(7, 3)
+    listing.write_text(bibtex([first]), encoding="utf-8")
+    run_cli(project, "import", listing)
+    [page] = (project / "content" / "papers").glob("*.md")
+    page.write_text(page.read_text(encoding="utf-8").replace("volume: '1'", "volume: '99'"), "utf-8")
+    for record in (second, third):
+        listing.write_text(bibtex([record]), encoding="utf-8")
+        code, _, err = run_cli(project, "import", listing)
+        assert code == 0, err
+    meta = page_meta(project)
+    assert meta["volume"] == "99"
+    assert meta["pages"] == expected(third)["pages"] and meta["venue"] == expected(third)["venue"]
+
+
+def test_older_copies_piled_up_beside_a_listing_are_replaced_by_its_update(make_project, run_cli, tmp_path):
+    """Earlier releases kept each changed copy as refs-<hash>.bib: the update replaces them all."""
+    project = make_project()
+    records = versions(3, 4)
+    sources = project / "content" / "sources"
+    sources.mkdir(parents=True)
+    (sources / "refs.bib").write_text(bibtex([records[0]]), encoding="utf-8")
+    for number, record in enumerate(records[1:3]):
+        (sources / f"refs-{number:08x}.bib").write_text(bibtex([record]), encoding="utf-8")
+    listing = tmp_path / "refs.bib"
+    listing.write_text(bibtex([records[3]]), encoding="utf-8")
+    code, out, err = run_cli(project, "import", "--dry-run", listing)
+    assert code == 0 and "would remove" in out and len(list(sources.iterdir())) == 3, err
+    code, _, err = run_cli(project, "import", listing)
+    assert code == 0, err
+    assert [p.name for p in sources.iterdir()] == ["refs.bib"]
+    state = json.loads((project / "content" / ".import-state.json").read_text(encoding="utf-8"))
+    assert list(state["sources"]) == ["refs.bib"]
+    assert {k: page_meta(project).get(k) for k in ("venue", "volume", "pages")} == expected(records[3])
+
+
+@pytest.mark.parametrize("dropped", [0, 1])
+def test_a_listing_of_the_same_name_with_other_papers_is_kept_beside_it(
+    make_project, run_cli, tmp_path, dropped
+):
+    """A `refs.bib` lacking an entry of the kept one is not taken for its update: both are kept
+    (no paper loses its source), and a note says so."""
+    project = make_project()
+    listing = tmp_path / "refs.bib"
+    one = {"title": TITLE, "author": "Smith, John", "year": "2020", "journal": "Radiology"}
+    other = {"title": "Another Paper Entirely On Retinal Images", "author": "Roe, Rick", "year": "2021"}
+    pair = [one, other]
+    listing.write_text(bibtex(pair), encoding="utf-8")
+    run_cli(project, "import", listing)
+    kept = [dict(record, journal="Nature") for record in pair]
+    del kept[dropped]
+    listing.write_text(bibtex(kept), encoding="utf-8")
+    code, _, err = run_cli(project, "import", listing)
+    assert code == 0, err
+    names = sorted(p.name for p in (project / "content" / "sources").iterdir())
+    assert len(names) == 2 and names[1] == "refs.bib" and names[0].startswith("refs-"), names
+    assert "holds a different listing of that name" in err
