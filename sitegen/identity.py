@@ -527,6 +527,17 @@ def _page_evidence(
     return (0, 0.0), ""
 
 
+def same_page(current: Traits, remembered: Traits) -> bool:
+    """A file the import state knows nothing of (`current`) is a page it remembers under a name
+    that is gone (`remembered`): the editor renamed it. The same paper; or, edited since, the
+    same DOI or arXiv id and no different one."""
+    verdict = relate(current, remembered)
+    if verdict.conflict:
+        shared = (current.dois & remembered.dois) or (current.arxiv & remembered.arxiv)
+        return bool(shared) and not _different_ids(current, remembered)
+    return verdict.same
+
+
 def _same_title(mine: Traits, page: Traits) -> bool:
     titled = mine.title is not None and page.title is not None
     return titled and title_key(mine.title or "") == title_key(page.title or "")

@@ -41,6 +41,7 @@ from sitegen.identity import (
     Traits,
     match_pages,
     normalise,
+    same_page,
     title_key,
     traits,
     wanted_shingles,
@@ -126,9 +127,12 @@ def run_import(args: argparse.Namespace) -> int:
     for merge in plan.merges:
         _stderr(merge_line(merge, verb))
     if plan.deleted:
+        gone = ", ".join(str(plan.content / "papers" / f"{slug}.md") for slug in sorted(plan.deleted))
         _stderr(
-            f"note: deleted papers stay deleted: {', '.join(sorted(plan.deleted))} "
-            f"(remove their entries from {STATE_NAME} to import them again)"
+            f"note: renamed or deleted, not imported again: {gone}. A page you deleted stays deleted "
+            f"(remove its entry from {plan.content / STATE_NAME} to import it again). A renamed page "
+            "is followed when its file still shows its DOI, arXiv id, or title with its abstract or "
+            "authors; if not, give the file back its old name, import, then rename it again"
         )
     if args.dry_run:
         _print_dry_run(plan)
@@ -593,6 +597,58 @@ def _json_line(text: str, where_: str) -> int | None:
     return text.count("\n", 0, position) + 1 if position else None
 
 
+# -- pages the editor renamed -----------------------------------------------------------------
+
+
+def _follow_renames(content: Path, state: dict[str, Any], notes: list[str]) -> dict[str, str]:
+    """Pages the import state remembers under a file name that is gone, found renamed: a file the
+    state remembers nothing of, that is the same paper by what the importer wrote there (its DOI,
+    arXiv id, title with its abstract or authors). Each record moves to the new name (the page is
+    updated there, and messages name it so), with a note; {old slug: new slug}. A file that
+    could be either of two gone pages, or a gone page either of two files, is followed by none."""
+    folder = content / "papers"
+    if not os.path.isdir(folder):
+        return {}
+    records = state["papers"]
+    files = {path.stem: path for path in folder.glob("*.md") if not path.name.startswith(".")}
+    gone = [
+        slug for slug in sorted(records) if slug not in files and not os.path.lexists(folder / f"{slug}.md")
+    ]
+    unknown = [slug for slug in sorted(files) if slug not in records]
+    if not gone or not unknown:
+        return {}
+    candidates: dict[str, list[str]] = {}
+    for new in unknown:
+        existing = _read_page(files[new])
+        if not isinstance(existing, Existing):
+            continue  # its problems are said when the pages are read
+        current = _descriptions(str(files[new]), None, existing).current
+        for old in gone:
+            remembered = _descriptions(str(folder / f"{old}.md"), records[old], None).remembered
+            if current is not None and remembered is not None and same_page(current, remembered):
+                candidates.setdefault(old, []).append(new)
+    taken = [new for found in candidates.values() for new in found]
+    moved: dict[str, str] = {}
+    for old, found in sorted(candidates.items()):
+        if len(found) == 1 and taken.count(found[0]) == 1:
+            moved[old] = found[0]
+            records[found[0]] = records.pop(old)
+            notes.append(
+                f"note: {folder / (old + '.md')} was renamed {files[found[0]]}: the import updates it "
+                "there (it is the same paper by what the import wrote in it)"
+            )
+        else:
+            also = sorted(
+                {new for other, more in candidates.items() if set(more) & set(found) for new in more}
+            )
+            notes.append(
+                f"warning: {folder / (old + '.md')} is gone, and could be any of "
+                f"{', '.join(str(files[n]) for n in also)}: none of them is taken for it; if it was "
+                f"renamed, give it back its name {old}.md, import, then rename it again"
+            )
+    return moved
+
+
 # -- which page each paper has -----------------------------------------------------------------
 
 
@@ -764,6 +820,7 @@ def plan_import(
     sources = gather_sources(content, listings, skipped, plan.removed)
     parsed = parse_sources(sources, content)
     state = read_state(content)
+    _follow_renames(content, state, skipped)
     years = _years(sources, parsed, state, year, today, plan)
     grouping = cluster(entry for listing in parsed for entry in listing.entries)
     groups = grouping.groups

@@ -265,7 +265,8 @@ def test_a_page_the_editor_deleted_or_renamed_is_not_imported_twice(project, run
     (papers / "cardiobench.md").unlink()
     (papers / "whole-slide-pathology-report-generation.md").rename(papers / "slidewriter.md")
     code, _, err = run_cli(project, "import")
-    assert code == 0 and "deleted papers stay deleted: cardiobench" in err
+    assert code == 0 and "renamed or deleted, not imported again: content/papers/cardiobench.md" in err
+    assert "whole-slide-pathology-report-generation.md was renamed content/papers/slidewriter.md" in err
     assert sorted(p.stem for p in papers.glob("*.md")) == [
         "dermatology-foundation-model-survey",
         "sepsis-prediction-from-bedside-monitors-with-transformers",

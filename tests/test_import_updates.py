@@ -141,3 +141,60 @@ def test_a_listing_of_the_same_name_with_other_papers_is_kept_beside_it(
     names = sorted(p.name for p in (project / "content" / "sources").iterdir())
     assert len(names) == 2 and names[1] == "refs.bib" and names[0].startswith("refs-"), names
     assert "holds a different listing of that name" in err
+
+
+# -- a renamed page ----------------------------------------------------------------------------
+
+EDITS = {
+    "nothing": lambda text: text,
+    "title": lambda text: text.replace(f"title: {TITLE}", "title: Lung nodules, found"),
+    "authors": lambda text: text.replace("- Doe, Jane", "- Doe, J."),
+}
+
+
+@pytest.mark.parametrize("doi", [True, False])
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_renamed_page_is_followed_and_updated(make_project, run_cli, tmp_path, edit, doi):
+    project = make_project()
+    listing = tmp_path / "refs.bib"
+    first, second = versions(11, 2)
+    if doi:
+        first["doi"] = second["doi"] = "10.1000/lung.2020"
+    listing.write_text(bibtex([first]), encoding="utf-8")
+    run_cli(project, "import", listing)
+    papers = project / "content" / "papers"
+    [page] = papers.glob("*.md")
+    renamed = papers / "lung-nodules.md"
+    renamed.write_text(EDITS[edit](page.read_text(encoding="utf-8")), encoding="utf-8")
+    page.unlink()
+    listing.write_text(bibtex([second]), encoding="utf-8")
+    more = tmp_path / "more.bib"  # another listing's record of the paper, merged into the page
+    more.write_text(bibtex([dict(second, note="seen again")]).replace("key0", "other"), encoding="utf-8")
+    code, out, err = run_cli(project, "import", listing, more)
+    followed = edit != "title" or doi  # a retitled page without its DOI is no longer that paper
+    if not followed:
+        assert "renamed or deleted, not imported again" in err and "give the file back its old name" in err
+        return
+    assert code == 0 and f"was renamed {Path('content/papers/lung-nodules.md')}" in err, err
+    assert [p.name for p in papers.glob("*.md")] == ["lung-nodules.md"]
+    assert f"into {Path('content/papers/lung-nodules.md')}" in err and "renamed or deleted" not in err
+    meta = page_meta(project)
+    assert meta["pages"] == expected(second)["pages"] and meta["sources"] == ["more.bib", "refs.bib"]
+    if edit == "title":
+        assert meta["title"] == "Lung nodules, found"
+    code, out, err = run_cli(project, "import")
+    assert code == 0 and "1 unchanged" in out and "renamed" not in err, err
+
+
+def test_a_page_copied_to_two_names_is_followed_to_neither(make_project, run_cli, tmp_path):
+    project = make_project()
+    listing = tmp_path / "refs.bib"
+    listing.write_text(bibtex(versions(5, 1)), encoding="utf-8")
+    run_cli(project, "import", listing)
+    papers = project / "content" / "papers"
+    [page] = papers.glob("*.md")
+    for name in ("a.md", "b.md"):
+        (papers / name).write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+    page.unlink()
+    code, _, err = run_cli(project, "import", listing)
+    assert code == 0 and "could be any of" in err and "a.md" in err and "b.md" in err, err
