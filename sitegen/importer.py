@@ -46,7 +46,7 @@ from sitegen.identity import (
     traits,
     wanted_shingles,
 )
-from sitegen.listings import Listing, RawEntry
+from sitegen.listings import Listing, RawEntry, is_snippet
 from sitegen.load import TOPICS_FILE
 from sitegen.merge import (
     SYNTHETIC_KEY,
@@ -781,11 +781,13 @@ def _described(
         for link in (links if isinstance(links, list) else [])
         if isinstance(link, dict) and isinstance(link.get("url"), str)
     ]
+    plain = markdown_plain(str(fields.get(BODY) or ""))
     return traits(
         shown,
         None if derived or not isinstance(title, str) else title,
-        markdown_plain(str(fields.get(BODY) or "")),
+        plain,
         urls,
+        cut_off=bool(plain.strip()) and is_snippet(plain),  # as the entry that wrote it was read
         title_keys=[] if derived else title_keys,
         dois=[str(fields["doi"])] if isinstance(fields.get("doi"), str) else [],
         arxiv=[str(fields["arxiv"])] if isinstance(fields.get("arxiv"), str) else [],

@@ -198,3 +198,42 @@ def test_a_page_copied_to_two_names_is_followed_to_neither(make_project, run_cli
     page.unlink()
     code, _, err = run_cli(project, "import", listing)
     assert code == 0 and "could be any of" in err and "a.md" in err and "b.md" in err, err
+
+
+# -- a snippet, then the full abstract ---------------------------------------------------------
+
+ABSTRACT = (
+    "We propose a new method for lung nodule detection in chest CT scans using deep convolutional "
+    "networks trained on large public datasets and evaluated on three hospitals with strong results "
+    "across all sites and scanners, and we release the code and the trained weights."
+)
+
+
+def daily(abstract: str) -> str:
+    return (
+        f"Daily Papers\n\nLungNet: Finding Lung Nodules\n\n{abstract}\n\n  • 5 authors\n·\nDec 3, 2024 12\n"
+    )
+
+
+def snippet_cuts() -> list[int]:
+    """Cut points inside words (as the site cuts its teasers), from 12 words on."""
+    words = ABSTRACT.split(" ")
+    starts = [len(" ".join(words[:n])) + 1 for n in range(12, len(words) - 2, 3)]
+    return [start + 2 for start in starts]
+
+
+@pytest.mark.parametrize("cut", snippet_cuts())
+def test_a_page_made_from_a_snippet_takes_the_full_abstract_of_a_later_listing(
+    make_project, run_cli, tmp_path, cut
+):
+    """The page's snippet stops mid-word as its entry did: before, the page forgot that, its last
+    word differed from the full text's, and the full abstract made a second page."""
+    project = make_project()
+    (tmp_path / "a.txt").write_text(daily(ABSTRACT[:cut]), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(daily(ABSTRACT), encoding="utf-8")
+    run_cli(project, "import", tmp_path / "a.txt")
+    code, out, err = run_cli(project, "import", tmp_path / "b.txt")
+    assert code == 0 and "0 created, 1 updated" in out, err
+    [page] = (project / "content" / "papers").glob("*.md")
+    _, body, _ = read_meta(page.read_text(encoding="utf-8"), str(page))
+    assert body.strip() == ABSTRACT
