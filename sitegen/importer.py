@@ -1055,6 +1055,11 @@ def _plan_paper(
         plan.derived_titles += 1
     if owned:
         plan.kept[paper.slug] = owned
+    if remembered is not None:
+        last = remembered.get("fields", {})
+        held = [key for key in owned if jsonable(imported.get(key)) != jsonable(last.get(key))]
+        if held:
+            plan.notes.append(_held_note(existing.path, held, imported, last))
     old = jsonable(dict(existing.meta, **{BODY: existing.body.strip()}))
     new = jsonable(dict(meta, **{BODY: body.strip()}))
     if old == new:
@@ -1063,6 +1068,30 @@ def _plan_paper(
     plan.updated[paper.slug] = [k for k in [*IMPORTED, BODY] if old.get(k) != new.get(k)] or ["field order"]
     plan.writes[path] = _updated_text(plan, existing, meta, body)
     return jsonable(imported)
+
+
+def _held_note(path: Path, held: list[str], imported: dict[str, Any], last: dict[str, Any]) -> str:
+    """Say which new values from the listings a page's hand edits hold back, and how to take them."""
+    said = []
+    for key in held:
+        if key != BODY:
+            said.append(f"{key} ({json.dumps(jsonable(imported.get(key)), ensure_ascii=False)})")
+            continue
+        new, old = normalise(str(imported.get(BODY, ""))).split(), normalise(str(last.get(BODY, ""))).split()
+        fuller = len(new) > len(old) and new[: len(old) - 1] == old[:-1]  # the old one's last word cut
+        said.append("a fuller abstract" if fuller else "a new abstract")
+    body = BODY in held
+    fields = [key for key in held if key != BODY]
+    how = []
+    if body:
+        how.append("delete the abstract (everything after the closing ---)")
+    if fields:
+        how.append(f"delete the line{'s' if len(fields) > 1 else ''} of {', '.join(fields)}")
+    edited = "the abstract" if body and not fields else "these fields" if not body else "them"
+    return (
+        f"note: {path}: held back, as you edited {edited} there: the listings now give "
+        f"{'; '.join(said)}. To take them, {', and '.join(how)}, then import again"
+    )
 
 
 def _updated_text(plan: Plan, existing: Existing, meta: dict[str, Any], body: str) -> str:

@@ -237,3 +237,41 @@ def test_a_page_made_from_a_snippet_takes_the_full_abstract_of_a_later_listing(
     [page] = (project / "content" / "papers").glob("*.md")
     _, body, _ = read_meta(page.read_text(encoding="utf-8"), str(page))
     assert body.strip() == ABSTRACT
+
+
+BODY_EDITS = {
+    "a comment appended": lambda body: body + "\n<!-- check this -->",
+    "a word changed": lambda body: body.replace("lung", "pulmonary", 1),
+    "a sentence appended": lambda body: body + "\n\nSee also our later work.",
+}
+
+
+@pytest.mark.parametrize("upvotes", [False, True])
+@pytest.mark.parametrize("edit", list(BODY_EDITS))
+def test_a_fuller_abstract_held_back_by_a_hand_edit_is_said_and_can_be_taken(
+    make_project, run_cli, tmp_path, edit, upvotes
+):
+    project = make_project()
+    (tmp_path / "a.txt").write_text(daily(ABSTRACT[:120]), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(daily(ABSTRACT).replace(" 12\n", " 15\n"), encoding="utf-8")
+    run_cli(project, "import", tmp_path / "a.txt")
+    [page] = (project / "content" / "papers").glob("*.md")
+    text = page.read_text(encoding="utf-8")
+    head, _, body = text.rpartition("---\n")
+    if upvotes:
+        head = head.replace("upvotes: 12", "upvotes: 3")
+    page.write_text(f"{head}---\n{BODY_EDITS[edit](body.strip())}\n", encoding="utf-8")
+    for dry in (True, False):
+        code, _, err = run_cli(project, "import", *(["--dry-run"] if dry else []), tmp_path / "b.txt")
+        assert code == 0, err
+        [note] = [line for line in err.splitlines() if "held back" in line]
+        assert str(Path("content/papers") / page.name) in note and "a fuller abstract" in note, note
+        assert "delete the abstract" in note
+        assert ("upvotes (15)" in note) == upvotes
+    _, body, _ = read_meta(page.read_text(encoding="utf-8"), str(page))
+    assert body.strip() == BODY_EDITS[edit](ABSTRACT[:120]).strip()  # the edit is kept
+    head, _, _ = page.read_text(encoding="utf-8").rpartition("---\n")
+    page.write_text(f"{head}---\n", encoding="utf-8")  # the abstract deleted: the listings' is taken
+    code, _, err = run_cli(project, "import")
+    _, body, _ = read_meta(page.read_text(encoding="utf-8"), str(page))
+    assert code == 0 and body.strip() == ABSTRACT and "a fuller abstract" not in err, err
