@@ -123,9 +123,8 @@ def run_import(args: argparse.Namespace) -> int:
         _stderr(line)
     for note in plan.notes:
         _stderr(note)
-    verb = "would merge" if args.dry_run else "merged"
-    for merge in plan.merges:
-        _stderr(merge_line(merge, verb))
+    for merge in [] if args.dry_run else plan.merges:  # a dry run lists them with what it would do
+        _stderr(merge_line(merge))
     if plan.deleted:
         gone = ", ".join(str(plan.content / "papers" / f"{slug}.md") for slug in sorted(plan.deleted))
         _stderr(
@@ -795,7 +794,21 @@ def _described(
         if isinstance(fields.get("authors"), list)
         else [],
         made_from=made_from,
+        authors_count=count if isinstance(count := fields.get("authors_count"), int) else None,
+        year=None if fields.get("date_inferred") is True else _year(fields.get("date")),
     )
+
+
+def _year(date: Any) -> int | None:
+    """The year of a page's `date` (a date, a number, or `2024-12-03` as the state keeps it)."""
+    if isinstance(date, bool):
+        return None
+    if isinstance(date, int):
+        return date
+    if isinstance(date, dt.date):
+        return date.year
+    found = re.match(r"(\d{4})", str(date)) if date is not None else None
+    return int(found.group(1)) if found else None
 
 
 def markdown_plain(markdown: str) -> str:
