@@ -128,7 +128,7 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     read = _ris_date(written) if written else (None, "")
     year = _first(fields, "year", "publication_year")
     if read[0] is None and year:  # no `DA`, or none that can be read: `PY`
-        written, read = year, read_date(year)
+        written, read = year, _ris_date(year)  # `PY  - 2019/03/15/` is a whole date too
     record.take_date(written, read)
     record.doi = clean_doi(_first(fields, "doi"))
     urls = [str(u) for u in fields.get("urls") or []]
