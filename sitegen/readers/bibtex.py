@@ -436,7 +436,7 @@ def _arxiv(fields: dict[str, str]) -> tuple[str | None, set[str]]:
     if eprint and archive in ("arxiv", ""):
         found = arxiv_id(eprint, marked=False)
         if found and (archive or re.fullmatch(r"\s*(?:arxiv:)?\S+\s*", eprint, re.IGNORECASE)):
-            return found, {"eprint", "archiveprefix", "eprinttype", "primaryclass"}
+            return found, {"eprint", "archiveprefix", "eprinttype"}  # `primaryclass` kept under extra
     if fields.get("arxiv") and arxiv_id(fields["arxiv"], marked=False):
         return arxiv_id(fields["arxiv"], marked=False), {"arxiv"}
     if re.search(r"\bcorr\b", fields.get("journal", ""), re.IGNORECASE) and arxiv_id(fields.get("volume")):
