@@ -12,6 +12,7 @@ merge is reported with its reason.
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as dt
 import errno
 import hashlib
@@ -267,8 +268,35 @@ def read_text(path: Path) -> str:
     return decode_listing(data, path)
 
 
+# Byte order marks that say how a text is encoded: a file saved as "Unicode" (UTF-16) by Notepad
+# or Excel starts with one. UTF-32's come first: UTF-32-LE's starts as UTF-16-LE's does.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+
+
 def decode_listing(data: bytes, path: Path) -> str:
+    for bom, codec, name in BOMS:
+        if data.startswith(bom):  # unambiguous: read as what its mark says (the codec drops the mark)
+            try:
+                return data.decode(codec).replace("\r\n", "\n")
+            except UnicodeDecodeError:
+                raise SitegenError(
+                    f"starts as {name} text but is not valid {name}",
+                    path=path,
+                    hint="save the listing as UTF-8 and import it again",
+                ) from None
     if b"\0" in data:
+        halves = (data[1::2], data[0::2])  # UTF-16 without its mark: a zero every other byte
+        if len(data) > 1 and any(half and half.count(0) == len(half) for half in halves):
+            raise SitegenError(
+                "looks like UTF-16 text without a byte order mark",
+                path=path,
+                hint="save the listing as UTF-8 and import it again",
+            )
         raise SitegenError(
             "is not a text file (it holds binary data)", path=path, hint="import the listing saved as text"
         )
@@ -506,7 +534,16 @@ class Corpus:
 
 
 def _read_page(path: Path) -> Existing | SpecialFile | list[Problem]:
-    """A paper file; else what it is instead of a regular file (never opened for reading), or its problems."""
+    """A paper file; else what it is instead of a regular file (never opened for reading; a
+    symbolic link that leads nowhere, skipped as the build skips it), or its problems."""
+    if os.path.islink(path):
+        try:
+            os.stat(path)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return SpecialFile("a symbolic link that leads back to itself")
+            if exc.errno == errno.ENOENT:
+                return SpecialFile("a symbolic link to a file that does not exist")
     try:
         text = read_bytes(path).decode("utf-8")
         meta, body, _ = read_meta(text, str(path))
