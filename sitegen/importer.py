@@ -505,9 +505,10 @@ class Existing:
 
     slug: str
     path: Path
-    text: str
+    text: str  # with `\n` line ends, whatever the file's
     meta: dict[str, Any]
     body: str
+    newline: str = "\n"  # the file's line ends (`\r\n` for a file saved on Windows), kept when it is edited
 
 
 @dataclass
@@ -546,6 +547,8 @@ def _read_page(path: Path) -> Existing | SpecialFile | list[Problem]:
                 return SpecialFile("a symbolic link to a file that does not exist")
     try:
         text = read_bytes(path).decode("utf-8")
+        newline = "\r\n" if 2 * text.count("\r\n") > text.count("\n") else "\n"  # most lines'
+        text = text.replace("\r\n", "\n")  # read, compared and edited as `\n`; written back as it was
         meta, body, _ = read_meta(text, str(path))
     except SpecialFile as kind:
         return kind
@@ -553,7 +556,7 @@ def _read_page(path: Path) -> Existing | SpecialFile | list[Problem]:
         return [Problem("is not UTF-8 text", str(path), hint="save it as UTF-8")]
     except SitegenError as error:
         return list(error.problems)
-    return Existing(path.stem, path, text, meta, body)
+    return Existing(path.stem, path, text, meta, body, newline)
 
 
 STATE_HINT = "restore it from git, or delete it: then every value already in a paper file counts as yours"
@@ -1116,7 +1119,7 @@ def _plan_paper(
         plan.unchanged += 1  # no field changed: the file is not rewritten, whatever its formatting
         return jsonable(imported)
     plan.updated[paper.slug] = [k for k in [*IMPORTED, BODY] if old.get(k) != new.get(k)] or ["field order"]
-    plan.writes[path] = _updated_text(plan, existing, meta, body)
+    plan.writes[path] = _updated_text(plan, existing, meta, body).replace("\n", existing.newline)
     return jsonable(imported)
 
 

@@ -275,3 +275,43 @@ def test_a_fuller_abstract_held_back_by_a_hand_edit_is_said_and_can_be_taken(
     code, _, err = run_cli(project, "import")
     _, body, _ = read_meta(page.read_text(encoding="utf-8"), str(page))
     assert code == 0 and body.strip() == ABSTRACT and "a fuller abstract" not in err, err
+
+
+# -- a paper file saved with Windows line ends -------------------------------------------------
+
+HAND_EDITS = {
+    "none": lambda text: text,
+    "a field": lambda text: text.replace("venue: Medical Image Analysis", "venue: My Venue"),
+    "a comment": lambda text: text.replace("sources:", "# mine\nsources:"),  # edited in place
+}
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("edit", list(HAND_EDITS))
+def test_a_page_updated_keeps_its_line_ends_and_crlf_is_no_edit(
+    make_project, run_cli, tmp_path, edit, newline
+):
+    """Each re-import of an updated record (generated versions, an abstract of two paragraphs that
+    changes too) rewrites the page with the line ends it has; saving it with CRLF edits nothing."""
+    project = make_project()
+    listing = tmp_path / "refs.bib"
+    records = [
+        dict(r, abstract=f"{ABSTRACT}\n\nVersion {n} of its second paragraph.")
+        for n, r in enumerate(versions(2, 3))
+    ]
+    records[0]["journal"] = "Medical Image Analysis"
+    listing.write_text(bibtex([records[0]]), encoding="utf-8")
+    run_cli(project, "import", listing)
+    [page] = (project / "content" / "papers").glob("*.md")
+    text = HAND_EDITS[edit](page.read_text(encoding="utf-8"))
+    page.write_bytes(text.replace("\n", newline).encode("utf-8"))
+    for record in records[1:]:
+        listing.write_text(bibtex([dict(record, journal="Medical Image Analysis")]), encoding="utf-8")
+        code, _, err = run_cli(project, "import", listing)
+        assert code == 0 and "held back" not in err, err
+        data = page.read_bytes()
+        lines = data.split(b"\n")[:-1]
+        assert all(line.endswith(b"\r") == (newline == "\r\n") for line in lines), data
+        meta, body, _ = read_meta(data.decode("utf-8").replace("\r\n", "\n"), str(page))
+        assert body.strip() == record["abstract"] and meta["pages"] == expected(record)["pages"]
+        assert meta["venue"] == ("My Venue" if edit == "a field" else "Medical Image Analysis")
