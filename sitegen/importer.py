@@ -1138,8 +1138,8 @@ def _held_note(path: Path, held: list[str], imported: dict[str, Any], last: dict
     how = []
     if body:
         how.append("delete the abstract (everything after the closing ---)")
-    if fields:
-        how.append(f"delete the line{'s' if len(fields) > 1 else ''} of {', '.join(fields)}")
+    if fields:  # (a field deleted stays deleted: that too is an edit)
+        how.append(f"write {'that value' if len(fields) == 1 else 'those values'} in")
     edited = "the abstract" if body and not fields else "these fields" if not body else "them"
     return (
         f"note: {path}: held back, as you edited {edited} there: the listings now give "

@@ -267,14 +267,16 @@ def test_a_fuller_abstract_held_back_by_a_hand_edit_is_said_and_can_be_taken(
         [note] = [line for line in err.splitlines() if "held back" in line]
         assert str(Path("content/papers") / page.name) in note and "a fuller abstract" in note, note
         assert "delete the abstract" in note
-        assert ("upvotes (15)" in note) == upvotes
+        assert ("upvotes (15)" in note) == upvotes and ("write that value in" in note) == upvotes
     _, body, _ = read_meta(page.read_text(encoding="utf-8"), str(page))
     assert body.strip() == BODY_EDITS[edit](ABSTRACT[:120]).strip()  # the edit is kept
     head, _, _ = page.read_text(encoding="utf-8").rpartition("---\n")
+    head = head.replace("upvotes: 3", "upvotes: 15")  # the value the note gives, written in
     page.write_text(f"{head}---\n", encoding="utf-8")  # the abstract deleted: the listings' is taken
     code, _, err = run_cli(project, "import")
-    _, body, _ = read_meta(page.read_text(encoding="utf-8"), str(page))
-    assert code == 0 and body.strip() == ABSTRACT and "a fuller abstract" not in err, err
+    meta, body, _ = read_meta(page.read_text(encoding="utf-8"), str(page))
+    assert code == 0 and body.strip() == ABSTRACT and "held back" not in err, err
+    assert meta["upvotes"] == 15
 
 
 # -- a paper file saved with Windows line ends -------------------------------------------------
