@@ -4,7 +4,8 @@ Evidence that two descriptions (listing entries, or a page already imported) are
 - a shared DOI or arXiv id, a record's own or found in the abstract's text and links;
 - titles that match and authors that agree (the same first author, half the names shared): a
   preprint and its published version, whatever their abstracts;
-- titles that match, of four words or more, when one of them has no abstract (a record);
+- titles that match, of four words or more, when one of them has no abstract (a record), and
+  their author counts and years (where known) are not far apart;
 - titles that match (case, spacing, punctuation, accents and small typos aside) *and* abstracts
   that agree: the same text, one a snippet of the other, or most word 4-grams shared;
 - no title on one side (or a derived one) and abstracts that agree closely: the same text, or
@@ -68,6 +69,8 @@ class Traits:
     # The entries it was imported from (`entry_id`): a page's, as the import state remembers them;
     # an entry's, its own. Sharing one is the strongest evidence: the very entry made the page.
     made_from: frozenset[str] = frozenset()
+    authors_count: int | None = None  # how many authors, when known (a list not cut by `others`)
+    year: int | None = None  # the year it shows, when the listing gave one
 
 
 @dataclass(frozen=True)
@@ -129,11 +132,17 @@ def traits(
     arxiv: Iterable[str] = (),
     authors: Iterable[str] = (),
     made_from: Iterable[str] = (),
+    authors_count: int | None = None,
+    year: int | None = None,
 ) -> Traits:
     """What identifies a description: its title, the words of its abstract, the DOIs and arXiv
     ids its text and links name (and its record gives: `dois`, `arxiv`), its code repositories,
     and its authors' family names."""
     words, shingles = _words_and_shingles(plain, cut_off)
+    authors = list(authors)
+    if authors:  # a list cut short (`and others`, `et al.`) says only that there are more
+        cut = any(normalise(name) in ("others", "et al", "al") for name in authors)
+        authors_count = None if cut else len(authors)
     text = " ".join([plain, *(link.url for link in links)])
     # Each pattern runs only on a text holding what any match of it holds (most abstracts name
     # no DOI, arXiv id or address): the same matches, without three scans of every abstract.
@@ -159,6 +168,8 @@ def traits(
         title_keys=frozenset(k for k in title_keys if k),
         families=tuple(filter(None, (normalise(names.family(name)) for name in authors))),
         made_from=frozenset(made_from),
+        authors_count=authors_count or None,
+        year=year,
     )
 
 
@@ -335,6 +346,9 @@ def relate(a: Traits, b: Traits) -> Verdict:
     agreement = compare_abstracts(a, b)
     if titles is not None and (not a.words or not b.words):
         # a record without an abstract: a specific title, and nothing that says otherwise
+        against = counter_evidence(a, b)  # a title alone is weighed against what else is known
+        if against:
+            return Verdict(conflict=True, clash=True, reason=f"{TITLE_REASONS[titles]}, yet {against}")
         if titles == "same" and len(_title_words(a.title or "")) >= SPECIFIC_TITLE_WORDS:
             return Verdict(same=True, strength=2, reason="same title; no abstract to compare")
         return Verdict()
@@ -358,6 +372,23 @@ def relate(a: Traits, b: Traits) -> Verdict:
             same=True, strength=strength, reason=f"no title to compare; {ABSTRACT_REASONS[agreement.kind]}"
         )
     return Verdict()
+
+
+YEARS_APART = 2  # a preprint and its published version: a year or two apart, seldom more
+AUTHORS_APART = 2  # a published version may add or drop an author or two
+
+
+def counter_evidence(a: Traits, b: Traits) -> str:
+    """What says two descriptions with matching titles are not one paper, though their names are
+    unknown: author counts far apart (1 and 9), or years further apart than a preprint and its
+    published version; '' when nothing does."""
+    if a.authors_count and b.authors_count:
+        few, many = sorted((a.authors_count, b.authors_count))
+        if many - few > AUTHORS_APART and 2 * few < many:
+            return f"{a.authors_count} / {b.authors_count} authors"
+    if a.year and b.year and abs(a.year - b.year) > YEARS_APART:
+        return f"years {a.year} / {b.year}"
+    return ""
 
 
 AUTHORS_AGREE = 0.5  # share of the shorter list's family names the other list has
@@ -525,6 +556,17 @@ def _page_evidence(
             if overlap >= SOURCE_OVERLAP:
                 return (1, overlap), f"listed in its sources; {what}"
     return (0, 0.0), ""
+
+
+def same_page(current: Traits, remembered: Traits) -> bool:
+    """A file the import state knows nothing of (`current`) is a page it remembers under a name
+    that is gone (`remembered`): the editor renamed it. The same paper; or, edited since, the
+    same DOI or arXiv id and no different one."""
+    verdict = relate(current, remembered)
+    if verdict.conflict:
+        shared = (current.dois & remembered.dois) or (current.arxiv & remembered.arxiv)
+        return bool(shared) and not _different_ids(current, remembered)
+    return verdict.same
 
 
 def _same_title(mine: Traits, page: Traits) -> bool:

@@ -12,6 +12,7 @@ merge is reported with its reason.
 from __future__ import annotations
 
 import argparse
+import codecs
 import datetime as dt
 import errno
 import hashlib
@@ -41,13 +42,24 @@ from sitegen.identity import (
     Traits,
     match_pages,
     normalise,
+    same_page,
     title_key,
     traits,
     wanted_shingles,
 )
-from sitegen.listings import Listing, RawEntry
+from sitegen.listings import Listing, RawEntry, is_snippet
 from sitegen.load import TOPICS_FILE
-from sitegen.merge import Apart, Group, Grouping, Join, cluster, make_slug, merged_paper, where
+from sitegen.merge import (
+    SYNTHETIC_KEY,
+    Apart,
+    Group,
+    Grouping,
+    Join,
+    cluster,
+    make_slug,
+    merged_paper,
+    where,
+)
 from sitegen.model import Link, Paper
 from sitegen.paperedit import edit_paper
 from sitegen.paperfile import FIELDS, dump_meta, jsonable, paper_meta, read_meta
@@ -91,6 +103,7 @@ class Plan:
 
     content: Path
     writes: dict[Path, str] = field(default_factory=dict)  # path -> new text
+    removed: list[Path] = field(default_factory=list)  # older copies of a listing given again
     created: list[str] = field(default_factory=list)
     updated: dict[str, list[str]] = field(default_factory=dict)  # slug -> changed fields
     kept: dict[str, list[str]] = field(default_factory=dict)  # slug -> editor-owned fields kept
@@ -111,13 +124,15 @@ def run_import(args: argparse.Namespace) -> int:
         _stderr(line)
     for note in plan.notes:
         _stderr(note)
-    verb = "would merge" if args.dry_run else "merged"
-    for merge in plan.merges:
-        _stderr(merge_line(merge, verb))
+    for merge in [] if args.dry_run else plan.merges:  # a dry run lists them with what it would do
+        _stderr(merge_line(merge))
     if plan.deleted:
+        gone = ", ".join(str(plan.content / "papers" / f"{slug}.md") for slug in sorted(plan.deleted))
         _stderr(
-            f"note: deleted papers stay deleted: {', '.join(sorted(plan.deleted))} "
-            f"(remove their entries from {STATE_NAME} to import them again)"
+            f"note: renamed or deleted, not imported again: {gone}. A page you deleted stays deleted "
+            f"(remove its entry from {plan.content / STATE_NAME} to import it again). A renamed page "
+            "is followed when its file still shows its DOI, arXiv id, or title with its abstract or "
+            "authors; if not, give the file back its old name, import, then rename it again"
         )
     if args.dry_run:
         _print_dry_run(plan)
@@ -253,8 +268,35 @@ def read_text(path: Path) -> str:
     return decode_listing(data, path)
 
 
+# Byte order marks that say how a text is encoded: a file saved as "Unicode" (UTF-16) by Notepad
+# or Excel starts with one. UTF-32's come first: UTF-32-LE's starts as UTF-16-LE's does.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+
+
 def decode_listing(data: bytes, path: Path) -> str:
+    for bom, codec, name in BOMS:
+        if data.startswith(bom):  # unambiguous: read as what its mark says (the codec drops the mark)
+            try:
+                return data.decode(codec).replace("\r\n", "\n")
+            except UnicodeDecodeError:
+                raise SitegenError(
+                    f"starts as {name} text but is not valid {name}",
+                    path=path,
+                    hint="save the listing as UTF-8 and import it again",
+                ) from None
     if b"\0" in data:
+        halves = (data[1::2], data[0::2])  # UTF-16 without its mark: a zero every other byte
+        if len(data) > 1 and any(half and half.count(0) == len(half) for half in halves):
+            raise SitegenError(
+                "looks like UTF-16 text without a byte order mark",
+                path=path,
+                hint="save the listing as UTF-8 and import it again",
+            )
         raise SitegenError(
             "is not a text file (it holds binary data)", path=path, hint="import the listing saved as text"
         )
@@ -267,10 +309,15 @@ def decode_listing(data: bytes, path: Path) -> str:
         ) from None
 
 
-def gather_sources(content: Path, listings: list[Path], notes: list[str] | None = None) -> list[Source]:
+def gather_sources(
+    content: Path, listings: list[Path], notes: list[str] | None = None, removed: list[Path] | None = None
+) -> list[Source]:
     """The kept sources plus the given listings (copied in unless an identical file is there).
 
-    A special file among the kept sources (a FIFO, say) is skipped with a note."""
+    A given listing named as a kept one, holding every entry of it (an updated `refs.bib`),
+    replaces it, and the older copies of it kept beside it (`refs-1a2b3c4d.bib`) that it also
+    holds are `removed`; a listing of that name holding other papers is kept beside it under a
+    name with its hash. A special file among the kept sources (a FIFO, say) is skipped with a note."""
     folder = content / "sources"
     problems: list[Problem] = []
     kept: dict[str, Source] = {}
@@ -299,7 +346,23 @@ def gather_sources(content: Path, listings: list[Path], notes: list[str] | None 
         suffix = path.suffix if path.suffix.lower() in LISTING_SUFFIXES else ""
         name = f"{path.stem}{suffix}" if suffix else f"{path.name}.txt"  # kept by a suffix it knows
         if name in kept:
-            name = f"{path.stem}-{sha[:8]}{suffix or '.txt'}"
+            earlier = _earlier_versions(name, given, kept)
+            if name in earlier:  # the same listing updated: the new copy takes the old one's place
+                for stale in earlier:
+                    del kept[stale]
+                    by_hash = {sha_: n for sha_, n in by_hash.items() if n != stale}
+                if removed is not None:
+                    removed.extend(folder / stale for stale in earlier if stale != name)
+                if notes is not None:
+                    notes.append(_replaced_note(path, folder, earlier))
+            else:
+                original, name = name, f"{path.stem}-{sha[:8]}{suffix or '.txt'}"
+                if notes is not None:
+                    notes.append(
+                        f"note: {path}: {folder / original} holds a different "
+                        f"listing of that name (with entries this one lacks): this one is kept beside "
+                        f"it as {folder / name}; if it is an updated version, delete the old copy"
+                    )
         kept[name] = Source(name, given, sha, given=True, copy_from=path)
         by_hash[sha] = name
     if problems:
@@ -311,6 +374,54 @@ def gather_sources(content: Path, listings: list[Path], notes: list[str] | None 
             hint="name listing files; with none, sitegen import re-imports content/sources/",
         )
     return [kept[name] for name in sorted(kept)]
+
+
+def _entry_names(text: str, name: str) -> set[str] | None:
+    """What names a listing's entries from one version of it to the next: a record's own key,
+    else its title; None when it cannot be read (its errors are said when it is imported)."""
+    try:
+        listing = parse_listing(text, name)
+    except SitegenError:
+        return None
+    found = set()
+    for entry in listing.entries:
+        if entry.key and not SYNTHETIC_KEY.search(entry.key):
+            found.add(f"#{entry.key}")
+        elif entry.title and title_key(entry.title):
+            found.add(f"t:{title_key(entry.title)}")
+        else:
+            return None  # an untitled entry: nothing to tell whether the new version has it
+    return found
+
+
+def _earlier_versions(name: str, text: str, kept: dict[str, Source]) -> list[str]:
+    """The kept copies of listing `name` (itself, and copies kept beside it as `stem-<hash>`)
+    whose every entry `text` has: earlier versions of it, which it replaces."""
+    stem, suffix = os.path.splitext(name)
+    copy = re.compile(re.escape(stem) + r"-[0-9a-f]{8}" + re.escape(suffix))
+    newer = _entry_names(text, name)
+    if not newer:
+        return []
+    earlier = []
+    for kept_name in sorted(kept):
+        if kept_name == name or copy.fullmatch(kept_name):
+            older = _entry_names(kept[kept_name].text, kept_name)
+            if older is not None and older <= newer:
+                earlier.append(kept_name)
+    return earlier
+
+
+def _replaced_note(path: Path, folder: Path, earlier: list[str]) -> str:
+    name = earlier[0] if len(earlier) == 1 else None
+    older = [folder / n for n in earlier]
+    if name is not None:
+        what = f"it replaces {older[0]}, an earlier version of it"
+    else:
+        what = f"it replaces {', '.join(map(str, older))}, earlier versions of it"
+    return (
+        f"note: {path}: {what} (every entry of which it holds): the page takes its values, "
+        "but for fields you have edited"
+    )
 
 
 def _checked(path: Path, problems: list[Problem]) -> str | None:
@@ -394,9 +505,10 @@ class Existing:
 
     slug: str
     path: Path
-    text: str
+    text: str  # with `\n` line ends, whatever the file's
     meta: dict[str, Any]
     body: str
+    newline: str = "\n"  # the file's line ends (`\r\n` for a file saved on Windows), kept when it is edited
 
 
 @dataclass
@@ -423,9 +535,20 @@ class Corpus:
 
 
 def _read_page(path: Path) -> Existing | SpecialFile | list[Problem]:
-    """A paper file; else what it is instead of a regular file (never opened for reading), or its problems."""
+    """A paper file; else what it is instead of a regular file (never opened for reading; a
+    symbolic link that leads nowhere, skipped as the build skips it), or its problems."""
+    if os.path.islink(path):
+        try:
+            os.stat(path)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return SpecialFile("a symbolic link that leads back to itself")
+            if exc.errno == errno.ENOENT:
+                return SpecialFile("a symbolic link to a file that does not exist")
     try:
         text = read_bytes(path).decode("utf-8")
+        newline = "\r\n" if 2 * text.count("\r\n") > text.count("\n") else "\n"  # most lines'
+        text = text.replace("\r\n", "\n")  # read, compared and edited as `\n`; written back as it was
         meta, body, _ = read_meta(text, str(path))
     except SpecialFile as kind:
         return kind
@@ -433,7 +556,7 @@ def _read_page(path: Path) -> Existing | SpecialFile | list[Problem]:
         return [Problem("is not UTF-8 text", str(path), hint="save it as UTF-8")]
     except SitegenError as error:
         return list(error.problems)
-    return Existing(path.stem, path, text, meta, body)
+    return Existing(path.stem, path, text, meta, body, newline)
 
 
 STATE_HINT = "restore it from git, or delete it: then every value already in a paper file counts as yours"
@@ -511,6 +634,58 @@ def _json_line(text: str, where_: str) -> int | None:
             return None
         position = found
     return text.count("\n", 0, position) + 1 if position else None
+
+
+# -- pages the editor renamed -----------------------------------------------------------------
+
+
+def _follow_renames(content: Path, state: dict[str, Any], notes: list[str]) -> dict[str, str]:
+    """Pages the import state remembers under a file name that is gone, found renamed: a file the
+    state remembers nothing of, that is the same paper by what the importer wrote there (its DOI,
+    arXiv id, title with its abstract or authors). Each record moves to the new name (the page is
+    updated there, and messages name it so), with a note; {old slug: new slug}. A file that
+    could be either of two gone pages, or a gone page either of two files, is followed by none."""
+    folder = content / "papers"
+    if not os.path.isdir(folder):
+        return {}
+    records = state["papers"]
+    files = {path.stem: path for path in folder.glob("*.md") if not path.name.startswith(".")}
+    gone = [
+        slug for slug in sorted(records) if slug not in files and not os.path.lexists(folder / f"{slug}.md")
+    ]
+    unknown = [slug for slug in sorted(files) if slug not in records]
+    if not gone or not unknown:
+        return {}
+    candidates: dict[str, list[str]] = {}
+    for new in unknown:
+        existing = _read_page(files[new])
+        if not isinstance(existing, Existing):
+            continue  # its problems are said when the pages are read
+        current = _descriptions(str(files[new]), None, existing).current
+        for old in gone:
+            remembered = _descriptions(str(folder / f"{old}.md"), records[old], None).remembered
+            if current is not None and remembered is not None and same_page(current, remembered):
+                candidates.setdefault(old, []).append(new)
+    taken = [new for found in candidates.values() for new in found]
+    moved: dict[str, str] = {}
+    for old, found in sorted(candidates.items()):
+        if len(found) == 1 and taken.count(found[0]) == 1:
+            moved[old] = found[0]
+            records[found[0]] = records.pop(old)
+            notes.append(
+                f"note: {folder / (old + '.md')} was renamed {files[found[0]]}: the import updates it "
+                "there (it is the same paper by what the import wrote in it)"
+            )
+        else:
+            also = sorted(
+                {new for other, more in candidates.items() if set(more) & set(found) for new in more}
+            )
+            notes.append(
+                f"warning: {folder / (old + '.md')} is gone, and could be any of "
+                f"{', '.join(str(files[n]) for n in also)}: none of them is taken for it; if it was "
+                f"renamed, give it back its name {old}.md, import, then rename it again"
+            )
+    return moved
 
 
 # -- which page each paper has -----------------------------------------------------------------
@@ -645,11 +820,13 @@ def _described(
         for link in (links if isinstance(links, list) else [])
         if isinstance(link, dict) and isinstance(link.get("url"), str)
     ]
+    plain = markdown_plain(str(fields.get(BODY) or ""))
     return traits(
         shown,
         None if derived or not isinstance(title, str) else title,
-        markdown_plain(str(fields.get(BODY) or "")),
+        plain,
         urls,
+        cut_off=bool(plain.strip()) and is_snippet(plain),  # as the entry that wrote it was read
         title_keys=[] if derived else title_keys,
         dois=[str(fields["doi"])] if isinstance(fields.get("doi"), str) else [],
         arxiv=[str(fields["arxiv"])] if isinstance(fields.get("arxiv"), str) else [],
@@ -657,7 +834,21 @@ def _described(
         if isinstance(fields.get("authors"), list)
         else [],
         made_from=made_from,
+        authors_count=count if isinstance(count := fields.get("authors_count"), int) else None,
+        year=None if fields.get("date_inferred") is True else _year(fields.get("date")),
     )
+
+
+def _year(date: Any) -> int | None:
+    """The year of a page's `date` (a date, a number, or `2024-12-03` as the state keeps it)."""
+    if isinstance(date, bool):
+        return None
+    if isinstance(date, int):
+        return date
+    if isinstance(date, dt.date):
+        return date.year
+    found = re.match(r"(\d{4})", str(date)) if date is not None else None
+    return int(found.group(1)) if found else None
 
 
 def markdown_plain(markdown: str) -> str:
@@ -681,9 +872,10 @@ def plan_import(
     two processes describe them (a test sends a small library down that path)."""
     plan = Plan(content)
     skipped: list[str] = []
-    sources = gather_sources(content, listings, skipped)
+    sources = gather_sources(content, listings, skipped, plan.removed)
     parsed = parse_sources(sources, content)
     state = read_state(content)
+    _follow_renames(content, state, skipped)
     years = _years(sources, parsed, state, year, today, plan)
     grouping = cluster(entry for listing in parsed for entry in listing.entries)
     groups = grouping.groups
@@ -916,14 +1108,43 @@ def _plan_paper(
         plan.derived_titles += 1
     if owned:
         plan.kept[paper.slug] = owned
+    if remembered is not None:
+        last = remembered.get("fields", {})
+        held = [key for key in owned if jsonable(imported.get(key)) != jsonable(last.get(key))]
+        if held:
+            plan.notes.append(_held_note(existing.path, held, imported, last))
     old = jsonable(dict(existing.meta, **{BODY: existing.body.strip()}))
     new = jsonable(dict(meta, **{BODY: body.strip()}))
     if old == new:
         plan.unchanged += 1  # no field changed: the file is not rewritten, whatever its formatting
         return jsonable(imported)
     plan.updated[paper.slug] = [k for k in [*IMPORTED, BODY] if old.get(k) != new.get(k)] or ["field order"]
-    plan.writes[path] = _updated_text(plan, existing, meta, body)
+    plan.writes[path] = _updated_text(plan, existing, meta, body).replace("\n", existing.newline)
     return jsonable(imported)
+
+
+def _held_note(path: Path, held: list[str], imported: dict[str, Any], last: dict[str, Any]) -> str:
+    """Say which new values from the listings a page's hand edits hold back, and how to take them."""
+    said = []
+    for key in held:
+        if key != BODY:
+            said.append(f"{key} ({json.dumps(jsonable(imported.get(key)), ensure_ascii=False)})")
+            continue
+        new, old = normalise(str(imported.get(BODY, ""))).split(), normalise(str(last.get(BODY, ""))).split()
+        fuller = len(new) > len(old) and new[: len(old) - 1] == old[:-1]  # the old one's last word cut
+        said.append("a fuller abstract" if fuller else "a new abstract")
+    body = BODY in held
+    fields = [key for key in held if key != BODY]
+    how = []
+    if body:
+        how.append("delete the abstract (everything after the closing ---)")
+    if fields:  # (a field deleted stays deleted: that too is an edit)
+        how.append(f"write {'that value' if len(fields) == 1 else 'those values'} in")
+    edited = "the abstract" if body and not fields else "these fields" if not body else "them"
+    return (
+        f"note: {path}: held back, as you edited {edited} there: the listings now give "
+        f"{'; '.join(said)}. To take them, {', and '.join(how)}, then import again"
+    )
 
 
 def _updated_text(plan: Plan, existing: Existing, meta: dict[str, Any], body: str) -> str:
@@ -979,6 +1200,8 @@ def _resolve(
 def _print_dry_run(plan: Plan) -> None:
     for path in sorted(p for p in plan.writes if p.parent.name == "sources"):
         print(f"would copy listing to {path}")
+    for path in plan.removed:
+        print(f"would remove {path}, an earlier version of a listing given again")
     for slug in plan.created:
         print(f"would create {plan.content / 'papers' / (slug + '.md')}")
     for slug, fields in sorted(plan.updated.items()):
@@ -1023,6 +1246,11 @@ def apply(plan: Plan) -> None:
                 "written, the import state last, so importing again finishes the job",
                 path=path,
             ) from None
+    for path in plan.removed:  # after the import state, which no longer names them
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            _stderr(f"warning: {path}: cannot remove this earlier copy of a listing: {exc.strerror or exc}")
 
 
 def write_temporary(path: Path, text: str) -> str:

@@ -59,6 +59,8 @@ def entry_traits(entry: RawEntry, abstract: Abstract) -> Traits:
         arxiv=[entry.arxiv] if entry.arxiv else [],
         authors=entry.authors,
         made_from=[entry_id(entry)],
+        authors_count=entry.authors_count,
+        year=entry.date.year if entry.date else None,  # None when the listing left it out
     )
 
 
@@ -345,8 +347,6 @@ def is_published(entry: RawEntry) -> bool:
     if entry.type == "preprint":
         return False
     return bool(entry.doi) or bool(entry.venue and not PREPRINT_VENUE.search(entry.venue))
-
-
 
 
 def fullest(abstracts: list[Abstract]) -> Abstract:

@@ -68,8 +68,12 @@ def read_meta(text: str, path: str) -> tuple[dict[str, Any], str, str]:
     fast = fast_meta(front)  # the common shape, read without PyYAML's nodes: ~8x faster
     if fast is not None:
         return fast, body, front
+    # libyaml takes a tab for a space after `key:` or `- ` and at a line's end, where PyYAML (and
+    # so site.yaml and topics.yaml) refuses it: a front matter with a tab is read by PyYAML's own
+    # loader, to be read alike everywhere (rare, so no slower in practice).
+    loader = yaml.SafeLoader if "\t" in front else _Loader
     try:  # the front matter starts on the file's line 2
-        meta = yamlfile.load(front, _Loader, path, first_line=2, hint=YAML_HINT, what=YAML_WHAT) or {}
+        meta = yamlfile.load(front, loader, path, first_line=2, hint=YAML_HINT, what=YAML_WHAT) or {}
     except ValueError as exc:  # YAML reads `2026-02-30` as a date, and that date does not exist
         key = _impossible_date_key(front)
         raise SitegenError(

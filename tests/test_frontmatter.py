@@ -18,9 +18,10 @@ import pytest
 import yaml
 
 from sitegen import schema
+from sitegen.errors import SitegenError
 from sitegen.frontmatter import fast_meta
 from sitegen.model import Paper
-from sitegen.paperfile import dump_meta, dump_paper, paper_meta, parse_paper, split
+from sitegen.paperfile import dump_meta, dump_paper, paper_meta, parse_paper, read_meta, split
 from tests.test_bench_generate import load_generator
 
 # Scalars YAML 1.1 (PyYAML) reads as something else than their text, or not at all, or only with
@@ -155,3 +156,38 @@ def test_what_the_importer_writes_for_odd_values_is_read_alike():
     front = split(dump_meta(values, "abstract"), "x.md")[0]
     assert assert_same_or_declined(front) or fast_meta(front) is None
     assert paper_meta(parse_paper(dump_meta(values, "x"), "x.md", "x"))["title"] == values["title"]
+
+
+# White space around the separators, tabs above all: libyaml (the C loader) takes a tab for a
+# space after `key:` and `- ` and at a line's end, where PyYAML's own loader (which reads
+# site.yaml and topics.yaml) refuses it. A paper file must be read as PyYAML reads it.
+SPACES = ("", " ", "  ", "\t", " \t", "\t ", "\t\t")
+SHAPES = (
+    "title:{s}'Deep Learning: a Survey'{t}",
+    "title:{s}Deep learning{t}",
+    "title: x\nsources:\n-{s}a.txt{t}",
+    "links:\n- url:{s}https://x.org{t}\n  kind:{s}code",
+    "title: x{t}\n# a comment{t}",
+    "title:{s}'x' # c{t}",
+    "authors: [{s}Ada{t}]",
+)
+
+
+def read_as_pyyaml(front: str) -> Any:
+    try:
+        return yaml.load(front, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        return exc
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_white_space_and_tabs_around_separators_read_as_pyyaml_reads_them(shape):
+    for space, trailing in itertools.product(SPACES, SPACES):
+        front = shape.format(s=space, t=trailing)
+        expected = read_as_pyyaml(front)
+        text = f"---\n{front}\n---\nAbstract.\n"
+        if isinstance(expected, Exception):
+            with pytest.raises(SitegenError, match="not valid YAML"):
+                read_meta(text, "x.md")
+        elif isinstance(expected, dict):
+            assert typed(read_meta(text, "x.md")[0]) == typed(expected), repr(front)

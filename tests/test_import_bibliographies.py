@@ -443,3 +443,38 @@ def test_a_comma_missing_between_two_fields_is_an_error_at_the_first(line):
     assert (
         problem.line == start + 1 and f"`{field.group(1)}`" in problem.message and "comma" in problem.message
     )
+
+
+UNDEFINED_CASES = [
+    (field, value, defined)
+    for field in ("journal", "booktitle", "publisher", "note")
+    for value in ("jbhi", "IEEE # jbhi", '"Proc. " # miccai # " 2020"')
+    for defined in (False, True)
+]
+
+
+@pytest.mark.parametrize("field, value, defined", UNDEFINED_CASES)
+def test_an_undefined_string_macro_is_warned_about_as_pybtex_refuses_it(field, value, defined):
+    """pybtex stops at an undefined macro (UndefinedMacro, naming it); sitegen keeps its name as
+    the value, as BibTeX does, and warns naming the entry, its line, the field and the macro."""
+    names = [part.strip() for part in value.split("#") if not part.strip().startswith('"')]
+    strings = (
+        "".join(f"@string{{{name} = {{{name.upper()} Journal}}}}\n" for name in names) if defined else ""
+    )
+    text = f"{strings}\n@article{{k1,\n  title = {{A Title}},\n  {field} = {value},\n  year = 2020,\n}}\n"
+    line = text.count("\n", 0, text.index("@article")) + 1
+    try:
+        expected = pybtex.database.parse_string(text, "bibtex").entries["k1"].fields[field]
+    except pybtex.database.input.bibtex.UndefinedMacro as error:
+        assert not defined and names[0] in str(error)
+        expected = None
+    listing = parse_listing(text, "refs.bib")
+    warned = [str(w) for w in listing.warnings if "no @string macro" in str(w)]
+    if expected is not None:  # the value pybtex gives, in the field the reader put it in
+        [entry] = listing.entries
+        assert not warned and expected in (entry.venue, entry.publisher, dict(entry.extra).get(field))
+        return
+    assert len(warned) == len(names), warned
+    for name, warning in zip(names, warned, strict=True):
+        assert warning.startswith(f"refs.bib:{line}: entry `k1`: `{field}`: `{name}`")
+        assert "define it (@string" in warning and f"{field} = {{{name}}}" in warning

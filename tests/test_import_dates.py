@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 
 import pytest
+import rispy
 
 from sitegen.readers import parse_listing
 
@@ -71,6 +72,16 @@ WRITERS: dict[str, tuple[str, Callable[..., str]]] = {
             f"DA  - {y}/{'' if m is None else f'{m:02}'}/{'' if d is None else f'{d:02}'}/\nER  - \n"
         ),
     ),
+    **{
+        f"ris {tag}": (
+            "library.ris",
+            lambda i, y, m, d, tag=tag: (
+                f"TY  - JOUR\nID  - k{i}\nTI  - T{i}\n"
+                f"{tag}  - {y}/{'' if m is None else f'{m:02}'}/{'' if d is None else f'{d:02}'}/\nER  - \n"
+            ),
+        )
+        for tag in ("PY", "Y1")  # RIS's year tags, in its date format (YYYY/MM/DD/other) too
+    },
     "csl date-parts": (
         "library.json",
         lambda i, y, m, d: json.dumps({"id": f"k{i}", "type": "book", "title": f"T{i}",
@@ -170,3 +181,20 @@ def test_a_csl_date_keeps_what_it_can_and_says_what_it_could_not(issued, date, w
         [warning] = listing.warnings
         written = issued if isinstance(issued, str) else json.dumps(issued)
         assert str(warning) == f"lib.json:1: entry `k`: date `{written}`: {warned}"
+
+
+@pytest.mark.parametrize("tag", ["PY", "Y1", "DA"])
+def test_a_ris_date_as_rispy_reads_it_keeps_every_part_the_calendar_allows(tag):
+    """rispy reads each generated date (with other information after the day, as RIS allows) as
+    the text written; what sitegen keeps is its parts, by the calendar."""
+    for index, (year, month, day) in enumerate(CASES):
+        written = (
+            f"{year}/{'' if month is None else f'{month:02}'}/{'' if day is None else f'{day:02}'}/Spring"
+        )
+        text = f"TY  - JOUR\nID  - k{index}\nTI  - T{index}\n{tag}  - {written}\nER  - \n"
+        [record] = rispy.loads(text)
+        field = {"PY": "year", "Y1": "publication_year", "DA": "date"}[tag]
+        y, m, d = [*record[field].split("/"), "", ""][:3]
+        date, _ = kept(int(y), int(m) if m else None, int(d) if d else None)
+        [entry] = parse_listing(text, "library.ris").entries
+        assert (entry.date.year, entry.date.month, entry.date.day) == date, written

@@ -4,6 +4,7 @@ Generated: every kind of special file at every place the importer reads, every p
 import state given every wrong type, and a write failure injected at every file of an import.
 """
 
+import codecs
 import errno
 import json
 import os
@@ -51,7 +52,7 @@ def make_special(path: Path, kind: str) -> None:
 
 
 SKIPPED = ["fifo", "socket", "folder"]  # special files in content/ are skipped with a warning
-REFUSED = ["loop", "broken link"]  # a link that leads nowhere is an error
+REFUSED = ["loop", "broken link"]  # a link that leads nowhere is an error, but among the papers
 PLACES = ["content/papers/x.md", "content/sources/x.txt"]
 
 
@@ -69,7 +70,22 @@ def test_a_special_file_in_content_is_skipped_with_a_warning_and_never_opened(pr
 
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("kind", REFUSED)
-@pytest.mark.parametrize("place", [*PLACES, "content/.import-state.json"])
+def test_a_link_leading_nowhere_among_the_papers_is_skipped_with_a_warning_as_the_build_skips_it(
+    project, run_cli, kind
+):
+    place = "content/papers/x.md"
+    make_special(project / place, kind)
+    before = snapshot(project / "content")
+    code, out, err = run_cli(project, "import")
+    assert code == 0 and f"warning: {place}: skipped: it is a symbolic link" in err, err
+    assert snapshot(project / "content") == before and "0 created, 0 updated, 4 unchanged" in out
+    code, out, err = run_cli(project, "build")  # (its warnings come with its report)
+    assert code == 0 and f"warning: {place}: skipped: a symbolic link" in out + err, (out, err)
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("kind", REFUSED)
+@pytest.mark.parametrize("place", ["content/sources/x.txt", "content/.import-state.json"])
 def test_a_link_leading_nowhere_is_one_error_line(project, run_cli, place, kind):
     if place.endswith(".json"):
         (project / place).unlink()
@@ -220,3 +236,52 @@ def test_a_failed_rename_is_one_error_line_and_the_next_import_finishes_the_job(
     code, _, err = run_cli(project, "import", listing)
     assert code == 0, err
     assert snapshot(project / "content") == snapshot(clean)
+
+
+ENCODINGS = ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "utf-8-sig"]
+TITLE = "Über die Segmentierung: ein Überblick"
+LISTINGS = {
+    "refs.ris": f"TY  - JOUR\nTI  - {TITLE}\nAU  - Müller, Anna\nPY  - 2019/03/15/\nER  - \n",
+    "refs.bib": f"@article{{k, title = {{{TITLE}}}, author = {{Müller, Anna}}, year = 2019}}\n",
+    "daily.txt": (DATA / "daily.txt").read_text(encoding="utf-8"),
+}
+
+
+def encoded(text: str, encoding: str, newline: str) -> bytes:
+    """`text` as a program saving "Unicode" writes it: with the byte order mark of its encoding."""
+    data = text.replace("\n", newline).encode(encoding)
+    marks = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
+             "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}  # fmt: skip
+    return marks.get(encoding, b"") + data  # (utf-16, utf-32 and utf-8-sig write their own)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@pytest.mark.parametrize("name", list(LISTINGS))
+def test_a_listing_saved_as_utf16_or_utf32_with_its_mark_reads_as_its_utf8_text(
+    make_project, run_cli, tmp_path, name, encoding, newline
+):
+    plain, marked = tmp_path / "plain", tmp_path / "marked"
+    for folder, data in (
+        (plain, LISTINGS[name].encode("utf-8")),
+        (marked, encoded(LISTINGS[name], encoding, newline)),
+    ):
+        folder.mkdir()
+        (folder / name).write_bytes(data)
+    expected = make_project()
+    code, _, err = run_cli(expected, "import", plain / name)
+    assert code == 0, err
+    pages = snapshot(expected / "content" / "papers")
+    shutil.rmtree(expected / "content")
+    code, _, err = run_cli(expected, "import", marked / name)
+    assert code == 0, err
+    assert snapshot(expected / "content" / "papers") == pages
+    assert (expected / "content" / "sources" / name).read_text(encoding="utf-8") == LISTINGS[name]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_mark_is_one_error_line_saying_so(project, run_cli, tmp_path, encoding):
+    (tmp_path / "refs.ris").write_bytes(LISTINGS["refs.ris"].encode(encoding))
+    code, _, err = run_cli(project, "import", tmp_path / "refs.ris")
+    assert code == 1 and "UTF-16 text without a byte order mark" in err and "save the listing as UTF-8" in err
+    assert len(err.strip().splitlines()) == 1

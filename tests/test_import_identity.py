@@ -10,6 +10,7 @@ import importlib.util
 import re
 from pathlib import Path
 
+import pybtex.database
 import pytest
 
 from sitegen.load import SLUG
@@ -283,3 +284,57 @@ def test_pages_described_by_two_processes_give_the_plan_one_process_gives(make_p
             (p.created, p.updated, p.merges, p.notes, p.progress, sorted(p.writes.items())) for p in plans
         ]
         assert shown[0] == shown[1], listing.name
+
+
+# -- a title alone, against author counts and years --------------------------------------------
+
+TITLE_ONLY = "LungNet: Finding Lung Nodules in Chest CT"
+COUNTS = [(9, 1), (5, 1), (9, 8), (3, 1), (4, 2), (2, 9)]  # (the page's, the record's)
+YEARS = [0, 1, 2, 3, 5, -3]  # the record's year after the page's
+
+
+def _title_only_case(daily_count: int, bib_count: int, gap: int) -> tuple[str, str, bool]:
+    """A daily-papers entry and a BibTeX record (written by pybtex) of one title; whether they are
+    two papers: author counts more than two and twice apart, or years more than two apart."""
+    page = (
+        f"Daily Papers\n\n{TITLE_ONLY}\n\n"
+        + "We find lung nodules in chest CT scans with a new network. " * 4
+        + f"\n\n  • {daily_count} authors\n·\nDec 3, 2022 12\n"
+    )
+    entry = pybtex.database.Entry(
+        "article", fields={"title": TITLE_ONLY, "journal": "Radiology", "year": str(2022 + gap)}
+    )
+    entry.persons["author"] = [pybtex.database.Person(f"Author{n}, Given") for n in range(bib_count)]
+    bib = pybtex.database.BibliographyData({"key": entry}).to_string("bibtex")
+    few, many = sorted((daily_count, bib_count))
+    apart = (many - few > 2 and 2 * few < many) or abs(gap) > 2
+    return page, bib, apart
+
+
+TITLE_CASES = [(c, y, together) for c in COUNTS for y in YEARS for together in (True, False)]
+
+
+@pytest.mark.parametrize("counts, gap, together", TITLE_CASES)
+def test_a_title_alone_is_weighed_against_author_counts_and_years(
+    make_project, run_cli, tmp_path, counts, gap, together
+):
+    """In one import (two entries) or two (an entry against the page): two papers and a warning
+    when the counts or years are far apart; else one paper, the merge said."""
+    page, bib, apart = _title_only_case(*counts, gap)
+    (tmp_path / "daily.txt").write_text(page, encoding="utf-8")
+    (tmp_path / "refs.bib").write_text(bib, encoding="utf-8")
+    project = make_project()
+    if together:
+        code, _, err = run_cli(project, "import", tmp_path / "daily.txt", tmp_path / "refs.bib")
+    else:
+        run_cli(project, "import", tmp_path / "daily.txt")
+        code, _, err = run_cli(project, "import", tmp_path / "refs.bib")
+    assert code == 0, err
+    found = pages(project)
+    assert len(found) == (2 if apart else 1), err
+    if apart:
+        assert "same title, yet" in err and "kept as two papers" in err, err
+        daily_page = next(meta for meta, _ in found.values() if meta.get("authors_count"))
+        assert daily_page["authors_count"] == counts[0] and daily_page["date"].year == 2022
+    else:
+        assert "merged " in err and "same title; no abstract to compare" in err, err

@@ -1,5 +1,6 @@
 """Reading listings: both formats, cut-off last entries, LaTeX damage, links and Markdown safety."""
 
+import itertools
 import textwrap
 from pathlib import Path
 
@@ -215,3 +216,43 @@ def test_a_hard_wrapped_page_reads_like_the_same_page_unwrapped():
     assert [(e.title, e.abstract, e.date) for e in rewrapped] == [
         (e.title, e.abstract, e.date) for e in original
     ]
+
+
+def _header_variants() -> list[tuple[str, str, bool]]:
+    """(id, header, whether it is text sitegen does not know): the page header's known lines in
+    every spacing and case the page is saved with, with and without the page's date; and
+    unknown text above the papers."""
+    known = ["Daily Papers", "by AK and the research community", "Subscribe"]
+    spaced = {
+        "as shown": lambda line: line,
+        "no spaces": lambda line: line.replace(" ", ""),
+        "upper": str.upper,
+        "doubled spaces": lambda line: line.replace(" ", "  "),
+    }
+    found = []
+    for (name, respace), date in itertools.product(spaced.items(), ["", "Dec 3"]):
+        lines = [respace(line) for line in known] + ([date] if date else [])
+        found.append((f"{name}{'-dated' if date else ''}", "\n\n".join(lines), False))
+    for blurb in ["Trending now\n\nThe best of the week", "Daily Papers\n\nCurated by us\n\nDec 3"]:
+        found.append((blurb.split("\n")[0], blurb, True))
+    return found
+
+
+@pytest.mark.parametrize(
+    "header, unknown", [v[1:] for v in _header_variants()], ids=[v[0] for v in _header_variants()]
+)
+def test_no_page_header_becomes_a_paper(header, unknown):
+    papers = [
+        (
+            f"Paper Number {n}: A Study",
+            f"Sentence {n} of a long abstract about scans. " * 6,
+            f"  • {n + 2} authors\n·\nNov {n + 1}, 2024 {n}",
+        )
+        for n in range(3)
+    ]
+    text = header + "\n\n" + "\n\n".join("\n\n".join(paper) for paper in papers) + "\n"
+    daily = parse_listing(text, "page.txt")
+    assert [e.title for e in daily.entries] == [title for title, _, _ in papers]
+    skipped = [w for w in daily.warnings if "taken for the page's header" in str(w)]
+    assert len(skipped) == (1 if unknown else 0), daily.warnings
+    assert len(daily.warnings) == len(skipped)

@@ -112,7 +112,10 @@ def parse(text: str, source: str, shown: str) -> Listing:
             message = f"{entry.key}: a @{kind} that entries cross-reference: its fields are theirs"
             warnings.append(Problem(message, shown, _line(entry)))
             continue
-        fields = {key: _value(raw, macros) for key, raw in _raw_fields(entry).items()}
+        undefined: dict[str, list[str]] = {}
+        fields = {
+            key: _value(raw, macros, undefined.setdefault(key, [])) for key, raw in _raw_fields(entry).items()
+        }
         parent_key = fields.get("crossref")
         if parent_key:
             parent = entries.get(parent_key) or next(
@@ -124,6 +127,12 @@ def parse(text: str, source: str, shown: str) -> Listing:
             else:
                 _inherit(fields, {k: _value(v, macros) for k, v in _raw_fields(parent).items()})
         records.append(_record(entry, fields, source))
+        records[-1].notes[:0] = [
+            f"`{name}`: `{macro}` is no @string macro defined in the file; its name is kept as the "
+            f"value: define it (@string{{{macro} = {{...}}}}) or brace the value ({name} = {{{macro}}})"
+            for name, found in undefined.items()
+            for macro in found
+        ]
     hint = "add `title = {...}` to the entry, then import again"
     return listing(source, NAME, records, shown, [], hint, tuple(warnings))
 
@@ -234,9 +243,10 @@ def _inherit(fields: dict[str, str], parent: dict[str, str]) -> None:
 # --- values: BibTeX's rules, then LaTeX to Unicode -----------------------------------------------
 
 
-def _value(raw: str, macros: dict[str, str]) -> str:
+def _value(raw: str, macros: dict[str, str], undefined: list[str] | None = None) -> str:
     """A field's value: its parts joined by `#`, each braced, quoted, a number or a macro (an
-    unknown macro stands for its name, as BibTeX warns and uses nothing; we keep the name)."""
+    unknown macro stands for its name, as BibTeX warns and uses nothing; we keep the name, and
+    add it to `undefined`)."""
     parts: list[str] = []
     for part in _split_concatenation(raw.strip()):
         part = part.strip()
@@ -245,6 +255,8 @@ def _value(raw: str, macros: dict[str, str]) -> str:
         elif part.isdigit():
             parts.append(part)
         else:
+            if part.lower() not in macros and undefined is not None:
+                undefined.append(part)
             parts.append(macros.get(part.lower(), part))
     return "".join(parts)
 
@@ -436,7 +448,7 @@ def _arxiv(fields: dict[str, str]) -> tuple[str | None, set[str]]:
     if eprint and archive in ("arxiv", ""):
         found = arxiv_id(eprint, marked=False)
         if found and (archive or re.fullmatch(r"\s*(?:arxiv:)?\S+\s*", eprint, re.IGNORECASE)):
-            return found, {"eprint", "archiveprefix", "eprinttype", "primaryclass"}
+            return found, {"eprint", "archiveprefix", "eprinttype"}  # `primaryclass` kept under extra
     if fields.get("arxiv") and arxiv_id(fields["arxiv"], marked=False):
         return arxiv_id(fields["arxiv"], marked=False), {"arxiv"}
     if re.search(r"\bcorr\b", fields.get("journal", ""), re.IGNORECASE) and arxiv_id(fields.get("volume")):

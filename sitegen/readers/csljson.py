@@ -22,6 +22,7 @@ from sitegen.readers.records import (
     page_range,
     read_date,
     read_iso_date,
+    web_address,
 )
 
 NAME = "CSL-JSON"
@@ -243,6 +244,8 @@ def _record(item: dict[str, Any], source: str, line: int) -> Record:
     if kind not in TYPES:
         record.keep("entry_type", kind)
     record.venue = _text(item.get("container-title")) or _text(item.get("event-title"))
+    if record.venue != _text(item.get("event-title")):
+        record.keep("event-title", _text(item.get("event-title")))  # the conference, beside its proceedings
     if record.venue is None and kind in ("article", "manuscript", "thesis", "report"):
         record.venue = _text(item.get("publisher"))  # a preprint's archive, a thesis's university
     else:
@@ -255,6 +258,12 @@ def _record(item: dict[str, Any], source: str, line: int) -> Record:
     record.take_date(issued if isinstance(issued, str) else json.dumps(issued), _date(issued))
     record.doi = clean_doi(_text(item.get("DOI")))
     record.url = _text(item.get("URL"))
+    if record.url and not web_address(record.url):
+        record.keep("URL", record.url)  # not a web address: kept as written
+    if item.get("DOI") and record.doi is None:
+        record.keep("DOI", _text(item.get("DOI")))  # not a DOI: kept as written
+    if item.get("id") and _text(item.get("citation-key")) not in (None, _text(item.get("id"))):
+        record.keep("citation-key", _text(item.get("citation-key")))  # a key beside the id
     places = [_text(item.get(k)) for k in ("number", "DOI", "URL", "archive_location", "note")]
     record.arxiv = next((found for found in map(arxiv_id, places) if found), None)
     for name in ("number", "note", "archive_location"):  # kept unless they only said the arXiv id

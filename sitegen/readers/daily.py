@@ -39,6 +39,8 @@ HEADER_LINES = {
     "daily papers",
     "byak and the research community",
 }
+HEADER_KEYS = frozenset(re.sub(r"[^a-z0-9]", "", line) for line in HEADER_LINES)  # `by AK`, `byAK`
+HEADER_WORDS = 12  # a leading block with fewer words than this and no meta lines is page header
 ORGANIZATION_MAX = 100  # `nvidia NVIDIA`, `Fudan-University Fudan University`
 TITLE_MAX = 300
 WRAP_MIN, WRAP_MAX = (
@@ -57,7 +59,7 @@ def parse(text: str, source: str, shown: str) -> Listing:
 
 def has_daily_markers(filled: list[Line]) -> bool:
     """The page header, or a meta block's `·` line."""
-    return any(line.text.lower() in HEADER_LINES for line in filled[:12]) or any(
+    return any(_is_header(line.text) for line in filled[:12]) or any(
         DOT_LINE.match(line.text) for line in filled
     )
 
@@ -74,11 +76,10 @@ def looks_like_daily_papers(filled: list[Line]) -> bool:
     )
 
 
-
-
 def _parse_daily(filled: list[Line], source: str, shown: str) -> Listing:
     listing_date, body = _strip_header(_unwrap(filled))
     entries: list[RawEntry] = []
+    footed: list[bool] = []  # whether each entry has its meta lines
     warnings: list[Problem] = []
     index = 0
     while index < len(body):
@@ -113,6 +114,20 @@ def _parse_daily(filled: list[Line], source: str, shown: str) -> Listing:
             warnings.append(cut_off_warning(entry, shown))
             continue
         entries.append(entry)
+        footed.append(bool(meta))
+    leading = next((number for number, has_meta in enumerate(footed) if has_meta), 0)
+    header = [entry for entry in entries[:leading] if len(re.findall(r"\w+", entry.abstract)) < HEADER_WORDS]
+    for entry in header:  # text above the papers: a header the page has that sitegen does not know
+        warnings.append(
+            Problem(
+                f'"{entry.title}" / "{entry.abstract}": no authors, date or upvotes lines follow it, '
+                "unlike the papers after it, and it is too short for an abstract: taken for the page's "
+                "header and skipped (if it is a paper, add its abstract)",
+                shown,
+                entry.line,
+            )
+        )
+    entries = [entry for entry in entries if not any(entry is skipped for skipped in header)]
     return Listing(source, "daily papers", tuple(entries), listing_date, tuple(warnings))
 
 
@@ -143,7 +158,7 @@ def _strip_header(filled: list[Line]) -> tuple[MonthDay | None, list[Line]]:
     while index < len(filled):
         text = filled[index].text
         date = DATE_LINE.match(text)
-        if text.lower() in HEADER_LINES:
+        if _is_header(text):
             index += 1
         elif date and listing_date is None and not date.group("upvotes"):
             listing_date = _month_day(date)
@@ -151,6 +166,11 @@ def _strip_header(filled: list[Line]) -> tuple[MonthDay | None, list[Line]]:
         else:
             break
     return listing_date, filled[index:]
+
+
+def _is_header(text: str) -> bool:
+    """A line of the page's header, however its spaces were saved (`byAK and...`, `by AK and...`)."""
+    return _squash(text) in HEADER_KEYS
 
 
 def _month_day(match: re.Match[str]) -> MonthDay:
@@ -239,5 +259,3 @@ def _organization(text: str) -> str:
 
 def _squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
-
-

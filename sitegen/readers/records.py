@@ -274,6 +274,8 @@ class Record:
             venue = venue or "arXiv"
         url = web_address(self.url)
         if url and ((arxiv and arxiv_id(url) == arxiv) or (self.doi and clean_doi(url) == self.doi)):
+            if arxiv and re.search(re.escape(arxiv) + r"v\d+", url):
+                self.keep("url", url)  # a version of the preprint: more than the id says
             url = None  # the arXiv or DOI address again
         return RawEntry(
             self.source,

@@ -128,7 +128,7 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     read = _ris_date(written) if written else (None, "")
     year = _first(fields, "year", "publication_year")
     if read[0] is None and year:  # no `DA`, or none that can be read: `PY`
-        written, read = year, read_date(year)
+        written, read = year, _ris_date(year)  # `PY  - 2019/03/15/` is a whole date too
     record.take_date(written, read)
     record.doi = clean_doi(_first(fields, "doi"))
     urls = [str(u) for u in fields.get("urls") or []]
@@ -148,8 +148,18 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
         if name not in USED and not taken:
             text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
             record.keep(TAGS.get(name, name), text)
-    for tag, values in (fields.get("unknown_tag") or {}).items():
+    unknown = fields.get("unknown_tag") or {}
+    if not isinstance(unknown, dict):  # a `UK` tag of its own (rispy names unknown tags so)
+        unknown = {"UK": unknown if isinstance(unknown, list) else [unknown]}
+    for tag, values in unknown.items():
         record.keep(tag, "; ".join(map(str, values)))
+    written_doi = _first(fields, "doi")
+    if written_doi and record.doi is None:
+        record.keep("DO", written_doi)  # not a DOI: kept as written
+    record.keep("UR", "; ".join(u for u in urls if not web_address(u)))  # not web addresses
+    attachment = _first(fields, "file_attachments1")
+    if attachment and not web_address(attachment):
+        record.keep("L1", attachment)  # a file on the exporter's disk
     if record.arxiv is None:
         record.keep("AN", _first(fields, "accession_number"))
         record.keep("M3", _first(fields, "type_of_work"))
