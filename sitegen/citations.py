@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from anyascii import anyascii
 
 from sitegen import names
-from sitegen.model import MONTH_NAMES, PREPRINT_VENUE, Paper, page_span
+from sitegen.model import MONTH_NAMES, PREPRINT_VENUE, Paper, identified, page_span
 
 # How each kind of paper is called in each format.
 BIBTEX_TYPES = {
@@ -55,9 +55,11 @@ APA_MOST_AUTHORS = 20  # APA 7: up to 20 authors; more give the first 19, an ell
 
 
 def paper_type(paper: Paper) -> str:
-    """The kind of publication: the file's `type`, else told by its venue and identifiers."""
+    """The kind of publication: the file's `type`, else told by its venue and identifiers (its
+    fields', or its addresses': model.identified)."""
     if paper.type:
         return paper.type
+    paper = identified(paper)
     published_venue = bool(paper.venue) and not PREPRINT_VENUE.search(paper.venue or "")
     if published_venue and CONFERENCE_VENUE.search(paper.venue or ""):
         return "conference"
@@ -184,6 +186,7 @@ def _ascii_words(text: str) -> list[str]:
 
 def ris_record(paper: Paper, key: str, abstract: str) -> str:
     """The paper as one RIS record (`TY` ... `ER`), each value on one line."""
+    paper = identified(paper)
     kind = paper_type(paper)
     lines = [("TY", RIS_TYPES[kind])]
     lines += [("AU", _ris_name(person)) for person in creators(paper)]
@@ -242,6 +245,7 @@ def _one_line(value: str) -> str:
 
 def csl_item(paper: Paper, key: str, abstract: str) -> dict[str, object]:
     """The paper as a CSL-JSON item, as Zotero exports them."""
+    paper = identified(paper)
     kind = paper_type(paper)
     item: dict[str, object] = {"id": key, "type": CSL_TYPES[kind], "title": paper.title}
     people = [_csl_name(person) for person in creators(paper)]
@@ -322,6 +326,7 @@ def apa_reference(paper: Paper) -> str:
     issue and pages after the title; a chapter (and an edited conference paper) "In" its editors'
     book, with the volume and pages after it and the publisher last; a book, thesis, report or
     preprint these details in brackets after its own title."""
+    paper = identified(paper)
     kind = paper_type(paper)
     authors = _apa_authors(creators(paper))
     year = f"({_apa_date(paper, kind)})." if paper.date else "(n.d.)."

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen import citations, names, schema, urls
-from sitegen.model import PREPRINT_VENUE, Paper, SiteConfig
+from sitegen.model import PREPRINT_VENUE, Paper, SiteConfig, identified
 
 FEED_SIZE = 50
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -175,6 +175,7 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     """The paper's BibTeX entry: @article, @inproceedings, @misc with eprint for an arXiv-only
     paper...; every author, the venue, its editors, volume, number, publisher and pages, year and
     month, DOI, arXiv id and the paper's own URL."""
+    paper = identified(paper)
     kind = citations.paper_type(paper)
     fields = [("title", "{{" + bibtex_escape(paper.title) + "}}")]
     people = citations.creators(paper)

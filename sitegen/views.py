@@ -22,7 +22,7 @@ from sitegen import charts, citations, names, outputs, stemmer, urls
 from sitegen.abstracts import Abstract
 from sitegen.charts import Chart
 from sitegen.derive import NO_VALUE, Derived, YearCounts, introduced_names, people_of
-from sitegen.model import Library, Paper, page_span
+from sitegen.model import Library, Paper, address_identifier, identified, page_span
 
 LINK_LABELS = {"code": "Code", "project": "Project", "data": "Data", "model": "Model", "paper": "Paper"}
 OG_DESCRIPTION_CHARS = 300
@@ -656,7 +656,9 @@ def _button(label: str, url: str) -> LinkButton:
 
 def record_links(paper: Paper) -> tuple[LinkButton, ...]:
     """The paper itself first (arXiv, DOI, PDF, its landing page), then the links of its
-    abstract and record (code, project, data...), each address once."""
+    abstract and record (code, project, data...), each address once (a link to the arXiv
+    paper or DOI given first is not repeated)."""
+    paper = identified(paper)
     found: dict[str, LinkButton] = {}
     for label, url in (
         ("arXiv", citations.arxiv_url(paper.arxiv) if paper.arxiv else None),
@@ -666,12 +668,16 @@ def record_links(paper: Paper) -> tuple[LinkButton, ...]:
     ):
         if url:
             found.setdefault(url, _button(label, url))
+    own = {("arxiv", paper.arxiv), ("doi", paper.doi)}
     for link in paper.links:
+        if address_identifier(link.url) in own and "/pdf" not in link.url.lower():
+            continue  # the arXiv or DOI button says it (a PDF's link stays one)
         found.setdefault(link.url, _button(link.label or LINK_LABELS.get(link.kind, "Link"), link.url))
     return tuple(found.values())
 
 
 def _links_to_itself(paper: Paper) -> bool:
+    paper = identified(paper)
     return bool(paper.arxiv or paper.doi or paper.pdf or paper.url) or any(
         link.kind == "paper" for link in paper.links
     )
@@ -688,6 +694,7 @@ def find_links(title: str) -> tuple[LinkButton, ...]:
 
 def highwire_meta(paper: Paper) -> tuple[tuple[str, str], ...]:
     """The `citation_*` meta tags Google Scholar and Zotero's connector read."""
+    paper = identified(paper)
     kind = citations.paper_type(paper)
     tags = [("citation_title", paper.title)]
     tags += [("citation_author", person.display()) for person in citations.creators(paper)]

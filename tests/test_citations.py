@@ -24,7 +24,7 @@ import rispy
 
 from sitegen import names
 from sitegen.citations import PUBLISHED_BY, apa_reference, citation_keys, csl_item
-from sitegen.model import PAPER_TYPES, Paper, PaperDate
+from sitegen.model import PAPER_TYPES, Link, Paper, PaperDate
 from sitegen.outputs import BIBTEX_LIST, bibtex_entry
 from sitegen.paperfile import dump_paper, parse_paper
 from tests.test_bibtex import latex_to_text
@@ -507,3 +507,90 @@ def test_the_highwire_tags_name_the_publisher_and_the_book_a_chapter_is_in(kind)
         assert tags["citation_inbook_title"] == "The Book"
     if kind in ("chapter", "book"):
         assert tags["citation_publisher"] == "Springer"
+
+
+# --- identifiers given only by a paper's links ------------------------------------------------------
+
+ARXIV_IDS = ["2401.01234", "2312.12345", "hep-th/9901001", "1501.0001"]
+DOIS = ["10.1038/s41591-024-00001-x", "10.1000/a_b(c)", "10.48550/arXiv.2402.04321"]
+
+
+def arxiv_address(rng: random.Random, arxiv: str) -> str:
+    """An address of the arXiv paper as editors and the bench's corpora write them."""
+    version = rng.choice(["", "v1", "v3"])
+    scheme = rng.choice(["https", "http"])
+    host = rng.choice(["arxiv.org", "www.arxiv.org"])
+    if rng.random() < 0.5:
+        return f"{scheme}://{host}/abs/{arxiv}{version}"
+    return f"{scheme}://{host}/pdf/{arxiv}{version}" + rng.choice(["", ".pdf"])
+
+
+def doi_address(rng: random.Random, doi: str) -> str:
+    return rng.choice(["https://doi.org/", "http://dx.doi.org/", "https://dx.doi.org/"]) + doi
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_identifiers_only_in_links_reach_every_citation_format_the_tags_and_the_page(seed):
+    """A paper whose arXiv id or DOI is only in `links:` (or `url`/`pdf`) is cited with it: pybtex
+    reads eprint/doi/url, rispy DO/UR, CSL-JSON DOI/URL, citeproc's APA its link; the Highwire
+    tags and the page's arXiv/DOI buttons name it. A field of the paper's own wins."""
+    from sitegen.citations import ris_record
+    from sitegen.views import highwire_meta, record_links
+
+    rng = random.Random(seed)
+    for n in range(40):
+        arxiv, doi = rng.choice([None, *ARXIV_IDS]), rng.choice([None, *DOIS])
+        links = [Link("https://github.com/x/y", "code")]
+        if doi and doi.lower().startswith("10.48550/arxiv."):
+            arxiv = doi.split(".", 2)[2]  # arXiv's DOI is the arXiv id
+            doi_link, doi = doi_address(rng, DOIS[2]), None
+        else:
+            doi_link = doi_address(rng, doi) if doi else None
+            if arxiv:
+                links.append(Link(arxiv_address(rng, arxiv), "paper", "arXiv"))
+        if doi_link:
+            links.append(Link(doi_link, "paper"))
+        rng.shuffle(links)
+        own = rng.choice([None, "2001.00001"])  # a field of the paper's own wins over its links
+        paper = Paper(f"p{n}", f"Title {n}", "", date=PaperDate(2024), authors=("Ma, Jun",),
+                      links=tuple(links), arxiv=own,
+                      venue=rng.choice([None, "Nature Medicine", "arXiv"]))  # fmt: skip
+        arxiv = own or arxiv
+        entry = pybtex.database.parse_string(bibtex_entry(paper, "k"), "bibtex").entries["k"]
+        assert entry.fields.get("eprint") == arxiv and entry.fields.get("doi") == doi, paper
+        [record] = rispy.loads(ris_record(paper, "k", ""))
+        assert record.get("doi") == doi
+        item = json.loads(json.dumps(csl_item(paper, "k", "")))
+        urls = {item.get("URL"), *record.get("urls", [None]), entry.fields.get("url")}
+        if doi:
+            assert item["DOI"] == doi
+        elif arxiv:
+            assert urls == {f"https://arxiv.org/abs/{arxiv}"}
+        reference = apa_reference(paper)
+        assert reference == citeproc_apa(item)
+        if doi:
+            assert reference.endswith(f"https://doi.org/{doi}")
+        elif arxiv:
+            assert arxiv in reference
+        tags = dict(highwire_meta(paper))
+        assert (tags.get("citation_arxiv_id"), tags.get("citation_doi")) == (arxiv, doi)
+        buttons = [(button.label, button.url) for button in record_links(paper)]
+        if arxiv:
+            assert buttons[0] == ("arXiv", f"https://arxiv.org/abs/{arxiv}")
+        if doi:
+            assert ("DOI", f"https://doi.org/{doi}") in buttons
+        assert ("Code", "https://github.com/x/y") in buttons
+        assert len({url for _, url in buttons}) == len(buttons)
+        assert not any("/abs/" in url for label, url in buttons if label != "arXiv")  # said once
+
+
+def test_addresses_that_only_look_like_identifiers_give_none():
+    from sitegen.model import identified
+
+    for url in ("https://arxiv.org/list/cs.CV/recent", "https://example.org/abs/2401.01234",
+                "https://arxiv.org/abs/2401.01234/../x y", "https://doi.org/", "https://doi.org/11.1/x",
+                "https://github.com/arxiv.org/abs/2401.01234"):  # fmt: skip
+        paper = Paper("x", "T", "", links=(Link(url),))
+        assert (identified(paper).arxiv, identified(paper).doi) == (None, None), url
+    kept = Paper("x", "T", "", arxiv="2401.00001", links=(Link("https://arxiv.org/abs/2401.99999"),))
+    assert identified(kept) is kept
