@@ -87,12 +87,21 @@ def own_url(paper: Paper) -> str | None:
 
 
 def creators(paper: Paper) -> tuple[names.Person, ...]:
-    """Who to cite: the authors, in their parts; else the organisation, as one name."""
+    """Who a paper is by, as lists and search show it: the authors, in their parts; else the
+    organisation, as one name. Citations name `cited_authors` only."""
     if paper.authors:
-        return tuple(names.parse(name) for name in paper.authors)
+        return cited_authors(paper)
     if paper.organization:
         return (names.Person("", "", " ".join(paper.organization.split()), "", institution=True),)
     return ()
+
+
+def cited_authors(paper: Paper) -> tuple[names.Person, ...]:
+    """Who to cite: the authors, in their parts. Never the `organization`: it is the authors'
+    affiliation (a daily-papers listing's "Mayo Clinic"), not an author; an institution that is
+    the author is one of `authors` (a CSL `literal` name, a braced BibTeX name), as readers store
+    it. A paper with no author named is cited by its title, as APA cites a work without author."""
+    return tuple(names.parse(name) for name in paper.authors)
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -100,10 +109,10 @@ def creators(paper: Paper) -> tuple[names.Person, ...]:
 
 def citation_keys(papers: Sequence[Paper]) -> dict[str, str]:
     """A key per paper: the first author's family name, the year and the title's first word
-    (`lovelace2024endogen`), lower-case ASCII; without authors the organisation's first word, or
-    the title word and the year. Papers that would share a key add their titles' next words until
-    they differ (`lovelace2024deepsegmentation`), else their slug: a paper's key changes only when
-    its own record, or one it shares a key with, changes; never because of unrelated papers."""
+    (`lovelace2024endogen`), lower-case ASCII; without authors the title word and the year.
+    Papers that would share a key add their titles' next words until they differ
+    (`lovelace2024deepsegmentation`), else their slug: a paper's key changes only when its own
+    record, or one it shares a key with, changes; never because of unrelated papers."""
     return unique_keys(grouped_keys(papers, {paper.slug: citation_key(paper) for paper in papers}))
 
 
@@ -168,7 +177,7 @@ def citation_key(paper: Paper, title_words: int = 1) -> str:
     """`family` + year + the title's first words; without a name, the words + year."""
     words = "".join(_key_words(paper)[:title_words])
     year = str(paper.year or "")
-    who = creators(paper)
+    who = cited_authors(paper)
     family = "".join(_ascii_words(who[0].family)[:1]) if who else ""
     if family:
         return f"{family}{year}{words}"
@@ -189,7 +198,7 @@ def ris_record(paper: Paper, key: str, abstract: str) -> str:
     paper = identified(paper)
     kind = paper_type(paper)
     lines = [("TY", RIS_TYPES[kind])]
-    lines += [("AU", _ris_name(person)) for person in creators(paper)]
+    lines += [("AU", _ris_name(person)) for person in cited_authors(paper)]
     lines.append(("TI", paper.title))
     if paper.venue:
         lines.append(("JO" if kind == "article" else "T2", paper.venue))
@@ -248,7 +257,7 @@ def csl_item(paper: Paper, key: str, abstract: str) -> dict[str, object]:
     paper = identified(paper)
     kind = paper_type(paper)
     item: dict[str, object] = {"id": key, "type": CSL_TYPES[kind], "title": paper.title}
-    people = [_csl_name(person) for person in creators(paper)]
+    people = [_csl_name(person) for person in cited_authors(paper)]
     if people:
         item["author"] = people
     if kind == "preprint" and paper.arxiv:
@@ -328,7 +337,7 @@ def apa_reference(paper: Paper) -> str:
     preprint these details in brackets after its own title."""
     paper = identified(paper)
     kind = paper_type(paper)
-    authors = _apa_authors(creators(paper))
+    authors = _apa_authors(cited_authors(paper))
     year = f"({_apa_date(paper, kind)})." if paper.date else "(n.d.)."
     style = _apa_style(paper, kind)
     notes = _apa_title_notes(paper, kind, style)

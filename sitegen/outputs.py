@@ -178,7 +178,7 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     paper = identified(paper)
     kind = citations.paper_type(paper)
     fields = [("title", "{{" + bibtex_escape(paper.title) + "}}")]
-    people = citations.creators(paper)
+    people = citations.cited_authors(paper)
     if people:
         fields.append(("author", "{" + " and ".join(bibtex_name(person) for person in people) + "}"))
     preprint_archive = kind == "preprint" and paper.arxiv and PREPRINT_VENUE.search(paper.venue or "")

@@ -697,7 +697,7 @@ def highwire_meta(paper: Paper) -> tuple[tuple[str, str], ...]:
     paper = identified(paper)
     kind = citations.paper_type(paper)
     tags = [("citation_title", paper.title)]
-    tags += [("citation_author", person.display()) for person in citations.creators(paper)]
+    tags += [("citation_author", person.display()) for person in citations.cited_authors(paper)]
     if paper.date:
         tags.append(("citation_publication_date", paper.date.isoformat().replace("-", "/")))
     if paper.venue:

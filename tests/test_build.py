@@ -127,8 +127,9 @@ def test_paper_page_shows_facts_topics_abstract_links_citation_and_related(site)
     assert 'href="../topics/segmentation.html"' in page
     assert '<a href="https://github.com/x/endogen">here</a>' in page
     assert 'class="button" href="https://github.com/x/endogen"' in page
-    assert "@misc{endo2026endogen," in page and "Copy BibTeX" in page
-    assert "Endo Lab. (2026, April 20). EndoGen" in text  # the APA-style reference (a document: its day)
+    assert "@misc{endogen2026," in page and "Copy BibTeX" in page
+    # the APA-style reference (a document: its day), by its title: the organisation is no author
+    assert "EndoGen: endoscopic video generation. (2026, April 20)." in text
     related = page[page.index("Related papers") :]
     assert 'href="../papers/polyp-seg.html"' in related
     assert "daily-2026-04-20.txt" not in text and "endogen.md" not in text  # the editor's, not the reader's
@@ -268,7 +269,7 @@ def test_bibtex_has_one_entry_per_paper_with_unique_keys(site):
     bib = read(site, "papers.bib")
     keys = re.findall(r"^@\w+\{([^,]+),$", bib, re.MULTILINE)
     assert len(keys) == len(set(keys)) == 5
-    assert "endo2026endogen" in keys and "notes" in keys
+    assert "endogen2026" in keys and "notes" in keys
 
 
 def test_bibtex_escapes_special_characters_and_keys_stay_unique():

@@ -93,7 +93,7 @@ def check_bibtex(text: str, papers: list[Paper], keys: dict[str, str]) -> None:
         fields = {field.key: field.value for field in entry.fields}
         assert entry.entry_type == ours.type
         assert latex_to_text(fields["title"][1:-1]) == " ".join(paper.title.split())
-        people = paper.authors or ((f"{{{paper.organization}}}",) if paper.organization else ())
+        people = paper.authors  # an organisation is the authors' affiliation: never an author
         persons = ours.persons.get("author", [])
         assert len(persons) == len(people), paper.title
         for person, name in zip(persons, people, strict=True):
@@ -594,3 +594,35 @@ def test_addresses_that_only_look_like_identifiers_give_none():
         assert (identified(paper).arxiv, identified(paper).doi) == (None, None), url
     kept = Paper("x", "T", "", arxiv="2401.00001", links=(Link("https://arxiv.org/abs/2401.99999"),))
     assert identified(kept) is kept
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_an_organisation_is_never_cited_as_the_author(seed):
+    """A daily-papers paper with `organization` and `authors_count` but no names has no author in
+    any format: pybtex reads no author, rispy no AU, CSL-JSON none, and the APA reference starts
+    with its title as citeproc's APA style does; named authors are cited whatever the organisation."""
+    from sitegen.citations import ris_record
+    from sitegen.views import highwire_meta
+
+    rng = random.Random(seed)
+    for n in range(30):
+        authors = rng.choice([(), ("Lovelace, Ada",), ("{World Health Organization}",)])
+        paper = Paper(f"p{n}", f"Title {n}", "", date=PaperDate(2026), authors=authors,
+                      authors_count=rng.choice([None, 4]),
+                      organization=rng.choice([None, "Mayo Clinic"]),
+                      venue=rng.choice([None, "Nature Medicine"]),
+                      type=rng.choice([None, "article"]))  # fmt: skip
+        text = bibtex_entry(paper, "k")
+        entry = pybtex.database.parse_string(text, "bibtex").entries["k"]
+        assert len(entry.persons.get("author", [])) == len(authors) and "Mayo" not in text
+        [record] = rispy.loads(ris_record(paper, "k", ""))
+        assert len(record.get("authors", [])) == len(authors)
+        item = csl_item(paper, "k", "")
+        assert len(item.get("author", [])) == len(authors)
+        reference = apa_reference(paper)
+        assert "Mayo" not in reference
+        if authors:
+            assert reference == citeproc_apa(item)
+        else:  # citeproc-py repeats the title it puts in the authors' place; APA does not
+            assert reference.startswith(f"Title {n}. (2026).")
+        assert not any(name == "citation_author" for name, _ in highwire_meta(paper)) or authors
