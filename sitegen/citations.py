@@ -48,6 +48,24 @@ CSL_TYPES = {
     "misc": "document",
 }
 CONFERENCE_VENUE = re.compile(r"\b(proceedings|conference|workshop|symposium)\b", re.IGNORECASE)
+# Conferences a venue often names by their acronym alone ("ICLR 2026", "MICCAI 2024"): with no
+# `type` of its own, a paper whose venue is one of these (with a year or not) is a conference paper.
+CONFERENCE_ACRONYMS = (
+    "CVPR", "ICCV", "ECCV", "WACV", "BMVC", "NeurIPS", "NIPS", "ICML", "ICLR", "AISTATS", "UAI",
+    "COLT", "CoRL", "AAAI", "IJCAI", "ACL", "EMNLP", "NAACL", "EACL", "COLING", "KDD", "WWW",
+    "SIGIR", "CIKM", "WSDM", "CHI", "MICCAI", "MIDL", "ISBI", "IPMI", "CHIL", "ML4H", "MLHC",
+    "BIBM", "AMIA", "ICASSP", "INTERSPEECH",
+)  # fmt: skip
+_ACRONYMS = "|".join(re.escape(acronym) for acronym in CONFERENCE_ACRONYMS)
+_YEAR = r"(?:(?:19|20)\d\d|['’]?\d\d)"
+# The acronym, perhaps after "Proc." or "Proceedings of (the)" and before or after a year, perhaps
+# with what the paper was there in brackets ("ICLR 2024 (Spotlight)"); or a venue that ends with
+# the acronym in brackets ("... Health, Inference, and Learning (CHIL)").
+CONFERENCE_ACRONYM_VENUE = re.compile(
+    rf"^\s*(?:(?:proc\.?|proceedings)\s+(?:of\s+)?(?:the\s+)?)?(?:{_YEAR}\s+)?(?:{_ACRONYMS})"
+    rf"(?:\s*[-’']?\s*{_YEAR})?\s*(?:\([^()]*\))?\s*$|\((?:{_ACRONYMS})(?:\s*['’]?{_YEAR})?\)\s*$",
+    re.IGNORECASE,
+)
 KEY_SKIPPED_WORDS = frozenset(
     ("a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "towards", "toward", "from", "at", "by")
 )
@@ -61,13 +79,19 @@ def paper_type(paper: Paper) -> str:
         return paper.type
     paper = identified(paper)
     published_venue = bool(paper.venue) and not PREPRINT_VENUE.search(paper.venue or "")
-    if published_venue and CONFERENCE_VENUE.search(paper.venue or ""):
+    if published_venue and conference_venue(paper.venue or ""):
         return "conference"
     if published_venue or (paper.doi and not paper.arxiv):
         return "article"
     if paper.arxiv:
         return "preprint"
     return "misc"
+
+
+def conference_venue(venue: str) -> bool:
+    """Whether a venue is a conference's: it names a conference, workshop, symposium or
+    proceedings, or is a known conference's acronym (CONFERENCE_ACRONYMS) with a year or not."""
+    return bool(CONFERENCE_VENUE.search(venue) or CONFERENCE_ACRONYM_VENUE.search(venue))
 
 
 def arxiv_url(arxiv_id: str) -> str:

@@ -8,6 +8,7 @@ CSL style for the formatted references, from papers.csl.json.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -23,7 +24,7 @@ import pytest
 import rispy
 
 from sitegen import names
-from sitegen.citations import PUBLISHED_BY, apa_reference, citation_keys, csl_item
+from sitegen.citations import PUBLISHED_BY, apa_reference, citation_keys, csl_item, paper_type
 from sitegen.model import PAPER_TYPES, Link, Paper, PaperDate
 from sitegen.outputs import BIBTEX_LIST, bibtex_entry
 from sitegen.paperfile import dump_paper, parse_paper
@@ -626,3 +627,71 @@ def test_an_organisation_is_never_cited_as_the_author(seed):
         else:  # citeproc-py repeats the title it puts in the authors' place; APA does not
             assert reference.startswith(f"Title {n}. (2026).")
         assert not any(name == "citation_author" for name, _ in highwire_meta(paper)) or authors
+
+
+# --- conferences named by their venue -------------------------------------------------------------
+
+CONFERENCES = ["CVPR", "ICCV", "ECCV", "NeurIPS", "NIPS", "ICML", "ICLR", "MICCAI", "MIDL", "WACV",
+               "AAAI", "IJCAI", "ACL", "EMNLP", "NAACL", "KDD", "CHIL", "ISBI", "IPMI", "BMVC",
+               "ML4H"]  # fmt: skip
+JOURNALS = ["Nature Medicine", "Medical Image Analysis", "Transactions of the ACL", "Radiology",
+            "IEEE Transactions on Medical Imaging", "Chilean Journal of Radiology", "Cancers"]  # fmt: skip
+
+
+def conference_venue_text(rng: random.Random) -> str:
+    """A conference's venue as records write it: its acronym with a year or not, after "Proc."
+    or before a note; or its name, which says conference, workshop, symposium or proceedings."""
+    acronym = rng.choice(CONFERENCES)
+    acronym = rng.choice([acronym, acronym.upper()])  # (citeproc title-cases a lower-case one)
+    year = rng.choice(["", " 2024", " 2027", "'23", " '19"])
+    return rng.choice(
+        [
+            f"{acronym}{year}",
+            f"Proc. {acronym}{year}",
+            f"Proceedings of {acronym}{year}",
+            f"{acronym}{year} (Oral)",
+            f"Proceedings of the Conference on Health, Inference, and Learning ({acronym})",
+            f"Medical Imaging with Deep Learning ({acronym}{year})",
+            "International Workshop on Machine Learning in Medical Imaging",
+            "AMIA Annual Symposium Proceedings",
+        ]
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_conference_venue_makes_a_conference_paper_unless_its_type_says_otherwise(seed):
+    """With no `type`, a venue naming a conference, or a known conference's acronym ("ICLR 2026",
+    "MICCAI 2024"), is cited as a conference paper: pybtex reads @inproceedings with the venue as
+    booktitle, rispy TY CPAPER, CSL-JSON paper-conference, and the APA reference is citeproc's
+    for it; a journal stays an article; a given type always wins."""
+    from sitegen.citations import ris_record
+    from sitegen.views import highwire_meta
+
+    rng = random.Random(seed)
+    for n in range(60):
+        conference = rng.random() < 0.6
+        venue = conference_venue_text(rng) if conference else rng.choice(JOURNALS)
+        given = rng.choice([None, None, "article", "preprint", "conference"])
+        paper = Paper(f"p{n}", f"Title {n}", "", date=PaperDate(2024, 5), authors=("Ma, Jun",),
+                      venue=venue, type=given, pages=rng.choice([None, "12\u201321"]),
+                      publisher=rng.choice([None, "PMLR"]),
+                      editors=rng.choice([(), ("Doe, Jane",)]),
+                      doi=rng.choice([None, "10.1007/978-3-031-1"]))  # fmt: skip
+        kind = given or ("conference" if conference else "article")
+        entry = pybtex.database.parse_string(bibtex_entry(paper, "k"), "bibtex").entries["k"]
+        expected_type = {"conference": "inproceedings", "article": "article", "preprint": "misc"}[kind]
+        assert entry.type == expected_type, venue
+        if kind == "conference":
+            assert latex_to_text(entry.fields["booktitle"]) == venue and "journal" not in entry.fields
+        [record] = rispy.loads(ris_record(paper, "k", ""))
+        assert (
+            record["type_of_reference"]
+            == {"conference": "CPAPER", "article": "JOUR", "preprint": "UNPB"}[kind]
+        )
+        item = csl_item(paper, "k", "")
+        csl_type = {"conference": "paper-conference", "article": "article-journal", "preprint": "article"}
+        assert item["type"] == csl_type[kind]
+        assert apa_reference(paper) == citeproc_apa(item), venue
+        tags = dict(highwire_meta(paper))
+        assert tags.get("citation_conference_title") == (venue if kind == "conference" else None)
+        assert paper_type(dataclasses.replace(paper, venue=venue.lower())) == kind  # any case
