@@ -7,6 +7,7 @@ Every value from content is escaped for its format; nothing depends on the wall 
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Sequence
@@ -134,10 +135,22 @@ def cited_authors(paper: Paper) -> tuple[names.Person, ...]:
 def citation_keys(papers: Sequence[Paper]) -> dict[str, str]:
     """A key per paper: the first author's family name, the year and the title's first word
     (`lovelace2024endogen`), lower-case ASCII; without authors the title word and the year.
-    Papers that would share a key add their titles' next words until they differ
-    (`lovelace2024deepsegmentation`), else their slug: a paper's key changes only when its own
-    record, or one it shares a key with, changes; never because of unrelated papers."""
+    Papers that would share a key are taken in the order `key_order` gives (the first published
+    first): the first keeps it, and each other adds its title's next words until they differ from
+    those of every paper before it (`lovelace2024notesbernoulli`), else its slug. So a paper's key
+    depends only on its own record and those of the papers sharing its key published before it
+    (or on the same day, with a file name sorting first): never on a paper published later, nor
+    on unrelated papers."""
     return unique_keys(grouped_keys(papers, {paper.slug: citation_key(paper) for paper in papers}))
+
+
+def key_order(paper: Paper) -> tuple[tuple[int, tuple[int, int, int]], str]:
+    """The order in which papers sharing a base key are given their keys: the first published
+    first (a date known only to the year or month before the days within it, as lists sort
+    dates), then by file name; undated papers last. It depends only on the papers themselves, so
+    a build from nothing gives the same keys; and since a review mostly adds papers newer than
+    those it has, a newcomer gets the longer key and the paper cited before keeps its own."""
+    return ((0, paper.date.key) if paper.date else (1, (0, 0, 0))), paper.slug
 
 
 def grouped_keys(papers: Sequence[Paper], bases: dict[str, str]) -> dict[str, str]:
@@ -152,9 +165,35 @@ def grouped_keys(papers: Sequence[Paper], bases: dict[str, str]) -> dict[str, st
         if len(members) == 1:
             keys[members[0].slug] = base
             continue
-        for paper, length in _distinct_prefixes(members):
-            keys[paper.slug] = citation_key(paper, length) if length else f"{base}-{paper.slug}"
+        keys.update(_keys_in_order(base, sorted(members, key=key_order)))
     return {paper.slug: keys[paper.slug] for paper in papers}
+
+
+def _keys_in_order(base: str, members: list[Paper]) -> dict[str, str]:
+    """The keys of papers sharing `base`, in `key_order`: the first keeps it; each other takes
+    the fewest title words (two at least) that no paper before it starts with, and that no key
+    before it is, else `base-slug`. The longest start a title shares with those before it is
+    with a neighbour in their sorted order, so this takes a sorted list, not every pair."""
+    keys = {members[0].slug: base}
+    taken = {base}
+    before = [_key_words(members[0])]
+    for paper in members[1:]:
+        words = _key_words(paper)
+        at = bisect.bisect_left(before, words)
+        shared = max(
+            (_common_start(words, before[i]) for i in (at - 1, at) if 0 <= i < len(before)), default=0
+        )
+        key = None
+        for length in range(max(2, shared + 1), len(words) + 1):
+            candidate = citation_key(paper, length)
+            if candidate not in taken:
+                key = candidate
+                break
+        key = key or f"{base}-{paper.slug}"
+        keys[paper.slug] = key
+        taken.add(key)
+        bisect.insort(before, words)
+    return keys
 
 
 def unique_keys(keys: dict[str, str]) -> dict[str, str]:
@@ -164,22 +203,6 @@ def unique_keys(keys: dict[str, str]) -> dict[str, str]:
     for key in keys.values():
         taken[key] = taken.get(key, 0) + 1
     return {slug: key if taken[key] == 1 else f"{key}-{slug}" for slug, key in keys.items()}
-
-
-def _distinct_prefixes(members: list[Paper]) -> list[tuple[Paper, int | None]]:
-    """Each paper with the fewest title words that no other member's title starts with (None when
-    its words are all another's). In sorted order a paper's longest shared start is with a
-    neighbour, so this takes a sort, not a comparison of every pair."""
-    ordered = sorted((_key_words(paper), paper.slug, paper) for paper in members)
-    shared = [0] * len(ordered)
-    for index in range(len(ordered) - 1):
-        common = _common_start(ordered[index][0], ordered[index + 1][0])
-        shared[index] = max(shared[index], common)
-        shared[index + 1] = max(shared[index + 1], common)
-    return [
-        (paper, max(2, shared[index] + 1) if shared[index] < len(words) else None)
-        for index, (words, _, paper) in enumerate(ordered)
-    ]
 
 
 def _common_start(a: list[str], b: list[str]) -> int:

@@ -190,8 +190,8 @@ def test_keys_are_family_year_and_first_title_word_and_stay_when_others_change()
     keys = citation_keys(papers)
     assert keys == {
         "a": "lovelace1843analytical",
-        "b": "lovelace1843notesengine",  # two "notes" papers: each with its next word
-        "c": "lovelace1843notesbernoulli",
+        "b": "lovelace1843notes",  # two "notes" papers of a year: the first file keeps the key...
+        "c": "lovelace1843notesbernoulli",  # ... the other adds its next word
         "d": "muller1900uber",
     }
     again = citation_keys([*papers[:3], Paper("d", "Renamed", "", date=PaperDate(1900))])
@@ -695,3 +695,45 @@ def test_a_conference_venue_makes_a_conference_paper_unless_its_type_says_otherw
         tags = dict(highwire_meta(paper))
         assert tags.get("citation_conference_title") == (venue if kind == "conference" else None)
         assert paper_type(dataclasses.replace(paper, venue=venue.lower())) == kind  # any case
+
+
+def test_a_paper_added_later_never_changes_the_key_of_one_cited_before():
+    """The reported case: "Segment anything in medical images" (Ma, January 2024) is
+    `ma2024segment`; importing "Segment Anything for 3D Breast Ultrasound" (Ma, June 2024) gives
+    the newcomer the longer key and leaves the first paper's alone."""
+    medsam = Paper("medsam", "Segment anything in medical images", "", date=PaperDate(2024, 1, 22),
+                   authors=("Ma, Jun",))  # fmt: skip
+    assert citation_keys([medsam]) == {"medsam": "ma2024segment"}
+    breast = Paper("segment-anything-for-3d-breast-ultrasound",
+                   "Segment Anything for 3D Breast Ultrasound", "",
+                   date=PaperDate(2024, 6, 3), authors=("Ma, Lin",))  # fmt: skip
+    for order in ([medsam, breast], [breast, medsam]):
+        assert citation_keys(order) == {"medsam": "ma2024segment", breast.slug: "ma2024segmentanything3d"}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_keys_of_papers_published_before_a_newcomer_never_change(seed):
+    """Generated libraries of papers sharing first authors, years and title openings: adding
+    papers published later than every paper there leaves every existing key as it was; the keys
+    do not depend on the papers' order (a build from nothing gives the same); they are unique;
+    and each is the base key or starts with it."""
+    rng = random.Random(seed)
+    words = ["segment", "anything", "medical", "images", "for", "3d", "breast", "the", "model", "x"]
+
+    def paper(n: int, month: int) -> Paper:
+        title = " ".join(rng.choice(words) for _ in range(rng.randint(1, 5)))
+        return Paper(f"p{rng.randrange(10**6):06d}-{n}", title, "",
+                     date=PaperDate(2024, month, rng.randint(1, 28)),
+                     authors=(rng.choice(["Ma, Jun", "Ma, Lin", "Wang, Bo"]),))  # fmt: skip
+
+    for _ in range(30):
+        library = [paper(n, rng.randint(1, 6)) for n in range(rng.randint(1, 12))]
+        keys = citation_keys(library)
+        assert len(set(keys.values())) == len(keys)
+        shuffled = library[:]
+        rng.shuffle(shuffled)
+        assert citation_keys(shuffled) == keys
+        newcomers = [paper(100 + n, rng.randint(7, 12)) for n in range(rng.randint(1, 3))]
+        later = citation_keys([*library, *newcomers])
+        assert {slug: later[slug] for slug in keys} == keys, (library, newcomers)
+        assert len(set(later.values())) == len(later)
