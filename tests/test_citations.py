@@ -737,3 +737,42 @@ def test_keys_of_papers_published_before_a_newcomer_never_change(seed):
         later = citation_keys([*library, *newcomers])
         assert {slug: later[slug] for slug in keys} == keys, (library, newcomers)
         assert len(set(later.values())) == len(later)
+
+
+# --- where readers find the citation files --------------------------------------------------------
+
+
+class _Anchors(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.found.append((dict(attrs)["href"], dict(attrs)))
+
+
+def anchors(path: Path) -> list[tuple[str, dict]]:
+    parser = _Anchors()
+    parser.feed(path.read_text("utf-8"))
+    return parser.found
+
+
+def test_the_citation_files_are_offered_for_download_where_readers_look(site):
+    """All papers offers papers.bib, .ris and .csl.json; a topic's page its topic's .bib; the
+    footer of every page lists every site-wide export; each link leads to a file that is there
+    and that its format's reader reads."""
+    all_papers = site / "papers" / "index.html"
+    downloads = {href for href, attrs in anchors(all_papers) if "download" in attrs}
+    assert downloads == {"../papers.bib", "../papers.ris", "../papers.csl.json"}
+    topic = site / "topics" / "all.html"
+    assert {href for href, attrs in anchors(topic) if "download" in attrs} == {"../topics/all.bib"}
+    for page in (site / "index.html", all_papers, topic, site / "papers" / "lonely.html"):
+        hrefs = {href.rsplit("/", 1)[-1] for href, _ in anchors(page)}
+        assert {"papers.json", "papers.bib", "papers.ris", "papers.csl.json", "feed.xml"} <= hrefs, page
+        for href, _ in anchors(page):
+            if href.endswith((".bib", ".ris", ".csl.json", ".json", ".xml")):
+                assert (page.parent / href).resolve().is_file(), (page, href)
+    assert len(bibtexparser.parse_string((site / "topics" / "all.bib").read_text("utf-8")).entries) > 0
+    assert rispy.loads((site / "papers.ris").read_text("utf-8"))
+    assert json.loads((site / "papers.csl.json").read_text("utf-8"))
