@@ -243,6 +243,14 @@ class PaperView:
     editors: tuple[str, ...] = ()  # of the book or proceedings it is in, as the page shows them
 
     @property
+    def description(self) -> str:
+        """The page's description (its `<meta name="description">`): the opening of the abstract,
+        as its Open Graph description gives it; the title when it has no abstract."""
+        return next(
+            (content for name, content in self.open_graph if name == "og:description"), self.paper.title
+        )
+
+    @property
     def citation(self) -> str:
         """The formatted reference, by the name templates written before it was APA-style."""
         return self.reference

@@ -776,3 +776,35 @@ def test_the_citation_files_are_offered_for_download_where_readers_look(site):
     assert len(bibtexparser.parse_string((site / "topics" / "all.bib").read_text("utf-8")).entries) > 0
     assert rispy.loads((site / "papers.ris").read_text("utf-8"))
     assert json.loads((site / "papers.csl.json").read_text("utf-8"))
+
+
+# --- what a paper page says of a daily-papers paper -----------------------------------------------
+
+
+@pytest.mark.parametrize("count, upvotes", [(8, 0), (1, 5), (None, None), (3, 1)])
+def test_a_paper_page_says_how_many_authors_hides_no_upvotes_and_describes_itself_by_its_abstract(
+    make_project, run_cli, count, upvotes
+):
+    """ "8 authors (names not listed)", not a bare "8"; no "Upvotes 0"; and the page's
+    description is the opening of its abstract, as its Open Graph description says it."""
+    from tests.test_build import text_of
+
+    abstract = "We study " + " ".join(f"word{n}" for n in range(120)) + "."
+    paper = Paper("daily", "A Daily Paper", abstract, date=PaperDate(2026, 4, 20), authors_count=count,
+                  organization="Mayo Clinic", upvotes=upvotes)  # fmt: skip
+    root = make_project({"content/papers/daily.md": dump_paper(paper), "content/topics.yaml": TOPICS})
+    code, _, err = run_cli(root, "build")
+    assert code == 0, err
+    html = (root / "public" / "papers" / "daily.html").read_text("utf-8")
+    text = text_of(html)
+    if count:
+        noun = "author (name" if count == 1 else "authors (names"
+        assert f"Authors {count} {noun} not listed)" in text
+    else:
+        assert "Authors" not in text.split("Abstract")[0]
+    assert ("Upvotes" in text) == bool(upvotes)
+    if upvotes:
+        assert f"Upvotes {upvotes}" in text
+    meta = dict(page(root / "public", "daily").meta)
+    assert meta["description"] == meta["og:description"]
+    assert meta["description"].startswith("We study word0 word1") and meta["description"].endswith("…")
