@@ -581,9 +581,17 @@ class SiteView:
             ids=tuple(filter(None, (paper.doi, paper.arxiv))),
         )
 
-    def feed_papers(self) -> tuple[list[Paper], dict[str, str]]:
-        slugs = self.listing(FEED)
-        return [self.paper(slug) for slug in slugs], {slug: self.abstract(slug).text for slug in slugs}
+    def feed_papers(self) -> tuple[list[Paper], dict[str, str], dict[str, tuple[tuple[str, str], ...]]]:
+        """The feed's papers, their abstracts and their topics ((id, title) pairs)."""
+        slugs, refs = self.listing(FEED), self.topic_refs()
+        topics = {
+            slug: tuple((t, refs[t].title) for t in self.topics_of(slug) if t in refs) for slug in slugs
+        }
+        return (
+            [self.paper(slug) for slug in slugs],
+            {slug: self.abstract(slug).text for slug in slugs},
+            topics,
+        )
 
     def page_addresses(self) -> list[str]:
         """Every page a reader may land on (the sitemap's): each list's pages in turn, then the

@@ -808,3 +808,34 @@ def test_a_paper_page_says_how_many_authors_hides_no_upvotes_and_describes_itsel
     meta = dict(page(root / "public", "daily").meta)
     assert meta["description"] == meta["og:description"]
     assert meta["description"].startswith("We study word0 word1") and meta["description"].endswith("…")
+
+
+# --- the feed ---------------------------------------------------------------------------------------
+
+
+def test_the_feed_is_valid_atom_whose_entries_name_their_authors_and_topics(site):
+    """feedparser reads feed.xml as well-formed Atom 1.0; each entry names its first three authors
+    (then "et al.") and carries its topics as categories; entries are the newest by publication
+    date (the model knows no date a paper was added)."""
+    import feedparser
+
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    by_page = {
+        f"https://example.org/review/{r['page']}": (r, p)
+        for r, p in zip(records(site), papers_of(site), strict=True)
+    }
+    dated = [r for r in records(site) if r["date"]]
+    assert [entry.link for entry in feed.entries] == [
+        f"https://example.org/review/{r['page']}" for r in dated
+    ]
+    for entry in feed.entries:
+        record, paper = by_page[entry.link]
+        shown = [names.display(name) for name in paper.authors]
+        expected = shown[:3] + (["et al."] if len(shown) > 3 else [])
+        assert [author.get("name") for author in entry.get("authors", []) if author] == expected, entry.link
+        assert [(tag.term, tag.label) for tag in entry.get("tags", [])] == [
+            (t, "All") for t in record["topics"]
+        ]
+    assert any(len(entry.get("authors", [])) == 4 for entry in feed.entries)  # 4+ authors: 3 and et al.
