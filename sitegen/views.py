@@ -567,6 +567,7 @@ class SiteView:
         from sitegen.search import SearchDocument  # imported by the process that makes the index
 
         paper, refs = self.paper(slug), self.topic_refs()
+        identifiers = identified(paper)
         people = citations.creators(paper)
         return SearchDocument(
             url=urls.paper_page(slug),
@@ -578,7 +579,7 @@ class SiteView:
             authors=tuple(person.display() for person in people),
             venue=paper.venue or "",
             byline=" · ".join(filter(None, (names.short_people(people), paper.venue))),
-            ids=tuple(filter(None, (paper.doi, paper.arxiv))),
+            ids=tuple(filter(None, (identifiers.doi, identifiers.arxiv))),  # its links' too
         )
 
     def feed_papers(self) -> tuple[list[Paper], dict[str, str], dict[str, tuple[tuple[str, str], ...]]]:

@@ -839,3 +839,22 @@ def test_the_feed_is_valid_atom_whose_entries_name_their_authors_and_topics(site
             (t, "All") for t in record["topics"]
         ]
     assert any(len(entry.get("authors", [])) == 4 for entry in feed.entries)  # 4+ authors: 3 and et al.
+
+
+def test_search_finds_a_paper_by_the_identifier_its_links_give():
+    """The search index's identifiers are the ones citations use (model.identified): an arXiv id
+    or DOI only in `links:` is searchable as one in a field would be."""
+    from types import SimpleNamespace
+
+    from sitegen.views import SiteView
+
+    paper = Paper("x", "T", "", links=(Link("https://arxiv.org/pdf/2401.01234v2", "paper"),
+                                        Link("https://doi.org/10.1038/x1", "paper")))  # fmt: skip
+    view = SimpleNamespace(
+        paper=lambda slug: paper,
+        topic_refs=dict,
+        topics_of=lambda slug: (),
+        abstract=lambda slug: SimpleNamespace(text=""),
+    )
+    document = SiteView.search_document(view, "x")  # type: ignore[arg-type]
+    assert set(document.ids) == {"2401.01234", "10.1038/x1"}
