@@ -7,6 +7,7 @@ Every value from content is escaped for its format; nothing depends on the wall 
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from anyascii import anyascii
 
 from sitegen import names
-from sitegen.model import MONTH_NAMES, PREPRINT_VENUE, Paper, page_span
+from sitegen.model import MONTH_NAMES, PREPRINT_VENUE, Paper, identified, page_span
 
 # How each kind of paper is called in each format.
 BIBTEX_TYPES = {
@@ -48,6 +49,24 @@ CSL_TYPES = {
     "misc": "document",
 }
 CONFERENCE_VENUE = re.compile(r"\b(proceedings|conference|workshop|symposium)\b", re.IGNORECASE)
+# Conferences a venue often names by their acronym alone ("ICLR 2026", "MICCAI 2024"): with no
+# `type` of its own, a paper whose venue is one of these (with a year or not) is a conference paper.
+CONFERENCE_ACRONYMS = (
+    "CVPR", "ICCV", "ECCV", "WACV", "BMVC", "NeurIPS", "NIPS", "ICML", "ICLR", "AISTATS", "UAI",
+    "COLT", "CoRL", "AAAI", "IJCAI", "ACL", "EMNLP", "NAACL", "EACL", "COLING", "KDD", "WWW",
+    "SIGIR", "CIKM", "WSDM", "CHI", "MICCAI", "MIDL", "ISBI", "IPMI", "CHIL", "ML4H", "MLHC",
+    "BIBM", "AMIA", "ICASSP", "INTERSPEECH",
+)  # fmt: skip
+_ACRONYMS = "|".join(re.escape(acronym) for acronym in CONFERENCE_ACRONYMS)
+_YEAR = r"(?:(?:19|20)\d\d|['’]?\d\d)"
+# The acronym, perhaps after "Proc." or "Proceedings of (the)" and before or after a year, perhaps
+# with what the paper was there in brackets ("ICLR 2024 (Spotlight)"); or a venue that ends with
+# the acronym in brackets ("... Health, Inference, and Learning (CHIL)").
+CONFERENCE_ACRONYM_VENUE = re.compile(
+    rf"^\s*(?:(?:proc\.?|proceedings)\s+(?:of\s+)?(?:the\s+)?)?(?:{_YEAR}\s+)?(?:{_ACRONYMS})"
+    rf"(?:\s*[-’']?\s*{_YEAR})?\s*(?:\([^()]*\))?\s*$|\((?:{_ACRONYMS})(?:\s*['’]?{_YEAR})?\)\s*$",
+    re.IGNORECASE,
+)
 KEY_SKIPPED_WORDS = frozenset(
     ("a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "towards", "toward", "from", "at", "by")
 )
@@ -55,17 +74,25 @@ APA_MOST_AUTHORS = 20  # APA 7: up to 20 authors; more give the first 19, an ell
 
 
 def paper_type(paper: Paper) -> str:
-    """The kind of publication: the file's `type`, else told by its venue and identifiers."""
+    """The kind of publication: the file's `type`, else told by its venue and identifiers (its
+    fields', or its addresses': model.identified)."""
     if paper.type:
         return paper.type
+    paper = identified(paper)
     published_venue = bool(paper.venue) and not PREPRINT_VENUE.search(paper.venue or "")
-    if published_venue and CONFERENCE_VENUE.search(paper.venue or ""):
+    if published_venue and conference_venue(paper.venue or ""):
         return "conference"
     if published_venue or (paper.doi and not paper.arxiv):
         return "article"
     if paper.arxiv:
         return "preprint"
     return "misc"
+
+
+def conference_venue(venue: str) -> bool:
+    """Whether a venue is a conference's: it names a conference, workshop, symposium or
+    proceedings, or is a known conference's acronym (CONFERENCE_ACRONYMS) with a year or not."""
+    return bool(CONFERENCE_VENUE.search(venue) or CONFERENCE_ACRONYM_VENUE.search(venue))
 
 
 def arxiv_url(arxiv_id: str) -> str:
@@ -85,12 +112,21 @@ def own_url(paper: Paper) -> str | None:
 
 
 def creators(paper: Paper) -> tuple[names.Person, ...]:
-    """Who to cite: the authors, in their parts; else the organisation, as one name."""
+    """Who a paper is by, as lists and search show it: the authors, in their parts; else the
+    organisation, as one name. Citations name `cited_authors` only."""
     if paper.authors:
-        return tuple(names.parse(name) for name in paper.authors)
+        return cited_authors(paper)
     if paper.organization:
         return (names.Person("", "", " ".join(paper.organization.split()), "", institution=True),)
     return ()
+
+
+def cited_authors(paper: Paper) -> tuple[names.Person, ...]:
+    """Who to cite: the authors, in their parts. Never the `organization`: it is the authors'
+    affiliation (a daily-papers listing's "Mayo Clinic"), not an author; an institution that is
+    the author is one of `authors` (a CSL `literal` name, a braced BibTeX name), as readers store
+    it. A paper with no author named is cited by its title, as APA cites a work without author."""
+    return tuple(names.parse(name) for name in paper.authors)
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -98,11 +134,23 @@ def creators(paper: Paper) -> tuple[names.Person, ...]:
 
 def citation_keys(papers: Sequence[Paper]) -> dict[str, str]:
     """A key per paper: the first author's family name, the year and the title's first word
-    (`lovelace2024endogen`), lower-case ASCII; without authors the organisation's first word, or
-    the title word and the year. Papers that would share a key add their titles' next words until
-    they differ (`lovelace2024deepsegmentation`), else their slug: a paper's key changes only when
-    its own record, or one it shares a key with, changes; never because of unrelated papers."""
+    (`lovelace2024endogen`), lower-case ASCII; without authors the title word and the year.
+    Papers that would share a key are taken in the order `key_order` gives (the first published
+    first): the first keeps it, and each other adds its title's next words until they differ from
+    those of every paper before it (`lovelace2024notesbernoulli`), else its slug. So a paper's key
+    depends only on its own record and those of the papers sharing its key published before it
+    (or on the same day, with a file name sorting first): never on a paper published later, nor
+    on unrelated papers."""
     return unique_keys(grouped_keys(papers, {paper.slug: citation_key(paper) for paper in papers}))
+
+
+def key_order(paper: Paper) -> tuple[tuple[int, tuple[int, int, int]], str]:
+    """The order in which papers sharing a base key are given their keys: the first published
+    first (a date known only to the year or month before the days within it, as lists sort
+    dates), then by file name; undated papers last. It depends only on the papers themselves, so
+    a build from nothing gives the same keys; and since a review mostly adds papers newer than
+    those it has, a newcomer gets the longer key and the paper cited before keeps its own."""
+    return ((0, paper.date.key) if paper.date else (1, (0, 0, 0))), paper.slug
 
 
 def grouped_keys(papers: Sequence[Paper], bases: dict[str, str]) -> dict[str, str]:
@@ -117,9 +165,35 @@ def grouped_keys(papers: Sequence[Paper], bases: dict[str, str]) -> dict[str, st
         if len(members) == 1:
             keys[members[0].slug] = base
             continue
-        for paper, length in _distinct_prefixes(members):
-            keys[paper.slug] = citation_key(paper, length) if length else f"{base}-{paper.slug}"
+        keys.update(_keys_in_order(base, sorted(members, key=key_order)))
     return {paper.slug: keys[paper.slug] for paper in papers}
+
+
+def _keys_in_order(base: str, members: list[Paper]) -> dict[str, str]:
+    """The keys of papers sharing `base`, in `key_order`: the first keeps it; each other takes
+    the fewest title words (two at least) that no paper before it starts with, and that no key
+    before it is, else `base-slug`. The longest start a title shares with those before it is
+    with a neighbour in their sorted order, so this takes a sorted list, not every pair."""
+    keys = {members[0].slug: base}
+    taken = {base}
+    before = [_key_words(members[0])]
+    for paper in members[1:]:
+        words = _key_words(paper)
+        at = bisect.bisect_left(before, words)
+        shared = max(
+            (_common_start(words, before[i]) for i in (at - 1, at) if 0 <= i < len(before)), default=0
+        )
+        key = None
+        for length in range(max(2, shared + 1), len(words) + 1):
+            candidate = citation_key(paper, length)
+            if candidate not in taken:
+                key = candidate
+                break
+        key = key or f"{base}-{paper.slug}"
+        keys[paper.slug] = key
+        taken.add(key)
+        bisect.insort(before, words)
+    return keys
 
 
 def unique_keys(keys: dict[str, str]) -> dict[str, str]:
@@ -129,22 +203,6 @@ def unique_keys(keys: dict[str, str]) -> dict[str, str]:
     for key in keys.values():
         taken[key] = taken.get(key, 0) + 1
     return {slug: key if taken[key] == 1 else f"{key}-{slug}" for slug, key in keys.items()}
-
-
-def _distinct_prefixes(members: list[Paper]) -> list[tuple[Paper, int | None]]:
-    """Each paper with the fewest title words that no other member's title starts with (None when
-    its words are all another's). In sorted order a paper's longest shared start is with a
-    neighbour, so this takes a sort, not a comparison of every pair."""
-    ordered = sorted((_key_words(paper), paper.slug, paper) for paper in members)
-    shared = [0] * len(ordered)
-    for index in range(len(ordered) - 1):
-        common = _common_start(ordered[index][0], ordered[index + 1][0])
-        shared[index] = max(shared[index], common)
-        shared[index + 1] = max(shared[index + 1], common)
-    return [
-        (paper, max(2, shared[index] + 1) if shared[index] < len(words) else None)
-        for index, (words, _, paper) in enumerate(ordered)
-    ]
 
 
 def _common_start(a: list[str], b: list[str]) -> int:
@@ -166,7 +224,7 @@ def citation_key(paper: Paper, title_words: int = 1) -> str:
     """`family` + year + the title's first words; without a name, the words + year."""
     words = "".join(_key_words(paper)[:title_words])
     year = str(paper.year or "")
-    who = creators(paper)
+    who = cited_authors(paper)
     family = "".join(_ascii_words(who[0].family)[:1]) if who else ""
     if family:
         return f"{family}{year}{words}"
@@ -184,9 +242,10 @@ def _ascii_words(text: str) -> list[str]:
 
 def ris_record(paper: Paper, key: str, abstract: str) -> str:
     """The paper as one RIS record (`TY` ... `ER`), each value on one line."""
+    paper = identified(paper)
     kind = paper_type(paper)
     lines = [("TY", RIS_TYPES[kind])]
-    lines += [("AU", _ris_name(person)) for person in creators(paper)]
+    lines += [("AU", _ris_name(person)) for person in cited_authors(paper)]
     lines.append(("TI", paper.title))
     if paper.venue:
         lines.append(("JO" if kind == "article" else "T2", paper.venue))
@@ -242,9 +301,10 @@ def _one_line(value: str) -> str:
 
 def csl_item(paper: Paper, key: str, abstract: str) -> dict[str, object]:
     """The paper as a CSL-JSON item, as Zotero exports them."""
+    paper = identified(paper)
     kind = paper_type(paper)
     item: dict[str, object] = {"id": key, "type": CSL_TYPES[kind], "title": paper.title}
-    people = [_csl_name(person) for person in creators(paper)]
+    people = [_csl_name(person) for person in cited_authors(paper)]
     if people:
         item["author"] = people
     if kind == "preprint" and paper.arxiv:
@@ -322,8 +382,9 @@ def apa_reference(paper: Paper) -> str:
     issue and pages after the title; a chapter (and an edited conference paper) "In" its editors'
     book, with the volume and pages after it and the publisher last; a book, thesis, report or
     preprint these details in brackets after its own title."""
+    paper = identified(paper)
     kind = paper_type(paper)
-    authors = _apa_authors(creators(paper))
+    authors = _apa_authors(cited_authors(paper))
     year = f"({_apa_date(paper, kind)})." if paper.date else "(n.d.)."
     style = _apa_style(paper, kind)
     notes = _apa_title_notes(paper, kind, style)

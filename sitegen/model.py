@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, overload
+from urllib.parse import unquote
 
 LINK_KINDS = ("code", "project", "data", "model", "paper", "other")
 # What a paper is, as citations need it: a journal article, a conference paper, a preprint...
@@ -124,6 +125,57 @@ class Paper:
     @property
     def year(self) -> int | None:
         return self.date.year if self.date else None
+
+
+# An arXiv paper's address (its abstract or PDF, of any version) and a DOI's resolver address.
+ARXIV_ADDRESS = re.compile(
+    r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/"
+    r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+DOI_ADDRESS = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.IGNORECASE)
+ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)  # arXiv's own DOI: the arXiv id
+
+
+def address_identifier(url: str) -> tuple[str, str] | None:
+    """("arxiv", id without its version) for an arxiv.org/abs or /pdf address, ("doi", DOI) for a
+    doi.org address (arXiv's own DOI, 10.48550/arXiv.ID, gives the arXiv id); else None."""
+    found = ARXIV_ADDRESS.match(url.strip())
+    if found:
+        return "arxiv", found.group(1)
+    found = DOI_ADDRESS.match(url.strip())
+    if not found:
+        return None
+    doi = unquote(found.group(1)).rstrip(".")
+    of_arxiv = ARXIV_DOI.match(doi)
+    if of_arxiv:
+        found = ARXIV_ADDRESS.match(f"https://arxiv.org/abs/{of_arxiv.group(1)}")
+        return ("arxiv", found.group(1)) if found else None
+    return "doi", doi
+
+
+def identified(paper: Paper) -> Paper:
+    """The paper with its identifiers as every citation format and its page give them: its `doi`
+    and `arxiv` fields; else, for the one missing, the first of its `url`, `pdf` and `links`
+    addresses that names one (an arxiv.org/abs|pdf/ID[vN] address gives the arXiv id, a doi.org
+    one the DOI). The one place they are derived; nothing is written back to the paper's file."""
+    if paper.doi and paper.arxiv:
+        return paper
+    doi, arxiv = paper.doi, paper.arxiv
+    for url in (paper.url, paper.pdf, *(link.url for link in paper.links)):
+        if not url or (doi and arxiv):
+            continue
+        found = address_identifier(url)
+        if found is None:
+            continue
+        kind, value = found
+        if kind == "doi" and not doi:
+            doi = value
+        elif kind == "arxiv" and not arxiv:
+            arxiv = value
+    if (doi, arxiv) == (paper.doi, paper.arxiv):
+        return paper
+    return replace(paper, doi=doi, arxiv=arxiv)
 
 
 # One range of pages, "102–115" (or 102-115, 102--115); not a list ("1, 5–7") or "A-1--A-5".

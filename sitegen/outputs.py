@@ -13,9 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen import citations, names, schema, urls
-from sitegen.model import PREPRINT_VENUE, Paper, SiteConfig
+from sitegen.model import PREPRINT_VENUE, Paper, SiteConfig, identified
 
 FEED_SIZE = 50
+FEED_AUTHORS = 3  # authors an entry names before "et al."
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Characters XML 1.0 forbids even when escaped.
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -40,11 +41,21 @@ def xml_attr(value: str) -> str:
 # --- Atom feed -------------------------------------------------------------------------------
 
 
-def atom_feed(config: SiteConfig, newest: Sequence[Paper], summaries: Mapping[str, str]) -> str:
-    """The newest dated papers (FEED_SIZE at most), as Atom 1.0."""
+def atom_feed(
+    config: SiteConfig,
+    newest: Sequence[Paper],
+    summaries: Mapping[str, str],
+    categories: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> str:
+    """The newest dated papers (FEED_SIZE at most), as Atom 1.0: each with its first authors
+    (FEED_AUTHORS, then "et al.") and its topics (`categories`, by slug: (id, title) pairs) as
+    categories."""
     dated = [paper for paper in newest if paper.date is not None][:FEED_SIZE]
     updated = max((_stamp(paper) for paper in dated), default="1970-01-01T00:00:00Z")
-    entries = "".join(_feed_entry(config, paper, summaries[paper.slug]) for paper in dated)
+    topics = categories or {}
+    entries = "".join(
+        _feed_entry(config, paper, summaries[paper.slug], topics.get(paper.slug, ())) for paper in dated
+    )
     home = urls.absolute(config.base_url, "")
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
@@ -65,9 +76,15 @@ def _stamp(paper: Paper) -> str:
     return f"{paper.date.first_day().isoformat()}T00:00:00Z" if paper.date else ""
 
 
-def _feed_entry(config: SiteConfig, paper: Paper, summary: str) -> str:
+def _feed_entry(config: SiteConfig, paper: Paper, summary: str, topics: Sequence[tuple[str, str]]) -> str:
     address = urls.absolute(config.base_url, urls.paper_page(paper.slug))
     stamp = _stamp(paper)
+    shown = [names.display(name) for name in paper.authors[:FEED_AUTHORS]]
+    shown += ["et al."] if len(paper.authors) > FEED_AUTHORS else []
+    authors = "".join(f"    <author><name>{xml_text(name)}</name></author>\n" for name in shown)
+    categories = "".join(
+        f"    <category term={xml_attr(topic_id)} label={xml_attr(title)}/>\n" for topic_id, title in topics
+    )
     return (
         "  <entry>\n"
         f"    <title>{xml_text(paper.title)}</title>\n"
@@ -75,6 +92,7 @@ def _feed_entry(config: SiteConfig, paper: Paper, summary: str) -> str:
         f'    <link rel="alternate" type="text/html" href={xml_attr(address)}/>\n'
         f"    <updated>{stamp}</updated>\n"
         f"    <published>{stamp}</published>\n"
+        f"{authors}{categories}"
         f'    <summary type="text">{xml_text(summary)}</summary>\n'
         "  </entry>\n"
     )
@@ -175,9 +193,10 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     """The paper's BibTeX entry: @article, @inproceedings, @misc with eprint for an arXiv-only
     paper...; every author, the venue, its editors, volume, number, publisher and pages, year and
     month, DOI, arXiv id and the paper's own URL."""
+    paper = identified(paper)
     kind = citations.paper_type(paper)
     fields = [("title", "{{" + bibtex_escape(paper.title) + "}}")]
-    people = citations.creators(paper)
+    people = citations.cited_authors(paper)
     if people:
         fields.append(("author", "{" + " and ".join(bibtex_name(person) for person in people) + "}"))
     preprint_archive = kind == "preprint" and paper.arxiv and PREPRINT_VENUE.search(paper.venue or "")

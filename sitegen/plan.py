@@ -319,7 +319,13 @@ def site_plan(
         page(urls.NOT_FOUND, (), lambda: render.render_not_found(env, frame())),
         Page(
             urls.FEED,
-            (Input(CONFIG), Input(LIST, FEED), *(Input(PAPER, slug) for slug in view.listing(FEED))),
+            # TOPICS: each entry's categories are its topics' titles
+            (
+                Input(CONFIG),
+                Input(TOPICS),
+                Input(LIST, FEED),
+                *(Input(PAPER, slug) for slug in view.listing(FEED)),
+            ),
             lambda: outputs.atom_feed(view.config(), *view.feed_papers()),
         ),
         *sitemaps(view, sitemap_urls),

@@ -22,7 +22,7 @@ from sitegen import charts, citations, names, outputs, stemmer, urls
 from sitegen.abstracts import Abstract
 from sitegen.charts import Chart
 from sitegen.derive import NO_VALUE, Derived, YearCounts, introduced_names, people_of
-from sitegen.model import Library, Paper, page_span
+from sitegen.model import Library, Paper, address_identifier, identified, page_span
 
 LINK_LABELS = {"code": "Code", "project": "Project", "data": "Data", "model": "Model", "paper": "Paper"}
 OG_DESCRIPTION_CHARS = 300
@@ -241,6 +241,14 @@ class PaperView:
     related: tuple[PaperCard, ...]
     file: str  # the content file an editor changes
     editors: tuple[str, ...] = ()  # of the book or proceedings it is in, as the page shows them
+
+    @property
+    def description(self) -> str:
+        """The page's description (its `<meta name="description">`): the opening of the abstract,
+        as its Open Graph description gives it; the title when it has no abstract."""
+        return next(
+            (content for name, content in self.open_graph if name == "og:description"), self.paper.title
+        )
 
     @property
     def citation(self) -> str:
@@ -559,6 +567,7 @@ class SiteView:
         from sitegen.search import SearchDocument  # imported by the process that makes the index
 
         paper, refs = self.paper(slug), self.topic_refs()
+        identifiers = identified(paper)
         people = citations.creators(paper)
         return SearchDocument(
             url=urls.paper_page(slug),
@@ -570,12 +579,20 @@ class SiteView:
             authors=tuple(person.display() for person in people),
             venue=paper.venue or "",
             byline=" · ".join(filter(None, (names.short_people(people), paper.venue))),
-            ids=tuple(filter(None, (paper.doi, paper.arxiv))),
+            ids=tuple(filter(None, (identifiers.doi, identifiers.arxiv))),  # its links' too
         )
 
-    def feed_papers(self) -> tuple[list[Paper], dict[str, str]]:
-        slugs = self.listing(FEED)
-        return [self.paper(slug) for slug in slugs], {slug: self.abstract(slug).text for slug in slugs}
+    def feed_papers(self) -> tuple[list[Paper], dict[str, str], dict[str, tuple[tuple[str, str], ...]]]:
+        """The feed's papers, their abstracts and their topics ((id, title) pairs)."""
+        slugs, refs = self.listing(FEED), self.topic_refs()
+        topics = {
+            slug: tuple((t, refs[t].title) for t in self.topics_of(slug) if t in refs) for slug in slugs
+        }
+        return (
+            [self.paper(slug) for slug in slugs],
+            {slug: self.abstract(slug).text for slug in slugs},
+            topics,
+        )
 
     def page_addresses(self) -> list[str]:
         """Every page a reader may land on (the sitemap's): each list's pages in turn, then the
@@ -656,7 +673,9 @@ def _button(label: str, url: str) -> LinkButton:
 
 def record_links(paper: Paper) -> tuple[LinkButton, ...]:
     """The paper itself first (arXiv, DOI, PDF, its landing page), then the links of its
-    abstract and record (code, project, data...), each address once."""
+    abstract and record (code, project, data...), each address once (a link to the arXiv
+    paper or DOI given first is not repeated)."""
+    paper = identified(paper)
     found: dict[str, LinkButton] = {}
     for label, url in (
         ("arXiv", citations.arxiv_url(paper.arxiv) if paper.arxiv else None),
@@ -666,12 +685,16 @@ def record_links(paper: Paper) -> tuple[LinkButton, ...]:
     ):
         if url:
             found.setdefault(url, _button(label, url))
+    own = {("arxiv", paper.arxiv), ("doi", paper.doi)}
     for link in paper.links:
+        if address_identifier(link.url) in own and "/pdf" not in link.url.lower():
+            continue  # the arXiv or DOI button says it (a PDF's link stays one)
         found.setdefault(link.url, _button(link.label or LINK_LABELS.get(link.kind, "Link"), link.url))
     return tuple(found.values())
 
 
 def _links_to_itself(paper: Paper) -> bool:
+    paper = identified(paper)
     return bool(paper.arxiv or paper.doi or paper.pdf or paper.url) or any(
         link.kind == "paper" for link in paper.links
     )
@@ -688,9 +711,10 @@ def find_links(title: str) -> tuple[LinkButton, ...]:
 
 def highwire_meta(paper: Paper) -> tuple[tuple[str, str], ...]:
     """The `citation_*` meta tags Google Scholar and Zotero's connector read."""
+    paper = identified(paper)
     kind = citations.paper_type(paper)
     tags = [("citation_title", paper.title)]
-    tags += [("citation_author", person.display()) for person in citations.creators(paper)]
+    tags += [("citation_author", person.display()) for person in citations.cited_authors(paper)]
     if paper.date:
         tags.append(("citation_publication_date", paper.date.isoformat().replace("-", "/")))
     if paper.venue:

@@ -8,6 +8,7 @@ CSL style for the formatted references, from papers.csl.json.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -23,8 +24,8 @@ import pytest
 import rispy
 
 from sitegen import names
-from sitegen.citations import PUBLISHED_BY, apa_reference, citation_keys, csl_item
-from sitegen.model import PAPER_TYPES, Paper, PaperDate
+from sitegen.citations import PUBLISHED_BY, apa_reference, citation_keys, csl_item, paper_type
+from sitegen.model import PAPER_TYPES, Link, Paper, PaperDate
 from sitegen.outputs import BIBTEX_LIST, bibtex_entry
 from sitegen.paperfile import dump_paper, parse_paper
 from tests.test_bibtex import latex_to_text
@@ -93,7 +94,7 @@ def check_bibtex(text: str, papers: list[Paper], keys: dict[str, str]) -> None:
         fields = {field.key: field.value for field in entry.fields}
         assert entry.entry_type == ours.type
         assert latex_to_text(fields["title"][1:-1]) == " ".join(paper.title.split())
-        people = paper.authors or ((f"{{{paper.organization}}}",) if paper.organization else ())
+        people = paper.authors  # an organisation is the authors' affiliation: never an author
         persons = ours.persons.get("author", [])
         assert len(persons) == len(people), paper.title
         for person, name in zip(persons, people, strict=True):
@@ -189,8 +190,8 @@ def test_keys_are_family_year_and_first_title_word_and_stay_when_others_change()
     keys = citation_keys(papers)
     assert keys == {
         "a": "lovelace1843analytical",
-        "b": "lovelace1843notesengine",  # two "notes" papers: each with its next word
-        "c": "lovelace1843notesbernoulli",
+        "b": "lovelace1843notes",  # two "notes" papers of a year: the first file keeps the key...
+        "c": "lovelace1843notesbernoulli",  # ... the other adds its next word
         "d": "muller1900uber",
     }
     again = citation_keys([*papers[:3], Paper("d", "Renamed", "", date=PaperDate(1900))])
@@ -507,3 +508,353 @@ def test_the_highwire_tags_name_the_publisher_and_the_book_a_chapter_is_in(kind)
         assert tags["citation_inbook_title"] == "The Book"
     if kind in ("chapter", "book"):
         assert tags["citation_publisher"] == "Springer"
+
+
+# --- identifiers given only by a paper's links ------------------------------------------------------
+
+ARXIV_IDS = ["2401.01234", "2312.12345", "hep-th/9901001", "1501.0001"]
+DOIS = ["10.1038/s41591-024-00001-x", "10.1000/a_b(c)", "10.48550/arXiv.2402.04321"]
+
+
+def arxiv_address(rng: random.Random, arxiv: str) -> str:
+    """An address of the arXiv paper as editors and the bench's corpora write them."""
+    version = rng.choice(["", "v1", "v3"])
+    scheme = rng.choice(["https", "http"])
+    host = rng.choice(["arxiv.org", "www.arxiv.org"])
+    if rng.random() < 0.5:
+        return f"{scheme}://{host}/abs/{arxiv}{version}"
+    return f"{scheme}://{host}/pdf/{arxiv}{version}" + rng.choice(["", ".pdf"])
+
+
+def doi_address(rng: random.Random, doi: str) -> str:
+    return rng.choice(["https://doi.org/", "http://dx.doi.org/", "https://dx.doi.org/"]) + doi
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_identifiers_only_in_links_reach_every_citation_format_the_tags_and_the_page(seed):
+    """A paper whose arXiv id or DOI is only in `links:` (or `url`/`pdf`) is cited with it: pybtex
+    reads eprint/doi/url, rispy DO/UR, CSL-JSON DOI/URL, citeproc's APA its link; the Highwire
+    tags and the page's arXiv/DOI buttons name it. A field of the paper's own wins."""
+    from sitegen.citations import ris_record
+    from sitegen.views import highwire_meta, record_links
+
+    rng = random.Random(seed)
+    for n in range(40):
+        arxiv, doi = rng.choice([None, *ARXIV_IDS]), rng.choice([None, *DOIS])
+        links = [Link("https://github.com/x/y", "code")]
+        if doi and doi.lower().startswith("10.48550/arxiv."):
+            arxiv = doi.split(".", 2)[2]  # arXiv's DOI is the arXiv id
+            doi_link, doi = doi_address(rng, DOIS[2]), None
+        else:
+            doi_link = doi_address(rng, doi) if doi else None
+            if arxiv:
+                links.append(Link(arxiv_address(rng, arxiv), "paper", "arXiv"))
+        if doi_link:
+            links.append(Link(doi_link, "paper"))
+        rng.shuffle(links)
+        own = rng.choice([None, "2001.00001"])  # a field of the paper's own wins over its links
+        paper = Paper(f"p{n}", f"Title {n}", "", date=PaperDate(2024), authors=("Ma, Jun",),
+                      links=tuple(links), arxiv=own,
+                      venue=rng.choice([None, "Nature Medicine", "arXiv"]))  # fmt: skip
+        arxiv = own or arxiv
+        entry = pybtex.database.parse_string(bibtex_entry(paper, "k"), "bibtex").entries["k"]
+        assert entry.fields.get("eprint") == arxiv and entry.fields.get("doi") == doi, paper
+        [record] = rispy.loads(ris_record(paper, "k", ""))
+        assert record.get("doi") == doi
+        item = json.loads(json.dumps(csl_item(paper, "k", "")))
+        urls = {item.get("URL"), *record.get("urls", [None]), entry.fields.get("url")}
+        if doi:
+            assert item["DOI"] == doi
+        elif arxiv:
+            assert urls == {f"https://arxiv.org/abs/{arxiv}"}
+        reference = apa_reference(paper)
+        assert reference == citeproc_apa(item)
+        if doi:
+            assert reference.endswith(f"https://doi.org/{doi}")
+        elif arxiv:
+            assert arxiv in reference
+        tags = dict(highwire_meta(paper))
+        assert (tags.get("citation_arxiv_id"), tags.get("citation_doi")) == (arxiv, doi)
+        buttons = [(button.label, button.url) for button in record_links(paper)]
+        if arxiv:
+            assert buttons[0] == ("arXiv", f"https://arxiv.org/abs/{arxiv}")
+        if doi:
+            assert ("DOI", f"https://doi.org/{doi}") in buttons
+        assert ("Code", "https://github.com/x/y") in buttons
+        assert len({url for _, url in buttons}) == len(buttons)
+        assert not any("/abs/" in url for label, url in buttons if label != "arXiv")  # said once
+
+
+def test_addresses_that_only_look_like_identifiers_give_none():
+    from sitegen.model import identified
+
+    for url in ("https://arxiv.org/list/cs.CV/recent", "https://example.org/abs/2401.01234",
+                "https://arxiv.org/abs/2401.01234/../x y", "https://doi.org/", "https://doi.org/11.1/x",
+                "https://github.com/arxiv.org/abs/2401.01234"):  # fmt: skip
+        paper = Paper("x", "T", "", links=(Link(url),))
+        assert (identified(paper).arxiv, identified(paper).doi) == (None, None), url
+    kept = Paper("x", "T", "", arxiv="2401.00001", links=(Link("https://arxiv.org/abs/2401.99999"),))
+    assert identified(kept) is kept
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_an_organisation_is_never_cited_as_the_author(seed):
+    """A daily-papers paper with `organization` and `authors_count` but no names has no author in
+    any format: pybtex reads no author, rispy no AU, CSL-JSON none, and the APA reference starts
+    with its title as citeproc's APA style does; named authors are cited whatever the organisation."""
+    from sitegen.citations import ris_record
+    from sitegen.views import highwire_meta
+
+    rng = random.Random(seed)
+    for n in range(30):
+        authors = rng.choice([(), ("Lovelace, Ada",), ("{World Health Organization}",)])
+        paper = Paper(f"p{n}", f"Title {n}", "", date=PaperDate(2026), authors=authors,
+                      authors_count=rng.choice([None, 4]),
+                      organization=rng.choice([None, "Mayo Clinic"]),
+                      venue=rng.choice([None, "Nature Medicine"]),
+                      type=rng.choice([None, "article"]))  # fmt: skip
+        text = bibtex_entry(paper, "k")
+        entry = pybtex.database.parse_string(text, "bibtex").entries["k"]
+        assert len(entry.persons.get("author", [])) == len(authors) and "Mayo" not in text
+        [record] = rispy.loads(ris_record(paper, "k", ""))
+        assert len(record.get("authors", [])) == len(authors)
+        item = csl_item(paper, "k", "")
+        assert len(item.get("author", [])) == len(authors)
+        reference = apa_reference(paper)
+        assert "Mayo" not in reference
+        if authors:
+            assert reference == citeproc_apa(item)
+        else:  # citeproc-py repeats the title it puts in the authors' place; APA does not
+            assert reference.startswith(f"Title {n}. (2026).")
+        assert not any(name == "citation_author" for name, _ in highwire_meta(paper)) or authors
+
+
+# --- conferences named by their venue -------------------------------------------------------------
+
+CONFERENCES = ["CVPR", "ICCV", "ECCV", "NeurIPS", "NIPS", "ICML", "ICLR", "MICCAI", "MIDL", "WACV",
+               "AAAI", "IJCAI", "ACL", "EMNLP", "NAACL", "KDD", "CHIL", "ISBI", "IPMI", "BMVC",
+               "ML4H"]  # fmt: skip
+JOURNALS = ["Nature Medicine", "Medical Image Analysis", "Transactions of the ACL", "Radiology",
+            "IEEE Transactions on Medical Imaging", "Chilean Journal of Radiology", "Cancers"]  # fmt: skip
+
+
+def conference_venue_text(rng: random.Random) -> str:
+    """A conference's venue as records write it: its acronym with a year or not, after "Proc."
+    or before a note; or its name, which says conference, workshop, symposium or proceedings."""
+    acronym = rng.choice(CONFERENCES)
+    acronym = rng.choice([acronym, acronym.upper()])  # (citeproc title-cases a lower-case one)
+    year = rng.choice(["", " 2024", " 2027", "'23", " '19"])
+    return rng.choice(
+        [
+            f"{acronym}{year}",
+            f"Proc. {acronym}{year}",
+            f"Proceedings of {acronym}{year}",
+            f"{acronym}{year} (Oral)",
+            f"Proceedings of the Conference on Health, Inference, and Learning ({acronym})",
+            f"Medical Imaging with Deep Learning ({acronym}{year})",
+            "International Workshop on Machine Learning in Medical Imaging",
+            "AMIA Annual Symposium Proceedings",
+        ]
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_conference_venue_makes_a_conference_paper_unless_its_type_says_otherwise(seed):
+    """With no `type`, a venue naming a conference, or a known conference's acronym ("ICLR 2026",
+    "MICCAI 2024"), is cited as a conference paper: pybtex reads @inproceedings with the venue as
+    booktitle, rispy TY CPAPER, CSL-JSON paper-conference, and the APA reference is citeproc's
+    for it; a journal stays an article; a given type always wins."""
+    from sitegen.citations import ris_record
+    from sitegen.views import highwire_meta
+
+    rng = random.Random(seed)
+    for n in range(60):
+        conference = rng.random() < 0.6
+        venue = conference_venue_text(rng) if conference else rng.choice(JOURNALS)
+        given = rng.choice([None, None, "article", "preprint", "conference"])
+        paper = Paper(f"p{n}", f"Title {n}", "", date=PaperDate(2024, 5), authors=("Ma, Jun",),
+                      venue=venue, type=given, pages=rng.choice([None, "12\u201321"]),
+                      publisher=rng.choice([None, "PMLR"]),
+                      editors=rng.choice([(), ("Doe, Jane",)]),
+                      doi=rng.choice([None, "10.1007/978-3-031-1"]))  # fmt: skip
+        kind = given or ("conference" if conference else "article")
+        entry = pybtex.database.parse_string(bibtex_entry(paper, "k"), "bibtex").entries["k"]
+        expected_type = {"conference": "inproceedings", "article": "article", "preprint": "misc"}[kind]
+        assert entry.type == expected_type, venue
+        if kind == "conference":
+            assert latex_to_text(entry.fields["booktitle"]) == venue and "journal" not in entry.fields
+        [record] = rispy.loads(ris_record(paper, "k", ""))
+        assert (
+            record["type_of_reference"]
+            == {"conference": "CPAPER", "article": "JOUR", "preprint": "UNPB"}[kind]
+        )
+        item = csl_item(paper, "k", "")
+        csl_type = {"conference": "paper-conference", "article": "article-journal", "preprint": "article"}
+        assert item["type"] == csl_type[kind]
+        assert apa_reference(paper) == citeproc_apa(item), venue
+        tags = dict(highwire_meta(paper))
+        assert tags.get("citation_conference_title") == (venue if kind == "conference" else None)
+        assert paper_type(dataclasses.replace(paper, venue=venue.lower())) == kind  # any case
+
+
+def test_a_paper_added_later_never_changes_the_key_of_one_cited_before():
+    """The reported case: "Segment anything in medical images" (Ma, January 2024) is
+    `ma2024segment`; importing "Segment Anything for 3D Breast Ultrasound" (Ma, June 2024) gives
+    the newcomer the longer key and leaves the first paper's alone."""
+    medsam = Paper("medsam", "Segment anything in medical images", "", date=PaperDate(2024, 1, 22),
+                   authors=("Ma, Jun",))  # fmt: skip
+    assert citation_keys([medsam]) == {"medsam": "ma2024segment"}
+    breast = Paper("segment-anything-for-3d-breast-ultrasound",
+                   "Segment Anything for 3D Breast Ultrasound", "",
+                   date=PaperDate(2024, 6, 3), authors=("Ma, Lin",))  # fmt: skip
+    for order in ([medsam, breast], [breast, medsam]):
+        assert citation_keys(order) == {"medsam": "ma2024segment", breast.slug: "ma2024segmentanything3d"}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_keys_of_papers_published_before_a_newcomer_never_change(seed):
+    """Generated libraries of papers sharing first authors, years and title openings: adding
+    papers published later than every paper there leaves every existing key as it was; the keys
+    do not depend on the papers' order (a build from nothing gives the same); they are unique;
+    and each is the base key or starts with it."""
+    rng = random.Random(seed)
+    words = ["segment", "anything", "medical", "images", "for", "3d", "breast", "the", "model", "x"]
+
+    def paper(n: int, month: int) -> Paper:
+        title = " ".join(rng.choice(words) for _ in range(rng.randint(1, 5)))
+        return Paper(f"p{rng.randrange(10**6):06d}-{n}", title, "",
+                     date=PaperDate(2024, month, rng.randint(1, 28)),
+                     authors=(rng.choice(["Ma, Jun", "Ma, Lin", "Wang, Bo"]),))  # fmt: skip
+
+    for _ in range(30):
+        library = [paper(n, rng.randint(1, 6)) for n in range(rng.randint(1, 12))]
+        keys = citation_keys(library)
+        assert len(set(keys.values())) == len(keys)
+        shuffled = library[:]
+        rng.shuffle(shuffled)
+        assert citation_keys(shuffled) == keys
+        newcomers = [paper(100 + n, rng.randint(7, 12)) for n in range(rng.randint(1, 3))]
+        later = citation_keys([*library, *newcomers])
+        assert {slug: later[slug] for slug in keys} == keys, (library, newcomers)
+        assert len(set(later.values())) == len(later)
+
+
+# --- where readers find the citation files --------------------------------------------------------
+
+
+class _Anchors(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.found.append((dict(attrs)["href"], dict(attrs)))
+
+
+def anchors(path: Path) -> list[tuple[str, dict]]:
+    parser = _Anchors()
+    parser.feed(path.read_text("utf-8"))
+    return parser.found
+
+
+def test_the_citation_files_are_offered_for_download_where_readers_look(site):
+    """All papers offers papers.bib, .ris and .csl.json; a topic's page its topic's .bib; the
+    footer of every page lists every site-wide export; each link leads to a file that is there
+    and that its format's reader reads."""
+    all_papers = site / "papers" / "index.html"
+    downloads = {href for href, attrs in anchors(all_papers) if "download" in attrs}
+    assert downloads == {"../papers.bib", "../papers.ris", "../papers.csl.json"}
+    topic = site / "topics" / "all.html"
+    assert {href for href, attrs in anchors(topic) if "download" in attrs} == {"../topics/all.bib"}
+    for page in (site / "index.html", all_papers, topic, site / "papers" / "lonely.html"):
+        hrefs = {href.rsplit("/", 1)[-1] for href, _ in anchors(page)}
+        assert {"papers.json", "papers.bib", "papers.ris", "papers.csl.json", "feed.xml"} <= hrefs, page
+        for href, _ in anchors(page):
+            if href.endswith((".bib", ".ris", ".csl.json", ".json", ".xml")):
+                assert (page.parent / href).resolve().is_file(), (page, href)
+    assert len(bibtexparser.parse_string((site / "topics" / "all.bib").read_text("utf-8")).entries) > 0
+    assert rispy.loads((site / "papers.ris").read_text("utf-8"))
+    assert json.loads((site / "papers.csl.json").read_text("utf-8"))
+
+
+# --- what a paper page says of a daily-papers paper -----------------------------------------------
+
+
+@pytest.mark.parametrize("count, upvotes", [(8, 0), (1, 5), (None, None), (3, 1)])
+def test_a_paper_page_says_how_many_authors_hides_no_upvotes_and_describes_itself_by_its_abstract(
+    make_project, run_cli, count, upvotes
+):
+    """ "8 authors (names not listed)", not a bare "8"; no "Upvotes 0"; and the page's
+    description is the opening of its abstract, as its Open Graph description says it."""
+    from tests.test_build import text_of
+
+    abstract = "We study " + " ".join(f"word{n}" for n in range(120)) + "."
+    paper = Paper("daily", "A Daily Paper", abstract, date=PaperDate(2026, 4, 20), authors_count=count,
+                  organization="Mayo Clinic", upvotes=upvotes)  # fmt: skip
+    root = make_project({"content/papers/daily.md": dump_paper(paper), "content/topics.yaml": TOPICS})
+    code, _, err = run_cli(root, "build")
+    assert code == 0, err
+    html = (root / "public" / "papers" / "daily.html").read_text("utf-8")
+    text = text_of(html)
+    if count:
+        noun = "author (name" if count == 1 else "authors (names"
+        assert f"Authors {count} {noun} not listed)" in text
+    else:
+        assert "Authors" not in text.split("Abstract")[0]
+    assert ("Upvotes" in text) == bool(upvotes)
+    if upvotes:
+        assert f"Upvotes {upvotes}" in text
+    meta = dict(page(root / "public", "daily").meta)
+    assert meta["description"] == meta["og:description"]
+    assert meta["description"].startswith("We study word0 word1") and meta["description"].endswith("…")
+
+
+# --- the feed ---------------------------------------------------------------------------------------
+
+
+def test_the_feed_is_valid_atom_whose_entries_name_their_authors_and_topics(site):
+    """feedparser reads feed.xml as well-formed Atom 1.0; each entry names its first three authors
+    (then "et al.") and carries its topics as categories; entries are the newest by publication
+    date (the model knows no date a paper was added)."""
+    import feedparser
+
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    by_page = {
+        f"https://example.org/review/{r['page']}": (r, p)
+        for r, p in zip(records(site), papers_of(site), strict=True)
+    }
+    dated = [r for r in records(site) if r["date"]]
+    assert [entry.link for entry in feed.entries] == [
+        f"https://example.org/review/{r['page']}" for r in dated
+    ]
+    for entry in feed.entries:
+        record, paper = by_page[entry.link]
+        shown = [names.display(name) for name in paper.authors]
+        expected = shown[:3] + (["et al."] if len(shown) > 3 else [])
+        assert [author.get("name") for author in entry.get("authors", []) if author] == expected, entry.link
+        assert [(tag.term, tag.label) for tag in entry.get("tags", [])] == [
+            (t, "All") for t in record["topics"]
+        ]
+    assert any(len(entry.get("authors", [])) == 4 for entry in feed.entries)  # 4+ authors: 3 and et al.
+
+
+def test_search_finds_a_paper_by_the_identifier_its_links_give():
+    """The search index's identifiers are the ones citations use (model.identified): an arXiv id
+    or DOI only in `links:` is searchable as one in a field would be."""
+    from types import SimpleNamespace
+
+    from sitegen.views import SiteView
+
+    paper = Paper("x", "T", "", links=(Link("https://arxiv.org/pdf/2401.01234v2", "paper"),
+                                        Link("https://doi.org/10.1038/x1", "paper")))  # fmt: skip
+    view = SimpleNamespace(
+        paper=lambda slug: paper,
+        topic_refs=dict,
+        topics_of=lambda slug: (),
+        abstract=lambda slug: SimpleNamespace(text=""),
+    )
+    document = SiteView.search_document(view, "x")  # type: ignore[arg-type]
+    assert set(document.ids) == {"2401.01234", "10.1038/x1"}
