@@ -284,7 +284,7 @@ FIELDS: tuple[Field, ...] = (
     Field("url", WEB, IMPORTER, (PAGE, JSON, SEARCH), None, "the paper's landing page"),
     Field("pdf", WEB, IMPORTER, (PAGE, JSON, SEARCH), None, "the address of its PDF"),
     Field("upvotes", COUNT, IMPORTER, (CARD, PAGE, JSON), None, "upvotes on the daily-papers page"),
-    Field("links", LINKS, IMPORTER, (CARD, PAGE, JSON, SEARCH), (), "the links in the abstract, each with its kind"),
+    Field("links", LINKS, IMPORTER, (CARD, PAGE, JSON, SEARCH), (), "the abstract's links, with their kind"),
     Field("sources", NAMES, IMPORTER, (PAGE, JSON, NOTE), (), "the listings the paper appeared in"),
     Field("topics", PINNED, EDITOR, (), None, "pins the topics (the rules are then ignored)"),
     Field("topics_add", NAMES, EDITOR, (), (), "topics added to what the rules give"),
