@@ -30,10 +30,12 @@ STOP_WORDS = frozenset(  # lunr.stopWordFilter's list
 )
 
 
-# Latin letters that Unicode does not decompose into a letter and marks, as a reader types them.
+# Latin letters that Unicode does not decompose into a letter and marks, as a reader types them;
+# and the curly apostrophes phones and word processors write, as the straight one ("O’Brien").
 LETTERS = {
     "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ẞ": "SS", "đ": "d",
     "Đ": "D", "ł": "l", "Ł": "L", "ı": "i", "ħ": "h", "Ħ": "H", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D",
+    "\u2019": "'", "\u2018": "'",
 }  # fmt: skip
 _LETTERS = str.maketrans(LETTERS)
 

@@ -215,3 +215,25 @@ def test_a_pasted_doi_or_arxiv_id_finds_its_paper(committed: list[SearchDocument
     stats = assert_agrees(run_oracle([*committed, *extra], cases))
     assert stats["queries"] == len(cases)
     assert stats["withResults"] == len(cases), "every identifier finds at least its own paper"
+
+
+def test_a_curly_apostrophe_is_the_straight_one(committed: list[SearchDocument]) -> None:
+    """Names written with a curly apostrophe (as phones and word processors type it) or a straight
+    one, searched either way, submitted and typed: the same papers, as lunr.js finds the name
+    written with the straight one."""
+    names = ["O’Brien", "D’Amico", "O'Neill", "Dell’Acqua", "N’Diaye"]
+    extra = [
+        SearchDocument(
+            url=f"papers/apostrophe-{number}.html",
+            title=f"{committed[number].title} {number}",
+            text="",
+            topics=(),
+            date="",
+            authors=(f"Ann {name}",),
+        )
+        for number, name in enumerate(names)
+    ]
+    spellings = [(name.replace("’", quote), name.replace("’", "'")) for name in names for quote in "’‘'"]
+    cases = [(query, typing, meant) for query, meant in spellings for typing in BOTH]
+    stats = assert_agrees(run_oracle([*committed, *extra], cases))
+    assert stats["withResults"] == len(cases), "every spelling finds its paper"
