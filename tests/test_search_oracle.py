@@ -160,6 +160,13 @@ def test_accents_aside_every_spelling_finds_the_papers_of_every_other(
 BOTH = (False, True)  # submitted, and typed
 
 
+def added_paper(name: str, number: int, title: str, **fields: tuple[str, ...]) -> SearchDocument:
+    """A paper added to the corpus for a test: a title (numbered: its own), no abstract, `fields`."""
+    return SearchDocument(
+        url=f"papers/{name}-{number}.html", title=f"{title} {number}", text="", topics=(), date="", **fields
+    )
+
+
 def pasted_forms(identifier: str, arxiv: bool, rng: random.Random) -> list[str]:
     """How a reader pastes an identifier: bare, and as pages, citations and browsers write it."""
     if arxiv:
@@ -198,16 +205,7 @@ def test_a_pasted_doi_or_arxiv_id_finds_its_paper(committed: list[SearchDocument
             identifier = f"{rng.randint(1501, 2612)}.{rng.randint(10000, 99999)}"
         else:
             identifier = f"10.{rng.choice(registrants)}.{rng.randint(2000, 2026)}.{rng.randint(1, 999999)}"
-        extra.append(
-            SearchDocument(
-                url=f"papers/identified-{number}.html",
-                title=f"{rng.choice(committed).title} {number}",
-                text="",
-                topics=(),
-                date="",
-                ids=(identifier,),
-            )
-        )
+        extra.append(added_paper("identified", number, rng.choice(committed).title, ids=(identifier,)))
         # What lunr.js is asked: the identifier's words, split at hyphens as its tokenizer splits
         # them (given whole, lunr's query syntax would read "hep-th" as hep, and not th).
         words = identifier.lower().replace("-", " ")
@@ -223,14 +221,7 @@ def test_a_curly_apostrophe_is_the_straight_one(committed: list[SearchDocument])
     written with the straight one."""
     names = ["O’Brien", "D’Amico", "O'Neill", "Dell’Acqua", "N’Diaye"]
     extra = [
-        SearchDocument(
-            url=f"papers/apostrophe-{number}.html",
-            title=f"{committed[number].title} {number}",
-            text="",
-            topics=(),
-            date="",
-            authors=(f"Ann {name}",),
-        )
+        added_paper("apostrophe", number, committed[number].title, authors=(f"Ann {name}",))
         for number, name in enumerate(names)
     ]
     spellings = [(name.replace("’", quote), name.replace("’", "'")) for name in names for quote in "’‘'"]
