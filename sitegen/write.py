@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -282,7 +282,7 @@ class _NextVersion:
         return self._site_folders
 
     def _claim_spare(self) -> bool:
-        spare = self.out.parent / f".{self.out.name}.{SPARE}"
+        spare = spare_version(self.out)
         if not spare.is_dir() or spare.is_symlink():
             return False
         try:
@@ -391,7 +391,7 @@ class _NextVersion:
                 os.rename(old, self.out)  # a failed build leaves the output as it was
                 _done("rename the old version back into place")
             if self.site.is_dir():
-                os.rename(self.site, self.out.parent / f".{self.out.name}.{SPARE}")
+                os.rename(self.site, spare_version(self.out))
                 _done("keep the spare version")
         except OSError:  # another build left one meanwhile: one is enough
             pass
@@ -689,6 +689,9 @@ class ManifestOutput(StagedOutput):
         self._published: set[str] = set()  # staged files already in place
         # What the end of the block put in place: moved-in and removed paths; None: the whole output.
         self.put_in_place: frozenset[str] | None = None
+        # Files the last switch took out of the output that no build wrote (put there by hand, or
+        # changed since): the build's report warns of each (their copy stays in the spare version).
+        self.removed_unwritten: tuple[str, ...] = ()
 
     def _begin(self) -> None:
         if self.previous is None:
@@ -854,9 +857,7 @@ class ManifestOutput(StagedOutput):
         next_version.switch()
         self._published |= placed
         if final and self.previous is not None:
-            foreign = sorted(removed - self.previous.entries.keys())
-            if foreign:
-                not_written(self.out, foreign)
+            self.removed_unwritten = tuple(sorted(removed - self.previous.entries.keys()))
         return placed | removed
 
     def _put_aside(self, next_version: _NextVersion, relative: str) -> None:
@@ -879,29 +880,9 @@ class ManifestOutput(StagedOutput):
         _done(f"set aside {relative}")
 
 
-def not_written(out: Path, paths: list[str]) -> None:
-    """Say, as a warning each, the files a build took out of the output that it had not written
-    (put there by hand, or changed since): the output holds only what a build makes. The old
-    version, which holds them, is kept beside it (`.public.previous/`) until the next build."""
-    shown = _shown(out)
-    spare = _shown(out.parent / f".{out.name}.{SPARE}")
-    for relative in paths:
-        print(
-            f"warning: {shown}/{relative}: removed from the output, which holds only what a build makes: "
-            f"sitegen did not write it (or it was changed since) (its copy is in {spare}/{relative} until "
-            "the next build; keep such a file outside the output: sitegen has no folder of files to "
-            f"publish as they are yet, so copy it in after each build, e.g. `sitegen build && cp "
-            f"{PurePosixPath(relative).name} {shown}/{relative}`)",
-            file=sys.stderr,
-        )
-
-
-def _shown(path: Path) -> str:
-    """A path relative to the current folder when it is inside it."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def spare_version(out: Path) -> Path:
+    """The version of the output before the live one, which the next build is assembled from."""
+    return out.parent / f".{out.name}.{SPARE}"
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ Three rules, each for its own reason:
 And one rule for the C allocator: after a large file is made of many small pieces (a data file
 of a chunk per paper), the memory they held is handed back to the system (`give_back_free_memory`).
 glibc keeps freed small blocks in its heap for reuse, and the process's resident memory stays at
-its highest: at 10,000 papers the data files left ~60 MB of free heap in the main process, which
-every process it forks later starts with (~600 MB at 100,000 papers).
+its highest: at 10,000 papers the data files left ~60 MB of free heap in the main process, and a
+cold read ~17 MB, which every process it forks later starts with.
 Each puts the collector back as it found it, also when the build fails: the dev server lives on.
 """
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -31,7 +31,7 @@ from sitegen.engine.store import (
     write_stamped,
 )
 from sitegen.engine.tuning import DEFAULT_TUNING, Tuning
-from sitegen.errors import os_error
+from sitegen.errors import Problem, os_error
 from sitegen.load import ContentPaths, PaperListing, display_path, paper_files
 from sitegen.model import Library, Paper
 from sitegen.write import (
@@ -39,6 +39,7 @@ from sitegen.write import (
     OutputFiles,
     delete_set_aside,
     output_files,
+    spare_version,
     tidy,
     trusted_manifest,
 )
@@ -266,6 +267,7 @@ class Engine:
                 early.append(state.early_part())
 
         making.make(meanwhile)
+        report.warnings = (*report.warnings, *self._removed_unwritten(making.output.removed_unwritten))
         state.fresh_words = {}  # counted for the related papers, which have them now
         state.prune(drop_unused=self._last is None)  # a build that looked at few papers used few entries
         state.changed = state.changed or self._before != (state.files, state.outputs)
@@ -278,6 +280,22 @@ class Engine:
                 write_stamped(self.cache_dir / LAST_BUILD_FILE, saved if self._inputs is not None else None)
             except OSError as exc:  # the site is in place; the next build works from an older cache
                 raise os_error(exc, "write the cache", exc.filename or self.cache_dir) from None
+
+    def _removed_unwritten(self, paths: tuple[str, ...]) -> list[Problem]:
+        """A warning for each file the build took out of the output that no build wrote."""
+        shown, spare = display_path(self.out, self.loaded), display_path(spare_version(self.out), self.loaded)
+        return [
+            Problem(
+                "removed from the output, which holds only what a build makes: sitegen did not write it "
+                "(or it was changed since)",
+                f"{shown}/{relative}",
+                hint=f"its copy is in {spare}/{relative} until the next build; keep such a file outside "
+                "the output: sitegen has no folder of files to publish as they are yet, so copy it in "
+                f"after each build, e.g. `sitegen build && cp {PurePosixPath(relative).name} "
+                f"{shown}/{relative}`",
+            )
+            for relative in paths
+        ]
 
     def _by_rows(self) -> bool:
         """Whether list pages may be made from rows: not with the user's own list templates."""
