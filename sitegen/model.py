@@ -154,6 +154,9 @@ def address_identifier(url: str) -> tuple[str, str] | None:
     return "doi", doi
 
 
+IDENTIFIER_SOURCES = ("doi", "arxiv", "url", "pdf", "links")  # what identified() reads
+
+
 def identified(paper: Paper) -> Paper:
     """The paper with its identifiers as every citation format and its page give them: its `doi`
     and `arxiv` fields; else, for the one missing, the first of its `url`, `pdf` and `links`

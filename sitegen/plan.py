@@ -34,7 +34,7 @@ from sitegen.views import (
 )
 
 # Inputs of one paper (the key is its slug):
-PAPER = "paper"  # paper(), abstract(), topics_of(): its file (every field) and its topics
+PAPER = "paper"  # paper(), paper_as_written(), abstract(), topics_of(): its file (every field), topics
 CARD = "card"  # card(): its topics and the fields the templates read through cards
 SNIPPET = "snippet"  # snippet(): the opening of its abstract, as reading lists show it
 RELATED = "related"  # related(): its related papers

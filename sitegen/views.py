@@ -330,7 +330,7 @@ def page_count(papers: int, name: str) -> int:
 
 class SiteView:
     """The one way outputs read the site. Accessors come in the plan's input kinds:
-    `paper`/`abstract`/`topics_of` (a paper), `card`, `snippet`, `related`, `bibtex_key`,
+    `paper`/`paper_as_written`/`abstract`/`topics_of` (a paper), `card`, `snippet`, `related`, `bibtex_key`,
     `listing`, `list_page`, `topic_refs` (the topics), `topic_cards` (their counts too), `info`,
     `mode` and `config`."""
 
@@ -341,10 +341,21 @@ class SiteView:
         self._cards: dict[str, PaperCard] = {}
         self._list_pages: dict[tuple[str, int], ListPage] = {}  # the plan, its inputs and its page ask
         self._bibtex: dict[str, str] = {}
+        self._identified: dict[str, Paper] = {}
 
     # --- the accessors: each is one kind of input (sitegen/plan.py) ---
 
     def paper(self, slug: str) -> Paper:
+        """The paper as the site shows and cites it: its identifiers derived from its addresses
+        too (model.identified), once a build rather than in each of the dozen places that show
+        them."""
+        found = self._identified.get(slug)
+        if found is None:
+            found = self._identified[slug] = identified(self._by_slug[slug])
+        return found
+
+    def paper_as_written(self, slug: str) -> Paper:
+        """The paper as its file gives it (papers.json's record: the front matter's fields)."""
         return self._by_slug[slug]
 
     def abstract(self, slug: str) -> Abstract:
@@ -537,7 +548,7 @@ class SiteView:
     def record(self, slug: str) -> dict[str, object]:
         """The paper's record in papers.json."""
         return outputs.paper_record(
-            self.paper(slug),
+            self.paper_as_written(slug),
             self.topics_of(slug),
             self.related(slug),
             self.bibtex_key(slug),
@@ -567,7 +578,6 @@ class SiteView:
         from sitegen.search import SearchDocument  # imported by the process that makes the index
 
         paper, refs = self.paper(slug), self.topic_refs()
-        identifiers = identified(paper)
         people = citations.creators(paper)
         return SearchDocument(
             url=urls.paper_page(slug),
@@ -579,7 +589,7 @@ class SiteView:
             authors=tuple(person.display() for person in people),
             venue=paper.venue or "",
             byline=" · ".join(filter(None, (names.short_people(people), paper.venue))),
-            ids=tuple(filter(None, (identifiers.doi, identifiers.arxiv))),  # its links' too
+            ids=tuple(filter(None, (paper.doi, paper.arxiv))),  # its links' too (SiteView.paper)
         )
 
     def feed_papers(self) -> tuple[list[Paper], dict[str, str], dict[str, tuple[tuple[str, str], ...]]]:
@@ -674,8 +684,7 @@ def _button(label: str, url: str) -> LinkButton:
 def record_links(paper: Paper) -> tuple[LinkButton, ...]:
     """The paper itself first (arXiv, DOI, PDF, its landing page), then the links of its
     abstract and record (code, project, data...), each address once (a link to the arXiv
-    paper or DOI given first is not repeated)."""
-    paper = identified(paper)
+    paper or DOI given first is not repeated). The paper as SiteView.paper gives it (identified)."""
     found: dict[str, LinkButton] = {}
     for label, url in (
         ("arXiv", citations.arxiv_url(paper.arxiv) if paper.arxiv else None),
@@ -694,7 +703,6 @@ def record_links(paper: Paper) -> tuple[LinkButton, ...]:
 
 
 def _links_to_itself(paper: Paper) -> bool:
-    paper = identified(paper)
     return bool(paper.arxiv or paper.doi or paper.pdf or paper.url) or any(
         link.kind == "paper" for link in paper.links
     )
@@ -710,8 +718,8 @@ def find_links(title: str) -> tuple[LinkButton, ...]:
 
 
 def highwire_meta(paper: Paper) -> tuple[tuple[str, str], ...]:
-    """The `citation_*` meta tags Google Scholar and Zotero's connector read."""
-    paper = identified(paper)
+    """The `citation_*` meta tags Google Scholar and Zotero's connector read (of the paper as
+    SiteView.paper gives it: identified)."""
     kind = citations.paper_type(paper)
     tags = [("citation_title", paper.title)]
     tags += [("citation_author", person.display()) for person in citations.cited_authors(paper)]

@@ -26,6 +26,7 @@ import sitegen.views
 from sitegen import schema
 from sitegen.build import build_site
 from sitegen.config import load_config
+from sitegen.model import IDENTIFIER_SOURCES
 from sitegen.plan import (
     BIBKEY,
     CARD,
@@ -54,6 +55,7 @@ from sitegen.views import SiteView
 # Each accessor of the view model, and the input a call of it reads.
 ACCESSORS: dict[str, Callable[..., Input]] = {
     "paper": lambda slug: Input(PAPER, slug),
+    "paper_as_written": lambda slug: Input(PAPER, slug),
     "abstract": lambda slug: Input(PAPER, slug),
     "topics_of": lambda slug: Input(PAPER, slug),
     "card": lambda slug: Input(CARD, slug),
@@ -77,13 +79,14 @@ COVERS = {PAPER: CARD, COUNTS: TOPICS}
 
 
 class _RecordedPaper:
-    """A paper whose fields' names are recorded as they are read."""
+    """A paper whose fields' names are recorded as they are read. The view gives its doi and arxiv
+    as model.identified derives them: reading one reads every field they are derived from."""
 
     def __init__(self, paper: Any, read: set[str]) -> None:
         self._paper, self._read = paper, read
 
     def __getattr__(self, name: str) -> Any:
-        self._read.add(name)
+        self._read.update(IDENTIFIER_SOURCES if name in ("doi", "arxiv") else (name,))
         return getattr(self._paper, name)
 
 
@@ -129,7 +132,7 @@ class RecordingView(SiteView):
             value = getattr(super(), name)(*args)
         finally:
             self._depth -= 1
-        if name == "paper" and self.reads is not None:
+        if name in ("paper", "paper_as_written") and self.reads is not None:
             return _RecordedPaper(value, self.fields)
         return value
 
