@@ -67,6 +67,16 @@ def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str])
     return run
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The test files that use the session's Chromium run last, whatever files are asked for and
+    in whatever order: Playwright's driver leaves a thread (asyncio's waitpid watcher) alive until
+    the session ends, and the engine never forks while another thread runs, so a build after it
+    would silently take its one-process path and the tests of the forked paths would fail. A
+    whole file moves, so that its module-scoped fixtures are made once."""
+    late = {item.path for item in items if "browser" in getattr(item, "fixturenames", ())}
+    items.sort(key=lambda item: item.path in late)  # a stable sort: the order is kept otherwise
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One headless Chromium for the session; tests open their own contexts."""
