@@ -172,6 +172,13 @@ class Plan:
     chunked: tuple[Chunked, ...]
     search: SearchIndex
 
+    def first_parts(self) -> set[str]:
+        """The first part of each path the build makes: a file at the site's root, or the folder
+        it is in (papers/, topics/, assets/: the search index and the stylesheets too)."""
+        paths = [page.path for page in self.pages] + [one.path for one in self.chunked]
+        paths += [self.paper_pages.path(slug) for slug in self.view.library.papers.slugs[:1]]
+        return {path.split("/")[0] for path in paths} | {urls.ASSETS.rstrip("/")}
+
 
 def page_key(name: str, number: int) -> str:
     """The key of the LIST_PAGE input of page `number` of the list `name`."""

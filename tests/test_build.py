@@ -516,7 +516,10 @@ def test_a_file_put_in_the_output_by_hand_is_removed_with_a_warning_naming_it(ma
     assert (
         "sitegen did not write it" in warnings[1] and "its copy is in .public.previous/CNAME" in warnings[1]
     )
-    assert "`sitegen build && cp CNAME public/CNAME`" in warnings[1]
+    assert (
+        "set `paths: templates:` in site.yaml and put it in that folder's root/ folder, as root/CNAME"
+        in warnings[1]
+    )
     assert not (root / "public/CNAME").exists()
     assert (root / ".public.previous/CNAME").read_text(encoding="utf-8") == "review.example.org\n"
     assert not (root / "public/papers/undated-notes.html").exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 from tests.conftest import SITE_YAML
 from tests.test_build import PAPERS, paper_md, project_files
 
@@ -103,6 +105,71 @@ def test_a_static_file_may_not_replace_the_search_index(make_project, run_cli):
     _, code, err = build(make_project, run_cli, {"my-templates/static/search-index.js": "var x;"})
     assert code == 1
     assert "my-templates/static/search-index.js would replace the search index" in err
+
+
+ROOT_FILES = {  # a host's files (GitHub Pages, Netlify, Apache), hidden ones too
+    "CNAME": b"review.example.org\n",
+    "robots.txt": b"User-agent: *\nAllow: /\n",
+    "_redirects": b"/old-review/* /:splat 301\n",
+    ".htaccess": b"ErrorDocument 404 /404.html\n",
+    ".well-known/security.txt": b"Contact: mailto:editor@example.org\n",
+    "favicon.ico": bytes(range(256)),
+    "files/slides/talk.pdf": b"%PDF-1.4\n\xff\xfe",
+}
+
+
+def root_files(root, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        path = root / "my-templates/root" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def test_files_in_the_templates_root_folder_are_published_at_the_site_s_root_as_they_are(
+    make_project, run_cli
+):
+    from tests.conftest import settle
+    from tests.test_cold_oracle import assert_same_as_cold_build
+
+    root, code, err = build(make_project, run_cli, {})
+    root_files(root, {**ROOT_FILES, "CNAME~": b"backup", ".robots.txt.swp": b"editor scratch"})
+    code, out, err = run_cli(root, "build")
+    assert code == 0, err
+    warnings = [line for line in (out + err).splitlines() if line.startswith("warning:")]
+    assert not [line for line in warnings for name in ROOT_FILES if name in line]
+    for name, data in ROOT_FILES.items():
+        assert (root / "public" / name).read_bytes() == data, name
+    assert not (root / "public/CNAME~").exists() and not (root / "public/.robots.txt.swp").exists()
+    assert " 0 rendered, " in out  # no template changed: no page is rendered again
+    settle(root)  # files written long ago: a build may trust their size and time
+    run_cli(root, "build")
+    assert "nothing changed" in run_cli(root, "build")[1]
+    (root / "my-templates/root/CNAME").unlink()
+    (root / "my-templates/root/robots.txt").write_bytes(b"User-agent: *\nDisallow: /drafts/\n")
+    assert_same_as_cold_build(root, "a root file removed, another changed")
+    assert not (root / "public/CNAME").exists()
+    assert (root / "public/robots.txt").read_bytes() == b"User-agent: *\nDisallow: /drafts/\n"
+
+
+def test_a_root_file_may_never_take_the_place_of_anything_the_build_makes(make_project, run_cli):
+    """Every name the build makes at the site's root (as a cold build lists them), as a file and
+    as a folder holding one, fails with one error naming the file; nothing is published."""
+    from tests.conftest import file_tree
+
+    root, code, err = build(make_project, run_cli, {})
+    made = sorted(path.name for path in (root / "public").iterdir())
+    assert {"index.html", "papers", "assets", "papers.json", ".sitegen-output"} <= set(made)
+    before, content = file_tree(root / "public"), file_tree(root / "content")
+    for name in made:
+        taken = name if (root / "public" / name).is_file() else f"{name}/extra.txt"
+        root_files(root, {taken: b"mine"})
+        code, _, err = run_cli(root, "build")
+        assert code == 1, name
+        [line] = err.strip().splitlines()
+        assert line.startswith(f"error: my-templates/root/{taken}: "), line
+        assert file_tree(root / "public") == before and file_tree(root / "content") == content
+        shutil.rmtree(root / "my-templates/root")
+    assert run_cli(root, "build")[0] == 0
 
 
 def test_abstract_markdown_shows_raw_html_as_text_and_links_only_to_safe_addresses():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import assets, urls
@@ -12,6 +12,7 @@ from sitegen.errors import Problem, SitegenError, os_error
 from sitegen.load import display_path, is_editor_noise, special_file_warning
 
 ASSETS_FOLDER = "static"  # in a templates folder: files copied to assets/ as they are
+ROOT_FOLDER = "root"  # in a templates folder: files copied to the site's root as they are
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Looks:
     digest: str  # of the templates and the static files
     skipped: tuple[Problem, ...] = ()  # what the user's folder holds that cannot be a template
     own_templates: bool = False  # the user's folder holds templates (not only static files)
+    root_files: dict[str, str] = field(default_factory=dict)  # of `assets`: output path -> file shown
 
     @classmethod
     def of(cls, folder: Path | None, loaded: LoadedConfig | None = None) -> Looks:
@@ -33,7 +35,29 @@ class Looks:
             _is_template(path, folder) and not path.name.startswith(".") and not is_editor_noise(path)
             for path in files
         )
-        return cls(folder, fingerprint, found, f"{fingerprint} {_assets_digest(found)}", skipped, own)
+        root = _root_files(folder, files, loaded)
+        found.update((path, _read(source, loaded)) for path, source in root.items())
+        shown = {path: _shown(source, loaded) for path, source in root.items()}
+        digested = f"{fingerprint} {_assets_digest(found)}"
+        return cls(folder, fingerprint, found, digested, skipped, own, shown)
+
+    def refuse_root_files_at(self, made: set[str]) -> None:
+        """A file of the root folder may not take the place of what the build makes: `made` holds
+        the first part of each of its paths (index.html, papers.json, the papers/ folder...)."""
+        for path, shown in self.root_files.items():
+            first = path.split("/")[0]
+            if first in made and "/" in path:
+                raise SitegenError(
+                    f"the build makes the {first}/ folder itself",
+                    path=shown,
+                    hint="move this file to another folder",
+                )
+            if first in made:
+                raise SitegenError(
+                    f"the build makes {first} itself",
+                    path=shown,
+                    hint="rename or delete this file; what the build makes is changed through the templates",
+                )
 
 
 def _user_template_files(
@@ -104,13 +128,37 @@ def _assets(
     return found
 
 
+def _root_files(
+    user_templates: Path | None, user_files: list[Path], loaded: LoadedConfig | None
+) -> dict[str, Path]:
+    """The files of the templates folder's root/ folder, by the path each is copied to in the
+    output (a CNAME, robots.txt, Netlify's _redirects, .well-known/, .htaccess: hidden files too,
+    but not an editor's)."""
+    if user_templates is None:
+        return {}
+    folder = user_templates / ROOT_FOLDER
+    found = {
+        path.relative_to(folder).as_posix(): path
+        for path in user_files
+        if path.is_relative_to(folder) and not is_editor_noise(path)
+    }
+    for output, path in found.items():
+        if output.split("/")[0] == urls.ASSETS.rstrip("/"):
+            raise SitegenError(
+                f"the assets/ folder is made from the {ASSETS_FOLDER}/ folder beside this one",
+                path=_shown(path, loaded),
+                hint=f"move this file to {_shown(user_templates / ASSETS_FOLDER, loaded)}/",
+            )
+    return found
+
+
 def _assets_digest(found: dict[str, bytes]) -> str:
     return digest(repr(sorted((path, digest(data)) for path, data in found.items())).encode("utf-8"))
 
 
 def _is_template(path: Path, folder: Path) -> bool:
     """Whether a file of a templates folder is one (not a static file, not Python's bytecode)."""
-    return not _is_bytecode(path) and path.relative_to(folder).parts[0] != ASSETS_FOLDER
+    return not _is_bytecode(path) and path.relative_to(folder).parts[0] not in (ASSETS_FOLDER, ROOT_FOLDER)
 
 
 def _is_bytecode(path: Path) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -17,7 +17,7 @@ from sitegen import schema
 from sitegen.config import LoadedConfig
 from sitegen.digests import digest
 from sitegen.engine.journal import Part
-from sitegen.engine.looks import Looks
+from sitegen.engine.looks import ROOT_FOLDER, Looks
 from sitegen.engine.memory import no_full_collections
 from sitegen.engine.parallel import first_call, forked
 from sitegen.engine.reading import SETTLE_NS
@@ -35,6 +35,7 @@ from sitegen.errors import Problem, os_error
 from sitegen.load import ContentPaths, PaperListing, display_path, paper_files
 from sitegen.model import Library, Paper
 from sitegen.write import (
+    MARKER,
     ManifestOutput,
     OutputFiles,
     delete_set_aside,
@@ -243,6 +244,7 @@ class Engine:
 
         state, report, keys = self.state, self.report, self._keys
         assert state is not None and keys is not None, "derive() first"
+        self.looks.refuse_root_files_at(plan.first_parts() | {MARKER})
         previous = trusted_manifest(state.outputs.get(str(self.out), {}), self.output())
         set_aside = self.cache_dir / SET_ASIDE if self.cache_dir else None
         inputs = Inputs(plan.view, keys, self.looks.fingerprint)
@@ -289,13 +291,20 @@ class Engine:
                 "removed from the output, which holds only what a build makes: sitegen did not write it "
                 "(or it was changed since)",
                 f"{shown}/{relative}",
-                hint=f"its copy is in {spare}/{relative} until the next build; keep such a file outside "
-                "the output: sitegen has no folder of files to publish as they are yet, so copy it in "
-                f"after each build, e.g. `sitegen build && cp {PurePosixPath(relative).name} "
-                f"{shown}/{relative}`",
+                hint=f"its copy is in {spare}/{relative} until the next build; {self._to_publish(relative)}",
             )
             for relative in paths
         ]
+
+    def _to_publish(self, relative: str) -> str:
+        """Where a file goes to be published with every build, as it is."""
+        if self.looks.folder is None:
+            return (
+                "to publish such a file with every build, set `paths: templates:` in site.yaml and "
+                f"put it in that folder's {ROOT_FOLDER}/ folder, as {ROOT_FOLDER}/{relative}"
+            )
+        folder = display_path(self.looks.folder / ROOT_FOLDER, self.loaded)
+        return f"to publish it with every build, put it in {folder}/{relative}"
 
     def _by_rows(self) -> bool:
         """Whether list pages may be made from rows: not with the user's own list templates."""
