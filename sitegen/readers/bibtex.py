@@ -284,6 +284,12 @@ MACRO_TEXTS = {
     "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2\u03b5", "BibTeX": "BibTeX", "XeTeX": "XeTeX",
     "textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^", "textasciitilde": "~",
     "textbackslash": "\\",
+    # Text-mode symbols exporters write that pylatexenc does not know or reads wrongly: Mendeley
+    # writes `{\textgreater}10,000` and `{\textless}0.05` for > and < (the abstract said "10,000"
+    # and "0.05"), pylatexenc gave \textperiodcentered as a dot accent; \relax is TeX's no-op
+    # (Better BibTeX's `{\relax Le}~Cun`).
+    "textgreater": ">", "textless": "<", "textbar": "|", "textunderscore": "_", "textquotedbl": '"',
+    "textpercent": "%", "textperiodcentered": "\u00b7", "S": "\u00a7", "P": "\u00b6", "relax": "",
 }  # fmt: skip
 
 
@@ -362,6 +368,7 @@ def _balanced(text: str) -> bool:
 
 def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
     kind = entry.entry_type.lower()
+    fields = {name: _address(value) if name in ADDRESSES else value for name, value in fields.items()}
     record = Record(source, _line(entry), entry.key)
     used = {"title", "abstract", "author", "crossref"}
     record.title = _latex_text(fields.get("title", ""))
@@ -434,6 +441,17 @@ def _unknown_macros(value: str) -> list[str]:
 
 
 VERBATIM = ("url", "html", "pdf", "doi", "eprint", "file", *LINK_FIELDS)  # kept as written
+ADDRESSES = tuple(name for name in VERBATIM if name != "file")  # a file's path may hold a `\`
+ESCAPED = re.compile(r"\\([_%&#$~{}])")
+
+
+def _address(value: str) -> str:
+    r"""A DOI, address or id as meant: DBLP escapes its specials (`doi = {10.1007/978-3-319-24574-4\_28}`,
+    `url = {https://doi.org/...\_28}`), which read as written made a DOI no other record's matched
+    and a broken link. No DOI or address holds a backslash, so `\_` is `_` (and `\%`, `\&`...)."""
+    return ESCAPED.sub(r"\1", value)
+
+
 # The fields that give a record's bibliographic details (a publisher that named the venue, as a
 # report's or thesis's does, is used already). biblatex's `issue` is a season ("Spring"): kept.
 DETAILS = {"volume": "volume", "number": "issue", "pages": "pages", "publisher": "publisher"}
