@@ -9,11 +9,13 @@ there is one (pybtex with latexcodec, rispy, json), else against the value as me
 from __future__ import annotations
 
 import codecs
+import json
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 import pybtex.database
 import pytest
 
+from sitegen.errors import SitegenError
 from sitegen.readers import parse_listing
 
 # --- BibTeX: escapes in addresses, text-mode symbols ---------------------------------------------
@@ -97,3 +99,101 @@ def test_relax_is_nothing_and_no_warning():
     assert listing.entries[0].authors[0] == "Le Cun, Yann" and not listing.warnings
     pybtex_family = pybtex.database.parse_string(text, "bibtex").entries["k"].persons["author"][0]
     assert "Cun" in str(pybtex_family)
+
+
+# --- CSL-JSON: lists, a lone item, rich text ----------------------------------------------------
+
+ITEM = {
+    "id": "k1",
+    "type": "article-journal",
+    "title": "Segment Anything in Medical Images",
+    "container-title": "Nature Communications",
+    "author": [{"family": "Ma", "given": "Jun"}],
+    "issued": {"date-parts": [[2024, 1, 22]]},
+}
+
+
+def csl_text(shape: str, item: dict) -> str:
+    """The item as an exporter writes it: in a list, in `{"items": [...]}`, or alone (citation.js
+    writes one item as an object of its own)."""
+    whole = {"list": [item], "items": {"items": [item]}, "alone": item}[shape]
+    return json.dumps(whole, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("shape", ["list", "items", "alone"])
+@pytest.mark.parametrize("as_list", [(), ("title",), ("container-title",), ("title", "container-title")])
+def test_a_csl_item_alone_and_title_and_container_title_as_lists_are_read(shape, as_list):
+    """Crossref's JSON (and citation.js from it) gives `title` and `container-title` as lists
+    (["Nature Communications", "Nat Commun"]), and one item may come alone: both were errors. The
+    first text is the value (as json reads it), the others are kept under extra."""
+    item = dict(ITEM)
+    short = {"title": "Segment Anything", "container-title": "Nat Commun"}
+    for key in as_list:
+        item[key] = [ITEM[key], short[key]]
+    [entry] = parse_listing(csl_text(shape, item), "refs.json").entries
+    assert (entry.title, entry.venue) == (ITEM["title"], ITEM["container-title"])
+    assert entry.authors == ("Ma, Jun",) and (entry.date.year, entry.date.month, entry.date.day) == (
+        2024,
+        1,
+        22,
+    )
+    assert {key: dict(entry.extra)[key] for key in as_list} == {key: short[key] for key in as_list}
+    assert entry.line == {"list": 2, "items": 3, "alone": 1}[shape]  # the line of the item's `{`
+
+
+def test_a_list_of_other_than_texts_is_still_an_error_naming_the_field():
+    item = dict(ITEM, title=[{"text": "x"}])
+    with pytest.raises(SitegenError) as caught:
+        parse_listing(csl_text("list", item), "refs.json")
+    assert "title" in str(caught.value) and "text or a list of texts" in str(caught.value)
+
+
+# (markup as written, the text meant)
+MARKUP = [
+    ("Networks for <i>in vivo</i> imaging", "Networks for in vivo imaging"),
+    ("H<sub>2</sub>O and CO<sub>2</sub>", "H\u2082O and CO\u2082"),
+    ("Ca<sup>2+</sup> imaging in mm<sup>3</sup>", "Ca\u00b2\u207a imaging in mm\u00b3"),
+    ('The <span class="nocase">iPhone</span> study', "The iPhone study"),
+    ("<b>Bold</b> &amp; <em>brave</em>", "Bold & brave"),
+    ("Hazards &lt;5% in <jats:italic>E. coli</jats:italic>", "Hazards <5% in E. coli"),
+    ("p <0.05 and n> 3 & more", "p <0.05 and n> 3 & more"),  # no markup: text as written
+    ("AT&T's &amp co", "AT&T's &amp co"),
+]
+ABSTRACTS = [
+    ("<jats:title>Abstract</jats:title><jats:p>One. Two &amp; three.</jats:p>", "One. Two & three."),
+    (
+        "<jats:sec><jats:title>Background</jats:title><jats:p>A.</jats:p></jats:sec>"
+        "<jats:sec><jats:title>Methods</jats:title><jats:p>B x<jats:sup>2</jats:sup>.</jats:p></jats:sec>",
+        "Background: A.\n\nMethods: B x\u00b2.",
+    ),
+    ("<p>First.</p><p>Second.</p>", "First.\n\nSecond."),
+]
+
+
+def ris_text(title: str, abstract: str) -> str:
+    return f"TY  - JOUR\nTI  - {title}\nAU  - Ma, Jun\nPY  - 2024\nAB  - {abstract}\nER  - \n"
+
+
+def csl_item_text(title: str, abstract: str) -> str:
+    return csl_text("list", dict(ITEM, title=title, abstract=abstract))
+
+
+READERS = {"refs.json": csl_item_text, "refs.ris": ris_text}
+
+
+@pytest.mark.parametrize("name", list(READERS))
+@pytest.mark.parametrize("written, meant", MARKUP)
+def test_markup_in_a_title_is_read_not_shown(name, written, meant):
+    """CSL-JSON's rich text (`<i>`, `<sub>`, `<span class="nocase">`) and a publisher's RIS with
+    `<i>` in `TI` gave titles (and slugs) such as "Networks for <i>in vivo</i> imaging"."""
+    [entry] = parse_listing(READERS[name](written, "An abstract."), name).entries
+    assert entry.title == meant
+
+
+@pytest.mark.parametrize("name", list(READERS))
+@pytest.mark.parametrize("written, meant", ABSTRACTS)
+def test_a_jats_abstract_is_read_into_paragraphs(name, written, meant):
+    """Crossref's abstracts are JATS (`<jats:title>Abstract</jats:title><jats:p>...`): the page
+    showed the tags as text."""
+    [entry] = parse_listing(READERS[name]("A title", written), name).entries
+    assert entry.abstract == meant

@@ -22,6 +22,7 @@ from sitegen.readers.records import (
     arxiv_id,
     clean_doi,
     listing,
+    markup_text,
     page_range,
     read_date,
     read_iso_date,
@@ -107,8 +108,8 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     kind = str(fields.get("type_of_reference") or "GEN")
     key = _first(fields, "id") or f"{kind} record at line {line}"
     record = Record(source, line, key)
-    record.title = _first(fields, "title", "primary_title") or ""
-    record.abstract = _first(fields, "abstract", "notes_abstract") or ""
+    record.title = markup_text(_first(fields, "title", "primary_title") or "")  # publishers' `<i>`
+    record.abstract = markup_text(_first(fields, "abstract", "notes_abstract") or "")
     record.authors = _people(fields, "authors") or _people(fields, "first_authors")
     record.type = TYPES.get(kind, "misc")
     if kind not in TYPES:
