@@ -15,8 +15,15 @@ import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 import pybtex.database
 import pytest
 
+from sitegen import names
 from sitegen.errors import SitegenError
 from sitegen.readers import parse_listing
+
+
+def parts(name: str) -> tuple[str, str, str, str]:
+    person = names.parse(name)
+    return (person.given, person.von, person.family, person.jr)
+
 
 # --- BibTeX: escapes in addresses, text-mode symbols ---------------------------------------------
 
@@ -197,3 +204,98 @@ def test_a_jats_abstract_is_read_into_paragraphs(name, written, meant):
     showed the tags as text."""
     [entry] = parse_listing(READERS[name]("A title", written), name).entries
     assert entry.abstract == meant
+
+
+# --- RIS: names as PubMed, Scopus and IEEE Xplore write them; Web of Science's dates ---------------
+
+# (given, von, family, jr): people as their records name them.
+PEOPLE = [
+    ("Ahmed", "", "Hosny", ""),
+    ("Hugo J. W. L.", "", "Aerts", ""),
+    ("Bram", "van", "Ginneken", ""),
+    ("Anna", "van der", "Berg", ""),
+    ("Patrick", "", "O'Brien", ""),
+    ("Jörg", "", "Müller-Lüdenscheid", ""),
+    ("William M.", "", "Wells", "III"),
+    ("John", "", "Smith", "Jr."),
+]
+INSTITUTIONS = ["World Health Organization", "Google AI", "NICE", "The ACME Consortium",
+                "U.S. Food and Drug Administration", "OpenAI"]  # fmt: skip
+
+
+def initials(given: str, dotted: bool) -> str:
+    letters = [word[0] for word in given.replace(".", " ").split()]
+    return "".join(f"{c}." for c in letters) if dotted else "".join(letters)
+
+
+def ris_styles(given: str, von: str, family: str, jr: str) -> dict[str, tuple[str, str]]:
+    """The name as each exporter writes it, and the given name it keeps (whole, or initials)."""
+    last = f"{von} {family}".strip()
+    suffix = f" {jr}" if jr else ""
+    spaced = " ".join(f"{c}." for c in initials(given, False))
+    return {
+        "Zotero": (f"{last}, {f'{jr}, ' if jr else ''}{given}", given),
+        "PubMed": (f"{last} {initials(given, False)}{suffix}", initials(given, False)),
+        "Scopus": (f"{last} {initials(given, True)}{suffix}", initials(given, True)),
+        "IEEE": (f"{spaced} {last}{suffix}", spaced),
+    }
+
+
+def pybtex_parts(written: str) -> tuple[str, str, str, str]:
+    person = pybtex.database.Person(written)
+    return (
+        " ".join([*person.first_names, *person.middle_names]),
+        " ".join(person.prelast_names),
+        " ".join(person.last_names),
+        " ".join(person.lineage_names),
+    )
+
+
+NAME_CASES = [(person, style) for person in PEOPLE for style in ("Zotero", "PubMed", "Scopus", "IEEE")]
+
+
+@pytest.mark.parametrize("person, style", NAME_CASES)
+def test_a_ris_persons_name_is_split_into_its_parts_in_every_exporters_style(person, style):
+    """PubMed's and Scopus's "Hosny A" and IEEE Xplore's "A. Hosny" were kept as institutions'
+    names ("{Hosny A}"): cited whole, never as Hosny, A. The parts are pybtex's of the name
+    written "von Family, Jr, Given" with the given names the exporter kept."""
+    _, von, family, jr = person
+    written, kept = ris_styles(*person)[style]
+    text = f"TY  - JOUR\nTI  - A title\nAU  - {written}\nAU  - Doe, Jane\nPY  - 2020\nER  - \n"
+    [entry] = parse_listing(text, "refs.ris").entries
+    expected = pybtex_parts(", ".join(p for p in (f"{von} {family}".strip(), jr, kept) if p))
+    assert parts(entry.authors[0]) == expected, (written, entry.authors[0])
+
+
+@pytest.mark.parametrize("name", INSTITUTIONS)
+@pytest.mark.parametrize("braced", [False, True])
+def test_an_institution_in_ris_stays_whole_and_is_braced_once(name, braced):
+    """EndNote writes `A1  - {National Institute ...}`: it was braced again ("{{...}}")."""
+    written = "{" + name + "}" if braced else name
+    text = f"TY  - RPRT\nTI  - A report\nAU  - {written}\nPY  - 2020\nER  - \n"
+    [entry] = parse_listing(text, "refs.ris").entries
+    assert entry.authors == ("{" + name + "}",)
+    assert parts(entry.authors[0]) == ("", "", name, "")
+
+
+# Web of Science writes the month and day in `DA` and the year in `PY`.
+WOS_DATES = [
+    ("FEB 2", (2017, 2, 2)),
+    ("FEB", (2017, 2, None)),
+    ("Feb 2", (2017, 2, 2)),
+    ("2017/02/02/", (2017, 2, 2)),
+    ("SPR", (2017, None, None)),  # a season: kept as the year, with a warning
+]
+
+
+@pytest.mark.parametrize("written, meant", WOS_DATES)
+@pytest.mark.parametrize("year", ["2017", "2017///"])
+def test_a_wos_month_and_day_without_their_year_take_pys(written, meant, year):
+    """`DA  - FEB 2` with `PY  - 2017` was dated 2017 only, its month and day dropped unsaid."""
+    text = "TY  - JOUR\nTI  - A title\nAU  - Doe, J\n"
+    text += f"PY  - {year}\nDA  - {written}\nSP  - 115\nEP  - +\nER  - \n"
+    listing = parse_listing(text, "refs.ris")
+    [entry] = listing.entries
+    assert (entry.date.year, entry.date.month, entry.date.day) == meant
+    assert bool(listing.warnings) == (meant[1] is None)  # what was not read is said
+    assert entry.pages == "115"  # WoS's end page "+": "and on", no page
