@@ -299,3 +299,39 @@ def test_a_wos_month_and_day_without_their_year_take_pys(written, meant, year):
     assert (entry.date.year, entry.date.month, entry.date.day) == meant
     assert bool(listing.warnings) == (meant[1] is None)  # what was not read is said
     assert entry.pages == "115"  # WoS's end page "+": "and on", no page
+
+
+# --- BibTeX: math in titles ---------------------------------------------------------------------
+
+# (math as written, the text it prints): what a title's math becomes.
+TITLE_MATH = [
+    (r"$\alpha$", "\u03b1"),
+    (r"$\beta$", "\u03b2"),
+    (r"$\mathcal{O}(n \log n)$", "\U0001d4aa(n log n)"),
+    (r"$\mathrm{SO}(3)$", "SO(3)"),
+    (r"$k$", "k"),
+    (r"$L^2$", "L\u00b2"),
+    (r"$\ell_1$", "\u2113\u2081"),
+    (r"$^{18}$F", "\u00b9\u2078F"),
+    (r"CO$_2$", "CO\u2082"),
+    (r"$\times$10", "\u00d710"),
+    (r"$\leq$", "\u2264"),
+    (r"$x_{ij}$", r"$x_{ij}$"),  # no subscript i or j: kept as written
+]
+
+
+@pytest.mark.parametrize("math, meant", TITLE_MATH)
+@pytest.mark.parametrize("braced", [False, True])
+def test_math_in_a_bibtex_title_is_the_text_it_prints(math, meant, braced):
+    """`title = {... {$\\alpha$}-Netzen}` (Zotero braces it) was shown as `$\\alpha$` in the page's
+    heading and written to papers.bib as a literal `\\$\\textbackslash{}alpha\\$`."""
+    written = "{" + math + "}" if braced else math
+    text = f"@article{{k, title = {{On {written}-Nets \\& More}}, year = 2020}}\n"
+    [entry] = parse_listing(text, "refs.bib").entries
+    assert entry.title == f"On {meant}-Nets & More"
+
+
+def test_an_escaped_dollar_in_a_title_is_no_math():
+    text = "@article{k, title = {Costs of \\$5 and \\$6 a Scan}, year = 2020}\n"
+    [entry] = parse_listing(text, "refs.bib").entries
+    assert entry.title == "Costs of $5 and $6 a Scan"
