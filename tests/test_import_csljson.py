@@ -19,8 +19,11 @@ from sitegen.readers import csljson, parse_listing
 # `citation-key` are CSL 1.0.2 variables, text like the others.
 TEXT = {"string"}
 SCHEMA_TYPES: dict[str, set[str]] = {
-    **{key: TEXT for key in ("type", "title", "abstract", "container-title", "DOI", "URL", "note",
-                             "publisher", "archive_location", "event-title", "citation-key")},
+    **{key: TEXT for key in ("type", "abstract", "DOI", "URL", "note", "publisher", "archive_location",
+                             "event-title", "citation-key")},
+    # Text in the schema; a list of texts as Crossref's JSON (and citation.js from it) writes them,
+    # read too (a list of other values is still an error: tests/test_import_exports.py).
+    **{key: {"string", "array"} for key in ("title", "container-title")},
     "id": {"string", "number"},
     "number": {"string", "number"},
     "volume": {"string", "number"},

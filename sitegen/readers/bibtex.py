@@ -22,7 +22,7 @@ from bibtexparser.middlewares.names import split_multiple_persons_names
 from bibtexparser.model import Entry, String
 
 from sitegen.errors import Problem, SitegenError
-from sitegen.listings import URL, Listing
+from sitegen.listings import SUBSCRIPTS, SUPERSCRIPTS, URL, Listing
 from sitegen.model import Link
 from sitegen.readers.records import (
     Record,
@@ -284,6 +284,12 @@ MACRO_TEXTS = {
     "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2\u03b5", "BibTeX": "BibTeX", "XeTeX": "XeTeX",
     "textbraceleft": "{", "textbraceright": "}", "textasciicircum": "^", "textasciitilde": "~",
     "textbackslash": "\\",
+    # Text-mode symbols exporters write that pylatexenc does not know or reads wrongly: Mendeley
+    # writes `{\textgreater}10,000` and `{\textless}0.05` for > and < (the abstract said "10,000"
+    # and "0.05"), pylatexenc gave \textperiodcentered as a dot accent; \relax is TeX's no-op
+    # (Better BibTeX's `{\relax Le}~Cun`).
+    "textgreater": ">", "textless": "<", "textbar": "|", "textunderscore": "_", "textquotedbl": '"',
+    "textpercent": "%", "textperiodcentered": "\u00b7", "S": "\u00a7", "P": "\u00b6", "relax": "",
 }  # fmt: skip
 
 
@@ -362,9 +368,10 @@ def _balanced(text: str) -> bool:
 
 def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
     kind = entry.entry_type.lower()
+    fields = {name: _address(value) if name in ADDRESSES else value for name, value in fields.items()}
     record = Record(source, _line(entry), entry.key)
     used = {"title", "abstract", "author", "crossref"}
-    record.title = _latex_text(fields.get("title", ""))
+    record.title = _latex_text(_title_math(fields.get("title", "")))
     record.abstract = _latex_text(fields.get("abstract", ""))
     record.authors = _names(fields["author"]) if fields.get("author") else []
     record.type = TYPES.get(kind, "misc")
@@ -420,6 +427,38 @@ def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
 
 
 MATH = re.compile(r"(?<!\\)\$.*?(?<!\\)\$", re.DOTALL)  # kept as written (math_mode="verbatim")
+SCRIPTED = re.compile(r"([\^_])\{?([^{}\s^_]+)\}?")
+
+
+def _title_math(title: str) -> str:
+    r"""A title's TeX math as the text it prints, where that is text: `$\alpha$-Netzen` is
+    α-Netzen, `$\mathcal{O}(n \log n)$` is 𝒪(n log n), CO`$_2$` is CO₂. Kept as written it was
+    shown as `$\alpha$` in the page's heading and escaped to a literal `\$\textbackslash{}alpha\$`
+    in papers.bib. Math that is more than text (`$\frac{a}{b^{n+1}}$`) is kept as written."""
+    if "$" not in title:
+        return title
+    return MATH.sub(lambda m: _math_text(m.group()) or m.group(), title)
+
+
+def _math_text(math: str) -> str | None:
+    text = SCRIPTED.sub(_shifted, _math_reader().latex_to_text(math))
+    return None if re.search(r"[\\{}^_$]", text) else text
+
+
+def _shifted(match: re.Match[str]) -> str:
+    """`^2` as ², `_12` as ₁₂; left as it is when a character has no such form (`^n+1`)."""
+    table = SUPERSCRIPTS if match.group(1) == "^" else SUBSCRIPTS
+    shifted = match.group(2).translate(table)
+    if any(a == b for a, b in zip(match.group(2), shifted, strict=True)):
+        return match.group()
+    return shifted
+
+
+@cache
+def _math_reader():
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 
 
 def _unknown_macros(value: str) -> list[str]:
@@ -434,6 +473,17 @@ def _unknown_macros(value: str) -> list[str]:
 
 
 VERBATIM = ("url", "html", "pdf", "doi", "eprint", "file", *LINK_FIELDS)  # kept as written
+ADDRESSES = tuple(name for name in VERBATIM if name != "file")  # a file's path may hold a `\`
+ESCAPED = re.compile(r"\\([_%&#$~{}])")
+
+
+def _address(value: str) -> str:
+    r"""A DOI, address or id as meant: DBLP escapes its specials (`doi = {10.1007/978-3-319-24574-4\_28}`,
+    `url = {https://doi.org/...\_28}`), which read as written made a DOI no other record's matched
+    and a broken link. No DOI or address holds a backslash, so `\_` is `_` (and `\%`, `\&`...)."""
+    return ESCAPED.sub(r"\1", value)
+
+
 # The fields that give a record's bibliographic details (a publisher that named the venue, as a
 # report's or thesis's does, is used already). biblatex's `issue` is a season ("Spring"): kept.
 DETAILS = {"volume": "volume", "number": "issue", "pages": "pages", "publisher": "publisher"}

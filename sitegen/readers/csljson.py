@@ -1,6 +1,7 @@
 """CSL-JSON (`.json`): Zotero's "Export Library... > CSL JSON", and what citation.js, pandoc and
-Better BibTeX write. A list of items (or an object with `items`), each with `type`, `title`,
-`author` as name objects, `issued` date parts, `DOI`, `URL`, `container-title`, `abstract`.
+Better BibTeX write. A list of items (or an object with `items`, or one item alone), each with
+`type`, `title`, `author` as name objects, `issued` date parts, `DOI`, `URL`, `container-title`,
+`abstract`.
 
 The standard library reads the JSON; items are read one at a time so that each has its line,
 for messages. Keys sitegen has no place for are kept under `extra`.
@@ -19,6 +20,7 @@ from sitegen.readers.records import (
     arxiv_id,
     clean_doi,
     listing,
+    markup_text,
     page_range,
     read_date,
     read_iso_date,
@@ -36,12 +38,15 @@ TYPES = {
 }  # fmt: skip
 # The fields read here, by the JSON type CSL-JSON gives them (the CSL schema, csl-data.json). A
 # value of another type is an error naming the item's line: never its letters or its repr.
-TEXT_FIELDS = ("type", "title", "abstract", "container-title", "DOI", "URL", "note", "publisher",
-               "archive_location", "event-title", "citation-key")  # fmt: skip
+TEXT_FIELDS = ("type", "abstract", "DOI", "URL", "note", "publisher", "archive_location", "event-title",
+               "citation-key")  # fmt: skip
+# Text, or a list of texts as Crossref's JSON (and citation.js, from it) writes them: the first is
+# the value, the others (a journal's short name) are kept under extra.
+TEXT_OR_LIST_FIELDS = ("title", "container-title")
 TEXT_OR_NUMBER_FIELDS = ("id", "number", "volume", "issue", "page")
 NAME_FIELDS = ("author", "editor")
 DATE_FIELDS = ("issued",)
-USED = {*TEXT_FIELDS, *TEXT_OR_NUMBER_FIELDS, *NAME_FIELDS, *DATE_FIELDS}
+USED = {*TEXT_FIELDS, *TEXT_OR_LIST_FIELDS, *TEXT_OR_NUMBER_FIELDS, *NAME_FIELDS, *DATE_FIELDS}
 NAME_TEXT_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix", "literal")
 NAME_FLAG_PARTS = ("comma-suffix", "static-ordering", "parse-names")
 NAME_HINT = 'write it as a list of name objects: [{"family": "Smith", "given": "Alice"}], or {"literal": ' \
@@ -85,10 +90,12 @@ def _items(text: str, shown: str) -> list[tuple[int, Any]]:
                            hint="export the library as CSL JSON again") from None  # fmt: skip
     if isinstance(whole, dict) and isinstance(whole.get("items"), list):
         start = text.index("[", text.index('"items"'))
+    elif isinstance(whole, dict) and ("title" in whole or "type" in whole):
+        return [(text.count("\n", 0, text.index("{")) + 1, whole)]  # one item, as citation.js writes one
     elif isinstance(whole, list):
         start = text.index("[")
     else:
-        raise SitegenError("not CSL-JSON: expected a list of items", path=shown, line=1,
+        raise SitegenError("not CSL-JSON: expected a list of items, or one item", path=shown, line=1,
                            hint="export the library as CSL JSON")  # fmt: skip
     decoder = json.JSONDecoder()
     found: list[tuple[int, Any]] = []
@@ -132,6 +139,13 @@ def _wrong_types(item: dict[str, Any]) -> list[tuple[str, str, str]]:
         value = item.get(key)
         if value is not None:
             check(key, value, isinstance(value, str), "text", f'write it in quotes: "{key}": "..."')
+    for key in TEXT_OR_LIST_FIELDS:
+        value = item.get(key)
+        if value is not None:
+            ok = isinstance(value, str) or (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)
+            )
+            check(key, value, ok, "text or a list of texts", f'write it in quotes: "{key}": "..."')
     for key in TEXT_OR_NUMBER_FIELDS:
         value = item.get(key)
         if value is not None:
@@ -201,6 +215,15 @@ def _text(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
+def _first_text(record: Record, item: dict[str, Any], key: str) -> str | None:
+    """A text-or-list field's text, its markup read: a list's first text, the others kept."""
+    value = item.get(key)
+    texts = [v for v in value if v.strip()] if isinstance(value, list) else [value] if value else []
+    if len(texts) > 1:
+        record.keep(key, "; ".join(markup_text(t) for t in texts[1:]))
+    return markup_text(texts[0]) if texts else None
+
+
 def _name(person: dict[str, Any]) -> str | None:
     """A CSL name object as written: "Family, Given", a particle before the family name, or a
     literal (an institution's name) in braces."""
@@ -237,13 +260,13 @@ def _date(value: Any) -> DateRead:
 def _record(item: dict[str, Any], source: str, line: int) -> Record:
     kind = str(item.get("type") or "document")
     record = Record(source, line, str(item.get("id") or item.get("citation-key") or f"item at line {line}"))
-    record.title = _text(item.get("title")) or ""
-    record.abstract = _text(item.get("abstract")) or ""
+    record.title = _first_text(record, item, "title") or ""
+    record.abstract = markup_text(_text(item.get("abstract")) or "")
     record.authors = [name for name in map(_name, item.get("author") or []) if name]  # each is named
     record.type = TYPES.get(kind, "misc")
     if kind not in TYPES:
         record.keep("entry_type", kind)
-    record.venue = _text(item.get("container-title")) or _text(item.get("event-title"))
+    record.venue = _first_text(record, item, "container-title") or _text(item.get("event-title"))
     if record.venue != _text(item.get("event-title")):
         record.keep("event-title", _text(item.get("event-title")))  # the conference, beside its proceedings
     if record.venue is None and kind in ("article", "manuscript", "thesis", "report"):

@@ -5,13 +5,14 @@ becomes a RawEntry. Not a reader itself. No I/O.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from sitegen import schema
 from sitegen.errors import Problem, SitegenError
-from sitegen.listings import Listing, MonthDay, RawEntry
+from sitegen.listings import SUBSCRIPTS, SUPERSCRIPTS, Listing, MonthDay, RawEntry
 from sitegen.model import PREPRINT_VENUE, Link, page_span
 
 MONTHS = {
@@ -177,6 +178,45 @@ def plain(text: str | None) -> str:
     """One line of text: white space (and control characters) collapsed, Unicode composed."""
     text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text or "")
     return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+# The markup CSL-JSON's rich text (`<i>`, `<b>`, `<sub>`, `<sup>`, `<span class="nocase">`) and
+# Crossref's JATS abstracts (`<jats:p>`, `<jats:title>`, `<jats:italic>`...) put in a title or an
+# abstract. Only these names are tags: "p <0.05 and n> 3" is text.
+INLINE_TAGS = (
+    "i|b|em|strong|u|sc|span|a|italic|bold|underline|monospace|sc|named-content|inline-formula|sub|sup"
+)
+BLOCK_TAGS = "p|div|br|sec|title|list|list-item|abstract|trans-abstract|label|caption"
+MARKUP = re.compile(rf"<(/?)(?:jats:|mml:)?({INLINE_TAGS}|{BLOCK_TAGS})\b(?:\s[^<>]*)?/?>", re.IGNORECASE)
+SCRIPT = re.compile(r"<(?:jats:)?(sub|sup)\b[^<>]*>([^<>]*)</(?:jats:)?\1>", re.IGNORECASE)
+HEADING = re.compile(r"<(?:jats:)?title\b[^<>]*>\s*abstract\s*</(?:jats:)?title>", re.IGNORECASE)
+# A structured abstract's section heading before its paragraph: "Background: ..." as text writes it.
+SECTION = re.compile(
+    r"<(?:jats:)?title\b[^<>]*>([^<>]*?)[\s:.]*</(?:jats:)?title>\s*<(?:jats:)?p\b[^<>]*>", re.IGNORECASE
+)
+
+
+def markup_text(text: str) -> str:
+    """Text with its HTML or JATS markup read: `H<sub>2</sub>O` is H₂O (or H2O where a character
+    has no subscript), `<i>in vivo</i>` is "in vivo", each `<jats:p>` a paragraph, a leading
+    "Abstract" heading dropped, and `&amp;` `&lt;` (markup's escapes) the characters. Text without
+    markup is returned as it is: a bare `&` or `<` in plain text is the character already. A
+    structured abstract's headings start their paragraphs ("Methods: ...")."""
+    if not MARKUP.search(text):
+        return text
+    text = HEADING.sub("", text)
+    text = SECTION.sub(lambda m: f"\n\n{m.group(1).strip()}: ", text)
+    text = SCRIPT.sub(_script, text)
+    block = re.compile(rf"^(?:jats:)?(?:{BLOCK_TAGS})$", re.IGNORECASE)
+    text = MARKUP.sub(lambda m: "\n\n" if block.match(m.group(2)) else "", text)
+    return html.unescape(text).strip()
+
+
+def _script(match: re.Match[str]) -> str:
+    table = SUBSCRIPTS if match.group(1).lower() == "sub" else SUPERSCRIPTS
+    inner = match.group(2)
+    shifted = inner.translate(table)
+    return shifted if all(a != b for a, b in zip(inner, shifted, strict=True)) else inner
 
 
 def listing(

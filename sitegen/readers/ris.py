@@ -13,18 +13,22 @@ from typing import Any
 
 import rispy
 
+from sitegen import names
 from sitegen.errors import SitegenError
 from sitegen.listings import Listing
 from sitegen.model import Link
 from sitegen.readers.records import (
+    YEAR,
     DateRead,
     Record,
     arxiv_id,
     clean_doi,
     listing,
+    markup_text,
     page_range,
     read_date,
     read_iso_date,
+    read_text_date,
     web_address,
 )
 
@@ -107,8 +111,8 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     kind = str(fields.get("type_of_reference") or "GEN")
     key = _first(fields, "id") or f"{kind} record at line {line}"
     record = Record(source, line, key)
-    record.title = _first(fields, "title", "primary_title") or ""
-    record.abstract = _first(fields, "abstract", "notes_abstract") or ""
+    record.title = markup_text(_first(fields, "title", "primary_title") or "")  # publishers' `<i>`
+    record.abstract = markup_text(_first(fields, "abstract", "notes_abstract") or "")
     record.authors = _people(fields, "authors") or _people(fields, "first_authors")
     record.type = TYPES.get(kind, "misc")
     if kind not in TYPES:
@@ -121,12 +125,17 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     record.volume = _first(fields, "volume")
     if record.type == "article":  # else a report's or patent's number: kept under extra
         record.issue = _first(fields, "number")
-    record.pages = page_range(_first(fields, "start_page"), _first(fields, "end_page"))
+    end = _first(fields, "end_page")
+    record.pages = page_range(_first(fields, "start_page"), None if end == "+" else end)  # WoS: "and on"
     if kind in EDITED:
         record.editors = _people(fields, "secondary_authors")
     written = _first(fields, "date") or ""
     read = _ris_date(written) if written else (None, "")
     year = _first(fields, "year", "publication_year")
+    if read[0] is None and year and written and not YEAR.search(written):
+        # Web of Science's `DA  - FEB 2` (the month and day; the year is `PY`'s): its month and
+        # day were dropped without a word, the paper dated by `PY` alone.
+        written, read = f"{written} {year}", read_text_date(f"{written} {year.strip(' /')}")
     if read[0] is None and year:  # no `DA`, or none that can be read: `PY`
         written, read = year, _ris_date(year)  # `PY  - 2019/03/15/` is a whole date too
     record.take_date(written, read)
@@ -167,10 +176,52 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
 
 
 def _people(fields: dict[str, Any], name: str) -> list[str]:
-    """The names of a list field. RIS writes "Family, Given": a name without a comma is an
-    institution's (or one word), kept whole in braces."""
+    """The names of a list field, "Family, Given" as RIS writes them (`_person`)."""
     people = (str(person).strip() for person in fields.get(name) or [])
-    return [text if "," in text else "{" + text + "}" for text in people if text]
+    return [_person(text) for text in people if text]
+
+
+# A name's words, for a name written without a comma: an initial ("J.", "J.-P."), a capitalised
+# word ("Sheller", "O'Brien", "Müller-Lüdenscheid"), a particle, or initials run together ("HJWL").
+INITIAL = re.compile(r"^[A-Z]\.(?:-?[A-Z]\.)*$")
+WORD = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*\.?$")
+VANCOUVER = re.compile(r"^(?!(?:II|III|IV)$)(?:[A-Z]{1,4}|(?:[A-Z]\.){1,4})$")  # "Aerts HJWL", "Litjens G."
+SUFFIX = re.compile(r"^(?:Jr\.?|Sr\.?|II|III|IV)$")
+PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la",
+             "le", "ter", "ten", "zu", "y", "bin", "al", "el"}  # fmt: skip
+# Words of an institution's name, never of a person's: "Google AI", "NICE Guideline Group".
+ORGANISATION = re.compile(
+    r"\b(?:AI|Inc|Ltd|LLC|GmbH|Corp|Lab|Labs|Team|Group|Consortium|Collaboration|Collaborative|"
+    r"Committee|Council|Association|Society|Institute|University|Organi[sz]ation|Foundation|Agency|"
+    r"Network|Initiative|Alliance|Investigators|Authors|Research|Health|Hospital|Centre|Center|"
+    r"Department|Ministry|Office|Board|Commission|Project|Program|Programme|Service|Trust)\b"
+)
+
+
+def _person(text: str) -> str:
+    """A name as the page and citations read it. RIS writes "Family, Given"; PubMed's and
+    Scopus's "Hosny A" / "Aerts HJWL" (family, then initials) become "Hosny, A"; IEEE Xplore's
+    "O. Ronneberger" (an initial, then the family name) is kept, BibTeX's rules split it. Any other
+    name without a comma is an institution's, or one word, kept whole in braces. Before, all names
+    without a comma were braced: "Hosny A" was cited as an institution of that name."""
+    if "," in text or (text.startswith("{") and text.endswith("}")):
+        return text
+    words = text.split()
+    if len(words) < 2 or len(words) > 6 or ORGANISATION.search(text):
+        return "{" + text + "}"
+    *family, last = words
+    if SUFFIX.match(last):  # "J. Smith Jr.": BibTeX's rules take a suffix only after a comma
+        person = _person(" ".join(family))
+        if person.startswith("{"):
+            return "{" + text + "}"
+        parts = names.parse(person)
+        return ", ".join(p for p in (f"{parts.von} {parts.family}".strip(), last, parts.given) if p)
+    if VANCOUVER.match(last) and all(WORD.match(w) and not INITIAL.match(w) for w in family):
+        return f"{' '.join(family)}, {last}"
+    personal = all(INITIAL.match(w) or (WORD.match(w) and (w[0].isupper() or w in PARTICLES)) for w in words)
+    if personal and any(INITIAL.match(w) for w in family) and not INITIAL.match(last):
+        return text
+    return "{" + text + "}"
 
 
 def _ris_date(text: str) -> DateRead:

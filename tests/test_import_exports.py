@@ -1,0 +1,337 @@
+"""Bibliographies as real tools export them, in the shapes that lost or mangled a field: DBLP's
+escaped DOIs and addresses, Mendeley's text-mode symbols, CSL-JSON's rich-text titles, lists
+and lone items, RIS names and dates as PubMed, IEEE Xplore and Web of Science write them.
+
+Each case is generated (formats x variants) and checked against an independent reading where
+there is one (pybtex with latexcodec, rispy, json), else against the value as meant.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+
+import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+import pybtex.database
+import pytest
+
+from sitegen import names
+from sitegen.errors import SitegenError
+from sitegen.readers import parse_listing
+
+
+def parts(name: str) -> tuple[str, str, str, str]:
+    person = names.parse(name)
+    return (person.given, person.von, person.family, person.jr)
+
+
+# --- BibTeX: escapes in addresses, text-mode symbols ---------------------------------------------
+
+DOI = "10.1007/978-3-319-24574-4_28"
+ESCAPES = {"_": r"\_", "%": r"\%", "&": r"\&", "#": r"\#", "~": r"\~"}
+
+
+@pytest.mark.parametrize("char", list(ESCAPES))
+@pytest.mark.parametrize("field", ["doi", "url", "pdf", "eprint", "code"])
+def test_an_escaped_special_in_a_doi_or_address_is_the_character(field, char):
+    """DBLP writes `doi = {10.1007/978-3-319-24574-4\\_28}` and the same in `url`: read as written,
+    the DOI matched no other record's and the link was broken. No DOI, address or id holds a
+    backslash: `\\_` is `_`, as pybtex with latexcodec reads it."""
+    escaped = f"a{ESCAPES[char]}b"
+    value = {
+        "doi": f"10.1000/x{escaped}",
+        "url": f"https://example.org/x{escaped}",
+        "pdf": f"https://example.org/x{escaped}.pdf",
+        "eprint": "2303.08774",
+        "code": f"https://github.com/x/{escaped}",
+    }[field]
+    extra = ",\n  archivePrefix = {arXiv}" if field == "eprint" else ""
+    text = f"@article{{k, title = {{T}}, year = 2020,\n  {field} = {{{value}}}{extra}}}\n"
+    [entry] = parse_listing(text, "refs.bib").entries
+    meant = value.replace("\\", "")
+    if char != "~":  # latexcodec agrees (`\~` is an accent to it; in an address it can only be `~`)
+        assert codecs.decode(value, "ulatex") == meant
+    got = {
+        "doi": entry.doi,
+        "url": entry.url,
+        "pdf": entry.pdf,
+        "eprint": entry.arxiv,
+        "code": entry.links[0].url if entry.links else None,
+    }[field]
+    assert got == meant
+
+
+def test_dblps_doi_and_doi_address_are_one_doi_and_no_address_left_over():
+    text = (
+        "@inproceedings{DBLP:conf/miccai/RonnebergerFB15,\n  title = {U-Net},\n  year = {2015},\n"
+        "  url = {https://doi.org/10.1007/978-3-319-24574-4\\_28},\n"
+        "  doi = {10.1007/978-3-319-24574-4\\_28},\n}\n"
+    )
+    [entry] = parse_listing(text, "dblp.bib").entries
+    assert entry.doi == DOI and entry.url is None and "doi" not in dict(entry.extra)
+
+
+SYMBOLS = {
+    "textgreater": ">",
+    "textless": "<",
+    "textbar": "|",
+    "textunderscore": "_",
+    "textperiodcentered": "\u00b7",
+    "S": "\u00a7",
+    "P": "\u00b6",
+}
+
+
+@pytest.mark.parametrize("macro", list(SYMBOLS))
+@pytest.mark.parametrize("written", ["{\\%s}", "\\%s{}", "{\\%s} "])
+@pytest.mark.parametrize("field", ["title", "abstract"])
+def test_a_text_mode_symbol_is_its_character_not_left_out(macro, written, field):
+    """Mendeley writes `{\\textgreater}10,000 ICU stays` and `p {\\textless} 0.05`: the abstract
+    said "10,000" and "p 0.05" (with a warning). The character is kept, as LaTeX's textcomp prints
+    it (latexcodec knows none of these names either, so it is no oracle here)."""
+    value = f"p {written % macro}0.05 and more"
+    other = "abstract" if field == "title" else "title"
+    text = f"@article{{k, {other} = {{T}}, year = 2020, {field} = {{{value}}}}}\n"
+    listing = parse_listing(text, "refs.bib")
+    [entry] = listing.entries
+    got = entry.title if field == "title" else entry.abstract
+    assert SYMBOLS[macro] in got and got.startswith("p ") and got.endswith("0.05 and more")
+    assert not listing.warnings
+
+
+def test_relax_is_nothing_and_no_warning():
+    """Better BibTeX writes a particle as `{\\relax Le}~Cun`: \\relax is TeX's no-op."""
+    text = "@article{k, title = {T}, year = 2020, author = {{\\relax Le}~Cun, Yann and Doe, J}}\n"
+    listing = parse_listing(text, "refs.bib")
+    assert listing.entries[0].authors[0] == "Le Cun, Yann" and not listing.warnings
+    pybtex_family = pybtex.database.parse_string(text, "bibtex").entries["k"].persons["author"][0]
+    assert "Cun" in str(pybtex_family)
+
+
+# --- CSL-JSON: lists, a lone item, rich text ----------------------------------------------------
+
+ITEM = {
+    "id": "k1",
+    "type": "article-journal",
+    "title": "Segment Anything in Medical Images",
+    "container-title": "Nature Communications",
+    "author": [{"family": "Ma", "given": "Jun"}],
+    "issued": {"date-parts": [[2024, 1, 22]]},
+}
+
+
+def csl_text(shape: str, item: dict) -> str:
+    """The item as an exporter writes it: in a list, in `{"items": [...]}`, or alone (citation.js
+    writes one item as an object of its own)."""
+    whole = {"list": [item], "items": {"items": [item]}, "alone": item}[shape]
+    return json.dumps(whole, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("shape", ["list", "items", "alone"])
+@pytest.mark.parametrize("as_list", [(), ("title",), ("container-title",), ("title", "container-title")])
+def test_a_csl_item_alone_and_title_and_container_title_as_lists_are_read(shape, as_list):
+    """Crossref's JSON (and citation.js from it) gives `title` and `container-title` as lists
+    (["Nature Communications", "Nat Commun"]), and one item may come alone: both were errors. The
+    first text is the value (as json reads it), the others are kept under extra."""
+    item = dict(ITEM)
+    short = {"title": "Segment Anything", "container-title": "Nat Commun"}
+    for key in as_list:
+        item[key] = [ITEM[key], short[key]]
+    [entry] = parse_listing(csl_text(shape, item), "refs.json").entries
+    assert (entry.title, entry.venue) == (ITEM["title"], ITEM["container-title"])
+    assert entry.authors == ("Ma, Jun",) and (entry.date.year, entry.date.month, entry.date.day) == (
+        2024,
+        1,
+        22,
+    )
+    assert {key: dict(entry.extra)[key] for key in as_list} == {key: short[key] for key in as_list}
+    assert entry.line == {"list": 2, "items": 3, "alone": 1}[shape]  # the line of the item's `{`
+
+
+def test_a_list_of_other_than_texts_is_still_an_error_naming_the_field():
+    item = dict(ITEM, title=[{"text": "x"}])
+    with pytest.raises(SitegenError) as caught:
+        parse_listing(csl_text("list", item), "refs.json")
+    assert "title" in str(caught.value) and "text or a list of texts" in str(caught.value)
+
+
+# (markup as written, the text meant)
+MARKUP = [
+    ("Networks for <i>in vivo</i> imaging", "Networks for in vivo imaging"),
+    ("H<sub>2</sub>O and CO<sub>2</sub>", "H\u2082O and CO\u2082"),
+    ("Ca<sup>2+</sup> imaging in mm<sup>3</sup>", "Ca\u00b2\u207a imaging in mm\u00b3"),
+    ('The <span class="nocase">iPhone</span> study', "The iPhone study"),
+    ("<b>Bold</b> &amp; <em>brave</em>", "Bold & brave"),
+    ("Hazards &lt;5% in <jats:italic>E. coli</jats:italic>", "Hazards <5% in E. coli"),
+    ("p <0.05 and n> 3 & more", "p <0.05 and n> 3 & more"),  # no markup: text as written
+    ("AT&T's &amp co", "AT&T's &amp co"),
+]
+ABSTRACTS = [
+    ("<jats:title>Abstract</jats:title><jats:p>One. Two &amp; three.</jats:p>", "One. Two & three."),
+    (
+        "<jats:sec><jats:title>Background</jats:title><jats:p>A.</jats:p></jats:sec>"
+        "<jats:sec><jats:title>Methods</jats:title><jats:p>B x<jats:sup>2</jats:sup>.</jats:p></jats:sec>",
+        "Background: A.\n\nMethods: B x\u00b2.",
+    ),
+    ("<p>First.</p><p>Second.</p>", "First.\n\nSecond."),
+]
+
+
+def ris_text(title: str, abstract: str) -> str:
+    return f"TY  - JOUR\nTI  - {title}\nAU  - Ma, Jun\nPY  - 2024\nAB  - {abstract}\nER  - \n"
+
+
+def csl_item_text(title: str, abstract: str) -> str:
+    return csl_text("list", dict(ITEM, title=title, abstract=abstract))
+
+
+READERS = {"refs.json": csl_item_text, "refs.ris": ris_text}
+
+
+@pytest.mark.parametrize("name", list(READERS))
+@pytest.mark.parametrize("written, meant", MARKUP)
+def test_markup_in_a_title_is_read_not_shown(name, written, meant):
+    """CSL-JSON's rich text (`<i>`, `<sub>`, `<span class="nocase">`) and a publisher's RIS with
+    `<i>` in `TI` gave titles (and slugs) such as "Networks for <i>in vivo</i> imaging"."""
+    [entry] = parse_listing(READERS[name](written, "An abstract."), name).entries
+    assert entry.title == meant
+
+
+@pytest.mark.parametrize("name", list(READERS))
+@pytest.mark.parametrize("written, meant", ABSTRACTS)
+def test_a_jats_abstract_is_read_into_paragraphs(name, written, meant):
+    """Crossref's abstracts are JATS (`<jats:title>Abstract</jats:title><jats:p>...`): the page
+    showed the tags as text."""
+    [entry] = parse_listing(READERS[name]("A title", written), name).entries
+    assert entry.abstract == meant
+
+
+# --- RIS: names as PubMed, Scopus and IEEE Xplore write them; Web of Science's dates ---------------
+
+# (given, von, family, jr): people as their records name them.
+PEOPLE = [
+    ("Ahmed", "", "Hosny", ""),
+    ("Hugo J. W. L.", "", "Aerts", ""),
+    ("Bram", "van", "Ginneken", ""),
+    ("Anna", "van der", "Berg", ""),
+    ("Patrick", "", "O'Brien", ""),
+    ("Jörg", "", "Müller-Lüdenscheid", ""),
+    ("William M.", "", "Wells", "III"),
+    ("John", "", "Smith", "Jr."),
+]
+INSTITUTIONS = ["World Health Organization", "Google AI", "NICE", "The ACME Consortium",
+                "U.S. Food and Drug Administration", "OpenAI"]  # fmt: skip
+
+
+def initials(given: str, dotted: bool) -> str:
+    letters = [word[0] for word in given.replace(".", " ").split()]
+    return "".join(f"{c}." for c in letters) if dotted else "".join(letters)
+
+
+def ris_styles(given: str, von: str, family: str, jr: str) -> dict[str, tuple[str, str]]:
+    """The name as each exporter writes it, and the given name it keeps (whole, or initials)."""
+    last = f"{von} {family}".strip()
+    suffix = f" {jr}" if jr else ""
+    spaced = " ".join(f"{c}." for c in initials(given, False))
+    return {
+        "Zotero": (f"{last}, {f'{jr}, ' if jr else ''}{given}", given),
+        "PubMed": (f"{last} {initials(given, False)}{suffix}", initials(given, False)),
+        "Scopus": (f"{last} {initials(given, True)}{suffix}", initials(given, True)),
+        "IEEE": (f"{spaced} {last}{suffix}", spaced),
+    }
+
+
+def pybtex_parts(written: str) -> tuple[str, str, str, str]:
+    person = pybtex.database.Person(written)
+    return (
+        " ".join([*person.first_names, *person.middle_names]),
+        " ".join(person.prelast_names),
+        " ".join(person.last_names),
+        " ".join(person.lineage_names),
+    )
+
+
+NAME_CASES = [(person, style) for person in PEOPLE for style in ("Zotero", "PubMed", "Scopus", "IEEE")]
+
+
+@pytest.mark.parametrize("person, style", NAME_CASES)
+def test_a_ris_persons_name_is_split_into_its_parts_in_every_exporters_style(person, style):
+    """PubMed's and Scopus's "Hosny A" and IEEE Xplore's "A. Hosny" were kept as institutions'
+    names ("{Hosny A}"): cited whole, never as Hosny, A. The parts are pybtex's of the name
+    written "von Family, Jr, Given" with the given names the exporter kept."""
+    _, von, family, jr = person
+    written, kept = ris_styles(*person)[style]
+    text = f"TY  - JOUR\nTI  - A title\nAU  - {written}\nAU  - Doe, Jane\nPY  - 2020\nER  - \n"
+    [entry] = parse_listing(text, "refs.ris").entries
+    expected = pybtex_parts(", ".join(p for p in (f"{von} {family}".strip(), jr, kept) if p))
+    assert parts(entry.authors[0]) == expected, (written, entry.authors[0])
+
+
+@pytest.mark.parametrize("name", INSTITUTIONS)
+@pytest.mark.parametrize("braced", [False, True])
+def test_an_institution_in_ris_stays_whole_and_is_braced_once(name, braced):
+    """EndNote writes `A1  - {National Institute ...}`: it was braced again ("{{...}}")."""
+    written = "{" + name + "}" if braced else name
+    text = f"TY  - RPRT\nTI  - A report\nAU  - {written}\nPY  - 2020\nER  - \n"
+    [entry] = parse_listing(text, "refs.ris").entries
+    assert entry.authors == ("{" + name + "}",)
+    assert parts(entry.authors[0]) == ("", "", name, "")
+
+
+# Web of Science writes the month and day in `DA` and the year in `PY`.
+WOS_DATES = [
+    ("FEB 2", (2017, 2, 2)),
+    ("FEB", (2017, 2, None)),
+    ("Feb 2", (2017, 2, 2)),
+    ("2017/02/02/", (2017, 2, 2)),
+    ("SPR", (2017, None, None)),  # a season: kept as the year, with a warning
+]
+
+
+@pytest.mark.parametrize("written, meant", WOS_DATES)
+@pytest.mark.parametrize("year", ["2017", "2017///"])
+def test_a_wos_month_and_day_without_their_year_take_pys(written, meant, year):
+    """`DA  - FEB 2` with `PY  - 2017` was dated 2017 only, its month and day dropped unsaid."""
+    text = "TY  - JOUR\nTI  - A title\nAU  - Doe, J\n"
+    text += f"PY  - {year}\nDA  - {written}\nSP  - 115\nEP  - +\nER  - \n"
+    listing = parse_listing(text, "refs.ris")
+    [entry] = listing.entries
+    assert (entry.date.year, entry.date.month, entry.date.day) == meant
+    assert bool(listing.warnings) == (meant[1] is None)  # what was not read is said
+    assert entry.pages == "115"  # WoS's end page "+": "and on", no page
+
+
+# --- BibTeX: math in titles ---------------------------------------------------------------------
+
+# (math as written, the text it prints): what a title's math becomes.
+TITLE_MATH = [
+    (r"$\alpha$", "\u03b1"),
+    (r"$\beta$", "\u03b2"),
+    (r"$\mathcal{O}(n \log n)$", "\U0001d4aa(n log n)"),
+    (r"$\mathrm{SO}(3)$", "SO(3)"),
+    (r"$k$", "k"),
+    (r"$L^2$", "L\u00b2"),
+    (r"$\ell_1$", "\u2113\u2081"),
+    (r"$^{18}$F", "\u00b9\u2078F"),
+    (r"CO$_2$", "CO\u2082"),
+    (r"$\times$10", "\u00d710"),
+    (r"$\leq$", "\u2264"),
+    (r"$x_{ij}$", r"$x_{ij}$"),  # no subscript i or j: kept as written
+]
+
+
+@pytest.mark.parametrize("math, meant", TITLE_MATH)
+@pytest.mark.parametrize("braced", [False, True])
+def test_math_in_a_bibtex_title_is_the_text_it_prints(math, meant, braced):
+    """`title = {... {$\\alpha$}-Netzen}` (Zotero braces it) was shown as `$\\alpha$` in the page's
+    heading and written to papers.bib as a literal `\\$\\textbackslash{}alpha\\$`."""
+    written = "{" + math + "}" if braced else math
+    text = f"@article{{k, title = {{On {written}-Nets \\& More}}, year = 2020}}\n"
+    [entry] = parse_listing(text, "refs.bib").entries
+    assert entry.title == f"On {meant}-Nets & More"
+
+
+def test_an_escaped_dollar_in_a_title_is_no_math():
+    text = "@article{k, title = {Costs of \\$5 and \\$6 a Scan}, year = 2020}\n"
+    [entry] = parse_listing(text, "refs.bib").entries
+    assert entry.title == "Costs of $5 and $6 a Scan"
