@@ -58,9 +58,9 @@ def _markdown() -> MarkdownIt:
 #   (`\\$` does not close), or a run of spaces and line breaks not followed by `$` (so the
 #   closing `$` follows a non-space; a run followed by `$` means no math from this `$`);
 # - `\\(`, at least one element (spaces too), up to the first `\\)`, and no digit after it.
-# Not read once: a `$` that opens no math is text, and math may start at a later one.
-# (Pandoc's newest reader also keeps `{...}` groups and `%` comments whole; abstracts' math has
-# no `$` inside braces to tell.)
+# A `$` that opens no math is text, and math may open at a later one.
+# (Pandoc's later readers keep a `\\text{...}` argument, then any `{...}` group and `%` comment,
+# whole: a `$` in them does not close. Here it closes, as in its first readers; rare in abstracts.)
 
 _DIGITS = "0123456789"
 _BLANKS = " \t\n"
@@ -73,7 +73,8 @@ def _math(state: StateInline, silent: bool) -> bool:
         if end < 0:
             end = _inline_end(src, start + 1, maximum, "$")
     elif src.startswith("\\(", start):
-        end = _inline_end(src, start + 2, maximum, "\\)")
+        # (a `\\(` with no `\\)` after it ends no math: not read to the end each time)
+        end = _inline_end(src, start + 2, maximum, "\\)") if src.find("\\)", start + 2, maximum) > 0 else -1
     else:
         return False
     if end < 0:
