@@ -117,6 +117,34 @@ def _inline_end(src: str, pos: int, maximum: int, closing: str) -> int:
     return -1
 
 
+def math_spans(text: str) -> list[tuple[int, int]]:
+    """Where the math of a plain text is (start, end), by the rule above: the importer keeps it as
+    written, and escapes the rest of the text for Markdown. A backslash before a punctuation
+    character escapes it (`\\$` is a dollar), as Markdown's and TeX's do."""
+    spans, pos, size = [], 0, len(text)
+    while pos < size:
+        char = text[pos]
+        end = -1
+        if char == "$":
+            end = _display_end(text, pos, size)
+            if end < 0:
+                end = _inline_end(text, pos + 1, size, "$")
+        elif text.startswith("\\(", pos) and text.find("\\)", pos + 2) > 0:
+            end = _inline_end(text, pos + 2, size, "\\)")
+        if end > 0:
+            spans.append((pos, end))
+            pos = end
+        elif char == "\\" and pos + 1 < size and _is_punctuation(text[pos + 1]):
+            pos += 2
+        else:
+            pos += 1
+    return spans
+
+
+def _is_punctuation(char: str) -> bool:
+    return char.isascii() and not char.isalnum() and not char.isspace()
+
+
 def _render_math(self: object, tokens: Sequence[Token], idx: int, options: object, env: object) -> str:
     return '<span class="math">' + tokens[idx].content.translate(_HTML_ESCAPES) + "</span>"
 

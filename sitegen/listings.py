@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from sitegen.abstracts import math_spans
 from sitegen.errors import Problem
 from sitegen.model import Link
 
@@ -130,15 +131,21 @@ class Abstract:
 
 
 def clean_abstract(raw: str) -> Abstract:
-    """Repair unambiguous extraction damage and turn URLs into links; never reword."""
+    """Repair unambiguous extraction damage and turn URLs into links; never reword. TeX math is
+    kept as written (where abstracts.math_spans finds it): only the text around it is cleaned and
+    escaped, so that the page shows `$\\mathcal{L}_{seg}$` as written, not its braces dropped and
+    its backslashes doubled."""
     paragraphs = [p for p in (part.strip() for part in raw.split("\n\n")) if p]
     plain_parts, markdown_parts, links = [], [], []
     for paragraph in paragraphs:
-        pieces = _pieces(paragraph)
-        plain_parts.append("".join(text if url is None else url for text, url in pieces))
-        markdown_parts.append(_markdown(pieces))
+        text, maths = _math_set_aside(script_math(paragraph))
+        pieces = _pieces(text)
+        plain_parts.append(
+            _math_put_back("".join(text if url is None else url for text, url in pieces), maths)
+        )
+        markdown_parts.append(_math_put_back(_markdown(pieces), maths, markdown=True))
         links += [
-            Link(url, classify_url(url, _before(pieces, i)), _label(text))
+            Link(url, classify_url(url, _before(pieces, i)), _math_put_back(_label(text), maths))
             for i, (text, url) in enumerate(pieces)
             if url
         ]
@@ -147,6 +154,47 @@ def clean_abstract(raw: str) -> Abstract:
     return Abstract(
         "\n\n".join(plain_parts), "\n\n".join(markdown_parts), tuple(unique[url] for url in ordered)
     )
+
+
+# Stands for the math span of its number while the text around it is cleaned: a separator (white
+# space to the URL pattern, so an address before it ends there), then a private-use character that
+# no cleaning or escaping changes.
+MATH_MARK = "\x1f{}\x1f"
+# Math whose end a snippet cut off: a `$` (or `\(`) before TeX, and no end after it. It is no math
+# (nothing closes it) but is kept as written too, escaped as text: cleaned as prose (its braces
+# dropped), the snippet would not read as the full abstract does, nor be known as its opening.
+CUT_MATH = re.compile(r"(?<!\\)(?:\$(?=[\\A-Za-z{])[^$]*|\\\((?![\s\S]*\\\))[\s\S]*)\Z")
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A stretch of an abstract kept as written: math, or math cut off (shown as text)."""
+
+    text: str
+    math: bool
+
+
+def _math_set_aside(text: str) -> tuple[str, list[_Kept]]:
+    text = text.replace("\x1f", " ")  # a control character: only the marks hold it
+    kept: list[_Kept] = []
+    out, position = [], 0
+    for start, end in math_spans(text):
+        out += [text[position:start], MATH_MARK.format(chr(0xE000 + len(kept)))]
+        kept.append(_Kept(text[start:end], math=True))
+        position = end
+    rest = text[position:]
+    cut = CUT_MATH.search(rest)
+    if cut:
+        rest = rest[: cut.start()] + MATH_MARK.format(chr(0xE000 + len(kept)))
+        kept.append(_Kept(cut.group(), math=False))
+    return "".join(out) + rest, kept
+
+
+def _math_put_back(text: str, kept: list[_Kept], markdown: bool = False) -> str:
+    for number, stretch in enumerate(kept):
+        shown = escape_markdown(stretch.text, False) if markdown and not stretch.math else stretch.text
+        text = text.replace(MATH_MARK.format(chr(0xE000 + number)), shown)
+    return text
 
 
 def _label(text: str) -> str:
@@ -194,10 +242,15 @@ def _resolve_url(text: str, match: re.Match[str]) -> tuple[str, str, int]:
     return url, label, end
 
 
+def script_math(text: str) -> str:
+    """Math that is only a superscript or subscript number, as text: `10$^{-3}$` is 10⁻³."""
+    text = re.sub(r"\$\^\{?([0-9+\-n]+)\}?\$", lambda m: m.group(1).translate(SUPERSCRIPTS), text)
+    return re.sub(r"\$_\{?([0-9+\-]+)\}?\$", lambda m: m.group(1).translate(SUBSCRIPTS), text)
+
+
 def fix_latex(text: str) -> str:
     text = re.sub(r"``(.*?)(?:''|\")", r'"\1"', text)
-    text = re.sub(r"\$\^\{?([0-9+\-n]+)\}?\$", lambda m: m.group(1).translate(SUPERSCRIPTS), text)
-    text = re.sub(r"\$_\{?([0-9+\-]+)\}?\$", lambda m: m.group(1).translate(SUBSCRIPTS), text)
+    text = script_math(text)
     text = re.sub(r"\\([%&_#$])", r"\1", text)
     text = re.sub(r"\\([`'\"^~])\{?([A-Za-z])\}?", lambda m: m.group(2) + ACCENTS[m.group(1)], text)
     text = re.sub(r"\\c\{([A-Za-z])\}", lambda m: m.group(1) + ACCENTS["c"], text)
@@ -208,7 +261,7 @@ def fix_latex(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<]|~(?=~))")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<$]|~(?=~))")  # `$`: where no math is, none may start
 
 
 def escape_markdown(text: str, at_line_start: bool) -> str:

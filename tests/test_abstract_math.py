@@ -132,6 +132,47 @@ def test_the_reported_formula_is_one_span_with_no_emphasis():
     )
 
 
+# --- the importer: it finds the math where the page will, and keeps it as written ------------------
+
+# Text around the math as listings give it: Markdown's and HTML's specials, a `$` that opens none.
+PROSE = ["loss", "a_b", "*weighted*", "[see]", "<b>", "&amp;", "costs $5", "`code`", "# not", "1.", "~x"]
+FORMULAS = [
+    "$\\mathcal{L}_{seg} + \\lambda \\mathcal{L}_{con}$", "$x_{ij}^{2}$", "\\(\\alpha_i < \\beta\\)",
+    "$$\\sum_{i=1}^{n} x_i$$", "$O(n \\log n)$", "$\\{a, b\\}$", "$a * b * c$", "$[0, 1]$", "$<x>$",
+    "$\\frac{a}{b}$", "$\\hat{y} = f(x; \\theta)$", "$\\textbf{w}$",
+]  # fmt: skip
+
+
+def test_the_importer_finds_math_where_pandoc_does_in_random_strings():
+    from sitegen.abstracts import math_spans
+
+    for sample in _samples(PIECES, 6000, seed=6) + _samples(MORE_PIECES, 6000, seed=7):
+        assert [sample[start:end] for start, end in math_spans(sample)] == pandoc_math(sample), repr(sample)
+
+
+def test_an_imported_abstract_keeps_its_math_as_written_and_its_text_as_text():
+    """A listing's abstract, math among prose, through the importer (listings.clean_abstract) and
+    the page (abstracts.render_abstract): each formula is one span as written, on the page and in
+    the plain text; the prose around it is text, whatever Markdown or HTML it looks like."""
+    from sitegen.abstracts import render_abstract
+    from sitegen.listings import clean_abstract
+
+    rng = random.Random(8)
+    for _ in range(2000):
+        formulas = [rng.choice(FORMULAS) for _ in range(rng.randint(1, 3))]
+        words = [" ".join(rng.choices(PROSE, k=rng.randint(1, 3))) for _ in range(len(formulas) + 1)]
+        pairs = zip(words[:-1], formulas, strict=True)
+        raw = "".join(f"{word} {formula} " for word, formula in pairs) + words[-1]
+        imported = clean_abstract(raw)
+        rendered = render_abstract(imported.markdown)
+        assert pandoc_math(raw) == formulas, raw  # the reference finds the formulas, and only them
+        assert rendered.html.count('<span class="math">') == len(formulas), raw
+        for formula in formulas:
+            assert f'<span class="math">{html.escape(formula, quote=True)}</span>' in rendered.html, raw
+        assert rendered.text == imported.plain, raw  # the prose read back as the importer cleaned it
+        assert "\\\\" not in rendered.text and "<em>" not in rendered.html, raw
+
+
 # --- every form of the abstract on a built site ------------------------------------------------------
 
 ABSTRACT = (
@@ -196,5 +237,6 @@ def test_the_stylesheet_styles_math_and_nothing_typesets_it():
     style = (Path(__file__).resolve().parents[1] / "templates/static/style.css").read_text(encoding="utf-8")
     assert re.search(r"^\.math \{[^}]*\}", style, re.MULTILINE)
     templates = Path(__file__).resolve().parents[1] / "templates"
-    shipped = " ".join(p.read_text(encoding="utf-8") for p in templates.rglob("*") if p.is_file())
+    files = [p for p in templates.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    shipped = " ".join(p.read_text(encoding="utf-8") for p in files)
     assert "mathjax" not in shipped.lower() and "katex" not in shipped.lower()
