@@ -92,8 +92,9 @@ def template_error(exc: Exception, name: str, page: str | None = None) -> Sitege
                 path, line = frame.filename, frame.lineno
                 break
     message = getattr(exc, "message", None) or str(exc)
-    if isinstance(exc, jinja2.TemplateNotFound):
-        hint = "create it in your templates folder, or fix the name"
+    if isinstance(exc, jinja2.TemplateNotFound):  # the message is the name alone
+        message = f"no template named `{exc.name}`"
+        hint = "create it in your templates folder, or fix the name; a built-in one is `default/NAME`"
     elif isinstance(exc, jinja2.UndefinedError):
         hint = "the variable or attribute does not exist on this page; check its spelling"
     elif isinstance(exc, jinja2.TemplateError):
@@ -135,6 +136,8 @@ def page_context(frame: Frame, page: str, **values: Any) -> dict[str, Any]:
 def render(env: jinja2.Environment, template: str, frame: Frame, page: str, **values: Any) -> str:
     try:
         return get_template(env, template).render(page_context(frame, page, **values))
+    except jinja2.TemplateNotFound as exc:  # an `extends` or `include` of a missing template: an
+        raise template_error(exc, template, page) from None  # OSError too, but the template's fault
     except (SitegenError, OSError):  # OSError: the disk, not the template
         raise
     except Exception as exc:  # a template error, or any error a template's expression raised

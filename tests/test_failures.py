@@ -60,6 +60,10 @@ FAILING_EXPRESSIONS = {
     "a loop over a number": "{% for letter in 5 %}{% endfor %}",
     "a division by zero": "{{ 1 / 0 }}",
     "a template including itself": "{% include self_name %}",
+    # A missing template is an OSError to Python, but the template's mistake, not the disk's.
+    "an include of a missing template": '{% include "no-such.html" %}',
+    "an import from a missing template": '{% from "no-such.html" import card %}',
+    "an extends of a missing template": '{% extends "default/no-such.html" %}',
 }
 
 
