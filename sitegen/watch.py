@@ -221,6 +221,7 @@ class Watcher:
         self._debouncer = Debouncer(on_batch, quiet)
         self._observer = self._new_observer()
         self._handler = _Forwarder(lambda: self.plan, self._debouncer)
+        self._scheduled: list[tuple[Path, bool]] = []  # the folders watched, as they were then
 
     def _new_observer(self) -> BaseObserver:
         observer = PollingObserver(timeout=POLL_SECONDS) if self._poll else Observer()
@@ -236,14 +237,18 @@ class Watcher:
     def replan(self, plan: WatchPlan) -> None:
         """Watch another set of folders: site.yaml moved the content or templates, or a watched
         folder appeared or was renamed. Before `start`, only the plan changes."""
-        changed = plan.roots() != self.plan.roots()
+        # Compared with the folders scheduled, not with the old plan's roots: those are worked out
+        # now too, so a folder that appeared since (a templates folder made after the preview
+        # started) would be in both, and never watched.
+        changed = plan.roots() != self._scheduled
         self.plan = plan
         if changed and self._observer.is_alive():
             self._observer.unschedule_all()
             self._schedule()
 
     def _schedule(self) -> None:
-        for folder, recursive in self.plan.roots():
+        self._scheduled = self.plan.roots()
+        for folder, recursive in self._scheduled:
             self._observer.schedule(self._handler, str(folder), recursive=recursive)
 
     def stop(self) -> None:

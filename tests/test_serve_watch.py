@@ -157,6 +157,27 @@ def test_created_deleted_and_moved_papers_and_a_renamed_folder_are_seen(watched)
     assert ChangeKind.PAPER in renamed.kinds
 
 
+@pytest.mark.parametrize("poll", [False, True], ids=["inotify", "poll"])
+def test_a_watched_folder_made_after_the_start_is_watched_once_replanned(tmp_path, poll):
+    """`paths.templates` names a folder the editor makes while the preview runs: the preview
+    replans after the rebuild its making starts, and the files saved in it are then seen. The
+    plan's folders were compared as they are now, before and after, so it never was."""
+    plan = plan_for(tmp_path)
+    templates = tmp_path / "my-tmpl"
+    plan = WatchPlan(**{**plan.__dict__, "template_dirs": (templates,)})
+    batches: queue.Queue[Changes] = queue.Queue()
+    watcher = Watcher(plan, batches.put, poll=poll)
+    watcher.start()
+    try:
+        templates.mkdir()
+        assert batches.get(timeout=WAIT).paths == {templates: ChangeKind.TEMPLATE}
+        watcher.replan(plan)  # as the preview does after each rebuild
+        (templates / "paper.html").write_text("{{ paper.title }}\n", encoding="utf-8")
+        assert templates / "paper.html" in batches.get(timeout=WAIT).paths
+    finally:
+        watcher.stop()
+
+
 def test_a_config_save_is_seen_but_other_root_files_are_not(watched):
     root, batches = watched
     (root / "notes.txt").write_text("not part of the site\n", encoding="utf-8")
