@@ -48,9 +48,26 @@ class LoadedConfig:
     config: SiteConfig
     root: Path  # the folder holding site.yaml; config paths are relative to it
     warnings: tuple[Problem, ...]
+    shown: str = CONFIG_NAME  # the file as messages name it
+    templates_line: int | None = None  # where `paths.templates` is set, for the warning below
 
     def path(self, relative: str) -> Path:
         return (self.root / relative).resolve()
+
+    def missing_templates(self) -> Problem | None:
+        """A warning when `paths.templates` names no folder (a typo, or one not made yet): the
+        built-in templates are used, and the editor's own would be left out without a word.
+        Asked at each build, not when the file is read: the preview sees the folder made later."""
+        folder = self.config.templates_dir
+        if not folder or self.path(folder).is_dir():
+            return None
+        return Problem(
+            f"there is no folder {folder} ({self.path(folder)}); the built-in templates are used",
+            self.shown,
+            self.templates_line,
+            "paths.templates",
+            "create the folder, or correct the path",
+        )
 
     def for_editor(self, editor: bool) -> LoadedConfig:
         """The same project, built as the editor's view (True) or as the reader's site (False),
@@ -154,4 +171,5 @@ def _validate(raw: dict[str, Any], text: str, path: Path) -> LoadedConfig:
 
     if errors:
         raise SitegenError.many(errors, f"{shown}: {len(errors)} problem(s) in the site config")
-    return LoadedConfig(SiteConfig(**values), path.resolve().parent, tuple(warnings))
+    config = SiteConfig(**values)
+    return LoadedConfig(config, path.resolve().parent, tuple(warnings), shown, _line(text, "templates"))

@@ -403,6 +403,21 @@ def test_strict_turns_config_warnings_into_errors(make_project, run_cli):
     assert code == 1 and "colour" in err
 
 
+def test_a_templates_folder_that_is_not_there_is_a_warning_naming_its_line(make_project, run_cli):
+    """A typo in `paths.templates` left the editor's templates out without a word."""
+    site_yaml = SITE_YAML.replace("example.org", "review.org") + "paths:\n  templates: my-tmpl\n"
+    files = {**project_files(), "my-templates/paper.html": "{{ paper.title }}\n"}
+    root = make_project(files, site_yaml=site_yaml)
+    code, out, _ = run_cli(root, "build")
+    warning = "site.yaml:6: `paths.templates`: there is no folder my-tmpl ("
+    assert code == 0 and f"warning: {warning}" in out and "the built-in templates are used" in out
+    code, _, err = run_cli(root, "build", "--strict")
+    assert code == 1 and one_line_error(err).startswith(f"error: {warning}")
+    (root / "my-tmpl").mkdir()  # made: no warning, whatever the folder holds
+    code, out, _ = run_cli(root, "build", "--strict")
+    assert code == 0 and "warning" not in out
+
+
 def test_build_site_reports_timings_for_every_phase(make_project):
     from sitegen.build import PHASES, build_site
     from sitegen.config import load_config

@@ -98,8 +98,11 @@ class Engine:
         self.cache_dir = loaded.path(config.cache_dir) if use_cache else None
         with no_full_collections():  # the listing's ~10,000 stats would set off one, walking every object
             self.listing = _paper_listing(loaded)  # scanned once: for the no-change check and the build
-        # Files that cannot be papers or templates (a named pipe, a looping link) are skipped, with a warning.
+        # Files that cannot be papers or templates (a named pipe, a looping link) are skipped, with a
+        # warning; so is a templates folder that is not there.
+        missing = loaded.missing_templates()
         skipped = (*(self.listing.skipped if self.listing else ()), *looks.skipped)
+        skipped += (missing,) if missing else ()
         self.report = BuildReport(out=self.out, warnings=(*loaded.warnings, *skipped))
         self._stack = ExitStack()
         self._started = 0.0
