@@ -137,7 +137,51 @@ def yaml_error(
             line=context_mark.line + first_line,
             hint=f"add the `{end}` (or a comma missing between items); quote a value with `{end}` or `,`",
         )
+    plainly = _in_plain_words(reason, text, problem_mark)
+    if plainly is not None:
+        return SitegenError(f"{what}: {plainly[0]}", path=shown, line=line, hint=plainly[1])
     return SitegenError(f"{what}: {reason}", path=shown, line=line, hint=hint)
+
+
+# A line `key: value` (or `- key: value`), with the value as written.
+VALUE_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?([\w-]+):[ \t]+(\S.*?)[ \t]*$")
+# What a plain value may not start with: YAML reads it as syntax (an alias, an anchor, a tag, a
+# block scalar, a flow list or mapping, a quoted text that should end the value) or refuses it.
+INDICATORS = "*&!@`%|>[{\"'"
+CLOSERS = {"'": "'", '"': '"', "[": "]", "{": "}"}
+
+
+def _quoted(value: str) -> str:
+    """`value` as a quoted YAML text: in single quotes, or double ones when it holds a single
+    quote and nothing double quotes would have to escape."""
+    if "'" in value and not any(c in value for c in '"\\'):
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _in_plain_words(reason: str, text: str, mark: Any) -> tuple[str, str] | None:
+    """(what, how to fix it) for the mistakes PyYAML words for its parser, not for an editor:
+    a tab, a text value starting with `*`, `@`, `[`... (`found undefined alias`, `did not find
+    expected key`), and a `: ` inside a value (`mapping values are not allowed here`)."""
+    if "'\\t'" in reason:  # PyYAML names the tab escaped: found character '\t' that ...
+        return "a tab on this line: YAML takes spaces only", "replace the tab with spaces"
+    if mark is None:
+        return None
+    lines = text.split("\n")
+    found = VALUE_LINE.fullmatch(lines[mark.line]) if mark.line < len(lines) else None
+    if found is None:
+        return None
+    key, value = found.groups()
+    quoted = _quoted(value)
+    if value[-1] == CLOSERS.get(value[0]):  # a whole quoted text, list or mapping: wrong inside
+        return None
+    if value[0] in INDICATORS or value[:2] in ("- ", "? "):
+        what = f"a value that starts with {value[0]} is YAML syntax, not text"
+        return what, f"to write text, put the whole value in quotes: {key}: {quoted}"
+    if "mapping values are not allowed" in reason and ": " in value:
+        what = "`: ` inside a value starts a new key"
+        return what, f"put the whole value in quotes: {key}: {quoted}"
+    return None
 
 
 def _quote_hint(quote: str) -> str:
