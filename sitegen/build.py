@@ -27,7 +27,7 @@ from sitegen.model import Library, Paper
 from sitegen.paperfile import key_line, split
 from sitegen.topics import SlowRule, check_paper_topics
 from sitegen.topicsfile import locate_slow_rule
-from sitegen.write import check_output_folder, recover_output
+from sitegen.write import OUTPUT_KEY, check_output_folder, recover_output
 
 if TYPE_CHECKING:
     import jinja2
@@ -40,7 +40,10 @@ def run_build(args: argparse.Namespace) -> int:
     if args.editor:
         loaded = loaded.for_editor(True)
     out = args.out if args.out is not None else loaded.path(loaded.config.output_dir)
-    report = build_site(loaded, Path(out), strict=args.strict)
+    try:
+        report = build_site(loaded, Path(out), strict=args.strict)
+    except SitegenError as exc:
+        raise _output_named(exc, loaded, given=args.out is not None) from None
     for warning in report.warnings:
         print(f"warning: {warning}")
     print(report.summary())
@@ -55,6 +58,19 @@ def run_build(args: argparse.Namespace) -> int:
             "`sitegen build --check-host HOST` says by how much"
         )
     return 0
+
+
+def _output_named(error: SitegenError, loaded: LoadedConfig, *, given: bool) -> SitegenError:
+    """A refused output folder named as the editor chose it: `--out`, or site.yaml's line of
+    `paths.output` (the build knows only the folder)."""
+    if [problem.key for problem in error.problems] != [OUTPUT_KEY]:
+        return error
+    [problem] = error.problems
+    if given:
+        hint = (problem.hint or "").replace(" (or pass --out DIR)", "").replace(" with --out", "")
+        return SitegenError(problem.message, key="--out", hint=hint)
+    line = loaded.path_lines.get("output")
+    return SitegenError(problem.message, path=loaded.shown, line=line, key=OUTPUT_KEY, hint=problem.hint)
 
 
 def check_host(shape: SiteShape, host: Host, output: str) -> int:

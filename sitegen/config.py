@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -49,7 +50,8 @@ class LoadedConfig:
     root: Path  # the folder holding site.yaml; config paths are relative to it
     warnings: tuple[Problem, ...]
     shown: str = CONFIG_NAME  # the file as messages name it
-    templates_line: int | None = None  # where `paths.templates` is set, for the warning below
+    # The line of each `paths` key, for problems found later with the folder it names.
+    path_lines: Mapping[str, int | None] = dataclasses.field(default_factory=dict, compare=False)
 
     def path(self, relative: str) -> Path:
         return (self.root / relative).resolve()
@@ -64,7 +66,7 @@ class LoadedConfig:
         return Problem(
             f"there is no folder {folder} ({self.path(folder)}); the built-in templates are used",
             self.shown,
-            self.templates_line,
+            self.path_lines.get("templates"),
             "paths.templates",
             "create the folder, or correct the path",
         )
@@ -172,4 +174,5 @@ def _validate(raw: dict[str, Any], text: str, path: Path) -> LoadedConfig:
     if errors:
         raise SitegenError.many(errors, f"{shown}: {len(errors)} problem(s) in the site config")
     config = SiteConfig(**values)
-    return LoadedConfig(config, path.resolve().parent, tuple(warnings), shown, _line(text, "templates"))
+    lines = {key: _line(text, key) for key in PATH_KEYS if key in paths}
+    return LoadedConfig(config, path.resolve().parent, tuple(warnings), shown, lines)

@@ -68,6 +68,9 @@ def _done(step: str) -> None:
         after_step(step)
 
 
+OUTPUT_KEY = "paths.output"  # what a refused output folder is named by (`--out`, when given)
+
+
 def check_output_folder(out: Path, *, root: Path, keep: tuple[Path, ...]) -> None:
     """Refuse an output folder whose replacement would destroy the project or someone's files.
 
@@ -80,17 +83,15 @@ def check_output_folder(out: Path, *, root: Path, keep: tuple[Path, ...]) -> Non
     if clashes:
         raise SitegenError(
             f"refusing to build into {out}: it is, holds or lies inside {clashes[0]}",
-            key="paths.output",
+            key=OUTPUT_KEY,
             hint="choose a separate folder such as `public` (or pass --out DIR)",
         )
     if out.exists() and not out.is_dir():
-        raise SitegenError(
-            f"the output {out} is a file", key="paths.output", hint="remove it or choose a folder"
-        )
+        raise SitegenError(f"the output {out} is a file", key=OUTPUT_KEY, hint="remove it or choose a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise SitegenError(
             f"refusing to replace {out}: it is not empty and was not built by sitegen",
-            key="paths.output",
+            key=OUTPUT_KEY,
             hint="empty it, or choose another folder with --out",
         )
 

@@ -366,6 +366,34 @@ def test_refuses_an_output_folder_that_is_or_holds_the_project_or_its_content(ma
     assert (root / "content/papers/endogen.md").exists()
 
 
+REFUSED_OUTPUTS = {
+    ".": "refusing to build into",
+    "content": "refusing to build into",
+    "content/papers": "refusing to build into",
+    "..": "refusing to build into",
+    "notes": "refusing to replace",  # a folder of someone's files
+    "notes/todo.txt": "is a file",
+}
+
+
+@pytest.mark.parametrize("given", ["--out", "site.yaml"])
+@pytest.mark.parametrize("out", REFUSED_OUTPUTS)
+def test_a_refused_output_folder_is_named_as_the_editor_chose_it(make_project, run_cli, given, out):
+    """By `--out`, or by site.yaml's line of `paths.output`: the error named `paths.output` for
+    a folder given with --out, and no file or line for one set in site.yaml."""
+    site_yaml = (
+        SITE_YAML + "paths:\n  content: content\n" + (f"  output: {out}\n" if given != "--out" else "")
+    )
+    root = make_project({**project_files(), "notes/todo.txt": "x\n"}, site_yaml=site_yaml)
+    code, _, err = run_cli(root, "build", *(["--out", out] if given == "--out" else []))
+    line = one_line_error(err)
+    assert code == 1 and REFUSED_OUTPUTS[out] in line
+    named = "error: `--out`: " if given == "--out" else "error: site.yaml:7: `paths.output`: "
+    assert line.startswith(named), line
+    assert given == "site.yaml" or "--out" not in line.split(": ", 2)[2], "no advice to pass --out"
+    assert (root / "content/papers/endogen.md").exists() and (root / "notes/todo.txt").exists()
+
+
 def test_refuses_to_replace_a_folder_it_did_not_build(make_project, run_cli):
     root = make_project(project_files())
     (root / "mine").mkdir()
