@@ -123,7 +123,7 @@ def parse_paper(text: str, path: str, slug: str) -> Paper:
             values[field.name] = field.type.read(value)
         except (TypeError, ValueError):
             problem(field.name, f"expected {field.type.expected}, found {value!r}", field.type.hint)
-    if not values["title"]:
+    if not values["title"] and not any(p.key == "title" for p in problems):  # one problem a key
         problem("title", "is missing or empty", "every paper needs `title: ...`")
     if problems:
         raise SitegenError.many(problems, f"{path}: {len(problems)} bad field(s)")

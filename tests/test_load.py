@@ -76,6 +76,15 @@ def test_front_matter_problems_say_what_to_do(text: str, expected: str) -> None:
     assert "content/papers/x.md" in str(info.value)
 
 
+@pytest.mark.parametrize("title", ["[EndoGen, video]", "{name: EndoGen}", "~", "''", "\n  - a", "\n  a: b"])
+def test_a_title_of_the_wrong_kind_is_one_problem(title: str) -> None:
+    """A title given as a list was two problems on one line: `expected text`, then `is missing`."""
+    with pytest.raises(SitegenError) as info:
+        parse_paper(f"---\ntitle: {title}\nupvotes: 3\n---\nAbstract.\n", "content/papers/x.md", "x")
+    [problem] = [p for p in info.value.problems if p.key == "title"]
+    assert problem.line == 2 and str(info.value).startswith("content/papers/x.md:2: `title`: "), problem
+
+
 def test_a_file_name_that_is_not_a_slug_is_an_error(make_project) -> None:
     root = make_project({"content/papers/My Paper.md": GOOD})
     with pytest.raises(SitegenError, match="not a valid slug"):
