@@ -169,6 +169,31 @@ def grouped_keys(papers: Sequence[Paper], bases: dict[str, str]) -> dict[str, st
     return {paper.slug: keys[paper.slug] for paper in papers}
 
 
+def repeated_papers(papers: Sequence[Paper], bases: dict[str, str]) -> dict[str, str]:
+    """The papers that repeat one before them (in `key_order`): the same title, authors, year and
+    abstract (case, accents and punctuation aside): one paper in two files (a copy saved under
+    another name), not two papers that happen to share a title. Slug -> the earlier one's slug.
+    Such papers share a base key (`bases`, by slug), so only a group's members are compared, and
+    `papers` may be whole groups."""
+    groups: dict[str, list[Paper]] = {}
+    for paper in papers:
+        groups.setdefault(bases[paper.slug], []).append(paper)
+    repeated: dict[str, str] = {}
+    for members in groups.values():
+        first: dict[tuple[object, ...], str] = {}
+        for paper in sorted(members, key=key_order) if len(members) > 1 else ():
+            same = (
+                tuple(_ascii_words(paper.title)),
+                tuple(tuple(_ascii_words(person.display())) for person in cited_authors(paper)),
+                paper.year,
+                tuple(_ascii_words(paper.abstract)),
+            )
+            repeated_of = first.setdefault(same, paper.slug)
+            if repeated_of != paper.slug:
+                repeated[paper.slug] = repeated_of
+    return repeated
+
+
 def _keys_in_order(base: str, members: list[Paper]) -> dict[str, str]:
     """The keys of papers sharing `base`, in `key_order`: the first keeps it; each other takes
     the fewest title words (two at least) that no paper before it starts with, and that no key

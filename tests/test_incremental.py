@@ -1145,3 +1145,54 @@ def test_adding_or_deleting_a_paper_renders_again_only_the_pages_that_show_it_or
         else:
             assert report.pages_rendered > paper_pages, (change, report.pages_rendered)
         assert_same_as_cold_build(root)
+
+
+def repeated_warnings(report: BuildReport) -> list[str]:
+    return sorted(str(warning) for warning in report.warnings if "one paper in two files" in str(warning))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_paper_saved_twice_is_warned_of_as_a_cold_build_warns_whatever_changes_after(project, seed):
+    """A copy of a paper file under another name is one paper in two files: a warning names both
+    (both are still published). Copies made, edited (title, year, authors, abstract: then two
+    papers), edited back and deleted in random turns: each build warns as a cold build does."""
+    papers = project / "content/papers"
+    rng, warned = random.Random(seed), set()
+    build(project)
+    assert repeated_warnings(build(project, "cold", use_cache=False)) == []
+    changes = [
+        ('title: "', 'title: "Not '), ("date: 2025", "date: 2024"), ("We study", "We saw"),
+        ("authors_count", "authors: [Ada Lovelace]\nauthors_count"), ("organization: ", "organization: The "),
+    ]  # fmt: skip
+    for turn in range(24):
+        originals = sorted(p for p in papers.glob("study-*.md"))
+        copies = sorted(papers.glob("copy-*.md"))
+        action = rng.choice(["copy", "copy", "edit", "back", "delete"] if copies else ["copy"])
+        if action == "copy":
+            source = rng.choice(originals)
+            (papers / f"copy-{turn}-{source.name}").write_bytes(source.read_bytes())
+        else:
+            target = rng.choice(copies + originals[:2])
+            text = target.read_text(encoding="utf-8")
+            old, new = rng.choice([pair for pair in changes if pair[0] in text] or [("", "")])
+            if action == "delete" and target in copies:
+                target.unlink()
+            elif action == "back" and new and new in text:
+                target.write_text(text.replace(new, old, 1), encoding="utf-8")
+            elif old:
+                target.write_text(text.replace(old, new, 1), encoding="utf-8")
+        incremental = repeated_warnings(build(project))
+        assert incremental == repeated_warnings(build(project, "cold", use_cache=False)), (turn, action)
+        shutil.rmtree(project / "cold")
+        warned.add(len(incremental))
+    assert 0 in warned and max(warned) >= 2  # warnings came and went
+
+
+def test_the_warning_for_a_paper_saved_twice_names_both_files(project):
+    (project / "content/papers/study-3-copy.md").write_bytes(
+        (project / "content/papers/study-3.md").read_bytes()
+    )
+    [warning] = repeated_warnings(build(project))
+    assert warning.startswith("content/papers/study-3-copy.md: the same title, authors and year as ")
+    assert "content/papers/study-3.md" in warning and "delete one of them" in warning
+    assert (project / "public/papers/study-3-copy.html").exists()  # both are published

@@ -25,11 +25,11 @@ from sitegen.engine.inputs import LastMade, PaperKeys, card_key
 from sitegen.engine.memory import give_back_free_memory
 from sitegen.engine.parallel import Inbox, forked, shared_chunks, side_by_side
 from sitegen.engine.reading import read_paper, read_stored_library, read_stored_topics
-from sitegen.engine.relisted import Listings, listings_from_nothing, relisted
+from sitegen.engine.relisted import Listings, listings_from_nothing, relisted, repeated_again
 from sitegen.engine.report import BuildReport
 from sitegen.engine.store import BuildState, FileStamp, pack
 from sitegen.engine.tuning import Tuning
-from sitegen.errors import SitegenError
+from sitegen.errors import Problem, SitegenError
 from sitegen.load import ContentPaths, PaperListing, display_path
 from sitegen.model import Library, Paper, Topic
 from sitegen.related import RelatedIndex, Words, term_counts
@@ -195,7 +195,12 @@ def derive_site(
         # The cards cover what the listings order and group by (LISTED): no card changed, no list.
         cards = digest("\n".join((rules, *keys.card.values())).encode("utf-8"))
         listed = state.result("listings", cards)
-        if listed is None:
+        if listed is not None and changed:  # kept; but an edited abstract may make or end a repeat
+            again = repeated_again(listed, papers, changed)
+            if again is not listed:
+                state.keep("listings", cards, again)
+            listed = again
+        elif listed is None:
             derive_all = partial(derive, papers, topics, lambda paper, _: topics_of[paper.slug])
             last_listed = state.results.get("listings")
             # Patched from the last build's lists when they are the ones its outputs were made
@@ -213,8 +218,22 @@ def derive_site(
             if listed is None:
                 listed = listings_from_nothing(papers, topics, derive_all)
             state.keep("listings", cards, listed)
+    report.warnings += _repeated_warnings(listed.repeated, by_slug)
     data = SiteData(listings=listed.derived, bibtex_keys=listed.bibtex_keys, abstracts=rendered, related=dict)
     return data, keys
+
+
+def _repeated_warnings(repeated: dict[str, str], by_slug: Mapping[str, Paper]) -> tuple[Problem, ...]:
+    """A warning for each paper that repeats another (citations.repeated_papers), naming both
+    files: both are published, as two papers; the editor decides."""
+    return tuple(
+        Problem(
+            f"the same title, authors and year as {by_slug[first].path}: one paper in two files?",
+            by_slug[slug].path,
+            hint="delete one of them; if they are two papers, tell them apart in their titles",
+        )
+        for slug, first in sorted(repeated.items())
+    )
 
 
 def _old_paper(state: BuildState, last: LastMade, slug: str) -> Paper | None:

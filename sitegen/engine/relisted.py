@@ -12,6 +12,7 @@ cold-build oracle (tests/test_cold_oracle.py) and tests/test_incremental.py comp
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -42,13 +43,16 @@ class Listings:
     bibtex_keys: dict[str, str]
     regrouped: dict[str, str]  # slug -> its key within its group, where not its final key
     rebased: dict[str, str]  # slug -> its base key, where not its key within its group
+    repeated: dict[str, str]  # slug -> the paper it repeats (citations.repeated_papers)
 
     @classmethod
-    def of(cls, derived: Derived, bases: dict[str, str], grouped: dict[str, str]) -> Listings:
+    def of(
+        cls, derived: Derived, bases: dict[str, str], grouped: dict[str, str], repeated: dict[str, str]
+    ) -> Listings:
         keys = citations.unique_keys(grouped)
         regrouped = {slug: key for slug, key in grouped.items() if keys[slug] != key}
         rebased = {slug: base for slug, base in bases.items() if grouped[slug] != base}
-        return cls(derived, keys, regrouped, rebased)
+        return cls(derived, keys, regrouped, rebased, repeated)
 
     def grouped(self) -> dict[str, str]:
         return {**self.bibtex_keys, **self.regrouped}
@@ -61,7 +65,8 @@ def listings_from_nothing(
     papers: Papers, topics: tuple[Topic, ...], derive: Callable[[], Derived]
 ) -> Listings:
     bases = {paper.slug: citations.citation_key(paper) for paper in papers}
-    return Listings.of(derive(), bases, citations.grouped_keys(papers, bases))
+    grouped, repeated = citations.grouped_keys(papers, bases), citations.repeated_papers(papers, bases)
+    return Listings.of(derive(), bases, grouped, repeated)
 
 
 def relisted(
@@ -200,8 +205,9 @@ def _cooccurring(
 
 def _rekeyed(
     last: Listings, papers: Papers, touched: Collection[str], now: dict[str, Paper]
-) -> tuple[dict[str, str], dict[str, str]]:
-    """The base keys and keys within groups again for the groups the touched papers left or joined."""
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The base keys, keys within groups and repeated papers again for the groups the touched
+    papers left or joined."""
     last_bases = last.bases()
     bases = {slug: base for slug, base in last_bases.items() if slug in papers.by_slug}
     affected = {last_bases[slug] for slug in touched if slug in last_bases}
@@ -212,4 +218,22 @@ def _rekeyed(
     grouped = {**last.grouped(), **citations.grouped_keys(members, bases)}
     grouped = {slug: grouped[slug] for slug in papers.slugs}  # the order `citation_keys` gives
     bases = {slug: bases[slug] for slug in papers.slugs}
-    return bases, grouped
+    return bases, grouped, _repeated_again(last.repeated, members, bases, affected)
+
+
+def repeated_again(last: Listings, papers: Papers, touched: Collection[str]) -> Listings:
+    """`last` (kept: no card changed) with the repeated papers found again in the groups of the
+    `touched` papers: a repeat has the same abstract too, which the cards do not cover."""
+    bases = last.bases()
+    affected = {bases[slug] for slug in touched if slug in bases}
+    members = [papers.by_slug[slug] for slug, base in bases.items() if base in affected]
+    repeated = _repeated_again(last.repeated, members, bases, affected)
+    return last if repeated == last.repeated else dataclasses.replace(last, repeated=repeated)
+
+
+def _repeated_again(
+    last: dict[str, str], members: list[Paper], bases: dict[str, str], affected: set[str]
+) -> dict[str, str]:
+    """The repeated papers: the last build's outside the `affected` groups, found again in them."""
+    kept = {slug: first for slug, first in last.items() if slug in bases and bases[slug] not in affected}
+    return {**kept, **citations.repeated_papers(members, bases)}

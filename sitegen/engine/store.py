@@ -519,7 +519,11 @@ class BuildState:
         return found
 
     def keep(self, name: str, inputs: str, value: Any) -> None:
-        if self.result(name, inputs) is None:
+        """Keep `value` as the result `name` made from `inputs`. Another value for the same inputs
+        replaces it: one patched for what its inputs do not cover (the listings' repeated papers,
+        by abstracts, which the cards they are kept by leave out)."""
+        found = self.results.get(name)
+        if found is None or found[0] != inputs or found[1] is not value:
             self.results[name] = (inputs, value)
             self.changed = True
 
