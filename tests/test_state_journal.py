@@ -21,6 +21,7 @@ import pytest
 
 from sitegen.engine import store
 from sitegen.engine.journal import REBASE_AT, TABLE_FROM, WALKED_TUPLE
+from sitegen.engine.parallel import forked
 from sitegen.engine.store import STATE_DELTA_FILE, STATE_FILE, BuildState, FileStamp, OutputEntry
 
 
@@ -233,6 +234,42 @@ def test_a_store_reads_back_what_it_saved_and_keeps_none_of_it_in_memory(tmp_pat
         assert not any(isinstance(entry, bytes) for entry in saved.entries.values()), "values left in memory"
         assert {key: saved[key] for key in expected} == expected
         read = store.load_store(path, store.BlobStore)
+        assert {key: read[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_store_takes_in_what_a_forked_process_saved_of_its_copy(tmp_path: Path, seed: int) -> None:
+    """A forked process sets entries in its copy of a store and saves them (appended, or the
+    journal rewritten: the first time, or once a fifth is dead); this process takes in where they
+    are (`saved_elsewhere`), reads every value from there, and so does the next build (the search
+    index's forked process saves its entries so).
+    Expected: the values as they were set, in either process."""
+    rng = random.Random(seed)
+    path, kept = tmp_path / "search.pickle", store.BlobStore()
+    expected: dict[str, bytes] = {}
+    for _ in range(6):
+        new = {
+            f"key-{rng.randrange(400)}": rng.randbytes(rng.randint(0, 3000))
+            for _ in range(rng.randint(20, 80))
+        }
+        dropped = rng.sample(sorted(expected), len(expected) // 2) if rng.random() < 0.5 else []
+        for key in dropped:
+            del kept[key], expected[key]
+
+        def save_in_copy(new: dict[str, bytes] = new) -> store.Record | None:
+            kept.update(new)
+            return kept.save(path)
+
+        with forked(save_in_copy) as saved:
+            record = saved()
+        assert record is not None and record.path == path
+        kept.saved_elsewhere(record)
+        expected.update(new)
+        assert not kept.changed and not any(isinstance(entry, bytes) for entry in kept.entries.values())
+        assert {key: kept[key] for key in kept} == expected
+        kept.save(path)  # nothing new to append; rewritten once a fifth of the journal is dead
+        assert {key: kept[key] for key in kept} == expected
+        read = store.load_store(path, store.BlobStore)  # (dropped entries stay on disk until rewritten)
         assert {key: read[key] for key in expected} == expected
 
 

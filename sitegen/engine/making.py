@@ -24,7 +24,7 @@ from sitegen.engine.memory import give_back_free_memory
 from sitegen.engine.parallel import forked, shared_chunks, side_by_side
 from sitegen.engine.report import BuildReport
 from sitegen.engine.rows import RowLayout, RowSource, layout_of, rows_again, rows_in_frame
-from sitegen.engine.store import BlobStore, BuildState, UsedMapping
+from sitegen.engine.store import BlobStore, BuildState, Record, UsedMapping
 from sitegen.outputs import ListFile
 from sitegen.plan import (
     CARD,
@@ -43,7 +43,8 @@ FEW = 16  # slugs looked for in a list one by one (each a scan in C), not with a
 RENDER_CHUNK = 64  # paper pages a process claims at a time when two share them
 KEEP_MANIFESTS = 3  # output folders whose files a build knows (e.g. public and the dev server's)
 Job = tuple[str, str, Callable[[], "str | bytes | Patched"]]  # output path, its inputs digest, its maker
-ForkedWrites = tuple[Tally, dict[str, Any], set[str]]  # the files a forked process wrote; its store's news
+# The files a forked process wrote; the record its store saved, or the entries it set; what it read.
+ForkedWrites = tuple[Tally, Record | None, dict[str, Any], set[str]]
 Published = Callable[[frozenset[str] | None], None]
 
 
@@ -418,7 +419,12 @@ class Making:
             written = write(store)
             # What it read matters only to a build that drops what it did not read (~20,000 keys).
             used = store.used if self.last is None else set()
-            return written, (staged.tally(), store.unsaved_entries(), used)
+            # Its new entries go to the store's journal from here, this process being the only
+            # one to write it now (~310 MB at 100,000 papers, which this one would hold twice
+            # over to pickle them, and the other to unpickle them): only where they are goes back.
+            record = state.spill("search")
+            entries = store.unsaved_entries() if record is None else {}  # (no cache folder)
+            return written, (staged.tally(), record, entries, used)
 
         def finish(made: Callable[[], tuple[SearchFiles, ForkedWrites | None]]) -> SearchFiles:
             with report.timing("search index"):
@@ -426,8 +432,10 @@ class Making:
             if (
                 elsewhere is not None
             ):  # what a forked process wrote, and set and read in its copy of the store
-                tally, entries, used = elsewhere
+                tally, record, entries, used = elsewhere
                 staged.add_tally(tally)
+                if record is not None:
+                    state.search.saved_elsewhere(record)
                 state.search.absorb(entries, used)
             state.keep("search", inputs, written)
             return written
