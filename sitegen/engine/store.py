@@ -634,7 +634,8 @@ def _write_parts(journal: Journal, folder: Path, parts: list[Part]) -> None:
         journal.written(parts, folder)
         return
     base = journal.new_base()
-    write_stamped(folder / STATE_FILE, base, *(Pickled(journal.whole(part)) for part in parts))
+    # Pickled into the file, not first into bytes (~100 MB at 100,000 papers).
+    write_stamped(folder / STATE_FILE, base, *map(journal.whole, parts))
     (folder / STATE_DELTA_FILE).unlink(missing_ok=True)  # made for the base replaced
     journal.written(parts, folder, base)
 
