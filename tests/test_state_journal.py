@@ -273,6 +273,38 @@ def test_a_store_takes_in_what_a_forked_process_saved_of_its_copy(tmp_path: Path
         assert {key: read[key] for key in expected} == expected
 
 
+def test_a_forked_process_spills_its_copy_of_a_store_as_it_grows(tmp_path: Path) -> None:
+    """As the search index's forked process does: its store appends its new entries to the
+    journal the last build left each time they add up to so many bytes, and once more at the end;
+    this process takes in every record, in order. Expected: the values as they were set, read
+    from the journal in this process and by the next build."""
+    rng = random.Random(5)
+    state = BuildState(folder=tmp_path)
+    state.search["kept"] = b"from an earlier build"
+    state.spill("search")
+    expected = {"kept": b"from an earlier build"}
+    new = {f"key-{n}": rng.randbytes(rng.randint(0, 300)) for n in range(200)}
+
+    def make_in_copy() -> list[store.Record]:
+        records = state.spill_as_it_grows("search", 5000)
+        state.search.update(new)
+        last = state.spill("search")
+        return [*records, *([last] if last is not None else [])]
+
+    with forked(make_in_copy) as made:
+        records = made()
+    assert len(records) > 3 and not records[0].whole
+    for record in records:
+        state.search.saved_elsewhere(record)
+    expected.update(new)
+    assert not any(isinstance(entry, bytes) for entry in state.search.entries.values()), (
+        "values left in memory"
+    )
+    assert {key: state.search[key] for key in state.search} == expected
+    read = store.load_store(tmp_path / "search.pickle", store.BlobStore)
+    assert {key: read[key] for key in read} == expected
+
+
 def test_a_table_that_was_a_tuple_in_between_reads_back_without_the_keys_it_lost(tmp_path: Path) -> None:
     """A result that is a dict in the base, a long tuple in one delta, then a smaller dict."""
     state = new_state(random.Random(11), papers=400)

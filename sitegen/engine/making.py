@@ -41,11 +41,12 @@ from sitegen.write import Joined, ManifestOutput, OutputEntry, Patched, Piece, T
 
 FEW = 16  # slugs looked for in a list one by one (each a scan in C), not with a set of the list
 RENDER_CHUNK = 64  # paper pages a process claims at a time when two share them
+SEARCH_SPILL_EVERY = 64 << 20  # bytes of search cache entries a forked process holds before it saves them
 KEEP_MANIFESTS = 3  # output folders whose files a build knows (e.g. public and the dev server's)
 # An output's path, its inputs digest, its maker.
 Job = tuple[str, str, Callable[[], "str | bytes | Patched | Joined"]]
-# The files a forked process wrote; the record its store saved, or the entries it set; what it read.
-ForkedWrites = tuple[Tally, Record | None, dict[str, Any], set[str]]
+# The files a forked process wrote; the records its store saved, or the entries it set; what it read.
+ForkedWrites = tuple[Tally, list[Record], dict[str, Any], set[str]]
 Published = Callable[[frozenset[str] | None], None]
 
 
@@ -417,15 +418,18 @@ class Making:
             if os.getpid() == this_process:
                 return write(store), None
             staged.start_tally()
+            # Its new entries go to the store's journal from here, as they are made, this process
+            # being the only one to write it now (~310 MB at 100,000 papers, which it would hold
+            # to the end, then twice over to pickle them, and the other one to unpickle them):
+            # only where they are goes back.
+            records = state.spill_as_it_grows("search", SEARCH_SPILL_EVERY)
             written = write(store)
             # What it read matters only to a build that drops what it did not read (~20,000 keys).
             used = store.used if self.last is None else set()
-            # Its new entries go to the store's journal from here, this process being the only
-            # one to write it now (~310 MB at 100,000 papers, which this one would hold twice
-            # over to pickle them, and the other to unpickle them): only where they are goes back.
-            record = state.spill("search")
-            entries = store.unsaved_entries() if record is None else {}  # (no cache folder)
-            return written, (staged.tally(), record, entries, used)
+            last = state.spill("search")
+            records += [last] if last is not None else []
+            entries = store.unsaved_entries() if state.folder is None else {}  # (no cache folder)
+            return written, (staged.tally(), records, entries, used)
 
         def finish(made: Callable[[], tuple[SearchFiles, ForkedWrites | None]]) -> SearchFiles:
             with report.timing("search index"):
@@ -433,9 +437,9 @@ class Making:
             if (
                 elsewhere is not None
             ):  # what a forked process wrote, and set and read in its copy of the store
-                tally, record, entries, used = elsewhere
+                tally, records, entries, used = elsewhere
                 staged.add_tally(tally)
-                if record is not None:
+                for record in records:
                     state.search.saved_elsewhere(record)
                 state.search.absorb(entries, used)
             state.keep("search", inputs, written)

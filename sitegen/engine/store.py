@@ -177,11 +177,25 @@ class BlobStore(UsedMapping):
         self._path: Path | None = None  # where that journal is
         self._offsets: array[int] = array("q")  # where each value on disk starts, by number
         self._sizes: array[int] = array("q")
+        self._growth: tuple[int, Callable[[], None]] | None = None  # see `on_growth`
+        self._grown = 0  # bytes set since `on_growth`'s callback was last called
 
     def __getitem__(self, key: str) -> Any:
         value = self._bytes(self.entries[key])
         self.used.add(key)
         return value
+
+    def on_growth(self, every: int, spill: Callable[[], None]) -> None:
+        """Call `spill()` each time the values set from now on add up to `every` more bytes."""
+        self._growth, self._grown = (every, spill), 0
+
+    def _set_entry(self, key: str, entry: Any) -> None:
+        super()._set_entry(key, entry)
+        if self._growth is not None and isinstance(entry, bytes):
+            self._grown += len(entry)
+            if self._grown >= self._growth[0]:
+                self._grown = 0
+                self._growth[1]()
 
     def get(self, key: str, default: Any = None) -> Any:
         return self[key] if key in self.entries else default
@@ -560,6 +574,22 @@ class BuildState:
     def latest(self, name: str) -> Any | None:
         found = self.results.get(name)
         return found[1] if found is not None else None
+
+    def spill_as_it_grows(self, name: str, every: int) -> list[Record]:
+        """Have the store `name` spill its new entries each time they add up to `every` bytes, not
+        only when told: for a forked process's copy of a store, which alone writes its journal
+        meanwhile (the search index's ~310 MB at 100,000 papers need not all be held at once).
+        Returns the list of the records written, which grows; nothing without a folder."""
+        records: list[Record] = []
+
+        def spill() -> None:
+            record = self.spill(name)
+            if record is not None:
+                records.append(record)
+
+        if self.folder is not None:
+            getattr(self, name).on_growth(every, spill)
+        return records
 
     def spill(self, name: str) -> Record | None:
         """Write the store `name`'s new entries to its journal now, rather than with the state:
