@@ -322,11 +322,15 @@ class ListFile:
     empty: bytes  # the file without chunks
 
     def joined(self, chunks: Sequence[bytes]) -> bytes:
+        return b"".join(self.pieces(chunks))
+
+    def pieces(self, chunks: Sequence[bytes]) -> list[bytes]:
+        """The file's bytes in order, `chunks` among them: written one after the other, or joined."""
         if not chunks:
-            return self.empty
+            return [self.empty]
         parts = [self.separator] * (2 * len(chunks) + 1)
         parts[0], parts[1::2], parts[-1] = self.head, chunks, self.tail
-        return b"".join(parts)
+        return parts
 
 
 JSON_LIST = ListFile(b"[\n ", b",\n ", b"\n]\n", b"[]\n")  # as json.dumps(records, indent=1) lays it out

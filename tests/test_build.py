@@ -517,6 +517,26 @@ def test_staged_files_land_in_nested_folders(tmp_path):
     assert (out / "papers/b.html").read_bytes() == b"papers/b.html"
 
 
+def test_a_data_file_written_piece_by_piece_holds_its_pieces_joined(tmp_path):
+    """A data file is written from its chunks without joining them first (write.Joined), in
+    batches: across batches, and when the output holds it already (linked: counted unchanged)."""
+    from sitegen.outputs import JSON_LIST
+    from sitegen.write import JOINED_BATCH, Joined, StagedOutput
+
+    rng = random.Random(3)
+    chunks = [rng.randbytes(rng.randint(0, 40)) for _ in range(2 * JOINED_BATCH + 7)]
+    out = tmp_path / "public"
+    for round in range(2):
+        with StagedOutput(out) as staged:
+            before = staged.total_bytes, staged.unchanged
+            staged.write("papers.json", Joined(JSON_LIST.pieces(chunks)))
+            staged.write("empty.json", Joined(JSON_LIST.pieces([])))
+            assert staged.total_bytes - before[0] == len(JSON_LIST.joined(chunks)) + len(JSON_LIST.empty)
+            assert staged.unchanged - before[1] == (0 if round == 0 else 2)
+        assert (out / "papers.json").read_bytes() == JSON_LIST.joined(chunks)
+        assert (out / "empty.json").read_bytes() == JSON_LIST.empty
+
+
 def test_papers_json_is_laid_out_as_json_dumps_would_lay_it_out():
     from sitegen.outputs import JSON_LIST, record_json
 

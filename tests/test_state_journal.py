@@ -21,6 +21,7 @@ import pytest
 
 from sitegen.engine import store
 from sitegen.engine.journal import REBASE_AT, TABLE_FROM, WALKED_TUPLE
+from sitegen.engine.parallel import forked
 from sitegen.engine.store import STATE_DELTA_FILE, STATE_FILE, BuildState, FileStamp, OutputEntry
 
 
@@ -234,6 +235,74 @@ def test_a_store_reads_back_what_it_saved_and_keeps_none_of_it_in_memory(tmp_pat
         assert {key: saved[key] for key in expected} == expected
         read = store.load_store(path, store.BlobStore)
         assert {key: read[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_store_takes_in_what_a_forked_process_saved_of_its_copy(tmp_path: Path, seed: int) -> None:
+    """A forked process sets entries in its copy of a store and saves them (appended, or the
+    journal rewritten: the first time, or once a fifth is dead); this process takes in where they
+    are (`saved_elsewhere`), reads every value from there, and so does the next build (the search
+    index's forked process saves its entries so).
+    Expected: the values as they were set, in either process."""
+    rng = random.Random(seed)
+    path, kept = tmp_path / "search.pickle", store.BlobStore()
+    expected: dict[str, bytes] = {}
+    for _ in range(6):
+        new = {
+            f"key-{rng.randrange(400)}": rng.randbytes(rng.randint(0, 3000))
+            for _ in range(rng.randint(20, 80))
+        }
+        dropped = rng.sample(sorted(expected), len(expected) // 2) if rng.random() < 0.5 else []
+        for key in dropped:
+            del kept[key], expected[key]
+
+        def save_in_copy(new: dict[str, bytes] = new) -> store.Record | None:
+            kept.update(new)
+            return kept.save(path)
+
+        with forked(save_in_copy) as saved:
+            record = saved()
+        assert record is not None and record.path == path
+        kept.saved_elsewhere(record)
+        expected.update(new)
+        assert not kept.changed and not any(isinstance(entry, bytes) for entry in kept.entries.values())
+        assert {key: kept[key] for key in kept} == expected
+        kept.save(path)  # nothing new to append; rewritten once a fifth of the journal is dead
+        assert {key: kept[key] for key in kept} == expected
+        read = store.load_store(path, store.BlobStore)  # (dropped entries stay on disk until rewritten)
+        assert {key: read[key] for key in expected} == expected
+
+
+def test_a_forked_process_spills_its_copy_of_a_store_as_it_grows(tmp_path: Path) -> None:
+    """As the search index's forked process does: its store appends its new entries to the
+    journal the last build left each time they add up to so many bytes, and once more at the end;
+    this process takes in every record, in order. Expected: the values as they were set, read
+    from the journal in this process and by the next build."""
+    rng = random.Random(5)
+    state = BuildState(folder=tmp_path)
+    state.search["kept"] = b"from an earlier build"
+    state.spill("search")
+    expected = {"kept": b"from an earlier build"}
+    new = {f"key-{n}": rng.randbytes(rng.randint(0, 300)) for n in range(200)}
+
+    def make_in_copy() -> list[store.Record]:
+        records = state.spill_as_it_grows("search", 5000)
+        state.search.update(new)
+        last = state.spill("search")
+        return [*records, *([last] if last is not None else [])]
+
+    with forked(make_in_copy) as made:
+        records = made()
+    assert len(records) > 3 and not records[0].whole
+    for record in records:
+        state.search.saved_elsewhere(record)
+    expected.update(new)
+    assert not any(isinstance(entry, bytes) for entry in state.search.entries.values()), (
+        "values left in memory"
+    )
+    assert {key: state.search[key] for key in state.search} == expected
+    read = store.load_store(tmp_path / "search.pickle", store.BlobStore)
+    assert {key: read[key] for key in read} == expected
 
 
 def test_a_table_that_was_a_tuple_in_between_reads_back_without_the_keys_it_lost(tmp_path: Path) -> None:

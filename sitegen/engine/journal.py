@@ -183,10 +183,9 @@ class Journal:
         return sum(part.entries for part in parts) * REBASE_AT > self.base_entries
 
     @staticmethod
-    def whole(part: Part) -> bytes:
-        """A part as a base holds it: (skeleton, {where: (kind, entries)})."""
-        tables = {where: packed(table) for where, table in part.tables.items()}
-        return pickle.dumps((part.skeleton, tables), protocol=pickle.HIGHEST_PROTOCOL)
+    def whole(part: Part) -> tuple[Any, dict[Where, Packed]]:
+        """A part as a base holds it, to be pickled: (skeleton, {where: (kind, entries)})."""
+        return part.skeleton, {where: packed(table) for where, table in part.tables.items()}
 
     @staticmethod
     def new_base() -> str:

@@ -24,7 +24,7 @@ from sitegen.engine.memory import give_back_free_memory
 from sitegen.engine.parallel import forked, shared_chunks, side_by_side
 from sitegen.engine.report import BuildReport
 from sitegen.engine.rows import RowLayout, RowSource, layout_of, rows_again, rows_in_frame
-from sitegen.engine.store import BlobStore, BuildState, UsedMapping
+from sitegen.engine.store import BlobStore, BuildState, Record, UsedMapping
 from sitegen.outputs import ListFile
 from sitegen.plan import (
     CARD,
@@ -37,13 +37,16 @@ from sitegen.plan import (
     Rows,
     SearchIndex,
 )
-from sitegen.write import ManifestOutput, OutputEntry, Patched, Piece, Tally
+from sitegen.write import Joined, ManifestOutput, OutputEntry, Patched, Piece, Tally
 
 FEW = 16  # slugs looked for in a list one by one (each a scan in C), not with a set of the list
 RENDER_CHUNK = 64  # paper pages a process claims at a time when two share them
+SEARCH_SPILL_EVERY = 64 << 20  # bytes of search cache entries a forked process holds before it saves them
 KEEP_MANIFESTS = 3  # output folders whose files a build knows (e.g. public and the dev server's)
-Job = tuple[str, str, Callable[[], "str | bytes | Patched"]]  # output path, its inputs digest, its maker
-ForkedWrites = tuple[Tally, dict[str, Any], set[str]]  # the files a forked process wrote; its store's news
+# An output's path, its inputs digest, its maker.
+Job = tuple[str, str, Callable[[], "str | bytes | Patched | Joined"]]
+# The files a forked process wrote; the records its store saved, or the entries it set; what it read.
+ForkedWrites = tuple[Tally, list[Record], dict[str, Any], set[str]]
 Published = Callable[[frozenset[str] | None], None]
 
 
@@ -304,10 +307,10 @@ class Making:
         inputs = self.inputs.members_digest(chunked.path, chunked.own, chunked.site, chunked.order, order)
         return chunked.path, inputs, partial(self._chunked_file, chunked, order)
 
-    def _chunked_file(self, chunked: Chunked, order: Sequence[str]) -> bytes | Patched:
+    def _chunked_file(self, chunked: Chunked, order: Sequence[str]) -> Joined | Patched:
         """A chunked file: the last build's file patched (its changed chunks replaced, its papers
         moved, added or dropped as the list now has them); else every chunk (kept from earlier
-        builds by inputs) joined."""
+        builds by inputs), to be written one after the other."""
         path, layout, last = chunked.path, chunked.layout, self.last
         changes = self._changes(chunked.site)
         made = last.chunk_sizes.get(path) if last is not None else None
@@ -326,14 +329,13 @@ class Making:
                 self.chunk_sizes[path] = patched[1]
                 return patched[0]
         keys = self.inputs.member_keys(chunked.own, chunked.site, order)
-        stored = {slug: f"{path} {key}" for slug, key in keys.items()}
+        # Each chunk is kept under the digest of what it is made of: a key of ~90 bytes, not ~250
+        # (~700,000 keys at 100,000 papers, held to the end of the build, and by the next).
+        stored = {slug: digest(f"{path} {key}".encode()) for slug, key in keys.items()}
         chunks = self.state.records.made_values(stored, chunked.chunk)
         self.chunk_sizes[path] = ChunkSizes(tuple(order), array("q", map(len, chunks)))
-        joined = layout.joined(chunks)
-        del chunks
-        self.state.spill("records")  # written to the cache now, the chunks leave memory once joined
-        give_back_free_memory()
-        return joined
+        self.state.spill("records")  # written to the cache now, the chunks leave memory once written
+        return Joined(layout.pieces(chunks))  # not joined first: ~257 MB more for papers.json at 100,000
 
     # --- rendering ---
 
@@ -344,6 +346,9 @@ class Making:
                 made = make()
             with report.timing("write"):
                 staged.write(path, made.encode("utf-8") if isinstance(made, str) else made, inputs)
+            if isinstance(made, Joined):  # a data file's chunks, written, leave memory
+                del made
+                give_back_free_memory()
 
     def _render_in_two_processes(self, jobs: list[Job], staged: ManifestOutput) -> None:
         """Paper pages shared out in chunks between this process and a forked one, which claim the
@@ -415,10 +420,18 @@ class Making:
             if os.getpid() == this_process:
                 return write(store), None
             staged.start_tally()
+            # Its new entries go to the store's journal from here, as they are made, this process
+            # being the only one to write it now (~310 MB at 100,000 papers, which it would hold
+            # to the end, then twice over to pickle them, and the other one to unpickle them):
+            # only where they are goes back.
+            records = state.spill_as_it_grows("search", SEARCH_SPILL_EVERY)
             written = write(store)
             # What it read matters only to a build that drops what it did not read (~20,000 keys).
             used = store.used if self.last is None else set()
-            return written, (staged.tally(), store.unsaved_entries(), used)
+            last = state.spill("search")
+            records += [last] if last is not None else []
+            entries = store.unsaved_entries() if state.folder is None else {}  # (no cache folder)
+            return written, (staged.tally(), records, entries, used)
 
         def finish(made: Callable[[], tuple[SearchFiles, ForkedWrites | None]]) -> SearchFiles:
             with report.timing("search index"):
@@ -426,8 +439,10 @@ class Making:
             if (
                 elsewhere is not None
             ):  # what a forked process wrote, and set and read in its copy of the store
-                tally, entries, used = elsewhere
+                tally, records, entries, used = elsewhere
                 staged.add_tally(tally)
+                for record in records:
+                    state.search.saved_elsewhere(record)
                 state.search.absorb(entries, used)
             state.keep("search", inputs, written)
             return written

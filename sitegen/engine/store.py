@@ -177,11 +177,25 @@ class BlobStore(UsedMapping):
         self._path: Path | None = None  # where that journal is
         self._offsets: array[int] = array("q")  # where each value on disk starts, by number
         self._sizes: array[int] = array("q")
+        self._growth: tuple[int, Callable[[], None]] | None = None  # see `on_growth`
+        self._grown = 0  # bytes set since `on_growth`'s callback was last called
 
     def __getitem__(self, key: str) -> Any:
         value = self._bytes(self.entries[key])
         self.used.add(key)
         return value
+
+    def on_growth(self, every: int, spill: Callable[[], None]) -> None:
+        """Call `spill()` each time the values set from now on add up to `every` more bytes."""
+        self._growth, self._grown = (every, spill), 0
+
+    def _set_entry(self, key: str, entry: Any) -> None:
+        super()._set_entry(key, entry)
+        if self._growth is not None and isinstance(entry, bytes):
+            self._grown += len(entry)
+            if self._grown >= self._growth[0]:
+                self._grown = 0
+                self._growth[1]()
 
     def get(self, key: str, default: Any = None) -> Any:
         return self[key] if key in self.entries else default
@@ -245,17 +259,32 @@ class BlobStore(UsedMapping):
         except UNREADABLE:
             self.torn = True
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path) -> Record | None:
         """Append the entries set since the last save, or rewrite the journal when a fifth of it
-        (or a torn record) is dead weight."""
+        (or a torn record) is dead weight; returns the record written, if any."""
         live = len(self.entries)
+        record = None
         if self.torn or not self.on_disk or self.on_disk > live + live // 5 + 64:
-            self._rewrite(path)
+            record = self._rewrite(path)
         elif new := self.unsaved_entries():
-            self._append(path, new)
+            record = self._append(path, new)
+        self.unsaved = set()
+        return record
+
+    def saved_elsewhere(self, record: Record) -> None:
+        """What a forked process's copy of this store saved (`save` there): its entries, read from
+        the journal from now on. This process must not have changed the store meanwhile."""
+        if record.whole:
+            self._offsets, self._sizes, self.on_disk, self.torn = array("q"), array("q"), 0, False
+            self.entries = {}
+        else:
+            assert self._path in (None, record.path), "its entries on disk would lie in two files"
+        self._open_journal(record.path)
+        self.entries.update(self._located(record.keys, record.start, record.sizes))
+        self.on_disk += len(record.keys)
         self.unsaved = set()
 
-    def _append(self, path: Path, new: dict[str, Any]) -> None:
+    def _append(self, path: Path, new: dict[str, Any]) -> Record:
         """Append a record of the `new` entries, written value by value (a cold build's records
         run to ~250 MB a file at 100,000 papers); then read their values from the journal:
         written, they need no memory. A crash leaves at most a torn last record."""
@@ -267,9 +296,11 @@ class BlobStore(UsedMapping):
             for value in values.values():
                 handle.write(value)
         self.on_disk += len(values)
+        record = Record(path, False, start, list(values), array("q", map(len, values.values())))
         if path == self._path:  # else its other entries lie in another file
             self._open_journal(path)
-            self.entries.update(self._located(values, start, array("q", map(len, values.values()))))
+            self.entries.update(self._located(record.keys, start, record.sizes))
+        return record
 
     def _open_journal(self, path: Path) -> None:
         """Open the journal at `path`, where this store's entries on disk lie."""
@@ -278,7 +309,7 @@ class BlobStore(UsedMapping):
         self._journal = path.open("rb", buffering=0)
         self._path = path
 
-    def _rewrite(self, path: Path) -> None:
+    def _rewrite(self, path: Path) -> Record:
         """Write the journal whole, then read its values from there: written, they need no memory.
         The values are written one by one, not joined first (~1 GB of records at 100,000 papers)."""
         entries = dict(zip(self.entries, self._read_values(list(self.entries.values())), strict=True))
@@ -294,11 +325,12 @@ class BlobStore(UsedMapping):
 
         replace_atomically(path, fill)
         self.entries, self.on_disk, self.torn = entries, len(entries), False
+        record = Record(path, True, len(header), list(entries), array("q", map(len, entries.values())))
         if entries:
             self._open_journal(path)
             self._offsets, self._sizes = array("q"), array("q")
-            sizes = array("q", map(len, entries.values()))
-            self.entries = dict(self._located(entries, len(header), sizes))
+            self.entries = dict(self._located(record.keys, record.start, record.sizes))
+        return record
 
     def _located(self, keys: Iterable[str], start: int, sizes: array[int]) -> Iterator[tuple[str, int]]:
         """Each key of a record whose values start at `start` in the journal, with the
@@ -309,6 +341,17 @@ class BlobStore(UsedMapping):
         self._offsets.extend(offsets)
         self._sizes.extend(sizes)
         return zip(keys, range(first, len(self._sizes)), strict=True)
+
+
+class Record(NamedTuple):
+    """A record a store wrote to its journal at `path` (whole: as the only one): the values of
+    `keys`, of `sizes`, one after the other from `start`."""
+
+    path: Path
+    whole: bool
+    start: int
+    keys: list[str]
+    sizes: array[int]
 
 
 def _journal_header(entries: dict[str, bytes]) -> bytes:
@@ -536,18 +579,36 @@ class BuildState:
         found = self.results.get(name)
         return found[1] if found is not None else None
 
-    def spill(self, name: str) -> None:
+    def spill_as_it_grows(self, name: str, every: int) -> list[Record]:
+        """Have the store `name` spill its new entries each time they add up to `every` bytes, not
+        only when told: for a forked process's copy of a store, which alone writes its journal
+        meanwhile (the search index's ~310 MB at 100,000 papers need not all be held at once).
+        Returns the list of the records written, which grows; nothing without a folder."""
+        records: list[Record] = []
+
+        def spill() -> None:
+            record = self.spill(name)
+            if record is not None:
+                records.append(record)
+
+        if self.folder is not None:
+            getattr(self, name).on_growth(every, spill)
+        return records
+
+    def spill(self, name: str) -> Record | None:
         """Write the store `name`'s new entries to its journal now, rather than with the state:
         written, they are read back from the file when used, so they leave memory (a cold build
-        at 100,000 papers makes ~1 GB of records, used once). Nothing without a folder."""
+        at 100,000 papers makes ~1 GB of records, used once). Returns the record written, which
+        a forked process hands back (`BlobStore.saved_elsewhere`); nothing without a folder."""
         store = self._stores.get(name)
-        if self.folder is not None and store is not None:
-            path = self.folder / f"{name}.pickle"
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                store.save(path)
-            except OSError as exc:  # e.g. a full disk: the error names the cache, not the site
-                raise os_error(exc, "write the cache", exc.filename or path) from None
+        if self.folder is None or store is None:
+            return None
+        path = self.folder / f"{name}.pickle"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            return store.save(path)
+        except OSError as exc:  # e.g. a full disk: the error names the cache, not the site
+            raise os_error(exc, "write the cache", exc.filename or path) from None
 
     def prune(self, *, drop_unused: bool = True) -> None:
         """Drop what this build did not use, unless told it did not look at everything (the
@@ -607,7 +668,8 @@ def _write_parts(journal: Journal, folder: Path, parts: list[Part]) -> None:
         journal.written(parts, folder)
         return
     base = journal.new_base()
-    write_stamped(folder / STATE_FILE, base, *(Pickled(journal.whole(part)) for part in parts))
+    # Pickled into the file, not first into bytes (~100 MB at 100,000 papers).
+    write_stamped(folder / STATE_FILE, base, *map(journal.whole, parts))
     (folder / STATE_DELTA_FILE).unlink(missing_ok=True)  # made for the base replaced
     journal.written(parts, folder, base)
 
