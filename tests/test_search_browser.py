@@ -665,6 +665,41 @@ def test_on_a_slow_network_the_list_under_the_box_says_it_is_searching(visit, ca
         assert seen.problems == []
 
 
+def test_search_works_again_once_the_connection_is_back(visit, served_site: str) -> None:
+    """Offline for a moment (a train in a tunnel), a search whose files did not load said "Search
+    could not load assets/search/p-....js. Try reloading the page." and so did every search
+    after it, online again, until the page was reloaded; on the results page a filter chosen
+    offline left the page in that state even after Back. A file that did not load now fails
+    only the search that needed it: the next one (a key typed, a filter, Back) tries again."""
+    seen = visit(served_site, "index.html")
+    context = seen.page.context
+    context.set_offline(True)  # before search is first used: the manifest, lunr.js, the engine
+    type_query(seen, "segmentation")
+    status = seen.page.locator("#site-search-results .search-status")
+    expect(status).to_have_class(re.compile("search-error"))
+    assert "Check your connection, then search again." in status.inner_text()
+    context.set_offline(False)
+    type_query(seen, "segmentation model")
+    assert "papers match" in dropdown_status(seen) and dropdown_titles(seen)
+
+    seen = visit(served_site, "search.html?q=segmentation")
+    best = page_results(seen)
+    seen.page.route("**/assets/search/o-*", lambda route: route.abort())  # newest first's dates
+    seen.page.locator("#search-page-results a[data-facet='sort=date']").click()
+    error = seen.page.locator("#search-page-results .search-status.search-error")
+    expect(error).to_contain_text("could not load part of its index (assets/search/o-")
+    seen.page.unroute("**/assets/search/o-*")
+    seen.page.go_back()
+    expect(seen.page.locator("#search-page-results .search-error")).to_have_count(0)
+    assert page_results(seen) == best
+    seen.page.locator("#search-page-results a[data-facet='sort=date']").click()
+    status = seen.page.locator("#search-page-results .search-status")
+    expect(status).not_to_have_class(re.compile("search-error"))
+    assert "newest first" in seen.page.locator("#search-page-results").inner_text()
+    failed = [problem for problem in seen.problems if "Failed to load resource" not in problem]
+    assert failed == [] and seen.outside_requests() == []
+
+
 def test_back_from_a_result_of_the_list_finds_the_words_in_the_box(visit, site_url: str) -> None:
     """After opening a result from the list under the box and pressing Back, the box was empty
     (it has autocomplete=off, so the browser does not restore it): the words typed are kept with

@@ -33,7 +33,7 @@
     var script = document.createElement("script");
     script.src = src;
     script.onload = function () { done(null); };
-    script.onerror = function () { done(src); };
+    script.onerror = function () { script.remove(); done(src); }; // tried again by a later search
     document.head.appendChild(script);
   }
 
@@ -65,7 +65,8 @@
       if (--pending > 0) return;
       var data = window[DATA_GLOBAL], engine = window.SITEGEN_SEARCH_ENGINE;
       if (failed || !window.lunr || !engine || !data || data.format !== engine.INDEX_FORMAT) { // e.g. files of two builds
-        loader.error = "Search could not load " + (failed || indexFile) + ". Try reloading the page.";
+        loader.error = failedText(failed || indexFile);
+        loader.retry = !!failed; // a file that did not load; files of two builds stay so
       } else {
         loader.engine = engine;
         loader.index = engine.openIndex(window.lunr, data, function (name) {
@@ -106,7 +107,27 @@
   }
 
   function loadFailed(failed) {
-    loader.error = "Search could not load " + failed + ". Try reloading the page.";
+    loader.error = failedText(failed);
+    loader.retry = true;
+  }
+
+  // A file that does not load is most often the network gone for a moment (a train in a
+  // tunnel): from file://, a file missing from the site's folder.
+  function failedText(file) {
+    return "Search could not load part of its index (" + file.replace(/^.*\/assets\//, "assets/") + "). " +
+      (location.protocol === "file:" ? "Try reloading the page." : "Check your connection, then search again.");
+  }
+
+  // A file that did not load fails the search that needed it, not every search after it: the
+  // next search (a key typed, a filter chosen) tries it again.
+  function forgetFailure() {
+    if (!loader.retry) return;
+    loader.error = null;
+    loader.retry = false;
+    if (loader.index) return;
+    loader.started = false; // the manifest, lunr.js or the engine: loaded again
+    if (lunrLoader.failed) lunrLoader.done = lunrLoader.started = false;
+    lunrLoader.failed = null;
   }
 
   // What the engine finds for `text` (typing: the last word may be unfinished), once the files
@@ -435,6 +456,7 @@
     var text = input.value;
     if (!text.trim()) return closeDropdown();
     var mine = ++shownSearch;
+    forgetFailure();
     function stale() { return input.value !== text || mine !== shownSearch; } // closed, or a newer search is on its way
     // On a slow network the index's files take seconds: a row says the search is under way.
     var slow = setTimeout(function () { if (!stale()) showSearching(); }, SEARCHING_AFTER);
@@ -857,7 +879,8 @@
       return;
     }
     event.preventDefault();
-    renderPage(link.getAttribute("data-facet"));
+    forgetFailure();
+    withIndex(function () { renderPage(link.getAttribute("data-facet")); });
   }
 
   var baseTitle = document.title;
@@ -873,7 +896,10 @@
       renderPage(null);
     }
     pageResults.addEventListener("click", onFacetClick);
-    window.addEventListener("popstate", function () { withIndex(function () { renderPage(null); }); });
+    window.addEventListener("popstate", function () {
+      forgetFailure();
+      withIndex(function () { renderPage(null); });
+    });
   }
 
   // ---- a paper page opened from a result: its matched words highlighted ----
