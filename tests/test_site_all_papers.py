@@ -329,6 +329,14 @@ SHOWN = """() => {
   pages: document.querySelectorAll('#paper-pager .pager a:not([rel])').length,
  };
 }"""
+# how the count names each sort: the menu's words, in the sentence ("Title, A to Z" is "title, A to Z")
+SORT_NAMES = {
+    "date-desc": "newest first",
+    "date-asc": "oldest first",
+    "title-asc": "title, A to Z",
+    "title-desc": "title, Z to A",
+    "upvotes-desc": "most upvotes",
+}
 GO = """hash => new Promise(done => {
   addEventListener('hashchange', () => setTimeout(done, 0), {once: true});
   location.hash = hash;
@@ -369,6 +377,7 @@ def test_facets_counts_text_filter_and_sorts_show_what_the_rules_say(site, recor
             assert got["titles"] == want["titles"][:PAGE], str((view, got["count"], len(want["titles"])))
             total = len(want["titles"])
             assert (f"Showing {total} of {PAPERS} papers" in got["count"]) == (total != PAPERS), view
+            assert f" papers, {SORT_NAMES[view['sort']]}" in got["count"], view  # not "title, a to z"
             for topic, count in want["topic"].items():
                 assert got["counts"][f"topic:{topic}"] == str(count), (view, topic)
             for year, count in want["year"].items():
@@ -701,6 +710,27 @@ def test_a_topic_or_year_count_is_what_ticking_it_shows(origin, browser):
                 expect(count).to_have_text(before)
                 checked += 1
         assert checked >= 4
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_a_review_of_one_paper_counts_one_paper(tmp_path, browser):
+    """The script rewrote the count of a one-paper review as "1 papers, newest first."."""
+    root = tmp_path / "project"
+    write_files(root, {"site.yaml": SITE_YAML, **corpus(1)})
+    topics = yaml.safe_dump(SAMPLE_TOPICS, sort_keys=False)
+    (root / "content/topics.yaml").write_text(topics, encoding="utf-8")
+    assert sitegen_main(["build", "--config", str(root / "site.yaml")]) == 0
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, (root / "public/papers/index.html").as_uri())
+        count = watched.page.locator("#paper-count")
+        expect(count).to_have_text("1 paper, newest first.")  # as the build wrote it
+        watched.page.get_by_label("Sort by").select_option("title-asc")
+        expect(count).to_have_text("1 paper, title, A to Z.")
+        watched.page.get_by_label("Words in the title, authors or venue").fill("nothing-here")
+        expect(count).to_have_text("Showing 0 of 1 paper, title, A to Z.")
         assert watched.errors == []
     finally:
         context.close()

@@ -629,10 +629,11 @@
       this.pagerShown = pagerShown;
     }
     this.noMatch.hidden = list.length > 0;
-    var sortName = this.sort.options[this.sort.selectedIndex].text.toLowerCase();
+    var sortName = this.sort.options[this.sort.selectedIndex].text;
+    sortName = sortName.charAt(0).toLowerCase() + sortName.slice(1); // "title, A to Z", not "a to z"
     var range = list.length > this.pageSize ? ": " + (start + 1) + " to " + (start + onPage.length) + " on this page" : "";
-    var text = (list.length === this.papers.length ? list.length + " papers"
-      : "Showing " + list.length + " of " + this.papers.length + " papers") + ", " + sortName + range + ".";
+    var all = this.papers.length + (this.papers.length === 1 ? " paper" : " papers");
+    var text = (list.length === this.papers.length ? all : "Showing " + list.length + " of " + all) + ", " + sortName + range + ".";
     if (this.count.textContent !== text) { this.count.textContent = text; }  // it is read out when it changes
     if (this.shownHook) { this.shownHook(list.length, this.papers.length); }
   };
