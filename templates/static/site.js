@@ -126,6 +126,16 @@
     return text.normalize("NFKD").replace(MARKS, "").replace(UNSPLIT, function (letter) { return LETTERS[letter]; }).toLowerCase();
   }
 
+  // The text filter's words: runs of letters and digits, folded ("X-ray" is x and ray); ASCII's
+  // and the accented letters' in a browser without \p{} in its regular expressions.
+  var NOT_WORD = (function () {
+    try { return new RegExp("[^\\p{L}\\p{N}]+", "gu"); } catch (e) { return /[^0-9a-z\u00c0-\uffff]+/g; }
+  })();
+
+  function wordsOf(text) {
+    return fold(text).replace(NOT_WORD, " ").split(" ").filter(Boolean);
+  }
+
   var LOAD_WHEN_IDLE_UP_TO = 2000;  // papers: about 450 KB of data
 
   // --- a facet of many values (venues, authors) ----------------------------------------------
@@ -461,7 +471,7 @@
         code: record.c === undefined ? null : record.c,
         titleDerived: record.g === 1,
         dateInferred: record.i === 1,
-        words: null  // folded title, authors and venue, made when the text filter is first used
+        words: null  // " " and the words of the title, authors and venue, made when the text filter is first used
       };
     });
   }
@@ -473,7 +483,7 @@
       boxes.forEach(function (box) { if (box.checked) { values[box.value] = true; any = true; } });
       return any ? values : null;
     }
-    var words = fold(this.text.value).split(/\s+/).filter(Boolean);
+    var words = wordsOf(this.text.value);
     return {
       words: words,
       topics: chosen(this.boxes.topic),
@@ -492,10 +502,12 @@
     var failed = 0;
     if (filters.words.length) {
       if (paper.words === null) {
-        paper.words = fold(paper.title + " " + (paper.people.join(" ") || paper.authors) + " " + paper.venue);
+        paper.words = " " + wordsOf(paper.title + " " + (paper.people.join(" ") || paper.authors) + " " + paper.venue).join(" ");
       }
+      // Each word typed begins a word of the paper's ("seg" finds Segmentation): "ct" is CT, not
+      // the ct of detection, nor "ai" the ai of trained.
       for (var w = 0; w < filters.words.length; w++) {
-        if (paper.words.indexOf(filters.words[w]) < 0) { failed |= TEXT; break; }
+        if (paper.words.indexOf(" " + filters.words[w]) < 0) { failed |= TEXT; break; }
       }
     }
     if (filters.topics) {
