@@ -968,6 +968,29 @@ def test_a_query_with_words_that_finds_nothing_says_no_papers_match(visit, site_
     assert seen.problems == [] and seen.outside_requests() == []
 
 
+def test_a_search_that_finds_nothing_says_what_to_try_and_where_to_browse(visit, site_url: str) -> None:
+    """search.html for words no paper has said "No papers match “qqqzzz”." and nothing more: a
+    dead end. It now says what to try, and links to All papers and the topics; a search that
+    finds papers, or papers with some of the words, or a malformed query, has no such help."""
+    seen = visit(site_url, "search.html?q=qqqzzz")
+    assert page_status(seen) == "No papers match \u201cqqqzzz\u201d."
+    help_line = seen.page.locator("#search-page-results .search-help")
+    expect(help_line).to_contain_text("Check the spelling, or try fewer or other words")
+    links = help_line.locator("a")
+    assert links.all_inner_texts() == ["all papers", "the topics"]
+    assert [href.removeprefix(site_url) for href in links.evaluate_all("all => all.map(a => a.href)")] == [
+        "papers/index.html",
+        "topics/index.html",
+    ]
+    links.first.click()
+    seen.page.wait_for_url("**/papers/index.html")
+    for query in ("segmentation", "segmentation qqqzzz", "title:"):
+        seen.page.goto(site_url + "search.html?q=" + _quote(query))
+        page_status(seen)
+        assert seen.page.locator(".search-help").count() == 0, query
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
 def test_a_single_letter_typed_gets_a_truthful_status(visit, site_url: str, captured) -> None:
     """Each letter and digit typed alone: the papers with that one-letter word (lunr.js's), or,
     when it finds none (a stop word such as "a", or no such word), to keep typing: never that

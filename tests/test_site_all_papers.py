@@ -744,3 +744,26 @@ def test_a_review_of_one_paper_counts_one_paper(tmp_path, browser):
         assert watched.errors == []
     finally:
         context.close()
+
+
+def test_words_in_no_title_link_to_a_search_of_the_abstracts(site, browser):
+    """The text filter reads titles, authors and venues: words only abstracts hold ("model", in
+    every abstract here) gave "No paper matches these filters." and Clear filters alone. A link
+    now searches the abstracts for them."""
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, (site / "papers/index.html").as_uri() + "#q=model")
+        page = watched.page
+        elsewhere = page.locator("#no-match .no-match-search a")
+        expect(elsewhere).to_have_text("search every paper\u2019s abstract too for \u201cmodel\u201d")
+        elsewhere.click()
+        page.wait_for_url("**/search.html?q=model")
+        expect(page.locator("#search-page-results .search-status")).to_contain_text(f"{PAPERS} papers match")
+        page.go_back()
+        page.get_by_label("Words in the title, authors or venue").fill("")
+        expect(page.locator("#no-match")).to_be_hidden()
+        page.evaluate(GO, "#q=zzz")
+        expect(elsewhere).to_have_attribute("href", "../search.html?q=zzz")
+        assert watched.errors == []
+    finally:
+        context.close()

@@ -830,6 +830,8 @@
     } else if (outcome.partial.length) {
       children.push(partialHeading("h2", outcome));
       children.push(resultList(outcome.partial.slice(0, Math.min(shownCount, PAGE_SIZE)), outcome, true));
+    } else if (outcome.units.length && !outcome.error && !loader.error) {
+      children.push(noResultsHelp());
     }
     status = showSummary(lines, children);
     if (drawn) return;
@@ -839,6 +841,20 @@
       if (!again) status.tabIndex = -1;
       (again || status).focus();
     }
+  }
+
+  // A search that finds nothing is no dead end: what to try, and the lists to browse instead.
+  function noResultsHelp() {
+    var help = element("p", "search-help", "Check the spelling, or try fewer or other words, or the beginning of a word with * (segment*). Or browse ");
+    var papers = element("a", null, "all papers");
+    papers.href = root + "papers/index.html";
+    var topics = element("a", null, "the topics");
+    topics.href = root + "topics/index.html";
+    help.appendChild(papers);
+    help.appendChild(document.createTextNode(" by topic, year and venue, or "));
+    help.appendChild(topics);
+    help.appendChild(document.createTextNode("."));
+    return help;
   }
 
   // What the page found (the status line, and which results it shows) is the page's one live

@@ -641,6 +641,14 @@
       this.pagerShown = pagerShown;
     }
     this.noMatch.hidden = list.length > 0;
+    // Words found in no title, author or venue may be in abstracts: the link searches them there.
+    var words = this.text.value.trim(), elsewhere = this.noMatch.querySelector(".no-match-search");
+    elsewhere.hidden = list.length > 0 || !words;
+    if (!elsewhere.hidden) {
+      var link = elsewhere.querySelector("a");
+      link.href = this.root + "search.html?q=" + encodeURIComponent(words);
+      link.textContent = "search every paper\u2019s abstract too for \u201c" + words + "\u201d";
+    }
     var sortName = this.sort.options[this.sort.selectedIndex].text;
     sortName = sortName.charAt(0).toLowerCase() + sortName.slice(1); // "title, A to Z", not "a to z"
     var range = list.length > this.pageSize ? ": " + (start + 1) + " to " + (start + onPage.length) + " on this page" : "";
