@@ -588,6 +588,10 @@
     liveStatus.id = "site-search-live";
     liveStatus.setAttribute("role", "status");
     input.form.appendChild(liveStatus);
+    // "(press /)" is for a keyboard: a phone or tablet (touch alone, no mouse) has no / to press.
+    if (window.matchMedia && !window.matchMedia("(any-pointer: fine)").matches) {
+      input.placeholder = input.placeholder.replace(/\s*\(press \/\)$/, "");
+    }
     // The list scrolls: Chromium would make it a Tab stop of its own. The arrow keys scroll
     // the option they choose into view.
     dropdown.tabIndex = -1;
