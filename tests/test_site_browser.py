@@ -278,7 +278,7 @@ PRINTED = """() => {
     return node ? getComputedStyle(node, pseudo || null) : null;
   };
   const main = document.querySelector('main').getBoundingClientRect().width;
-  const list = document.querySelector('#paper-results');
+  const list = document.querySelector('#paper-results, .search-page-list');
   const button = style('main a.button');
   const mark = style('mark.search-hit');
   const note = style('#search-highlight-note');
@@ -299,7 +299,9 @@ def test_printed_pages_give_the_list_the_width_and_leave_out_search_and_buttons(
     """Printed, All papers' list had a 272 px column and ~70% of the page blank (the filters were
     hidden, their column kept); a paper opened from search printed its yellow highlights and
     their note; the DOI button printed as a solid black box. Now the list has the whole width,
-    the highlights and note are left out, and a button prints as a link with its address."""
+    the highlights and note are left out, and a button prints as a link with its address. The
+    results page printed its filters in a column beside the results, and its pages' links: now
+    the results have the whole width."""
     transparent = "rgba(0, 0, 0, 0)"
     with serve(committed_site) as http_origin:
         base = committed_site.as_uri() if where == "file" else http_origin
@@ -309,6 +311,14 @@ def test_printed_pages_give_the_list_the_width_and_leave_out_search_and_buttons(
             page.goto(base + "/papers/index.html")
             page.emulate_media(media="print")
             assert page.evaluate(PRINTED)["listShare"] > 0.95
+            page.emulate_media(media="screen")
+            page.goto(base + "/search.html?q=segmentation&page=2")  # the results page likewise
+            page.wait_for_selector("#search-page-results .search-status[data-query]")
+            assert 0.6 < page.evaluate(PRINTED)["listShare"] < 0.8  # on screen, beside the filters
+            page.emulate_media(media="print")
+            assert page.evaluate(PRINTED)["listShare"] > 0.95
+            assert page.locator(".search-facets").is_hidden() and page.locator(".search-pages").is_hidden()
+            assert "Showing 26\u2013" in page.locator(".search-range").inner_text()  # the range is printed
             page.emulate_media(media="screen")
             page.goto(base + "/papers/endogen.html#highlight=video+gener")
             page.wait_for_selector("#search-highlight-note")
