@@ -333,3 +333,35 @@ def test_printed_pages_give_the_list_the_width_and_leave_out_search_and_buttons(
             assert "https://" in printed["buttonAfter"], printed
         finally:
             context.close()
+
+
+def test_a_topic_page_leads_to_its_papers_in_the_filters(committed_site, browser):
+    """A topic's page lists its papers newest first, 30 a page, with no way to narrow them: a
+    reader after a topic's papers of 2024, or of one venue, had to find All papers and tick the
+    topic there. Each topic's page now links to All papers with the topic ticked, which shows
+    the topic's papers (without JavaScript, where the filters are not, the link is hidden)."""
+    topics = sorted(path.stem for path in (committed_site / "topics").glob("*.html") if path.stem != "index")
+    assert len(topics) > 5
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        for topic in topics:
+            page.goto((committed_site / "topics" / f"{topic}.html").as_uri())
+            total = int(page.locator(".stats strong").inner_text())
+            link = page.get_by_role("link", name="Filter and sort them")
+            if total < 2:
+                assert link.count() == 0, topic
+                continue
+            link.click()
+            page.wait_for_url(f"**/papers/index.html#topic={topic}")
+            expect(page.locator("#paper-count")).to_contain_text(f"Showing {total} of ")
+            assert page.locator(f"input[name=topic][value='{topic}']").is_checked(), topic
+    finally:
+        context.close()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto((committed_site / "topics" / f"{topics[0]}.html").as_uri())
+        assert page.get_by_role("link", name="Filter and sort them").is_hidden()
+    finally:
+        context.close()
