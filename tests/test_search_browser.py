@@ -831,6 +831,30 @@ def test_a_result_opens_its_paper_with_the_matched_words_highlighted(visit, site
     assert seen.problems == [] and seen.outside_requests() == []
 
 
+def test_removing_the_highlights_by_keyboard_keeps_the_place(visit, site_url: str) -> None:
+    """ "Remove highlights" pressed with the keyboard removed the button with its note, and the
+    focus with them: it fell to the page's body, so the next Tab started again from the skip
+    link. The focus now goes to the title the note followed, and Tab goes on from there."""
+    seen = visit(site_url, "search.html?q=segmentation+models")
+    href = seen.page.locator("#search-page-results a.search-result").first.get_attribute("href")
+    seen.page.goto(site_url + href)
+    seen.page.wait_for_selector("#search-highlight-note")
+    button = seen.page.get_by_role("button", name="Remove highlights")
+    for _ in range(40):
+        seen.page.keyboard.press("Tab")
+        if seen.page.evaluate("document.activeElement.classList.contains('search-highlight-clear')"):
+            break
+    expect(button).to_be_focused()
+    seen.page.keyboard.press("Enter")
+    expect(seen.page.locator("#search-highlight-note")).to_have_count(0)
+    expect(seen.page.locator("h1")).to_be_focused()
+    seen.page.keyboard.press("Tab")
+    after = seen.page.evaluate("document.activeElement.compareDocumentPosition(document.querySelector('h1'))")
+    assert after & 2, "the next Tab goes on after the title"  # DOCUMENT_POSITION_PRECEDING
+    assert not seen.page.evaluate("document.activeElement.classList.contains('skip-link')")
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
 def test_highlights_mark_every_word_with_a_matched_stem_and_nothing_else(
     visit, site_url: str, captured
 ) -> None:

@@ -974,11 +974,18 @@
     var button = element("button", "search-highlight-clear", "Remove highlights");
     button.type = "button";
     button.addEventListener("click", function () {
+      var focused = document.activeElement === button, before = highlightAreas[0];
       clearHighlights();
       try {
         history.replaceState(null, "", window.location.href.split("#")[0]);
       } catch (error) {
         window.location.hash = "";
+      }
+      // The button is gone with its note: the focus goes to what the note followed, so that the
+      // keyboard goes on from there, not from the top of the page.
+      if (focused && before) {
+        if (!before.hasAttribute("tabindex")) before.tabIndex = -1;
+        before.focus();
       }
     });
     note.appendChild(button);
