@@ -767,3 +767,25 @@ def test_words_in_no_title_link_to_a_search_of_the_abstracts(site, browser):
         assert watched.errors == []
     finally:
         context.close()
+
+
+def test_clear_filters_under_no_match_leaves_the_keyboard_above_the_list(site, browser):
+    """ "No paper matches these filters. Clear filters": pressed with the keyboard, the button went
+    with its message once the list was back, the focus fell to the page's body, and the next Tab
+    went to the pager below the 50 papers now shown. The focus now goes to the count above the
+    list, and the next Tab to its first paper."""
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, (site / "papers/index.html").as_uri() + "#q=nothing-here")
+        page = watched.page
+        button = page.locator("#no-match button")
+        expect(button).to_be_visible()
+        button.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#paper-count")).to_be_focused()
+        expect(page.locator("#paper-count")).to_have_text(re.compile(f"^{PAPERS} papers, newest first"))
+        page.keyboard.press("Tab")
+        expect(page.locator("#paper-results a.paper-title").first).to_be_focused()
+        assert watched.errors == []
+    finally:
+        context.close()

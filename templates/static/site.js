@@ -384,7 +384,16 @@
       Object.keys(browser.many).forEach(function (name) { browser.many[name].clear(); });
       setTimeout(function () { browser.page = 1; browser.changed(false, true); }, 0);  // after the form is reset
     });
-    this.noMatch.querySelector("button").addEventListener("click", function () { form.reset(); });
+    // That button goes with the message once the list is back: the focus goes to the count
+    // above the list (a keyboard's next Tab is its first paper, not the pager below it).
+    this.noMatch.querySelector("button").addEventListener("click", function () {
+      var focused = document.activeElement === this;
+      form.reset();
+      if (focused) {
+        browser.count.tabIndex = -1;
+        browser.count.focus();
+      }
+    });
     // The build's links to the list's other pages show the same pages of the unfiltered list:
     // followed here, they keep the filters at hand.
     this.pager.addEventListener("click", function (event) {
