@@ -789,3 +789,27 @@ def test_clear_filters_under_no_match_leaves_the_keyboard_above_the_list(site, b
         assert watched.errors == []
     finally:
         context.close()
+
+
+def test_the_filters_load_the_papers_again_once_the_connection_is_back(origin, browser):
+    """Offline when the filters first loaded the list of papers, All papers said it could not,
+    and online again every choice said "Loading the list of papers…" for ever, until a reload.
+    The next choice now loads it again and shows its view."""
+    context = browser.new_context()
+    try:
+        watched = Watched(context)
+        page = watched.page
+        page.route("**/assets/papers-data.js", lambda route: route.abort())
+        page.goto(origin + "/papers/index.html")
+        page.get_by_label("Has code").check()
+        count = page.locator("#paper-count")
+        expect(count).to_contain_text("could not load the list of papers (check your connection")
+        page.unroute("**/assets/papers-data.js")
+        page.get_by_label("Undated").check()
+        expect(count).to_contain_text(re.compile(rf"^Showing \d+ of {PAPERS} papers"))
+        page.get_by_label("Has code").uncheck()
+        page.get_by_label("Undated").uncheck()
+        expect(count).to_have_text(re.compile(f"^{PAPERS} papers, newest first"))
+        assert [error for error in watched.errors if "Failed to load resource" not in error] == []
+    finally:
+        context.close()

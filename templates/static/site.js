@@ -446,8 +446,14 @@
       waiting.forEach(function (callback) { callback(); });
       if (!waiting.length) { browser.showAgain(); }
     };
+    // Not loaded (the network gone for a moment): the next choice loads it again, rather than
+    // "Loading..." for ever; what waited for it is dropped (the next choice shows its own view).
     script.onerror = function () {
-      browser.count.textContent = "The filters could not load the list of papers; the pages below still list them all.";
+      script.remove();
+      browser.loading = false;
+      browser.waiting = [];
+      browser.count.textContent = "The filters could not load the list of papers (check your connection: " +
+        "your next choice tries again); the pages below still list them all.";
     };
     document.head.appendChild(script);
   };
