@@ -813,3 +813,28 @@ def test_the_filters_load_the_papers_again_once_the_connection_is_back(origin, b
         assert [error for error in watched.errors if "Failed to load resource" not in error] == []
     finally:
         context.close()
+
+
+def test_showing_every_value_of_a_facet_by_keyboard_keeps_the_focus(site, browser):
+    """ "Show more venues" pressed with the keyboard, once it showed every venue, was hidden with
+    the focus in it: the focus fell to the page's body, and Enter again did nothing. It now goes
+    to "Show fewer venues", which gives it back to "Show more"."""
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, (site / "papers/index.html").as_uri())
+        page = watched.page
+        venues = len({venue_of(record) for record in json.loads((site / "papers.json").read_text("utf-8"))})
+        assert 10 < venues <= 10 + 50  # one "Show more" shows them all
+        more = page.locator("#facet-venue .facet-more-values")
+        fewer = page.locator("#facet-venue .facet-fewer-values")
+        more.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#facet-venue .facet-shown")).to_have_text(f"{venues} of {venues} venues")
+        expect(more).to_be_hidden()
+        expect(fewer).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(more).to_be_focused()
+        expect(page.locator("#facet-venue .facet-shown")).to_have_text(f"10 of {venues} venues")
+        assert watched.errors == []
+    finally:
+        context.close()

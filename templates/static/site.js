@@ -364,7 +364,12 @@
         });
       });
       facet.more.addEventListener("click", function () {
-        browser.load(function () { facet.limit += FACET_STEP; browser.showCounts(browser.filters()); });
+        var focused = document.activeElement === facet.more;
+        browser.load(function () {
+          facet.limit += FACET_STEP;
+          browser.showCounts(browser.filters());
+          if (focused && facet.more.hidden && !facet.fewer.hidden) { facet.fewer.focus(); }  // every value shown: the button pressed is gone
+        });
       });
       facet.fewer.addEventListener("click", function () {
         browser.load(function () {
