@@ -27,7 +27,7 @@ from playwright.sync_api import expect
 
 from sitegen.cli import main as sitegen_main
 from sitegen.views import NEWEST, page_size
-from tests.conftest import SAMPLE_TOPICS, SITE_YAML, node_tool, write_files
+from tests.conftest import REPO, SAMPLE_TOPICS, SITE_YAML, node_tool, write_files
 from tests.test_site_browser import Watched, serve
 
 pytestmark = pytest.mark.browser
@@ -835,6 +835,30 @@ def test_showing_every_value_of_a_facet_by_keyboard_keeps_the_focus(site, browse
         page.keyboard.press("Enter")
         expect(more).to_be_focused()
         expect(page.locator("#facet-venue .facet-shown")).to_have_text(f"10 of {venues} venues")
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_an_editors_own_papers_template_without_the_search_link_still_works(tmp_path, browser):
+    """An editor's own papers.html made before the link to search the abstracts (no
+    .no-match-search in it) keeps its filters working: no script error when nothing matches."""
+    root = tmp_path / "project"
+    own = (REPO / "templates/papers.html").read_text(encoding="utf-8")
+    own = re.sub(r"\s*<span class=\"no-match-search\".*?</span>", "", own, flags=re.S)
+    assert "no-match-search" not in own
+    write_files(root, {"site.yaml": SITE_YAML + "paths:\n  templates: mine\n", **corpus(20)})
+    (root / "mine").mkdir()
+    (root / "mine/papers.html").write_text(own, encoding="utf-8")
+    topics = yaml.safe_dump(SAMPLE_TOPICS, sort_keys=False)
+    (root / "content/topics.yaml").write_text(topics, encoding="utf-8")
+    assert sitegen_main(["build", "--config", str(root / "site.yaml")]) == 0
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, (root / "public/papers/index.html").as_uri() + "#q=nothing-here")
+        expect(watched.page.locator("#no-match")).to_be_visible()
+        watched.page.get_by_label("Words in the title, authors or venue").fill("paper")
+        expect(watched.page.locator("#paper-count")).to_contain_text("20 papers")
         assert watched.errors == []
     finally:
         context.close()

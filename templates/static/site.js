@@ -661,10 +661,11 @@
       this.pagerShown = pagerShown;
     }
     this.noMatch.hidden = list.length > 0;
-    // Words found in no title, author or venue may be in abstracts: the link searches them there.
+    // Words found in no title, author or venue may be in abstracts: the link searches them there
+    // (an editor's own papers.html made before it may not have it).
     var words = this.text.value.trim(), elsewhere = this.noMatch.querySelector(".no-match-search");
-    elsewhere.hidden = list.length > 0 || !words;
-    if (!elsewhere.hidden) {
+    if (elsewhere) { elsewhere.hidden = list.length > 0 || !words; }
+    if (elsewhere && !elsewhere.hidden) {
       var link = elsewhere.querySelector("a");
       link.href = this.root + "search.html?q=" + encodeURIComponent(words);
       link.textContent = "search every paper\u2019s abstract too for \u201c" + words + "\u201d";
