@@ -862,3 +862,24 @@ def test_an_editors_own_papers_template_without_the_search_link_still_works(tmp_
         assert watched.errors == []
     finally:
         context.close()
+
+
+def test_a_page_of_the_list_followed_by_keyboard_starts_at_its_count(site, browser):
+    """The pager's "Next page" pressed with the keyboard was drawn again with the new page, the
+    link with it: the focus fell to the page's body, and a screen reader was left nowhere. The
+    focus now goes to the count above the new page's papers, and the next Tab to its first."""
+    context = browser.new_context()
+    try:
+        for view in ("", "#year=undated,2019,2020,2021,2022"):  # the built pager; the script's
+            watched = open_browser(context, (site / "papers/index.html").as_uri() + view)
+            page = watched.page
+            page.locator("#paper-pager a[rel=next]").focus()
+            page.keyboard.press("Enter")
+            count = page.locator("#paper-count")
+            expect(count).to_be_focused()
+            expect(count).to_contain_text(f": {PAGE + 1} to ")
+            page.keyboard.press("Tab")
+            expect(page.locator("#paper-results a.paper-title").first).to_be_focused()
+        assert watched.errors == []
+    finally:
+        context.close()

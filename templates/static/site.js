@@ -402,8 +402,15 @@
     // The build's links to the list's other pages show the same pages of the unfiltered list:
     // followed here, they keep the filters at hand.
     this.pager.addEventListener("click", function (event) {
-      var link = event.target.closest ? event.target.closest("a[data-page]") : null;
+      var link = event.target.closest ? event.target.closest("a") : null;
       if (!link) { return; }
+      // The pager is drawn again, the link followed with it: the focus goes to the count above
+      // the new page's papers ("... 51 to 100 on this page"), as a new page would start there.
+      if (document.activeElement === link) {
+        browser.count.tabIndex = -1;
+        browser.count.focus();
+      }
+      if (!link.hasAttribute("data-page")) { return; }  // the filtered list's own: to its address
       event.preventDefault();
       browser.page = Number(link.getAttribute("data-page"));
       browser.changed(true, true);
