@@ -665,6 +665,41 @@ def test_on_a_slow_network_the_list_under_the_box_says_it_is_searching(visit, ca
         assert seen.problems == []
 
 
+def test_search_works_again_once_the_connection_is_back(visit, served_site: str) -> None:
+    """Offline for a moment (a train in a tunnel), a search whose files did not load said "Search
+    could not load assets/search/p-....js. Try reloading the page." and so did every search
+    after it, online again, until the page was reloaded; on the results page a filter chosen
+    offline left the page in that state even after Back. A file that did not load now fails
+    only the search that needed it: the next one (a key typed, a filter, Back) tries again."""
+    seen = visit(served_site, "index.html")
+    context = seen.page.context
+    context.set_offline(True)  # before search is first used: the manifest, lunr.js, the engine
+    type_query(seen, "segmentation")
+    status = seen.page.locator("#site-search-results .search-status")
+    expect(status).to_have_class(re.compile("search-error"))
+    assert "Check your connection, then search again." in status.inner_text()
+    context.set_offline(False)
+    type_query(seen, "segmentation model")
+    assert "papers match" in dropdown_status(seen) and dropdown_titles(seen)
+
+    seen = visit(served_site, "search.html?q=segmentation")
+    best = page_results(seen)
+    seen.page.route("**/assets/search/o-*", lambda route: route.abort())  # newest first's dates
+    seen.page.locator("#search-page-results a[data-facet='sort=date']").click()
+    error = seen.page.locator("#search-page-results .search-status.search-error")
+    expect(error).to_contain_text("could not load part of its index (assets/search/o-")
+    seen.page.unroute("**/assets/search/o-*")
+    seen.page.go_back()
+    expect(seen.page.locator("#search-page-results .search-error")).to_have_count(0)
+    assert page_results(seen) == best
+    seen.page.locator("#search-page-results a[data-facet='sort=date']").click()
+    status = seen.page.locator("#search-page-results .search-status")
+    expect(status).not_to_have_class(re.compile("search-error"))
+    assert "newest first" in seen.page.locator("#search-page-results").inner_text()
+    failed = [problem for problem in seen.problems if "Failed to load resource" not in problem]
+    assert failed == [] and seen.outside_requests() == []
+
+
 def test_back_from_a_result_of_the_list_finds_the_words_in_the_box(visit, site_url: str) -> None:
     """After opening a result from the list under the box and pressing Back, the box was empty
     (it has autocomplete=off, so the browser does not restore it): the words typed are kept with
@@ -793,6 +828,30 @@ def test_a_result_opens_its_paper_with_the_matched_words_highlighted(visit, site
     assert {stem(word.lower()) for word in highlighted_words(seen)} == {"model"}
     seen.page.reload()
     seen.page.wait_for_selector("mark.search-hit")
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+def test_removing_the_highlights_by_keyboard_keeps_the_place(visit, site_url: str) -> None:
+    """ "Remove highlights" pressed with the keyboard removed the button with its note, and the
+    focus with them: it fell to the page's body, so the next Tab started again from the skip
+    link. The focus now goes to the title the note followed, and Tab goes on from there."""
+    seen = visit(site_url, "search.html?q=segmentation+models")
+    href = seen.page.locator("#search-page-results a.search-result").first.get_attribute("href")
+    seen.page.goto(site_url + href)
+    seen.page.wait_for_selector("#search-highlight-note")
+    button = seen.page.get_by_role("button", name="Remove highlights")
+    for _ in range(40):
+        seen.page.keyboard.press("Tab")
+        if seen.page.evaluate("document.activeElement.classList.contains('search-highlight-clear')"):
+            break
+    expect(button).to_be_focused()
+    seen.page.keyboard.press("Enter")
+    expect(seen.page.locator("#search-highlight-note")).to_have_count(0)
+    expect(seen.page.locator("h1")).to_be_focused()
+    seen.page.keyboard.press("Tab")
+    after = seen.page.evaluate("document.activeElement.compareDocumentPosition(document.querySelector('h1'))")
+    assert after & 2, "the next Tab goes on after the title"  # DOCUMENT_POSITION_PRECEDING
+    assert not seen.page.evaluate("document.activeElement.classList.contains('skip-link')")
     assert seen.problems == [] and seen.outside_requests() == []
 
 
@@ -930,6 +989,29 @@ def test_a_query_with_words_that_finds_nothing_says_no_papers_match(visit, site_
         assert page_status(seen) == f"No papers match \u201c{query}\u201d.", query
         type_query(seen, query)
         assert dropdown_status(seen) == f"No papers match \u201c{query}\u201d.", query
+    assert seen.problems == [] and seen.outside_requests() == []
+
+
+def test_a_search_that_finds_nothing_says_what_to_try_and_where_to_browse(visit, site_url: str) -> None:
+    """search.html for words no paper has said "No papers match “qqqzzz”." and nothing more: a
+    dead end. It now says what to try, and links to All papers and the topics; a search that
+    finds papers, or papers with some of the words, or a malformed query, has no such help."""
+    seen = visit(site_url, "search.html?q=qqqzzz")
+    assert page_status(seen) == "No papers match \u201cqqqzzz\u201d."
+    help_line = seen.page.locator("#search-page-results .search-help")
+    expect(help_line).to_contain_text("Check the spelling, or try fewer or other words")
+    links = help_line.locator("a")
+    assert links.all_inner_texts() == ["all papers", "the topics"]
+    assert [href.removeprefix(site_url) for href in links.evaluate_all("all => all.map(a => a.href)")] == [
+        "papers/index.html",
+        "topics/index.html",
+    ]
+    links.first.click()
+    seen.page.wait_for_url("**/papers/index.html")
+    for query in ("segmentation", "segmentation qqqzzz", "title:"):
+        seen.page.goto(site_url + "search.html?q=" + _quote(query))
+        page_status(seen)
+        assert seen.page.locator(".search-help").count() == 0, query
     assert seen.problems == [] and seen.outside_requests() == []
 
 

@@ -27,7 +27,7 @@ from playwright.sync_api import expect
 
 from sitegen.cli import main as sitegen_main
 from sitegen.views import NEWEST, page_size
-from tests.conftest import SAMPLE_TOPICS, SITE_YAML, node_tool, write_files
+from tests.conftest import REPO, SAMPLE_TOPICS, SITE_YAML, node_tool, write_files
 from tests.test_site_browser import Watched, serve
 
 pytestmark = pytest.mark.browser
@@ -109,6 +109,11 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
 
 
+def words_of(text: str) -> list[str]:
+    """The text filter's words: runs of letters and digits, folded ("X-ray" is x and ray)."""
+    return re.findall(r"[^\W_]+", fold(text))
+
+
 def year_of(record: dict[str, Any]) -> str:
     return record["date"][:4] if record["date"] else "undated"
 
@@ -151,8 +156,9 @@ def topics_of(record: dict[str, Any]) -> set[str]:
 
 def passes(record: dict[str, Any], view: dict[str, Any], leave_out: str = "") -> bool:
     """Whether the view shows the paper, but for the facet `leave_out`."""
-    text = fold(record["title"] + " " + authors(record) + " " + (record.get("venue") or ""))
-    if leave_out != "q" and not all(word in text for word in fold(view["q"]).split()):
+    # each word typed begins a word of the title, authors or venue ("agen", not "gent", is agent)
+    text = words_of(record["title"] + " " + authors(record) + " " + (record.get("venue") or ""))
+    if leave_out != "q" and not all(any(w.startswith(typed) for w in text) for typed in words_of(view["q"])):
         return False
     chosen = set(view["topic"])
     if leave_out != "topic" and chosen:
@@ -257,6 +263,10 @@ def views(records: list[dict[str, Any]], seed: int = 11) -> Iterator[dict[str, A
     topics, years = all_topics(records), all_years(records)
     venues = sorted({venue_of(r) for r in records})
     names = sorted({name for r in records for name in authors_of(r)})
+    # words and their beginnings, and the insides of words, which find nothing (they found the
+    # papers that held them: "ct" found detection, "ai" trained)
+    for words in ("agen", "gent", "port", "ool", "seg liv", "zur", "urich", "with a", "paper 1", "per 1"):
+        yield {**blank, "q": words}
     for venue in venues:
         yield {**blank, "venue": [venue]}
     for name in names:
@@ -329,6 +339,14 @@ SHOWN = """() => {
   pages: document.querySelectorAll('#paper-pager .pager a:not([rel])').length,
  };
 }"""
+# how the count names each sort: the menu's words, in the sentence ("Title, A to Z" is "title, A to Z")
+SORT_NAMES = {
+    "date-desc": "newest first",
+    "date-asc": "oldest first",
+    "title-asc": "title, A to Z",
+    "title-desc": "title, Z to A",
+    "upvotes-desc": "most upvotes",
+}
 GO = """hash => new Promise(done => {
   addEventListener('hashchange', () => setTimeout(done, 0), {once: true});
   location.hash = hash;
@@ -369,6 +387,7 @@ def test_facets_counts_text_filter_and_sorts_show_what_the_rules_say(site, recor
             assert got["titles"] == want["titles"][:PAGE], str((view, got["count"], len(want["titles"])))
             total = len(want["titles"])
             assert (f"Showing {total} of {PAPERS} papers" in got["count"]) == (total != PAPERS), view
+            assert f" papers, {SORT_NAMES[view['sort']]}" in got["count"], view  # not "title, a to z"
             for topic, count in want["topic"].items():
                 assert got["counts"][f"topic:{topic}"] == str(count), (view, topic)
             for year, count in want["year"].items():
@@ -701,6 +720,166 @@ def test_a_topic_or_year_count_is_what_ticking_it_shows(origin, browser):
                 expect(count).to_have_text(before)
                 checked += 1
         assert checked >= 4
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_a_review_of_one_paper_counts_one_paper(tmp_path, browser):
+    """The script rewrote the count of a one-paper review as "1 papers, newest first."."""
+    root = tmp_path / "project"
+    write_files(root, {"site.yaml": SITE_YAML, **corpus(1)})
+    topics = yaml.safe_dump(SAMPLE_TOPICS, sort_keys=False)
+    (root / "content/topics.yaml").write_text(topics, encoding="utf-8")
+    assert sitegen_main(["build", "--config", str(root / "site.yaml")]) == 0
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, (root / "public/papers/index.html").as_uri())
+        count = watched.page.locator("#paper-count")
+        expect(count).to_have_text("1 paper, newest first.")  # as the build wrote it
+        watched.page.get_by_label("Sort by").select_option("title-asc")
+        expect(count).to_have_text("1 paper, title, A to Z.")
+        watched.page.get_by_label("Words in the title, authors or venue").fill("nothing-here")
+        expect(count).to_have_text("Showing 0 of 1 paper, title, A to Z.")
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_words_in_no_title_link_to_a_search_of_the_abstracts(site, browser):
+    """The text filter reads titles, authors and venues: words only abstracts hold ("model", in
+    every abstract here) gave "No paper matches these filters." and Clear filters alone. A link
+    now searches the abstracts for them."""
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, (site / "papers/index.html").as_uri() + "#q=model")
+        page = watched.page
+        elsewhere = page.locator("#no-match .no-match-search a")
+        expect(elsewhere).to_have_text("search every paper\u2019s abstract too for \u201cmodel\u201d")
+        elsewhere.click()
+        page.wait_for_url("**/search.html?q=model")
+        expect(page.locator("#search-page-results .search-status")).to_contain_text(f"{PAPERS} papers match")
+        page.go_back()
+        page.get_by_label("Words in the title, authors or venue").fill("")
+        expect(page.locator("#no-match")).to_be_hidden()
+        page.evaluate(GO, "#q=zzz")
+        expect(elsewhere).to_have_attribute("href", "../search.html?q=zzz")
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_clear_filters_under_no_match_leaves_the_keyboard_above_the_list(site, browser):
+    """ "No paper matches these filters. Clear filters": pressed with the keyboard, the button went
+    with its message once the list was back, the focus fell to the page's body, and the next Tab
+    went to the pager below the 50 papers now shown. The focus now goes to the count above the
+    list, and the next Tab to its first paper."""
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, (site / "papers/index.html").as_uri() + "#q=nothing-here")
+        page = watched.page
+        button = page.locator("#no-match button")
+        expect(button).to_be_visible()
+        button.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#paper-count")).to_be_focused()
+        expect(page.locator("#paper-count")).to_have_text(re.compile(f"^{PAPERS} papers, newest first"))
+        page.keyboard.press("Tab")
+        expect(page.locator("#paper-results a.paper-title").first).to_be_focused()
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_the_filters_load_the_papers_again_once_the_connection_is_back(origin, browser):
+    """Offline when the filters first loaded the list of papers, All papers said it could not,
+    and online again every choice said "Loading the list of papers…" for ever, until a reload.
+    The next choice now loads it again and shows its view."""
+    context = browser.new_context()
+    try:
+        watched = Watched(context)
+        page = watched.page
+        page.route("**/assets/papers-data.js", lambda route: route.abort())
+        page.goto(origin + "/papers/index.html")
+        page.get_by_label("Has code").check()
+        count = page.locator("#paper-count")
+        expect(count).to_contain_text("could not load the list of papers (check your connection")
+        page.unroute("**/assets/papers-data.js")
+        page.get_by_label("Undated").check()
+        expect(count).to_contain_text(re.compile(rf"^Showing \d+ of {PAPERS} papers"))
+        page.get_by_label("Has code").uncheck()
+        page.get_by_label("Undated").uncheck()
+        expect(count).to_have_text(re.compile(f"^{PAPERS} papers, newest first"))
+        assert [error for error in watched.errors if "Failed to load resource" not in error] == []
+    finally:
+        context.close()
+
+
+def test_showing_every_value_of_a_facet_by_keyboard_keeps_the_focus(site, browser):
+    """ "Show more venues" pressed with the keyboard, once it showed every venue, was hidden with
+    the focus in it: the focus fell to the page's body, and Enter again did nothing. It now goes
+    to "Show fewer venues", which gives it back to "Show more"."""
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, (site / "papers/index.html").as_uri())
+        page = watched.page
+        venues = len({venue_of(record) for record in json.loads((site / "papers.json").read_text("utf-8"))})
+        assert 10 < venues <= 10 + 50  # one "Show more" shows them all
+        more = page.locator("#facet-venue .facet-more-values")
+        fewer = page.locator("#facet-venue .facet-fewer-values")
+        more.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#facet-venue .facet-shown")).to_have_text(f"{venues} of {venues} venues")
+        expect(more).to_be_hidden()
+        expect(fewer).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(more).to_be_focused()
+        expect(page.locator("#facet-venue .facet-shown")).to_have_text(f"10 of {venues} venues")
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_an_editors_own_papers_template_without_the_search_link_still_works(tmp_path, browser):
+    """An editor's own papers.html made before the link to search the abstracts (no
+    .no-match-search in it) keeps its filters working: no script error when nothing matches."""
+    root = tmp_path / "project"
+    own = (REPO / "templates/papers.html").read_text(encoding="utf-8")
+    own = re.sub(r"\s*<span class=\"no-match-search\".*?</span>", "", own, flags=re.S)
+    assert "no-match-search" not in own
+    write_files(root, {"site.yaml": SITE_YAML + "paths:\n  templates: mine\n", **corpus(20)})
+    (root / "mine").mkdir()
+    (root / "mine/papers.html").write_text(own, encoding="utf-8")
+    topics = yaml.safe_dump(SAMPLE_TOPICS, sort_keys=False)
+    (root / "content/topics.yaml").write_text(topics, encoding="utf-8")
+    assert sitegen_main(["build", "--config", str(root / "site.yaml")]) == 0
+    context = browser.new_context()
+    try:
+        watched = open_browser(context, (root / "public/papers/index.html").as_uri() + "#q=nothing-here")
+        expect(watched.page.locator("#no-match")).to_be_visible()
+        watched.page.get_by_label("Words in the title, authors or venue").fill("paper")
+        expect(watched.page.locator("#paper-count")).to_contain_text("20 papers")
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_a_page_of_the_list_followed_by_keyboard_starts_at_its_count(site, browser):
+    """The pager's "Next page" pressed with the keyboard was drawn again with the new page, the
+    link with it: the focus fell to the page's body, and a screen reader was left nowhere. The
+    focus now goes to the count above the new page's papers, and the next Tab to its first."""
+    context = browser.new_context()
+    try:
+        for view in ("", "#year=undated,2019,2020,2021,2022"):  # the built pager; the script's
+            watched = open_browser(context, (site / "papers/index.html").as_uri() + view)
+            page = watched.page
+            page.locator("#paper-pager a[rel=next]").focus()
+            page.keyboard.press("Enter")
+            count = page.locator("#paper-count")
+            expect(count).to_be_focused()
+            expect(count).to_contain_text(f": {PAGE + 1} to ")
+            page.keyboard.press("Tab")
+            expect(page.locator("#paper-results a.paper-title").first).to_be_focused()
         assert watched.errors == []
     finally:
         context.close()

@@ -278,7 +278,7 @@ PRINTED = """() => {
     return node ? getComputedStyle(node, pseudo || null) : null;
   };
   const main = document.querySelector('main').getBoundingClientRect().width;
-  const list = document.querySelector('#paper-results');
+  const list = document.querySelector('#paper-results, .search-page-list');
   const button = style('main a.button');
   const mark = style('mark.search-hit');
   const note = style('#search-highlight-note');
@@ -299,7 +299,9 @@ def test_printed_pages_give_the_list_the_width_and_leave_out_search_and_buttons(
     """Printed, All papers' list had a 272 px column and ~70% of the page blank (the filters were
     hidden, their column kept); a paper opened from search printed its yellow highlights and
     their note; the DOI button printed as a solid black box. Now the list has the whole width,
-    the highlights and note are left out, and a button prints as a link with its address."""
+    the highlights and note are left out, and a button prints as a link with its address. The
+    results page printed its filters in a column beside the results, and its pages' links: now
+    the results have the whole width."""
     transparent = "rgba(0, 0, 0, 0)"
     with serve(committed_site) as http_origin:
         base = committed_site.as_uri() if where == "file" else http_origin
@@ -309,6 +311,14 @@ def test_printed_pages_give_the_list_the_width_and_leave_out_search_and_buttons(
             page.goto(base + "/papers/index.html")
             page.emulate_media(media="print")
             assert page.evaluate(PRINTED)["listShare"] > 0.95
+            page.emulate_media(media="screen")
+            page.goto(base + "/search.html?q=segmentation&page=2")  # the results page likewise
+            page.wait_for_selector("#search-page-results .search-status[data-query]")
+            assert 0.6 < page.evaluate(PRINTED)["listShare"] < 0.8  # on screen, beside the filters
+            page.emulate_media(media="print")
+            assert page.evaluate(PRINTED)["listShare"] > 0.95
+            assert page.locator(".search-facets").is_hidden() and page.locator(".search-pages").is_hidden()
+            assert "Showing 26\u2013" in page.locator(".search-range").inner_text()  # the range is printed
             page.emulate_media(media="screen")
             page.goto(base + "/papers/endogen.html#highlight=video+gener")
             page.wait_for_selector("#search-highlight-note")
@@ -323,3 +333,35 @@ def test_printed_pages_give_the_list_the_width_and_leave_out_search_and_buttons(
             assert "https://" in printed["buttonAfter"], printed
         finally:
             context.close()
+
+
+def test_a_topic_page_leads_to_its_papers_in_the_filters(committed_site, browser):
+    """A topic's page lists its papers newest first, 30 a page, with no way to narrow them: a
+    reader after a topic's papers of 2024, or of one venue, had to find All papers and tick the
+    topic there. Each topic's page now links to All papers with the topic ticked, which shows
+    the topic's papers (without JavaScript, where the filters are not, the link is hidden)."""
+    topics = sorted(path.stem for path in (committed_site / "topics").glob("*.html") if path.stem != "index")
+    assert len(topics) > 5
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        for topic in topics:
+            page.goto((committed_site / "topics" / f"{topic}.html").as_uri())
+            total = int(page.locator(".stats strong").inner_text())
+            link = page.get_by_role("link", name="Filter and sort them")
+            if total < 2:
+                assert link.count() == 0, topic
+                continue
+            link.click()
+            page.wait_for_url(f"**/papers/index.html#topic={topic}")
+            expect(page.locator("#paper-count")).to_contain_text(f"Showing {total} of ")
+            assert page.locator(f"input[name=topic][value='{topic}']").is_checked(), topic
+    finally:
+        context.close()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto((committed_site / "topics" / f"{topics[0]}.html").as_uri())
+        assert page.get_by_role("link", name="Filter and sort them").is_hidden()
+    finally:
+        context.close()

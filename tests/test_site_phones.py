@@ -317,3 +317,21 @@ def test_on_a_phone_ticking_a_box_shows_how_many_papers_it_gives_on_screen(commi
             assert page.locator(".filter-show-button").is_hidden()
         finally:
             context.close()
+
+
+def test_a_phone_is_not_told_to_press_slash(committed_site, browser):
+    """The search box's placeholder said "Search papers (press /)" on a phone too, which has no
+    / key to press: on a screen with touch alone it is "Search papers"; with a mouse (and so,
+    most likely, a keyboard) the hint stays."""
+    for options, placeholder in (
+        ({"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}, "Search papers"),
+        ({"viewport": {"width": 1280, "height": 800}}, "Search papers (press /)"),
+    ):
+        context = browser.new_context(**options)
+        try:
+            page = context.new_page()
+            for path in ("index.html", "search.html?q=segmentation", "papers/index.html"):
+                page.goto((committed_site / "index.html").as_uri().removesuffix("index.html") + path)
+                expect(page.locator("#site-search-input")).to_have_attribute("placeholder", placeholder)
+        finally:
+            context.close()

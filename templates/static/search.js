@@ -33,7 +33,7 @@
     var script = document.createElement("script");
     script.src = src;
     script.onload = function () { done(null); };
-    script.onerror = function () { done(src); };
+    script.onerror = function () { script.remove(); done(src); }; // tried again by a later search
     document.head.appendChild(script);
   }
 
@@ -65,7 +65,8 @@
       if (--pending > 0) return;
       var data = window[DATA_GLOBAL], engine = window.SITEGEN_SEARCH_ENGINE;
       if (failed || !window.lunr || !engine || !data || data.format !== engine.INDEX_FORMAT) { // e.g. files of two builds
-        loader.error = "Search could not load " + (failed || indexFile) + ". Try reloading the page.";
+        loader.error = failedText(failed || indexFile);
+        loader.retry = !!failed; // a file that did not load; files of two builds stay so
       } else {
         loader.engine = engine;
         loader.index = engine.openIndex(window.lunr, data, function (name) {
@@ -106,7 +107,27 @@
   }
 
   function loadFailed(failed) {
-    loader.error = "Search could not load " + failed + ". Try reloading the page.";
+    loader.error = failedText(failed);
+    loader.retry = true;
+  }
+
+  // A file that does not load is most often the network gone for a moment (a train in a
+  // tunnel): from file://, a file missing from the site's folder.
+  function failedText(file) {
+    return "Search could not load part of its index (" + file.replace(/^.*\/assets\//, "assets/") + "). " +
+      (location.protocol === "file:" ? "Try reloading the page." : "Check your connection, then search again.");
+  }
+
+  // A file that did not load fails the search that needed it, not every search after it: the
+  // next search (a key typed, a filter chosen) tries it again.
+  function forgetFailure() {
+    if (!loader.retry) return;
+    loader.error = null;
+    loader.retry = false;
+    if (loader.index) return;
+    loader.started = false; // the manifest, lunr.js or the engine: loaded again
+    if (lunrLoader.failed) lunrLoader.done = lunrLoader.started = false;
+    lunrLoader.failed = null;
   }
 
   // What the engine finds for `text` (typing: the last word may be unfinished), once the files
@@ -435,6 +456,7 @@
     var text = input.value;
     if (!text.trim()) return closeDropdown();
     var mine = ++shownSearch;
+    forgetFailure();
     function stale() { return input.value !== text || mine !== shownSearch; } // closed, or a newer search is on its way
     // On a slow network the index's files take seconds: a row says the search is under way.
     var slow = setTimeout(function () { if (!stale()) showSearching(); }, SEARCHING_AFTER);
@@ -566,6 +588,10 @@
     liveStatus.id = "site-search-live";
     liveStatus.setAttribute("role", "status");
     input.form.appendChild(liveStatus);
+    // "(press /)" is for a keyboard: a phone or tablet (touch alone, no mouse) has no / to press.
+    if (window.matchMedia && !window.matchMedia("(any-pointer: fine)").matches) {
+      input.placeholder = input.placeholder.replace(/\s*\(press \/\)$/, "");
+    }
     // The list scrolls: Chromium would make it a Tab stop of its own. The arrow keys scroll
     // the option they choose into view.
     dropdown.tabIndex = -1;
@@ -808,6 +834,8 @@
     } else if (outcome.partial.length) {
       children.push(partialHeading("h2", outcome));
       children.push(resultList(outcome.partial.slice(0, Math.min(shownCount, PAGE_SIZE)), outcome, true));
+    } else if (outcome.units.length && !outcome.error && !loader.error) {
+      children.push(noResultsHelp());
     }
     status = showSummary(lines, children);
     if (drawn) return;
@@ -817,6 +845,20 @@
       if (!again) status.tabIndex = -1;
       (again || status).focus();
     }
+  }
+
+  // A search that finds nothing is no dead end: what to try, and the lists to browse instead.
+  function noResultsHelp() {
+    var help = element("p", "search-help", "Check the spelling, or try fewer or other words, or the beginning of a word with * (segment*). Or browse ");
+    var papers = element("a", null, "all papers");
+    papers.href = root + "papers/index.html";
+    var topics = element("a", null, "the topics");
+    topics.href = root + "topics/index.html";
+    help.appendChild(papers);
+    help.appendChild(document.createTextNode(" by topic, year and venue, or "));
+    help.appendChild(topics);
+    help.appendChild(document.createTextNode("."));
+    return help;
   }
 
   // What the page found (the status line, and which results it shows) is the page's one live
@@ -857,7 +899,8 @@
       return;
     }
     event.preventDefault();
-    renderPage(link.getAttribute("data-facet"));
+    forgetFailure();
+    withIndex(function () { renderPage(link.getAttribute("data-facet")); });
   }
 
   var baseTitle = document.title;
@@ -873,7 +916,10 @@
       renderPage(null);
     }
     pageResults.addEventListener("click", onFacetClick);
-    window.addEventListener("popstate", function () { withIndex(function () { renderPage(null); }); });
+    window.addEventListener("popstate", function () {
+      forgetFailure();
+      withIndex(function () { renderPage(null); });
+    });
   }
 
   // ---- a paper page opened from a result: its matched words highlighted ----
@@ -928,11 +974,18 @@
     var button = element("button", "search-highlight-clear", "Remove highlights");
     button.type = "button";
     button.addEventListener("click", function () {
+      var focused = document.activeElement === button, before = highlightAreas[0];
       clearHighlights();
       try {
         history.replaceState(null, "", window.location.href.split("#")[0]);
       } catch (error) {
         window.location.hash = "";
+      }
+      // The button is gone with its note: the focus goes to what the note followed, so that the
+      // keyboard goes on from there, not from the top of the page.
+      if (focused && before) {
+        if (!before.hasAttribute("tabindex")) before.tabIndex = -1;
+        before.focus();
       }
     });
     note.appendChild(button);

@@ -126,6 +126,16 @@
     return text.normalize("NFKD").replace(MARKS, "").replace(UNSPLIT, function (letter) { return LETTERS[letter]; }).toLowerCase();
   }
 
+  // The text filter's words: runs of letters and digits, folded ("X-ray" is x and ray); ASCII's
+  // and the accented letters' in a browser without \p{} in its regular expressions.
+  var NOT_WORD = (function () {
+    try { return new RegExp("[^\\p{L}\\p{N}]+", "gu"); } catch (e) { return /[^0-9a-z\u00c0-\uffff]+/g; }
+  })();
+
+  function wordsOf(text) {
+    return fold(text).replace(NOT_WORD, " ").split(" ").filter(Boolean);
+  }
+
   var LOAD_WHEN_IDLE_UP_TO = 2000;  // papers: about 450 KB of data
 
   // --- a facet of many values (venues, authors) ----------------------------------------------
@@ -354,7 +364,12 @@
         });
       });
       facet.more.addEventListener("click", function () {
-        browser.load(function () { facet.limit += FACET_STEP; browser.showCounts(browser.filters()); });
+        var focused = document.activeElement === facet.more;
+        browser.load(function () {
+          facet.limit += FACET_STEP;
+          browser.showCounts(browser.filters());
+          if (focused && facet.more.hidden && !facet.fewer.hidden) { facet.fewer.focus(); }  // every value shown: the button pressed is gone
+        });
       });
       facet.fewer.addEventListener("click", function () {
         browser.load(function () {
@@ -374,12 +389,28 @@
       Object.keys(browser.many).forEach(function (name) { browser.many[name].clear(); });
       setTimeout(function () { browser.page = 1; browser.changed(false, true); }, 0);  // after the form is reset
     });
-    this.noMatch.querySelector("button").addEventListener("click", function () { form.reset(); });
+    // That button goes with the message once the list is back: the focus goes to the count
+    // above the list (a keyboard's next Tab is its first paper, not the pager below it).
+    this.noMatch.querySelector("button").addEventListener("click", function () {
+      var focused = document.activeElement === this;
+      form.reset();
+      if (focused) {
+        browser.count.tabIndex = -1;
+        browser.count.focus();
+      }
+    });
     // The build's links to the list's other pages show the same pages of the unfiltered list:
     // followed here, they keep the filters at hand.
     this.pager.addEventListener("click", function (event) {
-      var link = event.target.closest ? event.target.closest("a[data-page]") : null;
+      var link = event.target.closest ? event.target.closest("a") : null;
       if (!link) { return; }
+      // The pager is drawn again, the link followed with it: the focus goes to the count above
+      // the new page's papers ("... 51 to 100 on this page"), as a new page would start there.
+      if (document.activeElement === link) {
+        browser.count.tabIndex = -1;
+        browser.count.focus();
+      }
+      if (!link.hasAttribute("data-page")) { return; }  // the filtered list's own: to its address
       event.preventDefault();
       browser.page = Number(link.getAttribute("data-page"));
       browser.changed(true, true);
@@ -427,8 +458,14 @@
       waiting.forEach(function (callback) { callback(); });
       if (!waiting.length) { browser.showAgain(); }
     };
+    // Not loaded (the network gone for a moment): the next choice loads it again, rather than
+    // "Loading..." for ever; what waited for it is dropped (the next choice shows its own view).
     script.onerror = function () {
-      browser.count.textContent = "The filters could not load the list of papers; the pages below still list them all.";
+      script.remove();
+      browser.loading = false;
+      browser.waiting = [];
+      browser.count.textContent = "The filters could not load the list of papers (check your connection: " +
+        "your next choice tries again); the pages below still list them all.";
     };
     document.head.appendChild(script);
   };
@@ -461,7 +498,7 @@
         code: record.c === undefined ? null : record.c,
         titleDerived: record.g === 1,
         dateInferred: record.i === 1,
-        words: null  // folded title, authors and venue, made when the text filter is first used
+        words: null  // " " and the words of the title, authors and venue, made when the text filter is first used
       };
     });
   }
@@ -473,7 +510,7 @@
       boxes.forEach(function (box) { if (box.checked) { values[box.value] = true; any = true; } });
       return any ? values : null;
     }
-    var words = fold(this.text.value).split(/\s+/).filter(Boolean);
+    var words = wordsOf(this.text.value);
     return {
       words: words,
       topics: chosen(this.boxes.topic),
@@ -492,10 +529,12 @@
     var failed = 0;
     if (filters.words.length) {
       if (paper.words === null) {
-        paper.words = fold(paper.title + " " + (paper.people.join(" ") || paper.authors) + " " + paper.venue);
+        paper.words = " " + wordsOf(paper.title + " " + (paper.people.join(" ") || paper.authors) + " " + paper.venue).join(" ");
       }
+      // Each word typed begins a word of the paper's ("seg" finds Segmentation): "ct" is CT, not
+      // the ct of detection, nor "ai" the ai of trained.
       for (var w = 0; w < filters.words.length; w++) {
-        if (paper.words.indexOf(filters.words[w]) < 0) { failed |= TEXT; break; }
+        if (paper.words.indexOf(" " + filters.words[w]) < 0) { failed |= TEXT; break; }
       }
     }
     if (filters.topics) {
@@ -629,10 +668,20 @@
       this.pagerShown = pagerShown;
     }
     this.noMatch.hidden = list.length > 0;
-    var sortName = this.sort.options[this.sort.selectedIndex].text.toLowerCase();
+    // Words found in no title, author or venue may be in abstracts: the link searches them there
+    // (an editor's own papers.html made before it may not have it).
+    var words = this.text.value.trim(), elsewhere = this.noMatch.querySelector(".no-match-search");
+    if (elsewhere) { elsewhere.hidden = list.length > 0 || !words; }
+    if (elsewhere && !elsewhere.hidden) {
+      var link = elsewhere.querySelector("a");
+      link.href = this.root + "search.html?q=" + encodeURIComponent(words);
+      link.textContent = "search every paper\u2019s abstract too for \u201c" + words + "\u201d";
+    }
+    var sortName = this.sort.options[this.sort.selectedIndex].text;
+    sortName = sortName.charAt(0).toLowerCase() + sortName.slice(1); // "title, A to Z", not "a to z"
     var range = list.length > this.pageSize ? ": " + (start + 1) + " to " + (start + onPage.length) + " on this page" : "";
-    var text = (list.length === this.papers.length ? list.length + " papers"
-      : "Showing " + list.length + " of " + this.papers.length + " papers") + ", " + sortName + range + ".";
+    var all = this.papers.length + (this.papers.length === 1 ? " paper" : " papers");
+    var text = (list.length === this.papers.length ? all : "Showing " + list.length + " of " + all) + ", " + sortName + range + ".";
     if (this.count.textContent !== text) { this.count.textContent = text; }  // it is read out when it changes
     if (this.shownHook) { this.shownHook(list.length, this.papers.length); }
   };
