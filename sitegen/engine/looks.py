@@ -35,7 +35,7 @@ class Looks:
             _is_template(path, folder) and not path.name.startswith(".") and not is_editor_noise(path)
             for path in files
         )
-        root = _root_files(folder, files, loaded)
+        root = _root_files(folder, files)
         found.update((path, _read(source, loaded)) for path, source in root.items())
         shown = {path: _shown(source, loaded) for path, source in root.items()}
         digested = f"{fingerprint} {_assets_digest(found)}"
@@ -45,19 +45,21 @@ class Looks:
         """A file of the root folder may not take the place of what the build makes: `made` holds
         the first part of each of its paths (index.html, papers.json, the papers/ folder...)."""
         for path, shown in self.root_files.items():
-            first = path.split("/")[0]
-            if first in made and "/" in path:
-                raise SitegenError(
-                    f"the build makes the {first}/ folder itself",
-                    path=shown,
-                    hint="move this file to another folder",
-                )
+            first, _, inside = path.partition("/")
             if first in made:
+                what = f"the {first}/ folder" if inside else first
                 raise SitegenError(
-                    f"the build makes {first} itself",
-                    path=shown,
-                    hint="rename or delete this file; what the build makes is changed through the templates",
+                    f"the build makes {what} itself", path=shown, hint=_elsewhere(first, inside)
                 )
+
+
+def _elsewhere(first: str, inside: str) -> str:
+    """Where a root file that takes the place of what the build makes goes instead."""
+    if first == urls.ASSETS.rstrip("/"):  # the static/ folder's files are copied there
+        return f"move this file to the {ASSETS_FOLDER}/ folder beside this one, as {inside}"
+    if inside:
+        return "move this file to another folder"
+    return "rename or delete this file; what the build makes is changed through the templates"
 
 
 def _user_template_files(
@@ -128,28 +130,18 @@ def _assets(
     return found
 
 
-def _root_files(
-    user_templates: Path | None, user_files: list[Path], loaded: LoadedConfig | None
-) -> dict[str, Path]:
+def _root_files(user_templates: Path | None, user_files: list[Path]) -> dict[str, Path]:
     """The files of the templates folder's root/ folder, by the path each is copied to in the
     output (a CNAME, robots.txt, Netlify's _redirects, .well-known/, .htaccess: hidden files too,
     but not an editor's)."""
     if user_templates is None:
         return {}
     folder = user_templates / ROOT_FOLDER
-    found = {
+    return {
         path.relative_to(folder).as_posix(): path
         for path in user_files
         if path.is_relative_to(folder) and not is_editor_noise(path)
     }
-    for output, path in found.items():
-        if output.split("/")[0] == urls.ASSETS.rstrip("/"):
-            raise SitegenError(
-                f"the assets/ folder is made from the {ASSETS_FOLDER}/ folder beside this one",
-                path=_shown(path, loaded),
-                hint=f"move this file to {_shown(user_templates / ASSETS_FOLDER, loaded)}/",
-            )
-    return found
 
 
 def _assets_digest(found: dict[str, bytes]) -> str:
