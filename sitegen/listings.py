@@ -174,18 +174,22 @@ class _Kept:
     math: bool
 
 
+def _mark(number: int) -> str:
+    return MATH_MARK.format(chr(0xE000 + number))
+
+
 def _math_set_aside(text: str) -> tuple[str, list[_Kept]]:
     text = text.replace("\x1f", " ")  # a control character: only the marks hold it
     kept: list[_Kept] = []
     out, position = [], 0
     for start, end in math_spans(text):
-        out += [text[position:start], MATH_MARK.format(chr(0xE000 + len(kept)))]
+        out += [text[position:start], _mark(len(kept))]
         kept.append(_Kept(text[start:end], math=True))
         position = end
     rest = text[position:]
     cut = CUT_MATH.search(rest)
     if cut:
-        rest = rest[: cut.start()] + MATH_MARK.format(chr(0xE000 + len(kept)))
+        rest = rest[: cut.start()] + _mark(len(kept))
         kept.append(_Kept(cut.group(), math=False))
     return "".join(out) + rest, kept
 
@@ -193,7 +197,7 @@ def _math_set_aside(text: str) -> tuple[str, list[_Kept]]:
 def _math_put_back(text: str, kept: list[_Kept], markdown: bool = False) -> str:
     for number, stretch in enumerate(kept):
         shown = escape_markdown(stretch.text, False) if markdown and not stretch.math else stretch.text
-        text = text.replace(MATH_MARK.format(chr(0xE000 + number)), shown)
+        text = text.replace(_mark(number), shown)
     return text
 
 
@@ -249,8 +253,8 @@ def script_math(text: str) -> str:
 
 
 def fix_latex(text: str) -> str:
+    """LaTeX left in a listing's prose as text (after `script_math`, and with maths set aside)."""
     text = re.sub(r"``(.*?)(?:''|\")", r'"\1"', text)
-    text = script_math(text)
     text = re.sub(r"\\([%&_#$])", r"\1", text)
     text = re.sub(r"\\([`'\"^~])\{?([A-Za-z])\}?", lambda m: m.group(2) + ACCENTS[m.group(1)], text)
     text = re.sub(r"\\c\{([A-Za-z])\}", lambda m: m.group(1) + ACCENTS["c"], text)
