@@ -196,10 +196,8 @@ def derive_site(
         cards = digest("\n".join((rules, *keys.card.values())).encode("utf-8"))
         listed = state.result("listings", cards)
         if listed is not None and changed:  # kept; but an edited abstract may make or end a repeat
-            again = repeated_again(listed, papers, changed)
-            if again is not listed:
-                state.keep("listings", cards, again)
-            listed = again
+            listed = repeated_again(listed, papers, changed)
+            state.keep("listings", cards, listed)  # (the same object: nothing to keep)
         elif listed is None:
             derive_all = partial(derive, papers, topics, lambda paper, _: topics_of[paper.slug])
             last_listed = state.results.get("listings")
