@@ -247,7 +247,8 @@ class Engine:
 
         state, report, keys = self.state, self.report, self._keys
         assert state is not None and keys is not None, "derive() first"
-        self.looks.refuse_root_files_at(plan.first_parts() | {MARKER})
+        if self.looks.root_files:  # (the plan's paths are looked at only then)
+            self.looks.refuse_root_files_at(plan.first_parts() | {MARKER})
         previous = trusted_manifest(state.outputs.get(str(self.out), {}), self.output())
         set_aside = self.cache_dir / SET_ASIDE if self.cache_dir else None
         inputs = Inputs(plan.view, keys, self.looks.fingerprint)
