@@ -306,8 +306,6 @@ def read_yaml_file(kind: str, text: str, folder: Path) -> str:
 def test_a_text_yaml_reads_as_syntax_is_named_with_the_quoted_value_to_write(tmp_path, kind, value):
     template, line = YAML_FILES[kind]
     text = template.format(value=value)
-    if kind == "topics.yaml" and value.startswith("!"):
-        pytest.xfail("topics.yaml is read as nodes: a local tag is dropped (`!important results`: results)")
     _pyyaml_error(text.split("---\n")[1] if kind == "paper" else text)  # PyYAML refuses it
     [problem] = yaml_file_error(kind, text, tmp_path).problems
     assert problem.line == line, problem
@@ -467,3 +465,18 @@ def test_every_build_warns_of_text_taken_for_a_comment_until_it_is_quoted(make_p
     assert warned() == []
     assert warned() == []
 
+
+def test_a_tag_in_topics_yaml_is_an_error_where_it_is_deep_in_the_rules_too():
+    text = "- id: a\n  title: A\n  description: D\n  rules:\n    title: &r\n      'a': !points 1\n"
+    with pytest.raises(yaml.constructor.ConstructorError):
+        yaml.safe_load(text)  # PyYAML refuses it too
+    with pytest.raises(SitegenError) as info:
+        parse_topics(text)
+    [problem] = info.value.problems
+    assert problem.line == 6 and "the tag '!points'" in problem.message, problem
+    assert parse_topics("- id: a\n  title: !!str A\n  description: &d D\n  rules: {title: {'a': 1}}\n")
+
+
+def test_topics_yaml_that_holds_itself_is_read_to_its_end():
+    with pytest.raises(SitegenError):
+        parse_topics("- &t\n  id: a\n  title: A\n  description: D\n  rules: {title: {'a': 1}}\n  more: *t\n")
