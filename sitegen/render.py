@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -221,8 +221,9 @@ def render_attention(env: jinja2.Environment, frame: Frame, items: Sequence[Atte
     return render(env, "attention.html", frame, urls.ATTENTION, items=items)
 
 
-def render_search(env: jinja2.Environment, frame: Frame) -> str:
-    return render(env, "search.html", frame, urls.SEARCH)
+def render_search(env: jinja2.Environment, frame: Frame, topic_titles: Mapping[str, str]) -> str:
+    """The results page; `topic_titles` (by id) let its address name a topic by id."""
+    return render(env, "search.html", frame, urls.SEARCH, topic_titles=topic_titles)
 
 
 def render_not_found(env: jinja2.Environment, frame: Frame) -> str:

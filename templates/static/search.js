@@ -632,10 +632,31 @@
 
   var UNDATED = "undated";
 
+  // The topics' titles by id (search.html's data-topics): the address names a topic by its id,
+  // as All papers' does (#topic=id); a title, as earlier links wrote it, is taken too. The
+  // index's documents name their topics by title, so the state holds the title.
+  var topicTitles = (function () {
+    try { return JSON.parse((pageResults && pageResults.getAttribute("data-topics")) || "{}"); } catch (e) { return {}; }
+  })();
+
+  function topicOfAddress(value) {
+    if (Object.prototype.hasOwnProperty.call(topicTitles, value)) return topicTitles[value];
+    var folded = value.trim().toLowerCase(), found = null;
+    Object.keys(topicTitles).forEach(function (id) {
+      if (id === folded || topicTitles[id].toLowerCase() === folded) found = topicTitles[id];
+    });
+    return found || value;
+  }
+
+  function topicInAddress(title) {
+    var ids = Object.keys(topicTitles).filter(function (id) { return topicTitles[id] === title; });
+    return ids.length === 1 ? ids[0] : title;
+  }
+
   function pageState() {
     var params = new URLSearchParams(window.location.search);
     return {
-      q: params.get("q") || "", typed: params.get("typed") === "1", topic: params.get("topic") || "", year: params.get("year") || "",
+      q: params.get("q") || "", typed: params.get("typed") === "1", topic: topicOfAddress(params.get("topic") || ""), year: params.get("year") || "",
       sort: params.get("sort") === "date" ? "date" : "relevance", page: Math.max(1, parseInt(params.get("page"), 10) || 1)
     };
   }
@@ -643,7 +664,7 @@
   function stateHref(state) {
     var params = [["q", state.q]];
     if (state.typed) params.push(["typed", "1"]);
-    if (state.topic) params.push(["topic", state.topic]);
+    if (state.topic) params.push(["topic", topicInAddress(state.topic)]);
     if (state.year) params.push(["year", state.year]);
     if (state.sort !== "relevance") params.push(["sort", state.sort]);
     if (state.page > 1) params.push(["page", String(state.page)]);
