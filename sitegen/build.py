@@ -8,10 +8,12 @@ forked processes, patched files) is the engine's (sitegen/engine), which each st
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,6 +114,40 @@ def build_site(
     server's), the paper pages are put in place first, then the lists and data files, then the
     search index, calling it each time with their paths (None: the whole output at once).
     `tuning`: when the engine forks and saves; the defaults are what a site of any size wants."""
+    try:
+        return _build_site(loaded, out, strict, use_cache, state, published, tuning)
+    except SitegenError as exc:
+        raise _paths_from_project(exc, loaded) from None
+
+
+def _paths_from_project(error: SitegenError, loaded: LoadedConfig) -> SitegenError:
+    """`error` with each file in the project named from the project's folder, as the editor
+    knows it: a template's error came with the absolute path Jinja read it from."""
+    pairs = [
+        (problem, replace(problem, path=display_path(Path(problem.path), loaded)))
+        for problem in error.problems
+        if problem.path and Path(problem.path).is_absolute()
+    ]
+    if not any(old != new for old, new in pairs):
+        return error
+    shown = copy.copy(error)
+    shown.problems = tuple(dict((old, new) for old, new in pairs).get(p, p) for p in error.problems)
+    texts = [str(arg) for arg in error.args]
+    for old, new in pairs:
+        texts = [text.replace(str(old), str(new)) for text in texts]
+    shown.args = tuple(texts)
+    return shown
+
+
+def _build_site(
+    loaded: LoadedConfig,
+    out: Path,
+    strict: bool,
+    use_cache: bool,
+    state: BuildState | None,
+    published: Callable[[frozenset[str] | None], None] | None,
+    tuning: Tuning,
+) -> BuildReport:
     check_output_folder(out, root=loaded.root, keep=_protected_folders(loaded))
     recover_output(out)  # where a build was killed between the two renames of the fallback switch
     templates = loaded.config.templates_dir
