@@ -107,11 +107,11 @@
     catch (e) { return ""; }  // a malformed part: ignored
   }
 
-  // Latin letters Unicode does not decompose into a letter and marks, and curly apostrophes
+  // Latin letters Unicode does not decompose into a letter and marks, and apostrophes (dropped)
   // (sitegen/stemmer.py's LETTERS).
   // This page folds as search-engine.js does, which loads only with search: tests/test_search_fold.py
   // checks both on every character against the build's fold.
-  var LETTERS = { "\u00f8": "o", "\u00d8": "O", "\u00e6": "ae", "\u00c6": "AE", "\u0153": "oe", "\u0152": "OE", "\u00df": "ss", "\u1e9e": "SS", "\u0111": "d", "\u0110": "D", "\u0142": "l", "\u0141": "L", "\u0131": "i", "\u0127": "h", "\u0126": "H", "\u00fe": "th", "\u00de": "TH", "\u00f0": "d", "\u00d0": "D", "\u2019": "'", "\u2018": "'" };
+  var LETTERS = { "\u00f8": "o", "\u00d8": "O", "\u00e6": "ae", "\u00c6": "AE", "\u0153": "oe", "\u0152": "OE", "\u00df": "ss", "\u1e9e": "SS", "\u0111": "d", "\u0110": "D", "\u0142": "l", "\u0141": "L", "\u0131": "i", "\u0127": "h", "\u0126": "H", "\u00fe": "th", "\u00de": "TH", "\u00f0": "d", "\u00d0": "D", "\u2019": "", "\u2018": "", "'": "" };
   // Unicode's marks; a browser without \p{} in its regular expressions (before ~2020) gets the
   // combining accents, rather than a syntax error that would stop the whole script.
   var MARKS = (function () {
@@ -122,7 +122,7 @@
   function fold(text) {
     // Case and accents do not matter to the text filter: folded as search folds words
     // (search-engine.js, sitegen/stemmer.py's fold), then lowercased.
-    if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase();
+    if (!/[^\x00-\x7f]/.test(text)) return text.replace(/'/g, "").toLowerCase();
     return text.normalize("NFKD").replace(MARKS, "").replace(UNSPLIT, function (letter) { return LETTERS[letter]; }).toLowerCase();
   }
 
