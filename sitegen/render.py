@@ -61,7 +61,14 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     env.filters["human_date"] = human_date
     env.filters["short_authors"] = names.short_list
     env.filters["card_once"] = card_once
+    env.filters["thousands"] = thousands
     return env
+
+
+def thousands(value: Any) -> Any:
+    """A count as the site writes it, its thousands set apart: `10,000 papers` (site.js and
+    search.js write the counts they make alike); anything but a whole number as it is."""
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def card_once(card: Any, macro: Callable[..., Any], *options: Any) -> Any:

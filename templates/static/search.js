@@ -256,7 +256,13 @@
   }
 
   function count(number, one, many) {
-    return number + " " + (number === 1 ? one : many);
+    return grouped(number) + " " + (number === 1 ? one : many);
+  }
+
+  // A count as the site writes it, its thousands set apart ("10,000"), as sitegen/render.py's
+  // `thousands` filter writes the pages' counts.
+  function grouped(number) {
+    return String(number).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   }
 
   // The status line, which says what the query found; it carries the query (data-query), so a
@@ -402,7 +408,7 @@
     var found = outcome.results.length ? outcome.found : outcome.partialFound;
     if (list && found > (outcome.results.length ? DROPDOWN_LIMIT : PARTIAL_DROPDOWN_LIMIT)) {
       var more = element("a", "search-more", outcome.results.length ?
-        "See all " + found + " results" : "See all " + found + " papers with some of the words");
+        "See all " + grouped(found) + " results" : "See all " + grouped(found) + " papers with some of the words");
       more.href = searchHref(text.trim(), endsTyping(text));
       var item = element("li");
       item.appendChild(more);
@@ -742,12 +748,12 @@
       facetLink(state, "sort", "relevance", "Best match", state.sort === "relevance"),
       facetLink(state, "sort", "date", "Newest first", state.sort === "date")
     ]));
-    box.appendChild(facetGroup("Topic", [facetLink(state, "topic", "", "Any topic (" + allTopics + ")", !state.topic)].concat(
-      topicNames.map(function (name) { return facetLink(state, "topic", name, name + " (" + (topics.get(name) || 0) + ")", state.topic === name); }))));
-    box.appendChild(facetGroup("Year", [facetLink(state, "year", "", "Any year (" + allYears + ")", !state.year)].concat(
+    box.appendChild(facetGroup("Topic", [facetLink(state, "topic", "", "Any topic (" + grouped(allTopics) + ")", !state.topic)].concat(
+      topicNames.map(function (name) { return facetLink(state, "topic", name, name + " (" + grouped(topics.get(name) || 0) + ")", state.topic === name); }))));
+    box.appendChild(facetGroup("Year", [facetLink(state, "year", "", "Any year (" + grouped(allYears) + ")", !state.year)].concat(
       yearNames.map(function (year) {
         var label = year === UNDATED ? "Undated" : year;
-        return facetLink(state, "year", year, label + " (" + (years.get(year) || 0) + ")", state.year === year);
+        return facetLink(state, "year", year, label + " (" + grouped(years.get(year) || 0) + ")", state.year === year);
       }))));
     return box;
   }
@@ -843,7 +849,7 @@
       state.page = Math.min(state.page, pages);
       var first = (state.page - 1) * PAGE_SIZE, body = element("div", "search-page-body");
       var listing = element("div", "search-page-list");
-      range = shown.length ? "Showing " + (first + 1) + "\u2013" + Math.min(first + PAGE_SIZE, shown.length) + " of " +
+      range = shown.length ? "Showing " + grouped(first + 1) + "\u2013" + grouped(Math.min(first + PAGE_SIZE, shown.length)) + " of " +
         count(shown.length, "paper", "papers") + filtersText(state) + ", " + (state.sort === "date" ? "newest first" : "best match first") + "." :
         "No paper matches with these filters" + filtersText(state) + ".";
       lines.push(element("p", "search-range", range));

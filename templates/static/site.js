@@ -285,7 +285,7 @@
     if (!this.shownText) { return; }
     var noun = matching.length === 1 ? this.plural.slice(0, -1) : this.plural;  // "venues", "venue"
     this.shownText.textContent = matching.length === 0 && words.length ? "No " + this.plural.slice(0, -1) + " matches"
-      : shown.length + " of " + matching.length + " " + noun + (words.length ? " matching" : "");
+      : grouped(shown.length) + " of " + grouped(matching.length) + " " + noun + (words.length ? " matching" : "");
     this.more.hidden = matching.length <= this.limit;
     if (!this.more.hidden) { this.more.textContent = "Show " + Math.min(FACET_STEP, matching.length - this.limit) + " more " + this.plural; }
     this.fewer.hidden = this.limit <= FACET_TOP || matching.length <= FACET_TOP;
@@ -293,7 +293,7 @@
 
   // A facet value's count, and whether it is chosen or shows no paper.
   function label(box, count, idle) {
-    box.parentNode.querySelector(".facet-count").textContent = String(count);
+    box.parentNode.querySelector(".facet-count").textContent = grouped(count);
     box.parentNode.classList.toggle("is-empty", (count === 0 || !!idle) && !box.checked);
     box.parentNode.classList.toggle("is-chosen", box.checked);
   }
@@ -679,9 +679,9 @@
     }
     var sortName = this.sort.options[this.sort.selectedIndex].text;
     sortName = sortName.charAt(0).toLowerCase() + sortName.slice(1); // "title, A to Z", not "a to z"
-    var range = list.length > this.pageSize ? ": " + (start + 1) + " to " + (start + onPage.length) + " on this page" : "";
-    var all = this.papers.length + (this.papers.length === 1 ? " paper" : " papers");
-    var text = (list.length === this.papers.length ? all : "Showing " + list.length + " of " + all) + ", " + sortName + range + ".";
+    var range = list.length > this.pageSize ? ": " + grouped(start + 1) + " to " + grouped(start + onPage.length) + " on this page" : "";
+    var all = grouped(this.papers.length) + (this.papers.length === 1 ? " paper" : " papers");
+    var text = (list.length === this.papers.length ? all : "Showing " + grouped(list.length) + " of " + all) + ", " + sortName + range + ".";
     if (this.count.textContent !== text) { this.count.textContent = text; }  // it is read out when it changes
     if (this.shownHook) { this.shownHook(list.length, this.papers.length); }
   };
@@ -806,6 +806,12 @@
     fragment.appendChild(nav);
     return fragment;
   };
+
+  // A count as the site writes it, its thousands set apart ("10,000"), as sitegen/render.py's
+  // `thousands` filter writes the pages' counts.
+  function grouped(number) {
+    return String(number).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
 
   function element(tag, className, text) {
     var made = document.createElement(tag);
@@ -963,8 +969,8 @@
       if (list) { list.scrollIntoView(); }
     });
     return function shown(papers, total) {  // the list now shows `papers` of `total`
-      var text = papers === total ? "Show all " + total + " papers"
-        : "Show " + papers + (papers === 1 ? " paper" : " papers");
+      var text = papers === total ? "Show all " + grouped(total) + " papers"
+        : "Show " + grouped(papers) + (papers === 1 ? " paper" : " papers");
       if (button.textContent !== text) { button.textContent = text; }
     };
   }
