@@ -8,12 +8,16 @@ forked processes, patched files) is the engine's (sitegen/engine), which each st
 from __future__ import annotations
 
 import argparse
+import copy
+import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sitegen import yamlfile
 from sitegen.config import LoadedConfig, load_config
 from sitegen.engine.looks import Looks
 from sitegen.engine.report import PHASES, BuildReport
@@ -24,7 +28,7 @@ from sitegen.errors import Problem, SitegenError
 from sitegen.hosts import CHECKED_ON, HOSTS, Host, SiteShape, hosts_refusing, measures
 from sitegen.load import ContentPaths, display_path
 from sitegen.model import Library, Paper
-from sitegen.paperfile import key_line, split
+from sitegen.paperfile import dropped_as_comments, key_line, split
 from sitegen.topics import SlowRule, check_paper_topics
 from sitegen.topicsfile import locate_slow_rule
 from sitegen.write import OUTPUT_KEY, check_output_folder, recover_output
@@ -110,6 +114,40 @@ def build_site(
     server's), the paper pages are put in place first, then the lists and data files, then the
     search index, calling it each time with their paths (None: the whole output at once).
     `tuning`: when the engine forks and saves; the defaults are what a site of any size wants."""
+    try:
+        return _build_site(loaded, out, strict, use_cache, state, published, tuning)
+    except SitegenError as exc:
+        raise _paths_from_project(exc, loaded) from None
+
+
+def _paths_from_project(error: SitegenError, loaded: LoadedConfig) -> SitegenError:
+    """`error` with each file in the project named from the project's folder, as the editor
+    knows it: a template's error came with the absolute path Jinja read it from."""
+    pairs = [
+        (problem, replace(problem, path=display_path(Path(problem.path), loaded)))
+        for problem in error.problems
+        if problem.path and Path(problem.path).is_absolute()
+    ]
+    if not any(old != new for old, new in pairs):
+        return error
+    shown = copy.copy(error)
+    shown.problems = tuple(dict((old, new) for old, new in pairs).get(p, p) for p in error.problems)
+    texts = [str(arg) for arg in error.args]
+    for old, new in pairs:
+        texts = [text.replace(str(old), str(new)) for text in texts]
+    shown.args = tuple(texts)
+    return shown
+
+
+def _build_site(
+    loaded: LoadedConfig,
+    out: Path,
+    strict: bool,
+    use_cache: bool,
+    state: BuildState | None,
+    published: Callable[[frozenset[str] | None], None] | None,
+    tuning: Tuning,
+) -> BuildReport:
     check_output_folder(out, root=loaded.root, keep=_protected_folders(loaded))
     recover_output(out)  # where a build was killed between the two renames of the fallback switch
     templates = loaded.config.templates_dir
@@ -123,23 +161,82 @@ def build_site(
         )
     with engine, _topics_file_named(loaded):
         if engine.unchanged_since_last_build():
+            _warn_dropped_text(engine, loaded, (), strict=strict)
             return engine.report
-        _read_derive_make(engine, loaded, looks)
+        _read_derive_make(engine, loaded, looks, strict=strict)
     return engine.report
 
 
-def _read_derive_make(engine: Engine, loaded: LoadedConfig, looks: Looks) -> None:
+def _read_derive_make(engine: Engine, loaded: LoadedConfig, looks: Looks, *, strict: bool) -> None:
     """The pipeline, stage by stage. Its modules are imported here: a build that finds nothing
     changed does without them (~80 ms of the ~0.35 s it takes at 10,000 papers)."""
     from sitegen.plan import site_plan
     from sitegen.views import SiteView
 
     library = engine.read_library()  # read: content/ as plain dataclasses
-    _check_library(library, engine.papers_to_check(library), engine.env, loaded.root)
+    checked = list(engine.papers_to_check(library))
+    _check_library(library, checked, engine.env, loaded.root)
+    _warn_dropped_text(engine, loaded, checked, strict=strict)
     data = engine.derive(library)  # derive: topics, listings, related papers, BibTeX keys
     view = SiteView(library, data, engine.card_fields)  # the view model
     # The plan: every output, and what it reads; made: only what changed.
     engine.make(site_plan(view, engine.env, looks.assets, own_templates=looks.own_templates))
+
+
+DROPPED_TEXT_FILE = "dropped-as-comments.json"  # in the cache folder
+
+
+def _warn_dropped_text(engine: Engine, loaded: LoadedConfig, read: Iterable[Paper], *, strict: bool) -> None:
+    """Warn of the topics file's text YAML takes for a comment, and of every paper file whose
+    front matter has such text, in every build: for the papers `read` (parsed again, or all), by
+    what parsing found; for the others (unchanged, kept by the engine unread), by reading again
+    only the files that had such text when last read, as the cache folder's DROPPED_TEXT_FILE
+    lists them (none, nearly always)."""
+    found = {paper.path: paper.warnings for paper in read if paper.warnings}
+    read_paths = {paper.path for paper in read}
+    record = engine.cache_dir / DROPPED_TEXT_FILE if engine.cache_dir else None
+    listed = _read_list(record)
+    for shown in listed:
+        if shown not in read_paths and shown not in found:
+            try:
+                front = split((loaded.root / shown).read_text(encoding="utf-8"), shown)[0]
+            except (OSError, UnicodeError, SitegenError):
+                continue  # deleted, or a problem the build reports
+            if warnings := dropped_as_comments(front, shown):
+                found[shown] = warnings
+    if record is not None and sorted(found) != listed:
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_text(json.dumps(sorted(found)), encoding="utf-8")
+        except OSError:
+            pass  # then the next build warns only of the files it reads
+    warnings = (
+        *_topics_dropped_text(loaded),
+        *(warning for shown in sorted(found) for warning in found[shown]),
+    )
+    if strict and warnings:
+        raise SitegenError.many(
+            warnings, "warnings are errors with --strict", alone="a warning, an error with --strict"
+        )
+    engine.report.warnings = (*engine.report.warnings, *warnings)
+
+
+def _topics_dropped_text(loaded: LoadedConfig) -> list[Problem]:
+    """The topics file's text YAML takes for a comment (one small file: read again each build)."""
+    path = ContentPaths.of(loaded).topics
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return []  # the build says what is wrong
+    return yamlfile.comment_warnings(text, display_path(path, loaded))
+
+
+def _read_list(path: Path | None) -> list[str]:
+    try:
+        listed = json.loads(path.read_text(encoding="utf-8")) if path is not None else []
+    except (OSError, ValueError):
+        return []
+    return sorted(str(item) for item in listed) if isinstance(listed, list) else []
 
 
 @contextmanager

@@ -90,15 +90,16 @@ def describe(title: str, bars: Sequence[Bar]) -> str:
     words = [f"{title}: {_papers(total)}"]
     if dated and any(bar.count for bar in dated):
         busiest = max(dated, key=lambda bar: bar.count)
-        words.append(f"from {dated[0].label} to {dated[-1].label}, most in {busiest.label} ({busiest.count})")
+        most = f"most in {busiest.label} ({busiest.count:,})"
+        words.append(f"from {dated[0].label} to {dated[-1].label}, {most}")
     if undated:
-        words.append(f"{undated} undated")
-    listed = "; ".join(f"{bar.label}: {bar.count}" for bar in bars)
+        words.append(f"{undated:,} undated")
+    listed = "; ".join(f"{bar.label}: {bar.count:,}" for bar in bars)
     return ", ".join(words) + f". {listed}."
 
 
 def _papers(count: int) -> str:
-    return f"{count} paper{'' if count == 1 else 's'}"
+    return f"{count:,} paper{'' if count == 1 else 's'}"
 
 
 def _svg(chart_id: str, title: str, bars: Sequence[Bar], scale: int | None, width: int) -> Markup:
@@ -137,7 +138,7 @@ def _svg(chart_id: str, title: str, bars: Sequence[Bar], scale: int | None, widt
         if bar.count and bar_width >= 12:
             parts.append(
                 f'<text class="chart-value" x="{middle}" y="{round(y - 3, 1)}" text-anchor="middle">'
-                f"{bar.count}</text>"
+                f"{bar.count:,}</text>"
             )
         if is_undated or number % every == 0:
             parts.append(

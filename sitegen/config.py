@@ -118,7 +118,7 @@ def load_config(path: Path) -> LoadedConfig:
 def _validate(raw: dict[str, Any], text: str, path: Path) -> LoadedConfig:
     shown = str(path)
     errors: list[Problem] = []
-    warnings: list[Problem] = []
+    warnings: list[Problem] = yamlfile.comment_warnings(text, shown)
     values: dict[str, Any] = {}
 
     def problem(key: str, message: str, hint: str) -> Problem:

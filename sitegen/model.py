@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, overload
 from urllib.parse import unquote
 
+from sitegen.errors import Problem
+
 LINK_KINDS = ("code", "project", "data", "model", "paper", "other")
 # What a paper is, as citations need it: a journal article, a conference paper, a preprint...
 PAPER_TYPES = ("article", "conference", "preprint", "book", "chapter", "thesis", "report", "misc")
@@ -121,6 +123,9 @@ class Paper:
     template: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     path: str = ""  # the content file, relative to the project, for messages
+    # What reading the file dropped that the editor may have meant as a value (a ` #` YAML took
+    # for a comment): warnings of each build that reads the file. Not part of the paper.
+    warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def year(self) -> int | None:

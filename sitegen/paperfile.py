@@ -88,6 +88,14 @@ def read_meta(text: str, path: str) -> tuple[dict[str, Any], str, str]:
     return meta, body, front
 
 
+def dropped_as_comments(front: str, path: str) -> tuple[Problem, ...]:
+    """Warnings for the text of values YAML took for a comment (`title: Lung nodules #2: ...`).
+    A front matter with no ` #` (nearly all: `dump_meta` writes none) costs two substring tests."""
+    if " #" not in front and "\t#" not in front:
+        return ()
+    return tuple(yamlfile.comment_warnings(front, path, first_line=2))
+
+
 def _impossible_date_key(front: str) -> str | None:
     for found in re.finditer(r"^([\w-]+)\s*:\s*(\d{4})-(\d\d?)-(\d\d?)\b", front, re.MULTILINE):
         try:
@@ -102,6 +110,7 @@ def parse_paper(text: str, path: str, slug: str) -> Paper:
     reported, each with its line."""
     meta, body, front = read_meta(text, path)
     problems: list[Problem] = []
+    warnings = dropped_as_comments(front, path)
 
     def problem(key: str, message: str, hint: str) -> None:
         problems.append(Problem(message, path, key_line(front, key), key, hint))
@@ -127,7 +136,7 @@ def parse_paper(text: str, path: str, slug: str) -> Paper:
         problem("title", "is missing or empty", "every paper needs `title: ...`")
     if problems:
         raise SitegenError.many(problems, f"{path}: {len(problems)} bad field(s)")
-    return Paper(slug=slug, abstract=without_notes(body), path=path, **values)
+    return Paper(slug=slug, abstract=without_notes(body), path=path, warnings=warnings, **values)
 
 
 FENCE_OPENING = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")

@@ -322,7 +322,7 @@ def site_plan(
             )
         )
     pages += [
-        page(urls.SEARCH, (), lambda: render.render_search(env, frame())),
+        page(urls.SEARCH, (), lambda: render.render_search(env, frame(), _topic_titles(view))),
         page(urls.NOT_FOUND, (), lambda: render.render_not_found(env, frame())),
         Page(
             urls.FEED,
@@ -374,3 +374,8 @@ def site_plan(
     )  # fmt: skip
     search = SearchIndex(own=(PAPER,), site=(Input(TOPICS),), document=view.search_document)
     return Plan(view, assets, paper_pages, tuple(pages), chunked, search)
+
+
+def _topic_titles(view: SiteView) -> dict[str, str]:
+    """Each topic's title by its id (every page reads TOPICS already)."""
+    return {ref.id: ref.title for ref in view.topic_refs().values()}

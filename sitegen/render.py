@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -61,7 +61,14 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
     env.filters["human_date"] = human_date
     env.filters["short_authors"] = names.short_list
     env.filters["card_once"] = card_once
+    env.filters["thousands"] = thousands
     return env
+
+
+def thousands(value: Any) -> Any:
+    """A count as the site writes it, its thousands set apart: `10,000 papers` (site.js and
+    search.js write the counts they make alike); anything but a whole number as it is."""
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def card_once(card: Any, macro: Callable[..., Any], *options: Any) -> Any:
@@ -221,8 +228,9 @@ def render_attention(env: jinja2.Environment, frame: Frame, items: Sequence[Atte
     return render(env, "attention.html", frame, urls.ATTENTION, items=items)
 
 
-def render_search(env: jinja2.Environment, frame: Frame) -> str:
-    return render(env, "search.html", frame, urls.SEARCH)
+def render_search(env: jinja2.Environment, frame: Frame, topic_titles: Mapping[str, str]) -> str:
+    """The results page; `topic_titles` (by id) let its address name a topic by id."""
+    return render(env, "search.html", frame, urls.SEARCH, topic_titles=topic_titles)
 
 
 def render_not_found(env: jinja2.Environment, frame: Frame) -> str:

@@ -31,11 +31,13 @@ STOP_WORDS = frozenset(  # lunr.stopWordFilter's list
 
 
 # Latin letters that Unicode does not decompose into a letter and marks, as a reader types them;
-# and the curly apostrophes phones and word processors write, as the straight one ("O’Brien").
+# and apostrophes, straight or curly (as phones and word processors write them), dropped: "O'Neil",
+# "O’Neil" and "ONeil" are one word, "oneil" (lunr.js's tokenizer keeps an apostrophe inside a
+# word, so "o'neil" and "oneil" were two words, neither finding the other).
 LETTERS = {
     "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ẞ": "SS", "đ": "d",
     "Đ": "D", "ł": "l", "Ł": "L", "ı": "i", "ħ": "h", "Ħ": "H", "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D",
-    "\u2019": "'", "\u2018": "'",
+    "\u2019": "", "\u2018": "", "'": "",
 }  # fmt: skip
 _LETTERS = str.maketrans(LETTERS)
 
@@ -43,11 +45,11 @@ _LETTERS = str.maketrans(LETTERS)
 def fold(text: str) -> str:
     """The text as search reads it, before lunr.js's pipeline: accents and other marks dropped,
     ligatures, superscripts and full-width letters spelt plainly (Unicode's compatibility
-    decomposition, NFKD), and `LETTERS` as above. "Muller" then finds Müller, and "Öztürk" stays
-    whole: lunr.js's trimmer strips any letter but A-Z from a word's ends ("ztürk").
+    decomposition, NFKD), and `LETTERS` as above. "Muller" then finds Müller, "oneil" O'Neil, and
+    "Öztürk" stays whole: lunr.js's trimmer strips any letter but A-Z from a word's ends ("ztürk").
     search-engine.js folds a query as this folds the papers (tests/test_search_fold.py)."""
     if text.isascii():
-        return text
+        return text.replace("'", "")
     decomposed = unicodedata.normalize("NFKD", text)
     marks = {ord(c): None for c in set(decomposed) if unicodedata.category(c)[0] == "M"}
     return decomposed.translate(marks).translate(_LETTERS)

@@ -43,11 +43,16 @@ def _display(path: Path) -> str:
 
 def parse_topics(text: str, shown: str = "content/topics.yaml") -> tuple[Topic, ...]:
     """Topics from the text of a topics file; `shown` names the file in messages."""
+    hint = "check quotes and indentation; write regular expressions in 'single quotes'"
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        hint = "check quotes and indentation; write regular expressions in 'single quotes'"
         raise yamlfile.yaml_error(exc, shown, text, hint=hint) from None
+    tagged = _unknown_tag(root)
+    if tagged is not None:  # what yaml.safe_load refuses, and the nodes' values would drop
+        problem = f"could not determine a constructor for the tag {tagged.tag!r}"
+        refused = yaml.constructor.ConstructorError(None, None, problem, tagged.start_mark)
+        raise yamlfile.yaml_error(refused, shown, text, hint=hint)
     if not isinstance(root, yaml.SequenceNode) or not root.value:
         raise SitegenError(
             "expected a list of topics",
@@ -60,6 +65,26 @@ def parse_topics(text: str, shown: str = "content/topics.yaml") -> tuple[Topic, 
     if reader.problems:
         raise SitegenError.many(reader.problems, f"{shown}: {len(reader.problems)} problem(s) in the topics")
     return topics
+
+
+def _unknown_tag(root: yaml.Node | None) -> yaml.Node | None:
+    """The first node with a tag the safe loader knows no way to read (`!important results`:
+    the text `results` tagged `!important`): the topics are read from the nodes, which keep the
+    tag apart from the text, so the text would be taken without the words YAML made a tag."""
+    known = yaml.SafeLoader.yaml_constructors
+    todo, seen = ([root] if root is not None else []), set()
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:  # an alias: a node met before, maybe holding itself
+            continue
+        seen.add(id(node))
+        if node.tag not in known:
+            return node
+        if isinstance(node, yaml.SequenceNode):
+            todo.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            todo.extend(part for pair in reversed(node.value) for part in reversed(pair))
+    return None
 
 
 def _line(node: yaml.Node) -> int:

@@ -222,3 +222,65 @@ def _character(text: str, mark: Any) -> str:
     if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
         return ""
     return lines[mark.line][mark.column]
+
+
+# A comment after a value that looks like text run on, not a note: `#` after one space (`Lung
+# nodules #2: a study`), or with no space after it (`x  #2`). A note as yamllint's `comments` rule
+# wants it (two spaces before `#`, one after: `content: content  # papers/`) is taken as a note.
+SUSPECT_COMMENT = re.compile(r"[ \t](?:#|[ \t]+#(?=\S))")
+ANY_SUSPECT = re.compile(r"\S[ \t](?:#|[ \t]+#(?=\S))")
+COMMENT_START = re.compile(r"[ \t]+#")
+VALUE_OF_LINE = re.compile(r"([ \t]*(?:-[ \t]+)?(?:[\w-]+:[ \t]+)?)(.*?)[ \t]*")
+NO_VALUE = (yaml.KeyToken, yaml.BlockEndToken, yaml.StreamEndToken, yaml.DocumentEndToken)
+COMMENT_HINT = (
+    "to keep it in the value, put the whole value in quotes: {fix}; "
+    "if it is a note, write two spaces and `# ` before it, or put it on a line of its own"
+)
+
+
+def comment_warnings(text: str, shown: str, *, first_line: int = 1) -> list[Problem]:
+    """A warning for each value line where YAML reads ` #...` as a comment and drops it, when
+    it looks like part of the value (SUSPECT_COMMENT): after a plain (unquoted) value (`title:
+    Lung nodules #2: a study` gives "Lung nodules"), or as the whole value (`doi: #10.1/x` gives
+    none). Nothing is scanned unless such a ` #` follows text on some line: a file
+    `paperfile.dump_meta` writes has none, nor does a front matter `frontmatter.fast_meta` reads."""
+    if not ANY_SUSPECT.search(text):
+        return []
+    lines = text.split("\n")
+    found: list[Problem] = []
+    previous: yaml.Token | None = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.plain
+                and not isinstance(previous, yaml.KeyToken)
+            ):
+                mark = token.end_mark
+                if SUSPECT_COMMENT.match(lines[mark.line], mark.column):
+                    found.append(_comment_problem(lines, mark.line, shown, first_line, lost=False))
+            elif isinstance(token, NO_VALUE) and isinstance(previous, yaml.ValueToken):
+                mark = previous.end_mark
+                if SUSPECT_COMMENT.match(lines[mark.line], mark.column):
+                    found.append(_comment_problem(lines, mark.line, shown, first_line, lost=True))
+            previous = token
+    except yaml.YAMLError:
+        pass  # the loader says what is wrong
+    return found
+
+
+def _comment_problem(lines: list[str], index: int, shown: str, first_line: int, *, lost: bool) -> Problem:
+    line = lines[index]
+    found = VALUE_OF_LINE.fullmatch(line)
+    assert found is not None  # every line matches
+    start, value = found.groups()
+    cut = 0 if lost else COMMENT_START.search(value).start()  # type: ignore[union-attr]
+    kept = f"the value `{value[:cut]}`" if cut else "no value at all"
+    key = re.match(r"[ \t]*(?:-[ \t]+)?([\w-]+):", line)
+    return Problem(
+        f"`{value[cut:].strip()}` is read as a YAML comment and dropped, leaving {kept}",
+        shown,
+        index + first_line,
+        key.group(1) if key else None,
+        COMMENT_HINT.format(fix=f"{start.strip()} {_quoted(value)}".strip()),
+    )

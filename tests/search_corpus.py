@@ -24,7 +24,8 @@ ORACLE_JS = REPO / "tests" / "search_oracle.js"
 def reference_fold(text: str) -> str:
     """What search reads of a text, as the README defines it, from unicodedata alone (not
     sitegen's fold): the compatibility decomposition (NFKD), without marks (Unicode category
-    M), the few Latin letters with no decomposition spelt as `LETTERS` says."""
+    M), the few Latin letters with no decomposition spelt as `LETTERS` says, and apostrophes
+    (straight or curly) dropped."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(LETTERS.get(c, c) for c in decomposed if not unicodedata.category(c).startswith("M"))
 

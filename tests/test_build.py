@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import random
 import re
@@ -217,7 +218,12 @@ def test_one_date_format_everywhere_and_undated_said_plainly(site):
 
 def test_search_page_and_404(site):
     search = read(site, "search.html")
-    assert '<div id="search-page-results" aria-live="polite"></div>' in search
+    found = re.search(
+        r"""<div id="search-page-results" aria-live="polite" data-topics='([^']*)'></div>""", search
+    )
+    assert found, "the results, with each topic's title by id (search.html?topic=ID)"
+    titles = json.loads(html.unescape(found.group(1)))
+    assert titles and all(re.fullmatch(r"[a-z0-9-]+", key) and value for key, value in titles.items())
     assert "Search needs JavaScript" in search
     missing = read(site, "404.html")
     # served at any depth, so it links from the published path of base_url

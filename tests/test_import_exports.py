@@ -220,7 +220,8 @@ PEOPLE = [
     ("John", "", "Smith", "Jr."),
 ]
 INSTITUTIONS = ["World Health Organization", "Google AI", "NICE", "The ACME Consortium",
-                "U.S. Food and Drug Administration", "OpenAI"]  # fmt: skip
+                "U.S. Food and Drug Administration", "OpenAI", "Mayo Clinic", "NHS England",
+                "DeepMind Health Team"]  # fmt: skip
 
 
 def initials(given: str, dotted: bool) -> str:
@@ -238,6 +239,7 @@ def ris_styles(given: str, von: str, family: str, jr: str) -> dict[str, tuple[st
         "PubMed": (f"{last} {initials(given, False)}{suffix}", initials(given, False)),
         "Scopus": (f"{last} {initials(given, True)}{suffix}", initials(given, True)),
         "IEEE": (f"{spaced} {last}{suffix}", spaced),
+        "plain": (f"{given} {last}{suffix}", given),  # as written by hand: "Varun Gulshan"
     }
 
 
@@ -251,7 +253,9 @@ def pybtex_parts(written: str) -> tuple[str, str, str, str]:
     )
 
 
-NAME_CASES = [(person, style) for person in PEOPLE for style in ("Zotero", "PubMed", "Scopus", "IEEE")]
+NAME_CASES = [
+    (person, style) for person in [*PEOPLE, ("Varun", "", "Gulshan", "")] for style in ris_styles(*PEOPLE[0])
+]
 
 
 @pytest.mark.parametrize("person, style", NAME_CASES)
@@ -265,6 +269,48 @@ def test_a_ris_persons_name_is_split_into_its_parts_in_every_exporters_style(per
     [entry] = parse_listing(text, "refs.ris").entries
     expected = pybtex_parts(", ".join(p for p in (f"{von} {family}".strip(), jr, kept) if p))
     assert parts(entry.authors[0]) == expected, (written, entry.authors[0])
+
+
+# --- CSL-JSON: name objects of every shape -----------------------------------------------------
+
+CSL_GIVEN = ["Ludwig", "J. R. R.", "Anna Maria"]  # (a name with no given name: see the report)
+CSL_PARTICLES = [None, "van", "de", "van der"]
+
+
+def csl_name_cases() -> list[dict[str, str]]:
+    """Name objects with and without each part: given names, a dropping and a non-dropping
+    particle (lowercase, as BibTeX tells a von part), a suffix."""
+    cases = []
+    for number, given in enumerate(CSL_GIVEN):
+        for dropping in CSL_PARTICLES:
+            for non_dropping in CSL_PARTICLES[:3]:
+                suffix = [None, "Jr.", "III"][(number + len(dropping or "")) % 3]
+                person = {
+                    "given": given,
+                    "dropping-particle": dropping,
+                    "non-dropping-particle": non_dropping,
+                    "family": "Beethoven",
+                    "suffix": suffix,
+                }
+                cases.append({key: value for key, value in person.items() if value})
+    return cases
+
+
+@pytest.mark.parametrize("person", csl_name_cases(), ids=lambda p: " ".join(p.values()))
+def test_a_csl_name_object_of_every_shape_keeps_its_particles_before_the_family_name(person):
+    """CSL shows a name as given, dropping particle, non-dropping particle, family, suffix
+    ("Ludwig van Beethoven"); both particles are BibTeX's von part. The dropping particle was
+    joined to the given names ("Beethoven, Ludwig van"): cited as "L. v. Beethoven". The parts
+    are pybtex's of the name written, and CSL's own."""
+    item = {"id": "a", "type": "article-journal", "title": "A title", "author": [person, {"family": "Doe"}]}
+    [entry] = parse_listing(json.dumps([item]), "refs.json").entries
+    written = entry.authors[0]
+    von = " ".join(person[k] for k in ("dropping-particle", "non-dropping-particle") if k in person)
+    meant = (person.get("given", ""), von, person["family"], person.get("suffix", ""))
+    assert pybtex_parts(written) == meant, written
+    assert parts(written) == meant, written
+    shown = " ".join(p for p in (person.get("given"), von, person["family"]) if p)
+    assert names.display(written).startswith(shown), written
 
 
 @pytest.mark.parametrize("name", INSTITUTIONS)

@@ -763,6 +763,42 @@ def shown_meta(seen: Visit) -> list[str]:
     return seen.page.locator("#search-page-results a.search-result .search-result-meta").all_text_contents()
 
 
+def committed_topic_ids() -> dict[str, str]:
+    """The committed content's topics: id by title."""
+    from sitegen.topicsfile import parse_topics
+
+    text = (Path(__file__).resolve().parent.parent / "content/topics.yaml").read_text(encoding="utf-8")
+    return {topic.title: topic.id for topic in parse_topics(text)}
+
+
+def test_results_page_and_all_papers_take_a_topic_by_its_id_and_search_its_title_too(
+    visit, site_url: str
+) -> None:
+    """search.html?topic= took a topic's title where All papers (papers/index.html#topic=) takes its
+    id: a link written for one chose nothing on the other. Both take the id now; search.html still
+    takes the title its own filter links wrote before, in any case."""
+    seen = visit(site_url, "search.html?q=segmentation")
+    topics = facet_links(seen, "topic")
+    title, (count, _) = next((label, value) for label, value in topics.items() if label != "Any topic")
+    topic_id = committed_topic_ids()[title]
+    assert topic_id != title
+    for named in (topic_id, title, title.upper()):
+        seen.page.goto(site_url + "search.html?q=segmentation&topic=" + named.replace(" ", "+"))
+        assert len(page_results(seen)) == min(count, PAGE_SIZE), named
+        assert all(title in meta.split(" \u00b7 ") for meta in shown_meta(seen)), named
+        chosen = seen.page.locator("#search-page-results a[data-facet^='topic='][aria-current=true]")
+        assert chosen.inner_text() == f"{title} ({count})", named
+        assert f"(in {title})" in seen.page.locator("main [role=status]").inner_text(), named
+        # the page's own links name the topic by id: to another year, sorted, another page
+        sorting = seen.page.locator("#search-page-results a[data-facet='sort=date']").get_attribute("href")
+        assert parse_qs(urlsplit(sorting).query)["topic"] == [topic_id], named
+    seen.page.goto(site_url + "papers/index.html#topic=" + topic_id)
+    seen.page.wait_for_function("() => document.querySelectorAll('input[name=topic]:checked').length > 0")
+    ticked = seen.page.locator("input[name=topic]:checked")
+    assert [box.get_attribute("value") for box in ticked.all()] == [topic_id]
+    assert seen.problems == []
+
+
 def test_results_page_filters_by_topic_and_year_and_sorts_with_its_state_in_the_address(
     visit, site_url: str
 ) -> None:
@@ -776,7 +812,8 @@ def test_results_page_filters_by_topic_and_year_and_sorts_with_its_state_in_the_
     assert sum(count for label, (count, _) in years.items() if label != "Any year") == total
     topic, (count, _) = next((label, value) for label, value in topics.items() if label != "Any topic")
     seen.page.locator("#search-page-results a[data-facet^='topic=']", has_text=f"{topic} (").click()
-    seen.page.wait_for_function("t => new URLSearchParams(location.search).get('topic') === t", arg=topic)
+    topic_id = committed_topic_ids()[topic]  # the address names it by id, as All papers' does
+    seen.page.wait_for_function("t => new URLSearchParams(location.search).get('topic') === t", arg=topic_id)
     assert len(page_results(seen)) == min(count, PAGE_SIZE)
     assert all(topic in meta.split(" \u00b7 ") for meta in shown_meta(seen))
     assert seen.page.evaluate("document.activeElement.getAttribute('aria-current')") == "true"

@@ -91,7 +91,8 @@ def test_what_a_reader_types_finds_the_spelling_a_paper_has():
     for typed, written in [
         ("Muller", "Müller"), ("Ozturk", "Öztürk"), ("Nguyen", "Nguyễn"), ("Francois", "François"),
         ("Montreal", "Montréal"), ("Lodz", "Łódź"), ("S3-Mamba", "S³-Mamba"), ("strasse", "Straße"),
-        ("efficient", "eﬃcient"), ("Zurich", "Zürich"),
+        ("efficient", "eﬃcient"), ("Zurich", "Zürich"), ("ONeil", "O'Neil"), ("OBrien", "O’Brien"),
+        ("DAmico", "D‘Amico"),
     ]:  # fmt: skip
         assert fold(written).lower() == typed.lower()
         assert re.fullmatch(r"[\x00-\x7f]*", fold(written))

@@ -106,7 +106,9 @@ def origin(site) -> Iterator[str]:
 
 
 def fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+    """Accents and apostrophes (straight or curly) dropped, lowercased."""
+    kept = (c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c) and c not in "'’‘")
+    return "".join(kept).lower()
 
 
 def words_of(text: str) -> list[str]:

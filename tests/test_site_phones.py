@@ -335,3 +335,35 @@ def test_a_phone_is_not_told_to_press_slash(committed_site, browser):
                 expect(page.locator("#site-search-input")).to_have_attribute("placeholder", placeholder)
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("audience", ["reader", "editor"])
+def test_the_theme_button_sits_beside_the_search_box_on_a_phone_not_on_a_row_of_its_own(
+    audience, committed_site, committed_editor_site, browser
+):
+    """At 320 px the theme button ("◐ Dark theme") went onto a row of its own under the search
+    box. On a phone it is its symbol, beside the box, its name still its words; on a wide screen
+    its words show."""
+    site = committed_editor_site if audience == "editor" else committed_site
+    for width, phone in ((320, True), (375, True), (414, True), (1280, False)):
+        context = browser.new_context(
+            viewport={"width": width, "height": 740}, is_mobile=phone, has_touch=phone
+        )
+        try:
+            page = context.new_page()
+            for path in ("index.html", "papers/index.html", "search.html?q=segmentation"):
+                page.goto((site / "index.html").as_uri().removesuffix("index.html") + path)
+                button = page.get_by_role("button", name="Dark theme")
+                expect(button).to_have_count(1)
+                box, field = button.bounding_box(), page.locator("#site-search-input").bounding_box()
+                assert box is not None and field is not None
+                where = (width, path)
+                assert abs((box["y"] + box["height"] / 2) - (field["y"] + field["height"] / 2)) < 4, where
+                assert box["x"] >= field["x"] + field["width"], where  # beside it, after it
+                assert min(box["width"], box["height"]) >= TARGET and box["height"] < 48, where
+                assert (box["width"] < 60) == phone, where  # the symbol alone, or its words too
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, where
+            button.click()
+            expect(button).to_have_attribute("aria-pressed", "true")  # a toggle, pressed: the dark theme
+        finally:
+            context.close()

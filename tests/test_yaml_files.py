@@ -306,8 +306,6 @@ def read_yaml_file(kind: str, text: str, folder: Path) -> str:
 def test_a_text_yaml_reads_as_syntax_is_named_with_the_quoted_value_to_write(tmp_path, kind, value):
     template, line = YAML_FILES[kind]
     text = template.format(value=value)
-    if kind == "topics.yaml" and value.startswith("!"):
-        pytest.xfail("topics.yaml is read as nodes: a local tag is dropped (`!important results`: results)")
     _pyyaml_error(text.split("---\n")[1] if kind == "paper" else text)  # PyYAML refuses it
     [problem] = yaml_file_error(kind, text, tmp_path).problems
     assert problem.line == line, problem
@@ -345,3 +343,140 @@ def test_a_tab_is_named_as_a_tab_at_its_line(tmp_path, kind, where):
 def test_a_mistake_inside_a_whole_value_is_not_called_text_to_quote(tmp_path, value):
     [problem] = yaml_file_error("paper", YAML_FILES["paper"][0].format(value=value), tmp_path).problems
     assert problem.line == 3 and "in quotes" not in problem.hint, problem
+
+
+# A ` #` YAML reads as a comment's start, dropping the rest of the value (YAML 1.2, 6.6: a `#`
+# after white space starts a comment): what the editor wrote, and what PyYAML alone keeps of it.
+COMMENTED_TEXTS = {
+    "Lung nodules #2: a study": "Lung nodules",
+    "Lung nodules # 2 and more": "Lung nodules",
+    "Lung nodules  #2": "Lung nodules",
+    "C# in radiology #tools": "C# in radiology",
+}
+
+
+def warnings_of(kind: str, text: str, folder: Path) -> list:
+    if kind == "paper":
+        return list(parse_paper(text, "x.md", "x").warnings)
+    if kind == "site.yaml":
+        return list(load_config_text(text, folder).warnings)
+    from sitegen.yamlfile import comment_warnings
+
+    return comment_warnings(text, "topics.yaml")
+
+
+@pytest.mark.parametrize("kind", YAML_FILES)
+@pytest.mark.parametrize("value", COMMENTED_TEXTS)
+def test_text_yaml_takes_for_a_comment_is_a_warning_with_the_quoted_value_to_write(tmp_path, kind, value):
+    template, line = YAML_FILES[kind]
+    text = template.format(value=value)
+    yaml_text = text.split("---\n")[1] if kind == "paper" else text
+    key = "title" if kind == "paper" else "description"
+    parsed = yaml.safe_load(yaml_text)
+    assert (parsed[key] if kind != "topics.yaml" else parsed[0][key]) == COMMENTED_TEXTS[value]  # lost
+    assert read_yaml_file(kind, text, tmp_path) == COMMENTED_TEXTS[value]
+    [warning] = warnings_of(kind, text, tmp_path)
+    assert (warning.line, warning.key) == (line, key), warning
+    assert "is read as a YAML comment and dropped" in warning.message
+    written = warning.hint.split("in quotes: ")[1].split("; ")[0]
+    lines = text.split("\n")
+    indent = lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]
+    lines[line - 1] = indent + written
+    fixed = "\n".join(lines)
+    whole = " ".join(value.split()) if kind == "topics.yaml" else value  # topics join white space
+    assert read_yaml_file(kind, fixed, tmp_path) == whole
+    assert warnings_of(kind, fixed, tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ("title: A\ndoi: #10.1000/x\n", 3),  # the whole value
+        ("title: A\nsources:\n- a.txt #2\n", 4),  # an item of a list
+        ("title: A\nlinks:\n- url: https://a.org/#x #frag\n  kind: code\n", 4),  # a mapping in a list
+    ],
+)
+def test_a_comment_anywhere_a_value_is_cut_is_a_warning_at_its_line(front, line):
+    [warning] = parse_paper(f"---\n{front}---\nAbstract.\n", "x.md", "x").warnings
+    assert warning.line == line, warning
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "title: A\ndate: 2024-01-02  # guessed\n",  # a note as yamllint writes one
+        "# a comment line\ntitle: A\n",
+        "title: 'A #2' # quoted\n",  # nothing of a quoted value is lost
+        "title: A\nlinks:  # the code\n- url: https://a.org/#x\n",  # a `#` inside a value is text
+        "title: C# and F#\n",
+    ],
+)
+def test_notes_and_hashes_inside_values_are_no_warning(front):
+    assert parse_paper(f"---\n{front}---\nAbstract.\n", "x.md", "x").warnings == ()
+
+
+def test_the_starter_site_yaml_has_no_warning_of_its_notes(tmp_path):
+    from sitegen.starter import __file__ as starter
+
+    text = (Path(starter).parent / "site.yaml.in").read_text(encoding="utf-8")
+    assert "  # " in text
+    from sitegen.yamlfile import comment_warnings
+
+    assert comment_warnings(text, "site.yaml") == []
+
+
+def test_every_build_warns_of_text_taken_for_a_comment_until_it_is_quoted(make_project, run_cli):
+    import re
+
+    from conftest import sample_papers, settle
+
+    papers = sample_papers(4)
+    original = papers["content/papers/study-1.md"]
+    papers["content/papers/study-1.md"] = re.sub(
+        "(?m)^title: .*$", "title: Lung nodules #2: a study", original
+    )
+    topics = "- id: a\n  title: A #1\n  description: D\n  rules:\n    title:\n      'study': 1\n"
+    site_yaml = "title: T\ndescription: D\nbase_url: https://a.org/review/\nauthor: A\n"
+    root = make_project({**papers, "content/topics.yaml": topics}, site_yaml=site_yaml)
+    settle(root)
+    expected = [
+        "warning: content/topics.yaml:2: `title`: `#1` is read as a YAML comment",
+        "warning: content/papers/study-1.md:2: `title`: `#2: a study` is read as a YAML comment",
+    ]
+
+    def warned() -> list[str]:
+        code, out, err = run_cli(root, "build")
+        assert code == 0, err
+        return [
+            line[: len(expected[0 if "topics" in line else 1])]
+            for line in out.splitlines()
+            if "comment" in line
+        ]
+
+    assert warned() == expected  # a build from nothing
+    assert warned() == expected  # nothing changed
+    (root / "content/papers/study-2.md").write_text(papers["content/papers/study-2.md"] + "More.\n")
+    assert warned() == expected  # another paper changed: the file is kept unread
+    code, _, err = run_cli(root, "build", "--strict")
+    assert code != 0 and "#2: a study" in err
+    quoted = re.sub("(?m)^title: .*$", "title: 'Lung nodules #2: a study'", original)
+    (root / "content/papers/study-1.md").write_text(quoted)
+    (root / "content/topics.yaml").write_text(topics.replace("A #1", "'A #1'"))
+    assert warned() == []
+    assert warned() == []
+
+
+def test_a_tag_in_topics_yaml_is_an_error_where_it_is_deep_in_the_rules_too():
+    text = "- id: a\n  title: A\n  description: D\n  rules:\n    title: &r\n      'a': !points 1\n"
+    with pytest.raises(yaml.constructor.ConstructorError):
+        yaml.safe_load(text)  # PyYAML refuses it too
+    with pytest.raises(SitegenError) as info:
+        parse_topics(text)
+    [problem] = info.value.problems
+    assert problem.line == 6 and "the tag '!points'" in problem.message, problem
+    assert parse_topics("- id: a\n  title: !!str A\n  description: &d D\n  rules: {title: {'a': 1}}\n")
+
+
+def test_topics_yaml_that_holds_itself_is_read_to_its_end():
+    with pytest.raises(SitegenError):
+        parse_topics("- &t\n  id: a\n  title: A\n  description: D\n  rules: {title: {'a': 1}}\n  more: *t\n")

@@ -225,12 +225,16 @@ def _first_text(record: Record, item: dict[str, Any], key: str) -> str | None:
 
 
 def _name(person: dict[str, Any]) -> str | None:
-    """A CSL name object as written: "Family, Given", a particle before the family name, or a
-    literal (an institution's name) in braces."""
+    """A CSL name object as written: "von Family, Jr, Given", both particles before the family
+    name, as CSL shows them ("Ludwig van Beethoven": given, dropping particle, non-dropping
+    particle, family) and as BibTeX reads its von part; or a literal (an institution's name) in
+    braces. The dropping particle was joined to the given name ("Beethoven, Ludwig van"): cited
+    as given names "Ludwig van", abbreviated "L. v."."""
     if person.get("literal"):
         return "{" + str(person["literal"]) + "}"
-    family = " ".join(str(person[k]) for k in ("non-dropping-particle", "family") if person.get(k))
-    given = " ".join(str(person[k]) for k in ("given", "dropping-particle") if person.get(k))
+    parts_in_order = ("dropping-particle", "non-dropping-particle", "family")
+    family = " ".join(str(person[k]) for k in parts_in_order if person.get(k))
+    given = str(person.get("given") or "")
     parts = [part for part in (family, str(person.get("suffix") or ""), given) if part]
     return ", ".join(parts) if family else given or None
 

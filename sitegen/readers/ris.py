@@ -194,16 +194,19 @@ ORGANISATION = re.compile(
     r"\b(?:AI|Inc|Ltd|LLC|GmbH|Corp|Lab|Labs|Team|Group|Consortium|Collaboration|Collaborative|"
     r"Committee|Council|Association|Society|Institute|University|Organi[sz]ation|Foundation|Agency|"
     r"Network|Initiative|Alliance|Investigators|Authors|Research|Health|Hospital|Centre|Center|"
-    r"Department|Ministry|Office|Board|Commission|Project|Program|Programme|Service|Trust)\b"
+    r"Department|Ministry|Office|Board|Commission|Project|Program|Programme|Service|Trust|Clinic|"
+    r"Healthcare|Medicine|Library|Press|Partners|Systems|Company|Registry|Study|Trial|Trialists|"
+    r"Panel|Federation|Union|College|School|Academy|Laboratory|Laboratories|Working|Writing)\b"
 )
 
 
 def _person(text: str) -> str:
     """A name as the page and citations read it. RIS writes "Family, Given"; PubMed's and
     Scopus's "Hosny A" / "Aerts HJWL" (family, then initials) become "Hosny, A"; IEEE Xplore's
-    "O. Ronneberger" (an initial, then the family name) is kept, BibTeX's rules split it. Any other
-    name without a comma is an institution's, or one word, kept whole in braces. Before, all names
-    without a comma were braced: "Hosny A" was cited as an institution of that name."""
+    "O. Ronneberger" (an initial, then the family name) and "Varun Gulshan" (given names, then the
+    family name) are kept, BibTeX's rules split them. Any other name without a comma is an
+    institution's, or one word, kept whole in braces. Before, all names without a comma were
+    braced: "Hosny A" was cited as an institution of that name, and so was "Varun Gulshan"."""
     if "," in text or (text.startswith("{") and text.endswith("}")):
         return text
     words = text.split()
@@ -221,7 +224,24 @@ def _person(text: str) -> str:
     personal = all(INITIAL.match(w) or (WORD.match(w) and (w[0].isupper() or w in PARTICLES)) for w in words)
     if personal and any(INITIAL.match(w) for w in family) and not INITIAL.match(last):
         return text
+    if personal and _given_then_family(words):
+        return text
     return "{" + text + "}"
+
+
+def _given_then_family(words: list[str]) -> bool:
+    """Whether a name without a comma is a person's written "Given Family" ("Varun Gulshan",
+    "Anna van der Berg"): two to five words, first and last capitalised words (no initial, no
+    particle), none all capitals ("NHS England" is an institution's; so is any name holding an
+    ORGANISATION word, tested before)."""
+    first, last = words[0], words[-1]
+    return (
+        2 <= len(words) <= 5
+        and not any(INITIAL.match(w) or w in PARTICLES for w in (first, last))
+        and not any(len(w) > 1 and w.isupper() and not INITIAL.match(w) for w in words)
+        and first[0].isupper()
+        and last[0].isupper()
+    )
 
 
 def _ris_date(text: str) -> DateRead:

@@ -27,9 +27,9 @@
   var SUGGESTIONS = 3;
   var QUOTE = /["\u201c\u201d\u201e]/;
   var WORD_END = /[A-Za-z0-9_]$/; // lunr.trimmer keeps a word's last character only if it is one of these
-  // Latin letters Unicode does not decompose into a letter and marks, and curly apostrophes
+  // Latin letters Unicode does not decompose into a letter and marks, and apostrophes (dropped)
   // (sitegen/stemmer.py's LETTERS).
-  var LETTERS = { "\u00f8": "o", "\u00d8": "O", "\u00e6": "ae", "\u00c6": "AE", "\u0153": "oe", "\u0152": "OE", "\u00df": "ss", "\u1e9e": "SS", "\u0111": "d", "\u0110": "D", "\u0142": "l", "\u0141": "L", "\u0131": "i", "\u0127": "h", "\u0126": "H", "\u00fe": "th", "\u00de": "TH", "\u00f0": "d", "\u00d0": "D", "\u2019": "'", "\u2018": "'" };
+  var LETTERS = { "\u00f8": "o", "\u00d8": "O", "\u00e6": "ae", "\u00c6": "AE", "\u0153": "oe", "\u0152": "OE", "\u00df": "ss", "\u1e9e": "SS", "\u0111": "d", "\u0110": "D", "\u0142": "l", "\u0141": "L", "\u0131": "i", "\u0127": "h", "\u0126": "H", "\u00fe": "th", "\u00de": "TH", "\u00f0": "d", "\u00d0": "D", "\u2019": "", "\u2018": "", "'": "" };
   // Unicode's marks; a browser without \p{} in its regular expressions (before ~2020) gets the
   // combining accents, rather than a syntax error that would stop the whole script.
   var MARKS = (function () {
@@ -42,7 +42,7 @@
   // sitegen/stemmer.py's fold() reads the papers: "Muller" finds "M\u00fcller", and "\u00d6zt\u00fcrk"
   // stays whole (lunr.js's trimmer strips any letter but A-Z from a word's ends).
   function fold(text) {
-    if (!/[^\x00-\x7f]/.test(text)) return text;
+    if (!/[^\x00-\x7f]/.test(text)) return text.indexOf("'") < 0 ? text : text.replace(/'/g, "");
     return text.normalize("NFKD").replace(MARKS, "").replace(UNSPLIT, function (letter) { return LETTERS[letter]; });
   }
 

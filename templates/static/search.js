@@ -256,7 +256,13 @@
   }
 
   function count(number, one, many) {
-    return number + " " + (number === 1 ? one : many);
+    return grouped(number) + " " + (number === 1 ? one : many);
+  }
+
+  // A count as the site writes it, its thousands set apart ("10,000"), as sitegen/render.py's
+  // `thousands` filter writes the pages' counts.
+  function grouped(number) {
+    return String(number).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   }
 
   // The status line, which says what the query found; it carries the query (data-query), so a
@@ -402,7 +408,7 @@
     var found = outcome.results.length ? outcome.found : outcome.partialFound;
     if (list && found > (outcome.results.length ? DROPDOWN_LIMIT : PARTIAL_DROPDOWN_LIMIT)) {
       var more = element("a", "search-more", outcome.results.length ?
-        "See all " + found + " results" : "See all " + found + " papers with some of the words");
+        "See all " + grouped(found) + " results" : "See all " + grouped(found) + " papers with some of the words");
       more.href = searchHref(text.trim(), endsTyping(text));
       var item = element("li");
       item.appendChild(more);
@@ -632,10 +638,31 @@
 
   var UNDATED = "undated";
 
+  // The topics' titles by id (search.html's data-topics): the address names a topic by its id,
+  // as All papers' does (#topic=id); a title, as earlier links wrote it, is taken too. The
+  // index's documents name their topics by title, so the state holds the title.
+  var topicTitles = (function () {
+    try { return JSON.parse((pageResults && pageResults.getAttribute("data-topics")) || "{}"); } catch (e) { return {}; }
+  })();
+
+  function topicOfAddress(value) {
+    if (Object.prototype.hasOwnProperty.call(topicTitles, value)) return topicTitles[value];
+    var folded = value.trim().toLowerCase(), found = null;
+    Object.keys(topicTitles).forEach(function (id) {
+      if (id === folded || topicTitles[id].toLowerCase() === folded) found = topicTitles[id];
+    });
+    return found || value;
+  }
+
+  function topicInAddress(title) {
+    var ids = Object.keys(topicTitles).filter(function (id) { return topicTitles[id] === title; });
+    return ids.length === 1 ? ids[0] : title;
+  }
+
   function pageState() {
     var params = new URLSearchParams(window.location.search);
     return {
-      q: params.get("q") || "", typed: params.get("typed") === "1", topic: params.get("topic") || "", year: params.get("year") || "",
+      q: params.get("q") || "", typed: params.get("typed") === "1", topic: topicOfAddress(params.get("topic") || ""), year: params.get("year") || "",
       sort: params.get("sort") === "date" ? "date" : "relevance", page: Math.max(1, parseInt(params.get("page"), 10) || 1)
     };
   }
@@ -643,7 +670,7 @@
   function stateHref(state) {
     var params = [["q", state.q]];
     if (state.typed) params.push(["typed", "1"]);
-    if (state.topic) params.push(["topic", state.topic]);
+    if (state.topic) params.push(["topic", topicInAddress(state.topic)]);
     if (state.year) params.push(["year", state.year]);
     if (state.sort !== "relevance") params.push(["sort", state.sort]);
     if (state.page > 1) params.push(["page", String(state.page)]);
@@ -721,12 +748,12 @@
       facetLink(state, "sort", "relevance", "Best match", state.sort === "relevance"),
       facetLink(state, "sort", "date", "Newest first", state.sort === "date")
     ]));
-    box.appendChild(facetGroup("Topic", [facetLink(state, "topic", "", "Any topic (" + allTopics + ")", !state.topic)].concat(
-      topicNames.map(function (name) { return facetLink(state, "topic", name, name + " (" + (topics.get(name) || 0) + ")", state.topic === name); }))));
-    box.appendChild(facetGroup("Year", [facetLink(state, "year", "", "Any year (" + allYears + ")", !state.year)].concat(
+    box.appendChild(facetGroup("Topic", [facetLink(state, "topic", "", "Any topic (" + grouped(allTopics) + ")", !state.topic)].concat(
+      topicNames.map(function (name) { return facetLink(state, "topic", name, name + " (" + grouped(topics.get(name) || 0) + ")", state.topic === name); }))));
+    box.appendChild(facetGroup("Year", [facetLink(state, "year", "", "Any year (" + grouped(allYears) + ")", !state.year)].concat(
       yearNames.map(function (year) {
         var label = year === UNDATED ? "Undated" : year;
-        return facetLink(state, "year", year, label + " (" + (years.get(year) || 0) + ")", state.year === year);
+        return facetLink(state, "year", year, label + " (" + grouped(years.get(year) || 0) + ")", state.year === year);
       }))));
     return box;
   }
@@ -822,7 +849,7 @@
       state.page = Math.min(state.page, pages);
       var first = (state.page - 1) * PAGE_SIZE, body = element("div", "search-page-body");
       var listing = element("div", "search-page-list");
-      range = shown.length ? "Showing " + (first + 1) + "\u2013" + Math.min(first + PAGE_SIZE, shown.length) + " of " +
+      range = shown.length ? "Showing " + grouped(first + 1) + "\u2013" + grouped(Math.min(first + PAGE_SIZE, shown.length)) + " of " +
         count(shown.length, "paper", "papers") + filtersText(state) + ", " + (state.sort === "date" ? "newest first" : "best match first") + "." :
         "No paper matches with these filters" + filtersText(state) + ".";
       lines.push(element("p", "search-range", range));

@@ -107,11 +107,11 @@
     catch (e) { return ""; }  // a malformed part: ignored
   }
 
-  // Latin letters Unicode does not decompose into a letter and marks, and curly apostrophes
+  // Latin letters Unicode does not decompose into a letter and marks, and apostrophes (dropped)
   // (sitegen/stemmer.py's LETTERS).
   // This page folds as search-engine.js does, which loads only with search: tests/test_search_fold.py
   // checks both on every character against the build's fold.
-  var LETTERS = { "\u00f8": "o", "\u00d8": "O", "\u00e6": "ae", "\u00c6": "AE", "\u0153": "oe", "\u0152": "OE", "\u00df": "ss", "\u1e9e": "SS", "\u0111": "d", "\u0110": "D", "\u0142": "l", "\u0141": "L", "\u0131": "i", "\u0127": "h", "\u0126": "H", "\u00fe": "th", "\u00de": "TH", "\u00f0": "d", "\u00d0": "D", "\u2019": "'", "\u2018": "'" };
+  var LETTERS = { "\u00f8": "o", "\u00d8": "O", "\u00e6": "ae", "\u00c6": "AE", "\u0153": "oe", "\u0152": "OE", "\u00df": "ss", "\u1e9e": "SS", "\u0111": "d", "\u0110": "D", "\u0142": "l", "\u0141": "L", "\u0131": "i", "\u0127": "h", "\u0126": "H", "\u00fe": "th", "\u00de": "TH", "\u00f0": "d", "\u00d0": "D", "\u2019": "", "\u2018": "", "'": "" };
   // Unicode's marks; a browser without \p{} in its regular expressions (before ~2020) gets the
   // combining accents, rather than a syntax error that would stop the whole script.
   var MARKS = (function () {
@@ -122,7 +122,7 @@
   function fold(text) {
     // Case and accents do not matter to the text filter: folded as search folds words
     // (search-engine.js, sitegen/stemmer.py's fold), then lowercased.
-    if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase();
+    if (!/[^\x00-\x7f]/.test(text)) return text.replace(/'/g, "").toLowerCase();
     return text.normalize("NFKD").replace(MARKS, "").replace(UNSPLIT, function (letter) { return LETTERS[letter]; }).toLowerCase();
   }
 
@@ -285,7 +285,7 @@
     if (!this.shownText) { return; }
     var noun = matching.length === 1 ? this.plural.slice(0, -1) : this.plural;  // "venues", "venue"
     this.shownText.textContent = matching.length === 0 && words.length ? "No " + this.plural.slice(0, -1) + " matches"
-      : shown.length + " of " + matching.length + " " + noun + (words.length ? " matching" : "");
+      : grouped(shown.length) + " of " + grouped(matching.length) + " " + noun + (words.length ? " matching" : "");
     this.more.hidden = matching.length <= this.limit;
     if (!this.more.hidden) { this.more.textContent = "Show " + Math.min(FACET_STEP, matching.length - this.limit) + " more " + this.plural; }
     this.fewer.hidden = this.limit <= FACET_TOP || matching.length <= FACET_TOP;
@@ -293,7 +293,7 @@
 
   // A facet value's count, and whether it is chosen or shows no paper.
   function label(box, count, idle) {
-    box.parentNode.querySelector(".facet-count").textContent = String(count);
+    box.parentNode.querySelector(".facet-count").textContent = grouped(count);
     box.parentNode.classList.toggle("is-empty", (count === 0 || !!idle) && !box.checked);
     box.parentNode.classList.toggle("is-chosen", box.checked);
   }
@@ -679,9 +679,9 @@
     }
     var sortName = this.sort.options[this.sort.selectedIndex].text;
     sortName = sortName.charAt(0).toLowerCase() + sortName.slice(1); // "title, A to Z", not "a to z"
-    var range = list.length > this.pageSize ? ": " + (start + 1) + " to " + (start + onPage.length) + " on this page" : "";
-    var all = this.papers.length + (this.papers.length === 1 ? " paper" : " papers");
-    var text = (list.length === this.papers.length ? all : "Showing " + list.length + " of " + all) + ", " + sortName + range + ".";
+    var range = list.length > this.pageSize ? ": " + grouped(start + 1) + " to " + grouped(start + onPage.length) + " on this page" : "";
+    var all = grouped(this.papers.length) + (this.papers.length === 1 ? " paper" : " papers");
+    var text = (list.length === this.papers.length ? all : "Showing " + grouped(list.length) + " of " + all) + ", " + sortName + range + ".";
     if (this.count.textContent !== text) { this.count.textContent = text; }  // it is read out when it changes
     if (this.shownHook) { this.shownHook(list.length, this.papers.length); }
   };
@@ -806,6 +806,12 @@
     fragment.appendChild(nav);
     return fragment;
   };
+
+  // A count as the site writes it, its thousands set apart ("10,000"), as sitegen/render.py's
+  // `thousands` filter writes the pages' counts.
+  function grouped(number) {
+    return String(number).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
 
   function element(tag, className, text) {
     var made = document.createElement(tag);
@@ -963,8 +969,8 @@
       if (list) { list.scrollIntoView(); }
     });
     return function shown(papers, total) {  // the list now shows `papers` of `total`
-      var text = papers === total ? "Show all " + total + " papers"
-        : "Show " + papers + (papers === 1 ? " paper" : " papers");
+      var text = papers === total ? "Show all " + grouped(total) + " papers"
+        : "Show " + grouped(papers) + (papers === 1 ? " paper" : " papers");
       if (button.textContent !== text) { button.textContent = text; }
     };
   }
