@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from sitegen.engine.report import PHASES, BuildReport
 from sitegen.engine.session import Engine
 from sitegen.engine.store import BuildState
 from sitegen.engine.tuning import DEFAULT_TUNING, Tuning
+from sitegen.engine.warned import paper_warnings
 from sitegen.errors import Problem, SitegenError
 from sitegen.hosts import CHECKED_ON, HOSTS, Host, SiteShape, hosts_refusing, measures
 from sitegen.load import ContentPaths, display_path
@@ -183,37 +183,20 @@ def _read_derive_make(engine: Engine, loaded: LoadedConfig, looks: Looks, *, str
     engine.make(site_plan(view, engine.env, looks.assets, own_templates=looks.own_templates))
 
 
-DROPPED_TEXT_FILE = "dropped-as-comments.json"  # in the cache folder
+def _warn_dropped_text(engine: Engine, loaded: LoadedConfig, read: Sequence[Paper], *, strict: bool) -> None:
+    """Warn, in every build, of text YAML takes for a comment (`title: Lung nodules #2: a study`)
+    in the topics file and in each paper file's front matter: of the papers `read` (parsed again,
+    or all) as parsing found it; of the others the engine keeps unread, as reading them finds it."""
 
-
-def _warn_dropped_text(engine: Engine, loaded: LoadedConfig, read: Iterable[Paper], *, strict: bool) -> None:
-    """Warn of the topics file's text YAML takes for a comment, and of every paper file whose
-    front matter has such text, in every build: for the papers `read` (parsed again, or all), by
-    what parsing found; for the others (unchanged, kept by the engine unread), by reading again
-    only the files that had such text when last read, as the cache folder's DROPPED_TEXT_FILE
-    lists them (none, nearly always)."""
-    found = {paper.path: paper.warnings for paper in read if paper.warnings}
-    read_paths = {paper.path for paper in read}
-    record = engine.cache_dir / DROPPED_TEXT_FILE if engine.cache_dir else None
-    listed = _read_list(record)
-    for shown in listed:
-        if shown not in read_paths and shown not in found:
-            try:
-                front = split((loaded.root / shown).read_text(encoding="utf-8"), shown)[0]
-            except (OSError, UnicodeError, SitegenError):
-                continue  # deleted, or a problem the build reports
-            if warnings := dropped_as_comments(front, shown):
-                found[shown] = warnings
-    if record is not None and sorted(found) != listed:
+    def warnings_of(shown: str) -> tuple[Problem, ...]:
         try:
-            record.parent.mkdir(parents=True, exist_ok=True)
-            record.write_text(json.dumps(sorted(found)), encoding="utf-8")
-        except OSError:
-            pass  # then the next build warns only of the files it reads
-    warnings = (
-        *_topics_dropped_text(loaded),
-        *(warning for shown in sorted(found) for warning in found[shown]),
-    )
+            return dropped_as_comments(
+                split((loaded.root / shown).read_text(encoding="utf-8"), shown)[0], shown
+            )
+        except (OSError, UnicodeError, SitegenError):
+            return ()  # deleted, or a problem the build reports
+
+    warnings = (*_topics_dropped_text(loaded), *paper_warnings(engine.cache_dir, read, warnings_of))
     if strict and warnings:
         raise SitegenError.many(
             warnings, "warnings are errors with --strict", alone="a warning, an error with --strict"
@@ -229,14 +212,6 @@ def _topics_dropped_text(loaded: LoadedConfig) -> list[Problem]:
     except (OSError, UnicodeError):
         return []  # the build says what is wrong
     return yamlfile.comment_warnings(text, display_path(path, loaded))
-
-
-def _read_list(path: Path | None) -> list[str]:
-    try:
-        listed = json.loads(path.read_text(encoding="utf-8")) if path is not None else []
-    except (OSError, ValueError):
-        return []
-    return sorted(str(item) for item in listed) if isinstance(listed, list) else []
 
 
 @contextmanager
