@@ -210,12 +210,15 @@ class RelatedIndex:
 
     def _place(self, slug: str) -> None:
         """Enter a paper's weights in the postings and its heaviest words as its query."""
-        vector = unit_vector(self.words[slug], self.factors)
-        for term in self.words[slug]:
-            if not self._too_common(term):
-                self.postings[term][slug] = vector.get(term, 0.0)
-        self.queries[slug] = heapq.nlargest(QUERY_TERMS, vector.items(), key=itemgetter(1))
-        for term, _ in self.queries[slug]:
+        words, postings, frequency = self.words[slug], self.postings, self.frequency
+        vector = unit_vector(words, self.factors)
+        for term in words:
+            weight = vector.get(term)
+            # A word without weight is too rare (kept, at 0.0) or too common (`_too_common`: left out).
+            if weight is not None or frequency[term] <= 1:
+                postings[term][slug] = 0.0 if weight is None else weight
+        query = self.queries[slug] = heapq.nlargest(QUERY_TERMS, vector.items(), key=itemgetter(1))
+        for term, _ in query:
             self.queriers[term].add(slug)
 
     def _forget(self, slugs: set[str], old_terms: dict[str, list[str]]) -> dict[str, dict[str, float]]:
