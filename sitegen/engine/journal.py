@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from functools import partial
 from itertools import compress, repeat
-from operator import is_not
+from operator import ne
 from typing import Any, TypeAlias
 
 TABLE_FROM = 16  # a dict this large is a table (smaller ones are pickled with the skeleton)
@@ -114,10 +114,11 @@ def changed_entries(now: Mapping[Any, Any], before: Mapping[Any, Any]) -> dict[A
     """The entries of `now` that `before` lacks or holds with another value."""
     if now == before:  # in C: most tables, after an edit (~80 ms for 1.3 million entries)
         return {}
-    # Also in C: the keys whose value is not the very object `before` holds (a build keeps the
-    # values of what did not change), then compared in Python, a few of them.
-    moved = compress(now, map(is_not, now.values(), map(before.get, now, repeat(_NONE))))
-    return {key: now[key] for key in moved if before.get(key, _NONE) != now[key]}
+    # Also in C, value by value: a table made again holds equal values that are other objects
+    # (every paper's related papers, text keys), which a loop in Python compared at ~0.3 us each
+    # (~2.5 ms a table at 10,000 papers); `!=` is quick for the very objects `before` holds.
+    differ = compress(now, map(ne, now.values(), map(before.get, now, repeat(_NONE))))
+    return {key: now[key] for key in differ}
 
 
 _NONE = object()

@@ -656,7 +656,8 @@ def _read_parts(journal: Journal, folder: Path) -> list[Any] | None:
         return None
     delta = read_stamped(folder / STATE_DELTA_FILE, parts=3)
     changes = delta[1:] if delta is not None and delta[0] == base[0] else None
-    return journal.read(base[0], folder, base[1:], changes)
+    with collector_paused():  # as while unpickling: ~40,000 new tables' entries, none of them garbage
+        return journal.read(base[0], folder, base[1:], changes)
 
 
 def _write_parts(journal: Journal, folder: Path, parts: list[Part]) -> None:
