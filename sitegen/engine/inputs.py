@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sitegen import plan
 from sitegen.digests import digest
@@ -37,7 +37,7 @@ from sitegen.plan import (
     Read,
     Snippets,
 )
-from sitegen.views import SiteView
+from sitegen.views import ListPage, SiteView
 
 PER_PAPER = frozenset(plan.PER_PAPER)  # the kinds of read naming a paper
 
@@ -236,7 +236,7 @@ class Inputs:
             return "\n".join(listed) if all(isinstance(item, str) for item in listed) else repr(listed)
         if kind == LIST_PAGE:
             name, _, number = key.rpartition("@")
-            return repr(view.list_page(name, int(number)))
+            return _list_page_value(view.list_page(name, int(number)))
         values = {
             TOPICS: lambda: repr([(t.id, t.title, t.description) for t in view.library.topics]),
             COUNTS: lambda: repr(view.topic_cards()),
@@ -271,6 +271,17 @@ class Inputs:
     def site_values(self) -> dict[Input, str]:
         """The site-wide inputs worked out so far (each output's, once made or kept)."""
         return dict(self._site)
+
+
+# A list page's fields but its papers, which its value joins (slugs hold no newline).
+_PAGE_FIELDS = tuple(field.name for field in fields(ListPage) if field.name != "slugs")
+
+
+def _list_page_value(page: ListPage) -> str:
+    """A list page's value: its slugs joined, not in a repr (~4x quicker for the ~1,000 pages of
+    10,000 papers, every one looked at by an edit)."""
+    others = tuple(getattr(page, name) for name in _PAGE_FIELDS)
+    return "\n".join((repr(others), *page.slugs))
 
 
 def _differing(now: Mapping[str, object], before: Mapping[str, object]) -> set[str]:
