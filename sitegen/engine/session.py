@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sitegen import schema
 from sitegen.config import LoadedConfig
 from sitegen.digests import digest
-from sitegen.engine.journal import Part
+from sitegen.engine.journal import Packed, Part, packed, unpacked
 from sitegen.engine.looks import ROOT_FOLDER, Looks
 from sitegen.engine.memory import no_full_collections
 from sitegen.engine.parallel import first_call, forked
@@ -73,7 +73,9 @@ class LastBuild:
 
     inputs: str | None  # digest of every input's stamp; None: some input was too fresh to trust
     out: str
-    manifest: dict[str, OutputEntry]
+    # The output's manifest as the state's journal packs it: its named tuples pickled as plain
+    # ones (~12 ms less to write at 10,000 papers, each build whose inputs had settled).
+    manifest: Packed
     counts: dict[str, int]
 
 
@@ -164,17 +166,14 @@ class Engine:
         last = read_stamped(self.cache_dir / LAST_BUILD_FILE)
         if not isinstance(last, LastBuild) or last.inputs != self._inputs or last.out != str(self.out):
             return False
-        trusted = trusted_manifest(last.manifest, self.output())
-        if (
-            trusted is None
-            or trusted.entries.keys() != last.manifest.keys()
-            or trusted.present != last.manifest.keys()
-        ):
+        manifest: dict[str, OutputEntry] = unpacked(*last.manifest)  # type: ignore[assignment]
+        trusted = trusted_manifest(manifest, self.output())
+        if trusted is None or trusted.entries.keys() != manifest.keys() or trusted.present != manifest.keys():
             return False
         for name, value in last.counts.items():
             setattr(self.report, name, value)
-        self.report.files_unchanged, self.report.nothing_changed = len(last.manifest), True
-        self.report.manifest = last.manifest
+        self.report.files_unchanged, self.report.nothing_changed = len(manifest), True
+        self.report.manifest = manifest
         return True
 
     # --- read ---
@@ -282,7 +281,7 @@ class Engine:
             try:
                 state.save(self.cache_dir, *early)
                 manifest = state.outputs[str(self.out)]
-                saved = LastBuild(self._inputs, str(self.out), manifest, counts(report))
+                saved = LastBuild(self._inputs, str(self.out), packed(manifest), counts(report))
                 write_stamped(self.cache_dir / LAST_BUILD_FILE, saved if self._inputs is not None else None)
             except OSError as exc:  # the site is in place; the next build works from an older cache
                 raise os_error(exc, "write the cache", exc.filename or self.cache_dir) from None
