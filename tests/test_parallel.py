@@ -86,6 +86,24 @@ def test_a_forked_job_waiting_for_what_is_never_sent_ends_when_the_block_does() 
         pass  # nothing sent, no result asked for: the end of the block must not wait forever
 
 
+@needs_fork
+def test_this_process_lets_go_of_what_only_a_forked_job_needs() -> None:
+    held = {"words": "w" * 1_000}
+
+    def let_go() -> None:
+        held.clear()
+
+    with forked(lambda: len(held["words"]), let_go=let_go) as result:
+        assert not held  # let go here once forked
+        assert result() == 1_000  # the job's copy is whole
+
+
+def test_a_job_run_here_keeps_what_it_needs(monkeypatch) -> None:
+    held = {"words": "w" * 1_000}
+    with another_thread(), forked(lambda: len(held["words"]), let_go=held.clear) as result:
+        assert result() == 1_000 and held
+
+
 def test_while_another_thread_runs_nothing_forks_and_the_jobs_run_here(monkeypatch) -> None:
     def no_fork() -> int:
         raise AssertionError("forked while another thread runs")

@@ -237,6 +237,23 @@ def test_a_store_reads_back_what_it_saved_and_keeps_none_of_it_in_memory(tmp_pat
         assert {key: read[key] for key in expected} == expected
 
 
+def test_a_packed_store_read_once_unpickles_each_value_it_reads_and_keeps_none(tmp_path: Path) -> None:
+    """A forked process that reads each abstract once keeps none of them unpickled; a process
+    done with its values lets go of them. Expected: equal values, new objects at each read."""
+    path, packed = tmp_path / "analysed.pickle", store.PackedStore()
+    packed["a"], packed["b"] = ["abstract a"], ["abstract b"]
+    packed.save(path)
+    assert packed["a"] is packed["a"]  # kept once read
+    packed.drop_values()
+    first = packed["a"]
+    assert first == ["abstract a"] and packed["a"] is first  # read again, then kept
+    packed.read_once()
+    assert packed["a"] == ["abstract a"] and packed["a"] is not packed["a"]
+    packed["c"] = ["abstract c"]
+    assert packed["c"] == ["abstract c"] and packed["c"] is not packed["c"]
+    assert packed.used >= {"a", "c"}
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_a_store_takes_in_what_a_forked_process_saved_of_its_copy(tmp_path: Path, seed: int) -> None:
     """A forked process sets entries in its copy of a store and saves them (appended, or the

@@ -366,18 +366,33 @@ class PackedStore(BlobStore):
 
     def __init__(self) -> None:
         super().__init__()
-        self._values: dict[str, Any] = {}  # read or set so far
+        self._values: dict[str, Any] = {}  # read or set so far (unless `read_once`)
+        self._keeps_values = True
 
     def __getitem__(self, key: str) -> Any:
         value = self._values.get(key, _MISSING)
         if value is _MISSING:
-            value = self._values[key] = pickle.loads(super().__getitem__(key))
+            value = pickle.loads(super().__getitem__(key))
+            if self._keeps_values:
+                self._values[key] = value
         self.used.add(key)
         return value
 
     def __setitem__(self, key: str, value: Any) -> None:
         self.set_packed(key, pack(value))
-        self._values[key] = value
+        if self._keeps_values:
+            self._values[key] = value
+
+    def read_once(self) -> None:
+        """Unpickle a value each time it is read from now on, not keep it: for a forked process
+        that reads each value once (the search index's reads every abstract, ~300 MB at 100,000
+        papers that it would hold to its end)."""
+        self._keeps_values = False
+        self.drop_values()
+
+    def drop_values(self) -> None:
+        """Let go of the values unpickled so far: each is unpickled again if read again."""
+        self._values = {}
 
     def set_packed(self, key: str, data: bytes) -> None:
         """Keep a value pickled elsewhere (e.g. by a forked process)."""
