@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from sitegen.engine.report import BuildReport
 from tests.conftest import SITE_YAML
 
 TOPICS_YAML = """\
@@ -643,3 +644,14 @@ def test_one_warning_with_strict_is_the_error_line_itself_saying_why(make_projec
     line = one_line_error(err)
     assert code == 1 and line.startswith("error: site.yaml:5: `colour`: is not a known setting")
     assert line.endswith("; a warning, an error with --strict")
+
+
+def test_the_summary_sets_thousands_apart_as_the_site_does() -> None:
+    """The build's lines write "10,000 papers", as the pages count them (render's `thousands`)."""
+    report = BuildReport(Path("public"), papers=10000, topics=12, pages=10947, files_written=11748)
+    report.search_documents, report.search_index_bytes = 10000, 17_042_785
+    assert report.summary().startswith("built 10,000 papers, 12 topics, 10,947 pages into public in ")
+    assert "; 11,748 files written, " in report.summary()
+    assert report.search_line().startswith("search index: 10,000 documents, 16,643 KB in all")
+    report.nothing_changed, report.files_unchanged = True, 11748
+    assert "(11,748 files unchanged;" in report.summary()

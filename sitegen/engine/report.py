@@ -52,21 +52,25 @@ class BuildReport:
     def summary(self) -> str:
         if self.nothing_changed:
             return (
-                f"built {self.papers} papers, {self.topics} topics, {self.pages} pages into {self.out}: "
-                f"nothing changed since the last build ({self.files_unchanged} files unchanged; "
+                f"{self._built()} into {self.out}: "
+                f"nothing changed since the last build ({self.files_unchanged:,} files unchanged; "
                 f"checked in {self.seconds:.2f}s)"
             )
         phases = ", ".join(f"{phase} {self.timings.get(phase, 0.0):.2f}s" for phase in PHASES)
         return (
-            f"built {self.papers} papers, {self.topics} topics, {self.pages} pages into {self.out} "
-            f"in {self.seconds:.2f}s ({phases}); {self.files_written} files written, "
-            f"{self.files_unchanged} unchanged; {self.pages_rendered} rendered, {self.pages_reused} reused"
+            f"{self._built()} into {self.out} in {self.seconds:.2f}s ({phases}); "
+            f"{self.files_written:,} files written, {self.files_unchanged:,} unchanged; "
+            f"{self.pages_rendered:,} rendered, {self.pages_reused:,} reused"
         )
+
+    def _built(self) -> str:
+        """What was built, its thousands set apart ("10,000 papers"), as the site counts them."""
+        return f"built {self.papers:,} papers, {self.topics:,} topics, {self.pages:,} pages"
 
     def search_line(self) -> str:
         return (
-            f"search index: {self.search_documents} documents, {self.search_index_bytes / 1024:.0f} KB in "
-            f"all; a one-word search loads at most {self.search_index_gzip_bytes / 1024:.0f} KB gzip of it"
+            f"search index: {self.search_documents:,} documents, {self.search_index_bytes / 1024:,.0f} KB in "
+            f"all; a one-word search loads at most {self.search_index_gzip_bytes / 1024:,.0f} KB gzip of it"
         )
 
 
