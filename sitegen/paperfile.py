@@ -91,8 +91,6 @@ def read_meta(text: str, path: str) -> tuple[dict[str, Any], str, str]:
 def dropped_as_comments(front: str, path: str) -> tuple[Problem, ...]:
     """Warnings for the text of values YAML took for a comment (`title: Lung nodules #2: ...`).
     A front matter with no ` #` (nearly all: `dump_meta` writes none) costs two substring tests."""
-    if " #" not in front and "\t#" not in front:
-        return ()
     return tuple(yamlfile.comment_warnings(front, path, first_line=2))
 
 
