@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bibtexparser.middlewares.names import parse_single_name_into_parts
+from bibtexparser.middlewares.names import NameParts, parse_single_name_into_parts
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def parse(name: str) -> Person:
     if _one_group(name):
         return Person("", "", name[1:-1].strip(), "", institution=True)
     try:
-        parts = parse_single_name_into_parts(name, strict=False)
+        parts = _split(name)
     except Exception:  # a name bibtexparser cannot split (unbalanced braces): keep it whole
         return Person("", "", _unbraced(name), "", institution=True)
     return Person(
@@ -58,6 +58,25 @@ def parse(name: str) -> Person:
         _unbraced(" ".join(parts.last)),
         _unbraced(" ".join(parts.jr)),
     )
+
+
+def _split(name: str) -> NameParts:
+    """BibTeX's four parts, by bibtexparser, but for the names with no given name, which it
+    splits otherwise than BibTeX (and pybtex) do: "van Gogh" (two words, the first lowercase: a
+    von part and a family name, not a given name) and a name that ends in a comma, BibTeX's way
+    of writing "no given name" ("De Gaulle,": one family name of two words; "van Gogh, Jr.,":
+    "Jr." is the Jr part, not the given name). bibtexparser drops a trailing empty part, so such a
+    name is split with a stand-in given name, taken out again."""
+    words = name.split(" ")
+    no_given = name.endswith(",") or (len(words) == 2 and "," not in name and words[0][:1].islower())
+    if not no_given:
+        return parse_single_name_into_parts(name, strict=False)
+    parts = parse_single_name_into_parts(f"{name.rstrip(',').rstrip()}, {_STAND_IN}", strict=False)
+    parts.first = []
+    return parts
+
+
+_STAND_IN = "Given"  # any one capitalised word: `_split` puts it where the given name goes
 
 
 def display(name: str) -> str:

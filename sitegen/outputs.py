@@ -228,8 +228,10 @@ def bibtex_entry(paper: Paper, key: str) -> str:
 
 def bibtex_name(person: names.Person) -> str:
     """A name as BibTeX splits it without guessing: `von Family, Jr, Given`, or an institution's
-    name in braces; a part holding a comma or "and" is braced so that it stays one part."""
-    if person.institution or not person.given:
+    name in braces; a part holding a comma or "and" is braced so that it stays one part. A name
+    with no given name is braced whole too ("{De Gaulle}"), or, where it has a von or Jr part
+    to keep, ends in BibTeX's trailing comma for "no given name" ("van Gogh, Jr.,")."""
+    if person.institution or not (person.given or person.von or person.jr):
         return "{" + bibtex_escape(person.display()) + "}"
 
     def part(text: str) -> str:
@@ -237,6 +239,8 @@ def bibtex_name(person: names.Person) -> str:
         return "{" + escaped + "}" if NAME_SEPARATOR.search(text) else escaped
 
     family = " ".join(filter(None, (part(person.von), part(person.family))))
+    if not person.given:
+        return ", ".join(filter(None, (family, part(person.jr)))) + ","
     return ", ".join(filter(None, (family, part(person.jr), part(person.given))))
 
 

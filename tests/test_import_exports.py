@@ -273,7 +273,7 @@ def test_a_ris_persons_name_is_split_into_its_parts_in_every_exporters_style(per
 
 # --- CSL-JSON: name objects of every shape -----------------------------------------------------
 
-CSL_GIVEN = ["Ludwig", "J. R. R.", "Anna Maria"]  # (a name with no given name: see the report)
+CSL_GIVEN = ["Ludwig", "J. R. R.", "Anna Maria", None]  # None: a name object with no given name
 CSL_PARTICLES = [None, "van", "de", "van der"]
 
 
@@ -311,6 +311,47 @@ def test_a_csl_name_object_of_every_shape_keeps_its_particles_before_the_family_
     assert parts(written) == meant, written
     shown = " ".join(p for p in (person.get("given"), von, person["family"]) if p)
     assert names.display(written).startswith(shown), written
+
+
+FAMILIES = ["Gogh", "De Gaulle", "Brinch Hansen"]  # one word; two, the first capitalised (no von)
+
+
+def given_less_names() -> list[str]:
+    """Every way BibTeX writes a name with no given name: "von Last" (a lowercase first word),
+    and with the trailing comma that says "no given name": "von Last,", "von Last, Jr,"."""
+    cases = []
+    for von in ["", "van", "van der", "de la"]:
+        for family in FAMILIES:
+            head = f"{von} {family}".strip()
+            cases += [f"{head},", f"{head}, Jr.,", f"{head}, III,"]
+            if von and " " not in family:
+                cases.append(head)  # "van Gogh": BibTeX reads "van" as the von part
+    return cases
+
+
+@pytest.mark.parametrize("written", given_less_names())
+def test_a_name_with_no_given_name_splits_as_pybtex_splits_it(written):
+    """bibtexparser read "van Gogh" as given name "van", "De Gaulle," as given name "De" and
+    "van Gogh, Jr.," as given name "Jr."; pybtex (and BibTeX) read no given name in any."""
+    assert parts(written) == pybtex_parts(written)
+    assert parts(written)[0] == ""
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("particle", ["", "De", "van"])
+def test_a_csl_name_object_with_a_capitalised_particle_and_no_given_name_keeps_its_family_name(
+    family, particle
+):
+    """A capitalised particle is no von part to BibTeX: the whole is the family name, and no
+    word of it becomes a given name."""
+    person = {"family": family, **({"non-dropping-particle": particle} if particle else {})}
+    item = {"id": "a", "type": "article-journal", "title": "A title", "author": [person]}
+    [entry] = parse_listing(json.dumps([item]), "refs.json").entries
+    written = entry.authors[0]
+    assert parts(written) == pybtex_parts(written), written
+    given, von, last, _ = parts(written)
+    assert (given, " ".join(filter(None, (von, last)))) == ("", f"{particle} {family}".strip())
+    assert names.display(written) == f"{particle} {family}".strip()
 
 
 @pytest.mark.parametrize("name", INSTITUTIONS)

@@ -235,8 +235,14 @@ def _name(person: dict[str, Any]) -> str | None:
     parts_in_order = ("dropping-particle", "non-dropping-particle", "family")
     family = " ".join(str(person[k]) for k in parts_in_order if person.get(k))
     given = str(person.get("given") or "")
-    parts = [part for part in (family, str(person.get("suffix") or ""), given) if part]
-    return ", ".join(parts) if family else given or None
+    suffix = str(person.get("suffix") or "")
+    if not family:
+        return given or None
+    if not given and (suffix or " " in family):
+        # No given name: BibTeX's trailing comma says so ("De Gaulle,", "van Gogh, Jr.,"), or
+        # the first word of the family name would be read as one ("De Gaulle": given "De")
+        return ", ".join(part for part in (family, suffix) if part) + ","
+    return ", ".join(part for part in (family, suffix, given) if part)
 
 
 def _date(value: Any) -> DateRead:
