@@ -306,7 +306,11 @@ def _ris_name(person: names.Person) -> str:
     if person.institution:
         return person.family
     family = person.sort_family()
-    return ", ".join(part for part in (family, person.given, person.jr) if part)
+    if person.jr:  # RIS's order: "Family, Given, Suffix" (the given name may be empty)
+        return f"{family}, {person.given}, {person.jr}"
+    if person.given:
+        return f"{family}, {person.given}"
+    return f"{family}," if " " in family else family  # the comma: no given name ("van Gogh,")
 
 
 RIS_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")

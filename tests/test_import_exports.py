@@ -15,8 +15,9 @@ import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 import pybtex.database
 import pytest
 
-from sitegen import names
+from sitegen import citations, names
 from sitegen.errors import SitegenError
+from sitegen.model import Paper, PaperDate
 from sitegen.readers import parse_listing
 
 
@@ -235,7 +236,8 @@ def ris_styles(given: str, von: str, family: str, jr: str) -> dict[str, tuple[st
     suffix = f" {jr}" if jr else ""
     spaced = " ".join(f"{c}." for c in initials(given, False))
     return {
-        "Zotero": (f"{last}, {f'{jr}, ' if jr else ''}{given}", given),
+        "RIS": (f"{last}, {given}{f', {jr}' if jr else ''}", given),  # the specification's order
+        "BibTeX": (f"{last}, {f'{jr}, ' if jr else ''}{given}", given),  # BibTeX's, met in RIS too
         "PubMed": (f"{last} {initials(given, False)}{suffix}", initials(given, False)),
         "Scopus": (f"{last} {initials(given, True)}{suffix}", initials(given, True)),
         "IEEE": (f"{spaced} {last}{suffix}", spaced),
@@ -422,3 +424,24 @@ def test_an_escaped_dollar_in_a_title_is_no_math():
     text = "@article{k, title = {Costs of \\$5 and \\$6 a Scan}, year = 2020}\n"
     [entry] = parse_listing(text, "refs.bib").entries
     assert entry.title == "Costs of $5 and $6 a Scan"
+
+
+def written_people() -> list[tuple[str, str, str, str]]:
+    """Every shape of person a page names: each of PEOPLE, and each without a given name."""
+    given_less = [("", von, family, jr) for _, von, family, jr in PEOPLE]
+    return [*PEOPLE, *given_less]
+
+
+@pytest.mark.parametrize("person", written_people(), ids=lambda p: " ".join(filter(None, p)))
+def test_papers_ris_names_read_back_by_the_ris_reader_into_their_parts(person):
+    """papers.ris writes "Family, Given, Suffix" as the RIS specification says; the reader took
+    the middle part for the suffix (BibTeX's order), so "Smith, John, Jr." came back as given name
+    "Jr.". A name goes out and comes back with the parts it had (pybtex's split of it)."""
+    given, von, family, jr = person
+    name = ", ".join(p for p in (f"{von} {family}".strip(), jr, given) if p) + ("" if given else ",")
+    expected = pybtex_parts(name)
+    assert expected == person
+    paper = Paper("a", "A title", "", date=PaperDate(2020), authors=(name, "Doe, Jane"))
+    text = citations.ris_record(paper, "a2020", "")
+    [entry] = parse_listing(text, "refs.ris").entries
+    assert parts(entry.authors[0]) == expected, (text, entry.authors[0])

@@ -207,8 +207,10 @@ def _person(text: str) -> str:
     family name) are kept, BibTeX's rules split them. Any other name without a comma is an
     institution's, or one word, kept whole in braces. Before, all names without a comma were
     braced: "Hosny A" was cited as an institution of that name, and so was "Varun Gulshan"."""
-    if "," in text or (text.startswith("{") and text.endswith("}")):
+    if text.startswith("{") and text.endswith("}"):
         return text
+    if "," in text:
+        return _suffix_before_given(text)
     words = text.split()
     if len(words) < 2 or len(words) > 6 or ORGANISATION.search(text):
         return "{" + text + "}"
@@ -227,6 +229,18 @@ def _person(text: str) -> str:
     if personal and _given_then_family(words):
         return text
     return "{" + text + "}"
+
+
+def _suffix_before_given(text: str) -> str:
+    """RIS's "Family, Given, Suffix" ("Phillips, A. J., Sr.", as the RIS specification writes it)
+    in BibTeX's order, "Family, Suffix, Given": BibTeX reads the middle part as the suffix, so
+    "Sr." was cited as the given name. A name already in BibTeX's order ("Smith, Jr., John": the
+    middle part a suffix, the last not) is kept, and so is one with braces."""
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) != 3 or "{" in text or (SUFFIX.match(parts[1]) and not SUFFIX.match(parts[2])):
+        return text
+    family, given, suffix = parts
+    return f"{family}, {suffix}, {given}" if given else f"{family}, {suffix},"
 
 
 def _given_then_family(words: list[str]) -> bool:
