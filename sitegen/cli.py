@@ -10,10 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import sys
-import tempfile
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -268,6 +265,11 @@ UNTOUCHED = {"build": "the output folder holds a whole build, the last one or th
 def internal_error(exc: BaseException, command: str) -> str:
     """A bug as one line: what stopped, where its traceback and this machine's versions were
     written (the system's temporary folder: never the project), and what to do."""
+    # Imported here, not above: only a bug needs them (~10 ms of every command's start).
+    import platform
+    import tempfile
+    import traceback
+
     what = (str(exc).strip().splitlines() or [""])[0][:200]
     stopped = f"{type(exc).__name__}: {what}" if what else type(exc).__name__
     try:

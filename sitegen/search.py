@@ -700,6 +700,7 @@ class TermIndex:
         for word in self.words.keys() - last.words_decoded:
             gained.setdefault(_js_length(word), []).append(word)
         lost = last.words_decoded - self.words.keys()
+        lost_lengths = set(map(_js_length, lost))
         found: dict[int, str | KeptFile] = {}
         for length in sorted({*map(int, last.word_files), *gained}):
             if length > LONGEST_SUGGESTED:
@@ -708,6 +709,9 @@ class TermIndex:
             old: dict[str, Any] = (
                 json.loads(last.texts[name]) if name else {"words": [], "stems": [], "used": ""}
             )
+            if name and length not in gained and length not in lost_lengths and not self._recounts(old):
+                found[length] = KeptFile(name)  # as the loop below finds it, without its work
+                continue
             listed = zip(old["stems"], _CODE.findall(old["used"]), strict=True)
             entries = dict(zip(old["words"], listed, strict=True))
             changed = any([entries.pop(word, None) for word in lost])
@@ -730,6 +734,16 @@ class TermIndex:
                     "used": "".join([entries[word][1] for word in words]),
                 })  # fmt: skip
         return found
+
+    def _recounts(self, word_list: dict[str, Any]) -> bool:
+        """Whether a word of a last build's word list (as `word_lists` made it) has a term whose
+        postings were counted again. Most lists have none: this is `surface_of` inlined, as one
+        comprehension, for the ~40,000 words of 10,000 papers (~3x quicker than a call a word)."""
+        recounted = self._recounted
+        return any(
+            (stem[1:] if stem[0] == "=" else word[: len(word) - int(stem[0])] + stem[1:]) in recounted
+            for word, stem in zip(word_list["words"], word_list["stems"], strict=True)
+        )
 
     # --- patching: a document replaced by another at the same number ---
 

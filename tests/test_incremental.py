@@ -143,6 +143,34 @@ def test_a_build_that_finds_nothing_changed_imports_none_of_the_stages(project):
     assert "sitegen.engine.session" in imported and imported.isdisjoint(stages)
 
 
+def test_a_build_right_after_an_edit_build_finds_nothing_changed_by_the_edited_files_bytes(project):
+    """The file an edit build read was too fresh to trust by its stamp (an edit in the same
+    timestamp tick would not show); the next build reads it again, and finds nothing changed
+    when its bytes are as the edit build read them."""
+    build(project)
+    edit(project / "content/papers/study-5.md", "Study 5:", "Edited study five:")  # mtime: now
+    assert not build(project).nothing_changed
+    again = build(project)
+    assert again.nothing_changed and again.files_written == 0
+    assert_same_as_cold_build(project)
+
+
+def test_a_fresh_file_changed_within_its_timestamp_is_read_again(project):
+    """A fresh file rewritten with the same size and mtime after a build read it (as an edit in
+    the same timestamp tick leaves it) is not taken as unchanged."""
+    paper = project / "content/papers/study-5.md"
+    build(project)
+    edit(paper, "Study 5:", "Study V:")
+    build(project)
+    stamp = paper.stat()
+    edit(paper, "Study V:", "Study X:")  # the same size
+    os.utime(paper, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    again = build(project)
+    assert not again.nothing_changed
+    assert "Study X:" in (project / "public/papers/study-5.html").read_text(encoding="utf-8")
+    assert_same_as_cold_build(project)
+
+
 def test_a_title_edit_rerenders_that_paper_and_the_pages_listing_it_not_unrelated_papers(project):
     build(project)
     site = project / "public"

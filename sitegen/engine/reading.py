@@ -32,6 +32,11 @@ from sitegen.topics import analyses, know
 SETTLE_NS = 2_000_000_000
 
 
+def content_key(shown: str, data: bytes) -> str:
+    """What the paper of the file `shown` holding `data` is stored under."""
+    return f"{shown}\0{digest(data)}"
+
+
 def text_digest(paper: Paper) -> str:
     """A digest of what a paper's rendered abstract and words are made from."""
     return digest(f"{paper.title}\0{paper.abstract}".encode())
@@ -72,7 +77,7 @@ def read_paper(
         data = path.read_bytes()
     except OSError as exc:
         raise SitegenError(f"cannot read the file: {exc.strerror}", path=shown) from None
-    key = f"{shown}\0{digest(data)}"
+    key = content_key(shown, data)
     paper = store.get(key) if store is not None else None
     if not isinstance(paper, Paper):
         paper = parse(data, path, shown)

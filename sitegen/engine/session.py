@@ -7,7 +7,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
 from types import TracebackType
@@ -20,7 +20,7 @@ from sitegen.engine.journal import Packed, Part, packed, unpacked
 from sitegen.engine.looks import ROOT_FOLDER, Looks
 from sitegen.engine.memory import no_full_collections
 from sitegen.engine.parallel import first_call, forked
-from sitegen.engine.reading import SETTLE_NS
+from sitegen.engine.reading import SETTLE_NS, content_key
 from sitegen.engine.report import BuildReport, counts
 from sitegen.engine.store import (
     LAST_BUILD_FILE,
@@ -32,7 +32,7 @@ from sitegen.engine.store import (
 )
 from sitegen.engine.tuning import DEFAULT_TUNING, Tuning
 from sitegen.errors import Problem, os_error
-from sitegen.load import ContentPaths, PaperListing, display_path, paper_files
+from sitegen.load import ContentPaths, PaperListing, display_path, paper_files, shown_prefix
 from sitegen.model import Library, Paper
 from sitegen.write import (
     MARKER,
@@ -59,6 +59,7 @@ if TYPE_CHECKING:
 # be ~80 ms of the ~0.35 s it takes at 10,000 papers.
 
 COMPILED_TEMPLATES = "templates"  # in the cache folder
+MOST_FRESH = 1_000  # paper files too fresh to trust by their stamps a no-change check reads again
 SET_ASIDE = "replaced"  # in the cache folder: big output files the last build replaced, to delete
 
 
@@ -71,12 +72,17 @@ def default_card_fields(editor: bool) -> tuple[str, ...]:
 class LastBuild:
     """Enough to tell, cheaply, that a rebuild would change nothing, and to report as it would."""
 
-    inputs: str | None  # digest of every input's stamp; None: some input was too fresh to trust
+    inputs: str | None  # digest of every input's stamp; None: too many inputs were too fresh to trust
     out: str
     # The output's manifest as the state's journal packs it: its named tuples pickled as plain
     # ones (~12 ms less to write at 10,000 papers, each build whose inputs had settled).
     manifest: Packed
     counts: dict[str, int]
+    # The paper files too fresh to trust by their stamp when that build looked (modified less
+    # than SETTLE_NS before: an edit in the same timestamp tick would not show), each with the
+    # key of the content the build used: a rebuild with the same stamps reads these again, and
+    # finds nothing changed if their bytes are as that build read them.
+    fresh: dict[str, str] = field(default_factory=dict)
 
 
 class Engine:
@@ -109,6 +115,7 @@ class Engine:
         self._stack = ExitStack()
         self._started = 0.0
         self._inputs: str | None = None
+        self._fresh: tuple[str, ...] = ()  # the paper files too fresh to trust (LastBuild.fresh)
         self._last: LastMade | None = None
         self._keys: PaperKeys | None = None
         self._changed: list[str] = []
@@ -160,11 +167,14 @@ class Engine:
         output is intact; only a build in a new process, with a cache folder, asks."""
         if self.state is not None or self.cache_dir is None:
             return False
-        self._inputs = _inputs_fingerprint(self.loaded, self.looks.digest, self.out, self.listing)
-        if self._inputs is None:
+        found = _inputs_fingerprint(self.loaded, self.looks.digest, self.out, self.listing)
+        if found is None:
             return False
+        self._inputs, self._fresh = found
         last = read_stamped(self.cache_dir / LAST_BUILD_FILE)
         if not isinstance(last, LastBuild) or last.inputs != self._inputs or last.out != str(self.out):
+            return False
+        if not self._fresh_as_last_read(last.fresh):
             return False
         manifest: dict[str, OutputEntry] = unpacked(*last.manifest)  # type: ignore[assignment]
         trusted = trusted_manifest(manifest, self.output())
@@ -175,6 +185,30 @@ class Engine:
         self.report.files_unchanged, self.report.nothing_changed = len(manifest), True
         self.report.manifest = manifest
         return True
+
+    def _fresh_as_last_read(self, last_fresh: dict[str, str]) -> bool:
+        """Whether the paper files too fresh to trust by their stamps (now, or when the last
+        build looked) hold the bytes the last build read: then the last build's inputs are these
+        ones, whatever the timestamps' granularity. A file fresh now was fresh then too (its
+        stamp is the same), unless the clock went back: then it is not trusted."""
+        if not last_fresh.keys() >= set(self._fresh):
+            return False
+        for shown, key in last_fresh.items():
+            try:
+                data = (self.loaded.root / shown).read_bytes()
+            except OSError:
+                return False
+            if content_key(shown, data) != key:
+                return False
+        return True
+
+    def _fresh_keys(self) -> dict[str, str] | None:
+        """LastBuild.fresh for this build: the key of what it read of each fresh file (None
+        when one was not read: the next build then does not trust the stamps)."""
+        assert self.state is not None
+        files = self.state.files
+        keys = {shown: files[shown].key for shown in self._fresh if shown in files}
+        return keys if len(keys) == len(self._fresh) else None
 
     # --- read ---
 
@@ -281,8 +315,10 @@ class Engine:
             try:
                 state.save(self.cache_dir, *early)
                 manifest = state.outputs[str(self.out)]
-                saved = LastBuild(self._inputs, str(self.out), packed(manifest), counts(report))
-                write_stamped(self.cache_dir / LAST_BUILD_FILE, saved if self._inputs is not None else None)
+                fresh = self._fresh_keys()
+                saved = LastBuild(self._inputs, str(self.out), packed(manifest), counts(report), fresh or {})
+                trusted = self._inputs is not None and fresh is not None
+                write_stamped(self.cache_dir / LAST_BUILD_FILE, saved if trusted else None)
             except OSError as exc:  # the site is in place; the next build works from an older cache
                 raise os_error(exc, "write the cache", exc.filename or self.cache_dir) from None
 
@@ -372,10 +408,11 @@ def _paper_listing(loaded: LoadedConfig) -> PaperListing | None:
 
 def _inputs_fingerprint(
     loaded: LoadedConfig, looks: str, out: Path, listing: PaperListing | None
-) -> str | None:
+) -> tuple[str, tuple[str, ...]] | None:
     """A digest of what a build reads (config, topics, `looks`: the templates' and static files'
-    digest, the paper files' stamps), or None when a paper file changed so recently that its
-    stamp cannot be trusted."""
+    digest, the paper files' stamps), with the paper files changed so recently that their stamps
+    cannot be trusted (as shown); None when they are more than MOST_FRESH (re-reading them all
+    would cost more than it saves) or the content cannot be read."""
     if listing is None:
         return None
     try:
@@ -385,13 +422,18 @@ def _inputs_fingerprint(
     # Column by column, not a tuple a file: a repr of 100,000 tuples took ~0.3 s.
     mtimes = array("q", [status.st_mtime_ns for _, status in listing])
     sizes = array("q", [status.st_size for _, status in listing])
-    if mtimes and max(mtimes) >= time.time_ns() - SETTLE_NS:
-        return None
+    fresh: tuple[str, ...] = ()
+    recent = time.time_ns() - SETTLE_NS
+    if mtimes and max(mtimes) >= recent:  # (a loop over the files only then)
+        prefix = shown_prefix(loaded)
+        fresh = tuple(prefix + name for name, status in listing if status.st_mtime_ns >= recent)
+        if len(fresh) > MOST_FRESH:
+            return None
     names = "\0".join(name for name, _ in listing).encode("utf-8", "surrogateescape")
     texts = (STAMP, repr(loaded.config), str(out), looks)
     parts = (*(text.encode("utf-8", "surrogateescape") for text in texts), topics, names, mtimes, sizes)
     # A digest of each part's: no part can run into the next (a file name may hold a newline).
-    return digest(" ".join(digest(bytes(part)) for part in parts).encode("ascii"))
+    return digest(" ".join(digest(bytes(part)) for part in parts).encode("ascii")), fresh
 
 
 def list_output_while_idle(state: BuildState, out: Path) -> None:
