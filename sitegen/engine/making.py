@@ -535,7 +535,7 @@ class _Documents(Sequence[Any]):
 class _LaidOut(Sequence[bytes]):
     """A chunked file's pieces as `layout` lays them out (`ListFile.pieces`), its chunks those
     of `keys` in `store`, read back a batch at a time, as they are asked for (a slice in one
-    pass, `read_many`): never all held at once."""
+    pass, `read_in_runs`): never all held at once."""
 
     def __init__(self, layout: ListFile, store: BlobStore, keys: list[str]) -> None:
         self._layout, self._store, self._keys = layout, store, keys
@@ -570,7 +570,7 @@ class _LaidOut(Sequence[bytes]):
         if not keys:
             return [layout.empty]
         first, end = start // 2, stop // 2  # the chunks at places from 2 * first to 2 * end
-        chunks = self._store.read_many(keys[first:end])
+        chunks = self._store.read_in_runs(keys[first:end])
         pieces = [layout.separator] * (2 * len(chunks) + 1)
         pieces[1::2] = chunks
         if first == 0:
