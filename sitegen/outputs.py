@@ -332,6 +332,12 @@ class ListFile:
     def joined(self, chunks: Sequence[bytes]) -> bytes:
         return b"".join(self.pieces(chunks))
 
+    def size(self, sizes: Sequence[int]) -> int:
+        """The size of the file whose chunks are of `sizes`."""
+        if not sizes:
+            return len(self.empty)
+        return len(self.head) + sum(sizes) + len(self.separator) * (len(sizes) - 1) + len(self.tail)
+
     def pieces(self, chunks: Sequence[bytes]) -> list[bytes]:
         """The file's bytes in order, `chunks` among them: written one after the other, or joined."""
         if not chunks:

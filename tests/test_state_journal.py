@@ -235,6 +235,38 @@ def test_a_store_reads_back_what_it_saved_and_keeps_none_of_it_in_memory(tmp_pat
         assert {key: saved[key] for key in expected} == expected
         read = store.load_store(path, store.BlobStore)
         assert {key: read[key] for key in expected} == expected
+        keys = sorted(expected) + rng.sample(sorted(expected), min(5, len(expected)))
+        assert read.read_in_runs(keys) == [expected[key] for key in keys]  # in runs on disk, or not
+
+
+def test_a_data_file_made_cold_is_its_chunks_laid_out_read_back_from_the_store(tmp_path: Path) -> None:
+    """A chunked file made from nothing: its chunks are made once (those kept are not), spilled
+    to the journal as they add up, and the file is written from there a batch at a time.
+    Expected: the bytes ListFile.joined makes of the chunks, and their sizes."""
+    from sitegen import outputs
+    from sitegen.engine.making import _LaidOut, _Stored
+
+    state = BuildState(folder=tmp_path)
+    records = state.records
+    records["key-3"] = b"kept"
+    chunks = {f"slug-{n}": f"chunk {n} ".encode() * (n % 7) for n in range(2500)}
+    chunks["slug-3"] = b"kept"
+    keys = {slug: f"key-{n}" for n, slug in enumerate(chunks)}
+    made: list[str] = []
+    state.spill_as_it_grows("records", 4096)
+    sizes = records.made_sizes(keys, lambda slug: made.append(slug) or chunks[slug])
+    state.spill("records")
+    assert "slug-3" not in made and len(made) == len(chunks) - 1
+    assert list(sizes) == list(map(len, chunks.values()))
+    for layout in (outputs.JSON_LIST, outputs.BIBTEX_LIST, outputs.BROWSE_LIST):
+        written = _Stored(_LaidOut(layout, records, list(keys.values())), layout.size(sizes))
+        expected = layout.joined(list(chunks.values()))
+        assert written.read() == expected and written.size == len(expected)
+        assert b"".join(written.pieces[1000:3001]) == b"".join(
+            layout.pieces(list(chunks.values()))[1000:3001]
+        )
+    empty = _Stored(_LaidOut(outputs.JSON_LIST, records, []), outputs.JSON_LIST.size([]))
+    assert empty.read() == outputs.JSON_LIST.empty and empty.size == len(outputs.JSON_LIST.empty)
 
 
 def test_a_packed_store_read_once_unpickles_each_value_it_reads_and_keeps_none(tmp_path: Path) -> None:

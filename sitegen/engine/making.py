@@ -37,10 +37,11 @@ from sitegen.plan import (
     Rows,
     SearchIndex,
 )
-from sitegen.write import Joined, ManifestOutput, OutputEntry, Patched, Piece, Tally
+from sitegen.write import JOINED_BATCH, Joined, ManifestOutput, OutputEntry, Patched, Piece, Tally
 
 FEW = 16  # slugs looked for in a list one by one (each a scan in C), not with a set of the list
 RENDER_CHUNK = 64  # paper pages a process claims at a time when two share them
+RECORDS_SPILL_EVERY = 64 << 20  # bytes of data files' chunks this process makes before it saves them
 SEARCH_SPILL_EVERY = 64 << 20  # bytes of search cache entries a forked process holds before it saves them
 KEEP_MANIFESTS = 3  # output folders whose files a build knows (e.g. public and the dev server's)
 # An output's path, its inputs digest, its maker.
@@ -340,10 +341,15 @@ class Making:
         # Each chunk is kept under the digest of what it is made of: a key of ~90 bytes, not ~250
         # (~700,000 keys at 100,000 papers, held to the end of the build, and by the next).
         stored = {slug: digest(f"{path} {key}".encode()) for slug, key in keys.items()}
-        chunks = self.state.records.made_values(stored, chunked.chunk)
-        self.chunk_sizes[path] = ChunkSizes(tuple(order), array("q", map(len, chunks)))
-        self.state.spill("records")  # written to the cache now, the chunks leave memory once written
-        return Joined(layout.pieces(chunks))  # not joined first: ~257 MB more for papers.json at 100,000
+        # The chunks made go to the cache as they add up, not all held until the file is written
+        # (~1 GB of records at 100,000 papers, ~257 MB of them papers.json's); the file is
+        # written from there, a batch of chunks at a time.
+        records = self.state.records
+        self.state.spill_as_it_grows("records", RECORDS_SPILL_EVERY)
+        sizes = records.made_sizes(stored, chunked.chunk)
+        self.state.spill("records")
+        self.chunk_sizes[path] = ChunkSizes(tuple(order), sizes)
+        return _Stored(_LaidOut(layout, records, list(stored.values())), layout.size(sizes))
 
     # --- rendering ---
 
@@ -526,6 +532,65 @@ class _Documents(Sequence[Any]):
         return len(self._slugs)
 
 
+class _LaidOut(Sequence[bytes]):
+    """A chunked file's pieces as `layout` lays them out (`ListFile.pieces`), its chunks those
+    of `keys` in `store`, read back a batch at a time, as they are asked for (a slice in one
+    pass, `read_in_runs`): never all held at once."""
+
+    def __init__(self, layout: ListFile, store: BlobStore, keys: list[str]) -> None:
+        self._layout, self._store, self._keys = layout, store, keys
+
+    def __len__(self) -> int:
+        return 2 * len(self._keys) + 1 if self._keys else 1
+
+    @overload
+    def __getitem__(self, index: int) -> bytes: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
+
+    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            assert step == 1, "read in runs"
+            return self._pieces(start, stop)
+        place = range(len(self))[index]
+        return self._pieces(place, place + 1)[0]
+
+    def __iter__(self) -> Iterator[bytes]:
+        for start in range(0, len(self), JOINED_BATCH):
+            yield from self._pieces(start, start + JOINED_BATCH)
+
+    def _pieces(self, start: int, stop: int) -> list[bytes]:
+        """The pieces from place `start` to `stop` (chunk i is at place 2i + 1)."""
+        layout, keys = self._layout, self._keys
+        stop = min(stop, len(self))
+        if start >= stop:
+            return []
+        if not keys:
+            return [layout.empty]
+        first, end = start // 2, stop // 2  # the chunks at places from 2 * first to 2 * end
+        chunks = self._store.read_in_runs(keys[first:end])
+        pieces = [layout.separator] * (2 * len(chunks) + 1)
+        pieces[1::2] = chunks
+        if first == 0:
+            pieces[0] = layout.head
+        if end == len(keys):
+            pieces[-1] = layout.tail
+        return pieces[start - 2 * first : stop - 2 * first]
+
+
+@dataclass(frozen=True)
+class _Stored(Joined):
+    """A chunked file made of `_LaidOut` pieces, whose size is known without reading them."""
+
+    bytes_in_all: int = 0
+
+    @property
+    def size(self) -> int:
+        return self.bytes_in_all
+
+
 def patched_file(
     layout: ListFile, old: Path, made: ChunkSizes, order: tuple[str, ...], new: dict[str, bytes]
 ) -> tuple[Patched, ChunkSizes] | None:
@@ -537,7 +602,7 @@ def patched_file(
     Worked out run by run, not paper by paper: a one-paper edit of a 10,000-paper list is one or
     two runs of papers still next to each other, each one range of the old file."""
     step, sizes = len(layout.separator), made.sizes
-    size = len(layout.head) + sum(sizes) + step * (len(sizes) - 1) + len(layout.tail)
+    size = layout.size(sizes)
     if not sizes or not order or old.stat().st_size != size:
         return None
     starts = list(accumulate(map(add, sizes, repeat(step)), initial=len(layout.head)))
