@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, overload
 from urllib.parse import unquote
 
@@ -142,6 +143,7 @@ DOI_ADDRESS = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.I
 ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)  # arXiv's own DOI: the arXiv id
 
 
+@lru_cache(maxsize=1 << 16)  # a paper's addresses are looked at by each format that cites it
 def address_identifier(url: str) -> tuple[str, str] | None:
     """("arxiv", id without its version) for an arxiv.org/abs or /pdf address, ("doi", DOI) for a
     doi.org address (arXiv's own DOI, 10.48550/arXiv.ID, gives the arXiv id); else None."""
