@@ -144,10 +144,11 @@ class Engine:
 
     @cached_property
     def env(self) -> jinja2.Environment:
-        """The templates' environment; compiled templates are kept in the cache folder for the next
-        build, by their source's checksum (a rebuild rendering three pages need not compile all);
-        without one (the dev server's rebuilds), in this process's memory: compiling the templates
-        of a paper page took ~0.1-0.2 s of each rebuild at 10,000 papers."""
+        """The templates' environment; compiled templates are kept in this process's memory and
+        in the cache folder for the next build, by their source's checksum (a rebuild rendering
+        three pages need not compile all); without a cache folder (the dev server's rebuilds), in
+        memory only: compiling the templates of a paper page took ~0.1-0.2 s of each rebuild at
+        10,000 papers."""
         from sitegen import render
         from sitegen.engine import compiled
 
