@@ -297,6 +297,24 @@ def test_untrusted_text_cannot_break_out_of_the_index_scripts() -> None:
                 assert content["docs"][0][1] == evil.title and content["topics"] == ["<b>"]
 
 
+def test_every_index_file_is_the_compact_json_of_what_it_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The partitions' postings and positions are joined as strings of codes, not encoded by
+    `json`: each file must still be exactly what `json.dumps` makes of the value it holds (every
+    file of an index of the committed papers in many partitions, with an untrusted title)."""
+    small_partitions(monkeypatch)
+    untrusted = document(999, '</script> "quoted" \\ \u00e9t\u00e9', "caf\u00e9 </b> tab\there")
+    corpus = [*committed_documents(), untrusted]
+    files = build_search_bundle(corpus).files
+    checked = 0
+    for path, data in files.items():
+        if path.startswith(search.FOLDER):
+            _, content = file_content(data)
+            expected = json.dumps(content, ensure_ascii=True, separators=(",", ":")).replace("</", "<\\/")
+            assert search.part_body(data) == expected, path
+            checked += 1
+    assert checked > 20
+
+
 @pytest.mark.parametrize("count", [0, 1])
 def test_tiny_sites_build(count: int, tmp_path: Path) -> None:
     bundle = build_search_bundle(SMALL_CORPUS[:count])
@@ -429,6 +447,16 @@ def test_surface_words_are_written_against_their_stem() -> None:
     assert search.encoded_surfaces("studi", ["studies", "study"]) == "0es 1y"
     assert search.encoded_surfaces("x", ["x"]) == "0"
     assert search.encoded_surfaces("generation", ["generat"]) == "3"  # a word's term, against the word
+
+
+def test_every_word_s_term_is_read_back_from_its_surface() -> None:
+    """Each word of the committed papers (and words too unlike their term to share letters),
+    written against its term as the index writes it, reads back as that term."""
+    words = {word: stem(word) for doc in committed_documents() for word in tokenize(doc.text)}
+    words.update({"mice": "mouse", "x": "yyyyyyyyyyyy", "abcdefghijkl": "a"})
+    surfaces = [search.encoded_surfaces(word, [term]) for word, term in words.items()]
+    assert search._terms_of(list(words), surfaces) == list(words.values())
+    assert len(words) > 1000 and any(surface.startswith("=") for surface in surfaces)
 
 
 def test_a_stop_word_and_a_term_spelled_alike_stay_apart() -> None:
