@@ -168,6 +168,34 @@ def test_copy_works_from_file_through_the_selection_fallback(site, context):
     assert watched.errors == []
 
 
+@pytest.mark.parametrize("where", ["file", "root"])
+def test_citation_downloads_from_a_folder_on_disk_say_where_the_files_are(site, origin, context, where):
+    """Chromium ignores `download` on file:// links and shows the file as text: from a folder on
+    disk, each list's download links say which files of the site's folder they are; over HTTP
+    they download and say nothing more."""
+    base = {"file": site.as_uri() + "/", "root": origin + "/"}[where]
+    page = context.new_page()
+    for path in ("papers/index.html", "topics/agents.html"):
+        page.goto(base + path)
+        hint, links = page.locator(".download-hint"), page.locator(".downloads a[download]")
+        hrefs = links.evaluate_all("links => links.map(link => link.getAttribute('href'))")
+        linked = {(site / path).parent.joinpath(href).resolve() for href in hrefs}
+        assert linked and all(file.is_file() for file in linked)
+        if where == "root":
+            expect(hint).to_be_hidden()
+            continue
+        expect(hint).to_be_visible()
+        named = {site / name for name in hint.locator("code").all_inner_texts()}
+        assert named == linked, "the hint names the files the links lead to"
+    if where == "root":
+        with page.expect_download() as download:
+            links.first.click()  # the topic's BibTeX
+        assert download.value.suggested_filename == "agents.bib"
+    else:  # what the hint is for: the browser shows the file instead of saving it
+        links.first.click()
+        expect(page).to_have_url(base + "topics/agents.bib")
+
+
 def test_the_editors_view_has_the_attention_page_and_the_readers_site_has_none(site, tmp_path, context):
     assert not (site / "attention.html").exists()
     editor = tmp_path / "project"

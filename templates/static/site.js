@@ -42,6 +42,15 @@
     });
   }
 
+  // --- citation downloads from a folder on disk -------------------------------------------
+  // Chromium ignores `download` on file:// links and shows the file as text: say where it is.
+  function showDownloadHints() {
+    if (location.protocol !== "file:") { return; }
+    Array.prototype.forEach.call(document.querySelectorAll(".download-hint"), function (hint) {
+      hint.hidden = false;
+    });
+  }
+
   // --- the theme: the system's until the reader chooses; the choice is kept ---------------
   var THEME_KEY = "sitegen-theme";  // theme.js reads it before the page is drawn
 
@@ -986,6 +995,7 @@
 
   function start() {
     setUpCopyButtons();
+    showDownloadHints();
     setUpThemeToggle();
     setUpPaperBrowser();
   }
