@@ -149,7 +149,7 @@ def _render_math(self: object, tokens: Sequence[Token], idx: int, options: objec
     return '<span class="math">' + tokens[idx].content.translate(_HTML_ESCAPES) + "</span>"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Abstract:
     """An abstract as the site shows it: rendered once, kept by the build's cache."""
 

@@ -28,7 +28,7 @@ MONTH_NAMES = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PaperDate:
     """A date as precise as the paper's record gives it: a year, a year and a month, or a day.
 
@@ -82,7 +82,7 @@ class PaperDate:
         return self.isoformat()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A link of a paper's (code, project, data...), as its front matter gives it."""
 
@@ -91,7 +91,7 @@ class Link:
     label: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paper:
     """One paper, as its content file describes it (topics are derived later)."""
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from bibtexparser.middlewares.names import NameParts, parse_single_name_into_parts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     """A person's name in BibTeX's four parts (or an institution's, whole)."""
 
