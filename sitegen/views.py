@@ -19,7 +19,7 @@ from urllib.parse import quote_plus
 from markupsafe import Markup
 
 from sitegen import charts, citations, names, outputs, stemmer, urls
-from sitegen.abstracts import Abstract
+from sitegen.abstracts import Abstract, KeptAbstract
 from sitegen.charts import Chart
 from sitegen.derive import NO_VALUE, Derived, YearCounts, introduced_names, people_of
 from sitegen.model import Library, Paper, address_identifier, identified, page_span
@@ -293,7 +293,7 @@ class SiteData:
 
     listings: Derived  # topics of each paper, the orders, topic groups, years, attention
     bibtex_keys: Mapping[str, str]
-    abstracts: Mapping[str, Abstract]
+    abstracts: Mapping[str, KeptAbstract]
     related: Callable[[], Mapping[str, tuple[str, ...]]]
 
 
@@ -359,7 +359,7 @@ class SiteView:
         return self._by_slug[slug]
 
     def abstract(self, slug: str) -> Abstract:
-        return self.data.abstracts[slug]
+        return self.data.abstracts[slug].with_markdown(self._by_slug[slug].abstract)
 
     def topics_of(self, slug: str) -> tuple[str, ...]:
         return self.data.listings.topics_of[slug]

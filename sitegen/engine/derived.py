@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from sitegen.abstracts import render_abstract
+from sitegen.abstracts import kept_abstract
 from sitegen.config import LoadedConfig
 from sitegen.derive import LISTED, derive
 from sitegen.digests import digest
@@ -137,7 +137,7 @@ def _digest_papers(todo: Sequence[tuple[Path, str]], topics: tuple[Topic, ...]) 
         except SitegenError:
             continue
         key = text_key(stamps[shown])
-        abstract = pack(render_abstract(paper.abstract))  # as the stores keep them
+        abstract = pack(kept_abstract(paper.abstract))  # as the stores keep them
         analysed = (abstract, term_counts(paper))
         done.append((shown, stamps[shown], pack(paper), key, analysed, assign_topics(paper, topics)))
     return done
@@ -164,7 +164,7 @@ def derive_site(
     papers, topics = library.papers, library.topics
     by_slug = papers.by_slug
     with report.timing("parse"):
-        rendered = state.analysed.made_all(text_keys, lambda slug: render_abstract(by_slug[slug].abstract))
+        rendered = state.analysed.made_all(text_keys, lambda slug: kept_abstract(by_slug[slug].abstract))
     with report.timing("taxonomy"):
         topics_of = _patched(
             last.topics_of if last else None,

@@ -559,7 +559,7 @@ class BuildState:
     # The stores, each a journal of its own, read from `folder` when first used: a rebuild
     # starts its forked processes before it reads those it needs later, or not at all.
     papers = _Store(PackedStore)  # content key -> Paper
-    analysed = _Store(PackedStore)  # text key -> Abstract
+    analysed = _Store(PackedStore)  # text key -> KeptAbstract
     topics = _Store(PackedStore)  # rules + content key -> ids; topics.yaml
     records = _Store(BlobStore)  # inputs -> papers.json record or papers.bib entry
     search = _Store(BlobStore)  # for build_search_bundle(cache=)
