@@ -330,9 +330,9 @@ def page_count(papers: int, name: str) -> int:
 
 class SiteView:
     """The one way outputs read the site. Accessors come in the plan's input kinds:
-    `paper`/`paper_as_written`/`abstract`/`topics_of` (a paper), `card`, `snippet`, `related`, `bibtex_key`,
-    `listing`, `list_page`, `topic_refs` (the topics), `topic_cards` (their counts too), `info`,
-    `mode` and `config`."""
+    `paper`/`paper_as_written`/`abstract`/`abstract_text`/`topics_of` (a paper), `card`, `snippet`,
+    `related`, `bibtex_key`, `listing`, `list_page`, `topic_refs` (the topics), `topic_cards` (their
+    counts too), `info`, `mode` and `config`."""
 
     def __init__(self, library: Library, data: SiteData, card_fields: set[str]) -> None:
         self.library, self.data = library, data
@@ -342,6 +342,7 @@ class SiteView:
         self._list_pages: dict[tuple[str, int], ListPage] = {}  # the plan, its inputs and its page ask
         self._bibtex: dict[str, str] = {}
         self._identified: dict[str, Paper] = {}
+        self._texts: dict[str, str] = {}
 
     # --- the accessors: each is one kind of input (sitegen/plan.py) ---
 
@@ -359,7 +360,16 @@ class SiteView:
         return self._by_slug[slug]
 
     def abstract(self, slug: str) -> Abstract:
+        """Both forms of the paper's abstract (for its page), unpickled from the cache at each call."""
         return self.data.abstracts[slug].with_markdown(self._by_slug[slug].abstract)
+
+    def abstract_text(self, slug: str) -> str:
+        """The abstract as plain text (snippets, citations, search, the feed), once a build: most
+        are the paper's Markdown as written, so that holding them costs only this dict's slots."""
+        text = self._texts.get(slug)
+        if text is None:
+            text = self._texts[slug] = self.abstract(slug).text
+        return text
 
     def topics_of(self, slug: str) -> tuple[str, ...]:
         return self.data.listings.topics_of[slug]
@@ -374,7 +384,7 @@ class SiteView:
 
     def snippet(self, slug: str) -> str:
         """The opening of the paper's abstract, as plain text, cut at a word."""
-        return snippet(self.abstract(slug).text, SNIPPET_LENGTH)
+        return snippet(self.abstract_text(slug), SNIPPET_LENGTH)
 
     def related(self, slug: str) -> tuple[str, ...]:
         return self._related.get(slug, ())
@@ -463,18 +473,18 @@ class SiteView:
         paper = self.paper(slug)
         links = record_links(paper)
         address = self.address(slug)
-        abstract = self.abstract(slug).text
+        abstract = self.abstract(slug)
         return PaperView(
             paper=paper,
             card=self.card(slug),
-            abstract_html=Markup(self.abstract(slug).html),
+            abstract_html=Markup(abstract.html),
             links=links,
             find_links=() if _links_to_itself(paper) else find_links(paper.title),
             authors=tuple(names.display(name) for name in paper.authors),
             bibtex=self.bibtex_entry(slug),
             reference=citations.apa_reference(paper),
             meta=highwire_meta(paper),
-            open_graph=open_graph(paper, address, self.info().title, abstract),
+            open_graph=open_graph(paper, address, self.info().title, abstract.text),
             address=address,
             related=tuple(self.cards(self.related(slug))),
             file=paper.path,
@@ -540,10 +550,10 @@ class SiteView:
         return entry
 
     def ris_record(self, slug: str) -> str:
-        return citations.ris_record(self.paper(slug), self.bibtex_key(slug), self.abstract(slug).text)
+        return citations.ris_record(self.paper(slug), self.bibtex_key(slug), self.abstract_text(slug))
 
     def csl_item(self, slug: str) -> dict[str, object]:
-        return citations.csl_item(self.paper(slug), self.bibtex_key(slug), self.abstract(slug).text)
+        return citations.csl_item(self.paper(slug), self.bibtex_key(slug), self.abstract_text(slug))
 
     def record(self, slug: str) -> dict[str, object]:
         """The paper's record in papers.json."""
@@ -582,7 +592,7 @@ class SiteView:
         return SearchDocument(
             url=urls.paper_page(slug),
             title=paper.title,
-            text=self.abstract(slug).text,
+            text=self.abstract_text(slug),
             topics=tuple(refs[t].title for t in self.topics_of(slug) if t in refs),
             date=paper.date.isoformat() if paper.date else "",
             names=introduced_names(paper),
@@ -600,7 +610,7 @@ class SiteView:
         }
         return (
             [self.paper(slug) for slug in slugs],
-            {slug: self.abstract(slug).text for slug in slugs},
+            {slug: self.abstract_text(slug) for slug in slugs},
             topics,
         )
 

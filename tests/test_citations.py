@@ -865,7 +865,7 @@ def test_search_finds_a_paper_by_the_identifier_its_links_give():
         paper=lambda slug: as_the_view_gives(paper),
         topic_refs=dict,
         topics_of=lambda slug: (),
-        abstract=lambda slug: SimpleNamespace(text=""),
+        abstract_text=lambda slug: "",
     )
     document = SiteView.search_document(view, "x")  # type: ignore[arg-type]
     assert set(document.ids) == {"2401.01234", "10.1038/x1"}

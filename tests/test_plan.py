@@ -57,6 +57,7 @@ ACCESSORS: dict[str, Callable[..., Input]] = {
     "paper": lambda slug: Input(PAPER, slug),
     "paper_as_written": lambda slug: Input(PAPER, slug),
     "abstract": lambda slug: Input(PAPER, slug),
+    "abstract_text": lambda slug: Input(PAPER, slug),
     "topics_of": lambda slug: Input(PAPER, slug),
     "card": lambda slug: Input(CARD, slug),
     "snippet": lambda slug: Input(SNIPPET, slug),

@@ -269,21 +269,21 @@ def test_a_data_file_made_cold_is_its_chunks_laid_out_read_back_from_the_store(t
     assert empty.read() == outputs.JSON_LIST.empty and empty.size == len(outputs.JSON_LIST.empty)
 
 
-def test_a_packed_store_read_once_unpickles_each_value_it_reads_and_keeps_none(tmp_path: Path) -> None:
-    """A forked process that reads each abstract once keeps none of them unpickled; a process
-    done with its values lets go of them. Expected: equal values, new objects at each read."""
-    path, packed = tmp_path / "analysed.pickle", store.PackedStore()
-    packed["a"], packed["b"] = ["abstract a"], ["abstract b"]
-    packed.save(path)
-    assert packed["a"] is packed["a"]  # kept once read
-    packed.drop_values()
-    first = packed["a"]
-    assert first == ["abstract a"] and packed["a"] is first  # read again, then kept
-    packed.read_once()
-    assert packed["a"] == ["abstract a"] and packed["a"] is not packed["a"]
-    packed["c"] = ["abstract c"]
-    assert packed["c"] == ["abstract c"] and packed["c"] is not packed["c"]
-    assert packed.used >= {"a", "c"}
+def test_a_packed_store_keeps_what_it_unpickles_and_an_unkept_one_nothing(tmp_path: Path) -> None:
+    """A store of papers keeps each value once read; the abstracts' store unpickles a value at
+    each read and keeps none (held, they would add up to the end of the build). Expected: equal
+    values; the same object again from the first, a new one at each read from the second."""
+    for kind, keeps in ((store.PackedStore, True), (store.UnkeptStore, False)):
+        path, packed = tmp_path / f"{kind.__name__}.pickle", kind()
+        packed["a"], packed["b"] = ["abstract a"], ["abstract b"]
+        packed.save(path)
+        loaded = store.load_store(path, kind)
+        for values in (packed, loaded):
+            first = values["a"]
+            assert first == ["abstract a"] and (values["a"] is first) == keeps
+        packed["c"] = ["abstract c"]
+        assert packed["c"] == ["abstract c"] and (packed["c"] is packed["c"]) == keeps
+        assert packed.used >= {"a", "c"} and loaded.used == {"a"}
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -95,7 +95,6 @@ class Making:
         folder = str(self.output.out)
         with self.output as staged, self._search_index(staged) as search:
             self._make_pages(staged)
-            self._let_go_of_abstracts()
             meanwhile()
             written = search()
             self.state.outputs.pop(folder, None)  # until the new output is in place
@@ -112,13 +111,6 @@ class Making:
         if self.published is not None:
             self.published(staged.put_in_place)
         return written
-
-    def _let_go_of_abstracts(self) -> None:
-        """The pages are made: the abstracts they read are not needed again this build (~240 MB
-        at 100,000 papers, which this process would hold while the search index and the state are
-        saved); a later build in this process reads back those it uses."""
-        self.state.analysed.drop_values()
-        give_back_free_memory()
 
     # --- pages and data files ---
 
@@ -439,7 +431,6 @@ class Making:
             # to the end, then twice over to pickle them, and the other one to unpickle them):
             # only where they are goes back.
             records = state.spill_as_it_grows("search", SEARCH_SPILL_EVERY)
-            state.analysed.read_once()  # each abstract goes into one document
             written = write(store)
             # What it read matters only to a build that drops what it did not read (~20,000 keys).
             used = store.used if self.last is None else set()

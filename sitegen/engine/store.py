@@ -412,37 +412,27 @@ def _journal_header(entries: dict[str, bytes]) -> bytes:
 
 class PackedStore(BlobStore):
     """A store of any values, pickled one by one (`pack`): loading it makes no objects, and a
-    rebuild unpickles only the entries it uses."""
+    rebuild unpickles only the entries it uses, and keeps them."""
+
+    keeps_values = True
 
     def __init__(self) -> None:
         super().__init__()
-        self._values: dict[str, Any] = {}  # read or set so far (unless `read_once`)
-        self._keeps_values = True
+        self._values: dict[str, Any] = {}  # read or set so far (when it `keeps_values`)
 
     def __getitem__(self, key: str) -> Any:
         value = self._values.get(key, _MISSING)
         if value is _MISSING:
             value = pickle.loads(super().__getitem__(key))
-            if self._keeps_values:
+            if self.keeps_values:
                 self._values[key] = value
         self.used.add(key)
         return value
 
     def __setitem__(self, key: str, value: Any) -> None:
         self.set_packed(key, pack(value))
-        if self._keeps_values:
+        if self.keeps_values:
             self._values[key] = value
-
-    def read_once(self) -> None:
-        """Unpickle a value each time it is read from now on, not keep it: for a forked process
-        that reads each value once (the search index's reads every abstract, ~300 MB at 100,000
-        papers that it would hold to its end)."""
-        self._keeps_values = False
-        self.drop_values()
-
-    def drop_values(self) -> None:
-        """Let go of the values unpickled so far: each is unpickled again if read again."""
-        self._values = {}
 
     def set_packed(self, key: str, data: bytes) -> None:
         """Keep a value pickled elsewhere (e.g. by a forked process)."""
@@ -462,6 +452,14 @@ class PackedStore(BlobStore):
     def prune(self, *, drop_unused: bool = True) -> None:
         super().prune(drop_unused=drop_unused)
         self._values = {key: value for key, value in self._values.items() if key in self.entries}
+
+
+class UnkeptStore(PackedStore):
+    """A PackedStore that unpickles a value each time it is read and keeps none: for values a
+    build reads once or twice each, here and there, which kept would add up to the build's end
+    (the abstracts' HTML: ~130 MB at 100,000 papers in each process; the view keeps their text)."""
+
+    keeps_values = False
 
 
 class _ReadWhenUsed(Mapping[str, Any]):
@@ -559,7 +557,7 @@ class BuildState:
     # The stores, each a journal of its own, read from `folder` when first used: a rebuild
     # starts its forked processes before it reads those it needs later, or not at all.
     papers = _Store(PackedStore)  # content key -> Paper
-    analysed = _Store(PackedStore)  # text key -> KeptAbstract
+    analysed = _Store(UnkeptStore)  # text key -> KeptAbstract
     topics = _Store(PackedStore)  # rules + content key -> ids; topics.yaml
     records = _Store(BlobStore)  # inputs -> papers.json record or papers.bib entry
     search = _Store(BlobStore)  # for build_search_bundle(cache=)
