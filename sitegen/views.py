@@ -344,6 +344,10 @@ class SiteView:
         self._identified: dict[str, Paper] = {}
         self._texts: dict[str, str] = {}
 
+    def let_go_of_what_pages_read(self) -> None:
+        """Forget what was kept once made for the pages (asked for again, it is made again)."""
+        self._cards, self._bibtex, self._identified, self._texts = {}, {}, {}, {}
+
     # --- the accessors: each is one kind of input (sitegen/plan.py) ---
 
     def paper(self, slug: str) -> Paper:

@@ -73,7 +73,7 @@ ACCESSORS: dict[str, Callable[..., Input]] = {
     "config": lambda: Input(CONFIG),
 }
 GIVEN_BY_THE_SLUG = {"file_of"}  # accessors of what a slug alone decides: no input
-NOT_FOR_MAKERS = {"all_related"}  # the engine's, for digests
+NOT_FOR_MAKERS = {"all_related", "let_go_of_what_pages_read"}  # the engine's: for digests, for memory
 # What one input's value holds of another's: a paper's digest covers its card's, and the topics'
 # counts (their cards) hold their ids, titles and descriptions.
 COVERS = {PAPER: CARD, COUNTS: TOPICS}
