@@ -20,7 +20,7 @@ from sitegen.abstracts import kept_abstract
 from sitegen.config import LoadedConfig
 from sitegen.derive import LISTED, derive
 from sitegen.digests import digest
-from sitegen.engine import packing  # noqa: F401  (how the related index is pickled)
+from sitegen.engine import packing  # also how the related index is pickled
 from sitegen.engine.inputs import LastMade, PaperKeys, card_key
 from sitegen.engine.memory import give_back_free_memory
 from sitegen.engine.parallel import Inbox, forked, shared_chunks, side_by_side
@@ -343,7 +343,7 @@ def related_papers(
         # and plans meanwhile, and never holds the index (~1 GB at 100,000 papers).
         with forked(
             lambda: find(read()[1], paper_of),
-            then=state.save_related_index,
+            then=partial(_save_related_index, state),
             let_go=partial(_let_go_of_words, state),
         ) as found:
             yield partial(finish, found)
@@ -358,7 +358,7 @@ def related_papers(
 
     def then_save() -> None:
         if save[0]:
-            state.save_related_index()
+            _save_related_index(state)
         else:  # where no process may be forked, as the forked process does: the lag is recorded
             state.related_index_saved_later()
 
@@ -366,6 +366,16 @@ def related_papers(
         library, text_keys = read()
         inbox.send((text_keys, *_behind_the_index(library, text_keys, state, tuning)))
         yield partial(finish, found)
+
+
+def _save_related_index(state: BuildState) -> None:
+    """Save the related index a forked process made or updated, its last step and its peak: the
+    words counted for it let go of (the index holds those it needs), and packed as it is saved."""
+    state.fresh_words = {}
+    index = state.related_index()
+    if isinstance(index, RelatedIndex):
+        packing.pack_in_place(index)
+    state.save_related_index()
 
 
 def _let_go_of_words(state: BuildState) -> None:

@@ -132,4 +132,17 @@ def _restore(state: dict[str, Any]) -> RelatedIndex:
     return index
 
 
+def pack_in_place(index: RelatedIndex) -> None:
+    """Make the index's words, queries and postings packed mappings, as loading it gives them,
+    one value at a time, each let go of as it is packed. Pickling a built index packs them all at
+    once beside the values (at 100,000 papers ~+130 MB at the peak of the process that saves it);
+    this way the room each value leaves is there for the next one's packed form."""
+    for name, (encode, decode, missing) in _PACKED_FIELDS.items():
+        values = getattr(index, name)
+        if isinstance(values, PackedMapping):
+            continue  # as loaded: pickling packs the few values decoded since
+        packed = {key: encode(values.pop(key)) for key in list(values)}
+        setattr(index, name, PackedMapping(packed, encode, decode, missing))
+
+
 copyreg.pickle(RelatedIndex, _reduce)
