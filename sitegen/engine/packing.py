@@ -71,7 +71,10 @@ class PackedMapping(MutableMapping[str, V]):
         return len(self._packed) + len(self._values)
 
     def pack(self) -> dict[str, Any]:
-        """Every entry packed: the untouched ones as they were loaded."""
+        """Every entry packed: the untouched ones as they were loaded (to be read, not changed:
+        when none was decoded, the mapping's own dict, not a copy of ~100,000 entries)."""
+        if not self._values:
+            return self._packed
         return {**self._packed, **{key: self._encode(value) for key, value in self._values.items()}}
 
 
