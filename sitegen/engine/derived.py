@@ -370,12 +370,10 @@ def related_papers(
 
 def _save_related_index(state: BuildState) -> None:
     """Save the related index a forked process made or updated, its last step and its peak: the
-    words counted for it let go of (the index holds those it needs), and packed as it is saved."""
+    words counted for it let go of (the index holds those it needs), and packed as it is written
+    (only when it is: an index that did not change is left as it is)."""
     state.fresh_words = {}
-    index = state.related_index()
-    if isinstance(index, RelatedIndex):
-        packing.pack_in_place(index)
-    state.save_related_index()
+    state.save_related_index(before_writing=packing.pack_in_place)
 
 
 def _let_go_of_words(state: BuildState) -> None:

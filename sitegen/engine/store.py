@@ -604,10 +604,12 @@ class BuildState:
         enough papers changed since; BEHIND_THE_INDEX keeps which)."""
         self._related_changed = False
 
-    def save_related_index(self) -> None:
+    def save_related_index(self, before_writing: Callable[[Any], None] | None = None) -> None:
         """Write the related index where the state was loaded from, when it changed (a forked
-        process that updated it saves it itself)."""
+        process that updated it saves it itself, `before_writing` it, e.g. to pack it)."""
         if self._related_changed and self._related is not None and self.folder is not None:
+            if before_writing is not None:
+                before_writing(self._related)
             write_stamped(self.folder / RELATED_FILE, self._related)
         self._related_changed = False
 
