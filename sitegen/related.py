@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -120,13 +121,22 @@ class RelatedIndex:
     floors: dict[str, float]
 
     @classmethod
-    def build(cls, texts: Mapping[str, str], words_of: Callable[[str], Words], count: int) -> RelatedIndex:
+    def build(
+        cls,
+        texts: Mapping[str, str],
+        words_of: Callable[[str], Words],
+        count: int,
+        words: MutableMapping[str, Words] | None = None,
+    ) -> RelatedIndex:
         """From nothing; `texts` maps each slug to a digest of its text, and `words_of(slug)` gives
-        its words."""
+        its words. `words`: an empty mapping for the index to keep them in (a dict by default; the
+        engine's keeps them packed)."""
         slugs = sorted(texts)
-        words = {slug: words_of(slug) for slug in slugs}
+        words = {} if words is None else words
         frequency: Counter[str] = Counter()
-        for counts in words.values():
+        for slug in slugs:
+            counts = words_of(slug)
+            words[slug] = counts
             frequency.update(counts.keys())
         library = rounded(len(slugs))
         index = cls(
@@ -143,14 +153,20 @@ class RelatedIndex:
         index.floors = {slug: floor for slug, (_, floor) in ranked.items()}
         return index
 
-    def update(self, texts: Mapping[str, str], words_of: Callable[[str], Words], count: int) -> RelatedIndex:
+    def update(
+        self,
+        texts: Mapping[str, str],
+        words_of: Callable[[str], Words],
+        count: int,
+        words: MutableMapping[str, Words] | None = None,
+    ) -> RelatedIndex:
         """The index for the papers of `texts`: this one, updated in place when few changed (only
-        their words are asked for), else a new one."""
+        their words are asked for), else a new one (its words kept in `words`, as `build`'s)."""
         changed = {slug for slug, text in texts.items() if self.texts.get(slug) != text}
         removed = self.texts.keys() - texts.keys()
         big_change = (len(changed) + len(removed)) * REBUILD_SHARE > len(texts)
         if count != self.count or rounded(len(texts)) != self.library or big_change:
-            return RelatedIndex.build(texts, words_of, count)
+            return RelatedIndex.build(texts, words_of, count, words)
         if not changed and not removed:
             return self
         old_terms = {slug: list(self.words.get(slug, ())) for slug in changed | removed}
@@ -217,7 +233,10 @@ class RelatedIndex:
             # A word without weight is too rare (kept, at 0.0) or too common (`_too_common`: left out).
             if weight is not None or frequency[term] <= 1:
                 postings[term][slug] = 0.0 if weight is None else weight
-        query = self.queries[slug] = heapq.nlargest(QUERY_TERMS, vector.items(), key=itemgetter(1))
+        # Each query's words interned: those of words kept packed are strings of their own each
+        # time they are read (~65 MB more at 100,000 papers).
+        heaviest = heapq.nlargest(QUERY_TERMS, vector.items(), key=itemgetter(1))
+        query = self.queries[slug] = [(sys.intern(term), weight) for term, weight in heaviest]
         for term, _ in query:
             self.queriers[term].add(slug)
 

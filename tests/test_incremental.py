@@ -499,13 +499,13 @@ def test_related_papers_updated_after_edits_equal_related_papers_found_from_noth
 
     papers = {f"p{n:03d}": text() for n in range(300)}
 
-    def built_from_nothing() -> RelatedIndex:
-        return RelatedIndex.build({slug: text for slug, (text, _) in papers.items()}, words_of, 5)
+    def built_from_nothing(words: dict[str, dict[str, int]] | None = None) -> RelatedIndex:
+        return RelatedIndex.build({slug: text for slug, (text, _) in papers.items()}, words_of, 5, words)
 
     def words_of(slug: str) -> dict[str, int]:
         return papers[slug][1]
 
-    index = built_from_nothing()
+    index = built_from_nothing(sitegen.engine.packing.packed_words())  # as builds keep the words
     for step in range(30):
         if step % 3 == 0:
             papers[rng.choice(sorted(papers))] = text()
@@ -517,7 +517,8 @@ def test_related_papers_updated_after_edits_equal_related_papers_found_from_noth
             index = pickle.loads(pickle.dumps(index))
         if step % 5 == 2:  # as the process that saves it leaves it: packed where it stands
             sitegen.engine.packing.pack_in_place(index)
-        index = index.update({slug: text for slug, (text, _) in papers.items()}, words_of, 5)
+        texts = {slug: text for slug, (text, _) in papers.items()}
+        index = index.update(texts, words_of, 5, sitegen.engine.packing.packed_words())
         fresh = built_from_nothing()
         assert index.related == fresh.related
         assert index.floors == fresh.floors
@@ -582,6 +583,7 @@ def test_an_edit_ranks_again_only_the_papers_whose_lists_it_can_change(monkeypat
 def test_related_papers_stay_exact_as_a_word_stops_and_starts_being_too_common():
     import random
 
+    from sitegen.engine.packing import packed_words
     from sitegen.related import RelatedIndex
 
     rng = random.Random(3)
@@ -596,7 +598,8 @@ def test_related_papers_stay_exact_as_a_word_stops_and_starts_being_too_common()
     def built_from_nothing() -> RelatedIndex:
         return RelatedIndex.build(texts(), papers.__getitem__, 5)
 
-    index, factors = built_from_nothing(), set()
+    # The words kept packed, as builds keep them, and read whole when a word stops being too common.
+    index, factors = RelatedIndex.build(texts(), papers.__getitem__, 5, packed_words()), set()
     holders = sorted(papers)[:20]
     for slug in [*holders, *reversed(holders)]:  # it drops out of papers one by one, then comes back
         if "common" in papers[slug]:

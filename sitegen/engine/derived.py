@@ -40,7 +40,7 @@ TEXT_CACHE_VERSION = 1  # bump when abstract rendering or word analysis changes
 DIGEST_CHUNK = 64  # paper files a process claims at a time when two share them
 BEHIND_THE_INDEX = "related-index-behind"  # state result: the slugs whose text changed since then
 V = TypeVar("V")
-DigestedPaper = tuple[str, FileStamp, bytes, str, tuple[bytes, dict[str, int]], tuple[str, ...]]
+DigestedPaper = tuple[str, FileStamp, bytes, str, tuple[bytes, packing.Packed], tuple[str, ...]]
 LibraryTexts = tuple[Library, dict[str, str]]  # the library, and each paper's text key by slug
 Related = Callable[[], dict[str, tuple[str, ...]]]
 
@@ -138,7 +138,7 @@ def _digest_papers(todo: Sequence[tuple[Path, str]], topics: tuple[Topic, ...]) 
             continue
         key = text_key(stamps[shown])
         abstract = pack(kept_abstract(paper.abstract))  # as the stores keep them
-        analysed = (abstract, term_counts(paper))
+        analysed = (abstract, packing.pack_words(term_counts(paper)))  # as the related index keeps them
         done.append((shown, stamps[shown], pack(paper), key, analysed, assign_topics(paper, topics)))
     return done
 
@@ -274,10 +274,12 @@ def _words_of(
 
     def words_of(slug: str) -> Words:
         key = text_keys[slug]
-        words = state.fresh_words.get(key)
-        if words is None and known is not None and known.texts.get(slug) == key:
-            words = known.words[slug]
-        return words if words is not None else term_counts(paper_of(slug))
+        fresh = state.fresh_words.get(key)
+        if fresh is not None:
+            return packing.unpack_words(fresh)
+        if known is not None and known.texts.get(slug) == key:
+            return known.words[slug]
+        return term_counts(paper_of(slug))
 
     return words_of
 
@@ -312,11 +314,11 @@ def related_papers(
         known = state.related_index()
         words_of = _words_of(paper_of, text_keys, state, known)
         if known is None:
-            index = RelatedIndex.build(text_keys, words_of, count)
+            index = RelatedIndex.build(text_keys, words_of, count, packing.packed_words())
             state.keep_related_index(index, changed=True)
         else:
             texts = dict(known.texts)  # update() works in place
-            index = known.update(text_keys, words_of, count)
+            index = known.update(text_keys, words_of, count, packing.packed_words())
             state.keep_related_index(index, changed=index is not known or index.texts != texts)
         return index.related
 
@@ -353,7 +355,9 @@ def related_papers(
     def told_then_find() -> dict[str, tuple[str, ...]]:
         state.related_index()  # needs no library: read while the build reads it
         text_keys, fresh_papers, save[0] = inbox.receive()
-        state.fresh_words.update({key: term_counts(paper) for key, paper in fresh_papers.items()})
+        state.fresh_words.update(
+            {key: packing.pack_words(term_counts(paper)) for key, paper in fresh_papers.items()}
+        )
         return find(text_keys, paper_of)  # paper_of reads the library here only if some words are missing
 
     def then_save() -> None:

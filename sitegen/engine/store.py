@@ -547,7 +547,7 @@ class BuildState:
     folder: Path | None = None  # where it was loaded from: the large parts are read from there on demand
     _related: Any = None  # the related-papers index (derive.RelatedIndex), kept in a file of its own
     _related_changed: bool = False
-    fresh_words: dict[str, Any] = field(default_factory=dict)  # text key -> words, counted by this build
+    fresh_words: dict[str, Any] = field(default_factory=dict)  # text key -> packed words, counted this build
     _stores: dict[str, BlobStore] = field(default_factory=dict)  # those read or made so far
     # Output folder (as `outputs` names it) -> its files (write.OutputFiles), listed by the dev
     # server while idle after its last build: the next build's listing, used once, never saved.
