@@ -126,7 +126,6 @@ class Inputs:
         self.view, self.keys, self.templates = view, keys, templates
         self._site: dict[Input, str] = {}
         self._per_paper: tuple[LastMade, dict[str, set[str]]] | None = None
-        self._members: dict[tuple[str, ...], dict[str, str]] = {}
         self._site_digests: dict[Input, str] = {}
         self._column_digests: dict[tuple[str, str], str] = {}  # (kind, list name) -> digest
         self._columns: dict[str, Mapping[str, str]] = {}
@@ -165,8 +164,10 @@ class Inputs:
     def member_keys(self, own: Iterable[str], site: Iterable[Input], slugs: Iterable[str]) -> dict[str, str]:
         """For each of `slugs`, the values of its inputs of the `own` kinds and (digested) of the
         `site` inputs: what one member of a family (a chunk, a search document) is made of."""
-        own_values, site_value = self._own_values(tuple(own)), self.digest(site)
-        return {slug: f"{own_values[slug]} {site_value}" for slug in slugs}
+        # Joined for the slugs asked for, each time: kept for every paper and kind, they were the
+        # largest thing the build held besides the library (~130 MB at 100,000 papers).
+        columns, site_value = [self._column(kind) for kind in own], self.digest(site)
+        return {slug: f"{' '.join([column[slug] for column in columns])} {site_value}" for slug in slugs}
 
     def members_digest(
         self, name: str, own: Iterable[str], site: Iterable[Input], order: str, slugs: Sequence[str]
@@ -192,17 +193,6 @@ class Inputs:
         if found is None:
             values = "\n".join((*slugs, *map(self._column(kind).__getitem__, slugs)))
             found = self._column_digests[kind, order] = digest(values.encode("utf-8"))
-        return found
-
-    def _own_values(self, own: tuple[str, ...]) -> Mapping[str, str]:
-        """Every paper's values of the `own` kinds, joined (worked out once a build: several
-        files are made of the same kinds, e.g. papers.bib and each topic's)."""
-        found = self._members.get(own)
-        if found is None:
-            slugs = list(self.keys.file)
-            columns = [list(map(self._column(kind).__getitem__, slugs)) for kind in own]
-            joined = map(" ".join, zip(*columns, strict=True)) if columns else [""] * len(slugs)
-            found = self._members[own] = dict(zip(slugs, joined, strict=True))
         return found
 
     def _column(self, kind: str) -> Mapping[str, str]:
