@@ -380,8 +380,16 @@ class Making:
             for chunk in shared():
                 making._render(chunk, staged)
 
+        data_files = {file.path for file in self.plan.chunked}
+
         def here() -> None:
-            self._render([job for job in jobs if not urls.is_paper_file(job[0])], staged)
+            own = [job for job in jobs if not urls.is_paper_file(job[0])]
+            self._render([job for job in own if job[0] in data_files], staged)
+            # What the view kept for the data files (each paper's card, identified copy, BibTeX
+            # entry), read again only by the paper's own page and the lists' cards from here: made
+            # again as they are asked for, in the room this leaves (~170 MB at 100,000 papers).
+            self.plan.view.let_go_of_what_pages_read()
+            self._render([job for job in own if job[0] not in data_files], staged)
             render_shared(self)
 
         this_process = os.getpid()
