@@ -57,7 +57,8 @@ BEGIN, END = "<!-- scale:begin -->", "<!-- scale:end -->"
 HUGO = "hugo"
 # Issue 19's targets: (size, what, limit); every one "at most".
 COLD_LIMIT = {100_000: 60.0}
-PEAK_LIMIT_MB = {100_000: 1500.0}
+# 1.5 GB read strictly (1.5e9 bytes), in the MiB bench/run.py reports (`ru_maxrss` / 1024).
+PEAK_LIMIT_MIB = {100_000: 1430.0}
 EDIT_LIMIT = {10_000: 0.5, 100_000: 1.0}
 HUGO_RATIO_LIMIT = 1.5
 FIRST_SEARCH_LIMIT_MS = {100_000: 1000.0}
@@ -187,9 +188,9 @@ def scale_table(results: dict[str, Any]) -> str:
         rows.append(
             (papers, "one abstract edited", f"{edit['seconds']:.2f} s", verdict(edit["seconds"], edit_limit))
         )
-        peak_limit = PEAK_LIMIT_MB.get(size["papers"])
+        peak_limit = PEAK_LIMIT_MIB.get(size["papers"])
         rows.append(
-            (papers, "peak memory (largest of these builds)", f"{peak:.0f} MB", verdict(peak, peak_limit))
+            (papers, "peak memory (largest of these builds)", f"{peak:.0f} MiB", verdict(peak, peak_limit))
         )
         rows += search_rows(papers, size)
     runs = " and ".join(f"{size['cold']['runs']} ({size['papers']:,} papers)" for size in results["sizes"])
