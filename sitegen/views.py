@@ -344,9 +344,13 @@ class SiteView:
         self._identified: dict[str, Paper] = {}
         self._texts: dict[str, str] = {}
 
-    def let_go_of_what_pages_read(self) -> None:
-        """Forget what was kept once made for the pages (asked for again, it is made again)."""
-        self._cards, self._bibtex, self._identified, self._texts = {}, {}, {}, {}
+    def let_go_of_what_pages_read(self, *, but_texts: bool = False) -> None:
+        """Forget what was kept once made for the pages (asked for again, it is made again); but
+        the abstracts' texts when `but_texts` (mostly each paper's own string: little to keep,
+        and each read again from the cache costs a read and an unpickling)."""
+        self._cards, self._bibtex, self._identified = {}, {}, {}
+        if not but_texts:
+            self._texts = {}
 
     # --- the accessors: each is one kind of input (sitegen/plan.py) ---
 

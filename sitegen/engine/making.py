@@ -388,7 +388,8 @@ class Making:
             # What the view kept for the data files (each paper's card, identified copy, BibTeX
             # entry), read again only by the paper's own page and the lists' cards from here: made
             # again as they are asked for, in the room this leaves (~170 MB at 100,000 papers).
-            self.plan.view.let_go_of_what_pages_read()
+            # The abstracts' texts stay: the topic pages' snippets read them all again.
+            self.plan.view.let_go_of_what_pages_read(but_texts=True)
             self._render([job for job in own if job[0] not in data_files], staged)
             render_shared(self)
 
