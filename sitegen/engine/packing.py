@@ -25,8 +25,6 @@ Packed = tuple[str, bytes]  # keys joined by NUL, and their numbers as an array'
 class PackedMapping(MutableMapping[str, V]):
     """A mapping whose values are kept packed until first used."""
 
-    keeps_values = True  # a value decoded or set is kept as it is (it may be changed in place)
-
     def __init__(
         self,
         packed: dict[str, Any],
@@ -40,8 +38,6 @@ class PackedMapping(MutableMapping[str, V]):
         self._missing = missing  # as a defaultdict's factory: makes the value of a key in neither
 
     def __getitem__(self, key: str) -> V:
-        if not self.keeps_values:
-            return self._decode(self._packed[key])
         if key not in self._values:
             if key in self._packed or self._missing is None:
                 self._values[key] = self._decode(self._packed.pop(key))  # KeyError when in neither
@@ -56,9 +52,6 @@ class PackedMapping(MutableMapping[str, V]):
         return default
 
     def __setitem__(self, key: str, value: V) -> None:
-        if not self.keeps_values:
-            self._packed[key] = self._encode(value)
-            return
         self._packed.pop(key, None)
         self._values[key] = value
 
@@ -90,7 +83,11 @@ class UnkeptMapping(PackedMapping[V]):
     read and never changed in place, as each paper's words (decoded twice in a build from nothing,
     once to count and once to place; at 100,000 papers, ~330 MB held as dicts, ~120 MB packed)."""
 
-    keeps_values = False
+    def __getitem__(self, key: str) -> V:
+        return self._decode(self._packed[key])
+
+    def __setitem__(self, key: str, value: V) -> None:
+        self._packed[key] = self._encode(value)
 
 
 def _packed(mapping: Mapping[str, V], encode: Callable[[V], Any]) -> dict[str, Any]:
@@ -108,9 +105,10 @@ def unpack_words(packed: Packed) -> Words:
     return dict(zip(keys.split("\0"), array("I", numbers), strict=True)) if keys else {}
 
 
-def packed_words() -> UnkeptMapping[Words]:
-    """An empty mapping to keep papers' words in, packed (see `UnkeptMapping`)."""
-    return UnkeptMapping({}, pack_words, unpack_words)
+def packed_words(packed: dict[str, Packed] | None = None) -> UnkeptMapping[Words]:
+    """A mapping to keep papers' words in, packed (see `UnkeptMapping`): those of `packed`
+    (by slug, as `pack_words` packed them) to start with."""
+    return UnkeptMapping({} if packed is None else packed, pack_words, unpack_words)
 
 
 def _encode_query(query: list[tuple[str, float]]) -> Packed:
