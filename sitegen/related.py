@@ -129,15 +129,15 @@ class RelatedIndex:
         words: MutableMapping[str, Words] | None = None,
     ) -> RelatedIndex:
         """From nothing; `texts` maps each slug to a digest of its text, and `words_of(slug)` gives
-        its words. `words`: an empty mapping for the index to keep them in (a dict by default; the
-        engine's keeps them packed)."""
+        its words. `words`: the mapping for the index to keep them in (a dict by default; the
+        engine's keeps them packed), with those at hand already: `words_of` is asked for the others."""
         slugs = sorted(texts)
         words = {} if words is None else words
         frequency: Counter[str] = Counter()
         for slug in slugs:
-            counts = words_of(slug)
-            words[slug] = counts
-            frequency.update(counts.keys())
+            if slug not in words:
+                words[slug] = words_of(slug)
+            frequency.update(words[slug].keys())
         library = rounded(len(slugs))
         index = cls(
             count, library, {}, words, frequency, {}, defaultdict(dict), {}, {}, defaultdict(set), {}, {}
@@ -161,7 +161,7 @@ class RelatedIndex:
         words: MutableMapping[str, Words] | None = None,
     ) -> RelatedIndex:
         """The index for the papers of `texts`: this one, updated in place when few changed (only
-        their words are asked for), else a new one (its words kept in `words`, as `build`'s)."""
+        their words are asked for), else a new one (its words kept in `words`, as `build` keeps them)."""
         changed = {slug for slug, text in texts.items() if self.texts.get(slug) != text}
         removed = self.texts.keys() - texts.keys()
         big_change = (len(changed) + len(removed)) * REBUILD_SHARE > len(texts)

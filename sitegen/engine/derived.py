@@ -314,7 +314,10 @@ def related_papers(
         known = state.related_index()
         words_of = _words_of(paper_of, text_keys, state, known)
         if known is None:
-            index = RelatedIndex.build(text_keys, words_of, count, packing.packed_words())
+            # The words counted this build as they were packed, not unpacked to be packed again.
+            fresh = state.fresh_words
+            counted = {slug: fresh[key] for slug, key in text_keys.items() if key in fresh}
+            index = RelatedIndex.build(text_keys, words_of, count, packing.packed_words(counted))
             state.keep_related_index(index, changed=True)
         else:
             texts = dict(known.texts)  # update() works in place
