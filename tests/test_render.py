@@ -307,3 +307,59 @@ def test_an_abstract_kept_without_its_text_gives_back_the_abstract_rendered():
         left_out += kept.text is None
         assert kept.with_markdown(sample) == abstracts.render_abstract(sample), repr(sample)
     assert 0 < left_out < len(samples)  # both forms are seen
+
+
+def _escape_samples() -> list[object]:
+    """Values a template may show: text with every character up to U+02FF (alone and amid
+    others), some further ones, a lone surrogate, str and Markup subclasses, Markup holding
+    markup, numbers, None, objects that give their own HTML, Jinja's undefined."""
+    import jinja2
+    import markupsafe
+
+    class Text(str):
+        pass
+
+    class Safe(markupsafe.Markup):
+        pass
+
+    class Html:
+        def __html__(self) -> str:
+            return "<b>&amp;</b>"
+
+    characters = [chr(point) for point in range(0x300)] + ["\u2028", "\ufeff", "\U0001f600", "\ud800"]
+    samples: list[object] = ["", "a < b && c > d", "'quoted' \"twice\""]
+    samples += characters + [f"x{c}y{c}" for c in characters]
+    samples += [Text("<i>"), Safe("<i>x</i>"), markupsafe.Markup("<b>&amp;</b>"), markupsafe.Markup("")]
+    samples += [0, -7, 2024, 3.5, True, None, Html(), jinja2.Undefined()]
+    return samples
+
+
+def test_the_escape_templates_use_gives_what_markupsafe_gives_for_every_value():
+    import jinja2
+    import markupsafe
+
+    from sitegen import render
+
+    for value in _escape_samples():
+        expected = markupsafe.escape(value)
+        found = render.escape(value)
+        assert found == expected and type(found) is markupsafe.Markup, repr(value)
+    strict = jinja2.StrictUndefined(name="missing")
+    for escape in (markupsafe.escape, render.escape):
+        try:
+            escape(strict)
+        except jinja2.UndefinedError as error:
+            assert "missing" in str(error)
+        else:
+            raise AssertionError("an undefined value must stop the page, whichever escape shows it")
+
+
+def test_templates_show_values_through_that_escape():
+    from sitegen import render
+
+    template = render.make_environment().from_string("<p title='{{ value }}'>{{ value }}</p>")
+    assert template.root_render_func.__globals__["escape"] is render.escape
+    assert template.render(value="<a href=\"x\">'&'</a>") == (
+        "<p title='&lt;a href=&#34;x&#34;&gt;&#39;&amp;&#39;&lt;/a&gt;'>"
+        "&lt;a href=&#34;x&#34;&gt;&#39;&amp;&#39;&lt;/a&gt;</p>"
+    )
