@@ -626,6 +626,10 @@ class TermIndex:
                 found.append(Part(first, [], (postings_name, positions_name)))
                 number += 1
                 continue
+            if self._cut_as_before(last, number, keys[number]):
+                found.append(Part(first, keys[number]))
+                number += 1
+                continue
             cuts = _Cuts(first, self._weight)
             while number < len(last.parts):
                 for key in keys[number]:
@@ -638,6 +642,19 @@ class TermIndex:
                     keys[number] = sorted_as_javascript(last.keys[number])
             found += cuts.found
         return found
+
+    def _cut_as_before(self, last: _LastParts, number: int, keys: list[str]) -> bool:
+        """Whether the decoded partition `number` holds the same `keys` as the last build's, none
+        of whose weights changed, and the next one can be cut from its own first key (kept, or
+        that key still there): cut anew from its first key, it would end where it ended (a cut
+        depends on the keys and weights since the cut before), so it is taken as it is. Most of
+        those an edit decodes: a longer or shorter abstract changes the field length in every
+        posting of the paper's terms, not how many postings they have."""
+        held = last.keys[number]
+        if len(keys) != len(held) or not self._recounted.isdisjoint(held) or not held.issuperset(keys):
+            return False
+        after = number + 1
+        return after not in last.keys or self._holds(last.parts[after][0])
 
     def _keys_by_part(self, last: _LastParts) -> dict[int, list[str]]:
         """The keys now in each partition decoded, by the last build's ranges, sorted."""
@@ -673,7 +690,10 @@ class TermIndex:
         """Forget the postings and positions of `keys` (a partition whose files are made), those
         of terms whose numbers of postings are known (every term of an index made from nothing):
         from here, only `word_lists` and the record read the index, and they read those numbers.
-        At 100,000 papers the postings are ~10 million, as text about the size of the files."""
+        At 100,000 papers the postings are ~10 million, as text about the size of the files. A
+        patched index holds the few partitions an edit decoded: it keeps them."""
+        if self._last is not None:
+            return
         for key in keys:
             if key in self._counts:
                 self.postings.pop(key, None)
