@@ -460,6 +460,47 @@ def test_a_first_build_makes_the_related_index_in_a_forked_process_which_saves_i
     assert_same_as_cold_build(project)
 
 
+def test_a_build_that_reads_every_paper_writes_the_caches_journals_from_its_own_process_only(
+    project, monkeypatch, tmp_path
+):
+    """A big library whose build knows no files (its state lost, or a library grown past the
+    size at which the read is shared out, e.g. by an import) reads every paper and saves them to
+    the cache's journals. The related index on disk is updated once the library is read, from
+    the words counted then: no process forked before the read reads the library again and
+    writes the same journals beside the build (its parse saved under the build's own)."""
+    import sitegen.engine.store
+    from sitegen.engine.store import STATE_DELTA_FILE, STATE_FILE
+
+    tuning = Tuning(parallel_from=2)
+    build(project, tuning=tuning)
+    edit(project / "content/papers/study-3.md", "We study", "We study liver tumour and")
+    settle(project)
+    cache = project / ".sitegen-cache"
+    for lost in (STATE_FILE, STATE_DELTA_FILE, "last-build.pickle"):
+        (cache / lost).unlink(missing_ok=True)
+    sitegen.engine.store._LAST_SAVED.clear()  # as in a new process: the state comes from the files
+    assert (cache / "related-index.pickle").is_file() and (cache / "papers.pickle").is_file()
+
+    log = tmp_path / "saves.log"
+    save = sitegen.engine.store.BlobStore.save
+
+    def logged(store, path):
+        with log.open("a", encoding="utf-8") as handle:  # from whichever process saves
+            handle.write(f"{os.getpid()} {path.name}\n")
+        return save(store, path)
+
+    monkeypatch.setattr(sitegen.engine.store.BlobStore, "save", logged)
+    report = build(project, tuning=tuning)
+    saves = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    assert {"papers.pickle", "analysed.pickle"} <= {name for _, name in saves}, "every paper was read"
+    wrote = {name for pid, name in saves if int(pid) != os.getpid()}
+    assert wrote <= {"search.pickle"}, f"journals written by another process: {sorted(wrote)}"
+    saved = sitegen.engine.store.BuildState.load(cache).related_index()
+    assert saved.texts == report.state.related_index().texts
+    assert saved.texts == build(project, "again", use_cache=False).state.related_index().texts
+    assert_same_as_cold_build(project)
+
+
 def test_the_related_index_is_saved_once_a_few_papers_changed_and_stays_exact_meanwhile(project):
     import sitegen.engine.store
 

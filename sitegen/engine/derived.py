@@ -337,15 +337,22 @@ def related_papers(
     def paper_of(slug: str) -> Paper:
         return read()[0].papers.by_slug[slug]
 
-    if papers < tuning.parallel_from or not state.related_index_unread():
+    # A build with no files known (a first build, or one whose state was lost: an older format,
+    # a damaged file) reads every paper, counting its words, as the read's forked half does: a
+    # process forked before the read would read the library again itself, and save what it
+    # parsed to the cache's journals, which this process writes too.
+    reads_all = len(state.files) < tuning.parallel_from  # as _prefetch_papers decides
+    if papers < tuning.parallel_from or reads_all or not state.related_index_unread():
         read()
         state.keep_latest(BEHIND_THE_INDEX, frozenset())  # saved with the state, when it is
-        if papers < tuning.parallel_from or state.folder is None or not state.related_index_missing():
+        here = papers < tuning.parallel_from or state.folder is None
+        if here or not (reads_all or state.related_index_missing()):
             yield partial(finish, lambda: find(read()[1], paper_of))
             return
-        # A first build: the index is made from nothing in a process forked once the library is
-        # read (every paper's words are counted by then), which saves it too; this one derives
-        # and plans meanwhile, and never holds the index (~1 GB at 100,000 papers).
+        # A first build: the index (made from nothing, or the one on disk updated) is found in a
+        # process forked once the library is read (every paper's words are counted by then),
+        # which saves it too; this one derives and plans meanwhile, and never holds the index
+        # (~1 GB at 100,000 papers).
         with forked(
             lambda: find(read()[1], paper_of),
             then=partial(_save_related_index, state),
