@@ -366,3 +366,28 @@ def test_a_table_that_was_a_tuple_in_between_reads_back_without_the_keys_it_lost
         state.save(tmp_path)
         assert (tmp_path / STATE_DELTA_FILE).exists(), "saved as a delta"
         assert snapshot(read_back(tmp_path)) == expected
+
+
+def test_the_save_that_makes_a_fifth_of_the_journal_dead_rewrites_it_then(tmp_path: Path) -> None:
+    """Every entry made again under a new key (a topics rule changed: each paper's topics are
+    kept under the rules' digest), the old ones dropped as unused: the build that did it writes
+    the journal whole, and the one-paper edit after it appends its entry. Expected: what each
+    save wrote (whole or not, how many entries), and every value read back from the file."""
+    path, saved = tmp_path / "topics.pickle", store.BlobStore()
+    for number in range(300):
+        saved[f"rules-1 paper-{number}"] = b"old" * 40
+    assert saved.save(path).whole
+    saved = store.load_store(path, store.BlobStore)  # the next build's
+    made = {f"paper-{number}": f"rules-2 paper-{number}" for number in range(300)}
+    saved.made_all(made, lambda name: b"new" * 40)  # as a build asks for them: marked used
+    saved.prune()  # the rules-1 entries unused this build: dropped
+    record = saved.save(path)
+    assert record.whole and len(record.keys) == 300, "written whole by the build that made them"
+    saved = store.load_store(path, store.BlobStore)  # the edit's
+    saved["rules-2 paper-7"] = b"edited"
+    record = saved.save(path)
+    assert not record.whole and record.keys == ["rules-2 paper-7"], "the edit appends"
+    read = store.load_store(path, store.BlobStore)
+    expected = {f"rules-2 paper-{number}": b"new" * 40 for number in range(300)}
+    expected["rules-2 paper-7"] = b"edited"
+    assert {key: read[key] for key in read} == expected

@@ -311,12 +311,16 @@ class BlobStore(UsedMapping):
 
     def save(self, path: Path) -> Record | None:
         """Append the entries set since the last save, or rewrite the journal when a fifth of it
-        (or a torn record) is dead weight; returns the record written, if any."""
+        (or a torn record) would be dead weight once they are appended: a build that made most
+        entries again under new keys and saves them at its end (every paper's topics after a
+        rule changed) rewrites it then, rather than appending them for the next build, often a
+        one-paper edit, to rewrite. Returns the record written, if any."""
         live = len(self.entries)
+        new = self.unsaved_entries()
         record = None
-        if self.torn or not self.on_disk or self.on_disk > live + live // 5 + 64:
+        if self.torn or not self.on_disk or self.on_disk + len(new) > live + live // 5 + 64:
             record = self._rewrite(path)
-        elif new := self.unsaved_entries():
+        elif new:
             record = self._append(path, new)
         self.unsaved = set()
         return record
