@@ -371,10 +371,16 @@ class Engine:
         if fields != made_for:
             keys = card_keys_again(view.library, view.data, keys, fields)
             columns = {key: found for key, found in columns.items() if key[0] != CARD}  # of the keys before
-        same_folder = last is not None and last.folder == str(self.out)
-        kept = last.chunk_sizes if last is not None and same_folder else {}
+        # Where each data file's chunks and each list's rows lie, for the next build to patch
+        # them: as this build made them, else as the build that made them left them (the file
+        # kept as it was). That build is the last one even when this one did not work from it
+        # (topics rules changed, or the periodic look at every paper), which may keep them all.
+        made_before = last if last is not None else self.state.latest("site") if self.state else None
+        if not isinstance(made_before, LastMade) or made_before.folder != str(self.out):
+            made_before = None
+        kept = made_before.chunk_sizes if made_before is not None else {}
         listed = {page.path for page in plan.pages if page.rows is not None}
-        layouts = {**(last.row_layouts if last is not None and same_folder else {}), **making.row_layouts}
+        layouts = {**(made_before.row_layouts if made_before is not None else {}), **making.row_layouts}
         return LastMade(
             folder=str(self.out),
             rules=self._rules,
