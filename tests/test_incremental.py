@@ -710,23 +710,32 @@ def test_an_edit_patches_the_data_files_instead_of_joining_every_record_again(pr
     ["{'agent': 1, 'planning': 1}", "{'agent': 1, 'no such word here': 1}"],
     ids=["assignments change", "none changes"],
 )
-def test_the_edit_after_a_topics_rule_change_patches_the_data_files_too(project, monkeypatch, rule):
-    """A build after a topics rule changed looks at every paper again, and keeps the data files
-    whose papers kept their topics as they were; the one-paper edit after it patches them as any
-    edit does (it made them again from every record: ~2-4 s at 10,000 papers, the rule change
-    having changed nothing). Expected: a cold build's output, and no data file joined again."""
+@pytest.mark.parametrize("forked", [False, True], ids=["one process", "shared with a forked one"])
+def test_the_edit_after_a_topics_rule_change_patches_the_data_files_too(project, monkeypatch, rule, forked):
+    """A build after a topics rule changed assigns every paper's topics again (shared with a
+    forked process in a big library) and keeps the data files whose papers kept their topics as
+    they were; the one-paper edit after it patches them as any edit does (it made them again
+    from every record: ~2-4 s at 10,000 papers, the rule change having changed nothing).
+    Expected: a cold build's output after each, and no data file joined again by the edit."""
+    import sitegen.engine.derived
     import sitegen.engine.making
     import sitegen.outputs
 
-    build(project)
+    tuning = BIG if forked else Tuning()
+    build(project, tuning=tuning)
+    shared: list[object] = []
+    derived = sitegen.engine.derived
+    monkeypatch.setattr(derived, "side_by_side", spy(derived.side_by_side, shared))
     edit(project / "content/topics.yaml", "{'agent': 1}", rule)
-    build(project)
+    build(project, tuning=tuning)
+    assert len(shared) == (1 if forked else 0), "every paper's topics assigned in two processes"
+    assert_same_as_cold_build(project)
     patched, joined = [], []
     making = sitegen.engine.making
     monkeypatch.setattr(making, "patched_file", spy(making.patched_file, patched))
     monkeypatch.setattr(sitegen.outputs.ListFile, "joined", spy(sitegen.outputs.ListFile.joined, joined))
     edit(project / "content/papers/study-6.md", "We study", "We carefully study")
-    build(project)
+    build(project, tuning=tuning)
     assert patched and joined == []
     assert_same_as_cold_build(project)
 

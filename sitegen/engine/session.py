@@ -269,6 +269,7 @@ class Engine:
             fields,
             self.state,
             self.report,
+            self.tuning.parallel_from,
         )
         return replace(data, related=self._related)
 
