@@ -688,17 +688,26 @@ def test_building_into_another_folder_does_not_cost_the_first_its_reuse(project)
     assert again.pages_rendered == 0 and again.files_written == 0
 
 
-def test_an_edit_patches_the_data_files_instead_of_joining_every_record_again(project, monkeypatch):
+def edit_watching_the_data_files(
+    project: Path, monkeypatch: pytest.MonkeyPatch, tuning: Tuning | None = None
+) -> tuple[list[object], list[object]]:
+    """One paper's abstract edited and the site built: the data files patched, and joined."""
     import sitegen.engine.making
     import sitegen.outputs
 
-    build(project)
-    patched, joined = [], []
+    patched: list[object] = []
+    joined: list[object] = []
     making = sitegen.engine.making
     monkeypatch.setattr(making, "patched_file", spy(making.patched_file, patched))
     monkeypatch.setattr(sitegen.outputs.ListFile, "joined", spy(sitegen.outputs.ListFile.joined, joined))
     edit(project / "content/papers/study-6.md", "We study", "We carefully study")
+    build(project, tuning=tuning or Tuning())
+    return patched, joined
+
+
+def test_an_edit_patches_the_data_files_instead_of_joining_every_record_again(project, monkeypatch):
     build(project)
+    patched, joined = edit_watching_the_data_files(project, monkeypatch)
     # papers.json, .bib, .ris, .csl.json and the paper's topic's .bib (in that topic's own order)
     assert len(patched) == 5
     assert joined == []
@@ -718,8 +727,6 @@ def test_the_edit_after_a_topics_rule_change_patches_the_data_files_too(project,
     from every record: ~2-4 s at 10,000 papers, the rule change having changed nothing).
     Expected: a cold build's output after each, and no data file joined again by the edit."""
     import sitegen.engine.derived
-    import sitegen.engine.making
-    import sitegen.outputs
 
     tuning = BIG if forked else Tuning()
     build(project, tuning=tuning)
@@ -730,12 +737,7 @@ def test_the_edit_after_a_topics_rule_change_patches_the_data_files_too(project,
     build(project, tuning=tuning)
     assert len(shared) == (1 if forked else 0), "every paper's topics assigned in two processes"
     assert_same_as_cold_build(project)
-    patched, joined = [], []
-    making = sitegen.engine.making
-    monkeypatch.setattr(making, "patched_file", spy(making.patched_file, patched))
-    monkeypatch.setattr(sitegen.outputs.ListFile, "joined", spy(sitegen.outputs.ListFile.joined, joined))
-    edit(project / "content/papers/study-6.md", "We study", "We carefully study")
-    build(project, tuning=tuning)
+    patched, joined = edit_watching_the_data_files(project, monkeypatch, tuning)
     assert patched and joined == []
     assert_same_as_cold_build(project)
 
