@@ -10,6 +10,7 @@ import random
 import shutil
 import subprocess
 import sys
+import time
 from array import array
 from collections.abc import Callable
 from functools import partial
@@ -168,6 +169,28 @@ def test_a_fresh_file_changed_within_its_timestamp_is_read_again(project):
     again = build(project)
     assert not again.nothing_changed
     assert "Study X:" in (project / "public/papers/study-5.html").read_text(encoding="utf-8")
+    assert_same_as_cold_build(project)
+
+
+@pytest.mark.parametrize("content", ["same", "same size", "longer"])
+@pytest.mark.parametrize("mtime", ["settled", "fresh"])
+@pytest.mark.parametrize("files", [1, 40])
+def test_paper_files_touched_but_not_changed_are_nothing_changed(project, files, mtime, content):
+    """A paper file saved as it was, or checked out again, has a new mtime and the same bytes: the
+    rebuild finds nothing changed (and so does the one after it, by the new stamps); a file whose
+    bytes changed too, even keeping its size, is built."""
+    build(project)
+    papers = sorted((project / "content/papers").glob("*.md"))[:files]
+    when = time.time_ns() if mtime == "fresh" else (OLD + 3600) * 10**9
+    for path in papers:
+        os.utime(path, ns=(when, when))
+    if content != "same":
+        edit(papers[0], "Study 0:", "Study O:" if content == "same size" else "Study 0, longer:")
+        os.utime(papers[0], ns=(when, when))
+    report = build(project)
+    assert report.nothing_changed == (content == "same")
+    again = build(project)
+    assert again.nothing_changed and again.files_written == 0
     assert_same_as_cold_build(project)
 
 

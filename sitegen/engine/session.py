@@ -6,12 +6,12 @@ from __future__ import annotations
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sitegen import schema
 from sitegen.config import LoadedConfig
@@ -83,6 +83,25 @@ class LastBuild:
     # key of the content the build used: a rebuild with the same stamps reads these again, and
     # finds nothing changed if their bytes are as that build read them.
     fresh: dict[str, str] = field(default_factory=dict)
+    # For a rebuild whose paper files were touched, not changed (saved as they were, checked out
+    # again): `Fingerprint.shape` of that build, each paper file's mtime (an array "q" of the
+    # listing's order) and the digest of the bytes the build used (DIGEST_BYTES each, in that
+    # order; empty when one was not known).
+    shape: str | None = None
+    mtimes: bytes = b""
+    digests: bytes = b""
+
+
+DIGEST_BYTES = 16  # `digest` as bytes
+
+
+class Fingerprint(NamedTuple):
+    """The stamps of what a build reads, as the no-change check compares them."""
+
+    inputs: str  # a digest of every input and every paper file's stamp
+    shape: str  # the same without the paper files' mtimes: what a file touched, not changed, keeps
+    mtimes: bytes  # each paper file's mtime, an array "q" in the listing's order
+    fresh: tuple[str, ...]  # the paper files too fresh to trust by their stamps (as shown)
 
 
 class Engine:
@@ -115,6 +134,7 @@ class Engine:
         self._stack = ExitStack()
         self._started = 0.0
         self._inputs: str | None = None
+        self._found: Fingerprint | None = None
         self._fresh: tuple[str, ...] = ()  # the paper files too fresh to trust (LastBuild.fresh)
         self._last: LastMade | None = None
         self._keys: PaperKeys | None = None
@@ -165,22 +185,30 @@ class Engine:
 
     def unchanged_since_last_build(self) -> bool:
         """True (with the report filled in) when the last build had the same inputs and its
-        output is intact; only a build in a new process, with a cache folder, asks."""
+        output is intact; only a build in a new process, with a cache folder, asks. Paper files
+        whose mtime moved count as the same input when they hold the same bytes: saved without a
+        change, or checked out again, they would otherwise cost a whole build that finds nothing
+        to make (~1 s at 10,000 papers, against ~0.4 s for this check)."""
         if self.state is not None or self.cache_dir is None:
             return False
         found = _inputs_fingerprint(self.loaded, self.looks.digest, self.out, self.listing)
         if found is None:
             return False
-        self._inputs, self._fresh = found
+        self._found, self._inputs, self._fresh = found, found.inputs, found.fresh
         last = read_stamped(self.cache_dir / LAST_BUILD_FILE)
-        if not isinstance(last, LastBuild) or last.inputs != self._inputs or last.out != str(self.out):
+        if not isinstance(last, LastBuild) or last.out != str(self.out):
             return False
-        if not self._fresh_as_last_read(last.fresh):
+        touched = None if last.inputs == found.inputs else self._only_touched(last, found)
+        if touched is None and (last.inputs != found.inputs or not self._fresh_as_last_read(last.fresh)):
             return False
         manifest: dict[str, OutputEntry] = unpacked(*last.manifest)  # type: ignore[assignment]
         trusted = trusted_manifest(manifest, self.output())
         if trusted is None or trusted.entries.keys() != manifest.keys() or trusted.present != manifest.keys():
             return False
+        if touched is not None:  # the next build finds the new stamps as this one did
+            saved = replace(last, inputs=found.inputs, mtimes=found.mtimes, fresh=touched)
+            with suppress(OSError):  # else the next build reads the touched files again
+                write_stamped(self.cache_dir / LAST_BUILD_FILE, saved)
         for name, value in last.counts.items():
             setattr(self.report, name, value)
         self.report.files_unchanged, self.report.nothing_changed = len(manifest), True
@@ -202,6 +230,53 @@ class Engine:
             if content_key(shown, data) != key:
                 return False
         return True
+
+    def _only_touched(self, last: LastBuild, found: Fingerprint) -> dict[str, str] | None:
+        """When the inputs are the last build's but for paper files' mtimes, and each file whose
+        mtime moved, or too fresh to trust by its stamp (then or now), holds the bytes that build
+        used (a file saved as it was, or checked out again): the keys of the files fresh now, for
+        the next build (LastBuild.fresh); else None."""
+        assert self.listing is not None, "a fingerprint is of a listing"
+        names = [name for name, _ in self.listing]
+        if last.shape != found.shape or len(last.digests) != DIGEST_BYTES * len(names):
+            return None
+        then, now = array("q"), array("q")
+        then.frombytes(last.mtimes)
+        now.frombytes(found.mtimes)
+        if len(then) != len(now):
+            return None
+        pairs = enumerate(zip(then, now, strict=True))
+        moved = {number for number, (before, after) in pairs if before != after}
+        prefix, recheck = shown_prefix(self.loaded), {*last.fresh, *found.fresh}
+        if recheck:
+            moved.update(number for number, name in enumerate(names) if prefix + name in recheck)
+        if len(moved) > MOST_FRESH:
+            return None
+        keys = {}
+        for number in sorted(moved):
+            shown = prefix + names[number]
+            try:
+                data = (self.loaded.root / shown).read_bytes()
+            except OSError:
+                return None
+            used = last.digests[number * DIGEST_BYTES : (number + 1) * DIGEST_BYTES]
+            if bytes.fromhex(digest(data)) != used:
+                return None
+            keys[shown] = content_key(shown, data)
+        return {shown: keys[shown] for shown in found.fresh}
+
+    def _file_digests(self) -> bytes:
+        """LastBuild.digests for this build: the digest of each paper file's bytes it used, in
+        the listing's order; empty when one is not known."""
+        assert self.state is not None
+        if self.listing is None:
+            return b""
+        files, prefix = self.state.files, shown_prefix(self.loaded)
+        try:
+            used = (files[prefix + name].key.rpartition("\0")[2] for name, _ in self.listing)
+            return b"".join(map(bytes.fromhex, used))
+        except (KeyError, ValueError):
+            return b""
 
     def _fresh_keys(self) -> dict[str, str] | None:
         """LastBuild.fresh for this build: the key of what it read of each fresh file (None
@@ -317,8 +392,11 @@ class Engine:
             try:
                 state.save(self.cache_dir, *early)
                 manifest = state.outputs[str(self.out)]
-                fresh = self._fresh_keys()
+                fresh, found = self._fresh_keys(), self._found
                 saved = LastBuild(self._inputs, str(self.out), packed(manifest), counts(report), fresh or {})
+                if found is not None:  # for a rebuild of files touched, not changed
+                    digests = self._file_digests()
+                    saved = replace(saved, shape=found.shape, mtimes=found.mtimes, digests=digests)
                 trusted = self._inputs is not None and fresh is not None
                 write_stamped(self.cache_dir / LAST_BUILD_FILE, saved if trusted else None)
             except OSError as exc:  # the site is in place; the next build works from an older cache
@@ -416,11 +494,12 @@ def _paper_listing(loaded: LoadedConfig) -> PaperListing | None:
 
 def _inputs_fingerprint(
     loaded: LoadedConfig, looks: str, out: Path, listing: PaperListing | None
-) -> tuple[str, tuple[str, ...]] | None:
+) -> Fingerprint | None:
     """A digest of what a build reads (config, topics, `looks`: the templates' and static files'
-    digest, the paper files' stamps), with the paper files changed so recently that their stamps
-    cannot be trusted (as shown); None when they are more than MOST_FRESH (re-reading them all
-    would cost more than it saves) or the content cannot be read."""
+    digest, the paper files' stamps), and of it but the paper files' mtimes, with those mtimes and
+    the paper files changed so recently that their stamps cannot be trusted (as shown); None when
+    they are more than MOST_FRESH (re-reading them all would cost more than it saves) or the
+    content cannot be read."""
     if listing is None:
         return None
     try:
@@ -439,9 +518,11 @@ def _inputs_fingerprint(
             return None
     names = "\0".join(name for name, _ in listing).encode("utf-8", "surrogateescape")
     texts = (STAMP, repr(loaded.config), str(out), looks)
-    parts = (*(text.encode("utf-8", "surrogateescape") for text in texts), topics, names, mtimes, sizes)
+    parts = (*(text.encode("utf-8", "surrogateescape") for text in texts), topics, names, sizes)
     # A digest of each part's: no part can run into the next (a file name may hold a newline).
-    return digest(" ".join(digest(bytes(part)) for part in parts).encode("ascii")), fresh
+    shape = digest(" ".join(digest(bytes(part)) for part in parts).encode("ascii"))
+    inputs = digest(f"{shape} {digest(bytes(mtimes))}".encode("ascii"))
+    return Fingerprint(inputs, shape, bytes(mtimes), fresh)
 
 
 def list_output_while_idle(state: BuildState, out: Path) -> None:
