@@ -153,13 +153,13 @@ def _build_site(
     templates = loaded.config.templates_dir
     looks = Looks.of(loaded.path(templates) if templates else None, loaded)
     engine = Engine(loaded, out, looks, state=state, use_cache=use_cache, published=published, tuning=tuning)
-    if strict and engine.report.warnings:  # site.yaml's, and files skipped as no paper or template
-        raise SitegenError.many(
-            engine.report.warnings,
-            "warnings are errors with --strict",
-            alone="a warning, an error with --strict",
-        )
     with engine, _topics_file_named(loaded):
+        if strict and engine.report.warnings:  # site.yaml's, and files skipped as no paper or template
+            raise SitegenError.many(
+                engine.report.warnings,
+                "warnings are errors with --strict",
+                alone="a warning, an error with --strict",
+            )
         if engine.unchanged_since_last_build():
             _warn_dropped_text(engine, loaded, (), strict=strict)
             return engine.report
