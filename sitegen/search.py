@@ -343,6 +343,7 @@ def index_texts(
         "marks": terms.marks,
         "stopMarks": terms.stop_marks,
         "firsts": terms.firsts,
+        "wordLengths": terms.word_lengths,
     }
     # A file made may be one kept too: two partitions' positions may be the same (e.g. none).
     return IndexTexts(manifest, texts, kept - texts.keys(), record)
@@ -473,7 +474,9 @@ class TermIndex:
         self.firsts: dict[str, int] = {}  # term -> its first document
         # stop word -> per posting: document distance * fields + field, count, positions
         self.stops: dict[str, str] = {}
-        self.words: dict[str, str] = {}  # each word of the text (no stop word) -> its term
+        # Each word of the text (no stop word) -> its term; "" for a word of a partition a patch
+        # decoded, until asked for (`term_of`): most of those words are only written out again.
+        self.words: dict[str, str] = {}
         self.surfaces: dict[str, str] = {}  # word -> encoded_surfaces(word, [its term]), made once
         self.totals: list[int] = [0] * len(FIELDS)  # each field's length, summed over the documents
         self._counts: dict[str, int] = {}  # term -> its postings, when known
@@ -484,6 +487,10 @@ class TermIndex:
         self.stop_marks: dict[str, list[list[int]]] = {}  # the same for stop words (no positions)
         self._first_changed: set[str] = set()  # terms whose first document may have changed (`replace`)
         self._recounted: set[str] = set()  # terms whose number of postings changed (`replace`)
+        # Term -> the lengths of the words (up to LONGEST_SUGGESTED) that have it, one bit a length:
+        # which word lists a term's count is in, without decoding them. A patch only adds bits (a
+        # word lost may not be the term's last of its length): a superset. None: not known.
+        self.word_lengths: dict[str, int] | None = {}
         self._last: _LastParts | None = None  # a patched index: the last build's files (`parsed`)
 
     @classmethod
@@ -547,6 +554,8 @@ class TermIndex:
             index.stops[word], _ = entry.texts()  # a stop word's positions are in its postings
             if entry.count >= MARK_EVERY:
                 index.stop_marks[word] = entry.final_marks()
+        for word, term in words.items():
+            index._add_word_length(word, term)
         corpus.shown = shown
         return index
 
@@ -577,7 +586,7 @@ class TermIndex:
         self.positions.update(zip(terms, positions["positions"], strict=True))
         self.ranks.update(zip(terms, decoded(postings["ranks"]), strict=True))
         words, surfaces = postings["words"], postings["stems"]
-        self.words.update(zip(words, _terms_of(words, surfaces), strict=True))
+        self.words.update(dict.fromkeys(words, ""))
         self.surfaces.update(zip(words, surfaces, strict=True))
         self.stops.update(zip(positions["stops"], positions["stopPostings"], strict=True))
         last.keys[number] = {*terms, *words, *positions["stops"]}
@@ -721,6 +730,18 @@ class TermIndex:
             })  # fmt: skip
         return found
 
+    def _add_word_length(self, word: str, term: str) -> None:
+        length = _js_length(word)
+        if self.word_lengths is not None and length <= LONGEST_SUGGESTED:
+            self.word_lengths[term] = self.word_lengths.get(term, 0) | 1 << length
+
+    def term_of(self, word: str) -> str:
+        """The term of `word`, a word of the text."""
+        term = self.words[word]
+        if not term and word in self.surfaces:  # decoded, not asked for yet (or the empty term)
+            term = self.words[word] = _terms_of([word], [self.surfaces[word]])[0]
+        return term
+
     def _surface(self, word: str) -> str:
         found = self.surfaces.get(word)
         if found is None:
@@ -736,16 +757,25 @@ class TermIndex:
         lost = last.words_decoded - self.words.keys()
         lost_lengths = set(map(_js_length, lost))
         recounted = self._recounted
+        recounted_lengths = ~0  # the lists that may hold a word of a term counted again: all...
+        if self.word_lengths is not None:  # ...unless known
+            recounted_lengths = 0
+            for term in recounted:
+                recounted_lengths |= self.word_lengths.get(term, 0)
         found: dict[int, str | KeptFile] = {}
         for length in sorted({*map(int, last.word_files), *gained}):
             if length > LONGEST_SUGGESTED:
                 continue
             name = last.word_files.get(str(length))
+            same_words = length not in gained and length not in lost_lengths
+            if name and same_words and not recounted_lengths >> length & 1:
+                found[length] = KeptFile(name)  # as below, without decoding it
+                continue
             old: dict[str, Any] = (
                 json.loads(last.texts[name]) if name else {"words": [], "stems": [], "used": ""}
             )
             terms = _terms_of(old["words"], old["stems"])
-            if name and length not in gained and length not in lost_lengths and recounted.isdisjoint(terms):
+            if name and same_words and recounted.isdisjoint(terms):
                 found[length] = KeptFile(name)  # as the loop below finds it, without its work
                 continue
             listed = zip(old["stems"], _CODE.findall(old["used"]), terms, strict=True)
@@ -783,6 +813,7 @@ class TermIndex:
         for word, term in change.words_gained.items():
             if word not in self.words:
                 self.words[word] = term
+            self._add_word_length(word, term)
         for word in change.words_lost:
             # Gone already when another changed paper that had it was replaced first.
             if word in self.words and not self._said_elsewhere(word, number, corpus):
@@ -858,7 +889,7 @@ class TermIndex:
 
     def _said_elsewhere(self, word: str, number: int, corpus: _Corpus) -> bool:
         """Whether a document other than `number` has `word` (among those with its term)."""
-        term = self.words[word]
+        term = self.term_of(word)
         values = decoded_codes(_CODE.findall(self.postings.get(term, "")))
         documents = set(accumulate(place // len(FIELDS) for place in values[0::3]))
         documents.discard(number)
@@ -1176,6 +1207,7 @@ def patched_terms(corpus: _Corpus, last: LastIndex, cache: SearchCache) -> TermI
     needed = {key for change, was in zip(changes, old, strict=True) for key in change.keys(was)}
     terms = TermIndex.parsed(manifest, texts, needed)
     terms.marks, terms.stop_marks, terms.firsts = record["marks"], record["stopMarks"], firsts
+    terms.word_lengths = record.get("wordLengths")  # (None from a record made before they were kept)
     for number, change in zip(changed, changes, strict=True):
         terms.replace(number, change, corpus)
     terms.rank_again(corpus)
