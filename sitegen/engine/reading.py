@@ -37,6 +37,11 @@ def content_key(shown: str, data: bytes) -> str:
     return f"{shown}\0{digest(data)}"
 
 
+def content_digest(key: str) -> bytes:
+    """The digest of the file's bytes a `content_key` holds, as bytes (DIGEST_BYTES)."""
+    return bytes.fromhex(key.rpartition("\0")[2])
+
+
 def text_digest(paper: Paper) -> str:
     """A digest of what a paper's rendered abstract and words are made from."""
     return digest(f"{paper.title}\0{paper.abstract}".encode())

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from sitegen import schema
 from sitegen.config import LoadedConfig
-from sitegen.digests import digest
+from sitegen.digests import DIGEST_BYTES, digest
 from sitegen.engine.journal import Packed, Part, packed, unpacked
 from sitegen.engine.looks import ROOT_FOLDER, Looks
 from sitegen.engine.memory import no_full_collections
 from sitegen.engine.parallel import first_call, forked
-from sitegen.engine.reading import SETTLE_NS, content_key
+from sitegen.engine.reading import SETTLE_NS, content_digest, content_key
 from sitegen.engine.report import BuildReport, counts
 from sitegen.engine.store import (
     LAST_BUILD_FILE,
@@ -92,9 +92,6 @@ class LastBuild:
     shape: str | None = None
     mtimes: bytes = b""
     digests: bytes = b""
-
-
-DIGEST_BYTES = 16  # `digest` as bytes
 
 
 class Fingerprint(NamedTuple):
@@ -265,10 +262,10 @@ class Engine:
                 data = (self.loaded.root / shown).read_bytes()
             except OSError:
                 return None
-            used = last.digests[number * DIGEST_BYTES : (number + 1) * DIGEST_BYTES]
-            if bytes.fromhex(digest(data)) != used:
+            key = content_key(shown, data)
+            if content_digest(key) != last.digests[number * DIGEST_BYTES : (number + 1) * DIGEST_BYTES]:
                 return None
-            keys[shown] = content_key(shown, data)
+            keys[shown] = key
         return {shown: keys[shown] for shown in found.fresh}
 
     def _file_digests(self) -> bytes:
@@ -279,8 +276,7 @@ class Engine:
             return b""
         files, prefix = self.state.files, shown_prefix(self.loaded)
         try:
-            used = (files[prefix + name].key.rpartition("\0")[2] for name, _ in self.listing)
-            return b"".join(map(bytes.fromhex, used))
+            return b"".join(content_digest(files[prefix + name].key) for name, _ in self.listing)
         except (KeyError, ValueError):
             return b""
 
