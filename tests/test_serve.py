@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -505,16 +506,32 @@ def test_loopback_detection_and_the_printed_address():
     assert browsable_url("http://192.168.1.20:8000/") == "http://192.168.1.20:8000/"
 
 
+@contextmanager
+def ctrl_c_as_in_a_terminal() -> Iterator[None]:
+    """Processes started in the block get Ctrl-C (SIGINT) as a terminal gives it, even when these
+    tests run as a background job of a script, whose shell ignores SIGINT for them: an ignored
+    signal stays ignored in a child, and Python leaves it so; a handled one is reset by exec."""
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_the_command_serves_and_stops_cleanly_on_ctrl_c_and_sigterm(make_project, stop_signal):
     root = make_project(FILES)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "serve", "--port", "0"],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with ctrl_c_as_in_a_terminal():
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sitegen", "serve", "--port", "0"],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     try:
         assert process.stdout is not None
         url = ""
