@@ -66,10 +66,15 @@ def edit_paper(project: Path, kind: str, run: int) -> None:
     if kind == "added":
         add_or_delete(project, run)
         return
-    papers = sorted((project / "content" / "papers").glob("*.md"))
-    path = papers[len(papers) // 2 + list(EDITS).index(kind)]
+    path = edited_file(project, kind)
     paper = parse_paper(path.read_text(encoding="utf-8"), str(path), path.stem)
     path.write_text(dump_paper(EDITS[kind](paper, run)), encoding="utf-8")
+
+
+def edited_file(project: Path, kind: str) -> Path:
+    """The paper file an edit of `kind` (not `added`) changes."""
+    papers = sorted((project / "content" / "papers").glob("*.md"))
+    return papers[len(papers) // 2 + list(EDITS).index(kind)]
 
 
 def add_or_delete(project: Path, run: int) -> None:
