@@ -1,7 +1,9 @@
 """`sitegen import` end to end: files written, re-imports, hand edits, years, bad input, dry runs."""
 
 import datetime as dt
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -290,8 +292,21 @@ def test_windows_line_endings_and_a_byte_order_mark_are_read(project, run_cli, t
     assert code == 0 and len(list((project / "content" / "papers").glob("*.md"))) == 4
 
 
-def test_written_files_are_readable_by_others_like_any_new_file(project, run_cli, tmp_path):
-    run_cli(project, "import", tmp_path / "dump.txt")
-    for path in (project / "content").rglob("*"):
-        if path.is_file():
-            assert path.stat().st_mode & 0o044 == 0o044, path
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_written_files_are_readable_by_others_like_any_new_file(project, run_cli, tmp_path, umask):
+    """Files are written atomically, through a temporary file (made private, 0600), yet get the
+    mode any new file gets under the user's umask: readable by others under the usual 022, by
+    the group only under 027 (the umask is set here: the one these tests run under may be either)."""
+    before = os.umask(umask)
+    try:
+        probe = tmp_path / "any-new-file"
+        probe.write_text("", encoding="utf-8")
+        expected = stat.S_IMODE(probe.stat().st_mode)
+        run_cli(project, "import", tmp_path / "dump.txt")
+    finally:
+        os.umask(before)
+    assert expected == 0o666 & ~umask
+    written = [path for path in (project / "content").rglob("*") if path.is_file()]
+    assert written
+    for path in written:
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
