@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -232,3 +233,15 @@ def settle(root: Path) -> None:
 
 def file_tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def bind_unix_socket(folder: Path, name: str) -> None:
+    """A socket file `name` in `folder`, bound from inside it: a socket's address holds at most
+    ~107 bytes, which a whole path under a long temporary folder (a CI runner's) passes."""
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        with socket.socket(socket.AF_UNIX) as unix:
+            unix.bind(name)
+    finally:
+        os.chdir(here)

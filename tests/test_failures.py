@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
@@ -20,7 +19,7 @@ import sitegen.write
 from sitegen.build import Tuning, build_site
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
-from tests.conftest import REPO, SITE_YAML
+from tests.conftest import REPO, SITE_YAML, bind_unix_socket
 from tests.test_build import project_files
 from tests.test_publish import tree
 
@@ -112,8 +111,7 @@ def special_files(folder: Path, stem: str, suffix: str) -> dict[str, str]:
     made[f"{stem}-gone{suffix}"] = "a symbolic link to a file that does not exist"
     os.mkfifo(folder / f"{stem}-pipe{suffix}")  # reading it would wait for ever
     made[f"{stem}-pipe{suffix}"] = "a named pipe, not a file"
-    with socket.socket(socket.AF_UNIX) as unix:
-        unix.bind(str(folder / f"{stem}-socket{suffix}"))
+    bind_unix_socket(folder, f"{stem}-socket{suffix}")
     made[f"{stem}-socket{suffix}"] = "a socket, not a file"
     return made
 

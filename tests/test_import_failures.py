@@ -9,12 +9,12 @@ import errno
 import json
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
 from sitegen import importer
+from tests.conftest import bind_unix_socket
 
 DATA = Path(__file__).parent / "data" / "listings"
 
@@ -40,9 +40,7 @@ def make_special(path: Path, kind: str) -> None:
     if kind == "fifo":
         os.mkfifo(path)
     elif kind == "socket":
-        server = socket.socket(socket.AF_UNIX)
-        server.bind(str(path))
-        server.close()
+        bind_unix_socket(path.parent, path.name)
     elif kind == "folder":
         path.mkdir()
     elif kind == "loop":
