@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -86,9 +87,19 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=chromium_env()
+        )
         yield chromium
         chromium.close()
+
+
+def chromium_env() -> dict[str, str]:
+    """The environment Chromium starts in. It makes its sockets in the temporary folder and stops
+    ("Socket path too long") where that folder's path leaves too little of a socket address's
+    ~107 bytes for the names it adds (~45): a CI runner's temporary folder may be that long."""
+    folder = tempfile.gettempdir()
+    return {**os.environ, "TMPDIR": folder if len(folder) <= 50 else "/tmp"}
 
 
 @pytest.fixture(scope="session")
