@@ -552,6 +552,11 @@ def _page_evidence(
         if verdict.same:
             return (2, verdict.strength), verdict.reason
         if source in sources:
+            # The page this listing made, its title and abstract rewritten by the editor: it
+            # still carries the entry's DOI or arXiv id (and none other, checked above).
+            shared = shared_identifier(mine, page.current)
+            if shared:
+                return (1, 1.0), f"listed in its sources; same identifier {shared}"
             overlap, what = _overlap(mine, page.current)
             if overlap >= SOURCE_OVERLAP:
                 return (1, overlap), f"listed in its sources; {what}"

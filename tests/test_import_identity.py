@@ -338,3 +338,33 @@ def test_a_title_alone_is_weighed_against_author_counts_and_years(
         assert daily_page["authors_count"] == counts[0] and daily_page["date"].year == 2022
     else:
         assert "merged " in err and "same title; no abstract to compare" in err, err
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("doi", "10.1000/rewritten.7"), ("eprint", "2401.54321")], ids=["doi", "arxiv"]
+)
+def test_without_the_import_state_a_page_whose_title_and_abstract_were_rewritten_is_found_by_its_identifier(
+    make_project, run_cli, tmp_path, field, value
+):
+    """Nothing of the title or abstract left to compare: the page still lists the listing among
+    its sources and carries the entry's identifier, so it is the page (not a second one)."""
+    project = make_project()
+    listing = tmp_path / "refs.bib"
+    archive = ", archivePrefix={arXiv}" if field == "eprint" else ""
+    listing.write_text(
+        f"@article{{k1, title={{Original Title for a Hand Edit}}, author={{Smith, John and Brown, Ann}},"
+        f" journal={{Radiology}}, year={{2019}}, {field}={{{value}}}{archive},"
+        f" abstract={{An abstract about chest CT and nodules.}}}}\n",
+        encoding="utf-8",
+    )
+    run_cli(project, "import", listing)
+    [path] = (project / "content" / "papers").glob("*.md")
+    text = path.read_text(encoding="utf-8").replace("Original Title for a Hand Edit", "A Title of My Own")
+    text = text.replace("An abstract about chest CT and nodules.", "My own summary, in other words.")
+    path.write_text(text, encoding="utf-8")
+    (project / "content" / ".import-state.json").unlink()
+    code, _, err = run_cli(project, "import", listing)
+    assert code == 0, err
+    assert sorted((project / "content" / "papers").glob("*.md")) == [path], err
+    assert path.read_text(encoding="utf-8") == text
+    assert "0 new, 0 merged, 1 already imported" in err
