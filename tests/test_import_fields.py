@@ -94,3 +94,49 @@ def test_an_arxiv_record_keeps_its_class_and_versioned_address_and_a_paper_its_e
             "event-title": "MICCAI 2020"}]  # fmt: skip
     [entry] = parse_listing(json.dumps(csl), "a.json").entries
     assert entry.venue == "Proc. MICCAI" and dict(entry.extra) == {"event-title": "MICCAI 2020"}
+
+
+@pytest.mark.parametrize("tag", sorted(set(rispy.TAG_KEY_MAPPING) - {"TY", "ER"}))
+def test_no_value_of_a_ris_tag_given_twice_vanishes(tag):
+    """rispy keeps the first value of a tag that has one (`DO`, `AB`, `PY`...) and drops the
+    others without a word: each value must still be found."""
+    first, second = f"Zqx{tag}first", f"Zqx{tag}second"
+    text = f"TY  - JOUR\nTI  - Sweep record\n{tag}  - {first} marker\n{tag}  - {second} marker\nER  - \n"
+    listing = parse_listing(text, "sweep.ris")
+    assert found(listing, first) and found(listing, second), tag
+
+
+@pytest.mark.parametrize(("used", "other"), [("TI", "T1"), ("AB", "N2")])
+def test_a_ris_title_or_abstract_beside_the_one_read_is_kept_when_it_says_something_else(used, other):
+    title = "" if used == "TI" else "TI  - Sweep record\n"
+    text = f"TY  - JOUR\n{title}{used}  - Zqxread marker\n{other}  - Zqxother marker\nER  - \n"
+    listing = parse_listing(text, "sweep.ris")
+    assert found(listing, "Zqxread") and found(listing, "Zqxother")
+    same = text.replace("Zqxother", "Zqxread")
+    assert parse_listing(same, "sweep.ris").entries[0].extra == ()
+
+
+@pytest.mark.parametrize("tag", ris_tags())
+def test_no_ris_tag_vanishes_beside_an_arxiv_address(tag):
+    """A record's arXiv id is looked for in several tags (`UR`, `DO`, `AN`, `M3`): the tag that
+    did not give it is still kept."""
+    marker = f"Zqx{tag}"
+    arxiv = "UR  - https://arxiv.org/abs/2101.00005\n"
+    text = f"TY  - JOUR\nTI  - Sweep record\n{arxiv}{tag}  - {marker} marker\nER  - \n"
+    assert found(parse_listing(text, "sweep.ris"), marker), tag
+
+
+def test_a_ris_address_keeps_its_semicolons_and_a_line_of_several_is_split_at_each_address():
+    address = "https://onlinelibrary.wiley.com/doi/10.1002/(SICI)1097-0258(19980815)17:15<1661::AID-SIM968>3.0.CO;2-2"
+    session = "https://example.org/article.do;jsessionid=ABC123?id=7"
+    several = f"{session}; https://example.org/b ;www.example.org/c"
+    text = f"TY  - JOUR\nTI  - T\nUR  - {address}\nUR  - {several}\nER  - \n"
+    [entry] = parse_listing(text, "a.ris").entries
+    assert [entry.url, *(link.url for link in entry.links)][:3] == [address, session, "https://example.org/b"]
+    assert "www.example.org/c" in json.dumps(dataclasses.asdict(entry))
+
+
+def test_a_ris_abstract_given_twice_is_two_paragraphs_and_a_wrapped_line_is_one():
+    text = "TY  - JOUR\nTI  - T\nAB  - First part\n  wrapped here.\nAB  - Second part.\nER  - \n"
+    [entry] = parse_listing(text, "a.ris").entries
+    assert entry.abstract == "First part wrapped here.\n\nSecond part."

@@ -290,10 +290,16 @@ class Record:
                               "the paper is left undated (add `date:` to its page)")  # fmt: skip
 
     def keep(self, name: str, value: str | None) -> None:
-        """Keep a field under `extra` (never drop what a record says)."""
+        """Keep a field under `extra` (never drop what a record says): a second value kept under
+        the same name (a RIS tag given twice) follows the first, after "; "."""
         value = plain(value)
-        if value and name not in self.extra:
+        kept = self.extra.get(name)
+        if not value:
+            return
+        if kept is None:
             self.extra[name] = value
+        elif value not in kept.split("; "):
+            self.extra[name] = f"{kept}; {value}"
 
     def entry(self) -> RawEntry:
         """The RawEntry; an arXiv record's venue says "arXiv", a preprint without a published

@@ -3,7 +3,8 @@
 rispy reads the records and maps their two-letter tags to names. It skips a record that is not
 closed by `ER  -` without a word, so the records' starts and ends are checked here first: a
 record left open is an error naming its line, and nothing is imported. Tags sitegen has no place
-for are kept under `extra`, by their tag.
+for are kept under `extra`, by their tag; so are the values past the first of a tag that has one
+(rispy keeps only the first of `DO  - ` given twice), but a repeated `AB`'s, each a paragraph.
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ USED = {"type_of_reference", "title", "primary_title", "authors", "first_authors
 EDITED = ("CHAP", "BOOK", "EDBOOK", "CONF", "CPAPER")
 VENUES = ("journal_name", "secondary_title", "alternate_title3", "alternate_title1", "alternate_title2")
 TAGS = {name: tag for tag, name in rispy.TAG_KEY_MAPPING.items()}
+# Every tag read as a list of its values (one a line it starts), so that none given twice is lost;
+# the tags whose values are lists anyway (`AU`, `KW`, `UR`...) keep their names' plural meaning.
+EVERY_TAG = list(rispy.TAG_KEY_MAPPING)
+LISTS = {rispy.TAG_KEY_MAPPING[tag] for tag in rispy.LIST_TYPE_TAGS}
+ALTERNATIVE_OF = {"primary_title": "title", "notes_abstract": "abstract"}  # read when the other is not there
+# Several addresses in one `UR` line are split where a `;` comes before the next one's scheme; a
+# `;` inside an address (`...3.0.CO;2-2`, `article.do;jsessionid=...`) is part of it.
+NEXT_ADDRESS = re.compile(r"\s*;\s*(?=(?:[a-z][a-z0-9+.-]*:|www\.))", re.IGNORECASE)
 
 
 def sniff(text: str, name: str) -> bool:
@@ -66,7 +75,12 @@ def sniff(text: str, name: str) -> bool:
 def parse(text: str, source: str, shown: str) -> Listing:
     starts = _record_lines(text, shown)
     try:
-        found = rispy.loads(text, skip_unknown_tags=False)
+        found = rispy.loads(
+            _continued_lines_joined(text),
+            skip_unknown_tags=False,
+            list_tags=EVERY_TAG,
+            delimiter_tags_mapping={},
+        )
     except Exception as exc:  # rispy's own complaint, about the file as a whole
         hint = "each record starts with `TY  - ` and ends with `ER  - `"
         line = starts[0] if starts else 1
@@ -97,6 +111,20 @@ def _record_lines(text: str, shown: str) -> list[int]:
     return starts
 
 
+def _continued_lines_joined(text: str) -> str:
+    """The text with each line that continues a tag's value (a line rispy reads as no tag's, such
+    as an abstract wrapped over lines) joined to the one before, as rispy joins them: with every
+    tag a list, rispy would make each line a value of its own, not a part of the value."""
+    parser, lines = rispy.RisParser(), list[str]()
+    for line in text.split("\n"):
+        tag, content = parser.parse_line(line)
+        if tag is None and lines:
+            lines[-1] = f"{lines[-1].rstrip()} {content}" if content else lines[-1]
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def _first(fields: dict[str, Any], *names: str) -> str | None:
     for name in names:
         value = fields.get(name)
@@ -112,7 +140,8 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     key = _first(fields, "id") or f"{kind} record at line {line}"
     record = Record(source, line, key)
     record.title = markup_text(_first(fields, "title", "primary_title") or "")  # publishers' `<i>`
-    record.abstract = markup_text(_first(fields, "abstract", "notes_abstract") or "")
+    abstract = "abstract" if fields.get("abstract") else "notes_abstract"
+    record.abstract = markup_text("\n\n".join(map(str, fields.get(abstract) or [])))  # twice: two paragraphs
     record.authors = _people(fields, "authors") or _people(fields, "first_authors")
     record.type = TYPES.get(kind, "misc")
     if kind not in TYPES:
@@ -140,7 +169,7 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
         written, read = year, _ris_date(year)  # `PY  - 2019/03/15/` is a whole date too
     record.take_date(written, read)
     record.doi = clean_doi(_first(fields, "doi"))
-    urls = [str(u) for u in fields.get("urls") or []]
+    urls = [u for line in fields.get("urls") or [] for u in NEXT_ADDRESS.split(str(line)) if u]
     tagged = (_first(fields, name) for name in ("doi", "accession_number", "type_of_work"))
     places = [*urls, *tagged, record.venue]
     record.arxiv = next((found for found in map(arxiv_id, places) if found), None)
@@ -169,10 +198,29 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     attachment = _first(fields, "file_attachments1")
     if attachment and not web_address(attachment):
         record.keep("L1", attachment)  # a file on the exporter's disk
-    if record.arxiv is None:
-        record.keep("AN", _first(fields, "accession_number"))
-        record.keep("M3", _first(fields, "type_of_work"))
+    for name in ("accession_number", "type_of_work"):  # kept, unless it was the arXiv id
+        value = _first(fields, name)
+        if value and (record.arxiv is None or arxiv_id(value) != record.arxiv):
+            record.keep(TAGS[name], value)
+    _keep_the_rest(record, fields, abstract)
     return record
+
+
+def _keep_the_rest(record: Record, fields: dict[str, Any], abstract: str) -> None:
+    """Keep under `extra` what a record says that no field took: the values past the first of a
+    tag read for one value (a second `DO`, `TI` or `PY`), and those of a `T1` or `N2` beside the
+    `TI` or `AB` that was read, when they say something else."""
+    for name, values in fields.items():
+        read = name in USED or (name == "number" and record.issue)  # an article's issue
+        if not read or name in LISTS or name == abstract or not isinstance(values, list):
+            continue
+        rest = values[1:]
+        read_instead = ALTERNATIVE_OF.get(name)
+        if read_instead and fields.get(read_instead):
+            said = {" ".join(str(value).split()) for value in fields[read_instead]}
+            rest = [value for value in values if " ".join(str(value).split()) not in said]
+        for value in rest:
+            record.keep(TAGS[name], str(value))
 
 
 def _people(fields: dict[str, Any], name: str) -> list[str]:
