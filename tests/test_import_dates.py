@@ -198,3 +198,40 @@ def test_a_ris_date_as_rispy_reads_it_keeps_every_part_the_calendar_allows(tag):
         date, _ = kept(int(y), int(m) if m else None, int(d) if d else None)
         [entry] = parse_listing(text, "library.ris").entries
         assert (entry.date.year, entry.date.month, entry.date.day) == date, written
+
+
+# What may stand beside a year in a bibliography's year: a range's end, a second year, a
+# qualifier, a month run in. Each is said, and the year kept; braces, brackets and a full stop are
+# only how it is written.
+BESIDE_A_YEAR = ["--2022", "/2020", "-05", " or 2020", "?"]
+PREFIXES = ["ca. ", "c. "]
+
+
+@pytest.mark.parametrize("writer", ["bibtex year", "csl date-parts", "ris PY"])
+@pytest.mark.parametrize(
+    "written", [f"2019{rest}" for rest in BESIDE_A_YEAR] + [f"{p}2019" for p in PREFIXES]
+)
+def test_what_a_year_says_beside_the_year_is_said_not_read(writer, written):
+    text, name = {
+        "bibtex year": (f"@article{{k, title={{T}}, year={{{written}}}}}\n", "lib.bib"),
+        "csl date-parts": (
+            json.dumps([{"id": "k", "title": "T", "issued": {"date-parts": [[written]]}}]),
+            "lib.json",
+        ),
+        "ris PY": (f"TY  - JOUR\nTI  - T\nPY  - {written}\nER  - \n", "lib.ris"),
+    }[writer]
+    listing = parse_listing(text, name)
+    [entry] = listing.entries
+    assert entry.date.year == 2019
+    if writer == "ris PY" and written == "2019-05":  # RIS reads `PY` as a date: `2019-05` is May
+        assert entry.date.month == 5 and listing.warnings == ()
+        return
+    [warning] = listing.warnings
+    beside = written.replace("2019", " ").strip()
+    assert beside in str(warning) and "kept 2019" in str(warning)
+
+
+@pytest.mark.parametrize("written", ["2019", "{2019}", "(2019)", "2019.", " 2019 "])
+def test_a_year_written_alone_is_read_without_a_warning(written):
+    listing = parse_listing(f"@article{{k, title={{T}}, year={{{written}}}}}\n", "lib.bib")
+    assert listing.entries[0].date.year == 2019 and listing.warnings == ()

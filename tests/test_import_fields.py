@@ -57,20 +57,25 @@ def found(listing, marker: str) -> bool:
     return marker.lower() in said.lower()
 
 
+# A field that names an arXiv id among other words (a `note`, a venue) still says those words.
+BESIDE = {"alone": "", "beside an arXiv id": ", arXiv:2101.00005v2"}
+
+
+@pytest.mark.parametrize("beside", BESIDE)
 @pytest.mark.parametrize("name", bibtex_fields())
-def test_no_bibtex_field_vanishes(name):
+def test_no_bibtex_field_vanishes(name, beside):
     marker = f"Zqx{name.replace('_', '')}"
-    value = f"Roe, {marker}" if name in {"author", "editor"} else f"{marker} marker"
+    value = f"Roe, {marker}" if name in {"author", "editor"} else f"{marker} marker{BESIDE[beside]}"
     text = f"@article{{k, title = {{Sweep record}}, {name} = {{{value}}}}}\n"
     assert found(parse_listing(text, "sweep.bib"), marker), name
 
 
+@pytest.mark.parametrize("beside", BESIDE)
 @pytest.mark.parametrize("name", csl_fields())
-def test_no_csl_json_field_vanishes(name):
+def test_no_csl_json_field_vanishes(name, beside):
     marker = f"Zqx{name.replace('-', '')}"
-    value = (
-        [{"family": marker}] if name in NAMES else {"raw": marker} if name in DATES else f"{marker} marker"
-    )
+    text_value = f"{marker} marker{BESIDE[beside]}"
+    value = [{"family": marker}] if name in NAMES else {"raw": marker} if name in DATES else text_value
     text = json.dumps([{"id": "k", "type": "article-journal", "title": "Sweep record", name: value}])
     assert found(parse_listing(text, "sweep.json"), marker), name
 

@@ -29,6 +29,7 @@ from sitegen.readers.records import (
     arxiv_id,
     clean_doi,
     listing,
+    only_an_arxiv_id,
     read_date,
     read_iso_date,
     web_address,
@@ -498,9 +499,14 @@ def _arxiv(fields: dict[str, str]) -> tuple[str | None, set[str]]:
     if eprint and archive in ("arxiv", ""):
         found = arxiv_id(eprint, marked=False)
         if found and (archive or re.fullmatch(r"\s*(?:arxiv:)?\S+\s*", eprint, re.IGNORECASE)):
-            return found, {"eprint", "archiveprefix", "eprinttype"}  # `primaryclass` kept under extra
+            # `primaryclass` kept under extra; so is an `eprint` that says more than the id (its version)
+            return found, {"archiveprefix", "eprinttype"} | (
+                {"eprint"} if only_an_arxiv_id(eprint) else set()
+            )
     if fields.get("arxiv") and arxiv_id(fields["arxiv"], marked=False):
-        return arxiv_id(fields["arxiv"], marked=False), {"arxiv"}
+        return arxiv_id(fields["arxiv"], marked=False), {"arxiv"} if only_an_arxiv_id(
+            fields["arxiv"]
+        ) else set()
     if re.search(r"\bcorr\b", fields.get("journal", ""), re.IGNORECASE) and arxiv_id(fields.get("volume")):
         return arxiv_id(fields.get("volume")), {"volume"}
     for name in ("journal", "url", "note", "howpublished"):

@@ -21,6 +21,7 @@ from sitegen.readers.records import (
     clean_doi,
     listing,
     markup_text,
+    only_an_arxiv_id,
     page_range,
     read_date,
     read_iso_date,
@@ -300,7 +301,7 @@ def _record(item: dict[str, Any], source: str, line: int) -> Record:
     places = [_text(item.get(k)) for k in ("number", "DOI", "URL", "archive_location", "note")]
     record.arxiv = next((found for found in map(arxiv_id, places) if found), None)
     for name in ("number", "note", "archive_location"):  # kept unless they only said the arXiv id
-        if arxiv_id(_text(item.get(name))) is None:
+        if not (record.arxiv and only_an_arxiv_id(_text(item.get(name)))):
             record.keep(name, _text(item.get(name)))
     for key, value in item.items():
         if key not in USED and value not in (None, "", [], {}):

@@ -54,6 +54,29 @@ def arxiv_id(text: str | None, marked: bool = True) -> str | None:
     return found.group(1) if found else None
 
 
+def only_an_arxiv_id(text: str | None) -> bool:
+    """Whether `text` says nothing but an arXiv id without a version ("arXiv:2401.01234",
+    "2401.01234"): what the paper's `arxiv` field says, not worth keeping beside it. A note that
+    names one among other words ("Accepted at MICCAI. arXiv:2401.01234v2") says more."""
+    found = ARXIV_ID.fullmatch(text.strip()) if text else None
+    return found is not None and not _versioned(found.group(0))
+
+
+ARXIV_WORDS = re.compile(r"\b(?:arxiv|corr|preprints?|e-?prints?)\b", re.IGNORECASE)
+
+
+def _only_an_arxiv_mention(venue: str) -> bool:
+    """Whether a venue says no more than that the paper is on arXiv ("arXiv preprint
+    arXiv:2401.01234", Google Scholar's; "CoRR abs/2401.01234", DBLP's; "arXiv e-prints"): then
+    it is "arXiv". One that says more ("ICLR 2021, arXiv:2401.01234v2") is kept as written."""
+    rest = ARXIV_ID.sub(lambda found: found.group(0) if _versioned(found.group(0)) else " ", venue)
+    return not re.sub(r"[\W_]", "", ARXIV_WORDS.sub(" ", rest))
+
+
+def _versioned(arxiv_text: str) -> bool:
+    return re.search(r"v\d+(?:\.pdf)?$", arxiv_text, re.IGNORECASE) is not None
+
+
 def clean_doi(text: str | None) -> str | None:
     """A DOI without `https://doi.org/` or `doi:`; None when it is not one. arXiv's own DOIs
     (10.48550/arXiv.ID) are the arXiv id, not a publisher's DOI."""
@@ -105,6 +128,16 @@ def read_date(
     number = int(found.group(1)) if found else 0
     if not found or not 1 <= number <= 9999:
         return None, f"`{year_text}` is not a year" if year_text else ""
+    date, dropped = _dated(number, month_text, day_text)
+    # A range's end (`2021--2022`), a qualifier (`ca. 1998`), a month run in (`2020-05`): said.
+    rest = " ".join(f"{year_text[: found.start()]} {year_text[found.end() :]}".split()).strip("{}() ")
+    if rest not in ("", "."):
+        dropped = "; ".join(filter(None, (f"`{rest}` beside the year is not read", dropped)))
+    return date, dropped
+
+
+def _dated(number: int, month_text: str, day_text: str) -> DateRead:
+    """The date of year `number` with the month and day written, as far as they can be read."""
     if not month_text:
         return MonthDay(None, None, number), f"day `{day_text}` comes without a month" if day_text else ""
     month = month_number(month_text)
@@ -308,7 +341,7 @@ class Record:
         arxiv = self.arxiv
         if venue and is_preprint_venue(venue):
             arxiv = arxiv or arxiv_id(venue)
-            venue = "arXiv" if re.search(r"arxiv|\bcorr\b", venue, re.IGNORECASE) else venue
+            venue = "arXiv" if _only_an_arxiv_mention(venue) else venue
         kind = self.type
         if (
             arxiv
