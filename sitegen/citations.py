@@ -114,7 +114,7 @@ def own_url(paper: Paper) -> str | None:
 def creators(paper: Paper) -> tuple[names.Person, ...]:
     """Who a paper is by, as lists and search show it: the authors, in their parts; else the
     organisation, as one name. Citations name `cited_authors` only."""
-    if paper.authors:
+    if names.named(paper.authors):
         return cited_authors(paper)
     if paper.organization:
         return (names.Person("", "", " ".join(paper.organization.split()), "", institution=True),)
@@ -125,8 +125,14 @@ def cited_authors(paper: Paper) -> tuple[names.Person, ...]:
     """Who to cite: the authors, in their parts. Never the `organization`: it is the authors'
     affiliation (a daily-papers listing's "Mayo Clinic"), not an author; an institution that is
     the author is one of `authors` (a CSL `literal` name, a braced BibTeX name), as readers store
-    it. A paper with no author named is cited by its title, as APA cites a work without author."""
-    return tuple(names.parse(name) for name in paper.authors)
+    it. A paper with no author named is cited by its title, as APA cites a work without author.
+    BibTeX's `others` ("et al.") is no one's name: `authors_cut_short` says it was there."""
+    return tuple(names.parse(name) for name in names.named(paper.authors))
+
+
+def authors_cut_short(paper: Paper) -> bool:
+    """Whether the paper's author list names only some of its authors (ends `others`)."""
+    return names.cut_short(paper.authors)
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -413,7 +419,7 @@ def apa_reference(paper: Paper) -> str:
     preprint these details in brackets after its own title."""
     paper = identified(paper)
     kind = paper_type(paper)
-    authors = _apa_authors(cited_authors(paper))
+    authors = _apa_authors(cited_authors(paper), more=authors_cut_short(paper))
     year = f"({_apa_date(paper, kind)})." if paper.date else "(n.d.)."
     style = _apa_style(paper, kind)
     notes = _apa_title_notes(paper, kind, style)
@@ -524,10 +530,12 @@ def _apa_date(paper: Paper, kind: str) -> str:
     return f"{date.year}, {month} {date.day}" if date.day else f"{date.year}, {month}"
 
 
-def _apa_authors(people: tuple[names.Person, ...]) -> str:
+def _apa_authors(people: tuple[names.Person, ...], *, more: bool = False) -> str:
     written = [_apa_name(person) for person in people]
     if not written:
         return ""
+    if more:  # a list cut short (`others`): those named, then "et al.", not a made-up last author
+        return ", ".join(written[: APA_MOST_AUTHORS - 1]) + ", et al."
     if len(written) > APA_MOST_AUTHORS:
         return ", ".join(written[: APA_MOST_AUTHORS - 1]) + ", . . . " + written[-1]
     if len(written) == 1:

@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from anyascii import anyascii
 
+from sitegen import names
 from sitegen.identity import Traits, Verdict, relate, shared_identifier, title_key, traits
 from sitegen.listings import Abstract, RawEntry, clean_abstract, is_snippet
 from sitegen.model import PREPRINT_VENUE, Link, Paper, PaperDate
@@ -309,7 +310,7 @@ def merged_paper(group: Group, year_of: YearOf) -> Paper:
     for entry in records:
         for link in entry.links:
             links.setdefault(link.url, link)
-    authors = _first(e.authors or None for e in [*records, *group.entries])
+    authors = _authors(records, group.entries)
     extra: dict[str, str] = {}
     for entry in records:
         for key, value in entry.extra:
@@ -340,6 +341,14 @@ def merged_paper(group: Group, year_of: YearOf) -> Paper:
         sources=tuple(sorted({e.source for e in group.entries})),
         extra=extra,
     )
+
+
+def _authors(records: list[RawEntry], entries: list[RawEntry]) -> tuple[str, ...]:
+    """The first list that names everyone (the published record's first); else the first cut
+    short (`and others`, "et al."), written down with one `others` at its end."""
+    lists = [entry.authors for entry in [*records, *entries] if names.named(entry.authors)]
+    whole = [authors for authors in lists if not names.cut_short(authors)]
+    return names.as_written_down((whole or lists or [()])[0])
 
 
 def is_published(entry: RawEntry) -> bool:

@@ -79,6 +79,31 @@ def _split(name: str) -> NameParts:
 _STAND_IN = "Given"  # any one capitalised word: `_split` puts it where the given name goes
 
 
+# How an author list says it goes on: BibTeX's `and others`, "et al." (also "et. al", "et alii").
+MORE_AUTHORS = re.compile(r"\{?\s*(?:others|et\.?\s*al(?:ii|ia)?\.?)\s*\}?", re.IGNORECASE)
+
+
+def says_more(name: str) -> bool:
+    """Whether a name of an author list is no one's but says the list is cut short."""
+    return MORE_AUTHORS.fullmatch(name) is not None
+
+
+def named(authors: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The authors who are named: the list without its `others` ("et al.")."""
+    return tuple(name for name in authors if not says_more(name))
+
+
+def cut_short(authors: tuple[str, ...] | list[str]) -> bool:
+    """Whether the list says there are more authors than it names (`others`, "et al.")."""
+    return any(says_more(name) for name in authors)
+
+
+def as_written_down(authors: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The list as a page keeps it: the named authors, then one `others` if it was cut short
+    (wherever a listing said it, however it spelt it)."""
+    return named(authors) + (("others",) if cut_short(authors) and named(authors) else ())
+
+
 def display(name: str) -> str:
     return parse(name).display()
 
@@ -90,14 +115,15 @@ def family(name: str) -> str:
 
 def short_list(names: tuple[str, ...] | list[str], most: int = 3) -> str:
     """Family names for a card: "Lovelace", "Lovelace and Turing", "Lovelace, Turing and Hopper",
-    or "Lovelace et al." for more than `most`."""
-    return short_people([parse(name) for name in names], most)
+    or "Lovelace et al." for more than `most`, or for a list cut short (`others`)."""
+    return short_people([parse(name) for name in named(names)], most, more=cut_short(names))
 
 
-def short_people(people: list[Person] | tuple[Person, ...], most: int = 3) -> str:
-    """As `short_list`, of names already in their parts (an institution's stays whole)."""
+def short_people(people: list[Person] | tuple[Person, ...], most: int = 3, *, more: bool = False) -> str:
+    """As `short_list`, of names already in their parts (an institution's stays whole); `more`:
+    the list names only some of the authors."""
     families = [person.sort_family() or person.display() for person in people]
-    if len(families) > most:
+    if families and (more or len(families) > most):
         return f"{families[0]} et al."
     if len(families) <= 1:
         return "".join(families)

@@ -79,8 +79,9 @@ def _stamp(paper: Paper) -> str:
 def _feed_entry(config: SiteConfig, paper: Paper, summary: str, topics: Sequence[tuple[str, str]]) -> str:
     address = urls.absolute(config.base_url, urls.paper_page(paper.slug))
     stamp = _stamp(paper)
-    shown = [names.display(name) for name in paper.authors[:FEED_AUTHORS]]
-    shown += ["et al."] if len(paper.authors) > FEED_AUTHORS else []
+    named = names.named(paper.authors)
+    shown = [names.display(name) for name in named[:FEED_AUTHORS]]
+    shown += ["et al."] if len(named) > FEED_AUTHORS or names.cut_short(paper.authors) else []
     authors = "".join(f"    <author><name>{xml_text(name)}</name></author>\n" for name in shown)
     categories = "".join(
         f"    <category term={xml_attr(topic_id)} label={xml_attr(title)}/>\n" for topic_id, title in topics
@@ -198,7 +199,8 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     fields = [("title", "{{" + bibtex_escape(paper.title) + "}}")]
     people = citations.cited_authors(paper)
     if people:
-        fields.append(("author", "{" + " and ".join(bibtex_name(person) for person in people) + "}"))
+        more = " and others" if citations.authors_cut_short(paper) else ""  # BibTeX's "et al."
+        fields.append(("author", "{" + " and ".join(bibtex_name(person) for person in people) + more + "}"))
     preprint_archive = kind == "preprint" and paper.arxiv and PREPRINT_VENUE.search(paper.venue or "")
     if paper.venue and not preprint_archive:
         venue = "series" if citations.series_of_book(paper, kind) else VENUE_FIELDS[kind]

@@ -241,6 +241,7 @@ class PaperView:
     related: tuple[PaperCard, ...]
     file: str  # the content file an editor changes
     editors: tuple[str, ...] = ()  # of the book or proceedings it is in, as the page shows them
+    more_authors: bool = False  # the list names only some of the authors (`others`): "et al."
 
     @property
     def description(self) -> str:
@@ -488,7 +489,8 @@ class SiteView:
             abstract_html=Markup(abstract.html),
             links=links,
             find_links=() if _links_to_itself(paper) else find_links(paper.title),
-            authors=tuple(names.display(name) for name in paper.authors),
+            authors=tuple(names.display(name) for name in names.named(paper.authors)),
+            more_authors=names.cut_short(paper.authors),
             bibtex=self.bibtex_entry(slug),
             reference=citations.apa_reference(paper),
             meta=highwire_meta(paper),
@@ -606,7 +608,9 @@ class SiteView:
             names=introduced_names(paper),
             authors=tuple(person.display() for person in people),
             venue=paper.venue or "",
-            byline=" · ".join(filter(None, (names.short_people(people), paper.venue))),
+            byline=" · ".join(
+                filter(None, (names.short_people(people, more=names.cut_short(paper.authors)), paper.venue))
+            ),
             ids=tuple(filter(None, (paper.doi, paper.arxiv))),  # its links' too (SiteView.paper)
         )
 
@@ -789,7 +793,7 @@ def open_graph(paper: Paper, address: str, site_title: str, abstract: str) -> tu
         tags.append(("og:description", description))
     if paper.date:
         tags.append(("article:published_time", paper.date.isoformat()))
-    tags += [("article:author", names.display(name)) for name in paper.authors]
+    tags += [("article:author", names.display(name)) for name in names.named(paper.authors)]
     return tuple(tags)
 
 
@@ -803,7 +807,7 @@ UNCLASSIFIED_TOPIC = TopicRef(
 
 def byline(paper: Paper) -> str:
     """Who wrote a paper, in a few words, for its card."""
-    if paper.authors:
+    if names.named(paper.authors):
         return names.short_list(paper.authors)
     if paper.organization:
         return paper.organization
