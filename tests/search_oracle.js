@@ -15,7 +15,9 @@
  *    index); a last word being typed that is a stop word or one letter narrows nothing yet (a
  *    letter after other words leaves lunr.js's scores of them as they are);
  *  - a quoted phrase keeps lunr.js's papers whose field, tokenized and stemmed by lunr.js,
- *    holds the phrase's tokens in a row;
+ *    holds the phrase's tokens in a row; a field before it (title:"...") asks lunr.js for its
+ *    words in that field (+title:w) and looks for the row there; a phrase of stop words alone
+ *    (or of nothing) is what lunr.js gives for its words, each required: no paper;
  *  - with no paper holding every word: papers with some words (each word's `+w`) and the words
  *    each lacks; words no paper holds; suggestions that are corpus words 1-2 edits away and find
  *    papers.
@@ -72,10 +74,12 @@ function beginningWith(prefix) {
   return found;
 }
 
-// lunr.js's own search for papers holding every word; lunr's syntax characters escaped.
+// lunr.js's own search for papers holding every word (in `field`, if given); lunr's syntax
+// characters escaped.
 const searched = new Map();
-function lunrSearch(words) {
-  const query = words.map((word) => "+" + word.replace(/[:*^~+\-\\]/g, "\\$&")).join(" ");
+function lunrSearch(words, field) {
+  const scope = field ? field + ":" : "";
+  const query = words.map((word) => "+" + scope + word.replace(/[:*^~+\-\\]/g, "\\$&")).join(" ");
   if (!searched.has(query)) searched.set(query, idx.search(query));
   return searched.get(query);
 }
@@ -97,9 +101,11 @@ function fieldSequences(doc) {
   return sequences.get(doc);
 }
 
-function holdsPhrase(doc, words) {
+function holdsPhrase(doc, words, field) {
   const wanted = words.map((word) => (isStop(word) ? "stop " + word : "term " + stemOf(word)));
-  return fieldSequences(doc).some((sequence) => {
+  const names = Object.keys(input.docs[doc]);
+  return fieldSequences(doc).some((sequence, at) => {
+    if (field && names[at] !== field) return false;
     for (let start = 0; start + wanted.length <= sequence.length; start++) {
       if (wanted.every((token, k) => sequence[start + k] === token)) return true;
     }
@@ -124,15 +130,18 @@ function edits(a, b) {
 
 // The papers the query must find: {docs (Set), scored (lunr.js's results, to compare scores)}.
 function expected(query, typing) {
-  const phrase = /^"(.*)"$/.exec(query.trim());
-  const words = wordsOf(phrase ? phrase[1] : query);
+  const phrase = /^(?:([a-z]+):)?"(.*)"$/.exec(query.trim());
+  const words = wordsOf(phrase ? phrase[2] : query);
   const needed = words.filter((word) => !isStop(word));
   const unfinished = typing && /[A-Za-z0-9_]$/.test(query) && words.length > 0 &&
     query.toLowerCase().endsWith(words[words.length - 1]);
   if (phrase) {
-    if (!needed.length || words.length < 2) return null; // not a case this oracle covers
-    const results = lunrSearch(needed);
-    return { docs: new Set(Array.from(refsOf(results)).filter((doc) => holdsPhrase(doc, words))), scored: results, words: needed };
+    const field = phrase[1];
+    if (!needed.length) return { docs: refsOf(words.length ? lunrSearch(words, field) : []), scored: null, words: [] };
+    if (words.length < 2 && !field) return null; // not a case this oracle covers
+    const results = lunrSearch(needed, field);
+    const docs = Array.from(refsOf(results)).filter((doc) => holdsPhrase(doc, words, field));
+    return { docs: new Set(docs), scored: field ? null : results, words: needed };
   }
   const last = words[words.length - 1];
   if (unfinished && last.length < 2 && !isStop(last) && needed.length > 1) { // a letter being typed changes nothing yet:
@@ -170,7 +179,7 @@ function check(query, typing, folded) {
   const got = sitegen.search(lunr, ours, query, { typing: typing });
   if (got.error) return fail(query, typing, "error", got.error);
   const docs = new Set(got.results.map((result) => result.doc));
-  if (/^".*"$/.test(query.trim())) stats.phrases++;
+  if (/^(?:[a-z]+:)?".*"$/.test(query.trim())) stats.phrases++;
   if (docs.size) stats.withResults++;
   stats.results += docs.size;
   if (!sameSet(docs, want.docs)) {
@@ -216,7 +225,7 @@ function checkScores(query, typing, got, want) {
 
 // No paper has every word: the words no paper has, papers with some words, suggestions.
 function checkNoResults(query, typing, got, want) {
-  if (/^".*"$/.test(query.trim()) || typing) return;
+  if (/^(?:[a-z]+:)?".*"$/.test(query.trim()) || typing) return;
   const distinct = Array.from(new Set(want.words));
   const holding = distinct.map((word) => refsOf(lunrSearch([word])));
   const absent = distinct.filter((_, at) => !holding[at].size);

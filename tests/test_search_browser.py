@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -1119,3 +1119,14 @@ def test_each_status_of_the_results_page_is_in_the_page_once_and_is_its_live_reg
     seen.page.wait_for_function("() => new URLSearchParams(location.search).get('year') === 'undated'")
     assert "(undated)" in live.inner_text() and live.evaluate("node => node.isConnected")
     assert seen.problems == [] and seen.outside_requests() == []
+
+
+@pytest.mark.parametrize("query", ['title:"the"', '"the"'])
+def test_a_phrase_of_a_stop_word_alone_is_nothing_to_search_for_not_every_paper(
+    visit, mini_site: str, query: str
+) -> None:
+    seen = visit(mini_site, f"search.html?q={quote(query)}")
+    assert page_status(seen).startswith("Nothing to search for in"), page_status(seen)
+    assert "the is too common a word" in page_status(seen)
+    assert seen.page.locator("#search-page-results a.search-result").count() == 0
+    assert seen.problems == []

@@ -74,6 +74,26 @@ def test_quoted_phrases_find_their_words_in_a_row(committed: list[SearchDocument
     assert_agrees(run_oracle(committed, [(phrase, False) for phrase in swapped]))
 
 
+def test_a_phrase_in_a_field_finds_its_words_in_a_row_there_and_stop_words_alone_find_nothing(
+    committed: list[SearchDocument],
+) -> None:
+    """Every field before sampled phrases (lunr.js's papers with the words in that field, then the
+    row looked for there); a phrase of stop words alone, or of nothing, finds no paper, in a field
+    or not, as lunr.js's search for those words does (not every paper)."""
+    from sitegen.search import FIELDS
+
+    phrases = sampled_phrases(committed, 40, seed=18)
+    cases = [(f"{field}:{phrase}", False) for field, _ in FIELDS for phrase in phrases]
+    stop_only = ['"the"', '"of the"', '""', '" "', '"a an"']
+    scopes = [f"{field}:" for field, _ in FIELDS] + [""]
+    cases += [
+        (scope + phrase, typing) for scope in scopes for phrase in stop_only for typing in (True, False)
+    ]
+    stats = assert_agrees(run_oracle(committed, cases))
+    assert stats["phrases"] == len(cases)
+    assert stats["withResults"] >= 40, "a phrase from a paper's title or abstract finds it in that field"
+
+
 def test_absent_words_find_nothing_and_suggestions_are_close_words_that_find_papers(
     committed: list[SearchDocument],
 ) -> None:

@@ -953,7 +953,10 @@
       var kept = queryWords(lunr, part.text).filter(function (entry) { return entry.word; }).map(function (entry) {
         return { word: entry.word, stop: isStopWord(lunr, entry.word), unfinished: false };
       });
-      if (!kept.some(function (entry) { return !entry.stop; })) return;
+      if (!kept.some(function (entry) { return !entry.stop; })) { // stop words alone (or nothing): named
+        kept.forEach(function (entry) { if (outcome.common.indexOf(entry.word) < 0) outcome.common.push(entry.word); });
+        return;
+      }
       var unit = phraseUnit(lunr, index, kept, fields, part);
       phrases.push(unit);
       if (!unit.prohibited) clauses = clauses.concat(unit.clauses);
@@ -961,6 +964,7 @@
     // The query is one unit, as lunr.js reads it: a search that finds nothing is "No papers match",
     // not "Nothing to search for" (`author:jones` has a word to search for).
     if (clauses.length || phrases.length) outcome.units = [text];
+    else return outcome; // nothing to search for (title:"the"), not every paper
     var scored = scoreClauses(lunr, index, clauses);
     if (!clauses.length) { // only phrases to leave out: as lunr.js's -word alone, every other paper
       scored.docs = Int32Array.from({ length: index.docCount }, function (_, doc) { return doc; });
