@@ -26,6 +26,7 @@ from sitegen.views import (
     NEWEST,
     PEOPLE,
     RECENT,
+    UNCLASSIFIED_TOPIC,
     VENUES,
     SiteView,
     page_count,
@@ -377,5 +378,7 @@ def site_plan(
 
 
 def _topic_titles(view: SiteView) -> dict[str, str]:
-    """Each topic's title by its id (every page reads TOPICS already)."""
-    return {ref.id: ref.title for ref in view.topic_refs().values()}
+    """Each topic's title by its id (every page reads TOPICS already), and the unclassified
+    papers' (`unclassified`: "Unclassified"), which search.html filters by as All papers does."""
+    titles = {ref.id: ref.title for ref in view.topic_refs().values()}
+    return {**titles, UNCLASSIFIED_TOPIC.id: UNCLASSIFIED_TOPIC.title}

@@ -1130,3 +1130,30 @@ def test_a_phrase_of_a_stop_word_alone_is_nothing_to_search_for_not_every_paper(
     assert "the is too common a word" in page_status(seen)
     assert seen.page.locator("#search-page-results a.search-result").count() == 0
     assert seen.problems == []
+
+
+def test_results_page_filters_the_unclassified_papers_as_all_papers_does(
+    visit, site_url: str, captured: tuple[Path, list[SearchDocument]]
+) -> None:
+    """A paper with no topic is under "Unclassified" (id `unclassified`, as All papers' filter
+    names it): offered with its count among the results, and chosen by its id. Which papers have
+    no topic: papers.json."""
+    import json
+
+    papers = json.loads((captured[0] / "papers.json").read_text(encoding="utf-8"))
+    unclassified = {paper["page"] for paper in papers if not paper["topics"]}
+    assert unclassified, "the committed content has unclassified papers"
+    seen = visit(site_url, "search.html?q=model")
+    shown = set(page_results(seen))
+    if len(shown) == PAGE_SIZE:  # more than a page: the count, not the set
+        shown = set()
+    count, _ = facet_links(seen, "topic")["Unclassified"]
+    assert count > 0
+    seen.page.goto(site_url + "search.html?q=model&topic=unclassified")
+    found = page_results(seen)
+    assert len(found) == min(count, PAGE_SIZE) and set(found) <= unclassified
+    assert not shown or set(found) == shown & unclassified
+    chosen = seen.page.locator("#search-page-results a[data-facet^='topic='][aria-current=true]")
+    assert chosen.inner_text() == f"Unclassified ({count})"
+    assert "(in Unclassified)" in seen.page.locator("main [role=status]").inner_text()
+    assert seen.problems == []

@@ -645,6 +645,13 @@
     try { return JSON.parse((pageResults && pageResults.getAttribute("data-topics")) || "{}"); } catch (e) { return {}; }
   })();
 
+  // A paper with no topic is under "Unclassified" (the id `unclassified`), as on All papers.
+  var UNCLASSIFIED = topicTitles.unclassified || "Unclassified";
+
+  function topicsOf(doc) {
+    return doc.topics.length ? doc.topics : [UNCLASSIFIED];
+  }
+
   function topicOfAddress(value) {
     if (Object.prototype.hasOwnProperty.call(topicTitles, value)) return topicTitles[value];
     var folded = value.trim().toLowerCase(), found = null;
@@ -688,7 +695,7 @@
   }
 
   function passes(doc, state, except) {
-    return (except === "topic" || !state.topic || doc.topics.indexOf(state.topic) >= 0) &&
+    return (except === "topic" || !state.topic || topicsOf(doc).indexOf(state.topic) >= 0) &&
       (except === "year" || !state.year || yearOf(doc) === state.year);
   }
 
@@ -698,7 +705,7 @@
     results.forEach(function (result) {
       var doc = loader.index.facet(result.doc);
       if (!passes(doc, state, key)) return;
-      (key === "topic" ? doc.topics : [yearOf(doc)]).forEach(function (value) {
+      (key === "topic" ? topicsOf(doc) : [yearOf(doc)]).forEach(function (value) {
         counts.set(value, (counts.get(value) || 0) + 1);
       });
     });
