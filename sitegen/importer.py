@@ -42,12 +42,13 @@ from sitegen.identity import (
     Traits,
     match_pages,
     normalise,
+    relate,
     same_page,
     title_key,
     traits,
     wanted_shingles,
 )
-from sitegen.listings import Listing, RawEntry, is_snippet
+from sitegen.listings import Listing, RawEntry, clean_abstract, is_snippet
 from sitegen.load import TOPICS_FILE
 from sitegen.merge import (
     SYNTHETIC_KEY,
@@ -56,6 +57,7 @@ from sitegen.merge import (
     Grouping,
     Join,
     cluster,
+    entry_traits,
     make_slug,
     merged_paper,
     where,
@@ -360,7 +362,8 @@ def gather_sources(
                 if notes is not None:
                     notes.append(
                         f"note: {path}: {folder / original} holds a different "
-                        f"listing of that name (with entries this one lacks): this one is kept beside "
+                        f"listing of that name (with entries this one lacks, or a key this one gives "
+                        f"another paper): this one is kept beside "
                         f"it as {folder / name}; if it is an updated version, delete the old copy"
                     )
         kept[name] = Source(name, given, sha, given=True, copy_from=path)
@@ -376,22 +379,36 @@ def gather_sources(
     return [kept[name] for name in sorted(kept)]
 
 
-def _entry_names(text: str, name: str) -> set[str] | None:
+def _entry_names(text: str, name: str) -> dict[str, RawEntry] | None:
     """What names a listing's entries from one version of it to the next: a record's own key,
     else its title; None when it cannot be read (its errors are said when it is imported)."""
     try:
         listing = parse_listing(text, name)
     except SitegenError:
         return None
-    found = set()
+    found = {}
     for entry in listing.entries:
         if entry.key and not SYNTHETIC_KEY.search(entry.key):
-            found.add(f"#{entry.key}")
+            found[f"#{entry.key}"] = entry
         elif entry.title and title_key(entry.title):
-            found.add(f"t:{title_key(entry.title)}")
+            found[f"t:{title_key(entry.title)}"] = entry
         else:
             return None  # an untitled entry: nothing to tell whether the new version has it
     return found
+
+
+def _holds_every_entry(newer: dict[str, RawEntry], older: dict[str, RawEntry]) -> bool:
+    """Whether a version of a listing holds every entry of an older one: each of its names, and
+    under it the same paper (a key the update gave another paper says the older one's is lost:
+    as `cluster` tells papers apart, by titles and identifiers)."""
+    if not older.keys() <= newer.keys():
+        return False
+    for name, entry in older.items():
+        again = newer[name]
+        described = [entry_traits(e, clean_abstract(e.abstract)) for e in (entry, again)]
+        if relate(*described).conflict:
+            return False
+    return True
 
 
 def _earlier_versions(name: str, text: str, kept: dict[str, Source]) -> list[str]:
@@ -406,7 +423,7 @@ def _earlier_versions(name: str, text: str, kept: dict[str, Source]) -> list[str
     for kept_name in sorted(kept):
         if kept_name == name or copy.fullmatch(kept_name):
             older = _entry_names(kept[kept_name].text, kept_name)
-            if older is not None and older <= newer:
+            if older is not None and _holds_every_entry(newer, older):
                 earlier.append(kept_name)
     return earlier
 

@@ -120,12 +120,23 @@ def test_older_copies_piled_up_beside_a_listing_are_replaced_by_its_update(make_
     assert {k: page_meta(project).get(k) for k in ("venue", "volume", "pages")} == expected(records[3])
 
 
-@pytest.mark.parametrize("dropped", [0, 1])
+NEW_PAPER = {"title": "Liver Lesion Segmentation With Graph Networks", "author": "Poe, Edgar", "year": "2024"}
+# A later refs.bib without an entry of the kept one (the first, the second), or whose key of one
+# names another paper (its own entries said nothing of it: an editor reused the key).
+CHANGES = {
+    "first dropped": lambda pair: pair[1:],
+    "second dropped": lambda pair: pair[:1],
+    "a key reused": lambda pair: [NEW_PAPER, pair[1]],
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
 def test_a_listing_of_the_same_name_with_other_papers_is_kept_beside_it(
-    make_project, run_cli, tmp_path, dropped
+    make_project, run_cli, tmp_path, change
 ):
-    """A `refs.bib` lacking an entry of the kept one is not taken for its update: both are kept
-    (no paper loses its source), and a note says so."""
+    """A `refs.bib` lacking a paper of the kept one is not taken for its update: both are kept
+    (no paper loses its source, and content/sources/ imports into every page again), and a note
+    says so."""
     project = make_project()
     listing = tmp_path / "refs.bib"
     one = {"title": TITLE, "author": "Smith, John", "year": "2020", "journal": "Radiology"}
@@ -133,14 +144,35 @@ def test_a_listing_of_the_same_name_with_other_papers_is_kept_beside_it(
     pair = [one, other]
     listing.write_text(bibtex(pair), encoding="utf-8")
     run_cli(project, "import", listing)
-    kept = [dict(record, journal="Nature") for record in pair]
-    del kept[dropped]
+    kept = [dict(record, journal="Nature") for record in CHANGES[change](pair)]
     listing.write_text(bibtex(kept), encoding="utf-8")
     code, _, err = run_cli(project, "import", listing)
     assert code == 0, err
     names = sorted(p.name for p in (project / "content" / "sources").iterdir())
     assert len(names) == 2 and names[1] == "refs.bib" and names[0].startswith("refs-"), names
     assert "holds a different listing of that name" in err
+    pages = sorted(path.name for path in (project / "content" / "papers").glob("*.md"))
+    again = make_project()
+    sources = [project / "content" / "sources" / name for name in names]
+    code, _, err = run_cli(again, "import", *sources)
+    assert code == 0, err
+    assert sorted(path.name for path in (again / "content" / "papers").glob("*.md")) == pages
+
+
+def test_an_update_that_corrects_an_entry_under_its_key_replaces_the_kept_listing(
+    make_project, run_cli, tmp_path
+):
+    """A typo fixed in a title, a DOI added: the same paper under the same key, an update."""
+    project = make_project()
+    listing = tmp_path / "refs.bib"
+    one = {"title": TITLE.replace("Detection", "Detecton"), "author": "Smith, John", "year": "2020"}
+    listing.write_text(bibtex([one]), encoding="utf-8")
+    run_cli(project, "import", listing)
+    listing.write_text(bibtex([dict(one, title=TITLE, doi="10.1000/lung.1")]), encoding="utf-8")
+    code, _, err = run_cli(project, "import", listing)
+    assert code == 0, err
+    assert sorted(p.name for p in (project / "content" / "sources").iterdir()) == ["refs.bib"]
+    assert "an earlier version of it" in err
 
 
 # -- a renamed page ----------------------------------------------------------------------------
