@@ -342,6 +342,11 @@ def relate(a: Traits, b: Traits) -> Verdict:
     if titles is not None and authors == "different":
         return Verdict(conflict=True, clash=True, reason=f"{TITLE_REASONS[titles]}, yet different authors")
     if titles is not None and authors == "same":
+        # Years far apart: a survey of one title by the same author, written again (kept apart)
+        if a.year and b.year and abs(a.year - b.year) > YEARS_APART:
+            return Verdict(
+                conflict=True, clash=True, reason=f"{TITLE_REASONS[titles]}, yet years {a.year} / {b.year}"
+            )
         return Verdict(same=True, strength=4, reason=f"{TITLE_REASONS[titles]}; same authors")
     agreement = compare_abstracts(a, b)
     if titles is not None and (not a.words or not b.words):
