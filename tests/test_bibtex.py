@@ -272,3 +272,50 @@ def test_no_command_pylatexenc_knows_is_said_to_be_left_out():
     title = " ".join(f"\\{name}{{}}" for name in names)
     listing = parse_listing(f"@article{{k1, title = {{{title} x}}, year = 2020}}\n", "refs.bib")
     assert [w.message for w in listing.warnings if "sitegen does not know" in w.message] == []
+
+
+def reference_macros() -> list[str]:
+    """The commands a title may cite another work or a part with: pylatexenc's own (whose text
+    it gives as "<cit.>", "<ref>") and biblatex's and cleveref's."""
+    from pylatexenc.latex2text import get_default_latex_context_db
+
+    known = {spec.macroname for spec in get_default_latex_context_db().iter_macro_specs()}
+    own = {name for name in known if name.startswith(("cite", "ref", "eqref", "pageref", "label"))}
+    return sorted(own | {"parencite", "textcite", "autocite", "cref", "Cref", "autoref"})
+
+
+@pytest.mark.parametrize("macro", reference_macros())
+@pytest.mark.parametrize("form", ["{key1}", "[p.~3]{key1,key2}", "*[see][p.~3]{key1}"])
+def test_a_citation_or_reference_in_a_title_is_left_out_with_a_warning(macro, form):
+    from sitegen.readers import parse_listing
+
+    listing = parse_listing(
+        f"@article{{k1, title = {{Lung Nodules \\{macro}{form} Revisited}}, year = 2020}}\n", "a.bib"
+    )
+    [entry] = listing.entries
+    assert entry.title == "Lung Nodules Revisited"
+    [warning] = listing.warnings
+    assert f"`\\{macro}` left out" in warning.message and "`title`" in warning.message
+
+
+DOUBLED_ANDS = ["Wang, Fang and  and Chen, Bo", "Wang, Fang and and and Chen, Bo",
+                "and Wang, Fang and Chen, Bo", "Wang, Fang and Chen, Bo and and"]  # fmt: skip
+
+
+@pytest.mark.parametrize("written", DOUBLED_ANDS)
+def test_a_doubled_and_between_names_is_no_part_of_a_name(written):
+    """pybtex (BibTeX's rules) reads "A and  and B" as "A" and "and B": a typo, not a name."""
+    from sitegen.readers import parse_listing
+
+    [entry] = parse_listing(f"@article{{k1, title = {{T}}, author = {{{written}}}}}\n", "a.bib").entries
+    assert entry.authors == ("Wang, Fang", "Chen, Bo")
+
+
+def test_a_howpublished_that_is_an_address_is_the_papers_address_not_its_venue():
+    from sitegen.readers import parse_listing
+
+    text = "@misc{k1, title = {T}, howpublished = {\\url{https://example.org/~roe/x_y.html}}}\n"
+    text += "@misc{k2, title = {U}, howpublished = {Blog post}, url = {https://example.org/u}}\n"
+    first, second = parse_listing(text, "a.bib").entries
+    assert (first.url, first.venue) == ("https://example.org/~roe/x_y.html", None)
+    assert (second.url, second.venue) == ("https://example.org/u", "Blog post")

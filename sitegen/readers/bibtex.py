@@ -292,6 +292,14 @@ MACRO_TEXTS = {
     "textgreater": ">", "textless": "<", "textbar": "|", "textunderscore": "_", "textquotedbl": '"',
     "textpercent": "%", "textperiodcentered": "\u00b7", "S": "\u00a7", "P": "\u00b6", "relax": "",
 }  # fmt: skip
+# References to other works or to parts of a document (`\cite{key}` in a title): pylatexenc wrote
+# "<cit.>" and "<ref>"; nothing a reader can follow, so they are left out, with a warning.
+REFERENCES = ("cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyear", "parencite",
+              "textcite", "autocite", "footcite", "ref", "eqref", "autoref", "cref", "Cref", "pageref",
+              "label")  # fmt: skip
+REFERENCE = re.compile(r"\\(" + "|".join(REFERENCES) + r")(?![A-Za-z])")
+# A reference with its starred form, optional arguments and keys, as written.
+REFERENCE_CALL = re.compile(REFERENCE.pattern + r"\*?(?:\s*\[[^\[\]]*\])*\s*\{[^{}]*\}")
 
 
 @cache
@@ -328,6 +336,7 @@ def _latex_text(value: str) -> str:
         kept.append(text)
         return f"SITEGENKEPT{len(kept) - 1}X"
 
+    value = REFERENCE_CALL.sub("", value)
     value = HREF.sub(lambda m: f"{m.group(2)} ({keep(m.group(1))})", value)
     value = URL_MACRO.sub(lambda m: keep(m.group(1)), value)
     value = URL.sub(lambda m: keep(m.group()), value)
@@ -341,11 +350,14 @@ def _latex_text(value: str) -> str:
     return re.sub(r"SITEGENKEPT(\d+)X", lambda m: kept[int(m.group(1))], text)
 
 
+STRAY_AND = re.compile(r"^(?:and\s+)+|(?:\s+and)+$|^and$")
+
+
 def _names(value: str) -> list[str]:
     """Each name as written, LaTeX read; a name in braces stays one (an institution's)."""
     found = []
     for name in split_multiple_persons_names(" ".join(value.split())):
-        name = name.strip()
+        name = STRAY_AND.sub("", name.strip())  # "A and  and B": BibTeX's split leaves "and B"
         if not name:
             continue
         if name.startswith("{") and name.endswith("}") and _balanced(name[1:-1]):
@@ -353,6 +365,14 @@ def _names(value: str) -> list[str]:
         else:
             found.append(_latex_text(name).strip())
     return found
+
+
+def _howpublished_at(fields: dict[str, str], name: str) -> str | None:
+    """The address a `howpublished` gives alone (`\\url{https://...}`, as for a web page): the
+    paper's address, not its venue."""
+    if name != "howpublished":
+        return None
+    return web_address(_latex_text(fields.get(name) or "").strip())
 
 
 def _balanced(text: str) -> bool:
@@ -378,7 +398,9 @@ def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
     record.type = TYPES.get(kind, "misc")
     if kind not in TYPES:
         record.keep("entry_type", kind)
-    venue = next((name for name in VENUE_FIELDS if fields.get(name)), None)
+    venue = next(
+        (name for name in VENUE_FIELDS if fields.get(name) and not _howpublished_at(fields, name)), None
+    )
     if venue:
         record.venue = _latex_text(fields[venue])
         used.add(venue)
@@ -393,9 +415,10 @@ def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
     record.doi = clean_doi(fields.get("doi"))
     record.arxiv, arxiv_fields = _arxiv(fields)
     used |= arxiv_fields if record.arxiv else set()
-    for name in ("url", "html"):
-        if record.url is None and web_address(fields.get(name)):
-            record.url = web_address(fields.get(name))
+    for name in ("url", "html", "howpublished"):
+        address = _howpublished_at(fields, name) if name == "howpublished" else web_address(fields.get(name))
+        if record.url is None and address:
+            record.url = address
             used.add(name)
     record.pdf = web_address(fields.get("pdf"))
     for name, detail in DETAILS.items():
@@ -424,6 +447,10 @@ def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
         if unknown:
             commands = ", ".join(f"`\\{command}`" for command in unknown)
             record.notes.append(f"`{name}`: {commands} left out, a LaTeX command sitegen does not know")
+        references = dict.fromkeys(REFERENCE.findall(value)) if name not in VERBATIM else {}
+        if references:
+            commands = ", ".join(f"`\\{command}`" for command in references)
+            record.notes.append(f"`{name}`: {commands} left out, a reference the text cannot show")
     return record
 
 
@@ -468,7 +495,7 @@ def _unknown_macros(value: str) -> list[str]:
     if "\\" not in value:
         return []
     context = _latex_reader().latex_context
-    text = MATH.sub("", URL.sub("", URL_MACRO.sub("", HREF.sub("", value))))
+    text = MATH.sub("", URL.sub("", URL_MACRO.sub("", HREF.sub("", REFERENCE_CALL.sub("", value)))))
     names = dict.fromkeys(re.findall(r"\\([A-Za-z]+)", text))
     return [name for name in names if context.get_macro_spec(name) is context.unknown_macro_spec]
 
