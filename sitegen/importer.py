@@ -588,7 +588,7 @@ def read_state(content: Path) -> dict[str, Any]:
         state = json.loads(text)
     except SpecialFile as kind:
         raise SitegenError(f"the import state is {kind}, not a file", path=path, hint=STATE_HINT) from None
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise SitegenError(
             f"the import state is not valid JSON ({exc})", path=path, hint=STATE_HINT
         ) from None

@@ -283,3 +283,21 @@ def test_utf16_without_its_mark_is_one_error_line_saying_so(project, run_cli, tm
     code, _, err = run_cli(project, "import", tmp_path / "refs.ris")
     assert code == 1 and "UTF-16 text without a byte order mark" in err and "save the listing as UTF-8" in err
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("depth", [900, 5_000, 100_000])
+@pytest.mark.parametrize("where", ["a CSL-JSON listing", "the import state"])
+def test_json_nested_too_deeply_is_one_error_line(project, run_cli, tmp_path, where, depth):
+    """Python's JSON reader (and what walks its values) recurses: a file nested thousands deep
+    stopped the import with an internal error."""
+    nested = "[" * depth + "]" * depth
+    listing = tmp_path / "deep.json"
+    if where == "the import state":
+        (project / "content" / ".import-state.json").write_text(nested, encoding="utf-8")
+        listing.write_text('[{"id": "a", "title": "A paper"}]', encoding="utf-8")
+    else:
+        listing.write_text(f'[{{"id": "a", "title": "A paper", "note": {nested}}}]', encoding="utf-8")
+    before = snapshot(project / "content")
+    code, _, err = run_cli(project, "import", listing)
+    assert code == 1 and err.startswith("error: ") and len(err.strip().splitlines()) == 1, err
+    assert snapshot(project / "content") == before

@@ -67,6 +67,14 @@ def sniff(text: str, name: str) -> bool:
 
 
 def parse(text: str, source: str, shown: str) -> Listing:
+    try:
+        return _parse(text, source, shown)
+    except RecursionError:  # Python's JSON reader, and the checks of what it read, recurse
+        raise SitegenError("not CSL-JSON: its lists or objects are nested too deeply to read", path=shown,
+                           hint="export the library as CSL JSON again")  from None  # fmt: skip
+
+
+def _parse(text: str, source: str, shown: str) -> Listing:
     items = _items(text, shown)
     problems: list[Problem] = []
     records: list[Record] = []
