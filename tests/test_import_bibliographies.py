@@ -478,3 +478,16 @@ def test_an_undefined_string_macro_is_warned_about_as_pybtex_refuses_it(field, v
     for name, warning in zip(names, warned, strict=True):
         assert warning.startswith(f"refs.bib:{line}: entry `k1`: `{field}`: `{name}`")
         assert "define it (@string" in warning and f"{field} = {{{name}}}" in warning
+
+
+@pytest.mark.parametrize("value", ['"Proc. " # miccai', "miccai # { 2020}", "miccai"])
+def test_an_undefined_macro_in_a_string_definition_is_warned_about_as_pybtex_refuses_it(value):
+    """The same in a @string's value: pybtex stops (naming the macro); sitegen keeps the name and
+    warns at the @string's line."""
+    text = f"@string{{conf = {value}}}\n\n@inproceedings{{k1, title = {{A Title}}, booktitle = conf}}\n"
+    with pytest.raises(pybtex.database.input.bibtex.UndefinedMacro, match="miccai"):
+        pybtex.database.parse_string(text, "bibtex")
+    listing = parse_listing(text, "refs.bib")
+    [warning] = [str(w) for w in listing.warnings if "no @string macro" in str(w)]
+    assert warning.startswith("refs.bib:1: @string `conf`: `miccai`")
+    assert "miccai" in (listing.entries[0].venue or "")

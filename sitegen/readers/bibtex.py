@@ -100,12 +100,16 @@ def parse(text: str, source: str, shown: str) -> Listing:
         failures.sort(key=lambda problem: problem.line or 0)
         raise SitegenError.many(failures, f"{shown}: not valid BibTeX; nothing was imported")
     macros = dict(STANDARD_MONTHS)
+    warnings: list[Problem] = []
     for block in library.blocks:
         if isinstance(block, String):
-            macros[block.key.lower()] = _value(str(block.value), macros)
+            unknown: list[str] = []
+            macros[block.key.lower()] = _value(str(block.value), macros, unknown)
+            warnings += [
+                Problem(_undefined_in_string(block.key, macro), shown, _line(block)) for macro in unknown
+            ]
     entries = {entry.key: entry for entry in library.entries}
     targets = {_field(entry, "crossref") for entry in library.entries} - {None}
-    warnings: list[Problem] = []
     records: list[Record] = []
     for entry in library.entries:
         if entry.key in targets and entry.entry_type.lower() in CONTAINERS:
@@ -222,6 +226,13 @@ def _line(block) -> int:
 
 def _raw_fields(entry: Entry) -> dict[str, str]:
     return {field.key.lower(): str(field.value) for field in entry.fields}
+
+
+def _undefined_in_string(key: str, macro: str) -> str:
+    return (
+        f"@string `{key}`: `{macro}` is no @string macro defined before it; its name is kept as the "
+        f"value: define it above (@string{{{macro} = {{...}}}}) or brace it ({{{macro}}})"
+    )
 
 
 def _field(entry: Entry, name: str) -> str | None:
