@@ -141,7 +141,7 @@ def traits(
     words, shingles = _words_and_shingles(plain, cut_off)
     authors = list(authors)
     if authors:  # a list cut short (`and others`, `et al.`) says only that there are more
-        cut = any(normalise(name) in ("others", "et al", "al") for name in authors)
+        cut = any(names.says_more(name) or normalise(name) == "al" for name in authors)
         authors_count = None if cut else len(authors)
     text = " ".join([plain, *(link.url for link in links)])
     # Each pattern runs only on a text holding what any match of it holds (most abstracts name
@@ -342,8 +342,11 @@ def relate(a: Traits, b: Traits) -> Verdict:
     if titles is not None and authors == "different":
         return Verdict(conflict=True, clash=True, reason=f"{TITLE_REASONS[titles]}, yet different authors")
     if titles is not None and authors == "same":
-        # Years far apart: a survey of one title by the same author, written again (kept apart)
-        if a.year and b.year and abs(a.year - b.year) > YEARS_APART:
+        # Years far apart, and no abstract saying it is one text: a survey of one title by the
+        # same author, written again (kept apart). A preprint and its version of record three
+        # years on, with the same abstract, are one paper.
+        apart = a.year and b.year and abs(a.year - b.year) > YEARS_APART
+        if apart and compare_abstracts(a, b).kind not in ABSTRACT_REASONS:
             return Verdict(
                 conflict=True, clash=True, reason=f"{TITLE_REASONS[titles]}, yet years {a.year} / {b.year}"
             )
@@ -433,6 +436,13 @@ def _different_ids(a: Traits, b: Traits) -> str:
         if mine - theirs and theirs - mine:
             return f"different {label} ({sorted(mine - theirs)[0]} / {sorted(theirs - mine)[0]})"
     return ""
+
+
+def names_another_paper(a: Traits, b: Traits) -> bool:
+    """Whether two descriptions under one name (a listing's key, in two versions of it) are two
+    papers: titles that differ beyond a typo, and no DOI or arXiv id in common. A title changed on
+    publication, a DOI added, a year moved: the same entry, updated."""
+    return _titles(a, b) == "different" and not shared_identifier(a, b)
 
 
 def shared_identifier(a: Traits, b: Traits) -> str:
@@ -539,7 +549,10 @@ def _page_evidence(
     if remembered is not None:
         verdict = relate(mine, remembered)
         if verdict.conflict:
-            return None
+            # The very entry that made the page (its listing's key), retitled since (on
+            # publication, say), still naming the page's DOI or arXiv id and no other: updated.
+            retitled = mine.made_from & remembered.made_from and shared_identifier(mine, remembered)
+            return ((4, 0.0), SAME_ENTRY) if retitled and not _different_ids(mine, remembered) else None
         # An entry with too little to tell it from another (a short title, no authors, no
         # abstract) would otherwise make a new page at every import of its listing. A line
         # moved or a key reused may name another paper since: only with the title it made the

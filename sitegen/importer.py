@@ -41,8 +41,8 @@ from sitegen.identity import (
     PageMatch,
     Traits,
     match_pages,
+    names_another_paper,
     normalise,
-    relate,
     same_page,
     title_key,
     traits,
@@ -399,14 +399,20 @@ def _entry_names(text: str, name: str) -> dict[str, RawEntry] | None:
 
 def _holds_every_entry(newer: dict[str, RawEntry], older: dict[str, RawEntry]) -> bool:
     """Whether a version of a listing holds every entry of an older one: each of its names, and
-    under it the same paper (a key the update gave another paper says the older one's is lost:
-    as `cluster` tells papers apart, by titles and identifiers)."""
+    under each key the same paper (`names_another_paper`: a key the update gave another paper
+    says the older one's entry is lost). An entry named by its title is that title's."""
     if not older.keys() <= newer.keys():
         return False
     for name, entry in older.items():
         again = newer[name]
+        if (
+            name.startswith("t:")
+            or entry == again
+            or title_key(entry.title or "") == title_key(again.title or "")
+        ):
+            continue  # most entries of an update: nothing to compare
         described = [entry_traits(e, clean_abstract(e.abstract)) for e in (entry, again)]
-        if relate(*described).conflict:
+        if names_another_paper(*described):
             return False
     return True
 

@@ -80,7 +80,7 @@ _STAND_IN = "Given"  # any one capitalised word: `_split` puts it where the give
 
 
 # How an author list says it goes on: BibTeX's `and others`, "et al." (also "et. al", "et alii").
-MORE_AUTHORS = re.compile(r"\{?\s*(?:others|et\.?\s*al(?:ii|ia)?\.?)\s*\}?", re.IGNORECASE)
+MORE_AUTHORS = re.compile(r"\s*(?:others|et(?:\.\s*|\s+)al(?:ii|ia)?\.?)\s*", re.IGNORECASE)
 
 
 def says_more(name: str) -> bool:

@@ -97,3 +97,10 @@ def test_a_merge_keeps_the_whole_list_over_one_cut_short(make_project, run_cli, 
     listings = (cut, whole) if cut_first else (whole, cut)
     _, _, meta = imported(make_project, run_cli, tmp_path, *listings)
     assert meta["authors"] == ["Park, Jin", "Choi, Su", "Lim, Ho"]
+
+
+@pytest.mark.parametrize("name", ["Etal", "Etalia", "{Others}", "Al", "Others, Ann", "Othersen"])
+def test_a_name_that_only_looks_like_et_al_is_a_name(name):
+    from sitegen import names
+
+    assert not names.says_more(name)

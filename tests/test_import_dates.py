@@ -231,7 +231,9 @@ def test_what_a_year_says_beside_the_year_is_said_not_read(writer, written):
     assert beside in str(warning) and "kept 2019" in str(warning)
 
 
-@pytest.mark.parametrize("written", ["2019", "{2019}", "(2019)", "2019.", " 2019 "])
+@pytest.mark.parametrize(
+    "written", ["2019", "{2019}", "(2019)", "[2019]", "2019.", "2019,", " 2019 ", "2019a"]
+)
 def test_a_year_written_alone_is_read_without_a_warning(written):
     listing = parse_listing(f"@article{{k, title={{T}}, year={{{written}}}}}\n", "lib.bib")
     assert listing.entries[0].date.year == 2019 and listing.warnings == ()

@@ -133,7 +133,7 @@ def test_no_ris_tag_vanishes_beside_an_arxiv_address(tag):
 
 def test_a_ris_address_keeps_its_semicolons_and_a_line_of_several_is_split_at_each_address():
     address = "https://onlinelibrary.wiley.com/doi/10.1002/(SICI)1097-0258(19980815)17:15<1661::AID-SIM968>3.0.CO;2-2"
-    session = "https://example.org/article.do;jsessionid=ABC123?id=7"
+    session = "https://example.org/article.do;jsessionid=ABC123;type:pdf"
     several = f"{session}; https://example.org/b ;www.example.org/c"
     text = f"TY  - JOUR\nTI  - T\nUR  - {address}\nUR  - {several}\nER  - \n"
     [entry] = parse_listing(text, "a.ris").entries
@@ -145,3 +145,35 @@ def test_a_ris_abstract_given_twice_is_two_paragraphs_and_a_wrapped_line_is_one(
     text = "TY  - JOUR\nTI  - T\nAB  - First part\n  wrapped here.\nAB  - Second part.\nER  - \n"
     [entry] = parse_listing(text, "a.ris").entries
     assert entry.abstract == "First part wrapped here.\n\nSecond part."
+    [entry] = parse_listing("TY  - JOUR\nTI  - T\nAB  - \nN2  - The abstract.\nER  - \n", "a.ris").entries
+    assert entry.abstract == "The abstract." and entry.extra == ()  # an empty `AB` is none
+
+
+def test_a_ris_value_given_twice_alike_is_kept_once():
+    [entry] = parse_listing(
+        "TY  - JOUR\nTI  - T\nSN  - 1234-5678\nSN  - 1234-5678\nER  - \n", "a.ris"
+    ).entries
+    assert dict(entry.extra) == {"SN": "1234-5678"}
+
+
+ARXIV_VENUES = [
+    ("arXiv preprint arXiv:2101.00001", "arXiv", None),  # Google Scholar's
+    ("CoRR", "arXiv", None),
+    ("arXiv.org", "arXiv", None),
+    ("arXiv e-prints", "arXiv", None),
+    (
+        "arXiv: Computer Vision and Pattern Recognition",
+        "arXiv",
+        "arXiv: Computer Vision and Pattern Recognition",
+    ),
+    ("arXiv preprint arXiv:1706.03762v5", "arXiv", "arXiv preprint arXiv:1706.03762v5"),
+    ("Preprints", "Preprints", None),  # MDPI's: not arXiv
+    ("bioRxiv", "bioRxiv", None),
+]
+
+
+@pytest.mark.parametrize(("venue", "read", "kept"), ARXIV_VENUES)
+def test_a_venue_naming_arxiv_is_arxiv_and_what_else_it_says_is_kept(venue, read, kept):
+    [entry] = parse_listing(f"@article{{k, title = {{T}}, journal = {{{venue}}}}}\n", "a.bib").entries
+    assert entry.venue == read
+    assert dict(entry.extra).get("venue") == kept

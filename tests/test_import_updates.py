@@ -159,20 +159,52 @@ def test_a_listing_of_the_same_name_with_other_papers_is_kept_beside_it(
     assert sorted(path.name for path in (again / "content" / "papers").glob("*.md")) == pages
 
 
-def test_an_update_that_corrects_an_entry_under_its_key_replaces_the_kept_listing(
-    make_project, run_cli, tmp_path
+PREPRINT = {"title": TITLE.replace("Detection", "Detecton"), "author": "Smith, John", "year": "2020"}
+PREPRINT |= {"eprint": "2001.01234", "archiveprefix": "arXiv"}
+# An entry updated under its key: a typo fixed in its title, a DOI added; published years later;
+# published under a new title (its arXiv id the same).
+UPDATES = {
+    "typo fixed, DOI added": dict(PREPRINT, title=TITLE, doi="10.1000/lung.1"),
+    "published three years on": dict(PREPRINT, year="2023", journal="Radiology", doi="10.1000/lung.1"),
+    "published under a new title": dict(
+        PREPRINT, title="Graph Networks Find Lung Nodules", doi="10.1000/lung.1"
+    ),
+}
+
+
+@pytest.mark.parametrize("update", list(UPDATES))
+def test_an_update_of_an_entry_under_its_key_replaces_the_kept_listing_and_updates_its_page(
+    make_project, run_cli, tmp_path, update
 ):
-    """A typo fixed in a title, a DOI added: the same paper under the same key, an update."""
     project = make_project()
     listing = tmp_path / "refs.bib"
-    one = {"title": TITLE.replace("Detection", "Detecton"), "author": "Smith, John", "year": "2020"}
-    listing.write_text(bibtex([one]), encoding="utf-8")
+    listing.write_text(bibtex([PREPRINT]), encoding="utf-8")
     run_cli(project, "import", listing)
-    listing.write_text(bibtex([dict(one, title=TITLE, doi="10.1000/lung.1")]), encoding="utf-8")
+    [page] = (project / "content" / "papers").glob("*.md")
+    listing.write_text(bibtex([UPDATES[update]]), encoding="utf-8")
     code, _, err = run_cli(project, "import", listing)
     assert code == 0, err
     assert sorted(p.name for p in (project / "content" / "sources").iterdir()) == ["refs.bib"]
     assert "an earlier version of it" in err
+    assert list((project / "content" / "papers").glob("*.md")) == [page]  # no second page
+    assert page_meta(project)["doi"] == "10.1000/lung.1"
+
+
+def test_a_listing_named_by_titles_that_gains_a_paper_of_a_title_it_has_is_its_update(
+    make_project, run_cli, tmp_path
+):
+    """RIS without `ID`s (Web of Science's, Scopus's) names its entries by their titles: two
+    editorials, then a third of that title, is the same listing grown."""
+    project = make_project()
+    listing = tmp_path / "refs.ris"
+    record = "TY  - JOUR\nTI  - Editorial\nAU  - {name}\nPY  - {year}\nER  - \n"
+    two = [record.format(name="Smith, John", year=2019), record.format(name="Brown, Ann", year=2021)]
+    listing.write_text("".join(two), encoding="utf-8")
+    run_cli(project, "import", listing)
+    listing.write_text("".join([*two, record.format(name="Green, Ed", year=2023)]), encoding="utf-8")
+    code, _, err = run_cli(project, "import", listing)
+    assert code == 0, err
+    assert sorted(p.name for p in (project / "content" / "sources").iterdir()) == ["refs.ris"]
 
 
 # -- a renamed page ----------------------------------------------------------------------------

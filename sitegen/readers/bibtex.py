@@ -310,7 +310,7 @@ REFERENCES = ("cite", "citep", "citet", "citealp", "citealt", "citeauthor", "cit
               "label")  # fmt: skip
 REFERENCE = re.compile(r"\\(" + "|".join(REFERENCES) + r")(?![A-Za-z])")
 # A reference with its starred form, optional arguments and keys, as written.
-REFERENCE_CALL = re.compile(REFERENCE.pattern + r"\*?(?:\s*\[[^\[\]]*\])*\s*\{[^{}]*\}")
+REFERENCE_CALL = re.compile(REFERENCE.pattern + r"\*?(?:\s*\[[^\[\]]*\])*(?:\s*\{[^{}]*\})?")
 
 
 @cache

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sitegen import names
 from sitegen.errors import Problem, SitegenError
 from sitegen.listings import Listing
 from sitegen.readers.records import (
@@ -240,7 +241,8 @@ def _name(person: dict[str, Any]) -> str | None:
     braces. The dropping particle was joined to the given name ("Beethoven, Ludwig van"): cited
     as given names "Ludwig van", abbreviated "L. v."."""
     if person.get("literal"):
-        return "{" + str(person["literal"]) + "}"
+        literal = str(person["literal"])
+        return literal if names.says_more(literal) else "{" + literal + "}"  # "et al." is no one's
     parts_in_order = ("dropping-particle", "non-dropping-particle", "family")
     family = " ".join(str(person[k]) for k in parts_in_order if person.get(k))
     given = str(person.get("given") or "")

@@ -62,13 +62,14 @@ def only_an_arxiv_id(text: str | None) -> bool:
     return found is not None and not _versioned(found.group(0))
 
 
-ARXIV_WORDS = re.compile(r"\b(?:arxiv|corr|preprints?|e-?prints?)\b", re.IGNORECASE)
+ARXIV_WORDS = re.compile(r"\b(?:arxiv|corr|preprints?|e-?prints?|org)\b", re.IGNORECASE)
 
 
 def _only_an_arxiv_mention(venue: str) -> bool:
     """Whether a venue says no more than that the paper is on arXiv ("arXiv preprint
-    arXiv:2401.01234", Google Scholar's; "CoRR abs/2401.01234", DBLP's; "arXiv e-prints"): then
-    it is "arXiv". One that says more ("ICLR 2021, arXiv:2401.01234v2") is kept as written."""
+    arXiv:2401.01234", Google Scholar's; "CoRR abs/2401.01234", DBLP's; "arXiv e-prints"). One
+    that says more ("ICLR 2021, arXiv:2401.01234v2", "arXiv: Computer Vision and Pattern
+    Recognition") is kept under `extra` beside the venue "arXiv"."""
     rest = ARXIV_ID.sub(lambda found: found.group(0) if _versioned(found.group(0)) else " ", venue)
     return not re.sub(r"[\W_]", "", ARXIV_WORDS.sub(" ", rest))
 
@@ -130,8 +131,9 @@ def read_date(
         return None, f"`{year_text}` is not a year" if year_text else ""
     date, dropped = _dated(number, month_text, day_text)
     # A range's end (`2021--2022`), a qualifier (`ca. 1998`), a month run in (`2020-05`): said.
-    rest = " ".join(f"{year_text[: found.start()]} {year_text[found.end() :]}".split()).strip("{}() ")
-    if rest not in ("", "."):
+    rest = " ".join(f"{year_text[: found.start()]} {year_text[found.end() :]}".split()).strip("{}()[] ")
+    # Punctuation, and APA's letter telling apart two works of a year (`2019a`), say nothing.
+    if rest not in ("", ".", ",", ";") and not re.fullmatch(r"[a-z]", rest):
         dropped = "; ".join(filter(None, (f"`{rest}` beside the year is not read", dropped)))
     return date, dropped
 
@@ -341,7 +343,10 @@ class Record:
         arxiv = self.arxiv
         if venue and is_preprint_venue(venue):
             arxiv = arxiv or arxiv_id(venue)
-            venue = "arXiv" if _only_an_arxiv_mention(venue) else venue
+            if re.search(r"arxiv|\bcorr\b", venue, re.IGNORECASE):
+                if not _only_an_arxiv_mention(venue):
+                    self.keep("venue", venue)  # "ICLR 2021, arXiv:...v2": more than the venue says
+                venue = "arXiv"
         kind = self.type
         if (
             arxiv

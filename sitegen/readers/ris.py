@@ -64,7 +64,7 @@ LISTS = {rispy.TAG_KEY_MAPPING[tag] for tag in rispy.LIST_TYPE_TAGS}
 ALTERNATIVE_OF = {"primary_title": "title", "notes_abstract": "abstract"}  # read when the other is not there
 # Several addresses in one `UR` line are split where a `;` comes before the next one's scheme; a
 # `;` inside an address (`...3.0.CO;2-2`, `article.do;jsessionid=...`) is part of it.
-NEXT_ADDRESS = re.compile(r"\s*;\s*(?=(?:[a-z][a-z0-9+.-]*:|www\.))", re.IGNORECASE)
+NEXT_ADDRESS = re.compile(r"\s*;\s*(?=(?:https?://|ftp://|www\.))", re.IGNORECASE)
 
 
 def sniff(text: str, name: str) -> bool:
@@ -140,8 +140,11 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     key = _first(fields, "id") or f"{kind} record at line {line}"
     record = Record(source, line, key)
     record.title = markup_text(_first(fields, "title", "primary_title") or "")  # publishers' `<i>`
-    abstract = "abstract" if fields.get("abstract") else "notes_abstract"
-    record.abstract = markup_text("\n\n".join(map(str, fields.get(abstract) or [])))  # twice: two paragraphs
+    abstract = (
+        "abstract" if any(str(text).strip() for text in fields.get("abstract") or []) else "notes_abstract"
+    )
+    paragraphs = [text for text in map(str, fields.get(abstract) or []) if text.strip()]  # twice: two
+    record.abstract = markup_text("\n\n".join(paragraphs))
     record.authors = _people(fields, "authors") or _people(fields, "first_authors")
     record.type = TYPES.get(kind, "misc")
     if kind not in TYPES:
@@ -184,7 +187,7 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     for name, value in fields.items():
         taken = (name == "secondary_authors" and record.editors) or (name == "number" and record.issue)
         if name not in USED and not taken:
-            text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+            text = "; ".join(dict.fromkeys(map(str, value))) if isinstance(value, list) else str(value)
             record.keep(TAGS.get(name, name), text)
     unknown = fields.get("unknown_tag") or {}
     if not isinstance(unknown, dict):  # a `UK` tag of its own (rispy names unknown tags so)
@@ -255,7 +258,7 @@ def _person(text: str) -> str:
     family name) are kept, BibTeX's rules split them. Any other name without a comma is an
     institution's, or one word, kept whole in braces. Before, all names without a comma were
     braced: "Hosny A" was cited as an institution of that name, and so was "Varun Gulshan"."""
-    if text.startswith("{") and text.endswith("}"):
+    if (text.startswith("{") and text.endswith("}")) or names.says_more(text):  # "et al." is no one's
         return text
     if "," in text:
         return _suffix_before_given(text)
