@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from sitegen import names
 from sitegen.model import Link
+from sitegen.titles import introduced_name
 
 SHINGLE = 4  # words per shingle
 SAME_TEXT = 0.95  # share of words matched in order: the same text (or its opening), typos aside
@@ -64,6 +65,11 @@ class Traits:
     dois: frozenset[str] = frozenset()
     arxiv: frozenset[str] = frozenset()
     repos: frozenset[str] = frozenset()
+    # The DOIs and arXiv ids its abstract's prose names that neither its record nor a link does:
+    # perhaps its own, perhaps a work it cites ("we build on LLaVA-Med (arXiv:2306.00890)").
+    cited: frozenset[str] = frozenset()
+    # The name its abstract introduces ("We present CardioLens"), when it cites an id (`cited`).
+    introduces: str | None = None
     title_keys: frozenset[str] = frozenset()  # more titles it is known by (a page's imported titles)
     families: tuple[str, ...] = ()  # the authors' family names, normalised, when the names are known
     # The entries it was imported from (`entry_id`): a page's, as the import state remembers them;
@@ -126,6 +132,7 @@ def traits(
     plain: str,
     links: Iterable[Link] = (),
     *,
+    text_links: Iterable[Link] = (),
     cut_off: bool = False,
     title_keys: Iterable[str] = (),
     dois: Iterable[str] = (),
@@ -137,33 +144,31 @@ def traits(
 ) -> Traits:
     """What identifies a description: its title, the words of its abstract, the DOIs and arXiv
     ids its text and links name (and its record gives: `dois`, `arxiv`), its code repositories,
-    and its authors' family names."""
+    and its authors' family names. `text_links`: the addresses its abstract's text gives (whose
+    ids, as the text's, may be a cited work's); `links`: its own."""
     words, shingles = _words_and_shingles(plain, cut_off)
     authors = list(authors)
     if authors:  # a list cut short (`and others`, `et al.`) says only that there are more
         cut = any(names.says_more(name) or normalise(name) == "al" for name in authors)
         authors_count = None if cut else len(authors)
-    text = " ".join([plain, *(link.url for link in links)])
-    # Each pattern runs only on a text holding what any match of it holds (most abstracts name
-    # no DOI, arXiv id or address): the same matches, without three scans of every abstract.
-    # (ARXIV ignores case, and so matches a few non-ASCII letters too, such as a dotless i.)
-    lower = text.lower()
-    found_dois = DOI.findall(text) if "10." in text else []
-    arxiv_like = not text.isascii() or "arxiv" in lower or "huggingface.co" in lower
-    found_arxiv = ARXIV.findall(text) if arxiv_like else []
-    addresses = re.findall(r"https?://\S+", text) if "http" in text else []
+    addresses = [link.url for link in links]
+    in_text = [link.url for link in text_links]  # the abstract's own addresses: perhaps a citation's
+    prose_dois, prose_arxiv = _identifiers(" ".join([plain, *in_text]))
+    named_dois, named_arxiv = _identifiers(" ".join(addresses))
+    named_dois = {*named_dois, *(d.lower() for d in dois)}
+    named_arxiv = {*named_arxiv, *(a.lower() for a in arxiv)}
+    addresses += in_text + (re.findall(r"https?://\S+", plain) if "http" in plain else [])
+    cited = frozenset((prose_dois - named_dois) | (prose_arxiv - named_arxiv))
     return Traits(
         where=where,
         title=title if title and title_key(title) else None,
         words=words,
         shingles=shingles,
         cut_off=cut_off,
-        dois=frozenset(
-            d.lower()
-            for d in (*(_trim(m) for m in found_dois), *dois)
-            if not d.lower().startswith("10.48550/")
-        ),
-        arxiv=frozenset(m.lower() for m in (*found_arxiv, *arxiv)),
+        dois=frozenset(d for d in {*prose_dois, *named_dois} if not d.startswith("10.48550/")),
+        arxiv=frozenset({*prose_arxiv, *named_arxiv}),
+        cited=cited,
+        introduces=introduced_name(plain) if cited else None,
         repos=frozenset(filter(None, (_repo(url) for url in addresses))),
         title_keys=frozenset(k for k in title_keys if k),
         families=tuple(filter(None, (normalise(names.family(name)) for name in authors))),
@@ -171,6 +176,17 @@ def traits(
         authors_count=authors_count or None,
         year=year,
     )
+
+
+def _identifiers(text: str) -> tuple[set[str], set[str]]:
+    """The DOIs and arXiv ids a text names, lower-cased. Each pattern runs only on a text holding
+    what any match of it holds (most abstracts name no DOI or arXiv id): the same matches, without
+    a scan of every abstract. (ARXIV ignores case, and so matches a few non-ASCII letters too,
+    such as a dotless i.)"""
+    lower = text.lower()
+    dois = {_trim(m).lower() for m in DOI.findall(text)} if "10." in text else set()
+    arxiv_like = not text.isascii() or "arxiv" in lower or "huggingface.co" in lower
+    return dois, {m.lower() for m in ARXIV.findall(text)} if arxiv_like else set()
 
 
 def _trim(doi: str) -> str:
@@ -337,6 +353,18 @@ def relate(a: Traits, b: Traits) -> Verdict:
     shared = sorted(a.dois & b.dois) or sorted(a.arxiv & b.arxiv)
     if shared:
         label = "DOI" if a.dois & b.dois else "arXiv id"
+        both_cite = all(
+            found in a.cited and found in b.cited for found in (a.dois & b.dois) | (a.arxiv & b.arxiv)
+        )
+        named = (a.introduces, b.introduces)
+        if both_cite and all(named) and normalise(named[0] or "") != normalise(named[1] or ""):
+            # Two texts naming one work, each introducing a system of its own: each cites it.
+            return Verdict(
+                conflict=True,
+                clash=True,
+                reason=f"the same {label} {shared[0]} in their texts, yet they introduce "
+                f"{named[0]} / {named[1]}",
+            )
         return Verdict(same=True, strength=5, reason=f"same {label} {shared[0]}")
     authors = compare_authors(a, b)
     if titles is not None and authors == "different":

@@ -54,7 +54,8 @@ def entry_traits(entry: RawEntry, abstract: Abstract) -> Traits:
         where(entry),
         entry.title,
         abstract.plain,
-        (*abstract.links, *entry.links),
+        entry.links,
+        text_links=abstract.links,
         cut_off=is_snippet(abstract.plain),
         dois=[entry.doi] if entry.doi else [],
         arxiv=[entry.arxiv] if entry.arxiv else [],
@@ -359,8 +360,21 @@ def is_published(entry: RawEntry) -> bool:
 
 
 def fullest(abstracts: list[Abstract]) -> Abstract:
-    """The complete abstract over a snippet, then the longest; the first on a tie."""
-    return max(abstracts, key=lambda a: (not is_snippet(a.plain), len(a.plain)))
+    """The complete abstract over a snippet, then the longest; the first on a tie. But a longer
+    text that goes on from where the complete one stops is fuller: a snippet cut after its first
+    sentence looks complete ("… in chest CT."), and the teaser of 400 characters holds more."""
+    best = max(abstracts, key=lambda a: (not is_snippet(a.plain), len(a.plain)))
+    longest = max(abstracts, key=lambda a: len(a.plain))
+    return longest if _opens(best.plain, longest.plain) else best
+
+
+def _opens(short: str, long: str) -> bool:
+    """Whether `short` is, word for word (case and punctuation aside), the opening of `long`."""
+    opening, whole = _WORD.findall(short.lower()), _WORD.findall(long.lower())
+    return len(opening) < len(whole) and whole[: len(opening)] == opening
+
+
+_WORD = re.compile(r"\w+")
 
 
 def _first(values: Iterable[T | None]) -> T | None:

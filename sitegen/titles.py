@@ -89,7 +89,7 @@ MAX_WORDS = 12
 
 def derive_title(plain: str) -> str:
     sentences = _sentences(plain)
-    clauses = [s[m.end() :] for s in sentences for m in [CONTRIBUTION.search(s)] if m]
+    clauses = _contributions(sentences)
     bare_name = None
     for text in clauses + list(_naming_clauses(sentences)):
         name, descriptor = _named(text, plain)
@@ -103,6 +103,22 @@ def derive_title(plain: str) -> str:
     if bare_name:
         return bare_name  # a name without a clear descriptor beats a misleading one
     return _subject(sentences[0] if sentences else plain) or "Untitled Abstract"
+
+
+def introduced_name(plain: str) -> str | None:
+    """The name an abstract introduces ("We present CardioLens, a model that..."), as a derived
+    title starts with it; None when it introduces none."""
+    sentences = _sentences(plain)
+    for text in _contributions(sentences) + list(_naming_clauses(sentences)):
+        name, _ = _named(text, plain)
+        if name:
+            return name
+    return None
+
+
+def _contributions(sentences: list[str]) -> list[str]:
+    """What follows each sentence's contribution verb ("we propose ...")."""
+    return [s[m.end() :] for s in sentences for m in [CONTRIBUTION.search(s)] if m]
 
 
 def _naming_clauses(sentences: list[str]) -> Iterator[str]:

@@ -404,3 +404,69 @@ def test_one_title_by_the_same_authors_years_apart_is_two_papers_with_a_warning(
         assert f"years 2018 / {2018 + gap}" in err and "warning:" in err
     else:
         assert len(dates) == 1 and len(merges(err)) == 1
+
+
+CITING = {
+    "cardio": "We present CardioLens, a vision-language model that writes echocardiography reports from "
+    "cine loops. We build on {cited} and fine-tune it on 12,000 studies, improving clinical efficacy "
+    "scores by 14% over strong baselines.",
+    "derma": "We present DermaLens, a model that writes dermatology reports from clinical photographs. "
+    "Following {cited}, we fine-tune on 30,000 images from five hospitals, and outperform "
+    "general-purpose assistants on diagnostic accuracy.",
+}
+CITED = [
+    "LLaVA-Med (arXiv:2306.00890)",
+    "LLaVA-Med (https://arxiv.org/abs/2306.00890v2)",
+    "MedSAM (doi:10.1038/s41467-024-44824-z)",
+]
+
+
+@pytest.mark.parametrize("cited", CITED)
+def test_two_abstracts_citing_one_work_and_sharing_nothing_else_are_two_papers_with_a_warning(
+    make_project, run_cli, tmp_path, cited
+):
+    """An id found in an abstract's text may be a work it cites: two untitled abstracts naming
+    the same one, and nothing else alike, stay two papers (said); the same abstract twice merges."""
+    project = make_project()
+    dump = tmp_path / "dump.txt"
+    texts = [CITING["cardio"].format(cited=cited), CITING["derma"].format(cited=cited)]
+    dump.write_text("".join(f"Abstract:{text}\n\n" for text in texts), encoding="utf-8")
+    code, _, err = run_cli(project, "import", dump)
+    assert code == 0, err
+    assert len(pages(project)) == 2 and not merges(err)
+    assert "in their texts, yet they introduce CardioLens / DermaLens" in err
+    again = tmp_path / "again.txt"
+    again.write_text(f"Abstract:{texts[0]}\n\n", encoding="utf-8")
+    code, _, err = run_cli(project, "import", again)
+    assert code == 0 and "again.txt: 1 papers (0 new, 1 merged" in err and len(pages(project)) == 2, err
+
+
+@pytest.mark.parametrize("first", ["complete", "longer"])
+def test_a_merged_page_keeps_the_text_that_holds_most(make_project, run_cli, tmp_path, first):
+    """A teaser cut after its first sentence looks complete; a longer teaser of the same text
+    holds more, and is kept, whichever listing comes first; a complete abstract beats a shorter
+    teaser of it."""
+    sentence = (
+        "Tumor data synthesis offers a promising solution to the shortage of annotated medical datasets."
+    )
+    longer = (
+        sentence
+        + " However, current approaches either limit tumor diversity by using predefined masks or emp"
+    )
+    whole = longer + "loy two stages, which we avoid with rectified flow matching."
+    day = "Daily Papers\n\nJun 1, 2025\n\nTumorGen: Boundary-Aware Tumor-Mask Synthesis\n\n{text}\n\n"
+    day += "  • 6 authors\n·\nMay 30, 2025 4\n"
+    project = make_project()
+    files = []
+    for number, text in enumerate([sentence, longer] if first == "complete" else [longer, sentence]):
+        files.append(tmp_path / f"day{number}.txt")
+        files[-1].write_text(day.format(text=text), encoding="utf-8")
+    code, _, err = run_cli(project, "import", *files)
+    assert code == 0, err
+    [(_, body)] = pages(project).values()
+    assert " ".join(body.split()) == longer
+    files.append(tmp_path / "whole.txt")
+    files[-1].write_text(day.format(text=whole), encoding="utf-8")
+    code, _, err = run_cli(project, "import", files[-1])
+    [(_, body)] = pages(project).values()
+    assert " ".join(body.split()) == whole
