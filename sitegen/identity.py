@@ -407,6 +407,10 @@ def relate(a: Traits, b: Traits) -> Verdict:
         return Verdict(
             same=True, strength=strength, reason=f"no title to compare; {ABSTRACT_REASONS[agreement.kind]}"
         )
+    if agreement.kind == "different" and a.words and b.words:
+        # Two texts that are not one abstract (nor one the opening of the other): two papers. A
+        # teaser of an opening they share is not a bridge between them (it could be either).
+        return Verdict(conflict=True, reason="no title to compare; different abstracts")
     return Verdict()
 
 

@@ -470,3 +470,59 @@ def test_a_merged_page_keeps_the_text_that_holds_most(make_project, run_cli, tmp
     code, _, err = run_cli(project, "import", files[-1])
     [(_, body)] = pages(project).values()
     assert " ".join(body.split()) == whole
+
+
+OPENING = (
+    "The International Brain Tumor Segmentation (BraTS) challenge has focused on the generation of "
+    "open-access datasets and the evaluation of automated methods for brain tumor segmentation for over "
+    "a decade, with annual editions that draw hundreds of teams from around the world."
+)
+ENDINGS = {
+    "glioma": " This year we add post-treatment glioma scans from six institutions with expert labels of "
+    "enhancing tissue, resection cavity and surrounding oedema, and rank methods by lesion-wise Dice.",
+    "meningioma": " This edition turns to meningioma radiotherapy planning, with gross tumour volumes drawn "
+    "by radiation oncologists on planning MRI, and asks methods to match their contours within 2 mm.",
+}
+
+
+@pytest.mark.parametrize("how", ["one listing", "teaser later", "teaser first", "titled teaser"])
+def test_a_teaser_of_an_opening_two_papers_share_joins_neither_and_a_re_import_changes_nothing(
+    make_project, run_cli, tmp_path, how
+):
+    """Two untitled reports whose abstracts share a long opening and then differ are two papers;
+    a teaser cut inside that opening could be either: a paper of its own, said, however the
+    listings come; importing them all again changes no file."""
+    project = make_project()
+    reports = "".join(f"Abstract:{OPENING}{ending}\n\n" for ending in ENDINGS.values())
+    teaser = OPENING[: OPENING.index("segmentation for over") + 14]  # cut mid-word ("segmentatio")
+    if how == "titled teaser":
+        entry = "{title}\n\n{text}\n\n  • 6 authors\n·\nMay 30, 2025 4\n\n"
+        day = entry.format(title="The BraTS Challenge Report", text=teaser)
+        day += entry.format(title="CariesNet", text="We detect caries in panoramic radiographs.")
+        listings = {"day.txt": f"Daily Papers\n\nJun 1, 2025\n\n{day}"}
+    else:
+        listings = {
+            "teaser.txt": f"Abstract:{teaser}\n\nAbstract:We detect caries in panoramic radiographs.\n\n"
+        }
+    listings["reports.txt"] = reports
+    if how == "one listing":
+        listings = {"all.txt": reports.replace("\n\nAbstract:", f"\n\nAbstract:{teaser}\n\nAbstract:", 1)}
+    order = list(listings) if how != "teaser later" else list(reversed(listings))
+    paths = []
+    for name in order:
+        paths.append(tmp_path / name)
+        paths[-1].write_text(listings[name], encoding="utf-8")
+    if how in ("teaser later", "teaser first"):
+        for path in paths:
+            code, _, err = run_cli(project, "import", path)
+    else:
+        code, _, err = run_cli(project, "import", *paths)
+    assert code == 0, err
+    bodies = [" ".join(body.split()) for _, body in pages(project).values()]
+    for ending in ENDINGS.values():
+        assert sum(ending.strip() in body for body in bodies) == 1, "each report on a page of its own"
+    assert not [line for line in merges(err) if "reports.txt" in line or "all.txt" in line]
+    before = files(project)
+    for _ in range(2):
+        code, _, err = run_cli(project, "import")
+        assert code == 0 and files(project) == before, err
