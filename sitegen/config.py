@@ -140,10 +140,11 @@ def _validate(raw: dict[str, Any], text: str, path: Path) -> LoadedConfig:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 errors.append(problem(key, f"must be a whole number, found {value!r}", meaning))
                 continue
-        elif not isinstance(value, (str, int, float)) or not str(value).strip():
-            errors.append(problem(key, f"must be non-empty text, found {value!r}", meaning))
-            continue
         else:
+            value = yamlfile.as_written(text, key, value)  # `title: yes` is "yes", not true
+            if not isinstance(value, (str, int, float)) or not str(value).strip():
+                errors.append(problem(key, f"must be non-empty text, found {value!r}", meaning))
+                continue
             value = str(value).strip()
         values[field] = value
     for key in REQUIRED:

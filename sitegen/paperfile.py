@@ -67,7 +67,7 @@ def read_meta(text: str, path: str) -> tuple[dict[str, Any], str, str]:
     front, body = split(text, path)
     fast = fast_meta(front)  # the common shape, read without PyYAML's nodes: ~8x faster
     if fast is not None:
-        return fast, body, front
+        return _texts_as_written(fast, front), body, front
     # libyaml takes a tab for a space after `key:` or `- ` and at a line's end, where PyYAML (and
     # so site.yaml and topics.yaml) refuses it: a front matter with a tab is read by PyYAML's own
     # loader, to be read alike everywhere (rare, so no slower in practice).
@@ -85,7 +85,17 @@ def read_meta(text: str, path: str) -> tuple[dict[str, Any], str, str]:
         ) from exc
     if not isinstance(meta, dict):
         raise SitegenError("the front matter must be a mapping of `key: value` lines", path=path, line=2)
-    return meta, body, front
+    return _texts_as_written(meta, front), body, front
+
+
+def _texts_as_written(meta: dict[str, Any], front: str) -> dict[str, Any]:
+    """The text fields as written (`volume: 010`, not YAML's 8)."""
+    for key in TEXT_FIELDS.intersection(meta):
+        meta[key] = yamlfile.as_written(front, key, meta[key])
+    return meta
+
+
+TEXT_FIELDS = frozenset(field.name for field in schema.FIELDS if field.type is schema.TEXT)
 
 
 def dropped_as_comments(front: str, path: str) -> tuple[Problem, ...]:

@@ -9,6 +9,7 @@ one formatter words every PyYAML error, with the line where the mistake starts. 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -52,6 +53,17 @@ def duplicate_keys(node: yaml.Node | None, where: str = "") -> list[tuple[str, y
 
     visit(node, where)
     return found
+
+
+def as_written(text: str, key: str, value: Any) -> Any:
+    """A top-level `key`'s value as text, when YAML read the plain scalar written for a text
+    field as something else: `volume: 010` is 8 (octal), `pages: 1:30` 90 (base 60), `title: yes`
+    true, `venue: 1.50` 1.5, `title: 2024-01-01` a date. A text field keeps what was written."""
+    if isinstance(value, str) or not isinstance(value, (bool, int, float, dt.date)):
+        return value
+    found = re.search(rf"^{re.escape(key)}[ \t]*:[ \t]*([^\n]*?)[ \t]*(?:[ \t]#.*)?$", text, re.MULTILINE)
+    written = found.group(1) if found else ""
+    return written if written and written[0] not in "'\"[{&*!|>" else value
 
 
 def load(

@@ -126,3 +126,54 @@ def test_dates_of_every_precision_sort_newest_first_what_is_known_to_be_newer_fi
     # the order the All papers page's script gives by sorting the ISO forms as text
     isos = [d.isoformat() for d in ordered if d]
     assert isos == sorted(isos, reverse=True)
+
+
+# Plain scalars YAML reads as something other than text: octal, hex, base 60, digits with
+# underscores, floats, booleans, dates, a whole number.
+NOT_TEXT_TO_YAML = [
+    "010",
+    "0x1F",
+    "1:30",
+    "1_000",
+    "1.50",
+    "1.0e+3",
+    ".5",
+    "yes",
+    "No",
+    "on",
+    "2024-01-01",
+    "12",
+]
+TEXT_FIELDS = [
+    field.name for field in schema.FIELDS if field.type is schema.TEXT and field.name != "template"
+]
+
+
+@pytest.mark.parametrize("written", NOT_TEXT_TO_YAML)
+@pytest.mark.parametrize("name", TEXT_FIELDS)
+def test_a_text_field_keeps_what_was_written_whatever_yaml_reads_it_as(name, written):
+    """`volume: 010` is volume "010", not YAML's 8; `title: yes` is "yes", not true."""
+    import yaml
+
+    assert not isinstance(yaml.safe_load(f"v: {written}")["v"], str)  # YAML reads no text
+    fields = {"title": "A title", name: written}
+    text = "---\n" + "".join(f"{key}: {value}\n" for key, value in fields.items()) + "---\nAn abstract.\n"
+    paper = parse_paper(text, "p.md", "p")
+    assert getattr(paper, name) == written
+    assert parse_paper(dump_paper(paper), "p.md", "p") == paper  # written back, read back alike
+
+
+@pytest.mark.parametrize("written", NOT_TEXT_TO_YAML)
+@pytest.mark.parametrize("key", ["title", "description", "author"])
+def test_a_text_setting_of_site_yaml_keeps_what_was_written(tmp_path, key, written):
+    from sitegen.config import load_config
+
+    values = {
+        "title": "T",
+        "description": "D",
+        "author": "A",
+        "base_url": "https://review.test/",
+        key: written,
+    }
+    (tmp_path / "site.yaml").write_text("".join(f"{k}: {v}\n" for k, v in values.items()), encoding="utf-8")
+    assert getattr(load_config(tmp_path / "site.yaml").config, key) == written
