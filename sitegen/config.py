@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -172,8 +172,28 @@ def _validate(raw: dict[str, Any], text: str, path: Path) -> LoadedConfig:
         else:
             values[PATH_KEYS[key]] = value.strip()
 
+    config = SiteConfig(**values)
+    errors += _cache_folder_problems(config, path.resolve().parent, problem)
     if errors:
         raise SitegenError.many(errors, f"{shown}: {len(errors)} problem(s) in the site config")
-    config = SiteConfig(**values)
     lines = {key: _line(text, key) for key in PATH_KEYS if key in paths}
     return LoadedConfig(config, path.resolve().parent, tuple(warnings), shown, lines)
+
+
+def _cache_folder_problems(
+    config: SiteConfig, root: Path, problem: Callable[[str, str, str], Problem]
+) -> list[Problem]:
+    """The cache folder may be deleted at any time (the README says so), and a build fills it:
+    it must be a folder of its own, not the project's, nor one of the content, the templates or
+    the output, nor hold or lie in one."""
+    cache = (root / config.cache_dir).resolve()
+    named = {"the project folder": root}
+    named |= {f"`paths.{key}`": (root / getattr(config, attr)).resolve()
+              for key, attr in PATH_KEYS.items() if key != "cache" and getattr(config, attr)}  # fmt: skip
+    for what, folder in named.items():
+        inside = cache.is_relative_to(folder) and what != "the project folder"
+        if cache == folder or folder.is_relative_to(cache) or inside:
+            return [problem("paths.cache", f"`{config.cache_dir}` is, holds or lies inside {what} ({folder})",
+                            "a build writes its cache there and the folder may be deleted at any time: "
+                            "choose a folder of its own, e.g. `.sitegen-cache`")]  # fmt: skip
+    return []

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import urls
 from sitegen.config import LoadedConfig
 from sitegen.errors import Problem, SitegenError, os_error
 from sitegen.model import Library, Paper, Papers, Topic
@@ -131,6 +132,12 @@ def parse_paper_file(data: bytes, path: Path, shown: str) -> Paper:
             f"the file name `{path.name}` is not a valid slug",
             path=shown,
             hint="use lowercase ASCII letters, digits and single hyphens, e.g. `medsam-agent.md`",
+        )
+    if slug in urls.RESERVED_SLUGS:
+        raise SitegenError(
+            f"the file name `{path.name}` is reserved: its page would be {urls.RESERVED_SLUGS[slug]}",
+            path=shown,
+            hint=f"rename the file, e.g. `{slug}-paper.md`",
         )
     return parse_paper(text, shown, slug)
 

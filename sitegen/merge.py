@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from anyascii import anyascii
 
-from sitegen import names
+from sitegen import names, urls
 from sitegen.identity import Traits, Verdict, relate, shared_identifier, title_key, traits
 from sitegen.listings import Abstract, RawEntry, clean_abstract, is_snippet
 from sitegen.model import PREPRINT_VENUE, Link, Paper, PaperDate
@@ -454,7 +454,7 @@ def make_slug(title: str, taken: set[str]) -> str:
         base = _cut(slugify(title)) or fallback
     slug = base
     extra = [w for w in slugify(title).split("-") if w and w not in base.split("-")]
-    while slug in taken:
+    while slug in taken or slug in urls.RESERVED_SLUGS:
         if extra and len(slug) + len(extra[0]) < SLUG_MAX + 10:
             slug = f"{slug}-{extra.pop(0)}"
         else:

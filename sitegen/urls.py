@@ -13,6 +13,8 @@ from urllib.parse import quote, urlsplit
 HOME = "index.html"
 PAPERS = "papers/"  # a page per paper, and the list of them all
 ALL_PAPERS = f"{PAPERS}index.html"
+# A paper's file names its page (papers/SLUG.html): these names are the site's own pages there.
+RESERVED_SLUGS = {"index": f"{ALL_PAPERS}, the list of all papers"}
 ALL_PAPERS_PAGES = f"{PAPERS}pages/"  # the list's further pages, for browsing without JavaScript
 TOPICS = "topics/index.html"
 UNCLASSIFIED = "unclassified"  # the topic page of the papers with no topic (an id no topic may take)

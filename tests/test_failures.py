@@ -16,10 +16,11 @@ import pytest
 
 import sitegen.build
 import sitegen.write
+from sitegen import urls
 from sitegen.build import Tuning, build_site
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
-from tests.conftest import REPO, SITE_YAML, bind_unix_socket
+from tests.conftest import REPO, SITE_YAML, bind_unix_socket, file_tree
 from tests.test_build import project_files
 from tests.test_publish import tree
 
@@ -371,3 +372,59 @@ def test_a_bug_in_any_step_of_a_build_is_one_error_line_and_leaves_a_whole_site(
     else:
         build_site(load_config(project / "site.yaml"), project / "cold", use_cache=False)
         assert tree(project / "public") == tree(project / "cold")
+
+
+# Cache folders that are, hold or lie in a folder of the project's own: (paths.cache, the folder).
+CACHE_CLASHES = [
+    ("content", "paths.content"),
+    ("content/papers", "paths.content"),
+    ("my-templates", "paths.templates"),
+    ("my-templates/cache", "paths.templates"),
+    ("public", "paths.output"),
+    ("public/cache", "paths.output"),
+    (".", "the project folder"),
+    ("..", "the project folder"),
+]
+
+
+@pytest.mark.parametrize(("cache", "folder"), CACHE_CLASHES)
+def test_a_cache_folder_in_a_folder_of_the_projects_own_is_one_error_line(
+    make_project, run_cli, cache, folder
+):
+    """The cache folder is filled by every build and may be deleted at any time: one inside the
+    content (pickles among the paper files) or the output, or holding the project, is refused."""
+    site = SITE_YAML + f"paths:\n  templates: my-templates\n  cache: {cache}\n"
+    paper = "---\ntitle: A paper\n---\nAn abstract.\n"
+    project = make_project({"content/papers/a.md": paper, "my-templates/.keep": ""}, site_yaml=site)
+    before = file_tree(project)
+    code, _, err = run_cli(project, "build")
+    assert code == 1 and len(err.strip().splitlines()) == 1, err
+    assert err.startswith("error: site.yaml:7: `paths.cache`: ") and folder in err, err
+    assert file_tree(project) == before
+
+
+@pytest.mark.parametrize("slug", sorted(urls.RESERVED_SLUGS))
+def test_a_paper_file_named_as_a_page_of_the_sites_own_is_one_error_line(make_project, run_cli, slug):
+    """papers/index.md's page would be papers/index.html, the list of all papers: refused."""
+    paper = "---\ntitle: A paper\n---\nAn abstract.\n"
+    project = make_project({f"content/papers/{slug}.md": paper, "content/papers/b.md": paper})
+    code, _, err = run_cli(project, "build")
+    assert code == 1 and err.startswith(
+        f"error: content/papers/{slug}.md: the file name `{slug}.md` is reserved"
+    )
+    assert not (project / "public").exists()
+
+
+@pytest.mark.parametrize("slug", sorted(urls.RESERVED_SLUGS))
+def test_the_importer_never_names_a_page_as_a_page_of_the_sites_own(make_project, run_cli, tmp_path, slug):
+    listing = tmp_path / "refs.bib"
+    listing.write_text(
+        f"@article{{k, title = {{{slug.title()}: A Lung Atlas}}, year = 2020}}\n", encoding="utf-8"
+    )
+    project = make_project()
+    code, _, err = run_cli(project, "import", listing)
+    assert code == 0, err
+    [page] = (project / "content" / "papers").glob("*.md")
+    assert page.stem != slug and page.stem.startswith(slug)
+    code, _, err = run_cli(project, "build")
+    assert code == 0, err
