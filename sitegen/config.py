@@ -172,10 +172,11 @@ def _validate(raw: dict[str, Any], text: str, path: Path) -> LoadedConfig:
         else:
             values[PATH_KEYS[key]] = value.strip()
 
-    config = SiteConfig(**values)
-    errors += _cache_folder_problems(config, path.resolve().parent, problem)
+    if not errors:
+        errors += _cache_folder_problems(SiteConfig(**values), path.resolve().parent, problem)
     if errors:
         raise SitegenError.many(errors, f"{shown}: {len(errors)} problem(s) in the site config")
+    config = SiteConfig(**values)
     lines = {key: _line(text, key) for key in PATH_KEYS if key in paths}
     return LoadedConfig(config, path.resolve().parent, tuple(warnings), shown, lines)
 
