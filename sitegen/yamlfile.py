@@ -72,7 +72,10 @@ def load(
     """The document in `text` as `yaml.load(text, Loader=loader)` gives it; a SitegenError naming
     `shown` and the line (`first_line`: the file line of the text's first line) when it is not
     valid YAML or gives a key twice. ValueError (a date that does not exist) is the caller's."""
-    reader = loader(text)
+    try:
+        reader = loader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character)
+        raise control_character_error(exc, text, shown, first_line) from None
     try:
         try:
             node = reader.get_single_node()
@@ -106,6 +109,17 @@ def duplicate_problem(
 OPENERS = {"while parsing a flow sequence": ("[", "]"), "while parsing a flow mapping": ("{", "}")}
 
 
+def control_character_error(
+    exc: yaml.reader.ReaderError, text: str, shown: str, first_line: int
+) -> SitegenError:
+    """A character YAML refuses (a control character, pasted from a PDF, say), at its line."""
+    line = text.count("\n", 0, exc.position) + first_line
+    character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+    return SitegenError(
+        f"a control character ({character}) that YAML does not allow", path=shown, line=line, hint="delete it"
+    )
+
+
 def yaml_error(
     exc: yaml.YAMLError,
     shown: str,
@@ -117,6 +131,8 @@ def yaml_error(
 ) -> SitegenError:
     """PyYAML's error as one problem: `what: reason (hint)` at the line where the mistake starts.
     A quote, `[` or `{` never closed is reported where it opens, not where the text ends."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        return control_character_error(exc, text, shown, first_line)
     context = str(getattr(exc, "context", None) or "")
     context_mark = getattr(exc, "context_mark", None)
     problem_mark = getattr(exc, "problem_mark", None)

@@ -428,3 +428,33 @@ def test_the_importer_never_names_a_page_as_a_page_of_the_sites_own(make_project
     assert page.stem != slug and page.stem.startswith(slug)
     code, _, err = run_cli(project, "build")
     assert code == 0, err
+
+
+CONTROL_CHARACTERS = ["\x00", "\x07", "\x1b", "\x7f", "\ufffe"]
+
+
+@pytest.mark.parametrize("character", CONTROL_CHARACTERS, ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize("where", ["site.yaml", "content/papers/a.md", "content/topics.yaml"])
+def test_a_control_character_yaml_refuses_is_one_error_line_at_its_line(
+    make_project, run_cli, where, character
+):
+    """Pasted from a PDF, a control character made PyYAML's reader fail: an internal error for
+    site.yaml (exit 70), a message of two lines and no line number for the others."""
+    import yaml
+
+    with pytest.raises(yaml.reader.ReaderError):  # YAML's own reader refuses it
+        yaml.safe_load(f"a: b{character}c")
+    paper = "---\ntitle: A paper\nvenue: Radiology\n---\nAn abstract.\n"
+    topics = "- id: seg\n  title: Segmentation\n  description: Papers on segmentation.\n  any: [segment]\n"
+    project = make_project({"content/papers/a.md": paper, "content/topics.yaml": topics})
+    path = project / where
+    text = path.read_text(encoding="utf-8")
+    line = 3 if where != "site.yaml" else 2
+    lines = text.split("\n")
+    lines[line - 1] = lines[line - 1].replace(":", ": x" + character, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    before = file_tree(project)
+    code, _, err = run_cli(project, "build")
+    assert code == 1 and len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"error: {where}:{line}: a control character (U+{ord(character):04X})"), err
+    assert file_tree(project) == before
