@@ -83,8 +83,12 @@ def _line(text: str, key: str) -> int | None:
 
 
 def is_site_address(text: str) -> bool:
-    """Whether `text` is an absolute http(s) address, as `base_url` must be."""
-    return re.match(r"^https?://[^/\s]+", text) is not None
+    """Whether `text` is an absolute http(s) address of a folder, as `base_url` must be: no space,
+    query or fragment (the pages' addresses are made by appending their paths to it)."""
+    return re.fullmatch(r"https?://[^/\s?#]+(?:/[^\s?#]*)?", text) is not None
+
+
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")  # BCP 47's shape: en, en-GB, pt-BR, zh-Hant
 
 
 def _is_example(address: str) -> bool:
@@ -150,9 +154,16 @@ def _validate(raw: dict[str, Any], text: str, path: Path) -> LoadedConfig:
     for key in REQUIRED:
         if key not in raw:
             errors.append(problem(key, "is missing", f"add `{key}: ...`: {KEYS[key][1]}"))
+    language = values.get("language")
+    if language is not None and not LANGUAGE_TAG.fullmatch(str(language)):
+        errors.append(
+            problem("language", f"must be a language tag, found {language!r}", "e.g. en, en-GB, de, pt-BR")
+        )
     base_url = values.get("base_url", "")
     if base_url and not is_site_address(base_url):
-        errors.append(problem("base_url", "must be an absolute http(s) address", URL_HINT))
+        errors.append(
+            problem("base_url", "must be an absolute http(s) address, with no space, `?` or `#`", URL_HINT)
+        )
     elif base_url and not base_url.endswith("/"):
         values["base_url"] = base_url + "/"
     if base_url and _is_example(base_url):

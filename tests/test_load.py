@@ -12,6 +12,7 @@ from sitegen.engine.store import STATE_FILE, BuildState, PackedStore, load_store
 from sitegen.errors import SitegenError
 from sitegen.load import load_papers
 from sitegen.paperfile import dump_paper, parse_paper
+from tests.conftest import REPO
 
 GOOD = """\
 ---
@@ -146,3 +147,34 @@ def test_unknown_config_keys_are_warnings_not_errors(make_project) -> None:
     warned = [str(w) for w in loaded.warnings]
     assert any("`theme`: is not a known setting" in w and ":5:" in w for w in warned)
     assert any("`paths.assets`" in w for w in warned)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "valid"),
+    [
+        ("base_url", "https://review.test/", True),
+        ("base_url", "http://localhost:8000/review/", True),
+        ("base_url", "https://x y.org/", False),
+        ("base_url", '"https://x.org/?a=1"', False),
+        ("base_url", '"https://x.org/review/#top"', False),
+        ("base_url", "ftp://x.org/", False),
+        ("language", "en", True),
+        ("language", "en-GB", True),
+        ("language", "zh-Hant", True),
+        ("language", "not a language", False),
+        ("language", "5", False),
+        ("language", "english!", False),
+    ],
+)
+def test_base_url_and_language_are_what_the_pages_can_use(make_project, run_cli, key, value, valid):
+    """A base_url the sitemap appends paths to, a language `<html lang>` holds: anything else is
+    an error on its line (it was published as written: `https://x y.org/index.html`, `lang="5"`)."""
+    values = {"title": "T", "description": "D", "author": "A", "base_url": "https://review.test/", key: value}
+    paper = {"content/papers/a.md": "---\ntitle: A paper\n---\nAn abstract.\n"}
+    paper["content/topics.yaml"] = (REPO / "content" / "topics.yaml").read_text(encoding="utf-8")
+    root = make_project(paper, site_yaml="".join(f"{k}: {v}\n" for k, v in values.items()))
+    code, _, err = run_cli(root, "build")
+    line = list(values).index(key) + 1
+    assert (code == 0) == valid, err
+    if not valid:
+        assert err.startswith(f"error: site.yaml:{line}: `{key}`: must be"), err
