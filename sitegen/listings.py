@@ -6,6 +6,7 @@ The readers, one module per format, are in sitegen/readers. No I/O here.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -85,8 +86,14 @@ class Line:
 
 
 def numbered_lines(text: str) -> list[Line]:
-    """The text's lines, stripped, numbered from 1."""
+    """The text's lines, stripped, numbered from 1, HTML's character references read (a page
+    saved or copied from its source: `Q&amp;A` is Q&A, as the page showed it)."""
+    if "&" in text:
+        text = CHARACTER_REFERENCE.sub(lambda found: html.unescape(found.group()), text)
     return [Line(number, raw.strip()) for number, raw in enumerate(text.splitlines(), 1)]
+
+
+CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def join_paragraphs(paragraphs: list[list[str]]) -> str:

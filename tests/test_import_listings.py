@@ -256,3 +256,37 @@ def test_no_page_header_becomes_a_paper(header, unknown):
     skipped = [w for w in daily.warnings if "taken for the page's header" in str(w)]
     assert len(skipped) == (1 if unknown else 0), daily.warnings
     assert len(daily.warnings) == len(skipped)
+
+
+REFERENCES = [
+    "&amp;",
+    "&lt;",
+    "&gt;",
+    "&quot;",
+    "&#39;",
+    "&ndash;",
+    "&mdash;",
+    "&eacute;",
+    "&#233;",
+    "&#xE9;",
+    "&nbsp;",
+]
+
+
+@pytest.mark.parametrize("reference", REFERENCES)
+def test_html_character_references_in_a_daily_page_or_a_dump_are_the_characters(reference):
+    """A page saved or copied from its HTML source holds `Q&amp;A`: the page showed Q&A (the
+    character by Python's html module); the same title typed plainly was a second paper."""
+    import html
+
+    character = html.unescape(reference)
+    title, abstract = f"Q{reference}A for Radiology", f"We answer{reference}questions about chest X-rays."
+    day = f"Daily Papers\n\nJun 1, 2025\n\n{title}\n\n{abstract}\n\n  • 6 authors\n·\nMay 30, 2025 4\n"
+    [entry] = parse_listing(day, "day.txt").entries
+    assert entry.title == f"Q{character}A for Radiology".strip() or character.isspace()
+    assert reference not in entry.abstract and character.strip() in entry.abstract
+    [entry] = parse_listing(f"Abstract:{abstract}\n", "dump.txt").entries
+    assert reference not in entry.abstract and character.strip() in entry.abstract
+    plain = "Fish &amp chips & more; R&D; all kept."  # not references
+    [entry] = parse_listing(f"Abstract:{plain}\n", "dump.txt").entries
+    assert entry.abstract == plain
