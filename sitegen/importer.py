@@ -502,11 +502,14 @@ def listing_year(
     own = listing.listing_date
     if own and own.year:
         year, why = own.year, f"the year of the listing's own date ({own.year})"
-    elif explicit:
+    elif explicit and max(explicit) < today.year:
         year = max(explicit) + 1
         why = (
             f"the listing shows years up to {max(explicit)} and leaves the year out only for the current year"
         )
+    elif explicit:  # a year after the latest shown would be in the future: the listing is this year's
+        year = today.year
+        why = f"the listing shows years up to {max(explicit)}, and a later year has not come yet"
     else:
         year = today.year
         why = "the listing shows no year at all, so the current year was assumed"

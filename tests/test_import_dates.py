@@ -237,3 +237,18 @@ def test_what_a_year_says_beside_the_year_is_said_not_read(writer, written):
 def test_a_year_written_alone_is_read_without_a_warning(written):
     listing = parse_listing(f"@article{{k, title={{T}}, year={{{written}}}}}\n", "lib.bib")
     assert listing.entries[0].date.year == 2019 and listing.warnings == ()
+
+
+@pytest.mark.parametrize("shown", [-3, -1, 0])
+def test_a_date_shown_without_its_year_is_never_put_in_a_year_yet_to_come(shown):
+    """A daily-papers page leaves the year out for the current year: the year after the latest it
+    shows, but never one after today's (a page showing this year's date in full, and others not)."""
+    from sitegen.importer import listing_year
+
+    today = dt.date(2026, 12, 7)
+    year = today.year + shown
+    entry = "{title}\n\nAn abstract about {title}.\n\n  • 6 authors\n·\n{date} 4\n\n"
+    page = "Daily Papers\n\n" + entry.format(title="One", date=f"Mar 3, {year}")
+    page += entry.format(title="Two", date="Nov 20")
+    inferred, said = listing_year(parse_listing(page, "day.txt"), None, None, today)
+    assert inferred == min(year + 1, today.year) and str(inferred) in said
