@@ -77,6 +77,8 @@ def paper_files(papers_dir: Path, shown: str | None = None) -> PaperListing:
     with os.scandir(papers_dir) as entries:
         for entry in entries:
             if not entry.name.endswith(".md") or entry.name.startswith("."):
+                if _meant_as_paper(entry.name):
+                    skipped.append(_misnamed(prefix + entry.name))
                 continue
             try:
                 status = entry.stat()  # of what a symbolic link leads to
@@ -99,6 +101,23 @@ def special_file_warning(path: Path, shown: str) -> Problem | None:
     except OSError as exc:
         return _skipped(shown, _unreachable(exc))
     return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else _skipped(shown, f"{_kind(mode)}, not a file")
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+
+
+def _meant_as_paper(name: str) -> bool:
+    """A Markdown file a paper's file is not read as (`bora.MD`, `bora.markdown`): said, as the
+    paper would vanish from the site. Hidden files (an editor's `.#bora.md`) are left unsaid."""
+    stem, suffix = os.path.splitext(name)
+    return not name.startswith(".") and bool(stem) and suffix.lower() in MARKDOWN_SUFFIXES
+
+
+def _misnamed(shown: str) -> Problem:
+    stem = os.path.splitext(os.path.basename(shown))[0]
+    return Problem(
+        "skipped: not read as a paper, whose file's name ends in `.md`", shown, hint=f"rename it `{stem}.md`"
+    )
 
 
 def _skipped(shown: str, what: str) -> Problem:

@@ -139,7 +139,9 @@ def parse_paper(text: str, path: str, slug: str) -> Paper:
         try:
             values[field.name] = field.type.read(value)
         except (TypeError, ValueError):
-            problem(field.name, f"expected {field.type.expected}, found {value!r}", field.type.hint)
+            fixed = field.type.fixed(value)
+            hint = field.type.hint + (f": {field.name}: '{fixed}'" if fixed else "")
+            problem(field.name, f"expected {field.type.expected}, found {value!r}", hint)
     if not values["title"] and not any(p.key == "title" for p in problems):  # one problem a key
         problem("title", "is missing or empty", "every paper needs `title: ...`")
     if problems:

@@ -39,6 +39,7 @@ class FieldType:
     write: Callable[[Any], Any]  # the model's value -> the YAML value, or None to leave the key out
     json: Callable[[Any], Any]  # the model's value -> the JSON value
     samples: tuple[Any, ...] = ()  # valid values of the model, for tests that change every field
+    fixed: Callable[[Any], str | None] = lambda value: None  # a wrong value as it is to be written
 
 
 def _text(value: Any) -> str:
@@ -200,13 +201,20 @@ DOI_TYPE = FieldType(
     _as_is,
     ("10.1000/xyz123", "10.1038/s41586-020-2649-2"),
 )
+def _arxiv_fixed(value: Any) -> str | None:
+    """`arXiv:2401.01234v2` or `https://arxiv.org/abs/2401.01234v2` as the id alone."""
+    found = re.search(r"(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?", str(value), re.IGNORECASE)
+    return found.group(1) if found else None
+
+
 ARXIV_TYPE = FieldType(
     "an arXiv id such as 2401.01234",
-    "write the id in quotes, without its version (v2) or `arXiv:`: arxiv: '2401.01230'",
+    "write the id in quotes, without its version (v2) or `arXiv:`",
     _matching(ARXIV),
     _as_is,
     _as_is,
     ("2401.01234", "hep-th/9901001"),
+    _arxiv_fixed,
 )
 WEB = FieldType(
     "a web address",

@@ -458,3 +458,24 @@ def test_a_control_character_yaml_refuses_is_one_error_line_at_its_line(
     assert code == 1 and len(err.strip().splitlines()) == 1, err
     assert err.startswith(f"error: {where}:{line}: a control character (U+{ord(character):04X})"), err
     assert file_tree(project) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "warned"),
+    [("b.MD", True), ("b.Md", True), ("b.markdown", True), ("b.mdown", True), (".b.md", False),
+     (".#b.md", False), ("b.md.swp", False), ("notes.txt", False), ("b.md~", False)],
+)  # fmt: skip
+def test_a_markdown_file_not_named_as_a_paper_is_said_skipped(make_project, run_cli, name, warned):
+    """`bora.MD` or `bora.markdown` is not read (a paper's file ends in `.md`): the paper would
+    vanish from the site without a word. Hidden files and others are left unsaid."""
+    paper = "---\ntitle: A paper\n---\nAn abstract.\n"
+    topics = (REPO / "content" / "topics.yaml").read_text(encoding="utf-8")
+    project = make_project(
+        {"content/papers/a.md": paper, f"content/papers/{name}": paper, "content/topics.yaml": topics}
+    )
+    code, out, err = run_cli(project, "build")
+    assert code == 0, err
+    said = [line for line in out.splitlines() if "not read as a paper" in line]
+    wanted = f"warning: content/papers/{name}: skipped: not read as a paper, whose file's name ends in `.md`"
+    assert said == ([f"{wanted} (rename it `b.md`)"] if warned else [])
+    assert "built 1 papers" in out

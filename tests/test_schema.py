@@ -177,3 +177,19 @@ def test_a_text_setting_of_site_yaml_keeps_what_was_written(tmp_path, key, writt
     }
     (tmp_path / "site.yaml").write_text("".join(f"{k}: {v}\n" for k, v in values.items()), encoding="utf-8")
     assert getattr(load_config(tmp_path / "site.yaml").config, key) == written
+
+
+@pytest.mark.parametrize(
+    "written", ["2401.01234v2", "arXiv:2401.01234", "https://arxiv.org/abs/2401.01234v3", "hep-th/9901001v2"]
+)
+def test_an_arxiv_id_written_otherwise_is_refused_with_the_id_to_write_instead(written):
+    text = f"---\ntitle: A paper\narxiv: '{written}'\n---\nAn abstract.\n"
+    with pytest.raises(SitegenError) as raised:
+        parse_paper(text, "p.md", "p")
+    wanted = (
+        written.rsplit("/", 1)[-1].removeprefix("arXiv:").split("v")[0]
+        if "hep" not in written
+        else "hep-th/9901001"
+    )
+    assert f"arxiv: '{wanted}'" in str(raised.value)
+    assert parse_paper(text.replace(written, wanted), "p.md", "p").arxiv == wanted  # the fix is right
