@@ -31,7 +31,7 @@ from sitegen.model import Library, Paper
 from sitegen.paperfile import dropped_as_comments, key_line, split
 from sitegen.topics import SlowRule, check_paper_topics
 from sitegen.topicsfile import locate_slow_rule
-from sitegen.write import OUTPUT_KEY, check_output_folder, recover_output
+from sitegen.write import OUTPUT_KEY, check_output_folder, recover_output, spare_version
 
 if TYPE_CHECKING:
     import jinja2
@@ -148,7 +148,7 @@ def _build_site(
     published: Callable[[frozenset[str] | None], None] | None,
     tuning: Tuning,
 ) -> BuildReport:
-    check_output_folder(out, root=loaded.root, keep=_protected_folders(loaded))
+    check_output_folder(out, root=loaded.root, keep=_protected_folders(loaded, out))
     recover_output(out)  # where a build was killed between the two renames of the fallback switch
     templates = loaded.config.templates_dir
     looks = Looks.of(loaded.path(templates) if templates else None, loaded)
@@ -224,14 +224,21 @@ def _topics_file_named(loaded: LoadedConfig) -> Iterator[None]:
         raise locate_slow_rule(exc, topics, display_path(topics, loaded)) from None
 
 
-def _protected_folders(loaded: LoadedConfig) -> tuple[Path, ...]:
+def _protected_folders(loaded: LoadedConfig, out: Path) -> tuple[Path, ...]:
+    """The folders an output must not be, hold or lie in: the content, cache and templates; and,
+    for an output elsewhere (`--out`), the site's own output and the version kept beside it
+    (`--out public/sub` went inside the live site, `--out .public.previous` into the spare)."""
     config = loaded.config
     folders = [
         config.content_dir,
         config.cache_dir,
         *([config.templates_dir] if config.templates_dir else []),
     ]
-    return tuple(loaded.path(folder) for folder in folders)
+    protected = [loaded.path(folder).resolve() for folder in folders]
+    own = loaded.path(config.output_dir).resolve()
+    if out.resolve() != own:
+        protected += [own, spare_version(own)]
+    return tuple(protected)
 
 
 def _check_library(library: Library, papers: Iterable[Paper], env: jinja2.Environment, root: Path) -> None:

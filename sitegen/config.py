@@ -202,6 +202,9 @@ def _cache_folder_problems(
     named = {"the project folder": root}
     named |= {f"`paths.{key}`": (root / getattr(config, attr)).resolve()
               for key, attr in PATH_KEYS.items() if key != "cache" and getattr(config, attr)}  # fmt: skip
+    output = named.get("`paths.output`")
+    if output is not None and root.is_relative_to(output):  # an output holding the project: its own error
+        del named["`paths.output`"]
     for what, folder in named.items():
         inside = cache.is_relative_to(folder) and what != "the project folder"
         if cache == folder or folder.is_relative_to(cache) or inside:

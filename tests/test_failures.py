@@ -479,3 +479,23 @@ def test_a_markdown_file_not_named_as_a_paper_is_said_skipped(make_project, run_
     wanted = f"warning: content/papers/{name}: skipped: not read as a paper, whose file's name ends in `.md`"
     assert said == ([f"{wanted} (rename it `b.md`)"] if warned else [])
     assert "built 1 papers" in out
+
+
+@pytest.mark.parametrize("out", ["public/sub", ".public.previous", "public/.x"])
+def test_an_out_folder_in_the_sites_own_output_or_its_kept_version_is_one_error_line(
+    make_project, run_cli, out
+):
+    """`--out public/sub` wrote a second site inside the live one (the next build removed it);
+    `--out .public.previous` built into the version kept beside it."""
+    paper = "---\ntitle: A paper\n---\nAn abstract.\n"
+    topics = (REPO / "content" / "topics.yaml").read_text(encoding="utf-8")
+    project = make_project({"content/papers/a.md": paper, "content/topics.yaml": topics})
+    assert run_cli(project, "build")[0] == 0
+    assert run_cli(project, "build")[0] == 0  # the kept version is there too
+    before = file_tree(project)
+    code, _, err = run_cli(project, "build", "--out", out)
+    assert (
+        code == 1 and err.startswith("error: `--out`: refusing to build into") and len(err.splitlines()) == 1
+    )
+    assert file_tree(project) == before
+    assert run_cli(project, "build", "--out", "elsewhere")[0] == 0
