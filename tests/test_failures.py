@@ -499,3 +499,35 @@ def test_an_out_folder_in_the_sites_own_output_or_its_kept_version_is_one_error_
     )
     assert file_tree(project) == before
     assert run_cli(project, "build", "--out", "elsewhere")[0] == 0
+
+
+TEMPLATE_MISTAKES = {
+    "Latin-1": (
+        "paper.html",
+        '{% extends "default/paper.html" %}\n{# caf\xe9 #}\n'.encode("latin-1"),
+        2,
+        "not UTF-8 text",
+    ),
+    "binary": ("base.html", bytes(range(128, 256)) * 2, 1, "not UTF-8 text"),
+    "extends itself": ("paper.html", b'{# mine #}\n{% extends "paper.html" %}\n', 2, "extends itself"),
+    "an image beside them": ("logo.png", bytes(range(256)), None, None),  # not a template: no error
+}
+
+
+@pytest.mark.parametrize("mistake", TEMPLATE_MISTAKES)
+def test_a_template_jinja_cannot_use_is_named_with_its_line(make_project, run_cli, mistake):
+    """A template saved as Latin-1, a binary one, one that extends itself: Jinja's error named
+    another file (the built-in one), or no line, or blamed an expression."""
+    name, data, line, said = TEMPLATE_MISTAKES[mistake]
+    paper = "---\ntitle: A paper\n---\nAn abstract.\n"
+    topics = (REPO / "content" / "topics.yaml").read_text(encoding="utf-8")
+    site = SITE_YAML + "paths:\n  templates: my-templates\n"
+    project = make_project({"content/papers/a.md": paper, "content/topics.yaml": topics}, site_yaml=site)
+    (project / "my-templates").mkdir()
+    (project / "my-templates" / name).write_bytes(data)
+    code, _, err = run_cli(project, "build")
+    if said is None:
+        assert code == 0, err
+        return
+    assert code == 1 and err.startswith(f"error: my-templates/{name}:{line}: ") and said in err, err
+    assert len(err.strip().splitlines()) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,8 +106,40 @@ def _templates_fingerprint(
     ):
         for path in files:
             if folder is not None and _is_template(path, folder):
-                parts.append(f"{path}\0{digest(_read(path, loaded))}")
+                data = _read(path, loaded)
+                if folder == user_templates:
+                    _check_user_template(data, path, folder, loaded)
+                parts.append(f"{path}\0{digest(data)}")
     return digest("\n".join(parts).encode("utf-8"))
+
+
+TEMPLATE_SUFFIXES = (".html", ".htm", ".xml", ".txt", ".j2", ".jinja", ".jinja2")
+EXTENDS = re.compile(r"{%-?\s*extends\s+(['\"])(.+?)\1")
+
+
+def _check_user_template(data: bytes, path: Path, folder: Path, loaded: LoadedConfig | None) -> None:
+    """A template of the user's that Jinja would fail on where it is used, with a message naming
+    another file or none: one that is not UTF-8 text, or one that extends itself (it takes the
+    built-in template's name, so `extends "paper.html"` is itself: the built-in is default/...)."""
+    if is_editor_noise(path) or path.name.startswith(".") or path.suffix.lower() not in TEMPLATE_SUFFIXES:
+        return  # an image or a note kept beside the templates is never loaded as one
+    shown = _shown(path, loaded)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SitegenError(
+            "the template is not UTF-8 text", path=shown, line=line, hint="save it as UTF-8"
+        ) from None
+    name = path.relative_to(folder).as_posix()
+    for found in EXTENDS.finditer(text):
+        if found.group(2) == name:
+            raise SitegenError(
+                f'the template extends itself ("{name}" is this file, which takes the built-in\'s place)',
+                path=shown,
+                line=text.count("\n", 0, found.start()) + 1,
+                hint=f'extend the built-in one: {{% extends "default/{name}" %}}',
+            )
 
 
 def _assets(
