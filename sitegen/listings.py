@@ -105,7 +105,11 @@ def is_cut_off(abstract: str) -> bool:
     text = abstract.rstrip().rstrip("{}").rstrip()  # `blue{URL}.}`: LaTeX braces after the end
     if not text:
         return True
-    return not (SENTENCE_END.search(text) or re.search(r"https?://\S+$", text))
+    return not (SENTENCE_END.search(text) or ENDS_WITH_ADDRESS.search(text))
+
+
+# An address ends a text as a full stop does: `https://...`, or a bare `github.com/owner/repo`.
+ENDS_WITH_ADDRESS = re.compile(r"(?:https?://\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*)$", re.IGNORECASE)
 
 
 def cut_off_warning(entry: RawEntry, shown: str) -> Problem:

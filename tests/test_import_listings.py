@@ -56,6 +56,9 @@ def test_a_cut_off_last_entry_is_skipped_with_a_warning_naming_it():
     [
         ("and evaluate it on knee and brain scans.", True),
         ("Code: https://github.com/example/repo", True),
+        ("Code: github.com/example/repo", True),  # an address without its scheme ends it too
+        ("Data at huggingface.co/datasets/example/knee-mri", True),
+        ("and compare it with e.g", False),
         ("and evaluate it on knee and brain sc", False),
         ("and evaluate it on knee and brain scans, where it", False),
     ],
