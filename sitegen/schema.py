@@ -176,7 +176,7 @@ def _list_or_none(value: Any) -> list[Any] | None:
 
 TEXT = FieldType("text", "write the value as plain text", _text, _as_is, _as_is, ("A text", "Another text"))
 FLAG = FieldType("true or false", "write `true` or `false`", _flag, _or_none, _as_is)
-COUNT = FieldType("a whole number", "write a number such as 12", _count, _as_is, _as_is)
+COUNT = FieldType("a whole number of 0 or more", "write a number such as 12", _count, _as_is, _as_is)
 DATE = FieldType(
     "a date or a year",
     "write the date as YYYY-MM-DD, or YYYY-MM or YYYY when only the month or year is known",
