@@ -293,3 +293,40 @@ def test_html_character_references_in_a_daily_page_or_a_dump_are_the_characters(
     plain = "Fish &amp chips & more; R&D; all kept."  # not references
     [entry] = parse_listing(f"Abstract:{plain}\n", "dump.txt").entries
     assert entry.abstract == plain
+
+
+SECOND_PARAGRAPHS = [
+    "Code and weights are available at https://github.com/example/alpha.",
+    "Code: https://github.com/example/alpha",
+    "We release the model, the training code and a demo so that others can reproduce every result and "
+    "extend the triage model to other hospitals and devices.",
+]
+DAILY_ENTRIES = [
+    ("Alpha: A Model for Chest Radiograph Triage", "We present Alpha, a model that triages chest radiographs "
+     "in emergency departments, trained on 200,000 studies from four hospitals and evaluated prospectively."),
+    ("Beta: Segmenting Liver Lesions", "We present Beta, a liver lesion segmentation network with "
+     "calibrated uncertainty estimates, evaluated on three public datasets and one private cohort."),
+    ("Gamma: 3D Pathology Foundation Model", "We present Gamma, a foundation model for 3D pathology volumes "
+     "trained on 40,000 cleared tissue samples, with strong results on grading and survival prediction."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("meta", [True, False], ids=["with meta blocks", "without"])
+@pytest.mark.parametrize(
+    "paragraph", SECOND_PARAGRAPHS, ids=["a sentence with an address", "an address", "a sentence"]
+)
+def test_a_second_paragraph_of_an_abstract_stays_in_it(paragraph, meta):
+    """A short second paragraph was read as the next paper's title (its abstract the next title),
+    as an organisation, or as a paper with no abstract; the papers after it went wrong or missing."""
+    blocks = []
+    for number, (title, abstract) in enumerate(DAILY_ENTRIES):
+        text = f"{abstract}\n\n{paragraph}" if number == 0 else abstract
+        foot = f"\n\n  • {number + 3} authors\n·\nMar {number + 3}, 2025 5" if meta else ""
+        blocks.append(f"{title}\n\n{text}{foot}")
+    page = "Daily Papers\n\nby AK and the research community\n\nSep 9, 2025\n\n" + "\n\n".join(blocks) + "\n"
+    listing = parse_listing(page, "day.txt")
+    assert [entry.title for entry in listing.entries] == [title for title, _ in DAILY_ENTRIES]
+    assert listing.entries[0].abstract.endswith(paragraph) and listing.warnings == ()
+    assert [entry.organization for entry in listing.entries] == [None] * 3
+    if meta:
+        assert [entry.authors_count for entry in listing.entries] == [3, 4, 5]

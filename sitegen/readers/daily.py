@@ -186,7 +186,16 @@ def _is_meta(body: list[Line], index: int) -> bool:
     if AUTHORS_LINE.match(text) or DOT_LINE.match(text):
         return True
     following = body[index + 1].text if index + 1 < len(body) else ""
-    return len(text) <= ORGANIZATION_MAX and bool(DOT_LINE.match(following) or AUTHORS_LINE.match(following))
+    organization = len(text) <= ORGANIZATION_MAX and not _reads_as_sentence(text)
+    return organization and bool(DOT_LINE.match(following) or AUTHORS_LINE.match(following))
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """A line of prose, as a second paragraph of an abstract is ("Code and weights are available
+    at https://..."): an address in it, or words ending with a full stop. A title or an
+    organisation's name seldom ends with one."""
+    text = text.rstrip()
+    return "://" in text or (text.endswith(".") and not text.endswith("...") and len(text.split()) >= 4)
 
 
 def _skip_meta(body: list[Line], index: int) -> int:
@@ -202,8 +211,13 @@ def _abstract_lines(body: list[Line], index: int) -> tuple[list[Line], int]:
         # right after the title, only an authors or `·` line is meta; a short line is an abstract
         if AUTHORS_LINE.match(text) or DOT_LINE.match(text) or (lines and _is_meta(body, index)):
             break
-        if lines and len(text) <= TITLE_MAX:
-            break
+        following = body[index + 1].text if index + 1 < len(body) else ""
+        if (
+            lines
+            and len(text) <= TITLE_MAX
+            and not (_reads_as_sentence(text) and len(following) <= TITLE_MAX)
+        ):
+            break  # a title: a short line, but prose followed by no abstract of its own
         lines.append(body[index])
         index += 1
     return lines, index
