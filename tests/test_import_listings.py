@@ -330,3 +330,22 @@ def test_a_second_paragraph_of_an_abstract_stays_in_it(paragraph, meta):
     assert [entry.organization for entry in listing.entries] == [None] * 3
     if meta:
         assert [entry.authors_count for entry in listing.entries] == [3, 4, 5]
+
+
+def test_an_abstract_with_its_meta_block_but_no_title_line_is_an_untitled_entry(
+    make_project, run_cli, tmp_path
+):
+    """Its title lost when the page was copied: the abstract was taken for a title with no
+    abstract, and the paper dropped ('has no abstract'); it is a paper whose title is derived."""
+    blocks = []
+    for number, (title, abstract) in enumerate(DAILY_ENTRIES):
+        head = "" if number == 1 else f"{title}\n\n"
+        blocks.append(f"{head}{abstract}\n\n  • {number + 3} authors\n·\nMar {number + 3}, 2025 5")
+    page = "Daily Papers\n\nby AK and the research community\n\nSep 9, 2025\n\n" + "\n\n".join(blocks) + "\n"
+    listing = parse_listing(page, "day.txt")
+    assert [entry.title for entry in listing.entries] == [DAILY_ENTRIES[0][0], None, DAILY_ENTRIES[2][0]]
+    assert listing.entries[1].abstract == DAILY_ENTRIES[1][1] and listing.entries[1].authors_count == 4
+    project = make_project()
+    (tmp_path / "day.txt").write_text(page, encoding="utf-8")
+    code, out, err = run_cli(project, "import", tmp_path / "day.txt")
+    assert code == 0 and "3 created" in out and "1 derived titles to confirm" in out, err

@@ -5,7 +5,7 @@ line, `·`, a date such as `Nov 8, 2024` or `Mar 24`, optionally an upvote count
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sitegen.errors import Problem
 from sitegen.listings import (
@@ -105,6 +105,11 @@ def _parse_daily(filled: list[Line], source: str, shown: str) -> Listing:
             meta.upvotes,
         )
         is_last = index >= len(body)
+        if not abstract_lines and meta and _reads_as_sentence(title.text) and not is_cut_off(title.text):
+            # An abstract with its meta block but no title line (lost when the page was copied):
+            # an untitled entry, whose title the importer derives (and marks title_derived).
+            entry = replace(entry, title=None, abstract=title.text)
+            abstract_lines = [title]
         if not abstract_lines and not is_last:
             warnings.append(
                 Problem(f'"{title.text}" has no abstract; it was not imported', shown, title.number)
