@@ -138,6 +138,8 @@ def parse_paper(text: str, path: str, slug: str) -> Paper:
             continue
         try:
             values[field.name] = field.type.read(value)
+        except schema.BadItem as bad:
+            problem(field.name, f"expected {field.type.expected}: {bad}", field.type.hint)
         except (TypeError, ValueError):
             fixed = field.type.fixed(value)
             hint = field.type.hint + (f": {field.name}: '{fixed}'" if fixed else "")

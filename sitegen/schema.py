@@ -133,18 +133,30 @@ def _paper_type(value: Any) -> str:
     return text
 
 
+class BadItem(ValueError):
+    """An item of a list field that is wrong, said: which item, and what is wrong with it."""
+
+
+LINK_KEYS = ("url", "kind", "label")
+
+
 def _links(value: Any) -> tuple[Link, ...]:
     if not isinstance(value, list):
         raise TypeError
     links = []
-    for item in value:
+    for number, item in enumerate(value, 1):
         if isinstance(item, str):
             item = {"url": item}
         if not isinstance(item, dict) or not isinstance(item.get("url"), str):
-            raise TypeError
+            raise BadItem(f"item {number} has no `url:` text: {item!r}")
+        unknown = [str(key) for key in item if key not in LINK_KEYS]
+        if unknown:  # a key YAML read and the page would drop
+            raise BadItem(
+                f"item {number} has `{unknown[0]}:`, which a link has not (only {', '.join(LINK_KEYS)})"
+            )
         kind = str(item.get("kind") or "other")
         if kind not in LINK_KINDS:
-            raise ValueError
+            raise BadItem(f"item {number} has `kind: {kind}`, which is not a link kind")
         links.append(Link(url=item["url"].strip(), kind=kind, label=str(item.get("label") or "")))
     return tuple(links)
 
@@ -201,6 +213,8 @@ DOI_TYPE = FieldType(
     _as_is,
     ("10.1000/xyz123", "10.1038/s41586-020-2649-2"),
 )
+
+
 def _arxiv_fixed(value: Any) -> str | None:
     """`arXiv:2401.01234v2` or `https://arxiv.org/abs/2401.01234v2` as the id alone."""
     found = re.search(r"(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?", str(value), re.IGNORECASE)

@@ -193,3 +193,24 @@ def test_an_arxiv_id_written_otherwise_is_refused_with_the_id_to_write_instead(w
     )
     assert f"arxiv: '{wanted}'" in str(raised.value)
     assert parse_paper(text.replace(written, wanted), "p.md", "p").arxiv == wanted  # the fix is right
+
+
+LINK_MISTAKES = {
+    "an unknown kind": ("  kind: repo\n", "has `kind: repo`, which is not a link kind"),
+    "an unknown key": ("  kind: code\n  foo: 1\n", "has `foo:`, which a link has not"),
+}
+
+
+@pytest.mark.parametrize("mistake", LINK_MISTAKES)
+@pytest.mark.parametrize("at", [1, 2, 3])
+def test_a_wrong_item_of_links_is_named_by_its_number_and_what_is_wrong(mistake, at):
+    """The error said only 'expected a list of links, found [...]' (the whole list), and a key a
+    link has not was dropped without a word."""
+    added, said = LINK_MISTAKES[mistake]
+    items = "".join(
+        f"- url: https://example.org/{number}\n" + (added if number == at else "  kind: code\n")
+        for number in (1, 2, 3)
+    )
+    with pytest.raises(SitegenError) as raised:
+        parse_paper(f"---\ntitle: T\nlinks:\n{items}---\nAn abstract.\n", "p.md", "p")
+    assert f"item {at} {said}" in str(raised.value)
