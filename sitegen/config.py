@@ -108,8 +108,11 @@ def load_config(path: Path) -> LoadedConfig:
             hint=f"run sitegen in the folder that holds {CONFIG_NAME}, pass --config PATH, "
             "or make a site with `sitegen new FOLDER`",
         ) from None
-    except UnicodeDecodeError:
-        raise SitegenError("the file is not UTF-8 text", path=shown) from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes().count(b"\n", 0, exc.start) + 1
+        raise SitegenError(
+            "the file is not UTF-8 text", path=shown, line=line, hint="save it as UTF-8"
+        ) from None
     try:
         raw = yamlfile.load(text, yaml.SafeLoader, shown, hint="check quotes and indentation") or {}
     except ValueError as exc:  # a date that does not exist, as a value

@@ -147,6 +147,7 @@ def parse_paper(text: str, path: str, slug: str) -> Paper:
     if not values["title"] and not any(p.key == "title" for p in problems):  # one problem a key
         problem("title", "is missing or empty", "every paper needs `title: ...`")
     if problems:
+        problems.sort(key=lambda problem: problem.line or 0)  # in the file's order, as the editor reads it
         raise SitegenError.many(problems, f"{path}: {len(problems)} bad field(s)")
     return Paper(slug=slug, abstract=without_notes(body), path=path, warnings=warnings, **values)
 

@@ -87,7 +87,13 @@ def check_output_folder(out: Path, *, root: Path, keep: tuple[Path, ...]) -> Non
             hint="choose a separate folder such as `public` (or pass --out DIR)",
         )
     if out.exists() and not out.is_dir():
-        raise SitegenError(f"the output {out} is a file", key=OUTPUT_KEY, hint="remove it or choose a folder")
+        if out.is_file():
+            raise SitegenError(
+                f"the output {out} is a file", key=OUTPUT_KEY, hint="remove it or choose a folder"
+            )
+        raise SitegenError(
+            f"the output {out} is not a folder (a device, say)", key=OUTPUT_KEY, hint="choose a folder"
+        )
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise SitegenError(
             f"refusing to replace {out}: it is not empty and was not built by sitegen",

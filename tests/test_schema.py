@@ -214,3 +214,18 @@ def test_a_wrong_item_of_links_is_named_by_its_number_and_what_is_wrong(mistake,
     with pytest.raises(SitegenError) as raised:
         parse_paper(f"---\ntitle: T\nlinks:\n{items}---\nAn abstract.\n", "p.md", "p")
     assert f"item {at} {said}" in str(raised.value)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_bad_fields_of_a_file_are_said_in_the_files_order(seed):
+    """Problems were listed in the schema's order (lines 4, 6, 5): the editor reads down the file."""
+    import random
+
+    bad = {"upvotes": "many", "type": "nope", "doi": "foo", "url": "ftp-ish", "arxiv": "'x'", "date": "soon"}
+    keys = list(bad)
+    random.Random(seed).shuffle(keys)
+    text = "---\ntitle: T\n" + "".join(f"{key}: {bad[key]}\n" for key in keys) + "---\nAn abstract.\n"
+    with pytest.raises(SitegenError) as raised:
+        parse_paper(text, "p.md", "p")
+    lines = [problem.line for problem in raised.value.problems]
+    assert lines == sorted(lines) and len(lines) == len(bad)
