@@ -216,6 +216,10 @@ def load_papers(
 def load_topic_list(loaded: LoadedConfig) -> tuple[Topic, ...]:
     """The topics file's topics."""
     path = ContentPaths.of(loaded).topics
+    if path.exists() and not path.is_file():
+        kind = "a folder" if path.is_dir() else "not a file"
+        shown = display_path(path, loaded)
+        raise SitegenError(f"the topics file is {kind}", path=shown, hint="make it a YAML file of topics")
     if not path.is_file():
         raise SitegenError(
             "the topics file is missing",

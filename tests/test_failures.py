@@ -531,3 +531,10 @@ def test_a_template_jinja_cannot_use_is_named_with_its_line(make_project, run_cl
         return
     assert code == 1 and err.startswith(f"error: my-templates/{name}:{line}: ") and said in err, err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_topics_file_that_is_a_folder_is_said_to_be_one(make_project, run_cli):
+    paper = "---\ntitle: A paper\n---\nAn abstract.\n"
+    project = make_project({"content/papers/a.md": paper, "content/topics.yaml/notes.txt": "x\n"})
+    code, _, err = run_cli(project, "build")
+    assert code == 1 and err.startswith("error: content/topics.yaml: the topics file is a folder"), err
