@@ -191,3 +191,23 @@ def test_white_space_and_tabs_around_separators_read_as_pyyaml_reads_them(shape)
                 read_meta(text, "x.md")
         elif isinstance(expected, dict):
             assert typed(read_meta(text, "x.md")[0]) == typed(expected), repr(front)
+
+
+@pytest.mark.parametrize("ends", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_a_paper_file_is_read_alike_whatever_its_line_ends(ends):
+    """A file saved with a classic Mac's line ends (CR alone) said 'does not start with front matter'."""
+    from sitegen.paperfile import parse_paper
+
+    lines = [
+        "---",
+        "title: A paper",
+        "venue: Radiology",
+        "authors:",
+        "- Ada Lovelace",
+        "---",
+        "An abstract.",
+        "",
+    ]
+    paper = parse_paper(ends.join(lines), "p.md", "p")
+    read = (paper.title, paper.venue, paper.authors, paper.abstract.strip())
+    assert read == ("A paper", "Radiology", ("Ada Lovelace",), "An abstract.")
