@@ -22,7 +22,7 @@ from typing import TypeVar
 from anyascii import anyascii
 
 from sitegen import names, urls
-from sitegen.identity import Traits, Verdict, relate, shared_identifier, title_key, traits
+from sitegen.identity import Traits, Verdict, relate, shared_identifier, title_key, traits, words_of
 from sitegen.listings import Abstract, RawEntry, clean_abstract, is_snippet
 from sitegen.model import PREPRINT_VENUE, Link, Paper, PaperDate
 from sitegen.titles import derive_title
@@ -369,12 +369,9 @@ def fullest(abstracts: list[Abstract]) -> Abstract:
 
 
 def _opens(short: str, long: str) -> bool:
-    """Whether `short` is, word for word (case and punctuation aside), the opening of `long`."""
-    opening, whole = _WORD.findall(short.lower()), _WORD.findall(long.lower())
+    """Whether `short` is, word for word (case, accents and punctuation aside), the opening of `long`."""
+    opening, whole = words_of(short), words_of(long)
     return len(opening) < len(whole) and whole[: len(opening)] == opening
-
-
-_WORD = re.compile(r"\w+")
 
 
 def _first(values: Iterable[T | None]) -> T | None:

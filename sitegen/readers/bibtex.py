@@ -378,12 +378,10 @@ def _names(value: str) -> list[str]:
     return found
 
 
-def _howpublished_at(fields: dict[str, str], name: str) -> str | None:
+def _howpublished_address(fields: dict[str, str]) -> str | None:
     """The address a `howpublished` gives alone (`\\url{https://...}`, as for a web page): the
     paper's address, not its venue."""
-    if name != "howpublished":
-        return None
-    return web_address(_latex_text(fields.get(name) or "").strip())
+    return web_address(_latex_text(fields["howpublished"]).strip()) if fields.get("howpublished") else None
 
 
 def _balanced(text: str) -> bool:
@@ -409,8 +407,9 @@ def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
     record.type = TYPES.get(kind, "misc")
     if kind not in TYPES:
         record.keep("entry_type", kind)
+    address = _howpublished_address(fields)  # a web page's `howpublished`: its url, not its venue
     venue = next(
-        (name for name in VENUE_FIELDS if fields.get(name) and not _howpublished_at(fields, name)), None
+        (name for name in VENUE_FIELDS if fields.get(name) and not (name == "howpublished" and address)), None
     )
     if venue:
         record.venue = _latex_text(fields[venue])
@@ -426,10 +425,10 @@ def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
     record.doi = clean_doi(fields.get("doi"))
     record.arxiv, arxiv_fields = _arxiv(fields)
     used |= arxiv_fields if record.arxiv else set()
-    for name in ("url", "html", "howpublished"):
-        address = _howpublished_at(fields, name) if name == "howpublished" else web_address(fields.get(name))
-        if record.url is None and address:
-            record.url = address
+    for name, given in (("url", web_address(fields.get("url"))), ("html", web_address(fields.get("html"))),
+                        ("howpublished", address)):  # fmt: skip
+        if record.url is None and given:
+            record.url = given
             used.add(name)
     record.pdf = web_address(fields.get("pdf"))
     for name, detail in DETAILS.items():
@@ -542,9 +541,8 @@ def _arxiv(fields: dict[str, str]) -> tuple[str | None, set[str]]:
                 {"eprint"} if only_an_arxiv_id(eprint) else set()
             )
     if fields.get("arxiv") and arxiv_id(fields["arxiv"], marked=False):
-        return arxiv_id(fields["arxiv"], marked=False), {"arxiv"} if only_an_arxiv_id(
-            fields["arxiv"]
-        ) else set()
+        used = {"arxiv"} if only_an_arxiv_id(fields["arxiv"]) else set()  # a version: kept under extra
+        return arxiv_id(fields["arxiv"], marked=False), used
     if re.search(r"\bcorr\b", fields.get("journal", ""), re.IGNORECASE) and arxiv_id(fields.get("volume")):
         return arxiv_id(fields.get("volume")), {"volume"}
     for name in ("journal", "url", "note", "howpublished"):
