@@ -34,7 +34,16 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402
-from run import OUT, REPO, bench_serve_reload, edit_one_paper, paired_parser, run_measured  # noqa: E402
+from run import (  # noqa: E402
+    OUT,
+    REPO,
+    bench_serve_reload,
+    deleting_set_aside,
+    edit_one_paper,
+    paired_parser,
+    run_measured,
+    set_aside,
+)
 
 from sitegen.engine.reading import SETTLE_NS  # noqa: E402
 from sitegen.model import Paper  # noqa: E402
@@ -79,8 +88,8 @@ def steps(project: Path, run: int) -> dict[str, Callable[[], None]]:
     """Before each kind of build: what to do to the project."""
 
     def cold() -> None:
-        shutil.rmtree(project / "public", ignore_errors=True)
-        shutil.rmtree(project / ".sitegen-cache", ignore_errors=True)
+        for made in ("public", ".public.previous", ".sitegen-cache"):
+            set_aside(project / made)
         # The last round's title edit may be under SETTLE_NS old: a build does not trust such a
         # file's stamp, and the next one would check every file instead of stopping at the
         # fingerprint; an editor's "nothing changed" comes later than that.
@@ -106,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     checkouts = {"A (this)": REPO, "B (baseline)": args.baseline.resolve()}
     own_templates(checkouts["B (baseline)"])
     work = OUT / "ab"
-    shutil.rmtree(work, ignore_errors=True)
+    set_aside(work)
     corpus = work / "corpus"
     papers = [without(paper, args.without) for paper in generate.generate_papers(args.papers, args.seed)]
     generate.write_project(papers, corpus, generate.DEFAULT_TOPICS)
@@ -157,4 +166,6 @@ def summary(
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    with deleting_set_aside():
+        status = main()
+    sys.exit(status)

@@ -43,9 +43,11 @@ import search  # noqa: E402
 from run import (  # noqa: E402
     OUT,
     Measured,
+    deleting_set_aside,
     environment,
     median,
     run_measured,
+    set_aside,
     sitegen_build,
     sitegen_cold_build,
     size_and_runs_parser,
@@ -109,8 +111,7 @@ def hugo_version() -> str:
 def hugo_cold_build(folder: Path, log: Path) -> Measured:
     """`hugo` from nothing: no output, no resources cache (it uses every core by default)."""
     for made in ("public", "resources", ".hugo_build.lock"):
-        path = folder / made
-        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        set_aside(folder / made)
     return run_measured([HUGO, "--quiet", "--destination", folder / "public"], folder, log)
 
 
@@ -290,4 +291,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    with deleting_set_aside():
+        status = main()
+    sys.exit(status)
