@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -62,6 +62,21 @@ def key_line(front: str, key: str) -> int | None:
     """The file line of a top-level key (front matter starts on line 2)."""
     match = re.search(rf"^{re.escape(key)}\s*:", front, re.MULTILINE)
     return front.count("\n", 0, match.start()) + 2 if match else None
+
+
+def item_line(front: str, key: str, number: int) -> int | None:
+    """The file line of item `number` (from 1) of a top-level key's list; None if there is none.
+    Read with PyYAML's nodes, which know their lines: only when a file has a problem."""
+    try:
+        root = yaml.compose(front, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for name, value in root.value:
+        if name.value == key and isinstance(value, yaml.SequenceNode) and 0 < number <= len(value.value):
+            return cast("int", value.value[number - 1].start_mark.line) + 2
+    return None
 
 
 def read_meta(text: str, path: str) -> tuple[dict[str, Any], str, str]:
@@ -141,11 +156,14 @@ def parse_paper(text: str, path: str, slug: str) -> Paper:
         try:
             values[field.name] = field.type.read(value)
         except schema.BadItem as bad:
-            problem(field.name, f"expected {field.type.expected}: {bad}", field.type.hint)
+            for number, said in bad.wrong:  # each at its own line
+                line = item_line(front, field.name, number) or key_line(front, field.name)
+                message = f"expected {field.type.expected}: {said}"
+                problems.append(Problem(message, path, line, field.name, field.type.hint))
         except (TypeError, ValueError):
             fixed = field.type.fixed(value)
             hint = field.type.hint + (f": {field.name}: '{fixed}'" if fixed else "")
-            problem(field.name, f"expected {field.type.expected}, found {value!r}", hint)
+            problem(field.name, f"expected {field.type.expected}, found {schema.shown_value(value)}", hint)
     if not values["title"] and not any(p.key == "title" for p in problems):  # one problem a key
         problem("title", "is missing or empty", "every paper needs `title: ...`")
     if problems:

@@ -12,7 +12,9 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+import yaml
 
 from sitegen.model import LINK_KINDS, PAPER_TYPES, Link, PaperDate
 
@@ -66,16 +68,30 @@ def _count(value: Any) -> int:
 def _names(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+    if not isinstance(value, list):
         raise TypeError
-    return tuple(str(v).strip() for v in value)
+    return tuple(_each_item(value, _name))
+
+
+def _name(item: Any) -> str:
+    if not isinstance(item, (str, int)) or isinstance(item, bool):
+        raise ValueError(f"is {shown_value(item)}, not a text")
+    return str(item).strip()
 
 
 def _person_names(value: Any) -> tuple[str, ...]:
     """A list of names; one text is refused, as "A and B" or "A, B" cannot be split safely."""
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+    if not isinstance(value, list):
         raise TypeError
-    return tuple(" ".join(v.split()) for v in value)
+    return tuple(_each_item(value, _person_name))
+
+
+def _person_name(item: Any) -> str:
+    if not isinstance(item, str):
+        raise ValueError(f"is {shown_value(item)}, not a name")
+    if not item.strip():
+        raise ValueError("is empty")
+    return " ".join(item.split())
 
 
 YEAR = re.compile(r"^\d{4}$")
@@ -134,7 +150,34 @@ def _paper_type(value: Any) -> str:
 
 
 class BadItem(ValueError):
-    """An item of a list field that is wrong, said: which item, and what is wrong with it."""
+    """Items of a list field that are wrong, each said: (its number from 1, what is wrong)."""
+
+    def __init__(self, *wrong: tuple[int, str]) -> None:
+        super().__init__("; ".join(said for _, said in wrong))
+        self.wrong = wrong
+
+
+T = TypeVar("T")
+
+
+def _each_item(items: list[Any], read: Callable[[Any], T]) -> list[T]:
+    """`read` of each item; the items it refuses (ValueError: what is wrong) are all said at once."""
+    found, wrong = [], []
+    for number, item in enumerate(items, 1):
+        try:
+            found.append(read(item))
+        except ValueError as exc:
+            wrong.append((number, f"item {number} {exc}"))
+    if wrong:
+        raise BadItem(*wrong)
+    return found
+
+
+def shown_value(value: Any) -> str:
+    """A YAML value as the editor would write it: `{name: 3}`, `[x, y]`, `'text'`, `12`."""
+    if isinstance(value, (dict, list)):
+        return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6).strip()
+    return repr(value)
 
 
 LINK_KEYS = ("url", "kind", "label")
@@ -143,22 +186,21 @@ LINK_KEYS = ("url", "kind", "label")
 def _links(value: Any) -> tuple[Link, ...]:
     if not isinstance(value, list):
         raise TypeError
-    links = []
-    for number, item in enumerate(value, 1):
-        if isinstance(item, str):
-            item = {"url": item}
-        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
-            raise BadItem(f"item {number} has no `url:` text: {item!r}")
-        unknown = [str(key) for key in item if key not in LINK_KEYS]
-        if unknown:  # a key YAML read and the page would drop
-            raise BadItem(
-                f"item {number} has `{unknown[0]}:`, which a link has not (only {', '.join(LINK_KEYS)})"
-            )
-        kind = str(item.get("kind") or "other")
-        if kind not in LINK_KINDS:
-            raise BadItem(f"item {number} has `kind: {kind}`, which is not a link kind")
-        links.append(Link(url=item["url"].strip(), kind=kind, label=str(item.get("label") or "")))
-    return tuple(links)
+    return tuple(_each_item(value, _link))
+
+
+def _link(item: Any) -> Link:
+    if isinstance(item, str):
+        item = {"url": item}
+    if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+        raise ValueError(f"has no `url:` text: {shown_value(item)}")
+    unknown = [str(key) for key in item if key not in LINK_KEYS]
+    if unknown:  # a key YAML read and the page would drop
+        raise ValueError(f"has `{unknown[0]}:`, which a link has not (only {', '.join(LINK_KEYS)})")
+    kind = str(item.get("kind") or "other")
+    if kind not in LINK_KINDS:
+        raise ValueError(f"has `kind: {kind}`, which is not a link kind")
+    return Link(url=item["url"].strip(), kind=kind, label=str(item.get("label") or ""))
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -770,7 +770,7 @@ def check_paper_topics(
 
     Pass the paper file's front matter to have each problem name the line of its key.
     """
-    from sitegen.paperfile import key_line
+    from sitegen.paperfile import item_line, key_line
 
     known = [t.id for t in topics]
     problems = []
@@ -779,9 +779,13 @@ def check_paper_topics(
         ("topics_add", paper.topics_add),
         ("topics_remove", paper.topics_remove),
     ):
-        line = key_line(front_matter, key) if front_matter else None
-        for topic_id in ids:
+        for number, topic_id in enumerate(ids, 1):
             if topic_id not in known:
+                line = (
+                    (item_line(front_matter, key, number) or key_line(front_matter, key))
+                    if front_matter
+                    else None
+                )
                 problems.append(
                     Problem(
                         f"unknown topic `{topic_id}`",

@@ -229,3 +229,40 @@ def test_the_bad_fields_of_a_file_are_said_in_the_files_order(seed):
         parse_paper(text, "p.md", "p")
     lines = [problem.line for problem in raised.value.problems]
     assert lines == sorted(lines) and len(lines) == len(bad)
+
+
+LIST_FIELDS = [
+    field
+    for field in schema.FIELDS
+    if field.type in (schema.PERSONS, schema.NAMES, schema.PINNED, schema.LINKS)
+]
+WRONG_ITEMS = ["{name: 3}", "[x, y]", "{}"]
+
+
+@pytest.mark.parametrize("field", LIST_FIELDS, ids=lambda field: field.name)
+@pytest.mark.parametrize("at", [1, 2, 3])
+@pytest.mark.parametrize("wrong", WRONG_ITEMS)
+def test_each_wrong_item_of_every_list_field_is_said_at_its_own_line(field, at, wrong):
+    """`authors: [Ada, {name: 3}]` in block style was said at the key's line, with the whole list
+    as Python writes it (`['Ada Lovelace', {'name': 3}]`): now each wrong item at its own line,
+    written as in the file, for every list field of the schema."""
+    good = "https://example.org/{}" if field.type is schema.LINKS else "Name {}"
+    items = [wrong if number == at else good.format(number) for number in (1, 2, 3)]
+    front = ["title: T", "date: 2024", f"{field.name}:", *(f"- {item}" for item in items)]
+    text = "---\n" + "\n".join(front) + "\n---\nAn abstract.\n"
+    with pytest.raises(SitegenError) as raised:
+        parse_paper(text, "p.md", "p")
+    (problem,) = raised.value.problems
+    assert problem.line == text.splitlines().index(f"- {wrong}") + 1
+    assert f"item {at} " in problem.message and wrong.replace("{}", "") in problem.message
+    assert "'" not in problem.message.split("item")[1]  # not Python's repr
+
+
+def test_every_wrong_item_of_a_list_is_said_not_only_the_first():
+    text = "---\ntitle: T\nauthors:\n- Ada\n- [x]\n- Bob\n- {a: 1}\n---\nAn abstract.\n"
+    with pytest.raises(SitegenError) as raised:
+        parse_paper(text, "p.md", "p")
+    assert [(problem.line, problem.message.split(": ", 1)[1]) for problem in raised.value.problems] == [
+        (5, "item 2 is [x], not a name"),
+        (7, "item 4 is {a: 1}, not a name"),
+    ]

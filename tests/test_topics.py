@@ -181,6 +181,15 @@ def test_unknown_topic_ids_in_front_matter_are_reported_with_line_and_known_ids(
     assert "did you mean `agents`?" in first and "segmentation" in first
 
 
+@pytest.mark.parametrize("key", ["topics", "topics_add", "topics_remove"])
+def test_an_unknown_topic_id_in_a_block_list_is_said_at_its_own_line(topics, key):
+    """Said at the key's line, which in a long `- id` list leaves the editor to find which."""
+    front = f"title: A paper\n{key}:\n- agents\n- surveys\n- agnets\n"
+    ids = ("agents", "surveys", "agnets")
+    (problem,) = check_paper_topics(paper("A paper", "Text.", **{key: ids}), topics, front)
+    assert problem.line == 6  # the front matter starts on the file's line 2
+
+
 def test_known_topic_ids_raise_no_problems(topics):
     assert check_paper_topics(paper("A", "B", topics=("agents",), topics_add=("surveys",)), topics) == []
 
