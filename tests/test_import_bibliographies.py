@@ -491,3 +491,40 @@ def test_an_undefined_macro_in_a_string_definition_is_warned_about_as_pybtex_ref
     [warning] = [str(w) for w in listing.warnings if "no @string macro" in str(w)]
     assert warning.startswith("refs.bib:1: @string `conf`: `miccai`")
     assert "miccai" in (listing.entries[0].venue or "")
+
+
+def braced_value_lines() -> list[int]:
+    """The lines of library.bib with a field whose braced value ends on that line, with a comma."""
+    lines = (DATA / "library.bib").read_text(encoding="utf-8").split("\n")
+    return [n for n, line in enumerate(lines) if line.rstrip().endswith("},") and "= {" in line]
+
+
+def _pybtex_fields(text: str) -> dict[str, int] | None:
+    """How many fields and name lists pybtex reads in each entry; None: it refuses the file."""
+    try:
+        entries = pybtex.database.parse_string(text.replace("---\n---\n", ""), "bibtex").entries
+    except pybtex.database.input.bibtex.PybtexSyntaxError:
+        return None
+    return {key: len(entry.fields) + len(entry.persons) for key, entry in entries.items()}
+
+
+@pytest.mark.parametrize("extra", ["}", "} and more"])
+@pytest.mark.parametrize("line", braced_value_lines())
+def test_a_closing_brace_too_many_is_an_error_where_fields_would_be_lost(line, extra):
+    """`title = {Extra} brace}},` closed the entry early: the import went on without a word, the
+    entry's later fields (authors, year) lost. Every braced value of the library given a closing
+    brace too many in turn: where pybtex (the oracle) refuses the file, or reads fewer fields of
+    an entry than the file had (BibTeX skips text between entries), sitegen refuses it, saying
+    the line of the value or of the first field left outside; else it reads the file."""
+    original = (DATA / "library.bib").read_text(encoding="utf-8")
+    lines = original.split("\n")
+    lines[line] = lines[line].rstrip()[:-2] + extra + "},"
+    text = "\n".join(lines)
+    read, before = _pybtex_fields(text), _pybtex_fields(original)
+    assert before is not None
+    if read is None or any(read.get(key, 0) < count for key, count in before.items()):
+        with pytest.raises(SitegenError) as caught:
+            parse_listing(text, "library.bib")
+        assert {problem.line for problem in caught.value.problems} & {line + 1, line + 2}
+    else:
+        assert parse_listing(text, "library.bib").entries

@@ -96,6 +96,7 @@ def parse(text: str, source: str, shown: str) -> Listing:
         library = bibtexparser.parse_string(_without_fence(text), parse_stack=[])
     failures = [_failure(block, shown) for block in library.failed_blocks]
     failures += [problem for entry in library.entries for problem in _missing_commas(entry, shown)]
+    failures += _fields_outside_entries(library.blocks, shown)
     if failures:
         failures.sort(key=lambda problem: problem.line or 0)
         raise SitegenError.many(failures, f"{shown}: not valid BibTeX; nothing was imported")
@@ -187,6 +188,7 @@ def _missing_commas(entry: Entry, shown: str) -> list[Problem]:
     for field in entry.fields:
         for part in _split_concatenation(str(field.value)):
             rest = part.strip()[_part_end(part.strip()) :]
+            line = (getattr(field, "start_line", None) or entry.start_line or 0) + 1
             run_on = RUN_ON.match(rest)
             if run_on:
                 found.append(
@@ -194,12 +196,52 @@ def _missing_commas(entry: Entry, shown: str) -> list[Problem]:
                         f"entry `{entry.key}`: a comma is missing after the value of `{field.key}`, "
                         f"before `{run_on.group(1)}`",
                         shown,
-                        (getattr(field, "start_line", None) or entry.start_line or 0) + 1,
+                        line,
                         hint=f"put a comma after `{field.key}`'s value; as it is, `{run_on.group(1)}` is "
                         "read as part of it",
                     )
                 )
                 break
+            if rest.strip():  # `title = {Extra} brace}`: BibTeX stops there, pybtex too
+                found.append(
+                    Problem(
+                        f"entry `{entry.key}`: `{field.key}` has text after its value: `{rest.strip()}`",
+                        shown,
+                        line,
+                        hint=f"put all of `{field.key}`'s value inside its braces or quotes (a closing "
+                        "brace too many ends the value early), or join parts with `#`",
+                    )
+                )
+                break
+    return found
+
+
+# A line of `name = {value`, `name = "value`, `name = 2020` or `name = macro`: a field.
+FIELD_LINE = re.compile(r'^\s*,?\s*(?P<name>[A-Za-z][\w:.+-]*)\s*=\s*[{"\w]', re.MULTILINE)
+# What an entry closed early leaves after it: the comma after the value, the brace too many, or
+# its next field. (An entry commented out by deleting its `@` starts with its type: left alone.)
+LEFT_OVER = re.compile(r'\s*(?:[,}]|[A-Za-z][\w:.+-]*\s*=\s*[{"\w])')
+
+
+def _fields_outside_entries(blocks, shown: str) -> list[Problem]:
+    """Fields in the text right after an entry, which BibTeX ignores: the entry closed early by a
+    closing brace too many (`title = {A} b}},`), and its fields after it are lost."""
+    found = []
+    for block in blocks:
+        text = str(getattr(block, "raw", "") or "")
+        field = FIELD_LINE.search(text) if type(block).__name__ == "ImplicitComment" else None
+        if field is None or not LEFT_OVER.match(text):
+            continue
+        found.append(
+            Problem(
+                "a field outside any entry: the entry before it ends early, and its fields from here on "
+                "would be lost",
+                shown,
+                _line(block) + text.count("\n", 0, field.start("name")),
+                hint="look for a closing brace too many in the entry above (e.g. `title = {A} b}},`); "
+                "every field must be inside its entry's `@type{key, ...}`",
+            )
+        )
     return found
 
 
