@@ -280,7 +280,7 @@ def ris_record(paper: Paper, key: str, abstract: str) -> str:
     lines.append(("TI", paper.title))
     if paper.venue:
         lines.append(("JO" if kind == "article" else "T2", paper.venue))
-    lines += [("A2", _ris_name(names.parse(name))) for name in paper.editors]
+    lines += [("A2", _ris_name(names.parse(name))) for name in names.named(paper.editors)]
     for tag, value in (("VL", paper.volume), ("IS", paper.issue), ("PB", paper.publisher)):
         if value:
             lines.append((tag, value))
@@ -352,8 +352,8 @@ def csl_item(paper: Paper, key: str, abstract: str) -> dict[str, object]:
             item["collection-title"] = paper.venue
         else:
             item["publisher" if kind in PUBLISHED_BY else "container-title"] = paper.venue
-    if paper.editors:
-        item["editor"] = [_csl_name(names.parse(name)) for name in paper.editors]
+    if names.named(paper.editors):
+        item["editor"] = [_csl_name(names.parse(name)) for name in names.named(paper.editors)]
     for name, value in (("volume", paper.volume), ("issue", paper.issue), ("page", paper.pages)):
         if value:
             item[name] = value
@@ -440,7 +440,7 @@ def apa_reference(paper: Paper) -> str:
 def _apa_style(paper: Paper, kind: str) -> str:
     """How APA sets out where the paper appeared: "periodical", "in" (a part of a book) or
     "own" (the work itself, its details after its title)."""
-    if kind == "article" or (kind == "conference" and not paper.editors):
+    if kind == "article" or (kind == "conference" and not names.named(paper.editors)):
         return "periodical"
     return "in" if kind in (*APA_IN, "conference") else "own"
 
@@ -450,7 +450,8 @@ def _apa_title_notes(paper: Paper, kind: str, style: str) -> list[str]:
     issue and pages (for a part of a book, only when it names no book to put them after)."""
     if style == "periodical" or (style == "in" and paper.venue):
         return []
-    notes = [f"{_apa_editors(paper.editors)}, {_editors_word(paper.editors)}"] if paper.editors else []
+    editors = _apa_editors(paper.editors)
+    notes = [f"{editors}, {_editors_word(paper.editors)}"] if editors else []
     if kind == "preprint" and paper.arxiv:
         notes.append(f"arXiv:{paper.arxiv}")
     locators = _apa_locators(paper)
@@ -471,7 +472,8 @@ def _apa_source(paper: Paper, kind: str, style: str) -> list[str]:
         return [_end(published)] if published else []
     found = []
     if paper.venue:
-        editors = f"{_apa_editors(paper.editors)} ({_editors_word(paper.editors)}), " if paper.editors else ""
+        editors = _apa_editors(paper.editors)
+        editors = f"{editors} ({_editors_word(paper.editors)}), " if editors else ""
         locators = _apa_locators(paper)
         found.append(_end(f"In {editors}{paper.venue}" + (f" ({locators})" if locators else "")))
     if paper.publisher:
@@ -500,8 +502,11 @@ def _apa_pages(pages: str | None) -> str | None:
 
 
 def _apa_editors(editors: tuple[str, ...]) -> str:
-    """Editors as APA names them: initials first, "J. Doe & R. Roe", "A. B, C. D, & E. F"."""
-    written = [_apa_editor(names.parse(name)) for name in editors]
+    """Editors as APA names them: initials first, "J. Doe & R. Roe", "A. B, C. D, & E. F", and
+    "J. Doe, R. Roe, et al." for a list cut short (`others`); "" for none named."""
+    written = [_apa_editor(names.parse(name)) for name in names.named(editors)]
+    if written and names.cut_short(editors):
+        return ", ".join(written) + ", et al."
     if len(written) <= 2:
         return " & ".join(written)
     return ", ".join(written[:-1]) + f", & {written[-1]}"
@@ -515,7 +520,7 @@ def _apa_editor(person: names.Person) -> str:
 
 def _editors_word(editors: tuple[str, ...]) -> str:
     """APA 7's "Ed." or "Eds." (citeproc-py leaves the APA style's word in lower case)."""
-    return "Ed." if len(editors) == 1 else "Eds."
+    return "Ed." if len(editors) == 1 and not names.cut_short(editors) else "Eds."
 
 
 def _apa_date(paper: Paper, kind: str) -> str:
@@ -523,7 +528,7 @@ def _apa_date(paper: Paper, kind: str) -> str:
     editors) or another document, with its month and day (APA 7, as its CSL style does)."""
     date = paper.date
     assert date is not None
-    published = paper.volume or paper.issue or paper.pages or paper.editors
+    published = paper.volume or paper.issue or paper.pages or names.named(paper.editors)
     if kind not in ("conference", "misc") or not date.month or (kind == "conference" and published):
         return str(date.year)
     month = MONTH_NAMES[date.month - 1]

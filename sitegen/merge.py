@@ -331,7 +331,7 @@ def merged_paper(group: Group, year_of: YearOf) -> Paper:
         issue=_first(e.issue for e in records),
         pages=_first(e.pages for e in records),
         publisher=_first(e.publisher for e in records),
-        editors=_first(e.editors or None for e in records) or (),
+        editors=_whole_list([e.editors for e in records if e.editors]),
         type=_first(e.type for e in records),
         doi=_first(e.doi for e in records),
         arxiv=_first(e.arxiv for e in records),
@@ -347,9 +347,15 @@ def merged_paper(group: Group, year_of: YearOf) -> Paper:
 def _authors(records: list[RawEntry], entries: list[RawEntry]) -> tuple[str, ...]:
     """The first list that names everyone (the published record's first); else the first cut
     short (`and others`, "et al."), written down with one `others` at its end."""
-    lists = [entry.authors for entry in [*records, *entries] if names.named(entry.authors)]
-    whole = [authors for authors in lists if not names.cut_short(authors)]
-    return names.as_written_down((whole or lists or [()])[0])
+    return _whole_list([entry.authors for entry in [*records, *entries]])
+
+
+def _whole_list(lists: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """Of lists of people, the first that names everyone; else the first cut short, written down
+    with one `others` at its end."""
+    named = [people for people in lists if names.named(people)]
+    whole = [people for people in named if not names.cut_short(people)]
+    return names.as_written_down((whole or named or [()])[0])
 
 
 def is_published(entry: RawEntry) -> bool:

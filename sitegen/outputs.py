@@ -205,9 +205,10 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     if paper.venue and not preprint_archive:
         venue = "series" if citations.series_of_book(paper, kind) else VENUE_FIELDS[kind]
         fields.append((venue, "{" + bibtex_escape(paper.venue) + "}"))
-    if paper.editors:
-        editors = " and ".join(bibtex_name(names.parse(name)) for name in paper.editors)
-        fields.append(("editor", "{" + editors + "}"))
+    if names.named(paper.editors):
+        editors = " and ".join(bibtex_name(names.parse(name)) for name in names.named(paper.editors))
+        more = " and others" if names.cut_short(paper.editors) else ""
+        fields.append(("editor", "{" + editors + more + "}"))
     for name, value in (("volume", paper.volume), ("number", paper.issue), ("publisher", paper.publisher)):
         if value and name not in (field for field, _ in fields):  # a book's venue is its publisher
             fields.append((name, "{" + bibtex_escape(value) + "}"))

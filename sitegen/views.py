@@ -242,6 +242,7 @@ class PaperView:
     file: str  # the content file an editor changes
     editors: tuple[str, ...] = ()  # of the book or proceedings it is in, as the page shows them
     more_authors: bool = False  # the list names only some of the authors (`others`): "et al."
+    more_editors: bool = False  # the same of the editors
 
     @property
     def description(self) -> str:
@@ -498,7 +499,8 @@ class SiteView:
             address=address,
             related=tuple(self.cards(self.related(slug))),
             file=paper.path,
-            editors=tuple(names.display(name) for name in paper.editors),
+            editors=tuple(names.display(name) for name in names.named(paper.editors)),
+            more_editors=names.cut_short(paper.editors) and bool(names.named(paper.editors)),
         )
 
     def attention_items(self) -> list[AttentionItem]:

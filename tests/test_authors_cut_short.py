@@ -104,3 +104,67 @@ def test_a_name_that_only_looks_like_et_al_is_a_name(name):
     from sitegen import names
 
     assert not names.says_more(name)
+
+
+def bibtex_chapter(marker: str) -> tuple[str, str]:
+    return (
+        "refs.bib",
+        f"@incollection{{k1, title={{{TITLE}}}, author={{Park, Jin}}, year={{2023}},\n"
+        f"  editor={{Roe, Richard and Doe, Jane and {marker}}}, booktitle={{Handbook of Imaging}}}}\n",
+    )
+
+
+def ris_chapter(marker: str) -> tuple[str, str]:
+    return (
+        "refs.ris",
+        f"TY  - CHAP\nTI  - {TITLE}\nAU  - Park, Jin\nA2  - Roe, Richard\nA2  - Doe, Jane\nA2  - {marker}\n"
+        "T2  - Handbook of Imaging\nPY  - 2023\nER  - \n",
+    )
+
+
+def csl_chapter(marker: str) -> tuple[str, str]:
+    item = {
+        "id": "k1",
+        "type": "chapter",
+        "title": TITLE,
+        "author": [{"family": "Park", "given": "Jin"}],
+        "editor": [
+            {"family": "Roe", "given": "Richard"},
+            {"family": "Doe", "given": "Jane"},
+            {"literal": marker},
+        ],
+        "container-title": "Handbook of Imaging",
+        "issued": {"date-parts": [[2023]]},
+    }
+    return "refs.json", json.dumps([item])
+
+
+@pytest.mark.parametrize("marker", SPELLINGS)
+@pytest.mark.parametrize(
+    "listing", [bibtex_chapter, ris_chapter, csl_chapter], ids=["bibtex", "ris", "csl-json"]
+)
+def test_an_editor_list_cut_short_is_said_as_et_al_in_every_output(
+    make_project, run_cli, tmp_path, listing, marker
+):
+    """`editor = {Roe, Richard and others}` gave an editor named "others": `{others}` in papers.bib
+    (a name to BibTeX), `A2  - others`, a CSL literal "others", "In R. Roe & others (Eds.)" and
+    "others" among the page's editors."""
+    project, slug, meta = imported(make_project, run_cli, tmp_path, listing(marker))
+    assert meta["editors"] == ["Roe, Richard", "Doe, Jane", "others"]
+    code, _, err = run_cli(project, "build")
+    assert code == 0, err
+    public = project / "public"
+    [entry] = pybtex.database.parse_file(public / "papers.bib").entries.values()
+    assert [str(person) for person in entry.persons["editor"]] == ["Roe, Richard", "Doe, Jane", "others"]
+    [item] = json.loads((public / "papers.csl.json").read_text(encoding="utf-8"))
+    assert [name.get("family") for name in item["editor"]] == ["Roe", "Doe"]
+    assert not any("literal" in name for name in item["editor"])
+    [record] = rispy.loads((public / "papers.ris").read_text(encoding="utf-8"))
+    assert record["secondary_authors"] == ["Roe, Richard", "Doe, Jane"]
+    page = (public / "papers" / f"{slug}.html").read_text(encoding="utf-8")
+    assert re.search(
+        r"<dt>Editors</dt><dd><ul[^>]*><li>Richard Roe</li><li>Jane Doe</li><li[^>]*>et al\.</li>", page
+    )
+    assert "In R. Roe, J. Doe, et al. (Eds.), Handbook of Imaging" in page  # the APA reference
+    shown = re.sub(r'<pre class="citation" id="citation-bibtex">.*?</pre>', "", page, flags=re.DOTALL)
+    assert not re.search(r"\bothers\b", shown, re.IGNORECASE)
