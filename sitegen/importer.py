@@ -411,7 +411,9 @@ def _holds_every_entry(newer: dict[str, RawEntry], older: dict[str, RawEntry]) -
             or title_key(entry.title or "") == title_key(again.title or "")
         ):
             continue  # most entries of an update: nothing to compare
-        described = [entry_traits(e, clean_abstract(e.abstract)) for e in (entry, again)]
+        described = [
+            entry_traits(e, clean_abstract(e.abstract, latex_groups=not e.is_record)) for e in (entry, again)
+        ]
         if names_another_paper(*described):
             return False
     return True

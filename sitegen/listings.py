@@ -141,16 +141,18 @@ class Abstract:
     links: tuple[Link, ...]
 
 
-def clean_abstract(raw: str) -> Abstract:
+def clean_abstract(raw: str, *, latex_groups: bool = True) -> Abstract:
     """Repair unambiguous extraction damage and turn URLs into links; never reword. TeX math is
     kept as written (where abstracts.math_spans finds it): only the text around it is cleaned and
     escaped, so that the page shows `$\\mathcal{L}_{seg}$` as written, not its braces dropped and
-    its backslashes doubled."""
+    its backslashes doubled. `latex_groups`: the braces left in the text are LaTeX's (a listing's
+    prose, TeX as arXiv gives it), dropped; else the text's own ("the set {1, 2}": a record's
+    abstract, RIS or CSL-JSON text, or BibTeX's already read as LaTeX), kept."""
     paragraphs = [p for p in (part.strip() for part in raw.split("\n\n")) if p]
     plain_parts, markdown_parts, links = [], [], []
     for paragraph in paragraphs:
         text, maths = _math_set_aside(script_math(paragraph))
-        pieces = _pieces(text)
+        pieces = _pieces(text, latex_groups)
         plain_parts.append(
             _math_put_back("".join(text if url is None else url for text, url in pieces), maths)
         )
@@ -221,7 +223,7 @@ def _before(pieces: list[tuple[str, str | None]], index: int) -> str:
     return previous[0] if previous[1] is None else ""
 
 
-def _pieces(text: str) -> list[tuple[str, str | None]]:
+def _pieces(text: str, latex_groups: bool = True) -> list[tuple[str, str | None]]:
     """Split text into (text, None) runs and (label, url) links, LaTeX link macros resolved."""
     pieces: list[tuple[str, str | None]] = []
     position = 0
@@ -229,16 +231,16 @@ def _pieces(text: str) -> list[tuple[str, str | None]]:
         if match.start() < position:
             continue  # inside a `{URL}` label already consumed
         before = text[position : match.start()]
-        url, label, end = _resolve_url(text, match)
+        url, label, end = _resolve_url(text, match, latex_groups)
         before = re.sub(r"(?:\\(?:href|url)|\\?(?:textcolor\{\w+\}|color\{\w+\})|\b[a-z]+)\{$", "", before)
-        pieces.append((fix_latex(before), None))
+        pieces.append((fix_latex(before, latex_groups), None))
         pieces.append((label or url, url))
         position = end
-    pieces.append((fix_latex(text[position:]), None))
+    pieces.append((fix_latex(text[position:], latex_groups), None))
     return [(t, u) for t, u in pieces if t or u]
 
 
-def _resolve_url(text: str, match: re.Match[str]) -> tuple[str, str, int]:
+def _resolve_url(text: str, match: re.Match[str], latex_groups: bool = True) -> tuple[str, str, int]:
     """The URL without trailing punctuation, its label from `{label}` if given, and where it ends."""
     url = match.group()
     while url and (url[-1] in TRAILING or (url[-1] == ")" and url.count("(") < url.count(")"))):
@@ -248,7 +250,7 @@ def _resolve_url(text: str, match: re.Match[str]) -> tuple[str, str, int]:
     braced = re.match(r"\}?\{([^{}]*)\}", text[match.end() :]) if len(url) == len(match.group()) else None
     if braced:  # `\href{URL}{label}` or the `URL{label}` left when `\href` was lost
         label = braced.group(1).strip()
-        label = "" if URL.fullmatch(label) else fix_latex(label)
+        label = "" if URL.fullmatch(label) else fix_latex(label, latex_groups)
         end = match.end() + braced.end()
     elif text[end : end + 1] == "}" and re.search(r"[A-Za-z]\{$", text[: match.start()]):
         end += 1  # the closing brace of `blue{URL}` / `\url{URL}`
@@ -263,8 +265,9 @@ def script_math(text: str) -> str:
     return re.sub(r"\$_\{?([0-9+\-]+)\}?\$", lambda m: m.group(1).translate(SUBSCRIPTS), text)
 
 
-def fix_latex(text: str) -> str:
-    """LaTeX left in a listing's prose as text (after `script_math`, and with maths set aside)."""
+def fix_latex(text: str, latex_groups: bool = True) -> str:
+    """LaTeX left in a listing's prose as text (after `script_math`, and with maths set aside);
+    its remaining braces dropped as LaTeX's groups unless not `latex_groups`."""
     text = re.sub(r"``(.*?)(?:''|\")", r'"\1"', text)
     text = re.sub(r"\\([%&_#$])", r"\1", text)
     text = re.sub(r"\\([`'\"^~])\{?([A-Za-z])\}?", lambda m: m.group(2) + ACCENTS[m.group(1)], text)
@@ -272,7 +275,8 @@ def fix_latex(text: str) -> str:
     text = re.sub(r"\\?(?:textbf|textit|emph|texttt|textsc|underline|mathrm|mathbf)\{", "{", text)
     text = re.sub(r"\{\\(?:bf|it|em|sc|tt|rm)\s+", "{", text)
     text = re.sub(r"(?<=\w)~(?=\w)", " ", text)
-    text = re.sub(r"[{}]", "", text)  # what is left are LaTeX groups and stray braces
+    if latex_groups:
+        text = re.sub(r"[{}]", "", text)  # what is left are LaTeX groups and stray braces
     return unicodedata.normalize("NFC", text)
 
 

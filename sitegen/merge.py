@@ -112,7 +112,7 @@ def group_entries(entries: Iterable[RawEntry]) -> list[Group]:
 def cluster(entries: Iterable[RawEntry]) -> Grouping:
     """Cluster entries into papers; the first listing a paper appears in comes first."""
     items = list(entries)
-    abstracts = [clean_abstract(entry.abstract) for entry in items]
+    abstracts = [clean_abstract(entry.abstract, latex_groups=not entry.is_record) for entry in items]
     described = [entry_traits(entry, abstract) for entry, abstract in zip(items, abstracts, strict=True)]
     verdicts = {pair: relate(described[pair[1]], described[pair[0]]) for pair in _candidates(described)}
     edges = sorted((-v.strength, i, j) for (i, j), v in verdicts.items() if v.same)

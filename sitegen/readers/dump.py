@@ -64,5 +64,3 @@ def _parse_dump(lines: list[Line], source: str, shown: str) -> Listing:
         last = entries.pop()
         warnings.append(cut_off_warning(last, shown))
     return Listing(source, "abstract dump", tuple(entries), None, tuple(warnings))
-
-

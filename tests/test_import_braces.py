@@ -1,0 +1,52 @@
+"""A bibliographic record's abstract is text: its braces are its own ("the set {1, 2, 3}", a JSON
+example), not LaTeX's groups, which the importer drops from a listing's TeX prose. RIS and
+CSL-JSON abstracts are plain text; BibTeX's are LaTeX, read to text by then (`\\{` is a brace)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sitegen.abstracts import render_abstract
+from sitegen.paperfile import parse_paper
+
+TEXTS = [
+    "We use the set {1, 2, 3} of labels.",
+    'A config such as {"k": 1, "v": [2]} is read.',
+    "Scores {a} and {b} are compared; {}-free otherwise.",
+    "An open { brace and a closed } one.",
+]
+
+
+def ris(text: str) -> tuple[str, str]:
+    return "refs.ris", f"TY  - JOUR\nTI  - A Title\nAU  - Doe, Jane\nPY  - 2020\nAB  - {text}\nER  - \n"
+
+
+def csl(text: str) -> tuple[str, str]:
+    item = {"id": "k1", "type": "article-journal", "title": "A Title", "abstract": text,
+            "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2020]]}}  # fmt: skip
+    return "refs.json", json.dumps([item])
+
+
+def bibtex(text: str) -> tuple[str, str]:
+    latex = text.replace("{", "\\{").replace("}", "\\}")  # a brace as LaTeX writes the character
+    return (
+        "refs.bib",
+        f"@article{{k1, title = {{A Title}}, author = {{Doe, Jane}}, year = 2020,\n"
+        f"  abstract = {{{latex}}}}}\n",
+    )
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("listing", [ris, csl, bibtex], ids=["ris", "csl-json", "bibtex"])
+def test_a_records_abstract_keeps_its_braces(make_project, run_cli, tmp_path, listing, text):
+    project = make_project()
+    name, content = listing(text)
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    code, _, err = run_cli(project, "import", path)
+    assert code == 0, err
+    [page] = (project / "content" / "papers").glob("*.md")
+    paper = parse_paper(page.read_text(encoding="utf-8"), str(page), page.stem)
+    assert render_abstract(paper.abstract).text == text
