@@ -77,6 +77,7 @@ class Traits:
     made_from: frozenset[str] = frozenset()
     authors_count: int | None = None  # how many authors, when known (a list not cut by `others`)
     year: int | None = None  # the year it shows, when the listing gave one
+    venue: str | None = None  # the journal or proceedings it appeared in (never a preprint archive)
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ def traits(
     made_from: Iterable[str] = (),
     authors_count: int | None = None,
     year: int | None = None,
+    venue: str | None = None,
 ) -> Traits:
     """What identifies a description: its title, the words of its abstract, the DOIs and arXiv
     ids its text and links name (and its record gives: `dois`, `arxiv`), its code repositories,
@@ -175,6 +177,7 @@ def traits(
         made_from=frozenset(made_from),
         authors_count=authors_count or None,
         year=year,
+        venue=venue or None,
     )
 
 
@@ -378,6 +381,18 @@ def relate(a: Traits, b: Traits) -> Verdict:
             return Verdict(
                 conflict=True, clash=True, reason=f"{TITLE_REASONS[titles]}, yet years {a.year} / {b.year}"
             )
+        generic = len(_title_words(a.title or "")) < SPECIFIC_TITLE_WORDS
+        if (
+            generic
+            and venues_differ(a.venue, b.venue)
+            and compare_abstracts(a, b).kind not in ABSTRACT_REASONS
+        ):
+            # One author's "Reply to comments" in two journals: two papers (a shared DOI, or
+            # one abstract, would have said one paper printed twice). A longer title in two
+            # venues is one paper whose venue is written two ways ("NeurIPS", "Advances in ...").
+            return Verdict(
+                conflict=True, clash=True, reason=f"{TITLE_REASONS[titles]}, yet venues {a.venue} / {b.venue}"
+            )
         return Verdict(same=True, strength=4, reason=f"{TITLE_REASONS[titles]}; same authors")
     agreement = compare_abstracts(a, b)
     if titles is not None and (not a.words or not b.words):
@@ -429,6 +444,42 @@ def counter_evidence(a: Traits, b: Traits) -> str:
     if a.year and b.year and abs(a.year - b.year) > YEARS_APART:
         return f"years {a.year} / {b.year}"
     return ""
+
+
+VENUE_FILLERS = frozenset({"of", "the", "and", "on", "in", "for", "a", "an", "proceedings", "proc"})
+
+
+def venues_differ(a: str | None, b: str | None) -> bool:
+    """Whether two venues are clearly two: not one's words among the other's ("MICCAI" and
+    "Medical Image Computing ... MICCAI 2023"), nor one the other's abbreviation word by word
+    ("Nat Rev Cancer", "Nature Reviews Cancer"), nor a word of one the initials of the other's
+    words ("IEEE TMI", "JAMA"). Years, and words such as "of" and "Proceedings", do not count;
+    an unknown venue differs from none."""
+    if not a or not b:
+        return False
+    mine, theirs = _venue_words(a), _venue_words(b)
+    if not mine or not theirs or set(mine) <= set(theirs) or set(theirs) <= set(mine):
+        return False
+    if len(mine) == len(theirs) and all(
+        x.startswith(y) or y.startswith(x) for x, y in zip(mine, theirs, strict=True)
+    ):
+        return False
+    return not (_initialism_of(mine, theirs) or _initialism_of(theirs, mine))
+
+
+def _initialism_of(words: list[str], others: list[str]) -> bool:
+    """Whether a word of `words` is made of the initials of `others`' words, in their order."""
+    initials = "".join(word[0] for word in others)
+    return any(len(word) > 1 and _in_order(word, initials) for word in words)
+
+
+def _in_order(letters: str, text: str) -> bool:
+    rest = iter(text)
+    return all(letter in rest for letter in letters)  # each found after the one before
+
+
+def _venue_words(venue: str) -> list[str]:
+    return [word for word in words_of(venue) if word not in VENUE_FILLERS and not word.isdigit()]
 
 
 AUTHORS_AGREE = 0.5  # share of the shorter list's family names the other list has

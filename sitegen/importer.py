@@ -57,12 +57,13 @@ from sitegen.merge import (
     Grouping,
     Join,
     cluster,
+    disagreements,
     entry_traits,
     make_slug,
     merged_paper,
     where,
 )
-from sitegen.model import Link, Paper
+from sitegen.model import PREPRINT_VENUE, Link, Paper
 from sitegen.paperedit import edit_paper
 from sitegen.paperfile import FIELDS, dump_meta, jsonable, paper_meta, read_meta
 from sitegen.readers import READERS, parse_listing
@@ -97,6 +98,9 @@ class Merge:
     page: Path
     reason: str
     anchor: str = ""  # the entry it was matched with, when the page is new
+    # What the merged entries give that the page does not keep ("volume 18, not 81 (a0.ris:1)"):
+    # said with the group's last merge.
+    disagreements: tuple[str, ...] = ()
 
 
 @dataclass
@@ -160,7 +164,13 @@ def run_import(args: argparse.Namespace) -> int:
 
 def merge_line(merge: Merge, verb: str = "merged") -> str:
     anchor = f" (with {merge.anchor})" if merge.anchor else ""
-    return f"{verb} {merge.entry} into {merge.page}{anchor}: {merge.reason}"
+    line = f"{verb} {merge.entry} into {merge.page}{anchor}: {merge.reason}"
+    if merge.disagreements:
+        line += (
+            f"\nwarning: {merge.page}: the merged records disagree; the page keeps "
+            f"{'; '.join(merge.disagreements)} (edit the page if another value is right)"
+        )
+    return line
 
 
 def content_dir(args: argparse.Namespace) -> Path:
@@ -864,6 +874,9 @@ def _described(
         made_from=made_from,
         authors_count=count if isinstance(count := fields.get("authors_count"), int) else None,
         year=None if fields.get("date_inferred") is True else _year(fields.get("date")),
+        venue=venue
+        if isinstance(venue := fields.get("venue"), str) and not PREPRINT_VENUE.search(venue)
+        else None,
     )
 
 
@@ -922,9 +935,11 @@ def plan_import(
         slug = match.slug if match else make_slug(paper.title, taken)
         taken.add(slug)
         slugs[group.key] = slug
-        _plan_merges(
-            plan, group, match, content / "papers" / f"{slug}.md", known_sources.get(slug, frozenset())
-        )
+        page = content / "papers" / f"{slug}.md"
+        merges_before = len(plan.merges)
+        _plan_merges(plan, group, match, page, known_sources.get(slug, frozenset()))
+        if len(plan.merges) > merges_before:  # said with the merge, not again at each import
+            plan.merges[-1] = replace(plan.merges[-1], disagreements=tuple(disagreements(group, paper)))
         if match and slug not in corpus.readable:
             plan.deleted.append(slug)  # the editor deleted the page: leave it deleted
             continue

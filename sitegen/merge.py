@@ -22,7 +22,16 @@ from typing import TypeVar
 from anyascii import anyascii
 
 from sitegen import names, urls
-from sitegen.identity import Traits, Verdict, relate, shared_identifier, title_key, traits, words_of
+from sitegen.identity import (
+    Traits,
+    Verdict,
+    relate,
+    shared_identifier,
+    title_key,
+    traits,
+    venues_differ,
+    words_of,
+)
 from sitegen.listings import Abstract, RawEntry, clean_abstract, is_snippet
 from sitegen.model import PREPRINT_VENUE, Link, Paper, PaperDate
 from sitegen.titles import derive_title
@@ -63,6 +72,7 @@ def entry_traits(entry: RawEntry, abstract: Abstract) -> Traits:
         made_from=[entry_id(entry)],
         authors_count=entry.authors_count,
         year=entry.date.year if entry.date else None,  # None when the listing left it out
+        venue=None if PREPRINT_VENUE.search(entry.venue or "") else entry.venue,
     )
 
 
@@ -300,9 +310,7 @@ def merged_paper(group: Group, year_of: YearOf) -> Paper:
     """
     abstract = fullest(group.abstracts)
     titled = [e.title for e in group.entries if e.title]
-    records = sorted(
-        (e for e in group.entries if e.is_record), key=lambda e: not is_published(e)
-    )  # stable: the published version first, then in the order read
+    records = records_first_kept(group)
     date, inferred = _best_date(group.entries, year_of, records[0] if records else None)
     links: dict[str, Link] = {}
     for source in [abstract, *group.abstracts]:  # the kept abstract's links first
@@ -356,6 +364,59 @@ def _whole_list(lists: list[tuple[str, ...]]) -> tuple[str, ...]:
     named = [people for people in lists if names.named(people)]
     whole = [people for people in named if not names.cut_short(people)]
     return names.as_written_down((whole or named or [()])[0])
+
+
+def records_first_kept(group: Group) -> list[RawEntry]:
+    """The group's bibliographic records, the one whose fields are kept first: the published
+    version, then the fullest (more fields given, then more authors named), then in the order
+    read. Not the order alone: which file's name sorts first is no reason to keep its values."""
+
+    def fullness(entry: RawEntry) -> tuple[int, int]:
+        given = (entry.venue, entry.volume, entry.issue, entry.pages, entry.publisher, entry.doi, entry.url)
+        return sum(1 for value in given if value) + bool(entry.editors), len(names.named(entry.authors))
+
+    def rank(entry: RawEntry) -> tuple[bool, int, int]:
+        fields, authors = fullness(entry)
+        return not is_published(entry), -fields, -authors
+
+    return sorted((e for e in group.entries if e.is_record), key=rank)  # stable: then in the order read
+
+
+def disagreements(group: Group, paper: Paper) -> list[str]:
+    """What the group's entries give that its paper does not keep, field by field: "volume 18,
+    not 81 (a0.ris:1)". A value written two ways (a venue abbreviated, pages with `--`) is one."""
+    said = []
+    for name in ("venue", "volume", "issue", "pages", "publisher", "type"):
+        kept = getattr(paper, name)
+        others: dict[str, str] = {}
+        for entry in group.entries:
+            value = getattr(entry, name)
+            if value and kept and _values_differ(name, value, kept):
+                others.setdefault(" ".join(words_of(value)), f"{value} ({where(entry)})")
+        if others:
+            said.append(f"{name} {kept}, not {' or '.join(others.values())}")
+    kept_authors = names.named(paper.authors)
+    for entry in group.entries:
+        authors = names.named(entry.authors)
+        if authors and kept_authors and _families(authors) != _families(kept_authors)[: len(authors)]:
+            said.append(f"authors {_people(kept_authors)}, not {_people(authors)} ({where(entry)})")
+    return said
+
+
+def _values_differ(name: str, value: str, kept: str) -> bool:
+    if name == "venue":
+        return venues_differ(value, kept)
+    return words_of(value) != words_of(kept)
+
+
+def _families(people: tuple[str, ...]) -> list[str]:
+    return [" ".join(words_of(names.family(name))) for name in people]
+
+
+def _people(people: tuple[str, ...]) -> str:
+    """ "5 named (Hosny, Parmar, Quackenbush, ...)"."""
+    shown = ", ".join(names.family(name) for name in people[:3]) + (", ..." if len(people) > 3 else "")
+    return f"{len(people)} named ({shown})"
 
 
 def is_published(entry: RawEntry) -> bool:
