@@ -238,8 +238,8 @@ def ris_styles(given: str, von: str, family: str, jr: str) -> dict[str, tuple[st
     return {
         "RIS": (f"{last}, {given}{f', {jr}' if jr else ''}", given),  # the specification's order
         "BibTeX": (f"{last}, {f'{jr}, ' if jr else ''}{given}", given),  # BibTeX's, met in RIS too
-        "PubMed": (f"{last} {initials(given, False)}{suffix}", initials(given, False)),
-        "Scopus": (f"{last} {initials(given, True)}{suffix}", initials(given, True)),
+        "PubMed": (f"{last} {initials(given, False)}{suffix}", spaced),  # each initial a given name
+        "Scopus": (f"{last} {initials(given, True)}{suffix}", spaced),
         "IEEE": (f"{spaced} {last}{suffix}", spaced),
         "plain": (f"{given} {last}{suffix}", given),  # as written by hand: "Varun Gulshan"
     }
@@ -445,3 +445,18 @@ def test_papers_ris_names_read_back_by_the_ris_reader_into_their_parts(person):
     text = citations.ris_record(paper, "a2020", "")
     [entry] = parse_listing(text, "refs.ris").entries
     assert parts(entry.authors[0]) == expected, (text, entry.authors[0])
+
+
+@pytest.mark.parametrize("written", ["A", "LH", "HJWL", "L.H.", "H.J.W.L."])
+def test_pubmed_initials_are_cited_each_as_an_initial(written):
+    """"Aerts HJWL" was cited "Aerts, H." (APA) and exported with the given name "HJWL", which
+    BibTeX and citeproc also shorten to "H.": each capital is an initial of its own."""
+    text = f"TY  - JOUR\nTI  - A title\nAU  - Aerts {written}\nPY  - 2020\nER  - \n"
+    [entry] = parse_listing(text, "refs.ris").entries
+    letters = written.replace(".", "")
+    paper = Paper(slug="p", title="A title", abstract="", authors=entry.authors, date=PaperDate(2020))
+    assert citations.apa_reference(paper).startswith(f"Aerts, {' '.join(c + '.' for c in letters)} (2020).")
+    [person] = citations.csl_item(paper, "p", "")["author"]
+    assert person["given"].split() == [c + "." for c in letters]
+    cited = pybtex.database.Person(entry.authors[0])
+    assert [*cited.first_names, *cited.middle_names] == [c + "." for c in letters]

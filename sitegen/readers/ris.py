@@ -273,7 +273,9 @@ def _person(text: str) -> str:
         parts = names.parse(person)
         return ", ".join(p for p in (f"{parts.von} {parts.family}".strip(), last, parts.given) if p)
     if VANCOUVER.match(last) and all(WORD.match(w) and not INITIAL.match(w) for w in family):
-        return f"{' '.join(family)}, {last}"
+        # "HJWL" as initials, each a name ("H. J. W. L."): BibTeX and citeproc take a word of
+        # capitals for one given name, and a reference cited "Aerts, H." for "Aerts, H. J. W. L."
+        return f"{' '.join(family)}, {' '.join(letter + '.' for letter in last.replace('.', ''))}"
     personal = all(INITIAL.match(w) or (WORD.match(w) and (w[0].isupper() or w in PARTICLES)) for w in words)
     if personal and any(INITIAL.match(w) for w in family) and not INITIAL.match(last):
         return text
