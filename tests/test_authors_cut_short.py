@@ -168,3 +168,13 @@ def test_an_editor_list_cut_short_is_said_as_et_al_in_every_output(
     assert "In R. Roe, J. Doe, et al. (Eds.), Handbook of Imaging" in page  # the APA reference
     shown = re.sub(r'<pre class="citation" id="citation-bibtex">.*?</pre>', "", page, flags=re.DOTALL)
     assert not re.search(r"\bothers\b", shown, re.IGNORECASE)
+
+
+@pytest.mark.parametrize("tag", ["A2", "ED"])
+def test_a_ris_chapters_editors_are_read_from_a2_or_ed(make_project, run_cli, tmp_path, tag):
+    """Zotero's `ED` was kept under `extra` as text: the reference had no "(Ed.)"."""
+    listing = ris_chapter("Lim, Ho")
+    listing = (listing[0], listing[1].replace("A2  - ", f"{tag}  - "))
+    _, _, meta = imported(make_project, run_cli, tmp_path, listing)
+    assert meta["editors"] == ["Roe, Richard", "Doe, Jane", "Lim, Ho"]
+    assert "ED" not in (meta.get("extra") or {})

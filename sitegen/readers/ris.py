@@ -159,8 +159,12 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
         record.issue = _first(fields, "number")
     end = _first(fields, "end_page")
     record.pages = page_range(_first(fields, "start_page"), None if end == "+" else end)  # WoS: "and on"
+    unknown = fields.get("unknown_tag") or {}
+    if not isinstance(unknown, dict):  # a `UK` tag of its own (rispy names unknown tags so)
+        unknown = {"UK": unknown if isinstance(unknown, list) else [unknown]}
     if kind in EDITED:
-        record.editors = _people(fields, "secondary_authors")
+        # `ED`, the editor in Zotero's RIS and older specifications (rispy does not know it)
+        record.editors = _people(fields, "secondary_authors") or _people(unknown, "ED")
     written = _first(fields, "date") or ""
     read = _ris_date(written) if written else (None, "")
     year = _first(fields, "year", "publication_year")
@@ -189,11 +193,9 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
         if name not in USED and not taken:
             text = "; ".join(dict.fromkeys(map(str, value))) if isinstance(value, list) else str(value)
             record.keep(TAGS.get(name, name), text)
-    unknown = fields.get("unknown_tag") or {}
-    if not isinstance(unknown, dict):  # a `UK` tag of its own (rispy names unknown tags so)
-        unknown = {"UK": unknown if isinstance(unknown, list) else [unknown]}
     for tag, values in unknown.items():
-        record.keep(tag, "; ".join(map(str, values)))
+        if not (tag == "ED" and record.editors and not fields.get("secondary_authors")):
+            record.keep(tag, "; ".join(map(str, values)))
     written_doi = _first(fields, "doi")
     if written_doi and record.doi is None:
         record.keep("DO", written_doi)  # not a DOI: kept as written
