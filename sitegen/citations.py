@@ -279,7 +279,7 @@ def ris_record(paper: Paper, key: str, abstract: str) -> str:
     lines += [("AU", _ris_name(person)) for person in cited_authors(paper)]
     lines.append(("TI", paper.title))
     if paper.venue:
-        lines.append(("JO" if kind == "article" else "T2", paper.venue))
+        lines.append((_ris_venue_tag(paper, kind), paper.venue))
     lines += [("A2", _ris_name(names.parse(name))) for name in names.named(paper.editors)]
     for tag, value in (("VL", paper.volume), ("IS", paper.issue), ("PB", paper.publisher)):
         if value:
@@ -376,6 +376,17 @@ def csl_item(paper: Paper, key: str, abstract: str) -> dict[str, object]:
 
 # Kinds whose venue is who published them (a university, an archive), not what contains them.
 PUBLISHED_BY = ("thesis", "report", "book", "preprint")
+
+
+def _ris_venue_tag(paper: Paper, kind: str) -> str:
+    """Where RIS (and Zotero's reading of it) puts the venue: a journal in `JO`; a thesis's
+    university, a report's institution and a book's publisher in `PB` (`T2` is a book's series,
+    and Zotero files it as a note on a thesis); a proceedings or a book a chapter is in, `T2`."""
+    if kind == "article":
+        return "JO"
+    if kind in ("thesis", "report", "book") and not paper.publisher:
+        return "PB"
+    return "T2"
 
 
 def series_of_book(paper: Paper, kind: str) -> bool:

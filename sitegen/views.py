@@ -243,6 +243,7 @@ class PaperView:
     editors: tuple[str, ...] = ()  # of the book or proceedings it is in, as the page shows them
     more_authors: bool = False  # the list names only some of the authors (`others`): "et al."
     more_editors: bool = False  # the same of the editors
+    venue_label: str = "Venue"  # what the venue is to this kind of paper: "University" to a thesis
 
     @property
     def description(self) -> str:
@@ -501,6 +502,7 @@ class SiteView:
             file=paper.path,
             editors=tuple(names.display(name) for name in names.named(paper.editors)),
             more_editors=names.cut_short(paper.editors) and bool(names.named(paper.editors)),
+            venue_label=venue_label(paper),
         )
 
     def attention_items(self) -> list[AttentionItem]:
@@ -739,6 +741,18 @@ def find_links(title: str) -> tuple[LinkButton, ...]:
         _button("arXiv", f"https://arxiv.org/search/?query={query}&searchtype=title"),
         _button("Semantic Scholar", f"https://www.semanticscholar.org/search?q={query}"),
     )
+
+
+def venue_label(paper: Paper) -> str:
+    """What the page calls the venue: a thesis's is its university, a report's its institution,
+    a book's its publisher (or its series, when the book names a publisher too), a chapter's
+    the book it is in; a journal's, a proceedings' or an archive's, its venue."""
+    kind = citations.paper_type(paper)
+    if kind == "book":
+        return "Series" if paper.publisher else "Publisher"
+    if paper.publisher:  # a thesis's or report's publisher is named too: the venue is something else
+        return "Book" if kind == "chapter" else "Venue"
+    return {"thesis": "University", "report": "Institution", "chapter": "Book"}.get(kind, "Venue")
 
 
 def highwire_meta(paper: Paper) -> tuple[tuple[str, str], ...]:

@@ -24,7 +24,7 @@ import pytest
 import rispy
 
 from sitegen import names
-from sitegen.citations import PUBLISHED_BY, apa_reference, citation_keys, csl_item, paper_type
+from sitegen.citations import PUBLISHED_BY, apa_reference, citation_keys, csl_item, paper_type, ris_record
 from sitegen.model import PAPER_TYPES, Link, Paper, PaperDate
 from sitegen.outputs import BIBTEX_LIST, bibtex_entry
 from sitegen.paperfile import dump_paper, parse_paper
@@ -312,7 +312,6 @@ def test_bibliographic_details_are_referenced_as_citeproc_does_with_apa(seed):
 def test_volume_issue_pages_publisher_and_editors_read_back_by_pybtex_rispy_and_json(seed):
     """Each citation format carries the paper's bibliographic details, as independent readers
     read them: pybtex (and pylatexenc) for BibTeX, rispy for RIS, the json module for CSL-JSON."""
-    from sitegen.citations import ris_record
 
     rng = random.Random(seed)
     for n in range(60):
@@ -345,7 +344,12 @@ def test_volume_issue_pages_publisher_and_editors_read_back_by_pybtex_rispy_and_
             assert [record["start_page"], record["end_page"]] == paper.pages.split("\u2013")
         else:  # one page, or a list of pages or ranges: whole, in SP
             assert record.get("start_page") == paper.pages
-        assert record.get("publisher") == paper.publisher
+        # RIS's PB: a thesis's university, a report's institution, a book's publisher (its venue,
+        # unless it has a publisher of its own: then its venue is a series, in T2), as Zotero reads it
+        published_by_venue = (
+            paper.type in ("thesis", "report", "book") and paper.venue and not paper.publisher
+        )
+        assert record.get("publisher") == (paper.venue if published_by_venue else paper.publisher)
         written = [a if "," in a else "{" + a + "}" for a in record.get("secondary_authors", [])]
         assert [names.parse(a).family for a in written] == [names.parse(a).family for a in paper.editors]
         item = json.loads(json.dumps(csl_item(paper, "k", "")))
@@ -869,3 +873,22 @@ def test_search_finds_a_paper_by_the_identifier_its_links_give():
     )
     document = SiteView.search_document(view, "x")  # type: ignore[arg-type]
     assert set(document.ids) == {"2401.01234", "10.1038/x1"}
+
+
+@pytest.mark.parametrize("kind", PAPER_TYPES)
+@pytest.mark.parametrize("publisher", [None, "Springer"])
+def test_the_page_names_the_venue_as_what_it_is_to_each_kind_of_paper(kind, publisher):
+    """A thesis's page said "Venue: Stanford University", a book's "Venue: Springer": the venue is
+    what RIS's PB and CSL's publisher carry for those kinds (a university, an institution, a
+    publisher, or a book's series), and the page says which."""
+    from sitegen.views import venue_label
+
+    paper = Paper("p", "A Title", "", type=kind, venue="Some Venue", publisher=publisher)
+    [record] = rispy.loads(ris_record(paper, "k", ""))
+    label = venue_label(paper)
+    if record.get("publisher") == "Some Venue":
+        assert label in ("University", "Institution", "Publisher")
+    elif kind == "book":
+        assert (label, record.get("secondary_title")) == ("Series", "Some Venue")
+    else:
+        assert label == ("Book" if kind == "chapter" else "Venue")

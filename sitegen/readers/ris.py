@@ -150,8 +150,10 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     if kind not in TYPES:
         record.keep("entry_type", kind)
     record.venue = _first(fields, *VENUES)
-    if record.venue is None and kind in ("UNPB", "INPR", "THES", "RPRT"):
-        record.venue = _first(fields, "publisher")  # a preprint's archive, a thesis's university
+    if record.venue is None and kind in ("UNPB", "INPR", "THES", "RPRT", "BOOK", "EDBOOK"):
+        # a preprint's archive, a thesis's university, a book's publisher: what sitegen calls
+        # the venue of each (a book's `T2` is its series, its venue when it has a publisher too)
+        record.venue = _first(fields, "publisher")
     else:
         record.publisher = _first(fields, "publisher")
     record.volume = _first(fields, "volume")
