@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen import citations, names, schema, urls
+from sitegen.abstracts import math_spans
 from sitegen.model import PREPRINT_VENUE, Paper, SiteConfig, identified
 
 FEED_SIZE = 50
@@ -162,6 +163,52 @@ def bibtex_escape(value: str) -> str:
     return LATEX_LIGATURES.sub("{}", escaped)
 
 
+def bibtex_title(title: str) -> str:
+    """A title as a BibTeX field's content: its math (where abstracts.math_spans finds it, by
+    pandoc's rule) kept as written, for LaTeX to set as math; the rest escaped as text. Math that
+    BibTeX or LaTeX would misread (braces not balanced, a `%` comment, a `#` or `&`) is text too."""
+    if "$" not in title and "\\(" not in title:
+        return bibtex_escape(title)
+    title = BIBTEX_CONTROLS.sub(" ", title)
+    parts, at = [], 0
+    for start, end in math_spans(title):
+        math = " ".join(title[start:end].split())
+        apart = title[start - 1 : start] not in ("$", "\\") and title[end : end + 1] != "$"  # not `\$$x$`
+        if apart and _safe_math(math):
+            parts += [_escaped_between(title[at:start]), _inline(math)]
+            at = end
+    return "".join([*parts, _escaped_between(title[at:])]).strip()
+
+
+def _inline(math: str) -> str:
+    """Display math (`$$...$$`) as inline math: a title is one line of text."""
+    return f"${math[2:-2]}$" if math.startswith("$$") else math
+
+
+UNSAFE_IN_MATH = re.compile(r"(?<!\\)[%#&]")
+
+
+MATH_DELIMITED = re.compile(r"\$\$.+\$\$|\$(?!\$).*[^$]\$|\$[^$]\$|\\\(.*\\\)", re.DOTALL)
+
+
+def _safe_math(math: str) -> bool:
+    if not MATH_DELIMITED.fullmatch(math):  # `$$x$`: LaTeX reads on for a second `$$`
+        return False
+    depth = 0
+    for char in math:  # BibTeX counts every brace, escaped or not
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and not UNSAFE_IN_MATH.search(math)
+
+
+def _escaped_between(text: str) -> str:
+    """Text between math, escaped, with one space kept at either end where it had any."""
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() and text.strip() else ""
+    return lead + bibtex_escape(text) + trail
+
+
 BIBTEX_URL_UNSAFE = re.compile(r"[{}\s\x00-\x1f\x7f]")  # percent-encoded in a url field
 
 
@@ -196,7 +243,7 @@ def bibtex_entry(paper: Paper, key: str) -> str:
     month, DOI, arXiv id and the paper's own URL."""
     paper = identified(paper)
     kind = citations.paper_type(paper)
-    fields = [("title", "{{" + bibtex_escape(paper.title) + "}}")]
+    fields = [("title", "{{" + bibtex_title(paper.title) + "}}")]
     people = citations.cited_authors(paper)
     if people:
         more = " and others" if citations.authors_cut_short(paper) else ""  # BibTeX's "et al."

@@ -319,3 +319,26 @@ def test_a_howpublished_that_is_an_address_is_the_papers_address_not_its_venue()
     first, second = parse_listing(text, "a.bib").entries
     assert (first.url, first.venue) == ("https://example.org/~roe/x_y.html", None)
     assert (second.url, second.venue) == ("https://example.org/u", "Blog post")
+
+
+TITLE_MATH = ["$x_{ij}$", "$\\mathcal{L}_{seg}$", "\\(\\alpha_i < \\beta\\)", "$O(n \\log n)$",
+              "$\\{a, b\\}$", "$$\\sum_{i=1}^{n} x_i$$", "$\\hat{y} = f(x; \\theta)$"]  # fmt: skip
+
+
+@pytest.mark.parametrize("math", TITLE_MATH)
+@pytest.mark.parametrize("at", ["start", "middle", "end"])
+def test_math_in_a_title_is_exported_as_math(math, at):
+    """`$x_{ij}$` in a title was exported as `\\$x\\_\\textbraceleft{}ij...`: LaTeX printed the
+    dollars and braces instead of the formula. Kept as written (display math as inline math: a
+    title is one line), the field still parses (pybtex and bibtexparser), and pylatexenc,
+    keeping math as written, reads back the title."""
+    title = {"start": f"{math} in Practice", "middle": f"Priors on {math} for CT", "end": f"Learning {math}"}[
+        at
+    ]
+    paper = Paper("p", title, "", date=PaperDate(2021), authors=("Lovelace, Ada",))
+    text = bibtex_entry(paper, "k")
+    field = pybtex.database.parse_string(text, "bibtex").entries["k"].fields["title"]
+    inline = f"${math[2:-2]}$" if math.startswith("$$") else math
+    assert inline in field
+    assert latex_to_text(unbraced(field)) == title.replace(math, inline)
+    assert not bibtexparser.parse_string(text).failed_blocks
