@@ -252,3 +252,19 @@ def test_a_date_shown_without_its_year_is_never_put_in_a_year_yet_to_come(shown)
     page += entry.format(title="Two", date="Nov 20")
     inferred, said = listing_year(parse_listing(page, "day.txt"), None, None, today)
     assert inferred == min(year + 1, today.year) and str(inferred) in said
+
+
+@pytest.mark.parametrize("month", range(1, 13))
+@pytest.mark.parametrize("day", [None, 1, 28])
+def test_pubmeds_year_month_day_in_words_keeps_its_month_and_day(month, day):
+    """PubMed's and EBSCO's `DA  - 2020 Jan 15` kept only the year (with a warning): the month's
+    name is the calendar's (`datetime`'s English abbreviation), in RIS's DA and CSL's raw date."""
+    name = dt.date(2020, month, 1).strftime("%b")
+    written = f"2020 {name}" + (f" {day}" if day else "")
+    ris = f"TY  - JOUR\nTI  - T\nDA  - {written}\nER  - \n"
+    csl = json.dumps([{"id": "k", "type": "article-journal", "title": "T", "issued": {"raw": written}}])
+    for text, name in ((ris, "refs.ris"), (csl, "refs.json")):
+        listing = parse_listing(text, name)
+        [entry] = listing.entries
+        assert (entry.date.year, entry.date.month, entry.date.day) == (2020, month, day), name
+        assert listing.warnings == ()

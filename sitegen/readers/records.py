@@ -173,8 +173,10 @@ def read_iso_date(text: str | None) -> DateRead:
     found = ISO_DATE.match(text)
     if not found:
         return read_text_date(text)
-    date, dropped = read_date(*found.groups())
     rest = text[found.end() :].strip()
+    if found.group(2) is None and re.match(r"[^\W\d_]", rest):  # PubMed's `2020 Jan 15`: in words
+        return read_text_date(text)
+    date, dropped = read_date(*found.groups())
     if rest and not ISO_TIME.match(rest):
         dropped = "; ".join(filter(None, (dropped, f"`{rest}` after the date is not read")))
     return date, dropped
