@@ -342,3 +342,47 @@ def test_math_in_a_title_is_exported_as_math(math, at):
     assert inline in field
     assert latex_to_text(unbraced(field)) == title.replace(math, inline)
     assert not bibtexparser.parse_string(text).failed_blocks
+
+
+# LaTeX's font and size declarations (LaTeX2e's and the older two-letter ones), from its manual.
+DECLARATIONS = [
+    "em",
+    "bf",
+    "it",
+    "sc",
+    "tt",
+    "rm",
+    "sf",
+    "sl",
+    "itshape",
+    "bfseries",
+    "upshape",
+    "normalfont",
+    "mdseries",
+    "scshape",
+    "slshape",
+    "ttfamily",
+    "sffamily",
+    "rmfamily",
+    "tiny",
+    "scriptsize",
+    "footnotesize",
+    "small",
+    "normalsize",
+    "large",
+    "Large",
+    "LARGE",
+    "huge",
+    "Huge",
+]
+
+
+@pytest.mark.parametrize("declaration", DECLARATIONS)
+def test_a_font_switch_is_read_without_a_warning(declaration):
+    """`{\\em vivo}` warned that `\\em` is a command sitegen does not know, though LaTeX's own."""
+    from sitegen.readers import parse_listing
+
+    listing = parse_listing(
+        f"@article{{k1, title = {{In {{\\{declaration} vivo}} Tests}}, year = 2020}}\n", "r.bib"
+    )
+    assert (listing.entries[0].title, listing.warnings) == ("In vivo Tests", ())

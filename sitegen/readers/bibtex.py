@@ -344,6 +344,12 @@ MACRO_TEXTS = {
     # (Better BibTeX's `{\relax Le}~Cun`).
     "textgreater": ">", "textless": "<", "textbar": "|", "textunderscore": "_", "textquotedbl": '"',
     "textpercent": "%", "textperiodcentered": "\u00b7", "S": "\u00a7", "P": "\u00b6", "relax": "",
+    # LaTeX's font and size switches (`{\em in vivo}`, `{\bf A}`): their text is read, they set
+    # nothing a plain title shows, and pylatexenc left them out as unknown, with a warning.
+    **dict.fromkeys(("em", "bf", "it", "sc", "tt", "rm", "sf", "sl", "up", "md", "itshape", "bfseries",
+                     "upshape", "normalfont", "mdseries", "scshape", "slshape", "ttfamily", "sffamily",
+                     "rmfamily", "tiny", "scriptsize", "footnotesize", "small", "normalsize", "large",
+                     "Large", "LARGE", "huge", "Huge"), ""),
 }  # fmt: skip
 # References to other works or to parts of a document (`\cite{key}` in a title): pylatexenc wrote
 # "<cit.>" and "<ref>"; nothing a reader can follow, so they are left out, with a warning.
