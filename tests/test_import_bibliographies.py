@@ -528,3 +528,14 @@ def test_a_closing_brace_too_many_is_an_error_where_fields_would_be_lost(line, e
         assert {problem.line for problem in caught.value.problems} & {line + 1, line + 2}
     else:
         assert parse_listing(text, "library.bib").entries
+
+
+def test_mendeleys_addresses_in_one_url_field_are_the_papers_address_doi_and_links():
+    """Mendeley writes every address of a record in one `url`, space-separated: the field was not
+    one address, so it was kept under `extra` with no word, and the paper had no address."""
+    doi, own, more = "10.1038/nature14539", "http://www.nature.com/articles/nature14539", "https://b.org/x"
+    text = f"@article{{k, title = {{A Title}}, year = 2020, url = {{http://dx.doi.org/{doi} {own} {more}}}}}\n"
+    listing = parse_listing(text, "refs.bib")
+    [entry] = listing.entries
+    assert (entry.url, entry.doi, [link.url for link in entry.links]) == (own, doi, [more])
+    assert "url" not in dict(entry.extra)

@@ -473,8 +473,14 @@ def _record(entry: Entry, fields: dict[str, str], source: str) -> Record:
     record.doi = clean_doi(fields.get("doi"))
     record.arxiv, arxiv_fields = _arxiv(fields)
     used |= arxiv_fields if record.arxiv else set()
-    for name, given in (("url", web_address(fields.get("url"))), ("html", web_address(fields.get("html"))),
-                        ("howpublished", address)):  # fmt: skip
+    urls = [web_address(part) for part in (fields.get("url") or "").split()]
+    if len(urls) > 1 and all(urls):  # Mendeley's `url = {http://dx.doi.org/... http://www...}`
+        record.doi = record.doi or next(filter(None, map(clean_doi, urls)), None)
+        own = [url for url in urls if url and not clean_doi(url)] or [url for url in urls if url]
+        record.links += [Link(url) for url in own[1:]]
+        urls = [own[0]]
+    url = urls[0] if len(urls) == 1 else None
+    for name, given in (("url", url), ("html", web_address(fields.get("html"))), ("howpublished", address)):
         if record.url is None and given:
             record.url = given
             used.add(name)
