@@ -265,6 +265,8 @@ def bibtex_entry(paper: Paper, key: str) -> str:
         fields.append(("year", "{" + str(paper.date.year) + "}"))
         if paper.date.month:
             fields.append(("month", MONTHS[paper.date.month - 1]))  # BibTeX's month macro
+        if paper.date.day:  # BibTeX has no day; biblatex's `date` has (BibTeX ignores the field)
+            fields.append(("date", "{" + paper.date.isoformat() + "}"))
     if paper.doi:
         fields.append(("doi", "{" + bibtex_verbatim(paper.doi) + "}"))
     if paper.arxiv:

@@ -101,7 +101,10 @@ def check_read_back(text: str, papers: list[Paper], keys: dict[str, str]) -> Non
         expected = {"title"} | ({"url"} if paper.url else set())  # the paper's own address, if any
         expected |= {"year"} if paper.date else set()
         expected |= {"month"} if paper.date and paper.date.month else set()
+        expected |= {"date"} if paper.date and paper.date.day else set()  # biblatex's, with the day
         assert set(ours.fields) == expected, (paper.title, dict(ours.fields))
+        if paper.date and paper.date.day:
+            assert dt.date.fromisoformat(str(ours.fields["date"])) == paper.date.first_day()
         # the organisation is the authors' affiliation: never written as the author
         assert set(fields) == expected and "author" not in ours.persons
         assert ours.fields.get("url") == fields.get("url") == paper.url

@@ -211,7 +211,10 @@ def test_all_papers_lists_every_paper_in_listing_order_without_javascript(site):
 
 def test_one_date_format_everywhere_and_undated_said_plainly(site):
     for page in ("index.html", "papers/index.html", "topics/segmentation.html", "papers/endogen.html"):
-        text = text_of(read(site, page))
+        # the BibTeX block to copy is code: its biblatex `date = {2026-04-20}` is not prose
+        bibtex = r'<pre class="citation" id="citation-bibtex">.*?</pre>'
+        shown = re.sub(bibtex, "", read(site, page), flags=re.S)
+        text = text_of(shown)
         assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text), page  # no ISO date shown
     assert "20 April 2026" in text_of(read(site, "papers/endogen.html"))
     assert "Date Undated" in text_of(read(site, "papers/undated-notes.html"))  # "Date:" is drawn by CSS
@@ -283,10 +286,11 @@ def test_bibtex_escapes_special_characters_and_keys_stay_unique():
     from sitegen.model import Paper, PaperDate
     from sitegen.outputs import bibtex_entry, bibtex_keys
 
-    paper = Paper("a-b", "50% of {x}_i & $y$ #1 ~ ^", "", url="https://e.org/a b")
+    paper = Paper("a-b", "50% of {x}_i & $y$ for $5 #1 ~ ^", "", url="https://e.org/a b")
     entry = bibtex_entry(paper, "a-b")
     braces = r"\textbraceleft{}x\textbraceright{}"  # not \{ \}, which BibTeX counts as braces
-    assert rf"50\% of {braces}\_i \& \$y\$ \#1 \textasciitilde{{}} \textasciicircum{{}}" in entry
+    # `$y$` is math, kept as math; the dollar of `$5` is text
+    assert rf"50\% of {braces}\_i \& $y$ for \$5 \#1 \textasciitilde{{}} \textasciicircum{{}}" in entry
     assert "url = {https://e.org/a%20b}" in entry
     year = PaperDate(2020)
     same = [Paper(slug, "The study", "", date=year, authors=("Ada Lovelace",)) for slug in ("b", "a")]

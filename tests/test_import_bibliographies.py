@@ -534,7 +534,8 @@ def test_mendeleys_addresses_in_one_url_field_are_the_papers_address_doi_and_lin
     """Mendeley writes every address of a record in one `url`, space-separated: the field was not
     one address, so it was kept under `extra` with no word, and the paper had no address."""
     doi, own, more = "10.1038/nature14539", "http://www.nature.com/articles/nature14539", "https://b.org/x"
-    text = f"@article{{k, title = {{A Title}}, year = 2020, url = {{http://dx.doi.org/{doi} {own} {more}}}}}\n"
+    addresses = f"http://dx.doi.org/{doi} {own} {more}"
+    text = f"@article{{k, title = {{A Title}}, year = 2020, url = {{{addresses}}}}}\n"
     listing = parse_listing(text, "refs.bib")
     [entry] = listing.entries
     assert (entry.url, entry.doi, [link.url for link in entry.links]) == (own, doi, [more])
