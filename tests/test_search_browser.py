@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -242,6 +243,58 @@ def test_results_as_you_type_with_highlighted_words(visit, mini_site: str) -> No
     assert dropdown_titles(seen) == []
     assert "No papers match" in dropdown_status(seen)
     assert seen.problems == [] and seen.outside_requests() == []
+
+
+def rebuild_search_files(root: Path, corpus: list[SearchDocument]) -> None:
+    """The site's search files as a new build leaves them: the new ones written, the old ones gone."""
+    files = build_search_bundle(corpus).files
+    for old in (root / "assets" / "search").glob("*.js"):
+        if f"assets/search/{old.name}" not in files:
+            old.unlink()
+    for path, data in files.items():
+        (root / path).write_bytes(data)
+
+
+@pytest.mark.parametrize("scheme", ["file", "http"])
+def test_search_in_a_page_opened_before_a_rebuild_uses_the_new_index(
+    visit, tmp_path: Path, scheme: str
+) -> None:
+    """The site rebuilt (`sitegen serve`) or published again while a page was open: its search
+    asked for index files the new build had removed, and said "could not load part of its index
+    ... Check your connection" for every word not loaded yet, until the page was reloaded."""
+    root = write_mini_site(tmp_path / "site")
+    added = paper(8, "Quokka counts from drone images", "Quokkaword surveys of islands.", (), "2025-09-09")
+    with serve(root) if scheme == "http" else nullcontext(root.as_uri()) as origin:
+        seen = visit(origin + "/", "index.html")
+        type_query(seen, "decay")
+        assert dropdown_titles(seen) == ["Signal decay in diffusion MRI"]
+        rebuild_search_files(root, [*CORPUS, added])
+        for query, title in (("quokkaword", added.title), ("agents", "A survey of agents")):
+            type_query(seen, query)
+            seen.page.wait_for_function(
+                "title => [...document.querySelectorAll('#site-search-results .search-result-title')]"
+                ".some(node => node.textContent === title)",
+                arg=title,
+            )
+        assert "could not load" not in dropdown_status(seen)
+
+
+def test_a_page_open_a_while_checks_for_a_newer_index_when_it_searches_again(visit, tmp_path: Path) -> None:
+    """Its files all loaded, a search found nothing of the new build (no file failed to load to
+    say the index had changed): after 30 s, the next search checks the manifest, and runs again."""
+    root = write_mini_site(tmp_path / "site")
+    added = paper(8, "Island surveys by drone", "A survey of islands.", (), "2025-09-09")
+    seen = visit(root.as_uri() + "/", "index.html")
+    seen.page.clock.install()
+    type_query(seen, "survey")
+    assert dropdown_titles(seen) == ["A survey of agents"]
+    rebuild_search_files(root, [*CORPUS, added])
+    seen.page.clock.fast_forward(31_000)
+    type_query(seen, "survey")
+    seen.page.wait_for_function(
+        "() => document.querySelectorAll('#site-search-results .search-result-title').length === 2"
+    )
+    assert sorted(dropdown_titles(seen)) == ["A survey of agents", added.title]
 
 
 @pytest.mark.parametrize("query", ["ozturk", "Öztürk", "Oz", "Muller", "lodz", "zurich"])

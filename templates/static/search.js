@@ -17,6 +17,9 @@
   var PAGE_SIZE = 25; // results a page of search.html shows: what a reader scans, and little to load
   var FIRST_SHOWN = 4; // results search.html draws as soon as their papers are loaded (the rest follow)
   var HIGHLIGHT = "highlight"; // the URL fragment's key on a paper page: #highlight=stem+stem
+  // A page open this long may be of an older build: its next search checks the manifest (which
+  // names the index's files) in the background, and runs again on the new index if it changed.
+  var RECHECK_AFTER_MS = 30000;
 
   var input = document.getElementById("site-search-input");
   var dropdown = document.getElementById("site-search-results");
@@ -69,15 +72,18 @@
         loader.retry = !!failed; // a file that did not load; files of two builds stay so
       } else {
         loader.engine = engine;
-        loader.index = engine.openIndex(window.lunr, data, function (name) {
-          var parts = window[PARTS_GLOBAL];
-          return parts && Object.prototype.hasOwnProperty.call(parts, name) ? parts[name] : undefined;
-        });
+        loader.index = engine.openIndex(window.lunr, data, loadedPart);
+        loader.checked = Date.now();
       }
       loader.waiting.splice(0).forEach(function (waiting) { waiting(); });
     }
     withLunr(function () { loaded(lunrLoader.failed); }); // lunr.js and the engine
     loadScript(indexFile, loaded);
+  }
+
+  function loadedPart(name) {
+    var parts = window[PARTS_GLOBAL];
+    return parts && Object.prototype.hasOwnProperty.call(parts, name) ? parts[name] : undefined;
   }
 
   // Loads the index's files `names` (each once, side by side); then done(the first that failed).
@@ -106,9 +112,38 @@
       completing: null, waiting: null, termsOf: function () { return new Set(); } };
   }
 
-  function loadFailed(failed) {
+  // `index`: the index the files were asked for. One since renewed (renewIfRebuilt) says nothing
+  // of the new one, whose own search is under way.
+  function loadFailed(failed, index) {
+    if (index !== loader.index) return;
     loader.error = failedText(failed);
     loader.retry = true;
+    renewIfRebuilt();
+  }
+
+  // The search shown (the list under the box, or search.html's), run again when the index is
+  // renewed: set by each as it searches.
+  var rerunShown = null;
+
+  // A file that does not load may be one a newer build of the site replaced (rebuilt by `sitegen
+  // serve`, or published again, while this page was open): the manifest is loaded again, and if
+  // it is another, search opens that index and runs the shown search again. The index's files
+  // are named by their content: those loaded already that the new index names are used as they are.
+  function renewIfRebuilt() {
+    if (loader.renewing || !loader.engine) return;
+    loader.renewing = true;
+    loader.checked = Date.now();
+    var before = JSON.stringify(window[DATA_GLOBAL]);
+    var again = indexFile + (indexFile.indexOf("?") < 0 ? "?" : "&") + "build=" + Date.now(); // past any cache
+    loadScript(again, function (error) {
+      loader.renewing = false;
+      var data = window[DATA_GLOBAL];
+      if (error || !data || JSON.stringify(data) === before || data.format !== loader.engine.INDEX_FORMAT) return;
+      loader.index = loader.engine.openIndex(window.lunr, data, loadedPart);
+      loader.error = null;
+      loader.retry = false;
+      if (rerunShown) rerunShown();
+    });
   }
 
   // A file that does not load is most often the network gone for a moment (a train in a
@@ -135,9 +170,10 @@
   // With `best`, only that many results (the list under the box; outcome.found counts them all).
   function searched(text, typing, then, best) {
     if (loader.error) return then(noOutcome());
-    var options = { typing: typing, best: best };
-    loader.engine.searchLoaded(window.lunr, loader.index, text, options, loadParts, function (failed, outcome) {
-      if (failed) loadFailed(failed);
+    if (Date.now() - loader.checked > RECHECK_AFTER_MS) renewIfRebuilt();
+    var options = { typing: typing, best: best }, index = loader.index;
+    loader.engine.searchLoaded(window.lunr, index, text, options, loadParts, function (failed, outcome) {
+      if (failed) loadFailed(failed, index);
       then(failed ? noOutcome() : outcome);
     });
   }
@@ -145,8 +181,9 @@
   // Calls `then` once the index's files `names` are loaded (if they cannot be, search says so).
   function withParts(names, then) {
     if (loader.error) return then();
+    var index = loader.index;
     loadParts(names, function (failed) {
-      if (failed) loadFailed(failed);
+      if (failed) loadFailed(failed, index);
       then();
     });
   }
@@ -463,6 +500,7 @@
     if (!text.trim()) return closeDropdown();
     var mine = ++shownSearch;
     forgetFailure();
+    rerunShown = function () { if (document.activeElement === input) updateDropdown(); };
     function stale() { return input.value !== text || mine !== shownSearch; } // closed, or a newer search is on its way
     // On a slow network the index's files take seconds: a row says the search is under way.
     var slow = setTimeout(function () { if (!stale()) showSearching(); }, SEARCHING_AFTER);
@@ -808,6 +846,7 @@
   // page shown loaded, then shown.
   function renderPage(focusKey) {
     var state = pageState(), text = state.q, mine = ++pageRenders;
+    rerunShown = function () { renderPage(null); };
     if (input) input.value = text;
     if (!text.trim()) {
       showSummary([element("p", "search-status", "Type words to search for in the box above.")], []);
