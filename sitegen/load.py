@@ -79,6 +79,8 @@ def paper_files(papers_dir: Path, shown: str | None = None) -> PaperListing:
             if not entry.name.endswith(".md") or entry.name.startswith("."):
                 if _meant_as_paper(entry.name):
                     skipped.append(_misnamed(prefix + entry.name))
+                elif not entry.name.startswith(".") and entry.is_dir() and _holds_markdown(entry.path):
+                    skipped.append(_folder_skipped(prefix + entry.name))
                 continue
             try:
                 status = entry.stat()  # of what a symbolic link leads to
@@ -111,6 +113,23 @@ def _meant_as_paper(name: str) -> bool:
     paper would vanish from the site. Hidden files (an editor's `.#bora.md`) are left unsaid."""
     stem, suffix = os.path.splitext(name)
     return not name.startswith(".") and bool(stem) and suffix.lower() in MARKDOWN_SUFFIXES
+
+
+def _holds_markdown(folder: str) -> bool:
+    """Whether a folder (or one in it) holds a Markdown file: paper files put in a subfolder."""
+    for _, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        if any(_meant_as_paper(name) for name in files):
+            return True
+    return False
+
+
+def _folder_skipped(shown: str) -> Problem:
+    return Problem(
+        "skipped: a folder of Markdown files; paper files in a folder inside the papers folder are not read",
+        shown,
+        hint=f"move its `.md` files up into {os.path.dirname(shown) or 'the papers folder'}/",
+    )
 
 
 def _misnamed(shown: str) -> Problem:

@@ -252,7 +252,8 @@ class DevServer:
         except SitegenError:
             self.loaded = None
             raise
-        if self.loaded is None or loaded.config != self.loaded.config:
+        # said when they change: a key added that is not a setting changes nothing else
+        if self.loaded is None or loaded.warnings != self.loaded.warnings:
             for warning in loaded.warnings:
                 self.echo(f"warning: {warning}")
         self.loaded = loaded

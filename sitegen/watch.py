@@ -29,7 +29,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from sitegen.load import is_editor_noise
+from sitegen.load import MARKDOWN_SUFFIXES, is_editor_noise
 
 QUIET_SECONDS = 0.05  # a save's events arrive within this of each other (an editor's: within milliseconds)
 POLL_SECONDS = 0.5
@@ -91,7 +91,8 @@ class WatchPlan:
         if any(_inside(path, folder) for folder in self.template_dirs):
             return ChangeKind.TEMPLATE
         if _inside(path, self.papers_dir):
-            is_paper = is_directory or path == self.papers_dir or path.suffix == ".md"
+            # a `.markdown` or `.MD` file too: the build says it is not read (load.paper_files)
+            is_paper = is_directory or path == self.papers_dir or path.suffix.lower() in MARKDOWN_SUFFIXES
             return ChangeKind.PAPER if is_paper and not path.name.startswith(".") else None
         if _inside(path, self.content_dir):
             return ChangeKind.CONTENT

@@ -460,6 +460,18 @@ def test_a_control_character_yaml_refuses_is_one_error_line_at_its_line(
     assert file_tree(project) == before
 
 
+def built_with_a_paper_at(make_project, run_cli, name: str) -> str:
+    """What `sitegen build` prints for a project with content/papers/a.md and a paper at `name`."""
+    paper = "---\ntitle: A paper\n---\nAn abstract.\n"
+    topics = (REPO / "content" / "topics.yaml").read_text(encoding="utf-8")
+    project = make_project(
+        {"content/papers/a.md": paper, f"content/papers/{name}": paper, "content/topics.yaml": topics}
+    )
+    code, out, err = run_cli(project, "build")
+    assert code == 0, err
+    return out
+
+
 @pytest.mark.parametrize(
     ("name", "warned"),
     [("b.MD", True), ("b.Md", True), ("b.markdown", True), ("b.mdown", True), (".b.md", False),
@@ -468,16 +480,30 @@ def test_a_control_character_yaml_refuses_is_one_error_line_at_its_line(
 def test_a_markdown_file_not_named_as_a_paper_is_said_skipped(make_project, run_cli, name, warned):
     """`bora.MD` or `bora.markdown` is not read (a paper's file ends in `.md`): the paper would
     vanish from the site without a word. Hidden files and others are left unsaid."""
-    paper = "---\ntitle: A paper\n---\nAn abstract.\n"
-    topics = (REPO / "content" / "topics.yaml").read_text(encoding="utf-8")
-    project = make_project(
-        {"content/papers/a.md": paper, f"content/papers/{name}": paper, "content/topics.yaml": topics}
-    )
-    code, out, err = run_cli(project, "build")
-    assert code == 0, err
+    out = built_with_a_paper_at(make_project, run_cli, name)
     said = [line for line in out.splitlines() if "not read as a paper" in line]
     wanted = f"warning: content/papers/{name}: skipped: not read as a paper, whose file's name ends in `.md`"
     assert said == ([f"{wanted} (rename it `b.md`)"] if warned else [])
+    assert "built 1 papers" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "warned"),
+    [("sub/b.md", True), ("sub/deeper/b.md", True), ("sub/b.markdown", True), (".hidden/b.md", False),
+     ("images/b.png", False), ("sub/.hidden/b.md", False)],
+)  # fmt: skip
+def test_paper_files_in_a_folder_inside_the_papers_folder_are_said_skipped(
+    make_project, run_cli, name, warned
+):
+    """`content/papers/sub/bora.md` was not read, and the paper left the site without a word."""
+    out = built_with_a_paper_at(make_project, run_cli, name)
+    said = [line for line in out.splitlines() if "skipped: a folder" in line]
+    folder = name.split("/")[0]
+    wanted = (
+        f"warning: content/papers/{folder}: skipped: a folder of Markdown files; paper files in a folder "
+        "inside the papers folder are not read (move its `.md` files up into content/papers/)"
+    )
+    assert said == ([wanted] if warned else [])
     assert "built 1 papers" in out
 
 

@@ -443,6 +443,28 @@ def test_a_config_edit_that_moves_the_content_is_followed(preview):
     assert b"A moved paper, edited" in get(preview, "papers/moved-paper.html")[1]
 
 
+@pytest.mark.parametrize("name", ["brand-new.markdown", "upper.MD", "sub/in-a-folder.md"])
+def test_a_paper_file_the_build_does_not_read_is_said_when_it_appears(preview, name):
+    """A new `brand-new.markdown` (or a paper in a subfolder) made no rebuild while serving, so
+    the warning that it is not read waited for some unrelated save."""
+    preview.wait_for_builds(1)
+    (preview.root / "content/papers" / name).parent.mkdir(parents=True, exist_ok=True)
+    preview.save(f"content/papers/{name}", paper("Not read", "2026-01-05"))
+    preview.wait_for_builds(2)
+    shown = f"content/papers/{name.split('/')[0]}"
+    assert any(shown in line and "skipped" in line for line in preview.lines), preview.lines
+
+
+def test_a_site_yaml_warning_added_while_serving_is_said(preview):
+    """`recent_cont: 3` (a typo) changed no setting, and serve, which said the config's warnings
+    only when the settings changed, said nothing: the setting was ignored without a word."""
+    preview.wait_for_builds(1)
+    preview.save("site.yaml", SITE_YAML + "recent_cont: 3\n")
+    preview.wait_for_builds(2)
+    said = [line for line in preview.lines if line.startswith("warning: ") and "recent_cont" in line]
+    assert said, preview.lines
+
+
 def test_a_renamed_papers_folder_fails_clearly_and_recovers_when_renamed_back(preview):
     preview.wait_for_builds(1)
     papers = preview.root / "content" / "papers"
