@@ -371,6 +371,23 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         page = self._relative(site, target)
         return (page,) if _is_file(target) else (page, urls.NOT_FOUND)
 
+    def _moved_to(self, site: Path | None, raw_path: str) -> str | None:
+        """The address under the site's path of one under a path it was served at before
+        (base_url changed while pages were open), unless the site has that very file."""
+        base = self.server.base_path
+        formers = self.server.former_base_paths
+        former = next((path for path in formers if raw_path.startswith(path) and path != base), None)
+        if former is None:
+            return None
+        if raw_path.startswith(base):  # under the site's path: sent on only from a longer old path
+            if len(former) <= len(base) or site is None:  # (the new path is inside the old)
+                return None
+            target = resolve_request(site, "/" + raw_path[len(base) :])
+            if target is None or _is_file(target) or _is_dir(target):
+                return None
+        query = self.path[len(raw_path) :] if self.path.startswith(raw_path) else ""
+        return base + raw_path[len(former) :] + query
+
     @staticmethod
     def _relative(site: Path, target: Path) -> str:
         """A resolved path inside the site as its output path (`papers/a.html`)."""
@@ -379,6 +396,10 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
     def _serve_file(self, raw_path: str, send_body: bool) -> None:
         site = self.server.site_root()
         base = self.server.base_path
+        moved = self._moved_to(site, raw_path)
+        if moved is not None:  # base_url's path changed while the page was open
+            self._redirect(moved, HTTPStatus.FOUND)  # for now: not remembered by the browser
+            return
         if not raw_path.startswith(base):
             if raw_path == "/" or raw_path + "/" == base:
                 self._redirect(base)
@@ -462,8 +483,8 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         data = inject_client(data, self.server.broadcaster.build_id(page))
         self._send_bytes(data, "text/html" + TEXT, send_body, HTTPStatus.NOT_FOUND)
 
-    def _redirect(self, location: str) -> None:
-        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+    def _redirect(self, location: str, status: HTTPStatus = HTTPStatus.MOVED_PERMANENTLY) -> None:
+        self.send_response(status)
         self.send_header("Location", location)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -635,6 +656,7 @@ class PreviewHTTPServer(ThreadingHTTPServer):
         self.site_root = site_root
         self.broadcaster = broadcaster
         self.base_path = "/"  # the site's path in its base_url; the preview serves it there too
+        self.former_base_paths: list[str] = []  # served before base_url moved: sent to the new one
         self._open: set[socket.socket] = set()
         self._threads_alive: list[threading.Thread] = []
         self._open_lock = threading.Lock()
@@ -681,6 +703,7 @@ class PreviewServer:
     ) -> None:
         self.broadcaster = Broadcaster()
         self._httpd = PreviewHTTPServer((host, port), site_root, self.broadcaster)
+        self._base_path_set = False  # the first path set is the site's from the start, not a move
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, args=(SHUTDOWN_POLL_SECONDS,), name="sitegen-http", daemon=True
         )
@@ -691,8 +714,14 @@ class PreviewServer:
 
     @base_path.setter
     def base_path(self, path: str) -> None:
-        """Serve the site under this path (e.g. /review/), as it will be published."""
-        self._httpd.base_path = "/" + path.strip("/") + "/" if path.strip("/") else "/"
+        """Serve the site under this path (e.g. /review/), as it will be published; an address
+        under a path served before is sent to the same page under the new one."""
+        path = "/" + path.strip("/") + "/" if path.strip("/") else "/"
+        former = self._httpd.base_path
+        if self._base_path_set and path != former:
+            self._httpd.former_base_paths = [former] + [p for p in self._httpd.former_base_paths if p != path]
+        self._httpd.base_path = path
+        self._base_path_set = True
 
     @property
     def address(self) -> tuple[str, int]:

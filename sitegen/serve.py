@@ -125,6 +125,7 @@ class DevServer:
         self._state: BuildState | None = None
         self._announced = False  # this build told the pages of files it put in place
         self._warned: tuple[Problem, ...] = ()  # the last build's warnings about the content, said once
+        self._moved = False  # base_url's path changed: every open page reloads after the build
         self._build_lock = threading.Lock()
         self._built = threading.Condition()
         self.outcomes: list[BuildOutcome] = []
@@ -207,7 +208,10 @@ class DevServer:
             if report is not None:
                 self._warn(report.warnings)
             if outcome.ok:
-                if not self._announced:  # nothing was put in place: only clear an old error
+                if self._moved:  # every open page, to its new address
+                    self.http.broadcaster.built(None)
+                    self._moved = False
+                elif not self._announced:  # nothing was put in place: only clear an old error
                     self.http.broadcaster.built(frozenset())
             else:
                 self.http.broadcaster.failed(problems)
@@ -257,7 +261,11 @@ class DevServer:
             for warning in loaded.warnings:
                 self.echo(f"warning: {warning}")
         self.loaded = loaded
+        before = self.http.base_path
         self.http.base_path = urls.site_path(loaded.config.base_url)
+        if self.http.base_path != before and self.outcomes:  # base_url's path changed
+            self.echo(f"the site moved to {self.http.url} (the old addresses lead there)")
+            self._moved = True
 
     def _warn(self, warnings: tuple[Problem, ...]) -> None:
         """Say the warnings about the content (a named pipe among the papers, say) when they change;

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -259,6 +260,36 @@ def test_topic_and_config_edits_reach_the_pages(preview, page):
     page.wait_for_function("document.title.includes('Renamed Review')", timeout=WAIT_MS)
     preview.wait_for_builds(3)  # its line is said once the whole rebuild is done
     assert any("config changed: site.yaml" in line for line in preview.lines)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("new_path", ["/", "/other/"])
+def test_a_base_url_moved_while_serving_takes_the_open_pages_along(preview, page, new_path):
+    """The site moved from /review/ (base_url's path) while pages were open: the paper page
+    reloaded into the 404 page at its old address, the home page's links led to 404s, and the
+    terminal never said the new address."""
+    open_page(page, preview, "papers/chart-agent.html", "A clinical chart agent")
+    old = preview.url("papers/chart-agent.html")
+    site = (preview.root / "site.yaml").read_text().replace("/review/", new_path)
+    preview.save("site.yaml", site)
+    preview.wait_for_builds(2)
+    page.wait_for_url(preview.url("papers/chart-agent.html"), timeout=WAIT_MS)
+    heading_is(page, "A clinical chart agent")
+    said = [line for line in preview.lines if f"the site moved to {preview.url()}" in line]
+    assert said, preview.lines
+    status, _ = get_address(old)
+    assert status == 302  # an address of the old path, followed from another open page: sent on
+
+
+def get_address(address: str) -> tuple[int, str]:
+    parts = urllib.parse.urlsplit(address)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=WAIT)
+    try:
+        connection.request("GET", parts.path)
+        response = connection.getresponse()
+        return response.status, response.getheader("Location") or ""
+    finally:
+        connection.close()
 
 
 @pytest.fixture
