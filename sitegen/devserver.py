@@ -70,7 +70,7 @@ CONTENT_TYPES = {
 }
 
 FALLBACK_404 = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>
+<html lang="en" data-sitegen-nothing-built><head><meta charset="utf-8"><title>Not found</title></head>
 <body><h1>Not found</h1><p>No page at this address. <a href="/">Go to the home page</a>.</p></body></html>
 """
 
@@ -103,7 +103,10 @@ CLIENT_JS = """\
     }
     overlay.textContent = "";
     var heading = document.createElement("h2");
-    heading.textContent = "The last save broke the build; this page shows the last good version.";
+    // The server's own "Not found" page, when no build has succeeded yet: there is no good version.
+    heading.textContent = document.documentElement.hasAttribute("data-sitegen-nothing-built") ?
+      "The build failed: there is no site to show until it is fixed." :
+      "The last save broke the build; this page shows the last good version.";
     heading.style.cssText = "font:bold 18px sans-serif;color:#ffb4b4;margin:0 0 1em;";
     overlay.appendChild(heading);
     problems.forEach(function (problem) {

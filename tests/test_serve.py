@@ -444,6 +444,28 @@ def test_the_output_goes_to_a_private_folder_without_the_reload_client(preview):
     assert not [t for t in threading.enumerate() if t.name.startswith("sitegen")]
 
 
+@pytest.mark.browser
+def test_a_build_broken_from_the_start_says_there_is_no_site_yet_then_shows_it(make_project, page):
+    """The overlay said "this page shows the last good version" over the server's bare "Not
+    found" page: there was none."""
+    broken = {**FILES, "content/papers/chart-agent.md": "---\ntitle: [broken\n---\nText.\n"}
+    root = make_project(broken)
+    server = DevServer(root / "site.yaml", echo=lambda line: None)
+    server.start()
+    try:
+        assert server.wait_for_builds(1, WAIT)
+        page.goto(server.url)
+        overlay = page.locator("#sitegen-error-overlay h2")
+        overlay.wait_for(timeout=WAIT_MS)
+        assert overlay.inner_text() == "The build failed: there is no site to show until it is fixed."
+        (root / "content/papers/chart-agent.md").write_text(
+            FILES["content/papers/chart-agent.md"], encoding="utf-8"
+        )
+        heading_is(page, "Test Review")
+    finally:
+        server.stop()
+
+
 def test_a_broken_config_at_start_keeps_serving_and_recovers(make_project):
     root = make_project(FILES, site_yaml="title: [broken\n")
     lines: list[str] = []
