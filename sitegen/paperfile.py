@@ -22,6 +22,17 @@ try:  # the C loader is several times faster; fall back where libyaml is missing
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+
+
+class _DatesAsText(yaml.SafeLoader):
+    """PyYAML's safe loader, but `2026-02-30` is the text written, not a date (which fails)."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 FENCE = "---"
 YAML_WHAT = "the front matter is not valid YAML"
 YAML_HINT = "check quotes and indentation; a title with `: ` in it needs quotes"
@@ -91,15 +102,9 @@ def read_meta(text: str, path: str) -> tuple[dict[str, Any], str, str]:
     loader = yaml.SafeLoader if "\t" in front else _Loader
     try:  # the front matter starts on the file's line 2
         meta = yamlfile.load(front, loader, path, first_line=2, hint=YAML_HINT, what=YAML_WHAT) or {}
-    except ValueError as exc:  # YAML reads `2026-02-30` as a date, and that date does not exist
-        key = _impossible_date_key(front)
-        raise SitegenError(
-            f"not a real date: {exc}",
-            path=path,
-            line=key_line(front, key) if key else None,
-            key=key,
-            hint="write an existing date as YYYY-MM-DD",
-        ) from exc
+    except ValueError:  # YAML reads `2026-02-30` as a date, and that date does not exist:
+        # read as text, the date is said wrong with the file's other problems, not instead of them
+        meta = yamlfile.load(front, _DatesAsText, path, first_line=2, hint=YAML_HINT, what=YAML_WHAT) or {}
     if not isinstance(meta, dict):
         raise SitegenError("the front matter must be a mapping of `key: value` lines", path=path, line=2)
     return _texts_as_written(meta, front), body, front
@@ -119,15 +124,6 @@ def dropped_as_comments(front: str, path: str) -> tuple[Problem, ...]:
     """Warnings for the text of values YAML took for a comment (`title: Lung nodules #2: ...`).
     A front matter with no ` #` (nearly all: `dump_meta` writes none) costs two substring tests."""
     return tuple(yamlfile.comment_warnings(front, path, first_line=2))
-
-
-def _impossible_date_key(front: str) -> str | None:
-    for found in re.finditer(r"^([\w-]+)\s*:\s*(\d{4})-(\d\d?)-(\d\d?)\b", front, re.MULTILINE):
-        try:
-            dt.date(*(int(part) for part in found.groups()[1:]))
-        except ValueError:
-            return found.group(1)
-    return None
 
 
 def parse_paper(text: str, path: str, slug: str) -> Paper:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
@@ -266,3 +267,16 @@ def test_every_wrong_item_of_a_list_is_said_not_only_the_first():
         (5, "item 2 is [x], not a name"),
         (7, "item 4 is {a: 1}, not a name"),
     ]
+
+
+@pytest.mark.parametrize("written", ["2026-02-30", "2025-02-29", "2026-04-31", "2026-13-01", "2026-00-10"])
+def test_an_impossible_date_is_said_with_the_files_other_problems(written):
+    """`date: 2026-02-30` (PyYAML fails to make the date) was the file's only problem said: an
+    `upvotes: many` below it waited for the next build. Which dates exist: `datetime`'s say."""
+    with pytest.raises(ValueError):
+        dt.date.fromisoformat(written)
+    text = f"---\ntitle: T\ndate: {written}\nupvotes: many\n---\nAn abstract.\n"
+    with pytest.raises(SitegenError) as raised:
+        parse_paper(text, "p.md", "p")
+    assert [(problem.line, problem.key) for problem in raised.value.problems] == [(3, "date"), (4, "upvotes")]
+    assert written in str(raised.value)
