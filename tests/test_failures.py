@@ -407,7 +407,9 @@ def test_a_cache_folder_in_a_folder_of_the_projects_own_is_one_error_line(
 def test_a_paper_file_named_as_a_page_of_the_sites_own_is_one_error_line(make_project, run_cli, slug):
     """papers/index.md's page would be papers/index.html, the list of all papers: refused."""
     paper = "---\ntitle: A paper\n---\nAn abstract.\n"
-    project = make_project({f"content/papers/{slug}.md": paper, "content/papers/b.md": paper})
+    topics = (REPO / "content" / "topics.yaml").read_text(encoding="utf-8")
+    files = {f"content/papers/{slug}.md": paper, "content/papers/b.md": paper, "content/topics.yaml": topics}
+    project = make_project(files)
     code, _, err = run_cli(project, "build")
     assert code == 1 and err.startswith(
         f"error: content/papers/{slug}.md: the file name `{slug}.md` is reserved"
@@ -445,7 +447,10 @@ def test_a_control_character_yaml_refuses_is_one_error_line_at_its_line(
     with pytest.raises(yaml.reader.ReaderError):  # YAML's own reader refuses it
         yaml.safe_load(f"a: b{character}c")
     paper = "---\ntitle: A paper\nvenue: Radiology\n---\nAn abstract.\n"
-    topics = "- id: seg\n  title: Segmentation\n  description: Papers on segmentation.\n  any: [segment]\n"
+    topics = (
+        "- id: seg\n  title: Segmentation\n  description: Papers on segmentation.\n"
+        "  rules:\n    title:\n      segment: 4\n"
+    )
     project = make_project({"content/papers/a.md": paper, "content/topics.yaml": topics})
     path = project / where
     text = path.read_text(encoding="utf-8")
@@ -564,3 +569,21 @@ def test_a_topics_file_that_is_a_folder_is_said_to_be_one(make_project, run_cli)
     project = make_project({"content/papers/a.md": paper, "content/topics.yaml/notes.txt": "x\n"})
     code, _, err = run_cli(project, "build")
     assert code == 1 and err.startswith("error: content/topics.yaml: the topics file is a folder"), err
+
+
+@pytest.mark.parametrize("parallel_from", [1, 10**9], ids=["papers read in two processes", "read in one"])
+def test_a_broken_topics_file_is_said_with_the_papers_problems(make_project, tmp_path, parallel_from):
+    """A topics.yaml problem was said only once the papers' problems were fixed (or, with many
+    papers, alone, the papers' waiting): the editor fixed one file per build."""
+    paper = "---\ntitle: A paper {}\n---\nAn abstract.\n"
+    papers = {f"content/papers/p{number}.md": paper.format(number) for number in range(3)}
+    papers["content/papers/p1.md"] = "---\ntitle: A paper\nupvotes: many\n---\nAn abstract.\n"
+    root = make_project({"content/topics.yaml": "- id: [broken\n", **papers})
+    with pytest.raises(SitegenError) as raised:
+        build_site(
+            load_config(root / "site.yaml"), tmp_path / "out", tuning=Tuning(parallel_from=parallel_from)
+        )
+    assert [(problem.path, problem.line) for problem in raised.value.problems] == [
+        ("content/topics.yaml", 1),
+        ("content/papers/p1.md", 3),
+    ]

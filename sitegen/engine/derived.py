@@ -98,7 +98,10 @@ def _prefetch_papers(
     ]
     if len(todo) < parallel_from:
         return
-    topics = read_stored_topics(loaded, state.topics)
+    try:
+        topics = read_stored_topics(loaded, state.topics)
+    except SitegenError:
+        return  # the serial pass reports it, with the papers' problems
     shared = shared_chunks(todo, DIGEST_CHUNK)
 
     def digest_shared() -> list[DigestedPaper]:

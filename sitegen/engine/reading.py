@@ -110,8 +110,17 @@ def read_stored_library(
             return partial(store.__getitem__, key)
         return read_paper(folder / name, shown, status, store, stamps)
 
-    papers = load_papers(loaded, listing, read)
-    return load_library(loaded, papers, read_stored_topics(loaded, topics_store))
+    try:
+        topics = read_stored_topics(loaded, topics_store)
+    except SitegenError as topics_error:  # said with the papers' problems, if they have any
+        try:
+            load_papers(loaded, listing, read)
+        except SitegenError as papers_error:
+            problems = [*topics_error.problems, *papers_error.problems]
+            files = len({problem.path for problem in problems})
+            raise SitegenError.many(problems, f"{files} file(s) have errors; nothing was built") from None
+        raise
+    return load_library(loaded, load_papers(loaded, listing, read), topics)
 
 
 def read_stored_topics(loaded: LoadedConfig, store: UsedMapping) -> tuple[Topic, ...]:
