@@ -381,14 +381,13 @@ def relate(a: Traits, b: Traits) -> Verdict:
             return Verdict(
                 conflict=True, clash=True, reason=f"{TITLE_REASONS[titles]}, yet years {a.year} / {b.year}"
             )
-        generic = len(_title_words(a.title or "")) < SPECIFIC_TITLE_WORDS
         if (
-            generic
+            is_generic_title(a.title or "")
             and venues_differ(a.venue, b.venue)
             and compare_abstracts(a, b).kind not in ABSTRACT_REASONS
         ):
             # One author's "Reply to comments" in two journals: two papers (a shared DOI, or
-            # one abstract, would have said one paper printed twice). A longer title in two
+            # one abstract, would have said one paper printed twice). Any other title in two
             # venues is one paper whose venue is written two ways ("NeurIPS", "Advances in ...").
             return Verdict(
                 conflict=True, clash=True, reason=f"{TITLE_REASONS[titles]}, yet venues {a.venue} / {b.venue}"
@@ -444,6 +443,24 @@ def counter_evidence(a: Traits, b: Traits) -> str:
     if a.year and b.year and abs(a.year - b.year) > YEARS_APART:
         return f"years {a.year} / {b.year}"
     return ""
+
+
+# The words of the titles many papers share, each a kind of piece: a reply, a letter, an editorial
+# or a correction ("Reply to comments", "Response to the letter", "Erratum"). Two such pieces by one
+# author are often two papers; "Deep Sets" or "Attention" is one paper's own title.
+GENERIC_TITLE_WORDS = frozenset({
+    "reply", "replies", "response", "responses", "comment", "comments", "commentary", "letter",
+    "letters", "editorial", "editorials", "erratum", "errata", "correction", "corrections",
+    "corrigendum", "retraction", "preface", "foreword", "introduction", "note", "notes", "to", "the",
+    "a", "an", "on", "of", "re", "in", "and", "for", "from", "by", "author", "authors", "editor",
+    "editors", "our", "concerns", "regarding", "about", "concerning"
+})  # fmt: skip
+
+
+def is_generic_title(title: str) -> bool:
+    """Whether a title is made of the words many papers' titles share ("Reply to comments")."""
+    words = _title_words(title)
+    return bool(words) and all(word in GENERIC_TITLE_WORDS for word in words)
 
 
 VENUE_FILLERS = frozenset({"of", "the", "and", "on", "in", "for", "a", "an", "proceedings", "proc"})

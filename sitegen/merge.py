@@ -386,17 +386,20 @@ def disagreements(group: Group, paper: Paper) -> list[str]:
     """What the group's entries give that its paper does not keep, field by field: "volume 18,
     not 81 (a0.ris:1)". A value written two ways (a venue abbreviated, pages with `--`) is one."""
     said = []
+    # Among the published records: a preprint's archive, type and author list are not the
+    # published version's by design, and a listing's entry has none of these fields.
+    published = [entry for entry in group.entries if entry.is_record and is_published(entry)]
     for name in ("venue", "volume", "issue", "pages", "publisher", "type"):
         kept = getattr(paper, name)
         others: dict[str, str] = {}
-        for entry in group.entries:
+        for entry in published:
             value = getattr(entry, name)
             if value and kept and _values_differ(name, value, kept):
                 others.setdefault(" ".join(words_of(value)), f"{value} ({where(entry)})")
         if others:
             said.append(f"{name} {kept}, not {' or '.join(others.values())}")
     kept_authors = names.named(paper.authors)
-    for entry in group.entries:
+    for entry in published:
         authors = names.named(entry.authors)
         if authors and kept_authors and _families(authors) != _families(kept_authors)[: len(authors)]:
             said.append(f"authors {_people(kept_authors)}, not {_people(authors)} ({where(entry)})")

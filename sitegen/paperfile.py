@@ -23,7 +23,6 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 
-
 class _DatesAsText(yaml.SafeLoader):
     """PyYAML's safe loader, but `2026-02-30` is the text written, not a date (which fails)."""
 

@@ -86,3 +86,35 @@ def test_one_venue_written_two_ways_is_not_two_papers(make_project, run_cli, tmp
         make_project, run_cli, tmp_path, {"one.bib": reply(venues[0]), "two.bib": reply(venues[1])}
     )
     assert len(metas) == 1
+
+
+def record(key: str, title: str, venue: str, field: str = "booktitle") -> str:
+    authors = "author={Zaheer, Manzil and Kottur, Satwik}, year={2017}"
+    fields = f"title={{{title}}}, {authors}, {field}={{{venue}}}"
+    return f"@inproceedings{{{key}, {fields}}}\n"
+
+
+@pytest.mark.parametrize("title", ["Deep Sets", "Attention", "Set Transformer"])
+@pytest.mark.parametrize(
+    "venues",
+    [("NeurIPS", "Advances in Neural Information Processing Systems"),
+     ("Proc Natl Acad Sci U S A", "Proceedings of the National Academy of Sciences")],
+)  # fmt: skip
+def test_a_papers_own_short_title_in_two_spellings_of_its_venue_is_one_paper(
+    make_project, run_cli, tmp_path, title, venues
+):
+    """The venue rule split "Deep Sets" (NeurIPS / Advances in ...) in two, and a re-import split
+    pages merged before: only titles made of the words many pieces share are kept apart so."""
+    files = {"one.bib": record("a", title, venues[0]), "two.bib": record("b", title, venues[1])}
+    metas, err = import_files(make_project, run_cli, tmp_path, files)
+    assert len(metas) == 1 and "yet venues" not in err
+
+
+def test_a_preprint_merged_with_its_published_version_is_no_disagreement(make_project, run_cli, tmp_path):
+    """Every preprint + published merge warned "the merged records disagree" (venue arXiv, type
+    preprint): keeping the published version's is the design, not a disagreement."""
+    preprint = record("p", "Learning Sets of Things Well", "arXiv preprint arXiv:1703.06114", "journal")
+    published = record("q", "Learning Sets of Things Well", "NeurIPS")
+    metas, err = import_files(make_project, run_cli, tmp_path, {"pre.bib": preprint, "pub.bib": published})
+    assert len(metas) == 1 and metas[0]["venue"] == "NeurIPS"
+    assert "disagree" not in err
