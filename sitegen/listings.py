@@ -265,17 +265,23 @@ def script_math(text: str) -> str:
     return re.sub(r"\$_\{?([0-9+\-]+)\}?\$", lambda m: m.group(1).translate(SUBSCRIPTS), text)
 
 
+FONT_COMMAND = r"\\?(?:textbf|textit|emph|texttt|textsc|underline|mathrm|mathbf)"
+FONT_SWITCH = r"\{\\(?:bf|it|em|sc|tt|rm)\s+"
+
+
 def fix_latex(text: str, latex_groups: bool = True) -> str:
     """LaTeX left in a listing's prose as text (after `script_math`, and with maths set aside);
-    its remaining braces dropped as LaTeX's groups unless not `latex_groups`."""
+    its remaining braces dropped as LaTeX's groups unless not `latex_groups` (a record's text,
+    whose braces are its own: then only a font command's group goes, with the command)."""
     text = re.sub(r"``(.*?)(?:''|\")", r'"\1"', text)
     text = re.sub(r"\\([%&_#$])", r"\1", text)
     text = re.sub(r"\\([`'\"^~])\{?([A-Za-z])\}?", lambda m: m.group(2) + ACCENTS[m.group(1)], text)
     text = re.sub(r"\\c\{([A-Za-z])\}", lambda m: m.group(1) + ACCENTS["c"], text)
-    text = re.sub(r"\\?(?:textbf|textit|emph|texttt|textsc|underline|mathrm|mathbf)\{", "{", text)
-    text = re.sub(r"\{\\(?:bf|it|em|sc|tt|rm)\s+", "{", text)
+    text = re.sub(FONT_COMMAND + r"\{([^{}]*)\}", r"\1", text)  # `\emph{novel}`: the word
+    text = re.sub(FONT_SWITCH + r"([^{}]*)\}", r"\1", text)  # `{\bf novel}`
     text = re.sub(r"(?<=\w)~(?=\w)", " ", text)
-    if latex_groups:
+    if latex_groups:  # a command's group holding another: its braces go with the rest
+        text = re.sub(FONT_SWITCH, "{", re.sub(FONT_COMMAND + r"\{", "{", text))
         text = re.sub(r"[{}]", "", text)  # what is left are LaTeX groups and stray braces
     return unicodedata.normalize("NFC", text)
 

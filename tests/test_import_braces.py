@@ -50,3 +50,21 @@ def test_a_records_abstract_keeps_its_braces(make_project, run_cli, tmp_path, li
     [page] = (project / "content" / "papers").glob("*.md")
     paper = parse_paper(page.read_text(encoding="utf-8"), str(page), page.stem)
     assert render_abstract(paper.abstract).text == text
+
+
+@pytest.mark.parametrize("command", ["\\emph{novel}", "\\textbf{novel}", "{\\bf novel}", "{\\em novel}"])
+@pytest.mark.parametrize("listing", [ris, csl], ids=["ris", "csl-json"])
+def test_arxivs_tex_in_a_records_abstract_is_read_and_its_own_braces_kept(
+    make_project, run_cli, tmp_path, listing, command
+):
+    """Zotero keeps arXiv's TeX in a RIS or CSL-JSON abstract: `\\emph{novel}` was imported as
+    `{novel}` once the text's own braces were kept. The font command goes with its group."""
+    project = make_project()
+    name, content = listing(f"We propose a {command} method for the set {{1, 2, 3}}.")
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    code, _, err = run_cli(project, "import", path)
+    assert code == 0, err
+    [page] = (project / "content" / "papers").glob("*.md")
+    paper = parse_paper(page.read_text(encoding="utf-8"), str(page), page.stem)
+    assert render_abstract(paper.abstract).text == "We propose a novel method for the set {1, 2, 3}."
