@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
@@ -26,6 +27,7 @@ import rispy
 from sitegen import names
 from sitegen.errors import SitegenError
 from sitegen.importer import plan_import
+from sitegen.listings import RawEntry
 from sitegen.paperfile import parse_paper
 from sitegen.readers import parse_listing
 
@@ -540,3 +542,30 @@ def test_mendeleys_addresses_in_one_url_field_are_the_papers_address_doi_and_lin
     [entry] = listing.entries
     assert (entry.url, entry.doi, [link.url for link in entry.links]) == (own, doi, [more])
     assert "url" not in dict(entry.extra)
+
+
+@pytest.mark.parametrize("form", ["line", "after the value"])
+@pytest.mark.parametrize("line", comma_ended_field_lines())
+def test_a_percent_comment_between_fields_changes_nothing(line, form):
+    """biber reads `% ...` between an entry's fields as a comment; bibtexparser took a comment
+    line for a field swallowing the next one, and one after a value for part of it (refused
+    since the check for text after a value). Each field of the library commented so in turn:
+    the entries read are those of the file without the comment."""
+    original = (DATA / "library.bib").read_text(encoding="utf-8")
+    lines = original.split("\n")
+    if form == "line":
+        lines.insert(line + 1, "  % note = {checked against the PDF, 2024}")
+    else:
+        lines[line] += "  % checked {twice}"
+
+    def read(text: str) -> list[RawEntry]:  # the line an entry starts on moves with a line added
+        return [replace(entry, line=0) for entry in parse_listing(text, "library.bib").entries]
+
+    assert read("\n".join(lines)) == read(original)
+
+
+def test_a_quote_escaped_as_an_umlaut_in_a_quoted_value_is_read():
+    """`title = "Schr\\"odinger cats"` was refused as text after the value once values were
+    checked (bibtexparser reads on over the escaped quote, and pylatexenc makes it an umlaut)."""
+    [entry] = parse_listing('@article{k, title = "Schr\\"odinger cats", year = 2020}\n', "r.bib").entries
+    assert entry.title == "Schrödinger cats"

@@ -93,7 +93,7 @@ def sniff(text: str, name: str) -> bool:
 
 def parse(text: str, source: str, shown: str) -> Listing:
     with _library_quiet():
-        library = bibtexparser.parse_string(_without_fence(text), parse_stack=[])
+        library = bibtexparser.parse_string(_without_comments(_without_fence(text)), parse_stack=[])
     failures = [_failure(block, shown) for block in library.failed_blocks]
     failures += [problem for entry in library.entries for problem in _missing_commas(entry, shown)]
     failures += _fields_outside_entries(library.blocks, shown)
@@ -165,6 +165,41 @@ def _without_fence(text: str) -> str:
     return "\n" * fence.group().count("\n") + text[fence.end() :]
 
 
+def _without_comments(text: str) -> str:
+    """The text with the `%` comments between an entry's fields blanked (lines kept, for
+    messages): `% note = {...}` on a line of its own, `year = 2020 % checked` after a value.
+    biber reads them as comments; bibtexparser took them for fields or for part of a value. A
+    `%` inside a value's braces or quotes is text, and an escaped `\\%` is too."""
+    if "%" not in text:
+        return text
+    blanked: list[tuple[int, int]] = []
+    depth, quoted, skip_to = 0, False, 0
+    for found in SIGNIFICANT.finditer(text):  # only the characters that matter: fast on big files
+        at, char = found.start(), found.group()
+        if at < skip_to:
+            continue
+        if char.startswith("\\"):
+            continue
+        if char == "%" and depth <= 1 and not quoted:
+            end = text.find("\n", at)
+            skip_to = len(text) if end < 0 else end
+            blanked.append((at, skip_to))
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        elif char == '"' and depth == 1:
+            quoted = not quoted
+    parts, last = [], 0
+    for start, end in blanked:
+        parts += [text[last:start], " " * (end - start)]
+        last = end
+    return "".join([*parts, text[last:]])
+
+
+SIGNIFICANT = re.compile(r'\\.|[{}"%]', re.DOTALL)
+
+
 def _failure(block, shown: str) -> Problem:
     key = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", getattr(block, "raw", "") or "")
     what = f"entry `{key.group(1)}`" if key and key.group(1) else "this entry"
@@ -208,8 +243,8 @@ def _missing_commas(entry: Entry, shown: str) -> list[Problem]:
                         f"entry `{entry.key}`: `{field.key}` has text after its value: `{rest.strip()}`",
                         shown,
                         line,
-                        hint=f"put all of `{field.key}`'s value inside its braces or quotes (a closing "
-                        "brace too many ends the value early), or join parts with `#`",
+                        hint=f"put all of `{field.key}`'s value inside its braces or quotes (a brace or "
+                        "quote too many, or one missing, ends the value early), or join parts with `#`",
                     )
                 )
                 break
@@ -246,7 +281,8 @@ def _fields_outside_entries(blocks, shown: str) -> list[Problem]:
 
 
 def _part_end(part: str) -> int:
-    """Where the first value of a part ends: after its closing brace or quote, or its first word."""
+    """Where the first value of a part ends: after its closing brace or quote (not a quote
+    escaped as LaTeX's umlaut, `"Schr\\"odinger"`, which bibtexparser reads on over), or its first word."""
     if part[:1] in ("{", '"'):
         depth = 0
         for index, char in enumerate(part):
@@ -254,7 +290,8 @@ def _part_end(part: str) -> int:
                 depth += 1
             elif char == "}":
                 depth -= 1
-            if index and depth == 0 and (char == "}" if part[0] == "{" else char == '"'):
+            closing = char == "}" if part[0] == "{" else char == '"' and part[index - 1] != "\\"
+            if index and depth == 0 and closing:
                 return index + 1
         return len(part)
     word = re.match(r"\S*", part)
