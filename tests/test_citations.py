@@ -892,3 +892,20 @@ def test_the_page_names_the_venue_as_what_it_is_to_each_kind_of_paper(kind, publ
         assert (label, record.get("secondary_title")) == ("Series", "Some Venue")
     else:
         assert label == ("Book" if kind == "chapter" else "Venue")
+
+
+@pytest.mark.parametrize("tags", ["T2", "T2 PB", "PB"])
+def test_a_ris_books_series_and_publisher_go_back_where_they_came_from(tags):
+    """A RIS book with a series (T2) and no publisher was labelled and exported as published by
+    its series (`PB  - Lecture Notes in Computer Science`): rispy reads back what was written."""
+    from sitegen.readers import parse_listing
+
+    given = {"T2": "Lecture Notes in Computer Science", "PB": "Springer"}
+    written = {tag: given[tag] for tag in tags.split()}
+    text = "TY  - BOOK\nTI  - A Book\n" + "".join(f"{tag}  - {value}\n" for tag, value in written.items())
+    [entry] = parse_listing(text + "PY  - 2020\nER  - \n", "r.ris").entries
+    paper = Paper("p", entry.title, "", type=entry.type, venue=entry.venue, publisher=entry.publisher,
+                  extra=dict(entry.extra))  # fmt: skip
+    [record] = rispy.loads(ris_record(paper, "k", ""))
+    series = record.get("secondary_title") or paper.extra.get("T2")
+    assert (series, record.get("publisher")) == (written.get("T2"), written.get("PB"))

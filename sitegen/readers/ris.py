@@ -156,6 +156,13 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
         record.venue = _first(fields, "publisher")
     else:
         record.publisher = _first(fields, "publisher")
+    book_series_alone = record.venue and _first(fields, "publisher") is None
+    if kind in ("BOOK", "EDBOOK") and book_series_alone:
+        # A series (T2) with no publisher: a book's venue is its publisher unless it names one
+        # (citations.series_of_book), so the series is kept as written under extra, not taken for it.
+        series = next(name for name in VENUES if _first(fields, name))
+        record.keep(TAGS.get(series, series), record.venue)
+        record.venue = None
     record.volume = _first(fields, "volume")
     if record.type == "article":  # else a report's or patent's number: kept under extra
         record.issue = _first(fields, "number")
