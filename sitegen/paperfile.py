@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from typing import Any, cast
+from typing import Any
 
 import yaml
 
@@ -75,17 +75,31 @@ def key_line(front: str, key: str) -> int | None:
 
 
 def item_line(front: str, key: str, number: int) -> int | None:
-    """The file line of item `number` (from 1) of a top-level key's list; None if there is none.
-    Read with PyYAML's nodes, which know their lines: only when a file has a problem."""
-    try:
-        root = yaml.compose(front, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    """The file line of item `number` (from 1) of a top-level key's block list (`- item` lines);
+    the key's line for a list written on it (`[a, b]`); None if there is no such item. Read from
+    the text, line by line: a build of 10,000 papers each pinning a topic renamed since finds
+    every line in milliseconds (PyYAML's nodes took ~1 ms a file)."""
+    lines = front.split("\n")
+    found = re.compile(rf"{re.escape(key)}\s*:(.*)")
+    start = next((at for at, line in enumerate(lines) if found.match(line)), None)
+    if start is None:
         return None
-    if not isinstance(root, yaml.MappingNode):
-        return None
-    for name, value in root.value:
-        if name.value == key and isinstance(value, yaml.SequenceNode) and 0 < number <= len(value.value):
-            return cast("int", value.value[number - 1].start_mark.line) + 2
+    value = found.match(lines[start])
+    if value is not None and value.group(1).strip() and not value.group(1).strip().startswith("#"):
+        return start + 2  # a flow list on the key's line (the front matter starts on line 2)
+    count, indent = 0, None
+    for at in range(start + 1, len(lines)):
+        stripped = lines[at].lstrip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        depth = len(lines[at]) - len(stripped)
+        is_item = stripped == "-" or stripped.startswith("- ")
+        if is_item and indent in (None, depth):
+            indent, count = depth, count + 1
+            if count == number:
+                return at + 2
+        elif (depth == 0 and not is_item) or (indent is not None and depth < indent):
+            break  # the next key: the list has ended
     return None
 
 
