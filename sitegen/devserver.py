@@ -378,7 +378,7 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
         """The address under the site's path of one under a path it was served at before
         (base_url changed while pages were open), unless the site has that very file."""
         base = self.server.base_path
-        formers = self.server.former_base_paths
+        formers = sorted(self.server.former_base_paths, key=len, reverse=True)  # the longest that fits
         former = next((path for path in formers if raw_path.startswith(path) and path != base), None)
         if former is None:
             return None
@@ -389,7 +389,8 @@ class SiteRequestHandler(BaseHTTPRequestHandler):
             if target is None or _is_file(target) or _is_dir(target):
                 return None
         query = self.path[len(raw_path) :] if self.path.startswith(raw_path) else ""
-        return base + raw_path[len(former) :] + query
+        # one slash: `/review//evil.example/x` must not become `//evil.example/x`, another host
+        return base + raw_path[len(former) :].lstrip("/") + query
 
     @staticmethod
     def _relative(site: Path, target: Path) -> str:

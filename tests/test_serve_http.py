@@ -368,3 +368,30 @@ def test_a_page_told_to_reload_no_longer_counts_as_open():
         arrived.start()
         arrived.join()
         assert hub.wait_for_reloads({"papers/a.html"}, 1, timeout=10) is True
+
+
+@pytest.mark.parametrize(
+    ("moves", "asked", "sent_to"),
+    [
+        (["/review/", "/"], "/review/papers/a.html", "/papers/a.html"),
+        (["/review/", "/", "/other/"], "/review/papers/a.html", "/other/papers/a.html"),
+        (["/review/", "/", "/other/"], "/papers/a.html?x=1", "/other/papers/a.html?x=1"),
+        (["/review/", "/"], "/review//evil.example/x", "/evil.example/x"),
+        (["/review/", "/other/"], "/review/", "/other/"),
+    ],
+)
+def test_an_address_under_a_path_the_site_was_served_at_before_is_sent_to_its_new_one(
+    server, moves, asked, sent_to
+):
+    """After base_url moved /review/ -> / -> /other/, /review/papers/a.html was sent to
+    /other/review/papers/a.html (the first old path that fitted, `/`, not the longest), and
+    /review//evil.example/x to //evil.example/x: another host."""
+    for path in moves:
+        server.base_path = path
+    status, headers, _ = request(server, asked)
+    assert (status, headers["location"]) == (302, sent_to)
+
+
+def test_the_site_path_set_first_is_no_move(server):
+    server.base_path = "/review/"  # the site's path from the start: `/` was never its path
+    assert request(server, "/papers/a.html")[0] == 404
