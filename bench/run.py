@@ -281,6 +281,7 @@ def bench_mkdocs(
         if count < 1:
             continue
         folder = work / f"mkdocs-{name}"
+        set_aside(folder)
         mkdocs_project.write_mkdocs_project(papers, folder, prebuild=prebuild)
         measured, sitegen_cold = [], []
         for _ in range(count):
@@ -504,6 +505,7 @@ def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     work = OUT / f"n{size}"
     project = work / "project"
     started = time.perf_counter()
+    set_aside(project)  # the last run's, not deleted before the cold builds (see set_aside)
     generate.write_project(generate.generate_papers(size, args.seed), project, generate.DEFAULT_TOPICS)
     result: dict[str, Any] = {"papers": size, "generate_seconds": round(time.perf_counter() - started, 2)}
     print(f"[{size}] corpus generated in {result['generate_seconds']} s; sitegen builds...", flush=True)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -87,7 +86,7 @@ def corpus(size: int, seed: int) -> Path:
     wanted = {"papers": size, "seed": seed, "generator": _digest(Path(generate.__file__))}
     if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == wanted and project.is_dir():
         return project
-    shutil.rmtree(project, ignore_errors=True)
+    set_aside(project)
     print(f"[{size}] generating the corpus...", flush=True)
     generate.write_project(generate.generate_papers(size, seed), project, generate.DEFAULT_TOPICS)
     stamp.write_text(json.dumps(wanted), encoding="utf-8")
@@ -124,6 +123,7 @@ def bench_size(size: int, args: argparse.Namespace) -> dict[str, Any]:
     with_hugo = size <= args.hugo_up_to
     if with_hugo:
         hugo_folder = work / "hugo"
+        set_aside(hugo_folder)  # its last public/ too: not deleted before the cold builds
         hugo_project.write_hugo_project(project, hugo_folder)
         result["hugo_version"] = hugo_version()
     for run in range(runs):
