@@ -47,8 +47,8 @@ TOPICS_COMMENT = (
 def split(text: str, path: str) -> tuple[str, str]:
     """Return (front matter YAML, body). The body starts after the closing fence."""
     text = text.lstrip("\ufeff")
-    if "\r" in text and "\n" not in text:  # a classic Mac file's line ends: CR alone
-        text = text.replace("\r", "\n")
+    if "\r" in text:  # Windows' line ends (CR LF), or a classic Mac's (CR alone): the page's text is the same
+        text = text.replace("\r\n", "\n") if "\n" in text else text.replace("\r", "\n")
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != FENCE:
         raise SitegenError(

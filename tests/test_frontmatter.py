@@ -206,8 +206,18 @@ def test_a_paper_file_is_read_alike_whatever_its_line_ends(ends):
         "- Ada Lovelace",
         "---",
         "An abstract.",
+        "Its second line.",
+        "",
+        "A second paragraph.",
         "",
     ]
     paper = parse_paper(ends.join(lines), "p.md", "p")
     read = (paper.title, paper.venue, paper.authors, paper.abstract.strip())
-    assert read == ("A paper", "Radiology", ("Ada Lovelace",), "An abstract.")
+    assert read == (
+        "A paper",
+        "Radiology",
+        ("Ada Lovelace",),
+        "An abstract.\nIts second line.\n\nA second paragraph.",
+    )
+    # the same paper as the file with LF line ends: papers.json held "\r\n" and a trailing "\r"
+    assert paper == parse_paper("\n".join(lines), "p.md", "p")
