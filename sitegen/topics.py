@@ -795,18 +795,19 @@ def check_paper_topics(
                         _known_hint(topic_id, known),
                     )
                 )
-    both = sorted(set(paper.topics_add) & set(paper.topics_remove))
-    if both:
-        line = key_line(front_matter, "topics_remove") if front_matter else None
-        problems.append(
-            Problem(
-                f"{', '.join(both)} is both added and removed",
-                paper.path or paper.slug,
-                line,
-                "topics_remove",
-                "keep the id in only one of `topics_add` and `topics_remove`",
+    for given, verb in (("topics_add", "added"), ("topics", "pinned")):
+        both = sorted(set(getattr(paper, given) or ()) & set(paper.topics_remove))
+        if both:  # the paper would not have the topic, whatever the other key says
+            line = key_line(front_matter, "topics_remove") if front_matter else None
+            problems.append(
+                Problem(
+                    f"{', '.join(both)} is both {verb} (`{given}`) and removed",
+                    paper.path or paper.slug,
+                    line,
+                    "topics_remove",
+                    f"keep the id in only one of `{given}` and `topics_remove`",
+                )
             )
-        )
     return problems
 
 

@@ -104,6 +104,7 @@ class _TopicReader:
     def topics(self, nodes: list[yaml.Node]) -> tuple[Topic, ...]:
         topics: list[Topic] = []
         first_line: dict[str, int] = {}
+        titled: dict[str, tuple[str, int]] = {}  # a title as readers tell titles apart -> id, line
         for node in nodes:
             topic = self.topic(node)
             if topic is None:
@@ -113,8 +114,24 @@ class _TopicReader:
                 self.problem(node, "id", f"duplicate topic id `{topic.id}`", hint)
                 continue
             first_line[topic.id] = _line(node)
+            self.check_title(node, topic, titled)
             topics.append(topic)
         return tuple(topics)
+
+    def check_title(self, node: yaml.Node, topic: Topic, titled: dict[str, tuple[str, int]]) -> None:
+        """A title no other topic has, nor the papers with no topic: search and its filters name
+        a topic by its title (two "Vision-language models" were one filter of both topics' papers)."""
+        said = " ".join(topic.title.split()).casefold()
+        if said == urls.UNCLASSIFIED_TITLE.casefold():
+            self.problem(node, "title", f"the title `{topic.title}` is the page of the papers with no topic",
+                         "give the topic another title")  # fmt: skip
+        elif said in titled:
+            other, line = titled[said]
+            hint = "give each topic its own title: search and its filters name topics by title"
+            message = f"topic `{topic.id}` has the title of topic `{other}` (line {line})"
+            self.problem(node, "title", message, hint)
+        else:
+            titled[said] = (topic.id, _line(node))
 
     def mapping(
         self, node: yaml.Node, where: str, known: Sequence[str], hint: str

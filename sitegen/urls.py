@@ -18,6 +18,7 @@ RESERVED_SLUGS = {"index": f"{ALL_PAPERS}, the list of all papers"}
 ALL_PAPERS_PAGES = f"{PAPERS}pages/"  # the list's further pages, for browsing without JavaScript
 TOPICS = "topics/index.html"
 UNCLASSIFIED = "unclassified"  # the topic page of the papers with no topic (an id no topic may take)
+UNCLASSIFIED_TITLE = "Unclassified"  # its title (a title no topic may take)
 ATTENTION = "attention.html"
 SEARCH = "search.html"
 NOT_FOUND = "404.html"

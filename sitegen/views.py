@@ -244,6 +244,7 @@ class PaperView:
     more_authors: bool = False  # the list names only some of the authors (`others`): "et al."
     more_editors: bool = False  # the same of the editors
     venue_label: str = "Venue"  # what the venue is to this kind of paper: "University" to a thesis
+    no_topic: tuple[TopicRef, ...] = ()  # a paper with no topic: the page of such papers, to link to
 
     @property
     def description(self) -> str:
@@ -481,13 +482,13 @@ class SiteView:
         return urls.absolute(self.config().base_url, urls.paper_page(slug))
 
     def paper_view(self, slug: str) -> PaperView:
-        paper = self.paper(slug)
+        paper, card = self.paper(slug), self.card(slug)
         links = record_links(paper)
         address = self.address(slug)
         abstract = self.abstract(slug)
         return PaperView(
             paper=paper,
-            card=self.card(slug),
+            card=card,
             abstract_html=Markup(abstract.html),
             links=links,
             find_links=() if _links_to_itself(paper) else find_links(paper.title),
@@ -503,6 +504,7 @@ class SiteView:
             editors=tuple(names.display(name) for name in names.named(paper.editors)),
             more_editors=names.cut_short(paper.editors) and bool(names.named(paper.editors)),
             venue_label=venue_label(paper),
+            no_topic=() if card.topics else (UNCLASSIFIED_TOPIC,),
         )
 
     def attention_items(self) -> list[AttentionItem]:
@@ -815,9 +817,9 @@ def open_graph(paper: Paper, address: str, site_title: str, abstract: str) -> tu
 
 UNCLASSIFIED_TOPIC = TopicRef(
     urls.UNCLASSIFIED,
-    "Unclassified",
+    urls.UNCLASSIFIED_TITLE,
     urls.topic_page(urls.UNCLASSIFIED),
-    "Papers that no topic's rules reach, and that no paper file pins to a topic.",
+    "Papers with no topic: no topic's rules reach them, or their files pin them to none or remove theirs.",
 )
 
 

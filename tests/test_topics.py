@@ -477,3 +477,60 @@ def test_a_broken_topics_yaml_stops_the_command_with_its_line(make_project, run_
     code, _, err = run_cli(project, "topics")
     assert code == 1
     assert "content/topics.yaml:8: `rules.title`:" in err
+
+
+def committed_topics_text() -> str:
+    return (Path(__file__).resolve().parent.parent / "content" / "topics.yaml").read_text(encoding="utf-8")
+
+
+def committed_titles() -> list[str]:
+    return [topic.title for topic in parse_topics(committed_topics_text())]
+
+
+@pytest.mark.parametrize("taken", [*committed_titles()[:3], "Unclassified", "unclassified", " UNCLASSIFIED "])
+def test_a_topic_titled_as_another_or_as_the_papers_with_no_topic_is_refused(taken):
+    """Search and its filters name topics by title: two "Vision-language models" were one filter
+    of both topics' papers (its count the two counts added), and a topic titled "Unclassified"
+    was mixed with the papers that have none. Every topic of the committed file given the title
+    in turn: refused at its line, unless the title is its own."""
+    text = committed_topics_text()
+    topics = parse_topics(text)
+    for topic in topics:
+        changed = text.replace(f"  title: {topic.title}\n", f"  title: '{taken}'\n", 1)
+        if topic.title == taken.strip():
+            continue
+        with pytest.raises(SitegenError) as raised:
+            parse_topics(changed)
+        [problem] = raised.value.problems
+        lines = changed.splitlines()
+        holders = [other.id for other in topics if other.title == taken.strip()] + [topic.id]
+        assert problem.key == "title" and problem.line in {lines.index(f"- id: {id_}") + 1 for id_ in holders}
+        assert "papers with no topic" in problem.message or "has the title of topic" in problem.message
+
+
+@pytest.mark.parametrize("given", ["topics", "topics_add"])
+def test_a_topic_pinned_or_added_and_removed_is_an_error(given):
+    """`topics: [agents]` with `topics_remove: [agents]` left the paper with no topic, silently."""
+    front = f"title: A paper\n{given}: [agents]\ntopics_remove: [agents]\n"
+    paper_with = paper("A paper", "Text.", **{given: ("agents",), "topics_remove": ("agents",)})
+    [problem] = check_paper_topics(paper_with, parse_topics(committed_topics_text()), front)
+    assert (problem.line, problem.key) == (4, "topics_remove") and f"`{given}`" in problem.message
+
+
+def test_the_page_of_a_paper_with_no_topic_links_to_the_papers_with_no_topic(make_project, run_cli):
+    """Every classified paper's page links to its topics; an unclassified one's had no link."""
+    paper_text = "---\ntitle: {}\n{}---\nAn abstract about nothing in particular.\n"
+    project = make_project(
+        {
+            "content/topics.yaml": committed_topics_text(),
+            "content/papers/none.md": paper_text.format("Nothing here", "topics: []\n"),
+            "content/papers/agent.md": paper_text.format("An agent", "topics: [agents]\n"),
+        }
+    )
+    code, _, err = run_cli(project, "build")
+    assert code == 0, err
+    public = project / "public"
+    none = (public / "papers" / "none.html").read_text(encoding="utf-8")
+    assert 'href="../topics/unclassified.html">Unclassified</a>' in none
+    assert (public / "topics" / "unclassified.html").is_file()
+    assert "unclassified.html" not in (public / "papers" / "agent.html").read_text(encoding="utf-8")
