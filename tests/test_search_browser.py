@@ -1210,3 +1210,18 @@ def test_results_page_filters_the_unclassified_papers_as_all_papers_does(
     assert chosen.inner_text() == f"Unclassified ({count})"
     assert "(in Unclassified)" in seen.page.locator("main [role=status]").inner_text()
     assert seen.problems == []
+
+
+def test_a_bookmarked_topic_since_renamed_filters_nothing_out_and_says_so(visit, site_url: str) -> None:
+    """search.html?topic=llm-agents (a topic since renamed) said "No paper matches with these
+    filters (in llm-agents)" with a facet "llm-agents (0)"; All papers drops such a filter.
+    Search now shows every topic's papers and says there is no such topic."""
+    seen = visit(site_url, "search.html?q=model")
+    every = page_results(seen)
+    status = seen.page.locator("main [role=status]").inner_text()
+    seen.page.goto(site_url + "search.html?q=model&topic=llm-agents")
+    assert page_results(seen) == every
+    said = seen.page.locator("main [role=status]").inner_text()
+    assert "no topic \u201cllm-agents\u201d here, so every topic" in said and said != status
+    assert "llm-agents" not in "".join(facet_links(seen, "topic"))
+    assert seen.problems == []

@@ -706,10 +706,18 @@
 
   function pageState() {
     var params = new URLSearchParams(window.location.search);
+    var asked = params.get("topic") || "", topic = topicOfAddress(asked);
     return {
-      q: params.get("q") || "", typed: params.get("typed") === "1", topic: topicOfAddress(params.get("topic") || ""), year: params.get("year") || "",
-      sort: params.get("sort") === "date" ? "date" : "relevance", page: Math.max(1, parseInt(params.get("page"), 10) || 1)
+      q: params.get("q") || "", typed: params.get("typed") === "1", topic: isTopic(topic) ? topic : "", year: params.get("year") || "",
+      sort: params.get("sort") === "date" ? "date" : "relevance", page: Math.max(1, parseInt(params.get("page"), 10) || 1),
+      missingTopic: isTopic(topic) ? "" : asked // a bookmark's topic since renamed or deleted: not a filter of nothing
     };
+  }
+
+  // Whether `title` is a topic of this site (any title, where the page does not list them).
+  function isTopic(title) {
+    var ids = Object.keys(topicTitles);
+    return !title || !ids.length || title === UNCLASSIFIED || ids.some(function (id) { return topicTitles[id] === title; });
   }
 
   function stateHref(state) {
@@ -835,6 +843,7 @@
 
   function filtersText(state) {
     var parts = [];
+    if (state.missingTopic) parts.push("no topic " + quoted(state.missingTopic) + " here, so every topic");
     if (state.topic) parts.push("in " + state.topic);
     if (state.year) parts.push(state.year === UNDATED ? "undated" : "from " + state.year);
     return parts.length ? " (" + parts.join(", ") + ")" : "";
