@@ -63,7 +63,7 @@ from sitegen.merge import (
     merged_paper,
     where,
 )
-from sitegen.model import PREPRINT_VENUE, Link, Paper
+from sitegen.model import Link, Paper, is_preprint_venue
 from sitegen.paperedit import edit_paper
 from sitegen.paperfile import FIELDS, dump_meta, jsonable, paper_meta, read_meta
 from sitegen.readers import READERS, parse_listing
@@ -875,7 +875,7 @@ def _described(
         authors_count=count if isinstance(count := fields.get("authors_count"), int) else None,
         year=None if fields.get("date_inferred") is True else _year(fields.get("date")),
         venue=venue
-        if isinstance(venue := fields.get("venue"), str) and not PREPRINT_VENUE.search(venue)
+        if isinstance(venue := fields.get("venue"), str) and not is_preprint_venue(venue)
         else None,
     )
 

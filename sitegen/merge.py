@@ -33,7 +33,7 @@ from sitegen.identity import (
     words_of,
 )
 from sitegen.listings import Abstract, RawEntry, clean_abstract, is_snippet
-from sitegen.model import PREPRINT_VENUE, Link, Paper, PaperDate
+from sitegen.model import Link, Paper, PaperDate, is_preprint_venue
 from sitegen.titles import derive_title
 
 T = TypeVar("T")
@@ -72,7 +72,7 @@ def entry_traits(entry: RawEntry, abstract: Abstract) -> Traits:
         made_from=[entry_id(entry)],
         authors_count=entry.authors_count,
         year=entry.date.year if entry.date else None,  # None when the listing left it out
-        venue=None if PREPRINT_VENUE.search(entry.venue or "") else entry.venue,
+        venue=None if is_preprint_venue(entry.venue) else entry.venue,
     )
 
 
@@ -399,9 +399,10 @@ def disagreements(group: Group, paper: Paper) -> list[str]:
         if others:
             said.append(f"{name} {kept}, not {' or '.join(others.values())}")
     kept_authors = names.named(paper.authors)
+    kept_families = _families(kept_authors)
     for entry in published:
         authors = names.named(entry.authors)
-        if authors and kept_authors and _families(authors) != _families(kept_authors)[: len(authors)]:
+        if authors and kept_authors and _families(authors) != kept_families[: len(authors)]:
             said.append(f"authors {_people(kept_authors)}, not {_people(authors)} ({where(entry)})")
     return said
 
@@ -426,7 +427,7 @@ def is_published(entry: RawEntry) -> bool:
     """A record of the published version: in a venue other than an archive of preprints."""
     if entry.type == "preprint":
         return False
-    return bool(entry.doi) or bool(entry.venue and not PREPRINT_VENUE.search(entry.venue))
+    return bool(entry.doi) or bool(entry.venue and not is_preprint_venue(entry.venue))
 
 
 def fullest(abstracts: list[Abstract]) -> Abstract:

@@ -22,6 +22,12 @@ PAPER_TYPES = ("article", "conference", "preprint", "book", "chapter", "thesis",
 PREPRINT_VENUE = re.compile(
     r"\b(arxiv|biorxiv|medrxiv|chemrxiv|corr|ssrn|preprints?|research square)\b", re.IGNORECASE
 )
+
+
+def is_preprint_venue(venue: str | None) -> bool:
+    return bool(venue and PREPRINT_VENUE.search(venue))
+
+
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",

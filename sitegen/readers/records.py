@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sitegen import schema
 from sitegen.errors import Problem, SitegenError
 from sitegen.listings import SUBSCRIPTS, SUPERSCRIPTS, Listing, MonthDay, RawEntry
-from sitegen.model import PREPRINT_VENUE, Link, page_span
+from sitegen.model import Link, is_preprint_venue, page_span
 
 MONTHS = {
     name: number
@@ -205,10 +205,6 @@ def shown_date(date: MonthDay | None) -> str:
     if date is None or date.year is None:
         return "no date"
     return "-".join([str(date.year)] + [f"{part:02}" for part in (date.month, date.day) if part])
-
-
-def is_preprint_venue(venue: str | None) -> bool:
-    return bool(venue and PREPRINT_VENUE.search(venue))
 
 
 def plain(text: str | None) -> str:
