@@ -377,15 +377,13 @@ def relate(a: Traits, b: Traits) -> Verdict:
         # same author, written again (kept apart). A preprint and its version of record three
         # years on, with the same abstract, are one paper.
         apart = a.year and b.year and abs(a.year - b.year) > YEARS_APART
-        if apart and compare_abstracts(a, b).kind not in ABSTRACT_REASONS:
+        elsewhere = is_generic_title(a.title or "") and venues_differ(a.venue, b.venue)
+        one_text = (apart or elsewhere) and compare_abstracts(a, b).kind in ABSTRACT_REASONS
+        if apart and not one_text:
             return Verdict(
                 conflict=True, clash=True, reason=f"{TITLE_REASONS[titles]}, yet years {a.year} / {b.year}"
             )
-        if (
-            is_generic_title(a.title or "")
-            and venues_differ(a.venue, b.venue)
-            and compare_abstracts(a, b).kind not in ABSTRACT_REASONS
-        ):
+        if elsewhere and not one_text:
             # One author's "Reply to comments" in two journals: two papers (a shared DOI, or
             # one abstract, would have said one paper printed twice). Any other title in two
             # venues is one paper whose venue is written two ways ("NeurIPS", "Advances in ...").
