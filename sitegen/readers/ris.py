@@ -149,20 +149,19 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     record.type = TYPES.get(kind, "misc")
     if kind not in TYPES:
         record.keep("entry_type", kind)
-    record.venue = _first(fields, *VENUES)
-    if record.venue is None and kind in ("UNPB", "INPR", "THES", "RPRT", "BOOK", "EDBOOK"):
-        # a preprint's archive, a thesis's university, a book's publisher: what sitegen calls
-        # the venue of each (a book's `T2` is its series, its venue when it has a publisher too)
-        record.venue = _first(fields, "publisher")
-    else:
-        record.publisher = _first(fields, "publisher")
-    book_series_alone = record.venue and _first(fields, "publisher") is None
-    if kind in ("BOOK", "EDBOOK") and book_series_alone:
+    record.venue, publisher = _first(fields, *VENUES), _first(fields, "publisher")
+    if kind in ("BOOK", "EDBOOK") and record.venue and publisher is None:
         # A series (T2) with no publisher: a book's venue is its publisher unless it names one
         # (citations.series_of_book), so the series is kept as written under extra, not taken for it.
         series = next(name for name in VENUES if _first(fields, name))
         record.keep(TAGS.get(series, series), record.venue)
         record.venue = None
+    if record.venue is None and kind in ("UNPB", "INPR", "THES", "RPRT", "BOOK", "EDBOOK"):
+        # a preprint's archive, a thesis's university, a book's publisher: what sitegen calls
+        # the venue of each (a book's `T2` is its series, its venue when it has a publisher too)
+        record.venue = publisher
+    else:
+        record.publisher = publisher
     record.volume = _first(fields, "volume")
     if record.type == "article":  # else a report's or patent's number: kept under extra
         record.issue = _first(fields, "number")
@@ -172,8 +171,11 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
     if not isinstance(unknown, dict):  # a `UK` tag of its own (rispy names unknown tags so)
         unknown = {"UK": unknown if isinstance(unknown, list) else [unknown]}
     if kind in EDITED:
-        # `ED`, the editor in Zotero's RIS and older specifications (rispy does not know it)
-        record.editors = _people(fields, "secondary_authors") or _people(unknown, "ED")
+        record.editors = _people(fields, "secondary_authors")
+        if not record.editors and unknown.get("ED"):
+            # `ED`, the editor in Zotero's RIS and older specifications (rispy does not know it)
+            record.editors = _people(unknown, "ED")
+            unknown = {tag: values for tag, values in unknown.items() if tag != "ED"}  # read: not extra
     written = _first(fields, "date") or ""
     read = _ris_date(written) if written else (None, "")
     year = _first(fields, "year", "publication_year")
@@ -203,8 +205,7 @@ def _record(fields: dict[str, Any], source: str, line: int) -> Record:
             text = "; ".join(dict.fromkeys(map(str, value))) if isinstance(value, list) else str(value)
             record.keep(TAGS.get(name, name), text)
     for tag, values in unknown.items():
-        if not (tag == "ED" and record.editors and not fields.get("secondary_authors")):
-            record.keep(tag, "; ".join(map(str, values)))
+        record.keep(tag, "; ".join(map(str, values)))
     written_doi = _first(fields, "doi")
     if written_doi and record.doi is None:
         record.keep("DO", written_doi)  # not a DOI: kept as written
