@@ -38,18 +38,23 @@ def bibtex(text: str) -> tuple[str, str]:
     )
 
 
-@pytest.mark.parametrize("text", TEXTS)
-@pytest.mark.parametrize("listing", [ris, csl, bibtex], ids=["ris", "csl-json", "bibtex"])
-def test_a_records_abstract_keeps_its_braces(make_project, run_cli, tmp_path, listing, text):
+def imported_abstract(make_project, run_cli, tmp_path, listing: tuple[str, str]) -> str:
+    """The abstract's text, as the page shows it, of the one paper a listing (name, content) imports."""
     project = make_project()
-    name, content = listing(text)
+    name, content = listing
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     code, _, err = run_cli(project, "import", path)
     assert code == 0, err
     [page] = (project / "content" / "papers").glob("*.md")
     paper = parse_paper(page.read_text(encoding="utf-8"), str(page), page.stem)
-    assert render_abstract(paper.abstract).text == text
+    return render_abstract(paper.abstract).text
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("listing", [ris, csl, bibtex], ids=["ris", "csl-json", "bibtex"])
+def test_a_records_abstract_keeps_its_braces(make_project, run_cli, tmp_path, listing, text):
+    assert imported_abstract(make_project, run_cli, tmp_path, listing(text)) == text
 
 
 @pytest.mark.parametrize("command", ["\\emph{novel}", "\\textbf{novel}", "{\\bf novel}", "{\\em novel}"])
@@ -59,12 +64,8 @@ def test_arxivs_tex_in_a_records_abstract_is_read_and_its_own_braces_kept(
 ):
     """Zotero keeps arXiv's TeX in a RIS or CSL-JSON abstract: `\\emph{novel}` was imported as
     `{novel}` once the text's own braces were kept. The font command goes with its group."""
-    project = make_project()
-    name, content = listing(f"We propose a {command} method for the set {{1, 2, 3}}.")
-    path = tmp_path / name
-    path.write_text(content, encoding="utf-8")
-    code, _, err = run_cli(project, "import", path)
-    assert code == 0, err
-    [page] = (project / "content" / "papers").glob("*.md")
-    paper = parse_paper(page.read_text(encoding="utf-8"), str(page), page.stem)
-    assert render_abstract(paper.abstract).text == "We propose a novel method for the set {1, 2, 3}."
+    written = listing(f"We propose a {command} method for the set {{1, 2, 3}}.")
+    assert (
+        imported_abstract(make_project, run_cli, tmp_path, written)
+        == "We propose a novel method for the set {1, 2, 3}."
+    )
